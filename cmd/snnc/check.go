@@ -1,0 +1,78 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"snnc/lang"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:    "check",
+		summary: "parse and check models; print their errors",
+		run:     runCheck,
+	})
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quiet := fs.Bool("q", false, "print nothing when the model is fine")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: snnc check [-q] model.snn...")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Parses each model and the files it imports, resolves every name and checks")
+		fmt.Fprintln(fs.Output(), "physical dimensions. Errors are printed with file:line:col, the source line")
+		fmt.Fprintln(fs.Output(), "and a caret. Exit status: 0 no errors, 1 errors in a model, 2 bad usage.")
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	status := exitOK
+	for _, path := range fs.Args() {
+		prog, err := lang.LoadFile(path)
+		if err != nil {
+			printErrors(stderr, prog, err)
+			status = exitModel
+			continue
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "%s: ok (%s)\n", path, summarize(prog))
+		}
+	}
+	return status
+}
+
+// printErrors prints a model's diagnostics with source excerpts.
+func printErrors(w io.Writer, prog *lang.Program, err error) {
+	list, ok := err.(lang.ErrorList)
+	if !ok {
+		fmt.Fprintf(w, "snnc: %v\n", err)
+		return
+	}
+	lang.Print(w, list, prog.Sources())
+	if len(list) > 1 {
+		fmt.Fprintf(w, "%d errors\n", len(list))
+	}
+}
+
+// summarize says what a checked model holds.
+func summarize(p *lang.Program) string {
+	neurons := 0
+	for _, pop := range p.Populations {
+		neurons += pop.Size
+	}
+	return fmt.Sprintf("%d populations, %d neurons, %d inputs, %d projections, %d monitors",
+		len(p.Populations), neurons, len(p.Inputs), len(p.Projections), len(p.Monitors))
+}

@@ -1,0 +1,75 @@
+// Command snnc compiles spiking neural network models.
+//
+// Usage:
+//
+//	snnc check model.snn   report the model's errors, if any
+//
+// Run snnc help for the list of commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitModel = 1 // the model has errors
+	exitUsage = 2 // bad command line
+)
+
+// command is a subcommand: check, ir, run, build.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands []*command
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			for _, c := range commands {
+				if c.name == args[1] {
+					return c.run([]string{"--help"}, stdout, stderr)
+				}
+			}
+		}
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "snnc: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "snnc compiles spiking neural network models (.snn files).")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: snnc <command> [options] model.snn")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run snnc help <command> for its options. The language is described in spec/language.md.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 the model has errors, 2 bad command line.")
+}

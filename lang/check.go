@@ -1,0 +1,657 @@
+package lang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// checker resolves names and checks dimensions over all files of a model.
+type checker struct {
+	diags  *Diagnostics
+	conv   converter
+	info   Info
+	prog   *Program
+	scope  *Scope // file scope
+	broken map[string]bool
+
+	bodyOf      map[*Symbol]*Body
+	synUses     map[*Body][]*Projection
+	pending map[*Symbol]valueDecl
+}
+
+// valueDecl keeps what resolveSym needs to type a value symbol lazily, so
+// that names may be used before their declaration.
+type valueDecl struct {
+	unit *UnitExpr
+	init *Expr
+	ctx  *exprCtx
+}
+
+// Check resolves and checks the declarations of files, which must be in
+// import order with the root file last.
+func Check(files []*File, diags *Diagnostics) *Program {
+	c := &checker{
+		diags:   diags,
+		conv:    converter{diags: diags},
+		info:    Info{Types: map[Node]Type{}, Uses: map[*NameRef]*Symbol{}},
+		scope:   NewScope(universe),
+		broken:  map[string]bool{},
+		bodyOf:  map[*Symbol]*Body{},
+		synUses: map[*Body][]*Projection{},
+		pending: map[*Symbol]valueDecl{},
+	}
+	c.prog = &Program{Files: files, Scope: c.scope, Info: c.info}
+	for _, f := range files {
+		for _, b := range f.Broken {
+			c.broken[b] = true
+		}
+	}
+	var decls []Decl
+	for _, f := range files {
+		decls = append(decls, f.Decls...)
+	}
+	// Pass 1: declare every top-level name, so order does not matter.
+	for _, d := range decls {
+		c.declare(d)
+	}
+	// Pass 2: the bodies of types and globals.
+	for _, b := range c.prog.Neurons {
+		c.checkBody(b)
+	}
+	for _, b := range c.prog.Synapses {
+		c.checkBody(b)
+	}
+	for _, b := range c.prog.Globals {
+		c.checkBody(b)
+	}
+	for _, p := range c.prog.Params {
+		c.resolveSym(p)
+	}
+	// Pass 3: the network, in source order.
+	c.prog.Run = RunSettings{Duration: DefaultDuration, Dt: DefaultDt}
+	var run *RunDecl
+	for _, d := range decls {
+		if r, ok := d.(*RunDecl); ok {
+			if run != nil {
+				c.diags.Errorf(posOf(r.Pos), "second run block; the first is at %s", posOf(run.Pos))
+				continue
+			}
+			run = r
+			c.checkRun(r)
+		}
+	}
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *PopulationDecl:
+			c.checkPopulation(d)
+		case *InputDecl:
+			c.checkInput(d)
+		}
+	}
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ConnectDecl:
+			c.checkConnect(d)
+		case *CurrentDecl:
+			c.checkCurrent(d)
+		case *MonitorDecl:
+			c.checkMonitor(d)
+		}
+	}
+	for _, b := range c.prog.Globals {
+		c.checkGlobalEvents(b)
+	}
+	for _, b := range c.prog.Synapses {
+		for _, p := range c.synUses[b] {
+			c.checkSynapseFor(b, p)
+		}
+	}
+	return c.prog
+}
+
+// declareTop enters a top-level name, reporting a clash with its first
+// declaration.
+func (c *checker) declareTop(kind SymKind, id Ident, decl any) *Symbol {
+	sym := &Symbol{Kind: kind, Name: id.Name, Pos: posOf(id.Pos), Decl: decl}
+	c.declareIn(c.scope, sym)
+	return sym
+}
+
+func (c *checker) declareIn(s *Scope, sym *Symbol) bool {
+	if prev := s.LookupLocal(sym.Name); prev != nil {
+		c.diags.Errorf(sym.Pos, "%s redeclared; the %s %s is declared at %s", sym.Name, prev.Kind, prev.Name, prev.Pos)
+		return false
+	}
+	if u := universe.LookupLocal(sym.Name); u != nil {
+		c.diags.Hintf(sym.Pos, "choose another name", "cannot declare %s: it is a built-in %s", sym.Name, u.Kind)
+		return false
+	}
+	if sym.Name == "pre" || sym.Name == "post" {
+		c.diags.Hintf(sym.Pos, "choose another name", "cannot declare %s: synapses use it for the %s-synaptic neuron", sym.Name, sym.Name)
+		return false
+	}
+	s.insert(sym)
+	return true
+}
+
+func (c *checker) declare(d Decl) {
+	switch d := d.(type) {
+	case *Import:
+		// Resolved by the loader.
+	case *Param:
+		sym := c.declareTop(SymParam, d.Name, d)
+		sym.Runtime = d.Runtime
+		if d.Default == nil {
+			c.diags.Hintf(sym.Pos, "write param "+d.Name.Name+" = value", "top-level parameter %s needs a value", d.Name.Name)
+		}
+		c.pending[sym] = valueDecl{unit: d.Unit, init: d.Default, ctx: &exprCtx{scope: c.scope, what: "a parameter value", constOnly: true}}
+		c.prog.Params = append(c.prog.Params, sym)
+	case *NeuronDecl:
+		sym := c.declareTop(SymNeuron, d.Name, d)
+		b := c.declareBody(NeuronBody, d.Name, d.Members, nil)
+		sym.Body = b
+		c.prog.Neurons = append(c.prog.Neurons, b)
+	case *SynapseDecl:
+		sym := c.declareTop(SymSynapse, d.Name, d)
+		b := c.declareBody(SynapseBody, d.Name, d.Members, nil)
+		sym.Body = b
+		c.prog.Synapses = append(c.prog.Synapses, b)
+	case *GlobalDecl:
+		sym := c.declareTop(SymGlobal, d.Name, d)
+		b := c.declareBody(GlobalBody, d.Name, d.Members, nil)
+		sym.Body = b
+		c.prog.Globals = append(c.prog.Globals, b)
+	case *PopulationDecl:
+		c.declareTop(SymPopulation, d.Name, d)
+	case *InputDecl:
+		c.declareTop(SymInput, d.Name, d)
+	case *ConnectDecl:
+		if d.Name != nil {
+			c.declareTop(SymProjection, *d.Name, d)
+		}
+	case *CurrentDecl, *MonitorDecl, *RunDecl:
+		// Not names in the file scope; checked in pass 3.
+	default:
+		panic(fmt.Sprintf("lang: unknown declaration %T", d))
+	}
+}
+
+// allowed lists, per body kind, which members it may hold.
+func memberAllowed(kind BodyKind, m Member) (bool, string) {
+	switch m := m.(type) {
+	case *Param, *State, *Let, *Trace, *ODE, *Method:
+		return true, ""
+	case *Threshold, *Reset:
+		return kind == NeuronBody || kind == DendriteBody, "neurons and dendrites"
+	case *Refractory:
+		return kind == NeuronBody, "neuron types (a dendrite shares its neuron's refractory period)"
+	case *Dendrite:
+		return kind == NeuronBody, "neuron types"
+	case *Delay:
+		return kind == SynapseBody, "synapse types"
+	case *On:
+		if m.Event == "spike" {
+			return kind == GlobalBody, "globals (on spike SOURCE)"
+		}
+		return kind == SynapseBody, "synapse types"
+	}
+	return false, ""
+}
+
+func memberWord(m Member) string {
+	switch m := m.(type) {
+	case *Threshold:
+		return "threshold"
+	case *Reset:
+		return "reset"
+	case *Refractory:
+		return "refractory"
+	case *Dendrite:
+		return "dendrite"
+	case *Delay:
+		return "delay"
+	case *On:
+		return "on " + m.Event
+	}
+	return fmt.Sprintf("%T", m)
+}
+
+// declareBody creates the scope of a neuron, synapse, global or dendrite and
+// enters its names. Members are checked later, by checkBody.
+func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, parent *Body) *Body {
+	outer := c.scope
+	if parent != nil {
+		outer = parent.Scope
+	}
+	b := &Body{Kind: kind, Name: name.Name, Pos: posOf(name.Pos), Parent: parent, Scope: NewScope(outer),
+		ODEs: map[*Symbol]*ODE{}, Count: 1}
+	ctx := &exprCtx{scope: b.Scope, body: b}
+	seen := map[string]lexer.Position{}
+	once := func(m Member, what string) bool {
+		if prev, ok := seen[what]; ok {
+			c.diags.Errorf(posOf(m.memberPos()), "second %s in %s; the first is at %s", what, b.describe(), posOf(prev))
+			return false
+		}
+		seen[what] = m.memberPos()
+		return true
+	}
+	for _, m := range members {
+		if ok, where := memberAllowed(kind, m); !ok {
+			c.diags.Hintf(posOf(m.memberPos()), "it belongs in "+where, "%s is not allowed in a %s", memberWord(m), kind)
+			continue
+		}
+		switch m := m.(type) {
+		case *Param:
+			pctx := *ctx
+			pctx.what, pctx.constOnly = "a parameter default", true
+			c.declareValue(b, &b.Params, SymParam, m.Name, m, valueDecl{unit: m.Unit, init: m.Default, ctx: &pctx})
+			b.Params[len(b.Params)-1].Runtime = m.Runtime
+			if m.Runtime && kind != NeuronBody && kind != SynapseBody {
+				// Globals and dendrites share their parameters with everything;
+				// runtime ones belong at top level.
+				c.diags.Hintf(posOf(m.Pos), "declare it at top level", "runtime parameters are not allowed in a %s", kind)
+			}
+		case *State:
+			sctx := *ctx
+			sctx.what, sctx.random = "an initial value", true
+			c.declareValue(b, &b.States, SymState, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
+		case *Trace:
+			sctx := *ctx
+			sctx.what, sctx.random = "an initial value", true
+			c.declareValue(b, &b.Traces, SymTrace, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
+		case *Let:
+			lctx := *ctx
+			lctx.what = "a definition"
+			c.declareValue(b, &b.Lets, SymLet, m.Name, m, valueDecl{unit: m.Unit, init: m.Value, ctx: &lctx})
+		case *Threshold:
+			if once(m, "threshold") {
+				b.Threshold = m
+			}
+		case *Reset:
+			if once(m, "reset") {
+				b.Reset = m
+			}
+		case *Refractory:
+			if once(m, "refractory") {
+				b.Refractory = m
+			}
+		case *Method:
+			if once(m, "method") {
+				b.Method = m.Name.Name
+				if !methods[m.Name.Name] {
+					c.diags.Hintf(posOf(m.Name.Pos), "the methods are exact, exponential_euler, euler and rk4", "unknown integration method %s", m.Name.Name)
+				}
+			}
+		case *Delay:
+			if once(m, "delay") {
+				b.Delay = m
+			}
+		case *On:
+			switch m.Event {
+			case "pre":
+				if once(m, "on pre") {
+					b.OnPre = m
+				}
+			case "post":
+				if once(m, "on post") {
+					b.OnPost = m
+				}
+			case "spike":
+				b.OnSpike = append(b.OnSpike, m)
+			}
+			if m.Event != "spike" && m.Source != nil {
+				c.diags.Errorf(posOf(m.Source.Pos), "on %s takes no source; write on %s { ... }", m.Event, m.Event)
+			}
+			if m.Event == "spike" && m.Source == nil {
+				c.diags.Hintf(posOf(m.Pos), "write on spike SOURCE { ... }", "on spike needs the population or input whose spikes it counts")
+			}
+		case *Dendrite:
+			sym := &Symbol{Kind: SymDendrite, Name: m.Name.Name, Pos: posOf(m.Name.Pos), Decl: m, Owner: b}
+			if c.declareIn(b.Scope, sym) {
+				sym.Body = c.declareBody(DendriteBody, m.Name, m.Members, b)
+				b.Dendrites = append(b.Dendrites, sym.Body)
+			}
+		case *ODE:
+			// Checked in checkBody, once every state is declared.
+		}
+	}
+	return b
+}
+
+func (c *checker) declareValue(b *Body, list *[]*Symbol, kind SymKind, id Ident, decl any, vd valueDecl) {
+	sym := &Symbol{Kind: kind, Name: id.Name, Pos: posOf(id.Pos), Decl: decl, Owner: b}
+	if !c.declareIn(b.Scope, sym) {
+		return
+	}
+	*list = append(*list, sym)
+	c.pending[sym] = vd
+	if kind == SymParam && vd.unit == nil && vd.init == nil {
+		c.diags.Hintf(sym.Pos, "write param "+id.Name+": UNIT, or give a default", "parameter %s needs a unit or a default value", id.Name)
+	}
+}
+
+// resolveSym types a parameter, state, trace or definition from its
+// declared unit and its initial expression. It runs lazily, the first time
+// the name is used, and reports a definition that depends on itself.
+func (c *checker) resolveSym(sym *Symbol) {
+	if sym.resolved {
+		return
+	}
+	vd, ok := c.pending[sym]
+	if !ok {
+		sym.resolved = true
+		return
+	}
+	if sym.resolving {
+		c.diags.Errorf(sym.Pos, "%s is defined in terms of itself", sym.Name)
+		sym.Type, sym.resolved = invalidType, true
+		return
+	}
+	sym.resolving = true
+	defer func() { sym.resolving, sym.resolved = false, true }()
+
+	declared, haveUnit := Dim{}, false
+	if vd.unit != nil {
+		d, ok := c.unitType(vd.unit)
+		if !ok {
+			sym.Type = invalidType
+			return
+		}
+		declared, haveUnit = d, true
+	}
+	sym.Type = RealOf(declared)
+	if vd.init == nil {
+		return
+	}
+	t := c.expr(vd.ctx, vd.init)
+	switch {
+	case t.Kind == KindInvalid:
+		if !haveUnit {
+			sym.Type = invalidType
+		}
+	case t.Kind == KindBool && sym.Kind == SymLet && !haveUnit:
+		sym.Type = t
+	case t.Kind != KindReal:
+		c.diags.Errorf(vd.init.X.Pos(), "%s must be a number, not %s", sym.Name, t)
+		sym.Type = invalidType
+	case !haveUnit:
+		sym.Type = t
+	case t.Dim != declared && !isZero(vd.init.X):
+		c.diags.Hintf(vd.init.X.Pos(), dimHint(declared, t.Dim), "%s is declared in %s but its value is %s",
+			sym.Name, declared.Describe(), t.Dim.Describe())
+	}
+}
+
+// checkBody checks the members of a neuron, synapse, global or dendrite.
+func (c *checker) checkBody(b *Body) {
+	// Segment counts first: reading a dendrite array depends on them.
+	for _, d := range b.Dendrites {
+		if dd := d.declaring(); dd.Count != nil {
+			ctx := &exprCtx{scope: b.Scope, body: b, what: "a segment count"}
+			if n, ok := c.count(ctx, dd.Count, "the number of segments", MaxSegments); ok {
+				d.Count = n
+			}
+		}
+	}
+	for _, list := range [][]*Symbol{b.Params, b.States, b.Traces, b.Lets} {
+		for _, sym := range list {
+			c.resolveSym(sym)
+		}
+	}
+	for _, t := range b.Traces {
+		tr := t.Decl.(*Trace)
+		ctx := &exprCtx{scope: b.Scope, body: b, what: "a trace's time constant", constOnly: true}
+		c.wantDim(ctx, tr.Tau, DimTime, "a trace's time constant")
+	}
+	decl := b.declNode()
+	for _, m := range decl {
+		if ode, ok := m.(*ODE); ok {
+			c.checkODE(b, ode)
+		}
+	}
+	if b.Threshold != nil {
+		ctx := &exprCtx{scope: b.Scope, body: b, what: "a threshold"}
+		if t := c.expr(ctx, b.Threshold.Cond); t.Kind != KindInvalid && t.Kind != KindBool {
+			c.diags.Hintf(posOf(b.Threshold.Cond.Pos), "write a comparison, e.g. threshold v > v_t", "threshold must be a condition, not %s", t)
+		}
+	}
+	if b.Reset != nil {
+		if b.Threshold == nil {
+			c.diags.Errorf(posOf(b.Reset.Pos), "reset without a threshold: %s never spikes", b.describe())
+		}
+		c.stmts(&exprCtx{scope: b.Scope, body: b, what: "a reset", random: true}, b.Reset.Body)
+	}
+	if b.Refractory != nil {
+		if b.Threshold == nil {
+			c.diags.Errorf(posOf(b.Refractory.Pos), "refractory without a threshold: %s never spikes", b.describe())
+		}
+		c.wantDim(&exprCtx{scope: b.Scope, body: b, what: "a refractory period"}, b.Refractory.Period, DimTime, "the refractory period")
+	}
+	if b.Delay != nil {
+		c.wantDim(&exprCtx{scope: b.Scope, body: b, what: "a delay", unknownPost: true}, b.Delay.Value, DimTime, "the delay")
+	}
+	for _, on := range []*On{b.OnPre, b.OnPost} {
+		if on != nil {
+			c.stmts(&exprCtx{scope: b.Scope, body: b, what: "an on-" + on.Event + " block", random: true, unknownPost: true}, on.Body)
+		}
+	}
+	for _, d := range b.Dendrites {
+		c.checkBody(d)
+	}
+}
+
+// declNode returns the members of the declaration behind b.
+func (b *Body) declNode() []Member {
+	sym := b.Scope.parent.Lookup(b.Name)
+	if b.Kind == DendriteBody {
+		return b.declaring().Members
+	}
+	switch d := sym.Decl.(type) {
+	case *NeuronDecl:
+		return d.Members
+	case *SynapseDecl:
+		return d.Members
+	case *GlobalDecl:
+		return d.Members
+	}
+	return nil
+}
+
+// declaring returns a dendrite body's declaration.
+func (b *Body) declaring() *Dendrite {
+	return b.Parent.Scope.LookupLocal(b.Name).Decl.(*Dendrite)
+}
+
+func (c *checker) checkODE(b *Body, ode *ODE) {
+	name := ode.Deriv.Name
+	pos := posOf(ode.Deriv.Pos)
+	if len(name) < 2 || name[0] != 'd' {
+		c.diags.Hintf(pos, "write the derivative of v as dv/dt", "%s/dt is not a derivative", name)
+		return
+	}
+	v := name[1:]
+	sym := b.Scope.LookupLocal(v)
+	switch {
+	case sym == nil:
+		if c.scope.Lookup(v) != nil && b.Kind == DendriteBody {
+			c.diags.Errorf(pos, "a dendrite's ODE must be for its own state; %s is not declared in dendrite %s", v, b.Name)
+			return
+		}
+		c.diags.Hintf(pos, "declare it: state "+v+": UNIT", "d%s/dt: %s is not a state variable of %s", v, v, b.describe())
+		return
+	case sym.Kind == SymTrace:
+		c.diags.Errorf(pos, "%s is a trace: it decays by itself and cannot also have an ODE", v)
+		return
+	case sym.Kind != SymState:
+		c.diags.Errorf(pos, "d%s/dt: %s is a %s; only state variables have ODEs", v, v, sym.Kind)
+		return
+	}
+	if prev, dup := b.ODEs[sym]; dup {
+		c.diags.Errorf(pos, "second ODE for %s; the first is at %s", v, posOf(prev.Pos))
+		return
+	}
+	b.ODEs[sym] = ode
+	if ode.Unless {
+		neuron := b
+		if b.Kind == DendriteBody {
+			neuron = b.Parent
+		}
+		switch {
+		case b.Kind == SynapseBody || b.Kind == GlobalBody:
+			c.diags.Errorf(posOf(ode.Pos), "unless refractory applies to neurons, not to a %s", b.Kind)
+		case neuron.Refractory == nil:
+			c.diags.Hintf(posOf(ode.Pos), "add a refractory period, e.g. refractory 2 ms", "unless refractory, but %s has no refractory period", neuron.describe())
+		}
+	}
+	ctx := &exprCtx{scope: b.Scope, body: b, what: "an ODE", unknownPost: b.Kind == SynapseBody}
+	want := sym.Type.Dim.Div(DimTime)
+	if sym.Type.Kind != KindReal {
+		c.expr(ctx, ode.RHS)
+		return
+	}
+	t := c.expr(ctx, ode.RHS)
+	if t.Kind == KindInvalid {
+		return
+	}
+	if t.Kind != KindReal {
+		c.diags.Errorf(posOf(ode.RHS.Pos), "the right side of d%s/dt must be a number, not %s", v, t)
+		return
+	}
+	if t.Dim != want && !isZero(ode.RHS.X) {
+		hint := "divide by a time constant"
+		if t.Dim == want.Mul(DimTime).Mul(DimTime) {
+			hint = "it is off by a factor of time squared"
+		} else if t.Dim.Div(want) != DimTime {
+			hint = dimHint(want, t.Dim)
+		}
+		c.diags.Hintf(posOf(ode.RHS.Pos), hint, "d%s/dt must be %s (%s per second), but the right side is %s",
+			v, want.Describe(), sym.Type.Dim, t.Dim.Describe())
+	}
+}
+
+// wantDim checks that e is a number of dimension d.
+func (c *checker) wantDim(ctx *exprCtx, e *Expr, d Dim, what string) {
+	t := c.expr(ctx, e)
+	if t.Kind == KindInvalid {
+		return
+	}
+	if t.Kind != KindReal || t.Dim != d && !isZero(e.X) {
+		c.diags.Errorf(e.X.Pos(), "%s must be %s, not %s", what, RealOf(d), t)
+	}
+}
+
+// stmts checks a block of statements.
+func (c *checker) stmts(ctx *exprCtx, b *Block) {
+	for _, s := range b.Stmts {
+		switch s := s.(type) {
+		case *Assign:
+			c.assign(ctx, s)
+		case *If:
+			for s != nil {
+				if t := c.expr(ctx, s.Cond); t.Kind != KindInvalid && t.Kind != KindBool {
+					c.diags.Errorf(posOf(s.Cond.Pos), "if needs a condition, not %s", t)
+				}
+				c.stmts(ctx, s.Then)
+				if s.Else == nil {
+					break
+				}
+				if s.Else.Block != nil {
+					c.stmts(ctx, s.Else.Block)
+					break
+				}
+				s = s.Else.If
+			}
+		}
+	}
+}
+
+// assign checks an assignment in a reset or an event block: the target must
+// be a state variable or trace the block may change.
+func (c *checker) assign(ctx *exprCtx, s *Assign) {
+	ref := &NameRef{At: posOf(s.Target.Pos), Parts: s.Target.Parts}
+	target := c.name(ctx, ref)
+	value := c.expr(ctx, s.Value)
+	if ctx.unknownPost && (ref.Parts[0] == "pre" || ref.Parts[0] == "post") && ctx.body.Kind == SynapseBody {
+		return // checked per projection
+	}
+	if !c.assignable(ctx, ref) || target.Kind == KindInvalid || value.Kind == KindInvalid {
+		return
+	}
+	if value.Kind != KindReal || target.Kind != KindReal {
+		c.diags.Errorf(posOf(s.Value.Pos), "cannot assign %s to %s", value, ref.Dotted())
+		return
+	}
+	switch s.Op {
+	case "=", "+=", "-=":
+		if value.Dim != target.Dim && !isZero(s.Value.X) {
+			c.diags.Hintf(posOf(s.Value.Pos), dimHint(target.Dim, value.Dim), "%s %s: %s is %s but the value is %s",
+				ref.Dotted(), s.Op, ref.Dotted(), target.Dim.Describe(), value.Dim.Describe())
+		}
+	case "*=", "/=":
+		if !value.Dim.IsDimensionless() {
+			c.diags.Errorf(posOf(s.Value.Pos), "%s %s needs a dimensionless factor, not %s", ref.Dotted(), s.Op, value.Dim.Describe())
+		}
+	}
+}
+
+// assignable reports whether the block of ctx may change the variable ref
+// names, and says why not.
+func (c *checker) assignable(ctx *exprCtx, ref *NameRef) bool {
+	pos := ref.At
+	if ref.Parts[0] == "pre" && ctx.body.Kind == SynapseBody {
+		c.diags.Errorf(pos, "a synapse cannot change %s; it may change its own state and post.*", ref.Dotted())
+		return false
+	}
+	if ref.Parts[0] == "post" && ctx.body.Kind == SynapseBody {
+		return c.writableOnSide(ctx, ref)
+	}
+	sym := c.info.Uses[ref]
+	if sym == nil {
+		return false
+	}
+	switch sym.Kind {
+	case SymState, SymTrace:
+	case SymParam:
+		c.diags.Hintf(pos, "declare it as state if it changes", "cannot assign to parameter %s", ref.Dotted())
+		return false
+	case SymLet:
+		c.diags.Errorf(pos, "cannot assign to %s: it is a definition, computed from its expression", ref.Dotted())
+		return false
+	default:
+		c.diags.Errorf(pos, "cannot assign to %s %s", sym.Kind, ref.Dotted())
+		return false
+	}
+	// A block changes its own body's variables, and a neuron's reset may
+	// also change its dendrites'.
+	if sym.Owner == ctx.body || sym.Owner != nil && sym.Owner.Parent == ctx.body {
+		return true
+	}
+	c.diags.Errorf(pos, "%s cannot change %s, which belongs to %s", describeCtx(ctx), ref.Dotted(), sym.Owner.describe())
+	return false
+}
+
+func describeCtx(ctx *exprCtx) string {
+	return fmt.Sprintf("%s of %s", strings.TrimPrefix(strings.TrimPrefix(ctx.what, "an "), "a "), ctx.body.describe())
+}
+
+// writableOnSide checks a synapse's write to post.x once the post type is
+// known.
+func (c *checker) writableOnSide(ctx *exprCtx, ref *NameRef) bool {
+	b := ctx.post
+	for _, p := range ref.Parts[1 : len(ref.Parts)-1] {
+		if b = b.Dendrite(p); b == nil {
+			return false
+		}
+	}
+	sym := b.Var(ref.Parts[len(ref.Parts)-1])
+	if sym == nil {
+		return false
+	}
+	if sym.Kind != SymState && sym.Kind != SymTrace {
+		c.diags.Errorf(ref.At, "cannot assign to %s: it is a %s of %s", ref.Dotted(), sym.Kind, b.describe())
+		return false
+	}
+	return true
+}

@@ -1,0 +1,468 @@
+package lang
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// This file is the grammar: participle builds the parser from these
+// structs, and they are also the syntax tree of declarations. Expressions
+// are parsed through the precedence levels at the bottom of the file and
+// then converted to the Node tree of ast.go, which is what the checker and
+// lowering read.
+//
+// Every node has a Pos (participle fills it). spec/grammar.ebnf is
+// participle's own rendering of these structs, kept equal by a test.
+
+// File is a whole .snn file.
+type File struct {
+	Pos   lexer.Position
+	Decls []Decl `parser:"(@@ ';'?)*"`
+
+	// Name is the file's path as the user or an import gave it.
+	Name string
+	// Source is the file's contents, for diagnostics.
+	Source []byte
+	// Broken lists the names of declarations that did not parse.
+	Broken []string
+}
+
+// Decl is a top-level declaration.
+type Decl interface{ declPos() lexer.Position }
+
+// Member is an item in the body of a neuron, synapse, dendrite or global.
+// Which members each body may hold is checked later, so a misplaced one
+// gets a message that says where it belongs instead of a parse error.
+type Member interface{ memberPos() lexer.Position }
+
+// Stmt is a statement in a block: reset, on pre/post, population bodies.
+type Stmt interface{ stmtPos() lexer.Position }
+
+// Ident is a name with its position.
+type Ident struct {
+	Pos  lexer.Position
+	Name string `parser:"@Ident"`
+}
+
+// Import brings the declarations of another file into this one.
+//
+//	import "std/neurons.snn"
+type Import struct {
+	Pos  lexer.Position
+	Path string `parser:"'import' @String"`
+}
+
+// Param is a parameter, at top level or in a type. A runtime parameter can
+// be changed for a run without recompiling (--set name=value).
+//
+//	runtime param i_ext: nA = 0.5 nA
+type Param struct {
+	Pos     lexer.Position
+	Runtime bool      `parser:"@'runtime'?"`
+	Name    Ident     `parser:"'param' @@"`
+	Unit    *UnitExpr `parser:"(':' @@)?"`
+	Default *Expr     `parser:"('=' @@)?"`
+}
+
+// NeuronDecl declares a neuron type.
+type NeuronDecl struct {
+	Pos     lexer.Position
+	Name    Ident    `parser:"'neuron' @@"`
+	Members []Member `parser:"'{' (@@ ';'?)* '}'"`
+}
+
+// SynapseDecl declares a synapse type.
+type SynapseDecl struct {
+	Pos     lexer.Position
+	Name    Ident    `parser:"'synapse' @@"`
+	Members []Member `parser:"'{' (@@ ';'?)* '}'"`
+}
+
+// GlobalDecl declares network-wide state, such as a neuromodulator, that
+// every type can read as name.var.
+type GlobalDecl struct {
+	Pos     lexer.Position
+	Name    Ident    `parser:"'global' @@"`
+	Members []Member `parser:"'{' (@@ ';'?)* '}'"`
+}
+
+// PopulationDecl creates N neurons of a type, with overrides and initial
+// values in its body.
+//
+//	population exc = LIF[3200] { v = uniform(v_r, v_t) }
+type PopulationDecl struct {
+	Pos  lexer.Position
+	Name Ident  `parser:"'population' @@ '='"`
+	Type Ident  `parser:"@@"`
+	Size *Expr  `parser:"'[' @@ ']'"`
+	Body *Block `parser:"@@?"`
+}
+
+// ConnectDecl is a projection from one population to another (or to a
+// dendrite of it) through a synapse type and a connectivity rule.
+//
+//	connect ee: exc -> exc using Exc by fixed_probability(0.02) { w = w_e }
+type ConnectDecl struct {
+	Pos     lexer.Position
+	Name    *Ident `parser:"'connect' (@@ ':')?"`
+	Pre     Ref    `parser:"@@ '->'"`
+	Post    Ref    `parser:"@@"`
+	Synapse Ident  `parser:"'using' @@"`
+	Rule    *Expr  `parser:"'by' @@"`
+	Body    *Block `parser:"@@?"`
+}
+
+// InputDecl is a population of spike sources.
+//
+//	input noise = poisson[1000] { rate = 15 Hz }
+type InputDecl struct {
+	Pos  lexer.Position
+	Name Ident  `parser:"'input' @@ '='"`
+	Kind Ident  `parser:"@@"`
+	Size *Expr  `parser:"'[' @@ ']'"`
+	Body *Block `parser:"@@?"`
+}
+
+// CurrentDecl drives a neuron parameter with a value set at the start of
+// every step: a constant, or an expression of time t and neuron index i.
+//
+//	current drive -> cell.i_ext = where(t > 100 ms, 0.5 nA, 0 nA)
+type CurrentDecl struct {
+	Pos    lexer.Position
+	Name   Ident `parser:"'current' @@ '->'"`
+	Target Ref   `parser:"@@ '='"`
+	Value  *Expr `parser:"@@"`
+}
+
+// MonitorDecl records spikes or a state variable.
+//
+//	monitor spikes exc[0:100]
+//	monitor state exc.v[0, 1] every 10
+type MonitorDecl struct {
+	Pos    lexer.Position
+	Name   *Ident     `parser:"'monitor' (@@ ':')?"`
+	Kind   string     `parser:"@('spikes' | 'state')"`
+	Target Ref        `parser:"@@"`
+	Select *Selection `parser:"@@?"`
+	Every  *Expr      `parser:"('every' @@)?"`
+}
+
+// Selection picks neurons by index: [3], [0:100], [0, 5, 10:20].
+type Selection struct {
+	Pos   lexer.Position
+	Items []*Range `parser:"'[' @@ (',' @@)* ']'"`
+}
+
+// Range is one index or a half-open range lo:hi.
+type Range struct {
+	Pos lexer.Position
+	Lo  *Expr `parser:"@@"`
+	Hi  *Expr `parser:"(':' @@)?"`
+}
+
+// RunDecl holds the run settings: duration, dt, seed.
+type RunDecl struct {
+	Pos  lexer.Position
+	Body *Block `parser:"'run' @@"`
+}
+
+// State is a state variable with its initial value.
+type State struct {
+	Pos  lexer.Position
+	Name Ident     `parser:"'state' @@"`
+	Unit *UnitExpr `parser:"(':' @@)?"`
+	Init *Expr     `parser:"('=' @@)?"`
+}
+
+// Let is a named algebraic definition, recomputed wherever it is used.
+type Let struct {
+	Pos   lexer.Position
+	Name  Ident     `parser:"'let' @@"`
+	Unit  *UnitExpr `parser:"(':' @@)?"`
+	Value *Expr     `parser:"'=' @@"`
+}
+
+// Trace is a variable that decays exponentially with time constant Tau and
+// jumps at events; it is updated lazily, only when an event reads it.
+//
+//	trace a_pre decay tau_pre
+type Trace struct {
+	Pos  lexer.Position
+	Name Ident     `parser:"'trace' @@"`
+	Unit *UnitExpr `parser:"(':' @@)?"`
+	Init *Expr     `parser:"('=' @@)?"`
+	Tau  *Expr     `parser:"'decay' @@"`
+}
+
+// ODE is a differential equation dX/dt = RHS. Deriv is the whole "dX"
+// identifier; the checker splits it.
+type ODE struct {
+	Pos    lexer.Position
+	Deriv  Ident `parser:"@@ '/' 'dt' '='"`
+	RHS    *Expr `parser:"@@"`
+	Unless bool  `parser:"@('unless' 'refractory')?"`
+}
+
+// Threshold is the spike condition.
+type Threshold struct {
+	Pos  lexer.Position
+	Cond *Expr `parser:"'threshold' @@"`
+}
+
+// Reset runs after a spike.
+type Reset struct {
+	Pos  lexer.Position
+	Body *Block `parser:"'reset' @@"`
+}
+
+// Refractory is the dead time after a spike: a duration or an expression.
+type Refractory struct {
+	Pos    lexer.Position
+	Period *Expr `parser:"'refractory' @@"`
+}
+
+// Method is the integration method hint: exact, exponential_euler, euler,
+// rk4.
+type Method struct {
+	Pos  lexer.Position
+	Name Ident `parser:"'method' @@"`
+}
+
+// Dendrite is a compartment (or Count identical segments) of a neuron with
+// its own state, ODEs and, optionally, its own threshold event.
+type Dendrite struct {
+	Pos     lexer.Position
+	Name    Ident    `parser:"'dendrite' @@"`
+	Count   *Expr    `parser:"('[' @@ ']')?"`
+	Members []Member `parser:"'{' (@@ ';'?)* '}'"`
+}
+
+// On is an event handler: on pre / on post in a synapse, on spike SRC in a
+// global.
+type On struct {
+	Pos    lexer.Position
+	Event  string `parser:"'on' @('pre' | 'post' | 'spike')"`
+	Source *Ident `parser:"@@?"`
+	Body   *Block `parser:"@@"`
+}
+
+// Delay is a synapse type's default axonal delay.
+type Delay struct {
+	Pos   lexer.Position
+	Value *Expr `parser:"'delay' @@"`
+}
+
+// Block is a list of statements in braces.
+type Block struct {
+	Pos   lexer.Position
+	Stmts []Stmt `parser:"'{' (@@ ';'?)* '}'"`
+}
+
+// Assign is x = e, x += e, and so on.
+type Assign struct {
+	Pos    lexer.Position
+	Target Ref    `parser:"@@"`
+	Op     string `parser:"@('=' | '+=' | '-=' | '*=' | '/=')"`
+	Value  *Expr  `parser:"@@"`
+}
+
+// If is a conditional statement.
+type If struct {
+	Pos  lexer.Position
+	Cond *Expr  `parser:"'if' @@"`
+	Then *Block `parser:"@@"`
+	Else *Else  `parser:"('else' @@)?"`
+}
+
+// Else is the else branch: another if, or a block.
+type Else struct {
+	Pos   lexer.Position
+	If    *If    `parser:"  @@"`
+	Block *Block `parser:"| @@"`
+}
+
+// Ref is a possibly dotted name: v, post.ge, exc.v, pyr.apical.
+type Ref struct {
+	Pos   lexer.Position
+	Parts []string `parser:"@(Ident | 'delay') ('.' @Ident)*"`
+}
+
+// UnitExpr is a unit in a declaration: mV, 1, mV/ms, nS*mV, 1/ms, m**2.
+type UnitExpr struct {
+	Pos   lexer.Position
+	First *UnitFactor `parser:"@@"`
+	Rest  []*UnitOp   `parser:"@@*"`
+}
+
+// UnitOp is a multiplied or divided factor of a unit expression.
+type UnitOp struct {
+	Pos    lexer.Position
+	Op     string      `parser:"@('*' | '/')"`
+	Factor *UnitFactor `parser:"@@"`
+}
+
+// UnitFactor is one factor of a unit expression, with an optional integer
+// power.
+type UnitFactor struct {
+	Pos   lexer.Position
+	Name  string    `parser:"( @Ident"`
+	One   string    `parser:"| @Number"`
+	Group *UnitExpr `parser:"| '(' @@ ')' )"`
+	Neg   bool      `parser:"( '**' @'-'?"`
+	Power string    `parser:"@Number )?"`
+}
+
+// Expression precedence levels, loosest first. Expr also carries the
+// converted tree in X.
+
+// Expr is an expression: a or b.
+type Expr struct {
+	Pos  lexer.Position
+	Left *AndExpr   `parser:"@@"`
+	Rest []*AndExpr `parser:"('or' @@)*"`
+
+	X Node // the expression tree, set after parsing
+}
+
+// AndExpr is a and b.
+type AndExpr struct {
+	Pos  lexer.Position
+	Left *NotExpr   `parser:"@@"`
+	Rest []*NotExpr `parser:"('and' @@)*"`
+}
+
+// NotExpr is not a.
+type NotExpr struct {
+	Pos lexer.Position
+	Not *NotExpr `parser:"  'not' @@"`
+	Cmp *CmpExpr `parser:"| @@"`
+}
+
+// CmpExpr is a comparison. Comparisons do not chain; the parser accepts a
+// chain so that the checker can say so.
+type CmpExpr struct {
+	Pos  lexer.Position
+	Left *AddExpr `parser:"@@"`
+	Rest []*CmpOp `parser:"@@*"`
+}
+
+// CmpOp is the operator and right operand of a comparison.
+type CmpOp struct {
+	Pos   lexer.Position
+	Op    string   `parser:"@('<' | '<=' | '>' | '>=' | '==' | '!=')"`
+	Right *AddExpr `parser:"@@"`
+}
+
+// AddExpr is a + b - c.
+type AddExpr struct {
+	Pos  lexer.Position
+	Left *MulExpr `parser:"@@"`
+	Rest []*AddOp `parser:"@@*"`
+}
+
+// AddOp is an operator and right operand of a sum.
+type AddOp struct {
+	Pos   lexer.Position
+	Op    string   `parser:"@('+' | '-')"`
+	Right *MulExpr `parser:"@@"`
+}
+
+// MulExpr is a * b / c % d.
+type MulExpr struct {
+	Pos  lexer.Position
+	Left *UnaryExpr `parser:"@@"`
+	Rest []*MulOp   `parser:"@@*"`
+}
+
+// MulOp is an operator and right operand of a product.
+type MulOp struct {
+	Pos   lexer.Position
+	Op    string     `parser:"@('*' | '/' | '%')"`
+	Right *UnaryExpr `parser:"@@"`
+}
+
+// UnaryExpr is -a, +a, or a power.
+type UnaryExpr struct {
+	Pos     lexer.Position
+	Op      string     `parser:"  @('-' | '+')"`
+	Operand *UnaryExpr `parser:"  @@"`
+	Pow     *PowExpr   `parser:"| @@"`
+}
+
+// PowExpr is a ** b, right-associative and tighter than unary minus on its
+// left: -x**2 is -(x**2).
+type PowExpr struct {
+	Pos      lexer.Position
+	Base     *Primary   `parser:"@@"`
+	Exponent *UnaryExpr `parser:"('**' @@)?"`
+}
+
+// Primary is an operand.
+type Primary struct {
+	Pos    lexer.Position
+	Number *Quantity `parser:"  @@"`
+	String *string   `parser:"| @String"`
+	Bool   *string   `parser:"| @('true' | 'false')"`
+	Call   *Call     `parser:"| @@"`
+	Ref    *Ref      `parser:"| @@"`
+	Paren  []*Expr   `parser:"| '(' @@ (',' @@)* ')'"`
+	List   *List     `parser:"| @@"`
+}
+
+// Quantity is a number with an optional unit: 20 ms.
+type Quantity struct {
+	Pos   lexer.Position
+	Value string    `parser:"@Number"`
+	Unit  *UnitName `parser:"@@?"`
+}
+
+// UnitName is the unit written after a number.
+type UnitName struct {
+	Pos  lexer.Position
+	Name string `parser:"@Unit"`
+}
+
+// List is [a, b, c].
+type List struct {
+	Pos   lexer.Position
+	Elems []*Expr `parser:"'[' (@@ (',' @@)*)? ','? ']'"`
+}
+
+// Call is f(a, name = b).
+type Call struct {
+	Pos  lexer.Position
+	Func string `parser:"@Ident '('"`
+	Args []*Arg `parser:"(@@ (',' @@)*)? ')'"`
+}
+
+// Arg is a call argument, positional or named.
+type Arg struct {
+	Pos   lexer.Position
+	Name  string `parser:"(@Ident '=')?"`
+	Value *Expr  `parser:"@@"`
+}
+
+func (d *Import) declPos() lexer.Position         { return d.Pos }
+func (d *Param) declPos() lexer.Position          { return d.Pos }
+func (d *NeuronDecl) declPos() lexer.Position     { return d.Pos }
+func (d *SynapseDecl) declPos() lexer.Position    { return d.Pos }
+func (d *GlobalDecl) declPos() lexer.Position     { return d.Pos }
+func (d *PopulationDecl) declPos() lexer.Position { return d.Pos }
+func (d *ConnectDecl) declPos() lexer.Position    { return d.Pos }
+func (d *InputDecl) declPos() lexer.Position      { return d.Pos }
+func (d *CurrentDecl) declPos() lexer.Position    { return d.Pos }
+func (d *MonitorDecl) declPos() lexer.Position    { return d.Pos }
+func (d *RunDecl) declPos() lexer.Position        { return d.Pos }
+
+func (m *Param) memberPos() lexer.Position      { return m.Pos }
+func (m *State) memberPos() lexer.Position      { return m.Pos }
+func (m *Let) memberPos() lexer.Position        { return m.Pos }
+func (m *Trace) memberPos() lexer.Position      { return m.Pos }
+func (m *ODE) memberPos() lexer.Position        { return m.Pos }
+func (m *Threshold) memberPos() lexer.Position  { return m.Pos }
+func (m *Reset) memberPos() lexer.Position      { return m.Pos }
+func (m *Refractory) memberPos() lexer.Position { return m.Pos }
+func (m *Method) memberPos() lexer.Position     { return m.Pos }
+func (m *Dendrite) memberPos() lexer.Position   { return m.Pos }
+func (m *On) memberPos() lexer.Position         { return m.Pos }
+func (m *Delay) memberPos() lexer.Position      { return m.Pos }
+
+func (s *Assign) stmtPos() lexer.Position { return s.Pos }
+func (s *If) stmtPos() lexer.Position     { return s.Pos }

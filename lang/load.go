@@ -1,0 +1,140 @@
+package lang
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// stdlib is the standard library of models, importable as "std/...".
+//
+//go:embed std/*.snn
+var stdlib embed.FS
+
+// MaxSourceSize bounds a source file; larger files are refused before they
+// are read into the lexer.
+const MaxSourceSize = 64 << 20
+
+// Loader reads a model and the files it imports.
+type Loader struct {
+	// ReadFile reads an imported file that is not in the standard library.
+	// Nil means os.ReadFile; tests and the fuzzer set it to keep to memory.
+	ReadFile func(name string) ([]byte, error)
+}
+
+// Load parses the model in src (named name), follows its imports, and
+// checks the whole. The Program is returned even when there are errors, so
+// that its Sources can be used to print them; the error is an ErrorList.
+func (l *Loader) Load(name string, src []byte) (*Program, error) {
+	var diags Diagnostics
+	ld := &loading{l: l, diags: &diags, state: map[string]int{}}
+	ld.file(name, src, Pos{})
+	prog := Check(ld.files, &diags)
+	prog.Files = ld.files
+	return prog, diags.Err()
+}
+
+// LoadFile reads and checks the model at path.
+func LoadFile(path string) (*Program, error) {
+	src, err := readSource(path, os.ReadFile)
+	if err != nil {
+		return &Program{}, ErrorList{{Pos: Pos{File: path}, Msg: err.Error()}}
+	}
+	return (&Loader{}).Load(path, src)
+}
+
+type loading struct {
+	l     *Loader
+	diags *Diagnostics
+	files []*File
+	state map[string]int // 1 while a file's imports are being loaded, 2 when done
+	stack []string
+}
+
+func (ld *loading) file(name string, src []byte, from Pos) {
+	ld.state[name] = 1
+	ld.stack = append(ld.stack, name)
+	f := ParseFile(name, src, ld.diags)
+	for _, d := range f.Decls {
+		if imp, ok := d.(*Import); ok {
+			ld.imp(name, imp)
+		}
+	}
+	ld.stack = ld.stack[:len(ld.stack)-1]
+	ld.state[name] = 2
+	ld.files = append(ld.files, f)
+}
+
+func (ld *loading) imp(from string, imp *Import) {
+	pos := posOf(imp.Pos)
+	target, isStd := resolveImport(from, imp.Path)
+	switch ld.state[target] {
+	case 1:
+		cycle := append(ld.stack[indexOf(ld.stack, target):], target)
+		ld.diags.Errorf(pos, "import cycle: %s", strings.Join(cycle, " -> "))
+		return
+	case 2:
+		return // already loaded: imports are idempotent
+	}
+	var src []byte
+	var err error
+	if isStd {
+		src, err = stdlib.ReadFile(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			entries, _ := fs.Glob(stdlib, "std/*.snn")
+			ld.diags.Hintf(pos, "the standard library has "+strings.Join(entries, ", "), "no such standard library file %q", imp.Path)
+			return
+		}
+	} else {
+		read := ld.l.ReadFile
+		if read == nil {
+			read = os.ReadFile
+		}
+		src, err = readSource(target, read)
+	}
+	if err != nil {
+		ld.diags.Errorf(pos, "cannot import %q: %v", imp.Path, err)
+		return
+	}
+	ld.file(target, src, pos)
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return 0
+}
+
+// resolveImport maps an import path to a file name: "std/..." to the
+// embedded standard library, anything else relative to the importing file.
+func resolveImport(from, p string) (string, bool) {
+	if strings.HasPrefix(p, "std/") {
+		return path.Clean(p), true
+	}
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p), false
+	}
+	return filepath.Join(filepath.Dir(from), p), false
+}
+
+func readSource(name string, read func(string) ([]byte, error)) ([]byte, error) {
+	if st, err := os.Stat(name); err == nil && st.Size() > MaxSourceSize {
+		return nil, errors.New("file is larger than 64 MiB")
+	}
+	src, err := read(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, pe.Err
+		}
+		return nil, err
+	}
+	return src, nil
+}

@@ -1,0 +1,144 @@
+package lang
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// fileParser is built once from the grammar structs.
+var fileParser = participle.MustBuild[File](
+	participle.Lexer(lexDef{}),
+	participle.Union[Decl](&Import{}, &Param{}, &NeuronDecl{}, &SynapseDecl{}, &GlobalDecl{},
+		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}),
+	participle.Union[Member](&Param{}, &State{}, &Let{}, &Trace{}, &ODE{}, &Threshold{}, &Reset{},
+		&Refractory{}, &Method{}, &Dendrite{}, &On{}, &Delay{}),
+	participle.Union[Stmt](&If{}, &Assign{}),
+	participle.UseLookahead(4),
+)
+
+// Grammar returns the grammar in participle's EBNF; spec/grammar.ebnf holds
+// the same text.
+func Grammar() string { return fileParser.String() }
+
+// ParseFile parses one file. It does not stop at the first syntax error:
+// the file is cut into top-level declarations, each parsed on its own, so
+// every broken declaration gets its own diagnostic and the intact ones are
+// still checked. Declarations that failed to parse are reported in Broken
+// so the checker does not complain about uses of their names.
+func ParseFile(name string, src []byte, diags *Diagnostics) *File {
+	f := &File{Name: name, Source: src}
+	toks := scan(name, src, diags)
+	if len(toks) > 0 {
+		f.Pos = toks[0].Pos
+	}
+	for _, chunk := range splitDecls(toks) {
+		peek, err := lexer.Upgrade(&tokenList{toks: chunk})
+		if err == nil {
+			var sub *File
+			sub, err = fileParser.ParseFromLexer(peek)
+			if err == nil {
+				f.Decls = append(f.Decls, sub.Decls...)
+				continue
+			}
+		}
+		reportSyntax(err, diags)
+		if d := declaredName(chunk); d != "" {
+			f.Broken = append(f.Broken, d)
+		}
+	}
+	return f
+}
+
+// splitDecls cuts the token stream at the keywords that start a top-level
+// declaration at brace depth 0. A declaration keyword in column 1 also cuts,
+// whatever the depth, so that a missing '}' costs one diagnostic rather than
+// swallowing the rest of the file. Each chunk ends with an EOF token.
+func splitDecls(toks []lexer.Token) [][]lexer.Token {
+	var chunks [][]lexer.Token
+	start, depth := 0, 0
+	cut := func(i int) {
+		if i > start {
+			chunk := append(toks[start:i:i], lexer.EOFToken(toks[i].Pos))
+			chunks = append(chunks, chunk)
+		}
+		start = i
+	}
+	for i, t := range toks {
+		switch {
+		case t.Type == tokEOF:
+			cut(i)
+		case t.Type == tokPunct && (t.Value == "{" || t.Value == "("):
+			depth++
+		case t.Type == tokPunct && (t.Value == "}" || t.Value == ")"):
+			depth = max(depth-1, 0)
+		case t.Type == tokKeyword && topLevel[t.Value]:
+			inBody := t.Value == "param" || t.Value == "runtime"
+			afterRuntime := t.Value == "param" && i > 0 && toks[i-1].Value == "runtime"
+			if !afterRuntime && (depth == 0 || t.Pos.Column == 1 && !inBody) {
+				cut(i)
+				depth = 0
+			}
+		}
+	}
+	return chunks
+}
+
+// declaredName returns the name a broken declaration would have declared.
+func declaredName(chunk []lexer.Token) string {
+	for i, t := range chunk {
+		if t.Type == tokIdent {
+			if i > 0 && chunk[i-1].Value == "param" || i == 1 {
+				return t.Value
+			}
+			break
+		}
+	}
+	return ""
+}
+
+// reportSyntax turns a participle error into a diagnostic.
+func reportSyntax(err error, diags *Diagnostics) {
+	var unexpected *participle.UnexpectedTokenError
+	if errors.As(err, &unexpected) {
+		tok := unexpected.Unexpected
+		hint := ""
+		if unexpected.Expect != "" {
+			hint = "expected " + unexpected.Expect
+		}
+		if tok.Type == tokKeyword && !topLevel[tok.Value] && strings.Contains(unexpected.Expect, "Ident") {
+			hint = fmt.Sprintf("%q is a reserved word; choose another name", tok.Value)
+		}
+		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
+		return
+	}
+	var perr participle.Error
+	if errors.As(err, &perr) {
+		msg := perr.Message()
+		msg = strings.Replace(msg, "unexpected token", "unexpected", 1)
+		diags.Errorf(posOf(perr.Position()), "syntax error: %s", msg)
+		return
+	}
+	diags.Errorf(Pos{}, "syntax error: %v", err)
+}
+
+func describeToken(t lexer.Token) string {
+	switch t.Type {
+	case tokEOF:
+		return "end of file"
+	case tokKeyword:
+		return fmt.Sprintf("keyword %q", t.Value)
+	case tokIdent:
+		return fmt.Sprintf("name %q", t.Value)
+	case tokUnit:
+		return fmt.Sprintf("unit %q", t.Value)
+	case tokNumber:
+		return fmt.Sprintf("number %s", t.Value)
+	case tokString:
+		return fmt.Sprintf("string %q", t.Value)
+	}
+	return fmt.Sprintf("%q", t.Value)
+}

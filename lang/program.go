@@ -1,0 +1,117 @@
+package lang
+
+// Program is a checked model: every name resolved, every expression typed,
+// sizes known. Lowering to the IR reads it together with Info.
+type Program struct {
+	Files []*File // the root file last, each import before its importer
+	Scope *Scope  // the file scope shared by all files
+
+	Params      []*Symbol // top-level parameters
+	Neurons     []*Body
+	Synapses    []*Body
+	Globals     []*Body
+	Populations []*Population
+	Inputs      []*Input
+	Projections []*Projection
+	Currents    []*Current
+	Monitors    []*Monitor
+	Run         RunSettings
+
+	Info Info
+}
+
+// Info holds what the checker learnt about expressions, as go/types.Info
+// does: the type of every expression and the symbol each name denotes.
+// Names on the pre and post side of a synapse are resolved per projection
+// and are not in Uses.
+type Info struct {
+	Types map[Node]Type
+	Uses  map[*NameRef]*Symbol
+}
+
+// Population is N neurons of one type.
+type Population struct {
+	Name string
+	Pos  Pos
+	Type *Body
+	Size int
+	Decl *PopulationDecl
+}
+
+// Input is a population of spike sources: "poisson" or "spikes".
+type Input struct {
+	Name string
+	Pos  Pos
+	Kind string
+	Size int
+	Decl *InputDecl
+}
+
+// Projection connects a population or input to a population, or to a
+// dendrite of its neurons.
+type Projection struct {
+	Name     string
+	Pos      Pos
+	PrePop   *Population // nil when the pre side is an input
+	PreInput *Input
+	Post     *Population
+	Dendrite *Body // nil when the synapses target the soma
+	Synapse  *Body
+	Rule     string
+	Decl     *ConnectDecl
+}
+
+// PreSize is the number of neurons or sources on the pre side.
+func (p *Projection) PreSize() int {
+	if p.PrePop != nil {
+		return p.PrePop.Size
+	}
+	return p.PreInput.Size
+}
+
+// Current drives a parameter of a population.
+type Current struct {
+	Name   string
+	Pos    Pos
+	Target *Population
+	Param  *Symbol
+	Decl   *CurrentDecl
+}
+
+// Monitor records spikes or a variable.
+type Monitor struct {
+	Name       string
+	Pos        Pos
+	Kind       string // "spikes" or "state"
+	Population *Population
+	Input      *Input
+	Projection *Projection
+	Global     *Body
+	Var        *Symbol  // for state monitors
+	Ranges     [][2]int // selected indices as half-open ranges; nil means all
+	Every      int      // sampling period in steps
+	Decl       *MonitorDecl
+}
+
+// RunSettings are the run block's values, in seconds.
+type RunSettings struct {
+	Duration float64
+	Dt       float64
+	Seed     uint64
+	Steps    int64
+}
+
+// Defaults of the run settings when the model does not give them.
+const (
+	DefaultDt       = 0.1e-3
+	DefaultDuration = 1.0
+)
+
+// Sources maps each file name to its contents, for printing diagnostics.
+func (p *Program) Sources() map[string][]byte {
+	m := map[string][]byte{}
+	for _, f := range p.Files {
+		m[f.Name] = f.Source
+	}
+	return m
+}
