@@ -16,8 +16,8 @@ type checker struct {
 	scope  *Scope // file scope
 	broken map[string]bool
 
-	bodyOf      map[*Symbol]*Body
-	synUses     map[*Body][]*Projection
+	bodyOf  map[*Symbol]*Body
+	synUses map[*Body][]*Projection
 	pending map[*Symbol]valueDecl
 }
 
@@ -226,7 +226,7 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 		outer = parent.Scope
 	}
 	b := &Body{Kind: kind, Name: name.Name, Pos: posOf(name.Pos), Parent: parent, Scope: NewScope(outer),
-		ODEs: map[*Symbol]*ODE{}, Count: 1}
+		Members: members, ODEs: map[*Symbol]*ODE{}, Count: 1}
 	ctx := &exprCtx{scope: b.Scope, body: b}
 	seen := map[string]lexer.Position{}
 	once := func(m Member, what string) bool {
@@ -246,8 +246,9 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 		case *Param:
 			pctx := *ctx
 			pctx.what, pctx.constOnly = "a parameter default", true
-			c.declareValue(b, &b.Params, SymParam, m.Name, m, valueDecl{unit: m.Unit, init: m.Default, ctx: &pctx})
-			b.Params[len(b.Params)-1].Runtime = m.Runtime
+			if sym := c.declareValue(b, &b.Params, SymParam, m.Name, m, valueDecl{unit: m.Unit, init: m.Default, ctx: &pctx}); sym != nil {
+				sym.Runtime = m.Runtime
+			}
 			if m.Runtime && kind != NeuronBody && kind != SynapseBody {
 				// Globals and dendrites share their parameters with everything;
 				// runtime ones belong at top level.
@@ -311,6 +312,7 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 			sym := &Symbol{Kind: SymDendrite, Name: m.Name.Name, Pos: posOf(m.Name.Pos), Decl: m, Owner: b}
 			if c.declareIn(b.Scope, sym) {
 				sym.Body = c.declareBody(DendriteBody, m.Name, m.Members, b)
+				sym.Body.Decl = m
 				b.Dendrites = append(b.Dendrites, sym.Body)
 			}
 		case *ODE:
@@ -320,16 +322,17 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 	return b
 }
 
-func (c *checker) declareValue(b *Body, list *[]*Symbol, kind SymKind, id Ident, decl any, vd valueDecl) {
+func (c *checker) declareValue(b *Body, list *[]*Symbol, kind SymKind, id Ident, decl any, vd valueDecl) *Symbol {
 	sym := &Symbol{Kind: kind, Name: id.Name, Pos: posOf(id.Pos), Decl: decl, Owner: b}
 	if !c.declareIn(b.Scope, sym) {
-		return
+		return nil
 	}
 	*list = append(*list, sym)
 	c.pending[sym] = vd
 	if kind == SymParam && vd.unit == nil && vd.init == nil {
 		c.diags.Hintf(sym.Pos, "write param "+id.Name+": UNIT, or give a default", "parameter %s needs a unit or a default value", id.Name)
 	}
+	return sym
 }
 
 // resolveSym types a parameter, state, trace or definition from its
@@ -388,7 +391,7 @@ func (c *checker) resolveSym(sym *Symbol) {
 func (c *checker) checkBody(b *Body) {
 	// Segment counts first: reading a dendrite array depends on them.
 	for _, d := range b.Dendrites {
-		if dd := d.declaring(); dd.Count != nil {
+		if dd := d.Decl.(*Dendrite); dd.Count != nil {
 			ctx := &exprCtx{scope: b.Scope, body: b, what: "a segment count"}
 			if n, ok := c.count(ctx, dd.Count, "the number of segments", MaxSegments); ok {
 				d.Count = n
@@ -405,8 +408,7 @@ func (c *checker) checkBody(b *Body) {
 		ctx := &exprCtx{scope: b.Scope, body: b, what: "a trace's time constant", constOnly: true}
 		c.wantDim(ctx, tr.Tau, DimTime, "a trace's time constant")
 	}
-	decl := b.declNode()
-	for _, m := range decl {
+	for _, m := range b.Members {
 		if ode, ok := m.(*ODE); ok {
 			c.checkODE(b, ode)
 		}
@@ -440,28 +442,6 @@ func (c *checker) checkBody(b *Body) {
 	for _, d := range b.Dendrites {
 		c.checkBody(d)
 	}
-}
-
-// declNode returns the members of the declaration behind b.
-func (b *Body) declNode() []Member {
-	sym := b.Scope.parent.Lookup(b.Name)
-	if b.Kind == DendriteBody {
-		return b.declaring().Members
-	}
-	switch d := sym.Decl.(type) {
-	case *NeuronDecl:
-		return d.Members
-	case *SynapseDecl:
-		return d.Members
-	case *GlobalDecl:
-		return d.Members
-	}
-	return nil
-}
-
-// declaring returns a dendrite body's declaration.
-func (b *Body) declaring() *Dendrite {
-	return b.Parent.Scope.LookupLocal(b.Name).Decl.(*Dendrite)
 }
 
 func (c *checker) checkODE(b *Body, ode *ODE) {
@@ -586,8 +566,10 @@ func (c *checker) assign(ctx *exprCtx, s *Assign) {
 	switch s.Op {
 	case "=", "+=", "-=":
 		if value.Dim != target.Dim && !isZero(s.Value.X) {
-			c.diags.Hintf(posOf(s.Value.Pos), dimHint(target.Dim, value.Dim), "%s %s: %s is %s but the value is %s",
-				ref.Dotted(), s.Op, ref.Dotted(), target.Dim.Describe(), value.Dim.Describe())
+			verb := map[string]string{"=": "assign", "+=": "add", "-=": "subtract"}[s.Op]
+			prep := map[string]string{"=": "to", "+=": "to", "-=": "from"}[s.Op]
+			c.diags.Hintf(posOf(s.Value.Pos), dimHint(target.Dim, value.Dim), "cannot %s %s %s %s, which is %s",
+				verb, value.Dim.Describe(), prep, ref.Dotted(), target.Dim.Describe())
 		}
 	case "*=", "/=":
 		if !value.Dim.IsDimensionless() {

@@ -619,6 +619,9 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 		}
 		args[name] = a
 	}
+	if !ok {
+		return call.Func, false
+	}
 	ctx := &exprCtx{scope: c.scope, what: "a connectivity rule"}
 	pre, post := 0, 0
 	if proj.PrePop != nil || proj.PreInput != nil {
@@ -740,7 +743,7 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 		}
 	}
 	ctx.random = false
-	for _, m := range b.declNode() {
+	for _, m := range b.Members {
 		switch m := m.(type) {
 		case *ODE:
 			ctx.what = "an ODE"

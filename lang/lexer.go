@@ -77,7 +77,7 @@ func (lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 		return nil, err
 	}
 	var diags Diagnostics
-	toks := scan(filename, src, &diags)
+	toks, _ := scan(filename, src, &diags)
 	if err := diags.Err(); err != nil {
 		return nil, err
 	}
@@ -109,15 +109,18 @@ type scanner struct {
 	col   int // rune column of the next rune
 	diags *Diagnostics
 	toks  []lexer.Token
+	// badLines are the lines with a lexical error; a syntax error on one of
+	// them is almost always a consequence and is not reported.
+	badLines map[int]bool
 }
 
 // scan lexes src. Comments and white space are dropped; the last token is
 // always EOF.
-func scan(file string, src []byte, diags *Diagnostics) []lexer.Token {
-	s := &scanner{file: file, src: src, line: 1, col: 1, diags: diags}
+func scan(file string, src []byte, diags *Diagnostics) ([]lexer.Token, map[int]bool) {
+	s := &scanner{file: file, src: src, line: 1, col: 1, diags: diags, badLines: map[int]bool{}}
 	s.toks = make([]lexer.Token, 0, len(src)/4)
 	s.run()
-	return s.toks
+	return s.toks, s.badLines
 }
 
 func (s *scanner) pos() lexer.Position {
@@ -145,6 +148,7 @@ func (s *scanner) advance() {
 
 func (s *scanner) errorf(p lexer.Position, hint, format string, args ...any) {
 	s.diags.Hintf(posOf(p), hint, format, args...)
+	s.badLines[p.Line] = true
 }
 
 func (s *scanner) emit(t lexer.TokenType, p lexer.Position, value string) {
@@ -309,8 +313,8 @@ func (s *scanner) str(p lexer.Position) {
 		r := s.peek()
 		switch r {
 		case -1, '\n':
+			// No token: a half string must not be used as a file name.
 			s.errorf(p, "close it with \" on the same line", "string not terminated")
-			s.emit(tokString, p, b.String())
 			return
 		case '"':
 			s.advance()
@@ -341,11 +345,14 @@ func (s *scanner) str(p lexer.Position) {
 }
 
 func (s *scanner) punct(p lexer.Position, r rune) {
+	// Misspelt operators are reported, then read as the intended one so
+	// that parsing goes on without a second, confusing error.
 	for _, op := range []string{"&&", "||"} {
 		if s.at(op) {
 			s.errorf(p, foreignOps[op], "unexpected %q", op)
 			s.advance()
 			s.advance()
+			s.emit(tokKeyword, p, map[string]string{"&&": "and", "||": "or"}[op])
 			return
 		}
 	}
@@ -361,6 +368,16 @@ func (s *scanner) punct(p lexer.Position, r rune) {
 	s.advance()
 	if hint, ok := foreignOps[string(r)]; ok {
 		s.errorf(p, hint, "unexpected %q", string(r))
+		switch r {
+		case '!':
+			s.emit(tokKeyword, p, "not")
+		case '^':
+			s.emit(tokPunct, p, "**")
+		case '&':
+			s.emit(tokKeyword, p, "and")
+		case '|':
+			s.emit(tokKeyword, p, "or")
+		}
 		return
 	}
 	s.errorf(p, "remove it", "unexpected character %s", quoteRune(r))

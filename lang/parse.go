@@ -31,7 +31,7 @@ func Grammar() string { return fileParser.String() }
 // so the checker does not complain about uses of their names.
 func ParseFile(name string, src []byte, diags *Diagnostics) *File {
 	f := &File{Name: name, Source: src}
-	toks := scan(name, src, diags)
+	toks, badLines := scan(name, src, diags)
 	if len(toks) > 0 {
 		f.Pos = toks[0].Pos
 	}
@@ -45,7 +45,9 @@ func ParseFile(name string, src []byte, diags *Diagnostics) *File {
 				continue
 			}
 		}
-		reportSyntax(err, diags)
+		if !afterLexicalError(err, chunk, badLines) {
+			reportSyntax(err, diags)
+		}
 		if d := declaredName(chunk); d != "" {
 			f.Broken = append(f.Broken, d)
 		}
@@ -62,7 +64,11 @@ func splitDecls(toks []lexer.Token) [][]lexer.Token {
 	start, depth := 0, 0
 	cut := func(i int) {
 		if i > start {
-			chunk := append(toks[start:i:i], lexer.EOFToken(toks[i].Pos))
+			// The chunk's end carries the token that starts the next
+			// declaration, so that an error there can name it.
+			end := lexer.EOFToken(toks[i].Pos)
+			end.Value = toks[i].Value
+			chunk := append(toks[start:i:i], end)
 			chunks = append(chunks, chunk)
 		}
 		start = i
@@ -101,10 +107,35 @@ func declaredName(chunk []lexer.Token) string {
 }
 
 // reportSyntax turns a participle error into a diagnostic.
+// afterLexicalError reports whether a syntax error is at, or right after,
+// a token on a line with a lexical error; such an error is almost always a
+// consequence of the first and is not reported.
+func afterLexicalError(err error, chunk []lexer.Token, badLines map[int]bool) bool {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return false
+	}
+	pos := perr.Position()
+	if badLines[pos.Line] {
+		return true
+	}
+	for i, t := range chunk {
+		if t.Pos.Offset == pos.Offset {
+			return i > 0 && badLines[chunk[i-1].Pos.Line]
+		}
+	}
+	return false
+}
+
 func reportSyntax(err error, diags *Diagnostics) {
+	var perr participle.Error
 	var unexpected *participle.UnexpectedTokenError
 	if errors.As(err, &unexpected) {
 		tok := unexpected.Unexpected
+		if tok.Type == tokEOF && tok.Value != "" {
+			diags.Hintf(posOf(tok.Pos), "is a '}' missing before it?", "syntax error: unexpected keyword %q", tok.Value)
+			return
+		}
 		hint := ""
 		if unexpected.Expect != "" {
 			hint = "expected " + unexpected.Expect
@@ -115,8 +146,7 @@ func reportSyntax(err error, diags *Diagnostics) {
 		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
 		return
 	}
-	var perr participle.Error
-	if errors.As(err, &perr) {
+	if perr != nil {
 		msg := perr.Message()
 		msg = strings.Replace(msg, "unexpected token", "unexpected", 1)
 		diags.Errorf(posOf(perr.Position()), "syntax error: %s", msg)

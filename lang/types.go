@@ -204,6 +204,10 @@ type Body struct {
 	Pos    Pos
 	Parent *Body // a dendrite's neuron
 	Scope  *Scope
+	// Members are the declaration's members in source order; Decl is the
+	// *Dendrite of a dendrite body.
+	Members []Member
+	Decl    any
 
 	Params, States, Lets, Traces []*Symbol
 	ODEs                         map[*Symbol]*ODE

@@ -105,6 +105,9 @@ func (d Dim) String() string {
 		if n.dim.Mul(DimTime) == d {
 			return n.unit + "*s"
 		}
+		if Dimensionless.Div(n.dim) == d {
+			return "1/" + n.unit
+		}
 	}
 	names := [...]string{"m", "kg", "s", "A", "K", "mol"}
 	var num, den []string
