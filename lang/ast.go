@@ -77,6 +77,12 @@ type ListLit struct {
 	Elems []Node
 }
 
+// BadExpr stands for an expression that was reported as too large; the
+// checker gives it no type and no further error.
+type BadExpr struct {
+	At Pos
+}
+
 // TupleLit is (a, b): an element of a list of pairs.
 type TupleLit struct {
 	At    Pos
@@ -92,6 +98,7 @@ func (n *UnaryNode) Pos() Pos  { return n.At }
 func (n *BinaryNode) Pos() Pos { return n.At }
 func (n *ListLit) Pos() Pos    { return n.At }
 func (n *TupleLit) Pos() Pos   { return n.At }
+func (n *BadExpr) Pos() Pos    { return n.At }
 
 // Dotted returns the name as written: post.ge.
 func (n *NameRef) Dotted() string { return joinDots(n.Parts) }
@@ -119,68 +126,109 @@ func (c *converter) expr(e *Expr) Node {
 	if e.X != nil {
 		return e.X
 	}
-	x := c.and(e.Left)
-	for _, r := range e.Rest {
-		x = &BinaryNode{At: posOf(r.Pos), Op: "or", X: x, Y: c.and(r)}
+	// The tree is walked recursively; bound its depth so that no input can
+	// exhaust the stack.
+	if len(e.Rest) > maxOperators {
+		c.diags.Hintf(posOf(e.Pos), "split it up with let definitions", "expression has more than %d operators", maxOperators)
+		e.X = &BadExpr{At: posOf(e.Pos)}
+		return e.X
 	}
-	e.X = x
+	p := &precedenceParser{c: c, first: e.First, rest: e.Rest}
+	e.X = p.parse(precLowest)
+	return e.X
+}
+
+// maxOperators bounds the binary operators in one expression.
+const maxOperators = 10000
+
+// Operator precedences, loosest first. Prefix not sits between and and the
+// comparisons (not a < b is not (a < b)); prefix minus sits between the
+// products and ** (-x**2 is -(x**2), -a*b is (-a)*b).
+const (
+	precLowest = iota
+	precOr
+	precAnd
+	precNot
+	precCompare
+	precSum
+	precProduct
+	precUnary
+	precPower
+)
+
+var binaryPrec = map[string]int{
+	"or": precOr, "and": precAnd,
+	"<": precCompare, "<=": precCompare, ">": precCompare, ">=": precCompare, "==": precCompare, "!=": precCompare,
+	"+": precSum, "-": precSum, "*": precProduct, "/": precProduct, "%": precProduct, "**": precPower,
+}
+
+// precedenceParser builds a tree from the flat operand/operator list of an
+// Expr by precedence climbing.
+type precedenceParser struct {
+	c     *converter
+	first *UnaryExpr
+	rest  []*BinaryOp
+	next  int // index into rest of the next binary operator
+}
+
+// parse reads operands and the operators that bind tighter than min.
+func (p *precedenceParser) parse(min int) Node {
+	var x Node
+	if p.next == 0 && p.first != nil {
+		u := p.first
+		p.first = nil
+		x = p.unary(u, 0)
+	} else {
+		x = p.unary(p.rest[p.next-1].Right, 0)
+	}
+	for p.next < len(p.rest) {
+		op := p.rest[p.next]
+		prec := binaryPrec[op.Op]
+		if prec <= min {
+			break
+		}
+		p.next++
+		// ** is right-associative: its right side may hold another **.
+		rhsMin := prec
+		if op.Op == "**" {
+			rhsMin = precPower - 1
+		}
+		y := p.parse(rhsMin)
+		x = &BinaryNode{At: posOf(op.Pos), Op: op.Op, X: x, Y: y}
+	}
 	return x
 }
 
-func (c *converter) and(e *AndExpr) Node {
-	x := c.not(e.Left)
-	for _, r := range e.Rest {
-		x = &BinaryNode{At: posOf(r.Pos), Op: "and", X: x, Y: c.not(r)}
+// unary applies the prefix operators of u from index k on. The operand of
+// a prefix operator extends over the operators that bind tighter than it.
+func (p *precedenceParser) unary(u *UnaryExpr, k int) Node {
+	if len(u.Ops) > maxNesting {
+		p.c.diags.Errorf(posOf(u.Pos), "more than %d prefix operators in a row", maxNesting)
+		return &BadExpr{At: posOf(u.Pos)}
 	}
-	return x
-}
-
-func (c *converter) not(e *NotExpr) Node {
-	if e.Not != nil {
-		return &UnaryNode{At: posOf(e.Pos), Op: "not", X: c.not(e.Not)}
+	if k == len(u.Ops) {
+		return p.c.primary(u.Operand)
 	}
-	return c.cmp(e.Cmp)
-}
-
-func (c *converter) cmp(e *CmpExpr) Node {
-	x := c.add(e.Left)
-	for _, r := range e.Rest {
-		x = &BinaryNode{At: posOf(r.Pos), Op: r.Op, X: x, Y: c.add(r.Right)}
+	op := u.Ops[k]
+	prec := precUnary
+	if op == "not" {
+		prec = precNot
 	}
-	return x
-}
-
-func (c *converter) add(e *AddExpr) Node {
-	x := c.mul(e.Left)
-	for _, r := range e.Rest {
-		x = &BinaryNode{At: posOf(r.Pos), Op: r.Op, X: x, Y: c.mul(r.Right)}
+	operand := p.unary(u, k+1)
+	for p.next < len(p.rest) {
+		bop := p.rest[p.next]
+		bprec := binaryPrec[bop.Op]
+		if bprec <= prec {
+			break
+		}
+		p.next++
+		rhsMin := bprec
+		if bop.Op == "**" {
+			rhsMin = precPower - 1
+		}
+		operand = &BinaryNode{At: posOf(bop.Pos), Op: bop.Op, X: operand, Y: p.parse(rhsMin)}
 	}
-	return x
-}
-
-func (c *converter) mul(e *MulExpr) Node {
-	x := c.unary(e.Left)
-	for _, r := range e.Rest {
-		x = &BinaryNode{At: posOf(r.Pos), Op: r.Op, X: x, Y: c.unary(r.Right)}
-	}
-	return x
-}
-
-func (c *converter) unary(e *UnaryExpr) Node {
-	if e.Pow != nil {
-		return c.pow(e.Pow)
-	}
-	return &UnaryNode{At: posOf(e.Pos), Op: e.Op, X: c.unary(e.Operand)}
-}
-
-func (c *converter) pow(e *PowExpr) Node {
-	base := c.primary(e.Base)
-	if e.Exponent == nil {
-		return base
-	}
-	// The operator's position is not kept by the grammar; the exponent's
-	// start is the closest thing to it.
-	return &BinaryNode{At: posOf(e.Exponent.Pos), Op: "**", X: base, Y: c.unary(e.Exponent)}
+	return &UnaryNode{At: posOf(u.Pos), Op: op, X: operand}
 }
 
 func (c *converter) primary(p *Primary) Node {

@@ -96,6 +96,8 @@ func (c *checker) node1(ctx *exprCtx, n Node) Type {
 			}
 		}
 		return Type{Kind: KindList, Elem: elem}
+	case *BadExpr:
+		return invalidType
 	case *TupleLit:
 		tt := Type{Kind: KindTuple}
 		for _, e := range n.Elems {

@@ -3,6 +3,8 @@ package lang
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -237,6 +239,13 @@ func (c *checker) checkRun(r *RunDecl) {
 	}
 }
 
+// declaredBy reports whether the top-level name was declared by decl, and
+// not by an earlier declaration that it clashed with.
+func (c *checker) declaredBy(name string, decl any) bool {
+	sym := c.scope.LookupLocal(name)
+	return sym != nil && sym.Decl == decl
+}
+
 // lookupKind finds a top-level name of one of the given kinds.
 func (c *checker) lookupKind(id Ident, what string, kinds ...SymKind) *Symbol {
 	sym := c.scope.Lookup(id.Name)
@@ -277,10 +286,9 @@ func indexScope(outer *Scope, names ...string) *Scope {
 }
 
 func (c *checker) checkPopulation(d *PopulationDecl) {
-	sym := c.scope.LookupLocal(d.Name.Name)
 	typ := c.lookupKind(d.Type, "neuron type", SymNeuron)
 	size, sizeOK := c.count(&exprCtx{scope: c.scope, what: "a population size"}, d.Size, "population size", MaxNeurons)
-	if typ == nil || !sizeOK || sym.Decl != d {
+	if typ == nil || !sizeOK || !c.declaredBy(d.Name.Name, d) {
 		return
 	}
 	b := typ.Body
@@ -339,7 +347,6 @@ var inputKeys = map[string][]string{
 }
 
 func (c *checker) checkInput(d *InputDecl) {
-	sym := c.scope.LookupLocal(d.Name.Name)
 	kind := d.Kind.Name
 	keys, known := inputKeys[kind]
 	if !known {
@@ -347,7 +354,7 @@ func (c *checker) checkInput(d *InputDecl) {
 			"unknown input kind %s", kind)
 	}
 	size, sizeOK := c.count(&exprCtx{scope: c.scope, what: "an input size"}, d.Size, "input size", MaxNeurons)
-	if !known || !sizeOK || sym.Decl != d {
+	if !known || !sizeOK || !c.declaredBy(d.Name.Name, d) {
 		return
 	}
 	in := &Input{Name: d.Name.Name, Pos: posOf(d.Name.Pos), Kind: kind, Size: size, Decl: d}
@@ -457,12 +464,27 @@ func (c *checker) index(scope *Scope, n Node, size int, what string) (int, bool)
 // checkDataFile checks the extension of a data file named in a model. The
 // file itself is read when the model is built.
 func (c *checker) checkDataFile(s *StringLit, exts ...string) {
+	ok := false
 	for _, e := range exts {
-		if strings.HasSuffix(s.Value, e) {
-			return
-		}
+		ok = ok || strings.HasSuffix(s.Value, e)
 	}
-	c.diags.Errorf(s.At, "data file %q must end in %s", s.Value, strings.Join(exts, " or "))
+	if !ok {
+		c.diags.Errorf(s.At, "data file %q must end in %s", s.Value, strings.Join(exts, " or "))
+		return
+	}
+	path := DataPath(s)
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		c.diags.Hintf(s.At, "data files are found relative to the model file", "data file %q not found (looked for %s)", s.Value, path)
+	}
+}
+
+// DataPath returns where the data file named by s is: relative paths are
+// relative to the directory of the model file that names them.
+func DataPath(s *StringLit) string {
+	if filepath.IsAbs(s.Value) {
+		return s.Value
+	}
+	return filepath.Join(filepath.Dir(s.At.File), s.Value)
 }
 
 func (c *checker) checkConnect(d *ConnectDecl) {
@@ -470,7 +492,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	name := fmt.Sprintf("connect at %s", pos)
 	if d.Name != nil {
 		name = d.Name.Name
-		if c.scope.LookupLocal(name).Decl != d {
+		if !c.declaredBy(name, d) {
 			return
 		}
 	}

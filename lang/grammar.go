@@ -309,89 +309,32 @@ type UnitFactor struct {
 	Power string    `parser:"@Number )?"`
 }
 
-// Expression precedence levels, loosest first. Expr also carries the
-// converted tree in X.
+// Expressions are parsed flat: operands with their prefix operators,
+// separated by binary operators. The converter in ast.go builds the tree by
+// operator precedence (spec/language.md has the table). A flat grammar
+// keeps participle's backtracking shallow, which matters on large models.
 
-// Expr is an expression: a or b.
+// Expr is an expression: operands separated by binary operators.
 type Expr struct {
-	Pos  lexer.Position
-	Left *AndExpr   `parser:"@@"`
-	Rest []*AndExpr `parser:"('or' @@)*"`
-
-	X Node // the expression tree, set after parsing
-}
-
-// AndExpr is a and b.
-type AndExpr struct {
-	Pos  lexer.Position
-	Left *NotExpr   `parser:"@@"`
-	Rest []*NotExpr `parser:"('and' @@)*"`
-}
-
-// NotExpr is not a.
-type NotExpr struct {
-	Pos lexer.Position
-	Not *NotExpr `parser:"  'not' @@"`
-	Cmp *CmpExpr `parser:"| @@"`
-}
-
-// CmpExpr is a comparison. Comparisons do not chain; the parser accepts a
-// chain so that the checker can say so.
-type CmpExpr struct {
-	Pos  lexer.Position
-	Left *AddExpr `parser:"@@"`
-	Rest []*CmpOp `parser:"@@*"`
-}
-
-// CmpOp is the operator and right operand of a comparison.
-type CmpOp struct {
 	Pos   lexer.Position
-	Op    string   `parser:"@('<' | '<=' | '>' | '>=' | '==' | '!=')"`
-	Right *AddExpr `parser:"@@"`
+	First *UnaryExpr  `parser:"@@"`
+	Rest  []*BinaryOp `parser:"@@*"`
+
+	X Node // the expression tree, set by the converter
 }
 
-// AddExpr is a + b - c.
-type AddExpr struct {
-	Pos  lexer.Position
-	Left *MulExpr `parser:"@@"`
-	Rest []*AddOp `parser:"@@*"`
-}
-
-// AddOp is an operator and right operand of a sum.
-type AddOp struct {
+// BinaryOp is a binary operator and the operand after it.
+type BinaryOp struct {
 	Pos   lexer.Position
-	Op    string   `parser:"@('+' | '-')"`
-	Right *MulExpr `parser:"@@"`
-}
-
-// MulExpr is a * b / c % d.
-type MulExpr struct {
-	Pos  lexer.Position
-	Left *UnaryExpr `parser:"@@"`
-	Rest []*MulOp   `parser:"@@*"`
-}
-
-// MulOp is an operator and right operand of a product.
-type MulOp struct {
-	Pos   lexer.Position
-	Op    string     `parser:"@('*' | '/' | '%')"`
+	Op    string     `parser:"@('or' | 'and' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '+' | '-' | '*' | '/' | '%' | '**')"`
 	Right *UnaryExpr `parser:"@@"`
 }
 
-// UnaryExpr is -a, +a, or a power.
+// UnaryExpr is an operand with its prefix operators: -x, not a.
 type UnaryExpr struct {
 	Pos     lexer.Position
-	Op      string     `parser:"  @('-' | '+')"`
-	Operand *UnaryExpr `parser:"  @@"`
-	Pow     *PowExpr   `parser:"| @@"`
-}
-
-// PowExpr is a ** b, right-associative and tighter than unary minus on its
-// left: -x**2 is -(x**2).
-type PowExpr struct {
-	Pos      lexer.Position
-	Base     *Primary   `parser:"@@"`
-	Exponent *UnaryExpr `parser:"('**' @@)?"`
+	Ops     []string `parser:"@('-' | '+' | 'not')*"`
+	Operand *Primary `parser:"@@"`
 }
 
 // Primary is an operand.

@@ -3,7 +3,10 @@ package lang
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -35,24 +38,86 @@ func ParseFile(name string, src []byte, diags *Diagnostics) *File {
 	if len(toks) > 0 {
 		f.Pos = toks[0].Pos
 	}
-	for _, chunk := range splitDecls(toks) {
-		peek, err := lexer.Upgrade(&tokenList{toks: chunk})
-		if err == nil {
-			var sub *File
-			sub, err = fileParser.ParseFromLexer(peek)
-			if err == nil {
-				f.Decls = append(f.Decls, sub.Decls...)
-				continue
+	chunks := splitDecls(toks)
+	results := make([]chunkResult, len(chunks))
+	// Declarations parse independently, so large files are parsed on all
+	// cores; the results are merged in source order, so the outcome does
+	// not depend on scheduling.
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), (len(chunks)+63)/64)
+	for range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(chunks) {
+					return
+				}
+				results[i] = parseChunk(chunks[i], badLines)
 			}
-		}
-		if !afterLexicalError(err, chunk, badLines) {
-			reportSyntax(err, diags)
-		}
-		if d := declaredName(chunk); d != "" {
-			f.Broken = append(f.Broken, d)
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		f.Decls = append(f.Decls, r.decls...)
+		diags.list = append(diags.list, r.diags.list...)
+		if r.broken != "" {
+			f.Broken = append(f.Broken, r.broken)
 		}
 	}
 	return f
+}
+
+// chunkResult is what parsing one top-level declaration produced.
+type chunkResult struct {
+	decls  []Decl
+	diags  Diagnostics
+	broken string // the name a declaration that failed to parse would have declared
+}
+
+func parseChunk(chunk []lexer.Token, badLines map[int]bool) (r chunkResult) {
+	if pos, deep := tooDeep(chunk); deep {
+		r.diags.Hintf(posOf(pos), "split it up with let definitions", "brackets nested more than %d deep", maxNesting)
+		r.broken = declaredName(chunk)
+		return r
+	}
+	peek, err := lexer.Upgrade(&tokenList{toks: chunk})
+	if err == nil {
+		var sub *File
+		if sub, err = fileParser.ParseFromLexer(peek); err == nil {
+			r.decls = sub.Decls
+			return r
+		}
+	}
+	if !afterLexicalError(err, chunk, badLines) {
+		reportSyntax(err, &r.diags)
+	}
+	r.broken = declaredName(chunk)
+	return r
+}
+
+// maxNesting bounds bracket nesting, which the recursive-descent parser
+// and the checker follow on the stack.
+const maxNesting = 200
+
+func tooDeep(chunk []lexer.Token) (lexer.Position, bool) {
+	depth := 0
+	for _, t := range chunk {
+		if t.Type != tokPunct {
+			continue
+		}
+		switch t.Value {
+		case "(", "[", "{":
+			if depth++; depth > maxNesting {
+				return t.Pos, true
+			}
+		case ")", "]", "}":
+			depth--
+		}
+	}
+	return lexer.Position{}, false
 }
 
 // splitDecls cuts the token stream at the keywords that start a top-level

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // Exit codes.
@@ -30,6 +31,10 @@ type command struct {
 var commands []*command
 
 func main() {
+	// snnc is a short-lived batch process whose front end allocates many
+	// small parse nodes: collecting less often roughly halves the time of
+	// checking a large model, for at most five times the live heap.
+	debug.SetGCPercent(400)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
