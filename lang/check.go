@@ -465,7 +465,7 @@ func (c *checker) checkODE(b *Body, ode *ODE) {
 		c.diags.Errorf(pos, "%s is a trace: it decays by itself and cannot also have an ODE", v)
 		return
 	case sym.Kind != SymState:
-		c.diags.Errorf(pos, "d%s/dt: %s is a %s; only state variables have ODEs", v, v, sym.Kind)
+		c.diags.Errorf(pos, "d%s/dt: %s is %s; only state variables have ODEs", v, v, an(sym.Kind.String()))
 		return
 	}
 	if prev, dup := b.ODEs[sym]; dup {
@@ -632,7 +632,7 @@ func (c *checker) writableOnSide(ctx *exprCtx, ref *NameRef) bool {
 		return false
 	}
 	if sym.Kind != SymState && sym.Kind != SymTrace {
-		c.diags.Errorf(ref.At, "cannot assign to %s: it is a %s of %s", ref.Dotted(), sym.Kind, b.describe())
+		c.diags.Errorf(ref.At, "cannot assign to %s: it is %s of %s", ref.Dotted(), an(sym.Kind.String()), b.describe())
 		return false
 	}
 	return true

@@ -273,14 +273,14 @@ func (c *checker) name(ctx *exprCtx, n *NameRef) Type {
 		c.diags.Errorf(n.At, "%s.%s: pre and post are only defined in a synapse type", head, n.Parts[1])
 		return invalidType
 	}
-	c.diags.Errorf(n.At, "%s is a %s; it has no members (%s)", head, sym.Kind, n.Dotted())
+	c.diags.Errorf(n.At, "%s is %s; it has no members (%s)", head, an(sym.Kind.String()), n.Dotted())
 	return invalidType
 }
 
 // member resolves the rest of a dotted name inside a body.
 func (c *checker) member(ctx *exprCtx, n *NameRef, b *Body, k int) Type {
 	if k >= len(n.Parts) {
-		c.diags.Errorf(n.At, "%s is a %s, not a value", n.Dotted(), b.Kind)
+		c.diags.Errorf(n.At, "%s is %s, not a value", n.Dotted(), an(b.Kind.String()))
 		return invalidType
 	}
 	name := n.Parts[k]
@@ -293,7 +293,7 @@ func (c *checker) member(ctx *exprCtx, n *NameRef, b *Body, k int) Type {
 		return invalidType
 	}
 	if k+1 < len(n.Parts) {
-		c.diags.Errorf(n.At, "%s is a %s; it has no members", joinDots(n.Parts[:k+1]), sym.Kind)
+		c.diags.Errorf(n.At, "%s is %s; it has no members", joinDots(n.Parts[:k+1]), an(sym.Kind.String()))
 		return invalidType
 	}
 	if b.Kind == DendriteBody && b.Count > 1 && !ctx.reduce && !within(ctx.body, b) {
@@ -350,7 +350,7 @@ func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 // useValue checks that sym may be read here and returns its type.
 func (c *checker) useValue(ctx *exprCtx, n *NameRef, sym *Symbol) Type {
 	if !sym.Kind.isValue() {
-		c.diags.Errorf(n.At, "%s is a %s, not a value", n.Dotted(), sym.Kind)
+		c.diags.Errorf(n.At, "%s is %s, not a value", n.Dotted(), an(sym.Kind.String()))
 		return invalidType
 	}
 	if ctx.constOnly && (sym.Kind == SymState || sym.Kind == SymTrace || sym.Kind == SymLet || sym.Name == "t") {
@@ -388,7 +388,7 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 			return invalidType
 		}
 		if sym := ctx.scope.Lookup(n.Func); sym != nil {
-			c.diags.Errorf(n.At, "%s is a %s, not a function", n.Func, sym.Kind)
+			c.diags.Errorf(n.At, "%s is %s, not a function", n.Func, an(sym.Kind.String()))
 			return invalidType
 		}
 		c.diags.Hintf(n.At, "the functions are listed in spec/language.md", "unknown function %s", n.Func)

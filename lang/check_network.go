@@ -60,7 +60,7 @@ func (c *checker) constValue(scope *Scope, n Node) (q Constant, why string) {
 		case sym.Kind == SymParam:
 			return q, fmt.Sprintf("%s is a parameter of %s, which populations may override; use a top-level param", sym.Name, sym.Owner.describe())
 		}
-		return q, fmt.Sprintf("%s is a %s", sym.Name, sym.Kind)
+		return q, fmt.Sprintf("%s is %s", sym.Name, an(sym.Kind.String()))
 	case *UnaryNode:
 		x, why := c.constValue(scope, n.X)
 		if why != "" || n.Op == "not" {
@@ -260,7 +260,7 @@ func (c *checker) lookupKind(id Ident, what string, kinds ...SymKind) *Symbol {
 		return nil
 	}
 	if !containsKind(kinds, sym.Kind) {
-		c.diags.Errorf(posOf(id.Pos), "%s is a %s, not a %s", id.Name, sym.Kind, what)
+		c.diags.Errorf(posOf(id.Pos), "%s is %s, not %s", id.Name, an(sym.Kind.String()), an(what))
 		return nil
 	}
 	return sym
@@ -801,7 +801,7 @@ func (c *checker) checkCurrent(d *CurrentDecl) {
 		return
 	case param.Kind != SymParam:
 		c.diags.Hintf(pos, "declare an input parameter, e.g. param i_ext: nA = 0 nA, and add it to the ODE",
-			"a current drives a parameter; %s is a %s", d.Target.Parts[1], param.Kind)
+			"a current drives a parameter; %s is %s", d.Target.Parts[1], an(param.Kind.String()))
 		return
 	}
 	for _, other := range c.prog.Currents {

@@ -242,3 +242,11 @@ func (b *Body) Dendrite(name string) *Body {
 }
 
 func (b *Body) describe() string { return fmt.Sprintf("%s %s", b.Kind, b.Name) }
+
+// an puts the indefinite article before a noun: "an input", "a population".
+func an(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}

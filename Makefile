@@ -1,0 +1,24 @@
+# snnc: make test installs what the tests need, then runs them all.
+
+GO ?= go
+
+.PHONY: test deps check-examples fuzz bench
+
+test: deps
+	$(GO) test ./...
+
+# Installs the system packages the tests need (Debian, as root).
+deps:
+	@./tests/install-deps.sh
+
+# Checks every example model with the command-line tool.
+check-examples:
+	$(GO) run ./cmd/snnc check examples/*.snn
+
+# Fuzzes the front end (parser and checker) for FUZZTIME.
+FUZZTIME ?= 5m
+fuzz:
+	$(GO) test ./lang -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME)
+
+bench:
+	$(GO) test ./lang -run '^$$' -bench . -benchtime 5x

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.snn")
+	if err := os.WriteFile(bad, []byte("population p = Nope[10]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"no arguments", nil, exitUsage, "", "Usage: snnc"},
+		{"help", []string{"help"}, exitOK, "Commands:", ""},
+		{"help check", []string{"help", "check"}, exitOK, "", "Usage: snnc check"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate"`},
+		{"check without file", []string{"check"}, exitUsage, "", "Usage: snnc check"},
+		{"check bad flag", []string{"check", "-nope", "x.snn"}, exitUsage, "", "flag provided but not defined"},
+		{"check example", []string{"check", "../../examples/cuba.snn"}, exitOK, "ok (2 populations, 4000 neurons", ""},
+		{"check quiet", []string{"check", "-q", "../../examples/cuba.snn"}, exitOK, "", ""},
+		{"check bad model", []string{"check", bad}, exitModel, "", "bad.snn:1:16: error: undefined neuron type Nope"},
+		{"check missing file", []string{"check", filepath.Join(dir, "none.snn")}, exitModel, "", "no such file or directory"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(c.args, &stdout, &stderr)
+			assert.Equal(t, c.code, code, "stderr: %s", stderr.String())
+			if c.stdout == "" {
+				if c.name == "check quiet" {
+					assert.Empty(t, stdout.String())
+				}
+			} else {
+				assert.Contains(t, stdout.String(), c.stdout)
+			}
+			if c.stderr != "" {
+				assert.Contains(t, stderr.String(), c.stderr)
+			}
+		})
+	}
+}
+
+// TestCheckPrintsCaret checks the whole diagnostic format on one error.
+func TestCheckPrintsCaret(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.snn")
+	src := "neuron M {\n    state v: mV = 0 mV\n    dv/dt = -v\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitModel, run([]string{"check", path}, &stdout, &stderr))
+	lines := strings.Split(stderr.String(), "\n")
+	assert.Contains(t, lines[0], "m.snn:3:13: error: dv/dt must be V/s")
+	assert.Equal(t, "        dv/dt = -v", lines[1])
+	// The excerpt is indented by four spaces; the caret sits under column 13.
+	assert.Equal(t, strings.Repeat(" ", 4+12)+"^", lines[2])
+}

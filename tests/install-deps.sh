@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian packages the test suite needs and are missing.
+# Each line of REQUIRED is "command package": the package is installed when
+# the command is not found. Later stages of snnc add their tools here
+# (opt and llc from llvm, verilator, iverilog, yosys, python3-brian).
+set -eu
+
+REQUIRED="
+"
+
+missing=""
+for pair in $(printf '%s' "$REQUIRED" | tr ' ' ':'); do
+	cmd=${pair%%:*}
+	pkg=${pair#*:}
+	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+
+if ! command -v go >/dev/null 2>&1; then
+	echo "install-deps: go is not on PATH; install Go 1.26 from https://go.dev/dl/" >&2
+	exit 1
+fi
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
