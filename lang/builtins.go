@@ -87,6 +87,7 @@ var universe = func() *Scope {
 	s.insert(&Symbol{Kind: SymBuiltin, Name: "t", Type: RealOf(DimTime)})
 	s.insert(&Symbol{Kind: SymBuiltin, Name: "dt", Type: RealOf(DimTime)})
 	s.insert(&Symbol{Kind: SymBuiltin, Name: "pi", Type: RealOf(Dimensionless)})
+	// Shown in messages as "a built-in value" and "a function".
 	for name := range Funcs {
 		s.syms[name] = &Symbol{Kind: SymFunc, Name: name}
 	}

@@ -125,7 +125,7 @@ func (c *checker) declareIn(s *Scope, sym *Symbol) bool {
 		return false
 	}
 	if u := universe.LookupLocal(sym.Name); u != nil {
-		c.diags.Hintf(sym.Pos, "choose another name", "cannot declare %s: it is a built-in %s", sym.Name, u.Kind)
+		c.diags.Hintf(sym.Pos, "choose another name", "cannot declare %s: it is %s", sym.Name, an(u.Kind.String()))
 		return false
 	}
 	if sym.Name == "pre" || sym.Name == "post" {
@@ -227,7 +227,9 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 	}
 	b := &Body{Kind: kind, Name: name.Name, Pos: posOf(name.Pos), Parent: parent, Scope: NewScope(outer),
 		Members: members, ODEs: map[*Symbol]*ODE{}, Count: 1}
-	ctx := &exprCtx{scope: b.Scope, body: b}
+	// A synapse's pre.x and post.x are resolved per projection; see
+	// checkSynapseFor.
+	ctx := &exprCtx{scope: b.Scope, body: b, unknownPost: kind == SynapseBody}
 	seen := map[string]lexer.Position{}
 	once := func(m Member, what string) bool {
 		if prev, ok := seen[what]; ok {

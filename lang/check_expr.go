@@ -31,6 +31,9 @@ type exprCtx struct {
 
 // expr converts and checks e.
 func (c *checker) expr(ctx *exprCtx, e *Expr) Type {
+	if e == nil {
+		return invalidType
+	}
 	return c.node(ctx, c.conv.expr(e))
 }
 
@@ -90,7 +93,7 @@ func (c *checker) node1(ctx *exprCtx, n Node) Type {
 			}
 			if elem == nil {
 				elem = &t
-			} else if !sameType(*elem, t) && !isZero(e) {
+			} else if !sameType(*elem, t) && !(isZero(e) && elem.Kind == KindReal) {
 				c.diags.Errorf(e.Pos(), "list elements differ: %s and %s", *elem, t)
 				return invalidType
 			}
@@ -319,6 +322,10 @@ func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 	if ctx.unknownPost {
 		return invalidType // checked again for each projection that uses the type
 	}
+	if ctx.constOnly {
+		c.diags.Errorf(n.At, "%s cannot depend on %s", ctx.what, n.Dotted())
+		return invalidType
+	}
 	side := ctx.post
 	if n.Parts[0] == "pre" {
 		side = ctx.pre
@@ -332,6 +339,11 @@ func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 	for _, p := range n.Parts[1 : len(n.Parts)-1] {
 		if b = b.Dendrite(p); b == nil {
 			break
+		}
+		if b.Count > 1 {
+			c.diags.Hintf(n.At, fmt.Sprintf("connect to %s.%s and write %s.%s", "POPULATION", b.Name, n.Parts[0], n.Parts[len(n.Parts)-1]),
+				"%s: dendrite %s has %d segments; a synapse reaches one segment through its projection", n.Dotted(), b.Name, b.Count)
+			return invalidType
 		}
 	}
 	var sym *Symbol

@@ -125,6 +125,13 @@ func (c *checker) constValue(scope *Scope, n Node) (q Constant, why string) {
 			if len(args) == 2 {
 				f = func() float64 { return math.Max(args[0], args[1]) }
 			}
+		case "pow":
+			f = func() float64 { return math.Pow(args[0], args[1]) }
+			q.Dim = Dimensionless
+		case "log10":
+			f = func() float64 { return math.Log10(args[0]) }
+		case "clip":
+			f = func() float64 { return math.Min(math.Max(args[0], args[1]), args[2]) }
 		}
 		if f == nil {
 			return q, n.Func + "() is not evaluated at compile time"
@@ -375,7 +382,9 @@ func (c *checker) checkInput(d *InputDecl) {
 			if set["period"] != nil {
 				c.diags.Errorf(posOf(set["period"].Pos), "period goes with rates, the rate over time, not with a constant rate")
 			}
-			c.wantDim(ctx, rate.Value, DimFrequency, "rate")
+			rctx := *ctx
+			rctx.what, rctx.constOnly = "a poisson rate", true // a rate that changes over time is written with rates
+			c.wantDim(&rctx, rate.Value, DimFrequency, "rate")
 		default:
 			c.checkRates(ctx, in, rates, set["period"])
 		}
@@ -552,9 +561,14 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 		v := sb.Var(n)
 		return v != nil && v.Kind != SymLet
 	}
-	set := c.settings(d.Body, "connect "+name, settable, "delay and the parameters, state variables and traces of "+sb.Name)
+	what := "connect " + name
+	if d.Name == nil {
+		what = "the " + name
+	}
+	set := c.settings(d.Body, what, settable, "delay and the parameters, state variables and traces of "+sb.Name)
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
-	ctx := &exprCtx{scope: scope, body: sb, what: "a synapse's initial value", random: true, unknownPost: true}
+	ctx := c.projectionCtx(sb, proj)
+	ctx.scope, ctx.what, ctx.random = scope, "a synapse's initial value", true
 	for _, n := range sortedKeys(set) {
 		a := set[n]
 		switch n {
@@ -675,11 +689,15 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			return call.Func, false
 		}
 		if t := c.node(ctx, a.X); t.Kind == KindReal && t.Dim.IsDimensionless() {
-			if q, why := c.constValue(c.scope, a.X); why == "" {
-				if q.Value < 0 || q.Value > 1 || math.IsNaN(q.Value) {
-					c.diags.Errorf(a.At, "connection probability %g is outside [0, 1]", q.Value)
-					ok = false
-				}
+			q, why := c.constValue(c.scope, a.X)
+			switch {
+			case why != "":
+				c.diags.Errorf(a.At, "connection probability must be a constant: %s", why)
+				ok = false
+			case q.Value < 0 || q.Value > 1 || math.IsNaN(q.Value):
+				c.diags.Errorf(a.At, "connection probability %g is outside [0, 1]", q.Value)
+				ok = false
+			default:
 				synapses = q.Value * float64(pre) * float64(post)
 			}
 		} else if t.Kind != KindInvalid {
@@ -747,10 +765,10 @@ func (c *checker) checkPairs(ctx *exprCtx, a CallArg, pre, post int) bool {
 	return ok
 }
 
-// checkSynapseFor checks a synapse type's uses of pre.x and post.x against
-// the populations of one projection.
-func (c *checker) checkSynapseFor(b *Body, p *Projection) {
-	ctx := &exprCtx{scope: b.Scope, body: b, random: true, prePos: p.Pos}
+// projectionCtx is the context of a synapse body instantiated for one
+// projection: pre.x and post.x resolve against its populations.
+func (c *checker) projectionCtx(b *Body, p *Projection) *exprCtx {
+	ctx := &exprCtx{scope: b.Scope, body: b, prePos: p.Pos}
 	if p.PrePop != nil {
 		ctx.pre = p.PrePop.Type
 	}
@@ -758,15 +776,32 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 	if p.Dendrite != nil {
 		ctx.post = p.Dendrite
 	}
+	return ctx
+}
+
+// checkSynapseFor checks a synapse type's uses of pre.x and post.x against
+// the populations of one projection.
+func (c *checker) checkSynapseFor(b *Body, p *Projection) {
+	ctx := c.projectionCtx(b, p)
+	ctx.random = true
 	for _, on := range []*On{b.OnPre, b.OnPost} {
 		if on != nil {
 			ctx.what = "an on-" + on.Event + " block"
 			c.stmts(ctx, on.Body)
 		}
 	}
-	ctx.random = false
 	for _, m := range b.Members {
+		ctx.random, ctx.constOnly = false, false
 		switch m := m.(type) {
+		case *State:
+			ctx.what, ctx.random = "an initial value", true
+			c.expr(ctx, m.Init)
+		case *Trace:
+			ctx.what, ctx.random = "an initial value", true
+			c.expr(ctx, m.Init)
+		case *Param:
+			ctx.what, ctx.constOnly = "a parameter default", true
+			c.expr(ctx, m.Default)
 		case *ODE:
 			ctx.what = "an ODE"
 			c.expr(ctx, m.RHS)

@@ -92,7 +92,7 @@ func parseChunk(chunk []lexer.Token, badLines map[int]bool) (r chunkResult) {
 		}
 	}
 	if !afterLexicalError(err, chunk, badLines) {
-		reportSyntax(err, &r.diags)
+		reportSyntax(err, chunk, &r.diags)
 	}
 	r.broken = declaredName(chunk)
 	return r
@@ -171,53 +171,80 @@ func declaredName(chunk []lexer.Token) string {
 	return ""
 }
 
-// reportSyntax turns a participle error into a diagnostic.
-// afterLexicalError reports whether a syntax error is at, or right after,
-// a token on a line with a lexical error; such an error is almost always a
-// consequence of the first and is not reported.
-func afterLexicalError(err error, chunk []lexer.Token, badLines map[int]bool) bool {
-	var perr participle.Error
-	if !errors.As(err, &perr) {
-		return false
-	}
-	pos := perr.Position()
-	if badLines[pos.Line] {
-		return true
-	}
-	for i, t := range chunk {
-		if t.Pos.Offset == pos.Offset {
-			return i > 0 && badLines[chunk[i-1].Pos.Line]
-		}
-	}
-	return false
+// declaringKeywords are followed by the name they declare.
+var declaringKeywords = map[string]bool{
+	"param": true, "state": true, "let": true, "trace": true, "neuron": true, "synapse": true,
+	"global": true, "dendrite": true, "population": true, "input": true, "current": true,
 }
 
-func reportSyntax(err error, diags *Diagnostics) {
-	var perr participle.Error
+// reportSyntax turns a participle error in chunk into a diagnostic.
+func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 	var unexpected *participle.UnexpectedTokenError
 	if errors.As(err, &unexpected) {
 		tok := unexpected.Unexpected
 		if tok.Type == tokEOF && tok.Value != "" {
-			diags.Hintf(posOf(tok.Pos), "is a '}' missing before it?", "syntax error: unexpected keyword %q", tok.Value)
+			// The declaration ran into the next one.
+			diags.Hintf(posOf(tok.Pos), unclosedHint(chunk), "syntax error: unexpected keyword %q", tok.Value)
 			return
 		}
 		hint := ""
 		if unexpected.Expect != "" {
 			hint = "expected " + unexpected.Expect
 		}
-		if tok.Type == tokKeyword && !topLevel[tok.Value] && strings.Contains(unexpected.Expect, "Ident") {
+		if prev := previousToken(chunk, tok); tok.Type == tokKeyword && prev != nil && declaringKeywords[prev.Value] {
 			hint = fmt.Sprintf("%q is a reserved word; choose another name", tok.Value)
+		}
+		if tok.Type == tokEOF {
+			hint = unclosedHint(chunk)
 		}
 		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
 		return
 	}
-	if perr != nil {
-		msg := perr.Message()
-		msg = strings.Replace(msg, "unexpected token", "unexpected", 1)
+	var perr participle.Error
+	if errors.As(err, &perr) {
+		msg := strings.Replace(perr.Message(), "unexpected token", "unexpected", 1)
 		diags.Errorf(posOf(perr.Position()), "syntax error: %s", msg)
 		return
 	}
-	diags.Errorf(Pos{}, "syntax error: %v", err)
+	pos := Pos{}
+	if len(chunk) > 0 {
+		pos = posOf(chunk[0].Pos)
+	}
+	diags.Errorf(pos, "syntax error: %v", err)
+}
+
+// previousToken returns the token before tok in chunk.
+func previousToken(chunk []lexer.Token, tok lexer.Token) *lexer.Token {
+	for i := 1; i < len(chunk); i++ {
+		if chunk[i].Pos.Offset == tok.Pos.Offset {
+			return &chunk[i-1]
+		}
+	}
+	return nil
+}
+
+// unclosedHint names the innermost bracket the chunk leaves open.
+func unclosedHint(chunk []lexer.Token) string {
+	var open []lexer.Token
+	for _, t := range chunk {
+		if t.Type != tokPunct {
+			continue
+		}
+		switch t.Value {
+		case "(", "[", "{":
+			open = append(open, t)
+		case ")", "]", "}":
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) == 0 {
+		return ""
+	}
+	o := open[len(open)-1]
+	closer := map[string]string{"(": ")", "[": "]", "{": "}"}[o.Value]
+	return fmt.Sprintf("the %q at %d:%d is not closed; is a %q missing?", o.Value, o.Pos.Line, o.Pos.Column, closer)
 }
 
 func describeToken(t lexer.Token) string {
@@ -236,4 +263,20 @@ func describeToken(t lexer.Token) string {
 		return fmt.Sprintf("string %q", t.Value)
 	}
 	return fmt.Sprintf("%q", t.Value)
+}
+
+// afterLexicalError reports whether a syntax error is at, or right after,
+// a token on a line with a lexical error; such an error is almost always a
+// consequence of the first and is not reported.
+func afterLexicalError(err error, chunk []lexer.Token, badLines map[int]bool) bool {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return false
+	}
+	pos := perr.Position()
+	if badLines[pos.Line] {
+		return true
+	}
+	prev := previousToken(chunk, lexer.Token{Pos: pos})
+	return prev != nil && badLines[prev.Pos.Line]
 }
