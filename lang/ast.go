@@ -69,6 +69,9 @@ type BinaryNode struct {
 	At   Pos
 	Op   string
 	X, Y Node
+	// Parens is set when the source wrote the expression in parentheses,
+	// so that (a < b) == (c < d) is not taken for a chained comparison.
+	Parens bool
 }
 
 // ListLit is [a, b, c].
@@ -249,7 +252,11 @@ func (c *converter) primary(p *Primary) Node {
 	case p.Ref != nil:
 		return &NameRef{At: at, Parts: p.Ref.Parts}
 	case len(p.Paren) == 1:
-		return c.expr(p.Paren[0])
+		x := c.expr(p.Paren[0])
+		if b, ok := x.(*BinaryNode); ok {
+			b.Parens = true
+		}
+		return x
 	case len(p.Paren) > 1:
 		t := &TupleLit{At: at}
 		for _, e := range p.Paren {

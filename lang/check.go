@@ -405,6 +405,13 @@ func (c *checker) checkBody(b *Body) {
 			c.resolveSym(sym)
 		}
 	}
+	if b.Kind == GlobalBody {
+		for _, p := range b.Params {
+			if p.Decl.(*Param).Default == nil {
+				c.diags.Errorf(p.Pos, "parameter %s of global %s needs a default value: nothing else can set it", p.Name, b.Name)
+			}
+		}
+	}
 	for _, t := range b.Traces {
 		tr := t.Decl.(*Trace)
 		ctx := &exprCtx{scope: b.Scope, body: b, what: "a trace's time constant", constOnly: true}

@@ -148,7 +148,7 @@ func (c *checker) unknownUnit(pos Pos, name string) {
 // binary checks the operators. Mismatched dimensions are reported at the
 // operator with both sides described.
 func (c *checker) binary(ctx *exprCtx, n *BinaryNode) Type {
-	if inner, ok := n.X.(*BinaryNode); ok && isComparison(n.Op) && isComparison(inner.Op) {
+	if inner, ok := n.X.(*BinaryNode); ok && isComparison(n.Op) && isComparison(inner.Op) && !inner.Parens {
 		c.diags.Hintf(n.At, "write a < b and b < c", "comparisons do not chain")
 		return invalidType
 	}
@@ -164,6 +164,10 @@ func (c *checker) binary(ctx *exprCtx, n *BinaryNode) Type {
 			return invalidType
 		}
 		return boolType
+	case "==", "!=":
+		if x.Kind == KindBool && y.Kind == KindBool {
+			return boolType
+		}
 	}
 	if x.Kind != KindReal || y.Kind != KindReal {
 		bad := x

@@ -305,22 +305,40 @@ func (c *checker) checkPopulation(d *PopulationDecl) {
 	scope := indexScope(b.Scope, "i", "N")
 	ctx := &exprCtx{scope: scope, body: b, what: "a population's initial value", random: true}
 	settable := func(name string) bool {
-		v := b.Var(name)
+		v := bodyVar(b, name)
 		return v != nil && v.Kind != SymLet
 	}
-	set := c.settings(d.Body, "population "+pop.Name, settable, "the parameters, state variables and traces of "+b.Name)
+	set := c.settings(d.Body, "population "+pop.Name, settable,
+		"the parameters, state variables and traces of "+b.Name+" and of its dendrites (dendrite.name)")
 	for _, name := range sortedKeys(set) {
 		a := set[name]
-		target := b.Var(name)
 		t := c.expr(ctx, a.Value)
-		c.checkSetting(a, target, t)
+		c.checkSetting(a, bodyVar(b, name), t)
 	}
-	for _, p := range b.Params {
-		if d := p.Decl.(*Param); d.Default == nil && set[p.Name] == nil {
-			c.diags.Hintf(pop.Pos, fmt.Sprintf("set it: population %s = %s[...] { %s = ... }", pop.Name, b.Name, p.Name),
-				"parameter %s of %s has no default and population %s does not set it", p.Name, b.Name, pop.Name)
+	var unset func(body *Body, prefix string)
+	unset = func(body *Body, prefix string) {
+		for _, p := range body.Params {
+			if d := p.Decl.(*Param); d.Default == nil && set[prefix+p.Name] == nil {
+				c.diags.Hintf(pop.Pos, fmt.Sprintf("set it: population %s = %s[...] { %s = ... }", pop.Name, b.Name, prefix+p.Name),
+					"parameter %s of %s has no default and population %s does not set it", prefix+p.Name, b.Name, pop.Name)
+			}
+		}
+		for _, dd := range body.Dendrites {
+			unset(dd, prefix+dd.Name+".")
 		}
 	}
+	unset(b, "")
+}
+
+// bodyVar finds a variable by a dotted path through dendrites: v, apical.u.
+func bodyVar(b *Body, path string) *Symbol {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		if b = b.Dendrite(p); b == nil {
+			return nil
+		}
+	}
+	return b.Var(parts[len(parts)-1])
 }
 
 // checkSetting checks name = value in a population, input or connect body.
@@ -912,6 +930,11 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 			dd := b.Dendrite(part)
 			if dd == nil {
 				c.diags.Errorf(pos, "%s has no dendrite %s", b.describe(), part)
+				return
+			}
+			if dd.Count > 1 {
+				c.diags.Hintf(pos, "monitor a reduction instead: let x = sum(...) in the neuron, then monitor state POP.x",
+					"dendrite %s has %d segments; a state monitor records one value per neuron", dd.Name, dd.Count)
 				return
 			}
 			b = dd

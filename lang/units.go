@@ -221,7 +221,15 @@ func suggestUnit(name string) string {
 		}
 	}
 	if len(best) > 0 {
-		sort.Strings(best)
+		// "mv" means mV, not MV: prefer the candidate whose first letter,
+		// the prefix, has the case the user typed.
+		sort.Slice(best, func(i, j int) bool {
+			fi, fj := best[i][0] == name[0], best[j][0] == name[0]
+			if fi != fj {
+				return fi
+			}
+			return best[i] < best[j]
+		})
 		return best[0]
 	}
 	return ""
