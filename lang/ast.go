@@ -3,6 +3,7 @@ package lang
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Node is an expression in tree form, converted from the grammar's
@@ -276,8 +277,12 @@ func (c *converter) primary(p *Primary) Node {
 func (c *converter) number(q *Quantity) Node {
 	n := &NumberLit{At: posOf(q.Pos), Text: q.Value}
 	v, err := strconv.ParseFloat(q.Value, 64)
-	if err != nil || math.IsInf(v, 0) {
+	switch {
+	case err != nil || math.IsInf(v, 0):
 		c.diags.Hintf(n.At, "the largest number is about 1.8e308", "number %s is out of range", q.Value)
+	case v == 0 && strings.Trim(strings.Split(strings.ToLower(q.Value), "e")[0], "0.") != "":
+		// A tiny number must not turn into the plain 0 that fits any unit.
+		c.diags.Hintf(n.At, "the smallest number is about 5e-324", "number %s is too small and would be 0", q.Value)
 	}
 	n.Value = v
 	if q.Unit != nil {

@@ -13,7 +13,8 @@ type checker struct {
 	conv   converter
 	info   Info
 	prog   *Program
-	scope  *Scope // file scope
+	all    *Scope            // every top-level name of every file, for clashes
+	files  map[string]*Scope // per file: its own names and those of its imports
 	broken map[string]bool
 
 	bodyOf  map[*Symbol]*Body
@@ -36,13 +37,17 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		diags:   diags,
 		conv:    converter{diags: diags},
 		info:    Info{Types: map[Node]Type{}, Uses: map[*NameRef]*Symbol{}},
-		scope:   NewScope(universe),
+		all:     NewScope(universe),
+		files:   map[string]*Scope{},
 		broken:  map[string]bool{},
 		bodyOf:  map[*Symbol]*Body{},
 		synUses: map[*Body][]*Projection{},
 		pending: map[*Symbol]valueDecl{},
 	}
-	c.prog = &Program{Files: files, Scope: c.scope, Info: c.info}
+	c.prog = &Program{Files: files, Scope: c.all, Info: c.info}
+	for _, f := range files {
+		c.files[f.Name] = NewScope(universe)
+	}
 	for _, f := range files {
 		for _, b := range f.Broken {
 			c.broken[b] = true
@@ -56,6 +61,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 	for _, d := range decls {
 		c.declare(d)
 	}
+	c.fillFileScopes(files)
 	// Pass 2: the bodies of types and globals.
 	for _, b := range c.prog.Neurons {
 		c.checkBody(b)
@@ -115,8 +121,41 @@ func Check(files []*File, diags *Diagnostics) *Program {
 // declaration.
 func (c *checker) declareTop(kind SymKind, id Ident, decl any) *Symbol {
 	sym := &Symbol{Kind: kind, Name: id.Name, Pos: posOf(id.Pos), Decl: decl}
-	c.declareIn(c.scope, sym)
+	c.declareIn(c.all, sym)
 	return sym
+}
+
+// scopeAt returns the scope of the file that pos is in.
+func (c *checker) scopeAt(pos lexer.Position) *Scope {
+	if s := c.files[pos.Filename]; s != nil {
+		return s
+	}
+	return c.all
+}
+
+// fillFileScopes gives each file the top-level names it can see: its own
+// and those of the files it imports, directly or not. A library file thus
+// never sees the names of the file that imports it, so a user's top-level
+// name cannot change what the library means.
+func (c *checker) fillFileScopes(files []*File) {
+	visible := map[string]map[string]bool{}
+	for _, f := range files { // imports come before their importers
+		v := map[string]bool{f.Name: true}
+		for _, imp := range f.Imports {
+			for name := range visible[imp] {
+				v[name] = true
+			}
+		}
+		visible[f.Name] = v
+	}
+	for _, name := range c.all.names {
+		sym := c.all.syms[name]
+		for _, f := range files {
+			if visible[f.Name][sym.Pos.File] {
+				c.files[f.Name].insert(sym)
+			}
+		}
+	}
 }
 
 func (c *checker) declareIn(s *Scope, sym *Symbol) bool {
@@ -146,7 +185,7 @@ func (c *checker) declare(d Decl) {
 		if d.Default == nil {
 			c.diags.Hintf(sym.Pos, "write param "+d.Name.Name+" = value", "top-level parameter %s needs a value", d.Name.Name)
 		}
-		c.pending[sym] = valueDecl{unit: d.Unit, init: d.Default, ctx: &exprCtx{scope: c.scope, what: "a parameter value", constOnly: true}}
+		c.pending[sym] = valueDecl{unit: d.Unit, init: d.Default, ctx: &exprCtx{scope: c.scopeAt(d.Pos), what: "a parameter value", constOnly: true}}
 		c.prog.Params = append(c.prog.Params, sym)
 	case *NeuronDecl:
 		sym := c.declareTop(SymNeuron, d.Name, d)
@@ -221,7 +260,7 @@ func memberWord(m Member) string {
 // declareBody creates the scope of a neuron, synapse, global or dendrite and
 // enters its names. Members are checked later, by checkBody.
 func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, parent *Body) *Body {
-	outer := c.scope
+	outer := c.scopeAt(name.Pos)
 	if parent != nil {
 		outer = parent.Scope
 	}
@@ -464,7 +503,7 @@ func (c *checker) checkODE(b *Body, ode *ODE) {
 	sym := b.Scope.LookupLocal(v)
 	switch {
 	case sym == nil:
-		if c.scope.Lookup(v) != nil && b.Kind == DendriteBody {
+		if b.Kind == DendriteBody && b.Scope.Lookup(v) != nil {
 			c.diags.Errorf(pos, "a dendrite's ODE must be for its own state; %s is not declared in dendrite %s", v, b.Name)
 			return
 		}

@@ -54,7 +54,7 @@ func (c *checker) constValue(scope *Scope, n Node) (q Constant, why string) {
 			}
 			sym.resolving = true
 			defer func() { sym.resolving = false }()
-			return c.constValue(c.scope, d.Default.X)
+			return c.constValue(c.scopeAt(d.Pos), d.Default.X)
 		case sym.Kind == SymParam && sym.Runtime:
 			return q, sym.Name + " is a runtime parameter, which can change between runs"
 		case sym.Kind == SymParam:
@@ -204,7 +204,7 @@ func (c *checker) settings(b *Block, what string, allowed func(name string) bool
 func (c *checker) checkRun(r *RunDecl) {
 	keys := map[string]bool{"duration": true, "dt": true, "seed": true}
 	set := c.settings(r.Body, "the run block", func(n string) bool { return keys[n] }, "duration, dt and seed")
-	ctx := &exprCtx{scope: c.scope, what: "the run block"}
+	ctx := &exprCtx{scope: c.scopeAt(r.Pos), what: "the run block"}
 	run := &c.prog.Run
 	positiveTime := func(name string, dst *float64) {
 		a := set[name]
@@ -212,7 +212,7 @@ func (c *checker) checkRun(r *RunDecl) {
 			return
 		}
 		c.wantDim(ctx, a.Value, DimTime, name)
-		q, why := c.constValue(c.scope, a.Value.X)
+		q, why := c.constValue(c.scopeAt(r.Pos), a.Value.X)
 		switch {
 		case why != "":
 			c.diags.Errorf(a.Value.X.Pos(), "%s must be a constant: %s", name, why)
@@ -226,7 +226,7 @@ func (c *checker) checkRun(r *RunDecl) {
 	positiveTime("dt", &run.Dt)
 	if a := set["seed"]; a != nil {
 		if t := c.expr(ctx, a.Value); t.Kind == KindReal {
-			q, why := c.constValue(c.scope, a.Value.X)
+			q, why := c.constValue(c.scopeAt(r.Pos), a.Value.X)
 			switch {
 			case why != "":
 				c.diags.Errorf(a.Value.X.Pos(), "seed must be a constant: %s", why)
@@ -249,17 +249,17 @@ func (c *checker) checkRun(r *RunDecl) {
 // declaredBy reports whether the top-level name was declared by decl, and
 // not by an earlier declaration that it clashed with.
 func (c *checker) declaredBy(name string, decl any) bool {
-	sym := c.scope.LookupLocal(name)
+	sym := c.all.LookupLocal(name)
 	return sym != nil && sym.Decl == decl
 }
 
 // lookupKind finds a top-level name of one of the given kinds.
 func (c *checker) lookupKind(id Ident, what string, kinds ...SymKind) *Symbol {
-	sym := c.scope.Lookup(id.Name)
+	sym := c.scopeAt(id.Pos).Lookup(id.Name)
 	if sym == nil {
 		if !c.broken[id.Name] {
 			hint := ""
-			if s := c.scope.suggest(id.Name, func(s *Symbol) bool { return containsKind(kinds, s.Kind) }); s != "" {
+			if s := c.scopeAt(id.Pos).suggest(id.Name, func(s *Symbol) bool { return containsKind(kinds, s.Kind) }); s != "" {
 				hint = "did you mean " + s + "?"
 			}
 			c.diags.Hintf(posOf(id.Pos), hint, "undefined %s %s", what, id.Name)
@@ -294,7 +294,7 @@ func indexScope(outer *Scope, names ...string) *Scope {
 
 func (c *checker) checkPopulation(d *PopulationDecl) {
 	typ := c.lookupKind(d.Type, "neuron type", SymNeuron)
-	size, sizeOK := c.count(&exprCtx{scope: c.scope, what: "a population size"}, d.Size, "population size", MaxNeurons)
+	size, sizeOK := c.count(&exprCtx{scope: c.scopeAt(d.Pos), what: "a population size"}, d.Size, "population size", MaxNeurons)
 	if typ == nil || !sizeOK || !c.declaredBy(d.Name.Name, d) {
 		return
 	}
@@ -378,7 +378,7 @@ func (c *checker) checkInput(d *InputDecl) {
 		c.diags.Hintf(posOf(d.Kind.Pos), "the inputs are poisson and spikes; constant and step currents are 'current' declarations",
 			"unknown input kind %s", kind)
 	}
-	size, sizeOK := c.count(&exprCtx{scope: c.scope, what: "an input size"}, d.Size, "input size", MaxNeurons)
+	size, sizeOK := c.count(&exprCtx{scope: c.scopeAt(d.Pos), what: "an input size"}, d.Size, "input size", MaxNeurons)
 	if !known || !sizeOK || !c.declaredBy(d.Name.Name, d) {
 		return
 	}
@@ -386,7 +386,7 @@ func (c *checker) checkInput(d *InputDecl) {
 	c.prog.Inputs = append(c.prog.Inputs, in)
 	allowed := func(n string) bool { return containsString(keys, n) }
 	set := c.settings(d.Body, "input "+in.Name, allowed, strings.Join(keys, ", "))
-	ctx := &exprCtx{scope: indexScope(c.scope, "i", "N"), what: "an input setting"}
+	ctx := &exprCtx{scope: indexScope(c.scopeAt(d.Pos), "i", "N"), what: "an input setting"}
 	pos := posOf(d.Pos)
 	switch kind {
 	case "poisson":
@@ -465,8 +465,8 @@ func (c *checker) checkSpikeTimes(ctx *exprCtx, in *Input, times *Assign) {
 	}
 	for _, e := range times.Value.X.(*ListLit).Elems {
 		pair := e.(*TupleLit)
-		c.index(c.scope, pair.Elems[0], in.Size, "source index")
-		if q, why := c.constValue(c.scope, pair.Elems[1]); why == "" && q.Value < 0 {
+		c.index(ctx.scope, pair.Elems[0], in.Size, "source index")
+		if q, why := c.constValue(ctx.scope, pair.Elems[1]); why == "" && q.Value < 0 {
 			c.diags.Errorf(pair.Elems[1].Pos(), "spike time %g s is negative", q.Value)
 		}
 	}
@@ -676,7 +676,7 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 	if !ok {
 		return call.Func, false
 	}
-	ctx := &exprCtx{scope: c.scope, what: "a connectivity rule"}
+	ctx := &exprCtx{scope: c.scopeAt(d.Pos), what: "a connectivity rule"}
 	pre, post := 0, 0
 	if proj.PrePop != nil || proj.PreInput != nil {
 		pre = proj.PreSize()
@@ -707,7 +707,7 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			return call.Func, false
 		}
 		if t := c.node(ctx, a.X); t.Kind == KindReal && t.Dim.IsDimensionless() {
-			q, why := c.constValue(c.scope, a.X)
+			q, why := c.constValue(c.scopeAt(d.Pos), a.X)
 			switch {
 			case why != "":
 				c.diags.Errorf(a.At, "connection probability must be a constant: %s", why)
@@ -776,8 +776,8 @@ func (c *checker) checkPairs(ctx *exprCtx, a CallArg, pre, post int) bool {
 	ok := true
 	for _, e := range a.X.(*ListLit).Elems {
 		pair := e.(*TupleLit)
-		_, ok1 := c.index(c.scope, pair.Elems[0], pre, "pre index")
-		_, ok2 := c.index(c.scope, pair.Elems[1], post, "post index")
+		_, ok1 := c.index(ctx.scope, pair.Elems[0], pre, "pre index")
+		_, ok2 := c.index(ctx.scope, pair.Elems[1], post, "post index")
 		ok = ok && ok1 && ok2
 	}
 	return ok
@@ -863,7 +863,7 @@ func (c *checker) checkCurrent(d *CurrentDecl) {
 			return
 		}
 	}
-	ctx := &exprCtx{scope: indexScope(c.scope, "i", "N"), what: "a current"}
+	ctx := &exprCtx{scope: indexScope(c.scopeAt(d.Pos), "i", "N"), what: "a current"}
 	t := c.expr(ctx, d.Value)
 	c.checkSetting(&Assign{Pos: d.Value.Pos, Value: d.Value}, param, t)
 	c.prog.Currents = append(c.prog.Currents, &Current{Name: d.Name.Name, Pos: posOf(d.Name.Pos), Target: pop, Param: param, Decl: d})
@@ -973,13 +973,13 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 			return
 		}
 		for _, r := range d.Select.Items {
-			lo, ok := c.index(c.scope, c.conv.expr(r.Lo), size, "index")
+			lo, ok := c.index(c.scopeAt(d.Pos), c.conv.expr(r.Lo), size, "index")
 			if !ok {
 				continue
 			}
 			hi := lo + 1
 			if r.Hi != nil {
-				h, why := c.constValue(c.scope, c.conv.expr(r.Hi))
+				h, why := c.constValue(c.scopeAt(d.Pos), c.conv.expr(r.Hi))
 				switch {
 				case why != "":
 					c.diags.Errorf(posOf(r.Hi.Pos), "index must be a constant: %s", why)
@@ -999,12 +999,12 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 // every evaluates a sampling period: a number of steps, or a time that is a
 // whole number of steps.
 func (c *checker) every(e *Expr) int {
-	ctx := &exprCtx{scope: c.scope, what: "a sampling period"}
+	ctx := &exprCtx{scope: c.scopeAt(e.Pos), what: "a sampling period"}
 	t := c.expr(ctx, e)
 	if t.Kind == KindInvalid {
 		return 1
 	}
-	q, why := c.constValue(c.scope, e.X)
+	q, why := c.constValue(c.scopeAt(e.Pos), e.X)
 	if why != "" {
 		c.diags.Errorf(e.X.Pos(), "sampling period must be a constant: %s", why)
 		return 1

@@ -22,6 +22,9 @@ type File struct {
 	Source []byte
 	// Broken lists the names of declarations that did not parse.
 	Broken []string
+	// Imports are the names of the files this one imports, as the loader
+	// resolved them.
+	Imports []string
 }
 
 // Decl is a top-level declaration.

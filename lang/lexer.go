@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -262,7 +263,7 @@ func (s *scanner) number(p lexer.Position) {
 	}
 	if r := s.peek(); r >= 0 && isIdentStart(r) {
 		up := s.pos()
-		if w := s.word(); !keywords[w] && !s.assignmentFollows() {
+		if w := s.word(); !keywords[w] && !s.statementFollows() {
 			s.emit(tokUnit, up, w)
 			return
 		}
@@ -270,14 +271,24 @@ func (s *scanner) number(p lexer.Position) {
 	s.off, s.line, s.col = save.off, save.line, save.col
 }
 
-// assignmentFollows reports whether the next token is =, +=, -=, *= or /=
-// (but not ==).
-func (s *scanner) assignmentFollows() bool {
+// statementFollows reports whether the word just scanned starts a
+// statement rather than being a unit: it is followed by =, +=, -=, *=, /=
+// (but not ==), by '.' (post.ge += w), or it is a derivative (dv/dt =).
+func (s *scanner) statementFollows() bool {
 	off := s.off
 	for off < len(s.src) && (s.src[off] == ' ' || s.src[off] == '\t') {
 		off++
 	}
 	rest := s.src[off:]
+	if len(rest) > 0 && rest[0] == '.' {
+		return true
+	}
+	if d := bytes.TrimLeft(rest, " \t"); len(d) > 0 && d[0] == '/' {
+		if after := bytes.TrimLeft(d[1:], " \t"); bytes.HasPrefix(after, []byte("dt")) &&
+			!(len(after) > 2 && isIdentPart(rune(after[2]))) {
+			return true
+		}
+	}
 	switch {
 	case len(rest) >= 2 && rest[0] == '=' && rest[1] == '=':
 		return false

@@ -3,6 +3,7 @@ package lang
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -16,8 +17,9 @@ import (
 var stdlib embed.FS
 
 // MaxSourceSize bounds a source file; larger files are refused before they
-// are read into the lexer.
-const MaxSourceSize = 64 << 20
+// are read. Parsing takes about a hundred times the source size in memory;
+// large data belongs in .npy or .csv files.
+const MaxSourceSize = 16 << 20
 
 // Loader reads a model and the files it imports.
 type Loader struct {
@@ -31,7 +33,10 @@ type Loader struct {
 // that its Sources can be used to print them; the error is an ErrorList.
 func (l *Loader) Load(name string, src []byte) (*Program, error) {
 	var diags Diagnostics
-	ld := &loading{l: l, diags: &diags, state: map[string]int{}}
+	ld := &loading{l: l, diags: &diags, state: map[string]int{}, canonical: map[string]string{}}
+	if abs, err := filepath.Abs(name); err == nil {
+		ld.canonical[abs] = name
+	}
 	ld.file(name, src, Pos{})
 	prog := Check(ld.files, &diags)
 	prog.Files = ld.files
@@ -53,6 +58,9 @@ type loading struct {
 	files []*File
 	state map[string]int // 1 while a file's imports are being loaded, 2 when done
 	stack []string
+	// canonical maps an absolute path to the name under which the file
+	// was first loaded.
+	canonical map[string]string
 }
 
 func (ld *loading) file(name string, src []byte, from Pos) {
@@ -61,7 +69,9 @@ func (ld *loading) file(name string, src []byte, from Pos) {
 	f := ParseFile(name, src, ld.diags)
 	for _, d := range f.Decls {
 		if imp, ok := d.(*Import); ok {
-			ld.imp(name, imp)
+			if target := ld.imp(name, imp); target != "" {
+				f.Imports = append(f.Imports, target)
+			}
 		}
 	}
 	ld.stack = ld.stack[:len(ld.stack)-1]
@@ -69,16 +79,28 @@ func (ld *loading) file(name string, src []byte, from Pos) {
 	ld.files = append(ld.files, f)
 }
 
-func (ld *loading) imp(from string, imp *Import) {
+// imp loads an imported file, once, and returns its name, or "" if it
+// could not be loaded.
+func (ld *loading) imp(from string, imp *Import) string {
 	pos := posOf(imp.Pos)
 	target, isStd := resolveImport(from, imp.Path)
+	if !isStd {
+		// One file reached by two paths is one file.
+		if abs, err := filepath.Abs(target); err == nil {
+			if prev, ok := ld.canonical[abs]; ok {
+				target = prev
+			} else {
+				ld.canonical[abs] = target
+			}
+		}
+	}
 	switch ld.state[target] {
 	case 1:
 		cycle := append(ld.stack[indexOf(ld.stack, target):], target)
 		ld.diags.Errorf(pos, "import cycle: %s", strings.Join(cycle, " -> "))
-		return
+		return ""
 	case 2:
-		return // already loaded: imports are idempotent
+		return target // already loaded: imports are idempotent
 	}
 	var src []byte
 	var err error
@@ -87,7 +109,7 @@ func (ld *loading) imp(from string, imp *Import) {
 		if errors.Is(err, fs.ErrNotExist) {
 			entries, _ := fs.Glob(stdlib, "std/*.snn")
 			ld.diags.Hintf(pos, "the standard library has "+strings.Join(entries, ", "), "no such standard library file %q", imp.Path)
-			return
+			return ""
 		}
 	} else {
 		read := ld.l.ReadFile
@@ -98,9 +120,10 @@ func (ld *loading) imp(from string, imp *Import) {
 	}
 	if err != nil {
 		ld.diags.Errorf(pos, "cannot import %q: %v", imp.Path, err)
-		return
+		return ""
 	}
 	ld.file(target, src, pos)
+	return target
 }
 
 func indexOf(list []string, s string) int {
@@ -125,8 +148,13 @@ func resolveImport(from, p string) (string, bool) {
 }
 
 func readSource(name string, read func(string) ([]byte, error)) ([]byte, error) {
-	if st, err := os.Stat(name); err == nil && st.Size() > MaxSourceSize {
-		return nil, errors.New("file is larger than 64 MiB")
+	if st, err := os.Stat(name); err == nil {
+		if !st.Mode().IsRegular() {
+			return nil, errors.New("not a regular file")
+		}
+		if st.Size() > MaxSourceSize {
+			return nil, fmt.Errorf("file is larger than %d MiB", MaxSourceSize>>20)
+		}
 	}
 	src, err := read(name)
 	if err != nil {

@@ -78,6 +78,12 @@ type chunkResult struct {
 }
 
 func parseChunk(chunk []lexer.Token, badLines map[int]bool) (r chunkResult) {
+	if len(chunk) > maxDeclTokens {
+		r.diags.Hintf(posOf(chunk[0].Pos), "read long lists from a .npy or .csv file",
+			"declaration has %d tokens, more than the limit of %d", len(chunk), maxDeclTokens)
+		r.broken = declaredName(chunk)
+		return r
+	}
 	if pos, deep := tooDeep(chunk); deep {
 		r.diags.Hintf(posOf(pos), "split it up with let definitions", "brackets nested more than %d deep", maxNesting)
 		r.broken = declaredName(chunk)
@@ -97,6 +103,10 @@ func parseChunk(chunk []lexer.Token, badLines map[int]bool) (r chunkResult) {
 	r.broken = declaredName(chunk)
 	return r
 }
+
+// maxDeclTokens bounds one declaration, whose parse tree takes about a
+// kilobyte per token.
+const maxDeclTokens = 1 << 17
 
 // maxNesting bounds bracket nesting, which the recursive-descent parser
 // and the checker follow on the stack.
@@ -191,11 +201,19 @@ func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 		if unexpected.Expect != "" {
 			hint = "expected " + unexpected.Expect
 		}
-		if prev := previousToken(chunk, tok); tok.Type == tokKeyword && prev != nil && declaringKeywords[prev.Value] {
+		prev := previousToken(chunk, tok)
+		switch {
+		case tok.Type == tokKeyword && prev != nil && declaringKeywords[prev.Value]:
 			hint = fmt.Sprintf("%q is a reserved word; choose another name", tok.Value)
-		}
-		if tok.Type == tokEOF {
+		case tok.Type == tokEOF:
 			hint = unclosedHint(chunk)
+		case tok.Value == ":" && odeOnLine(chunk, tok):
+			hint = "an ODE has no unit; the unit goes on the state: state v: mV"
+		default:
+			// An unclosed bracket before the error is the likely cause.
+			if h := unclosedHint(chunkBefore(chunk, tok, tok.Type == tokKeyword && topLevel[tok.Value])); h != "" {
+				hint = h
+			}
 		}
 		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
 		return
@@ -221,6 +239,33 @@ func previousToken(chunk []lexer.Token, tok lexer.Token) *lexer.Token {
 		}
 	}
 	return nil
+}
+
+// chunkBefore returns the tokens of chunk before tok, without the braces of
+// the enclosing bodies unless withBraces.
+func chunkBefore(chunk []lexer.Token, tok lexer.Token, withBraces bool) []lexer.Token {
+	var out []lexer.Token
+	for _, t := range chunk {
+		if t.Pos.Offset >= tok.Pos.Offset {
+			break
+		}
+		if !withBraces && t.Type == tokPunct && (t.Value == "{" || t.Value == "}") {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// odeOnLine reports whether tok is on a line that holds "dX/dt =".
+func odeOnLine(chunk []lexer.Token, tok lexer.Token) bool {
+	for i := 1; i+1 < len(chunk); i++ {
+		t := chunk[i]
+		if t.Pos.Line == tok.Pos.Line && t.Value == "dt" && chunk[i+1].Value == "=" && chunk[i-1].Value == "/" {
+			return true
+		}
+	}
+	return false
 }
 
 // unclosedHint names the innermost bracket the chunk leaves open.
