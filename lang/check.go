@@ -20,6 +20,9 @@ type checker struct {
 	bodyOf  map[*Symbol]*Body
 	synUses map[*Body][]*Projection
 	pending map[*Symbol]valueDecl
+	// segmentRefs are the pre./post. names that read a dendrite array.
+	segmentRefs map[*NameRef]bool
+	reportedAt  map[Pos]bool
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -43,6 +46,9 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		bodyOf:  map[*Symbol]*Body{},
 		synUses: map[*Body][]*Projection{},
 		pending: map[*Symbol]valueDecl{},
+
+		segmentRefs: map[*NameRef]bool{},
+		reportedAt:  map[Pos]bool{},
 	}
 	c.prog = &Program{Files: files, Scope: c.all, Info: c.info}
 	for _, f := range files {
@@ -297,11 +303,11 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 			}
 		case *State:
 			sctx := *ctx
-			sctx.what, sctx.random = "an initial value", true
+			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
 			c.declareValue(b, &b.States, SymState, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
 		case *Trace:
 			sctx := *ctx
-			sctx.what, sctx.random = "an initial value", true
+			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
 			c.declareValue(b, &b.Traces, SymTrace, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
 		case *Let:
 			lctx := *ctx
@@ -418,12 +424,12 @@ func (c *checker) resolveSym(sym *Symbol) {
 	case t.Kind == KindBool && sym.Kind == SymLet && !haveUnit:
 		sym.Type = t
 	case t.Kind != KindReal:
-		c.diags.Errorf(vd.init.X.Pos(), "%s must be a number, not %s", sym.Name, t)
+		c.diags.Errorf(exprPos(vd.init), "%s must be a number, not %s", sym.Name, t)
 		sym.Type = invalidType
 	case !haveUnit:
 		sym.Type = t
 	case t.Dim != declared && !isZero(vd.init.X):
-		c.diags.Hintf(vd.init.X.Pos(), dimHint(declared, t.Dim), "%s is declared in %s but its value is %s",
+		c.diags.Hintf(exprPos(vd.init), dimHint(declared, t.Dim), "%s is declared in %s but its value is %s",
 			sym.Name, declared.Describe(), t.Dim.Describe())
 	}
 }
@@ -433,6 +439,7 @@ func (c *checker) checkBody(b *Body) {
 	// Segment counts first: reading a dendrite array depends on them.
 	for _, d := range b.Dendrites {
 		if dd := d.Decl.(*Dendrite); dd.Count != nil {
+			d.IsArray = true
 			ctx := &exprCtx{scope: b.Scope, body: b, what: "a segment count"}
 			if n, ok := c.count(ctx, dd.Count, "the number of segments", MaxSegments); ok {
 				d.Count = n
@@ -455,6 +462,7 @@ func (c *checker) checkBody(b *Body) {
 		tr := t.Decl.(*Trace)
 		ctx := &exprCtx{scope: b.Scope, body: b, what: "a trace's time constant", constOnly: true}
 		c.wantDim(ctx, tr.Tau, DimTime, "a trace's time constant")
+		c.nonNegative(ctx, tr.Tau, "a trace's time constant", true)
 	}
 	for _, m := range b.Members {
 		if ode, ok := m.(*ODE); ok {
@@ -477,10 +485,16 @@ func (c *checker) checkBody(b *Body) {
 		if b.Threshold == nil {
 			c.diags.Errorf(posOf(b.Refractory.Pos), "refractory without a threshold: %s never spikes", b.describe())
 		}
-		c.wantDim(&exprCtx{scope: b.Scope, body: b, what: "a refractory period"}, b.Refractory.Period, DimTime, "the refractory period")
+		ctx := &exprCtx{scope: b.Scope, body: b, what: "a refractory period"}
+		c.wantDim(ctx, b.Refractory.Period, DimTime, "the refractory period")
+		c.nonNegative(ctx, b.Refractory.Period, "the refractory period", false)
 	}
 	if b.Delay != nil {
-		c.wantDim(&exprCtx{scope: b.Scope, body: b, what: "a delay", unknownPost: true}, b.Delay.Value, DimTime, "the delay")
+		// A type's delay is a constant or a parameter; per-synapse delays
+		// are set in the connect.
+		ctx := &exprCtx{scope: b.Scope, body: b, what: "a delay", constOnly: true}
+		c.wantDim(ctx, b.Delay.Value, DimTime, "the delay")
+		c.nonNegative(ctx, b.Delay.Value, "the delay", false)
 	}
 	for _, on := range []*On{b.OnPre, b.OnPost} {
 		if on != nil {
@@ -506,6 +520,12 @@ func (c *checker) checkODE(b *Body, ode *ODE) {
 		if b.Kind == DendriteBody && b.Scope.Lookup(v) != nil {
 			c.diags.Errorf(pos, "a dendrite's ODE must be for its own state; %s is not declared in dendrite %s", v, b.Name)
 			return
+		}
+		for _, d := range b.Dendrites {
+			if d.Var(v) != nil {
+				c.diags.Hintf(pos, "write the ODE inside dendrite "+d.Name, "d%s/dt: %s belongs to dendrite %s, not to %s", v, v, d.Name, b.describe())
+				return
+			}
 		}
 		c.diags.Hintf(pos, "declare it: state "+v+": UNIT", "d%s/dt: %s is not a state variable of %s", v, v, b.describe())
 		return
@@ -534,25 +554,30 @@ func (c *checker) checkODE(b *Body, ode *ODE) {
 		}
 	}
 	ctx := &exprCtx{scope: b.Scope, body: b, what: "an ODE", unknownPost: b.Kind == SynapseBody}
-	want := sym.Type.Dim.Div(DimTime)
-	if sym.Type.Kind != KindReal {
-		c.expr(ctx, ode.RHS)
-		return
-	}
+	c.checkODERHS(ctx, sym, ode)
+}
+
+// checkODERHS checks that the right side of dX/dt has the dimension of X per
+// second. Synapse ODEs are checked again for each projection, when pre.x
+// and post.x can be resolved.
+func (c *checker) checkODERHS(ctx *exprCtx, sym *Symbol, ode *ODE) {
 	t := c.expr(ctx, ode.RHS)
-	if t.Kind == KindInvalid {
+	if t.Kind == KindInvalid || sym.Type.Kind != KindReal {
 		return
 	}
+	v := sym.Name
 	if t.Kind != KindReal {
 		c.diags.Errorf(posOf(ode.RHS.Pos), "the right side of d%s/dt must be a number, not %s", v, t)
 		return
 	}
+	want := sym.Type.Dim.Div(DimTime)
 	if t.Dim != want && !isZero(ode.RHS.X) {
-		hint := "divide by a time constant"
-		if t.Dim == want.Mul(DimTime).Mul(DimTime) {
-			hint = "it is off by a factor of time squared"
-		} else if t.Dim.Div(want) != DimTime {
-			hint = dimHint(want, t.Dim)
+		hint := dimHint(want, t.Dim)
+		switch t.Dim {
+		case sym.Type.Dim:
+			hint = "divide by a time constant"
+		case want.Div(DimTime):
+			hint = "there is one division by a time too many"
 		}
 		c.diags.Hintf(posOf(ode.RHS.Pos), hint, "d%s/dt must be %s (%s per second), but the right side is %s",
 			v, want.Describe(), sym.Type.Dim, t.Dim.Describe())
@@ -566,7 +591,7 @@ func (c *checker) wantDim(ctx *exprCtx, e *Expr, d Dim, what string) {
 		return
 	}
 	if t.Kind != KindReal || t.Dim != d && !isZero(e.X) {
-		c.diags.Errorf(e.X.Pos(), "%s must be %s, not %s", what, RealOf(d), t)
+		c.diags.Errorf(exprPos(e), "%s must be %s, not %s", what, RealOf(d), t)
 	}
 }
 
@@ -599,7 +624,9 @@ func (c *checker) stmts(ctx *exprCtx, b *Block) {
 // be a state variable or trace the block may change.
 func (c *checker) assign(ctx *exprCtx, s *Assign) {
 	ref := &NameRef{At: posOf(s.Target.Pos), Parts: s.Target.Parts}
-	target := c.name(ctx, ref)
+	lctx := *ctx
+	lctx.lvalue = true
+	target := c.name(&lctx, ref)
 	value := c.expr(ctx, s.Value)
 	if ctx.unknownPost && (ref.Parts[0] == "pre" || ref.Parts[0] == "post") && ctx.body.Kind == SynapseBody {
 		return // checked per projection
@@ -667,20 +694,25 @@ func describeCtx(ctx *exprCtx) string {
 }
 
 // writableOnSide checks a synapse's write to post.x once the post type is
-// known.
+// known; prePost has already resolved the name.
 func (c *checker) writableOnSide(ctx *exprCtx, ref *NameRef) bool {
 	b := ctx.post
 	for _, p := range ref.Parts[1 : len(ref.Parts)-1] {
-		if b = b.Dendrite(p); b == nil {
+		if b = b.Dendrite(p); b == nil || b.IsArray {
 			return false
 		}
 	}
-	sym := b.Var(ref.Parts[len(ref.Parts)-1])
+	last := ref.Parts[len(ref.Parts)-1]
+	sym := b.Var(last)
+	if sym == nil && len(ref.Parts) == 2 && b.Kind == DendriteBody {
+		b = b.Parent
+		sym = b.Var(last)
+	}
 	if sym == nil {
 		return false
 	}
 	if sym.Kind != SymState && sym.Kind != SymTrace {
-		c.diags.Errorf(ref.At, "cannot assign to %s: it is %s of %s", ref.Dotted(), an(sym.Kind.String()), b.describe())
+		c.onceErrorf(ref.At, "cannot assign to %s: it is %s of %s", ref.Dotted(), an(sym.Kind.String()), b.describe())
 		return false
 	}
 	return true

@@ -27,6 +27,11 @@ type exprCtx struct {
 	// constOnly allows parameters and constants only: parameter defaults,
 	// time constants of traces.
 	constOnly bool
+	// initial marks an initial value, computed before the first step: it
+	// cannot read t or a definition (which may read state not yet set).
+	initial bool
+	// lvalue is set while resolving the target of an assignment.
+	lvalue bool
 }
 
 // expr converts and checks e.
@@ -189,9 +194,9 @@ func (c *checker) binary(ctx *exprCtx, n *BinaryNode) Type {
 		}
 		return RealOf(d)
 	case "*":
-		return RealOf(x.Dim.Mul(y.Dim))
+		return c.boundedDim(n.At, x.Dim.Mul(y.Dim))
 	case "/":
-		return RealOf(x.Dim.Div(y.Dim))
+		return c.boundedDim(n.At, x.Dim.Div(y.Dim))
 	case "**":
 		return c.power(ctx, n.At, x, n.Y, y)
 	}
@@ -242,11 +247,43 @@ func (c *checker) power(ctx *exprCtx, at Pos, x Type, yn Node, y Type) Type {
 		return x
 	}
 	v, why := c.constValue(ctx.scope, yn)
-	if why != "" || v.Value != math.Trunc(v.Value) || math.Abs(v.Value) > 16 {
-		c.diags.Hintf(at, "divide by a unit first, e.g. (v / mV) ** 1.5", "a quantity with dimension %s can only be raised to a constant integer power", x.Dim)
+	switch {
+	case why != "":
+		c.diags.Hintf(at, "divide by a unit first, e.g. (v / mV) ** n", "a quantity with dimension %s can only be raised to a constant integer power, and %s", x.Dim, why)
+		return invalidType
+	case v.Value != math.Trunc(v.Value) || math.Abs(v.Value) > 16:
+		c.diags.Hintf(at, "divide by a unit first, e.g. (v / mV) ** 1.5", "a quantity with dimension %s can only be raised to a constant integer power, not %g", x.Dim, v.Value)
 		return invalidType
 	}
-	return RealOf(x.Dim.Pow(int(v.Value)))
+	for _, e := range x.Dim {
+		if abs(int(e)*int(v.Value)) > maxDimExponent {
+			return c.boundedDim(at, Dim{dimMetre: maxDimExponent + 1})
+		}
+	}
+	return c.boundedDim(at, x.Dim.Pow(int(v.Value)))
+}
+
+// maxDimExponent bounds the exponents of a dimension; nothing physical
+// comes near it, and it keeps the arithmetic on exponents exact.
+const maxDimExponent = 32
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// boundedDim returns a number type of dimension d, or reports an exponent
+// beyond maxDimExponent.
+func (c *checker) boundedDim(at Pos, d Dim) Type {
+	for _, e := range d {
+		if abs(int(e)) > maxDimExponent {
+			c.diags.Errorf(at, "dimension exponent beyond %d: this expression multiplies units too many times", maxDimExponent)
+			return invalidType
+		}
+	}
+	return RealOf(d)
 }
 
 // name resolves a NameRef and returns its type.
@@ -264,8 +301,14 @@ func (c *checker) name(ctx *exprCtx, n *NameRef) Type {
 		return c.useValue(ctx, n, sym)
 	}
 	// Dotted names: pre.x, post.x, dendrite.x, global.x.
-	if ctx.body != nil && ctx.body.Kind == SynapseBody && (head == "pre" || head == "post") {
-		return c.prePost(ctx, n)
+	if head == "pre" || head == "post" {
+		if ctx.body != nil && ctx.body.Kind == SynapseBody {
+			return c.prePost(ctx, n)
+		}
+		if ctx.scope.Lookup(head) == nil {
+			c.diags.Errorf(n.At, "%s: pre and post are only defined in a synapse type and a connect", n.Dotted())
+			return invalidType
+		}
 	}
 	sym := ctx.scope.Lookup(head)
 	if sym == nil {
@@ -303,9 +346,14 @@ func (c *checker) member(ctx *exprCtx, n *NameRef, b *Body, k int) Type {
 		c.diags.Errorf(n.At, "%s is %s; it has no members", joinDots(n.Parts[:k+1]), an(sym.Kind.String()))
 		return invalidType
 	}
-	if b.Kind == DendriteBody && b.Count > 1 && !ctx.reduce && !within(ctx.body, b) {
+	if b.IsArray && ctx.lvalue && !within(ctx.body, b) {
+		c.diags.Hintf(n.At, "change it in the dendrite's own reset, which runs per segment",
+			"cannot assign to %s: %s has %s", n.Dotted(), b.Name, segments(b.Count))
+		return invalidType
+	}
+	if b.IsArray && !ctx.reduce && !within(ctx.body, b) {
 		c.diags.Hintf(n.At, fmt.Sprintf("use sum(%s), mean(%[1]s), max(%[1]s) or any(...)", n.Dotted()),
-			"%s has %d segments; read its variables through a reduction", b.Name, b.Count)
+			"%s has %s; read its variables through a reduction", b.Name, segments(b.Count))
 		return invalidType
 	}
 	return c.useValue(ctx, n, sym)
@@ -321,7 +369,9 @@ func within(body, b *Body) bool {
 	return false
 }
 
-// prePost resolves pre.x and post.x in a synapse body.
+// prePost resolves pre.x and post.x in a synapse body, against the
+// populations of the projection being checked. A synapse onto a dendrite
+// sees the dendrite's variables and, behind them, its neuron's.
 func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 	if ctx.unknownPost {
 		return invalidType // checked again for each projection that uses the type
@@ -335,7 +385,6 @@ func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 		side = ctx.pre
 	}
 	if side == nil {
-		// The pre side is a spike source: it has no variables.
 		c.diags.Errorf(n.At, "%s: the pre side of the connect at %s is an input, which has no variables", n.Dotted(), ctx.prePos)
 		return invalidType
 	}
@@ -344,23 +393,40 @@ func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 		if b = b.Dendrite(p); b == nil {
 			break
 		}
-		if b.Count > 1 {
-			c.diags.Hintf(n.At, fmt.Sprintf("connect to %s.%s and write %s.%s", "POPULATION", b.Name, n.Parts[0], n.Parts[len(n.Parts)-1]),
-				"%s: dendrite %s has %d segments; a synapse reaches one segment through its projection", n.Dotted(), b.Name, b.Count)
-			return invalidType
+		if b.IsArray {
+			if !ctx.reduce {
+				c.onceErrorf(n.At, "%s: dendrite %s has %s; a synapse reaches one segment through its projection (connect ... -> POP.%s), or reads them all through sum(), mean(), max() or any()",
+					n.Dotted(), b.Name, segments(b.Count), b.Name)
+				return invalidType
+			}
+			c.segmentRefs[n] = true
 		}
 	}
 	var sym *Symbol
 	if b != nil {
-		sym = b.Var(n.Parts[len(n.Parts)-1])
+		last := n.Parts[len(n.Parts)-1]
+		sym = b.Var(last)
+		if sym == nil && len(n.Parts) == 2 && b.Kind == DendriteBody {
+			sym = b.Parent.Var(last) // the soma, behind the dendrite
+		}
 	}
 	if sym == nil {
-		c.diags.Errorf(n.At, "%s: %s (the %s side of the connect at %s) has no variable %s",
+		c.onceErrorf(n.At, "%s: %s (the %s side of the connect at %s) has no variable %s",
 			n.Dotted(), side.describe(), n.Parts[0], ctx.prePos, joinDots(n.Parts[1:]))
 		return invalidType
 	}
 	c.resolveSym(sym)
 	return sym.Type
+}
+
+// onceErrorf reports an error once per position, however many projections
+// instantiate the synapse type it is in.
+func (c *checker) onceErrorf(pos Pos, format string, args ...any) {
+	if c.reportedAt[pos] {
+		return
+	}
+	c.reportedAt[pos] = true
+	c.diags.Errorf(pos, format, args...)
 }
 
 // useValue checks that sym may be read here and returns its type.
@@ -369,9 +435,17 @@ func (c *checker) useValue(ctx *exprCtx, n *NameRef, sym *Symbol) Type {
 		c.diags.Errorf(n.At, "%s is %s, not a value", n.Dotted(), an(sym.Kind.String()))
 		return invalidType
 	}
-	if ctx.constOnly && (sym.Kind == SymState || sym.Kind == SymTrace || sym.Kind == SymLet || sym.Name == "t") {
+	if ctx.constOnly && (sym.Kind == SymState || sym.Kind == SymTrace || sym.Kind == SymLet || sym.Name == "t") ||
+		ctx.initial && (sym.Kind == SymLet || sym.Name == "t" && sym.Kind == SymBuiltin) {
 		c.diags.Errorf(n.At, "%s cannot depend on the %s %s", ctx.what, sym.Kind, n.Dotted())
 		return invalidType
+	}
+	if sym.index && ctx.body != nil {
+		if member := ctx.body.Scope.LookupLocal(sym.Name); member != nil {
+			c.diags.Hintf(n.At, "rename the "+member.Kind.String(), "%s is ambiguous here: the index %s and the %s %s of %s",
+				sym.Name, sym.Name, member.Kind, sym.Name, ctx.body.describe())
+			return invalidType
+		}
 	}
 	c.info.Uses[n] = sym
 	if sym.Kind != SymBuiltin && sym.Kind != SymUnit {
@@ -476,13 +550,16 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 		return RealOf(Dimensionless)
 	case fnSameDim:
 		if f.Name == "max" && len(args) == 1 {
-			return c.reduction(n, f, args[0])
+			return c.reduction(ctx, n, f, args[0])
 		}
 		return c.sameDim(n, f, args, 0)
 	case fnWhere:
 		if args[0].Kind != KindBool {
 			c.diags.Errorf(n.Args[0].At, "where: the first argument must be a condition, not %s", args[0])
 			return invalidType
+		}
+		if args[1].Kind == KindBool && args[2].Kind == KindBool {
+			return boolType
 		}
 		return c.sameDim(n, f, args, 1)
 	case fnPow:
@@ -493,7 +570,7 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 	case fnRandom:
 		return c.sameDim(n, f, args, 0)
 	case fnReduce:
-		return c.reduction(n, f, args[0])
+		return c.reduction(ctx, n, f, args[0])
 	}
 	panic("lang: unhandled function kind")
 }
@@ -530,7 +607,11 @@ func (c *checker) sameDim(n *CallExpr, f *Func, args []Type, first int) Type {
 
 // reduction types sum, mean, any and one-argument max over the segments of
 // a dendrite array.
-func (c *checker) reduction(n *CallExpr, f *Func, arg Type) Type {
+func (c *checker) reduction(ctx *exprCtx, n *CallExpr, f *Func, arg Type) Type {
+	if ctx.body != nil && ctx.body.IsArray {
+		c.diags.Errorf(n.At, "%s inside dendrite %s would read its own segments; reductions over segments belong in the neuron", f.Name, ctx.body.Name)
+		return invalidType
+	}
 	if !mentionsSegments(n.Args[0].X, c) {
 		c.diags.Errorf(n.At, "%s reduces over a dendrite's segments; its argument reads no dendrite array", f.Name)
 		return invalidType
@@ -554,7 +635,7 @@ func mentionsSegments(n Node, c *checker) bool {
 	found := false
 	walkNode(n, func(m Node) {
 		if ref, ok := m.(*NameRef); ok {
-			if sym := c.info.Uses[ref]; sym != nil && sym.Owner != nil && sym.Owner.Kind == DendriteBody && sym.Owner.Count > 1 {
+			if sym := c.info.Uses[ref]; sym != nil && sym.Owner != nil && sym.Owner.IsArray || c.segmentRefs[ref] {
 				found = true
 			}
 		}
@@ -600,6 +681,9 @@ func (c *checker) unitType(u *UnitExpr) (Dim, bool) {
 		} else {
 			d = d.Div(e)
 		}
+		if ok && c.boundedDim(posOf(r.Pos), d).Kind == KindInvalid {
+			return d, false
+		}
 	}
 	return d, ok
 }
@@ -634,7 +718,22 @@ func (c *checker) unitFactor(f *UnitFactor) (Dim, bool) {
 		if f.Neg {
 			n = -n
 		}
+		for _, e := range d {
+			if abs(int(e)*n) > maxDimExponent {
+				c.diags.Errorf(posOf(f.Pos), "unit power too large")
+				return d, false
+			}
+		}
 		d = d.Pow(n)
 	}
 	return d, true
+}
+
+// exprPos is where an expression starts, for messages about the whole
+// expression (a BinaryNode's own position is its operator's).
+func exprPos(e *Expr) Pos {
+	if e.Pos.Line > 0 {
+		return posOf(e.Pos)
+	}
+	return e.X.Pos()
 }

@@ -150,22 +150,22 @@ func (c *checker) count(ctx *exprCtx, e *Expr, what string, limit int) (int, boo
 		return 0, false
 	}
 	if t.Kind != KindReal || !t.Dim.IsDimensionless() {
-		c.diags.Errorf(e.X.Pos(), "%s must be a dimensionless number, not %s", what, t)
+		c.diags.Errorf(exprPos(e), "%s must be a dimensionless number, not %s", what, t)
 		return 0, false
 	}
 	q, why := c.constValue(ctx.scope, e.X)
 	if why != "" {
-		c.diags.Errorf(e.X.Pos(), "%s must be a constant: %s", what, why)
+		c.diags.Errorf(exprPos(e), "%s must be a constant: %s", what, why)
 		return 0, false
 	}
 	v := q.Value
 	switch {
 	case v != math.Trunc(v) || math.IsNaN(v):
-		c.diags.Errorf(e.X.Pos(), "%s must be a whole number, not %g", what, v)
+		c.diags.Errorf(exprPos(e), "%s must be a whole number, not %g", what, v)
 	case v < 1:
-		c.diags.Errorf(e.X.Pos(), "%s must be at least 1, not %g", what, v)
+		c.diags.Errorf(exprPos(e), "%s must be at least 1, not %g", what, v)
 	case v > float64(limit):
-		c.diags.Errorf(e.X.Pos(), "%s is %g, more than the limit of %d", what, v, limit)
+		c.diags.Errorf(exprPos(e), "%s is %g, more than the limit of %d", what, v, limit)
 	default:
 		return int(v), true
 	}
@@ -215,9 +215,9 @@ func (c *checker) checkRun(r *RunDecl) {
 		q, why := c.constValue(c.scopeAt(r.Pos), a.Value.X)
 		switch {
 		case why != "":
-			c.diags.Errorf(a.Value.X.Pos(), "%s must be a constant: %s", name, why)
+			c.diags.Errorf(exprPos(a.Value), "%s must be a constant: %s", name, why)
 		case !(q.Value > 0) || math.IsInf(q.Value, 0):
-			c.diags.Errorf(a.Value.X.Pos(), "%s must be a positive time", name)
+			c.diags.Errorf(exprPos(a.Value), "%s must be a positive time", name)
 		default:
 			*dst = q.Value
 		}
@@ -229,18 +229,20 @@ func (c *checker) checkRun(r *RunDecl) {
 			q, why := c.constValue(c.scopeAt(r.Pos), a.Value.X)
 			switch {
 			case why != "":
-				c.diags.Errorf(a.Value.X.Pos(), "seed must be a constant: %s", why)
+				c.diags.Errorf(exprPos(a.Value), "seed must be a constant: %s", why)
 			case !t.Dim.IsDimensionless() || q.Value < 0 || q.Value != math.Trunc(q.Value) || q.Value >= 1<<53:
-				c.diags.Errorf(a.Value.X.Pos(), "seed must be a whole number from 0 to 2**53")
+				c.diags.Errorf(exprPos(a.Value), "seed must be a whole number from 0 to 2**53")
 			default:
 				run.Seed = uint64(q.Value)
 			}
 		} else if t.Kind != KindInvalid {
-			c.diags.Errorf(a.Value.X.Pos(), "seed must be a number, not %s", t)
+			c.diags.Errorf(exprPos(a.Value), "seed must be a number, not %s", t)
 		}
 	}
 	if steps := math.Round(run.Duration / run.Dt); steps > maxSteps {
 		c.diags.Errorf(posOf(r.Pos), "the run has %g steps, more than the limit of %d", steps, int64(maxSteps))
+	} else if steps < 1 {
+		c.diags.Errorf(posOf(r.Pos), "the run has no steps: duration %g s is shorter than dt %g s", run.Duration, run.Dt)
 	} else {
 		run.Steps = int64(steps)
 	}
@@ -287,7 +289,7 @@ func containsKind(kinds []SymKind, k SymKind) bool {
 func indexScope(outer *Scope, names ...string) *Scope {
 	s := NewScope(outer)
 	for _, n := range names {
-		s.insert(&Symbol{Kind: SymBuiltin, Name: n, Type: RealOf(Dimensionless)})
+		s.insert(&Symbol{Kind: SymBuiltin, Name: n, Type: RealOf(Dimensionless), index: true})
 	}
 	return s
 }
@@ -303,17 +305,25 @@ func (c *checker) checkPopulation(d *PopulationDecl) {
 	c.prog.Populations = append(c.prog.Populations, pop)
 
 	scope := indexScope(b.Scope, "i", "N")
-	ctx := &exprCtx{scope: scope, body: b, what: "a population's initial value", random: true}
+	ctx := &exprCtx{scope: scope, body: b, what: "an initial value", random: true, initial: true}
 	settable := func(name string) bool {
 		v := bodyVar(b, name)
 		return v != nil && v.Kind != SymLet
 	}
 	set := c.settings(d.Body, "population "+pop.Name, settable,
 		"the parameters, state variables and traces of "+b.Name+" and of its dendrites (dendrite.name)")
+	// Parameters are overridden before the state is initialised, so an
+	// override reads parameters only.
+	pctx := *ctx
+	pctx.what, pctx.constOnly = "a parameter override", true
 	for _, name := range sortedKeys(set) {
 		a := set[name]
-		t := c.expr(ctx, a.Value)
-		c.checkSetting(a, bodyVar(b, name), t)
+		target := bodyVar(b, name)
+		use := ctx
+		if target.Kind == SymParam {
+			use = &pctx
+		}
+		c.checkSetting(a, target, c.expr(use, a.Value))
 	}
 	var unset func(body *Body, prefix string)
 	unset = func(body *Body, prefix string) {
@@ -403,6 +413,7 @@ func (c *checker) checkInput(d *InputDecl) {
 			rctx := *ctx
 			rctx.what, rctx.constOnly = "a poisson rate", true // a rate that changes over time is written with rates
 			c.wantDim(&rctx, rate.Value, DimFrequency, "rate")
+			c.nonNegative(&rctx, rate.Value, "rate", false)
 		default:
 			c.checkRates(ctx, in, rates, set["period"])
 		}
@@ -434,6 +445,11 @@ func (c *checker) checkRates(ctx *exprCtx, in *Input, rates, period *Assign) {
 	case t.Kind == KindString:
 		c.checkDataFile(rates.Value.X.(*StringLit), ".npy", ".csv")
 	case t.Kind == KindList && t.Elem != nil && t.Elem.Kind == KindReal && t.Elem.Dim == DimFrequency:
+		for _, e := range rates.Value.X.(*ListLit).Elems {
+			if q, why := c.constValue(ctx.scope, e); why == "" && q.Value < 0 {
+				c.diags.Errorf(e.Pos(), "rate %g Hz is negative", q.Value)
+			}
+		}
 	default:
 		c.diags.Hintf(posOf(rates.Value.Pos), "write a list such as [5 Hz, 20 Hz] or a file name", "rates must be a list of frequencies or a file, not %s", t)
 	}
@@ -442,6 +458,7 @@ func (c *checker) checkRates(ctx *exprCtx, in *Input, rates, period *Assign) {
 		return
 	}
 	c.wantDim(ctx, period.Value, DimTime, "period")
+	c.nonNegative(ctx, period.Value, "period", true)
 }
 
 // checkSpikeTimes checks times = [(index, time), ...] or a file.
@@ -573,7 +590,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	// and, for a dendrite with segments, which segment each synapse is on.
 	sb := syn.Body
 	settable := func(n string) bool {
-		if n == "delay" || n == "segment" && proj.Dendrite != nil && proj.Dendrite.Count > 1 {
+		if n == "delay" || n == "segment" && proj.Dendrite != nil && proj.Dendrite.IsArray {
 			return true
 		}
 		v := sb.Var(n)
@@ -586,21 +603,26 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	set := c.settings(d.Body, what, settable, "delay and the parameters, state variables and traces of "+sb.Name)
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
 	ctx := c.projectionCtx(sb, proj)
-	ctx.scope, ctx.what, ctx.random = scope, "a synapse's initial value", true
+	ctx.scope, ctx.what, ctx.random, ctx.initial = scope, "an initial value", true, true
 	for _, n := range sortedKeys(set) {
 		a := set[n]
 		switch n {
 		case "delay":
 			c.wantDim(ctx, a.Value, DimTime, "delay")
+			c.nonNegative(ctx, a.Value, "delay", false)
 		case "segment":
 			c.wantDim(ctx, a.Value, Dimensionless, "segment")
+			if q, why := c.constValue(ctx.scope, a.Value.X); why == "" &&
+				(q.Value != math.Trunc(q.Value) || q.Value < 0 || q.Value >= float64(proj.Dendrite.Count)) {
+				c.diags.Errorf(posOf(a.Value.Pos), "segment %g is not a whole number in [0, %d)", q.Value, proj.Dendrite.Count)
+			}
 		default:
 			c.checkSetting(a, sb.Var(n), c.expr(ctx, a.Value))
 		}
 	}
-	if proj.Dendrite != nil && proj.Dendrite.Count > 1 && set["segment"] == nil {
+	if proj.Dendrite != nil && proj.Dendrite.IsArray && set["segment"] == nil {
 		c.diags.Hintf(pos, "e.g. segment = j % 4, or segment = floor(uniform(0, 4))",
-			"dendrite %s has %d segments; say which one each synapse is on with segment = ...", proj.Dendrite.Name, proj.Dendrite.Count)
+			"dendrite %s has %s; say which one each synapse is on with segment = ...", proj.Dendrite.Name, segments(proj.Dendrite.Count))
 	}
 	for _, p := range sb.Params {
 		if d := p.Decl.(*Param); d.Default == nil && set[p.Name] == nil {
@@ -822,12 +844,11 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 			c.expr(ctx, m.Default)
 		case *ODE:
 			ctx.what = "an ODE"
-			c.expr(ctx, m.RHS)
+			if sym := b.Var(m.Deriv.Name[1:]); sym != nil && b.ODEs[sym] == m {
+				c.checkODERHS(ctx, sym, m)
+			}
 		case *Let:
 			ctx.what = "a definition"
-			c.expr(ctx, m.Value)
-		case *Delay:
-			ctx.what = "a delay"
 			c.expr(ctx, m.Value)
 		}
 	}
@@ -932,9 +953,9 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 				c.diags.Errorf(pos, "%s has no dendrite %s", b.describe(), part)
 				return
 			}
-			if dd.Count > 1 {
+			if dd.IsArray {
 				c.diags.Hintf(pos, "monitor a reduction instead: let x = sum(...) in the neuron, then monitor state POP.x",
-					"dendrite %s has %d segments; a state monitor records one value per neuron", dd.Name, dd.Count)
+					"dendrite %s has %s; a state monitor records one value per neuron", dd.Name, segments(dd.Count))
 				return
 			}
 			b = dd
@@ -1004,27 +1025,31 @@ func (c *checker) every(e *Expr) int {
 	if t.Kind == KindInvalid {
 		return 1
 	}
+	if t.Kind != KindReal || t.Dim != DimTime && !t.Dim.IsDimensionless() {
+		c.diags.Errorf(posOf(e.Pos), "sampling period must be a number of steps or a time, not %s", t)
+		return 1
+	}
 	q, why := c.constValue(c.scopeAt(e.Pos), e.X)
 	if why != "" {
-		c.diags.Errorf(e.X.Pos(), "sampling period must be a constant: %s", why)
+		c.diags.Errorf(exprPos(e), "sampling period must be a constant: %s", why)
 		return 1
 	}
 	steps := q.Value
 	switch {
 	case t.Kind == KindReal && t.Dim == DimTime:
 		steps = q.Value / c.prog.Run.Dt
-		if r := math.Round(steps); math.Abs(steps-r) > 1e-9*r || r < 1 {
-			c.diags.Errorf(e.X.Pos(), "sampling period %g s is not a whole number of steps of dt = %g s", q.Value, c.prog.Run.Dt)
+		if r := math.Round(steps); math.Abs(steps-r) > 1e-9*r || r < 1 || r > maxSteps {
+			c.diags.Errorf(exprPos(e), "sampling period %g s is not a whole number of steps of dt = %g s", q.Value, c.prog.Run.Dt)
 			return 1
 		}
 		steps = math.Round(steps)
 	case t.Kind == KindReal && t.Dim.IsDimensionless():
 		if steps != math.Trunc(steps) || steps < 1 || steps > maxSteps {
-			c.diags.Errorf(e.X.Pos(), "sampling period must be a whole number of steps of at least 1, not %g", steps)
+			c.diags.Errorf(exprPos(e), "sampling period must be a whole number of steps of at least 1, not %g", steps)
 			return 1
 		}
 	default:
-		c.diags.Errorf(e.X.Pos(), "sampling period must be a number of steps or a time, not %s", t)
+		c.diags.Errorf(exprPos(e), "sampling period must be a number of steps or a time, not %s", t)
 		return 1
 	}
 	return int(steps)
@@ -1037,5 +1062,22 @@ func (c *checker) checkGlobalEvents(b *Body) {
 			c.lookupKind(*on.Source, "population or input", SymPopulation, SymInput)
 		}
 		c.stmts(&exprCtx{scope: b.Scope, body: b, what: "an on-spike block", random: true}, on.Body)
+	}
+}
+
+// nonNegative reports a constant e that is negative (or, when strict, zero):
+// a time constant, a rate, a delay. Non-constant values are checked when
+// the network is built.
+func (c *checker) nonNegative(ctx *exprCtx, e *Expr, what string, strict bool) {
+	if e == nil || e.X == nil {
+		return
+	}
+	q, why := c.constValue(ctx.scope, e.X)
+	switch {
+	case why != "":
+	case strict && !(q.Value > 0):
+		c.diags.Errorf(posOf(e.Pos), "%s must be positive, not %g", what, q.Value)
+	case q.Value < 0 || math.IsNaN(q.Value):
+		c.diags.Errorf(posOf(e.Pos), "%s must not be negative, not %g", what, q.Value)
 	}
 }

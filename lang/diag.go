@@ -126,7 +126,8 @@ func Print(w io.Writer, diags []Diagnostic, sources map[string][]byte) {
 	for _, d := range diags {
 		fmt.Fprintf(w, "%s: error: %s\n", d.Pos, d.Msg)
 		if line, ok := sourceLine(sources[d.Pos.File], d.Pos.Line); ok && d.Pos.Col > 0 {
-			fmt.Fprintf(w, "    %s\n    %s^\n", line, caretIndent(line, d.Pos.Col))
+			line, col := window(line, d.Pos.Col)
+			fmt.Fprintf(w, "    %s\n    %s^\n", line, caretIndent(line, col))
 		}
 		if d.Hint != "" {
 			fmt.Fprintf(w, "    hint: %s\n", d.Hint)
@@ -150,6 +151,30 @@ func sourceLine(src []byte, n int) (string, bool) {
 		src = src[:k]
 	}
 	return strings.TrimRight(string(src), "\r"), true
+}
+
+// maxExcerpt is the widest source excerpt printed under a diagnostic.
+const maxExcerpt = 160
+
+// window cuts a long line to maxExcerpt runes around column col, marking
+// the cuts with "...", and returns the caret's column in the cut line.
+func window(line string, col int) (string, int) {
+	runes := []rune(line)
+	if len(runes) <= maxExcerpt {
+		return line, col
+	}
+	start := max(0, min(col-1-maxExcerpt/2, len(runes)-maxExcerpt))
+	end := min(len(runes), start+maxExcerpt)
+	out := string(runes[start:end])
+	col -= start
+	if start > 0 {
+		out = "..." + out
+		col += 3
+	}
+	if end < len(runes) {
+		out += "..."
+	}
+	return out, col
 }
 
 // caretIndent returns the white space that puts a caret under column col of

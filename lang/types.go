@@ -101,6 +101,7 @@ type Symbol struct {
 	Owner   *Body
 	Body    *Body // the body of a neuron, synapse, global or dendrite symbol
 
+	index     bool // i, j, N, N_pre, N_post of a population, input or connect body
 	resolving bool // a parameter or definition being checked, to catch cycles
 	resolved  bool
 }
@@ -216,7 +217,8 @@ type Body struct {
 	Refractory                   *Refractory
 	Method                       string
 	Dendrites                    []*Body
-	Count                        int // segments of a dendrite; 1 for a single compartment
+	Count                        int  // segments of a dendrite; 1 for a single compartment
+	IsArray                      bool // a dendrite declared with [count], even [1]
 	OnPre, OnPost                *On
 	OnSpike                      []*On
 	Delay                        *Delay
@@ -249,4 +251,12 @@ func an(noun string) string {
 		return "an " + noun
 	}
 	return "a " + noun
+}
+
+// segments says "1 segment", "4 segments".
+func segments(n int) string {
+	if n == 1 {
+		return "1 segment"
+	}
+	return fmt.Sprintf("%d segments", n)
 }

@@ -96,18 +96,10 @@ func (d Dim) String() string {
 			return n.unit
 		}
 	}
-	// A named dimension per second, or times a second, reads better than
-	// base units: V/s, S*s.
-	for _, n := range namedDims[1:] {
-		if n.dim.Div(DimTime) == d {
-			return n.unit + "/s"
-		}
-		if n.dim.Mul(DimTime) == d {
-			return n.unit + "*s"
-		}
-		if Dimensionless.Div(n.dim) == d {
-			return "1/" + n.unit
-		}
+	// Products and quotients of named dimensions read better than base
+	// units: V/s, S*s, 1/V, V**2/s, S*V.
+	if s, ok := nameDim(d); ok {
+		return s
 	}
 	names := [...]string{"m", "kg", "s", "A", "K", "mol"}
 	var num, den []string
@@ -131,6 +123,44 @@ func (d Dim) String() string {
 		s += "/" + strings.Join(den, "/")
 	}
 	return s
+}
+
+// nameDim writes d as a power of one named dimension, optionally per or
+// times a second, or as a product or quotient of two named dimensions.
+func nameDim(d Dim) (string, bool) {
+	named := namedDims[1:]
+	pow := func(unit string, p int) string {
+		if p == 1 {
+			return unit
+		}
+		return fmt.Sprintf("%s**%d", unit, p)
+	}
+	for _, p := range []int{1, 2, 3} {
+		for _, n := range named {
+			base := n.dim.Pow(p)
+			switch d {
+			case base.Div(DimTime):
+				return pow(n.unit, p) + "/s", true
+			case base.Mul(DimTime):
+				return pow(n.unit, p) + "*s", true
+			case Dimensionless.Div(base):
+				return "1/" + pow(n.unit, p), true
+			case base:
+				return pow(n.unit, p), true
+			}
+		}
+	}
+	for _, a := range named {
+		for _, b := range named {
+			if a.dim.Mul(b.dim) == d {
+				return a.unit + "*" + b.unit, true
+			}
+			if a.dim.Div(b.dim) == d {
+				return a.unit + "/" + b.unit, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Describe says what a dimension is, for messages: "voltage (V)".
