@@ -657,6 +657,9 @@ func (c *checker) assign(ctx *exprCtx, s *Assign) {
 // names, and says why not.
 func (c *checker) assignable(ctx *exprCtx, ref *NameRef) bool {
 	pos := ref.At
+	if len(ref.Parts) == 1 && (ref.Parts[0] == "pre" || ref.Parts[0] == "post") {
+		return false // reported as undefined
+	}
 	if ref.Parts[0] == "pre" && ctx.body.Kind == SynapseBody {
 		c.diags.Errorf(pos, "a synapse cannot change %s; it may change its own state and post.*", ref.Dotted())
 		return false
