@@ -4,6 +4,8 @@ go 1.26.8
 
 require github.com/alecthomas/participle/v2 v2.1.4
 
+require gonum.org/v1/gonum v0.17.0 // indirect
+
 require (
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5 // indirect

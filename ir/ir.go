@@ -1,0 +1,362 @@
+package ir
+
+import "fmt"
+
+// Pos is a source position, kept on instructions for diagnostics. It is
+// not part of the printed form.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Value is anything an instruction can use: the result of an instruction
+// or a block parameter.
+type Value interface {
+	Type() Type
+	// Name is the printed name, %N, valid after Kernel.Number.
+	Name() string
+	id() *int
+}
+
+// valueID is the mix-in for a value's number in its kernel.
+type valueID struct{ n int }
+
+func (v *valueID) id() *int     { return &v.n }
+func (v *valueID) Name() string { return fmt.Sprintf("%%%d", v.n) }
+
+// Instr is an instruction. Instructions with a result are Values.
+//
+// Aux holds the op's attribute (see OpInfo.Aux): a float64 or bool for
+// const, a variable name for param, load and store, a RandAux for rand, an
+// ODEAux for ode, the index name for index.
+type Instr struct {
+	valueID
+	Op      Op
+	Typ     Type
+	Args    []Value
+	Aux     any
+	Targets []*Target // br: one, condbr: two
+	Block   *Block
+	Pos     Pos
+}
+
+// Target is a branch destination with the arguments for its parameters.
+type Target struct {
+	Block *Block
+	Args  []Value
+}
+
+// Type is the result type; TVoid for instructions without a result.
+func (in *Instr) Type() Type { return in.Typ }
+
+// Operands returns pointers to every operand slot, branch arguments
+// included, so that a pass can rewrite uses in place.
+func (in *Instr) Operands() []*Value {
+	var out []*Value
+	for i := range in.Args {
+		out = append(out, &in.Args[i])
+	}
+	for _, t := range in.Targets {
+		for i := range t.Args {
+			out = append(out, &t.Args[i])
+		}
+	}
+	return out
+}
+
+// HasResult reports whether the instruction defines a value.
+func (in *Instr) HasResult() bool { return in.Typ.Kind != Void }
+
+// Const returns the constant's value for a const instruction.
+func (in *Instr) Const() (float64, bool) {
+	if in.Op != OpConst {
+		return 0, false
+	}
+	switch v := in.Aux.(type) {
+	case float64:
+		return v, true
+	}
+	return 0, false
+}
+
+// VarName returns the name in a param, load or store instruction.
+func (in *Instr) VarName() string {
+	s, _ := in.Aux.(string)
+	return s
+}
+
+// RandAux is the attribute of a rand instruction.
+type RandAux struct {
+	Dist   string // uniform, normal, exponential
+	Stream int    // unique per draw site in the module
+}
+
+// ODEAux is the attribute of an ode instruction.
+type ODEAux struct {
+	Var    string
+	Method string // exact, exponential_euler, euler, rk4, or "" for the default rule
+	Unless bool   // frozen while refractory
+}
+
+// BlockParam is a block's parameter, the SSA form of a phi.
+type BlockParam struct {
+	valueID
+	Typ   Type
+	Block *Block
+}
+
+// Type returns the parameter's type.
+func (p *BlockParam) Type() Type { return p.Typ }
+
+// Block is a basic block: parameters, instructions, and one terminator at
+// the end.
+type Block struct {
+	Index  int
+	Params []*BlockParam
+	Instrs []*Instr
+	Kernel *Kernel
+}
+
+// Terminator returns the block's last instruction if it is a terminator.
+func (b *Block) Terminator() *Instr {
+	if n := len(b.Instrs); n > 0 && b.Instrs[n-1].Op.Info().Terminator {
+		return b.Instrs[n-1]
+	}
+	return nil
+}
+
+// Succs returns the blocks the terminator may jump to.
+func (b *Block) Succs() []*Block {
+	t := b.Terminator()
+	if t == nil {
+		return nil
+	}
+	var out []*Block
+	for _, tg := range t.Targets {
+		out = append(out, tg.Block)
+	}
+	return out
+}
+
+// Kernel is a function run per element (neuron, segment, synapse, source)
+// or once (a global). Its first block is the entry.
+type Kernel struct {
+	Name   string // init, update, threshold, reset, refractory, on_pre, on_post, rate, value, on_spike.SRC
+	Result Type   // TVoid, or the type ret returns (threshold: bool)
+	Blocks []*Block
+	// Notes are comments a pass attaches, printed above the kernel: the
+	// integration method each ODE got, and why.
+	Notes []string
+}
+
+// Number assigns %N names to the kernel's values in program order.
+func (k *Kernel) Number() {
+	n := 0
+	for _, b := range k.Blocks {
+		b.Kernel = k
+		for i, p := range b.Params {
+			_ = i
+			p.n = n
+			p.Block = b
+			n++
+		}
+		for _, in := range b.Instrs {
+			in.Block = b
+			if in.HasResult() {
+				in.n = n
+				n++
+			}
+		}
+	}
+	for i, b := range k.Blocks {
+		b.Index = i
+	}
+}
+
+// Instrs calls f on every instruction of the kernel.
+func (k *Kernel) Instrs(f func(*Instr)) {
+	for _, b := range k.Blocks {
+		for _, in := range b.Instrs {
+			f(in)
+		}
+	}
+}
+
+// VarKind says what a variable of an element is.
+type VarKind uint8
+
+const (
+	VarParam VarKind = iota // fixed during a run
+	VarState                // changed by kernels
+	VarTrace                // a state that decays exponentially, updated lazily at events
+)
+
+func (k VarKind) String() string { return [...]string{"param", "state", "trace"}[k] }
+
+// Var is a variable of a population, dendrite or projection: one value per
+// element (structure of arrays), or, for a parameter that is the same for
+// every element, one value.
+type Var struct {
+	Name    string
+	Kind    VarKind
+	Type    Type
+	Runtime bool    // a runtime parameter: --set changes it without recompiling
+	Uniform bool    // a parameter with one value for all elements, in Value
+	Value   float64 // the uniform value
+	Tau     string  // a trace's time constant: a parameter name or a number
+}
+
+// Run holds the run settings, in seconds.
+type Run struct {
+	Dt       float64
+	Duration float64
+	Steps    int64
+	Seed     uint64
+}
+
+// Module is a whole compiled model: the dataflow graph and its kernels.
+type Module struct {
+	Source      string
+	Run         Run
+	Params      []*Var // top-level parameters
+	Populations []*Population
+	Inputs      []*Input
+	Projections []*Projection
+	Currents    []*Current
+	Monitors    []*Monitor
+}
+
+// Population is N neurons of one type (or, with Global, the one instance
+// of a global). State is held as structure of arrays.
+type Population struct {
+	Name      string
+	Type      string
+	Size      int
+	Global    bool
+	Vars      []*Var
+	Dendrites []*Dendrite
+	Kernels   []*Kernel
+}
+
+// Dendrite is a compartment, or Count identical segments, of every neuron
+// of a population.
+type Dendrite struct {
+	Name    string
+	Count   int
+	Array   bool
+	Vars    []*Var
+	Kernels []*Kernel
+}
+
+// Projection is a set of synapses from a population or input to a
+// population or one of its dendrites.
+type Projection struct {
+	Name     string
+	Pre      string
+	Post     string
+	Dendrite string // "" for the soma
+	Synapse  string
+	Rule     Rule
+	Vars     []*Var
+	Kernels  []*Kernel
+}
+
+// Rule is a connectivity rule and its arguments.
+type Rule struct {
+	Kind     string // all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, pairs
+	P        float64
+	K        int
+	Autapses bool
+	Pairs    [][2]int // inline pairs
+	File     string   // pairs from a file
+}
+
+// Input is a population of spike sources.
+type Input struct {
+	Name   string
+	Kind   string // poisson or spikes
+	Size   int
+	Rates  []float64 // poisson rates over time, shared by all sources
+	Period float64
+	Times  []SpikeTime // spikes inputs
+	File   string      // rates or times from a file
+	// Kernels: rate (per source) for a poisson input with a constant rate.
+	Kernels []*Kernel
+}
+
+// SpikeTime is one spike of a spikes input.
+type SpikeTime struct {
+	Index int
+	Time  float64
+}
+
+// Current sets a parameter of a population at the start of every step; its
+// value kernel runs per neuron.
+type Current struct {
+	Name       string
+	Population string
+	Param      string
+	Kernels    []*Kernel
+}
+
+// Monitor records spikes or a variable.
+type Monitor struct {
+	Name   string
+	Kind   string // spikes or state
+	Target string // population, input, projection or global
+	Var    string // for state monitors: v, apical.u
+	Ranges [][2]int
+	Every  int
+}
+
+// Kernel returns the kernel called name in list, or nil.
+func KernelNamed(list []*Kernel, name string) *Kernel {
+	for _, k := range list {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// VarNamed returns the variable called name in list, or nil.
+func VarNamed(list []*Var, name string) *Var {
+	for _, v := range list {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// Kernels calls f on every kernel of the module with the variables it can
+// name.
+func (m *Module) Kernels(f func(owner string, k *Kernel)) {
+	for _, p := range m.Populations {
+		for _, k := range p.Kernels {
+			f(p.Name, k)
+		}
+		for _, d := range p.Dendrites {
+			for _, k := range d.Kernels {
+				f(p.Name+"."+d.Name, k)
+			}
+		}
+	}
+	for _, in := range m.Inputs {
+		for _, k := range in.Kernels {
+			f(in.Name, k)
+		}
+	}
+	for _, pr := range m.Projections {
+		for _, k := range pr.Kernels {
+			f(pr.Name, k)
+		}
+	}
+	for _, c := range m.Currents {
+		for _, k := range c.Kernels {
+			f(c.Name, k)
+		}
+	}
+}

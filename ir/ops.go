@@ -1,0 +1,185 @@
+package ir
+
+// Op is an instruction's operation. Every op is declared once, in opTable:
+// the verifier, the printer, the parser and the passes read it.
+type Op uint8
+
+const (
+	OpInvalid Op = iota
+
+	// Constants and inputs.
+	OpConst   // a constant number or boolean
+	OpParam   // a parameter of the element's population or projection, or of the module
+	OpLoad    // a state variable of the element (or of post./pre. neurons in synapse kernels)
+	OpLoadSeg // a state variable of one segment of a dendrite array
+	OpStore   // writes a state variable
+	OpTime    // the time t at the start of the step
+	OpIndex   // the element's index (i); in connect kernels also j
+	OpRefract // whether the neuron is refractory in this step
+	OpRand    // a random draw from a counter-based stream
+
+	// Arithmetic.
+	OpNeg
+	OpAdd
+	OpSub
+	OpMul
+	OpDiv
+	OpRem
+	OpMin
+	OpMax
+
+	// Math functions, one implementation each in every backend.
+	OpExp
+	OpLog
+	OpLog10
+	OpSqrt
+	OpSin
+	OpCos
+	OpTanh
+	OpPow
+	OpAbs
+	OpFloor
+	OpCeil
+	OpSign
+
+	// Comparisons and logic.
+	OpLt
+	OpLe
+	OpGt
+	OpGe
+	OpEq
+	OpNe
+	OpAnd
+	OpOr
+	OpNot
+	OpSelect
+
+	// Conversions.
+	OpConvert
+
+	// Differential equations before discretisation.
+	OpODE
+
+	// Control flow; each block ends with exactly one of these.
+	OpBr
+	OpCondBr
+	OpRet
+
+	numOps
+)
+
+// resultRule says how an op's result type follows from its operands.
+type resultRule uint8
+
+const (
+	resVoid        resultRule = iota // no result
+	resAttr                          // the type written on the instruction
+	resSame                          // the type of the (numeric) operands
+	resBool                          // bool
+	resSecondThird                   // select: the type of its second and third operands
+)
+
+// OpInfo describes an op.
+type OpInfo struct {
+	Name        string
+	Args        int // number of operands; -1 for variable (control flow)
+	Result      resultRule
+	Commutative bool
+	Terminator  bool
+	SideEffect  bool // kept by dead-code elimination
+	Aux         auxKind
+	Doc         string // what it computes, in one line
+}
+
+// auxKind says what an instruction's Aux field holds.
+type auxKind uint8
+
+const (
+	auxNone  auxKind = iota
+	auxValue         // a constant: float64 or bool
+	auxName          // a variable or parameter name: v, post.ge, distal.u
+	auxRand          // a distribution and a stream number
+	auxODE           // the ODE's variable and method hint
+	auxIndex         // which index: i, j, seg
+)
+
+var opTable = [numOps]OpInfo{
+	OpConst:   {Name: "const", Args: 0, Result: resAttr, Aux: auxValue, Doc: "a constant; Example printed form: %0 = const 0.02 : f64"},
+	OpParam:   {Name: "param", Args: 0, Result: resAttr, Aux: auxName, Doc: "a parameter's value for this element; Example printed form: %1 = param tau_m : f64"},
+	OpLoad:    {Name: "load", Args: 0, Result: resAttr, Aux: auxName, Doc: "a state variable's value at the start of the kernel; Example printed form: %2 = load v : f64"},
+	OpLoadSeg: {Name: "loadseg", Args: 1, Result: resAttr, Aux: auxName, Doc: "a variable of the segment given by the operand, of a dendrite array; Example printed form: %3 = loadseg distal.u, %2 : f64"},
+	OpStore:   {Name: "store", Args: 1, Result: resVoid, SideEffect: true, Aux: auxName, Doc: "writes a state variable; Example printed form: store post.ge, %3"},
+	OpTime:    {Name: "time", Args: 0, Result: resAttr, Doc: "the time at the start of the step, in seconds; Example printed form: %4 = time : f64"},
+	OpIndex:   {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : i64"},
+	OpRefract: {Name: "refractory", Args: 0, Result: resBool, Doc: "true while the neuron is refractory; Example printed form: %6 = refractory : bool"},
+	OpRand:    {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
+
+	OpNeg: {Name: "neg", Args: 1, Result: resSame, Doc: "-x; Example printed form: %8 = neg %2 : f64"},
+	OpAdd: {Name: "add", Args: 2, Result: resSame, Commutative: true, Doc: "x + y, IEEE round to nearest; Example printed form: %9 = add %2, %8 : f64"},
+	OpSub: {Name: "sub", Args: 2, Result: resSame, Doc: "x - y; Example printed form: %9 = sub %2, %8 : f64"},
+	OpMul: {Name: "mul", Args: 2, Result: resSame, Commutative: true, Doc: "x * y; Example printed form: %9 = mul %2, %8 : f64"},
+	OpDiv: {Name: "div", Args: 2, Result: resSame, Doc: "x / y; Example printed form: %9 = div %2, %1 : f64"},
+	OpRem: {Name: "rem", Args: 2, Result: resSame, Doc: "x - y * trunc(x / y), the sign of x (Go's math.Mod, C's fmod); Example printed form: %9 = rem %2, %1 : f64"},
+	OpMin: {Name: "min", Args: 2, Result: resSame, Commutative: true, Doc: "the smaller of x and y; Example printed form: %9 = min %2, %1 : f64"},
+	OpMax: {Name: "max", Args: 2, Result: resSame, Commutative: true, Doc: "the larger of x and y; Example printed form: %9 = max %2, %1 : f64"},
+
+	OpExp:   {Name: "exp", Args: 1, Result: resSame, Doc: "e**x; Example printed form: %9 = exp %8 : f64"},
+	OpLog:   {Name: "log", Args: 1, Result: resSame, Doc: "natural logarithm; Example printed form: %9 = log %8 : f64"},
+	OpLog10: {Name: "log10", Args: 1, Result: resSame, Doc: "base-10 logarithm; Example printed form: %9 = log10 %8 : f64"},
+	OpSqrt:  {Name: "sqrt", Args: 1, Result: resSame, Doc: "square root; Example printed form: %9 = sqrt %8 : f64"},
+	OpSin:   {Name: "sin", Args: 1, Result: resSame, Doc: "sine; Example printed form: %9 = sin %8 : f64"},
+	OpCos:   {Name: "cos", Args: 1, Result: resSame, Doc: "cosine; Example printed form: %9 = cos %8 : f64"},
+	OpTanh:  {Name: "tanh", Args: 1, Result: resSame, Doc: "hyperbolic tangent; Example printed form: %9 = tanh %8 : f64"},
+	OpPow:   {Name: "pow", Args: 2, Result: resSame, Doc: "x**y; Example printed form: %9 = pow %2, %8 : f64"},
+	OpAbs:   {Name: "abs", Args: 1, Result: resSame, Doc: "|x|; Example printed form: %9 = abs %8 : f64"},
+	OpFloor: {Name: "floor", Args: 1, Result: resSame, Doc: "largest integer not above x; Example printed form: %9 = floor %8 : f64"},
+	OpCeil:  {Name: "ceil", Args: 1, Result: resSame, Doc: "smallest integer not below x; Example printed form: %9 = ceil %8 : f64"},
+	OpSign:  {Name: "sign", Args: 1, Result: resSame, Doc: "-1, 0 or 1; Example printed form: %9 = sign %8 : f64"},
+
+	OpLt:     {Name: "lt", Args: 2, Result: resBool, Doc: "x < y; Example printed form: %9 = lt %2, %1 : bool"},
+	OpLe:     {Name: "le", Args: 2, Result: resBool, Doc: "x <= y; Example printed form: %9 = le %2, %1 : bool"},
+	OpGt:     {Name: "gt", Args: 2, Result: resBool, Doc: "x > y; Example printed form: %9 = gt %2, %1 : bool"},
+	OpGe:     {Name: "ge", Args: 2, Result: resBool, Doc: "x >= y; Example printed form: %9 = ge %2, %1 : bool"},
+	OpEq:     {Name: "eq", Args: 2, Result: resBool, Commutative: true, Doc: "x == y; Example printed form: %9 = eq %2, %1 : bool"},
+	OpNe:     {Name: "ne", Args: 2, Result: resBool, Commutative: true, Doc: "x != y; Example printed form: %9 = ne %2, %1 : bool"},
+	OpAnd:    {Name: "and", Args: 2, Result: resBool, Commutative: true, Doc: "both conditions; Example printed form: %9 = and %6, %7 : bool"},
+	OpOr:     {Name: "or", Args: 2, Result: resBool, Commutative: true, Doc: "either condition; Example printed form: %9 = or %6, %7 : bool"},
+	OpNot:    {Name: "not", Args: 1, Result: resBool, Doc: "the negated condition; Example printed form: %9 = not %6 : bool"},
+	OpSelect: {Name: "select", Args: 3, Result: resSecondThird, Doc: "y if c else z, both evaluated; Example printed form: %9 = select %6, %2, %1 : f64"},
+
+	OpConvert: {Name: "convert", Args: 1, Result: resAttr, Doc: "converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating); Example printed form: %9 = convert %2 : i32"},
+
+	OpODE: {Name: "ode", Args: 1, Result: resVoid, SideEffect: true, Aux: auxODE, Doc: "dX/dt = the operand, for the ODE pass to discretise; Example printed form: ode v, %9 method=exact unless_refractory"},
+
+	OpBr:     {Name: "br", Args: -1, Result: resVoid, Terminator: true, Doc: "jumps to a block, passing its arguments; Example printed form: br b1(%2, %9)"},
+	OpCondBr: {Name: "condbr", Args: -1, Result: resVoid, Terminator: true, Doc: "jumps to the first block if the condition holds, else to the second; Example printed form: condbr %6, b1(), b2(%2)"},
+	OpRet:    {Name: "ret", Args: -1, Result: resVoid, Terminator: true, Doc: "ends the kernel, returning a value if the kernel has a result; Example printed form: ret %6"},
+}
+
+// Info returns the op's description.
+func (op Op) Info() *OpInfo { return &opTable[op] }
+
+func (op Op) String() string {
+	if op < numOps && opTable[op].Name != "" {
+		return opTable[op].Name
+	}
+	return "op?"
+}
+
+// opByName maps printed names to ops.
+var opByName = func() map[string]Op {
+	m := map[string]Op{}
+	for op := OpInvalid + 1; op < numOps; op++ {
+		m[opTable[op].Name] = op
+	}
+	return m
+}()
+
+// Ops returns every op in table order, for documentation.
+func Ops() []Op {
+	var out []Op
+	for op := OpInvalid + 1; op < numOps; op++ {
+		out = append(out, op)
+	}
+	return out
+}

@@ -1,0 +1,307 @@
+package ir
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Print writes the module's text form. The form is deterministic (the
+// same module prints the same bytes) and Parse reads it back.
+func Print(w io.Writer, m *Module) error {
+	p := &printer{}
+	p.module(m)
+	_, err := io.WriteString(w, p.b.String())
+	return err
+}
+
+// String returns the module's text form.
+func (m *Module) String() string {
+	var b strings.Builder
+	Print(&b, m)
+	return b.String()
+}
+
+type printer struct {
+	b      strings.Builder
+	indent int
+}
+
+func (p *printer) line(format string, args ...any) {
+	p.b.WriteString(strings.Repeat("  ", p.indent))
+	fmt.Fprintf(&p.b, format, args...)
+	p.b.WriteByte('\n')
+}
+
+// FormatFloat prints a number so that it reads back exactly.
+func FormatFloat(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	case math.IsNaN(v):
+		return "nan"
+	}
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eIn") {
+		s += ".0" // a float, never mistaken for an index
+	}
+	return s
+}
+
+func (p *printer) module(m *Module) {
+	p.line("module %s", strconv.Quote(m.Source))
+	p.line("run dt=%s duration=%s steps=%d seed=%d", FormatFloat(m.Run.Dt), FormatFloat(m.Run.Duration), m.Run.Steps, m.Run.Seed)
+	for _, v := range m.Params {
+		p.variable(v)
+	}
+	for _, pop := range m.Populations {
+		p.b.WriteByte('\n')
+		kw := "population"
+		if pop.Global {
+			kw = "global"
+		}
+		p.line("%s %s : %s[%d] {", kw, pop.Name, pop.Type, pop.Size)
+		p.indent++
+		for _, v := range pop.Vars {
+			p.variable(v)
+		}
+		for _, d := range pop.Dendrites {
+			size := ""
+			if d.Array {
+				size = fmt.Sprintf("[%d]", d.Count)
+			}
+			p.line("dendrite %s%s {", d.Name, size)
+			p.indent++
+			for _, v := range d.Vars {
+				p.variable(v)
+			}
+			p.kernels(d.Kernels)
+			p.indent--
+			p.line("}")
+		}
+		p.kernels(pop.Kernels)
+		p.indent--
+		p.line("}")
+	}
+	for _, in := range m.Inputs {
+		p.b.WriteByte('\n')
+		head := fmt.Sprintf("input %s : %s[%d]", in.Name, in.Kind, in.Size)
+		if in.Rates != nil {
+			var rs []string
+			for _, r := range in.Rates {
+				rs = append(rs, FormatFloat(r))
+			}
+			head += " rates=[" + strings.Join(rs, ", ") + "]"
+		}
+		if in.Period != 0 {
+			head += " period=" + FormatFloat(in.Period)
+		}
+		if in.Times != nil {
+			var ts []string
+			for _, t := range in.Times {
+				ts = append(ts, fmt.Sprintf("(%d, %s)", t.Index, FormatFloat(t.Time)))
+			}
+			head += " times=[" + strings.Join(ts, ", ") + "]"
+		}
+		if in.File != "" {
+			head += " file=" + strconv.Quote(in.File)
+		}
+		if len(in.Kernels) == 0 {
+			p.line("%s", head)
+			continue
+		}
+		p.line("%s {", head)
+		p.indent++
+		p.kernels(in.Kernels)
+		p.indent--
+		p.line("}")
+	}
+	for _, pr := range m.Projections {
+		p.b.WriteByte('\n')
+		post := pr.Post
+		if pr.Dendrite != "" {
+			post += "." + pr.Dendrite
+		}
+		p.line("projection %s : %s -> %s using %s by %s {", pr.Name, pr.Pre, post, pr.Synapse, formatRule(pr.Rule))
+		p.indent++
+		for _, v := range pr.Vars {
+			p.variable(v)
+		}
+		p.kernels(pr.Kernels)
+		p.indent--
+		p.line("}")
+	}
+	for _, c := range m.Currents {
+		p.b.WriteByte('\n')
+		p.line("current %s -> %s.%s {", c.Name, c.Population, c.Param)
+		p.indent++
+		p.kernels(c.Kernels)
+		p.indent--
+		p.line("}")
+	}
+	if len(m.Monitors) > 0 {
+		p.b.WriteByte('\n')
+	}
+	for _, mon := range m.Monitors {
+		target := mon.Target
+		if mon.Var != "" {
+			target += "." + mon.Var
+		}
+		s := fmt.Sprintf("monitor %s : %s %s", mon.Name, mon.Kind, target)
+		if mon.Ranges != nil {
+			var rs []string
+			for _, r := range mon.Ranges {
+				rs = append(rs, fmt.Sprintf("%d:%d", r[0], r[1]))
+			}
+			s += " [" + strings.Join(rs, ", ") + "]"
+		}
+		if mon.Kind == "state" {
+			s += fmt.Sprintf(" every %d", mon.Every)
+		}
+		p.line("%s", s)
+	}
+}
+
+func formatRule(r Rule) string {
+	s := r.Kind
+	switch r.Kind {
+	case "fixed_probability":
+		s += " p=" + FormatFloat(r.P)
+	case "fixed_indegree", "fixed_outdegree":
+		s += fmt.Sprintf(" k=%d", r.K)
+	case "pairs":
+		if r.File != "" {
+			return s + " file=" + strconv.Quote(r.File)
+		}
+		var ps []string
+		for _, pr := range r.Pairs {
+			ps = append(ps, fmt.Sprintf("(%d, %d)", pr[0], pr[1]))
+		}
+		return s + " [" + strings.Join(ps, ", ") + "]"
+	case "one_to_one":
+		return s
+	}
+	return s + fmt.Sprintf(" autapses=%t", r.Autapses)
+}
+
+func (p *printer) variable(v *Var) {
+	s := ""
+	if v.Runtime {
+		s = "runtime "
+	}
+	s += fmt.Sprintf("%s %s : %s", v.Kind, v.Name, v.Type)
+	switch {
+	case v.Kind == VarParam && v.Uniform:
+		s += " = " + FormatFloat(v.Value)
+	case v.Kind == VarParam:
+		s += " per_element"
+	case v.Kind == VarTrace:
+		s += " decay " + v.Tau
+	}
+	p.line("%s", s)
+}
+
+func (p *printer) kernels(list []*Kernel) {
+	for _, k := range list {
+		p.kernel(k)
+	}
+}
+
+func (p *printer) kernel(k *Kernel) {
+	k.Number()
+	if k.Result.Kind != Void {
+		p.line("kernel %s : %s {", k.Name, k.Result)
+	} else {
+		p.line("kernel %s {", k.Name)
+	}
+	for _, n := range k.Notes {
+		p.line("  note %s", strconv.Quote(n))
+	}
+	for _, b := range k.Blocks {
+		p.line("%s", blockHeader(b))
+		p.indent++
+		for _, in := range b.Instrs {
+			p.line("%s", FormatInstr(in))
+		}
+		p.indent--
+	}
+	p.line("}")
+}
+
+func blockHeader(b *Block) string {
+	if len(b.Params) == 0 {
+		return fmt.Sprintf("b%d:", b.Index)
+	}
+	var ps []string
+	for _, bp := range b.Params {
+		ps = append(ps, fmt.Sprintf("%s: %s", bp.Name(), bp.Typ))
+	}
+	return fmt.Sprintf("b%d(%s):", b.Index, strings.Join(ps, ", "))
+}
+
+func valueNames(vs []Value) string {
+	var s []string
+	for _, v := range vs {
+		s = append(s, v.Name())
+	}
+	return strings.Join(s, ", ")
+}
+
+func formatTarget(t *Target) string {
+	return fmt.Sprintf("b%d(%s)", t.Block.Index, valueNames(t.Args))
+}
+
+// FormatInstr prints one instruction; the kernel must be numbered.
+func FormatInstr(in *Instr) string {
+	info := in.Op.Info()
+	var s strings.Builder
+	if in.HasResult() {
+		fmt.Fprintf(&s, "%s = ", in.Name())
+	}
+	s.WriteString(info.Name)
+	switch in.Op {
+	case OpConst:
+		switch v := in.Aux.(type) {
+		case float64:
+			s.WriteString(" " + FormatFloat(v))
+		case bool:
+			fmt.Fprintf(&s, " %t", v)
+		}
+	case OpParam, OpLoad:
+		s.WriteString(" " + in.VarName())
+	case OpLoadSeg:
+		fmt.Fprintf(&s, " %s, %s", in.VarName(), in.Args[0].Name())
+	case OpStore:
+		fmt.Fprintf(&s, " %s, %s", in.VarName(), in.Args[0].Name())
+	case OpIndex:
+		fmt.Fprintf(&s, " %s", in.Aux)
+	case OpRand:
+		r := in.Aux.(RandAux)
+		fmt.Fprintf(&s, " %s stream=%d %s", r.Dist, r.Stream, valueNames(in.Args))
+	case OpODE:
+		o := in.Aux.(ODEAux)
+		fmt.Fprintf(&s, " %s, %s", o.Var, in.Args[0].Name())
+		if o.Method != "" {
+			s.WriteString(" method=" + o.Method)
+		}
+		if o.Unless {
+			s.WriteString(" unless_refractory")
+		}
+	case OpBr:
+		s.WriteString(" " + formatTarget(in.Targets[0]))
+	case OpCondBr:
+		fmt.Fprintf(&s, " %s, %s, %s", in.Args[0].Name(), formatTarget(in.Targets[0]), formatTarget(in.Targets[1]))
+	default:
+		if len(in.Args) > 0 {
+			s.WriteString(" " + valueNames(in.Args))
+		}
+	}
+	if in.HasResult() {
+		fmt.Fprintf(&s, " : %s", in.Typ)
+	}
+	return s.String()
+}

@@ -1,0 +1,405 @@
+package ir
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Verify checks the module's invariants: every kernel is well formed
+// (blocks end in one terminator, branch arguments match block parameters,
+// operand counts and types follow the op table, every use is dominated by
+// its definition) and every variable or parameter a kernel names exists.
+// The error lists every problem, each naming the kernel and the value.
+func Verify(m *Module) error {
+	v := &verifier{m: m}
+	v.module()
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s", strings.Join(v.errs, "\n"))
+}
+
+type verifier struct {
+	m    *Module
+	errs []string
+}
+
+func (v *verifier) errorf(where string, format string, args ...any) {
+	v.errs = append(v.errs, where+": "+fmt.Sprintf(format, args...))
+}
+
+// scope is what a kernel may name: its element's variables, the module's
+// parameters, and for synapse kernels the pre and post neurons'.
+type scope struct {
+	vars      map[string]*Var
+	segments  map[string]bool // dendrite-array variables, read with loadseg
+	canRand   bool
+	canODE    bool
+	result    Type
+	indexName map[string]bool
+}
+
+func (v *verifier) module() {
+	globalVars := map[string]*Var{}
+	for _, p := range v.m.Params {
+		globalVars[p.Name] = p
+	}
+	pops := map[string]*Population{}
+	for _, p := range v.m.Populations {
+		pops[p.Name] = p
+		if p.Global {
+			for _, gv := range p.Vars {
+				globalVars[p.Name+"."+gv.Name] = gv
+			}
+		}
+	}
+	neuronScope := func(p *Population, prefix string, sc *scope) {
+		for _, x := range p.Vars {
+			sc.vars[prefix+x.Name] = x
+		}
+		for _, d := range p.Dendrites {
+			for _, x := range d.Vars {
+				// A segment array's state is per segment; its parameters are
+				// per neuron.
+				if d.Array && x.Kind != VarParam {
+					sc.segments[prefix+d.Name+"."+x.Name] = true
+				} else {
+					sc.vars[prefix+d.Name+"."+x.Name] = x
+				}
+			}
+		}
+	}
+	newScope := func() *scope {
+		sc := &scope{vars: map[string]*Var{}, segments: map[string]bool{}, indexName: map[string]bool{"i": true}}
+		for n, x := range globalVars {
+			sc.vars[n] = x
+		}
+		return sc
+	}
+	for _, p := range v.m.Populations {
+		sc := newScope()
+		neuronScope(p, "", sc)
+		for _, k := range p.Kernels {
+			v.kernel(p.Name, k, sc)
+		}
+		for _, d := range p.Dendrites {
+			dsc := newScope()
+			neuronScope(p, "", dsc)
+			for _, x := range d.Vars {
+				dsc.vars[x.Name] = x
+			}
+			for _, k := range d.Kernels {
+				v.kernel(p.Name+"."+d.Name, k, dsc)
+			}
+		}
+	}
+	for _, in := range v.m.Inputs {
+		for _, k := range in.Kernels {
+			v.kernel(in.Name, k, newScope())
+		}
+	}
+	for _, pr := range v.m.Projections {
+		sc := newScope()
+		sc.indexName["j"] = true
+		for _, x := range pr.Vars {
+			sc.vars[x.Name] = x
+		}
+		if pre := pops[pr.Pre]; pre != nil {
+			neuronScope(pre, "pre.", sc)
+		}
+		post := pops[pr.Post]
+		if post == nil {
+			v.errorf(pr.Name, "post population %s does not exist", pr.Post)
+			continue
+		}
+		neuronScope(post, "post.", sc)
+		if pr.Dendrite != "" {
+			found := false
+			for _, d := range post.Dendrites {
+				if d.Name == pr.Dendrite {
+					found = true
+					for _, x := range d.Vars {
+						sc.vars["post."+x.Name] = x
+					}
+				}
+			}
+			if !found {
+				v.errorf(pr.Name, "post population %s has no dendrite %s", pr.Post, pr.Dendrite)
+			}
+		}
+		for _, k := range pr.Kernels {
+			v.kernel(pr.Name, k, sc)
+		}
+	}
+	for _, c := range v.m.Currents {
+		p := pops[c.Population]
+		if p == nil || VarNamed(p.Vars, c.Param) == nil {
+			v.errorf(c.Name, "current drives %s.%s, which does not exist", c.Population, c.Param)
+			continue
+		}
+		sc := newScope()
+		neuronScope(p, "", sc)
+		for _, k := range c.Kernels {
+			v.kernel(c.Name, k, sc)
+		}
+	}
+}
+
+// kernel checks one kernel.
+func (v *verifier) kernel(owner string, k *Kernel, sc *scope) {
+	where := owner + "." + k.Name
+	if len(k.Blocks) == 0 {
+		v.errorf(where, "kernel has no blocks")
+		return
+	}
+	k.Number()
+	defined := map[Value]*Block{}
+	position := map[Value]int{}
+	for _, b := range k.Blocks {
+		for _, p := range b.Params {
+			defined[p] = b
+			position[p] = -1
+		}
+		for i, in := range b.Instrs {
+			if in.HasResult() {
+				defined[in] = b
+				position[in] = i
+			}
+		}
+	}
+	idom := dominators(k)
+	dominates := func(a, b *Block) bool {
+		for ; b != nil; b = idom[b] {
+			if a == b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, b := range k.Blocks {
+		bwhere := fmt.Sprintf("%s b%d", where, b.Index)
+		if b.Terminator() == nil {
+			v.errorf(bwhere, "block does not end with a terminator")
+		}
+		for i, in := range b.Instrs {
+			iwhere := bwhere + ": " + FormatInstr(in)
+			info := in.Op.Info()
+			if info.Terminator && i != len(b.Instrs)-1 {
+				v.errorf(iwhere, "terminator in the middle of a block")
+			}
+			for _, slot := range in.Operands() {
+				use := *slot
+				if use == nil {
+					v.errorf(iwhere, "nil operand")
+					continue
+				}
+				db, ok := defined[use]
+				switch {
+				case !ok:
+					v.errorf(iwhere, "operand %s is not defined in this kernel", use.Name())
+				case db == b && position[use] >= i:
+					v.errorf(iwhere, "operand %s is used before its definition", use.Name())
+				case db != b && !dominates(db, b):
+					v.errorf(iwhere, "operand %s does not dominate its use", use.Name())
+				}
+			}
+			v.instr(iwhere, in, sc, k)
+		}
+	}
+}
+
+// instr checks an instruction against the op table and the names in scope.
+func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
+	info := in.Op.Info()
+	if info.Name == "" {
+		v.errorf(where, "invalid op")
+		return
+	}
+	if info.Args >= 0 && len(in.Args) != info.Args {
+		v.errorf(where, "%s takes %d operands, not %d", info.Name, info.Args, len(in.Args))
+		return
+	}
+	switch info.Result {
+	case resVoid:
+		if in.HasResult() {
+			v.errorf(where, "%s has no result", info.Name)
+		}
+	case resBool:
+		if in.Typ != TBool {
+			v.errorf(where, "%s yields bool, not %s", info.Name, in.Typ)
+		}
+	case resSame:
+		for _, a := range in.Args {
+			if a.Type() != in.Typ {
+				v.errorf(where, "operand %s is %s, the result %s", a.Name(), a.Type(), in.Typ)
+			}
+		}
+		if !in.Typ.IsNumeric() {
+			v.errorf(where, "%s needs numbers, not %s", info.Name, in.Typ)
+		}
+	case resSecondThird:
+		if in.Args[0].Type() != TBool {
+			v.errorf(where, "select's condition is %s", in.Args[0].Type())
+		}
+		if in.Args[1].Type() != in.Typ || in.Args[2].Type() != in.Typ {
+			v.errorf(where, "select's values do not match its type %s", in.Typ)
+		}
+	case resAttr:
+		if !in.HasResult() {
+			v.errorf(where, "%s needs a result type", info.Name)
+		}
+	}
+	switch in.Op {
+	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe:
+		if len(in.Args) == 2 && in.Args[0].Type() != in.Args[1].Type() {
+			v.errorf(where, "comparison of %s and %s", in.Args[0].Type(), in.Args[1].Type())
+		}
+	case OpAnd, OpOr, OpNot:
+		for _, a := range in.Args {
+			if a.Type() != TBool {
+				v.errorf(where, "operand %s is %s, not bool", a.Name(), a.Type())
+			}
+		}
+	case OpConst:
+		switch in.Aux.(type) {
+		case float64:
+			if !in.Typ.IsNumeric() {
+				v.errorf(where, "numeric constant of type %s", in.Typ)
+			}
+		case bool:
+			if in.Typ != TBool {
+				v.errorf(where, "boolean constant of type %s", in.Typ)
+			}
+		default:
+			v.errorf(where, "constant without a value")
+		}
+	case OpParam:
+		x := sc.vars[in.VarName()]
+		if x == nil || x.Kind != VarParam {
+			v.errorf(where, "no parameter %s", in.VarName())
+		}
+	case OpLoad, OpStore:
+		// init kernels set per-element parameters; nothing else writes one.
+		x := sc.vars[in.VarName()]
+		if x == nil || x.Kind == VarParam && in.Op == OpStore && (k.Name != "init" || x.Uniform) {
+			if x == nil && sc.segments[in.VarName()] {
+				v.errorf(where, "%s is a dendrite-array variable; use loadseg", in.VarName())
+			} else {
+				v.errorf(where, "no state variable %s", in.VarName())
+			}
+		}
+		if in.Op == OpStore && x != nil && len(in.Args) == 1 && in.Args[0].Type() != x.Type {
+			v.errorf(where, "stores %s into %s of type %s", in.Args[0].Type(), x.Name, x.Type)
+		}
+	case OpLoadSeg:
+		if !sc.segments[in.VarName()] {
+			v.errorf(where, "no dendrite-array variable %s", in.VarName())
+		}
+	case OpIndex:
+		if !sc.indexName[fmt.Sprint(in.Aux)] {
+			v.errorf(where, "no index %v here", in.Aux)
+		}
+	case OpRand:
+		r, ok := in.Aux.(RandAux)
+		want := map[string]int{"uniform": 2, "normal": 2, "exponential": 1}
+		if !ok || want[r.Dist] == 0 || len(in.Args) != want[r.Dist] {
+			v.errorf(where, "bad random draw")
+		}
+	case OpODE:
+		o, ok := in.Aux.(ODEAux)
+		if !ok || sc.vars[o.Var] == nil || sc.vars[o.Var].Kind != VarState {
+			v.errorf(where, "ode for a variable that is not a state variable")
+		}
+	case OpBr, OpCondBr:
+		for _, t := range in.Targets {
+			if t.Block.Kernel != k {
+				v.errorf(where, "branch to a block of another kernel")
+				continue
+			}
+			if len(t.Args) != len(t.Block.Params) {
+				v.errorf(where, "b%d takes %d arguments, not %d", t.Block.Index, len(t.Block.Params), len(t.Args))
+				continue
+			}
+			for i, a := range t.Args {
+				if a.Type() != t.Block.Params[i].Typ {
+					v.errorf(where, "argument %d of b%d is %s, not %s", i, t.Block.Index, a.Type(), t.Block.Params[i].Typ)
+				}
+			}
+		}
+		if in.Op == OpCondBr && (len(in.Args) != 1 || in.Args[0].Type() != TBool) {
+			v.errorf(where, "condbr needs one bool condition")
+		}
+	case OpRet:
+		switch {
+		case k.Result.Kind == Void && len(in.Args) != 0:
+			v.errorf(where, "kernel %s returns nothing", k.Name)
+		case k.Result.Kind != Void && (len(in.Args) != 1 || in.Args[0].Type() != k.Result):
+			v.errorf(where, "kernel %s returns %s", k.Name, k.Result)
+		}
+	}
+}
+
+// dominators returns each block's immediate dominator (nil for the entry
+// and for unreachable blocks), by the iterative algorithm of Cooper,
+// Harvey and Kennedy over a reverse postorder.
+func dominators(k *Kernel) map[*Block]*Block {
+	entry := k.Blocks[0]
+	var order []*Block
+	seen := map[*Block]bool{}
+	var dfs func(b *Block)
+	dfs = func(b *Block) {
+		seen[b] = true
+		for _, s := range b.Succs() {
+			if !seen[s] {
+				dfs(s)
+			}
+		}
+		order = append(order, b)
+	}
+	dfs(entry)
+	rpo := map[*Block]int{}
+	for i := range order {
+		rpo[order[len(order)-1-i]] = i
+	}
+	preds := map[*Block][]*Block{}
+	for _, b := range order {
+		for _, s := range b.Succs() {
+			preds[s] = append(preds[s], b)
+		}
+	}
+	idom := map[*Block]*Block{entry: entry}
+	intersect := func(a, b *Block) *Block {
+		for a != b {
+			for rpo[a] > rpo[b] {
+				a = idom[a]
+			}
+			for rpo[b] > rpo[a] {
+				b = idom[b]
+			}
+		}
+		return a
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := len(order) - 2; i >= 0; i-- {
+			b := order[i]
+			var d *Block
+			for _, p := range preds[b] {
+				if idom[p] == nil {
+					continue
+				}
+				if d == nil {
+					d = p
+				} else {
+					d = intersect(p, d)
+				}
+			}
+			if d != nil && idom[b] != d {
+				idom[b] = d
+				changed = true
+			}
+		}
+	}
+	idom[entry] = nil
+	return idom
+}

@@ -1,0 +1,928 @@
+package lang
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"snnc/ir"
+)
+
+// Lower turns a checked program into an IR module. Values are in SI base
+// units. Kernels are built straight from the syntax tree; ODEs become ode
+// instructions for the discretisation pass.
+func Lower(prog *Program) *ir.Module {
+	root := ""
+	if n := len(prog.Files); n > 0 {
+		root = prog.Files[n-1].Name
+	}
+	l := &lowerer{prog: prog, info: &prog.Info, m: &ir.Module{Source: root}}
+	l.m.Run = ir.Run{Dt: prog.Run.Dt, Duration: prog.Run.Duration, Steps: prog.Run.Steps, Seed: prog.Run.Seed}
+	for _, p := range prog.Params {
+		v := &ir.Var{Name: p.Name, Kind: ir.VarParam, Type: ir.TF64, Runtime: p.Runtime, Uniform: true}
+		v.Value, _ = l.eval(p.Decl.(*Param).Default.X, nil)
+		l.m.Params = append(l.m.Params, v)
+	}
+	for _, g := range prog.Globals {
+		l.global(g)
+	}
+	for _, p := range prog.Populations {
+		l.population(p)
+	}
+	for _, in := range prog.Inputs {
+		l.input(in)
+	}
+	for _, pr := range prog.Projections {
+		l.projection(pr)
+	}
+	for _, c := range prog.Currents {
+		l.current(c)
+	}
+	for _, mon := range prog.Monitors {
+		l.monitor(mon)
+	}
+	return l.m
+}
+
+type lowerer struct {
+	prog   *Program
+	info   *Info
+	m      *ir.Module
+	stream int // the next random stream number
+}
+
+// env is the context of one kernel being built.
+type env struct {
+	l    *lowerer
+	b    *ir.Builder
+	body *Body // the body whose names are plain: v, ge
+	// pre and post are the neuron types (post may be a dendrite) of a
+	// synapse kernel.
+	pre, post *Body
+	// seg is the loop index while lowering the argument of a reduction over
+	// the segments of dendrite segBody.
+	seg     ir.Value
+	segBody *Body
+	// cur holds the value last stored to a variable in the current block,
+	// so that statements see earlier ones without a reload.
+	cur  map[string]ir.Value
+	lets map[*Symbol]ir.Value
+	// values overrides names with fixed values: population settings seen
+	// by later initial values.
+	sizes map[string]float64 // N, N_pre, N_post
+}
+
+func (l *lowerer) newEnv(name string, result ir.Type, body *Body) (*ir.Kernel, *env) {
+	k, b := ir.NewKernel(name, result)
+	return k, &env{l: l, b: b, body: body, cur: map[string]ir.Value{}, lets: map[*Symbol]ir.Value{}, sizes: map[string]float64{}}
+}
+
+func irPos(p Pos) ir.Pos { return ir.Pos{File: p.File, Line: p.Line, Col: p.Col} }
+
+// vars converts a body's declarations to IR variables; uniform parameter
+// values are evaluated from their defaults (and overrides) when constant.
+func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
+	var out []*ir.Var
+	known := map[*Symbol]float64{}
+	for _, p := range b.Params {
+		v := &ir.Var{Name: p.Name, Kind: ir.VarParam, Type: ir.TF64, Runtime: p.Runtime}
+		var x Node
+		if a := overrides[p.Name]; a != nil {
+			x = a.Value.X
+		} else if d := p.Decl.(*Param).Default; d != nil {
+			x = d.X
+		}
+		if x != nil {
+			if val, ok := l.eval(x, known); ok {
+				v.Uniform, v.Value = true, val
+				known[p] = val
+			}
+		}
+		out = append(out, v)
+	}
+	for _, s := range b.States {
+		out = append(out, &ir.Var{Name: s.Name, Kind: ir.VarState, Type: ir.TF64})
+	}
+	for _, t := range b.Traces {
+		tau := "0"
+		if val, ok := l.eval(t.Decl.(*Trace).Tau.X, known); ok {
+			tau = ir.FormatFloat(val)
+		}
+		out = append(out, &ir.Var{Name: t.Name, Kind: ir.VarTrace, Type: ir.TF64, Tau: tau})
+	}
+	return out
+}
+
+// eval evaluates a constant expression: numbers, units, constant
+// parameters (top-level, or in known), and pure functions.
+func (l *lowerer) eval(n Node, known map[*Symbol]float64) (float64, bool) {
+	switch n := n.(type) {
+	case *NumberLit:
+		if n.Unit == "" {
+			return n.Value, true
+		}
+		return n.Value * units[n.Unit].Scale, true
+	case *BoolLit:
+		return 0, false
+	case *NameRef:
+		sym := l.info.Uses[n]
+		if sym == nil {
+			if u, ok := units[n.Dotted()]; ok && len(n.Parts) == 1 {
+				return u.Scale, true
+			}
+			return 0, false
+		}
+		switch {
+		case sym.Kind == SymBuiltin && sym.Name == "pi":
+			return math.Pi, true
+		case sym.Kind == SymBuiltin && sym.Name == "dt":
+			return l.prog.Run.Dt, true
+		case sym.Kind == SymParam && known != nil:
+			if v, ok := known[sym]; ok {
+				return v, true
+			}
+		}
+		if sym.Kind == SymParam && sym.Owner == nil && !sym.Runtime {
+			return l.eval(sym.Decl.(*Param).Default.X, nil)
+		}
+		return 0, false
+	case *UnaryNode:
+		x, ok := l.eval(n.X, known)
+		if n.Op == "-" {
+			x = -x
+		}
+		return x, ok && n.Op != "not"
+	case *BinaryNode:
+		x, ok1 := l.eval(n.X, known)
+		y, ok2 := l.eval(n.Y, known)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch n.Op {
+		case "+":
+			return x + y, true
+		case "-":
+			return x - y, true
+		case "*":
+			return x * y, true
+		case "/":
+			return x / y, true
+		case "%":
+			return math.Mod(x, y), true
+		case "**":
+			return math.Pow(x, y), true
+		}
+	case *CallExpr:
+		var args []float64
+		for _, a := range n.Args {
+			v, ok := l.eval(a.X, known)
+			if !ok {
+				return 0, false
+			}
+			args = append(args, v)
+		}
+		switch n.Func {
+		case "exp":
+			return math.Exp(args[0]), true
+		case "log":
+			return math.Log(args[0]), true
+		case "sqrt":
+			return math.Sqrt(args[0]), true
+		case "abs":
+			return math.Abs(args[0]), true
+		case "min":
+			return math.Min(args[0], args[1]), true
+		case "max":
+			if len(args) == 2 {
+				return math.Max(args[0], args[1]), true
+			}
+		case "clip":
+			return math.Min(math.Max(args[0], args[1]), args[2]), true
+		case "pow":
+			return math.Pow(args[0], args[1]), true
+		}
+	}
+	return 0, false
+}
+
+func (l *lowerer) global(g *Body) {
+	pop := &ir.Population{Name: g.Name, Type: "global", Size: 1, Global: true, Vars: l.vars(g, nil)}
+	pop.Kernels = append(pop.Kernels, l.initKernel(g, nil, nil, "init"))
+	if k := l.updateKernel(g); k != nil {
+		pop.Kernels = append(pop.Kernels, k)
+	}
+	for _, on := range g.OnSpike {
+		k, e := l.newEnv("on_spike."+on.Source.Name, ir.TVoid, g)
+		e.stmts(on.Body)
+		e.b.Ret()
+		pop.Kernels = append(pop.Kernels, k)
+	}
+	l.m.Populations = append(l.m.Populations, pop)
+}
+
+func (l *lowerer) population(p *Population) {
+	b := p.Type
+	settings := map[string]*Assign{}
+	if p.Decl.Body != nil {
+		for _, s := range p.Decl.Body.Stmts {
+			a := s.(*Assign)
+			settings[joinDots(a.Target.Parts)] = a
+		}
+	}
+	pop := &ir.Population{Name: p.Name, Type: b.Name, Size: p.Size, Vars: l.vars(b, settings)}
+	sizes := map[string]float64{"N": float64(p.Size)}
+	pop.Kernels = append(pop.Kernels, l.initKernel(b, settings, sizes, "init"))
+	for _, d := range b.Dendrites {
+		sub := map[string]*Assign{}
+		for name, a := range settings {
+			if rest, ok := cutPrefix(name, d.Name+"."); ok {
+				sub[rest] = a
+			}
+		}
+		dend := &ir.Dendrite{Name: d.Name, Count: d.Count, Array: d.IsArray, Vars: l.vars(d, sub)}
+		dend.Kernels = append(dend.Kernels, l.initKernel(d, sub, sizes, "init"))
+		l.neuronKernels(d, &dend.Kernels)
+		pop.Dendrites = append(pop.Dendrites, dend)
+	}
+	l.neuronKernels(b, &pop.Kernels)
+	l.m.Populations = append(l.m.Populations, pop)
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return "", false
+}
+
+// neuronKernels builds update, threshold, reset and refractory.
+func (l *lowerer) neuronKernels(b *Body, out *[]*ir.Kernel) {
+	if k := l.updateKernel(b); k != nil {
+		*out = append(*out, k)
+	}
+	if b.Threshold != nil {
+		k, e := l.newEnv("threshold", ir.TBool, b)
+		e.b.Pos = posOf(b.Threshold.Pos).ir()
+		e.b.Ret(e.expr(b.Threshold.Cond.X))
+		*out = append(*out, k)
+	}
+	if b.Reset != nil {
+		k, e := l.newEnv("reset", ir.TVoid, b)
+		e.stmts(b.Reset.Body)
+		e.b.Ret()
+		*out = append(*out, k)
+	}
+	if b.Refractory != nil {
+		k, e := l.newEnv("refractory", ir.TF64, b)
+		e.b.Ret(e.expr(b.Refractory.Period.X))
+		*out = append(*out, k)
+	}
+}
+
+func (p Pos) ir() ir.Pos { return irPos(p) }
+
+// updateKernel emits an ode instruction per ODE, in source order.
+func (l *lowerer) updateKernel(b *Body) *ir.Kernel {
+	if len(b.ODEs) == 0 {
+		return nil
+	}
+	k, e := l.newEnv("update", ir.TVoid, b)
+	for _, m := range b.Members {
+		ode, ok := m.(*ODE)
+		if !ok {
+			continue
+		}
+		sym := b.Var(ode.Deriv.Name[1:])
+		if sym == nil || b.ODEs[sym] != ode {
+			continue
+		}
+		e.b.Pos = posOf(ode.Pos).ir()
+		rhs := e.expr(ode.RHS.X)
+		e.b.Emit(ir.OpODE, ir.TVoid, ir.ODEAux{Var: sym.Name, Method: b.Method, Unless: ode.Unless}, rhs)
+	}
+	e.b.Ret()
+	return k
+}
+
+// initKernel sets per-element parameters and initial state: the settings
+// of a population or connect body take the place of the type's defaults.
+func (l *lowerer) initKernel(b *Body, settings map[string]*Assign, sizes map[string]float64, name string) *ir.Kernel {
+	k, e := l.newEnv(name, ir.TVoid, b)
+	for n, v := range sizes {
+		e.sizes[n] = v
+	}
+	for _, p := range b.Params {
+		var x Node
+		if a := settings[p.Name]; a != nil {
+			x = a.Value.X
+		} else if d := p.Decl.(*Param).Default; d != nil {
+			x = d.X
+		}
+		if x == nil {
+			continue
+		}
+		if _, ok := l.eval(x, nil); ok && settings[p.Name] == nil {
+			continue // a uniform value, in the variable's declaration
+		}
+		if _, isUniform := l.uniform(b, p, settings); isUniform {
+			continue
+		}
+		e.b.Store(p.Name, e.expr(x))
+	}
+	for _, list := range [][]*Symbol{b.States, b.Traces} {
+		for _, s := range list {
+			var x Node
+			if a := settings[s.Name]; a != nil {
+				x = a.Value.X
+			} else {
+				switch d := s.Decl.(type) {
+				case *State:
+					if d.Init != nil {
+						x = d.Init.X
+					}
+				case *Trace:
+					if d.Init != nil {
+						x = d.Init.X
+					}
+				}
+			}
+			var v ir.Value
+			if x == nil {
+				v = e.b.Const(0)
+			} else {
+				v = e.expr(x)
+			}
+			e.b.Store(s.Name, v)
+			e.cur[s.Name] = v
+		}
+	}
+	e.b.Ret()
+	return k
+}
+
+// uniform reports whether parameter p has one compile-time value.
+func (l *lowerer) uniform(b *Body, p *Symbol, settings map[string]*Assign) (float64, bool) {
+	var x Node
+	if a := settings[p.Name]; a != nil {
+		x = a.Value.X
+	} else if d := p.Decl.(*Param).Default; d != nil {
+		x = d.X
+	}
+	if x == nil {
+		return 0, false
+	}
+	return l.eval(x, nil)
+}
+
+func (l *lowerer) input(in *Input) {
+	out := &ir.Input{Name: in.Name, Kind: in.Kind, Size: in.Size}
+	set := map[string]*Assign{}
+	if in.Decl.Body != nil {
+		for _, s := range in.Decl.Body.Stmts {
+			a := s.(*Assign)
+			set[joinDots(a.Target.Parts)] = a
+		}
+	}
+	if a := set["rate"]; a != nil {
+		k, e := l.newEnv("rate", ir.TF64, nil)
+		e.sizes["N"] = float64(in.Size)
+		e.b.Ret(e.expr(a.Value.X))
+		out.Kernels = append(out.Kernels, k)
+	}
+	if a := set["rates"]; a != nil {
+		switch x := a.Value.X.(type) {
+		case *StringLit:
+			out.File = DataPath(x)
+		case *ListLit:
+			out.Rates = []float64{}
+			for _, el := range x.Elems {
+				v, _ := l.eval(el, nil)
+				out.Rates = append(out.Rates, v)
+			}
+		}
+	}
+	if a := set["period"]; a != nil {
+		out.Period, _ = l.eval(a.Value.X, nil)
+	}
+	if a := set["times"]; a != nil {
+		switch x := a.Value.X.(type) {
+		case *StringLit:
+			out.File = DataPath(x)
+		case *ListLit:
+			out.Times = []ir.SpikeTime{}
+			for _, el := range x.Elems {
+				pair := el.(*TupleLit)
+				i, _ := l.eval(pair.Elems[0], nil)
+				t, _ := l.eval(pair.Elems[1], nil)
+				out.Times = append(out.Times, ir.SpikeTime{Index: int(i), Time: t})
+			}
+		}
+	}
+	l.m.Inputs = append(l.m.Inputs, out)
+}
+
+func (l *lowerer) projection(p *Projection) {
+	d := p.Decl
+	pre := ""
+	if p.PrePop != nil {
+		pre = p.PrePop.Name
+	} else {
+		pre = p.PreInput.Name
+	}
+	out := &ir.Projection{Name: p.Name, Pre: pre, Post: p.Post.Name, Synapse: p.Synapse.Name}
+	if d.Name == nil {
+		out.Name = fmt.Sprintf("connect_%d_%d", p.Pos.Line, p.Pos.Col)
+	}
+	if p.Dendrite != nil {
+		out.Dendrite = p.Dendrite.Name
+	}
+	out.Rule = l.rule(p)
+	settings := map[string]*Assign{}
+	if d.Body != nil {
+		for _, s := range d.Body.Stmts {
+			a := s.(*Assign)
+			settings[joinDots(a.Target.Parts)] = a
+		}
+	}
+	sb := p.Synapse
+	out.Vars = l.vars(sb, settings)
+	// delay and segment are per-synapse parameters of every projection.
+	delay := &ir.Var{Name: "delay", Kind: ir.VarParam, Type: ir.TF64, Uniform: true}
+	var delayExpr Node
+	if a := settings["delay"]; a != nil {
+		delayExpr = a.Value.X
+	} else if sb.Delay != nil {
+		delayExpr = sb.Delay.Value.X
+	}
+	if delayExpr != nil {
+		if v, ok := l.eval(delayExpr, nil); ok {
+			delay.Value = v
+		} else {
+			delay.Uniform = false
+		}
+	}
+	out.Vars = append(out.Vars, delay)
+	if p.Dendrite != nil && p.Dendrite.IsArray {
+		out.Vars = append(out.Vars, &ir.Var{Name: "segment", Kind: ir.VarParam, Type: ir.TF64})
+	}
+	sizes := map[string]float64{"N_pre": float64(p.PreSize()), "N_post": float64(p.Post.Size)}
+	init := l.initKernel(sb, settings, sizes, "init")
+	// The connect's delay and segment settings go at the end of init.
+	ie := &env{l: l, b: &ir.Builder{Kernel: init, Block: init.Blocks[len(init.Blocks)-1]}, body: sb,
+		cur: map[string]ir.Value{}, lets: map[*Symbol]ir.Value{}, sizes: sizes}
+	ie.setSides(p)
+	last := ie.b.Block.Instrs[len(ie.b.Block.Instrs)-1]
+	ie.b.Block.Instrs = ie.b.Block.Instrs[:len(ie.b.Block.Instrs)-1] // the ret
+	if !delay.Uniform {
+		ie.b.Store("delay", ie.expr(delayExpr))
+	}
+	if a := settings["segment"]; a != nil {
+		ie.b.Store("segment", ie.expr(a.Value.X))
+	}
+	ie.b.Block.Instrs = append(ie.b.Block.Instrs, last)
+	out.Kernels = append(out.Kernels, init)
+	for _, on := range []*On{sb.OnPre, sb.OnPost} {
+		if on == nil {
+			continue
+		}
+		k, e := l.newEnv("on_"+on.Event, ir.TVoid, sb)
+		e.setSides(p)
+		e.stmts(on.Body)
+		e.b.Ret()
+		out.Kernels = append(out.Kernels, k)
+	}
+	if len(sb.ODEs) > 0 {
+		k, e := l.newEnv("update", ir.TVoid, sb)
+		e.setSides(p)
+		for _, m := range sb.Members {
+			if ode, ok := m.(*ODE); ok {
+				if sym := sb.Var(ode.Deriv.Name[1:]); sym != nil && sb.ODEs[sym] == ode {
+					e.b.Pos = posOf(ode.Pos).ir()
+					e.b.Emit(ir.OpODE, ir.TVoid, ir.ODEAux{Var: sym.Name, Method: sb.Method}, e.expr(ode.RHS.X))
+				}
+			}
+		}
+		e.b.Ret()
+		out.Kernels = append(out.Kernels, k)
+	}
+	l.m.Projections = append(l.m.Projections, out)
+}
+
+func (e *env) setSides(p *Projection) {
+	if p.PrePop != nil {
+		e.pre = p.PrePop.Type
+	}
+	e.post = p.Post.Type
+	if p.Dendrite != nil {
+		e.post = p.Dendrite
+	}
+}
+
+func (l *lowerer) rule(p *Projection) ir.Rule {
+	r := ir.Rule{Kind: p.Rule, Autapses: true}
+	var args []CallArg
+	if call, ok := l.ruleCall(p.Decl); ok {
+		args = call.Args
+	}
+	params := connectRules[p.Rule]
+	for i, a := range args {
+		name := a.Name
+		if name == "" {
+			name = params[i]
+		}
+		switch name {
+		case "p":
+			r.P, _ = l.eval(a.X, nil)
+		case "k":
+			k, _ := l.eval(a.X, nil)
+			r.K = int(k)
+		case "autapses":
+			if b, ok := a.X.(*BoolLit); ok {
+				r.Autapses = b.Value
+			}
+		case "list":
+			switch x := a.X.(type) {
+			case *StringLit:
+				r.File = DataPath(x)
+			case *ListLit:
+				r.Pairs = [][2]int{}
+				for _, el := range x.Elems {
+					t := el.(*TupleLit)
+					i, _ := l.eval(t.Elems[0], nil)
+					j, _ := l.eval(t.Elems[1], nil)
+					r.Pairs = append(r.Pairs, [2]int{int(i), int(j)})
+				}
+			}
+		}
+	}
+	return r
+}
+
+func (l *lowerer) ruleCall(d *ConnectDecl) (*CallExpr, bool) {
+	call, ok := d.Rule.X.(*CallExpr)
+	return call, ok
+}
+
+func (l *lowerer) current(c *Current) {
+	k, e := l.newEnv("value", ir.TF64, nil)
+	e.sizes["N"] = float64(c.Target.Size)
+	e.b.Ret(e.expr(c.Decl.Value.X))
+	l.m.Currents = append(l.m.Currents, &ir.Current{Name: c.Name, Population: c.Target.Name, Param: c.Param.Name, Kernels: []*ir.Kernel{k}})
+}
+
+func (l *lowerer) monitor(mon *Monitor) {
+	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every}
+	switch {
+	case mon.Population != nil:
+		out.Target = mon.Population.Name
+	case mon.Input != nil:
+		out.Target = mon.Input.Name
+	case mon.Projection != nil:
+		out.Target = mon.Projection.Name
+		if mon.Projection.Decl.Name == nil {
+			out.Target = fmt.Sprintf("connect_%d_%d", mon.Projection.Pos.Line, mon.Projection.Pos.Col)
+		}
+	case mon.Global != nil:
+		out.Target = mon.Global.Name
+	}
+	if mon.Var != nil {
+		parts := mon.Decl.Target.Parts
+		out.Var = joinDots(parts[1:])
+	}
+	l.m.Monitors = append(l.m.Monitors, out)
+}
+
+// stmts lowers a block of statements. A store updates cur, so that later
+// statements read the new value; an if clears it at the join.
+func (e *env) stmts(b *Block) {
+	for _, s := range b.Stmts {
+		switch s := s.(type) {
+		case *Assign:
+			e.assign(s)
+		case *If:
+			e.ifStmt(s)
+		}
+	}
+}
+
+func (e *env) assign(s *Assign) {
+	e.b.Pos = posOf(s.Pos).ir()
+	name := e.varName(s.Target.Parts)
+	val := e.expr(s.Value.X)
+	if s.Op != "=" {
+		old := e.load(name)
+		op := map[string]ir.Op{"+=": ir.OpAdd, "-=": ir.OpSub, "*=": ir.OpMul, "/=": ir.OpDiv}[s.Op]
+		val = e.b.Binary(op, old, val)
+	}
+	e.b.Store(name, val)
+	e.cur[name] = val
+}
+
+func (e *env) ifStmt(s *If) {
+	cond := e.expr(s.Cond.X)
+	then := e.b.NewBlock()
+	join := e.b.NewBlock()
+	els := join
+	if s.Else != nil {
+		els = e.b.NewBlock()
+	}
+	e.b.CondBr(cond, then, nil, els, nil)
+	e.branch(then, func() { e.stmts(s.Then) }, join)
+	if s.Else != nil {
+		e.branch(els, func() {
+			if s.Else.Block != nil {
+				e.stmts(s.Else.Block)
+			} else {
+				e.ifStmt(s.Else.If)
+			}
+		}, join)
+	}
+	// join comes after the branches in the block list, so that every
+	// definition precedes its uses in program order.
+	blocks := e.b.Kernel.Blocks
+	for i, b := range blocks {
+		if b == join {
+			blocks = append(blocks[:i], blocks[i+1:]...)
+			break
+		}
+	}
+	e.b.Kernel.Blocks = append(blocks, join)
+	e.b.SetBlock(join)
+	e.cur = map[string]ir.Value{}
+}
+
+func (e *env) branch(b *ir.Block, body func(), join *ir.Block) {
+	saved := e.cur
+	e.cur = map[string]ir.Value{}
+	e.b.SetBlock(b)
+	body()
+	e.b.Br(join)
+	e.cur = saved
+}
+
+// varName is the IR name of a variable written as parts in the source.
+func (e *env) varName(parts []string) string {
+	return joinDots(parts)
+}
+
+func (e *env) load(name string) ir.Value {
+	if v, ok := e.cur[name]; ok {
+		return v
+	}
+	return e.b.Emit(ir.OpLoad, ir.TF64, name)
+}
+
+// expr lowers an expression.
+func (e *env) expr(n Node) ir.Value {
+	b := e.b
+	switch n := n.(type) {
+	case *NumberLit:
+		v := n.Value
+		if n.Unit != "" {
+			v *= units[n.Unit].Scale
+		}
+		return b.Const(v)
+	case *BoolLit:
+		return b.Bool(n.Value)
+	case *NameRef:
+		return e.name(n)
+	case *UnaryNode:
+		x := e.expr(n.X)
+		switch n.Op {
+		case "-":
+			return b.Unary(ir.OpNeg, x)
+		case "not":
+			return b.Unary(ir.OpNot, x)
+		}
+		return x
+	case *BinaryNode:
+		x := e.expr(n.X)
+		y := e.expr(n.Y)
+		op := map[string]ir.Op{"+": ir.OpAdd, "-": ir.OpSub, "*": ir.OpMul, "/": ir.OpDiv, "%": ir.OpRem,
+			"**": ir.OpPow, "<": ir.OpLt, "<=": ir.OpLe, ">": ir.OpGt, ">=": ir.OpGe, "==": ir.OpEq,
+			"!=": ir.OpNe, "and": ir.OpAnd, "or": ir.OpOr}[n.Op]
+		return b.Binary(op, x, y)
+	case *CallExpr:
+		return e.call(n)
+	}
+	panic(fmt.Sprintf("lang: cannot lower %T", n))
+}
+
+func (e *env) call(n *CallExpr) ir.Value {
+	b := e.b
+	f := Funcs[n.Func]
+	switch f.Kind {
+	case fnReduce:
+		return e.reduce(n)
+	case fnRandom:
+		var args []ir.Value
+		for _, a := range n.Args {
+			args = append(args, e.expr(a.X))
+		}
+		e.l.stream++
+		return b.Emit(ir.OpRand, ir.TF64, ir.RandAux{Dist: n.Func, Stream: e.l.stream}, args...)
+	}
+	if n.Func == "max" && len(n.Args) == 1 {
+		return e.reduce(n)
+	}
+	var args []ir.Value
+	for _, a := range n.Args {
+		args = append(args, e.expr(a.X))
+	}
+	unary := map[string]ir.Op{"exp": ir.OpExp, "log": ir.OpLog, "log10": ir.OpLog10, "sqrt": ir.OpSqrt,
+		"sin": ir.OpSin, "cos": ir.OpCos, "tanh": ir.OpTanh, "abs": ir.OpAbs, "floor": ir.OpFloor,
+		"ceil": ir.OpCeil, "sign": ir.OpSign}
+	if op, ok := unary[n.Func]; ok {
+		return b.Unary(op, args[0])
+	}
+	switch n.Func {
+	case "min":
+		return b.Binary(ir.OpMin, args[0], args[1])
+	case "max":
+		return b.Binary(ir.OpMax, args[0], args[1])
+	case "pow":
+		return b.Binary(ir.OpPow, args[0], args[1])
+	case "clip":
+		return b.Binary(ir.OpMin, b.Binary(ir.OpMax, args[0], args[1]), args[2])
+	case "where":
+		return b.Select(args[0], args[1], args[2])
+	case "sigmoid":
+		one := b.Const(1)
+		return b.Binary(ir.OpDiv, one, b.Binary(ir.OpAdd, one, b.Unary(ir.OpExp, b.Unary(ir.OpNeg, args[0]))))
+	}
+	panic("lang: cannot lower call to " + n.Func)
+}
+
+// reduce lowers sum, mean, max and any over the segments of a dendrite
+// array as a loop whose block parameters carry the index and the
+// accumulator.
+func (e *env) reduce(n *CallExpr) ir.Value {
+	b := e.b
+	dend := e.segmentsIn(n.Args[0].X)
+	count := b.Const(float64(dend.Count))
+	var init ir.Value
+	accType := ir.TF64
+	switch n.Func {
+	case "any":
+		init, accType = b.Bool(false), ir.TBool
+	case "max":
+		init = b.Const(math.Inf(-1))
+	default:
+		init = b.Const(0)
+	}
+	zero := b.Const(0)
+	head := b.NewBlock(ir.TF64, accType)
+	body := b.NewBlock()
+	exit := b.NewBlock()
+	b.Br(head, zero, init)
+	b.SetBlock(head)
+	idx, acc := head.Params[0], head.Params[1]
+	b.CondBr(b.Binary(ir.OpLt, idx, count), body, nil, exit, nil)
+	b.SetBlock(body)
+	saved, savedSeg := e.cur, e.seg
+	e.cur, e.seg, e.segBody = map[string]ir.Value{}, idx, dend
+	x := e.expr(n.Args[0].X)
+	e.cur, e.seg, e.segBody = saved, savedSeg, nil
+	var next ir.Value
+	switch n.Func {
+	case "any":
+		next = b.Binary(ir.OpOr, acc, x)
+	case "max":
+		next = b.Binary(ir.OpMax, acc, x)
+	default:
+		next = b.Binary(ir.OpAdd, acc, x)
+	}
+	b.Br(head, b.Binary(ir.OpAdd, idx, b.Const(1)), next)
+	b.SetBlock(exit)
+	e.cur = map[string]ir.Value{}
+	if n.Func == "mean" {
+		return b.Binary(ir.OpDiv, acc, count)
+	}
+	return acc
+}
+
+// segmentsIn finds the dendrite array a reduction's argument reads.
+func (e *env) segmentsIn(n Node) *Body {
+	var found *Body
+	walkNode(n, func(m Node) {
+		ref, ok := m.(*NameRef)
+		if !ok || found != nil {
+			return
+		}
+		if sym := e.l.info.Uses[ref]; sym != nil && sym.Owner != nil && sym.Owner.IsArray {
+			found = sym.Owner
+			return
+		}
+		if (ref.Parts[0] == "post" || ref.Parts[0] == "pre") && len(ref.Parts) > 2 {
+			side := e.post
+			if ref.Parts[0] == "pre" {
+				side = e.pre
+			}
+			if side != nil {
+				if d := side.Dendrite(ref.Parts[1]); d != nil && d.IsArray {
+					found = d
+				}
+			}
+		}
+	})
+	return found
+}
+
+// name lowers a reference to a variable, parameter or built-in value.
+func (e *env) name(n *NameRef) ir.Value {
+	b := e.b
+	head := n.Parts[0]
+	if (head == "pre" || head == "post") && e.body != nil && e.body.Kind == SynapseBody {
+		return e.sideVar(n)
+	}
+	sym := e.l.info.Uses[n]
+	if sym == nil {
+		if u, ok := units[n.Dotted()]; ok {
+			return b.Const(u.Scale)
+		}
+		panic("lang: unresolved name " + n.Dotted())
+	}
+	switch sym.Kind {
+	case SymBuiltin:
+		switch sym.Name {
+		case "t":
+			return b.Emit(ir.OpTime, ir.TF64, nil)
+		case "dt":
+			return b.Const(e.l.prog.Run.Dt)
+		case "pi":
+			return b.Const(math.Pi)
+		case "i", "j":
+			return b.Emit(ir.OpIndex, ir.TF64, sym.Name)
+		default:
+			return b.Const(e.sizes[sym.Name])
+		}
+	case SymUnit:
+		return b.Const(units[sym.Name].Scale)
+	case SymLet:
+		if v, ok := e.lets[sym]; ok && e.seg == nil {
+			return v
+		}
+		v := e.expr(sym.Decl.(*Let).Value.X)
+		if e.seg == nil {
+			e.lets[sym] = v
+		}
+		return v
+	}
+	// A variable: its IR name is relative to the kernel's body.
+	name := e.relativeName(sym, n)
+	if sym.Owner != nil && sym.Owner.IsArray && sym.Owner != e.body {
+		if sym.Kind == SymParam {
+			return b.Emit(ir.OpParam, ir.TF64, name)
+		}
+		return b.Emit(ir.OpLoadSeg, ir.TF64, name, e.seg)
+	}
+	if sym.Kind == SymParam {
+		return b.Emit(ir.OpParam, ir.TF64, name)
+	}
+	return e.load(name)
+}
+
+// relativeName names sym as the kernel of e.body sees it: plain for its own
+// and enclosing bodies, dendrite.x for a dendrite's, global.x for a global's.
+func (e *env) relativeName(sym *Symbol, n *NameRef) string {
+	if sym.Owner == nil {
+		return sym.Name // a top-level parameter
+	}
+	if sym.Owner.Kind == GlobalBody && !within(e.body, sym.Owner) {
+		return sym.Owner.Name + "." + sym.Name
+	}
+	if sym.Owner.Kind == DendriteBody && !within(e.body, sym.Owner) {
+		return sym.Owner.Name + "." + sym.Name
+	}
+	return sym.Name
+}
+
+// sideVar lowers pre.x and post.x in a synapse kernel.
+func (e *env) sideVar(n *NameRef) ir.Value {
+	side := e.post
+	if n.Parts[0] == "pre" {
+		side = e.pre
+	}
+	b := side
+	for _, p := range n.Parts[1 : len(n.Parts)-1] {
+		b = b.Dendrite(p)
+	}
+	last := n.Parts[len(n.Parts)-1]
+	sym := b.Var(last)
+	if sym == nil && b.Kind == DendriteBody {
+		sym = b.Parent.Var(last)
+	}
+	name := n.Dotted()
+	if b.IsArray && b != side {
+		if sym.Kind == SymParam {
+			return e.b.Emit(ir.OpParam, ir.TF64, name)
+		}
+		return e.b.Emit(ir.OpLoadSeg, ir.TF64, name, e.seg)
+	}
+	if sym.Kind == SymParam {
+		return e.b.Emit(ir.OpParam, ir.TF64, name)
+	}
+	return e.load(name)
+}
+
+var _ = strconv.Quote
