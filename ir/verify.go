@@ -28,24 +28,24 @@ func (v *verifier) errorf(where string, format string, args ...any) {
 	v.errs = append(v.errs, where+": "+fmt.Sprintf(format, args...))
 }
 
-// scope is what a kernel may name: its element's variables, the module's
-// parameters, and for synapse kernels the pre and post neurons'.
-type scope struct {
-	vars      map[string]*Var
-	segments  map[string]bool // dendrite-array variables, read with loadseg
-	canRand   bool
-	canODE    bool
-	result    Type
-	indexName map[string]bool
+// Names is what a kernel may name: its element's variables, the module's
+// parameters, globals' variables (global.x), and in synapse kernels the
+// pre and post neurons' (pre.x, post.x).
+type Names struct {
+	Vars     map[string]*Var
+	Segments map[string]*Var // dendrite-array state, read with loadseg
+	Indices  map[string]bool
 }
 
-func (v *verifier) module() {
+// Scopes returns the names each kernel of the module may use.
+func Scopes(m *Module) map[*Kernel]*Names {
+	out := map[*Kernel]*Names{}
 	globalVars := map[string]*Var{}
-	for _, p := range v.m.Params {
+	for _, p := range m.Params {
 		globalVars[p.Name] = p
 	}
 	pops := map[string]*Population{}
-	for _, p := range v.m.Populations {
+	for _, p := range m.Populations {
 		pops[p.Name] = p
 		if p.Global {
 			for _, gv := range p.Vars {
@@ -53,100 +53,120 @@ func (v *verifier) module() {
 			}
 		}
 	}
-	neuronScope := func(p *Population, prefix string, sc *scope) {
+	neuron := func(p *Population, prefix string, sc *Names) {
 		for _, x := range p.Vars {
-			sc.vars[prefix+x.Name] = x
+			sc.Vars[prefix+x.Name] = x
 		}
 		for _, d := range p.Dendrites {
 			for _, x := range d.Vars {
-				// A segment array's state is per segment; its parameters are
-				// per neuron.
+				// A segment array's state is per segment; its parameters
+				// are per neuron.
 				if d.Array && x.Kind != VarParam {
-					sc.segments[prefix+d.Name+"."+x.Name] = true
+					sc.Segments[prefix+d.Name+"."+x.Name] = x
 				} else {
-					sc.vars[prefix+d.Name+"."+x.Name] = x
+					sc.Vars[prefix+d.Name+"."+x.Name] = x
 				}
 			}
 		}
 	}
-	newScope := func() *scope {
-		sc := &scope{vars: map[string]*Var{}, segments: map[string]bool{}, indexName: map[string]bool{"i": true}}
+	newNames := func() *Names {
+		sc := &Names{Vars: map[string]*Var{}, Segments: map[string]*Var{}, Indices: map[string]bool{"i": true}}
 		for n, x := range globalVars {
-			sc.vars[n] = x
+			sc.Vars[n] = x
 		}
 		return sc
 	}
-	for _, p := range v.m.Populations {
-		sc := newScope()
-		neuronScope(p, "", sc)
+	for _, p := range m.Populations {
+		sc := newNames()
+		neuron(p, "", sc)
 		for _, k := range p.Kernels {
-			v.kernel(p.Name, k, sc)
+			out[k] = sc
 		}
 		for _, d := range p.Dendrites {
-			dsc := newScope()
-			neuronScope(p, "", dsc)
+			dsc := newNames()
+			neuron(p, "", dsc)
 			for _, x := range d.Vars {
-				dsc.vars[x.Name] = x
+				dsc.Vars[x.Name] = x
 			}
 			for _, k := range d.Kernels {
-				v.kernel(p.Name+"."+d.Name, k, dsc)
+				out[k] = dsc
 			}
 		}
 	}
-	for _, in := range v.m.Inputs {
+	for _, in := range m.Inputs {
 		for _, k := range in.Kernels {
-			v.kernel(in.Name, k, newScope())
+			out[k] = newNames()
 		}
 	}
-	for _, pr := range v.m.Projections {
-		sc := newScope()
-		sc.indexName["j"] = true
+	for _, pr := range m.Projections {
+		sc := newNames()
+		sc.Indices["j"] = true
 		for _, x := range pr.Vars {
-			sc.vars[x.Name] = x
+			sc.Vars[x.Name] = x
 		}
 		if pre := pops[pr.Pre]; pre != nil {
-			neuronScope(pre, "pre.", sc)
+			neuron(pre, "pre.", sc)
 		}
+		if post := pops[pr.Post]; post != nil {
+			neuron(post, "post.", sc)
+			for _, d := range post.Dendrites {
+				if d.Name == pr.Dendrite {
+					for _, x := range d.Vars {
+						sc.Vars["post."+x.Name] = x
+					}
+				}
+			}
+		}
+		for _, k := range pr.Kernels {
+			out[k] = sc
+		}
+	}
+	for _, c := range m.Currents {
+		sc := newNames()
+		if p := pops[c.Population]; p != nil {
+			neuron(p, "", sc)
+		}
+		for _, k := range c.Kernels {
+			out[k] = sc
+		}
+	}
+	return out
+}
+
+func (v *verifier) module() {
+	pops := map[string]*Population{}
+	for _, p := range v.m.Populations {
+		pops[p.Name] = p
+	}
+	for _, pr := range v.m.Projections {
 		post := pops[pr.Post]
 		if post == nil {
 			v.errorf(pr.Name, "post population %s does not exist", pr.Post)
 			continue
 		}
-		neuronScope(post, "post.", sc)
 		if pr.Dendrite != "" {
 			found := false
 			for _, d := range post.Dendrites {
-				if d.Name == pr.Dendrite {
-					found = true
-					for _, x := range d.Vars {
-						sc.vars["post."+x.Name] = x
-					}
-				}
+				found = found || d.Name == pr.Dendrite
 			}
 			if !found {
 				v.errorf(pr.Name, "post population %s has no dendrite %s", pr.Post, pr.Dendrite)
 			}
 		}
-		for _, k := range pr.Kernels {
-			v.kernel(pr.Name, k, sc)
-		}
 	}
 	for _, c := range v.m.Currents {
-		p := pops[c.Population]
-		if p == nil || VarNamed(p.Vars, c.Param) == nil {
+		if p := pops[c.Population]; p == nil || VarNamed(p.Vars, c.Param) == nil {
 			v.errorf(c.Name, "current drives %s.%s, which does not exist", c.Population, c.Param)
-			continue
-		}
-		sc := newScope()
-		neuronScope(p, "", sc)
-		for _, k := range c.Kernels {
-			v.kernel(c.Name, k, sc)
 		}
 	}
+	scopes := Scopes(v.m)
+	v.m.Kernels(func(owner string, k *Kernel) {
+		v.kernel(owner, k, scopes[k])
+	})
 }
 
 // kernel checks one kernel.
-func (v *verifier) kernel(owner string, k *Kernel, sc *scope) {
+func (v *verifier) kernel(owner string, k *Kernel, sc *Names) {
 	where := owner + "." + k.Name
 	if len(k.Blocks) == 0 {
 		v.errorf(where, "kernel has no blocks")
@@ -167,7 +187,7 @@ func (v *verifier) kernel(owner string, k *Kernel, sc *scope) {
 			}
 		}
 	}
-	idom := dominators(k)
+	idom := Dominators(k)
 	dominates := func(a, b *Block) bool {
 		for ; b != nil; b = idom[b] {
 			if a == b {
@@ -209,7 +229,7 @@ func (v *verifier) kernel(owner string, k *Kernel, sc *scope) {
 }
 
 // instr checks an instruction against the op table and the names in scope.
-func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
+func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 	info := in.Op.Info()
 	if info.Name == "" {
 		v.errorf(where, "invalid op")
@@ -274,15 +294,15 @@ func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 			v.errorf(where, "constant without a value")
 		}
 	case OpParam:
-		x := sc.vars[in.VarName()]
+		x := sc.Vars[in.VarName()]
 		if x == nil || x.Kind != VarParam {
 			v.errorf(where, "no parameter %s", in.VarName())
 		}
 	case OpLoad, OpStore:
 		// init kernels set per-element parameters; nothing else writes one.
-		x := sc.vars[in.VarName()]
+		x := sc.Vars[in.VarName()]
 		if x == nil || x.Kind == VarParam && in.Op == OpStore && (k.Name != "init" || x.Uniform) {
-			if x == nil && sc.segments[in.VarName()] {
+			if x == nil && sc.Segments[in.VarName()] != nil {
 				v.errorf(where, "%s is a dendrite-array variable; use loadseg", in.VarName())
 			} else {
 				v.errorf(where, "no state variable %s", in.VarName())
@@ -292,11 +312,11 @@ func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 			v.errorf(where, "stores %s into %s of type %s", in.Args[0].Type(), x.Name, x.Type)
 		}
 	case OpLoadSeg:
-		if !sc.segments[in.VarName()] {
+		if sc.Segments[in.VarName()] == nil {
 			v.errorf(where, "no dendrite-array variable %s", in.VarName())
 		}
 	case OpIndex:
-		if !sc.indexName[fmt.Sprint(in.Aux)] {
+		if !sc.Indices[fmt.Sprint(in.Aux)] {
 			v.errorf(where, "no index %v here", in.Aux)
 		}
 	case OpRand:
@@ -307,7 +327,7 @@ func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 		}
 	case OpODE:
 		o, ok := in.Aux.(ODEAux)
-		if !ok || sc.vars[o.Var] == nil || sc.vars[o.Var].Kind != VarState {
+		if !ok || sc.Vars[o.Var] == nil || sc.Vars[o.Var].Kind != VarState {
 			v.errorf(where, "ode for a variable that is not a state variable")
 		}
 	case OpBr, OpCondBr:
@@ -339,10 +359,10 @@ func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 	}
 }
 
-// dominators returns each block's immediate dominator (nil for the entry
+// Dominators returns each block's immediate dominator (nil for the entry
 // and for unreachable blocks), by the iterative algorithm of Cooper,
 // Harvey and Kennedy over a reverse postorder.
-func dominators(k *Kernel) map[*Block]*Block {
+func Dominators(k *Kernel) map[*Block]*Block {
 	entry := k.Blocks[0]
 	var order []*Block
 	seen := map[*Block]bool{}

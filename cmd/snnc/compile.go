@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"snnc/ir"
+	"snnc/lang"
+	"snnc/passes"
+)
+
+// pipelineFlags are the options every command that compiles shares.
+type pipelineFlags struct {
+	only    string
+	disable string
+	debug   string
+}
+
+func (p *pipelineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.only, "passes", "", "comma-separated passes to run (default: all; required passes always run); the passes are "+passes.Names())
+	fs.StringVar(&p.disable, "disable-pass", "", "comma-separated passes not to run")
+	fs.StringVar(&p.debug, "d", "", "debug settings: check/on verifies the IR after every pass, time prints the time of each pass (comma-separated)")
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// options turns the flags into pass options; a bad -d setting is a usage
+// error.
+func (p *pipelineFlags) options(stderr io.Writer) (passes.Options, error) {
+	o := passes.Options{Only: splitList(p.only), Disable: splitList(p.disable)}
+	for _, d := range splitList(p.debug) {
+		switch d {
+		case "check/on", "check":
+			o.Verify = true
+		case "check/off":
+			o.Verify = false
+		case "time":
+			o.Time = stderr
+		default:
+			return o, fmt.Errorf("unknown -d setting %q (the settings are check/on, check/off, time)", d)
+		}
+	}
+	if _, err := o.Selected(); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// compile loads, checks, lowers and optimises a model. The returned status
+// is exitOK, or exitModel after printing the model's errors.
+func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) {
+	prog, err := lang.LoadFile(path)
+	if err != nil {
+		printErrors(stderr, prog, err)
+		return nil, exitModel
+	}
+	m := lang.Lower(prog)
+	if err := passes.Run(m, o); err != nil {
+		var d *passes.Diagnostic
+		if errors.As(err, &d) {
+			pos := lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}
+			lang.Print(stderr, []lang.Diagnostic{{Pos: pos, Msg: d.Msg, Hint: d.Hint}}, prog.Sources())
+			return nil, exitModel
+		}
+		// Anything else is a compiler bug: say so plainly.
+		fmt.Fprintf(stderr, "snnc: internal error: %v\n", err)
+		return nil, exitModel
+	}
+	return m, exitOK
+}

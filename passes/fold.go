@@ -1,0 +1,175 @@
+package passes
+
+import (
+	"math"
+
+	"snnc/ir"
+)
+
+// Fold evaluates instructions whose operands are constants and applies
+// the simplifications that are exact in IEEE arithmetic: x*1, x/1, x-0,
+// --x, and select on a constant condition. (x+0 is not one: -0 + 0 is +0.)
+func Fold(m *ir.Module) error {
+	m.Kernels(func(_ string, k *ir.Kernel) { foldKernel(k) })
+	return nil
+}
+
+func foldKernel(k *ir.Kernel) {
+	for _, b := range k.Blocks {
+		for _, in := range b.Instrs {
+			if v, ok := foldConst(in); ok {
+				in.Op, in.Aux, in.Args = ir.OpConst, v, nil
+				continue
+			}
+			if r := simplify(in); r != nil {
+				replaceUses(k, in, r)
+			}
+		}
+	}
+	dceKernel(k)
+}
+
+func constOf(v ir.Value) (float64, bool) {
+	in, ok := v.(*ir.Instr)
+	if !ok {
+		return 0, false
+	}
+	return in.Const()
+}
+
+func boolOf(v ir.Value) (bool, bool) {
+	in, ok := v.(*ir.Instr)
+	if !ok || in.Op != ir.OpConst {
+		return false, false
+	}
+	b, ok := in.Aux.(bool)
+	return b, ok
+}
+
+// foldConst computes an instruction on constant operands. The results are
+// the IEEE results Go computes; the math functions are folded with Go's
+// math package at compile time.
+func foldConst(in *ir.Instr) (any, bool) {
+	if !in.HasResult() || in.Op == ir.OpConst || len(in.Args) == 0 || in.Typ.Kind == ir.Fixed {
+		return nil, false
+	}
+	nums := make([]float64, len(in.Args))
+	bools := make([]bool, len(in.Args))
+	for i, a := range in.Args {
+		if x, ok := constOf(a); ok {
+			nums[i] = x
+		} else if b, ok := boolOf(a); ok {
+			bools[i] = b
+		} else {
+			return nil, false
+		}
+	}
+	x := nums[0]
+	var y float64
+	if len(nums) > 1 {
+		y = nums[1]
+	}
+	switch in.Op {
+	case ir.OpNeg:
+		return -x, true
+	case ir.OpAdd:
+		return x + y, true
+	case ir.OpSub:
+		return x - y, true
+	case ir.OpMul:
+		return x * y, true
+	case ir.OpDiv:
+		return x / y, true
+	case ir.OpRem:
+		return math.Mod(x, y), true
+	case ir.OpMin:
+		return math.Min(x, y), true
+	case ir.OpMax:
+		return math.Max(x, y), true
+	case ir.OpExp:
+		return math.Exp(x), true
+	case ir.OpLog:
+		return math.Log(x), true
+	case ir.OpLog10:
+		return math.Log10(x), true
+	case ir.OpSqrt:
+		return math.Sqrt(x), true
+	case ir.OpSin:
+		return math.Sin(x), true
+	case ir.OpCos:
+		return math.Cos(x), true
+	case ir.OpTanh:
+		return math.Tanh(x), true
+	case ir.OpPow:
+		return math.Pow(x, y), true
+	case ir.OpAbs:
+		return math.Abs(x), true
+	case ir.OpFloor:
+		return math.Floor(x), true
+	case ir.OpCeil:
+		return math.Ceil(x), true
+	case ir.OpSign:
+		switch {
+		case x > 0:
+			return 1.0, true
+		case x < 0:
+			return -1.0, true
+		}
+		return x, true // 0, -0 and NaN are their own sign
+	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe:
+		if in.Args[0].Type() != ir.TF64 {
+			return nil, false
+		}
+		return map[ir.Op]bool{ir.OpLt: x < y, ir.OpLe: x <= y, ir.OpGt: x > y, ir.OpGe: x >= y}[in.Op], true
+	case ir.OpEq, ir.OpNe:
+		eq := x == y
+		if in.Args[0].Type() == ir.TBool {
+			eq = bools[0] == bools[1]
+		}
+		return eq == (in.Op == ir.OpEq), true
+	case ir.OpAnd:
+		return bools[0] && bools[1], true
+	case ir.OpOr:
+		return bools[0] || bools[1], true
+	case ir.OpNot:
+		return !bools[0], true
+	}
+	return nil, false
+}
+
+// simplify returns a value that in can be replaced by, or nil.
+func simplify(in *ir.Instr) ir.Value {
+	isConst := func(v ir.Value, c float64) bool {
+		x, ok := constOf(v)
+		return ok && x == c && !math.Signbit(x)
+	}
+	switch in.Op {
+	case ir.OpMul:
+		if isConst(in.Args[1], 1) {
+			return in.Args[0]
+		}
+		if isConst(in.Args[0], 1) {
+			return in.Args[1]
+		}
+	case ir.OpDiv:
+		if isConst(in.Args[1], 1) {
+			return in.Args[0]
+		}
+	case ir.OpSub:
+		if isConst(in.Args[1], 0) {
+			return in.Args[0]
+		}
+	case ir.OpNeg:
+		if inner, ok := in.Args[0].(*ir.Instr); ok && inner.Op == ir.OpNeg {
+			return inner.Args[0]
+		}
+	case ir.OpSelect:
+		if c, ok := boolOf(in.Args[0]); ok {
+			if c {
+				return in.Args[1]
+			}
+			return in.Args[2]
+		}
+	}
+	return nil
+}

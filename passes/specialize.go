@@ -1,0 +1,25 @@
+package passes
+
+import "snnc/ir"
+
+// Specialize replaces each param instruction that reads a uniform,
+// non-runtime parameter with a constant. Runtime parameters stay
+// parameters, so that --set changes them without recompiling; so do
+// per-element ones.
+func Specialize(m *ir.Module) error {
+	scopes := ir.Scopes(m)
+	m.Kernels(func(_ string, k *ir.Kernel) {
+		names := scopes[k]
+		k.Instrs(func(in *ir.Instr) {
+			if in.Op != ir.OpParam {
+				return
+			}
+			v := names.Vars[in.VarName()]
+			if v == nil || !v.Uniform || v.Runtime {
+				return
+			}
+			in.Op, in.Aux = ir.OpConst, v.Value
+		})
+	})
+	return nil
+}
