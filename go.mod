@@ -4,7 +4,10 @@ go 1.26.8
 
 require github.com/alecthomas/participle/v2 v2.1.4
 
-require gonum.org/v1/gonum v0.17.0 // indirect
+require (
+	golang.org/x/tools v0.52.0 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
+)
 
 require (
 	github.com/stretchr/testify v1.12.1

@@ -463,6 +463,11 @@ func (c *checker) checkBody(b *Body) {
 		ctx := &exprCtx{scope: b.Scope, body: b, what: "a trace's time constant", constOnly: true}
 		c.wantDim(ctx, tr.Tau, DimTime, "a trace's time constant")
 		c.nonNegative(ctx, tr.Tau, "a trace's time constant", true)
+		if _, why := c.constValue(ctx.scope, tr.Tau.X); why != "" {
+			if ref, ok := tr.Tau.X.(*NameRef); !ok || len(ref.Parts) != 1 || c.info.Uses[ref] == nil || c.info.Uses[ref].Owner != b {
+				c.diags.Hintf(exprPos(tr.Tau), "declare a parameter for it: param tau_x: ms = ...", "a trace's time constant must be a constant or a parameter of %s", b.describe())
+			}
+		}
 	}
 	for _, m := range b.Members {
 		if ode, ok := m.(*ODE); ok {

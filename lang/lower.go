@@ -3,7 +3,6 @@ package lang
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"snnc/ir"
 )
@@ -104,9 +103,13 @@ func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
 		out = append(out, &ir.Var{Name: s.Name, Kind: ir.VarState, Type: ir.TF64})
 	}
 	for _, t := range b.Traces {
-		tau := "0"
-		if val, ok := l.eval(t.Decl.(*Trace).Tau.X, known); ok {
+		// The checker allows a constant or a parameter of the body.
+		tauExpr := t.Decl.(*Trace).Tau.X
+		tau := ""
+		if val, ok := l.eval(tauExpr, known); ok {
 			tau = ir.FormatFloat(val)
+		} else if ref, ok := tauExpr.(*NameRef); ok {
+			tau = ref.Dotted()
 		}
 		out = append(out, &ir.Var{Name: t.Name, Kind: ir.VarTrace, Type: ir.TF64, Tau: tau})
 	}
@@ -321,11 +324,8 @@ func (l *lowerer) initKernel(b *Body, settings map[string]*Assign, sizes map[str
 		if x == nil {
 			continue
 		}
-		if _, ok := l.eval(x, nil); ok && settings[p.Name] == nil {
+		if _, ok := l.eval(x, nil); ok {
 			continue // a uniform value, in the variable's declaration
-		}
-		if _, isUniform := l.uniform(b, p, settings); isUniform {
-			continue
 		}
 		e.b.Store(p.Name, e.expr(x))
 	}
@@ -358,20 +358,6 @@ func (l *lowerer) initKernel(b *Body, settings map[string]*Assign, sizes map[str
 	}
 	e.b.Ret()
 	return k
-}
-
-// uniform reports whether parameter p has one compile-time value.
-func (l *lowerer) uniform(b *Body, p *Symbol, settings map[string]*Assign) (float64, bool) {
-	var x Node
-	if a := settings[p.Name]; a != nil {
-		x = a.Value.X
-	} else if d := p.Decl.(*Param).Default; d != nil {
-		x = d.X
-	}
-	if x == nil {
-		return 0, false
-	}
-	return l.eval(x, nil)
 }
 
 func (l *lowerer) input(in *Input) {
@@ -924,5 +910,3 @@ func (e *env) sideVar(n *NameRef) ir.Value {
 	}
 	return e.load(name)
 }
-
-var _ = strconv.Quote

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"snnc/lang"
+	"snnc/passes"
 )
 
 // expectation is one // ERROR "regexp" comment.
@@ -44,6 +46,26 @@ func expectations(t *testing.T, src string) []*expectation {
 	return out
 }
 
+// diagnose returns the errors of a model: the checker's, or, for a model
+// that checks, those of lowering and the passes (such as an ODE marked
+// exact that is not linear).
+func diagnose(file string, src []byte) lang.ErrorList {
+	prog, err := (&lang.Loader{}).Load(file, src)
+	if err != nil {
+		list, _ := err.(lang.ErrorList)
+		return list
+	}
+	m := lang.Lower(prog)
+	if err := passes.Run(m, passes.Options{Verify: true}); err != nil {
+		var d *passes.Diagnostic
+		if errors.As(err, &d) {
+			return lang.ErrorList{{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg}}
+		}
+		return lang.ErrorList{{Pos: lang.Pos{File: file}, Msg: "internal error: " + err.Error()}}
+	}
+	return nil
+}
+
 // TestErrors checks every bad model in errors/: each diagnostic must match
 // an ERROR comment on its line, and each ERROR comment must be matched.
 func TestErrors(t *testing.T) {
@@ -62,8 +84,7 @@ func TestErrors(t *testing.T) {
 			}
 			// Expectations can also sit in the files a bad model imports.
 			want := map[string][]*expectation{file: expectations(t, string(src))}
-			_, err = (&lang.Loader{}).Load(file, src)
-			list, _ := err.(lang.ErrorList)
+			list := diagnose(file, src)
 			for _, d := range list {
 				if _, ok := want[d.Pos.File]; !ok {
 					other, err := os.ReadFile(d.Pos.File)

@@ -1,0 +1,199 @@
+package tests
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/txtar"
+
+	"snnc/ir"
+	"snnc/lang"
+	"snnc/passes"
+)
+
+// compileExample lowers an example and runs every pass, verifying after
+// each; it returns the IR text after lowering and after all passes.
+func compileExample(t *testing.T, path string) (lowered, final string, m *ir.Module) {
+	t.Helper()
+	prog, err := lang.LoadFile(path)
+	require.NoError(t, err)
+	m = lang.Lower(prog)
+	lowered = m.String()
+	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+	return lowered, m.String(), m
+}
+
+// TestIRGolden compares the IR of every example, after lowering and after
+// all passes, with tests/golden/NAME.txtar. go test ./tests -update
+// rewrites the files; review the diff as you would code.
+func TestIRGolden(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name, func(t *testing.T) {
+			lowered, final, _ := compileExample(t, f)
+			got := &txtar.Archive{
+				Comment: []byte(fmt.Sprintf("The IR of examples/%s.snn after lowering and after all passes.\ngo test ./tests -update rewrites this file.\n", name)),
+				Files: []txtar.File{
+					{Name: "out/ir.lower", Data: []byte(lowered)},
+					{Name: "out/ir", Data: []byte(final)},
+				},
+			}
+			path := filepath.Join("golden", name+".txtar")
+			if *update {
+				require.NoError(t, os.WriteFile(path, txtar.Format(got), 0o644))
+				return
+			}
+			data, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./tests -update to create it")
+			want := txtar.Parse(data)
+			for i, file := range want.Files {
+				if i >= len(got.Files) || file.Name != got.Files[i].Name {
+					t.Fatalf("%s: unexpected file %s", path, file.Name)
+				}
+				if !bytes.Equal(file.Data, got.Files[i].Data) {
+					t.Errorf("%s: %s differs from the compiler's output; if the change is intended, run go test ./tests -update and review the diff\n%s",
+						path, file.Name, firstDiff(string(file.Data), string(got.Files[i].Data)))
+				}
+			}
+		})
+	}
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n  golden: %s\n  now:    %s", i+1, a, b)
+		}
+	}
+	return ""
+}
+
+// TestIRRoundTrip: print -> parse -> print is identical for every example,
+// after lowering and after every pass.
+func TestIRRoundTrip(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			prog, err := lang.LoadFile(f)
+			require.NoError(t, err)
+			m := lang.Lower(prog)
+			check := func(stage string, m *ir.Module) {
+				text := m.String()
+				back, err := ir.Parse(text)
+				require.NoError(t, err, stage)
+				assert.Equal(t, text, back.String(), "round trip after %s", stage)
+				assert.NoError(t, ir.Verify(back), "parsed IR after %s", stage)
+			}
+			check("lowering", m)
+			require.NoError(t, passes.Run(m, passes.Options{Verify: true, After: check}))
+		})
+	}
+}
+
+// TestCUBAPropagators checks the exact propagator of the CUBA neuron
+// against the closed forms: with a = 1/tau_m, b = 1/tau_e,
+// P_vv = exp(-dt a), P_ee = exp(-dt b), the coupling
+// P_ve = a (exp(-dt b) - exp(-dt a)) / (a - b), and the constant
+// E_l (1 - exp(-dt a)).
+func TestCUBAPropagators(t *testing.T) {
+	_, _, m := compileExample(t, "../examples/cuba.snn")
+	var pop *ir.Population
+	for _, p := range m.Populations {
+		if p.Name == "exc" {
+			pop = p
+		}
+	}
+	require.NotNil(t, pop)
+	update := ir.KernelNamed(pop.Kernels, "update")
+	require.NotNil(t, update)
+	// Collect the coefficients: each store's value is a sum of const*load
+	// terms and a constant.
+	coef := map[string]map[string]float64{}
+	update.Instrs(func(in *ir.Instr) {
+		if in.Op != ir.OpStore {
+			return
+		}
+		terms := map[string]float64{}
+		var walk func(v ir.Value)
+		walk = func(v ir.Value) {
+			x := v.(*ir.Instr)
+			switch x.Op {
+			case ir.OpAdd:
+				walk(x.Args[0])
+				walk(x.Args[1])
+			case ir.OpMul:
+				c, _ := x.Args[0].(*ir.Instr).Const()
+				terms[x.Args[1].(*ir.Instr).VarName()] = c
+			case ir.OpConst:
+				c, _ := x.Const()
+				terms["1"] = c
+			case ir.OpSelect: // unless refractory
+				walk(x.Args[2])
+			default:
+				t.Fatalf("unexpected %s in the update of %s", x.Op, in.VarName())
+			}
+		}
+		walk(in.Args[0])
+		coef[in.VarName()] = terms
+	})
+	const dt, tauM, tauE, tauI, el = 1e-4, 20e-3, 5e-3, 10e-3, -49e-3
+	a, be, bi := 1/tauM, 1/tauE, 1/tauI
+	want := map[string]map[string]float64{
+		"v": {
+			"v":  math.Exp(-dt * a),
+			"ge": a * (math.Exp(-dt*be) - math.Exp(-dt*a)) / (a - be),
+			"gi": a * (math.Exp(-dt*bi) - math.Exp(-dt*a)) / (a - bi),
+			"1":  el * (1 - math.Exp(-dt*a)),
+		},
+		"ge": {"ge": math.Exp(-dt * be)},
+		"gi": {"gi": math.Exp(-dt * bi)},
+	}
+	for v, terms := range want {
+		require.Len(t, coef[v], len(terms), "terms of %s: %v", v, coef[v])
+		for name, w := range terms {
+			assert.InEpsilon(t, w, coef[v][name], 1e-12, "P[%s][%s]", v, name)
+		}
+	}
+}
+
+// TestIzhikevichNumerical: the nonlinear Izhikevich model is integrated
+// numerically, never exactly.
+func TestIzhikevichNumerical(t *testing.T) {
+	_, final, _ := compileExample(t, "../examples/izhikevich.snn")
+	assert.Contains(t, final, `note "dv/dt: euler (the model's hint)"`)
+	assert.NotContains(t, final, "ode ")
+	prog, err := lang.LoadFile("../examples/izhikevich.snn")
+	require.NoError(t, err)
+	// Without the hint, the default rule picks RK4 and says why.
+	m := lang.Lower(prog)
+	m.Kernels(func(_ string, k *ir.Kernel) {
+		k.Instrs(func(in *ir.Instr) {
+			if in.Op == ir.OpODE {
+				aux := in.Aux.(ir.ODEAux)
+				aux.Method = ""
+				in.Aux = aux
+			}
+		})
+	})
+	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+	assert.Contains(t, m.String(), "dv/dt: rk4 (default: dv/dt is not linear with constant coefficients: it applies pow to the state)")
+}
