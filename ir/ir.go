@@ -156,8 +156,7 @@ func (k *Kernel) Number() {
 	n := 0
 	for _, b := range k.Blocks {
 		b.Kernel = k
-		for i, p := range b.Params {
-			_ = i
+		for _, p := range b.Params {
 			p.n = n
 			p.Block = b
 			n++
@@ -311,7 +310,7 @@ type Monitor struct {
 	Every  int
 }
 
-// Kernel returns the kernel called name in list, or nil.
+// KernelNamed returns the kernel called name in list, or nil.
 func KernelNamed(list []*Kernel, name string) *Kernel {
 	for _, k := range list {
 		if k.Name == name {
@@ -331,8 +330,8 @@ func VarNamed(list []*Var, name string) *Var {
 	return nil
 }
 
-// Kernels calls f on every kernel of the module with the variables it can
-// name.
+// Kernels calls f on every kernel of the module with the name of its
+// owner: a population, population.dendrite, input, projection or current.
 func (m *Module) Kernels(f func(owner string, k *Kernel)) {
 	for _, p := range m.Populations {
 		for _, k := range p.Kernels {

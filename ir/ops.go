@@ -100,17 +100,17 @@ const (
 	auxName          // a variable or parameter name: v, post.ge, distal.u
 	auxRand          // a distribution and a stream number
 	auxODE           // the ODE's variable and method hint
-	auxIndex         // which index: i, j, seg
+	auxIndex         // which index: i, or j in projection kernels
 )
 
 var opTable = [numOps]OpInfo{
 	OpConst:   {Name: "const", Args: 0, Result: resAttr, Aux: auxValue, Doc: "a constant; Example printed form: %0 = const 0.02 : f64"},
 	OpParam:   {Name: "param", Args: 0, Result: resAttr, Aux: auxName, Doc: "a parameter's value for this element; Example printed form: %1 = param tau_m : f64"},
-	OpLoad:    {Name: "load", Args: 0, Result: resAttr, Aux: auxName, Doc: "a state variable's value at the start of the kernel; Example printed form: %2 = load v : f64"},
+	OpLoad:    {Name: "load", Args: 0, Result: resAttr, Aux: auxName, Doc: "a state variable's current value: earlier stores of the kernel included; Example printed form: %2 = load v : f64"},
 	OpLoadSeg: {Name: "loadseg", Args: 1, Result: resAttr, Aux: auxName, Doc: "a variable of the segment given by the operand, of a dendrite array; Example printed form: %3 = loadseg distal.u, %2 : f64"},
 	OpStore:   {Name: "store", Args: 1, Result: resVoid, SideEffect: true, Aux: auxName, Doc: "writes a state variable; Example printed form: store post.ge, %3"},
 	OpTime:    {Name: "time", Args: 0, Result: resAttr, Doc: "the time at the start of the step, in seconds; Example printed form: %4 = time : f64"},
-	OpIndex:   {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : i64"},
+	OpIndex:   {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : f64"},
 	OpRefract: {Name: "refractory", Args: 0, Result: resBool, Doc: "true while the neuron is refractory; Example printed form: %6 = refractory : bool"},
 	OpRand:    {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
 

@@ -166,6 +166,29 @@ func (p *printer) module(m *Module) {
 	}
 }
 
+// wellFormed reports whether in has the operands and attribute its op's
+// printed form needs; the verifier reports the others without printing them.
+func wellFormed(in *Instr) bool {
+	switch in.Op {
+	case OpStore, OpLoadSeg, OpODE:
+		_, isODE := in.Aux.(ODEAux)
+		return len(in.Args) == 1 && (in.Op != OpODE || isODE)
+	case OpRand:
+		_, ok := in.Aux.(RandAux)
+		return ok
+	case OpBr:
+		return len(in.Targets) == 1
+	case OpCondBr:
+		return len(in.Targets) == 2 && len(in.Args) == 1
+	}
+	for _, t := range in.Targets {
+		if t == nil || t.Block == nil {
+			return false
+		}
+	}
+	return in.Op < numOps
+}
+
 func formatRule(r Rule) string {
 	s := r.Kind
 	switch r.Kind {
@@ -257,6 +280,9 @@ func formatTarget(t *Target) string {
 
 // FormatInstr prints one instruction; the kernel must be numbered.
 func FormatInstr(in *Instr) string {
+	if !wellFormed(in) {
+		return fmt.Sprintf("malformed %s instruction with %d operands and %d targets", in.Op, len(in.Args), len(in.Targets))
+	}
 	info := in.Op.Info()
 	var s strings.Builder
 	if in.HasResult() {

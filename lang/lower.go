@@ -94,7 +94,9 @@ func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
 		if x != nil {
 			if val, ok := l.eval(x, known); ok {
 				v.Uniform, v.Value = true, val
-				known[p] = val
+				if !p.Runtime {
+					known[p] = val // a runtime parameter may change: never folded
+				}
 			}
 		}
 		out = append(out, v)
@@ -210,7 +212,7 @@ func (l *lowerer) eval(n Node, known map[*Symbol]float64) (float64, bool) {
 
 func (l *lowerer) global(g *Body) {
 	pop := &ir.Population{Name: g.Name, Type: "global", Size: 1, Global: true, Vars: l.vars(g, nil)}
-	pop.Kernels = append(pop.Kernels, l.initKernel(g, nil, nil, "init"))
+	pop.Kernels = append(pop.Kernels, l.initKernel(g, pop.Vars, nil, nil, "init", nil))
 	if k := l.updateKernel(g); k != nil {
 		pop.Kernels = append(pop.Kernels, k)
 	}
@@ -234,7 +236,7 @@ func (l *lowerer) population(p *Population) {
 	}
 	pop := &ir.Population{Name: p.Name, Type: b.Name, Size: p.Size, Vars: l.vars(b, settings)}
 	sizes := map[string]float64{"N": float64(p.Size)}
-	pop.Kernels = append(pop.Kernels, l.initKernel(b, settings, sizes, "init"))
+	pop.Kernels = append(pop.Kernels, l.initKernel(b, pop.Vars, settings, sizes, "init", nil))
 	for _, d := range b.Dendrites {
 		sub := map[string]*Assign{}
 		for name, a := range settings {
@@ -243,7 +245,7 @@ func (l *lowerer) population(p *Population) {
 			}
 		}
 		dend := &ir.Dendrite{Name: d.Name, Count: d.Count, Array: d.IsArray, Vars: l.vars(d, sub)}
-		dend.Kernels = append(dend.Kernels, l.initKernel(d, sub, sizes, "init"))
+		dend.Kernels = append(dend.Kernels, l.initKernel(d, dend.Vars, sub, sizes, "init", nil))
 		l.neuronKernels(d, &dend.Kernels)
 		pop.Dendrites = append(pop.Dendrites, dend)
 	}
@@ -309,8 +311,11 @@ func (l *lowerer) updateKernel(b *Body) *ir.Kernel {
 
 // initKernel sets per-element parameters and initial state: the settings
 // of a population or connect body take the place of the type's defaults.
-func (l *lowerer) initKernel(b *Body, settings map[string]*Assign, sizes map[string]float64, name string) *ir.Kernel {
+func (l *lowerer) initKernel(b *Body, vars []*ir.Var, settings map[string]*Assign, sizes map[string]float64, name string, proj *Projection) *ir.Kernel {
 	k, e := l.newEnv(name, ir.TVoid, b)
+	if proj != nil {
+		e.setSides(proj) // connect settings may read pre.x and post.x
+	}
 	for n, v := range sizes {
 		e.sizes[n] = v
 	}
@@ -324,7 +329,7 @@ func (l *lowerer) initKernel(b *Body, settings map[string]*Assign, sizes map[str
 		if x == nil {
 			continue
 		}
-		if _, ok := l.eval(x, nil); ok {
+		if v := ir.VarNamed(vars, p.Name); v != nil && v.Uniform {
 			continue // a uniform value, in the variable's declaration
 		}
 		e.b.Store(p.Name, e.expr(x))
@@ -452,7 +457,7 @@ func (l *lowerer) projection(p *Projection) {
 		out.Vars = append(out.Vars, &ir.Var{Name: "segment", Kind: ir.VarParam, Type: ir.TF64})
 	}
 	sizes := map[string]float64{"N_pre": float64(p.PreSize()), "N_post": float64(p.Post.Size)}
-	init := l.initKernel(sb, settings, sizes, "init")
+	init := l.initKernel(sb, out.Vars, settings, sizes, "init", p)
 	// The connect's delay and segment settings go at the end of init.
 	ie := &env{l: l, b: &ir.Builder{Kernel: init, Block: init.Blocks[len(init.Blocks)-1]}, body: sb,
 		cur: map[string]ir.Value{}, lets: map[*Symbol]ir.Value{}, sizes: sizes}
@@ -505,7 +510,9 @@ func (e *env) setSides(p *Projection) {
 }
 
 func (l *lowerer) rule(p *Projection) ir.Rule {
-	r := ir.Rule{Kind: p.Rule, Autapses: true}
+	// autapses applies to the random and dense rules; one_to_one and pairs
+	// say exactly which synapses exist.
+	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs"}
 	var args []CallArg
 	if call, ok := l.ruleCall(p.Decl); ok {
 		args = call.Args
@@ -602,6 +609,9 @@ func (e *env) assign(s *Assign) {
 	}
 	e.b.Store(name, val)
 	e.cur[name] = val
+	// A definition is recomputed where it is used: after a store its cached
+	// value may be stale.
+	e.lets = map[*Symbol]ir.Value{}
 }
 
 func (e *env) ifStmt(s *If) {
@@ -635,15 +645,16 @@ func (e *env) ifStmt(s *If) {
 	e.b.Kernel.Blocks = append(blocks, join)
 	e.b.SetBlock(join)
 	e.cur = map[string]ir.Value{}
+	e.lets = map[*Symbol]ir.Value{}
 }
 
 func (e *env) branch(b *ir.Block, body func(), join *ir.Block) {
-	saved := e.cur
-	e.cur = map[string]ir.Value{}
+	saved, savedLets := e.cur, e.lets
+	e.cur, e.lets = map[string]ir.Value{}, map[*Symbol]ir.Value{}
 	e.b.SetBlock(b)
 	body()
 	e.b.Br(join)
-	e.cur = saved
+	e.cur, e.lets = saved, savedLets
 }
 
 // varName is the IR name of a variable written as parts in the source.
@@ -781,6 +792,7 @@ func (e *env) reduce(n *CallExpr) ir.Value {
 	b.Br(head, b.Binary(ir.OpAdd, idx, b.Const(1)), next)
 	b.SetBlock(exit)
 	e.cur = map[string]ir.Value{}
+	e.lets = map[*Symbol]ir.Value{}
 	if n.Func == "mean" {
 		return b.Binary(ir.OpDiv, acc, count)
 	}
