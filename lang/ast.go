@@ -185,6 +185,11 @@ func (p *precedenceParser) parse(min int) Node {
 	} else {
 		x = p.unary(p.rest[p.next-1].Right, 0)
 	}
+	return p.climb(x, min)
+}
+
+// climb extends x with the binary operators that bind tighter than min.
+func (p *precedenceParser) climb(x Node, min int) Node {
 	for p.next < len(p.rest) {
 		op := p.rest[p.next]
 		prec := binaryPrec[op.Op]
@@ -197,8 +202,7 @@ func (p *precedenceParser) parse(min int) Node {
 		if op.Op == "**" {
 			rhsMin = precPower - 1
 		}
-		y := p.parse(rhsMin)
-		x = &BinaryNode{At: posOf(op.Pos), Op: op.Op, X: x, Y: y}
+		x = &BinaryNode{At: posOf(op.Pos), Op: op.Op, X: x, Y: p.parse(rhsMin)}
 	}
 	return x
 }
@@ -218,20 +222,7 @@ func (p *precedenceParser) unary(u *UnaryExpr, k int) Node {
 	if op == "not" {
 		prec = precNot
 	}
-	operand := p.unary(u, k+1)
-	for p.next < len(p.rest) {
-		bop := p.rest[p.next]
-		bprec := binaryPrec[bop.Op]
-		if bprec <= prec {
-			break
-		}
-		p.next++
-		rhsMin := bprec
-		if bop.Op == "**" {
-			rhsMin = precPower - 1
-		}
-		operand = &BinaryNode{At: posOf(bop.Pos), Op: bop.Op, X: operand, Y: p.parse(rhsMin)}
-	}
+	operand := p.climb(p.unary(u, k+1), prec)
 	return &UnaryNode{At: posOf(u.Pos), Op: op, X: operand}
 }
 
