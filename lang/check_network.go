@@ -9,37 +9,21 @@ import (
 	"strings"
 )
 
-// Constant is a compile-time value in SI base units with its dimension.
-type Constant struct {
-	Value float64
-	Dim   Dim
-}
-
 // constValue evaluates n, which has been type-checked, if it is a constant:
 // numbers, units, pi and top-level non-runtime parameters, combined with
 // arithmetic and the deterministic math functions. why says what stops it
 // otherwise.
-func (c *checker) constValue(scope *Scope, n Node) (q Constant, why string) {
-	switch n := n.(type) {
-	case *NumberLit:
-		if n.Unit == "" {
-			return Constant{Value: n.Value}, ""
+func (c *checker) constValue(scope *Scope, n Node) (Constant, string) {
+	return constEval(n, func(ref *NameRef) (q Constant, why string) {
+		if len(ref.Parts) != 1 {
+			return q, ref.Dotted() + " is not a constant"
 		}
-		u, ok := units[n.Unit]
-		if !ok {
-			return q, "unknown unit"
-		}
-		return Constant{Value: n.Value * u.Scale, Dim: u.Dim}, ""
-	case *NameRef:
-		if len(n.Parts) != 1 {
-			return q, n.Dotted() + " is not a constant"
-		}
-		sym := scope.Lookup(n.Parts[0])
+		sym := scope.Lookup(ref.Parts[0])
 		if sym == nil {
-			if u, ok := units[n.Parts[0]]; ok {
+			if u, ok := units[ref.Parts[0]]; ok {
 				return Constant{Value: u.Scale, Dim: u.Dim}, ""
 			}
-			return q, "undefined " + n.Parts[0]
+			return q, "undefined " + ref.Parts[0]
 		}
 		switch {
 		case sym.Name == "pi" && sym.Kind == SymBuiltin:
@@ -61,85 +45,7 @@ func (c *checker) constValue(scope *Scope, n Node) (q Constant, why string) {
 			return q, fmt.Sprintf("%s is a parameter of %s, which populations may override; use a top-level param", sym.Name, sym.Owner.describe())
 		}
 		return q, fmt.Sprintf("%s is %s", sym.Name, an(sym.Kind.String()))
-	case *UnaryNode:
-		x, why := c.constValue(scope, n.X)
-		if why != "" || n.Op == "not" {
-			return x, why + "not a number"
-		}
-		if n.Op == "-" {
-			x.Value = -x.Value
-		}
-		return x, ""
-	case *BinaryNode:
-		x, why := c.constValue(scope, n.X)
-		if why != "" {
-			return x, why
-		}
-		y, why := c.constValue(scope, n.Y)
-		if why != "" {
-			return y, why
-		}
-		switch n.Op {
-		case "+":
-			return Constant{x.Value + y.Value, x.Dim}, ""
-		case "-":
-			return Constant{x.Value - y.Value, x.Dim}, ""
-		case "*":
-			return Constant{x.Value * y.Value, x.Dim.Mul(y.Dim)}, ""
-		case "/":
-			return Constant{x.Value / y.Value, x.Dim.Div(y.Dim)}, ""
-		case "%":
-			return Constant{math.Mod(x.Value, y.Value), x.Dim}, ""
-		case "**":
-			return Constant{math.Pow(x.Value, y.Value), x.Dim.Pow(int(y.Value))}, ""
-		}
-		return q, "a condition is not a number"
-	case *CallExpr:
-		var args []float64
-		for _, a := range n.Args {
-			v, why := c.constValue(scope, a.X)
-			if why != "" {
-				return v, why
-			}
-			args = append(args, v.Value)
-			q.Dim = v.Dim
-		}
-		var f func() float64
-		switch n.Func {
-		case "exp":
-			f = func() float64 { return math.Exp(args[0]) }
-		case "log":
-			f = func() float64 { return math.Log(args[0]) }
-		case "sqrt":
-			f = func() float64 { return math.Sqrt(args[0]) }
-			q.Dim, _ = q.Dim.Sqrt()
-		case "abs":
-			f = func() float64 { return math.Abs(args[0]) }
-		case "floor":
-			f = func() float64 { return math.Floor(args[0]) }
-		case "ceil":
-			f = func() float64 { return math.Ceil(args[0]) }
-		case "min":
-			f = func() float64 { return math.Min(args[0], args[1]) }
-		case "max":
-			if len(args) == 2 {
-				f = func() float64 { return math.Max(args[0], args[1]) }
-			}
-		case "pow":
-			f = func() float64 { return math.Pow(args[0], args[1]) }
-			q.Dim = Dimensionless
-		case "log10":
-			f = func() float64 { return math.Log10(args[0]) }
-		case "clip":
-			f = func() float64 { return math.Min(math.Max(args[0], args[1]), args[2]) }
-		}
-		if f == nil {
-			return q, n.Func + "() is not evaluated at compile time"
-		}
-		q.Value = f()
-		return q, ""
-	}
-	return q, "not a number"
+	})
 }
 
 // count evaluates a size or count: a constant positive integer no larger

@@ -118,96 +118,36 @@ func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
 	return out
 }
 
-// eval evaluates a constant expression: numbers, units, constant
-// parameters (top-level, or in known), and pure functions.
+// eval evaluates a constant expression: numbers, units, pi, dt, top-level
+// non-runtime parameters, the parameters in known, and pure functions.
 func (l *lowerer) eval(n Node, known map[*Symbol]float64) (float64, bool) {
-	switch n := n.(type) {
-	case *NumberLit:
-		if n.Unit == "" {
-			return n.Value, true
-		}
-		return n.Value * units[n.Unit].Scale, true
-	case *BoolLit:
-		return 0, false
-	case *NameRef:
-		sym := l.info.Uses[n]
-		if sym == nil {
-			if u, ok := units[n.Dotted()]; ok && len(n.Parts) == 1 {
-				return u.Scale, true
-			}
-			return 0, false
-		}
+	q, why := constEval(n, func(ref *NameRef) (Constant, string) {
+		sym := l.info.Uses[ref]
 		switch {
+		case sym == nil:
+			if u, ok := units[ref.Dotted()]; ok && len(ref.Parts) == 1 {
+				return Constant{Value: u.Scale}, ""
+			}
 		case sym.Kind == SymBuiltin && sym.Name == "pi":
-			return math.Pi, true
+			return Constant{Value: math.Pi}, ""
 		case sym.Kind == SymBuiltin && sym.Name == "dt":
-			return l.prog.Run.Dt, true
+			return Constant{Value: l.prog.Run.Dt}, ""
+		case sym.Kind == SymUnit:
+			return Constant{Value: units[sym.Name].Scale}, ""
 		case sym.Kind == SymParam && known != nil:
 			if v, ok := known[sym]; ok {
-				return v, true
+				return Constant{Value: v}, ""
 			}
 		}
-		if sym.Kind == SymParam && sym.Owner == nil && !sym.Runtime {
-			return l.eval(sym.Decl.(*Param).Default.X, nil)
-		}
-		return 0, false
-	case *UnaryNode:
-		x, ok := l.eval(n.X, known)
-		if n.Op == "-" {
-			x = -x
-		}
-		return x, ok && n.Op != "not"
-	case *BinaryNode:
-		x, ok1 := l.eval(n.X, known)
-		y, ok2 := l.eval(n.Y, known)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		switch n.Op {
-		case "+":
-			return x + y, true
-		case "-":
-			return x - y, true
-		case "*":
-			return x * y, true
-		case "/":
-			return x / y, true
-		case "%":
-			return math.Mod(x, y), true
-		case "**":
-			return math.Pow(x, y), true
-		}
-	case *CallExpr:
-		var args []float64
-		for _, a := range n.Args {
-			v, ok := l.eval(a.X, known)
-			if !ok {
-				return 0, false
+		if sym != nil && sym.Kind == SymParam && sym.Owner == nil && !sym.Runtime {
+			v, ok := l.eval(sym.Decl.(*Param).Default.X, nil)
+			if ok {
+				return Constant{Value: v}, ""
 			}
-			args = append(args, v)
 		}
-		switch n.Func {
-		case "exp":
-			return math.Exp(args[0]), true
-		case "log":
-			return math.Log(args[0]), true
-		case "sqrt":
-			return math.Sqrt(args[0]), true
-		case "abs":
-			return math.Abs(args[0]), true
-		case "min":
-			return math.Min(args[0], args[1]), true
-		case "max":
-			if len(args) == 2 {
-				return math.Max(args[0], args[1]), true
-			}
-		case "clip":
-			return math.Min(math.Max(args[0], args[1]), args[2]), true
-		case "pow":
-			return math.Pow(args[0], args[1]), true
-		}
-	}
-	return 0, false
+		return Constant{}, "not constant"
+	})
+	return q.Value, why == ""
 }
 
 func (l *lowerer) global(g *Body) {
