@@ -80,7 +80,7 @@ func discretizeKernel(k *ir.Kernel, dt float64) error {
 	// propagator computed at compile time; an equation whose coefficients
 	// depend on runtime or per-neuron parameters is solved exactly in the
 	// kernel if it is decoupled from the others.
-	numeric, symbolic, exactErr := sys.exactSplit()
+	symbolic, exactErr := sys.exactSplit()
 	if method == "exact" && exactErr != nil {
 		return &Diagnostic{Pos: exactErr.pos, Msg: "method exact, but " + exactErr.msg,
 			Hint: "exact integration needs linear equations with constant coefficients; use method exponential_euler or rk4"}
@@ -110,7 +110,6 @@ func discretizeKernel(k *ir.Kernel, dt float64) error {
 		}
 		k.Notes = append(k.Notes, note)
 	}
-	_ = numeric
 
 	// The new values are computed where the last ode stood, from the
 	// values of the step's start, and stored after all of them.
@@ -126,7 +125,7 @@ func discretizeKernel(k *ir.Kernel, dt float64) error {
 	case "exact":
 		next = sys.exactMixed(&ins.Builder, old, dt, symbolic)
 	case "exponential_euler":
-		next = sys.exponentialEuler(&ins.Builder, old, dt)
+		next = sys.exponentialEuler(&ins.Builder, old, dt, nil)
 	case "euler":
 		next = sys.euler(&ins.Builder, old, dt)
 	case "rk4":
@@ -289,35 +288,31 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 	in := v.(*ir.Instr)
 	pos := in.Pos
 	switch in.Op {
-	case ir.OpNeg:
-		x, r := s.lin(in.Args[0])
-		if r != nil {
-			return nil, r
-		}
+	case ir.OpNeg, ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv:
+	default:
+		return nil, &reason{pos, fmt.Sprintf("it applies %s to the state", in.Op)}
+	}
+	x, r := s.lin(in.Args[0])
+	if r != nil {
+		return nil, r
+	}
+	if in.Op == ir.OpNeg {
 		return x.scale(-1), nil
-	case ir.OpAdd, ir.OpSub:
-		x, r := s.lin(in.Args[0])
-		if r != nil {
-			return nil, r
-		}
-		y, r := s.lin(in.Args[1])
-		if r != nil {
-			return nil, r
-		}
-		sign := 1.0
-		if in.Op == ir.OpSub {
-			sign = -1
-		}
-		return x.add(y, sign), nil
+	}
+	if in.Op == ir.OpDiv && s.dependsOnState(in.Args[1]) {
+		return nil, &reason{pos, "it divides by a term that depends on the state"}
+	}
+	y, r := s.lin(in.Args[1])
+	if r != nil {
+		return nil, r
+	}
+	notConstant := &reason{pos, "a coefficient depends on a value that is not a compile-time constant (a runtime or per-neuron parameter, or another variable)"}
+	switch in.Op {
+	case ir.OpAdd:
+		return x.add(y, 1), nil
+	case ir.OpSub:
+		return x.add(y, -1), nil
 	case ir.OpMul:
-		x, r := s.lin(in.Args[0])
-		if r != nil {
-			return nil, r
-		}
-		y, r := s.lin(in.Args[1])
-		if r != nil {
-			return nil, r
-		}
 		switch {
 		case x.isConstant():
 			return y.scale(x.c), nil
@@ -326,37 +321,25 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 		case s.dependsOnState(in.Args[0]) && s.dependsOnState(in.Args[1]):
 			return nil, &reason{pos, "it multiplies two terms that depend on the state"}
 		}
-		return nil, &reason{pos, "a coefficient depends on a value that is not a compile-time constant (a runtime or per-neuron parameter, or another variable)"}
-	case ir.OpDiv:
-		x, r := s.lin(in.Args[0])
-		if r != nil {
-			return nil, r
-		}
-		if s.dependsOnState(in.Args[1]) {
-			return nil, &reason{pos, "it divides by a term that depends on the state"}
-		}
-		y, _ := s.lin(in.Args[1])
-		if !y.isConstant() {
-			return nil, &reason{pos, "a coefficient depends on a value that is not a compile-time constant (a runtime or per-neuron parameter, or another variable)"}
-		}
-		return x.scale(1 / y.c), nil
+		return nil, notConstant
 	}
-	return nil, &reason{pos, fmt.Sprintf("it applies %s to the state", in.Op)}
+	if !y.isConstant() { // OpDiv
+		return nil, notConstant
+	}
+	return x.scale(1 / y.c), nil
 }
 
 // exactSplit decides whether the system can be integrated exactly: each
-// equation either is linear with constant coefficients (numeric), or is
+// equation either is linear with constant coefficients, or is
 // linear in its own variable alone with coefficients free of the state, and
 // no other equation reads its variable (symbolic). It returns which
 // equations are symbolic, or why exact integration is impossible.
-func (s *system) exactSplit() (numeric, symbolic []bool, why *reason) {
-	n := len(s.eqs)
-	numeric, symbolic = make([]bool, n), make([]bool, n)
+func (s *system) exactSplit() (symbolic []bool, why *reason) {
+	symbolic = make([]bool, len(s.eqs))
 	_, scratch := ir.NewKernel("scratch", ir.TVoid)
 	for i, eq := range s.eqs {
 		_, r := s.lin(eq.rhs)
 		if r == nil {
-			numeric[i] = true
 			continue
 		}
 		_, rest, ok := s.symLinear(scratch, eq.rhs, i)
@@ -368,11 +351,11 @@ func (s *system) exactSplit() (numeric, symbolic []bool, why *reason) {
 		}
 		if !decoupled {
 			r.msg = fmt.Sprintf("d%s/dt is not linear with constant coefficients: %s", eq.aux.Var, r.msg)
-			return nil, nil, r
+			return nil, r
 		}
 		symbolic[i] = true
 	}
-	return numeric, symbolic, nil
+	return symbolic, nil
 }
 
 // exactMixed integrates the numeric equations with a compile-time
@@ -398,20 +381,16 @@ func (s *system) exactMixed(b *ir.Builder, old []ir.Value, dt float64, symbolic 
 			}
 		}
 	}
-	all := s.exponentialEuler(b, old, dt) // exact for a decoupled equation
+	// The scalar solution is exact for a decoupled equation.
+	sym := s.exponentialEuler(b, old, dt, func(i int) bool { return symbolic[i] })
 	for i := range s.eqs {
 		if symbolic[i] {
-			out[i] = all[i]
+			out[i] = sym[i]
 		}
 	}
 	return out
 }
 
-// exactReason returns why the system cannot be integrated exactly, or nil.
-func (s *system) exactReason() *reason {
-	_, _, r := s.exactSplit()
-	return r
-}
 
 // exact computes the propagator of x' = A x + B u + c over one step as the
 // matrix exponential of the augmented matrix [[A, B, c], [0, 0, 0]] * dt,
@@ -593,9 +572,14 @@ func (s *system) conditionallyLinear() bool {
 // exponentialEuler solves x' = a x + b exactly over the step with a and b
 // frozen at the step's start: x + (b/a + x)(exp(a dt) - 1), and x + b dt
 // where a is zero.
-func (s *system) exponentialEuler(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
+//
+// Only the equations for which want returns true are updated (nil: all).
+func (s *system) exponentialEuler(b *ir.Builder, old []ir.Value, dt float64, want func(int) bool) []ir.Value {
 	out := make([]ir.Value, len(s.eqs))
 	for i, eq := range s.eqs {
+		if want != nil && !want(i) {
+			continue
+		}
 		a, rest, _ := s.symLinear(b, eq.rhs, i)
 		x := old[i]
 		if rest == nil {
