@@ -23,6 +23,7 @@ type checker struct {
 	// segmentRefs are the pre./post. names that read a dendrite array.
 	segmentRefs map[*NameRef]bool
 	reportedAt  map[Pos]bool
+	monitors    map[string]*Monitor
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -49,6 +50,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 
 		segmentRefs: map[*NameRef]bool{},
 		reportedAt:  map[Pos]bool{},
+		monitors:    map[string]*Monitor{},
 	}
 	c.prog = &Program{Files: files, Scope: c.all, Info: c.info}
 	for _, f := range files {

@@ -209,6 +209,7 @@ func (c *checker) checkPopulation(d *PopulationDecl) {
 	b := typ.Body
 	pop := &Population{Name: d.Name.Name, Pos: posOf(d.Name.Pos), Type: b, Size: size, Decl: d}
 	c.prog.Populations = append(c.prog.Populations, pop)
+	c.all.LookupLocal(pop.Name).Net = pop
 
 	scope := indexScope(b.Scope, "i", "N")
 	ctx := &exprCtx{scope: scope, body: b, what: "an initial value", random: true, initial: true}
@@ -300,6 +301,7 @@ func (c *checker) checkInput(d *InputDecl) {
 	}
 	in := &Input{Name: d.Name.Name, Pos: posOf(d.Name.Pos), Kind: kind, Size: size, Decl: d}
 	c.prog.Inputs = append(c.prog.Inputs, in)
+	c.all.LookupLocal(in.Name).Net = in
 	allowed := func(n string) bool { return containsString(keys, n) }
 	set := c.settings(d.Body, "input "+in.Name, allowed, strings.Join(keys, ", "))
 	ctx := &exprCtx{scope: indexScope(c.scopeAt(d.Pos), "i", "N"), what: "an input setting"}
@@ -490,6 +492,9 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	}
 	proj.Synapse = syn.Body
 	c.prog.Projections = append(c.prog.Projections, proj)
+	if d.Name != nil {
+		c.all.LookupLocal(name).Net = proj
+	}
 	c.synUses[syn.Body] = append(c.synUses[syn.Body], proj)
 
 	// The body sets the synapses' parameters and initial state, their delay,
@@ -537,22 +542,23 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	}
 }
 
-func (c *checker) popNamed(name string) *Population {
-	for _, p := range c.prog.Populations {
-		if p.Name == name {
-			return p
-		}
+// netOf returns the checked population, input or projection a top-level
+// name declares, or nil if its declaration had errors.
+func (c *checker) netOf(name string) any {
+	if sym := c.all.LookupLocal(name); sym != nil {
+		return sym.Net
 	}
 	return nil
 }
 
+func (c *checker) popNamed(name string) *Population {
+	p, _ := c.netOf(name).(*Population)
+	return p
+}
+
 func (c *checker) inputNamed(name string) *Input {
-	for _, in := range c.prog.Inputs {
-		if in.Name == name {
-			return in
-		}
-	}
-	return nil
+	in, _ := c.netOf(name).(*Input)
+	return in
 }
 
 // checkRule checks the connectivity rule after 'by' and that the number of
@@ -840,12 +846,7 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 			}
 			b, size = m.Population.Type, m.Population.Size
 		case SymProjection:
-			for _, p := range c.prog.Projections {
-				if p.Name == sym.Name {
-					m.Projection = p
-				}
-			}
-			if m.Projection == nil {
+			if m.Projection, _ = c.netOf(sym.Name).(*Projection); m.Projection == nil {
 				return
 			}
 			b = m.Projection.Synapse
@@ -888,12 +889,11 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 	if d.Name != nil {
 		m.Name = d.Name.Name
 	}
-	for _, other := range c.prog.Monitors {
-		if other.Name == m.Name {
-			c.diags.Hintf(m.Pos, "name it: monitor NAME: ...", "a monitor named %s already exists at %s", m.Name, other.Pos)
-			return
-		}
+	if other := c.monitors[m.Name]; other != nil {
+		c.diags.Hintf(m.Pos, "name it: monitor NAME: ...", "a monitor named %s already exists at %s", m.Name, other.Pos)
+		return
 	}
+	c.monitors[m.Name] = m
 	if d.Select != nil {
 		if size < 0 {
 			c.diags.Errorf(posOf(d.Select.Pos), "synapse monitors record all synapses; selecting by index is not supported")

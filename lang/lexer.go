@@ -60,9 +60,18 @@ var punctuation = []string{
 }
 
 // misspelt operators from other languages, with what to write instead.
-var foreignOps = map[string]string{
-	"&&": "write 'and'", "||": "write 'or'", "!": "write 'not'", "^": "write '**' for powers",
-	"'": "write a derivative as dv/dt", "&": "write 'and'", "|": "write 'or'",
+// Each is reported, then read as the intended token (if any), so that
+// parsing goes on without a second, confusing error. Longer ones first.
+var foreignOps = []struct {
+	text, hint, instead string
+}{
+	{"&&", "write 'and'", "and"},
+	{"||", "write 'or'", "or"},
+	{"!", "write 'not'", "not"},
+	{"&", "write 'and'", "and"},
+	{"|", "write 'or'", "or"},
+	{"^", "write '**' for powers", "**"},
+	{"'", "write a derivative as dv/dt", ""},
 }
 
 // lexDef makes the scanner usable by participle.Build, which needs the
@@ -356,16 +365,9 @@ func (s *scanner) str(p lexer.Position) {
 }
 
 func (s *scanner) punct(p lexer.Position, r rune) {
-	// Misspelt operators are reported, then read as the intended one so
-	// that parsing goes on without a second, confusing error.
-	for _, op := range []string{"&&", "||"} {
-		if s.at(op) {
-			s.errorf(p, foreignOps[op], "unexpected %q", op)
-			s.advance()
-			s.advance()
-			s.emit(tokKeyword, p, map[string]string{"&&": "and", "||": "or"}[op])
-			return
-		}
+	// "&&" before everything; "!=" before "!".
+	if s.foreign(p, 2) {
+		return
 	}
 	for _, op := range punctuation {
 		if s.at(op) {
@@ -376,22 +378,32 @@ func (s *scanner) punct(p lexer.Position, r rune) {
 			return
 		}
 	}
-	s.advance()
-	if hint, ok := foreignOps[string(r)]; ok {
-		s.errorf(p, hint, "unexpected %q", string(r))
-		switch r {
-		case '!':
-			s.emit(tokKeyword, p, "not")
-		case '^':
-			s.emit(tokPunct, p, "**")
-		case '&':
-			s.emit(tokKeyword, p, "and")
-		case '|':
-			s.emit(tokKeyword, p, "or")
-		}
+	if s.foreign(p, 1) {
 		return
 	}
+	s.advance()
 	s.errorf(p, "remove it", "unexpected character %s", quoteRune(r))
+}
+
+// foreign reports, skips and replaces a misspelt operator of length n.
+func (s *scanner) foreign(p lexer.Position, n int) bool {
+	for _, f := range foreignOps {
+		if len(f.text) != n || !s.at(f.text) {
+			continue
+		}
+		s.errorf(p, f.hint, "unexpected %q", f.text)
+		for range f.text {
+			s.advance()
+		}
+		switch {
+		case f.instead == "**":
+			s.emit(tokPunct, p, f.instead)
+		case f.instead != "":
+			s.emit(tokKeyword, p, f.instead)
+		}
+		return true
+	}
+	return false
 }
 
 func quoteRune(r rune) string {

@@ -66,8 +66,7 @@ type env struct {
 	// so that statements see earlier ones without a reload.
 	cur  map[string]ir.Value
 	lets map[*Symbol]ir.Value
-	// values overrides names with fixed values: population settings seen
-	// by later initial values.
+	// sizes are the values of N, N_pre and N_post.
 	sizes map[string]float64 // N, N_pre, N_post
 }
 
@@ -360,10 +359,7 @@ func (l *lowerer) projection(p *Projection) {
 	} else {
 		pre = p.PreInput.Name
 	}
-	out := &ir.Projection{Name: p.Name, Pre: pre, Post: p.Post.Name, Synapse: p.Synapse.Name}
-	if d.Name == nil {
-		out.Name = fmt.Sprintf("connect_%d_%d", p.Pos.Line, p.Pos.Col)
-	}
+	out := &ir.Projection{Name: irName(p), Pre: pre, Post: p.Post.Name, Synapse: p.Synapse.Name}
 	if p.Dendrite != nil {
 		out.Dendrite = p.Dendrite.Name
 	}
@@ -439,6 +435,15 @@ func (l *lowerer) projection(p *Projection) {
 	l.m.Projections = append(l.m.Projections, out)
 }
 
+// irName names a projection in the IR: its own name, or connect_LINE_COL
+// for an unnamed one.
+func irName(p *Projection) string {
+	if p.Decl.Name != nil {
+		return p.Name
+	}
+	return fmt.Sprintf("connect_%d_%d", p.Pos.Line, p.Pos.Col)
+}
+
 func (e *env) setSides(p *Projection) {
 	if p.PrePop != nil {
 		e.pre = p.PrePop.Type
@@ -454,7 +459,7 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 	// say exactly which synapses exist.
 	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs"}
 	var args []CallArg
-	if call, ok := l.ruleCall(p.Decl); ok {
+	if call, ok := p.Decl.Rule.X.(*CallExpr); ok {
 		args = call.Args
 	}
 	params := connectRules[p.Rule]
@@ -491,11 +496,6 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 	return r
 }
 
-func (l *lowerer) ruleCall(d *ConnectDecl) (*CallExpr, bool) {
-	call, ok := d.Rule.X.(*CallExpr)
-	return call, ok
-}
-
 func (l *lowerer) current(c *Current) {
 	k, e := l.newEnv("value", ir.TF64, nil)
 	e.sizes["N"] = float64(c.Target.Size)
@@ -511,10 +511,7 @@ func (l *lowerer) monitor(mon *Monitor) {
 	case mon.Input != nil:
 		out.Target = mon.Input.Name
 	case mon.Projection != nil:
-		out.Target = mon.Projection.Name
-		if mon.Projection.Decl.Name == nil {
-			out.Target = fmt.Sprintf("connect_%d_%d", mon.Projection.Pos.Line, mon.Projection.Pos.Col)
-		}
+		out.Target = irName(mon.Projection)
 	case mon.Global != nil:
 		out.Target = mon.Global.Name
 	}
@@ -540,7 +537,7 @@ func (e *env) stmts(b *Block) {
 
 func (e *env) assign(s *Assign) {
 	e.b.Pos = posOf(s.Pos).ir()
-	name := e.varName(s.Target.Parts)
+	name := joinDots(s.Target.Parts)
 	val := e.expr(s.Value.X)
 	if s.Op != "=" {
 		old := e.load(name)
@@ -595,11 +592,6 @@ func (e *env) branch(b *ir.Block, body func(), join *ir.Block) {
 	body()
 	e.b.Br(join)
 	e.cur, e.lets = saved, savedLets
-}
-
-// varName is the IR name of a variable written as parts in the source.
-func (e *env) varName(parts []string) string {
-	return joinDots(parts)
 }
 
 func (e *env) load(name string) ir.Value {

@@ -100,6 +100,7 @@ type Symbol struct {
 	Decl    any  // the declaring syntax node: *Param, *State, *NeuronDecl, ...
 	Owner   *Body
 	Body    *Body // the body of a neuron, synapse, global or dendrite symbol
+	Net     any   // the checked *Population, *Input or *Projection it declares
 
 	index     bool // i, j, N, N_pre, N_post of a population, input or connect body
 	resolving bool // a parameter or definition being checked, to catch cycles
