@@ -391,7 +391,6 @@ func (s *system) exactMixed(b *ir.Builder, old []ir.Value, dt float64, symbolic 
 	return out
 }
 
-
 // exact computes the propagator of x' = A x + B u + c over one step as the
 // matrix exponential of the augmented matrix [[A, B, c], [0, 0, 0]] * dt,
 // whose last columns give the exact response to inputs held constant
