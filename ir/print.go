@@ -64,28 +64,15 @@ func (p *printer) module(m *Module) {
 		if pop.Global {
 			kw = "global"
 		}
-		p.line("%s %s : %s[%d] {", kw, pop.Name, pop.Type, pop.Size)
-		p.indent++
-		for _, v := range pop.Vars {
-			p.variable(v)
-		}
-		for _, d := range pop.Dendrites {
-			size := ""
-			if d.Array {
-				size = fmt.Sprintf("[%d]", d.Count)
+		p.body(fmt.Sprintf("%s %s : %s[%d]", kw, pop.Name, pop.Type, pop.Size), pop.Vars, pop.Kernels, func() {
+			for _, d := range pop.Dendrites {
+				size := ""
+				if d.Array {
+					size = fmt.Sprintf("[%d]", d.Count)
+				}
+				p.body("dendrite "+d.Name+size, d.Vars, d.Kernels, nil)
 			}
-			p.line("dendrite %s%s {", d.Name, size)
-			p.indent++
-			for _, v := range d.Vars {
-				p.variable(v)
-			}
-			p.kernels(d.Kernels)
-			p.indent--
-			p.line("}")
-		}
-		p.kernels(pop.Kernels)
-		p.indent--
-		p.line("}")
+		})
 	}
 	for _, in := range m.Inputs {
 		p.b.WriteByte('\n')
@@ -114,11 +101,7 @@ func (p *printer) module(m *Module) {
 			p.line("%s", head)
 			continue
 		}
-		p.line("%s {", head)
-		p.indent++
-		p.kernels(in.Kernels)
-		p.indent--
-		p.line("}")
+		p.body(head, nil, in.Kernels, nil)
 	}
 	for _, pr := range m.Projections {
 		p.b.WriteByte('\n')
@@ -126,22 +109,12 @@ func (p *printer) module(m *Module) {
 		if pr.Dendrite != "" {
 			post += "." + pr.Dendrite
 		}
-		p.line("projection %s : %s -> %s using %s by %s {", pr.Name, pr.Pre, post, pr.Synapse, formatRule(pr.Rule))
-		p.indent++
-		for _, v := range pr.Vars {
-			p.variable(v)
-		}
-		p.kernels(pr.Kernels)
-		p.indent--
-		p.line("}")
+		p.body(fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.Pre, post, pr.Synapse, formatRule(pr.Rule)),
+			pr.Vars, pr.Kernels, nil)
 	}
 	for _, c := range m.Currents {
 		p.b.WriteByte('\n')
-		p.line("current %s -> %s.%s {", c.Name, c.Population, c.Param)
-		p.indent++
-		p.kernels(c.Kernels)
-		p.indent--
-		p.line("}")
+		p.body(fmt.Sprintf("current %s -> %s.%s", c.Name, c.Population, c.Param), nil, c.Kernels, nil)
 	}
 	if len(m.Monitors) > 0 {
 		p.b.WriteByte('\n')
@@ -226,6 +199,22 @@ func (p *printer) variable(v *Var) {
 		s += " decay " + v.Tau
 	}
 	p.line("%s", s)
+}
+
+// body prints "head {", the variables, what inner prints, the kernels and
+// the closing brace.
+func (p *printer) body(head string, vars []*Var, kernels []*Kernel, inner func()) {
+	p.line("%s {", head)
+	p.indent++
+	for _, v := range vars {
+		p.variable(v)
+	}
+	if inner != nil {
+		inner()
+	}
+	p.kernels(kernels)
+	p.indent--
+	p.line("}")
 }
 
 func (p *printer) kernels(list []*Kernel) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -17,23 +16,16 @@ func init() {
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("check", stderr,
+		"Usage: snnc check [-q] model.snn...",
+		"",
+		"Parses each model and the files it imports, resolves every name and checks",
+		"physical dimensions. Errors are printed with file:line:col, the source line",
+		"and a caret. Exit status: 0 no errors, 1 errors in a model, 2 bad usage.",
+		"")
 	quiet := fs.Bool("q", false, "print nothing when the model is fine")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: snnc check [-q] model.snn...")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Parses each model and the files it imports, resolves every name and checks")
-		fmt.Fprintln(fs.Output(), "physical dimensions. Errors are printed with file:line:col, the source line")
-		fmt.Fprintln(fs.Output(), "and a caret. Exit status: 0 no errors, 1 errors in a model, 2 bad usage.")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if status, done := parseFlags(fs, args); done {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

@@ -60,15 +60,23 @@ func (p *pipelineFlags) options(stderr io.Writer) (passes.Options, error) {
 	return o, nil
 }
 
-// compile loads, checks, lowers and optimises a model. The returned status
-// is exitOK, or exitModel after printing the model's errors.
-func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) {
+// lower loads, checks and lowers a model, printing its errors if any.
+func lower(path string, stderr io.Writer) (*ir.Module, *lang.Program, int) {
 	prog, err := lang.LoadFile(path)
 	if err != nil {
 		printErrors(stderr, prog, err)
-		return nil, exitModel
+		return nil, prog, exitModel
 	}
-	m := lang.Lower(prog)
+	return lang.Lower(prog), prog, exitOK
+}
+
+// compile loads, checks, lowers and optimises a model. The returned status
+// is exitOK, or exitModel after printing the model's errors.
+func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) {
+	m, prog, status := lower(path, stderr)
+	if status != exitOK {
+		return nil, status
+	}
 	if err := passes.Run(m, o); err != nil {
 		var d *passes.Diagnostic
 		if errors.As(err, &d) {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
 	"snnc/ir"
-	"snnc/lang"
 	"snnc/passes"
 )
 
@@ -19,25 +17,18 @@ func init() {
 }
 
 func runIR(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ir", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("ir", stderr,
+		"Usage: snnc ir [options] model.snn",
+		"",
+		"Prints the model's IR in its text form (spec/ir.md): the dataflow graph and the",
+		"kernels in SSA form. Notes on each update kernel say which integration method",
+		"each ODE got and why.",
+		"")
 	var pf pipelineFlags
 	pf.register(fs)
 	after := fs.String("after", "", "print the IR after this pass instead of after all of them; \"lower\" prints it before any pass")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: snnc ir [options] model.snn")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Prints the model's IR in its text form (spec/ir.md): the dataflow graph and the")
-		fmt.Fprintln(fs.Output(), "kernels in SSA form. Notes on each update kernel say which integration method")
-		fmt.Fprintln(fs.Output(), "each ODE got and why.")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if status, done := parseFlags(fs, args); done {
+		return status
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -64,12 +55,10 @@ func runIR(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *after == "lower" {
-		prog, err := lang.LoadFile(fs.Arg(0))
-		if err != nil {
-			printErrors(stderr, prog, err)
-			return exitModel
+		m, _, status := lower(fs.Arg(0), stderr)
+		if status != exitOK {
+			return status
 		}
-		m := lang.Lower(prog)
 		if o.Verify {
 			if err := ir.Verify(m); err != nil {
 				fmt.Fprintf(stderr, "snnc: internal error: IR from lowering does not verify:\n%v\n", err)

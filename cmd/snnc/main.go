@@ -8,6 +8,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -63,6 +64,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "snnc: unknown command %q\n\n", args[0])
 	usage(stderr)
 	return exitUsage
+}
+
+// newFlags returns a subcommand's flag set whose usage prints the lines of
+// text and then the flags.
+func newFlags(name string, stderr io.Writer, text ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		for _, line := range text {
+			fmt.Fprintln(fs.Output(), line)
+		}
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; if done, the command returns status (help was
+// asked for, or the flags were wrong).
+func parseFlags(fs *flag.FlagSet, args []string) (status int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK, true
+		}
+		return exitUsage, true
+	}
+	return exitOK, false
 }
 
 func usage(w io.Writer) {
