@@ -91,10 +91,10 @@
 // the source has nothing for it: update without ODEs, threshold without a
 // threshold, and so on). Names and result types:
 //
-//	population   init, update, threshold : bool, reset, refractory : f64
-//	dendrite     init, update, threshold : bool, reset (per segment of an array)
+//	population   init, prepare, update, threshold : bool, reset, refractory : f64
+//	dendrite     init, prepare, update, threshold : bool, reset (per segment of an array)
 //	global       init, update, on_spike.SRC (once per spike of SRC)
-//	projection   init, on_pre, on_post, update (per synapse)
+//	projection   init, prepare, on_pre, on_post, update (per synapse)
 //	input        rate : f64 (per source of a poisson input with a constant rate)
 //	current      value : f64 (per neuron of the driven population)
 //

@@ -20,6 +20,16 @@ type Diagnostic struct {
 
 func (d *Diagnostic) Error() string { return fmt.Sprintf("%s: %s", d.Pos, d.Msg) }
 
+// Diagnostics are the errors a pass found, in the order of the module.
+type Diagnostics []*Diagnostic
+
+func (ds Diagnostics) Error() string {
+	if len(ds) == 1 {
+		return ds[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more errors)", ds[0].Error(), len(ds)-1)
+}
+
 // Discretize replaces the ode instructions of every update kernel by the
 // update of one time step, and makes traces decay exactly.
 //
@@ -29,15 +39,37 @@ func (d *Diagnostic) Error() string { return fmt.Sprintf("%s: %s", d.Pos, d.Msg)
 // each equation got, and why, is noted on the kernel.
 func Discretize(m *ir.Module) error {
 	dt := m.Run.Dt
-	var errs []error
-	m.Kernels(func(owner string, k *ir.Kernel) {
-		if k.Name != "update" {
-			return
+	driven := map[string]map[string]bool{}
+	for _, c := range m.Currents {
+		if driven[c.Population] == nil {
+			driven[c.Population] = map[string]bool{}
 		}
-		if err := discretizeKernel(k, dt); err != nil {
-			errs = append(errs, err)
+		driven[c.Population][c.Param] = true
+	}
+	var owners []*owner
+	for _, p := range m.Populations {
+		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: driven[p.Name]})
+		for _, d := range p.Dendrites {
+			owners = append(owners, &owner{vars: &d.Vars, kernels: &d.Kernels})
 		}
-	})
+	}
+	for _, pr := range m.Projections {
+		owners = append(owners, &owner{vars: &pr.Vars, kernels: &pr.Kernels})
+	}
+	var diags Diagnostics
+	for _, o := range owners {
+		k := ir.KernelNamed(*o.kernels, "update")
+		if k == nil {
+			continue
+		}
+		if d := discretizeKernel(k, o, dt); d != nil {
+			diags = append(diags, d)
+		}
+		o.finish()
+	}
+	if len(diags) > 0 {
+		return diags
+	}
 	for _, p := range m.Populations {
 		stepTraces(p.Vars, &p.Kernels, dt)
 		for _, d := range p.Dendrites {
@@ -47,10 +79,42 @@ func Discretize(m *ir.Module) error {
 	for _, pr := range m.Projections {
 		lazyTraces(pr)
 	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
 	return nil
+}
+
+// owner is what an update kernel belongs to: the variables and kernels of
+// a population, dendrite or projection, and the parameters currents drive.
+type owner struct {
+	vars    *[]*ir.Var
+	kernels *[]*ir.Kernel
+	driven  map[string]bool
+	prepare *ir.Builder // the prepare kernel, once needed
+}
+
+// prep returns a builder for the owner's prepare kernel, creating it.
+func (o *owner) prep() *ir.Builder {
+	if o.prepare == nil {
+		k, b := ir.NewKernel("prepare", ir.TVoid)
+		*o.kernels = append(*o.kernels, k)
+		o.prepare = b
+	}
+	return o.prepare
+}
+
+// finish ends the prepare kernel, if one was made.
+func (o *owner) finish() {
+	if o.prepare != nil {
+		o.prepare.Ret()
+		dceKernel(o.prepare.Kernel)
+		o.prepare = nil
+	}
+}
+
+// hidden declares a state variable the compiler uses, once.
+func (o *owner) hidden(name string) {
+	if ir.VarNamed(*o.vars, name) == nil {
+		*o.vars = append(*o.vars, &ir.Var{Name: name, Kind: ir.VarState, Type: ir.TF64})
+	}
 }
 
 // odeEq is one equation of a kernel's system.
@@ -60,7 +124,7 @@ type odeEq struct {
 	rhs ir.Value
 }
 
-func discretizeKernel(k *ir.Kernel, dt float64) error {
+func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	var eqs []odeEq
 	var last *ir.Instr
 	for _, b := range k.Blocks {
@@ -76,14 +140,30 @@ func discretizeKernel(k *ir.Kernel, dt float64) error {
 	}
 	sys := newSystem(eqs)
 	method, why := eqs[0].aux.Method, "the model's hint"
-	// Exact integration: the equations with constant coefficients get a
-	// propagator computed at compile time; an equation whose coefficients
-	// depend on runtime or per-neuron parameters is solved exactly in the
-	// kernel if it is decoupled from the others.
-	symbolic, exactErr := sys.exactSplit()
+	// The new values are computed where the last ode stood, from the
+	// values of the step's start, and stored after all of them. (The
+	// analysis below emits there too; what is not used is removed.)
+	blk := last.Block
+	ins := newInserter(blk, indexOfInstr(blk, last), last.Pos)
+
+	// Exact integration: with constant coefficients the propagator is
+	// computed now; with coefficients from runtime or per-element
+	// parameters, by a prepare kernel once per run.
+	exactErr := sys.numericReason()
+	var plan *symPlan
+	if exactErr != nil {
+		var symErr *reason
+		plan, symErr = sys.symbolicPlan(&ins.Builder, o.driven)
+		if symErr == nil {
+			exactErr = nil
+		} else if symErr.msg != "" {
+			exactErr = symErr
+		}
+	}
 	if method == "exact" && exactErr != nil {
+		ins.done()
 		return &Diagnostic{Pos: exactErr.pos, Msg: "method exact, but " + exactErr.msg,
-			Hint: "exact integration needs linear equations with constant coefficients; use method exponential_euler or rk4"}
+			Hint: "exact integration needs linear equations whose coefficients are fixed during a run; use method exponential_euler or rk4"}
 	}
 	if method == "" {
 		switch {
@@ -96,26 +176,20 @@ func discretizeKernel(k *ir.Kernel, dt float64) error {
 		}
 	}
 	if method == "exponential_euler" && !sys.conditionallyLinear() {
+		ins.done()
 		return &Diagnostic{Pos: eqs[0].in.Pos, Msg: "method exponential_euler, but an equation is not linear in its own variable",
 			Hint: "use method rk4 or euler"}
 	}
-	for i, eq := range eqs {
+	for _, eq := range eqs {
 		note := fmt.Sprintf("d%s/dt: %s (%s)", eq.aux.Var, method, why)
-		if method == "exact" {
-			if symbolic[i] {
-				note = fmt.Sprintf("d%s/dt: exact, computed in the kernel (%s; decoupled, with coefficients from runtime or per-element parameters)", eq.aux.Var, why)
-			} else {
-				note = fmt.Sprintf("d%s/dt: exact, propagator computed at compile time (%s; linear with constant coefficients)", eq.aux.Var, why)
-			}
+		switch {
+		case method == "exact" && plan != nil:
+			note = fmt.Sprintf("d%s/dt: exact, propagator computed once per run by the prepare kernel (%s; linear, with coefficients from runtime or per-element parameters)", eq.aux.Var, why)
+		case method == "exact":
+			note = fmt.Sprintf("d%s/dt: exact, propagator computed at compile time (%s; linear with constant coefficients)", eq.aux.Var, why)
 		}
 		k.Notes = append(k.Notes, note)
 	}
-
-	// The new values are computed where the last ode stood, from the
-	// values of the step's start, and stored after all of them.
-	blk := last.Block
-	at := indexOfInstr(blk, last)
-	ins := newInserter(blk, at, last.Pos)
 	old := make([]ir.Value, len(eqs))
 	for i, eq := range eqs {
 		old[i] = ins.Emit(ir.OpLoad, ir.TF64, eq.aux.Var)
@@ -123,9 +197,13 @@ func discretizeKernel(k *ir.Kernel, dt float64) error {
 	var next []ir.Value
 	switch method {
 	case "exact":
-		next = sys.exactMixed(&ins.Builder, old, dt, symbolic)
+		if plan != nil {
+			next = sys.symbolicExact(&ins.Builder, o, plan, old, dt)
+		} else {
+			next = sys.exact(&ins.Builder, old, dt)
+		}
 	case "exponential_euler":
-		next = sys.exponentialEuler(&ins.Builder, old, dt, nil)
+		next = sys.exponentialEuler(&ins.Builder, old, dt)
 	case "euler":
 		next = sys.euler(&ins.Builder, old, dt)
 	case "rk4":
@@ -329,64 +407,198 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 	return x.scale(1 / y.c), nil
 }
 
-// exactSplit decides whether the system can be integrated exactly: each
-// equation either is linear with constant coefficients, or is
-// linear in its own variable alone with coefficients free of the state, and
-// no other equation reads its variable (symbolic). It returns which
-// equations are symbolic, or why exact integration is impossible.
-func (s *system) exactSplit() (symbolic []bool, why *reason) {
-	symbolic = make([]bool, len(s.eqs))
-	_, scratch := ir.NewKernel("scratch", ir.TVoid)
-	for i, eq := range s.eqs {
-		_, r := s.lin(eq.rhs)
-		if r == nil {
-			continue
-		}
-		_, rest, ok := s.symLinear(scratch, eq.rhs, i)
-		decoupled := ok && (rest == nil || !s.dependsOnState(rest))
-		for j, other := range s.eqs {
-			if j != i && s.dependsOnVar(other.rhs, i) {
-				decoupled = false
-			}
-		}
-		if !decoupled {
+// numericReason returns why the system has no compile-time propagator, or
+// nil.
+func (s *system) numericReason() *reason {
+	for _, eq := range s.eqs {
+		if _, r := s.lin(eq.rhs); r != nil {
 			r.msg = fmt.Sprintf("d%s/dt is not linear with constant coefficients: %s", eq.aux.Var, r.msg)
-			return nil, r
+			return r
 		}
-		symbolic[i] = true
 	}
-	return symbolic, nil
+	return nil
 }
 
-// exactMixed integrates the numeric equations with a compile-time
-// propagator and each symbolic one with its exact scalar solution.
-func (s *system) exactMixed(b *ir.Builder, old []ir.Value, dt float64, symbolic []bool) []ir.Value {
-	var numEqs []odeEq
-	var numOld []ir.Value
-	for i, eq := range s.eqs {
-		if !symbolic[i] {
-			numEqs = append(numEqs, eq)
-			numOld = append(numOld, old[i])
+// symPlan is a linear system with coefficients fixed during a run:
+// rhs_i = sum_j coef[i][j] x_j + rest[i], coef nil where zero.
+type symPlan struct {
+	coef [][]ir.Value
+	rest []ir.Value
+}
+
+// symbolicPlan splits every right side into coefficients and a state-free
+// rest, and checks that the coefficients are fixed during a run. A reason
+// with an empty message means the system is not linear (numericReason says
+// how).
+func (s *system) symbolicPlan(b *ir.Builder, driven map[string]bool) (*symPlan, *reason) {
+	plan := &symPlan{}
+	for _, eq := range s.eqs {
+		coef, rest, ok := s.symLinearAll(b, eq.rhs)
+		if !ok {
+			return nil, &reason{}
 		}
-	}
-	out := make([]ir.Value, len(s.eqs))
-	if len(numEqs) > 0 {
-		sub := newSystem(numEqs)
-		vals := sub.exact(b, numOld, dt)
-		k := 0
-		for i := range s.eqs {
-			if !symbolic[i] {
-				out[i] = vals[k]
-				k++
+		for _, c := range coef {
+			if c == nil {
+				continue
+			}
+			if err := fixedForRun(c, driven); err != nil {
+				return nil, &reason{eq.in.Pos, fmt.Sprintf("d%s/dt: %v", eq.aux.Var, err)}
 			}
 		}
+		plan.coef = append(plan.coef, coef)
+		plan.rest = append(plan.rest, rest)
 	}
-	// The scalar solution is exact for a decoupled equation.
-	sym := s.exponentialEuler(b, old, dt, func(i int) bool { return symbolic[i] })
-	for i := range s.eqs {
-		if symbolic[i] {
-			out[i] = sym[i]
+	return plan, nil
+}
+
+// symLinearAll writes v as sum_j coef[j] x_j + rest with state-free
+// coefficient expressions (nil where zero); ok is false if v is not linear.
+func (s *system) symLinearAll(b *ir.Builder, v ir.Value) (coef []ir.Value, rest ir.Value, ok bool) {
+	coef = make([]ir.Value, len(s.eqs))
+	if j, isVar := s.stateVar(v); isVar {
+		coef[j] = b.Const(1)
+		return coef, nil, true
+	}
+	if !s.dependsOnState(v) {
+		return coef, v, true
+	}
+	in := v.(*ir.Instr)
+	sb := &symBuilder{b}
+	switch in.Op {
+	case ir.OpNeg:
+		c, r, ok := s.symLinearAll(b, in.Args[0])
+		for j := range c {
+			c[j] = neg(b, c[j])
 		}
+		return c, neg(b, r), ok
+	case ir.OpAdd, ir.OpSub:
+		c1, r1, ok1 := s.symLinearAll(b, in.Args[0])
+		c2, r2, ok2 := s.symLinearAll(b, in.Args[1])
+		if !ok1 || !ok2 {
+			return nil, nil, false
+		}
+		if in.Op == ir.OpSub {
+			for j := range c2 {
+				c2[j] = neg(b, c2[j])
+			}
+			r2 = neg(b, r2)
+		}
+		for j := range coef {
+			coef[j] = sb.add(c1[j], c2[j])
+		}
+		return coef, sb.add(r1, r2), true
+	case ir.OpMul, ir.OpDiv:
+		x, y := in.Args[0], in.Args[1]
+		if in.Op == ir.OpMul && s.dependsOnState(x) {
+			x, y = y, x
+		}
+		factor := x
+		if in.Op == ir.OpDiv {
+			factor, y = in.Args[1], in.Args[0]
+		}
+		if s.dependsOnState(factor) {
+			return nil, nil, false
+		}
+		c, r, ok := s.symLinearAll(b, y)
+		scale := func(v ir.Value) ir.Value {
+			if v == nil {
+				return nil
+			}
+			if in.Op == ir.OpDiv {
+				return b.Binary(ir.OpDiv, v, factor)
+			}
+			return b.Binary(ir.OpMul, factor, v)
+		}
+		for j := range c {
+			c[j] = scale(c[j])
+		}
+		return c, scale(r), ok
+	}
+	return nil, nil, false
+}
+
+// fixedForRun reports why v may change during a run, or nil: it must be
+// built from constants and parameters that no current drives.
+func fixedForRun(v ir.Value, driven map[string]bool) error {
+	in, ok := v.(*ir.Instr)
+	if !ok {
+		return fmt.Errorf("a coefficient depends on a value computed in a loop")
+	}
+	switch {
+	case in.Op == ir.OpParam && driven[in.VarName()]:
+		return fmt.Errorf("a coefficient depends on %s, which a current changes every step", in.VarName())
+	case in.Op == ir.OpLoad || in.Op == ir.OpLoadSeg:
+		return fmt.Errorf("a coefficient depends on the variable %s", in.VarName())
+	case in.Op == ir.OpTime || in.Op == ir.OpRand || in.Op == ir.OpIndex || in.Op == ir.OpRefract:
+		return fmt.Errorf("a coefficient depends on %s", in.Op)
+	}
+	for _, a := range in.Args {
+		if err := fixedForRun(a, driven); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// symbolicExact emits the prepare kernel's computation of exp(M dt), M the
+// augmented matrix [[A, I_rest], [0, 0]], stores its needed entries in
+// hidden state, and returns the update: x_i = sum_j E_ij x_j + sum_k
+// E_i,k rest_k, in a fixed order.
+func (s *system) symbolicExact(b *ir.Builder, o *owner, plan *symPlan, old []ir.Value, dt float64) []ir.Value {
+	n := len(s.eqs)
+	names := make([]string, 0, n)
+	operands := append([]ir.Value(nil), old...)
+	for _, eq := range s.eqs {
+		names = append(names, eq.aux.Var)
+	}
+	restCol := map[int]int{}
+	for i, r := range plan.rest {
+		if r != nil {
+			restCol[i] = len(names)
+			names = append(names, "in."+s.eqs[i].aux.Var)
+			operands = append(operands, r)
+		}
+	}
+	size := len(names)
+	pb := &symBuilder{o.prep()}
+	memo := map[ir.Value]ir.Value{}
+	m := make(symMatrix, size)
+	for i := range m {
+		m[i] = make([]ir.Value, size)
+	}
+	for i := 0; i < n; i++ {
+		for j, c := range plan.coef[i] {
+			if c != nil {
+				cc := prepareClone(pb.Builder, c, memo)
+				m[i][j] = pb.Binary(ir.OpMul, cc, pb.Const(dt))
+			}
+		}
+		if col, ok := restCol[i]; ok {
+			m[i][col] = pb.Const(dt)
+		}
+	}
+	e := pb.expm(m)
+	out := make([]ir.Value, n)
+	for i := 0; i < n; i++ {
+		var sum ir.Value
+		for j := 0; j < size; j++ {
+			if e[i][j] == nil {
+				continue
+			}
+			name := propagatorName(s.eqs[i].aux.Var, names[j])
+			o.hidden(name)
+			pb.Store(name, e[i][j])
+			term := b.Binary(ir.OpMul, b.Emit(ir.OpLoad, ir.TF64, name), operands[j])
+			if sum == nil {
+				sum = term
+			} else {
+				sum = b.Binary(ir.OpAdd, sum, term)
+			}
+		}
+		if sum == nil {
+			sum = b.Const(0)
+		}
+		out[i] = sum
 	}
 	return out
 }
@@ -571,14 +783,9 @@ func (s *system) conditionallyLinear() bool {
 // exponentialEuler solves x' = a x + b exactly over the step with a and b
 // frozen at the step's start: x + (b/a + x)(exp(a dt) - 1), and x + b dt
 // where a is zero.
-//
-// Only the equations for which want returns true are updated (nil: all).
-func (s *system) exponentialEuler(b *ir.Builder, old []ir.Value, dt float64, want func(int) bool) []ir.Value {
+func (s *system) exponentialEuler(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 	out := make([]ir.Value, len(s.eqs))
 	for i, eq := range s.eqs {
-		if want != nil && !want(i) {
-			continue
-		}
 		a, rest, _ := s.symLinear(b, eq.rhs, i)
 		x := old[i]
 		if rest == nil {

@@ -236,9 +236,10 @@ func TestExactRejectsNonlinear(t *testing.T) {
 	m, err := ir.Parse(src)
 	require.NoError(t, err)
 	err = Discretize(m)
-	var d *Diagnostic
-	require.ErrorAs(t, err, &d)
-	assert.Contains(t, d.Msg, "method exact, but dv/dt is not linear with constant coefficients: it applies exp to the state")
+	var ds Diagnostics
+	require.ErrorAs(t, err, &ds)
+	require.Len(t, ds, 1)
+	assert.Contains(t, ds[0].Msg, "method exact, but dv/dt is not linear with constant coefficients: it applies exp to the state")
 }
 
 func TestExponentialEulerDefault(t *testing.T) {

@@ -57,9 +57,13 @@ func diagnose(file string, src []byte) lang.ErrorList {
 	}
 	m := lang.Lower(prog)
 	if err := passes.Run(m, passes.Options{Verify: true}); err != nil {
-		var d *passes.Diagnostic
-		if errors.As(err, &d) {
-			return lang.ErrorList{{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg}}
+		var ds passes.Diagnostics
+		if errors.As(err, &ds) {
+			var list lang.ErrorList
+			for _, d := range ds {
+				list = append(list, lang.Diagnostic{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg})
+			}
+			return list
 		}
 		return lang.ErrorList{{Pos: lang.Pos{File: file}, Msg: "internal error: " + err.Error()}}
 	}

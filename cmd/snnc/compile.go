@@ -78,10 +78,13 @@ func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) 
 		return nil, status
 	}
 	if err := passes.Run(m, o); err != nil {
-		var d *passes.Diagnostic
-		if errors.As(err, &d) {
-			pos := lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}
-			lang.Print(stderr, []lang.Diagnostic{{Pos: pos, Msg: d.Msg, Hint: d.Hint}}, prog.Sources())
+		var ds passes.Diagnostics
+		if errors.As(err, &ds) {
+			var list []lang.Diagnostic
+			for _, d := range ds {
+				list = append(list, lang.Diagnostic{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg, Hint: d.Hint})
+			}
+			lang.Print(stderr, list, prog.Sources())
 			return nil, exitModel
 		}
 		// Anything else is a compiler bug: say so plainly.
