@@ -1,6 +1,10 @@
 package lang
 
-import "math"
+import (
+	"math"
+
+	"snnc/runtime/mathfn"
+)
 
 // Constant is a compile-time value in SI base units with its dimension.
 type Constant struct {
@@ -56,7 +60,7 @@ func constEval(n Node, resolve func(*NameRef) (Constant, string)) (q Constant, w
 		case "%":
 			return Constant{math.Mod(x.Value, y.Value), x.Dim}, ""
 		case "**":
-			return Constant{math.Pow(x.Value, y.Value), x.Dim.Pow(int(y.Value))}, ""
+			return Constant{mathfn.Pow(x.Value, y.Value), x.Dim.Pow(int(y.Value))}, ""
 		}
 		return q, "a condition is not a number"
 	case *CallExpr:
@@ -71,17 +75,17 @@ var constFuncs = map[string]struct {
 	eval func(args []float64) float64
 	dim  func(Dim) Dim
 }{
-	"exp":   {func(a []float64) float64 { return math.Exp(a[0]) }, dimensionless},
-	"log":   {func(a []float64) float64 { return math.Log(a[0]) }, dimensionless},
-	"log10": {func(a []float64) float64 { return math.Log10(a[0]) }, dimensionless},
+	"exp":   {func(a []float64) float64 { return mathfn.Exp(a[0]) }, dimensionless},
+	"log":   {func(a []float64) float64 { return mathfn.Log(a[0]) }, dimensionless},
+	"log10": {func(a []float64) float64 { return mathfn.Log10(a[0]) }, dimensionless},
 	"sqrt":  {func(a []float64) float64 { return math.Sqrt(a[0]) }, func(d Dim) Dim { d, _ = d.Sqrt(); return d }},
 	"abs":   {func(a []float64) float64 { return math.Abs(a[0]) }, sameDim},
 	"floor": {func(a []float64) float64 { return math.Floor(a[0]) }, sameDim},
 	"ceil":  {func(a []float64) float64 { return math.Ceil(a[0]) }, sameDim},
-	"min":   {func(a []float64) float64 { return math.Min(a[0], a[1]) }, sameDim},
-	"max":   {func(a []float64) float64 { return math.Max(a[0], a[1]) }, sameDim},
-	"clip":  {func(a []float64) float64 { return math.Min(math.Max(a[0], a[1]), a[2]) }, sameDim},
-	"pow":   {func(a []float64) float64 { return math.Pow(a[0], a[1]) }, dimensionless},
+	"min":   {func(a []float64) float64 { return mathfn.Min(a[0], a[1]) }, sameDim},
+	"max":   {func(a []float64) float64 { return mathfn.Max(a[0], a[1]) }, sameDim},
+	"clip":  {func(a []float64) float64 { return mathfn.Min(mathfn.Max(a[0], a[1]), a[2]) }, sameDim},
+	"pow":   {func(a []float64) float64 { return mathfn.Pow(a[0], a[1]) }, dimensionless},
 }
 
 func dimensionless(Dim) Dim { return Dimensionless }

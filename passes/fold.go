@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"snnc/ir"
+	"snnc/runtime/mathfn"
 )
 
 // Fold evaluates instructions whose operands are constants and applies
@@ -17,6 +18,7 @@ func Fold(m *ir.Module) error {
 func foldKernel(k *ir.Kernel) {
 	for _, b := range k.Blocks {
 		for _, in := range b.Instrs {
+			squareToMul(in)
 			if v, ok := foldConst(in); ok {
 				in.Op, in.Aux, in.Args = ir.OpConst, v, nil
 				continue
@@ -27,6 +29,19 @@ func foldKernel(k *ir.Kernel) {
 		}
 	}
 	dceKernel(k)
+}
+
+// squareToMul rewrites x ** 2 as x * x, the correctly rounded square,
+// which pow only approximates (within an ulp) and at many times the cost.
+// It runs before constant folding so that a constant square folds the
+// same way.
+func squareToMul(in *ir.Instr) {
+	if in.Op != ir.OpPow {
+		return
+	}
+	if y, ok := constOf(in.Args[1]); ok && y == 2 {
+		in.Op, in.Args = ir.OpMul, []ir.Value{in.Args[0], in.Args[0]}
+	}
 }
 
 func constOf(v ir.Value) (float64, bool) {
@@ -83,25 +98,25 @@ func foldConst(in *ir.Instr) (any, bool) {
 	case ir.OpRem:
 		return math.Mod(x, y), true
 	case ir.OpMin:
-		return math.Min(x, y), true
+		return mathfn.Min(x, y), true
 	case ir.OpMax:
-		return math.Max(x, y), true
+		return mathfn.Max(x, y), true
 	case ir.OpExp:
-		return math.Exp(x), true
+		return mathfn.Exp(x), true
 	case ir.OpLog:
-		return math.Log(x), true
+		return mathfn.Log(x), true
 	case ir.OpLog10:
-		return math.Log10(x), true
+		return mathfn.Log10(x), true
 	case ir.OpSqrt:
 		return math.Sqrt(x), true
 	case ir.OpSin:
-		return math.Sin(x), true
+		return mathfn.Sin(x), true
 	case ir.OpCos:
-		return math.Cos(x), true
+		return mathfn.Cos(x), true
 	case ir.OpTanh:
-		return math.Tanh(x), true
+		return mathfn.Tanh(x), true
 	case ir.OpPow:
-		return math.Pow(x, y), true
+		return mathfn.Pow(x, y), true
 	case ir.OpAbs:
 		return math.Abs(x), true
 	case ir.OpFloor:
@@ -109,13 +124,7 @@ func foldConst(in *ir.Instr) (any, bool) {
 	case ir.OpCeil:
 		return math.Ceil(x), true
 	case ir.OpSign:
-		switch {
-		case x > 0:
-			return 1.0, true
-		case x < 0:
-			return -1.0, true
-		}
-		return x, true // 0, -0 and NaN are their own sign
+		return mathfn.Sign(x), true
 	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe:
 		if in.Args[0].Type() != ir.TF64 {
 			return nil, false

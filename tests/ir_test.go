@@ -1,10 +1,8 @@
 package tests
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,30 +38,10 @@ func TestIRGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
 		t.Run(name, func(t *testing.T) {
 			lowered, final, _ := compileExample(t, f)
-			got := &txtar.Archive{
-				Comment: []byte(fmt.Sprintf("The IR of examples/%s.snn after lowering and after all passes.\ngo test ./tests -update rewrites this file.\n", name)),
-				Files: []txtar.File{
-					{Name: "out/ir.lower", Data: []byte(lowered)},
-					{Name: "out/ir", Data: []byte(final)},
-				},
-			}
-			path := filepath.Join("golden", name+".txtar")
-			if *update {
-				require.NoError(t, os.WriteFile(path, txtar.Format(got), 0o644))
-				return
-			}
-			data, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./tests -update to create it")
-			want := txtar.Parse(data)
-			for i, file := range want.Files {
-				if i >= len(got.Files) || file.Name != got.Files[i].Name {
-					t.Fatalf("%s: unexpected file %s", path, file.Name)
-				}
-				if !bytes.Equal(file.Data, got.Files[i].Data) {
-					t.Errorf("%s: %s differs from the compiler's output; if the change is intended, run go test ./tests -update and review the diff\n%s",
-						path, file.Name, firstDiff(string(file.Data), string(got.Files[i].Data)))
-				}
-			}
+			checkGolden(t, name, []txtar.File{
+				{Name: "out/ir.lower", Data: []byte(lowered)},
+				{Name: "out/ir", Data: []byte(final)},
+			})
 		})
 	}
 }

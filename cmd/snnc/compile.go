@@ -73,10 +73,17 @@ func lower(path string, stderr io.Writer) (*ir.Module, *lang.Program, int) {
 // compile loads, checks, lowers and optimises a model. The returned status
 // is exitOK, or exitModel after printing the model's errors.
 func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) {
-	m, prog, status := lower(path, stderr)
-	if status != exitOK {
-		return nil, status
+	prog, err := lang.LoadFile(path)
+	if err != nil {
+		printErrors(stderr, prog, err)
+		return nil, exitModel
 	}
+	return compileProgram(prog, o, stderr)
+}
+
+// compileProgram lowers and optimises a checked program.
+func compileProgram(prog *lang.Program, o passes.Options, stderr io.Writer) (*ir.Module, int) {
+	m := lang.Lower(prog)
 	if err := passes.Run(m, o); err != nil {
 		var ds passes.Diagnostics
 		if errors.As(err, &ds) {

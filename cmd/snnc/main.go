@@ -80,15 +80,32 @@ func newFlags(name string, stderr io.Writer, text ...string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; if done, the command returns status (help was
-// asked for, or the flags were wrong).
+// parseFlags parses args, with flags before or after the file names
+// (snnc run model.snn --seed 2); after "--" everything is a file name.
+// Afterwards fs.Args() holds the file names. If done, the command returns
+// status (help was asked for, or the flags were wrong).
 func parseFlags(fs *flag.FlagSet, args []string) (status int, done bool) {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK, true
+	var names []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return exitOK, true
+			}
+			return exitUsage, true
 		}
-		return exitUsage, true
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		// Parse stops at the first name, or after "--".
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			names = append(names, rest...)
+			break
+		}
+		names = append(names, rest[0])
+		args = rest[1:]
 	}
+	_ = fs.Parse(append([]string{"--"}, names...))
 	return exitOK, false
 }
 

@@ -1,0 +1,815 @@
+package interp
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"snnc/ir"
+	"snnc/runtime"
+	"snnc/runtime/mathfn"
+	"snnc/runtime/npy"
+	"snnc/runtime/rng"
+)
+
+// Options change a run without changing the model.
+type Options struct {
+	// Duration, if positive, replaces the model's run duration (seconds).
+	Duration float64
+	// Seed, if not nil, replaces the model's seed.
+	Seed *uint64
+	// Set gives runtime parameters new values, in SI units: "name" for a
+	// top-level runtime parameter, "owner.name" for one of a population
+	// or projection.
+	Set map[string]float64
+	// Dir is the directory data file names are relative to; by default
+	// the model file's.
+	Dir string
+	// Progress, if not nil, is called now and then with the steps done.
+	Progress func(done, steps int64)
+}
+
+// Result is what a run recorded.
+type Result struct {
+	Spikes  []*runtime.Spikes
+	States  []*runtime.State
+	Summary *runtime.Summary
+}
+
+// popState is a population's (or a global's) storage and kernels.
+type popState struct {
+	p      *ir.Population
+	site   *site
+	cells  map[string]*cell
+	dends  []*dendState
+	ref    []int64 // the first step each neuron is no longer refractory in
+	spikes []int32 // of this step
+	prev   []int32 // of the previous step
+	count  int64
+	k      struct{ init, prepare, update, threshold, reset, refractory *kernel }
+	onSpike []*onSpike
+	out     []*projState // projections from this population
+}
+
+type dendState struct {
+	d     *ir.Dendrite
+	site  *site
+	cells map[string]*cell
+	k     struct{ init, prepare, update, threshold, reset *kernel }
+}
+
+type onSpike struct {
+	src string
+	k   *kernel
+}
+
+type inputState struct {
+	in      *ir.Input
+	poisson *runtime.Poisson
+	train   *runtime.SpikeTrain
+	spikes  []int32
+	prev    []int32
+	count   int64
+	out     []*projState
+}
+
+type projState struct {
+	pr     *ir.Projection
+	csr    *runtime.CSR
+	site   *site
+	cells  map[string]*cell
+	queue  *runtime.Queue
+	byPost struct {
+		start []int64
+		syn   []int32
+	}
+	post *popState
+	k    struct{ init, prepare, onPre, onPost, update *kernel }
+}
+
+type currentState struct {
+	c    *ir.Current
+	pop  *popState
+	dst  *cell
+	k    *kernel
+}
+
+type sim struct {
+	m      *ir.Module
+	opts   Options
+	dir    string
+	rng    rng.Source
+	dt     float64
+	steps  int64
+	params map[string]*cell
+	pops   []*popState
+	popBy  map[string]*popState
+	inputs []*inputState
+	inBy   map[string]*inputState
+	projs  []*projState
+	projBy map[string]*projState
+	curs   []*currentState
+	spikeMons []*spikeMon
+	stateMons []*stateMon
+	events    int64
+	now       int64 // the step being run
+}
+
+type spikeMon struct {
+	rec    *runtime.Spikes
+	spikes *[]int32
+}
+
+type stateMon struct {
+	rec   *runtime.State
+	value func(i int32) float64
+}
+
+// Run simulates a module that has been through the pass pipeline.
+func Run(m *ir.Module, opts Options) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			re, ok := r.(runError)
+			if !ok {
+				panic(r)
+			}
+			res, err = nil, fmt.Errorf("%s", re.msg)
+		}
+	}()
+	start := time.Now()
+	s := &sim{m: m, opts: opts, dt: m.Run.Dt, steps: m.Run.Steps, params: map[string]*cell{},
+		popBy: map[string]*popState{}, inBy: map[string]*inputState{}, projBy: map[string]*projState{}}
+	s.dir = opts.Dir
+	if s.dir == "" {
+		s.dir = filepath.Dir(m.Source)
+	}
+	seed := m.Run.Seed
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	}
+	s.rng = rng.New(seed)
+	if opts.Duration > 0 {
+		steps := math.Round(opts.Duration / s.dt)
+		if !(steps >= 1 && steps <= 1<<40) {
+			return nil, fmt.Errorf("a duration of %g s is %g steps of %g s; it must be 1 to 2^40 steps", opts.Duration, steps, s.dt)
+		}
+		s.steps = int64(steps)
+	}
+	if err := s.build(); err != nil {
+		return nil, err
+	}
+	s.loop()
+	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
+		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events}
+	for _, p := range s.pops {
+		if p.p.Global {
+			continue
+		}
+		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: p.p.Name, Size: p.p.Size,
+			Spikes: p.count, Rate: float64(p.count) / float64(p.p.Size) / sum.Duration})
+	}
+	for _, in := range s.inputs {
+		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: in.in.Name, Size: in.in.Size,
+			Spikes: in.count, Rate: float64(in.count) / float64(in.in.Size) / sum.Duration})
+	}
+	for _, pr := range s.projs {
+		sum.Synapses[pr.pr.Name] = pr.csr.Len()
+	}
+	sum.WallSeconds = time.Since(start).Seconds()
+	res = &Result{Summary: sum}
+	for _, sm := range s.spikeMons {
+		res.Spikes = append(res.Spikes, sm.rec)
+	}
+	for _, sm := range s.stateMons {
+		res.States = append(res.States, sm.rec)
+	}
+	return res, nil
+}
+
+// newCells makes the storage of a list of variables for n elements;
+// segmented gives state and traces count values per element.
+func newCells(vars []*ir.Var, n, count int) map[string]*cell {
+	cells := map[string]*cell{}
+	for _, v := range vars {
+		c := &cell{v: v}
+		switch {
+		case v.Kind == ir.VarParam && v.Uniform:
+			c.val = v.Value
+		case v.Kind == ir.VarParam:
+			c.arr = make([]float64, n)
+		default:
+			c.arr = make([]float64, n*count)
+		}
+		cells[v.Name] = c
+	}
+	return cells
+}
+
+func (s *sim) build() error {
+	for _, v := range s.m.Params {
+		s.params[v.Name] = &cell{v: v, val: v.Value}
+	}
+	// Populations and their dendrites.
+	for _, p := range s.m.Populations {
+		ps := &popState{p: p, site: &site{n: p.Size, count: 1}, cells: newCells(p.Vars, p.Size, 1)}
+		if !p.Global {
+			ps.ref = make([]int64, p.Size)
+		}
+		for _, d := range p.Dendrites {
+			count := 1
+			if d.Array {
+				count = d.Count
+			}
+			ds := &dendState{d: d, site: &site{n: p.Size * count, count: count}, cells: map[string]*cell{}}
+			for _, v := range d.Vars {
+				if v.Kind == ir.VarParam {
+					maps.Copy(ds.cells, newCells([]*ir.Var{v}, p.Size, 1))
+				} else {
+					maps.Copy(ds.cells, newCells([]*ir.Var{v}, p.Size, count))
+				}
+			}
+			ps.dends = append(ps.dends, ds)
+		}
+		s.pops = append(s.pops, ps)
+		s.popBy[p.Name] = ps
+	}
+	// A parameter driven by a current has a value per neuron.
+	for _, c := range s.m.Currents {
+		ps := s.popBy[c.Population]
+		dst := ps.cells[c.Param]
+		if dst == nil {
+			return fmt.Errorf("current %s: %s has no parameter %s", c.Name, c.Population, c.Param)
+		}
+		if dst.arr == nil {
+			dst.arr = make([]float64, ps.p.Size)
+			for i := range dst.arr {
+				dst.arr[i] = dst.val
+			}
+		}
+		s.curs = append(s.curs, &currentState{c: c, pop: ps, dst: dst})
+	}
+	if err := s.set(); err != nil {
+		return err
+	}
+	for _, ps := range s.pops {
+		if err := s.compilePopulation(ps); err != nil {
+			return err
+		}
+	}
+	for _, cs := range s.curs {
+		k, err := s.popEnv(cs.pop, nil).compile(cs.c.Name, ir.KernelNamed(cs.c.Kernels, "value"), cs.pop.site)
+		if err != nil {
+			return err
+		}
+		cs.k = k
+	}
+	// Initial values: neurons and dendrites, then the synapses, which may
+	// read them.
+	for _, ps := range s.pops {
+		if ps.k.init != nil {
+			ps.k.init.all(0, 0, nil)
+		}
+		for _, ds := range ps.dends {
+			if ds.k.init != nil {
+				ds.k.init.all(0, 0, nil)
+			}
+		}
+	}
+	for _, in := range s.m.Inputs {
+		if err := s.buildInput(in); err != nil {
+			return fmt.Errorf("input %s: %v", in.Name, err)
+		}
+	}
+	for n, pr := range s.m.Projections {
+		if err := s.buildProjection(n, pr); err != nil {
+			return fmt.Errorf("projection %s: %v", pr.Name, err)
+		}
+	}
+	// prepare runs after every init and --set.
+	for _, ps := range s.pops {
+		if ps.k.prepare != nil {
+			ps.k.prepare.all(0, 0, nil)
+		}
+		for _, ds := range ps.dends {
+			if ds.k.prepare != nil {
+				ds.k.prepare.all(0, 0, nil)
+			}
+		}
+	}
+	for _, pr := range s.projs {
+		if pr.k.prepare != nil {
+			pr.k.prepare.all(0, 0, nil)
+		}
+	}
+	return s.buildMonitors()
+}
+
+// set applies Options.Set to the runtime parameters: top-level ones by
+// name, those of a population or projection as owner.name.
+func (s *sim) set() error {
+	settable := map[string]*cell{}
+	for name, c := range s.params {
+		if c.v.Runtime {
+			settable[name] = c
+		}
+	}
+	for _, ps := range s.pops {
+		for name, c := range ps.cells {
+			if c.v.Runtime {
+				settable[ps.p.Name+"."+name] = c
+			}
+		}
+	}
+	// A projection's cells are made once its synapses are; buildProjection
+	// applies its settings then.
+	for _, pr := range s.m.Projections {
+		for _, v := range pr.Vars {
+			if v.Runtime {
+				settable[pr.Name+"."+v.Name] = &cell{v: v}
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.opts.Set)) {
+		c := settable[name]
+		if c == nil {
+			have := slices.Sorted(maps.Keys(settable))
+			if len(have) == 0 {
+				return fmt.Errorf("--set %s: the model has no runtime parameters (declare one with `runtime param`)", name)
+			}
+			return fmt.Errorf("--set %s: no runtime parameter %s; the model has %s", name, name, strings.Join(have, ", "))
+		}
+		if c.arr != nil {
+			return fmt.Errorf("--set %s: %s is driven by a current, which sets it every step", name, name)
+		}
+		c.val = s.opts.Set[name]
+	}
+	return nil
+}
+
+// baseEnv is the names every kernel sees: top-level parameters and
+// globals' variables.
+func (s *sim) baseEnv(ref []int64) *env {
+	e := &env{s: s, names: map[string]access{}, segs: map[string]segAccess{}, ref: ref}
+	for name, c := range s.params {
+		e.names[name] = access{c, idxScalar}
+	}
+	for _, g := range s.pops {
+		if g.p.Global {
+			for name, c := range g.cells {
+				e.names[g.p.Name+"."+name] = access{c, idxZero}
+			}
+		}
+	}
+	return e
+}
+
+// addNeuron adds a population's names under prefix, indexed by idx (the
+// element itself, its neuron, or a synapse's post neuron); post says the
+// neuron of loadseg is a synapse's j.
+func (e *env) addNeuron(ps *popState, prefix string, idx idxKind, post bool) {
+	for name, c := range ps.cells {
+		e.names[prefix+name] = access{c, idx}
+	}
+	for _, ds := range ps.dends {
+		for name, c := range ds.cells {
+			full := prefix + ds.d.Name + "." + name
+			if ds.d.Array && c.v.Kind != ir.VarParam {
+				e.segs[full] = segAccess{c, ds.site.count, post}
+			} else {
+				e.names[full] = access{c, idx}
+			}
+		}
+	}
+}
+
+// popEnv is the env of a population's kernels, or with ds of one of its
+// dendrites'.
+func (s *sim) popEnv(ps *popState, ds *dendState) *env {
+	e := s.baseEnv(ps.ref)
+	if ds == nil {
+		e.addNeuron(ps, "", idxElem, false)
+		return e
+	}
+	e.addNeuron(ps, "", idxNeuron, false)
+	for name, c := range ds.cells {
+		idx := idxElem
+		if c.v.Kind == ir.VarParam {
+			idx = idxNeuron
+		}
+		e.names[name] = access{c, idx}
+	}
+	return e
+}
+
+func (s *sim) compilePopulation(ps *popState) error {
+	e := s.popEnv(ps, nil)
+	ks := ps.p.Kernels
+	var err error
+	compile := func(name string, site *site, e *env) *kernel {
+		if err != nil {
+			return nil
+		}
+		var k *kernel
+		k, err = e.compile(ps.p.Name, ir.KernelNamed(ks, name), site)
+		return k
+	}
+	ps.k.init = compile("init", ps.site, e)
+	ps.k.prepare = compile("prepare", ps.site, e)
+	ps.k.update = compile("update", ps.site, e)
+	ps.k.threshold = compile("threshold", ps.site, e)
+	ps.k.reset = compile("reset", ps.site, e)
+	ps.k.refractory = compile("refractory", ps.site, e)
+	for _, k := range ks {
+		if src, ok := strings.CutPrefix(k.Name, "on_spike."); ok {
+			var kn *kernel
+			if kn, err = e.compile(ps.p.Name, k, ps.site); err != nil {
+				return err
+			}
+			ps.onSpike = append(ps.onSpike, &onSpike{src, kn})
+		}
+	}
+	for _, ds := range ps.dends {
+		de := s.popEnv(ps, ds)
+		ks = ds.d.Kernels
+		ds.k.init = compile("init", ds.site, de)
+		ds.k.prepare = compile("prepare", ds.site, de)
+		ds.k.update = compile("update", ds.site, de)
+		ds.k.threshold = compile("threshold", ds.site, de)
+		ds.k.reset = compile("reset", ds.site, de)
+	}
+	return err
+}
+
+// readData reads a data file named by the model: .npy or .csv.
+func (s *sim) readData(name string) (*npy.Array, error) {
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(s.dir, name)
+	}
+	if strings.HasSuffix(strings.ToLower(name), ".npy") {
+		return npy.ReadFile(path)
+	}
+	return npy.ReadCSVFile(path)
+}
+
+// columns checks that a data file is a table of cols columns (a 1-D
+// array counts as one column) and returns its rows.
+func columns(a *npy.Array, name string, cols ...int) (rows, ncols int, err error) {
+	switch len(a.Shape) {
+	case 1:
+		rows, ncols = a.Shape[0], 1
+	case 2:
+		rows, ncols = a.Shape[0], a.Shape[1]
+	default:
+		return 0, 0, fmt.Errorf("%s: an array of %d dimensions; expected a table (1 or 2 dimensions)", name, len(a.Shape))
+	}
+	if !slices.Contains(cols, ncols) {
+		return 0, 0, fmt.Errorf("%s: %d columns; expected %s", name, ncols, describeCols(cols))
+	}
+	return rows, ncols, nil
+}
+
+func describeCols(cols []int) string {
+	var s []string
+	for _, c := range cols {
+		s = append(s, fmt.Sprint(c))
+	}
+	return strings.Join(s, " or ")
+}
+
+// whole returns x as an index if it is a whole number in [0, n).
+func whole(x float64, n int) (int, bool) {
+	if x != math.Trunc(x) || x < 0 || x >= float64(n) {
+		return 0, false
+	}
+	return int(x), true
+}
+
+func (s *sim) buildInput(in *ir.Input) error {
+	is := &inputState{in: in}
+	s.inputs = append(s.inputs, is)
+	s.inBy[in.Name] = is
+	stream := uint32(rng.StreamInput + len(s.inputs) - 1)
+	switch in.Kind {
+	case "poisson":
+		var rates func(q int64) []float64
+		periodSteps := int64(0)
+		if k := ir.KernelNamed(in.Kernels, "rate"); k != nil {
+			kn, err := s.baseEnv(nil).compile(in.Name, k, &site{n: in.Size, count: 1})
+			if err != nil {
+				return err
+			}
+			r := make([]float64, in.Size)
+			kn.all(0, 0, func(el int, res float64) { r[el] = res })
+			for i, x := range r {
+				if !(x >= 0) || math.IsInf(x, 0) {
+					return fmt.Errorf("source %d has rate %g Hz; rates must be finite and non-negative", i, x)
+				}
+			}
+			rates = func(int64) []float64 { return r }
+		} else {
+			table := in.Rates
+			width := 1
+			if in.File != "" {
+				a, err := s.readData(in.File)
+				if err != nil {
+					return err
+				}
+				rows, cols, err := columns(a, in.File, 1, in.Size)
+				if err != nil {
+					return err
+				}
+				if rows == 0 {
+					return fmt.Errorf("%s has no rows", in.File)
+				}
+				table, width = a.Data, cols
+			}
+			for n, x := range table {
+				if !(x >= 0) || math.IsInf(x, 0) {
+					return fmt.Errorf("rate %d (%g Hz) must be finite and non-negative", n, x)
+				}
+			}
+			periods := int64(len(table) / width)
+			periodSteps = int64(math.Round(in.Period / s.dt))
+			if periodSteps < 1 {
+				return fmt.Errorf("the period %g s is shorter than half a step (dt = %g s)", in.Period, s.dt)
+			}
+			// The last row holds after the last period.
+			rates = func(q int64) []float64 {
+				q = min(q, periods-1)
+				return table[q*int64(width) : (q+1)*int64(width)]
+			}
+		}
+		is.poisson = runtime.NewPoisson(s.rng, stream, in.Size, s.dt, s.steps, periodSteps, rates)
+	case "spikes":
+		var idx []int
+		var times []float64
+		for _, st := range in.Times {
+			idx = append(idx, st.Index)
+			times = append(times, st.Time)
+		}
+		if in.File != "" {
+			a, err := s.readData(in.File)
+			if err != nil {
+				return err
+			}
+			rows, _, err := columns(a, in.File, 2)
+			if err != nil {
+				return err
+			}
+			for r := 0; r < rows; r++ {
+				i, ok := whole(a.Data[2*r], in.Size)
+				if !ok {
+					return fmt.Errorf("%s: row %d: source %g is not an index in [0, %d)", in.File, r+1, a.Data[2*r], in.Size)
+				}
+				idx = append(idx, i)
+				times = append(times, a.Data[2*r+1])
+			}
+		}
+		st, err := runtime.NewSpikeTrain(in.Size, s.dt, s.steps, idx, times)
+		if err != nil {
+			if in.File != "" {
+				return fmt.Errorf("%s: %v", in.File, err)
+			}
+			return err
+		}
+		is.train = st
+	default:
+		return fmt.Errorf("unknown input kind %q", in.Kind)
+	}
+	return nil
+}
+
+func (s *sim) buildProjection(n int, pr *ir.Projection) error {
+	ps := &projState{pr: pr}
+	var nPre int
+	preGroup := s.popBy[pr.Pre]
+	if preGroup != nil {
+		nPre = preGroup.p.Size
+		preGroup.out = append(preGroup.out, ps)
+	} else if in := s.inBy[pr.Pre]; in != nil {
+		nPre = in.in.Size
+		in.out = append(in.out, ps)
+	} else {
+		return fmt.Errorf("no population or input %s", pr.Pre)
+	}
+	post := s.popBy[pr.Post]
+	if post == nil {
+		return fmt.Errorf("no population %s", pr.Post)
+	}
+	ps.post = post
+	rule := runtime.Rule{Kind: pr.Rule.Kind, P: pr.Rule.P, K: pr.Rule.K, Autapses: pr.Rule.Autapses, Pairs: pr.Rule.Pairs}
+	if pr.Rule.File != "" {
+		a, err := s.readData(pr.Rule.File)
+		if err != nil {
+			return err
+		}
+		rows, _, err := columns(a, pr.Rule.File, 2)
+		if err != nil {
+			return err
+		}
+		rule.Pairs = make([][2]int, rows)
+		for r := range rows {
+			i, ok1 := whole(a.Data[2*r], nPre)
+			j, ok2 := whole(a.Data[2*r+1], post.p.Size)
+			if !ok1 || !ok2 {
+				return fmt.Errorf("%s: row %d: (%g, %g) is not a pair of indices in [0, %d) and [0, %d)",
+					pr.Rule.File, r+1, a.Data[2*r], a.Data[2*r+1], nPre, post.p.Size)
+			}
+			rule.Pairs[r] = [2]int{i, j}
+		}
+	}
+	csr, err := runtime.Connect(s.rng, uint32(rng.StreamConnect+n), rule, nPre, post.p.Size, pr.Pre == pr.Post)
+	if err != nil {
+		return err
+	}
+	ps.csr = csr
+	nsyn := csr.Len()
+	ps.site = &site{n: nsyn, count: 1, pre: csr.Pre(), post: csr.Post}
+	ps.cells = newCells(pr.Vars, nsyn, 1)
+	for name, c := range ps.cells {
+		if c.v.Runtime {
+			if x, ok := s.opts.Set[pr.Name+"."+name]; ok {
+				c.val = x
+			}
+		}
+	}
+	var dend *dendState
+	for _, ds := range post.dends {
+		if ds.d.Name == pr.Dendrite {
+			dend = ds
+		}
+	}
+	// Names: the synapse's own, then pre. and post., then the target
+	// dendrite's, which win over the soma's (as ir.Scopes has them).
+	e := s.baseEnv(nil)
+	if preGroup != nil {
+		e.addNeuron(preGroup, "pre.", idxNeuron, false)
+	}
+	e.addNeuron(post, "post.", idxPost, true)
+	for name, c := range ps.cells {
+		e.names[name] = access{c, idxElem}
+	}
+	compile := func(name string) *kernel {
+		if err != nil {
+			return nil
+		}
+		var k *kernel
+		k, err = e.compile(pr.Name, ir.KernelNamed(pr.Kernels, name), ps.site)
+		return k
+	}
+	ps.k.init = compile("init")
+	if err != nil {
+		return err
+	}
+	if ps.k.init != nil {
+		ps.k.init.all(0, 0, nil)
+	}
+	// The segment of each synapse onto a dendrite array, known after init.
+	if dend != nil {
+		if dend.d.Array {
+			seg := ps.cells["segment"]
+			if seg == nil {
+				return fmt.Errorf("onto the dendrite array %s.%s without a segment", pr.Post, dend.d.Name)
+			}
+			ps.site.js = make([]int32, nsyn)
+			for syn := range nsyn {
+				x := seg.val
+				if seg.arr != nil {
+					x = seg.arr[syn]
+				}
+				sg, ok := whole(x, dend.d.Count)
+				if !ok {
+					return fmt.Errorf("synapse %d (%d -> %d) has segment %g, not a whole number in [0, %d)",
+						syn, ps.site.pre[syn], ps.site.post[syn], x, dend.d.Count)
+				}
+				ps.site.js[syn] = ps.site.post[syn]*int32(dend.d.Count) + int32(sg)
+			}
+		}
+		for name, c := range dend.cells {
+			switch {
+			case dend.d.Array && c.v.Kind != ir.VarParam:
+				e.names["post."+name] = access{c, idxPostSeg}
+			default:
+				e.names["post."+name] = access{c, idxPost}
+			}
+		}
+		// The kernels compiled so far (init) did not see the dendrite's
+		// names; lowering gives init no access to them either.
+	}
+	ps.k.prepare = compile("prepare")
+	ps.k.onPre = compile("on_pre")
+	ps.k.onPost = compile("on_post")
+	ps.k.update = compile("update")
+	if err != nil {
+		return err
+	}
+	if ps.k.onPost != nil {
+		ps.byPost.start, ps.byPost.syn = csr.ByPost(post.p.Size)
+	}
+	// Delays in steps.
+	delay := ps.cells["delay"]
+	toSteps := func(syn int, d float64) (int32, error) {
+		steps := math.Round(d / s.dt)
+		if !(steps >= 0 && steps < 1<<30) {
+			return 0, fmt.Errorf("synapse %d has delay %g s; delays must be finite, non-negative and below 2^30 steps", syn, d)
+		}
+		return int32(steps), nil
+	}
+	switch {
+	case delay == nil:
+		ps.queue = runtime.NewQueue(0)
+	case delay.arr == nil:
+		d, err := toSteps(0, delay.val)
+		if err != nil {
+			return err
+		}
+		ps.queue = runtime.NewQueue(int64(d))
+	default:
+		steps := make([]int32, nsyn)
+		for syn, d := range delay.arr {
+			if steps[syn], err = toSteps(syn, d); err != nil {
+				return err
+			}
+		}
+		ps.queue = runtime.NewSynapseQueue(steps, csr.Start)
+	}
+	s.projs = append(s.projs, ps)
+	s.projBy[pr.Name] = ps
+	return nil
+}
+
+func (s *sim) buildMonitors() error {
+	for _, mon := range s.m.Monitors {
+		if mon.Kind == "spikes" {
+			if ps := s.popBy[mon.Target]; ps != nil {
+				s.spikeMons = append(s.spikeMons, &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, ps.p.Size, mon.Ranges), &ps.spikes})
+			} else if in := s.inBy[mon.Target]; in != nil {
+				s.spikeMons = append(s.spikeMons, &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, in.in.Size, mon.Ranges), &in.spikes})
+			} else {
+				return fmt.Errorf("monitor %s: no population or input %s", mon.Name, mon.Target)
+			}
+			continue
+		}
+		every := int64(max(mon.Every, 1))
+		var rec *runtime.State
+		var value func(i int32) float64
+		if ps := s.popBy[mon.Target]; ps != nil {
+			c := ps.cells[mon.Var]
+			if d, v, ok := strings.Cut(mon.Var, "."); ok {
+				for _, ds := range ps.dends {
+					if ds.d.Name == d && !(ds.d.Array && ds.cells[v] != nil && ds.cells[v].v.Kind != ir.VarParam) {
+						c = ds.cells[v]
+					}
+				}
+			}
+			if c == nil || c.arr == nil {
+				return fmt.Errorf("monitor %s: %s.%s is not a variable this interpreter can record", mon.Name, mon.Target, mon.Var)
+			}
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, ps.site.n, mon.Ranges, every)
+			arr := c.arr
+			value = func(i int32) float64 { return arr[i] }
+		} else if pr := s.projBy[mon.Target]; pr != nil {
+			c := pr.cells[mon.Var]
+			if c == nil {
+				return fmt.Errorf("monitor %s: projection %s has no variable %s", mon.Name, mon.Target, mon.Var)
+			}
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every)
+			value = s.synapseValue(pr, c)
+		} else {
+			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
+		}
+		s.stateMons = append(s.stateMons, &stateMon{rec, value})
+	}
+	return nil
+}
+
+// synapseValue reads a synapse variable; a trace is decayed to the
+// current step from the synapse's last event, as an event would see it.
+func (s *sim) synapseValue(pr *projState, c *cell) func(i int32) float64 {
+	if c.arr == nil {
+		return func(int32) float64 { return c.val }
+	}
+	arr := c.arr
+	last := pr.cells["trace.tlast"]
+	if c.v.Kind != ir.VarTrace || last == nil {
+		return func(i int32) float64 { return arr[i] }
+	}
+	tau, err := strconv.ParseFloat(c.v.Tau, 64)
+	if err != nil {
+		if p := pr.cells[c.v.Tau]; p != nil {
+			tau = p.val
+		} else if p := s.params[c.v.Tau]; p != nil {
+			tau = p.val
+		}
+	}
+	return func(i int32) float64 {
+		t := float64(s.now) * s.dt
+		return arr[i] * mathfn.Exp(-(t-last.arr[i])/tau)
+	}
+}

@@ -1,0 +1,187 @@
+package interp
+
+import "math"
+
+// loop runs the steps, each in the order of language.md section 6.
+func (s *sim) loop() {
+	for k := int64(0); k < s.steps; k++ {
+		s.now = k
+		t := float64(k) * s.dt
+		if s.opts.Progress != nil && k%1024 == 0 {
+			s.opts.Progress(k, s.steps)
+		}
+
+		// 1. Currents.
+		for _, c := range s.curs {
+			dst := c.dst.arr
+			c.k.all(k, t, func(el int, r float64) { dst[el] = r })
+		}
+
+		// 2. Delivery, projection by projection, by pre neuron, then in
+		// synapse order.
+		for _, pr := range s.projs {
+			due := pr.queue.Deliver(k)
+			on := pr.k.onPre
+			if on == nil || len(due) == 0 {
+				continue
+			}
+			if pr.queue.PerSynapse() {
+				for _, syn := range due {
+					on.one(k, t, int(syn))
+				}
+				s.events += int64(len(due))
+				continue
+			}
+			start := pr.csr.Start
+			for _, i := range due {
+				for syn := start[i]; syn < start[i+1]; syn++ {
+					on.one(k, t, int(syn))
+				}
+				s.events += start[i+1] - start[i]
+			}
+		}
+
+		// 3. Postsynaptic events and globals' on spike, for the spikes of
+		// the previous step.
+		for _, pr := range s.projs {
+			on := pr.k.onPost
+			if on == nil {
+				continue
+			}
+			for _, j := range pr.post.prev {
+				for n := pr.byPost.start[j]; n < pr.byPost.start[j+1]; n++ {
+					on.one(k, t, int(pr.byPost.syn[n]))
+				}
+			}
+		}
+		for _, g := range s.pops {
+			for _, os := range g.onSpike {
+				for _, i := range s.prevSpikes(os.src) {
+					os.k.stamped(k, t, 0, uint64(i))
+				}
+			}
+		}
+
+		// 4. State monitors.
+		for _, sm := range s.stateMons {
+			if sm.rec.Due(k) {
+				sm.rec.Sample(k, sm.value)
+			}
+		}
+
+		// 5. Integration: globals, synapses, dendrites, neurons.
+		for _, ps := range s.pops {
+			if ps.p.Global && ps.k.update != nil {
+				ps.k.update.all(k, t, nil)
+			}
+		}
+		for _, pr := range s.projs {
+			if pr.k.update != nil {
+				pr.k.update.all(k, t, nil)
+			}
+		}
+		for _, ps := range s.pops {
+			if ps.p.Global {
+				continue
+			}
+			for _, ds := range ps.dends {
+				if ds.k.update != nil {
+					ds.k.update.all(k, t, nil)
+				}
+			}
+			if ps.k.update != nil {
+				ps.k.update.all(k, t, nil)
+			}
+		}
+
+		// 6 and 7. Dendritic events, then threshold, reset and
+		// refractoriness of the somata.
+		for _, ps := range s.pops {
+			if !ps.p.Global {
+				s.spike(ps, k, t)
+			}
+		}
+		for _, in := range s.inputs {
+			if in.poisson != nil {
+				in.spikes = append(in.spikes[:0], in.poisson.Step(k)...)
+			} else {
+				in.spikes = append(in.spikes[:0], in.train.Step(k)...)
+			}
+			in.count += int64(len(in.spikes))
+			for _, pr := range in.out {
+				pr.queue.Push(k, in.spikes)
+			}
+		}
+		for _, sm := range s.spikeMons {
+			sm.rec.Record(k, *sm.spikes)
+		}
+		for _, ps := range s.pops {
+			ps.prev, ps.spikes = ps.spikes, ps.prev[:0]
+		}
+		for _, in := range s.inputs {
+			in.prev, in.spikes = in.spikes, in.prev[:0]
+		}
+	}
+	if s.opts.Progress != nil {
+		s.opts.Progress(s.steps, s.steps)
+	}
+}
+
+// spike runs step 6 and 7 for a population.
+func (s *sim) spike(ps *popState, k int64, t float64) {
+	for _, ds := range ps.dends {
+		if ds.k.threshold == nil {
+			continue
+		}
+		var fired []int
+		ds.k.threshold.all(k, t, func(el int, r float64) {
+			if r != 0 {
+				fired = append(fired, el)
+			}
+		})
+		if ds.k.reset != nil {
+			for _, el := range fired {
+				ds.k.reset.one(k, t, el)
+			}
+		}
+	}
+	if ps.k.threshold == nil {
+		return
+	}
+	ref := ps.ref
+	ps.k.threshold.all(k, t, func(el int, r float64) {
+		if r != 0 && k >= ref[el] {
+			ps.spikes = append(ps.spikes, int32(el))
+		}
+	})
+	ps.count += int64(len(ps.spikes))
+	for _, i := range ps.spikes {
+		if ps.k.reset != nil {
+			ps.k.reset.one(k, t, int(i))
+		}
+		if ps.k.refractory != nil {
+			// The neuron is refractory in the steps m > k with
+			// m - k < round(P / dt).
+			p := ps.k.refractory.one(k, t, int(i))
+			steps := math.Round(p / s.dt)
+			if steps > 1 {
+				ref[i] = k + int64(min(steps, 1<<40))
+			}
+		}
+	}
+	for _, pr := range ps.out {
+		pr.queue.Push(k, ps.spikes)
+	}
+}
+
+// prevSpikes returns the spikes of the previous step of a population or
+// input.
+func (s *sim) prevSpikes(name string) []int32 {
+	if ps := s.popBy[name]; ps != nil {
+		return ps.prev
+	}
+	if in := s.inBy[name]; in != nil {
+		return in.prev
+	}
+	return nil
+}

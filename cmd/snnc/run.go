@@ -1,0 +1,231 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"snnc/backends/interp"
+	"snnc/lang"
+	"snnc/runtime"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:    "run",
+		summary: "compile a model and run it; write its recordings",
+		run:     runRun,
+	})
+}
+
+// setFlags collects repeated --set name=value options.
+type setFlags []string
+
+func (s *setFlags) String() string     { return strings.Join(*s, " ") }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+// runFlags are the options of a run, shared by every target.
+type runFlags struct {
+	target   string
+	out      string
+	duration string
+	seed     string
+	set      setFlags
+	quiet    bool
+}
+
+func runRun(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("run", stderr,
+		"Usage: snnc run [options] model.snn",
+		"",
+		"Compiles the model and runs it on the chosen target. Each monitor's recordings",
+		"are written into the output directory as NumPy .npy files (NAME.t.npy, NAME.i.npy",
+		"and, for state monitors, NAME.npy), with summary.json; spec/runtime.md says what",
+		"each file holds. A short summary is printed; runs longer than a second show",
+		"progress on a terminal.",
+		"")
+	var r runFlags
+	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter)")
+	fs.StringVar(&r.out, "out", "", "output directory (default: NAME.out in the current directory, NAME the model's file name)")
+	fs.StringVar(&r.duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
+	fs.StringVar(&r.seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
+	fs.Var(&r.set, "set", "name=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\nrepeat for several; a population's or projection's parameter is OWNER.NAME")
+	fs.BoolVar(&r.quiet, "q", false, "print nothing but errors")
+	var pf pipelineFlags
+	pf.register(fs)
+	if status, done := parseFlags(fs, args); done {
+		return status
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	path := fs.Arg(0)
+	if r.target != "interp" {
+		fmt.Fprintf(stderr, "snnc run: unknown target %q; the targets are: interp\n", r.target)
+		return exitUsage
+	}
+	po, err := pf.options(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitUsage
+	}
+
+	// Load once to learn the runtime parameters' dimensions, then check
+	// the command line before compiling anything.
+	prog, err := lang.LoadFile(path)
+	if err != nil {
+		printErrors(stderr, prog, err)
+		return exitModel
+	}
+	opts := interp.Options{}
+	if r.duration != "" {
+		d, dim, err := lang.ParseQuantity(r.duration)
+		if err == nil && dim != lang.DimTime {
+			err = fmt.Errorf("%q is not a time", r.duration)
+		}
+		if err == nil && !(d > 0) {
+			err = fmt.Errorf("the duration must be positive")
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "snnc run: --duration: %v\n", err)
+			return exitUsage
+		}
+		opts.Duration = d
+	}
+	if r.seed != "" {
+		seed, err := strconv.ParseUint(r.seed, 10, 64)
+		if err != nil || seed >= 1<<53 {
+			fmt.Fprintf(stderr, "snnc run: --seed %s: a seed is a whole number from 0 to 2^53-1\n", r.seed)
+			return exitUsage
+		}
+		opts.Seed = &seed
+	}
+	if len(r.set) > 0 {
+		opts.Set = map[string]float64{}
+		dims := prog.RuntimeParams()
+		for _, kv := range r.set {
+			name, text, ok := strings.Cut(kv, "=")
+			name = strings.TrimSpace(name)
+			if !ok || name == "" {
+				fmt.Fprintf(stderr, "snnc run: --set %s: expected name=value, for example --set i_drive=0.3nA\n", kv)
+				return exitUsage
+			}
+			want, known := dims[name]
+			if !known {
+				fmt.Fprintf(stderr, "snnc run: --set %s: %s\n", kv, unknownRuntime(name, dims))
+				return exitUsage
+			}
+			x, dim, err := lang.ParseQuantity(text)
+			if err != nil {
+				fmt.Fprintf(stderr, "snnc run: --set %s: %v\n", kv, err)
+				return exitUsage
+			}
+			if dim != want {
+				fmt.Fprintf(stderr, "snnc run: --set %s: %s is %s, and %q is %s\n", kv, name, want.Describe(), text, dim.Describe())
+				return exitUsage
+			}
+			if _, dup := opts.Set[name]; dup {
+				fmt.Fprintf(stderr, "snnc run: --set %s: %s is set twice\n", kv, name)
+				return exitUsage
+			}
+			opts.Set[name] = x
+		}
+	}
+
+	m, status := compileProgram(prog, po, stderr)
+	if status != exitOK {
+		return status
+	}
+	out := r.out
+	if out == "" {
+		out = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".out"
+	}
+	if !r.quiet {
+		opts.Progress = progress(stderr)
+	}
+	res, err := interp.Run(m, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "snnc run: %s: %v\n", path, err)
+		return exitModel
+	}
+	if err := runtime.Write(out, m.Run.Dt, res.Spikes, res.States, res.Summary); err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
+	if !r.quiet {
+		printSummary(stdout, res.Summary, out)
+	}
+	return exitOK
+}
+
+func unknownRuntime(name string, dims map[string]lang.Dim) string {
+	if len(dims) == 0 {
+		return "the model has no runtime parameters (declare one with `runtime param`)"
+	}
+	var names []string
+	for n := range dims {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return fmt.Sprintf("no runtime parameter %s; the model has %s", name, strings.Join(names, ", "))
+}
+
+// printSummary prints what a run did: spike counts and rates per
+// population and input.
+func printSummary(w io.Writer, s *runtime.Summary, dir string) {
+	fmt.Fprintf(w, "%s: %g s in %d steps of %g ms (seed %d) on %s in %.2f s\n",
+		s.Model, s.Duration, s.Steps, s.Dt*1e3, s.Seed, s.Target, s.WallSeconds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tsize\tspikes\tmean rate\t")
+	for _, p := range s.Populations {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f Hz\t\n", p.Name, p.Size, p.Spikes, p.Rate)
+	}
+	tw.Flush()
+	if s.Events > 0 {
+		total := 0
+		for _, n := range s.Synapses {
+			total += n
+		}
+		fmt.Fprintf(w, "%d synapses, %d synaptic events\n", total, s.Events)
+	}
+	fmt.Fprintf(w, "recordings in %s/\n", dir)
+}
+
+// progress returns a reporter that draws a progress line on a terminal
+// once a run has taken a second, and stays silent when stderr is a file
+// or a pipe.
+func progress(stderr io.Writer) func(done, steps int64) {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	start := time.Now()
+	last := time.Time{}
+	drawn := false
+	return func(done, steps int64) {
+		now := time.Now()
+		if done == steps {
+			if drawn {
+				fmt.Fprint(f, "\r\033[K")
+			}
+			return
+		}
+		if now.Sub(start) < time.Second || now.Sub(last) < 200*time.Millisecond {
+			return
+		}
+		last, drawn = now, true
+		frac := float64(done) / float64(steps)
+		eta := time.Duration(float64(now.Sub(start)) * (1 - frac) / frac)
+		fmt.Fprintf(f, "\rrunning: %5.1f%%  step %d of %d  about %s left\033[K", 100*frac, done, steps, eta.Round(time.Second))
+	}
+}

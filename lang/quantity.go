@@ -1,0 +1,77 @@
+package lang
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// ParseQuantity reads a number with an optional unit as a command line
+// gives it: "0.3nA", "0.3 nA", "20ms", "1e-3 s", "5". The value is in SI
+// base units, computed as the language computes a number with a unit
+// (the number times the unit's scale), so a value given on the command
+// line is the same float64 as the same text in a model.
+func ParseQuantity(s string) (float64, Dim, error) {
+	text := strings.TrimSpace(s)
+	// The number is the longest prefix that parses; the rest is the unit.
+	end := len(text)
+	for end > 0 {
+		if _, err := strconv.ParseFloat(text[:end], 64); err == nil {
+			break
+		}
+		end--
+	}
+	if end == 0 {
+		return 0, Dim{}, fmt.Errorf("%q is not a number with an optional unit (for example 0.3nA or 20 ms)", s)
+	}
+	x, _ := strconv.ParseFloat(text[:end], 64)
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0, Dim{}, fmt.Errorf("%q is not a finite number", s)
+	}
+	// "1e" parses as nothing, but "1e3" does: a unit that starts with e
+	// is not one snnc knows, so the greedy prefix is right.
+	unit := strings.TrimSpace(text[end:])
+	if unit == "" {
+		return x, Dimensionless, nil
+	}
+	u, ok := LookupUnit(unit)
+	if !ok {
+		if strings.IndexFunc(unit, unicode.IsSpace) >= 0 || strings.ContainsAny(unit, "*/^") {
+			return 0, Dim{}, fmt.Errorf("%q: give a single unit (such as nA, mV, ms, Hz)", s)
+		}
+		msg := fmt.Sprintf("%q: unknown unit %q", s, unit)
+		if sug := suggestUnit(unit); sug != "" {
+			msg += fmt.Sprintf("; did you mean %s?", sug)
+		}
+		return 0, Dim{}, fmt.Errorf("%s", msg)
+	}
+	return x * u.Scale, u.Dim, nil
+}
+
+// RuntimeParams returns the dimension of every runtime parameter under
+// the name a run's --set uses: NAME for a top-level one, POPULATION.NAME
+// or PROJECTION.NAME for one of a neuron or synapse type.
+func (p *Program) RuntimeParams() map[string]Dim {
+	out := map[string]Dim{}
+	for _, sym := range p.Params {
+		if sym.Runtime {
+			out[sym.Name] = sym.Type.Dim
+		}
+	}
+	add := func(owner string, b *Body) {
+		for _, sym := range b.Params {
+			if sym.Runtime {
+				out[owner+"."+sym.Name] = sym.Type.Dim
+			}
+		}
+	}
+	for _, pop := range p.Populations {
+		add(pop.Name, pop.Type)
+	}
+	for _, pr := range p.Projections {
+		add(irName(pr), pr.Synapse)
+	}
+	return out
+}

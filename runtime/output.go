@@ -1,0 +1,167 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"snnc/runtime/npy"
+)
+
+// Spikes records the spikes of one population or input: the step and
+// index of each, in the order they happened (by step, then by index).
+type Spikes struct {
+	Name   string
+	Source string
+	Size   int
+	keep   []bool // nil: every neuron
+	Steps  []int64
+	Index  []int32
+}
+
+// NewSpikes returns a recorder of the neurons in ranges ([lo, hi) pairs;
+// none means all).
+func NewSpikes(name, source string, size int, ranges [][2]int) *Spikes {
+	s := &Spikes{Name: name, Source: source, Size: size}
+	if len(ranges) > 0 {
+		s.keep = make([]bool, size)
+		for _, r := range ranges {
+			for i := r[0]; i < r[1]; i++ {
+				s.keep[i] = true
+			}
+		}
+	}
+	return s
+}
+
+// Record adds the spikes of step k.
+func (s *Spikes) Record(k int64, spikes []int32) {
+	for _, i := range spikes {
+		if s.keep == nil || s.keep[i] {
+			s.Steps = append(s.Steps, k)
+			s.Index = append(s.Index, i)
+		}
+	}
+}
+
+// State records a variable of selected elements every Every steps.
+type State struct {
+	Name    string
+	Target  string
+	Var     string
+	Every   int64
+	Indices []int32   // the recorded elements
+	Steps   []int64   // the steps sampled
+	Values  []float64 // len(Steps) rows of len(Indices)
+}
+
+// NewState returns a recorder of the elements in ranges (none: all size).
+func NewState(name, target, variable string, size int, ranges [][2]int, every int64) *State {
+	s := &State{Name: name, Target: target, Var: variable, Every: every}
+	if len(ranges) == 0 {
+		ranges = [][2]int{{0, size}}
+	}
+	for _, r := range ranges {
+		for i := r[0]; i < r[1]; i++ {
+			s.Indices = append(s.Indices, int32(i))
+		}
+	}
+	return s
+}
+
+// Due reports whether step k is sampled.
+func (s *State) Due(k int64) bool { return k%s.Every == 0 }
+
+// Sample adds a row: value(i) for every recorded element i.
+func (s *State) Sample(k int64, value func(i int32) float64) {
+	s.Steps = append(s.Steps, k)
+	for _, i := range s.Indices {
+		s.Values = append(s.Values, value(i))
+	}
+}
+
+// Summary is what a run reports, written as summary.json.
+type Summary struct {
+	Model       string              `json:"model"`
+	Target      string              `json:"target"`
+	Seed        uint64              `json:"seed"`
+	Dt          float64             `json:"dt"`
+	Duration    float64             `json:"duration"`
+	Steps       int64               `json:"steps"`
+	WallSeconds float64             `json:"wall_seconds"`
+	Populations []PopulationSummary `json:"populations"`
+	Synapses    map[string]int      `json:"synapses"`
+	Events      int64               `json:"synaptic_events"`
+	Files       []string            `json:"files"`
+}
+
+// PopulationSummary is the spike count of a population or input.
+type PopulationSummary struct {
+	Name   string  `json:"name"`
+	Size   int     `json:"size"`
+	Spikes int64   `json:"spikes"`
+	Rate   float64 `json:"mean_rate_hz"`
+}
+
+// Write writes the recordings into dir, which it creates, and then
+// summary.json, listing the files. For a spike monitor NAME:
+// NAME.t.npy (float64 spike times in seconds, k·dt) and NAME.i.npy
+// (int32 neuron indices). For a state monitor NAME: NAME.t.npy (float64
+// sample times), NAME.i.npy (int32 recorded indices) and NAME.npy
+// (float64, one row per sample time, one column per recorded index).
+func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summary) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	sum.Files = nil
+	times := func(steps []int64) []float64 {
+		t := make([]float64, len(steps))
+		for n, k := range steps {
+			t[n] = float64(k) * dt
+		}
+		return t
+	}
+	write := func(name string, f func(path string) error) error {
+		sum.Files = append(sum.Files, name)
+		if err := f(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
+		}
+		return nil
+	}
+	for _, s := range spikes {
+		if err := write(s.Name+".t.npy", func(p string) error {
+			return npy.WriteFloat64File(p, []int{len(s.Steps)}, times(s.Steps))
+		}); err != nil {
+			return err
+		}
+		if err := write(s.Name+".i.npy", func(p string) error {
+			return npy.WriteInt32File(p, []int{len(s.Index)}, s.Index)
+		}); err != nil {
+			return err
+		}
+	}
+	for _, s := range states {
+		if err := write(s.Name+".t.npy", func(p string) error {
+			return npy.WriteFloat64File(p, []int{len(s.Steps)}, times(s.Steps))
+		}); err != nil {
+			return err
+		}
+		if err := write(s.Name+".i.npy", func(p string) error {
+			return npy.WriteInt32File(p, []int{len(s.Indices)}, s.Indices)
+		}); err != nil {
+			return err
+		}
+		if err := write(s.Name+".npy", func(p string) error {
+			return npy.WriteFloat64File(p, []int{len(s.Steps), len(s.Indices)}, s.Values)
+		}); err != nil {
+			return err
+		}
+	}
+	sum.Files = append(sum.Files, "summary.json")
+	data, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "summary.json"), append(data, '\n'), 0o644)
+}

@@ -1,0 +1,151 @@
+// Package rng is snnc's random number generator: Philox4x32-10 (Salmon et
+// al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011), a
+// counter-based generator. A draw is a pure function of the run's seed and
+// a counter made of (stream, n, index), so every backend and every thread
+// count draws the same numbers, in any order.
+//
+// The 128-bit counter holds
+//
+//	word 0: index bits 0-31
+//	word 1: index bits 32-55, then n bits 0-7 in the top byte
+//	word 2: n bits 8-39
+//	word 3: stream
+//
+// and the 64-bit key is the seed (low word first). For a kernel's draws,
+// stream is the draw site's number, n the step and index the element;
+// the runtime's own streams (connectivity, Poisson inputs) use n as a
+// draw count. Each draw uses one block of four words; a normal draw uses
+// all four, the others two.
+package rng
+
+import (
+	"math"
+	"math/bits"
+
+	"snnc/runtime/mathfn"
+)
+
+// Philox4x32-10's multipliers and Weyl key increments (Random123).
+const (
+	mul0 = 0xD2511F53
+	mul1 = 0xCD9E8D57
+	weyl0 = 0x9E3779B9
+	weyl1 = 0xBB67AE85
+)
+
+// Philox returns the Philox4x32-10 block of counter c under key k.
+func Philox(c [4]uint32, k [2]uint32) [4]uint32 {
+	for r := 0; r < 10; r++ {
+		hi0, lo0 := bits.Mul32(mul0, c[0])
+		hi1, lo1 := bits.Mul32(mul1, c[2])
+		c = [4]uint32{hi1 ^ c[1] ^ k[0], lo1, hi0 ^ c[3] ^ k[1], lo0}
+		k[0] += weyl0
+		k[1] += weyl1
+	}
+	return c
+}
+
+// Limits of the counter fields.
+const (
+	MaxN     = 1<<40 - 1
+	MaxIndex = 1<<56 - 1
+)
+
+// Reserved streams. Kernel draw sites are numbered from 1 by lowering;
+// the runtime's own draws use the top of the 32-bit range.
+const (
+	StreamInput   = 0x8000_0000 // + input number: Poisson sources
+	StreamConnect = 0xC000_0000 // + projection number: connectivity
+)
+
+// Source is the generator for one run: the seed as the key.
+type Source struct{ key [2]uint32 }
+
+// New returns the generator of a seed.
+func New(seed uint64) Source { return Source{[2]uint32{uint32(seed), uint32(seed >> 32)}} }
+
+// Block returns the four words of counter (stream, n, index).
+func (s Source) Block(stream uint32, n, index uint64) [4]uint32 {
+	c := [4]uint32{
+		uint32(index),
+		uint32(index>>32)&0xFF_FFFF | uint32(n)<<24,
+		uint32(n >> 8),
+		stream,
+	}
+	return Philox(c, s.key)
+}
+
+// Unit maps two words to a float64 in [0, 1) with 53 random bits.
+func Unit(a, b uint32) float64 {
+	return float64(uint64(a)<<21|uint64(b)>>11) * 0x1p-53
+}
+
+// unitOpen maps two words to (0, 1]: never 0, so its logarithm is finite.
+func unitOpen(a, b uint32) float64 {
+	return float64(uint64(a)<<21|uint64(b)>>11+1) * 0x1p-53
+}
+
+// Uniform draws from [lo, hi): lo + (hi - lo)·u. The product is rounded
+// before the sum (no fused multiply-add) in every backend.
+func (s Source) Uniform(stream uint32, n, index uint64, lo, hi float64) float64 {
+	w := s.Block(stream, n, index)
+	return lo + float64((hi-lo)*Unit(w[0], w[1]))
+}
+
+// Normal draws from a Gaussian by the Box-Muller transform:
+// mean + std·sqrt(-2 ln u1)·cos(2π u2), u1 in (0, 1], u2 in [0, 1).
+func (s Source) Normal(stream uint32, n, index uint64, mean, std float64) float64 {
+	w := s.Block(stream, n, index)
+	return mean + float64(std*StdNormal(w))
+}
+
+// StdNormal is the standard normal draw of a block.
+func StdNormal(w [4]uint32) float64 {
+	r := math.Sqrt(-2 * mathfn.Log(unitOpen(w[0], w[1])))
+	return r * mathfn.Cos(2*math.Pi*Unit(w[2], w[3]))
+}
+
+// Exponential draws from an exponential distribution with the given
+// mean: -mean·ln(u), u in (0, 1].
+func (s Source) Exponential(stream uint32, n, index uint64, mean float64) float64 {
+	w := s.Block(stream, n, index)
+	return -mean * mathfn.Log(unitOpen(w[0], w[1]))
+}
+
+// Below draws an integer in [0, n) from the block's first two words by
+// multiplying and keeping the high half (Lemire's method without its
+// rejection step: the bias is below n / 2^64, under 2^-33 for any n the
+// runtime uses, and no draw is ever repeated, so the number of draws is
+// fixed).
+func Below(w [4]uint32, n uint64) uint64 {
+	hi, _ := bits.Mul64(uint64(w[0])<<32|uint64(w[1]), n)
+	return hi
+}
+
+// Geometric is the number of failures before the first success of
+// independent trials with success probability p, drawn by inverting the
+// distribution: floor(ln u / ln(1 - p)), u in (0, 1]. logq is
+// ln(1 - p), computed once by the caller (LogComplement). The result is
+// capped at max.
+func Geometric(w [4]uint32, logq float64, max uint64) uint64 {
+	if logq == 0 {
+		return max
+	}
+	g := math.Floor(mathfn.Log(unitOpen(w[0], w[1])) / logq)
+	if !(g < float64(max)) {
+		return max
+	}
+	return uint64(g)
+}
+
+// LogComplement returns ln(1 - p) for a probability, the denominator of
+// Geometric: 0 for p = 0 (never), -Inf for p >= 1 (every trial).
+func LogComplement(p float64) float64 {
+	switch {
+	case p <= 0:
+		return 0
+	case p >= 1:
+		return math.Inf(-1)
+	}
+	return mathfn.Log1p(-p)
+}
