@@ -66,7 +66,7 @@ type env struct {
 	s     *sim
 	names map[string]access
 	segs  map[string]segAccess // dendrite-array state read with loadseg
-	ref   []int64          // the population's end of refractoriness, by neuron
+	ref   []int64              // the population's end of refractoriness, by neuron
 }
 
 // frame is the state of one scalar run: registers, and the indices of the

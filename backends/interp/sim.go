@@ -43,15 +43,15 @@ type Result struct {
 
 // popState is a population's (or a global's) storage and kernels.
 type popState struct {
-	p      *ir.Population
-	site   *site
-	cells  map[string]*cell
-	dends  []*dendState
-	ref    []int64 // the first step each neuron is no longer refractory in
-	spikes []int32 // of this step
-	prev   []int32 // of the previous step
-	count  int64
-	k      struct{ init, prepare, update, threshold, reset, refractory *kernel }
+	p       *ir.Population
+	site    *site
+	cells   map[string]*cell
+	dends   []*dendState
+	ref     []int64 // the first step each neuron is no longer refractory in
+	spikes  []int32 // of this step
+	prev    []int32 // of the previous step
+	count   int64
+	k       struct{ init, prepare, update, threshold, reset, refractory *kernel }
 	onSpike []*onSpike
 	out     []*projState // projections from this population
 }
@@ -93,27 +93,27 @@ type projState struct {
 }
 
 type currentState struct {
-	c    *ir.Current
-	pop  *popState
-	dst  *cell
-	k    *kernel
+	c   *ir.Current
+	pop *popState
+	dst *cell
+	k   *kernel
 }
 
 type sim struct {
-	m      *ir.Module
-	opts   Options
-	dir    string
-	rng    rng.Source
-	dt     float64
-	steps  int64
-	params map[string]*cell
-	pops   []*popState
-	popBy  map[string]*popState
-	inputs []*inputState
-	inBy   map[string]*inputState
-	projs  []*projState
-	projBy map[string]*projState
-	curs   []*currentState
+	m         *ir.Module
+	opts      Options
+	dir       string
+	rng       rng.Source
+	dt        float64
+	steps     int64
+	params    map[string]*cell
+	pops      []*popState
+	popBy     map[string]*popState
+	inputs    []*inputState
+	inBy      map[string]*inputState
+	projs     []*projState
+	projBy    map[string]*projState
+	curs      []*currentState
 	spikeMons []*spikeMon
 	stateMons []*stateMon
 	events    int64

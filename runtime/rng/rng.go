@@ -27,8 +27,8 @@ import (
 
 // Philox4x32-10's multipliers and Weyl key increments (Random123).
 const (
-	mul0 = 0xD2511F53
-	mul1 = 0xCD9E8D57
+	mul0  = 0xD2511F53
+	mul1  = 0xCD9E8D57
 	weyl0 = 0x9E3779B9
 	weyl1 = 0xBB67AE85
 )
