@@ -20,5 +20,9 @@ FUZZTIME ?= 5m
 fuzz:
 	$(GO) test ./lang -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME)
 
+# The front end on a generated 1 MB model, and the interpreter on CUBA
+# (neuron updates and synaptic events per second); tests/bench/interp.sh
+# compares the interpreter with Brian2.
 bench:
 	$(GO) test ./lang -run '^$$' -bench . -benchtime 5x
+	$(GO) test ./tests -run '^$$' -bench InterpCUBA -count 5

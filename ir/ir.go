@@ -308,6 +308,10 @@ type Monitor struct {
 	Var    string // for state monitors: v, apical.u
 	Ranges [][2]int
 	Every  int
+	// Kernels: value, for a monitor of a definition (a let): computes the
+	// definition for one element when a sample is taken, in the scope of
+	// the element (the target's, or its dendrite's for pop.dendrite.x).
+	Kernels []*Kernel
 }
 
 // KernelNamed returns the kernel called name in list, or nil.
@@ -331,7 +335,8 @@ func VarNamed(list []*Var, name string) *Var {
 }
 
 // Kernels calls f on every kernel of the module with the name of its
-// owner: a population, population.dendrite, input, projection or current.
+// owner: a population, population.dendrite, input, projection, current or
+// monitor.
 func (m *Module) Kernels(f func(owner string, k *Kernel)) {
 	for _, p := range m.Populations {
 		for _, k := range p.Kernels {
@@ -356,6 +361,11 @@ func (m *Module) Kernels(f func(owner string, k *Kernel)) {
 	for _, c := range m.Currents {
 		for _, k := range c.Kernels {
 			f(c.Name, k)
+		}
+	}
+	for _, mon := range m.Monitors {
+		for _, k := range mon.Kernels {
+			f(mon.Name, k)
 		}
 	}
 }

@@ -483,9 +483,13 @@ func (p *parser) projection() (*Projection, error) {
 
 func (p *parser) monitor() (*Monitor, error) {
 	t := p.toks
-	// monitor NAME : KIND TARGET [ranges] [every N]
+	// monitor NAME : KIND TARGET [ranges] [every N] [{ kernels }]
 	if len(t) < 5 || t[2] != ":" {
 		return nil, p.errorf("bad monitor")
+	}
+	body := t[len(t)-1] == "{"
+	if body {
+		t = t[:len(t)-1]
 	}
 	mon := &Monitor{Name: t[1], Kind: t[3]}
 	mon.Target, mon.Var, _ = strings.Cut(t[4], ".")
@@ -522,6 +526,16 @@ func (p *parser) monitor() (*Monitor, error) {
 		mon.Every = n
 	} else if len(rest) != 0 {
 		return nil, p.errorf("bad monitor")
+	}
+	if body {
+		ks, vars, _, err := p.body(false)
+		if err != nil {
+			return nil, err
+		}
+		if len(vars) > 0 {
+			return nil, p.errorf("a monitor has no variables")
+		}
+		mon.Kernels = ks
 	}
 	return mon, nil
 }

@@ -135,6 +135,10 @@ func (p *printer) module(m *Module) {
 		if mon.Kind == "state" {
 			s += fmt.Sprintf(" every %d", mon.Every)
 		}
+		if len(mon.Kernels) > 0 {
+			p.body(s, nil, mon.Kernels, nil)
+			continue
+		}
 		p.line("%s", s)
 	}
 }

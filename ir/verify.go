@@ -76,9 +76,13 @@ func Scopes(m *Module) map[*Kernel]*Names {
 		}
 		return sc
 	}
+	// The names of each population, dendrite (pop.dendrite) and
+	// projection, for their kernels and their monitors'.
+	owners := map[string]*Names{}
 	for _, p := range m.Populations {
 		sc := newNames()
 		neuron(p, "", sc)
+		owners[p.Name] = sc
 		for _, k := range p.Kernels {
 			out[k] = sc
 		}
@@ -88,6 +92,7 @@ func Scopes(m *Module) map[*Kernel]*Names {
 			for _, x := range d.Vars {
 				dsc.Vars[x.Name] = x
 			}
+			owners[p.Name+"."+d.Name] = dsc
 			for _, k := range d.Kernels {
 				out[k] = dsc
 			}
@@ -117,6 +122,7 @@ func Scopes(m *Module) map[*Kernel]*Names {
 				}
 			}
 		}
+		owners[pr.Name] = sc
 		for _, k := range pr.Kernels {
 			out[k] = sc
 		}
@@ -127,6 +133,17 @@ func Scopes(m *Module) map[*Kernel]*Names {
 			neuron(p, "", sc)
 		}
 		for _, k := range c.Kernels {
+			out[k] = sc
+		}
+	}
+	// A monitor's kernel sees what a kernel of its target sees: of the
+	// dendrite, for a monitor of pop.dendrite.x.
+	for _, mon := range m.Monitors {
+		sc := owners[mon.Target]
+		if d, _, ok := strings.Cut(mon.Var, "."); ok && owners[mon.Target+"."+d] != nil {
+			sc = owners[mon.Target+"."+d]
+		}
+		for _, k := range mon.Kernels {
 			out[k] = sc
 		}
 	}

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -84,7 +85,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		c.resolveSym(p)
 	}
 	// Pass 3: the network, in source order.
-	c.prog.Run = RunSettings{Duration: DefaultDuration, Dt: DefaultDt}
+	c.prog.Run = RunSettings{Duration: DefaultDuration, Dt: DefaultDt, Steps: int64(math.Round(DefaultDuration / DefaultDt))}
 	var run *RunDecl
 	for _, d := range decls {
 		if r, ok := d.(*RunDecl); ok {

@@ -518,6 +518,15 @@ func (l *lowerer) monitor(mon *Monitor) {
 	if mon.Var != nil {
 		parts := mon.Decl.Target.Parts
 		out.Var = joinDots(parts[1:])
+		// A definition is computed when a sample is taken.
+		if mon.Var.Kind == SymLet {
+			k, e := l.newEnv("value", ir.TF64, mon.Var.Owner)
+			if mon.Projection != nil {
+				e.setSides(mon.Projection)
+			}
+			e.b.Ret(e.expr(mon.Var.Decl.(*Let).Value.X))
+			out.Kernels = []*ir.Kernel{k}
+		}
 	}
 	l.m.Monitors = append(l.m.Monitors, out)
 }

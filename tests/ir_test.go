@@ -173,5 +173,5 @@ func TestIzhikevichNumerical(t *testing.T) {
 		})
 	})
 	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
-	assert.Contains(t, m.String(), "dv/dt: rk4 (default: dv/dt is not linear with constant coefficients: it applies pow to the state)")
+	assert.Contains(t, m.String(), "dv/dt: rk4 (default: dv/dt is not linear with constant coefficients: it multiplies two terms that depend on the state)")
 }

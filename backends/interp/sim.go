@@ -27,8 +27,9 @@ type Options struct {
 	// top-level runtime parameter, "owner.name" for one of a population
 	// or projection.
 	Set map[string]float64
-	// Dir is the directory data file names are relative to; by default
-	// the model file's.
+	// Dir is the directory relative data file names are read from; by
+	// default the current directory (lowering makes the names in the IR
+	// relative to it).
 	Dir string
 	// Progress, if not nil, is called now and then with the steps done.
 	Progress func(done, steps int64)
@@ -89,6 +90,7 @@ type projState struct {
 		syn   []int32
 	}
 	post *popState
+	env  *env
 	k    struct{ init, prepare, onPre, onPost, update *kernel }
 }
 
@@ -145,9 +147,6 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	s := &sim{m: m, opts: opts, dt: m.Run.Dt, steps: m.Run.Steps, params: map[string]*cell{},
 		popBy: map[string]*popState{}, inBy: map[string]*inputState{}, projBy: map[string]*projState{}}
 	s.dir = opts.Dir
-	if s.dir == "" {
-		s.dir = filepath.Dir(m.Source)
-	}
 	seed := m.Run.Seed
 	if opts.Seed != nil {
 		seed = *opts.Seed
@@ -159,6 +158,9 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 			return nil, fmt.Errorf("a duration of %g s is %g steps of %g s; it must be 1 to 2^40 steps", opts.Duration, steps, s.dt)
 		}
 		s.steps = int64(steps)
+	}
+	if s.steps < 1 || !(s.dt > 0) {
+		return nil, fmt.Errorf("the run has %d steps of %g s; it needs at least one", s.steps, s.dt)
 	}
 	if err := s.build(); err != nil {
 		return nil, err
@@ -448,7 +450,7 @@ func (s *sim) compilePopulation(ps *popState) error {
 // readData reads a data file named by the model: .npy or .csv.
 func (s *sim) readData(name string) (*npy.Array, error) {
 	path := name
-	if !filepath.IsAbs(path) {
+	if !filepath.IsAbs(path) && s.dir != "" {
 		path = filepath.Join(s.dir, name)
 	}
 	if strings.HasSuffix(strings.ToLower(name), ".npy") {
@@ -702,6 +704,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		// The kernels compiled so far (init) did not see the dendrite's
 		// names; lowering gives init no access to them either.
 	}
+	ps.env = e
 	ps.k.prepare = compile("prepare")
 	ps.k.onPre = compile("on_pre")
 	ps.k.onPost = compile("on_post")
@@ -759,7 +762,36 @@ func (s *sim) buildMonitors() error {
 		every := int64(max(mon.Every, 1))
 		var rec *runtime.State
 		var value func(i int32) float64
-		if ps := s.popBy[mon.Target]; ps != nil {
+		if k := ir.KernelNamed(mon.Kernels, "value"); k != nil {
+			// A definition: its kernel runs for each recorded element.
+			var e *env
+			var st *site
+			if ps := s.popBy[mon.Target]; ps != nil {
+				var ds *dendState
+				if d, _, ok := strings.Cut(mon.Var, "."); ok {
+					for _, x := range ps.dends {
+						if x.d.Name == d {
+							ds = x
+						}
+					}
+				}
+				e, st = s.popEnv(ps, ds), ps.site
+			} else if pr := s.projBy[mon.Target]; pr != nil {
+				e, st = pr.env, pr.site
+			} else {
+				return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
+			}
+			kn, err := e.compile(mon.Name, k, st)
+			if err != nil {
+				return err
+			}
+			ranges := mon.Ranges
+			if st.pre != nil {
+				ranges = nil
+			}
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, st.n, ranges, every)
+			value = func(i int32) float64 { return kn.one(s.now, float64(s.now)*s.dt, int(i)) }
+		} else if ps := s.popBy[mon.Target]; ps != nil {
 			c := ps.cells[mon.Var]
 			if d, v, ok := strings.Cut(mon.Var, "."); ok {
 				for _, ds := range ps.dends {

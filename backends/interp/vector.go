@@ -55,11 +55,15 @@ func (p *vprog) result(v *vframe, t int) float64 {
 	return v.r[p.ret][t]
 }
 
+// vectorize turns the vector programs on; tests turn it off to check
+// that both forms give the same bits.
+var vectorize = true
+
 // compileVector compiles a straight-line kernel that writes only its own
 // element's variables into a vector program; it returns nil for any
 // other kernel, which then runs in scalar form.
 func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
-	if len(k.Blocks) != 1 {
+	if !vectorize || len(k.Blocks) != 1 {
 		return nil, nil
 	}
 	instrs := k.Blocks[0].Instrs

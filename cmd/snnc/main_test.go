@@ -69,3 +69,50 @@ func TestCheckPrintsCaret(t *testing.T) {
 	// The excerpt is indented by four spaces; the caret sits under column 13.
 	assert.Equal(t, strings.Repeat(" ", 4+12)+"^", lines[2])
 }
+
+func TestRunCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	lif := "../../examples/lif_current.snn"
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"run", []string{"run", "--out", out, lif}, exitOK, "cell     1", ""},
+		{"flags after the model", []string{"run", lif, "--out", out, "--duration", "200ms", "--seed", "3"}, exitOK, "0.2 s in 2000 steps of 0.1 ms (seed 3)", ""},
+		{"set", []string{"run", lif, "--out", out, "--set", "i_drive=0.3nA"}, exitOK, "cell", ""},
+		{"quiet", []string{"run", "-q", lif, "--out", out}, exitOK, "", ""},
+		{"set unknown", []string{"run", lif, "--set", "nope=1"}, exitUsage, "", "no runtime parameter nope; the model has cell.i_ext, i_drive"},
+		{"set wrong unit", []string{"run", lif, "--set", "i_drive=3mV"}, exitUsage, "", "i_drive has dimension current (A), and \"3mV\" has voltage (V)"},
+		{"set unknown unit", []string{"run", lif, "--set", "i_drive=3nAmp"}, exitUsage, "", "unknown unit"},
+		{"set without value", []string{"run", lif, "--set", "i_drive"}, exitUsage, "", "expected name=value"},
+		{"set twice", []string{"run", lif, "--set", "i_drive=1nA", "--set", "i_drive=2nA"}, exitUsage, "", "set twice"},
+		{"bad duration", []string{"run", lif, "--duration", "5mV"}, exitUsage, "", "is not a time"},
+		{"bad seed", []string{"run", lif, "--seed", "-1"}, exitUsage, "", "a seed is a whole number"},
+		{"unknown target", []string{"run", "--target", "gpu", lif}, exitUsage, "", `unknown target "gpu"`},
+		{"two models", []string{"run", lif, lif}, exitUsage, "", "Usage: snnc run"},
+		{"bad model", []string{"run", filepath.Join(dir, "none.snn")}, exitModel, "", "no such file or directory"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(c.args, &stdout, &stderr)
+			assert.Equal(t, c.code, code, "stderr: %s", stderr.String())
+			if c.stdout != "" {
+				assert.Contains(t, stdout.String(), c.stdout)
+			} else if code == exitOK {
+				assert.Empty(t, stdout.String())
+			}
+			if c.stderr != "" {
+				assert.Contains(t, stderr.String(), c.stderr)
+			}
+		})
+	}
+	for _, f := range []string{"cell_spikes.t.npy", "cell_spikes.i.npy", "cell_v.t.npy", "cell_v.i.npy", "cell_v.npy", "summary.json"} {
+		_, err := os.Stat(filepath.Join(out, f))
+		assert.NoError(t, err, f)
+	}
+}

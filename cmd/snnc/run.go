@@ -128,7 +128,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 				return exitUsage
 			}
 			if dim != want {
-				fmt.Fprintf(stderr, "snnc run: --set %s: %s is %s, and %q is %s\n", kv, name, want.Describe(), text, dim.Describe())
+				fmt.Fprintf(stderr, "snnc run: --set %s: %s has dimension %s, and %q has %s\n", kv, name, want.Describe(), text, dim.Describe())
 				return exitUsage
 			}
 			if _, dup := opts.Set[name]; dup {
