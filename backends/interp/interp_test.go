@@ -131,6 +131,10 @@ population c = Cell[3]
 population p = LIF[3]
 connect x: p -> c.d using D by all_to_all { segment = i + j }
 `, nil, Options{}, "projection x: synapse 8 (2 -> 2) has segment 4, not a whole number in [0, 4)"},
+		{"too big", head + "population big = LIF[2000000000]\n", nil, Options{MemoryLimit: 8 << 30},
+			"the network needs about 208.6 GiB of memory (the largest part: population big), more than the 8.0 GiB available"},
+		{"recording too much", head + "synapse P { state w: mV = 1 mV  on pre { post.ge += w } }\nconnect c: p -> p using P by all_to_all\nmonitor state c.w every 1\nrun { duration = 1000 s }\n",
+			nil, Options{MemoryLimit: 1 << 30}, "the largest part: monitor c_w"},
 		{"unknown --set", head, nil, Options{Set: map[string]float64{"nope": 1}},
 			"--set nope: no runtime parameter nope; the model has p.i_ext"},
 		{"--set a driven parameter", head + "current c -> p.i_ext = 1 nA\n", nil, Options{Set: map[string]float64{"p.i_ext": 1}},

@@ -33,6 +33,10 @@ type Options struct {
 	Dir string
 	// Progress, if not nil, is called now and then with the steps done.
 	Progress func(done, steps int64)
+	// MemoryLimit is the most memory (bytes) a run may need, by an
+	// estimate made before anything is allocated; 0 means the machine's
+	// physical memory.
+	MemoryLimit float64
 }
 
 // Result is what a run recorded.
@@ -161,6 +165,9 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	}
 	if s.steps < 1 || !(s.dt > 0) {
 		return nil, fmt.Errorf("the run has %d steps of %g s; it needs at least one", s.steps, s.dt)
+	}
+	if err := checkMemory(m, s.steps, opts.MemoryLimit); err != nil {
+		return nil, err
 	}
 	if err := s.build(); err != nil {
 		return nil, err

@@ -2,9 +2,19 @@ package mathfn
 
 import (
 	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -616,8 +626,327 @@ func TestAgreementWithGoMath(t *testing.T) {
 					worstGoError, worstGoX = goError, x
 				}
 			})
-			t.Logf("%s: within %d ulp of math.%s at %d of %d points; at the others math.%s is further from the reference (worst %.3g ulp at x=%v)",
-				c.name, goMathBound[c.name], c.name, points-disagreements, points, c.name, worstGoError, worstGoX)
+			t.Logf("%s: within %d ulp of math.%s at %d of %d points", c.name, goMathBound[c.name], c.name, points-disagreements, points)
+			if disagreements > 0 {
+				t.Logf("%s: at the other %d, math.%s is further from the reference (worst %.3g ulp at x=%v)",
+					c.name, disagreements, c.name, worstGoError, worstGoX)
+			}
 		})
+	}
+}
+
+// ----------------------------------------------------------------------------
+// Special values
+
+var (
+	inf     = math.Inf(1)
+	negInf  = math.Inf(-1)
+	negZero = math.Copysign(0, -1)
+	// NaN inputs with other payloads and signs must still give nanBits.
+	inputNaNs = []float64{
+		math.NaN(),
+		math.Float64frombits(0xFFF8000000000000),
+		math.Float64frombits(0x7FF0000000000001),
+		math.Float64frombits(0x7FFFFFFFFFFFFFFF),
+	}
+)
+
+// requireSameBits compares bit patterns, so that it tells -0 from +0 and
+// checks that every NaN is the canonical one.
+func requireSameBits(t *testing.T, want, got float64, msgAndArgs ...any) {
+	t.Helper()
+	if math.IsNaN(want) {
+		want = math.Float64frombits(nanBits)
+	}
+	require.Equal(t, fmt.Sprintf("%#016x (%v)", math.Float64bits(want), want),
+		fmt.Sprintf("%#016x (%v)", math.Float64bits(got), got), msgAndArgs...)
+}
+
+func TestSpecialValues(t *testing.T) {
+	nan := math.NaN()
+	tiny := math.SmallestNonzeroFloat64
+	cases := []struct {
+		name  string
+		f     func(float64) float64
+		pairs [][2]float64 // argument, result
+	}{
+		{"Exp", Exp, [][2]float64{
+			{nan, nan}, {inf, inf}, {negInf, 0}, {0, 1}, {negZero, 1},
+			{710, inf}, {1e308, inf}, {expOverflow, 1.7976931348622732e308}, {math.Nextafter(expOverflow, inf), inf},
+			{-746, 0}, {-1e308, 0}, {-745.1332191019411, tiny}, {math.Nextafter(expUnderflow, negInf), 0},
+			{tiny, 1}, {-tiny, 1},
+		}},
+		{"Expm1", Expm1, [][2]float64{
+			{nan, nan}, {inf, inf}, {negInf, -1}, {0, 0}, {negZero, negZero},
+			{710, inf}, {math.Nextafter(expOverflow, inf), inf}, {-40, -1}, {-1e300, -1},
+			{tiny, tiny}, {-tiny, -tiny}, {0x1p-60, 0x1p-60},
+		}},
+		{"Log", Log, [][2]float64{
+			{nan, nan}, {inf, inf}, {negInf, nan}, {0, negInf}, {negZero, negInf},
+			{-1, nan}, {-tiny, nan}, {1, 0}, {math.E, 1},
+		}},
+		{"Log10", Log10, [][2]float64{
+			{nan, nan}, {inf, inf}, {negInf, nan}, {0, negInf}, {negZero, negInf},
+			{-1, nan}, {-tiny, nan}, {1, 0}, {10, 1}, {100, 2}, {1e22, 22}, {1e-300, -300},
+		}},
+		{"Log1p", Log1p, [][2]float64{
+			{nan, nan}, {inf, inf}, {negInf, nan}, {-1, negInf}, {-2, nan}, {math.Nextafter(-1, negInf), nan},
+			{0, 0}, {negZero, negZero}, {tiny, tiny}, {-tiny, -tiny}, {0x1p-60, 0x1p-60},
+		}},
+		{"Sin", Sin, [][2]float64{
+			{nan, nan}, {inf, nan}, {negInf, nan}, {0, 0}, {negZero, negZero},
+			{tiny, tiny}, {-tiny, -tiny}, {0x1p-30, 0x1p-30},
+		}},
+		{"Cos", Cos, [][2]float64{
+			{nan, nan}, {inf, nan}, {negInf, nan}, {0, 1}, {negZero, 1}, {tiny, 1}, {0x1p-30, 1},
+		}},
+		{"Tanh", Tanh, [][2]float64{
+			{nan, nan}, {inf, 1}, {negInf, -1}, {0, 0}, {negZero, negZero},
+			{tiny, tiny}, {-tiny, -tiny}, {30, 1}, {-30, -1}, {1e300, 1}, {-1e300, -1},
+		}},
+	}
+	for _, c := range cases {
+		for _, pair := range c.pairs {
+			requireSameBits(t, pair[1], c.f(pair[0]), "%s(%v)", c.name, pair[0])
+		}
+		for _, x := range inputNaNs {
+			requireSameBits(t, nan, c.f(x), "%s(%#x)", c.name, math.Float64bits(x))
+		}
+	}
+}
+
+func TestPowSpecialValues(t *testing.T) {
+	nan := math.NaN()
+	cases := [][3]float64{ // x, y, Pow(x, y)
+		// Go's documented special cases, in its order.
+		{nan, 0, 1}, {inf, negZero, 1}, {-3, 0, 1},
+		{1, nan, 1}, {1, inf, 1}, {1, -7.5, 1},
+		{nan, 1, nan}, {-2.5, 1, -2.5}, {negZero, 1, negZero},
+		{nan, 2, nan}, {2, nan, nan}, {-1, nan, nan},
+		{0, -3, inf}, {negZero, -3, negInf}, {negZero, -1, negInf},
+		{0, negInf, inf}, {negZero, negInf, inf},
+		{0, inf, 0}, {negZero, inf, 0},
+		{0, -2, inf}, {negZero, -2, inf}, {negZero, -0.5, inf}, {negZero, -1e300, inf},
+		{0, 3, 0}, {negZero, 3, negZero}, {negZero, 1e300, 0},
+		{0, 2, 0}, {negZero, 2, 0}, {negZero, 0.5, 0}, {negZero, 2.5, 0},
+		{-1, inf, 1}, {-1, negInf, 1},
+		{2, inf, inf}, {-2, inf, inf}, {1.0000001, inf, inf},
+		{2, negInf, 0}, {-2, negInf, 0},
+		{0.5, inf, 0}, {-0.5, inf, 0}, {0.9999999, inf, 0},
+		{0.5, negInf, inf}, {-0.5, negInf, inf},
+		{inf, 0.5, inf}, {inf, 3, inf}, {inf, -0.5, 0}, {inf, -3, 0},
+		{negInf, 3, negInf}, {negInf, 2, inf}, {negInf, 0.5, inf}, {negInf, -3, negZero}, {negInf, -2, 0}, {negInf, -0.5, 0},
+		{-8, 1.0 / 3, nan}, {-2, 0.5, nan}, {-1, 0.5, nan}, {-1e300, 1e-300, nan},
+		// Negative bases with integer exponents.
+		{-2, 3, -8}, {-2, 2, 4}, {-2, -3, -0.125}, {-1, 1e300, 1}, {-1, 3, -1}, {-1, -3, -1},
+		{-0.5, 0x1p53, 0}, {-2, 0x1p53, inf}, {-2, 1025, negInf}, {-2, -1075, negZero}, {-2, -1073, -1e-323}, {-2, -1074, 5e-324},
+		// Exact integer and power-of-two results.
+		{2, 10, 1024}, {3, 20, 3486784401}, {10, 22, 1e22}, {2, -1074, 5e-324}, {2, -1075, 0},
+		{2, 1023, 0x1p1023}, {2, 1024, inf}, {0.5, 1074, 5e-324}, {4, 0.5, 2}, {16, 0.25, 2},
+		{math.MaxFloat64, 2, inf}, {math.MaxFloat64, -1, 1 / math.MaxFloat64}, {5e-324, -1, inf},
+		// |y| beyond 2^31 and 2^64.
+		{1.5, 1e10, inf}, {1.5, -1e10, 0}, {0.5, 1e20, 0}, {0.5, -1e20, inf}, {-1.5, 0x1p40 + 1, negInf},
+	}
+	for _, c := range cases {
+		requireSameBits(t, c[2], Pow(c[0], c[1]), "Pow(%v, %v)", c[0], c[1])
+	}
+	for _, x := range inputNaNs {
+		requireSameBits(t, nan, Pow(x, 2), "Pow(%#x, 2)", math.Float64bits(x))
+		requireSameBits(t, nan, Pow(2, x), "Pow(2, %#x)", math.Float64bits(x))
+	}
+
+	// Every pair of interesting values must fall in the same class (NaN,
+	// ±Inf, ±0 or finite of the same sign) as math.Pow, and be close to it.
+	interesting := []float64{nan, inf, negInf, 0, negZero, 1, -1, 0.5, -0.5, 2, -2, 3, -3, 1.5, -1.5, 1.0 / 3,
+		-8, 1e300, -1e300, 1e-300, 0x1p53, -0x1p53, 0x1p53 + 2, 0x1p63 + 0x1p11, math.MaxFloat64, 5e-324, -5e-324}
+	class := func(v float64) string {
+		switch {
+		case math.IsNaN(v):
+			return "NaN"
+		case math.IsInf(v, 0), v == 0:
+			return fmt.Sprint(v, math.Signbit(v))
+		}
+		return fmt.Sprint("finite", math.Signbit(v))
+	}
+	for _, x := range interesting {
+		for _, y := range interesting {
+			got, want := Pow(x, y), math.Pow(x, y)
+			require.Equal(t, class(want), class(got), "Pow(%v, %v) = %v, math.Pow = %v", x, y, got, want)
+			if !math.IsNaN(want) {
+				require.LessOrEqual(t, ulpDistance(got, want), int64(1), "Pow(%v, %v) = %v, math.Pow = %v", x, y, got, want)
+			}
+		}
+	}
+}
+
+// TestExactResults pins results that a correctly rounded function gives
+// exactly and that users will compare with ==.
+func TestExactResults(t *testing.T) {
+	for n := -300; n <= 300; n++ {
+		x, err := strconv.ParseFloat(fmt.Sprintf("1e%d", n), 64)
+		require.NoError(t, err)
+		require.Equal(t, float64(n), Log10(x), "Log10(1e%d)", n)
+	}
+	for n := -1074; n <= 1023; n++ {
+		require.Equal(t, math.Ldexp(1, n), Pow(2, float64(n)), "Pow(2, %d)", n)
+	}
+	for n := 0; n <= 33; n++ {
+		require.Equal(t, math.Pow(3, float64(n)), Pow(3, float64(n)), "Pow(3, %d)", n) // exact in both
+	}
+}
+
+// ----------------------------------------------------------------------------
+// Constants
+
+// TestConstantsMatchTheirBitPatterns checks every constant whose comment
+// gives its bit pattern (// 0x3FE62E42FEE00000): a port to LLVM IR will write
+// the constant as that pattern, so it must be exactly what Go compiles.
+func TestConstantsMatchTheirBitPatterns(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	bitPattern := regexp.MustCompile(`^0x[0-9A-F]{16}\b`)
+	checked := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ParseComments)
+		require.NoError(t, err)
+		for _, decl := range file.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				value := spec.(*ast.ValueSpec)
+				if value.Comment == nil || len(value.Values) != 1 {
+					continue
+				}
+				pattern := bitPattern.FindString(strings.TrimSpace(strings.TrimPrefix(value.Comment.List[0].Text, "//")))
+				if pattern == "" {
+					continue
+				}
+				literal, sign := value.Values[0], 1.0
+				if unary, ok := literal.(*ast.UnaryExpr); ok && unary.Op == token.SUB {
+					literal, sign = unary.X, -1
+				}
+				basic, ok := literal.(*ast.BasicLit)
+				require.True(t, ok, "%s: %s has a bit pattern comment but is not a literal", name, value.Names[0])
+				f, err := strconv.ParseFloat(basic.Value, 64)
+				require.NoError(t, err)
+				want, err := strconv.ParseUint(pattern[2:], 16, 64)
+				require.NoError(t, err)
+				require.Equal(t, fmt.Sprintf("%#016X", want), fmt.Sprintf("%#016X", math.Float64bits(sign*f)),
+					"%s: %s = %s", name, value.Names[0], basic.Value)
+				checked++
+			}
+		}
+	}
+	require.Greater(t, checked, 60)
+}
+
+// TestSplitConstants checks the constants that stand for an irrational
+// number, alone or as a sum of pieces, against the reference.
+func TestSplitConstants(t *testing.T) {
+	referenceConstants()
+	pi := newRef().Set(reference.pi)
+	ln2, ln10 := reference.ln2, reference.ln10
+	quo := func(a, b *big.Float) *big.Float { return newRef().Quo(a, b) }
+	one := big.NewFloat(1)
+	pio2 := quo(pi, big.NewFloat(2))
+	oneMinus := newRef().Sub(one, newRef().SetMantExp(one, -54))
+	log2OneMinus := quo(referenceLog(oneMinus), ln2)
+	cases := []struct {
+		name string
+		sum  []float64
+		want *big.Float
+		bits int // relative accuracy the sum must have
+	}{
+		{"ln2Hi+ln2Lo", []float64{ln2Hi, ln2Lo}, ln2, 80},
+		{"lg2", []float64{lg2}, ln2, 53},
+		{"lg2Hi+lg2Lo", []float64{lg2Hi, lg2Lo}, ln2, 80},
+		{"halfLn2", []float64{halfLn2}, quo(ln2, big.NewFloat(2)), 53},
+		{"threeHalvesLn2", []float64{threeHalvesLn2}, newRef().Mul(ln2, big.NewFloat(1.5)), 53},
+		{"invLn2", []float64{invLn2}, quo(one, ln2), 53},
+		{"invLn2Hi+invLn2Lo", []float64{invLn2Hi, invLn2Lo}, quo(one, ln2), 75},
+		{"invLn10Hi+invLn10Lo", []float64{invLn10Hi, invLn10Lo}, quo(one, ln10), 80},
+		{"log10Of2Hi+log10Of2Lo", []float64{log10Of2Hi, log10Of2Lo}, quo(ln2, ln10), 80},
+		{"cp", []float64{cp}, quo(big.NewFloat(2), newRef().Mul(ln2, big.NewFloat(3))), 53},
+		{"cpHi+cpLo", []float64{cpHi, cpLo}, quo(big.NewFloat(2), newRef().Mul(ln2, big.NewFloat(3))), 75},
+		{"log2Of1p5Hi+log2Of1p5Lo", []float64{log2Of1p5Hi, log2Of1p5Lo}, quo(referenceLog(big.NewFloat(1.5)), ln2), 75},
+		{"overflowMargin", []float64{-overflowMargin}, log2OneMinus, 53},
+		{"pio4", []float64{pio4}, quo(pi, big.NewFloat(4)), 53},
+		{"invPio2", []float64{invPio2}, quo(big.NewFloat(2), pi), 53},
+		{"pio2 in 2 pieces", []float64{pio2First, pio2FirstT}, pio2, 85},
+		{"pio2 in 3 pieces", []float64{pio2First, pio2Second, pio2SecondT}, pio2, 115},
+		{"pio2 in 4 pieces", []float64{pio2First, pio2Second, pio2Third, pio2ThirdT}, pio2, 150},
+	}
+	for _, c := range cases {
+		sum := newRef()
+		for _, part := range c.sum {
+			sum.Add(sum, bigOf(part))
+		}
+		diff := newRef().Sub(sum, c.want)
+		limit := newRef().SetMantExp(newRef().Abs(c.want), -c.bits)
+		require.True(t, newRef().Abs(diff).Cmp(limit) <= 0, "%s is off by %s relative", c.name, quo(diff, c.want).Text('g', 3))
+	}
+
+	// The bit tables must be floor(2/pi * 2^1280) and floor(pi/2 * 2^127).
+	table := new(big.Int)
+	for _, word := range twoOverPiBits[1:] {
+		table.Lsh(table, 64).Or(table, new(big.Int).SetUint64(word))
+	}
+	twoOverPi := new(big.Float).SetPrec(piPrecision).Quo(big.NewFloat(2), reference.pi)
+	wantTable, _ := twoOverPi.SetMantExp(twoOverPi, 64*len(twoOverPiBits[1:])).Int(nil)
+	require.Equal(t, wantTable.Text(16), table.Text(16))
+	fixed := new(big.Int).Lsh(new(big.Int).SetUint64(pio2FixedHigh), 64)
+	fixed.Or(fixed, new(big.Int).SetUint64(pio2FixedLow))
+	wantFixed, _ := new(big.Float).SetPrec(piPrecision).SetMantExp(reference.pi, 126).Int(nil)
+	require.Equal(t, wantFixed.Text(16), fixed.Text(16))
+	require.Less(t, mediumReductionLimit, 0x1p20*math.Pi/2)
+}
+
+// TestThresholds checks the cut-offs that decide overflow and underflow.
+func TestThresholds(t *testing.T) {
+	referenceConstants()
+	exp := func(x float64) *big.Float { return referenceExp(bigOf(x)) }
+	halfSmallest := newRef().SetMantExp(big.NewFloat(1), -1075)
+	require.Equal(t, -1, exp(expOverflow).Cmp(overflowBoundary), "e^expOverflow must be finite")
+	require.Equal(t, 1, exp(math.Nextafter(expOverflow, inf)).Cmp(overflowBoundary), "e^x must overflow above expOverflow")
+	require.Equal(t, 1, exp(expUnderflow).Cmp(halfSmallest), "e^expUnderflow must round to a subnormal")
+	require.Equal(t, -1, exp(math.Nextafter(expUnderflow, negInf)).Cmp(halfSmallest), "e^x must round to 0 below expUnderflow")
+	require.Equal(t, -1, exp(expm1Saturation).Cmp(newRef().SetMantExp(big.NewFloat(1), -54)), "e^x - 1 must round to -1 below expm1Saturation")
+}
+
+// ----------------------------------------------------------------------------
+// No FMA
+
+// TestNoFusedMultiplyAdd compiles the package for the architectures where
+// the Go compiler fuses x*y + z and checks that it found nothing to fuse:
+// a product used in a sum without float64(...) around it would show up here.
+func TestNoFusedMultiplyAdd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the package for other architectures")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command in PATH")
+	}
+	// Assembly lines look like "\t0x0024 00036 (file.go:12)\tFMADDD\tF0, F1, F2, F3".
+	fused := regexp.MustCompile(`(?m)^\s+0x[0-9a-f]+ \d+ \(([^)]*)\)\s+(V?FN?M(?:ADD|SUB)\w*|WFM[AS]\w*)`)
+	for _, target := range []struct{ goarch, variant string }{
+		{"arm64", ""}, {"ppc64le", ""}, {"s390x", ""}, {"riscv64", ""}, {"loong64", ""}, {"amd64", "GOAMD64=v3"},
+	} {
+		cmd := exec.Command(goTool, "build", "-gcflags=-S", ".")
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+target.goarch, "CGO_ENABLED=0")
+		if target.variant != "" {
+			cmd.Env = append(cmd.Env, target.variant)
+		}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(out))
+		require.Contains(t, string(out), "mathfn.Exp STEXT", "no assembly listing for %s", target.goarch)
+		for _, m := range fused.FindAllStringSubmatch(string(out), -1) {
+			t.Errorf("%s: fused multiply-add %s at %s", target.goarch, m[2], m[1])
+		}
 	}
 }

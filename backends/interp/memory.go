@@ -1,0 +1,139 @@
+package interp
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"snnc/ir"
+)
+
+// memoryNeed estimates the bytes a run will hold: the variables of every
+// population, dendrite and synapse, the synapses' indices, and what the
+// state monitors will record. It is computed from the sizes alone, before
+// anything is allocated, so that a network that cannot fit is an error
+// rather than a crash (for fixed_probability the expected count plus five
+// standard deviations stands for the number of synapses).
+func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
+	const f64 = 8
+	var max float64
+	add := func(what string, bytes float64) {
+		total += bytes
+		if bytes > max {
+			max, biggest = bytes, what
+		}
+	}
+	sizes := map[string]float64{}
+	for _, p := range m.Populations {
+		n := float64(p.Size)
+		sizes[p.Name] = n
+		add("population "+p.Name, n*float64(len(p.Vars)+2)*f64)
+		for _, d := range p.Dendrites {
+			count := 1.0
+			if d.Array {
+				count = float64(d.Count)
+			}
+			add("dendrite "+p.Name+"."+d.Name, n*count*float64(len(d.Vars))*f64)
+		}
+	}
+	for _, in := range m.Inputs {
+		sizes[in.Name] = float64(in.Size)
+		add("input "+in.Name, float64(in.Size)*3*f64)
+	}
+	synapses := map[string]float64{}
+	for _, pr := range m.Projections {
+		pre, post := sizes[pr.Pre], sizes[pr.Post]
+		var n float64
+		switch pr.Rule.Kind {
+		case "all_to_all":
+			n = pre * post
+		case "one_to_one":
+			n = pre
+		case "fixed_probability":
+			mean := pr.Rule.P * pre * post
+			n = mean + 5*math.Sqrt(mean)
+		case "fixed_indegree":
+			n = float64(pr.Rule.K) * post
+		case "fixed_outdegree":
+			n = float64(pr.Rule.K) * pre
+		case "pairs":
+			n = float64(len(pr.Rule.Pairs))
+		}
+		synapses[pr.Name] = n
+		// Per synapse: its variables, its pre and post indices (and a
+		// queue entry and the by-post index at most).
+		add("projection "+pr.Name, n*(float64(len(pr.Vars))*f64+4*4))
+	}
+	for _, mon := range m.Monitors {
+		if mon.Kind != "state" {
+			continue
+		}
+		n := sizes[mon.Target]
+		if s, ok := synapses[mon.Target]; ok {
+			n = s
+		} else if len(mon.Ranges) > 0 {
+			n = 0
+			for _, r := range mon.Ranges {
+				n += float64(r[1] - r[0])
+			}
+		}
+		every := float64(max1(mon.Every))
+		add("monitor "+mon.Name, math.Ceil(float64(steps)/every)*n*f64)
+	}
+	return total, biggest
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// physicalMemory returns the machine's memory in bytes, or 0 if unknown.
+func physicalMemory() float64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			if err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+// checkMemory refuses a run that needs more than the machine has.
+func checkMemory(m *ir.Module, steps int64, limit float64) error {
+	if limit <= 0 {
+		limit = physicalMemory()
+	}
+	if limit <= 0 {
+		return nil
+	}
+	need, biggest := memoryNeed(m, steps)
+	if need > limit {
+		return fmt.Errorf("the network needs about %s of memory (the largest part: %s), more than the %s available; make it smaller, record less (a monitor's selection or every), or run for less time",
+			bytesText(need), biggest, bytesText(limit))
+	}
+	return nil
+}
+
+func bytesText(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", b/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	}
+	return fmt.Sprintf("%.0f KiB", b/(1<<10))
+}
