@@ -59,6 +59,9 @@ func (b *symBuilder) matMul(x, y symMatrix) symMatrix {
 	return out
 }
 
+// maxSquarings bounds the squarings of the scaling and squaring method.
+const maxSquarings = 1100
+
 // expm emits exp(m) into the builder's kernel.
 func (b *symBuilder) expm(m symMatrix) symMatrix {
 	n := len(m)
@@ -76,7 +79,10 @@ func (b *symBuilder) expm(m symMatrix) symMatrix {
 		norm = b.Binary(ir.OpMax, norm, row)
 	}
 	log2 := b.Binary(ir.OpDiv, b.Unary(ir.OpLog, b.Binary(ir.OpDiv, norm, half)), b.Unary(ir.OpLog, b.Const(2)))
-	s := b.Binary(ir.OpMax, b.Const(0), b.Unary(ir.OpCeil, log2))
+	// A finite norm needs at most 1025 squarings; the cap keeps an
+	// infinite one (a time constant set to 0 with --set) from looping
+	// forever: the result is then not finite, which the runtime reports.
+	s := b.Binary(ir.OpMin, b.Binary(ir.OpMax, b.Const(0), b.Unary(ir.OpCeil, log2)), b.Const(maxSquarings))
 	scale := b.Binary(ir.OpPow, half, s)
 	x := make(symMatrix, n)
 	for i := range m {

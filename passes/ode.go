@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -150,6 +151,12 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	// computed now; with coefficients from runtime or per-element
 	// parameters, by a prepare kernel once per run.
 	exactErr := sys.numericReason()
+	if exactErr == nil {
+		if d := sys.nonFinite(); d != nil {
+			ins.done()
+			return d
+		}
+	}
 	var plan *symPlan
 	if exactErr != nil {
 		var symErr *reason
@@ -414,6 +421,23 @@ func (s *system) numericReason() *reason {
 		if _, r := s.lin(eq.rhs); r != nil {
 			r.msg = fmt.Sprintf("d%s/dt is not linear with constant coefficients: %s", eq.aux.Var, r.msg)
 			return r
+		}
+	}
+	return nil
+}
+
+// nonFinite reports a linear system with an infinite or NaN coefficient,
+// such as the 1/tau of a time constant of 0: no method can integrate it,
+// and the matrix exponential of such a matrix does not converge.
+func (s *system) nonFinite() *Diagnostic {
+	for _, eq := range s.eqs {
+		f, _ := s.lin(eq.rhs)
+		values := append(append(append([]float64{}, f.coef...), f.inCoef...), f.c)
+		for _, x := range values {
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				return &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("d%s/dt has a coefficient that is not finite (%g)", eq.aux.Var, x),
+					Hint: "a time constant or another divisor is zero"}
+			}
 		}
 	}
 	return nil

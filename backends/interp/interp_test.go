@@ -135,6 +135,14 @@ connect x: p -> c.d using D by all_to_all { segment = i + j }
 			"the network needs about 208.6 GiB of memory (the largest part: population big), more than the 8.0 GiB available"},
 		{"recording too much", head + "synapse P { state w: mV = 1 mV  on pre { post.ge += w } }\nconnect c: p -> p using P by all_to_all\nmonitor state c.w every 1\nrun { duration = 1000 s }\n",
 			nil, Options{MemoryLimit: 1 << 30}, "the largest part: monitor c_w"},
+		{"time constant set to 0", `
+neuron N {
+    runtime param tau: ms = 10 ms
+    state v: mV = -70 mV
+    dv/dt = (-65 mV - v) / tau
+}
+population p = N[2]
+`, nil, Options{Set: map[string]float64{"p.tau": 0}}, "p: element 0: the exact propagator"},
 		{"unknown --set", head, nil, Options{Set: map[string]float64{"nope": 1}},
 			"--set nope: no runtime parameter nope; the model has p.i_ext"},
 		{"--set a driven parameter", head + "current c -> p.i_ext = 1 nA\n", nil, Options{Set: map[string]float64{"p.i_ext": 1}},

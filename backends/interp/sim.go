@@ -315,7 +315,46 @@ func (s *sim) build() error {
 			pr.k.prepare.all(0, 0, nil)
 		}
 	}
+	if err := s.checkPropagators(); err != nil {
+		return err
+	}
 	return s.buildMonitors()
+}
+
+// checkPropagators reports a propagator that prepare computed as not
+// finite: a time constant of 0 (by --set, or per element), or a system
+// too stiff for its step.
+func (s *sim) checkPropagators() error {
+	check := func(owner string, cells map[string]*cell) error {
+		for _, name := range slices.Sorted(maps.Keys(cells)) {
+			c := cells[name]
+			if !strings.HasPrefix(name, "decay.") {
+				continue
+			}
+			for el, x := range c.arr {
+				if math.IsInf(x, 0) || math.IsNaN(x) {
+					return fmt.Errorf("%s: element %d: the exact propagator (%s) is %g; is a time constant 0 or far below dt?", owner, el, name, x)
+				}
+			}
+		}
+		return nil
+	}
+	for _, ps := range s.pops {
+		if err := check(ps.p.Name, ps.cells); err != nil {
+			return err
+		}
+		for _, ds := range ps.dends {
+			if err := check(ps.p.Name+"."+ds.d.Name, ds.cells); err != nil {
+				return err
+			}
+		}
+	}
+	for _, pr := range s.projs {
+		if err := check(pr.pr.Name, pr.cells); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // set applies Options.Set to the runtime parameters: top-level ones by
