@@ -50,6 +50,8 @@ func evalKernel(t *testing.T, k *ir.Kernel, params map[string]float64) map[strin
 				v = math.Abs(arg(0))
 			case ir.OpMax:
 				v = math.Max(arg(0), arg(1))
+			case ir.OpMin:
+				v = math.Min(arg(0), arg(1))
 			case ir.OpLog:
 				v = math.Log(arg(0))
 			case ir.OpCeil:

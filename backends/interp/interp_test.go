@@ -143,6 +143,8 @@ neuron N {
 }
 population p = N[2]
 `, nil, Options{Set: map[string]float64{"p.tau": 0}}, "p: element 0: the exact propagator"},
+		{"--set a parameter given per neuron", head + "population q = LIF[4] { i_ext = uniform(0 nA, 1 nA) }\n", nil,
+			Options{Set: map[string]float64{"q.i_ext": 1e-9}}, "the model gives q.i_ext a value per element"},
 		{"unknown --set", head, nil, Options{Set: map[string]float64{"nope": 1}},
 			"--set nope: no runtime parameter nope; the model has p.i_ext"},
 		{"--set a driven parameter", head + "current c -> p.i_ext = 1 nA\n", nil, Options{Set: map[string]float64{"p.i_ext": 1}},

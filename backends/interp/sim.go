@@ -391,8 +391,11 @@ func (s *sim) set() error {
 			}
 			return fmt.Errorf("--set %s: no runtime parameter %s; the model has %s", name, name, strings.Join(have, ", "))
 		}
-		if c.arr != nil {
+		switch {
+		case c.arr != nil && c.v.Uniform:
 			return fmt.Errorf("--set %s: %s is driven by a current, which sets it every step", name, name)
+		case c.arr != nil || !c.v.Uniform:
+			return fmt.Errorf("--set %s: the model gives %s a value per element; --set gives one value to every element, so change the model instead", name, name)
 		}
 		c.val = s.opts.Set[name]
 	}

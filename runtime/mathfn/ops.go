@@ -8,7 +8,7 @@ import "math"
 func Min(x, y float64) float64 {
 	switch {
 	case x != x || y != y:
-		return math.NaN()
+		return nan()
 	case x == 0 && y == 0:
 		if math.Signbit(x) {
 			return x
@@ -25,7 +25,7 @@ func Min(x, y float64) float64 {
 func Max(x, y float64) float64 {
 	switch {
 	case x != x || y != y:
-		return math.NaN()
+		return nan()
 	case x == 0 && y == 0:
 		if math.Signbit(x) {
 			return y

@@ -3,7 +3,7 @@ package mathfn
 import "math"
 
 // Pow follows fdlibm e_pow.c: log2(x) is computed as t1 + t2, t1 with its low
-// 32 bits zero, so that y*log2(x) can be formed as ph + pl exactly enough to
+// 32 bits zero, so that y*log2(x) can be formed as pHi + pLo exactly enough to
 // give 2^(y*log2(x)) to within an ulp even when y*log2(x) is near ±1075.
 // Products of the short "high" parts are exact; everything else is carried
 // in the low parts.
@@ -22,8 +22,9 @@ const (
 	lg2Hi = 6.93147182464599609375e-01  // 0x3FE62E4300000000
 	lg2Lo = -1.90465429995776804525e-09 // 0xBE205C610CA86C39
 
-	// overflowMargin is -(1024 - log2(MaxFloat64 + half an ulp)): when
-	// y*log2(x) rounds to exactly 1024, its low part decides the overflow.
+	// overflowMargin is -log2(1 - 2^-54), so that 1024 - overflowMargin is
+	// log2(MaxFloat64 + half an ulp): when y*log2(x) rounds to exactly 1024,
+	// the result overflows only if the unrounded value is above that.
 	overflowMargin = 8.0085662595372944372e-17 // 0x3C971547652B82FE
 
 	// cp = 2/(3*ln2) converts the series in s to log2; cpHi has 24 bits.
