@@ -66,6 +66,9 @@ type env struct {
 	s     *sim
 	names map[string]access
 	segs  map[string]segAccess // dendrite-array state read with loadseg
+	// decayed reads a synapse trace decayed to the current step, by
+	// synapse: for monitors' kernels, which must not store the decay.
+	decayed map[string]func(syn int32) float64
 	ref   []int64              // the population's end of refractoriness, by neuron
 }
 
@@ -247,6 +250,9 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 		}
 		return func(f *frame) { f.r[d] = x }, nil
 	case ir.OpParam, ir.OpLoad:
+		if rd := e.decayed[in.VarName()]; rd != nil {
+			return func(f *frame) { f.r[d] = rd(int32(f.e)) }, nil
+		}
 		a, err := e.lookup(in)
 		if err != nil {
 			return nil, err

@@ -186,5 +186,35 @@ run { duration = 5 ms }
 	require.Greater(t, v.Values[9], v.Values[0])
 }
 
+// A definition of a synapse reads its traces decayed to the sampling
+// step, as a monitor of the trace does; sampling changes nothing.
+func TestMonitorSynapseDefinition(t *testing.T) {
+	src := `
+synapse S {
+    state w = 0.5
+    trace x decay 20 ms
+    let twice = 2 * x
+    on pre { x += 1 }
+}
+input in = spikes[1] { times = [(0, 1 ms), (0, 3 ms)] }
+population p = N[1]
+neuron N { state v: mV = 0 mV  dv/dt = -v / (10 ms) }
+connect c: in -> p using S by all_to_all
+monitor state c.x every 1
+run { duration = 10 ms }
+`
+	plain, err := Run(compile(t, "m.snn", []byte(src)), Options{})
+	require.NoError(t, err)
+	both, err := Run(compile(t, "m.snn", []byte(src+"monitor state c.twice every 1\n")), Options{})
+	require.NoError(t, err)
+	x, twice := both.States[0], both.States[1]
+	require.Equal(t, plain.States[0].Values, x.Values)
+	require.Greater(t, x.Values[50], 0.0)
+	require.Less(t, x.Values[99], x.Values[50], "the trace decays between events")
+	for n := range x.Values {
+		require.Equal(t, 2*x.Values[n], twice.Values[n])
+	}
+}
+
 var _ = strings.Contains
 var _ = runtime.Write

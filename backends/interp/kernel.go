@@ -27,6 +27,9 @@ type kernel struct {
 	vec   *vprog
 	f     *frame
 	vf    *vframe
+	// neuron holds a batch's neuron indices for a dendrite array's vector
+	// program, allocated once.
+	neuron []int32
 }
 
 func (e *env) compile(owner string, k *ir.Kernel, s *site) (*kernel, error) {
@@ -90,9 +93,10 @@ func (k *kernel) all(ks int64, t float64, each func(el int, res float64)) {
 	}
 	v, s := k.vf, k.site
 	v.k, v.t = ks, t
-	var neuron []int32
-	if s.count > 1 && s.pre == nil {
+	neuron := k.neuron
+	if neuron == nil && s.count > 1 && s.pre == nil {
 		neuron = make([]int32, batch)
+		k.neuron = neuron
 	}
 	for lo := 0; lo < n; lo += batch {
 		v.lo, v.n = lo, min(batch, n-lo)

@@ -64,6 +64,7 @@ type popState struct {
 type dendState struct {
 	d     *ir.Dendrite
 	site  *site
+	fired []int // the segments whose threshold held in this step
 	cells map[string]*cell
 	k     struct{ init, prepare, update, threshold, reset *kernel }
 }
@@ -93,8 +94,9 @@ type projState struct {
 		start []int64
 		syn   []int32
 	}
-	post *popState
-	env  *env
+	post  *popState
+	env   *env
+	names map[string]access // the names of its kernels, for its monitors' kernels
 	k    struct{ init, prepare, onPre, onPost, update *kernel }
 }
 
@@ -405,7 +407,7 @@ func (s *sim) set() error {
 // baseEnv is the names every kernel sees: top-level parameters and
 // globals' variables.
 func (s *sim) baseEnv(ref []int64) *env {
-	e := &env{s: s, names: map[string]access{}, segs: map[string]segAccess{}, ref: ref}
+	e := &env{s: s, names: map[string]access{}, segs: map[string]segAccess{}, decayed: map[string]func(int32) float64{}, ref: ref}
 	for name, c := range s.params {
 		e.names[name] = access{c, idxScalar}
 	}
@@ -754,6 +756,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		// names; lowering gives init no access to them either.
 	}
 	ps.env = e
+	ps.names = maps.Clone(e.names)
 	ps.k.prepare = compile("prepare")
 	ps.k.onPre = compile("on_pre")
 	ps.k.onPost = compile("on_post")
@@ -826,7 +829,14 @@ func (s *sim) buildMonitors() error {
 				}
 				e, st = s.popEnv(ps, ds), ps.site
 			} else if pr := s.projBy[mon.Target]; pr != nil {
-				e, st = pr.env, pr.site
+				// Synapse traces are read decayed to the sampling step,
+				// as a monitor of the trace itself reads them.
+				e, st = s.projEnv(pr), pr.site
+				for name, c := range pr.cells {
+					if c.v.Kind == ir.VarTrace {
+						e.decayed[name] = s.synapseValue(pr, c)
+					}
+				}
 			} else {
 				return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
 			}
@@ -868,6 +878,14 @@ func (s *sim) buildMonitors() error {
 		s.stateMons = append(s.stateMons, &stateMon{rec, value})
 	}
 	return nil
+}
+
+// projEnv is a fresh env with the names of a projection's kernels.
+func (s *sim) projEnv(pr *projState) *env {
+	e := s.baseEnv(nil)
+	e.names = maps.Clone(pr.names)
+	e.segs = pr.env.segs
+	return e
 }
 
 // synapseValue reads a synapse variable; a trace is decayed to the

@@ -133,14 +133,14 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 		if ds.k.threshold == nil {
 			continue
 		}
-		var fired []int
+		ds.fired = ds.fired[:0]
 		ds.k.threshold.all(k, t, func(el int, r float64) {
 			if r != 0 {
-				fired = append(fired, el)
+				ds.fired = append(ds.fired, el)
 			}
 		})
 		if ds.k.reset != nil {
-			for _, el := range fired {
+			for _, el := range ds.fired {
 				ds.k.reset.one(k, t, el)
 			}
 		}

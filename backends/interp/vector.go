@@ -79,6 +79,9 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 			if a, ok := e.names[in.VarName()]; ok && a.idx == idxPostSeg && a.c.arr != nil {
 				return nil, nil
 			}
+			if e.decayed[in.VarName()] != nil {
+				return nil, nil
+			}
 		}
 	}
 	regs, n := number(k)
