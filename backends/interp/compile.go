@@ -69,7 +69,7 @@ type env struct {
 	// decayed reads a synapse trace decayed to the current step, by
 	// synapse: for monitors' kernels, which must not store the decay.
 	decayed map[string]func(syn int32) float64
-	ref   []int64              // the population's end of refractoriness, by neuron
+	ref     []int64 // the population's end of refractoriness, by neuron
 }
 
 // frame is the state of one scalar run: registers, and the indices of the

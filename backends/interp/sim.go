@@ -97,7 +97,7 @@ type projState struct {
 	post  *popState
 	env   *env
 	names map[string]access // the names of its kernels, for its monitors' kernels
-	k    struct{ init, prepare, onPre, onPost, update *kernel }
+	k     struct{ init, prepare, onPre, onPost, update *kernel }
 }
 
 type currentState struct {
