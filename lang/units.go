@@ -264,3 +264,14 @@ func suggestUnit(name string) string {
 	}
 	return ""
 }
+
+// Units returns every unit name snnc knows, sorted, with its definition:
+// what a backend's runtime needs to read "0.3nA" as the language does.
+func Units() []Unit {
+	out := make([]Unit, 0, len(units))
+	for _, u := range units {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out
+}

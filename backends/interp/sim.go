@@ -13,7 +13,6 @@ import (
 	"snnc/ir"
 	"snnc/runtime"
 	"snnc/runtime/mathfn"
-	"snnc/runtime/npy"
 	"snnc/runtime/rng"
 )
 
@@ -498,49 +497,12 @@ func (s *sim) compilePopulation(ps *popState) error {
 	return err
 }
 
-// readData reads a data file named by the model: .npy or .csv.
-func (s *sim) readData(name string) (*npy.Array, error) {
-	path := name
-	if !filepath.IsAbs(path) && s.dir != "" {
-		path = filepath.Join(s.dir, name)
+// path is where a data file named by the model is read from.
+func (s *sim) path(name string) string {
+	if !filepath.IsAbs(name) && s.dir != "" {
+		return filepath.Join(s.dir, name)
 	}
-	if strings.HasSuffix(strings.ToLower(name), ".npy") {
-		return npy.ReadFile(path)
-	}
-	return npy.ReadCSVFile(path)
-}
-
-// columns checks that a data file is a table of cols columns (a 1-D
-// array counts as one column) and returns its rows.
-func columns(a *npy.Array, name string, cols ...int) (rows, ncols int, err error) {
-	switch len(a.Shape) {
-	case 1:
-		rows, ncols = a.Shape[0], 1
-	case 2:
-		rows, ncols = a.Shape[0], a.Shape[1]
-	default:
-		return 0, 0, fmt.Errorf("%s: an array of %d dimensions; expected a table (1 or 2 dimensions)", name, len(a.Shape))
-	}
-	if !slices.Contains(cols, ncols) {
-		return 0, 0, fmt.Errorf("%s: %d columns; expected %s", name, ncols, describeCols(cols))
-	}
-	return rows, ncols, nil
-}
-
-func describeCols(cols []int) string {
-	var s []string
-	for _, c := range cols {
-		s = append(s, fmt.Sprint(c))
-	}
-	return strings.Join(s, " or ")
-}
-
-// whole returns x as an index if it is a whole number in [0, n).
-func whole(x float64, n int) (int, bool) {
-	if x != math.Trunc(x) || x < 0 || x >= float64(n) {
-		return 0, false
-	}
-	return int(x), true
+	return name
 }
 
 func (s *sim) buildInput(in *ir.Input) error {
@@ -569,18 +531,10 @@ func (s *sim) buildInput(in *ir.Input) error {
 			table := in.Rates
 			width := 1
 			if in.File != "" {
-				a, err := s.readData(in.File)
-				if err != nil {
+				var err error
+				if table, width, err = runtime.ReadRates(s.path(in.File), in.File, in.Size); err != nil {
 					return err
 				}
-				rows, cols, err := columns(a, in.File, 1, in.Size)
-				if err != nil {
-					return err
-				}
-				if rows == 0 {
-					return fmt.Errorf("%s has no rows", in.File)
-				}
-				table, width = a.Data, cols
 			}
 			for n, x := range table {
 				if !(x >= 0) || math.IsInf(x, 0) {
@@ -607,22 +561,11 @@ func (s *sim) buildInput(in *ir.Input) error {
 			times = append(times, st.Time)
 		}
 		if in.File != "" {
-			a, err := s.readData(in.File)
+			fi, ft, err := runtime.ReadSpikeTimes(s.path(in.File), in.File, in.Size)
 			if err != nil {
 				return err
 			}
-			rows, _, err := columns(a, in.File, 2)
-			if err != nil {
-				return err
-			}
-			for r := 0; r < rows; r++ {
-				i, ok := whole(a.Data[2*r], in.Size)
-				if !ok {
-					return fmt.Errorf("%s: row %d: source %g is not an index in [0, %d)", in.File, r+1, a.Data[2*r], in.Size)
-				}
-				idx = append(idx, i)
-				times = append(times, a.Data[2*r+1])
-			}
+			idx, times = append(idx, fi...), append(times, ft...)
 		}
 		st, err := runtime.NewSpikeTrain(in.Size, s.dt, s.steps, idx, times)
 		if err != nil {
@@ -658,24 +601,11 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	ps.post = post
 	rule := runtime.Rule{Kind: pr.Rule.Kind, P: pr.Rule.P, K: pr.Rule.K, Autapses: pr.Rule.Autapses, Pairs: pr.Rule.Pairs}
 	if pr.Rule.File != "" {
-		a, err := s.readData(pr.Rule.File)
+		pairs, err := runtime.ReadPairs(s.path(pr.Rule.File), pr.Rule.File, nPre, post.p.Size)
 		if err != nil {
 			return err
 		}
-		rows, _, err := columns(a, pr.Rule.File, 2)
-		if err != nil {
-			return err
-		}
-		rule.Pairs = make([][2]int, rows)
-		for r := range rows {
-			i, ok1 := whole(a.Data[2*r], nPre)
-			j, ok2 := whole(a.Data[2*r+1], post.p.Size)
-			if !ok1 || !ok2 {
-				return fmt.Errorf("%s: row %d: (%g, %g) is not a pair of indices in [0, %d) and [0, %d)",
-					pr.Rule.File, r+1, a.Data[2*r], a.Data[2*r+1], nPre, post.p.Size)
-			}
-			rule.Pairs[r] = [2]int{i, j}
-		}
+		rule.Pairs = pairs
 	}
 	csr, err := runtime.Connect(s.rng, uint32(rng.StreamConnect+n), rule, nPre, post.p.Size, pr.Pre == pr.Post)
 	if err != nil {
@@ -736,7 +666,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 				if seg.arr != nil {
 					x = seg.arr[syn]
 				}
-				sg, ok := whole(x, dend.d.Count)
+				sg, ok := runtime.Whole(x, dend.d.Count)
 				if !ok {
 					return fmt.Errorf("synapse %d (%d -> %d) has segment %g, not a whole number in [0, %d)",
 						syn, ps.site.pre[syn], ps.site.post[syn], x, dend.d.Count)

@@ -1,0 +1,502 @@
+package llvm
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+
+	"snnc/ir"
+
+	ll "github.com/llir/llvm/ir"
+)
+
+// The element kinds a kernel runs over; they say how an element finds its
+// neuron (see snnrt.h).
+type elemKind uint8
+
+const (
+	elemNeuron  elemKind = iota // populations, currents, inputs: i is the element
+	elemSegment                 // a dendrite's segments: i = element / count
+	elemSynapse                 // a projection's synapses: i, j from its pre and post arrays
+	elemGlobal                  // a global: element 0
+)
+
+// site describes the elements of one kernel.
+type site struct {
+	kind  elemKind
+	count int  // segments per neuron for elemSegment
+	proj  int  // the projection's index for elemSynapse
+	pop   int  // the population whose refractoriness `refractory` reads, or -1
+	stamp bool // random draws are keyed by c->stamp (a global's on_spike)
+	// decay: loads of synapse traces are decayed to the current step
+	// (a monitor's kernel, which must not store the decay).
+	decay bool
+}
+
+// emitter writes the kernels of one module as LLVM functions.
+type emitter struct {
+	l       *layout
+	mod     *ll.Module
+	ctx     types.Type // %snn_ctx
+	ctxPtr  *types.PointerType
+	funcs   map[string]*ll.Func // runtime functions by name
+	kernels int
+}
+
+var (
+	f64    = types.Double
+	i64    = types.I64
+	i32    = types.I32
+	i1     = types.I1
+	f64p   = types.NewPointer(types.Double)
+	f64pp  = types.NewPointer(types.NewPointer(types.Double))
+	i64p   = types.NewPointer(types.I64)
+	i64pp  = types.NewPointer(types.NewPointer(types.I64))
+	i32p   = types.NewPointer(types.I32)
+	i32pp  = types.NewPointer(types.NewPointer(types.I32))
+	i8p    = types.NewPointer(types.I8)
+	zero64 = constant.NewInt(types.I64, 0)
+)
+
+// ctx field numbers, as struct snn_ctx in snnrt.h.
+const (
+	ctxVar = iota
+	ctxRef
+	ctxPre
+	ctxPost
+	ctxJS
+	ctxStep
+	ctxT
+	ctxSeed
+	ctxStamp
+)
+
+func newEmitter(l *layout) *emitter {
+	e := &emitter{l: l, mod: ll.NewModule(), funcs: map[string]*ll.Func{}}
+	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64))
+	e.ctxPtr = types.NewPointer(e.ctx)
+	declare := func(name string, ret types.Type, params ...types.Type) {
+		var ps []*ll.Param
+		for n, t := range params {
+			ps = append(ps, ll.NewParam("p"+strconv.Itoa(n), t))
+		}
+		e.funcs[name] = e.mod.NewFunc(name, ret, ps...)
+	}
+	for _, name := range []string{"snn_exp", "snn_log", "snn_log10", "snn_sin", "snn_cos", "snn_tanh", "snn_sign",
+		"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64"} {
+		declare(name, f64, f64)
+	}
+	for _, name := range []string{"snn_pow", "snn_min", "snn_max", "snn_fmod"} {
+		declare(name, f64, f64, f64)
+	}
+	declare("snn_uniform", f64, i64, i32, i64, i64, f64, f64)
+	declare("snn_normal", f64, i64, i32, i64, i64, f64, f64)
+	declare("snn_exponential", f64, i64, i32, i64, i64, f64)
+	declare("snn_fail_segment", types.Void, f64, i64, i8p)
+	return e
+}
+
+// kernelFunc is the state of one kernel's translation.
+type kernelFunc struct {
+	e     *emitter
+	k     *ir.Kernel
+	names *names
+	site  site
+	f     *ll.Func
+	c     value.Value // the context
+	// Values loaded once in the entry block.
+	entry               *ll.Block
+	step, t, seed, stmp value.Value
+	bases               map[int]value.Value // c->var[id]
+	uniforms            map[int]value.Value // the value of a uniform variable
+	ref                 value.Value
+	preArr, postArr     value.Value
+	jsArr               value.Value
+	// Per element.
+	el, i, j, js value.Value
+	out          value.Value
+	cur          *ll.Block // where instructions go now
+	vals         map[ir.Value]value.Value
+	blocks       map[*ir.Block]*ll.Block
+	phis         map[*ir.BlockParam]*ll.InstPhi
+	latch        *ll.Block
+	strings      map[string]*ll.Global
+}
+
+// kernel emits one kernel as `void NAME(%snn_ctx* c, i64 lo, i64 hi,
+// double* out)`: a loop over the elements lo..hi-1 whose body is the
+// kernel's blocks.
+func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, error) {
+	if k == nil {
+		return "", nil
+	}
+	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
+	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
+	kf := &kernelFunc{e: e, k: k, names: n, site: s, f: f, c: c, out: out,
+		bases: map[int]value.Value{}, uniforms: map[int]value.Value{}, vals: map[ir.Value]value.Value{},
+		blocks: map[*ir.Block]*ll.Block{}, phis: map[*ir.BlockParam]*ll.InstPhi{}}
+	kf.entry = f.NewBlock("entry")
+	head := f.NewBlock("head")
+	body := f.NewBlock("element")
+	kf.latch = f.NewBlock("next")
+	exit := f.NewBlock("exit")
+	for bi, b := range k.Blocks {
+		kf.blocks[b] = f.NewBlock("b" + strconv.Itoa(bi))
+	}
+	// Everything the kernel reads that is the same for every element is
+	// loaded once, before the loop.
+	kf.prologue()
+	kf.entry.NewBr(head)
+	elPhi := head.NewPhi(ll.NewIncoming(lo, kf.entry))
+	kf.el = elPhi
+	head.NewCondBr(head.NewICmp(enum.IPredSLT, elPhi, hi), body, exit)
+	kf.cur = body
+	kf.indices()
+	kf.cur.NewBr(kf.blocks[k.Blocks[0]])
+	for _, b := range k.Blocks {
+		for _, p := range b.Params {
+			phi := kf.blocks[b].NewPhi()
+			phi.Typ = kf.typ(p.Type())
+			kf.phis[p] = phi
+			kf.vals[p] = phi
+		}
+	}
+	for _, b := range k.Blocks {
+		kf.cur = kf.blocks[b]
+		for _, in := range b.Instrs {
+			if err := kf.instr(in, lo); err != nil {
+				return "", fmt.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+	next := kf.latch.NewAdd(elPhi, constant.NewInt(i64, 1))
+	kf.latch.NewBr(head)
+	elPhi.Incs = append(elPhi.Incs, ll.NewIncoming(next, kf.latch))
+	exit.NewRet(nil)
+	return name, nil
+}
+
+func (kf *kernelFunc) typ(t ir.Type) types.Type {
+	if t.Kind == ir.Bool {
+		return i1
+	}
+	return f64
+}
+
+// field loads a field of the context.
+func (kf *kernelFunc) field(n int, t types.Type) value.Value {
+	p := kf.entry.NewGetElementPtr(kf.e.ctx, kf.c, zero64, constant.NewInt(i32, int64(n)))
+	return kf.entry.NewLoad(t, p)
+}
+
+// prologue loads what the loop reads: the step, time and seed, the base
+// pointer of every variable the kernel touches, the value of every
+// uniform one, and the index arrays of a projection.
+func (kf *kernelFunc) prologue() {
+	kf.step = kf.field(ctxStep, i64)
+	kf.t = kf.field(ctxT, f64)
+	kf.seed = kf.field(ctxSeed, i64)
+	if kf.site.stamp {
+		kf.stmp = kf.field(ctxStamp, i64)
+	}
+	vars := kf.field(ctxVar, f64pp)
+	base := func(id int) value.Value {
+		if b, ok := kf.bases[id]; ok {
+			return b
+		}
+		p := kf.entry.NewGetElementPtr(f64p, vars, constant.NewInt(i64, int64(id)))
+		b := kf.entry.NewLoad(f64p, p)
+		kf.bases[id] = b
+		return b
+	}
+	kf.k.Instrs(func(in *ir.Instr) {
+		switch in.Op {
+		case ir.OpParam, ir.OpLoad, ir.OpStore:
+			a, ok := kf.names.vars[in.VarName()]
+			if !ok {
+				return
+			}
+			b := base(a.id)
+			if a.idx == idxUniform {
+				if _, done := kf.uniforms[a.id]; !done {
+					kf.uniforms[a.id] = kf.entry.NewLoad(f64, b)
+				}
+			}
+			if kf.site.decay && a.v.Kind == ir.VarTrace {
+				if last, ok := kf.names.vars["trace.tlast"]; ok {
+					base(last.id)
+				}
+			}
+		case ir.OpLoadSeg:
+			if sa, ok := kf.names.segs[in.VarName()]; ok {
+				base(sa.id)
+			}
+		case ir.OpRefract:
+			if kf.ref == nil && kf.site.pop >= 0 {
+				refs := kf.field(ctxRef, i64pp)
+				p := kf.entry.NewGetElementPtr(i64p, refs, constant.NewInt(i64, int64(kf.site.pop)))
+				kf.ref = kf.entry.NewLoad(i64p, p)
+			}
+		}
+	})
+	if kf.site.kind == elemSynapse {
+		arr := func(field int) value.Value {
+			all := kf.field(field, i32pp)
+			p := kf.entry.NewGetElementPtr(i32p, all, constant.NewInt(i64, int64(kf.site.proj)))
+			return kf.entry.NewLoad(i32p, p)
+		}
+		kf.preArr, kf.postArr = arr(ctxPre), arr(ctxPost)
+		for _, a := range kf.names.vars {
+			if a.idx == idxPostSeg {
+				kf.jsArr = arr(ctxJS)
+				break
+			}
+		}
+	}
+}
+
+// indices computes the element's neuron indices at the top of the body.
+func (kf *kernelFunc) indices() {
+	b := kf.cur
+	switch kf.site.kind {
+	case elemNeuron, elemGlobal:
+		kf.i = kf.el
+	case elemSegment:
+		kf.i = b.NewSDiv(kf.el, constant.NewInt(i64, int64(kf.site.count)))
+	case elemSynapse:
+		load := func(arr value.Value) value.Value {
+			return b.NewSExt(b.NewLoad(i32, b.NewGetElementPtr(i32, arr, kf.el)), i64)
+		}
+		kf.i, kf.j = load(kf.preArr), load(kf.postArr)
+		if kf.jsArr != nil {
+			kf.js = load(kf.jsArr)
+		}
+	}
+}
+
+// elemIndex is the index of an access for the current element.
+func (kf *kernelFunc) elemIndex(idx idxKind) value.Value {
+	switch idx {
+	case idxNeuron:
+		return kf.i
+	case idxPost:
+		return kf.j
+	case idxPostSeg:
+		return kf.js
+	case idxZero:
+		return zero64
+	}
+	return kf.el
+}
+
+func (kf *kernelFunc) arg(in *ir.Instr, n int) value.Value { return kf.vals[in.Args[n]] }
+
+func (kf *kernelFunc) call(name string, args ...value.Value) value.Value {
+	return kf.cur.NewCall(kf.e.funcs[name], args...)
+}
+
+// cstring returns a pointer to a NUL-terminated constant string.
+func (kf *kernelFunc) cstring(s string) value.Value {
+	if kf.strings == nil {
+		kf.strings = map[string]*ll.Global{}
+	}
+	g, ok := kf.strings[s]
+	if !ok {
+		g = kf.e.mod.NewGlobalDef(fmt.Sprintf(".str.%s.%d", kf.f.Name(), len(kf.strings)), constant.NewCharArrayFromString(s+"\x00"))
+		g.Immutable = true
+		kf.strings[s] = g
+	}
+	return constant.NewGetElementPtr(g.ContentType, g, zero64, zero64)
+}
+
+func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
+	b := kf.cur
+	set := func(v value.Value) { kf.vals[in] = v }
+	switch in.Op {
+	case ir.OpConst:
+		switch c := in.Aux.(type) {
+		case float64:
+			set(constant.NewFloat(f64, c))
+		case bool:
+			set(constant.NewBool(c))
+		default:
+			return fmt.Errorf("const of %T", in.Aux)
+		}
+	case ir.OpParam, ir.OpLoad:
+		a, ok := kf.names.vars[in.VarName()]
+		if !ok {
+			return fmt.Errorf("no variable %q here", in.VarName())
+		}
+		if a.idx == idxUniform {
+			set(kf.uniforms[a.id])
+			return nil
+		}
+		v := value.Value(b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx))))
+		if kf.site.decay && a.v.Kind == ir.VarTrace && a.idx == idxElem {
+			v = kf.decayed(a, v)
+		}
+		set(v)
+	case ir.OpLoadSeg:
+		sa, ok := kf.names.segs[in.VarName()]
+		if !ok {
+			return fmt.Errorf("no segment variable %q here", in.VarName())
+		}
+		seg := kf.arg(in, 0)
+		count := constant.NewFloat(f64, float64(sa.count))
+		okSeg := b.NewAnd(b.NewFCmp(enum.FPredOGE, seg, constant.NewFloat(f64, 0)), b.NewFCmp(enum.FPredOLT, seg, count))
+		fail := kf.f.NewBlock("")
+		cont := kf.f.NewBlock("")
+		b.NewCondBr(okSeg, cont, fail)
+		fail.NewCall(kf.e.funcs["snn_fail_segment"], seg, constant.NewInt(i64, int64(sa.count)), kf.cstring(in.VarName()))
+		fail.NewUnreachable()
+		kf.cur = cont
+		neuron := kf.i
+		if sa.post {
+			neuron = kf.j
+		}
+		at := cont.NewAdd(cont.NewMul(neuron, constant.NewInt(i64, int64(sa.count))), cont.NewFPToSI(seg, i64))
+		set(cont.NewLoad(f64, cont.NewGetElementPtr(f64, kf.bases[sa.id], at)))
+	case ir.OpStore:
+		a, ok := kf.names.vars[in.VarName()]
+		if !ok || a.idx == idxUniform {
+			return fmt.Errorf("store to %q, which has no per-element storage", in.VarName())
+		}
+		b.NewStore(kf.arg(in, 0), b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx)))
+	case ir.OpTime:
+		set(kf.t)
+	case ir.OpIndex:
+		x := kf.i
+		if in.Aux == "j" {
+			x = kf.j
+		}
+		set(b.NewSIToFP(x, f64))
+	case ir.OpRefract:
+		if kf.ref == nil {
+			set(constant.False)
+			return nil
+		}
+		end := b.NewLoad(i64, b.NewGetElementPtr(i64, kf.ref, kf.i))
+		set(b.NewICmp(enum.IPredSLT, kf.step, end))
+	case ir.OpRand:
+		ra := in.Aux.(ir.RandAux)
+		index := kf.el
+		if kf.site.stamp {
+			index = kf.stmp
+		}
+		args := []value.Value{kf.seed, constant.NewInt(i32, int64(int32(uint32(ra.Stream)))), kf.step, index}
+		for n := range in.Args {
+			args = append(args, kf.arg(in, n))
+		}
+		switch ra.Dist {
+		case "uniform", "normal", "exponential":
+			set(kf.call("snn_"+ra.Dist, args...))
+		default:
+			return fmt.Errorf("unknown distribution %q", ra.Dist)
+		}
+	case ir.OpNeg:
+		set(b.NewFNeg(kf.arg(in, 0)))
+	case ir.OpAdd:
+		set(b.NewFAdd(kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpSub:
+		set(b.NewFSub(kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpMul:
+		set(b.NewFMul(kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpDiv:
+		set(b.NewFDiv(kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpRem:
+		set(kf.call("snn_fmod", kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpMin, ir.OpMax, ir.OpPow:
+		set(kf.call(map[ir.Op]string{ir.OpMin: "snn_min", ir.OpMax: "snn_max", ir.OpPow: "snn_pow"}[in.Op], kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh, ir.OpSign:
+		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
+	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
+		// Exact operations: LLVM's intrinsics are correctly rounded.
+		name := map[ir.Op]string{ir.OpSqrt: "llvm.sqrt.f64", ir.OpAbs: "llvm.fabs.f64", ir.OpFloor: "llvm.floor.f64", ir.OpCeil: "llvm.ceil.f64"}[in.Op]
+		set(kf.call(name, kf.arg(in, 0)))
+	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+		x, y := kf.arg(in, 0), kf.arg(in, 1)
+		if in.Args[0].Type().Kind == ir.Bool {
+			pred := enum.IPredEQ
+			if in.Op == ir.OpNe {
+				pred = enum.IPredNE
+			}
+			set(b.NewICmp(pred, x, y))
+			return nil
+		}
+		// Ordered comparisons are false on NaN; != is true (une), as in Go.
+		pred := map[ir.Op]enum.FPred{ir.OpLt: enum.FPredOLT, ir.OpLe: enum.FPredOLE, ir.OpGt: enum.FPredOGT,
+			ir.OpGe: enum.FPredOGE, ir.OpEq: enum.FPredOEQ, ir.OpNe: enum.FPredUNE}[in.Op]
+		set(b.NewFCmp(pred, x, y))
+	case ir.OpAnd:
+		set(b.NewAnd(kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpOr:
+		set(b.NewOr(kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpNot:
+		set(b.NewXor(kf.arg(in, 0), constant.True))
+	case ir.OpSelect:
+		set(b.NewSelect(kf.arg(in, 0), kf.arg(in, 1), kf.arg(in, 2)))
+	case ir.OpConvert:
+		if in.Typ != ir.TF64 || in.Args[0].Type() != ir.TF64 {
+			return fmt.Errorf("convert to %s is not supported by the LLVM backend yet", in.Typ)
+		}
+		set(kf.arg(in, 0))
+	case ir.OpBr:
+		kf.jump(in.Targets[0])
+		b.NewBr(kf.blocks[in.Targets[0].Block])
+	case ir.OpCondBr:
+		kf.jump(in.Targets[0])
+		kf.jump(in.Targets[1])
+		b.NewCondBr(kf.arg(in, 0), kf.blocks[in.Targets[0].Block], kf.blocks[in.Targets[1].Block])
+	case ir.OpRet:
+		if len(in.Args) > 0 {
+			r := kf.arg(in, 0)
+			if in.Args[0].Type().Kind == ir.Bool {
+				r = b.NewUIToFP(r, f64)
+			}
+			b.NewStore(r, b.NewGetElementPtr(f64, kf.out, b.NewSub(kf.el, lo)))
+		}
+		b.NewBr(kf.latch)
+	case ir.OpODE:
+		return fmt.Errorf("ode %s was not discretised", in.Aux.(ir.ODEAux).Var)
+	default:
+		return fmt.Errorf("op %s is not supported by the LLVM backend", in.Op)
+	}
+	return nil
+}
+
+// jump gives the target block's phis their values on the edge from the
+// current block.
+func (kf *kernelFunc) jump(t *ir.Target) {
+	for n, p := range t.Block.Params {
+		kf.phis[p].Incs = append(kf.phis[p].Incs, ll.NewIncoming(kf.vals[t.Args[n]], kf.cur))
+	}
+}
+
+// decayed is a synapse trace's value decayed to the current step from
+// the synapse's last event, computed as the interpreter's monitors do:
+// x * exp(-(t - tlast) / tau).
+func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
+	last, ok := kf.names.vars["trace.tlast"]
+	if !ok {
+		return x
+	}
+	b := kf.cur
+	tlast := b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[last.id], kf.el))
+	var tau value.Value
+	if t, err := strconv.ParseFloat(a.v.Tau, 64); err == nil {
+		tau = constant.NewFloat(f64, t)
+	} else if ta, ok := kf.names.vars[a.v.Tau]; ok && ta.idx == idxUniform {
+		tau = kf.uniforms[ta.id]
+		if tau == nil {
+			tau = b.NewLoad(f64, kf.bases[ta.id])
+		}
+	} else {
+		return x
+	}
+	arg := b.NewFDiv(b.NewFNeg(b.NewFSub(kf.t, tlast)), tau)
+	return b.NewFMul(x, kf.call("snn_exp", arg))
+}

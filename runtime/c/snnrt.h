@@ -1,0 +1,218 @@
+/*
+ * snnrt.h: the contract between the code snnc generates for a model
+ * (backends/llvm) and snnc's native runtime (runtime/c), which together
+ * make a model's executable.
+ *
+ * snnc emits two things per model:
+ *   - the kernels, as LLVM IR (compiled by opt and llc): one function per
+ *     kernel, with the ABI below;
+ *   - model.c, the model's tables: one `const snn_model snn_the_model`
+ *     describing the network (sizes, variables, rules, inputs, monitors)
+ *     and pointing at the kernels.
+ * The runtime (this directory) provides main(): it reads the run options,
+ * builds the network from the tables, runs the steps in the order of
+ * spec/language.md section 6, calls the kernels, and writes the outputs
+ * exactly as backends/interp does (spec/runtime.md), bit for bit.
+ *
+ * Everything here mirrors a Go type of snnc: ir.Module and the interp
+ * package. Units are SI (seconds, volts, ...), as in the IR.
+ */
+#ifndef SNNRT_H
+#define SNNRT_H
+
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ */
+/* The context every kernel gets.                                      */
+
+typedef struct snn_ctx {
+	/* var[v]: the values of variable v (see snn_var.id), one per element,
+	 * or a single value for a uniform parameter. */
+	double **var;
+	/* ref[p]: population p's first step in which each neuron is no longer
+	 * refractory (0 initially); a neuron is refractory in step k while
+	 * k < ref[p][i]. NULL for globals. */
+	int64_t **ref;
+	/* Per projection q: each synapse's pre neuron, post neuron, and post
+	 * segment element (post*count + segment) for projections onto a
+	 * dendrite array (else NULL). */
+	int32_t **pre;
+	int32_t **post;
+	int32_t **js;
+	int64_t step;   /* k, the step being run (0 in init and prepare) */
+	double t;       /* k*dt computed as (double)k * dt */
+	uint64_t seed;  /* the run's seed, the key of every random draw */
+	int64_t stamp;  /* the element index of random draws in a global's on_spike kernel: the spiking neuron */
+} snn_ctx;
+
+/*
+ * Kernel ABI. Every kernel is
+ *
+ *     void kernel(snn_ctx *c, int64_t lo, int64_t hi, double *out);
+ *
+ * and runs its elements lo, lo+1, ..., hi-1 in increasing order. An
+ * element is a neuron (population, current and input kernels), a segment
+ * element neuron*count+segment (a dendrite's kernels; count 1 for a single
+ * compartment), a synapse (projection kernels), or 0 (a global's kernels).
+ * A kernel with a result (threshold: 1.0 or 0.0; refractory: seconds;
+ * rate: Hz; a current's or a monitor's value) writes the result of
+ * element el to out[el - lo]; out is NULL for kernels without one.
+ * A kernel reads c->step and c->t for `time` and its random draws, whose
+ * key is (c->seed, stream, c->step, element) (c->stamp for on_spike).
+ */
+typedef void (*snn_kernel)(snn_ctx *c, int64_t lo, int64_t hi, double *out);
+
+/* Functions the generated kernels call (the runtime defines them). */
+double snn_uniform(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double lo, double hi);
+double snn_normal(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean, double std);
+double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean);
+double snn_exp(double), snn_log(double), snn_log10(double), snn_sin(double), snn_cos(double),
+	snn_tanh(double), snn_pow(double, double), snn_min(double, double), snn_max(double, double),
+	snn_sign(double), snn_fmod(double, double);
+/* A loadseg whose segment is not a whole number in [0, count): prints
+ * the error and exits with status 1. */
+void snn_fail_segment(double segment, int64_t count, const char *variable);
+
+/* ------------------------------------------------------------------ */
+/* The model's tables.                                                  */
+
+enum { SNN_PARAM = 0, SNN_STATE = 1, SNN_TRACE = 2 };
+
+/* A variable: its storage is c->var[id]. */
+typedef struct snn_var {
+	const char *name;   /* as in the IR: "v", "trace.tlast", "decay.v.v" */
+	int32_t id;
+	int32_t kind;       /* SNN_PARAM, SNN_STATE, SNN_TRACE */
+	int32_t uniform;    /* a parameter with one value (value) */
+	int32_t runtime;    /* --set may change it */
+	double value;       /* the uniform value, or a runtime parameter's default */
+	int8_t dim[6];      /* the dimension for --set: exponents of m, kg, s, A, K, mol */
+	/* A trace's time constant: a number (tau_var < 0) or a variable. */
+	double tau;
+	int32_t tau_var;
+} snn_var;
+
+typedef struct snn_vars {
+	int32_t n;
+	const snn_var *v;
+} snn_vars;
+
+typedef struct snn_dendrite {
+	const char *name;
+	int32_t count;      /* segments per neuron (1 for a single compartment) */
+	int32_t array;      /* declared with [count]: state per segment */
+	snn_vars vars;      /* params: per neuron; state and traces: per segment element */
+	snn_kernel init, prepare, update, threshold, reset;  /* NULL when absent */
+} snn_dendrite;
+
+typedef struct snn_on_spike {
+	int32_t src_kind;   /* 0: population, 1: input */
+	int32_t src;        /* its index */
+	snn_kernel k;
+} snn_on_spike;
+
+typedef struct snn_population {
+	const char *name;
+	int64_t size;
+	int32_t global;
+	snn_vars vars;
+	int32_t n_dendrites;
+	const snn_dendrite *dendrites;
+	snn_kernel init, prepare, update, threshold, reset, refractory;
+	int32_t n_on_spike;
+	const snn_on_spike *on_spike;
+} snn_population;
+
+typedef struct snn_input {
+	const char *name;
+	int32_t kind;       /* 0: poisson, 1: spikes */
+	int64_t size;
+	/* poisson: a rate kernel (per source, once), or a table of rates:
+	 * n_rates rows of width 1 (shared) or size values, one row per period
+	 * of period seconds; the last row holds. */
+	snn_kernel rate;
+	int64_t n_rates, width;
+	const double *rates;
+	double period;
+	/* spikes: n_spikes (index, time in s) pairs, as given. */
+	int64_t n_spikes;
+	const int64_t *spike_index;
+	const double *spike_time;
+	const char *file;   /* the data file the rates or spikes came from, for messages, or NULL */
+} snn_input;
+
+enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS };
+
+typedef struct snn_projection {
+	const char *name;
+	int32_t pre_kind;   /* 0: population, 1: input */
+	int32_t pre;        /* index of the population or input */
+	int32_t post;       /* index of the population */
+	int32_t dendrite;   /* index of the post population's dendrite, or -1 for the soma */
+	int32_t rule;       /* SNN_ALL_TO_ALL, ... */
+	double p;
+	int64_t k;
+	int32_t autapses;
+	int64_t n_pairs;
+	const int64_t *pairs; /* n_pairs (pre, post) pairs, flattened */
+	const char *file;   /* the file the pairs came from, or NULL */
+	snn_vars vars;      /* per synapse; "delay" and "segment" among them */
+	int32_t delay_var, segment_var; /* ids, or -1 */
+	snn_kernel init, prepare, on_pre, on_post, update;
+} snn_projection;
+
+typedef struct snn_current {
+	const char *name;
+	int32_t population;
+	int32_t var;        /* the driven parameter's id: per neuron */
+	snn_kernel value;
+} snn_current;
+
+typedef struct snn_monitor {
+	const char *name;
+	int32_t kind;       /* 0: spikes, 1: state */
+	int32_t target_kind;/* 0: population (or global), 1: input, 2: projection */
+	int32_t target;     /* its index */
+	int32_t dendrite;   /* for pop.dendrite.x: the dendrite's index, else -1 */
+	int32_t var;        /* the recorded variable's id, or -1 with value */
+	snn_kernel value;   /* a definition's kernel, run per recorded element (scalar, one at a time) */
+	int32_t n_ranges;
+	const int64_t *ranges; /* [lo, hi) pairs; none: every element */
+	int64_t every;
+} snn_monitor;
+
+typedef struct snn_model {
+	const char *source; /* the model file, for summary.json */
+	double dt, duration;
+	int64_t steps;
+	uint64_t seed;
+	int32_t n_vars;     /* variable ids are 0 .. n_vars-1 */
+	snn_vars params;    /* top-level parameters */
+	int32_t n_populations;
+	const snn_population *populations;
+	int32_t n_inputs;
+	const snn_input *inputs;
+	int32_t n_projections;
+	const snn_projection *projections;
+	int32_t n_currents;
+	const snn_current *currents;
+	int32_t n_monitors;
+	const snn_monitor *monitors;
+} snn_model;
+
+extern const snn_model snn_the_model;
+
+/* The units --set understands, with their scale to SI and dimension,
+ * exactly as the language has them (lang.Units): a value is parsed as a
+ * number, optional spaces, an optional unit name, and becomes
+ * number * scale, computed in double as snnc computes it. */
+typedef struct snn_unit {
+	const char *name;
+	double scale;
+	int8_t dim[6];
+} snn_unit;
+
+extern const int32_t snn_n_units;
+extern const snn_unit snn_units[];
+
+#endif
