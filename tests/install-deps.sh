@@ -1,11 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages the test suite needs and are missing.
 # Each line of REQUIRED is "command package": the package is installed when
-# the command is not found. Later stages of snnc add their tools here
-# (opt and llc from llvm, verilator, iverilog, yosys, python3-brian).
+# the command is not found. The native backend needs opt and llc (LLVM 14,
+# Debian's llvm) and cc (gcc). Later stages add verilator, iverilog, yosys.
 set -eu
 
 REQUIRED="
+opt llvm
+llc llvm
+cc gcc
 "
 
 missing=""

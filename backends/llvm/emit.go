@@ -159,8 +159,11 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 	kf.cur.NewBr(kf.blocks[k.Blocks[0]])
 	for _, b := range k.Blocks {
 		for _, p := range b.Params {
-			phi := kf.blocks[b].NewPhi()
-			phi.Typ = kf.typ(p.Type())
+			// llir takes a phi's type from its first incoming value; the
+			// real ones are added as the branches are emitted.
+			typ := kf.typ(p.Type())
+			phi := kf.blocks[b].NewPhi(ll.NewIncoming(constant.NewUndef(typ), kf.entry))
+			phi.Incs = nil
 			kf.phis[p] = phi
 			kf.vals[p] = phi
 		}

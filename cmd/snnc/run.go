@@ -38,6 +38,7 @@ type runFlags struct {
 	seed     string
 	set      setFlags
 	quiet    bool
+	threads  int
 }
 
 func runRun(args []string, stdout, stderr io.Writer) int {
@@ -51,7 +52,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"progress on a terminal.",
 		"")
 	var r runFlags
-	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter)")
+	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter) or llvm (native code, built once into a cache)")
+	fs.IntVar(&r.threads, "threads", 1, "threads of a native run (llvm); the results do not depend on it")
 	fs.StringVar(&r.out, "out", "", "output directory (default: NAME.out in the current directory, NAME the model's file name)")
 	fs.StringVar(&r.duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
 	fs.StringVar(&r.seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
@@ -67,8 +69,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	path := fs.Arg(0)
-	if r.target != "interp" {
-		fmt.Fprintf(stderr, "snnc run: unknown target %q; the targets are: interp\n", r.target)
+	if r.target != "interp" && r.target != "llvm" {
+		fmt.Fprintf(stderr, "snnc run: unknown target %q; the targets are: interp, llvm\n", r.target)
+		return exitUsage
+	}
+	if r.threads < 1 {
+		fmt.Fprintf(stderr, "snnc run: --threads %d: at least 1\n", r.threads)
 		return exitUsage
 	}
 	po, err := pf.options(stderr)
@@ -146,6 +152,27 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	out := r.out
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".out"
+	}
+	if r.target == "llvm" {
+		exe, err := nativeExecutable(m, prog)
+		if err != nil {
+			fmt.Fprintf(stderr, "snnc run: %s: %v\n", path, err)
+			return exitModel
+		}
+		args := []string{"--out", out, "--threads", strconv.Itoa(r.threads)}
+		if r.duration != "" {
+			args = append(args, "--duration", r.duration)
+		}
+		if r.seed != "" {
+			args = append(args, "--seed", r.seed)
+		}
+		for _, kv := range r.set {
+			args = append(args, "--set", kv)
+		}
+		if r.quiet {
+			args = append(args, "-q")
+		}
+		return runNative(exe, args, stdout, stderr)
 	}
 	if !r.quiet {
 		opts.Progress = progress(stderr)

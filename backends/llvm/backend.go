@@ -1,0 +1,290 @@
+package llvm
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"snnc/ir"
+	"snnc/runtime"
+)
+
+// Options configure a native build.
+type Options struct {
+	// Dims gives the dimension of each runtime parameter by its --set name
+	// (NAME, POPULATION.NAME, PROJECTION.NAME), for the executable's --set.
+	Dims map[string][6]int8
+	// Units are the unit names --set accepts.
+	Units []Unit
+	// DataDir is where relative data file names are read from; by default
+	// the current directory, as lowering makes them.
+	DataDir string
+	// Verbose, if not nil, gets each tool's command line.
+	Verbose func(cmd string)
+}
+
+// Program is a model emitted for the native target: the kernels as LLVM
+// IR and the tables as C.
+type Program struct {
+	LL     string
+	ModelC string
+}
+
+// Emit translates a module, after the pass pipeline, into LLVM IR and C
+// tables.
+func Emit(m *ir.Module, o Options) (*Program, error) {
+	l := newLayout(m)
+	e := newEmitter(l)
+	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
+	n := 0
+	emit := func(owner string, k *ir.Kernel, nm *names, s site) error {
+		n++
+		name := fmt.Sprintf("snn_k%d_%s_%s", n, sanitize(owner), sanitize(k.Name))
+		if _, err := e.kernel(name, k, nm, s); err != nil {
+			return err
+		}
+		t.kernels[k] = name
+		return nil
+	}
+	for pi, p := range m.Populations {
+		s := site{kind: elemNeuron, pop: pi}
+		if p.Global {
+			s = site{kind: elemGlobal, pop: -1}
+		}
+		nm := l.popNames(p, nil)
+		for _, k := range p.Kernels {
+			ks := s
+			if strings.HasPrefix(k.Name, "on_spike.") {
+				ks.stamp = true
+			}
+			if err := emit(p.Name, k, nm, ks); err != nil {
+				return nil, err
+			}
+		}
+		for _, d := range p.Dendrites {
+			ds := site{kind: elemNeuron, pop: pi}
+			if d.Array && d.Count > 1 {
+				ds = site{kind: elemSegment, count: d.Count, pop: pi}
+			}
+			dn := l.popNames(p, d)
+			for _, k := range d.Kernels {
+				if err := emit(p.Name+"_"+d.Name, k, dn, ds); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, in := range m.Inputs {
+		for _, k := range in.Kernels {
+			if err := emit(in.Name, k, l.base(), site{kind: elemNeuron, pop: -1}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for q, pr := range m.Projections {
+		nm := l.projNames(pr)
+		for _, k := range pr.Kernels {
+			if err := emit(pr.Name, k, nm, site{kind: elemSynapse, proj: q, pop: -1}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, c := range m.Currents {
+		nm := l.popNames(l.popByNm[c.Population], nil)
+		for _, k := range c.Kernels {
+			if err := emit(c.Name, k, nm, site{kind: elemNeuron, pop: l.pops[c.Population]}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, mon := range m.Monitors {
+		if len(mon.Kernels) == 0 {
+			continue
+		}
+		nm, err := l.monitorNames(mon)
+		if err != nil {
+			return nil, err
+		}
+		s := site{kind: elemNeuron, pop: -1}
+		if p, ok := l.popByNm[mon.Target]; ok {
+			s.pop = l.pops[p.Name]
+			if p.Global {
+				s = site{kind: elemGlobal, pop: -1}
+			} else if dn, _, ok := strings.Cut(mon.Var, "."); ok {
+				if _, d := dendrite(p, dn); d != nil && d.Array && d.Count > 1 {
+					s = site{kind: elemSegment, count: d.Count, pop: s.pop}
+				}
+			}
+		} else if q, ok := l.projs[mon.Target]; ok {
+			s = site{kind: elemSynapse, proj: q, pop: -1, decay: true}
+		}
+		for _, k := range mon.Kernels {
+			if err := emit(mon.Name, k, nm, s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	modelC, err := t.modelC(o.Units)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{LL: e.mod.String(), ModelC: modelC}, nil
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+func sortedKernelNames(m map[*ir.Kernel]string) []string {
+	var out []string
+	for _, n := range m {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Flags of the tools. No fast-math and no contraction of a multiply and
+// an add into a fused multiply-add anywhere: the executable must compute
+// what the interpreter computes, bit for bit.
+var (
+	optFlags = []string{"-O3"}
+	llcFlags = []string{"-O3", "-fp-contract=off", "-relocation-model=pic", "-filetype=obj"}
+	ccFlags  = []string{"-std=c11", "-O2", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
+)
+
+// Tools are the programs a build runs; Debian's llvm package provides opt
+// and llc (LLVM 14), gcc provides cc.
+var Tools = []string{"opt", "llc", "cc"}
+
+// MissingTools returns the tools that are not on PATH.
+func MissingTools() []string {
+	var out []string
+	for _, t := range Tools {
+		if _, err := exec.LookPath(t); err != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Build compiles a program into an executable at exe, working in dir.
+func Build(p *Program, dir, exe string, o Options) error {
+	if missing := MissingTools(); len(missing) > 0 {
+		return fmt.Errorf("the native target needs %s on PATH (Debian: apt-get install llvm gcc)", strings.Join(missing, ", "))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	write := func(name, text string) error { return os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644) }
+	if err := write("kernels.ll", p.LL); err != nil {
+		return err
+	}
+	if err := write("model.c", p.ModelC); err != nil {
+		return err
+	}
+	sources, err := writeRuntime(dir)
+	if err != nil {
+		return err
+	}
+	run := func(name string, args ...string) error {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		if o.Verbose != nil {
+			o.Verbose(name + " " + strings.Join(args, " "))
+		}
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s failed: %v\n%s", name, err, out.String())
+		}
+		return nil
+	}
+	// The kernels are compiled for this machine (as Brian2's standalone
+	// mode does with -march=native): the vectoriser needs the target to
+	// know what a vector costs.
+	target := []string{"-mtriple=" + hostTriple(), "-mcpu=native"}
+	if err := run("opt", append(append(slices.Clone(optFlags), target...), "kernels.ll", "-o", "kernels.bc")...); err != nil {
+		return err
+	}
+	if err := run("llc", append(append(slices.Clone(llcFlags), target...), "kernels.bc", "-o", "kernels.o")...); err != nil {
+		return err
+	}
+	absExe, err := filepath.Abs(exe)
+	if err != nil {
+		return err
+	}
+	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o")
+	args = append(args, sources...)
+	args = append(args, "-lm")
+	return run("cc", args...)
+}
+
+// hostTriple is the target llc generates code for by default.
+func hostTriple() string {
+	out, err := exec.Command("llc", "--version").Output()
+	if err == nil {
+		for _, line := range strings.Split(string(out), "\n") {
+			if t, ok := strings.CutPrefix(strings.TrimSpace(line), "Default target:"); ok {
+				return strings.TrimSpace(t)
+			}
+		}
+	}
+	return "x86_64-pc-linux-gnu"
+}
+
+// writeRuntime writes the native runtime's files into dir and returns
+// its C files.
+func writeRuntime(dir string) ([]string, error) {
+	entries, err := fs.ReadDir(runtime.CSource, "c")
+	if err != nil {
+		return nil, err
+	}
+	var sources []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".h")) {
+			continue
+		}
+		data, err := runtime.CSource.ReadFile(path.Join("c", name))
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return nil, err
+		}
+		if strings.HasSuffix(name, ".c") {
+			sources = append(sources, name)
+		}
+	}
+	return sources, nil
+}
+
+// Key is the cache key of a build: the program and the runtime's source.
+func Key(p *Program) string {
+	h := sha256.New()
+	h.Write([]byte(p.LL))
+	h.Write([]byte{0})
+	h.Write([]byte(p.ModelC))
+	fs.WalkDir(runtime.CSource, "c", func(name string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := runtime.CSource.ReadFile(name)
+			h.Write([]byte(name))
+			h.Write(data)
+		}
+		return nil
+	})
+	return fmt.Sprintf("%x", h.Sum(nil)[:16])
+}

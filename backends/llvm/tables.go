@@ -1,0 +1,339 @@
+package llvm
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"snnc/ir"
+	"snnc/runtime"
+)
+
+// cWriter writes model.c: the model's tables as C initialisers of the
+// structs of snnrt.h.
+type cWriter struct {
+	b   strings.Builder
+	n   int // names of the arrays written so far
+	err error
+}
+
+func (w *cWriter) printf(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
+
+// array writes a static array and returns its name.
+func (w *cWriter) array(typ string, items []string) string {
+	if len(items) == 0 {
+		return "NULL"
+	}
+	w.n++
+	name := fmt.Sprintf("a%d", w.n)
+	w.printf("static const %s %s[%d] = {\n", typ, name, len(items))
+	for i := 0; i < len(items); i += 8 {
+		w.printf("\t%s,\n", strings.Join(items[i:min(i+8, len(items))], ", "))
+	}
+	w.printf("};\n")
+	return name
+}
+
+// cstr is a C string literal: printable ASCII as is, the rest escaped.
+func cstr(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c >= 32 && c < 127:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "\\%03o", c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// cfloat is a double literal that reads back as exactly x.
+func cfloat(x float64) string {
+	switch {
+	case math.IsInf(x, 1):
+		return "(1.0/0.0)"
+	case math.IsInf(x, -1):
+		return "(-1.0/0.0)"
+	case math.IsNaN(x):
+		return "(0.0/0.0)"
+	}
+	return strconv.FormatFloat(x, 'x', -1, 64)
+}
+
+func cint(x int64) string { return strconv.FormatInt(x, 10) + "LL" }
+
+func kernelRef(name string) string {
+	if name == "" {
+		return "NULL"
+	}
+	return name
+}
+
+// tables holds what model.c needs besides the layout.
+type tables struct {
+	l       *layout
+	dims    map[string][6]int8 // --set names of runtime parameters to their dimensions
+	dataDir string             // where relative data file names are read from
+	kernels map[*ir.Kernel]string
+}
+
+// vars writes an snn_vars for a list; owner prefixes --set names.
+func (t *tables) vars(w *cWriter, owner string, list []*ir.Var, n *names) string {
+	var items []string
+	for _, v := range list {
+		uniform := v.Kind == ir.VarParam && v.Uniform
+		setName := v.Name
+		if owner != "" {
+			setName = owner + "." + v.Name
+		}
+		dim := t.dims[setName]
+		tau, tauVar := 0.0, -1
+		if v.Kind == ir.VarTrace {
+			if x, err := strconv.ParseFloat(v.Tau, 64); err == nil {
+				tau = x
+			} else if a, ok := n.vars[v.Tau]; ok {
+				tauVar = a.id
+			}
+		}
+		items = append(items, fmt.Sprintf("{%s, %d, %d, %d, %d, %s, {%d, %d, %d, %d, %d, %d}, %s, %d}",
+			cstr(v.Name), t.l.ids[v], v.Kind, b2i(uniform), b2i(v.Runtime), cfloat(v.Value),
+			dim[0], dim[1], dim[2], dim[3], dim[4], dim[5], cfloat(tau), tauVar))
+	}
+	return fmt.Sprintf("{%d, %s}", len(list), w.array("snn_var", items))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (t *tables) kernel(list []*ir.Kernel, name string) string {
+	return kernelRef(t.kernels[ir.KernelNamed(list, name)])
+}
+
+func (t *tables) path(name string) string {
+	if !filepath.IsAbs(name) && t.dataDir != "" {
+		return filepath.Join(t.dataDir, name)
+	}
+	return name
+}
+
+// modelC writes model.c.
+func (t *tables) modelC(units []Unit) (string, error) {
+	l, m := t.l, t.l.m
+	w := &cWriter{}
+	w.printf("/* The tables of %s, written by snnc. */\n#include \"snnrt.h\"\n\n", strings.ReplaceAll(m.Source, "*/", "* /"))
+	// Kernel declarations.
+	for _, k := range sortedKernelNames(t.kernels) {
+		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
+	}
+	w.printf("\n")
+	var pops []string
+	for _, p := range m.Populations {
+		n := l.popNames(p, nil)
+		var dends []string
+		for _, d := range p.Dendrites {
+			count := 1
+			if d.Array {
+				count = d.Count
+			}
+			dends = append(dends, fmt.Sprintf("{%s, %d, %d, %s, %s, %s, %s, %s, %s}", cstr(d.Name), count, b2i(d.Array),
+				t.vars(w, "", d.Vars, l.popNames(p, d)), t.kernel(d.Kernels, "init"), t.kernel(d.Kernels, "prepare"),
+				t.kernel(d.Kernels, "update"), t.kernel(d.Kernels, "threshold"), t.kernel(d.Kernels, "reset")))
+		}
+		var onSpike []string
+		for _, k := range p.Kernels {
+			src, ok := strings.CutPrefix(k.Name, "on_spike.")
+			if !ok {
+				continue
+			}
+			if i, ok := l.pops[src]; ok {
+				onSpike = append(onSpike, fmt.Sprintf("{0, %d, %s}", i, t.kernels[k]))
+			} else if i, ok := l.inputs[src]; ok {
+				onSpike = append(onSpike, fmt.Sprintf("{1, %d, %s}", i, t.kernels[k]))
+			} else {
+				return "", fmt.Errorf("global %s: on_spike of unknown %s", p.Name, src)
+			}
+		}
+		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s}",
+			cstr(p.Name), cint(int64(p.Size)), b2i(p.Global), t.vars(w, p.Name, p.Vars, n),
+			len(dends), w.array("snn_dendrite", dends),
+			t.kernel(p.Kernels, "init"), t.kernel(p.Kernels, "prepare"), t.kernel(p.Kernels, "update"),
+			t.kernel(p.Kernels, "threshold"), t.kernel(p.Kernels, "reset"), t.kernel(p.Kernels, "refractory"),
+			len(onSpike), w.array("snn_on_spike", onSpike)))
+	}
+	var inputs []string
+	for _, in := range m.Inputs {
+		kind := 0
+		if in.Kind == "spikes" {
+			kind = 1
+		}
+		rates, width := in.Rates, 1
+		var spikeIdx []int
+		var spikeT []float64
+		for _, st := range in.Times {
+			spikeIdx = append(spikeIdx, st.Index)
+			spikeT = append(spikeT, st.Time)
+		}
+		file := "NULL"
+		if in.File != "" {
+			file = cstr(in.File)
+			var err error
+			if kind == 0 {
+				rates, width, err = runtime.ReadRates(t.path(in.File), in.File, in.Size)
+			} else {
+				var fi []int
+				var ft []float64
+				fi, ft, err = runtime.ReadSpikeTimes(t.path(in.File), in.File, in.Size)
+				spikeIdx, spikeT = append(spikeIdx, fi...), append(spikeT, ft...)
+			}
+			if err != nil {
+				return "", fmt.Errorf("input %s: %v", in.Name, err)
+			}
+		}
+		for n, x := range rates {
+			if !(x >= 0) || math.IsInf(x, 0) {
+				return "", fmt.Errorf("input %s: rate %d (%g Hz) must be finite and non-negative", in.Name, n, x)
+			}
+		}
+		var rateItems, idxItems, tItems []string
+		for _, x := range rates {
+			rateItems = append(rateItems, cfloat(x))
+		}
+		for n := range spikeIdx {
+			idxItems = append(idxItems, cint(int64(spikeIdx[n])))
+			tItems = append(tItems, cfloat(spikeT[n]))
+		}
+		nRates := 0
+		if width > 0 {
+			nRates = len(rates) / width
+		}
+		inputs = append(inputs, fmt.Sprintf("{%s, %d, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s}",
+			cstr(in.Name), kind, cint(int64(in.Size)), t.kernel(in.Kernels, "rate"), cint(int64(nRates)), cint(int64(width)),
+			w.array("double", rateItems), cfloat(in.Period), cint(int64(len(spikeIdx))),
+			w.array("int64_t", idxItems), w.array("double", tItems), file))
+	}
+	var projs []string
+	for _, pr := range m.Projections {
+		n := l.projNames(pr)
+		preKind, pre := 0, l.pops[pr.Pre]
+		nPre := 0
+		if p, ok := l.popByNm[pr.Pre]; ok {
+			nPre = p.Size
+		} else {
+			preKind, pre = 1, l.inputs[pr.Pre]
+			nPre = m.Inputs[pre].Size
+		}
+		post := l.popByNm[pr.Post]
+		dend, _ := dendrite(post, pr.Dendrite)
+		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5}[pr.Rule.Kind]
+		pairs := pr.Rule.Pairs
+		file := "NULL"
+		if pr.Rule.File != "" {
+			file = cstr(pr.Rule.File)
+			var err error
+			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, nPre, post.Size); err != nil {
+				return "", fmt.Errorf("projection %s: %v", pr.Name, err)
+			}
+		}
+		var pairItems []string
+		for _, pp := range pairs {
+			pairItems = append(pairItems, cint(int64(pp[0])), cint(int64(pp[1])))
+		}
+		varID := func(name string) int {
+			if v := ir.VarNamed(pr.Vars, name); v != nil {
+				return l.ids[v]
+			}
+			return -1
+		}
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s}",
+			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
+			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
+			varID("delay"), varID("segment"),
+			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
+			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update")))
+	}
+	var currents []string
+	for _, c := range m.Currents {
+		p := l.popByNm[c.Population]
+		currents = append(currents, fmt.Sprintf("{%s, %d, %d, %s}", cstr(c.Name), l.pops[c.Population],
+			l.ids[ir.VarNamed(p.Vars, c.Param)], t.kernel(c.Kernels, "value")))
+	}
+	var monitors []string
+	for _, mon := range m.Monitors {
+		kind := 0
+		if mon.Kind == "state" {
+			kind = 1
+		}
+		targetKind, target, dend, varID := 0, 0, -1, -1
+		if p, ok := l.popByNm[mon.Target]; ok {
+			target = l.pops[mon.Target]
+			name := mon.Var
+			if dn, vn, ok := strings.Cut(mon.Var, "."); ok {
+				if di, d := dendrite(p, dn); d != nil {
+					dend = di
+					if v := ir.VarNamed(d.Vars, vn); v != nil {
+						varID = l.ids[v]
+					}
+				}
+			} else if v := ir.VarNamed(p.Vars, name); v != nil {
+				varID = l.ids[v]
+			}
+		} else if i, ok := l.inputs[mon.Target]; ok {
+			targetKind, target = 1, i
+		} else if i, ok := l.projs[mon.Target]; ok {
+			targetKind, target = 2, i
+			if v := ir.VarNamed(m.Projections[i].Vars, mon.Var); v != nil {
+				varID = l.ids[v]
+			}
+		}
+		value := t.kernel(mon.Kernels, "value")
+		if kind == 1 && varID < 0 && value == "NULL" {
+			return "", fmt.Errorf("monitor %s: %s.%s is not a variable", mon.Name, mon.Target, mon.Var)
+		}
+		var ranges []string
+		for _, r := range mon.Ranges {
+			ranges = append(ranges, cint(int64(r[0])), cint(int64(r[1])))
+		}
+		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s}",
+			cstr(mon.Name), kind, targetKind, target, dend, varID, value, len(mon.Ranges), w.array("int64_t", ranges), cint(int64(max(mon.Every, 1)))))
+	}
+	var unitItems []string
+	for _, u := range units {
+		unitItems = append(unitItems, fmt.Sprintf("{%s, %s, {%d, %d, %d, %d, %d, %d}}", cstr(u.Name), cfloat(u.Scale),
+			u.Dim[0], u.Dim[1], u.Dim[2], u.Dim[3], u.Dim[4], u.Dim[5]))
+	}
+	params := t.vars(w, "", m.Params, l.base())
+	popArr := w.array("snn_population", pops)
+	inArr := w.array("snn_input", inputs)
+	prArr := w.array("snn_projection", projs)
+	curArr := w.array("snn_current", currents)
+	monArr := w.array("snn_monitor", monitors)
+	w.printf("\nconst int32_t snn_n_units = %d;\nconst snn_unit snn_units[%d] = {\n", len(units), max(len(units), 1))
+	for _, u := range unitItems {
+		w.printf("\t%s,\n", u)
+	}
+	w.printf("};\n\n")
+	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
+		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
+		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr)
+	return w.b.String(), w.err
+}
+
+// Unit is a unit name with its scale and dimension, for --set.
+type Unit struct {
+	Name  string
+	Scale float64
+	Dim   [6]int8
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"snnc/backends/llvm"
+	"snnc/ir"
+	"snnc/lang"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name:    "build",
+		summary: "compile a model into a native executable (or its LLVM IR)",
+		run:     runBuild,
+	})
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("build", stderr,
+		"Usage: snnc build [options] model.snn",
+		"",
+		"Compiles the model into an executable that runs it: the kernels become LLVM IR",
+		"(opt -O3, llc -O3) linked with snnc's native runtime (cc). The executable takes",
+		"the options of snnc run (--out, --duration, --seed, --set NAME=VALUE, -q) and",
+		"--threads N; it gives the interpreter's results bit for bit. Run it with --help.",
+		"Needs opt and llc (Debian package llvm) and cc (gcc).",
+		"")
+	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn)")
+	target := fs.String("target", "llvm", "llvm (native code); interp has nothing to build (use snnc run)")
+	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
+	verbose := fs.Bool("v", false, "print the commands run")
+	var pf pipelineFlags
+	pf.register(fs)
+	if status, done := parseFlags(fs, args); done {
+		return status
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	switch *target {
+	case "llvm":
+	case "interp":
+		fmt.Fprintln(stderr, "snnc build: the interp target runs inside snnc and has nothing to build; use snnc run --target=interp")
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm\n", *target)
+		return exitUsage
+	}
+	if *emit != "" && *emit != "llvm" {
+		fmt.Fprintf(stderr, "snnc build: unknown --emit %q; it can be: llvm\n", *emit)
+		return exitUsage
+	}
+	po, err := pf.options(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "snnc build: %v\n", err)
+		return exitUsage
+	}
+	path := fs.Arg(0)
+	prog, err := lang.LoadFile(path)
+	if err != nil {
+		printErrors(stderr, prog, err)
+		return exitModel
+	}
+	m, status := compileProgram(prog, po, stderr)
+	if status != exitOK {
+		return status
+	}
+	p, err := llvm.Emit(m, nativeOptions(prog))
+	if err != nil {
+		fmt.Fprintf(stderr, "snnc build: %s: %v\n", path, err)
+		return exitModel
+	}
+	name := *out
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if *emit == "llvm" {
+		for file, text := range map[string]string{name + ".ll": p.LL, name + ".model.c": p.ModelC} {
+			if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+				fmt.Fprintf(stderr, "snnc build: %v\n", err)
+				return exitModel
+			}
+		}
+		return exitOK
+	}
+	dir, err := os.MkdirTemp("", "snnc-build-")
+	if err != nil {
+		fmt.Fprintf(stderr, "snnc build: %v\n", err)
+		return exitModel
+	}
+	defer os.RemoveAll(dir)
+	o := nativeOptions(prog)
+	if *verbose {
+		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }
+	}
+	if err := llvm.Build(p, dir, name, o); err != nil {
+		fmt.Fprintf(stderr, "snnc build: %v\n", err)
+		return exitModel
+	}
+	return exitOK
+}
+
+// nativeOptions are what the native backend needs from the checked
+// program: the dimensions of the runtime parameters and the units, for
+// the executable's --set.
+func nativeOptions(prog *lang.Program) llvm.Options {
+	o := llvm.Options{Dims: map[string][6]int8{}}
+	for name, d := range prog.RuntimeParams() {
+		o.Dims[name] = d
+	}
+	for _, u := range lang.Units() {
+		o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
+	}
+	return o
+}
+
+// nativeExecutable returns the executable of a module, from the cache
+// (os.UserCacheDir()/snnc, keyed by the emitted program) or built now.
+func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
+	o := nativeOptions(prog)
+	p, err := llvm.Emit(m, o)
+	if err != nil {
+		return "", err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "snnc", llvm.Key(p))
+	exe := filepath.Join(dir, "model")
+	if _, err := os.Stat(exe); err == nil {
+		return exe, nil
+	}
+	// Build beside the cache entry and rename, so that a concurrent or
+	// interrupted build never leaves a half-written executable behind.
+	tmp, err := os.MkdirTemp(filepath.Join(cache, "snnc"), "build-")
+	if err != nil {
+		if err := os.MkdirAll(filepath.Join(cache, "snnc"), 0o755); err != nil {
+			return "", err
+		}
+		if tmp, err = os.MkdirTemp(filepath.Join(cache, "snnc"), "build-"); err != nil {
+			return "", err
+		}
+	}
+	defer os.RemoveAll(tmp)
+	if err := llvm.Build(p, tmp, filepath.Join(tmp, "model"), o); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Rename(filepath.Join(tmp, "model"), exe); err != nil {
+		return "", err
+	}
+	return exe, nil
+}
+
+// runNative runs a model's executable with the run's options.
+func runNative(exe string, args []string, stdout, stderr io.Writer) int {
+	cmd := exec.Command(exe, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
+	return exitOK
+}

@@ -1,0 +1,158 @@
+/*
+ * rng.c: a port of snnc's Go package runtime/rng, bit for bit: the
+ * Philox4x32-10 counter-based generator and the draws built on it.
+ *
+ * The 128-bit counter holds
+ *
+ *     word 0: index bits 0-31
+ *     word 1: index bits 32-55, then n bits 0-7 in the top byte
+ *     word 2: n bits 8-39
+ *     word 3: stream
+ *
+ * and the 64-bit key is the seed (low word first). Compile with
+ * -ffp-contract=off, as mathfn.c: the products below must be rounded
+ * before the sums.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "snnrt.h"
+#include "snnrt_internal.h"
+
+/* Philox4x32-10's multipliers and Weyl key increments (Random123). */
+#define MUL0 UINT32_C(0xD2511F53)
+#define MUL1 UINT32_C(0xCD9E8D57)
+#define WEYL0 UINT32_C(0x9E3779B9)
+#define WEYL1 UINT32_C(0xBB67AE85)
+
+/* 2*math.Pi as Go rounds the constant: 6.283185307179586. */
+#define TWO_PI 0x1.921fb54442d18p+2
+
+/* rng.Philox: the Philox4x32-10 block of counter ctr under key. */
+void snn_philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+	uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
+	uint32_t k0 = key[0], k1 = key[1];
+	for (int r = 0; r < 10; r++) {
+		uint64_t p0 = (uint64_t)MUL0 * (uint64_t)c0;
+		uint64_t p1 = (uint64_t)MUL1 * (uint64_t)c2;
+		uint32_t hi0 = (uint32_t)(p0 >> 32), lo0 = (uint32_t)p0;
+		uint32_t hi1 = (uint32_t)(p1 >> 32), lo1 = (uint32_t)p1;
+		c0 = hi1 ^ c1 ^ k0;
+		c1 = lo1;
+		c2 = hi0 ^ c3 ^ k1;
+		c3 = lo0;
+		k0 = (uint32_t)(k0 + WEYL0);
+		k1 = (uint32_t)(k1 + WEYL1);
+	}
+	out[0] = c0;
+	out[1] = c1;
+	out[2] = c2;
+	out[3] = c3;
+}
+
+/* rng.Source.Block: the four words of counter (stream, n, index) under the
+ * key seed. */
+void snn_block(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, uint32_t out[4])
+{
+	uint32_t c[4], k[2];
+	c[0] = (uint32_t)index;
+	c[1] = ((uint32_t)(index >> 32) & UINT32_C(0xFFFFFF)) | (uint32_t)(n << 24);
+	c[2] = (uint32_t)(n >> 8);
+	c[3] = stream;
+	k[0] = (uint32_t)seed;
+	k[1] = (uint32_t)(seed >> 32);
+	snn_philox(c, k, out);
+}
+
+/* rng.Unit: two words to a double in [0, 1) with 53 random bits. */
+double snn_unit(uint32_t a, uint32_t b)
+{
+	return (double)(((uint64_t)a << 21) | ((uint64_t)b >> 11)) * 0x1p-53;
+}
+
+/* rng.unitOpen: two words to (0, 1]. */
+static double unit_open(uint32_t a, uint32_t b)
+{
+	return (double)((((uint64_t)a << 21) | ((uint64_t)b >> 11)) + 1) * 0x1p-53;
+}
+
+/* rng.Source.Uniform: lo + (hi - lo)*u. */
+double snn_uniform(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double lo, double hi)
+{
+	uint32_t w[4];
+	snn_block(seed, stream, n, index, w);
+	return lo + (hi - lo) * snn_unit(w[0], w[1]);
+}
+
+/* rng.StdNormal: Box-Muller. */
+static double std_normal(const uint32_t w[4])
+{
+	double r = sqrt(-2 * snn_log(unit_open(w[0], w[1])));
+	return r * snn_cos(TWO_PI * snn_unit(w[2], w[3]));
+}
+
+/* rng.Source.Normal: mean + std*StdNormal(w). */
+double snn_normal(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean, double std)
+{
+	uint32_t w[4];
+	snn_block(seed, stream, n, index, w);
+	return mean + std * std_normal(w);
+}
+
+/* rng.Source.Exponential: -mean*ln(u), u in (0, 1]. */
+double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean)
+{
+	uint32_t w[4];
+	snn_block(seed, stream, n, index, w);
+	return -mean * snn_log(unit_open(w[0], w[1]));
+}
+
+/* rng.Below: the high half of the 128-bit product of the first two words
+ * (as one 64-bit number) and n. */
+uint64_t snn_below(const uint32_t w[4], uint64_t n)
+{
+	uint64_t x = ((uint64_t)w[0] << 32) | (uint64_t)w[1];
+#if defined(__SIZEOF_INT128__)
+	__extension__ typedef unsigned __int128 u128;
+	return (uint64_t)(((u128)x * (u128)n) >> 64);
+#else
+	const uint64_t mask32 = (UINT64_C(1) << 32) - 1;
+	uint64_t x0 = x & mask32, x1 = x >> 32;
+	uint64_t y0 = n & mask32, y1 = n >> 32;
+	uint64_t w0 = x0 * y0;
+	uint64_t t = x1 * y0 + (w0 >> 32);
+	uint64_t w1 = t & mask32, w2 = t >> 32;
+	w1 += x0 * y1;
+	return x1 * y1 + w2 + (w1 >> 32);
+#endif
+}
+
+/* rng.Geometric: floor(ln u / logq), u in (0, 1], capped at max. */
+uint64_t snn_geometric(const uint32_t w[4], double logq, uint64_t max)
+{
+	if (logq == 0)
+		return max;
+	double g = floor(snn_log(unit_open(w[0], w[1])) / logq);
+	if (!(g < (double)max))
+		return max;
+	if (g < 0) {
+		/* Only for logq > 0, which LogComplement never gives. Go's
+		 * uint64(g) is then implementation-specific; this is what it is
+		 * on amd64, without C's undefined behavior. */
+		if (g < -0x1p63)
+			return UINT64_C(1) << 63;
+		return (uint64_t)(int64_t)g;
+	}
+	return (uint64_t)g; /* 0 <= g < max <= 2^64 */
+}
+
+/* rng.LogComplement: ln(1 - p); 0 for p <= 0, -Inf for p >= 1. */
+double snn_log_complement(double p)
+{
+	if (p <= 0)
+		return 0;
+	if (p >= 1)
+		return -HUGE_VAL;
+	return snn_log1p(-p);
+}

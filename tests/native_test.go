@@ -1,0 +1,75 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/interp"
+	"snnc/backends/llvm"
+	"snnc/lang"
+)
+
+// requireNativeTools skips a test when opt, llc or cc are missing, except
+// in CI, where make test installs them and their absence is a failure.
+func requireNativeTools(t *testing.T) {
+	t.Helper()
+	if missing := llvm.MissingTools(); len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("missing %v: tests/install-deps.sh should have installed them", missing)
+		}
+		t.Skipf("missing %v (Debian: apt-get install llvm gcc)", missing)
+	}
+}
+
+// TestNativeEqualsInterp builds every example for the native target and
+// compares its recordings with the interpreter's, byte for byte, at one
+// and two threads, over the golden runs' duration.
+func TestNativeEqualsInterp(t *testing.T) {
+	requireNativeTools(t)
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	slices.Sort(files)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name+"/llvm", func(t *testing.T) {
+			prog, err := lang.LoadFile(f)
+			require.NoError(t, err)
+			m := compileFile(t, f)
+			duration := min(m.Run.Duration, goldenDuration)
+			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
+
+			o := llvm.Options{Dims: map[string][6]int8{}}
+			for n, d := range prog.RuntimeParams() {
+				o.Dims[n] = d
+			}
+			for _, u := range lang.Units() {
+				o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
+			}
+			p, err := llvm.Emit(m, o)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			exe := filepath.Join(dir, name)
+			require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
+			for _, threads := range []int{1, 2} {
+				out := filepath.Join(dir, "out"+strconv.Itoa(threads))
+				cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads),
+					"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
+				msg, err := cmd.CombinedOutput()
+				require.NoError(t, err, "%s", msg)
+				for file, data := range want {
+					got, err := os.ReadFile(filepath.Join(out, file))
+					require.NoError(t, err)
+					require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %d threads", file, threads)
+				}
+			}
+		})
+	}
+}
