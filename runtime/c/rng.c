@@ -66,7 +66,7 @@ void snn_block(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, uint3
 }
 
 /* rng.Unit: two words to a double in [0, 1) with 53 random bits. */
-double snn_unit(uint32_t a, uint32_t b)
+double snn_rng_unit(uint32_t a, uint32_t b)
 {
 	return (double)(((uint64_t)a << 21) | ((uint64_t)b >> 11)) * 0x1p-53;
 }
@@ -82,14 +82,14 @@ double snn_uniform(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, d
 {
 	uint32_t w[4];
 	snn_block(seed, stream, n, index, w);
-	return lo + (hi - lo) * snn_unit(w[0], w[1]);
+	return lo + (hi - lo) * snn_rng_unit(w[0], w[1]);
 }
 
 /* rng.StdNormal: Box-Muller. */
 static double std_normal(const uint32_t w[4])
 {
 	double r = sqrt(-2 * snn_log(unit_open(w[0], w[1])));
-	return r * snn_cos(TWO_PI * snn_unit(w[2], w[3]));
+	return r * snn_cos(TWO_PI * snn_rng_unit(w[2], w[3]));
 }
 
 /* rng.Source.Normal: mean + std*StdNormal(w). */

@@ -14,7 +14,7 @@
 /* rng.c: runtime/rng. */
 void snn_philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]); /* rng.Philox */
 void snn_block(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, uint32_t out[4]); /* rng.Source.Block */
-double snn_unit(uint32_t a, uint32_t b);                          /* rng.Unit */
+double snn_rng_unit(uint32_t a, uint32_t b);                      /* rng.Unit (not snn_unit: snnrt.h's unit type) */
 uint64_t snn_below(const uint32_t w[4], uint64_t n);              /* rng.Below */
 uint64_t snn_geometric(const uint32_t w[4], double logq, uint64_t max); /* rng.Geometric */
 double snn_log_complement(double p);                               /* rng.LogComplement */

@@ -1,0 +1,148 @@
+/*
+ * harness.c: drives runtime/c's mathfn.c and rng.c for the equivalence
+ * test runtime/native_math_test.go, which compares every result bit for
+ * bit with the Go packages runtime/mathfn and runtime/rng.
+ *
+ *     harness OP < input > output
+ *
+ * The input is a sequence of records of 64-bit words in the host's byte
+ * order (doubles as their bit patterns); for each record the harness
+ * writes its result words. The words of each OP are in the table below.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "snnrt.h"
+#include "snnrt_internal.h"
+
+static double d(uint64_t b)
+{
+	double x;
+	memcpy(&x, &b, sizeof x);
+	return x;
+}
+
+static uint64_t u(double x)
+{
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return b;
+}
+
+typedef double (*unary)(double);
+typedef double (*binary)(double, double);
+
+static const struct {
+	const char *name;
+	unary f;
+} unaries[] = {
+	{"exp", snn_exp}, {"expm1", snn_expm1}, {"log", snn_log}, {"log10", snn_log10},
+	{"log1p", snn_log1p}, {"sin", snn_sin}, {"cos", snn_cos}, {"tanh", snn_tanh},
+	{"sign", snn_sign}, {"log_complement", snn_log_complement},
+};
+
+static const struct {
+	const char *name;
+	binary f;
+} binaries[] = {
+	{"pow", snn_pow}, {"min", snn_min}, {"max", snn_max}, {"fmod", snn_fmod},
+};
+
+/* OP: name, input words, output words. */
+static const struct {
+	const char *name;
+	int in, out;
+} others[] = {
+	{"philox", 6, 4},      /* ctr[4], key[2] -> out[4] */
+	{"block", 4, 4},       /* seed, stream, n, index -> w[4] */
+	{"unit", 2, 1},        /* a, b -> u */
+	{"below", 5, 1},       /* w[4], n -> draw */
+	{"geometric", 6, 1},   /* w[4], logq, max -> draw */
+	{"uniform", 6, 1},     /* seed, stream, n, index, lo, hi */
+	{"normal", 6, 1},      /* seed, stream, n, index, mean, std */
+	{"exponential", 5, 1}, /* seed, stream, n, index, mean */
+};
+
+static void run_other(const char *op, const uint64_t *a, uint64_t *r)
+{
+	uint32_t w[4];
+	if (strcmp(op, "philox") == 0) {
+		uint32_t c[4] = {(uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3]};
+		uint32_t k[2] = {(uint32_t)a[4], (uint32_t)a[5]};
+		snn_philox(c, k, w);
+		for (int i = 0; i < 4; i++)
+			r[i] = w[i];
+	} else if (strcmp(op, "block") == 0) {
+		snn_block(a[0], (uint32_t)a[1], a[2], a[3], w);
+		for (int i = 0; i < 4; i++)
+			r[i] = w[i];
+	} else if (strcmp(op, "unit") == 0) {
+		r[0] = u(snn_rng_unit((uint32_t)a[0], (uint32_t)a[1]));
+	} else if (strcmp(op, "below") == 0) {
+		uint32_t v[4] = {(uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3]};
+		r[0] = snn_below(v, a[4]);
+	} else if (strcmp(op, "geometric") == 0) {
+		uint32_t v[4] = {(uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3]};
+		r[0] = snn_geometric(v, d(a[4]), a[5]);
+	} else if (strcmp(op, "uniform") == 0) {
+		r[0] = u(snn_uniform(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
+	} else if (strcmp(op, "normal") == 0) {
+		r[0] = u(snn_normal(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
+	} else {
+		r[0] = u(snn_exponential(a[0], (uint32_t)a[1], a[2], a[3], d(a[4])));
+	}
+}
+
+enum { CHUNK = 4096 };
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: harness OP < input > output\n");
+		return 2;
+	}
+	const char *op = argv[1];
+	unary uf = NULL;
+	binary bf = NULL;
+	int in = 0, out = 1;
+	for (size_t i = 0; i < sizeof unaries / sizeof unaries[0]; i++)
+		if (strcmp(op, unaries[i].name) == 0)
+			uf = unaries[i].f, in = 1;
+	for (size_t i = 0; i < sizeof binaries / sizeof binaries[0]; i++)
+		if (strcmp(op, binaries[i].name) == 0)
+			bf = binaries[i].f, in = 2;
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (strcmp(op, others[i].name) == 0)
+			in = others[i].in, out = others[i].out;
+	if (in == 0) {
+		fprintf(stderr, "harness: unknown op %s\n", op);
+		return 2;
+	}
+
+	static uint64_t ibuf[CHUNK * 6], obuf[CHUNK * 4];
+	for (;;) {
+		size_t got = fread(ibuf, sizeof(uint64_t) * (size_t)in, CHUNK, stdin);
+		for (size_t i = 0; i < got; i++) {
+			const uint64_t *a = ibuf + i * (size_t)in;
+			uint64_t *r = obuf + i * (size_t)out;
+			if (uf)
+				r[0] = u(uf(d(a[0])));
+			else if (bf)
+				r[0] = u(bf(d(a[0]), d(a[1])));
+			else
+				run_other(op, a, r);
+		}
+		if (got > 0 && fwrite(obuf, sizeof(uint64_t) * (size_t)out, got, stdout) != got) {
+			perror("harness: write");
+			return 1;
+		}
+		if (got < CHUNK)
+			break;
+	}
+	if (ferror(stdin)) {
+		perror("harness: read");
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Times the native backend on CUBA at 4000 and 40 000 neurons (80 inputs
+# each, 10 s of biological time, f64, one thread and two) and on the
+# synapse-heavy model (tests/bench/synapses.snn), and, when Brian2 is
+# installed (Debian: python3-brian), CUBA in Brian2's cpp_standalone mode
+# (tests/bench/cuba_brian2.py), side by side. Prints times and ratios.
+#
+#	sh tests/bench/native.sh [DURATION_SECONDS]
+set -eu
+cd "$(dirname "$0")/../.."
+dur=${1:-10}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/snnc" ./cmd/snnc
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+cuba() { # N -> model file
+	n=$1
+	sed -e "s/N_EXC/$((n * 4 / 5))/" -e "s/N_INH/$((n / 5))/" \
+		-e "s/(P)/($(awk -v n="$n" 'BEGIN { printf "%.10g", 80 / n }'))/" \
+		-e "s/DURATION/$dur s/" tests/bench/cuba.snn.in > "$tmp/cuba$n.snn"
+	echo "$tmp/cuba$n.snn"
+}
+
+for n in 4000 40000; do
+	model=$(cuba $n)
+	t0=$(now)
+	"$tmp/snnc" build -o "$tmp/cuba$n" "$model"
+	t1=$(now)
+	echo "snnc build, CUBA $n: $(elapsed "$t0" "$t1") s"
+	for threads in 1 2; do
+		t0=$(now)
+		"$tmp/cuba$n" -q --out "$tmp/out" --threads $threads
+		t1=$(now)
+		echo "snnc native, CUBA $n, $dur s, $threads thread(s): $(elapsed "$t0" "$t1") s"
+	done
+	if /usr/bin/python3 -c 'import brian2' 2>/dev/null; then
+		/usr/bin/python3 tests/bench/cuba_brian2.py --target cpp_standalone --n $n --duration "$dur" --dir "$tmp/brian$n" 2>/dev/null | grep 'run time'
+	fi
+done
+
+t0=$(now)
+"$tmp/snnc" build -o "$tmp/synapses" tests/bench/synapses.snn
+t1=$(now)
+"$tmp/synapses" -q --out "$tmp/out"
+t2=$(now)
+events=$(python3 -c "import json; print(json.load(open('$tmp/out/summary.json'))['synaptic_events'])")
+echo "synapse-heavy (10 000 neurons x 1000 inputs, 1 s): build $(elapsed "$t0" "$t1") s, run $(elapsed "$t1" "$t2") s, $events events, $(awk -v e="$events" -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3g", e / (b - a) }') events/s"
