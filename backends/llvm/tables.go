@@ -133,7 +133,7 @@ func (t *tables) path(name string) string {
 func (t *tables) modelC(units []Unit) (string, error) {
 	l, m := t.l, t.l.m
 	w := &cWriter{}
-	w.printf("/* The tables of %s, written by snnc. */\n#include \"snnrt.h\"\n\n", strings.ReplaceAll(m.Source, "*/", "* /"))
+	w.printf("/* The tables of %s, written by snnc. */\n#include <stddef.h>\n\n#include \"snnrt.h\"\n\n", strings.ReplaceAll(m.Source, "*/", "* /"))
 	// Kernel declarations.
 	for _, k := range sortedKernelNames(t.kernels) {
 		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)

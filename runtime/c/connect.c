@@ -1,0 +1,207 @@
+/*
+ * connect.c: the connectivity rules into compressed sparse rows, as
+ * runtime/connect.go makes them (runtime.Connect): the same draws, keyed
+ * (seed, stream, n, row), and the same synapse order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+#define MAX_SYNAPSES 2147483647LL
+
+/* sampler draws k distinct indices out of n by Floyd's algorithm. */
+typedef struct sampler {
+	int64_t n, k;
+	int exclude_self;
+	uint32_t *mark;
+	uint32_t gen;
+} sampler;
+
+static int sampler_check(const sampler *s, const char *rule, const char *side, int64_t n, char *err, size_t errlen)
+{
+	int64_t avail = n;
+	if (s->exclude_self)
+		avail--;
+	if (s->k < 0 || s->k > avail) {
+		snprintf(err, errlen, "%s(%lld) needs %lld distinct %s neurons, and there are %lld", rule, (long long)s->k,
+			(long long)s->k, side, (long long)avail);
+		return 1;
+	}
+	return 0;
+}
+
+static void sample(sampler *s, uint64_t seed, uint32_t stream, int64_t row, snn_vi32 *out)
+{
+	if (s->mark == NULL)
+		s->mark = snn_xcalloc((size_t)(s->n > 0 ? s->n : 1), sizeof(uint32_t));
+	s->gen++;
+	if (s->gen == 0) { /* wrapped: clear the marks of 2^32 rows ago */
+		memset(s->mark, 0, (size_t)s->n * sizeof(uint32_t));
+		s->gen = 1;
+	}
+	int64_t m = s->n;
+	if (s->exclude_self)
+		m--;
+	uint64_t n = 0;
+	for (int64_t t = m - s->k; t < m; t++) {
+		uint32_t w[4];
+		snn_block(seed, stream, n, (uint64_t)row, w);
+		int64_t x = (int64_t)snn_below(w, (uint64_t)(t + 1));
+		n++;
+		if (s->mark[x] == s->gen)
+			x = t;
+		s->mark[x] = s->gen;
+		if (s->exclude_self && x >= row)
+			x++;
+		snn_vi32_push(out, (int32_t)x);
+	}
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int too_many(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "the rule made more than %lld synapses", MAX_SYNAPSES);
+	return 1;
+}
+
+int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre, int64_t nPost, int same,
+	snn_csr *c, char *err, size_t errlen)
+{
+	int exclude_self = same && !r->autapses;
+	snn_vi32 post = {0};
+	memset(c, 0, sizeof *c);
+	c->start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
+	switch (r->kind) {
+	case SNN_ALL_TO_ALL:
+		for (int64_t i = 0; i < nPre; i++) {
+			for (int64_t j = 0; j < nPost; j++)
+				if (!(exclude_self && i == j))
+					snn_vi32_push(&post, (int32_t)j);
+			if (post.n > MAX_SYNAPSES)
+				return too_many(err, errlen);
+			c->start[i + 1] = post.n;
+		}
+		break;
+	case SNN_ONE_TO_ONE:
+		if (nPre != nPost) {
+			snprintf(err, errlen, "one_to_one needs two sides of one size, not %lld and %lld", (long long)nPre,
+				(long long)nPost);
+			return 1;
+		}
+		for (int64_t i = 0; i < nPre; i++) {
+			snn_vi32_push(&post, (int32_t)i);
+			c->start[i + 1] = post.n;
+		}
+		break;
+	case SNN_FIXED_PROBABILITY: {
+		/* Geometric skipping: one draw per synapse made. */
+		double logq = snn_log_complement(r->p);
+		for (int64_t i = 0; i < nPre; i++) {
+			int64_t col = -1;
+			for (uint64_t n = 0;; n++) {
+				uint32_t w[4];
+				snn_block(seed, stream, n, (uint64_t)i, w);
+				col += (int64_t)snn_geometric(w, logq, (uint64_t)nPost) + 1;
+				if (col >= nPost)
+					break;
+				if (!(exclude_self && col == i))
+					snn_vi32_push(&post, (int32_t)col);
+			}
+			if (post.n > MAX_SYNAPSES)
+				return too_many(err, errlen);
+			c->start[i + 1] = post.n;
+		}
+		break;
+	}
+	case SNN_FIXED_OUTDEGREE: {
+		sampler s = {nPost, r->k, exclude_self, NULL, 0};
+		if (sampler_check(&s, "fixed_outdegree", "post", nPost, err, errlen))
+			return 1;
+		for (int64_t i = 0; i < nPre; i++) {
+			int64_t from = post.n;
+			sample(&s, seed, stream, i, &post);
+			qsort(post.a + from, (size_t)(post.n - from), sizeof(int32_t), cmp_i32);
+			if (post.n > MAX_SYNAPSES)
+				return too_many(err, errlen);
+			c->start[i + 1] = post.n;
+		}
+		free(s.mark);
+		break;
+	}
+	case SNN_FIXED_INDEGREE: {
+		sampler s = {nPre, r->k, exclude_self, NULL, 0};
+		if (sampler_check(&s, "fixed_indegree", "pre", nPre, err, errlen))
+			return 1;
+		if (nPost * r->k > MAX_SYNAPSES) {
+			snprintf(err, errlen, "fixed_indegree(%lld) onto %lld neurons makes %lld synapses, more than %lld",
+				(long long)r->k, (long long)nPost, (long long)(nPost * r->k), MAX_SYNAPSES);
+			return 1;
+		}
+		/* Each post neuron's presynaptic partners, then columns into rows. */
+		snn_vi32 pres = {0};
+		snn_vi32_reserve(&pres, nPost * r->k);
+		for (int64_t j = 0; j < nPost; j++)
+			sample(&s, seed, stream, j, &pres);
+		free(s.mark);
+		for (int64_t n = 0; n < pres.n; n++)
+			c->start[pres.a[n] + 1]++;
+		for (int64_t i = 0; i < nPre; i++)
+			c->start[i + 1] += c->start[i];
+		c->n = pres.n;
+		c->post = snn_xmalloc((size_t)(pres.n > 0 ? pres.n : 1) * sizeof(int32_t));
+		int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
+		memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
+		for (int64_t n = 0; n < pres.n; n++) {
+			int32_t i = pres.a[n];
+			c->post[fill[i]] = (int32_t)(n / r->k);
+			fill[i]++;
+		}
+		free(fill);
+		free(pres.a);
+		return 0;
+	}
+	case SNN_PAIRS: {
+		for (int64_t n = 0; n < r->n_pairs; n++) {
+			int64_t i = r->pairs[2 * n], j = r->pairs[2 * n + 1];
+			if (i < 0 || i >= nPre || j < 0 || j >= nPost) {
+				snprintf(err, errlen, "pair %lld (%lld, %lld) is out of range: the sides have %lld and %lld neurons",
+					(long long)n, (long long)i, (long long)j, (long long)nPre, (long long)nPost);
+				return 1;
+			}
+		}
+		if (r->n_pairs > MAX_SYNAPSES) {
+			snprintf(err, errlen, "%lld pairs are more than %lld synapses", (long long)r->n_pairs, MAX_SYNAPSES);
+			return 1;
+		}
+		/* A stable sort by pre index: a counting sort keeps the listed
+		 * order of one neuron's pairs. */
+		for (int64_t n = 0; n < r->n_pairs; n++)
+			c->start[r->pairs[2 * n] + 1]++;
+		for (int64_t i = 0; i < nPre; i++)
+			c->start[i + 1] += c->start[i];
+		c->n = r->n_pairs;
+		c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
+		int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
+		memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
+		for (int64_t n = 0; n < r->n_pairs; n++) {
+			int64_t i = r->pairs[2 * n];
+			c->post[fill[i]++] = (int32_t)r->pairs[2 * n + 1];
+		}
+		free(fill);
+		return 0;
+	}
+	default:
+		snprintf(err, errlen, "unknown connectivity rule %d", (int)r->kind);
+		return 1;
+	}
+	c->n = post.n;
+	c->post = post.a ? post.a : snn_xmalloc(sizeof(int32_t));
+	return 0;
+}

@@ -1,0 +1,793 @@
+/*
+ * main.c: the executable's command line, which mirrors `snnc run`
+ * (cmd/snnc/run.go): the options and their messages, values with units
+ * parsed as lang.ParseQuantity parses them, the printed summary and the
+ * progress line.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+enum { EXIT_OK = 0, EXIT_MODEL = 1, EXIT_USAGE = 2 };
+
+static const char *exe = "model";
+
+/* ------------------------------------------------------------------ */
+/* Numbers as strconv.ParseFloat reads them.                            */
+
+static int lower(int c) { return c | ('x' - 'X'); }
+
+/* underscoreOK is strconv's: underscores only between digits. */
+static int underscore_ok(const char *s, size_t n)
+{
+	char saw = '^';
+	size_t i = 0;
+	if (n >= 1 && (s[0] == '-' || s[0] == '+')) {
+		s++;
+		n--;
+	}
+	int hex = 0;
+	if (n >= 2 && s[0] == '0' && (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
+		i = 2;
+		saw = '0';
+		hex = lower(s[1]) == 'x';
+	}
+	for (; i < n; i++) {
+		if ((s[i] >= '0' && s[i] <= '9') || (hex && lower(s[i]) >= 'a' && lower(s[i]) <= 'f')) {
+			saw = '0';
+			continue;
+		}
+		if (s[i] == '_') {
+			if (saw != '0')
+				return 0;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return 0;
+		saw = '!';
+	}
+	return saw != '_';
+}
+
+/* read_float is the syntax of strconv's readFloat: 1 if all n bytes of s
+ * are a decimal or hexadecimal floating-point number. */
+static int read_float(const char *s, size_t n)
+{
+	size_t i = 0;
+	int underscores = 0;
+	if (n == 0)
+		return 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	int base = 10;
+	int exp_char = 'e';
+	if (i + 2 < n && s[i] == '0' && lower(s[i + 1]) == 'x') {
+		base = 16;
+		i += 2;
+		exp_char = 'p';
+	}
+	int sawdot = 0, sawdigits = 0;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '_') {
+			underscores = 1;
+			continue;
+		}
+		if (c == '.') {
+			if (sawdot)
+				break;
+			sawdot = 1;
+			continue;
+		}
+		if (c >= '0' && c <= '9') {
+			sawdigits = 1;
+			continue;
+		}
+		if (base == 16 && lower(c) >= 'a' && lower(c) <= 'f') {
+			sawdigits = 1;
+			continue;
+		}
+		break;
+	}
+	if (!sawdigits)
+		return 0;
+	if (i < n && lower(s[i]) == exp_char) {
+		i++;
+		if (i >= n)
+			return 0;
+		if (s[i] == '+' || s[i] == '-')
+			i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return 0;
+		for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); i++)
+			if (s[i] == '_')
+				underscores = 1;
+	} else if (base == 16) {
+		return 0;
+	}
+	if (underscores && !underscore_ok(s, i))
+		return 0;
+	return i == n;
+}
+
+static size_t prefix_fold(const char *s, size_t n, const char *word)
+{
+	size_t i = 0;
+	while (i < n && word[i] && lower((unsigned char)s[i]) == word[i])
+		i++;
+	return i;
+}
+
+/* special is strconv's: [+-]inf, [+-]infinity or nan, in any case; the
+ * bytes it takes, or 0. */
+static size_t special(const char *s, size_t n, double *x)
+{
+	if (n == 0)
+		return 0;
+	double sign = 1;
+	size_t ns = 0;
+	if (s[0] == '+' || s[0] == '-') {
+		sign = s[0] == '-' ? -1 : 1;
+		ns = 1;
+	} else if (lower((unsigned char)s[0]) == 'n') {
+		if (prefix_fold(s, n, "nan") == 3) {
+			*x = NAN;
+			return 3;
+		}
+		return 0;
+	} else if (lower((unsigned char)s[0]) != 'i') {
+		return 0;
+	}
+	size_t k = prefix_fold(s + ns, n - ns, "infinity");
+	if (k > 3 && k < 8)
+		k = 3;
+	if (k == 3 || k == 8) {
+		*x = sign * INFINITY;
+		return ns + k;
+	}
+	return 0;
+}
+
+/* parse_float is strconv.ParseFloat(s[:n], 64) == nil: 1 with the value
+ * in *x, or 0 for a syntax or range error. */
+static int parse_float(const char *s, size_t n, double *x)
+{
+	size_t sp = special(s, n, x);
+	if (sp > 0)
+		return sp == n;
+	if (!read_float(s, n))
+		return 0;
+	char *b = snn_xmalloc(n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			b[o++] = s[i];
+	b[o] = 0;
+	double v = strtod(b, NULL);
+	free(b);
+	if (isinf(v))
+		return 0; /* ErrRange */
+	*x = v;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dimensions (lang.Dim) and units.                                     */
+
+typedef struct named_dim {
+	int8_t d[6];
+	const char *unit, *what;
+} named_dim;
+
+static const named_dim named_dims[] = {
+	{{0, 0, 0, 0, 0, 0}, "1", "dimensionless"},
+	{{0, 0, 1, 0, 0, 0}, "s", "time"},
+	{{0, 0, -1, 0, 0, 0}, "Hz", "frequency"},
+	{{2, 1, -3, -1, 0, 0}, "V", "voltage"},
+	{{0, 0, 0, 1, 0, 0}, "A", "current"},
+	{{-2, -1, 3, 2, 0, 0}, "S", "conductance"},
+	{{-2, -1, 4, 2, 0, 0}, "F", "capacitance"},
+	{{2, 1, -3, -2, 0, 0}, "ohm", "resistance"},
+	{{0, 0, 1, 1, 0, 0}, "C", "charge"},
+	{{1, 0, 0, 0, 0, 0}, "m", "length"},
+	{{0, 1, 0, 0, 0, 0}, "kg", "mass"},
+	{{0, 0, 0, 0, 0, 1}, "mol", "amount"},
+	{{-3, 0, 0, 0, 0, 1}, "mol/m**3", "concentration"},
+	{{0, 0, 0, 0, 1, 0}, "K", "temperature"},
+};
+enum { N_NAMED = sizeof named_dims / sizeof named_dims[0] };
+static const int8_t dim_time[6] = {0, 0, 1, 0, 0, 0};
+
+static int dim_eq(const int8_t *a, const int8_t *b) { return memcmp(a, b, 6) == 0; }
+
+static void dim_op(int8_t *out, const int8_t *a, const int8_t *b, int sign)
+{
+	for (int i = 0; i < 6; i++)
+		out[i] = (int8_t)(a[i] + sign * b[i]);
+}
+
+static void pow_unit(char *b, const char *unit, int p)
+{
+	if (p == 1)
+		sprintf(b, "%s", unit);
+	else
+		sprintf(b, "%s**%d", unit, p);
+}
+
+/* dim_string is Dim.String. */
+static void dim_string(char *b, const int8_t *d)
+{
+	for (int n = 0; n < N_NAMED; n++)
+		if (dim_eq(named_dims[n].d, d)) {
+			strcpy(b, named_dims[n].unit);
+			return;
+		}
+	static const int8_t zero[6];
+	for (int p = 1; p <= 3; p++)
+		for (int n = 1; n < N_NAMED; n++) {
+			int8_t base[6], x[6];
+			char pu[64];
+			for (int i = 0; i < 6; i++)
+				base[i] = (int8_t)(named_dims[n].d[i] * p);
+			pow_unit(pu, named_dims[n].unit, p);
+			dim_op(x, base, dim_time, -1);
+			if (dim_eq(x, d)) {
+				sprintf(b, "%s/s", pu);
+				return;
+			}
+			dim_op(x, base, dim_time, 1);
+			if (dim_eq(x, d)) {
+				sprintf(b, "%s*s", pu);
+				return;
+			}
+			dim_op(x, zero, base, -1);
+			if (dim_eq(x, d)) {
+				sprintf(b, "1/%s", pu);
+				return;
+			}
+			if (dim_eq(base, d)) {
+				strcpy(b, pu);
+				return;
+			}
+		}
+	for (int a = 1; a < N_NAMED; a++)
+		for (int c = 1; c < N_NAMED; c++) {
+			int8_t x[6];
+			dim_op(x, named_dims[a].d, named_dims[c].d, 1);
+			if (dim_eq(x, d)) {
+				sprintf(b, "%s*%s", named_dims[a].unit, named_dims[c].unit);
+				return;
+			}
+			dim_op(x, named_dims[a].d, named_dims[c].d, -1);
+			if (dim_eq(x, d)) {
+				sprintf(b, "%s/%s", named_dims[a].unit, named_dims[c].unit);
+				return;
+			}
+		}
+	static const char *names[6] = {"m", "kg", "s", "A", "K", "mol"};
+	char num[128] = "", den[128] = "";
+	for (int i = 0; i < 6; i++) {
+		int e = d[i];
+		char part[32];
+		if (e == 0)
+			continue;
+		if (e == 1 || e == -1)
+			sprintf(part, "%s", names[i]);
+		else
+			sprintf(part, "%s**%d", names[i], e > 0 ? e : -e);
+		char *to = e > 0 ? num : den;
+		if (e > 0 && to[0])
+			strcat(to, "*");
+		if (e < 0)
+			strcat(to, "/");
+		strcat(to, part);
+	}
+	sprintf(b, "%s%s", num[0] ? num : "1", den);
+}
+
+/* dim_describe is Dim.Describe: "voltage (V)". */
+static const char *dim_describe(const int8_t *d)
+{
+	static char bufs[2][256];
+	static int next;
+	char *b = bufs[next];
+	next = 1 - next;
+	for (int n = 0; n < N_NAMED; n++)
+		if (dim_eq(named_dims[n].d, d)) {
+			if (n == 0)
+				strcpy(b, "dimensionless");
+			else
+				sprintf(b, "%s (%s)", named_dims[n].what, named_dims[n].unit);
+			return b;
+		}
+	dim_string(b, d);
+	return b;
+}
+
+static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+/* trim is strings.TrimSpace (ASCII space). */
+static char *trim(const char *s, size_t n)
+{
+	while (n > 0 && is_space((unsigned char)s[0]))
+		s++, n--;
+	while (n > 0 && is_space((unsigned char)s[n - 1]))
+		n--;
+	char *t = snn_xmalloc(n + 1);
+	memcpy(t, s, n);
+	t[n] = 0;
+	return t;
+}
+
+/* fold_eq is strings.EqualFold for ASCII letters; other bytes match
+ * exactly. */
+static int fold_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/* suggest_unit is lang's suggestUnit. */
+static const char *suggest_unit(const char *name)
+{
+	const char *best = NULL;
+	for (int32_t i = 0; i < snn_n_units; i++) {
+		const char *u = snn_units[i].name;
+		if (!fold_eq(u, name))
+			continue;
+		if (!best) {
+			best = u;
+			continue;
+		}
+		int fu = u[0] == name[0], fb = best[0] == name[0];
+		if (fu != fb) {
+			if (fu)
+				best = u;
+			continue;
+		}
+		if (strcmp(u, best) < 0)
+			best = u;
+	}
+	return best;
+}
+
+/* parse_quantity is lang.ParseQuantity: 0, or 1 with the message. */
+static int parse_quantity(const char *s, double *x, int8_t *dim, char *err, size_t errlen)
+{
+	char *text = trim(s, strlen(s));
+	size_t end = strlen(text);
+	double v = 0;
+	while (end > 0 && !parse_float(text, end, &v))
+		end--;
+	memset(dim, 0, 6);
+	if (end == 0) {
+		snprintf(err, errlen, "%s is not a number with an optional unit (for example 0.3nA or 20 ms)", snn_quote(s));
+		free(text);
+		return 1;
+	}
+	if (isinf(v) || isnan(v)) {
+		snprintf(err, errlen, "%s is not a finite number", snn_quote(s));
+		free(text);
+		return 1;
+	}
+	char *unit = trim(text + end, strlen(text + end));
+	free(text);
+	if (unit[0] == 0) {
+		*x = v;
+		free(unit);
+		return 0;
+	}
+	for (int32_t i = 0; i < snn_n_units; i++)
+		if (strcmp(snn_units[i].name, unit) == 0) {
+			*x = v * snn_units[i].scale;
+			memcpy(dim, snn_units[i].dim, 6);
+			free(unit);
+			return 0;
+		}
+	int spaced = strpbrk(unit, " \t\n\v\f\r*/^") != NULL;
+	if (spaced) {
+		snprintf(err, errlen, "%s: give a single unit (such as nA, mV, ms, Hz)", snn_quote(s));
+	} else {
+		const char *sug = suggest_unit(unit);
+		char q1[512];
+		snprintf(q1, sizeof q1, "%s", snn_quote(s));
+		if (sug)
+			snprintf(err, errlen, "%s: unknown unit %s; did you mean %s?", q1, snn_quote(unit), sug);
+		else
+			snprintf(err, errlen, "%s: unknown unit %s", q1, snn_quote(unit));
+	}
+	free(unit);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Usage.                                                               */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [options]\n"
+		"\n"
+		"Runs the model %s, compiled by snnc. Each monitor's recordings are\n"
+		"written into the output directory as NumPy .npy files (NAME.t.npy, NAME.i.npy\n"
+		"and, for state monitors, NAME.npy), with summary.json; spec/runtime.md says what\n"
+		"each file holds. A short summary is printed; runs longer than a second show\n"
+		"progress on a terminal. The options are those of snnc run, and --threads.\n"
+		"\n"
+		"  -duration string\n"
+		"    \tsimulated time, replacing the model's (for example 2s or 500ms)\n"
+		"  -out string\n"
+		"    \toutput directory (default: NAME.out in the current directory, NAME the model's file name)\n"
+		"  -q\tprint nothing but errors (also -quiet)\n"
+		"  -seed string\n"
+		"    \trandom seed, replacing the model's (an integer, 0 to 2^53-1)\n"
+		"  -set value\n"
+		"    \tname=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\n"
+		"    \trepeat for several; a population's or projection's parameter is OWNER.NAME\n"
+		"  -threads int\n"
+		"    \tthreads that run the element-wise kernels (default 1); the results are the same for any number\n",
+		exe, snn_the_model.source);
+}
+
+static _Noreturn void usage_error(const char *fmt, const char *a)
+{
+	fprintf(stderr, fmt, a);
+	fputc('\n', stderr);
+	usage(stderr);
+	exit(EXIT_USAGE);
+}
+
+/* ------------------------------------------------------------------ */
+/* The summary (run.go's printSummary) and progress.                    */
+
+static int runes(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static void print_summary(const snn_summary *s, const char *dir)
+{
+	char g1[64], g2[64];
+	printf("%s: %s s in %lld steps of %s ms (seed %llu) on %s in %.2f s\n", s->model, snn_gfmt_to(g1, s->duration),
+		(long long)s->steps, snn_gfmt_to(g2, s->dt * 1e3), (unsigned long long)s->seed, s->target, s->wall_seconds);
+	/* tabwriter, right-aligned, padding 2: each cell is padded on the
+	 * left to its column's widest cell plus 2. */
+	int rows = s->n_pops + 1;
+	char (*cells)[4][128] = snn_xcalloc((size_t)rows, sizeof *cells);
+	strcpy(cells[0][0], "");
+	strcpy(cells[0][1], "size");
+	strcpy(cells[0][2], "spikes");
+	strcpy(cells[0][3], "mean rate");
+	for (int i = 0; i < s->n_pops; i++) {
+		snprintf(cells[i + 1][0], 128, "%s", s->pops[i].name);
+		snprintf(cells[i + 1][1], 128, "%lld", (long long)s->pops[i].size);
+		snprintf(cells[i + 1][2], 128, "%lld", (long long)s->pops[i].spikes);
+		snprintf(cells[i + 1][3], 128, "%.3f Hz", s->pops[i].rate);
+	}
+	int width[4] = {0, 0, 0, 0};
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < 4; c++)
+			if (runes(cells[r][c]) + 2 > width[c])
+				width[c] = runes(cells[r][c]) + 2;
+	for (int r = 0; r < rows; r++) {
+		for (int c = 0; c < 4; c++)
+			printf("%*s%s", width[c] - runes(cells[r][c]), "", cells[r][c]);
+		printf("\n");
+	}
+	free(cells);
+	if (s->events > 0) {
+		long long total = 0;
+		for (int i = 0; i < s->n_syn; i++)
+			total += s->syn_counts[i];
+		printf("%lld synapses, %lld synaptic events\n", total, (long long)s->events);
+	}
+	printf("recordings in %s/\n", dir);
+}
+
+static double progress_start, progress_last = -1;
+static int progress_drawn;
+
+/* duration_string is time.Duration.String for whole seconds. */
+static void duration_string(char *b, long long sec)
+{
+	if (sec == 0)
+		sprintf(b, "0s");
+	else if (sec < 60)
+		sprintf(b, "%llds", sec);
+	else if (sec < 3600)
+		sprintf(b, "%lldm%llds", sec / 60, sec % 60);
+	else
+		sprintf(b, "%lldh%lldm%llds", sec / 3600, sec / 60 % 60, sec % 60);
+}
+
+void snn_progress(int64_t done, int64_t steps)
+{
+	double now = snn_now_seconds();
+	if (done == steps) {
+		if (progress_drawn)
+			fprintf(stderr, "\r\033[K");
+		return;
+	}
+	if (now - progress_start < 1 || (progress_last >= 0 && now - progress_last < 0.2))
+		return;
+	progress_last = now;
+	progress_drawn = 1;
+	double frac = (double)done / (double)steps;
+	double eta = (now - progress_start) * (1 - frac) / frac;
+	char d[64];
+	duration_string(d, (long long)round(eta));
+	fprintf(stderr, "\rrunning: %5.1f%%  step %lld of %lld  about %s left\033[K", 100 * frac, (long long)done,
+		(long long)steps, d);
+}
+
+/* ------------------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	for (int i = 0; i < 6; i++) {
+		if (strcmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 0 && argv[0]) {
+		const char *b = strrchr(argv[0], '/');
+		exe = b ? b + 1 : argv[0];
+	}
+	const char *out = NULL, *duration = NULL, *seed = NULL, *threads = NULL;
+	int quiet = 0;
+	int n_set = 0;
+	char **sets = snn_xcalloc((size_t)argc + 1, sizeof(char *));
+	int n_pos = 0;
+	for (int a = 1; a < argc; a++) {
+		const char *arg = argv[a];
+		if (arg[0] != '-' || arg[1] == 0) {
+			n_pos++;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			n_pos += argc - a - 1;
+			break;
+		}
+		const char *name = arg + 1;
+		if (name[0] == '-')
+			name++;
+		if (name[0] == 0 || name[0] == '-' || name[0] == '=')
+			usage_error("bad flag syntax: %s", arg);
+		const char *eq = strchr(name, '=');
+		char fname[64];
+		size_t fl = eq ? (size_t)(eq - name) : strlen(name);
+		snprintf(fname, sizeof fname, "%.*s", (int)(fl < 63 ? fl : 63), name);
+		const char *value = eq ? eq + 1 : NULL;
+		if (strcmp(fname, "help") == 0 || strcmp(fname, "h") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(fname, "q") == 0 || strcmp(fname, "quiet") == 0) {
+			int b = 1;
+			if (value && parse_bool(value, &b)) {
+				fprintf(stderr, "invalid boolean value %s for -%s: parse error\n", snn_quote(value), fname);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			quiet = b;
+			continue;
+		}
+		const char **dst = NULL;
+		int is_set = 0;
+		if (strcmp(fname, "out") == 0)
+			dst = &out;
+		else if (strcmp(fname, "duration") == 0)
+			dst = &duration;
+		else if (strcmp(fname, "seed") == 0)
+			dst = &seed;
+		else if (strcmp(fname, "threads") == 0)
+			dst = &threads;
+		else if (strcmp(fname, "set") == 0)
+			is_set = 1;
+		else
+			usage_error("flag provided but not defined: -%s", fname);
+		if (!value) {
+			if (a + 1 >= argc)
+				usage_error("flag needs an argument: -%s", fname);
+			value = argv[++a];
+		}
+		if (is_set)
+			sets[n_set++] = (char *)value;
+		else
+			*dst = value;
+	}
+	if (n_pos > 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	snn_options o;
+	memset(&o, 0, sizeof o);
+	o.threads = 1;
+	char err[2048];
+	if (duration) {
+		double d;
+		int8_t dim[6];
+		int bad = parse_quantity(duration, &d, dim, err, sizeof err);
+		if (!bad && !dim_eq(dim, dim_time)) {
+			snprintf(err, sizeof err, "%s is not a time", snn_quote(duration));
+			bad = 1;
+		}
+		if (!bad && !(d > 0)) {
+			snprintf(err, sizeof err, "the duration must be positive");
+			bad = 1;
+		}
+		if (bad) {
+			fprintf(stderr, "%s: --duration: %s\n", snn_prog, err);
+			return EXIT_USAGE;
+		}
+		o.duration = d;
+	}
+	if (seed) {
+		int ok = seed[0] != 0;
+		unsigned long long v = 0;
+		for (const char *p = seed; ok && *p; p++) {
+			if (*p < '0' || *p > '9' || v > (~0ULL - 9) / 10)
+				ok = 0;
+			else
+				v = v * 10 + (unsigned)(*p - '0');
+		}
+		if (!ok || v >= (1ULL << 53)) {
+			fprintf(stderr, "%s: --seed %s: a seed is a whole number from 0 to 2^53-1\n", snn_prog, seed);
+			return EXIT_USAGE;
+		}
+		o.has_seed = 1;
+		o.seed = v;
+	}
+	if (threads) {
+		int ok = threads[0] != 0;
+		long v = 0;
+		for (const char *p = threads; ok && *p; p++) {
+			if (*p < '0' || *p > '9' || v > 100000)
+				ok = 0;
+			else
+				v = v * 10 + (*p - '0');
+		}
+		if (!ok || v < 1 || v > 1024) {
+			fprintf(stderr, "%s: --threads %s: the number of threads is a whole number from 1 to 1024\n", snn_prog,
+				threads);
+			return EXIT_USAGE;
+		}
+		o.threads = (int)v;
+	}
+	if (n_set > 0) {
+		const char **names;
+		const snn_var **vs;
+		int n = snn_settables(&snn_the_model, &names, &vs);
+		o.set_names = snn_xcalloc((size_t)n_set, sizeof(char *));
+		o.set_values = snn_xcalloc((size_t)n_set, sizeof(double));
+		for (int i = 0; i < n_set; i++) {
+			const char *kv = sets[i];
+			const char *eq = strchr(kv, '=');
+			char *name = trim(kv, eq ? (size_t)(eq - kv) : strlen(kv));
+			if (!eq || name[0] == 0) {
+				fprintf(stderr, "%s: --set %s: expected name=value, for example --set i_drive=0.3nA\n", snn_prog, kv);
+				return EXIT_USAGE;
+			}
+			const char *text = eq + 1;
+			int found = -1;
+			for (int x = 0; x < n; x++)
+				if (strcmp(names[x], name) == 0)
+					found = x;
+			if (found < 0) {
+				if (n == 0) {
+					fprintf(stderr, "%s: --set %s: the model has no runtime parameters (declare one with `runtime param`)\n",
+						snn_prog, kv);
+				} else {
+					fprintf(stderr, "%s: --set %s: no runtime parameter %s; the model has ", snn_prog, kv, name);
+					for (int x = 0; x < n; x++)
+						fprintf(stderr, "%s%s", x > 0 ? ", " : "", names[x]);
+					fprintf(stderr, "\n");
+				}
+				return EXIT_USAGE;
+			}
+			double v;
+			int8_t dim[6];
+			if (parse_quantity(text, &v, dim, err, sizeof err)) {
+				fprintf(stderr, "%s: --set %s: %s\n", snn_prog, kv, err);
+				return EXIT_USAGE;
+			}
+			if (!dim_eq(dim, vs[found]->dim)) {
+				char want[256];
+				snprintf(want, sizeof want, "%s", dim_describe(vs[found]->dim));
+				fprintf(stderr, "%s: --set %s: %s has dimension %s, and %s has %s\n", snn_prog, kv, name, want,
+					snn_quote(text), dim_describe(dim));
+				return EXIT_USAGE;
+			}
+			for (int x = 0; x < o.n_set; x++)
+				if (strcmp(o.set_names[x], name) == 0) {
+					fprintf(stderr, "%s: --set %s: %s is set twice\n", snn_prog, kv, name);
+					return EXIT_USAGE;
+				}
+			o.set_names[o.n_set] = name;
+			o.set_values[o.n_set++] = v;
+		}
+		/* interp applies them by name, sorted */
+		for (int i = 1; i < o.n_set; i++)
+			for (int j = i; j > 0 && cmp_str(&o.set_names[j - 1], &o.set_names[j]) > 0; j--) {
+				const char *tn = o.set_names[j];
+				o.set_names[j] = o.set_names[j - 1];
+				o.set_names[j - 1] = tn;
+				double tv = o.set_values[j];
+				o.set_values[j] = o.set_values[j - 1];
+				o.set_values[j - 1] = tv;
+			}
+	}
+	char *dir;
+	if (out) {
+		dir = snn_xmalloc(strlen(out) + 1);
+		strcpy(dir, out);
+	} else {
+		/* filepath.Base without filepath.Ext, then .out */
+		const char *src = snn_the_model.source;
+		size_t n = strlen(src);
+		while (n > 1 && src[n - 1] == '/')
+			n--;
+		size_t b = n;
+		while (b > 0 && src[b - 1] != '/')
+			b--;
+		size_t e = n;
+		for (size_t i = n; i > b; i--)
+			if (src[i - 1] == '.') {
+				e = i - 1;
+				break;
+			}
+		dir = snn_xmalloc(e - b + 5);
+		sprintf(dir, "%.*s.out", (int)(e - b), src + b);
+	}
+	o.progress = !quiet && isatty(2);
+	progress_start = snn_now_seconds();
+
+	snn_spike_rec *spikes;
+	snn_state_rec *states;
+	int n_spikes, n_states;
+	snn_summary sum;
+	snn_run(&snn_the_model, &o, &spikes, &n_spikes, &states, &n_states, &sum);
+	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
+		return EXIT_MODEL;
+	if (!quiet)
+		print_summary(&sum, dir);
+	fflush(stdout);
+	/* the worker threads end with the process */
+	exit(EXIT_OK);
+}

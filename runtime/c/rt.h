@@ -1,0 +1,212 @@
+/*
+ * rt.h: the driver's own declarations, shared by runtime.c, connect.c,
+ * queue.c, input.c, output.c and main.c. Each piece mirrors Go code of
+ * snnc (named in the comments) so that a run gives the same bytes as
+ * `snnc run` on the interpreter.
+ */
+#ifndef SNN_RT_H
+#define SNN_RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snnrt.h"
+#include "snnrt_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* util.c                                                     */
+
+/* Growable arrays. */
+typedef struct { int32_t *a; int64_t n, cap; } snn_vi32;
+typedef struct { int64_t *a; int64_t n, cap; } snn_vi64;
+void snn_vi32_push(snn_vi32 *v, int32_t x);
+void snn_vi32_reserve(snn_vi32 *v, int64_t cap);
+void snn_vi64_push(snn_vi64 *v, int64_t x);
+
+void *snn_xmalloc(size_t n);
+void *snn_xcalloc(size_t n, size_t size);
+void *snn_xrealloc(void *p, size_t n);
+
+/* Go's fmt verbs: %g (shortest repr), %q (strconv.Quote). The results
+ * live in a small ring of static buffers, valid for a few calls. */
+const char *snn_gfmt(double x);
+char *snn_gfmt_to(char *b, double x); /* into b (64 bytes), thread-safe */
+const char *snn_quote(const char *s);
+/* encoding/json's float64 text. */
+void snn_json_float(char *b, double x);
+/* Shortest decimal digits of a finite nonzero |x|: digits (no dot) and
+ * the decimal point position dp (value = 0.digits * 10^dp). */
+void snn_shortest(double x, char *digits, int *dp);
+
+/* Go's int64(x) for a float64 on amd64: out of range or NaN gives
+ * INT64_MIN. */
+int64_t snn_go_int64(double x);
+
+/* Errors. The model path for messages (snn_the_model.source). */
+extern const char *snn_prog;   /* "snnc run" */
+/* An error of the model or its data found while building or running:
+ * "snnc run: SOURCE: CONTEXT MSG", exit status 1. snn_err_ctx is the
+ * context ("projection ee: ") or "". */
+extern char snn_err_ctx[256];
+#ifdef __GNUC__
+_Noreturn void snn_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#else
+_Noreturn void snn_fail(const char *fmt, ...);
+#endif
+
+double snn_now_seconds(void);
+
+/* ------------------------------------------------------------------ */
+/* connect.c: runtime.Connect                                           */
+
+typedef struct snn_csr {
+	int64_t *start;  /* nPre + 1 */
+	int32_t *post;
+	int64_t n;       /* synapses */
+} snn_csr;
+
+/* A rule with its arguments (runtime.Rule); pairs flattened. */
+typedef struct snn_rule {
+	int32_t kind;
+	double p;
+	int64_t k;
+	int autapses;
+	const int64_t *pairs;
+	int64_t n_pairs;
+} snn_rule;
+
+/* 0, or 1 with the message in err. */
+int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre, int64_t nPost, int same,
+	snn_csr *out, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* queue.c: runtime.Queue                                               */
+
+typedef struct snn_queue {
+	int64_t L;
+	snn_vi32 *slots;
+	int per_syn;
+	int64_t delay;
+	const int32_t *syn_delay;
+	const int64_t *row_start;
+	uint8_t *unordered;
+} snn_queue;
+
+void snn_queue_init(snn_queue *q, int64_t delay);
+void snn_queue_init_synapse(snn_queue *q, const int32_t *delays, int64_t nsyn, const int64_t *row_start);
+void snn_queue_push(snn_queue *q, int64_t n, const int32_t *spikes, int64_t len);
+/* The spikes due in step k; valid until the next push. */
+const int32_t *snn_queue_deliver(snn_queue *q, int64_t k, int64_t *len);
+
+/* ------------------------------------------------------------------ */
+/* input.c: runtime.Poisson and runtime.SpikeTrain                       */
+
+typedef struct snn_pending { int64_t step; int32_t index; } snn_pending;
+
+typedef struct snn_poisson {
+	uint64_t seed;
+	uint32_t stream;
+	int64_t size;
+	/* rates of period q: table + min(q, periods-1)*width, width values */
+	const double *table;
+	int64_t width, periods;
+	int64_t period_steps;
+	double dt;
+	int64_t steps;
+	double *logq;
+	uint64_t *draws;
+	snn_pending *heap;
+	int64_t heap_n;
+	int32_t *out;
+	int64_t out_n;
+} snn_poisson;
+
+void snn_poisson_init(snn_poisson *p, uint64_t seed, uint32_t stream, int64_t size, double dt, int64_t steps,
+	int64_t period_steps, const double *table, int64_t width, int64_t periods);
+const int32_t *snn_poisson_step(snn_poisson *p, int64_t k, int64_t *len);
+
+typedef struct snn_train {
+	int64_t *steps;
+	int32_t *indices;
+	int64_t n, next;
+} snn_train;
+
+/* 0, or 1 with the message in err. */
+int snn_train_init(snn_train *st, int64_t size, double dt, int64_t steps, const int64_t *indices, const double *times,
+	int64_t n, char *err, size_t errlen);
+const int32_t *snn_train_step(snn_train *st, int64_t k, int64_t *len);
+
+/* ------------------------------------------------------------------ */
+/* output.c: runtime.Write and npy                                      */
+
+typedef struct snn_spike_rec {
+	const char *name;
+	uint8_t *keep; /* NULL: all */
+	snn_vi64 steps;
+	snn_vi32 index;
+} snn_spike_rec;
+
+typedef struct snn_state_rec {
+	const char *name;
+	int64_t every;
+	int32_t *indices;
+	int64_t n_indices;
+	int64_t *steps;
+	int64_t n_steps;
+	double *values; /* n_steps rows of n_indices */
+} snn_state_rec;
+
+typedef struct snn_pop_summary {
+	const char *name;
+	int64_t size, spikes;
+	double rate;
+} snn_pop_summary;
+
+typedef struct snn_summary {
+	const char *model;
+	const char *target;
+	uint64_t seed;
+	double dt, duration;
+	int64_t steps;
+	double wall_seconds;
+	int n_pops;
+	snn_pop_summary *pops;
+	int n_syn;
+	const char **syn_names;
+	int64_t *syn_counts;
+	int64_t events;
+	int n_files;
+	char **files;
+} snn_summary;
+
+/* Writes the recordings and summary.json into dir; 0, or 1 after
+ * printing the error. */
+int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_spikes, snn_state_rec *states,
+	int n_states, snn_summary *sum);
+
+/* ------------------------------------------------------------------ */
+/* runtime.c: the network (interp's sim) and its steps                  */
+
+typedef struct snn_options {
+	double duration;   /* > 0: replaces the model's */
+	int has_seed;
+	uint64_t seed;
+	int n_set;
+	const char **set_names; /* sorted by name */
+	double *set_values;
+	int threads;
+	int progress;      /* draw progress on stderr */
+} snn_options;
+
+/* Runs the model: builds, steps, and fills the recordings and the
+ * summary. Errors exit with status 1. */
+void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, int *n_spikes,
+	snn_state_rec **states, int *n_states, snn_summary *sum);
+
+/* The runtime parameters --set may name, sorted, with their variables. */
+int snn_settables(const snn_model *m, const char ***names, const snn_var ***vs);
+
+/* main.c: progress(done, steps) as cmd/snnc/run.go draws it. */
+void snn_progress(int64_t done, int64_t steps);
+
+#endif

@@ -1,0 +1,1330 @@
+/*
+ * runtime.c: the network and its steps, as backends/interp builds and runs
+ * them (sim.go, step.go, memory.go): the variables, --set, the initial
+ * values, inputs, connectivity, delays, checks, monitors, and the loop in
+ * the order of spec/language.md section 6. The element-wise kernels run
+ * split into contiguous chunks on a pool of threads; everything with
+ * effects across elements runs on the main thread in the reference order,
+ * so the output is the same at any number of threads.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+/* ------------------------------------------------------------------ */
+/* The state of a run (interp's sim).                                   */
+
+typedef struct dend_rt {
+	const snn_dendrite *d;
+	int64_t count; /* segments per neuron: count for an array, else 1 */
+	int64_t n;     /* elements: size * count */
+	double *thr;
+	int64_t *fired;
+	int64_t n_fired;
+} dend_rt;
+
+typedef struct pop_rt {
+	const snn_population *p;
+	int64_t n;
+	int64_t *ref;
+	int32_t *spikes, *prev;
+	int64_t n_spikes, n_prev;
+	int64_t count;
+	double *thr;
+	int64_t *fired; /* the threshold's elements, before the copy into spikes */
+	dend_rt *dends;
+	int n_out;
+	int *out; /* projections from this population */
+} pop_rt;
+
+typedef struct input_rt {
+	const snn_input *in;
+	int is_poisson;
+	snn_poisson poisson;
+	snn_train train;
+	double *rates; /* a rate kernel's results */
+	int32_t *spikes, *prev;
+	int64_t n_spikes, n_prev;
+	int64_t count;
+	int n_out;
+	int *out;
+} input_rt;
+
+typedef struct proj_rt {
+	const snn_projection *pr;
+	snn_csr csr;
+	int32_t *pre, *js;
+	int64_t nsyn;
+	int32_t *syn_delay;
+	snn_queue q;
+	int64_t *bp_start;
+	int32_t *bp_syn;
+} proj_rt;
+
+typedef struct current_rt {
+	const snn_current *c;
+	int64_t n;
+} current_rt;
+
+/* Where each variable lives. */
+enum { OWN_TOP, OWN_POP, OWN_DEND, OWN_PROJ };
+typedef struct var_rt {
+	const snn_var *v;
+	int owner, pop, dend, proj;
+	int64_t len;   /* elements of its array, or 0 for one value */
+	int driven;    /* a parameter a current sets: per neuron */
+} var_rt;
+
+enum { MON_ARR, MON_CONST, MON_TRACE, MON_KERNEL };
+typedef struct state_mon {
+	snn_state_rec *rec;
+	int kind;
+	const double *arr;
+	double val;
+	const double *tlast;
+	double tau;
+	snn_kernel k;
+} state_mon;
+
+typedef struct spike_mon {
+	snn_spike_rec *rec;
+	int32_t **spikes; /* the population's or input's spikes of this step */
+	int64_t *n;
+} spike_mon;
+
+static const snn_model *M;
+static const snn_options *O;
+static snn_ctx ctx;
+static double dt;
+static int64_t steps;
+static uint64_t seed;
+static var_rt *vars;
+static pop_rt *pops;
+static input_rt *inputs;
+static proj_rt *projs;
+static current_rt *curs;
+static spike_mon *spike_mons;
+static state_mon *state_mons;
+static snn_spike_rec *spike_recs;
+static snn_state_rec *state_recs;
+static int n_spike_mons, n_state_mons;
+static int64_t events;
+
+/* ------------------------------------------------------------------ */
+/* The worker pool.                                                     */
+
+static int nthreads = 1;
+static int64_t min_chunk = 4096;
+static pthread_t *workers;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_job = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
+/* Each on a cache line of its own: the workers spin on them while the
+ * main thread writes the network's state. */
+static _Alignas(64) atomic_uint_fast64_t pool_gen;
+static _Alignas(64) atomic_int pool_pending;
+static _Alignas(64) atomic_int pool_sleepers;
+static _Alignas(64) atomic_int main_sleeping;
+static _Alignas(64) struct {
+	snn_kernel k;
+	int64_t n;
+	double *out;
+	int chunks;
+	/* With idx: each chunk also lists its elements whose result is not
+	 * 0 (and, with ref, that are not refractory in step kstep) in
+	 * idx[lo...], counts[chunk] of them. */
+	int64_t *idx;
+	const int64_t *ref;
+	int64_t kstep;
+	int64_t *counts;
+} job;
+/* A kernel's error in a worker: the lowest chunk's is reported. */
+static _Thread_local int my_chunk;
+static int fail_chunk = -1;
+static char fail_msg[512];
+
+enum { SPIN = 20000 };
+
+static void run_chunk(int c)
+{
+	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
+	if (lo < hi)
+		job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
+	if (job.idx) {
+		int64_t m = 0;
+		const double *out = job.out;
+		const int64_t *ref = job.ref;
+		for (int64_t el = lo; el < hi; el++)
+			if (out[el] != 0 && (!ref || job.kstep >= ref[el]))
+				job.idx[lo + m++] = el;
+		job.counts[c] = m;
+	}
+}
+
+static void chunk_done(void)
+{
+	if (atomic_fetch_sub(&pool_pending, 1) == 1 && atomic_load(&main_sleeping)) {
+		pthread_mutex_lock(&pool_mu);
+		pthread_cond_signal(&pool_done);
+		pthread_mutex_unlock(&pool_mu);
+	}
+}
+
+static void *worker(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	uint_fast64_t seen = 0;
+	my_chunk = id;
+	for (;;) {
+		uint_fast64_t g;
+		int spins = 0;
+		while ((g = atomic_load(&pool_gen)) == seen) {
+			if (++spins < SPIN) {
+				if (spins % 64 == 0)
+					sched_yield();
+				continue;
+			}
+			pthread_mutex_lock(&pool_mu);
+			atomic_fetch_add(&pool_sleepers, 1);
+			while ((g = atomic_load(&pool_gen)) == seen)
+				pthread_cond_wait(&pool_job, &pool_mu);
+			atomic_fetch_sub(&pool_sleepers, 1);
+			pthread_mutex_unlock(&pool_mu);
+			break;
+		}
+		seen = g;
+		/* Every worker acknowledges every job, so none can lag behind
+		 * and read the fields of the next job as this one's. */
+		if (id < job.chunks)
+			run_chunk(id);
+		chunk_done();
+	}
+	return NULL;
+}
+
+static void pool_start(int n)
+{
+	nthreads = n;
+	const char *mc = getenv("SNNRT_MIN_CHUNK"); /* for tests: split even small kernels */
+	if (mc && atoll(mc) > 0)
+		min_chunk = atoll(mc);
+	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
+	if (n <= 1)
+		return;
+	workers = snn_xcalloc((size_t)n, sizeof(pthread_t));
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&workers[i], NULL, worker, (void *)(intptr_t)i) != 0) {
+			fprintf(stderr, "%s: cannot start a thread\n", snn_prog);
+			exit(1);
+		}
+}
+
+/* par runs a range kernel over elements [0, n), split into contiguous
+ * chunks, one per thread; out, if not NULL, gets element el's result in
+ * out[el]. */
+static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+{
+	int64_t chunks = nthreads;
+	if (n / min_chunk < chunks)
+		chunks = n / min_chunk;
+	if (chunks < 1)
+		chunks = 1;
+	job.k = k;
+	job.n = n;
+	job.out = out;
+	job.chunks = (int)chunks;
+	job.idx = idx;
+	job.ref = ref;
+	job.kstep = kstep;
+	if (chunks == 1) {
+		run_chunk(0);
+		return;
+	}
+	atomic_store(&pool_pending, nthreads - 1);
+	atomic_fetch_add(&pool_gen, 1);
+	if (atomic_load(&pool_sleepers) > 0) {
+		pthread_mutex_lock(&pool_mu);
+		pthread_cond_broadcast(&pool_job);
+		pthread_mutex_unlock(&pool_mu);
+	}
+	run_chunk(0);
+	int spins = 0;
+	while (atomic_load(&pool_pending) != 0) {
+		if (++spins < SPIN) {
+			if (spins % 64 == 0)
+				sched_yield();
+			continue;
+		}
+		pthread_mutex_lock(&pool_mu);
+		atomic_store(&main_sleeping, 1);
+		while (atomic_load(&pool_pending) != 0)
+			pthread_cond_wait(&pool_done, &pool_mu);
+		atomic_store(&main_sleeping, 0);
+		pthread_mutex_unlock(&pool_mu);
+	}
+	if (fail_chunk >= 0) {
+		snn_err_ctx[0] = 0;
+		snn_fail("%s", fail_msg);
+	}
+}
+
+static void par(snn_kernel k, int64_t n, double *out)
+{
+	if (n <= 0 || k == NULL)
+		return;
+	par_run(k, n, out, NULL, NULL, 0);
+}
+
+/* par_collect runs a threshold kernel as par does and lists, in
+ * increasing order, the elements whose result is not 0 and, with ref,
+ * that are not refractory in step kstep (k >= ref[el]); it returns how
+ * many. */
+static int64_t par_collect(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+{
+	if (n <= 0)
+		return 0;
+	par_run(k, n, out, idx, ref, kstep);
+	int64_t total = 0;
+	for (int c = 0; c < job.chunks; c++) {
+		int64_t lo = n * c / job.chunks;
+		if (lo != total)
+			memmove(idx + total, idx + lo, (size_t)job.counts[c] * sizeof(int64_t));
+		total += job.counts[c];
+	}
+	return total;
+}
+
+/* snn_fail_segment is what a kernel's loadseg calls for a segment out of
+ * range: a run error, as interp reports it. In a worker the error waits
+ * for the chunks before it, so the first element's error is the one
+ * reported at any number of threads. */
+void snn_fail_segment(double segment, int64_t count, const char *variable)
+{
+	char g[64], msg[512];
+	snprintf(msg, sizeof msg, "segment %s of %s is out of range [0, %lld)", snn_gfmt_to(g, segment), variable,
+		(long long)count);
+	if (my_chunk == 0) {
+		snn_err_ctx[0] = 0;
+		snn_fail("%s", msg);
+	}
+	pthread_mutex_lock(&pool_mu);
+	if (fail_chunk < 0 || my_chunk < fail_chunk) {
+		fail_chunk = my_chunk;
+		snprintf(fail_msg, sizeof fail_msg, "%s", msg);
+	}
+	pthread_mutex_unlock(&pool_mu);
+	chunk_done();
+	for (;;)
+		pause();
+}
+
+/* ------------------------------------------------------------------ */
+/* Variables.                                                           */
+
+static double *alloc_vals(int64_t n)
+{
+	return snn_xcalloc((size_t)(n > 0 ? n : 1), sizeof(double));
+}
+
+static void index_vars(void)
+{
+	vars = snn_xcalloc((size_t)(M->n_vars > 0 ? M->n_vars : 1), sizeof(var_rt));
+	ctx.var = snn_xcalloc((size_t)(M->n_vars > 0 ? M->n_vars : 1), sizeof(double *));
+#define ADD(VS, OWNER, P, D, Q)                                                      \
+	for (int32_t x = 0; x < (VS).n; x++) {                                           \
+		const snn_var *v_ = &(VS).v[x];                                              \
+		if (v_->id < 0 || v_->id >= M->n_vars) {                                     \
+			fprintf(stderr, "%s: variable %s has id %d, outside the model's %d\n", snn_prog, \
+				v_->name, (int)v_->id, (int)M->n_vars);                              \
+			exit(1);                                                                 \
+		}                                                                            \
+		vars[v_->id] = (var_rt){v_, OWNER, P, D, Q, 0, 0};                           \
+	}
+	ADD(M->params, OWN_TOP, -1, -1, -1);
+	for (int p = 0; p < M->n_populations; p++) {
+		ADD(M->populations[p].vars, OWN_POP, p, -1, -1);
+		for (int d = 0; d < M->populations[p].n_dendrites; d++)
+			ADD(M->populations[p].dendrites[d].vars, OWN_DEND, p, d, -1);
+	}
+	for (int q = 0; q < M->n_projections; q++)
+		ADD(M->projections[q].vars, OWN_PROJ, -1, -1, q);
+#undef ADD
+}
+
+static int is_uniform(int id)
+{
+	return vars[id].v->kind == SNN_PARAM && vars[id].v->uniform;
+}
+
+/* newCells: a uniform parameter is one value; the others are arrays. */
+static void new_cell(int id, int64_t n, int64_t count)
+{
+	var_rt *vr = &vars[id];
+	if (is_uniform(id)) {
+		ctx.var[id] = alloc_vals(1);
+		ctx.var[id][0] = vr->v->value;
+		vr->len = 0;
+	} else if (vr->v->kind == SNN_PARAM) {
+		ctx.var[id] = alloc_vals(n);
+		vr->len = n;
+	} else {
+		ctx.var[id] = alloc_vals(n * count);
+		vr->len = n * count;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* --set (interp's set).                                                */
+
+typedef struct settable {
+	char *name;
+	const snn_var *v;
+} settable;
+
+static int cmp_settable(const void *a, const void *b)
+{
+	return strcmp(((const settable *)a)->name, ((const settable *)b)->name);
+}
+
+static char *dotted(const char *a, const char *b)
+{
+	char *s = snn_xmalloc(strlen(a) + strlen(b) + 2);
+	sprintf(s, "%s.%s", a, b);
+	return s;
+}
+
+/* snn_settables lists the runtime parameters --set may name, sorted:
+ * NAME for a top-level one, OWNER.NAME for a population's or a
+ * projection's. */
+int snn_settables(const snn_model *m, const char ***names, const snn_var ***vs)
+{
+	int n = 0, cap = 16;
+	settable *list = snn_xmalloc((size_t)cap * sizeof(settable));
+#define PUSH(NAME, V)                                                                   \
+	do {                                                                            \
+		if (n == cap)                                                           \
+			list = snn_xrealloc(list, (size_t)(cap *= 2) * sizeof(settable)); \
+		list[n++] = (settable){(NAME), (V)};                                    \
+	} while (0)
+	for (int32_t x = 0; x < m->params.n; x++)
+		if (m->params.v[x].runtime) {
+			char *s = snn_xmalloc(strlen(m->params.v[x].name) + 1);
+			strcpy(s, m->params.v[x].name);
+			PUSH(s, &m->params.v[x]);
+		}
+	for (int p = 0; p < m->n_populations; p++) {
+		const snn_population *pop = &m->populations[p];
+		for (int32_t x = 0; x < pop->vars.n; x++)
+			if (pop->vars.v[x].runtime)
+				PUSH(dotted(pop->name, pop->vars.v[x].name), &pop->vars.v[x]);
+	}
+	for (int q = 0; q < m->n_projections; q++) {
+		const snn_projection *pr = &m->projections[q];
+		for (int32_t x = 0; x < pr->vars.n; x++)
+			if (pr->vars.v[x].runtime)
+				PUSH(dotted(pr->name, pr->vars.v[x].name), &pr->vars.v[x]);
+	}
+#undef PUSH
+	qsort(list, (size_t)n, sizeof(settable), cmp_settable);
+	*names = snn_xcalloc((size_t)(n > 0 ? n : 1), sizeof(char *));
+	*vs = snn_xcalloc((size_t)(n > 0 ? n : 1), sizeof(snn_var *));
+	for (int i = 0; i < n; i++) {
+		(*names)[i] = list[i].name;
+		(*vs)[i] = list[i].v;
+	}
+	free(list);
+	return n;
+}
+
+static void apply_set(void)
+{
+	const char **names;
+	const snn_var **vs;
+	int n = snn_settables(M, &names, &vs);
+	for (int s = 0; s < O->n_set; s++) {
+		const char *name = O->set_names[s];
+		int found = -1;
+		for (int i = 0; i < n; i++)
+			if (strcmp(names[i], name) == 0)
+				found = i;
+		if (found < 0) {
+			if (n == 0)
+				snn_fail("--set %s: the model has no runtime parameters (declare one with `runtime param`)", name);
+			size_t len = 1;
+			for (int i = 0; i < n; i++)
+				len += strlen(names[i]) + 2;
+			char *have = snn_xcalloc(len, 1);
+			for (int i = 0; i < n; i++) {
+				if (i > 0)
+					strcat(have, ", ");
+				strcat(have, names[i]);
+			}
+			snn_fail("--set %s: no runtime parameter %s; the model has %s", name, name, have);
+		}
+		int id = vs[found]->id;
+		if (vars[id].driven)
+			snn_fail("--set %s: %s is driven by a current, which sets it every step", name, name);
+		if (vars[id].len > 0 || !vars[id].v->uniform)
+			snn_fail("--set %s: the model gives %s a value per element; --set gives one value to every element, so change the model instead",
+				name, name);
+		ctx.var[id][0] = O->set_values[s];
+	}
+	for (int i = 0; i < n; i++)
+		free((char *)names[i]);
+	free(names);
+	free(vs);
+}
+
+/* ------------------------------------------------------------------ */
+/* The memory estimate (interp's memory.go).                            */
+
+static void bytes_text(char *b, double x)
+{
+	if (x >= 1073741824.0)
+		sprintf(b, "%.1f GiB", x / 1073741824.0);
+	else if (x >= 1048576.0)
+		sprintf(b, "%.1f MiB", x / 1048576.0);
+	else
+		sprintf(b, "%.0f KiB", x / 1024.0);
+}
+
+static void check_memory(void)
+{
+	double limit = 0;
+#ifdef _SC_PHYS_PAGES
+	limit = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+#endif
+	if (!(limit > 0))
+		return;
+	const double f64 = 8;
+	double total = 0, max = 0;
+	char biggest[512] = "";
+#define ADD(BYTES, ...)                                            \
+	do {                                                       \
+		double b_ = (BYTES);                               \
+		total += b_;                                       \
+		if (b_ > max) {                                    \
+			max = b_;                                  \
+			snprintf(biggest, sizeof biggest, __VA_ARGS__); \
+		}                                                  \
+	} while (0)
+	for (int p = 0; p < M->n_populations; p++) {
+		const snn_population *pop = &M->populations[p];
+		double n = (double)pop->size;
+		ADD(n * (double)(pop->vars.n + 2) * f64, "population %s", pop->name);
+		for (int d = 0; d < pop->n_dendrites; d++) {
+			const snn_dendrite *den = &pop->dendrites[d];
+			double count = den->array ? (double)den->count : 1.0;
+			ADD(n * count * (double)den->vars.n * f64, "dendrite %s.%s", pop->name, den->name);
+		}
+	}
+	for (int i = 0; i < M->n_inputs; i++)
+		ADD((double)M->inputs[i].size * 3 * f64, "input %s", M->inputs[i].name);
+	double *syn = alloc_vals(M->n_projections);
+	for (int q = 0; q < M->n_projections; q++) {
+		const snn_projection *pr = &M->projections[q];
+		double pre = pr->pre_kind == 0 ? (double)M->populations[pr->pre].size : (double)M->inputs[pr->pre].size;
+		double post = (double)M->populations[pr->post].size;
+		double n = 0;
+		switch (pr->rule) {
+		case SNN_ALL_TO_ALL: n = pre * post; break;
+		case SNN_ONE_TO_ONE: n = pre; break;
+		case SNN_FIXED_PROBABILITY: {
+			double mean = pr->p * pre * post;
+			n = mean + 5 * sqrt(mean);
+			break;
+		}
+		case SNN_FIXED_INDEGREE: n = (double)pr->k * post; break;
+		case SNN_FIXED_OUTDEGREE: n = (double)pr->k * pre; break;
+		case SNN_PAIRS: n = pr->file ? 0 : (double)pr->n_pairs; break; /* interp counts the inline pairs */
+		}
+		syn[q] = n;
+		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "projection %s", pr->name);
+	}
+	for (int i = 0; i < M->n_monitors; i++) {
+		const snn_monitor *mon = &M->monitors[i];
+		if (mon->kind != 1)
+			continue;
+		double n = 0;
+		if (mon->target_kind == 2) {
+			n = syn[mon->target];
+		} else {
+			n = mon->target_kind == 0 ? (double)M->populations[mon->target].size
+						  : (double)M->inputs[mon->target].size;
+			if (mon->n_ranges > 0) {
+				n = 0;
+				for (int r = 0; r < mon->n_ranges; r++)
+					n += (double)(mon->ranges[2 * r + 1] - mon->ranges[2 * r]);
+			}
+		}
+		double every = (double)(mon->every < 1 ? 1 : mon->every);
+		ADD(ceil((double)steps / every) * n * f64, "monitor %s", mon->name);
+	}
+#undef ADD
+	free(syn);
+	if (total > limit) {
+		char a[64], b[64];
+		bytes_text(a, total);
+		bytes_text(b, limit);
+		snn_fail("the network needs about %s of memory (the largest part: %s), more than the %s available; make it smaller, record less (a monitor's selection or every), or run for less time",
+			a, biggest, b);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Building (interp's build).                                           */
+
+static int whole(double x, int64_t n, int64_t *out)
+{
+	if (x != trunc(x) || x < 0 || x >= (double)n)
+		return 0;
+	*out = (int64_t)x;
+	return 1;
+}
+
+static void build_input(int n)
+{
+	const snn_input *in = &M->inputs[n];
+	input_rt *is = &inputs[n];
+	char err[1024];
+	is->in = in;
+	snprintf(snn_err_ctx, sizeof snn_err_ctx, "input %s: ", in->name);
+	uint32_t stream = SNN_STREAM_INPUT + (uint32_t)n;
+	size_t sz = (size_t)(in->size > 0 ? in->size : 1);
+	is->spikes = snn_xcalloc(sz, sizeof(int32_t));
+	is->prev = snn_xcalloc(sz, sizeof(int32_t));
+	switch (in->kind) {
+	case 0: {
+		is->is_poisson = 1;
+		int64_t period_steps = 0;
+		const double *table;
+		int64_t width, periods;
+		if (in->rate) {
+			is->rates = alloc_vals(in->size);
+			ctx.step = 0;
+			ctx.t = 0;
+			par(in->rate, in->size, is->rates);
+			for (int64_t i = 0; i < in->size; i++) {
+				double x = is->rates[i];
+				if (!(x >= 0) || isinf(x))
+					snn_fail("source %lld has rate %s Hz; rates must be finite and non-negative", (long long)i,
+						snn_gfmt(x));
+			}
+			table = is->rates;
+			width = in->size;
+			periods = 1;
+		} else {
+			table = in->rates;
+			width = in->width > 0 ? in->width : 1;
+			if (in->file && in->n_rates == 0)
+				snn_fail("%s has no rows", in->file);
+			for (int64_t x = 0; x < in->n_rates * width; x++)
+				if (!(table[x] >= 0) || isinf(table[x]))
+					snn_fail("rate %lld (%s Hz) must be finite and non-negative", (long long)x, snn_gfmt(table[x]));
+			periods = in->n_rates;
+			period_steps = snn_go_int64(round(in->period / dt));
+			if (period_steps < 1)
+				snn_fail("the period %s s is shorter than half a step (dt = %s s)", snn_gfmt(in->period), snn_gfmt(dt));
+		}
+		snn_poisson_init(&is->poisson, seed, stream, in->size, dt, steps, period_steps, table, width, periods);
+		break;
+	}
+	case 1: {
+		if (in->file) {
+			for (int64_t r = 0; r < in->n_spikes; r++)
+				if (in->spike_index[r] < 0 || in->spike_index[r] >= in->size)
+					snn_fail("%s: row %lld: source %s is not an index in [0, %lld)", in->file, (long long)r + 1,
+						snn_gfmt((double)in->spike_index[r]), (long long)in->size);
+		}
+		if (snn_train_init(&is->train, in->size, dt, steps, in->spike_index, in->spike_time, in->n_spikes, err,
+			    sizeof err)) {
+			if (in->file)
+				snn_fail("%s: %s", in->file, err);
+			snn_fail("%s", err);
+		}
+		break;
+	}
+	default:
+		snn_fail("unknown input kind %d", (int)in->kind);
+	}
+	snn_err_ctx[0] = 0;
+}
+
+static int64_t pre_size(const snn_projection *pr)
+{
+	return pr->pre_kind == 0 ? M->populations[pr->pre].size : M->inputs[pr->pre].size;
+}
+
+static void build_projection(int n)
+{
+	const snn_projection *pr = &M->projections[n];
+	proj_rt *ps = &projs[n];
+	char err[1024];
+	ps->pr = pr;
+	snprintf(snn_err_ctx, sizeof snn_err_ctx, "projection %s: ", pr->name);
+	int64_t nPre = pre_size(pr);
+	if (pr->pre_kind == 0) {
+		pop_rt *g = &pops[pr->pre];
+		g->out = snn_xrealloc(g->out, (size_t)(g->n_out + 1) * sizeof(int));
+		g->out[g->n_out++] = n;
+	} else {
+		input_rt *g = &inputs[pr->pre];
+		g->out = snn_xrealloc(g->out, (size_t)(g->n_out + 1) * sizeof(int));
+		g->out[g->n_out++] = n;
+	}
+	pop_rt *post = &pops[pr->post];
+	snn_rule rule = {pr->rule, pr->p, pr->k, pr->autapses, pr->pairs, pr->n_pairs};
+	if (pr->rule == SNN_PAIRS && pr->file) {
+		for (int64_t r = 0; r < pr->n_pairs; r++) {
+			int64_t i, j;
+			int ok1 = whole((double)pr->pairs[2 * r], nPre, &i);
+			int ok2 = whole((double)pr->pairs[2 * r + 1], post->n, &j);
+			if (!ok1 || !ok2) {
+				char a[64];
+				snprintf(a, sizeof a, "%s", snn_gfmt((double)pr->pairs[2 * r]));
+				snn_fail("%s: row %lld: (%s, %s) is not a pair of indices in [0, %lld) and [0, %lld)", pr->file,
+					(long long)r + 1, a, snn_gfmt((double)pr->pairs[2 * r + 1]), (long long)nPre,
+					(long long)post->n);
+			}
+		}
+	}
+	int same = pr->pre_kind == 0 && pr->pre == pr->post;
+	if (snn_connect(seed, SNN_STREAM_CONNECT + (uint32_t)n, &rule, nPre, post->n, same, &ps->csr, err, sizeof err))
+		snn_fail("%s", err);
+	int64_t nsyn = ps->csr.n;
+	ps->nsyn = nsyn;
+	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
+	for (int64_t i = 0; i < nPre; i++)
+		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
+			ps->pre[s] = (int32_t)i;
+	ctx.pre[n] = ps->pre;
+	ctx.post[n] = ps->csr.post;
+	ctx.js[n] = NULL;
+	/* The synapses' variables; uniform ones were made (and --set) before. */
+	for (int32_t x = 0; x < pr->vars.n; x++) {
+		int id = pr->vars.v[x].id;
+		if (!is_uniform(id))
+			new_cell(id, nsyn, 1);
+	}
+	ctx.step = 0;
+	ctx.t = 0;
+	par(pr->init, nsyn, NULL);
+	/* The segment of each synapse onto a dendrite array, known after init. */
+	if (pr->dendrite >= 0) {
+		const snn_dendrite *den = &M->populations[pr->post].dendrites[pr->dendrite];
+		if (den->array) {
+			if (pr->segment_var < 0)
+				snn_fail("onto the dendrite array %s.%s without a segment", M->populations[pr->post].name, den->name);
+			ps->js = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
+			const double *seg = ctx.var[pr->segment_var];
+			int arr = vars[pr->segment_var].len > 0;
+			for (int64_t s = 0; s < nsyn; s++) {
+				double x = arr ? seg[s] : seg[0];
+				int64_t sg;
+				if (!whole(x, den->count, &sg))
+					snn_fail("synapse %lld (%d -> %d) has segment %s, not a whole number in [0, %d)", (long long)s,
+						(int)ps->pre[s], (int)ps->csr.post[s], snn_gfmt(x), (int)den->count);
+				ps->js[s] = ps->csr.post[s] * (int32_t)den->count + (int32_t)sg;
+			}
+			ctx.js[n] = ps->js;
+		}
+	}
+	if (pr->on_post) {
+		int64_t np = post->n;
+		ps->bp_start = snn_xcalloc((size_t)np + 1, sizeof(int64_t));
+		for (int64_t s = 0; s < nsyn; s++)
+			ps->bp_start[ps->csr.post[s] + 1]++;
+		for (int64_t j = 0; j < np; j++)
+			ps->bp_start[j + 1] += ps->bp_start[j];
+		ps->bp_syn = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
+		int64_t *fill = snn_xmalloc((size_t)(np > 0 ? np : 1) * sizeof(int64_t));
+		memcpy(fill, ps->bp_start, (size_t)np * sizeof(int64_t));
+		for (int64_t s = 0; s < nsyn; s++)
+			ps->bp_syn[fill[ps->csr.post[s]]++] = (int32_t)s;
+		free(fill);
+	}
+	/* Delays in steps. */
+	if (pr->delay_var < 0) {
+		snn_queue_init(&ps->q, 0);
+	} else if (vars[pr->delay_var].len == 0) {
+		double d = ctx.var[pr->delay_var][0];
+		double st = round(d / dt);
+		if (!(st >= 0 && st < 1073741824.0))
+			snn_fail("synapse %d has delay %s s; delays must be finite, non-negative and below 2^30 steps", 0,
+				snn_gfmt(d));
+		snn_queue_init(&ps->q, (int64_t)st);
+	} else {
+		const double *del = ctx.var[pr->delay_var];
+		ps->syn_delay = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
+		for (int64_t s = 0; s < nsyn; s++) {
+			double st = round(del[s] / dt);
+			if (!(st >= 0 && st < 1073741824.0))
+				snn_fail("synapse %lld has delay %s s; delays must be finite, non-negative and below 2^30 steps",
+					(long long)s, snn_gfmt(del[s]));
+			ps->syn_delay[s] = (int32_t)st;
+		}
+		snn_queue_init_synapse(&ps->q, ps->syn_delay, nsyn, ps->csr.start);
+	}
+	snn_err_ctx[0] = 0;
+}
+
+/* checkPropagators: a propagator prepare computed as not finite. */
+typedef struct named_id {
+	const char *name;
+	int id;
+} named_id;
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const named_id *)a)->name, ((const named_id *)b)->name);
+}
+
+static void check_owner(const char *owner, snn_vars vs)
+{
+	named_id *list = snn_xcalloc((size_t)(vs.n > 0 ? vs.n : 1), sizeof(named_id));
+	for (int32_t x = 0; x < vs.n; x++)
+		list[x] = (named_id){vs.v[x].name, vs.v[x].id};
+	qsort(list, (size_t)vs.n, sizeof(named_id), cmp_named);
+	for (int32_t x = 0; x < vs.n; x++) {
+		if (strncmp(list[x].name, "decay.", 6) != 0)
+			continue;
+		int id = list[x].id;
+		const double *a = ctx.var[id];
+		for (int64_t el = 0; el < vars[id].len; el++)
+			if (isinf(a[el]) || isnan(a[el]))
+				snn_fail("%s: element %lld: the exact propagator (%s) is %s; is a time constant 0 or far below dt?", owner,
+					(long long)el, list[x].name, snn_gfmt(a[el]));
+	}
+	free(list);
+}
+
+static void check_propagators(void)
+{
+	for (int p = 0; p < M->n_populations; p++) {
+		const snn_population *pop = &M->populations[p];
+		check_owner(pop->name, pop->vars);
+		for (int d = 0; d < pop->n_dendrites; d++) {
+			char *o = dotted(pop->name, pop->dendrites[d].name);
+			check_owner(o, pop->dendrites[d].vars);
+			free(o);
+		}
+	}
+	for (int q = 0; q < M->n_projections; q++)
+		check_owner(M->projections[q].name, M->projections[q].vars);
+}
+
+static int find_var(snn_vars vs, const char *name)
+{
+	for (int32_t x = 0; x < vs.n; x++)
+		if (strcmp(vs.v[x].name, name) == 0)
+			return vs.v[x].id;
+	return -1;
+}
+
+static void new_state_rec(snn_state_rec *r, const snn_monitor *mon, int64_t size, int use_ranges, int64_t every)
+{
+	r->name = mon->name;
+	r->every = every;
+	int64_t m = 0;
+	if (use_ranges && mon->n_ranges > 0) {
+		for (int i = 0; i < mon->n_ranges; i++)
+			m += mon->ranges[2 * i + 1] - mon->ranges[2 * i];
+	} else {
+		m = size;
+	}
+	r->indices = snn_xmalloc((size_t)(m > 0 ? m : 1) * sizeof(int32_t));
+	r->n_indices = 0;
+	if (use_ranges && mon->n_ranges > 0) {
+		for (int i = 0; i < mon->n_ranges; i++)
+			for (int64_t x = mon->ranges[2 * i]; x < mon->ranges[2 * i + 1]; x++)
+				r->indices[r->n_indices++] = (int32_t)x;
+	} else {
+		for (int64_t x = 0; x < size; x++)
+			r->indices[r->n_indices++] = (int32_t)x;
+	}
+	int64_t rows = (steps + every - 1) / every;
+	r->steps = snn_xmalloc((size_t)(rows > 0 ? rows : 1) * sizeof(int64_t));
+	r->values = snn_xmalloc((size_t)(rows * m > 0 ? rows * m : 1) * sizeof(double));
+	r->n_steps = 0;
+}
+
+static void build_monitors(void)
+{
+	spike_recs = snn_xcalloc((size_t)M->n_monitors + 1, sizeof(snn_spike_rec));
+	state_recs = snn_xcalloc((size_t)M->n_monitors + 1, sizeof(snn_state_rec));
+	spike_mons = snn_xcalloc((size_t)M->n_monitors + 1, sizeof(spike_mon));
+	state_mons = snn_xcalloc((size_t)M->n_monitors + 1, sizeof(state_mon));
+	for (int i = 0; i < M->n_monitors; i++) {
+		const snn_monitor *mon = &M->monitors[i];
+		if (mon->kind == 0) {
+			snn_spike_rec *r = &spike_recs[n_spike_mons];
+			spike_mon *sm = &spike_mons[n_spike_mons++];
+			int64_t size;
+			r->name = mon->name;
+			sm->rec = r;
+			if (mon->target_kind == 0) {
+				size = pops[mon->target].n;
+				sm->spikes = &pops[mon->target].spikes;
+				sm->n = &pops[mon->target].n_spikes;
+			} else if (mon->target_kind == 1) {
+				size = inputs[mon->target].in->size;
+				sm->spikes = &inputs[mon->target].spikes;
+				sm->n = &inputs[mon->target].n_spikes;
+			} else {
+				snn_fail("monitor %s: no population or input %s", mon->name, M->projections[mon->target].name);
+			}
+			if (mon->n_ranges > 0) {
+				r->keep = snn_xcalloc((size_t)(size > 0 ? size : 1), 1);
+				for (int x = 0; x < mon->n_ranges; x++)
+					for (int64_t el = mon->ranges[2 * x]; el < mon->ranges[2 * x + 1]; el++)
+						r->keep[el] = 1;
+			}
+			continue;
+		}
+		int64_t every = mon->every < 1 ? 1 : mon->every;
+		snn_state_rec *r = &state_recs[n_state_mons];
+		state_mon *sm = &state_mons[n_state_mons++];
+		sm->rec = r;
+		if (mon->value) {
+			/* A definition: its kernel runs for each recorded element. */
+			if (mon->target_kind == 0) {
+				new_state_rec(r, mon, pops[mon->target].n, 1, every);
+			} else if (mon->target_kind == 2) {
+				new_state_rec(r, mon, projs[mon->target].nsyn, 0, every);
+			} else {
+				snn_fail("monitor %s: no population, global or projection %s", mon->name, M->inputs[mon->target].name);
+			}
+			sm->kind = MON_KERNEL;
+			sm->k = mon->value;
+		} else if (mon->target_kind == 0) {
+			const snn_population *pop = &M->populations[mon->target];
+			int id = mon->var;
+			int ok = id >= 0 && vars[id].len > 0;
+			if (ok && mon->dendrite >= 0) {
+				const snn_dendrite *den = &pop->dendrites[mon->dendrite];
+				if (den->array && vars[id].v->kind != SNN_PARAM)
+					ok = 0;
+			}
+			if (!ok) {
+				const char *vn = id >= 0 ? vars[id].v->name : "?";
+				if (mon->dendrite >= 0)
+					snn_fail("monitor %s: %s.%s.%s is not a variable this interpreter can record", mon->name, pop->name,
+						pop->dendrites[mon->dendrite].name, vn);
+				snn_fail("monitor %s: %s.%s is not a variable this interpreter can record", mon->name, pop->name, vn);
+			}
+			new_state_rec(r, mon, pops[mon->target].n, 1, every);
+			sm->kind = MON_ARR;
+			sm->arr = ctx.var[id];
+		} else if (mon->target_kind == 2) {
+			proj_rt *ps = &projs[mon->target];
+			int id = mon->var;
+			if (id < 0)
+				snn_fail("monitor %s: projection %s has no variable", mon->name, ps->pr->name);
+			new_state_rec(r, mon, ps->nsyn, 0, every);
+			int last = find_var(ps->pr->vars, "trace.tlast");
+			if (vars[id].len == 0) {
+				sm->kind = MON_CONST;
+				sm->val = ctx.var[id][0];
+			} else if (vars[id].v->kind != SNN_TRACE || last < 0) {
+				sm->kind = MON_ARR;
+				sm->arr = ctx.var[id];
+			} else {
+				/* A trace decayed to the sampling step (interp's
+				 * synapseValue); tau is a number or a uniform value. */
+				const snn_var *v = vars[id].v;
+				double tau = v->tau;
+				if (v->tau_var >= 0)
+					tau = vars[v->tau_var].len == 0 ? ctx.var[v->tau_var][0] : 0;
+				sm->kind = MON_TRACE;
+				sm->arr = ctx.var[id];
+				sm->tlast = ctx.var[last];
+				sm->tau = tau;
+			}
+		} else {
+			snn_fail("monitor %s: no population, global or projection %s", mon->name, M->inputs[mon->target].name);
+		}
+	}
+}
+
+static void build(void)
+{
+	index_vars();
+	ctx.ref = snn_xcalloc((size_t)M->n_populations + 1, sizeof(int64_t *));
+	ctx.pre = snn_xcalloc((size_t)M->n_projections + 1, sizeof(int32_t *));
+	ctx.post = snn_xcalloc((size_t)M->n_projections + 1, sizeof(int32_t *));
+	ctx.js = snn_xcalloc((size_t)M->n_projections + 1, sizeof(int32_t *));
+	ctx.seed = seed;
+	for (int32_t x = 0; x < M->params.n; x++)
+		new_cell(M->params.v[x].id, 1, 1);
+	pops = snn_xcalloc((size_t)M->n_populations + 1, sizeof(pop_rt));
+	for (int p = 0; p < M->n_populations; p++) {
+		const snn_population *pop = &M->populations[p];
+		pop_rt *ps = &pops[p];
+		ps->p = pop;
+		ps->n = pop->size;
+		size_t sz = (size_t)(pop->size > 0 ? pop->size : 1);
+		for (int32_t x = 0; x < pop->vars.n; x++)
+			new_cell(pop->vars.v[x].id, pop->size, 1);
+		if (!pop->global) {
+			ps->ref = snn_xcalloc(sz, sizeof(int64_t));
+			ps->spikes = snn_xcalloc(sz, sizeof(int32_t));
+			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
+			ps->thr = alloc_vals(pop->size);
+			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
+		}
+		ctx.ref[p] = ps->ref;
+		ps->dends = snn_xcalloc((size_t)pop->n_dendrites + 1, sizeof(dend_rt));
+		for (int d = 0; d < pop->n_dendrites; d++) {
+			const snn_dendrite *den = &pop->dendrites[d];
+			dend_rt *ds = &ps->dends[d];
+			ds->d = den;
+			ds->count = den->array ? den->count : 1;
+			ds->n = pop->size * ds->count;
+			for (int32_t x = 0; x < den->vars.n; x++) {
+				if (den->vars.v[x].kind == SNN_PARAM)
+					new_cell(den->vars.v[x].id, pop->size, 1);
+				else
+					new_cell(den->vars.v[x].id, pop->size, ds->count);
+			}
+			ds->thr = alloc_vals(ds->n);
+			ds->fired = snn_xcalloc((size_t)(ds->n > 0 ? ds->n : 1), sizeof(int64_t));
+		}
+	}
+	/* The uniform variables of projections, for --set. */
+	for (int q = 0; q < M->n_projections; q++) {
+		const snn_projection *pr = &M->projections[q];
+		for (int32_t x = 0; x < pr->vars.n; x++)
+			if (is_uniform(pr->vars.v[x].id))
+				new_cell(pr->vars.v[x].id, 1, 1);
+	}
+	/* A parameter driven by a current has a value per neuron. */
+	curs = snn_xcalloc((size_t)M->n_currents + 1, sizeof(current_rt));
+	for (int i = 0; i < M->n_currents; i++) {
+		const snn_current *c = &M->currents[i];
+		int64_t n = M->populations[c->population].size;
+		var_rt *vr = &vars[c->var];
+		curs[i] = (current_rt){c, n};
+		if (vr->len == 0) {
+			double val = ctx.var[c->var][0];
+			free(ctx.var[c->var]);
+			ctx.var[c->var] = alloc_vals(n);
+			for (int64_t x = 0; x < n; x++)
+				ctx.var[c->var][x] = val;
+			vr->len = n;
+		}
+		vr->driven = 1;
+	}
+	apply_set();
+	/* Initial values: neurons and dendrites, then the synapses. */
+	ctx.step = 0;
+	ctx.t = 0;
+	for (int p = 0; p < M->n_populations; p++) {
+		par(M->populations[p].init, pops[p].n, NULL);
+		for (int d = 0; d < M->populations[p].n_dendrites; d++)
+			par(M->populations[p].dendrites[d].init, pops[p].dends[d].n, NULL);
+	}
+	inputs = snn_xcalloc((size_t)M->n_inputs + 1, sizeof(input_rt));
+	for (int i = 0; i < M->n_inputs; i++)
+		build_input(i);
+	projs = snn_xcalloc((size_t)M->n_projections + 1, sizeof(proj_rt));
+	for (int q = 0; q < M->n_projections; q++)
+		build_projection(q);
+	/* prepare runs after every init and --set. */
+	ctx.step = 0;
+	ctx.t = 0;
+	for (int p = 0; p < M->n_populations; p++) {
+		par(M->populations[p].prepare, pops[p].n, NULL);
+		for (int d = 0; d < M->populations[p].n_dendrites; d++)
+			par(M->populations[p].dendrites[d].prepare, pops[p].dends[d].n, NULL);
+	}
+	for (int q = 0; q < M->n_projections; q++)
+		par(M->projections[q].prepare, projs[q].nsyn, NULL);
+	check_propagators();
+	build_monitors();
+}
+
+/* ------------------------------------------------------------------ */
+/* The steps (interp's loop).                                           */
+
+static void sample(state_mon *sm, int64_t k)
+{
+	snn_state_rec *r = sm->rec;
+	r->steps[r->n_steps] = k;
+	double *row = r->values + r->n_steps * r->n_indices;
+	r->n_steps++;
+	switch (sm->kind) {
+	case MON_ARR:
+		for (int64_t x = 0; x < r->n_indices; x++)
+			row[x] = sm->arr[r->indices[x]];
+		break;
+	case MON_CONST:
+		for (int64_t x = 0; x < r->n_indices; x++)
+			row[x] = sm->val;
+		break;
+	case MON_TRACE: {
+		double t = (double)k * dt;
+		for (int64_t x = 0; x < r->n_indices; x++) {
+			int32_t i = r->indices[x];
+			row[x] = sm->arr[i] * snn_exp(-(t - sm->tlast[i]) / sm->tau);
+		}
+		break;
+	}
+	case MON_KERNEL:
+		for (int64_t x = 0; x < r->n_indices; x++) {
+			int32_t i = r->indices[x];
+			double out = 0;
+			sm->k(&ctx, i, (int64_t)i + 1, &out);
+			row[x] = out;
+		}
+		break;
+	}
+}
+
+/* spike runs steps 6 and 7 for a population. */
+static void spike(int p, int64_t k)
+{
+	const snn_population *pop = &M->populations[p];
+	pop_rt *ps = &pops[p];
+	for (int d = 0; d < pop->n_dendrites; d++) {
+		const snn_dendrite *den = &pop->dendrites[d];
+		dend_rt *ds = &ps->dends[d];
+		if (!den->threshold)
+			continue;
+		ds->n_fired = par_collect(den->threshold, ds->n, ds->thr, ds->fired, NULL, 0);
+		if (den->reset)
+			for (int64_t x = 0; x < ds->n_fired; x++)
+				den->reset(&ctx, ds->fired[x], ds->fired[x] + 1, NULL);
+	}
+	if (!pop->threshold)
+		return;
+	int64_t *ref = ps->ref;
+	int64_t ns = par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ref, k);
+	for (int64_t x = 0; x < ns; x++)
+		ps->spikes[x] = (int32_t)ps->fired[x];
+	ps->n_spikes = ns;
+	ps->count += ns;
+	for (int64_t x = 0; x < ns; x++) {
+		int64_t i = ps->spikes[x];
+		if (pop->reset)
+			pop->reset(&ctx, i, i + 1, NULL);
+		if (pop->refractory) {
+			/* refractory in the steps m > k with m - k < round(P / dt) */
+			double P = 0;
+			pop->refractory(&ctx, i, i + 1, &P);
+			double st = round(P / dt);
+			if (st > 1)
+				ref[i] = k + (int64_t)(st < 1099511627776.0 ? st : 1099511627776.0);
+		}
+	}
+	for (int x = 0; x < ps->n_out; x++)
+		snn_queue_push(&projs[ps->out[x]].q, k, ps->spikes, ns);
+}
+
+static void loop(void)
+{
+	for (int64_t k = 0; k < steps; k++) {
+		double t = (double)k * dt;
+		ctx.step = k;
+		ctx.t = t;
+		if (O->progress && k % 1024 == 0)
+			snn_progress(k, steps);
+
+		/* 1. Currents. */
+		for (int i = 0; i < M->n_currents; i++)
+			par(curs[i].c->value, curs[i].n, ctx.var[curs[i].c->var]);
+
+		/* 2. Delivery, projection by projection, by pre neuron, then in
+		 * synapse order. */
+		for (int q = 0; q < M->n_projections; q++) {
+			proj_rt *ps = &projs[q];
+			int64_t len;
+			const int32_t *due = snn_queue_deliver(&ps->q, k, &len);
+			snn_kernel on = ps->pr->on_pre;
+			if (!on || len == 0)
+				continue;
+			if (ps->q.per_syn) {
+				for (int64_t x = 0; x < len; x++)
+					on(&ctx, due[x], (int64_t)due[x] + 1, NULL);
+				events += len;
+				continue;
+			}
+			const int64_t *start = ps->csr.start;
+			for (int64_t x = 0; x < len; x++) {
+				int32_t i = due[x];
+				for (int64_t s = start[i]; s < start[i + 1]; s++)
+					on(&ctx, s, s + 1, NULL);
+				events += start[i + 1] - start[i];
+			}
+		}
+
+		/* 3. Postsynaptic events and globals' on spike, for the spikes of
+		 * the previous step. */
+		for (int q = 0; q < M->n_projections; q++) {
+			proj_rt *ps = &projs[q];
+			snn_kernel on = ps->pr->on_post;
+			if (!on)
+				continue;
+			pop_rt *post = &pops[ps->pr->post];
+			for (int64_t x = 0; x < post->n_prev; x++) {
+				int32_t j = post->prev[x];
+				for (int64_t n = ps->bp_start[j]; n < ps->bp_start[j + 1]; n++)
+					on(&ctx, ps->bp_syn[n], (int64_t)ps->bp_syn[n] + 1, NULL);
+			}
+		}
+		for (int p = 0; p < M->n_populations; p++) {
+			const snn_population *g = &M->populations[p];
+			for (int x = 0; x < g->n_on_spike; x++) {
+				const snn_on_spike *os = &g->on_spike[x];
+				const int32_t *prev;
+				int64_t n;
+				if (os->src_kind == 0) {
+					prev = pops[os->src].prev;
+					n = pops[os->src].n_prev;
+				} else {
+					prev = inputs[os->src].prev;
+					n = inputs[os->src].n_prev;
+				}
+				for (int64_t y = 0; y < n; y++) {
+					ctx.stamp = prev[y];
+					os->k(&ctx, 0, 1, NULL);
+				}
+			}
+		}
+
+		/* 4. State monitors. */
+		for (int i = 0; i < n_state_mons; i++)
+			if (k % state_mons[i].rec->every == 0)
+				sample(&state_mons[i], k);
+
+		/* 5. Integration: globals, synapses, dendrites, neurons. */
+		for (int p = 0; p < M->n_populations; p++)
+			if (M->populations[p].global && M->populations[p].update)
+				par(M->populations[p].update, pops[p].n, NULL);
+		for (int q = 0; q < M->n_projections; q++)
+			par(M->projections[q].update, projs[q].nsyn, NULL);
+		for (int p = 0; p < M->n_populations; p++) {
+			const snn_population *pop = &M->populations[p];
+			if (pop->global)
+				continue;
+			for (int d = 0; d < pop->n_dendrites; d++)
+				par(pop->dendrites[d].update, pops[p].dends[d].n, NULL);
+			par(pop->update, pops[p].n, NULL);
+		}
+
+		/* 6 and 7. Dendritic events, then threshold, reset and
+		 * refractoriness of the somata. */
+		for (int p = 0; p < M->n_populations; p++)
+			if (!M->populations[p].global)
+				spike(p, k);
+		for (int i = 0; i < M->n_inputs; i++) {
+			input_rt *in = &inputs[i];
+			int64_t len;
+			const int32_t *s = in->is_poisson ? snn_poisson_step(&in->poisson, k, &len)
+							  : snn_train_step(&in->train, k, &len);
+			memcpy(in->spikes, s, (size_t)len * sizeof(int32_t));
+			in->n_spikes = len;
+			in->count += len;
+			for (int x = 0; x < in->n_out; x++)
+				snn_queue_push(&projs[in->out[x]].q, k, in->spikes, len);
+		}
+		for (int i = 0; i < n_spike_mons; i++) {
+			spike_mon *sm = &spike_mons[i];
+			const int32_t *s = *sm->spikes;
+			for (int64_t x = 0; x < *sm->n; x++)
+				if (!sm->rec->keep || sm->rec->keep[s[x]]) {
+					snn_vi64_push(&sm->rec->steps, k);
+					snn_vi32_push(&sm->rec->index, s[x]);
+				}
+		}
+		for (int p = 0; p < M->n_populations; p++) {
+			pop_rt *ps = &pops[p];
+			int32_t *tmp = ps->prev;
+			ps->prev = ps->spikes;
+			ps->n_prev = ps->n_spikes;
+			ps->spikes = tmp;
+			ps->n_spikes = 0;
+		}
+		for (int i = 0; i < M->n_inputs; i++) {
+			input_rt *in = &inputs[i];
+			int32_t *tmp = in->prev;
+			in->prev = in->spikes;
+			in->n_prev = in->n_spikes;
+			in->spikes = tmp;
+			in->n_spikes = 0;
+		}
+	}
+	if (O->progress)
+		snn_progress(steps, steps);
+}
+
+void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, int *n_spikes,
+	snn_state_rec **states, int *n_states, snn_summary *sum)
+{
+	double start = snn_now_seconds();
+	M = m;
+	O = o;
+	dt = m->dt;
+	steps = m->steps;
+	seed = o->has_seed ? o->seed : m->seed;
+	snn_err_ctx[0] = 0;
+	if (o->duration > 0) {
+		double st = round(o->duration / dt);
+		if (!(st >= 1 && st <= 1099511627776.0)) {
+			char a[64], b[64];
+			snprintf(a, sizeof a, "%s", snn_gfmt(o->duration));
+			snprintf(b, sizeof b, "%s", snn_gfmt(st));
+			snn_fail("a duration of %s s is %s steps of %s s; it must be 1 to 2^40 steps", a, b, snn_gfmt(dt));
+		}
+		steps = (int64_t)st;
+	}
+	if (steps < 1 || !(dt > 0))
+		snn_fail("the run has %lld steps of %s s; it needs at least one", (long long)steps, snn_gfmt(dt));
+	check_memory();
+	pool_start(o->threads);
+	build();
+	loop();
+
+	memset(sum, 0, sizeof *sum);
+	sum->model = m->source;
+	sum->target = "llvm";
+	sum->seed = seed;
+	sum->dt = dt;
+	sum->duration = (double)steps * dt;
+	sum->steps = steps;
+	sum->events = events;
+	sum->pops = snn_xcalloc((size_t)(m->n_populations + m->n_inputs + 1), sizeof(snn_pop_summary));
+	for (int p = 0; p < m->n_populations; p++) {
+		if (m->populations[p].global)
+			continue;
+		pop_rt *ps = &pops[p];
+		sum->pops[sum->n_pops++] = (snn_pop_summary){m->populations[p].name, ps->n, ps->count,
+			(double)ps->count / (double)ps->n / sum->duration};
+	}
+	for (int i = 0; i < m->n_inputs; i++) {
+		input_rt *in = &inputs[i];
+		sum->pops[sum->n_pops++] = (snn_pop_summary){m->inputs[i].name, m->inputs[i].size, in->count,
+			(double)in->count / (double)m->inputs[i].size / sum->duration};
+	}
+	sum->n_syn = m->n_projections;
+	sum->syn_names = snn_xcalloc((size_t)m->n_projections + 1, sizeof(char *));
+	sum->syn_counts = snn_xcalloc((size_t)m->n_projections + 1, sizeof(int64_t));
+	for (int q = 0; q < m->n_projections; q++) {
+		sum->syn_names[q] = m->projections[q].name;
+		sum->syn_counts[q] = projs[q].nsyn;
+	}
+	/* as Go's time.Duration.Seconds, from whole nanoseconds */
+	int64_t ns = (int64_t)((snn_now_seconds() - start) * 1e9);
+	sum->wall_seconds = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
+	*spikes = spike_recs;
+	*n_spikes = n_spike_mons;
+	*states = state_recs;
+	*n_states = n_state_mons;
+}

@@ -1,0 +1,272 @@
+/*
+ * util.c: memory, growable arrays, Go's number formatting (fmt's %g and
+ * %q, encoding/json's floats) and the error exit.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rt.h"
+
+void *snn_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
+		exit(1);
+	}
+	return p;
+}
+
+void *snn_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p) {
+		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n * size);
+		exit(1);
+	}
+	return p;
+}
+
+void *snn_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
+		exit(1);
+	}
+	return p;
+}
+
+void snn_vi32_reserve(snn_vi32 *v, int64_t cap)
+{
+	if (cap <= v->cap)
+		return;
+	int64_t c = v->cap ? v->cap : 16;
+	while (c < cap)
+		c *= 2;
+	v->a = snn_xrealloc(v->a, (size_t)c * sizeof(int32_t));
+	v->cap = c;
+}
+
+void snn_vi32_push(snn_vi32 *v, int32_t x)
+{
+	if (v->n == v->cap)
+		snn_vi32_reserve(v, v->n + 1);
+	v->a[v->n++] = x;
+}
+
+void snn_vi64_push(snn_vi64 *v, int64_t x)
+{
+	if (v->n == v->cap) {
+		int64_t c = v->cap ? 2 * v->cap : 16;
+		v->a = snn_xrealloc(v->a, (size_t)c * sizeof(int64_t));
+		v->cap = c;
+	}
+	v->a[v->n++] = x;
+}
+
+int64_t snn_go_int64(double x)
+{
+	if (x >= -9223372036854775808.0 && x < 9223372036854775808.0)
+		return (int64_t)x;
+	return INT64_MIN;
+}
+
+/* A ring of buffers for formatted numbers and strings. */
+static char ring[16][512];
+static int ring_next;
+
+static char *ring_buf(void)
+{
+	char *b = ring[ring_next];
+	ring_next = (ring_next + 1) % 16;
+	return b;
+}
+
+void snn_shortest(double x, char *digits, int *dp)
+{
+	char buf[64];
+	x = fabs(x);
+	for (int p = 1; p <= 17; p++) {
+		snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+		if (strtod(buf, NULL) == x || p == 17)
+			break;
+	}
+	/* buf is d[.ddd]e[+-]XX */
+	int nd = 0;
+	char *s = buf;
+	for (; *s && *s != 'e'; s++)
+		if (*s >= '0' && *s <= '9')
+			digits[nd++] = *s;
+	digits[nd] = 0;
+	int e = atoi(s + 1);
+	/* strip trailing zeros (only 17-digit forms can have them) */
+	while (nd > 1 && digits[nd - 1] == '0')
+		digits[--nd] = 0;
+	*dp = e + 1;
+}
+
+/* format as strconv.FormatFloat(x, fmt, -1, 64) for fmt 'e' or 'f',
+ * into b, for finite x. */
+static void format_shortest(char *b, double x, char fmt)
+{
+	char d[32];
+	int dp;
+	char *o = b;
+	if (signbit(x))
+		*o++ = '-';
+	if (x == 0) {
+		strcpy(d, "0");
+		dp = 1;
+	} else {
+		snn_shortest(x, d, &dp);
+	}
+	int nd = (int)strlen(d);
+	if (fmt == 'e') {
+		*o++ = d[0];
+		if (nd > 1) {
+			*o++ = '.';
+			memcpy(o, d + 1, (size_t)nd - 1);
+			o += nd - 1;
+		}
+		int e = x == 0 ? 0 : dp - 1;
+		sprintf(o, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+		return;
+	}
+	if (dp <= 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = 0; i < -dp; i++)
+			*o++ = '0';
+		memcpy(o, d, (size_t)nd);
+		o += nd;
+	} else if (dp >= nd) {
+		memcpy(o, d, (size_t)nd);
+		o += nd;
+		for (int i = nd; i < dp; i++)
+			*o++ = '0';
+	} else {
+		memcpy(o, d, (size_t)dp);
+		o += dp;
+		*o++ = '.';
+		memcpy(o, d + dp, (size_t)(nd - dp));
+		o += nd - dp;
+	}
+	*o = 0;
+}
+
+const char *snn_gfmt(double x)
+{
+	return snn_gfmt_to(ring_buf(), x);
+}
+
+char *snn_gfmt_to(char *b, double x)
+{
+	if (isnan(x)) {
+		strcpy(b, "NaN");
+		return b;
+	}
+	if (isinf(x)) {
+		strcpy(b, x > 0 ? "+Inf" : "-Inf");
+		return b;
+	}
+	int exp = 0;
+	if (x != 0) {
+		char d[32];
+		int dp;
+		snn_shortest(x, d, &dp);
+		exp = dp - 1;
+	}
+	format_shortest(b, x, (exp < -4 || exp >= 6) ? 'e' : 'f');
+	return b;
+}
+
+/* json_float formats as encoding/json does. */
+void snn_json_float(char *b, double x)
+{
+	double a = fabs(x);
+	char fmt = 'f';
+	if (a != 0 && (a < 1e-6 || a >= 1e21))
+		fmt = 'e';
+	format_shortest(b, x, fmt);
+	if (fmt == 'e') {
+		size_t n = strlen(b);
+		if (n >= 4 && b[n - 4] == 'e' && b[n - 3] == '-' && b[n - 2] == '0') {
+			b[n - 2] = b[n - 1];
+			b[n - 1] = 0;
+		}
+	}
+}
+
+const char *snn_quote(const char *s)
+{
+	char *b = ring_buf();
+	size_t o = 0, cap = sizeof ring[0] - 8;
+	b[o++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p && o < cap; p++) {
+		unsigned char c = *p;
+		switch (c) {
+		case '"': b[o++] = '\\'; b[o++] = '"'; continue;
+		case '\\': b[o++] = '\\'; b[o++] = '\\'; continue;
+		case '\a': b[o++] = '\\'; b[o++] = 'a'; continue;
+		case '\b': b[o++] = '\\'; b[o++] = 'b'; continue;
+		case '\f': b[o++] = '\\'; b[o++] = 'f'; continue;
+		case '\n': b[o++] = '\\'; b[o++] = 'n'; continue;
+		case '\r': b[o++] = '\\'; b[o++] = 'r'; continue;
+		case '\t': b[o++] = '\\'; b[o++] = 't'; continue;
+		case '\v': b[o++] = '\\'; b[o++] = 'v'; continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			o += (size_t)sprintf(b + o, "\\x%02x", c);
+			continue;
+		}
+		if (c < 0x80) {
+			b[o++] = (char)c;
+			continue;
+		}
+		/* A valid UTF-8 sequence passes through; a stray byte is \x. */
+		int len = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+		if (c >= 0xF8)
+			len = 0;
+		int ok = len > 0;
+		for (int i = 1; ok && i < len; i++)
+			ok = (p[i] & 0xC0) == 0x80;
+		if (!ok) {
+			o += (size_t)sprintf(b + o, "\\x%02x", c);
+			continue;
+		}
+		for (int i = 0; i < len; i++)
+			b[o++] = (char)p[i];
+		p += len - 1;
+	}
+	b[o++] = '"';
+	b[o] = 0;
+	return b;
+}
+
+const char *snn_prog = "snnc run";
+char snn_err_ctx[256];
+
+void snn_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: %s", snn_prog, snn_the_model.source, snn_err_ctx);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+double snn_now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
