@@ -9,6 +9,7 @@ REQUIRED="
 opt llvm
 llc llvm
 cc gcc
+ar binutils
 "
 
 missing=""

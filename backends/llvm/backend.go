@@ -167,7 +167,7 @@ var (
 
 // Tools are the programs a build runs; Debian's llvm package provides opt
 // and llc (LLVM 14), gcc provides cc.
-var Tools = []string{"opt", "llc", "cc"}
+var Tools = []string{"opt", "llc", "cc", "ar"}
 
 // MissingTools returns the tools that are not on PATH.
 func MissingTools() []string {
@@ -193,10 +193,6 @@ func Build(p *Program, dir, exe string, o Options) error {
 		return err
 	}
 	if err := write("model.c", p.ModelC); err != nil {
-		return err
-	}
-	sources, err := writeRuntime(dir)
-	if err != nil {
 		return err
 	}
 	run := func(name string, args ...string) error {
@@ -226,10 +222,72 @@ func Build(p *Program, dir, exe string, o Options) error {
 	if err != nil {
 		return err
 	}
-	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o")
-	args = append(args, sources...)
-	args = append(args, "-lm")
+	lib, err := runtimeLibrary(run)
+	if err != nil {
+		return err
+	}
+	if _, err := writeRuntime(dir); err != nil { // the headers model.c includes
+		return err
+	}
+	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o", lib, "-lm")
 	return run("cc", args...)
+}
+
+// runtimeLibrary returns the native runtime compiled into an archive,
+// from the cache (os.UserCacheDir()/snnc/runtime-HASH) or compiled now:
+// it is the same for every model, and compiling it is most of a build's
+// time.
+func runtimeLibrary(run func(name string, args ...string) error) (string, error) {
+	h := sha256.New()
+	h.Write([]byte(strings.Join(ccFlags, " ")))
+	fs.WalkDir(runtime.CSource, "c", func(name string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Dir(name) == "c" {
+			data, _ := runtime.CSource.ReadFile(name)
+			h.Write([]byte(name))
+			h.Write(data)
+		}
+		return nil
+	})
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "snnc", fmt.Sprintf("runtime-%x", h.Sum(nil)[:12]))
+	lib := filepath.Join(dir, "libsnnrt.a")
+	if _, err := os.Stat(lib); err == nil {
+		return lib, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "runtime-build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	sources, err := writeRuntime(tmp)
+	if err != nil {
+		return "", err
+	}
+	var objects []string
+	for _, src := range sources {
+		obj := filepath.Join(tmp, strings.TrimSuffix(src, ".c")+".o")
+		if err := run("cc", append(slices.Clone(ccFlags), "-c", "-I", tmp, "-o", obj, filepath.Join(tmp, src))...); err != nil {
+			return "", err
+		}
+		objects = append(objects, obj)
+	}
+	if err := run("ar", append([]string{"rcs", filepath.Join(tmp, "libsnnrt.a")}, objects...)...); err != nil {
+		return "", err
+	}
+	// Another build may have made it meanwhile: either copy is fine.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Rename(filepath.Join(tmp, "libsnnrt.a"), lib); err != nil {
+		return "", err
+	}
+	return lib, nil
 }
 
 // hostTriple is the target llc generates code for by default.

@@ -116,3 +116,26 @@ func TestRunCommand(t *testing.T) {
 		assert.NoError(t, err, f)
 	}
 }
+
+func TestBuildCommand(t *testing.T) {
+	dir := t.TempDir()
+	lif := "../../examples/lif_current.snn"
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitUsage, run([]string{"build", "--target", "gpu", lif}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `unknown target "gpu"`)
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"build", "--target", "interp", lif}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "use snnc run --target=interp")
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"build", "--emit", "asm", lif}, &stdout, &stderr))
+
+	// --emit=llvm writes the IR and the tables.
+	ll := filepath.Join(dir, "m")
+	assert.Equal(t, exitOK, run([]string{"build", "--emit=llvm", "-o", ll, lif}, &stdout, &stderr), stderr.String())
+	text, err := os.ReadFile(ll + ".ll")
+	assert.NoError(t, err)
+	assert.Contains(t, string(text), "define void @snn_k")
+	tables, err := os.ReadFile(ll + ".model.c")
+	assert.NoError(t, err)
+	assert.Contains(t, string(tables), "const snn_model snn_the_model")
+}

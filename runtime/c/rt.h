@@ -1,6 +1,6 @@
 /*
  * rt.h: the driver's own declarations, shared by runtime.c, connect.c,
- * queue.c, input.c, output.c and main.c. Each piece mirrors Go code of
+ * queue.c, input.c, output.c, util.c and main.c. Each piece mirrors Go code of
  * snnc (named in the comments) so that a run gives the same bytes as
  * `snnc run` on the interpreter.
  */
