@@ -26,7 +26,7 @@ import (
 // compare every output word.
 
 // nativeCFlags are the flags snnc compiles the runtime with.
-var nativeCFlags = []string{"-std=c11", "-O2", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno"}
+var nativeCFlags = []string{"-std=c11", "-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno"}
 
 // buildNativeHarness compiles c/mathfn.c, c/rng.c and c/test/harness.c,
 // with warnings as errors, and returns the executable.

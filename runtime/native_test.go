@@ -26,7 +26,7 @@ import (
 
 const nativeDir = "c"
 
-var ccFlags = []string{"-std=c11", "-O2", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread",
+var ccFlags = []string{"-std=c11", "-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread",
 	"-Wall", "-Wextra", "-Werror"}
 
 // nativeRuntime compiles the runtime's C files once into objects; it

@@ -829,16 +829,20 @@ func (s *sim) synapseValue(pr *projState, c *cell) func(i int32) float64 {
 	if c.v.Kind != ir.VarTrace || last == nil {
 		return func(i int32) float64 { return arr[i] }
 	}
-	tau, err := strconv.ParseFloat(c.v.Tau, 64)
-	if err != nil {
-		if p := pr.cells[c.v.Tau]; p != nil {
-			tau = p.val
-		} else if p := s.params[c.v.Tau]; p != nil {
-			tau = p.val
-		}
+	// The time constant: a number, or a parameter with one value or one
+	// per synapse.
+	tauOf := func(int32) float64 { return 0 }
+	if x, err := strconv.ParseFloat(c.v.Tau, 64); err == nil {
+		tauOf = func(int32) float64 { return x }
+	} else if p := pr.cells[c.v.Tau]; p != nil && p.arr != nil {
+		tauOf = func(i int32) float64 { return p.arr[i] }
+	} else if p != nil {
+		tauOf = func(int32) float64 { return p.val }
+	} else if p := s.params[c.v.Tau]; p != nil {
+		tauOf = func(int32) float64 { return p.val }
 	}
 	return func(i int32) float64 {
 		t := float64(s.now) * s.dt
-		return arr[i] * mathfn.Exp(-(t-last.arr[i])/tau)
+		return arr[i] * mathfn.Exp(-(t-last.arr[i])/tauOf(i))
 	}
 }

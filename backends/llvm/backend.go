@@ -162,7 +162,7 @@ func sortedKernelNames(m map[*ir.Kernel]string) []string {
 var (
 	optFlags = []string{"-O3"}
 	llcFlags = []string{"-O3", "-fp-contract=off", "-relocation-model=pic", "-filetype=obj"}
-	ccFlags  = []string{"-std=c11", "-O2", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
+	ccFlags  = []string{"-std=c11", "-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
 )
 
 // Tools are the programs a build runs; Debian's llvm package provides opt

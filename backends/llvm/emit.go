@@ -233,6 +233,9 @@ func (kf *kernelFunc) prologue() {
 				if last, ok := kf.names.vars["trace.tlast"]; ok {
 					base(last.id)
 				}
+				if ta, ok := kf.names.vars[a.v.Tau]; ok {
+					base(ta.id)
+				}
 			}
 		case ir.OpLoadSeg:
 			if sa, ok := kf.names.segs[in.VarName()]; ok {
@@ -493,10 +496,9 @@ func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
 	if t, err := strconv.ParseFloat(a.v.Tau, 64); err == nil {
 		tau = constant.NewFloat(f64, t)
 	} else if ta, ok := kf.names.vars[a.v.Tau]; ok && ta.idx == idxUniform {
-		tau = kf.uniforms[ta.id]
-		if tau == nil {
-			tau = b.NewLoad(f64, kf.bases[ta.id])
-		}
+		tau = b.NewLoad(f64, kf.bases[ta.id])
+	} else if ok && ta.idx == idxElem {
+		tau = b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[ta.id], kf.el))
 	} else {
 		return x
 	}

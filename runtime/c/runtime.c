@@ -91,6 +91,7 @@ typedef struct state_mon {
 	double val;
 	const double *tlast;
 	double tau;
+	const double *tau_arr; /* a trace's time constant per synapse, or NULL */
 	snn_kernel k;
 } state_mon;
 
@@ -162,9 +163,26 @@ static void run_chunk(int c)
 		int64_t m = 0;
 		const double *out = job.out;
 		const int64_t *ref = job.ref;
-		for (int64_t el = lo; el < hi; el++)
-			if (out[el] != 0 && (!ref || job.kstep >= ref[el]))
-				job.idx[lo + m++] = el;
+		/* Few neurons spike in a step: a block of 64 results is first
+		 * tested with a loop the compiler can vectorise, and only a
+		 * block with a hit is scanned. */
+		int64_t *idx = job.idx + lo;
+		for (int64_t b = lo; b < hi; b += 64) {
+			int64_t e = b + 64 < hi ? b + 64 : hi;
+			/* Results are exactly 0.0 or 1.0: or-ing their bits is
+			 * an integer reduction the compiler vectorises. */
+			uint64_t any = 0;
+			for (int64_t el = b; el < e; el++) {
+				uint64_t bits;
+				memcpy(&bits, &out[el], sizeof bits);
+				any |= bits;
+			}
+			if (!any)
+				continue;
+			for (int64_t el = b; el < e; el++)
+				if (out[el] != 0 && (!ref || job.kstep >= ref[el]))
+					idx[m++] = el;
+		}
 		job.counts[c] = m;
 	}
 }
@@ -938,15 +956,20 @@ static void build_monitors(void)
 				sm->arr = ctx.var[id];
 			} else {
 				/* A trace decayed to the sampling step (interp's
-				 * synapseValue); tau is a number or a uniform value. */
+				 * synapseValue); tau is a number, or a parameter with
+				 * one value or one per synapse. */
 				const snn_var *v = vars[id].v;
-				double tau = v->tau;
-				if (v->tau_var >= 0)
-					tau = vars[v->tau_var].len == 0 ? ctx.var[v->tau_var][0] : 0;
 				sm->kind = MON_TRACE;
 				sm->arr = ctx.var[id];
 				sm->tlast = ctx.var[last];
-				sm->tau = tau;
+				sm->tau = v->tau;
+				sm->tau_arr = NULL;
+				if (v->tau_var >= 0) {
+					if (vars[v->tau_var].len == 0)
+						sm->tau = ctx.var[v->tau_var][0];
+					else
+						sm->tau_arr = ctx.var[v->tau_var];
+				}
 			}
 		} else {
 			snn_fail("monitor %s: no population, global or projection %s", mon->name, M->inputs[mon->target].name);
@@ -1073,7 +1096,8 @@ static void sample(state_mon *sm, int64_t k)
 		double t = (double)k * dt;
 		for (int64_t x = 0; x < r->n_indices; x++) {
 			int32_t i = r->indices[x];
-			row[x] = sm->arr[i] * snn_exp(-(t - sm->tlast[i]) / sm->tau);
+			double tau = sm->tau_arr ? sm->tau_arr[i] : sm->tau;
+			row[x] = sm->arr[i] * snn_exp(-(t - sm->tlast[i]) / tau);
 		}
 		break;
 	}
@@ -1156,11 +1180,13 @@ static void loop(void)
 				events += len;
 				continue;
 			}
+			/* A pre neuron's synapses are a contiguous range in synapse
+			 * order: one call runs them all, in order. */
 			const int64_t *start = ps->csr.start;
 			for (int64_t x = 0; x < len; x++) {
 				int32_t i = due[x];
-				for (int64_t s = start[i]; s < start[i + 1]; s++)
-					on(&ctx, s, s + 1, NULL);
+				if (start[i + 1] > start[i])
+					on(&ctx, start[i], start[i + 1], NULL);
 				events += start[i + 1] - start[i];
 			}
 		}
