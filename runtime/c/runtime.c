@@ -152,7 +152,20 @@ static _Thread_local int my_chunk;
 static int fail_chunk = -1;
 static char fail_msg[512];
 
+/* A waiting thread spins SPIN times (a few milliseconds), relaxing the
+ * core each time, before it sleeps: a step's sequential parts last tens
+ * of microseconds, and a sched_yield or a futex wake-up per step costs
+ * more than that in a virtual machine. */
 enum { SPIN = 20000 };
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
 
 static void run_chunk(int c)
 {
@@ -206,8 +219,7 @@ static void *worker(void *arg)
 		int spins = 0;
 		while ((g = atomic_load(&pool_gen)) == seen) {
 			if (++spins < SPIN) {
-				if (spins % 64 == 0)
-					sched_yield();
+				cpu_relax();
 				continue;
 			}
 			pthread_mutex_lock(&pool_mu);
@@ -277,8 +289,7 @@ static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const in
 	int spins = 0;
 	while (atomic_load(&pool_pending) != 0) {
 		if (++spins < SPIN) {
-			if (spins % 64 == 0)
-				sched_yield();
+			cpu_relax();
 			continue;
 		}
 		pthread_mutex_lock(&pool_mu);
