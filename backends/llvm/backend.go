@@ -42,8 +42,9 @@ type Program struct {
 func Emit(m *ir.Module, o Options) (*Program, error) {
 	l := newLayout(m)
 	e := newEmitter(l)
-	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
+	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}, fused: map[*ir.Population]string{}}
 	n := 0
+	var sortedExtra []string
 	emit := func(owner string, k *ir.Kernel, nm *names, s site) error {
 		n++
 		name := fmt.Sprintf("snn_k%d_%s_%s", n, sanitize(owner), sanitize(k.Name))
@@ -67,6 +68,18 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			if err := emit(p.Name, k, nm, ks); err != nil {
 				return nil, err
 			}
+		}
+		// update and threshold in one loop: each neuron's state is read
+		// once per step for both.
+		update, threshold := ir.KernelNamed(p.Kernels, "update"), ir.KernelNamed(p.Kernels, "threshold")
+		if !p.Global && update != nil && threshold != nil && !dendriticThreshold(p) {
+			n++
+			name := fmt.Sprintf("snn_k%d_%s_update_threshold", n, sanitize(p.Name))
+			if _, err := e.chain(name, []*ir.Kernel{update, threshold}, nm, s); err != nil {
+				return nil, err
+			}
+			t.fused[p] = name
+			sortedExtra = append(sortedExtra, name)
 		}
 		for _, d := range p.Dendrites {
 			ds := site{kind: elemNeuron, pop: pi}
@@ -131,11 +144,23 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			}
 		}
 	}
+	t.extra = sortedExtra
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
 		return nil, err
 	}
 	return &Program{LL: e.mod.String(), ModelC: modelC}, nil
+}
+
+// dendriticThreshold reports whether a population's dendrites have
+// events, which come between the somata's update and threshold.
+func dendriticThreshold(p *ir.Population) bool {
+	for _, d := range p.Dendrites {
+		if ir.KernelNamed(d.Kernels, "threshold") != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func sanitize(s string) string {
@@ -160,9 +185,13 @@ func sortedKernelNames(m map[*ir.Kernel]string) []string {
 // an add into a fused multiply-add anywhere: the executable must compute
 // what the interpreter computes, bit for bit.
 var (
-	optFlags = []string{"-O3"}
+	// A kernel touches an array per variable, and the vectoriser checks at
+	// run time that they do not overlap; its default allows 8 checks, too
+	// few for update and threshold in one loop over a neuron's v, ge, gi,
+	// refractoriness and the results.
+	optFlags = []string{"-O3", "-runtime-memory-check-threshold=64"}
 	llcFlags = []string{"-O3", "-fp-contract=off", "-relocation-model=pic", "-filetype=obj"}
-	ccFlags  = []string{"-std=c11", "-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
+	ccFlags  = []string{"-std=c11", "-O3", "-march=native", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
 )
 
 // Tools are the programs a build runs; Debian's llvm package provides opt

@@ -124,6 +124,7 @@ type kernelFunc struct {
 	blocks       map[*ir.Block]*ll.Block
 	phis         map[*ir.BlockParam]*ll.InstPhi
 	latch        *ll.Block
+	after        *ll.Block // where ret goes: the latch, or the next kernel's entry
 	strings      map[string]*ll.Global
 }
 
@@ -134,6 +135,14 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 	if k == nil {
 		return "", nil
 	}
+	return e.chain(name, []*ir.Kernel{k}, n, s)
+}
+
+// chain emits several kernels of one element kind as one function
+// whose loop runs them one after the other for each element: the ret of
+// each but the last goes on to the next. The result is the last one's.
+func (e *emitter) chain(name string, ks []*ir.Kernel, n *names, s site) (string, error) {
+	k := ks[0]
 	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
 	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
 	kf := &kernelFunc{e: e, k: k, names: n, site: s, f: f, c: c, out: out,
@@ -144,12 +153,14 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 	body := f.NewBlock("element")
 	kf.latch = f.NewBlock("next")
 	exit := f.NewBlock("exit")
-	for bi, b := range k.Blocks {
-		kf.blocks[b] = f.NewBlock("b" + strconv.Itoa(bi))
+	for ki, kk := range ks {
+		for bi, b := range kk.Blocks {
+			kf.blocks[b] = f.NewBlock(fmt.Sprintf("k%db%d", ki, bi))
+		}
 	}
 	// Everything the kernel reads that is the same for every element is
 	// loaded once, before the loop.
-	kf.prologue()
+	kf.prologue(ks)
 	kf.entry.NewBr(head)
 	elPhi := head.NewPhi(ll.NewIncoming(lo, kf.entry))
 	kf.el = elPhi
@@ -157,22 +168,31 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 	kf.cur = body
 	kf.indices()
 	kf.cur.NewBr(kf.blocks[k.Blocks[0]])
-	for _, b := range k.Blocks {
-		for _, p := range b.Params {
-			// llir takes a phi's type from its first incoming value; the
-			// real ones are added as the branches are emitted.
-			typ := kf.typ(p.Type())
-			phi := kf.blocks[b].NewPhi(ll.NewIncoming(constant.NewUndef(typ), kf.entry))
-			phi.Incs = nil
-			kf.phis[p] = phi
-			kf.vals[p] = phi
+	for _, kk := range ks {
+		for _, b := range kk.Blocks {
+			for _, p := range b.Params {
+				// llir takes a phi's type from its first incoming value;
+				// the real ones are added as the branches are emitted.
+				typ := kf.typ(p.Type())
+				phi := kf.blocks[b].NewPhi(ll.NewIncoming(constant.NewUndef(typ), kf.entry))
+				phi.Incs = nil
+				kf.phis[p] = phi
+				kf.vals[p] = phi
+			}
 		}
 	}
-	for _, b := range k.Blocks {
-		kf.cur = kf.blocks[b]
-		for _, in := range b.Instrs {
-			if err := kf.instr(in, lo); err != nil {
-				return "", fmt.Errorf("%s: %v", name, err)
+	for ki, kk := range ks {
+		kf.k = kk
+		kf.after = kf.latch
+		if ki+1 < len(ks) {
+			kf.after = kf.blocks[ks[ki+1].Blocks[0]]
+		}
+		for _, b := range kk.Blocks {
+			kf.cur = kf.blocks[b]
+			for _, in := range b.Instrs {
+				if err := kf.instr(in, lo); err != nil {
+					return "", fmt.Errorf("%s: %v", name, err)
+				}
 			}
 		}
 	}
@@ -199,7 +219,7 @@ func (kf *kernelFunc) field(n int, t types.Type) value.Value {
 // prologue loads what the loop reads: the step, time and seed, the base
 // pointer of every variable the kernel touches, the value of every
 // uniform one, and the index arrays of a projection.
-func (kf *kernelFunc) prologue() {
+func (kf *kernelFunc) prologue(ks []*ir.Kernel) {
 	kf.step = kf.field(ctxStep, i64)
 	kf.t = kf.field(ctxT, f64)
 	kf.seed = kf.field(ctxSeed, i64)
@@ -216,7 +236,7 @@ func (kf *kernelFunc) prologue() {
 		kf.bases[id] = b
 		return b
 	}
-	kf.k.Instrs(func(in *ir.Instr) {
+	visit := func(in *ir.Instr) {
 		switch in.Op {
 		case ir.OpParam, ir.OpLoad, ir.OpStore:
 			a, ok := kf.names.vars[in.VarName()]
@@ -248,7 +268,10 @@ func (kf *kernelFunc) prologue() {
 				kf.ref = kf.entry.NewLoad(i64p, p)
 			}
 		}
-	})
+	}
+	for _, k := range ks {
+		k.Instrs(visit)
+	}
 	if kf.site.kind == elemSynapse {
 		arr := func(field int) value.Value {
 			all := kf.field(field, i32pp)
@@ -465,7 +488,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 			}
 			b.NewStore(r, b.NewGetElementPtr(f64, kf.out, b.NewSub(kf.el, lo)))
 		}
-		b.NewBr(kf.latch)
+		b.NewBr(kf.after)
 	case ir.OpODE:
 		return fmt.Errorf("ode %s was not discretised", in.Aux.(ir.ODEAux).Var)
 	default:

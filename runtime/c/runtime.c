@@ -40,6 +40,7 @@ typedef struct pop_rt {
 	int64_t count;
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
+	int64_t n_fused; /* how many update_threshold found in step 5 */
 	dend_rt *dends;
 	int n_out;
 	int *out; /* projections from this population */
@@ -1141,7 +1142,7 @@ static void spike(int p, int64_t k)
 	if (!pop->threshold)
 		return;
 	int64_t *ref = ps->ref;
-	int64_t ns = par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ref, k);
+	int64_t ns = pop->update_threshold ? ps->n_fused : par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ref, k);
 	for (int64_t x = 0; x < ns; x++)
 		ps->spikes[x] = (int32_t)ps->fired[x];
 	ps->n_spikes = ns;
@@ -1253,7 +1254,11 @@ static void loop(void)
 				continue;
 			for (int d = 0; d < pop->n_dendrites; d++)
 				par(pop->dendrites[d].update, pops[p].dends[d].n, NULL);
-			par(pop->update, pops[p].n, NULL);
+			if (pop->update_threshold)
+				pops[p].n_fused = par_collect(pop->update_threshold, pops[p].n, pops[p].thr, pops[p].fired,
+							      pops[p].ref, k);
+			else
+				par(pop->update, pops[p].n, NULL);
 		}
 
 		/* 6 and 7. Dendritic events, then threshold, reset and

@@ -121,6 +121,13 @@ typedef struct snn_population {
 	snn_kernel init, prepare, update, threshold, reset, refractory;
 	int32_t n_on_spike;
 	const snn_on_spike *on_spike;
+	/* update and threshold in one loop, the threshold's results to out,
+	 * or NULL. snnc makes it for a population with both kernels and no
+	 * dendritic threshold; the runtime then runs it in step 5 instead of
+	 * update, and takes step 6's spikes from its results. Nothing between
+	 * the two can change what the threshold reads: a population's update
+	 * and threshold see only its own neurons and the globals. */
+	snn_kernel update_threshold;
 } snn_population;
 
 typedef struct snn_input {
