@@ -62,6 +62,11 @@ func TestNativeEqualsInterp(t *testing.T) {
 				out := filepath.Join(dir, "out"+strconv.Itoa(threads))
 				cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads),
 					"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
+				if threads > 1 {
+					// Split every kernel and every delivery, however small,
+					// so that the threaded paths run on these small models.
+					cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1")
+				}
 				msg, err := cmd.CombinedOutput()
 				require.NoError(t, err, "%s", msg)
 				for file, data := range want {

@@ -259,12 +259,12 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			}
 			return -1
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
-			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update")))
+			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n))))
 	}
 	var currents []string
 	for _, c := range m.Currents {
@@ -331,6 +331,33 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
 		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr)
 	return w.b.String(), w.err
+}
+
+// parallelOnPre reports whether a projection's on_pre may run split by
+// post neuron: it stores only into its synapse and its post neuron, reads
+// no segment arrays, and, when the projection is recurrent, reads nothing
+// of the pre neuron (which another thread's synapses may be writing as
+// their post neuron).
+func parallelOnPre(pr *ir.Projection, n *names) bool {
+	k := ir.KernelNamed(pr.Kernels, "on_pre")
+	if k == nil {
+		return false
+	}
+	ok := true
+	k.Instrs(func(in *ir.Instr) {
+		switch in.Op {
+		case ir.OpStore:
+			a := n.vars[in.VarName()]
+			ok = ok && (a.idx == idxElem || a.idx == idxPost || a.idx == idxPostSeg)
+		case ir.OpLoadSeg:
+			ok = false
+		case ir.OpLoad, ir.OpParam:
+			if pr.Pre == pr.Post && strings.HasPrefix(in.VarName(), "pre.") {
+				ok = false
+			}
+		}
+	})
+	return ok
 }
 
 // Unit is a unit name with its scale and dimension, for --set.

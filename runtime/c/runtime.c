@@ -68,6 +68,10 @@ typedef struct proj_rt {
 	snn_queue q;
 	int64_t *bp_start;
 	int32_t *bp_syn;
+	int64_t n_post;
+	/* Delivery may be split among threads by post neuron: on_pre allows
+	 * it, there are threads, and every row is sorted by post neuron. */
+	int split;
 } proj_rt;
 
 typedef struct current_rt {
@@ -125,6 +129,8 @@ static int64_t events;
 
 static int nthreads = 1;
 static int64_t min_chunk = 4096;
+/* A delivery with fewer events runs on one thread (split_delivery). */
+static int64_t split_events = 1024;
 static pthread_t *workers;
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_job = PTHREAD_COND_INITIALIZER;
@@ -136,6 +142,8 @@ static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
 static _Alignas(64) atomic_int main_sleeping;
 static _Alignas(64) struct {
+	/* fn, if set, is the job: fn(chunk, chunks) on every thread. */
+	void (*fn)(int chunk, int chunks);
 	snn_kernel k;
 	int64_t n;
 	double *out;
@@ -170,6 +178,10 @@ static inline void cpu_relax(void)
 
 static void run_chunk(int c)
 {
+	if (job.fn) {
+		job.fn(c, job.chunks);
+		return;
+	}
 	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
 	if (lo < hi)
 		job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
@@ -247,6 +259,9 @@ static void pool_start(int n)
 	const char *mc = getenv("SNNRT_MIN_CHUNK"); /* for tests: split even small kernels */
 	if (mc && atoll(mc) > 0)
 		min_chunk = atoll(mc);
+	const char *se = getenv("SNNRT_SPLIT_EVENTS"); /* for tests: split every delivery */
+	if (se && atoll(se) > 0)
+		split_events = atoll(se);
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
 	if (n <= 1)
 		return;
@@ -258,27 +273,10 @@ static void pool_start(int n)
 		}
 }
 
-/* par runs a range kernel over elements [0, n), split into contiguous
- * chunks, one per thread; out, if not NULL, gets element el's result in
- * out[el]. */
-static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+/* dispatch runs the job set up in job on every thread of the pool, the
+ * calling thread taking chunk 0, and waits for all of them. */
+static void dispatch(void)
 {
-	int64_t chunks = nthreads;
-	if (n / min_chunk < chunks)
-		chunks = n / min_chunk;
-	if (chunks < 1)
-		chunks = 1;
-	job.k = k;
-	job.n = n;
-	job.out = out;
-	job.chunks = (int)chunks;
-	job.idx = idx;
-	job.ref = ref;
-	job.kstep = kstep;
-	if (chunks == 1) {
-		run_chunk(0);
-		return;
-	}
 	atomic_store(&pool_pending, nthreads - 1);
 	atomic_fetch_add(&pool_gen, 1);
 	if (atomic_load(&pool_sleepers) > 0) {
@@ -304,6 +302,40 @@ static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const in
 		snn_err_ctx[0] = 0;
 		snn_fail("%s", fail_msg);
 	}
+}
+
+/* par_each runs fn(chunk, chunks) on every thread of the pool. */
+static void par_each(void (*fn)(int chunk, int chunks))
+{
+	job.fn = fn;
+	job.chunks = nthreads;
+	dispatch();
+	job.fn = NULL;
+}
+
+/* par runs a range kernel over elements [0, n), split into contiguous
+ * chunks, one per thread; out, if not NULL, gets element el's result in
+ * out[el]. */
+static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+{
+	int64_t chunks = nthreads;
+	if (n / min_chunk < chunks)
+		chunks = n / min_chunk;
+	if (chunks < 1)
+		chunks = 1;
+	job.fn = NULL;
+	job.k = k;
+	job.n = n;
+	job.out = out;
+	job.chunks = (int)chunks;
+	job.idx = idx;
+	job.ref = ref;
+	job.kstep = kstep;
+	if (chunks == 1) {
+		run_chunk(0);
+		return;
+	}
+	dispatch();
 }
 
 static void par(snn_kernel k, int64_t n, double *out)
@@ -731,6 +763,14 @@ static void build_projection(int n)
 		snn_fail("%s", err);
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
+	ps->n_post = post->n;
+	ps->split = pr->parallel_on_pre && nthreads > 1;
+	for (int64_t i = 0; ps->split && i < nPre; i++)
+		for (int64_t s = ps->csr.start[i] + 1; s < ps->csr.start[i + 1]; s++)
+			if (ps->csr.post[s - 1] > ps->csr.post[s]) {
+				ps->split = 0; /* pairs in an order of their own */
+				break;
+			}
 	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
 	for (int64_t i = 0; i < nPre; i++)
 		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
@@ -1124,6 +1164,46 @@ static void sample(state_mon *sm, int64_t k)
 	}
 }
 
+/* Split delivery: with enough events in a step, each thread runs, for
+ * every spiking pre neuron in order, the part of its row onto the post
+ * neurons of its own share. The synapses onto one post neuron run in the
+ * sequential order, so its sums are the same; no two threads touch one
+ * neuron or synapse. */
+
+static struct {
+	const proj_rt *ps;
+	const int32_t *due;
+	int64_t len;
+} deliver_job;
+
+static int64_t lower_bound(const int32_t *a, int64_t lo, int64_t hi, int64_t x)
+{
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void deliver_part(int c, int chunks)
+{
+	const proj_rt *ps = deliver_job.ps;
+	int64_t plo = ps->n_post * c / chunks, phi = ps->n_post * (c + 1) / chunks;
+	const int64_t *start = ps->csr.start;
+	const int32_t *post = ps->csr.post;
+	snn_kernel on = ps->pr->on_pre;
+	for (int64_t x = 0; x < deliver_job.len; x++) {
+		int32_t i = deliver_job.due[x];
+		int64_t a = lower_bound(post, start[i], start[i + 1], plo);
+		int64_t b = lower_bound(post, a, start[i + 1], phi);
+		if (a < b)
+			on(&ctx, a, b, NULL);
+	}
+}
+
 /* spike runs steps 6 and 7 for a population. */
 static void spike(int p, int64_t k)
 {
@@ -1195,11 +1275,21 @@ static void loop(void)
 			/* A pre neuron's synapses are a contiguous range in synapse
 			 * order: one call runs them all, in order. */
 			const int64_t *start = ps->csr.start;
+			int64_t n_events = 0;
+			for (int64_t x = 0; x < len; x++)
+				n_events += start[due[x] + 1] - start[due[x]];
+			events += n_events;
+			if (ps->split && n_events >= split_events) {
+				deliver_job.ps = ps;
+				deliver_job.due = due;
+				deliver_job.len = len;
+				par_each(deliver_part);
+				continue;
+			}
 			for (int64_t x = 0; x < len; x++) {
 				int32_t i = due[x];
 				if (start[i + 1] > start[i])
 					on(&ctx, start[i], start[i + 1], NULL);
-				events += start[i + 1] - start[i];
 			}
 		}
 

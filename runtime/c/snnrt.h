@@ -166,6 +166,12 @@ typedef struct snn_projection {
 	snn_vars vars;      /* per synapse; "delay" and "segment" among them */
 	int32_t delay_var, segment_var; /* ids, or -1 */
 	snn_kernel init, prepare, on_pre, on_post, update;
+	/* on_pre writes only its synapse's and its post neuron's variables
+	 * and reads no variable it or another synapse writes through another
+	 * neuron: delivery may then be split among threads by post neuron,
+	 * each thread taking its post neurons' synapses in delivery order,
+	 * which keeps every sum in the sequential order. */
+	int32_t parallel_on_pre;
 } snn_projection;
 
 typedef struct snn_current {
