@@ -128,7 +128,7 @@ static int64_t events;
 /* The worker pool.                                                     */
 
 static int nthreads = 1;
-static int64_t min_chunk = 4096;
+static int64_t min_chunk = 2048;
 /* A delivery with fewer events runs on one thread (split_delivery). */
 static int64_t split_events = 1024;
 static pthread_t *workers;
