@@ -359,9 +359,13 @@ func writeRuntime(dir string) ([]string, error) {
 	return sources, nil
 }
 
-// Key is the cache key of a build: the program and the runtime's source.
+// Key is the cache key of a build: the program, the runtime's source and
+// the tools' flags.
 func Key(p *Program) string {
 	h := sha256.New()
+	for _, flags := range [][]string{optFlags, llcFlags, ccFlags} {
+		h.Write([]byte(strings.Join(flags, " ") + "\n"))
+	}
 	h.Write([]byte(p.LL))
 	h.Write([]byte{0})
 	h.Write([]byte(p.ModelC))
