@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,4 +139,32 @@ func TestBuildCommand(t *testing.T) {
 	tables, err := os.ReadFile(ll + ".model.c")
 	assert.NoError(t, err)
 	assert.Contains(t, string(tables), "const snn_model snn_the_model")
+}
+
+// snnc run --target=llvm builds into the cache, runs the executable and
+// writes the interpreter's bytes.
+func TestRunNative(t *testing.T) {
+	for _, tool := range []string{"opt", "llc", "cc", "ar"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	lif := "../../examples/lif_current.snn"
+	var stdout, stderr bytes.Buffer
+	args := []string{"--duration", "100ms", "--set", "i_drive=0.3nA", "-q", lif}
+	assert.Equal(t, exitOK, run(append([]string{"run", "--target=llvm", "--threads", "2", "--out", filepath.Join(dir, "native")}, args...), &stdout, &stderr), stderr.String())
+	assert.Equal(t, exitOK, run(append([]string{"run", "--out", filepath.Join(dir, "interp")}, args...), &stdout, &stderr), stderr.String())
+	for _, f := range []string{"cell_spikes.t.npy", "cell_spikes.i.npy", "cell_v.npy"} {
+		a, err := os.ReadFile(filepath.Join(dir, "native", f))
+		assert.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(dir, "interp", f))
+		assert.NoError(t, err)
+		assert.Equal(t, b, a, f)
+	}
+	// A bad --set is refused before anything is built.
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"run", "--target=llvm", "--set", "i_drive=1mV", lif}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "has dimension current")
 }
