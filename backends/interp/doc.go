@@ -1,0 +1,26 @@
+// Package interp is snnc's reference backend: it runs a module (after the
+// pass pipeline) in-process, with the order of events of
+// spec/language.md section 6, and returns what the monitors recorded.
+// Every other backend is checked against it, byte for byte.
+//
+// Run builds the network (variables as arrays, connectivity, queues,
+// inputs, monitors; spec/runtime.md), then steps. Kernels are compiled
+// once, before the first step, into two forms (compile.go, vector.go):
+//
+//   - a scalar program, one Go closure per instruction, run for one
+//     element at a time: every kernel has one, and it is what runs kernels
+//     with control flow and the event kernels (on_pre, on_post, on_spike,
+//     reset, refractory);
+//   - a vector program, for straight-line kernels that write only their
+//     own element: each instruction is a loop over a batch of 256
+//     elements, and values that are the same for every element are
+//     computed once per batch. Updates, thresholds, init and prepare run
+//     this way.
+//
+// Both forms compute each instruction with the same Go expression, and a
+// test runs every example both ways and compares the bits.
+//
+// Main types: Options (duration, seed, --set values, progress), Result
+// (the recorders and the summary); inside, sim holds the network and
+// kernel a compiled kernel bound to its elements (site).
+package interp
