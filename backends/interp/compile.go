@@ -6,7 +6,6 @@ import (
 
 	"snnc/ir"
 	"snnc/runtime/mathfn"
-	"snnc/runtime/rng"
 )
 
 // A kernel is compiled once, before the first step, into two forms:
@@ -448,5 +447,3 @@ func binary(op ir.Op) func(x, y float64) float64 {
 // runError is a model error found while running (a segment index out of
 // range): kernels panic with it, and Run turns it into an error.
 type runError struct{ msg string }
-
-var _ = rng.New

@@ -3,7 +3,6 @@ package interp
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,7 +10,6 @@ import (
 	"snnc/ir"
 	"snnc/lang"
 	"snnc/passes"
-	"snnc/runtime"
 )
 
 func compile(t *testing.T, path string, src []byte) *ir.Module {
@@ -215,6 +213,3 @@ run { duration = 10 ms }
 		require.Equal(t, 2*x.Values[n], twice.Values[n])
 	}
 }
-
-var _ = strings.Contains
-var _ = runtime.Write

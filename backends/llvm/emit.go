@@ -103,7 +103,6 @@ func newEmitter(l *layout) *emitter {
 // kernelFunc is the state of one kernel's translation.
 type kernelFunc struct {
 	e     *emitter
-	k     *ir.Kernel
 	names *names
 	site  site
 	f     *ll.Func
@@ -145,7 +144,7 @@ func (e *emitter) chain(name string, ks []*ir.Kernel, n *names, s site) (string,
 	k := ks[0]
 	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
 	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
-	kf := &kernelFunc{e: e, k: k, names: n, site: s, f: f, c: c, out: out,
+	kf := &kernelFunc{e: e, names: n, site: s, f: f, c: c, out: out,
 		bases: map[int]value.Value{}, uniforms: map[int]value.Value{}, vals: map[ir.Value]value.Value{},
 		blocks: map[*ir.Block]*ll.Block{}, phis: map[*ir.BlockParam]*ll.InstPhi{}}
 	kf.entry = f.NewBlock("entry")
@@ -182,7 +181,6 @@ func (e *emitter) chain(name string, ks []*ir.Kernel, n *names, s site) (string,
 		}
 	}
 	for ki, kk := range ks {
-		kf.k = kk
 		kf.after = kf.latch
 		if ki+1 < len(ks) {
 			kf.after = kf.blocks[ks[ki+1].Blocks[0]]
