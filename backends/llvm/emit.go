@@ -480,11 +480,14 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		b.NewCondBr(kf.arg(in, 0), kf.blocks[in.Targets[0].Block], kf.blocks[in.Targets[1].Block])
 	case ir.OpRet:
 		if len(in.Args) > 0 {
-			r := kf.arg(in, 0)
+			r, at := kf.arg(in, 0), b.NewSub(kf.el, lo)
 			if in.Args[0].Type().Kind == ir.Bool {
-				r = b.NewUIToFP(r, f64)
+				// A condition is one byte (snnrt.h).
+				bytes := b.NewBitCast(kf.out, i8p)
+				b.NewStore(b.NewZExt(r, types.I8), b.NewGetElementPtr(types.I8, bytes, at))
+			} else {
+				b.NewStore(r, b.NewGetElementPtr(f64, kf.out, at))
 			}
-			b.NewStore(r, b.NewGetElementPtr(f64, kf.out, b.NewSub(kf.el, lo)))
 		}
 		b.NewBr(kf.after)
 	case ir.OpODE:

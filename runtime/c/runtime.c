@@ -183,34 +183,39 @@ static void run_chunk(int c)
 		return;
 	}
 	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
-	if (lo < hi)
-		job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
-	if (job.idx) {
-		int64_t m = 0;
-		const double *out = job.out;
-		const int64_t *ref = job.ref;
-		/* Few neurons spike in a step: a block of 64 results is first
-		 * tested with a loop the compiler can vectorise, and only a
-		 * block with a hit is scanned. */
-		int64_t *idx = job.idx + lo;
-		for (int64_t b = lo; b < hi; b += 64) {
-			int64_t e = b + 64 < hi ? b + 64 : hi;
-			/* Results are exactly 0.0 or 1.0: or-ing their bits is
-			 * an integer reduction the compiler vectorises. */
-			uint64_t any = 0;
-			for (int64_t el = b; el < e; el++) {
-				uint64_t bits;
-				memcpy(&bits, &out[el], sizeof bits);
-				any |= bits;
-			}
-			if (!any)
-				continue;
-			for (int64_t el = b; el < e; el++)
-				if (out[el] != 0 && (!ref || job.kstep >= ref[el]))
-					idx[m++] = el;
-		}
-		job.counts[c] = m;
+	if (!job.idx) {
+		if (lo < hi)
+			job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
+		return;
 	}
+	/* A threshold: one byte per element (snnrt.h). */
+	const uint8_t *out = (const uint8_t *)job.out;
+	if (lo < hi)
+		job.k(&ctx, lo, hi, (double *)(void *)((uint8_t *)job.out + lo));
+	int64_t m = 0;
+	const int64_t *ref = job.ref;
+	/* Few neurons spike in a step: a block of 64 results is first
+	 * tested eight bytes at a time, and only a block with a hit is
+	 * scanned. */
+	int64_t *idx = job.idx + lo;
+	for (int64_t b = lo; b < hi; b += 64) {
+		int64_t e = b + 64 < hi ? b + 64 : hi;
+		uint64_t any = 0;
+		int64_t el = b;
+		for (; el + 8 <= e; el += 8) {
+			uint64_t bits;
+			memcpy(&bits, &out[el], sizeof bits);
+			any |= bits;
+		}
+		for (; el < e; el++)
+			any |= out[el];
+		if (!any)
+			continue;
+		for (el = b; el < e; el++)
+			if (out[el] && (!ref || job.kstep >= ref[el]))
+				idx[m++] = el;
+	}
+	job.counts[c] = m;
 }
 
 static void chunk_done(void)

@@ -54,9 +54,12 @@ typedef struct snn_ctx {
  * element is a neuron (population, current and input kernels), a segment
  * element neuron*count+segment (a dendrite's kernels; count 1 for a single
  * compartment), a synapse (projection kernels), or 0 (a global's kernels).
- * A kernel with a result (threshold: 1.0 or 0.0; refractory: seconds;
- * rate: Hz; a current's or a monitor's value) writes the result of
- * element el to out[el - lo]; out is NULL for kernels without one.
+ * A kernel with a result (refractory: seconds; rate: Hz; a current's or a
+ * monitor's value) writes the result of element el to out[el - lo]; out
+ * is NULL for kernels without one. A threshold (and update_threshold)
+ * writes one byte per element instead, 1 or 0, to
+ * ((uint8_t *)out)[el - lo]: spikes are rare, and the runtime finds them
+ * by reading the bytes eight at a time.
  * A kernel reads c->step and c->t for `time` and its random draws, whose
  * key is (c->seed, stream, c->step, element) (c->stamp for on_spike).
  */

@@ -80,7 +80,7 @@ LIF_UPDATE(conn_b_update, 1, B_IEXT, B_V, B_GE, B_GI)
 			double r0 = c->var[V][e];                      \
 			double r1 = -0.05;                             \
 			int r2 = r0 > r1;                              \
-			out[e - lo] = r2 ? 1.0 : 0.0;                  \
+			((unsigned char *)out)[e - lo] = (unsigned char)r2;                  \
 		}                                                      \
 	}
 LIF_THRESHOLD(conn_threshold_a, A_V)

@@ -58,7 +58,7 @@ void cuba_exc_threshold(snn_ctx *c, int64_t lo, int64_t hi, double *out)
 		double r0 = c->var[EXC_V][e];
 		double r1 = -0.05;
 		int r2 = r0 > r1;
-		out[e - lo] = r2 ? 1.0 : 0.0;
+		((unsigned char *)out)[e - lo] = (unsigned char)r2;
 	}
 }
 
@@ -131,7 +131,7 @@ void cuba_inh_threshold(snn_ctx *c, int64_t lo, int64_t hi, double *out)
 		double r0 = c->var[INH_V][e];
 		double r1 = -0.05;
 		int r2 = r0 > r1;
-		out[e - lo] = r2 ? 1.0 : 0.0;
+		((unsigned char *)out)[e - lo] = (unsigned char)r2;
 	}
 }
 
