@@ -69,6 +69,9 @@ typedef struct proj_rt {
 	int64_t *bp_start;
 	int32_t *bp_syn;
 	int64_t n_post;
+	int32_t *cut;       /* split: per row, where each thread's share begins */
+	const int32_t *due; /* this step's deliveries (snn_queue_deliver) */
+	int64_t n_due;
 	/* Delivery may be split among threads by post neuron: on_pre allows
 	 * it, there are threads, and every row is sorted by post neuron. */
 	int split;
@@ -276,6 +279,18 @@ static void pool_start(int n)
 			fprintf(stderr, "%s: cannot start a thread\n", snn_prog);
 			exit(1);
 		}
+}
+
+static int64_t lower_bound(const int32_t *a, int64_t lo, int64_t hi, int64_t x)
+{
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* dispatch runs the job set up in job on every thread of the pool, the
@@ -776,6 +791,15 @@ static void build_projection(int n)
 				ps->split = 0; /* pairs in an order of their own */
 				break;
 			}
+	if (ps->split) {
+		/* Where each thread's share of post neurons begins in each row,
+		 * as an offset into the row: found once, not per spike. */
+		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(nthreads + 1) * sizeof(int32_t));
+		for (int64_t i = 0; i < nPre; i++)
+			for (int c = 0; c <= nthreads; c++)
+				ps->cut[i * (nthreads + 1) + c] = (int32_t)(lower_bound(ps->csr.post, ps->csr.start[i],
+						ps->csr.start[i + 1], post->n * c / nthreads) - ps->csr.start[i]);
+	}
 	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
 	for (int64_t i = 0; i < nPre; i++)
 		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
@@ -1169,43 +1193,29 @@ static void sample(state_mon *sm, int64_t k)
 	}
 }
 
-/* Split delivery: with enough events in a step, each thread runs, for
- * every spiking pre neuron in order, the part of its row onto the post
- * neurons of its own share. The synapses onto one post neuron run in the
- * sequential order, so its sums are the same; no two threads touch one
- * neuron or synapse. */
+/* Split delivery: with enough events in a step, and every projection
+ * that delivers allowing it, each thread runs, projection by projection
+ * and for every spiking pre neuron in order, the part of its row onto the
+ * post neurons of its own share, the share its update covers too. The
+ * synapses onto one post neuron run in the sequential order, so its sums
+ * are the same; no two threads touch one neuron or synapse. */
 
-static struct {
-	const proj_rt *ps;
-	const int32_t *due;
-	int64_t len;
-} deliver_job;
-
-static int64_t lower_bound(const int32_t *a, int64_t lo, int64_t hi, int64_t x)
-{
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 static void deliver_part(int c, int chunks)
 {
-	const proj_rt *ps = deliver_job.ps;
-	int64_t plo = ps->n_post * c / chunks, phi = ps->n_post * (c + 1) / chunks;
-	const int64_t *start = ps->csr.start;
-	const int32_t *post = ps->csr.post;
-	snn_kernel on = ps->pr->on_pre;
-	for (int64_t x = 0; x < deliver_job.len; x++) {
-		int32_t i = deliver_job.due[x];
-		int64_t a = lower_bound(post, start[i], start[i + 1], plo);
-		int64_t b = lower_bound(post, a, start[i + 1], phi);
-		if (a < b)
-			on(&ctx, a, b, NULL);
+	for (int q = 0; q < M->n_projections; q++) {
+		const proj_rt *ps = &projs[q];
+		if (ps->n_due == 0)
+			continue;
+		const int64_t *start = ps->csr.start;
+		snn_kernel on = ps->pr->on_pre;
+		for (int64_t x = 0; x < ps->n_due; x++) {
+			int32_t i = ps->due[x];
+			const int32_t *cut = ps->cut + (int64_t)i * (chunks + 1);
+			int64_t a = start[i] + cut[c], b = start[i] + cut[c + 1];
+			if (a < b)
+				on(&ctx, a, b, NULL);
+		}
 	}
 }
 
@@ -1264,39 +1274,48 @@ static void loop(void)
 
 		/* 2. Delivery, projection by projection, by pre neuron, then in
 		 * synapse order. */
+		int64_t step_events = 0;
+		int split = nthreads > 1;
 		for (int q = 0; q < M->n_projections; q++) {
 			proj_rt *ps = &projs[q];
-			int64_t len;
-			const int32_t *due = snn_queue_deliver(&ps->q, k, &len);
-			snn_kernel on = ps->pr->on_pre;
-			if (!on || len == 0)
-				continue;
-			if (ps->q.per_syn) {
-				for (int64_t x = 0; x < len; x++)
-					on(&ctx, due[x], (int64_t)due[x] + 1, NULL);
-				events += len;
+			ps->due = snn_queue_deliver(&ps->q, k, &ps->n_due);
+			if (!ps->pr->on_pre || ps->n_due == 0) {
+				ps->n_due = 0;
 				continue;
 			}
-			/* A pre neuron's synapses are a contiguous range in synapse
-			 * order: one call runs them all, in order. */
-			const int64_t *start = ps->csr.start;
-			int64_t n_events = 0;
-			for (int64_t x = 0; x < len; x++)
-				n_events += start[due[x] + 1] - start[due[x]];
-			events += n_events;
-			if (ps->split && n_events >= split_events) {
-				deliver_job.ps = ps;
-				deliver_job.due = due;
-				deliver_job.len = len;
-				par_each(deliver_part);
-				continue;
+			int64_t n = ps->n_due;
+			if (!ps->q.per_syn) {
+				const int64_t *start = ps->csr.start;
+				n = 0;
+				for (int64_t x = 0; x < ps->n_due; x++)
+					n += start[ps->due[x] + 1] - start[ps->due[x]];
 			}
-			for (int64_t x = 0; x < len; x++) {
-				int32_t i = due[x];
-				if (start[i + 1] > start[i])
-					on(&ctx, start[i], start[i + 1], NULL);
-			}
+			step_events += n;
+			split = split && ps->split && !ps->q.per_syn;
 		}
+		events += step_events;
+		if (split && step_events >= split_events)
+			par_each(deliver_part);
+		else
+			for (int q = 0; q < M->n_projections; q++) {
+				proj_rt *ps = &projs[q];
+				snn_kernel on = ps->pr->on_pre;
+				if (ps->n_due == 0)
+					continue;
+				if (ps->q.per_syn) {
+					for (int64_t x = 0; x < ps->n_due; x++)
+						on(&ctx, ps->due[x], (int64_t)ps->due[x] + 1, NULL);
+					continue;
+				}
+				/* A pre neuron's synapses are a contiguous range in
+				 * synapse order: one call runs them all, in order. */
+				const int64_t *start = ps->csr.start;
+				for (int64_t x = 0; x < ps->n_due; x++) {
+					int32_t i = ps->due[x];
+					if (start[i + 1] > start[i])
+						on(&ctx, start[i], start[i + 1], NULL);
+				}
+			}
 
 		/* 3. Postsynaptic events and globals' on spike, for the spikes of
 		 * the previous step. */
