@@ -41,6 +41,9 @@ typedef struct pop_rt {
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
 	int64_t n_fused; /* how many update_threshold found in step 5 */
+	int reset_in_chunks; /* update_threshold's chunks reset their spikes */
+	int in_batch;        /* run by update_batch */
+	int64_t *counts;     /* update_batch: spikes per chunk */
 	dend_rt *dends;
 	int n_out;
 	int *out; /* projections from this population */
@@ -125,6 +128,10 @@ static state_mon *state_mons;
 static snn_spike_rec *spike_recs;
 static snn_state_rec *state_recs;
 static int n_spike_mons, n_state_mons;
+/* The populations whose update, threshold and reset run in one dispatch
+ * per step (update_batch). */
+static int *batch, n_batch;
+static int64_t batch_step;
 static int64_t events;
 
 /* ------------------------------------------------------------------ */
@@ -158,6 +165,9 @@ static _Alignas(64) struct {
 	const int64_t *ref;
 	int64_t kstep;
 	int64_t *counts;
+	/* With pop: each chunk also runs reset and refractory for its spikes
+	 * (spike() does it otherwise). */
+	const snn_population *pop;
 } job;
 /* A kernel's error in a worker: the lowest chunk's is reported. */
 static _Thread_local int my_chunk;
@@ -179,28 +189,42 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static void run_chunk(int c)
+/* reset_spikes runs reset and then refractory for each spiking neuron, in
+ * order: each touches only its own neuron, so a chunk may run its own. */
+static void reset_spikes(const snn_population *pop, int64_t *ref, const int64_t *spikes, int64_t n, int64_t k)
 {
-	if (job.fn) {
-		job.fn(c, job.chunks);
-		return;
+	for (int64_t x = 0; x < n; x++) {
+		int64_t i = spikes[x];
+		if (pop->reset)
+			pop->reset(&ctx, i, i + 1, NULL);
+		if (pop->refractory) {
+			/* refractory in the steps m > k with m - k < round(P / dt) */
+			double P = 0;
+			pop->refractory(&ctx, i, i + 1, &P);
+			double st = round(P / dt);
+			if (st > 1)
+				ref[i] = k + (int64_t)(st < 1099511627776.0 ? st : 1099511627776.0);
+		}
 	}
-	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
-	if (!job.idx) {
-		if (lo < hi)
-			job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
-		return;
-	}
+}
+
+/* collect_chunk runs a threshold kernel (or update_threshold) over chunk
+ * c of chunks of its n elements, lists in idx[lo...] the elements whose
+ * result is 1 and, with ref, that are not refractory in step kstep, and
+ * returns how many; with pop it then resets them (reset_spikes). */
+static int64_t collect_chunk(snn_kernel k, int64_t n, double *results, int64_t *all, const int64_t *ref, int64_t kstep,
+			     const snn_population *pop, int c, int chunks)
+{
+	int64_t lo = n * c / chunks, hi = n * (c + 1) / chunks;
 	/* A threshold: one byte per element (snnrt.h). */
-	const uint8_t *out = (const uint8_t *)job.out;
+	const uint8_t *out = (const uint8_t *)results;
 	if (lo < hi)
-		job.k(&ctx, lo, hi, (double *)(void *)((uint8_t *)job.out + lo));
+		k(&ctx, lo, hi, (double *)(void *)((uint8_t *)results + lo));
 	int64_t m = 0;
-	const int64_t *ref = job.ref;
 	/* Few neurons spike in a step: a block of 64 results is first
 	 * tested eight bytes at a time, and only a block with a hit is
 	 * scanned. */
-	int64_t *idx = job.idx + lo;
+	int64_t *idx = all + lo;
 	for (int64_t b = lo; b < hi; b += 64) {
 		int64_t e = b + 64 < hi ? b + 64 : hi;
 		uint64_t any = 0;
@@ -215,10 +239,27 @@ static void run_chunk(int c)
 		if (!any)
 			continue;
 		for (el = b; el < e; el++)
-			if (out[el] && (!ref || job.kstep >= ref[el]))
+			if (out[el] && (!ref || kstep >= ref[el]))
 				idx[m++] = el;
 	}
-	job.counts[c] = m;
+	if (pop)
+		reset_spikes(pop, (int64_t *)ref, idx, m, kstep);
+	return m;
+}
+
+static void run_chunk(int c)
+{
+	if (job.fn) {
+		job.fn(c, job.chunks);
+		return;
+	}
+	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
+	if (!job.idx) {
+		if (lo < hi)
+			job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
+		return;
+	}
+	job.counts[c] = collect_chunk(job.k, job.n, job.out, job.idx, job.ref, job.kstep, job.pop, c, job.chunks);
 }
 
 static void chunk_done(void)
@@ -1083,6 +1124,15 @@ static void build(void)
 			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
 			ps->thr = alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
+			ps->reset_in_chunks = pop->update_threshold && pop->n_dendrites == 0;
+			ps->counts = snn_xcalloc((size_t)nthreads, sizeof(int64_t));
+			if (ps->reset_in_chunks) {
+				ps->in_batch = 1;
+				batch = realloc(batch, (size_t)(n_batch + 1) * sizeof(int));
+				if (!batch)
+					snn_fail("out of memory");
+				batch[n_batch++] = p;
+			}
 		}
 		ctx.ref[p] = ps->ref;
 		ps->dends = snn_xcalloc((size_t)pop->n_dendrites + 1, sizeof(dend_rt));
@@ -1219,6 +1269,27 @@ static void deliver_part(int c, int chunks)
 	}
 }
 
+/* chunks_of is how many chunks par_run splits n elements into. */
+static int chunks_of(int64_t n)
+{
+	int64_t chunks = nthreads;
+	if (n / min_chunk < chunks)
+		chunks = n / min_chunk;
+	return chunks < 1 ? 1 : (int)chunks;
+}
+
+static void update_batch(int c, int chunks)
+{
+	(void)chunks;
+	for (int x = 0; x < n_batch; x++) {
+		const snn_population *pop = &M->populations[batch[x]];
+		pop_rt *ps = &pops[batch[x]];
+		int pc = chunks_of(ps->n);
+		if (c < pc)
+			ps->counts[c] = collect_chunk(pop->update_threshold, ps->n, ps->thr, ps->fired, ps->ref, batch_step, pop, c, pc);
+	}
+}
+
 /* spike runs steps 6 and 7 for a population. */
 static void spike(int p, int64_t k)
 {
@@ -1242,19 +1313,8 @@ static void spike(int p, int64_t k)
 		ps->spikes[x] = (int32_t)ps->fired[x];
 	ps->n_spikes = ns;
 	ps->count += ns;
-	for (int64_t x = 0; x < ns; x++) {
-		int64_t i = ps->spikes[x];
-		if (pop->reset)
-			pop->reset(&ctx, i, i + 1, NULL);
-		if (pop->refractory) {
-			/* refractory in the steps m > k with m - k < round(P / dt) */
-			double P = 0;
-			pop->refractory(&ctx, i, i + 1, &P);
-			double st = round(P / dt);
-			if (st > 1)
-				ref[i] = k + (int64_t)(st < 1099511627776.0 ? st : 1099511627776.0);
-		}
-	}
+	if (!ps->reset_in_chunks)
+		reset_spikes(pop, ref, ps->fired, ns, k);
 	for (int x = 0; x < ps->n_out; x++)
 		snn_queue_push(&projs[ps->out[x]].q, k, ps->spikes, ns);
 }
@@ -1362,15 +1422,38 @@ static void loop(void)
 				par(M->populations[p].update, pops[p].n, NULL);
 		for (int q = 0; q < M->n_projections; q++)
 			par(M->projections[q].update, projs[q].nsyn, NULL);
+		if (n_batch > 0) {
+			/* The populations without dendrites: update, threshold and
+			 * reset in one dispatch (each reads only its own neurons). */
+			batch_step = k;
+			par_each(update_batch);
+			for (int x = 0; x < n_batch; x++) {
+				pop_rt *ps = &pops[batch[x]];
+				int chunks = chunks_of(ps->n);
+				int64_t total = 0;
+				for (int c = 0; c < chunks; c++) {
+					int64_t lo = ps->n * c / chunks;
+					if (lo != total)
+						memmove(ps->fired + total, ps->fired + lo, (size_t)ps->counts[c] * sizeof(int64_t));
+					total += ps->counts[c];
+				}
+				ps->n_fused = total;
+			}
+		}
 		for (int p = 0; p < M->n_populations; p++) {
 			const snn_population *pop = &M->populations[p];
-			if (pop->global)
+			if (pop->global || pops[p].in_batch)
 				continue;
 			for (int d = 0; d < pop->n_dendrites; d++)
 				par(pop->dendrites[d].update, pops[p].dends[d].n, NULL);
-			if (pop->update_threshold)
+			if (pop->update_threshold) {
+				/* A population without dendrites resets its spiking
+				 * neurons in the chunk that found them. */
+				job.pop = pops[p].reset_in_chunks ? pop : NULL;
 				pops[p].n_fused = par_collect(pop->update_threshold, pops[p].n, pops[p].thr, pops[p].fired,
 							      pops[p].ref, k);
+				job.pop = NULL;
+			}
 			else
 				par(pop->update, pops[p].n, NULL);
 		}
