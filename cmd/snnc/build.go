@@ -49,6 +49,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	case "interp":
 		fmt.Fprintln(stderr, "snnc build: the interp target runs inside snnc and has nothing to build; use snnc run --target=interp")
 		return exitUsage
+	case "fpga":
+		fmt.Fprintln(stderr, "snnc build: the fpga target is not available yet; the targets are: llvm")
+		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm\n", *target)
 		return exitUsage
