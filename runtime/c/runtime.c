@@ -73,6 +73,7 @@ typedef struct proj_rt {
 	int32_t *bp_syn;
 	int64_t n_post;
 	int32_t *cut;       /* split: per row, where each thread's share begins */
+	int n_cut;          /* the shares: as many as the post population's update chunks */
 	const int32_t *due; /* this step's deliveries (snn_queue_deliver) */
 	int64_t n_due;
 	/* Delivery may be split among threads by post neuron: on_pre allows
@@ -132,6 +133,10 @@ static int n_spike_mons, n_state_mons;
  * per step (update_batch). */
 static int *batch, n_batch;
 static int64_t batch_step;
+/* Steps 3 to 5 have nothing to do before the batch's updates (no on_post,
+ * no on_spike, no global or synapse updates, every population in the
+ * batch), so a step may deliver and update in one dispatch. */
+static int step_fusable;
 static int64_t events;
 
 /* ------------------------------------------------------------------ */
@@ -332,6 +337,15 @@ static int64_t lower_bound(const int32_t *a, int64_t lo, int64_t hi, int64_t x)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* chunks_of is how many chunks par_run splits n elements into. */
+static int chunks_of(int64_t n)
+{
+	int64_t chunks = nthreads;
+	if (n / min_chunk < chunks)
+		chunks = n / min_chunk;
+	return chunks < 1 ? 1 : (int)chunks;
 }
 
 /* dispatch runs the job set up in job on every thread of the pool, the
@@ -835,11 +849,13 @@ static void build_projection(int n)
 	if (ps->split) {
 		/* Where each thread's share of post neurons begins in each row,
 		 * as an offset into the row: found once, not per spike. */
-		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(nthreads + 1) * sizeof(int32_t));
+		int pc = chunks_of(post->n); /* the shares of the post population's updates */
+		ps->n_cut = pc;
+		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(pc + 1) * sizeof(int32_t));
 		for (int64_t i = 0; i < nPre; i++)
-			for (int c = 0; c <= nthreads; c++)
-				ps->cut[i * (nthreads + 1) + c] = (int32_t)(lower_bound(ps->csr.post, ps->csr.start[i],
-						ps->csr.start[i + 1], post->n * c / nthreads) - ps->csr.start[i]);
+			for (int c = 0; c <= pc; c++)
+				ps->cut[i * (pc + 1) + c] = (int32_t)(lower_bound(ps->csr.post, ps->csr.start[i],
+						ps->csr.start[i + 1], post->n * c / pc) - ps->csr.start[i]);
 	}
 	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
 	for (int64_t i = 0; i < nPre; i++)
@@ -1203,6 +1219,17 @@ static void build(void)
 		par(M->projections[q].prepare, projs[q].nsyn, NULL);
 	check_propagators();
 	build_monitors();
+	step_fusable = nthreads > 1 && n_batch > 0;
+	for (int p = 0; p < M->n_populations; p++) {
+		const snn_population *pop = &M->populations[p];
+		if (pop->n_on_spike > 0 || (pop->global && pop->update) || (!pop->global && !pops[p].in_batch))
+			step_fusable = 0;
+	}
+	for (int q = 0; q < M->n_projections; q++) {
+		const snn_projection *pr = &M->projections[q];
+		if (pr->on_post || pr->update || (pr->on_pre && (!projs[q].split || projs[q].q.per_syn)))
+			step_fusable = 0;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1253,15 +1280,16 @@ static void sample(state_mon *sm, int64_t k)
 
 static void deliver_part(int c, int chunks)
 {
+	(void)chunks;
 	for (int q = 0; q < M->n_projections; q++) {
 		const proj_rt *ps = &projs[q];
-		if (ps->n_due == 0)
+		if (ps->n_due == 0 || c >= ps->n_cut)
 			continue;
 		const int64_t *start = ps->csr.start;
 		snn_kernel on = ps->pr->on_pre;
 		for (int64_t x = 0; x < ps->n_due; x++) {
 			int32_t i = ps->due[x];
-			const int32_t *cut = ps->cut + (int64_t)i * (chunks + 1);
+			const int32_t *cut = ps->cut + (int64_t)i * (ps->n_cut + 1);
 			int64_t a = start[i] + cut[c], b = start[i] + cut[c + 1];
 			if (a < b)
 				on(&ctx, a, b, NULL);
@@ -1269,14 +1297,6 @@ static void deliver_part(int c, int chunks)
 	}
 }
 
-/* chunks_of is how many chunks par_run splits n elements into. */
-static int chunks_of(int64_t n)
-{
-	int64_t chunks = nthreads;
-	if (n / min_chunk < chunks)
-		chunks = n / min_chunk;
-	return chunks < 1 ? 1 : (int)chunks;
-}
 
 static void update_batch(int c, int chunks)
 {
@@ -1288,6 +1308,29 @@ static void update_batch(int c, int chunks)
 		if (c < pc)
 			ps->counts[c] = collect_chunk(pop->update_threshold, ps->n, ps->thr, ps->fired, ps->ref, batch_step, pop, c, pc);
 	}
+}
+
+/* merge_batch joins each batch population's spikes, chunk by chunk. */
+static void merge_batch(void)
+{
+	for (int x = 0; x < n_batch; x++) {
+		pop_rt *ps = &pops[batch[x]];
+		int chunks = chunks_of(ps->n);
+		int64_t total = 0;
+		for (int c = 0; c < chunks; c++) {
+			int64_t lo = ps->n * c / chunks;
+			if (lo != total)
+				memmove(ps->fired + total, ps->fired + lo, (size_t)ps->counts[c] * sizeof(int64_t));
+			total += ps->counts[c];
+		}
+		ps->n_fused = total;
+	}
+}
+
+static void deliver_and_update(int c, int chunks)
+{
+	deliver_part(c, chunks);
+	update_batch(c, chunks);
 }
 
 /* spike runs steps 6 and 7 for a population. */
@@ -1354,6 +1397,18 @@ static void loop(void)
 			split = split && ps->split && !ps->q.per_syn;
 		}
 		events += step_events;
+		/* With nothing between delivery and the updates in this step,
+		 * one dispatch does both: each thread delivers onto its share of
+		 * post neurons, then updates that same share. */
+		int fused = split && step_fusable;
+		for (int i = 0; fused && i < n_state_mons; i++)
+			fused = k % state_mons[i].rec->every != 0;
+		if (fused) {
+			batch_step = k;
+			par_each(deliver_and_update);
+			merge_batch();
+			goto updated;
+		}
 		if (split && step_events >= split_events)
 			par_each(deliver_part);
 		else
@@ -1427,19 +1482,9 @@ static void loop(void)
 			 * reset in one dispatch (each reads only its own neurons). */
 			batch_step = k;
 			par_each(update_batch);
-			for (int x = 0; x < n_batch; x++) {
-				pop_rt *ps = &pops[batch[x]];
-				int chunks = chunks_of(ps->n);
-				int64_t total = 0;
-				for (int c = 0; c < chunks; c++) {
-					int64_t lo = ps->n * c / chunks;
-					if (lo != total)
-						memmove(ps->fired + total, ps->fired + lo, (size_t)ps->counts[c] * sizeof(int64_t));
-					total += ps->counts[c];
-				}
-				ps->n_fused = total;
-			}
+			merge_batch();
 		}
+	updated:
 		for (int p = 0; p < M->n_populations; p++) {
 			const snn_population *pop = &M->populations[p];
 			if (pop->global || pops[p].in_batch)
