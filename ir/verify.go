@@ -35,10 +35,44 @@ type Names struct {
 	Vars     map[string]*Var
 	Segments map[string]*Var // dendrite-array state, read with loadseg
 	Indices  map[string]bool
+	// Where says, for each name of Vars, whose value the kernel's element
+	// reaches; SegmentOf, for each name of Segments, the array it is in.
+	// Backends read them to find a variable's storage.
+	Where     map[string]Index
+	SegmentOf map[string]SegmentArray
+}
+
+// Index says which element's value of a variable a name reaches from
+// the element a kernel runs for.
+type Index uint8
+
+const (
+	IndexElement     Index = iota // the element itself (a neuron, a segment, a synapse)
+	IndexNeuron                   // its neuron: a segment's neuron, or a synapse's pre neuron
+	IndexPost                     // a synapse's post neuron
+	IndexPostSegment              // a synapse's own segment of its post neuron's dendrite array
+	IndexGlobal                   // the one value of a global's variable or a module parameter
+)
+
+// SegmentArray is the dendrite array of a name read with loadseg: its
+// segments per neuron, and whether the neuron is a synapse's post neuron
+// (post.dendrite.x) rather than the element's own.
+type SegmentArray struct {
+	Count int
+	Post  bool
 }
 
 // Scopes returns the names each kernel of the module may use.
 func Scopes(m *Module) map[*Kernel]*Names {
+	kernels, _ := ScopesByOwner(m)
+	return kernels
+}
+
+// ScopesByOwner returns Scopes, and the names of each owner of kernels:
+// a population or global by its name, a dendrite as population.dendrite,
+// a projection by its name, and "" for what every kernel sees (the
+// module's parameters and the globals' variables).
+func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[string]*Names) {
 	out := map[*Kernel]*Names{}
 	globalVars := map[string]*Var{}
 	for _, p := range m.Params {
@@ -53,44 +87,58 @@ func Scopes(m *Module) map[*Kernel]*Names {
 			}
 		}
 	}
-	neuron := func(p *Population, prefix string, sc *Names) {
+	set := func(sc *Names, name string, x *Var, idx Index) {
+		sc.Vars[name] = x
+		sc.Where[name] = idx
+	}
+	// neuron adds a population's names under prefix, reached through idx.
+	neuron := func(p *Population, prefix string, sc *Names, idx Index) {
 		for _, x := range p.Vars {
-			sc.Vars[prefix+x.Name] = x
+			set(sc, prefix+x.Name, x, idx)
 		}
 		for _, d := range p.Dendrites {
 			for _, x := range d.Vars {
 				// A segment array's state is per segment; its parameters
 				// are per neuron.
+				name := prefix + d.Name + "." + x.Name
 				if d.Array && x.Kind != VarParam {
-					sc.Segments[prefix+d.Name+"."+x.Name] = x
+					sc.Segments[name] = x
+					sc.SegmentOf[name] = SegmentArray{Count: d.Count, Post: idx == IndexPost}
 				} else {
-					sc.Vars[prefix+d.Name+"."+x.Name] = x
+					set(sc, name, x, idx)
 				}
 			}
 		}
 	}
 	newNames := func() *Names {
-		sc := &Names{Vars: map[string]*Var{}, Segments: map[string]*Var{}, Indices: map[string]bool{"i": true}}
+		sc := &Names{Vars: map[string]*Var{}, Segments: map[string]*Var{}, Indices: map[string]bool{"i": true},
+			Where: map[string]Index{}, SegmentOf: map[string]SegmentArray{}}
 		for n, x := range globalVars {
-			sc.Vars[n] = x
+			set(sc, n, x, IndexGlobal)
 		}
 		return sc
 	}
 	// The names of each population, dendrite (pop.dendrite) and
 	// projection, for their kernels and their monitors'.
-	owners := map[string]*Names{}
+	owners := map[string]*Names{"": newNames()}
 	for _, p := range m.Populations {
 		sc := newNames()
-		neuron(p, "", sc)
+		neuron(p, "", sc, IndexElement)
 		owners[p.Name] = sc
 		for _, k := range p.Kernels {
 			out[k] = sc
 		}
 		for _, d := range p.Dendrites {
+			// A dendrite's element is a segment (or its neuron, for a
+			// single compartment); its parameters are per neuron.
 			dsc := newNames()
-			neuron(p, "", dsc)
+			neuron(p, "", dsc, IndexNeuron)
 			for _, x := range d.Vars {
-				dsc.Vars[x.Name] = x
+				idx := IndexElement
+				if x.Kind == VarParam {
+					idx = IndexNeuron
+				}
+				set(dsc, x.Name, x, idx)
 			}
 			owners[p.Name+"."+d.Name] = dsc
 			for _, k := range d.Kernels {
@@ -107,17 +155,23 @@ func Scopes(m *Module) map[*Kernel]*Names {
 		sc := newNames()
 		sc.Indices["j"] = true
 		for _, x := range pr.Vars {
-			sc.Vars[x.Name] = x
+			set(sc, x.Name, x, IndexElement)
 		}
 		if pre := pops[pr.Pre]; pre != nil {
-			neuron(pre, "pre.", sc)
+			neuron(pre, "pre.", sc, IndexNeuron)
 		}
 		if post := pops[pr.Post]; post != nil {
-			neuron(post, "post.", sc)
+			neuron(post, "post.", sc, IndexPost)
+			// Onto a dendrite, post.x is also the dendrite's x: of the
+			// synapse's own segment for an array's state.
 			for _, d := range post.Dendrites {
 				if d.Name == pr.Dendrite {
 					for _, x := range d.Vars {
-						sc.Vars["post."+x.Name] = x
+						idx := IndexPost
+						if d.Array && x.Kind != VarParam {
+							idx = IndexPostSegment
+						}
+						set(sc, "post."+x.Name, x, idx)
 					}
 				}
 			}
@@ -130,7 +184,7 @@ func Scopes(m *Module) map[*Kernel]*Names {
 	for _, c := range m.Currents {
 		sc := newNames()
 		if p := pops[c.Population]; p != nil {
-			neuron(p, "", sc)
+			neuron(p, "", sc, IndexElement)
 		}
 		for _, k := range c.Kernels {
 			out[k] = sc
@@ -147,7 +201,7 @@ func Scopes(m *Module) map[*Kernel]*Names {
 			out[k] = sc
 		}
 	}
-	return out
+	return out, owners
 }
 
 func (v *verifier) module() {

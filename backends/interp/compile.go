@@ -35,7 +35,6 @@ const (
 	idxPost                   // a synapse's post neuron (j)
 	idxPostSeg                // a synapse's post segment: j*count + segment
 	idxZero                   // a global's one instance
-	idxScalar                 // a uniform value
 )
 
 // cell is the storage of one variable: an array with one value per

@@ -93,10 +93,8 @@ type projState struct {
 		start []int64
 		syn   []int32
 	}
-	post  *popState
-	env   *env
-	names map[string]access // the names of its kernels, for its monitors' kernels
-	k     struct{ init, prepare, onPre, onPost, update *kernel }
+	post *popState
+	k    struct{ init, prepare, onPre, onPost, update *kernel }
 }
 
 type currentState struct {
@@ -114,6 +112,8 @@ type sim struct {
 	dt        float64
 	steps     int64
 	params    map[string]*cell
+	cellOf    map[*ir.Var]*cell    // every variable's storage
+	owners    map[string]*ir.Names // the names of each owner's kernels (ir.ScopesByOwner)
 	pops      []*popState
 	popBy     map[string]*popState
 	inputs    []*inputState
@@ -221,8 +221,11 @@ func newCells(vars []*ir.Var, n, count int) map[string]*cell {
 }
 
 func (s *sim) build() error {
+	s.cellOf = map[*ir.Var]*cell{}
+	_, s.owners = ir.ScopesByOwner(s.m)
 	for _, v := range s.m.Params {
 		s.params[v.Name] = &cell{v: v, val: v.Value}
+		s.cellOf[v] = s.params[v.Name]
 	}
 	// Populations and their dendrites.
 	for _, p := range s.m.Populations {
@@ -247,6 +250,14 @@ func (s *sim) build() error {
 		}
 		s.pops = append(s.pops, ps)
 		s.popBy[p.Name] = ps
+		for _, c := range ps.cells {
+			s.cellOf[c.v] = c
+		}
+		for _, ds := range ps.dends {
+			for _, c := range ds.cells {
+				s.cellOf[c.v] = c
+			}
+		}
 	}
 	// A parameter driven by a current has a value per neuron.
 	for _, c := range s.m.Currents {
@@ -272,7 +283,7 @@ func (s *sim) build() error {
 		}
 	}
 	for _, cs := range s.curs {
-		k, err := s.popEnv(cs.pop, nil).compile(cs.c.Name, ir.KernelNamed(cs.c.Kernels, "value"), cs.pop.site)
+		k, err := s.env(cs.pop.p.Name, cs.pop.ref).compile(cs.c.Name, ir.KernelNamed(cs.c.Kernels, "value"), cs.pop.site)
 		if err != nil {
 			return err
 		}
@@ -403,63 +414,34 @@ func (s *sim) set() error {
 	return nil
 }
 
-// baseEnv is the names every kernel sees: top-level parameters and
-// globals' variables.
-func (s *sim) baseEnv(ref []int64) *env {
+// env is what the kernels of an owner (a population, population.dendrite,
+// projection, or "" for inputs) see: the names ir.ScopesByOwner gives
+// them, each found in the cell of its variable; ref is the population's
+// refractoriness.
+func (s *sim) env(owner string, ref []int64) *env {
 	e := &env{s: s, names: map[string]access{}, segs: map[string]segAccess{}, decayed: map[string]func(int32) float64{}, ref: ref}
-	for name, c := range s.params {
-		e.names[name] = access{c, idxScalar}
-	}
-	for _, g := range s.pops {
-		if g.p.Global {
-			for name, c := range g.cells {
-				e.names[g.p.Name+"."+name] = access{c, idxZero}
-			}
-		}
-	}
-	return e
-}
-
-// addNeuron adds a population's names under prefix, indexed by idx (the
-// element itself, its neuron, or a synapse's post neuron); post says the
-// neuron of loadseg is a synapse's j.
-func (e *env) addNeuron(ps *popState, prefix string, idx idxKind, post bool) {
-	for name, c := range ps.cells {
-		e.names[prefix+name] = access{c, idx}
-	}
-	for _, ds := range ps.dends {
-		for name, c := range ds.cells {
-			full := prefix + ds.d.Name + "." + name
-			if ds.d.Array && c.v.Kind != ir.VarParam {
-				e.segs[full] = segAccess{c, ds.site.count, post}
-			} else {
-				e.names[full] = access{c, idx}
-			}
-		}
-	}
-}
-
-// popEnv is the env of a population's kernels, or with ds of one of its
-// dendrites'.
-func (s *sim) popEnv(ps *popState, ds *dendState) *env {
-	e := s.baseEnv(ps.ref)
-	if ds == nil {
-		e.addNeuron(ps, "", idxElem, false)
+	sc := s.owners[owner]
+	if sc == nil {
 		return e
 	}
-	e.addNeuron(ps, "", idxNeuron, false)
-	for name, c := range ds.cells {
-		idx := idxElem
-		if c.v.Kind == ir.VarParam {
-			idx = idxNeuron
+	for name, v := range sc.Vars {
+		if c := s.cellOf[v]; c != nil {
+			idx := map[ir.Index]idxKind{ir.IndexElement: idxElem, ir.IndexNeuron: idxNeuron, ir.IndexPost: idxPost,
+				ir.IndexPostSegment: idxPostSeg, ir.IndexGlobal: idxZero}[sc.Where[name]]
+			e.names[name] = access{c, idx}
 		}
-		e.names[name] = access{c, idx}
+	}
+	for name, v := range sc.Segments {
+		if c := s.cellOf[v]; c != nil {
+			sa := sc.SegmentOf[name]
+			e.segs[name] = segAccess{c, sa.Count, sa.Post}
+		}
 	}
 	return e
 }
 
 func (s *sim) compilePopulation(ps *popState) error {
-	e := s.popEnv(ps, nil)
+	e := s.env(ps.p.Name, ps.ref)
 	ks := ps.p.Kernels
 	var err error
 	compile := func(name string, site *site, e *env) *kernel {
@@ -486,7 +468,7 @@ func (s *sim) compilePopulation(ps *popState) error {
 		}
 	}
 	for _, ds := range ps.dends {
-		de := s.popEnv(ps, ds)
+		de := s.env(ps.p.Name+"."+ds.d.Name, ps.ref)
 		ks = ds.d.Kernels
 		ds.k.init = compile("init", ds.site, de)
 		ds.k.prepare = compile("prepare", ds.site, de)
@@ -515,7 +497,7 @@ func (s *sim) buildInput(in *ir.Input) error {
 		var rates func(q int64) []float64
 		periodSteps := int64(0)
 		if k := ir.KernelNamed(in.Kernels, "rate"); k != nil {
-			kn, err := s.baseEnv(nil).compile(in.Name, k, &site{n: in.Size, count: 1})
+			kn, err := s.env("", nil).compile(in.Name, k, &site{n: in.Size, count: 1})
 			if err != nil {
 				return err
 			}
@@ -628,16 +610,10 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 			dend = ds
 		}
 	}
-	// Names: the synapse's own, then pre. and post., then the target
-	// dendrite's, which win over the soma's (as ir.Scopes has them).
-	e := s.baseEnv(nil)
-	if preGroup != nil {
-		e.addNeuron(preGroup, "pre.", idxNeuron, false)
+	for _, c := range ps.cells {
+		s.cellOf[c.v] = c
 	}
-	e.addNeuron(post, "post.", idxPost, true)
-	for name, c := range ps.cells {
-		e.names[name] = access{c, idxElem}
-	}
+	e := s.env(pr.Name, nil)
 	compile := func(name string) *kernel {
 		if err != nil {
 			return nil
@@ -674,19 +650,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 				ps.site.js[syn] = ps.site.post[syn]*int32(dend.d.Count) + int32(sg)
 			}
 		}
-		for name, c := range dend.cells {
-			switch {
-			case dend.d.Array && c.v.Kind != ir.VarParam:
-				e.names["post."+name] = access{c, idxPostSeg}
-			default:
-				e.names["post."+name] = access{c, idxPost}
-			}
-		}
-		// The kernels compiled so far (init) did not see the dendrite's
-		// names; lowering gives init no access to them either.
 	}
-	ps.env = e
-	ps.names = maps.Clone(e.names)
 	ps.k.prepare = compile("prepare")
 	ps.k.onPre = compile("on_pre")
 	ps.k.onPost = compile("on_post")
@@ -749,19 +713,15 @@ func (s *sim) buildMonitors() error {
 			var e *env
 			var st *site
 			if ps := s.popBy[mon.Target]; ps != nil {
-				var ds *dendState
-				if d, _, ok := strings.Cut(mon.Var, "."); ok {
-					for _, x := range ps.dends {
-						if x.d.Name == d {
-							ds = x
-						}
-					}
+				owner := ps.p.Name
+				if d, _, ok := strings.Cut(mon.Var, "."); ok && s.owners[owner+"."+d] != nil {
+					owner += "." + d
 				}
-				e, st = s.popEnv(ps, ds), ps.site
+				e, st = s.env(owner, ps.ref), ps.site
 			} else if pr := s.projBy[mon.Target]; pr != nil {
 				// Synapse traces are read decayed to the sampling step,
 				// as a monitor of the trace itself reads them.
-				e, st = s.projEnv(pr), pr.site
+				e, st = s.env(pr.pr.Name, nil), pr.site
 				for name, c := range pr.cells {
 					if c.v.Kind == ir.VarTrace {
 						e.decayed[name] = s.synapseValue(pr, c)
@@ -808,14 +768,6 @@ func (s *sim) buildMonitors() error {
 		s.stateMons = append(s.stateMons, &stateMon{rec, value})
 	}
 	return nil
-}
-
-// projEnv is a fresh env with the names of a projection's kernels.
-func (s *sim) projEnv(pr *projState) *env {
-	e := s.baseEnv(nil)
-	e.names = maps.Clone(pr.names)
-	e.segs = pr.env.segs
-	return e
 }
 
 // synapseValue reads a synapse variable; a trace is decayed to the

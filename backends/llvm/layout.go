@@ -46,11 +46,14 @@ type layout struct {
 	inputs  map[string]int
 	projs   map[string]int
 	popByNm map[string]*ir.Population
+	owners  map[string]*ir.Names // ir.ScopesByOwner
+	named   map[string]*names
 }
 
 func newLayout(m *ir.Module) *layout {
 	l := &layout{m: m, ids: map[*ir.Var]int{}, driven: map[*ir.Var]bool{}, pops: map[string]int{},
-		inputs: map[string]int{}, projs: map[string]int{}, popByNm: map[string]*ir.Population{}}
+		inputs: map[string]int{}, projs: map[string]int{}, popByNm: map[string]*ir.Population{}, named: map[string]*names{}}
+	_, l.owners = ir.ScopesByOwner(m)
 	add := func(v *ir.Var) {
 		l.ids[v] = len(l.vars)
 		l.vars = append(l.vars, v)
@@ -94,95 +97,51 @@ func (l *layout) uniform(v *ir.Var) bool {
 	return v.Kind == ir.VarParam && v.Uniform && !l.driven[v]
 }
 
-// names is what one kernel sees.
+// names is what one kernel sees: ir.ScopesByOwner's names, with each
+// variable's id and how the element reaches it.
 type names struct {
 	vars map[string]access
 	segs map[string]segAccess
 }
 
-func (l *layout) base() *names {
-	n := &names{vars: map[string]access{}, segs: map[string]segAccess{}}
-	for _, v := range l.m.Params {
-		n.vars[v.Name] = access{v, l.ids[v], idxUniform}
+// owner returns the names of an owner's kernels (see ir.ScopesByOwner).
+func (l *layout) owner(name string) *names {
+	if n, ok := l.named[name]; ok {
+		return n
 	}
-	for _, p := range l.m.Populations {
-		if p.Global {
-			for _, v := range p.Vars {
-				n.add(l, p.Name+"."+v.Name, v, idxZero)
+	sc := l.owners[name]
+	n := &names{vars: map[string]access{}, segs: map[string]segAccess{}}
+	if sc != nil {
+		for v, x := range sc.Vars {
+			idx := map[ir.Index]idxKind{ir.IndexElement: idxElem, ir.IndexNeuron: idxNeuron, ir.IndexPost: idxPost,
+				ir.IndexPostSegment: idxPostSeg, ir.IndexGlobal: idxZero}[sc.Where[v]]
+			if l.uniform(x) {
+				idx = idxUniform
 			}
+			n.vars[v] = access{x, l.ids[x], idx}
+		}
+		for v, x := range sc.Segments {
+			sa := sc.SegmentOf[v]
+			n.segs[v] = segAccess{x, l.ids[x], sa.Count, sa.Post}
 		}
 	}
+	l.named[name] = n
 	return n
 }
 
-func (n *names) add(l *layout, name string, v *ir.Var, idx idxKind) {
-	if l.uniform(v) {
-		idx = idxUniform
-	}
-	n.vars[name] = access{v, l.ids[v], idx}
-}
-
-// neuron adds a population's names under prefix.
-func (n *names) neuron(l *layout, p *ir.Population, prefix string, idx idxKind, post bool) {
-	for _, v := range p.Vars {
-		n.add(l, prefix+v.Name, v, idx)
-	}
-	for _, d := range p.Dendrites {
-		for _, v := range d.Vars {
-			full := prefix + d.Name + "." + v.Name
-			if d.Array && v.Kind != ir.VarParam {
-				n.segs[full] = segAccess{v, l.ids[v], d.Count, post}
-			} else {
-				n.add(l, full, v, idx)
-			}
-		}
-	}
-}
+func (l *layout) base() *names { return l.owner("") }
 
 // popNames are the names of a population's kernels, or of its dendrite
 // d's.
 func (l *layout) popNames(p *ir.Population, d *ir.Dendrite) *names {
-	n := l.base()
-	if d == nil {
-		n.neuron(l, p, "", idxElem, false)
-		return n
+	if d != nil {
+		return l.owner(p.Name + "." + d.Name)
 	}
-	n.neuron(l, p, "", idxNeuron, false)
-	for _, v := range d.Vars {
-		idx := idxElem
-		if v.Kind == ir.VarParam {
-			idx = idxNeuron
-		}
-		n.add(l, v.Name, v, idx)
-	}
-	return n
+	return l.owner(p.Name)
 }
 
 // projNames are the names of a projection's kernels.
-func (l *layout) projNames(pr *ir.Projection) *names {
-	n := l.base()
-	if pre := l.popByNm[pr.Pre]; pre != nil {
-		n.neuron(l, pre, "pre.", idxNeuron, false)
-	}
-	post := l.popByNm[pr.Post]
-	n.neuron(l, post, "post.", idxPost, true)
-	for _, v := range pr.Vars {
-		n.add(l, v.Name, v, idxElem)
-	}
-	for _, d := range post.Dendrites {
-		if d.Name != pr.Dendrite {
-			continue
-		}
-		for _, v := range d.Vars {
-			idx := idxPost
-			if d.Array && v.Kind != ir.VarParam {
-				idx = idxPostSeg
-			}
-			n.add(l, "post."+v.Name, v, idx)
-		}
-	}
-	return n
-}
+func (l *layout) projNames(pr *ir.Projection) *names { return l.owner(pr.Name) }
 
 // dendrite returns a population's dendrite called name.
 func dendrite(p *ir.Population, name string) (int, *ir.Dendrite) {
@@ -194,18 +153,16 @@ func dendrite(p *ir.Population, name string) (int, *ir.Dendrite) {
 	return -1, nil
 }
 
-// monitorNames are the names of a monitor's value kernel.
+// monitorNames are the names of a monitor's value kernel: its target's,
+// or its dendrite's for pop.dendrite.x.
 func (l *layout) monitorNames(mon *ir.Monitor) (*names, error) {
-	if p := l.popByNm[mon.Target]; p != nil {
-		if dn, _, ok := strings.Cut(mon.Var, "."); ok {
-			if _, d := dendrite(p, dn); d != nil {
-				return l.popNames(p, d), nil
-			}
+	if _, ok := l.owners[mon.Target]; !ok {
+		return nil, fmt.Errorf("monitor %s: no population or projection %s", mon.Name, mon.Target)
+	}
+	if d, _, ok := strings.Cut(mon.Var, "."); ok {
+		if _, ok := l.owners[mon.Target+"."+d]; ok {
+			return l.owner(mon.Target + "." + d), nil
 		}
-		return l.popNames(p, nil), nil
 	}
-	if n, ok := l.projs[mon.Target]; ok {
-		return l.projNames(l.m.Projections[n]), nil
-	}
-	return nil, fmt.Errorf("monitor %s: no population or projection %s", mon.Name, mon.Target)
+	return l.owner(mon.Target), nil
 }
