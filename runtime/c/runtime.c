@@ -41,8 +41,7 @@ typedef struct pop_rt {
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
 	int64_t n_fused; /* how many update_threshold found in step 5 */
-	int reset_in_chunks; /* update_threshold's chunks reset their spikes */
-	int in_batch;        /* run by update_batch */
+	int in_batch;        /* run by update_batch, whose chunks also reset their spikes */
 	int64_t *counts;     /* update_batch: spikes per chunk */
 	dend_rt *dends;
 	int n_out;
@@ -170,9 +169,6 @@ static _Alignas(64) struct {
 	const int64_t *ref;
 	int64_t kstep;
 	int64_t *counts;
-	/* With pop: each chunk also runs reset and refractory for its spikes
-	 * (spike() does it otherwise). */
-	const snn_population *pop;
 } job;
 /* A kernel's error in a worker: the lowest chunk's is reported. */
 static _Thread_local int my_chunk;
@@ -264,7 +260,7 @@ static void run_chunk(int c)
 			job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
 		return;
 	}
-	job.counts[c] = collect_chunk(job.k, job.n, job.out, job.idx, job.ref, job.kstep, job.pop, c, job.chunks);
+	job.counts[c] = collect_chunk(job.k, job.n, job.out, job.idx, job.ref, job.kstep, NULL, c, job.chunks);
 }
 
 static void chunk_done(void)
@@ -393,16 +389,12 @@ static void par_each(void (*fn)(int chunk, int chunks))
  * out[el]. */
 static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
 {
-	int64_t chunks = nthreads;
-	if (n / min_chunk < chunks)
-		chunks = n / min_chunk;
-	if (chunks < 1)
-		chunks = 1;
+	int chunks = chunks_of(n);
 	job.fn = NULL;
 	job.k = k;
 	job.n = n;
 	job.out = out;
-	job.chunks = (int)chunks;
+	job.chunks = chunks;
 	job.idx = idx;
 	job.ref = ref;
 	job.kstep = kstep;
@@ -420,6 +412,20 @@ static void par(snn_kernel k, int64_t n, double *out)
 	par_run(k, n, out, NULL, NULL, 0);
 }
 
+/* join_chunks moves the lists each chunk of n elements wrote at its own
+ * start in idx (counts[c] entries each) together, and returns the total. */
+static int64_t join_chunks(int64_t *idx, const int64_t *counts, int64_t n, int chunks)
+{
+	int64_t total = 0;
+	for (int c = 0; c < chunks; c++) {
+		int64_t lo = n * c / chunks;
+		if (lo != total)
+			memmove(idx + total, idx + lo, (size_t)counts[c] * sizeof(int64_t));
+		total += counts[c];
+	}
+	return total;
+}
+
 /* par_collect runs a threshold kernel as par does and lists, in
  * increasing order, the elements whose result is not 0 and, with ref,
  * that are not refractory in step kstep (k >= ref[el]); it returns how
@@ -429,14 +435,7 @@ static int64_t par_collect(snn_kernel k, int64_t n, double *out, int64_t *idx, c
 	if (n <= 0)
 		return 0;
 	par_run(k, n, out, idx, ref, kstep);
-	int64_t total = 0;
-	for (int c = 0; c < job.chunks; c++) {
-		int64_t lo = n * c / job.chunks;
-		if (lo != total)
-			memmove(idx + total, idx + lo, (size_t)job.counts[c] * sizeof(int64_t));
-		total += job.counts[c];
-	}
-	return total;
+	return join_chunks(idx, job.counts, n, job.chunks);
 }
 
 /* snn_fail_segment is what a kernel's loadseg calls for a segment out of
@@ -1126,6 +1125,7 @@ static void build(void)
 	for (int32_t x = 0; x < M->params.n; x++)
 		new_cell(M->params.v[x].id, 1, 1);
 	pops = snn_xcalloc((size_t)M->n_populations + 1, sizeof(pop_rt));
+	batch = snn_xcalloc((size_t)M->n_populations + 1, sizeof(int));
 	for (int p = 0; p < M->n_populations; p++) {
 		const snn_population *pop = &M->populations[p];
 		pop_rt *ps = &pops[p];
@@ -1140,15 +1140,10 @@ static void build(void)
 			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
 			ps->thr = alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
-			ps->reset_in_chunks = pop->update_threshold && pop->n_dendrites == 0;
 			ps->counts = snn_xcalloc((size_t)nthreads, sizeof(int64_t));
-			if (ps->reset_in_chunks) {
-				ps->in_batch = 1;
-				batch = realloc(batch, (size_t)(n_batch + 1) * sizeof(int));
-				if (!batch)
-					snn_fail("out of memory");
+			ps->in_batch = pop->update_threshold && pop->n_dendrites == 0;
+			if (ps->in_batch)
 				batch[n_batch++] = p;
-			}
 		}
 		ctx.ref[p] = ps->ref;
 		ps->dends = snn_xcalloc((size_t)pop->n_dendrites + 1, sizeof(dend_rt));
@@ -1315,15 +1310,7 @@ static void merge_batch(void)
 {
 	for (int x = 0; x < n_batch; x++) {
 		pop_rt *ps = &pops[batch[x]];
-		int chunks = chunks_of(ps->n);
-		int64_t total = 0;
-		for (int c = 0; c < chunks; c++) {
-			int64_t lo = ps->n * c / chunks;
-			if (lo != total)
-				memmove(ps->fired + total, ps->fired + lo, (size_t)ps->counts[c] * sizeof(int64_t));
-			total += ps->counts[c];
-		}
-		ps->n_fused = total;
+		ps->n_fused = join_chunks(ps->fired, ps->counts, ps->n, chunks_of(ps->n));
 	}
 }
 
@@ -1356,7 +1343,7 @@ static void spike(int p, int64_t k)
 		ps->spikes[x] = (int32_t)ps->fired[x];
 	ps->n_spikes = ns;
 	ps->count += ns;
-	if (!ps->reset_in_chunks)
+	if (!ps->in_batch)
 		reset_spikes(pop, ref, ps->fired, ns, k);
 	for (int x = 0; x < ps->n_out; x++)
 		snn_queue_push(&projs[ps->out[x]].q, k, ps->spikes, ns);
@@ -1491,14 +1478,9 @@ static void loop(void)
 				continue;
 			for (int d = 0; d < pop->n_dendrites; d++)
 				par(pop->dendrites[d].update, pops[p].dends[d].n, NULL);
-			if (pop->update_threshold) {
-				/* A population without dendrites resets its spiking
-				 * neurons in the chunk that found them. */
-				job.pop = pops[p].reset_in_chunks ? pop : NULL;
+			if (pop->update_threshold)
 				pops[p].n_fused = par_collect(pop->update_threshold, pops[p].n, pops[p].thr, pops[p].fired,
 							      pops[p].ref, k);
-				job.pop = NULL;
-			}
 			else
 				par(pop->update, pops[p].n, NULL);
 		}
