@@ -70,23 +70,21 @@ func (k *kernel) bind(el int) {
 
 // one runs the kernel for one element in step ks and returns its result.
 func (k *kernel) one(ks int64, t float64, el int) float64 {
-	k.f.k, k.f.t = ks, t
-	k.bind(el)
-	k.sc.run(k.f)
-	return k.f.ret
+	return k.stamped(ks, t, el, uint64(el))
 }
 
-// all runs the kernel for every element, in order, in step ks; each, if
-// not nil, gets every element's result.
-func (k *kernel) all(ks int64, t float64, each func(el int, res float64)) {
+// all runs the kernel for every element, in order, in step ks; out, if
+// not nil, gets every element's result (conditions as 0 and 1), each
+// batch's as soon as it is computed.
+func (k *kernel) all(ks int64, t float64, out []float64) {
 	n := k.site.n
 	if k.vec == nil {
 		k.f.k, k.f.t = ks, t
 		for el := 0; el < n; el++ {
 			k.bind(el)
 			k.sc.run(k.f)
-			if each != nil {
-				each(el, k.f.ret)
+			if out != nil {
+				out[el] = k.f.ret
 			}
 		}
 		return
@@ -110,10 +108,8 @@ func (k *kernel) all(ks int64, t float64, each func(el int, res float64)) {
 			}
 		}
 		k.vec.run(v)
-		if each != nil {
-			for t := 0; t < v.n; t++ {
-				each(lo+t, k.vec.result(v, t))
-			}
+		if out != nil {
+			k.vec.results(v, out[lo:lo+v.n])
 		}
 	}
 }
@@ -121,9 +117,10 @@ func (k *kernel) all(ks int64, t float64, each func(el int, res float64)) {
 // stamped runs the kernel for element el with stamp as the element index
 // of its random draws: a global's on spike, whose draws are keyed by the
 // spiking neuron.
-func (k *kernel) stamped(ks int64, t float64, el int, stamp uint64) {
+func (k *kernel) stamped(ks int64, t float64, el int, stamp uint64) float64 {
 	k.f.k, k.f.t = ks, t
 	k.bind(el)
 	k.f.stamp = stamp
 	k.sc.run(k.f)
+	return k.f.ret
 }

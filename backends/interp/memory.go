@@ -19,11 +19,11 @@ import (
 // standard deviations stands for the number of synapses).
 func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 	const f64 = 8
-	var max float64
+	var largest float64
 	add := func(what string, bytes float64) {
 		total += bytes
-		if bytes > max {
-			max, biggest = bytes, what
+		if bytes > largest {
+			largest, biggest = bytes, what
 		}
 	}
 	sizes := map[string]float64{}
@@ -80,17 +80,10 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 				n += float64(r[1] - r[0])
 			}
 		}
-		every := float64(max1(mon.Every))
+		every := float64(max(mon.Every, 1))
 		add("monitor "+mon.Name, math.Ceil(float64(steps)/every)*n*f64)
 	}
 	return total, biggest
-}
-
-func max1(n int) int {
-	if n < 1 {
-		return 1
-	}
-	return n
 }
 
 // physicalMemory returns the machine's memory in bytes, or 0 if unknown.

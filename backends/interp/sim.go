@@ -51,9 +51,10 @@ type popState struct {
 	site    *site
 	cells   map[string]*cell
 	dends   []*dendState
-	ref     []int64 // the first step each neuron is no longer refractory in
-	spikes  []int32 // of this step
-	prev    []int32 // of the previous step
+	ref     []int64   // the first step each neuron is no longer refractory in
+	thr     []float64 // the threshold's results in this step
+	spikes  []int32   // of this step
+	prev    []int32   // of the previous step
 	count   int64
 	k       struct{ init, prepare, update, threshold, reset, refractory *kernel }
 	onSpike []*onSpike
@@ -63,7 +64,8 @@ type popState struct {
 type dendState struct {
 	d     *ir.Dendrite
 	site  *site
-	fired []int // the segments whose threshold held in this step
+	fired []int     // the segments whose threshold held in this step
+	thr   []float64 // the threshold's results in this step
 	cells map[string]*cell
 	k     struct{ init, prepare, update, threshold, reset *kernel }
 }
@@ -232,13 +234,15 @@ func (s *sim) build() error {
 		ps := &popState{p: p, site: &site{n: p.Size, count: 1}, cells: newCells(p.Vars, p.Size, 1)}
 		if !p.Global {
 			ps.ref = make([]int64, p.Size)
+			ps.thr = make([]float64, p.Size)
 		}
 		for _, d := range p.Dendrites {
 			count := 1
 			if d.Array {
 				count = d.Count
 			}
-			ds := &dendState{d: d, site: &site{n: p.Size * count, count: count}, cells: map[string]*cell{}}
+			ds := &dendState{d: d, site: &site{n: p.Size * count, count: count}, cells: map[string]*cell{},
+				thr: make([]float64, p.Size*count)}
 			for _, v := range d.Vars {
 				if v.Kind == ir.VarParam {
 					maps.Copy(ds.cells, newCells([]*ir.Var{v}, p.Size, 1))
@@ -502,7 +506,7 @@ func (s *sim) buildInput(in *ir.Input) error {
 				return err
 			}
 			r := make([]float64, in.Size)
-			kn.all(0, 0, func(el int, res float64) { r[el] = res })
+			kn.all(0, 0, r)
 			for i, x := range r {
 				if !(x >= 0) || math.IsInf(x, 0) {
 					return fmt.Errorf("source %d has rate %g Hz; rates must be finite and non-negative", i, x)

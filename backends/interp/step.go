@@ -13,8 +13,7 @@ func (s *sim) loop() {
 
 		// 1. Currents.
 		for _, c := range s.curs {
-			dst := c.dst.arr
-			c.k.all(k, t, func(el int, r float64) { dst[el] = r })
+			c.k.all(k, t, c.dst.arr)
 		}
 
 		// 2. Delivery, projection by projection, by pre neuron, then in
@@ -133,12 +132,13 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 		if ds.k.threshold == nil {
 			continue
 		}
+		ds.k.threshold.all(k, t, ds.thr)
 		ds.fired = ds.fired[:0]
-		ds.k.threshold.all(k, t, func(el int, r float64) {
+		for el, r := range ds.thr {
 			if r != 0 {
 				ds.fired = append(ds.fired, el)
 			}
-		})
+		}
 		if ds.k.reset != nil {
 			for _, el := range ds.fired {
 				ds.k.reset.one(k, t, el)
@@ -149,11 +149,12 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 		return
 	}
 	ref := ps.ref
-	ps.k.threshold.all(k, t, func(el int, r float64) {
+	ps.k.threshold.all(k, t, ps.thr)
+	for el, r := range ps.thr {
 		if r != 0 && k >= ref[el] {
 			ps.spikes = append(ps.spikes, int32(el))
 		}
-	})
+	}
 	ps.count += int64(len(ps.spikes))
 	for _, i := range ps.spikes {
 		if ps.k.reset != nil {

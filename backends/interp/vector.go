@@ -47,12 +47,15 @@ func (p *vprog) run(v *vframe) {
 	}
 }
 
-// result returns the kernel's result for element lo+t.
-func (p *vprog) result(v *vframe, t int) float64 {
+// results copies the kernel's results for the batch into out.
+func (p *vprog) results(v *vframe, out []float64) {
 	if p.uniform[p.ret] {
-		return v.s[p.ret]
+		for t := range out {
+			out[t] = v.s[p.ret]
+		}
+		return
 	}
-	return v.r[p.ret][t]
+	copy(out, v.r[p.ret][:v.n])
 }
 
 // vectorize turns the vector programs on; tests turn it off to check

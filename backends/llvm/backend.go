@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"snnc/ir"
 	"snnc/runtime"
@@ -255,7 +256,7 @@ func Build(p *Program, dir, exe string, o Options) error {
 	if err != nil {
 		return err
 	}
-	if _, err := writeRuntime(dir); err != nil { // the headers model.c includes
+	if _, err := writeRuntime(dir, ".h"); err != nil { // the headers model.c includes
 		return err
 	}
 	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o", lib, "-lm")
@@ -267,21 +268,12 @@ func Build(p *Program, dir, exe string, o Options) error {
 // it is the same for every model, and compiling it is most of a build's
 // time.
 func runtimeLibrary(run func(name string, args ...string) error) (string, error) {
-	h := sha256.New()
-	h.Write([]byte(strings.Join(ccFlags, " ")))
-	fs.WalkDir(runtime.CSource, "c", func(name string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && path.Dir(name) == "c" {
-			data, _ := runtime.CSource.ReadFile(name)
-			h.Write([]byte(name))
-			h.Write(data)
-		}
-		return nil
-	})
+	_, hash := runtimeFiles()
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		cache = os.TempDir()
 	}
-	dir := filepath.Join(cache, "snnc", fmt.Sprintf("runtime-%x", h.Sum(nil)[:12]))
+	dir := filepath.Join(cache, "snnc", fmt.Sprintf("runtime-%x", hash[:12]))
 	lib := filepath.Join(dir, "libsnnrt.a")
 	if _, err := os.Stat(lib); err == nil {
 		return lib, nil
@@ -294,7 +286,10 @@ func runtimeLibrary(run func(name string, args ...string) error) (string, error)
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	sources, err := writeRuntime(tmp)
+	if _, err := writeRuntime(tmp, ".h"); err != nil {
+		return "", err
+	}
+	sources, err := writeRuntime(tmp, ".c")
 	if err != nil {
 		return "", err
 	}
@@ -332,14 +327,24 @@ func hostTriple() string {
 	return "x86_64-pc-linux-gnu"
 }
 
-// writeRuntime writes the native runtime's files into dir and returns
-// its C files.
-func writeRuntime(dir string) ([]string, error) {
+// runtimeFile is a file of the native runtime: the .c and .h files
+// directly in runtime/c (c/test holds test models).
+type runtimeFile struct {
+	name string
+	data []byte
+}
+
+// runtimeFiles lists the native runtime's files, sorted by name, and
+// hashes them with the C compiler's flags: the key of the compiled
+// library, and part of an executable's.
+var runtimeFiles = sync.OnceValues(func() ([]runtimeFile, []byte) {
 	entries, err := fs.ReadDir(runtime.CSource, "c")
 	if err != nil {
-		return nil, err
+		panic("llvm: the embedded runtime is missing: " + err.Error())
 	}
-	var sources []string
+	h := sha256.New()
+	h.Write([]byte(strings.Join(ccFlags, " ") + "\n"))
+	var files []runtimeFile
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !(strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".h")) {
@@ -347,16 +352,30 @@ func writeRuntime(dir string) ([]string, error) {
 		}
 		data, err := runtime.CSource.ReadFile(path.Join("c", name))
 		if err != nil {
-			return nil, err
+			panic("llvm: reading the embedded runtime: " + err.Error())
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return nil, err
-		}
-		if strings.HasSuffix(name, ".c") {
-			sources = append(sources, name)
-		}
+		files = append(files, runtimeFile{name, data})
+		h.Write([]byte(name + "\n"))
+		h.Write(data)
 	}
-	return sources, nil
+	return files, h.Sum(nil)
+})
+
+// writeRuntime writes the runtime's files whose names end in suffix into
+// dir and returns their names.
+func writeRuntime(dir, suffix string) ([]string, error) {
+	files, _ := runtimeFiles()
+	var names []string
+	for _, f := range files {
+		if !strings.HasSuffix(f.name, suffix) {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			return nil, err
+		}
+		names = append(names, f.name)
+	}
+	return names, nil
 }
 
 // Key is the cache key of a build: the program, the runtime's source and
@@ -369,13 +388,7 @@ func Key(p *Program) string {
 	h.Write([]byte(p.LL))
 	h.Write([]byte{0})
 	h.Write([]byte(p.ModelC))
-	fs.WalkDir(runtime.CSource, "c", func(name string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			data, _ := runtime.CSource.ReadFile(name)
-			h.Write([]byte(name))
-			h.Write(data)
-		}
-		return nil
-	})
+	_, rt := runtimeFiles()
+	h.Write(rt)
 	return fmt.Sprintf("%x", h.Sum(nil)[:16])
 }

@@ -75,7 +75,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if status != exitOK {
 		return status
 	}
-	p, err := llvm.Emit(m, nativeOptions(prog))
+	o := nativeOptions(prog)
+	if *verbose {
+		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }
+	}
+	p, err := llvm.Emit(m, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc build: %s: %v\n", path, err)
 		return exitModel
@@ -99,10 +103,6 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return exitModel
 	}
 	defer os.RemoveAll(dir)
-	o := nativeOptions(prog)
-	if *verbose {
-		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }
-	}
 	if err := llvm.Build(p, dir, name, o); err != nil {
 		fmt.Fprintf(stderr, "snnc build: %v\n", err)
 		return exitModel
