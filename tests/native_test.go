@@ -31,7 +31,7 @@ func requireNativeTools(t *testing.T) {
 
 // TestNativeEqualsInterp builds every example for the native target and
 // compares its recordings with the interpreter's, byte for byte, at one
-// and two threads, over the golden runs' duration.
+// two and three threads, over the golden runs' duration.
 func TestNativeEqualsInterp(t *testing.T) {
 	requireNativeTools(t)
 	files, err := filepath.Glob("../examples/*.snn")
@@ -58,14 +58,16 @@ func TestNativeEqualsInterp(t *testing.T) {
 			dir := t.TempDir()
 			exe := filepath.Join(dir, name)
 			require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
-			for _, threads := range []int{1, 2} {
+			for _, threads := range []int{1, 2, 3} {
 				out := filepath.Join(dir, "out"+strconv.Itoa(threads))
 				cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads),
 					"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
 				if threads > 1 {
 					// Split every kernel and every delivery, however small,
-					// so that the threaded paths run on these small models.
-					cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1")
+					// so that the threaded paths run on these small models,
+					// and move the threads' parts' boundaries after every
+					// step (three threads have two boundaries to move).
+					cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1", "SNNRT_BALANCE_JOBS=1")
 				}
 				msg, err := cmd.CombinedOutput()
 				require.NoError(t, err, "%s", msg)

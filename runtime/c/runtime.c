@@ -41,8 +41,10 @@ typedef struct pop_rt {
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
 	int64_t n_fused; /* how many update_threshold found in step 5 */
-	int in_batch;        /* run by update_batch, whose chunks also reset their spikes */
-	int64_t *counts;     /* update_batch: spikes per chunk */
+	int in_batch;        /* updated by par_pops, whose parts also reset their spikes */
+	int pieces;          /* pieces_of its size: par_pops divides in them */
+	int64_t *counts;     /* par_pops: spikes per piece */
+	int *in, n_in;       /* the projections onto it that split delivery runs */
 	dend_rt *dends;
 	int n_out;
 	int *out; /* projections from this population */
@@ -71,8 +73,7 @@ typedef struct proj_rt {
 	int64_t *bp_start;
 	int32_t *bp_syn;
 	int64_t n_post;
-	int32_t *cut;       /* split: per row, where each thread's share begins */
-	int n_cut;          /* the shares: as many as the post population's update chunks */
+	int32_t *cut; /* split: per row, where each piece of the post population begins */
 	const int32_t *due; /* this step's deliveries (snn_queue_deliver) */
 	int64_t n_due;
 	/* Delivery may be split among threads by post neuron: on_pre allows
@@ -128,8 +129,19 @@ static state_mon *state_mons;
 static snn_spike_rec *spike_recs;
 static snn_state_rec *state_recs;
 static int n_spike_mons, n_state_mons;
+
+/* Population jobs (par_pops): the pieces of every population's neurons,
+ * in order, each thread a contiguous run of them. */
+typedef struct pop_item {
+	int p, j;
+} pop_item;
+static pop_item *pop_items;
+static int n_pop_items;
+static int *pop_bound; /* thread t's part: pop_items [pop_bound[t], pop_bound[t+1]) */
+/* What pop_part does in this job. */
+static int work_deliver, work_update;
 /* The populations whose update, threshold and reset run in one dispatch
- * per step (update_batch). */
+ * per step (par_pops). */
 static int *batch, n_batch;
 static int64_t batch_step;
 /* Steps 3 to 5 have nothing to do before the batch's updates (no on_post,
@@ -139,12 +151,28 @@ static int step_fusable;
 static int64_t events;
 
 /* ------------------------------------------------------------------ */
-/* The worker pool.                                                     */
+/* The worker pool.
+ *
+ * A parallel job gives each thread a contiguous part of the elements: a
+ * chunk of a kernel's elements, or, for the populations' updates (and
+ * the delivery onto them), a run of the populations' pieces. A thread
+ * keeps its part from step to step, so that its share of the state stays
+ * in its own cache; the runtime moves a piece from a thread that takes
+ * longer to its neighbour now and then (rebalance), which evens out
+ * populations whose neurons cost more and a core the machine gives less.
+ * No element's result depends on the thread that computes it, and what
+ * the parts list is joined in element order: the output is the same at
+ * any number of threads and any division. */
 
 static int nthreads = 1;
 static int64_t min_chunk = 2048;
 /* A delivery with fewer events runs on one thread (split_delivery). */
 static int64_t split_events = 1024;
+/* A population has at most this many pieces per thread, of at least
+ * min_chunk / 2 neurons: the unit in which rebalance moves work. */
+enum { PIECES_PER_THREAD = 8 };
+/* rebalance looks at the threads' times every balance_jobs jobs. */
+static int64_t balance_jobs = 128;
 static pthread_t *workers;
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_job = PTHREAD_COND_INITIALIZER;
@@ -155,31 +183,42 @@ static _Alignas(64) atomic_uint_fast64_t pool_gen;
 static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
 static _Alignas(64) atomic_int main_sleeping;
+/* A thread's time in population jobs since the last rebalance, each on
+ * a cache line of its own. */
+typedef struct spent {
+	_Alignas(64) double seconds;
+} spent;
+static spent *spents;
 static _Alignas(64) struct {
-	/* fn, if set, is the job: fn(chunk, chunks) on every thread. */
-	void (*fn)(int chunk, int chunks);
+	void (*fn)(int thread);
+	/* A kernel job (kernel_part): k over n elements in chunks, one per
+	 * thread while they last. With idx, each chunk also lists its
+	 * elements whose result is not 0 (and, with ref, that are not
+	 * refractory in step kstep) in idx[lo...], counts[chunk] of them. */
+	int chunks;
 	snn_kernel k;
 	int64_t n;
 	double *out;
-	int chunks;
-	/* With idx: each chunk also lists its elements whose result is not
-	 * 0 (and, with ref, that are not refractory in step kstep) in
-	 * idx[lo...], counts[chunk] of them. */
 	int64_t *idx;
 	const int64_t *ref;
 	int64_t kstep;
 	int64_t *counts;
 } job;
-/* A kernel's error in a worker: the lowest chunk's is reported. */
-static _Thread_local int my_chunk;
-static int fail_chunk = -1;
+/* Who runs what: the thread (0 is the main thread) and the first
+ * element's chunk or piece of the part it is running. */
+static _Thread_local int my_thread;
+static _Thread_local int my_item;
+/* A kernel's error in a parallel job: the lowest part's is reported. */
+static int fail_item = -1;
 static char fail_msg[512];
 
-/* A waiting thread spins SPIN times (a few milliseconds), relaxing the
+/* A waiting thread spins spin times (a few milliseconds), relaxing the
  * core each time, before it sleeps: a step's sequential parts last tens
  * of microseconds, and a sched_yield or a futex wake-up per step costs
- * more than that in a virtual machine. */
-enum { SPIN = 20000 };
+ * more than that in a virtual machine. With more threads than the
+ * machine has processors, a spinning thread holds a processor that a
+ * thread with work needs: then it sleeps almost at once. */
+static int spin = 20000;
 
 static inline void cpu_relax(void)
 {
@@ -191,7 +230,7 @@ static inline void cpu_relax(void)
 }
 
 /* reset_spikes runs reset and then refractory for each spiking neuron, in
- * order: each touches only its own neuron, so a chunk may run its own. */
+ * order: each touches only its own neuron, so a thread may run its own. */
 static void reset_spikes(const snn_population *pop, int64_t *ref, const int64_t *spikes, int64_t n, int64_t k)
 {
 	for (int64_t x = 0; x < n; x++) {
@@ -209,14 +248,13 @@ static void reset_spikes(const snn_population *pop, int64_t *ref, const int64_t 
 	}
 }
 
-/* collect_chunk runs a threshold kernel (or update_threshold) over chunk
- * c of chunks of its n elements, lists in idx[lo...] the elements whose
- * result is 1 and, with ref, that are not refractory in step kstep, and
- * returns how many; with pop it then resets them (reset_spikes). */
-static int64_t collect_chunk(snn_kernel k, int64_t n, double *results, int64_t *all, const int64_t *ref, int64_t kstep,
-			     const snn_population *pop, int c, int chunks)
+/* collect runs a threshold kernel (or update_threshold) over elements
+ * [lo, hi), lists in all[lo...] the elements whose result is 1 and, with
+ * ref, that are not refractory in step kstep, and returns how many; with
+ * pop it then resets them (reset_spikes). */
+static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, int64_t *all, const int64_t *ref,
+		       int64_t kstep, const snn_population *pop)
 {
-	int64_t lo = n * c / chunks, hi = n * (c + 1) / chunks;
 	/* A threshold: one byte per element (snnrt.h). */
 	const uint8_t *out = (const uint8_t *)results;
 	if (lo < hi)
@@ -248,22 +286,7 @@ static int64_t collect_chunk(snn_kernel k, int64_t n, double *results, int64_t *
 	return m;
 }
 
-static void run_chunk(int c)
-{
-	if (job.fn) {
-		job.fn(c, job.chunks);
-		return;
-	}
-	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
-	if (!job.idx) {
-		if (lo < hi)
-			job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
-		return;
-	}
-	job.counts[c] = collect_chunk(job.k, job.n, job.out, job.idx, job.ref, job.kstep, NULL, c, job.chunks);
-}
-
-static void chunk_done(void)
+static void part_done(void)
 {
 	if (atomic_fetch_sub(&pool_pending, 1) == 1 && atomic_load(&main_sleeping)) {
 		pthread_mutex_lock(&pool_mu);
@@ -276,12 +299,12 @@ static void *worker(void *arg)
 {
 	int id = (int)(intptr_t)arg;
 	uint_fast64_t seen = 0;
-	my_chunk = id;
+	my_thread = id;
 	for (;;) {
 		uint_fast64_t g;
 		int spins = 0;
 		while ((g = atomic_load(&pool_gen)) == seen) {
-			if (++spins < SPIN) {
+			if (++spins < spin) {
 				cpu_relax();
 				continue;
 			}
@@ -296,9 +319,8 @@ static void *worker(void *arg)
 		seen = g;
 		/* Every worker acknowledges every job, so none can lag behind
 		 * and read the fields of the next job as this one's. */
-		if (id < job.chunks)
-			run_chunk(id);
-		chunk_done();
+		job.fn(id);
+		part_done();
 	}
 	return NULL;
 }
@@ -312,9 +334,16 @@ static void pool_start(int n)
 	const char *se = getenv("SNNRT_SPLIT_EVENTS"); /* for tests: split every delivery */
 	if (se && atoll(se) > 0)
 		split_events = atoll(se);
+	const char *bj = getenv("SNNRT_BALANCE_JOBS"); /* for tests: move the parts' boundaries often */
+	if (bj && atoll(bj) > 0)
+		balance_jobs = atoll(bj);
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
+	spents = snn_xcalloc((size_t)n, sizeof(spent));
 	if (n <= 1)
 		return;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus > 0 && n > cpus)
+		spin = 50;
 	workers = snn_xcalloc((size_t)n, sizeof(pthread_t));
 	for (int i = 1; i < n; i++)
 		if (pthread_create(&workers[i], NULL, worker, (void *)(intptr_t)i) != 0) {
@@ -344,10 +373,26 @@ static int chunks_of(int64_t n)
 	return chunks < 1 ? 1 : (int)chunks;
 }
 
-/* dispatch runs the job set up in job on every thread of the pool, the
- * calling thread taking chunk 0, and waits for all of them. */
-static void dispatch(void)
+/* pieces_of is how many pieces a population of n neurons has. */
+static int pieces_of(int64_t n)
 {
+	if (nthreads <= 1)
+		return 1;
+	int64_t pieces = n / (min_chunk > 1 ? min_chunk / 2 : 1), most = (int64_t)nthreads * PIECES_PER_THREAD;
+	if (pieces > most)
+		pieces = most;
+	return pieces < 1 ? 1 : (int)pieces;
+}
+
+/* dispatch runs fn(t) for every thread t of the pool, the calling thread
+ * taking 0, and returns when all are done. */
+static void dispatch(void (*fn)(int thread))
+{
+	job.fn = fn;
+	if (nthreads <= 1) {
+		fn(0);
+		return;
+	}
 	atomic_store(&pool_pending, nthreads - 1);
 	atomic_fetch_add(&pool_gen, 1);
 	if (atomic_load(&pool_sleepers) > 0) {
@@ -355,10 +400,10 @@ static void dispatch(void)
 		pthread_cond_broadcast(&pool_job);
 		pthread_mutex_unlock(&pool_mu);
 	}
-	run_chunk(0);
+	fn(0);
 	int spins = 0;
 	while (atomic_load(&pool_pending) != 0) {
-		if (++spins < SPIN) {
+		if (++spins < spin) {
 			cpu_relax();
 			continue;
 		}
@@ -369,40 +414,40 @@ static void dispatch(void)
 		atomic_store(&main_sleeping, 0);
 		pthread_mutex_unlock(&pool_mu);
 	}
-	if (fail_chunk >= 0) {
+	if (fail_item >= 0) {
 		snn_err_ctx[0] = 0;
 		snn_fail("%s", fail_msg);
 	}
 }
 
-/* par_each runs fn(chunk, chunks) on every thread of the pool. */
-static void par_each(void (*fn)(int chunk, int chunks))
+static void kernel_part(int c)
 {
-	job.fn = fn;
-	job.chunks = nthreads;
-	dispatch();
-	job.fn = NULL;
+	if (c >= job.chunks)
+		return;
+	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
+	my_item = c;
+	if (job.idx)
+		job.counts[c] = collect(job.k, lo, hi, job.out, job.idx, job.ref, job.kstep, NULL);
+	else if (lo < hi)
+		job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
 }
 
-/* par runs a range kernel over elements [0, n), split into contiguous
- * chunks, one per thread; out, if not NULL, gets element el's result in
- * out[el]. */
+/* par_run runs a range kernel over elements [0, n) in chunks (chunks_of);
+ * out, if not NULL, gets element el's result in out[el]. With idx, as
+ * job says. */
 static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
 {
-	int chunks = chunks_of(n);
-	job.fn = NULL;
 	job.k = k;
 	job.n = n;
 	job.out = out;
-	job.chunks = chunks;
 	job.idx = idx;
 	job.ref = ref;
 	job.kstep = kstep;
-	if (chunks == 1) {
-		run_chunk(0);
-		return;
-	}
-	dispatch();
+	job.chunks = chunks_of(n);
+	if (job.chunks == 1)
+		kernel_part(0);
+	else
+		dispatch(kernel_part);
 }
 
 static void par(snn_kernel k, int64_t n, double *out)
@@ -412,13 +457,14 @@ static void par(snn_kernel k, int64_t n, double *out)
 	par_run(k, n, out, NULL, NULL, 0);
 }
 
-/* join_chunks moves the lists each chunk of n elements wrote at its own
- * start in idx (counts[c] entries each) together, and returns the total. */
-static int64_t join_chunks(int64_t *idx, const int64_t *counts, int64_t n, int chunks)
+/* join_pieces moves the lists each of the pieces of n elements wrote at
+ * its own start in idx (counts[c] entries each) together, and returns
+ * the total. */
+static int64_t join_pieces(int64_t *idx, const int64_t *counts, int64_t n, int pieces)
 {
 	int64_t total = 0;
-	for (int c = 0; c < chunks; c++) {
-		int64_t lo = n * c / chunks;
+	for (int c = 0; c < pieces; c++) {
+		int64_t lo = n * c / pieces;
 		if (lo != total)
 			memmove(idx + total, idx + lo, (size_t)counts[c] * sizeof(int64_t));
 		total += counts[c];
@@ -435,29 +481,33 @@ static int64_t par_collect(snn_kernel k, int64_t n, double *out, int64_t *idx, c
 	if (n <= 0)
 		return 0;
 	par_run(k, n, out, idx, ref, kstep);
-	return join_chunks(idx, job.counts, n, job.chunks);
+	return join_pieces(idx, job.counts, n, job.chunks);
 }
 
 /* snn_fail_segment is what a kernel's loadseg calls for a segment out of
- * range: a run error, as interp reports it. In a worker the error waits
- * for the chunks before it, so the first element's error is the one
+ * range: a run error, as interp reports it. In a parallel job the error
+ * waits for the parts before it, so the first element's error is the one
  * reported at any number of threads. */
 void snn_fail_segment(double segment, int64_t count, const char *variable)
 {
 	char g[64], msg[512];
 	snprintf(msg, sizeof msg, "segment %s of %s is out of range [0, %lld)", snn_gfmt_to(g, segment), variable,
 		(long long)count);
-	if (my_chunk == 0) {
-		snn_err_ctx[0] = 0;
-		snn_fail("%s", msg);
-	}
 	pthread_mutex_lock(&pool_mu);
-	if (fail_chunk < 0 || my_chunk < fail_chunk) {
-		fail_chunk = my_chunk;
+	if (fail_item < 0 || my_item < fail_item) {
+		fail_item = my_item;
 		snprintf(fail_msg, sizeof fail_msg, "%s", msg);
 	}
 	pthread_mutex_unlock(&pool_mu);
-	chunk_done();
+	if (my_thread == 0) {
+		/* The other threads finish their parts (an earlier one may
+		 * fail too) or stop at their own error. */
+		while (atomic_load(&pool_pending) != 0)
+			cpu_relax();
+		snn_err_ctx[0] = 0;
+		snn_fail("%s", fail_msg);
+	}
+	part_done();
 	for (;;)
 		pause();
 }
@@ -846,10 +896,9 @@ static void build_projection(int n)
 				break;
 			}
 	if (ps->split) {
-		/* Where each thread's share of post neurons begins in each row,
+		/* Where each piece of the post population begins in each row,
 		 * as an offset into the row: found once, not per spike. */
-		int pc = chunks_of(post->n); /* the shares of the post population's updates */
-		ps->n_cut = pc;
+		int pc = pops[pr->post].pieces;
 		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(pc + 1) * sizeof(int32_t));
 		for (int64_t i = 0; i < nPre; i++)
 			for (int c = 0; c <= pc; c++)
@@ -1114,6 +1163,45 @@ static void build_monitors(void)
 	}
 }
 
+/* build_pop_items lists the populations' pieces, the projections whose
+ * delivery each population's pieces split, and the threads' first parts:
+ * consecutive pieces of about as many neurons each. */
+static void build_pop_items(void)
+{
+	int64_t total = 0;
+	for (int p = 0; p < M->n_populations; p++)
+		if (!M->populations[p].global) {
+			n_pop_items += pops[p].pieces;
+			total += pops[p].n;
+			pops[p].in = snn_xcalloc((size_t)M->n_projections + 1, sizeof(int));
+		}
+	for (int q = 0; q < M->n_projections; q++)
+		if (projs[q].split && M->projections[q].on_pre) {
+			pop_rt *post = &pops[M->projections[q].post];
+			post->in[post->n_in++] = q;
+		}
+	pop_items = snn_xcalloc((size_t)n_pop_items + 1, sizeof(pop_item));
+	pop_bound = snn_xcalloc((size_t)nthreads + 1, sizeof(int));
+	int i = 0, t = 0;
+	int64_t before = 0; /* neurons in the pieces before piece i */
+	for (int p = 0; p < M->n_populations; p++) {
+		if (M->populations[p].global)
+			continue;
+		for (int j = 0; j < pops[p].pieces; j++) {
+			/* Item i goes to the thread whose equal share of all the
+			 * neurons holds its middle one. */
+			int64_t size = pops[p].n * (j + 1) / pops[p].pieces - pops[p].n * j / pops[p].pieces;
+			int64_t owner = total > 0 ? (before + size / 2) * nthreads / total : 0;
+			while (t < owner && t + 1 < nthreads)
+				pop_bound[++t] = i;
+			pop_items[i++] = (pop_item){p, j};
+			before += size;
+		}
+	}
+	while (t < nthreads)
+		pop_bound[++t] = i;
+}
+
 static void build(void)
 {
 	index_vars();
@@ -1140,7 +1228,8 @@ static void build(void)
 			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
 			ps->thr = alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
-			ps->counts = snn_xcalloc((size_t)nthreads, sizeof(int64_t));
+			ps->pieces = pieces_of(ps->n);
+			ps->counts = snn_xcalloc((size_t)ps->pieces, sizeof(int64_t));
 			ps->in_batch = pop->update_threshold && pop->n_dendrites == 0;
 			if (ps->in_batch)
 				batch[n_batch++] = p;
@@ -1202,6 +1291,7 @@ static void build(void)
 	projs = snn_xcalloc((size_t)M->n_projections + 1, sizeof(proj_rt));
 	for (int q = 0; q < M->n_projections; q++)
 		build_projection(q);
+	build_pop_items();
 	/* prepare runs after every init and --set. */
 	ctx.step = 0;
 	ctx.t = 0;
@@ -1266,58 +1356,102 @@ static void sample(state_mon *sm, int64_t k)
 }
 
 /* Split delivery: with enough events in a step, and every projection
- * that delivers allowing it, each thread runs, projection by projection
- * and for every spiking pre neuron in order, the part of its row onto the
- * post neurons of its own share, the share its update covers too. The
- * synapses onto one post neuron run in the sequential order, so its sums
- * are the same; no two threads touch one neuron or synapse. */
-
-
-static void deliver_part(int c, int chunks)
+ * that delivers allowing it, the thread whose part holds pieces [a, b) of
+ * a population runs, projection by projection and for every spiking pre
+ * neuron in order, the part of its row onto the post neurons of those
+ * pieces. The synapses onto one post neuron run in the sequential order,
+ * so its sums are the same; no two threads touch one neuron or synapse. */
+static void deliver_pieces(const pop_rt *ps, int a, int b)
 {
-	(void)chunks;
-	for (int q = 0; q < M->n_projections; q++) {
-		const proj_rt *ps = &projs[q];
-		if (ps->n_due == 0 || c >= ps->n_cut)
+	for (int x = 0; x < ps->n_in; x++) {
+		const proj_rt *pj = &projs[ps->in[x]];
+		if (pj->n_due == 0)
 			continue;
-		const int64_t *start = ps->csr.start;
-		snn_kernel on = ps->pr->on_pre;
-		for (int64_t x = 0; x < ps->n_due; x++) {
-			int32_t i = ps->due[x];
-			const int32_t *cut = ps->cut + (int64_t)i * (ps->n_cut + 1);
-			int64_t a = start[i] + cut[c], b = start[i] + cut[c + 1];
-			if (a < b)
-				on(&ctx, a, b, NULL);
+		const int64_t *start = pj->csr.start;
+		snn_kernel on = pj->pr->on_pre;
+		/* The spiking neurons' rows are anywhere in memory: their cuts
+		 * are asked for all at once, not one miss after another. */
+		for (int64_t y = 0; y < pj->n_due; y++) {
+			const int32_t *cut = pj->cut + (int64_t)pj->due[y] * (ps->pieces + 1);
+			__builtin_prefetch(&cut[a]);
+			__builtin_prefetch(&cut[b]);
+			__builtin_prefetch(&start[pj->due[y]]);
+		}
+		for (int64_t y = 0; y < pj->n_due; y++) {
+			int32_t i = pj->due[y];
+			const int32_t *cut = pj->cut + (int64_t)i * (ps->pieces + 1);
+			int64_t lo = start[i] + cut[a], hi = start[i] + cut[b];
+			if (lo < hi)
+				on(&ctx, lo, hi, NULL);
 		}
 	}
 }
 
-
-static void update_batch(int c, int chunks)
+/* pop_part is thread t's part of a population job: the pop_items in
+ * [pop_bound[t], pop_bound[t+1]), a population's consecutive pieces at a
+ * time: delivery onto them, then, for a population in the batch, their
+ * update, threshold and reset. */
+static void pop_part(int t)
 {
-	(void)chunks;
-	for (int x = 0; x < n_batch; x++) {
-		const snn_population *pop = &M->populations[batch[x]];
-		pop_rt *ps = &pops[batch[x]];
-		int pc = chunks_of(ps->n);
-		if (c < pc)
-			ps->counts[c] = collect_chunk(pop->update_threshold, ps->n, ps->thr, ps->fired, ps->ref, batch_step, pop, c, pc);
+	double start = snn_now_seconds();
+	for (int i = pop_bound[t], end = pop_bound[t + 1]; i < end;) {
+		int p = pop_items[i].p, a = pop_items[i].j, e = i + 1;
+		while (e < end && pop_items[e].p == p)
+			e++;
+		int b = a + (e - i);
+		pop_rt *ps = &pops[p];
+		my_item = i;
+		if (work_deliver)
+			deliver_pieces(ps, a, b);
+		if (work_update && ps->in_batch) {
+			int64_t lo = ps->n * a / ps->pieces, hi = ps->n * b / ps->pieces;
+			/* The run's spikes are listed from its first piece's start. */
+			ps->counts[a] = collect(ps->p->update_threshold, lo, hi, ps->thr, ps->fired, ps->ref, batch_step,
+						ps->p);
+			for (int j = a + 1; j < b; j++)
+				ps->counts[j] = 0;
+		}
+		i = e;
 	}
+	spents[t].seconds += snn_now_seconds() - start;
 }
 
-/* merge_batch joins each batch population's spikes, chunk by chunk. */
-static void merge_batch(void)
+/* rebalance moves a piece across the boundary of two neighbouring threads'
+ * parts when the one took longer than the other by more than a piece's
+ * time: moving it then brings the two closer. */
+static void rebalance(void)
 {
-	for (int x = 0; x < n_batch; x++) {
-		pop_rt *ps = &pops[batch[x]];
-		ps->n_fused = join_chunks(ps->fired, ps->counts, ps->n, chunks_of(ps->n));
+	double total = 0;
+	for (int t = 0; t < nthreads; t++)
+		total += spents[t].seconds;
+	double piece = total / n_pop_items;
+	for (int t = 1; t < nthreads; t++) {
+		double d = spents[t - 1].seconds - spents[t].seconds;
+		if (d > piece && pop_bound[t] - 1 > pop_bound[t - 1])
+			pop_bound[t]--;
+		else if (-d > piece && pop_bound[t] + 1 < pop_bound[t + 1])
+			pop_bound[t]++;
 	}
+	for (int t = 0; t < nthreads; t++)
+		spents[t].seconds = 0;
 }
 
-static void deliver_and_update(int c, int chunks)
+/* par_pops runs a population job; with update, it then joins each batch
+ * population's spikes, piece by piece. */
+static void par_pops(int deliver, int update)
 {
-	deliver_part(c, chunks);
-	update_batch(c, chunks);
+	static int64_t jobs;
+	work_deliver = deliver;
+	work_update = update;
+	dispatch(pop_part);
+	if (nthreads > 1 && ++jobs % balance_jobs == 0)
+		rebalance();
+	if (!update)
+		return;
+	for (int x = 0; x < n_batch; x++) {
+		pop_rt *ps = &pops[batch[x]];
+		ps->n_fused = join_pieces(ps->fired, ps->counts, ps->n, ps->pieces);
+	}
 }
 
 /* spike runs steps 6 and 7 for a population. */
@@ -1392,12 +1526,11 @@ static void loop(void)
 			fused = k % state_mons[i].rec->every != 0;
 		if (fused) {
 			batch_step = k;
-			par_each(deliver_and_update);
-			merge_batch();
+			par_pops(1, 1);
 			goto updated;
 		}
 		if (split && step_events >= split_events)
-			par_each(deliver_part);
+			par_pops(1, 0);
 		else
 			for (int q = 0; q < M->n_projections; q++) {
 				proj_rt *ps = &projs[q];
@@ -1468,8 +1601,7 @@ static void loop(void)
 			/* The populations without dendrites: update, threshold and
 			 * reset in one dispatch (each reads only its own neurons). */
 			batch_step = k;
-			par_each(update_batch);
-			merge_batch();
+			par_pops(0, 1);
 		}
 	updated:
 		for (int p = 0; p < M->n_populations; p++) {
