@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"snnc/backends/interp"
 	"snnc/backends/llvm"
 	"snnc/lang"
+	"snnc/runtime"
 )
 
 // requireNativeTools skips a test when opt, llc or cc are missing, except
@@ -44,7 +46,10 @@ func TestNativeEqualsInterp(t *testing.T) {
 			require.NoError(t, err)
 			m := compileFile(t, f)
 			duration := min(m.Run.Duration, goldenDuration)
-			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
+			res := run(t, m, interp.Options{Duration: duration})
+			want := outputBytes(t, m, res)
+			dir := t.TempDir()
+			require.NoError(t, runtime.Write(filepath.Join(dir, "interp"), m.Run.Dt, res.Spikes, res.States, res.Summary))
 
 			o := llvm.Options{Dims: map[string][6]int8{}}
 			for n, d := range prog.RuntimeParams() {
@@ -55,7 +60,6 @@ func TestNativeEqualsInterp(t *testing.T) {
 			}
 			p, err := llvm.Emit(m, o)
 			require.NoError(t, err)
-			dir := t.TempDir()
 			exe := filepath.Join(dir, name)
 			require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
 			for _, threads := range []int{1, 2, 3} {
@@ -76,7 +80,26 @@ func TestNativeEqualsInterp(t *testing.T) {
 					require.NoError(t, err)
 					require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %d threads", file, threads)
 				}
+				require.Equal(t, summaryCounts(t, filepath.Join(dir, "interp", "summary.json")),
+					summaryCounts(t, filepath.Join(out, "summary.json")), "summary.json at %d threads", threads)
 			}
 		})
 	}
+}
+
+// summaryCounts is what summary.json says about the run, without the
+// fields that may differ between backends: the wall time, the target and
+// the model's path.
+func summaryCounts(t *testing.T, file string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal(data, &s))
+	for _, k := range []string{"wall_seconds", "target", "model"} {
+		require.Contains(t, s, k)
+		delete(s, k)
+	}
+	require.Contains(t, s, "synaptic_events")
+	return s
 }

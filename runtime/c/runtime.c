@@ -138,6 +138,7 @@ typedef struct pop_item {
 static pop_item *pop_items;
 static int n_pop_items;
 static int *pop_bound; /* thread t's part: pop_items [pop_bound[t], pop_bound[t+1]) */
+static int pops_shared; /* whether the threads share them, or the main thread runs them */
 /* What pop_part does in this job. */
 static int work_deliver, work_update;
 /* The populations whose update, threshold and reset run in one dispatch
@@ -183,12 +184,13 @@ static _Alignas(64) atomic_uint_fast64_t pool_gen;
 static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
 static _Alignas(64) atomic_int main_sleeping;
-/* A thread's time in population jobs since the last rebalance, each on
- * a cache line of its own. */
-typedef struct spent {
+/* Per thread, each on a cache line of its own: its time in population
+ * jobs since the last rebalance, and the events it delivered in the job. */
+typedef struct part_stat {
 	_Alignas(64) double seconds;
-} spent;
-static spent *spents;
+	int64_t events;
+} part_stat;
+static part_stat *stats;
 static _Alignas(64) struct {
 	void (*fn)(int thread);
 	/* A kernel job (kernel_part): k over n elements in chunks, one per
@@ -338,7 +340,7 @@ static void pool_start(int n)
 	if (bj && atoll(bj) > 0)
 		balance_jobs = atoll(bj);
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
-	spents = snn_xcalloc((size_t)n, sizeof(spent));
+	stats = snn_xcalloc((size_t)n, sizeof(part_stat));
 	if (n <= 1)
 		return;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1182,6 +1184,8 @@ static void build_pop_items(void)
 		}
 	pop_items = snn_xcalloc((size_t)n_pop_items + 1, sizeof(pop_item));
 	pop_bound = snn_xcalloc((size_t)nthreads + 1, sizeof(int));
+	/* Too few neurons to share: the main thread runs them all. */
+	pops_shared = nthreads > 1 && total >= (int64_t)nthreads * min_chunk;
 	int i = 0, t = 0;
 	int64_t before = 0; /* neurons in the pieces before piece i */
 	for (int p = 0; p < M->n_populations; p++) {
@@ -1191,7 +1195,7 @@ static void build_pop_items(void)
 			/* Item i goes to the thread whose equal share of all the
 			 * neurons holds its middle one. */
 			int64_t size = pops[p].n * (j + 1) / pops[p].pieces - pops[p].n * j / pops[p].pieces;
-			int64_t owner = total > 0 ? (before + size / 2) * nthreads / total : 0;
+			int64_t owner = pops_shared ? (before + size / 2) * nthreads / total : 0;
 			while (t < owner && t + 1 < nthreads)
 				pop_bound[++t] = i;
 			pop_items[i++] = (pop_item){p, j};
@@ -1361,8 +1365,9 @@ static void sample(state_mon *sm, int64_t k)
  * neuron in order, the part of its row onto the post neurons of those
  * pieces. The synapses onto one post neuron run in the sequential order,
  * so its sums are the same; no two threads touch one neuron or synapse. */
-static void deliver_pieces(const pop_rt *ps, int a, int b)
+static int64_t deliver_pieces(const pop_rt *ps, int a, int b)
 {
+	int64_t n = 0;
 	for (int x = 0; x < ps->n_in; x++) {
 		const proj_rt *pj = &projs[ps->in[x]];
 		if (pj->n_due == 0)
@@ -1383,8 +1388,10 @@ static void deliver_pieces(const pop_rt *ps, int a, int b)
 			int64_t lo = start[i] + cut[a], hi = start[i] + cut[b];
 			if (lo < hi)
 				on(&ctx, lo, hi, NULL);
+			n += hi - lo;
 		}
 	}
+	return n;
 }
 
 /* pop_part is thread t's part of a population job: the pop_items in
@@ -1402,7 +1409,7 @@ static void pop_part(int t)
 		pop_rt *ps = &pops[p];
 		my_item = i;
 		if (work_deliver)
-			deliver_pieces(ps, a, b);
+			stats[t].events += deliver_pieces(ps, a, b);
 		if (work_update && ps->in_batch) {
 			int64_t lo = ps->n * a / ps->pieces, hi = ps->n * b / ps->pieces;
 			/* The run's spikes are listed from its first piece's start. */
@@ -1413,7 +1420,7 @@ static void pop_part(int t)
 		}
 		i = e;
 	}
-	spents[t].seconds += snn_now_seconds() - start;
+	stats[t].seconds += snn_now_seconds() - start;
 }
 
 /* rebalance moves a piece across the boundary of two neighbouring threads'
@@ -1423,17 +1430,17 @@ static void rebalance(void)
 {
 	double total = 0;
 	for (int t = 0; t < nthreads; t++)
-		total += spents[t].seconds;
+		total += stats[t].seconds;
 	double piece = total / n_pop_items;
 	for (int t = 1; t < nthreads; t++) {
-		double d = spents[t - 1].seconds - spents[t].seconds;
+		double d = stats[t - 1].seconds - stats[t].seconds;
 		if (d > piece && pop_bound[t] - 1 > pop_bound[t - 1])
 			pop_bound[t]--;
 		else if (-d > piece && pop_bound[t] + 1 < pop_bound[t + 1])
 			pop_bound[t]++;
 	}
 	for (int t = 0; t < nthreads; t++)
-		spents[t].seconds = 0;
+		stats[t].seconds = 0;
 }
 
 /* par_pops runs a population job; with update, it then joins each batch
@@ -1441,10 +1448,23 @@ static void rebalance(void)
 static void par_pops(int deliver, int update)
 {
 	static int64_t jobs;
+	static double serial_from;
 	work_deliver = deliver;
 	work_update = update;
-	dispatch(pop_part);
-	if (nthreads > 1 && ++jobs % balance_jobs == 0)
+	/* In a step with this one dispatch, the other threads wait while the
+	 * main thread runs the rest of the step: rebalance counts that time
+	 * as the main thread's. */
+	if (deliver && update && serial_from > 0)
+		stats[0].seconds += snn_now_seconds() - serial_from;
+	if (pops_shared)
+		dispatch(pop_part);
+	else
+		pop_part(0);
+	for (int t = 0; t < nthreads; t++) {
+		events += stats[t].events;
+		stats[t].events = 0;
+	}
+	if (pops_shared && ++jobs % balance_jobs == 0)
 		rebalance();
 	if (!update)
 		return;
@@ -1452,6 +1472,7 @@ static void par_pops(int deliver, int update)
 		pop_rt *ps = &pops[batch[x]];
 		ps->n_fused = join_pieces(ps->fired, ps->counts, ps->n, ps->pieces);
 	}
+	serial_from = deliver && pops_shared ? snn_now_seconds() : 0;
 }
 
 /* spike runs steps 6 and 7 for a population. */
@@ -1498,7 +1519,6 @@ static void loop(void)
 
 		/* 2. Delivery, projection by projection, by pre neuron, then in
 		 * synapse order. */
-		int64_t step_events = 0;
 		int split = nthreads > 1;
 		for (int q = 0; q < M->n_projections; q++) {
 			proj_rt *ps = &projs[q];
@@ -1507,20 +1527,12 @@ static void loop(void)
 				ps->n_due = 0;
 				continue;
 			}
-			int64_t n = ps->n_due;
-			if (!ps->q.per_syn) {
-				const int64_t *start = ps->csr.start;
-				n = 0;
-				for (int64_t x = 0; x < ps->n_due; x++)
-					n += start[ps->due[x] + 1] - start[ps->due[x]];
-			}
-			step_events += n;
 			split = split && ps->split && !ps->q.per_syn;
 		}
-		events += step_events;
 		/* With nothing between delivery and the updates in this step,
-		 * one dispatch does both: each thread delivers onto its share of
-		 * post neurons, then updates that same share. */
+		 * one dispatch does both: each thread delivers onto its part of
+		 * the post neurons, then updates that same part. par_pops counts
+		 * the events it delivers. */
 		int fused = split && step_fusable;
 		for (int i = 0; fused && i < n_state_mons; i++)
 			fused = k % state_mons[i].rec->every != 0;
@@ -1529,9 +1541,22 @@ static void loop(void)
 			par_pops(1, 1);
 			goto updated;
 		}
+		int64_t step_events = 0;
+		for (int q = 0; q < M->n_projections; q++) {
+			const proj_rt *ps = &projs[q];
+			int64_t n = ps->n_due;
+			if (n > 0 && !ps->q.per_syn) {
+				const int64_t *start = ps->csr.start;
+				n = 0;
+				for (int64_t x = 0; x < ps->n_due; x++)
+					n += start[ps->due[x] + 1] - start[ps->due[x]];
+			}
+			step_events += n;
+		}
 		if (split && step_events >= split_events)
 			par_pops(1, 0);
-		else
+		else {
+			events += step_events;
 			for (int q = 0; q < M->n_projections; q++) {
 				proj_rt *ps = &projs[q];
 				snn_kernel on = ps->pr->on_pre;
@@ -1551,6 +1576,7 @@ static void loop(void)
 						on(&ctx, start[i], start[i + 1], NULL);
 				}
 			}
+		}
 
 		/* 3. Postsynaptic events and globals' on spike, for the spikes of
 		 * the previous step. */

@@ -5,10 +5,14 @@
 # installed (Debian: python3-brian), CUBA in Brian2's cpp_standalone mode
 # (tests/bench/cuba_brian2.py), side by side. Prints times and ratios.
 #
-#	sh tests/bench/native.sh [DURATION_SECONDS]
+#	sh tests/bench/native.sh [DURATION_SECONDS [REPEAT]]
+#
+# REPEAT (default 1) runs each CUBA size REPEAT times at one and two
+# threads, alternately, and prints the medians and the median ratio.
 set -eu
 cd "$(dirname "$0")/../.."
 dur=${1:-10}
+repeat=${2:-1}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/snnc" ./cmd/snnc
@@ -30,12 +34,32 @@ for n in 4000 40000; do
 	"$tmp/snnc" build -o "$tmp/cuba$n" "$model"
 	t1=$(now)
 	echo "snnc build, CUBA $n: $(elapsed "$t0" "$t1") s"
-	for threads in 1 2; do
-		t0=$(now)
-		"$tmp/cuba$n" -q --out "$tmp/out" --threads $threads
-		t1=$(now)
-		echo "snnc native, CUBA $n, $dur s, $threads thread(s): $(elapsed "$t0" "$t1") s"
+	# One and two threads alternately, REPEAT times: the machine's speed
+	# drifts, so each pair's ratio is taken and the medians printed.
+	: > "$tmp/times"
+	for r in $(seq "$repeat"); do
+		for threads in 1 2; do
+			t0=$(now)
+			"$tmp/cuba$n" -q --out "$tmp/out" --threads $threads
+			t1=$(now)
+			echo "snnc native, CUBA $n, $dur s, $threads thread(s): $(elapsed "$t0" "$t1") s"
+			printf '%s ' "$(elapsed "$t0" "$t1")" >> "$tmp/times"
+		done
+		echo >> "$tmp/times"
 	done
+	if [ "$repeat" -gt 1 ]; then
+		awk -v n="$n" '
+			function median(a, k,   i, j, t) {
+				for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+				return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
+			}
+			{ one[NR] = $1; two[NR] = $2; ratio[NR] = $1 / $2 }
+			END {
+				m1 = median(one, NR); m2 = median(two, NR); mr = median(ratio, NR) # sorts ratio
+				printf "CUBA %d, medians of %d: 1 thread %.3f s, 2 threads %.3f s, ratio %.2f (pairs from %.2f to %.2f)\n",
+					n, NR, m1, m2, mr, ratio[1], ratio[NR]
+			}' "$tmp/times"
+	fi
 	if /usr/bin/python3 -c 'import brian2' 2>/dev/null; then
 		/usr/bin/python3 tests/bench/cuba_brian2.py --target cpp_standalone --n $n --duration "$dur" --dir "$tmp/brian$n" 2>/dev/null | grep 'run time'
 	fi
