@@ -8,15 +8,16 @@ const (
 	OpInvalid Op = iota
 
 	// Constants and inputs.
-	OpConst   // a constant number or boolean
-	OpParam   // a parameter of the element's population or projection, or of the module
-	OpLoad    // a state variable of the element (or of post./pre. neurons in synapse kernels)
-	OpLoadSeg // a state variable of one segment of a dendrite array
-	OpStore   // writes a state variable
-	OpTime    // the time t at the start of the step
-	OpIndex   // the element's index (i); in connect kernels also j
-	OpRefract // whether the neuron is refractory in this step
-	OpRand    // a random draw from a counter-based stream
+	OpConst    // a constant number or boolean
+	OpParam    // a parameter of the element's population or projection, or of the module
+	OpLoad     // a state variable of the element (or of post./pre. neurons in synapse kernels)
+	OpLoadSeg  // a state variable of one segment of a dendrite array
+	OpStore    // writes a state variable
+	OpTime     // the time t at the start of the step
+	OpIndex    // the element's index (i); in connect kernels also j
+	OpRefract  // whether the neuron is refractory in this step
+	OpStartRef // makes a spiking neuron refractory
+	OpRand     // a random draw from a counter-based stream
 
 	// Arithmetic.
 	OpNeg
@@ -104,15 +105,16 @@ const (
 )
 
 var opTable = [numOps]OpInfo{
-	OpConst:   {Name: "const", Args: 0, Result: resAttr, Aux: auxValue, Doc: "a constant; Example printed form: %0 = const 0.02 : f64"},
-	OpParam:   {Name: "param", Args: 0, Result: resAttr, Aux: auxName, Doc: "a parameter's value for this element; Example printed form: %1 = param tau_m : f64"},
-	OpLoad:    {Name: "load", Args: 0, Result: resAttr, Aux: auxName, Doc: "a state variable's current value: earlier stores of the kernel included; Example printed form: %2 = load v : f64"},
-	OpLoadSeg: {Name: "loadseg", Args: 1, Result: resAttr, Aux: auxName, Doc: "a variable of the segment given by the operand, of a dendrite array; Example printed form: %3 = loadseg distal.u, %2 : f64"},
-	OpStore:   {Name: "store", Args: 1, Result: resVoid, SideEffect: true, Aux: auxName, Doc: "writes a state variable; Example printed form: store post.ge, %3"},
-	OpTime:    {Name: "time", Args: 0, Result: resAttr, Doc: "the time at the start of the step, in seconds; Example printed form: %4 = time : f64"},
-	OpIndex:   {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : f64"},
-	OpRefract: {Name: "refractory", Args: 0, Result: resBool, Doc: "true while the neuron is refractory; Example printed form: %6 = refractory : bool"},
-	OpRand:    {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
+	OpConst:    {Name: "const", Args: 0, Result: resAttr, Aux: auxValue, Doc: "a constant; Example printed form: %0 = const 0.02 : f64"},
+	OpParam:    {Name: "param", Args: 0, Result: resAttr, Aux: auxName, Doc: "a parameter's value for this element; Example printed form: %1 = param tau_m : f64"},
+	OpLoad:     {Name: "load", Args: 0, Result: resAttr, Aux: auxName, Doc: "a state variable's current value: earlier stores of the kernel included; Example printed form: %2 = load v : f64"},
+	OpLoadSeg:  {Name: "loadseg", Args: 1, Result: resAttr, Aux: auxName, Doc: "a variable of the segment given by the operand, of a dendrite array; Example printed form: %3 = loadseg distal.u, %2 : f64"},
+	OpStore:    {Name: "store", Args: 1, Result: resVoid, SideEffect: true, Aux: auxName, Doc: "writes a state variable; Example printed form: store post.ge, %3"},
+	OpTime:     {Name: "time", Args: 0, Result: resAttr, Doc: "the time at the start of the step, in seconds; Example printed form: %4 = time : f64"},
+	OpIndex:    {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : f64"},
+	OpRefract:  {Name: "refractory", Args: 0, Result: resBool, Doc: "true while the neuron is refractory; Example printed form: %6 = refractory : bool"},
+	OpStartRef: {Name: "startref", Args: 2, Result: resVoid, SideEffect: true, Doc: "if the condition holds, the neuron is refractory for the period in seconds from the next step: in the steps m > k with m - k < round(period / dt), when that is more than one step (a fused step kernel's reset; language.md section 6); Example printed form: startref %9, %10"},
+	OpRand:     {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
 
 	OpNeg: {Name: "neg", Args: 1, Result: resSame, Doc: "-x; Example printed form: %8 = neg %2 : f64"},
 	OpAdd: {Name: "add", Args: 2, Result: resSame, Commutative: true, Doc: "x + y, IEEE round to nearest; Example printed form: %9 = add %2, %8 : f64"},

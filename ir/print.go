@@ -221,6 +221,14 @@ func (p *printer) body(head string, vars []*Var, kernels []*Kernel, inner func()
 	p.line("}")
 }
 
+// String returns the kernel's text form, as the module prints it but not
+// indented.
+func (k *Kernel) String() string {
+	var p printer
+	p.kernel(k)
+	return p.b.String()
+}
+
 func (p *printer) kernels(list []*Kernel) {
 	for _, k := range list {
 		p.kernel(k)

@@ -396,6 +396,13 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 		if !ok || want[r.Dist] == 0 || len(in.Args) != want[r.Dist] {
 			v.errorf(where, "bad random draw")
 		}
+	case OpStartRef:
+		if k.Name != "step" {
+			v.errorf(where, "startref outside a step kernel")
+		}
+		if len(in.Args) == 2 && (in.Args[0].Type() != TBool || in.Args[1].Type() != TF64) {
+			v.errorf(where, "startref takes a bool condition and an f64 period")
+		}
 	case OpODE:
 		o, ok := in.Aux.(ODEAux)
 		if !ok || sc.Vars[o.Var] == nil || sc.Vars[o.Var].Kind != VarState {

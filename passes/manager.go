@@ -30,6 +30,8 @@ var Table = []*Pass{
 		Doc: "evaluates operations on constants and simplifies exact identities (x*1, select on a constant)"},
 	{Name: "ode", Run: Discretize, After: []string{"specialize", "fold"}, Required: true,
 		Doc: "discretises ODEs: exact propagators for linear systems, exponential Euler, Euler or RK4; lazily decayed traces"},
+	{Name: "fuse", Run: Fuse, After: []string{"ode"},
+		Doc: "makes a population's update, threshold, reset and refractory one step kernel: one loop, each state variable read and written once"},
 	{Name: "cse", Run: CSE, After: []string{"ode"},
 		Doc: "merges identical pure computations"},
 	{Name: "dce", Run: DCE, After: []string{"cse"},

@@ -10,11 +10,19 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
+
+	"snnc/passes"
 )
 
 // goldenOrder is the order of the sections of a golden archive; each test
 // owns some of them and leaves the others alone.
-var goldenOrder = []string{"out/ir.lower", "out/ir", "out/spikes.interp"}
+var goldenOrder = func() []string {
+	order := []string{"out/ir.lower"}
+	for _, p := range passes.Table {
+		order = append(order, "out/pass."+p.Name)
+	}
+	return append(order, "out/ir", "out/spikes.interp")
+}()
 
 // checkGolden compares sections of tests/golden/NAME.txtar with what the
 // compiler gives now; with -update it rewrites those sections and keeps
@@ -38,7 +46,7 @@ func checkGolden(t *testing.T, name string, got []txtar.File) {
 		slices.SortStableFunc(ar.Files, func(a, b txtar.File) int {
 			return slices.Index(goldenOrder, a.Name) - slices.Index(goldenOrder, b.Name)
 		})
-		ar.Comment = []byte(fmt.Sprintf("The golden outputs of examples/%s.snn: its IR after lowering and after all\npasses, and its recordings on each backend. go test ./tests -update rewrites this file.\n", name))
+		ar.Comment = []byte(fmt.Sprintf("The golden outputs of examples/%s.snn: its IR after lowering, what each\npass changed, its IR after all passes, and its recordings. go test ./tests -update rewrites this file.\n", name))
 		require.NoError(t, os.WriteFile(path, txtar.Format(ar), 0o644))
 		return
 	}

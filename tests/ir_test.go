@@ -2,8 +2,10 @@ package tests
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,31 +19,76 @@ import (
 )
 
 // compileExample lowers an example and runs every pass, verifying after
-// each; it returns the IR text after lowering and after all passes.
-func compileExample(t *testing.T, path string) (lowered, final string, m *ir.Module) {
+// each; it returns the IR text after lowering and after all passes, and
+// what each pass changed (passChanges), by pass.
+func compileExample(t *testing.T, path string) (lowered, final string, changes map[string]string, m *ir.Module) {
 	t.Helper()
 	prog, err := lang.LoadFile(path)
 	require.NoError(t, err)
 	m = lang.Lower(prog)
 	lowered = m.String()
-	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
-	return lowered, m.String(), m
+	changes = map[string]string{}
+	before := kernelTexts(m)
+	require.NoError(t, passes.Run(m, passes.Options{Verify: true, After: func(pass string, m *ir.Module) {
+		after := kernelTexts(m)
+		changes[pass] = passChanges(before, after)
+		before = after
+	}}))
+	return lowered, m.String(), changes, m
 }
 
-// TestIRGolden compares the IR of every example, after lowering and after
-// all passes, with tests/golden/NAME.txtar. go test ./tests -update
-// rewrites the files; review the diff as you would code.
+// kernelTexts prints every kernel of the module, by owner and name.
+func kernelTexts(m *ir.Module) map[string]string {
+	out := map[string]string{}
+	m.Kernels(func(owner string, k *ir.Kernel) { out[owner+" "+k.Name] = k.String() })
+	return out
+}
+
+// passChanges lists the kernels a pass added, changed or removed, the
+// first two as they are after it.
+func passChanges(before, after map[string]string) string {
+	keys := slices.Sorted(maps.Keys(before))
+	for k := range after {
+		if _, ok := before[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		x, wasThere := before[k]
+		y, isThere := after[k]
+		switch {
+		case !isThere:
+			fmt.Fprintf(&b, "removed %s\n", k)
+		case !wasThere:
+			fmt.Fprintf(&b, "added %s:\n%s", k, y)
+		case x != y:
+			fmt.Fprintf(&b, "changed %s:\n%s", k, y)
+		}
+	}
+	if b.Len() == 0 {
+		return "no change\n"
+	}
+	return b.String()
+}
+
+// TestIRGolden compares the IR of every example, after lowering, after
+// all passes, and what each pass changed, with tests/golden/NAME.txtar.
+// go test ./tests -update rewrites the files; review the diff as you
+// would code.
 func TestIRGolden(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.snn")
 	require.NoError(t, err)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
 		t.Run(name, func(t *testing.T) {
-			lowered, final, _ := compileExample(t, f)
-			checkGolden(t, name, []txtar.File{
-				{Name: "out/ir.lower", Data: []byte(lowered)},
-				{Name: "out/ir", Data: []byte(final)},
-			})
+			lowered, final, changes, _ := compileExample(t, f)
+			sections := []txtar.File{{Name: "out/ir.lower", Data: []byte(lowered)}}
+			for _, p := range passes.Table {
+				sections = append(sections, txtar.File{Name: "out/pass." + p.Name, Data: []byte(changes[p.Name])})
+			}
+			checkGolden(t, name, append(sections, txtar.File{Name: "out/ir", Data: []byte(final)}))
 		})
 	}
 }
@@ -93,7 +140,8 @@ func TestIRRoundTrip(t *testing.T) {
 // P_ve = a (exp(-dt b) - exp(-dt a)) / (a - b), and the constant
 // E_l (1 - exp(-dt a)).
 func TestCUBAPropagators(t *testing.T) {
-	_, _, m := compileExample(t, "../examples/cuba.snn")
+	// Without fuse, the update is its own kernel.
+	m := compileWith(t, "../examples/cuba.snn", passes.Options{Verify: true, Disable: []string{"fuse"}})
 	var pop *ir.Population
 	for _, p := range m.Populations {
 		if p.Name == "exc" {
@@ -156,7 +204,7 @@ func TestCUBAPropagators(t *testing.T) {
 // TestIzhikevichNumerical: the nonlinear Izhikevich model is integrated
 // numerically, never exactly.
 func TestIzhikevichNumerical(t *testing.T) {
-	_, final, _ := compileExample(t, "../examples/izhikevich.snn")
+	_, final, _, _ := compileExample(t, "../examples/izhikevich.snn")
 	assert.Contains(t, final, `note "dv/dt: euler (the model's hint)"`)
 	assert.NotContains(t, final, "ode ")
 	prog, err := lang.LoadFile("../examples/izhikevich.snn")

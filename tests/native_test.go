@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"snnc/backends/interp"
 	"snnc/backends/llvm"
 	"snnc/lang"
+	"snnc/passes"
 	"snnc/runtime"
 )
 
@@ -33,7 +35,8 @@ func requireNativeTools(t *testing.T) {
 
 // TestNativeEqualsInterp builds every example for the native target and
 // compares its recordings with the interpreter's, byte for byte, at one
-// two and three threads, over the golden runs' duration.
+// two and three threads, and built without the fuse pass, over the golden
+// runs' duration.
 func TestNativeEqualsInterp(t *testing.T) {
 	requireNativeTools(t)
 	files, err := filepath.Glob("../examples/*.snn")
@@ -58,30 +61,45 @@ func TestNativeEqualsInterp(t *testing.T) {
 			for _, u := range lang.Units() {
 				o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
 			}
-			p, err := llvm.Emit(m, o)
-			require.NoError(t, err)
-			exe := filepath.Join(dir, name)
-			require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
-			for _, threads := range []int{1, 2, 3} {
-				out := filepath.Join(dir, "out"+strconv.Itoa(threads))
-				cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads),
-					"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
-				if threads > 1 {
-					// Split every kernel and every delivery, however small,
-					// so that the threaded paths run on these small models,
-					// and move the threads' parts' boundaries after every
-					// step (three threads have two boundaries to move).
-					cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1", "SNNRT_BALANCE_JOBS=1")
+			// The default pipeline at 1, 2 and 3 threads, and without the
+			// fuse pass (separate update, threshold and reset kernels, run
+			// by other paths of the runtime) at 1 and 2.
+			for _, variant := range []struct {
+				disable []string
+				threads []int
+			}{{nil, []int{1, 2, 3}}, {[]string{"fuse"}, []int{1, 2}}} {
+				vm := m
+				if variant.disable != nil {
+					vm = compileWith(t, f, passes.Options{Verify: true, Disable: variant.disable})
 				}
-				msg, err := cmd.CombinedOutput()
-				require.NoError(t, err, "%s", msg)
-				for file, data := range want {
-					got, err := os.ReadFile(filepath.Join(out, file))
-					require.NoError(t, err)
-					require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %d threads", file, threads)
+				p, err := llvm.Emit(vm, o)
+				require.NoError(t, err)
+				vdir := filepath.Join(dir, "build"+strings.Join(variant.disable, ","))
+				exe := filepath.Join(vdir, name)
+				require.NoError(t, llvm.Build(p, filepath.Join(vdir, "build"), exe, o))
+				for _, threads := range variant.threads {
+					what := fmt.Sprintf("at %d threads, passes disabled: %v", threads, variant.disable)
+					out := filepath.Join(vdir, "out"+strconv.Itoa(threads))
+					cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads),
+						"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
+					if threads > 1 {
+						// Split every kernel and every delivery, however
+						// small, so that the threaded paths run on these
+						// small models, and move the threads' parts'
+						// boundaries after every step (three threads have
+						// two boundaries to move).
+						cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1", "SNNRT_BALANCE_JOBS=1")
+					}
+					msg, err := cmd.CombinedOutput()
+					require.NoError(t, err, "%s", msg)
+					for file, data := range want {
+						got, err := os.ReadFile(filepath.Join(out, file))
+						require.NoError(t, err)
+						require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's %s", file, what)
+					}
+					require.Equal(t, summaryCounts(t, filepath.Join(dir, "interp", "summary.json")),
+						summaryCounts(t, filepath.Join(out, "summary.json")), "summary.json %s", what)
 				}
-				require.Equal(t, summaryCounts(t, filepath.Join(dir, "interp", "summary.json")),
-					summaryCounts(t, filepath.Join(out, "summary.json")), "summary.json at %d threads", threads)
 			}
 		})
 	}

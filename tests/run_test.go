@@ -31,10 +31,16 @@ func compileSource(t testing.TB, name, src string) *ir.Module {
 // compileFile does the same for a model file.
 func compileFile(t testing.TB, path string) *ir.Module {
 	t.Helper()
+	return compileWith(t, path, passes.Options{Verify: true})
+}
+
+// compileWith compiles a model with the passes o chooses.
+func compileWith(t testing.TB, path string, o passes.Options) *ir.Module {
+	t.Helper()
 	prog, err := lang.LoadFile(path)
 	require.NoError(t, err)
 	m := lang.Lower(prog)
-	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+	require.NoError(t, passes.Run(m, o))
 	return m
 }
 

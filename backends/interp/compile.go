@@ -312,6 +312,16 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 			return func(f *frame) { f.r[d] = 0 }, nil
 		}
 		return func(f *frame) { f.r[d] = b2f(f.k < ref[f.i]) }, nil
+	case ir.OpStartRef:
+		ref, dt, c, p := e.ref, e.s.dt, arg(0), arg(1)
+		if ref == nil {
+			return nil, fmt.Errorf("startref in a kernel without refractoriness")
+		}
+		return func(f *frame) {
+			if f.r[c] != 0 {
+				startRefractory(ref, f.i, f.k, f.r[p], dt)
+			}
+		}, nil
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
 		src, stream := e.s.rng, uint32(ra.Stream)

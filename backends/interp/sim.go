@@ -56,7 +56,10 @@ type popState struct {
 	spikes  []int32   // of this step
 	prev    []int32   // of the previous step
 	count   int64
-	k       struct{ init, prepare, update, threshold, reset, refractory *kernel }
+	// step, after the fuse pass, replaces update, threshold, reset and
+	// refractory: it returns whether the neuron spiked, reset and made
+	// refractory.
+	k struct{ init, prepare, update, threshold, reset, refractory, step *kernel }
 	onSpike []*onSpike
 	out     []*projState // projections from this population
 }
@@ -462,6 +465,7 @@ func (s *sim) compilePopulation(ps *popState) error {
 	ps.k.threshold = compile("threshold", ps.site, e)
 	ps.k.reset = compile("reset", ps.site, e)
 	ps.k.refractory = compile("refractory", ps.site, e)
+	ps.k.step = compile("step", ps.site, e)
 	for _, k := range ks {
 		if src, ok := strings.CutPrefix(k.Name, "on_spike."); ok {
 			var kn *kernel

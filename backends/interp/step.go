@@ -91,6 +91,9 @@ func (s *sim) loop() {
 			if ps.k.update != nil {
 				ps.k.update.all(k, t, nil)
 			}
+			if ps.k.step != nil {
+				ps.k.step.all(k, t, ps.thr)
+			}
 		}
 
 		// 6 and 7. Dendritic events, then threshold, reset and
@@ -145,6 +148,18 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 			}
 		}
 	}
+	if ps.k.step != nil {
+		// The step kernel ran in step 5: its results are the spikes, the
+		// neurons already reset and refractory.
+		for el, r := range ps.thr {
+			if r != 0 {
+				ps.spikes = append(ps.spikes, int32(el))
+			}
+		}
+		ps.count += int64(len(ps.spikes))
+		s.push(ps, k)
+		return
+	}
 	if ps.k.threshold == nil {
 		return
 	}
@@ -161,15 +176,14 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 			ps.k.reset.one(k, t, int(i))
 		}
 		if ps.k.refractory != nil {
-			// The neuron is refractory in the steps m > k with
-			// m - k < round(P / dt).
-			p := ps.k.refractory.one(k, t, int(i))
-			steps := math.Round(p / s.dt)
-			if steps > 1 {
-				ref[i] = k + int64(min(steps, 1<<40))
-			}
+			startRefractory(ref, int(i), k, ps.k.refractory.one(k, t, int(i)), s.dt)
 		}
 	}
+	s.push(ps, k)
+}
+
+// push queues the population's spikes of step k on its projections.
+func (s *sim) push(ps *popState, k int64) {
 	for _, pr := range ps.out {
 		pr.queue.Push(k, ps.spikes)
 	}
@@ -185,4 +199,13 @@ func (s *sim) prevSpikes(name string) []int32 {
 		return in.prev
 	}
 	return nil
+}
+
+// startRefractory makes neuron i, spiking in step k, refractory for period
+// seconds: in the steps m > k with m - k < round(period / dt).
+func startRefractory(ref []int64, i int, k int64, period, dt float64) {
+	steps := math.Round(period / dt)
+	if steps > 1 {
+		ref[i] = k + int64(min(steps, 1<<40))
+	}
 }

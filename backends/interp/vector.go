@@ -232,6 +232,30 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 				}
 				v.r[d] = r
 			}
+		case ir.OpStartRef:
+			ref, dt, c, per := e.ref, e.s.dt, arg(0), arg(1)
+			if ref == nil {
+				return nil, nil
+			}
+			uc, up := uni(0), uni(1)
+			code = func(v *vframe) {
+				for t := range v.n {
+					cond, period := v.s[c], v.s[per]
+					if !uc {
+						cond = v.r[c][t]
+					}
+					if !up {
+						period = v.r[per][t]
+					}
+					if cond != 0 {
+						i := v.lo + t
+						if v.neuron != nil {
+							i = int(v.neuron[t])
+						}
+						startRefractory(ref, i, v.k, period, dt)
+					}
+				}
+			}
 		case ir.OpRand:
 			code = e.vectorRand(in, d, arg, uni)
 			if code == nil {

@@ -42,10 +42,9 @@ type Program struct {
 // tables.
 func Emit(m *ir.Module, o Options) (*Program, error) {
 	l := newLayout(m)
-	e := newEmitter(l)
-	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}, fused: map[*ir.Population]string{}}
+	e := newEmitter(l, m.Run.Dt)
+	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
 	n := 0
-	var sortedExtra []string
 	emit := func(owner string, k *ir.Kernel, nm *names, s site) error {
 		n++
 		name := fmt.Sprintf("snn_k%d_%s_%s", n, sanitize(owner), sanitize(k.Name))
@@ -69,18 +68,6 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			if err := emit(p.Name, k, nm, ks); err != nil {
 				return nil, err
 			}
-		}
-		// update and threshold in one loop: each neuron's state is read
-		// once per step for both.
-		update, threshold := ir.KernelNamed(p.Kernels, "update"), ir.KernelNamed(p.Kernels, "threshold")
-		if !p.Global && update != nil && threshold != nil && !dendriticThreshold(p) {
-			n++
-			name := fmt.Sprintf("snn_k%d_%s_update_threshold", n, sanitize(p.Name))
-			if _, err := e.chain(name, []*ir.Kernel{update, threshold}, nm, s); err != nil {
-				return nil, err
-			}
-			t.fused[p] = name
-			sortedExtra = append(sortedExtra, name)
 		}
 		for _, d := range p.Dendrites {
 			ds := site{kind: elemNeuron, pop: pi}
@@ -145,23 +132,11 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			}
 		}
 	}
-	t.extra = sortedExtra
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
 		return nil, err
 	}
 	return &Program{LL: e.mod.String(), ModelC: modelC}, nil
-}
-
-// dendriticThreshold reports whether a population's dendrites have
-// events, which come between the somata's update and threshold.
-func dendriticThreshold(p *ir.Population) bool {
-	for _, d := range p.Dendrites {
-		if ir.KernelNamed(d.Kernels, "threshold") != nil {
-			return true
-		}
-	}
-	return false
 }
 
 func sanitize(s string) string {

@@ -40,6 +40,7 @@ type site struct {
 // emitter writes the kernels of one module as LLVM functions.
 type emitter struct {
 	l       *layout
+	dt      float64 // the run's time step, for startref
 	mod     *ll.Module
 	ctx     types.Type // %snn_ctx
 	ctxPtr  *types.PointerType
@@ -75,8 +76,8 @@ const (
 	ctxStamp
 )
 
-func newEmitter(l *layout) *emitter {
-	e := &emitter{l: l, mod: ll.NewModule(), funcs: map[string]*ll.Func{}}
+func newEmitter(l *layout, dt float64) *emitter {
+	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}}
 	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64))
 	e.ctxPtr = types.NewPointer(e.ctx)
 	declare := func(name string, ret types.Type, params ...types.Type) {
@@ -87,7 +88,7 @@ func newEmitter(l *layout) *emitter {
 		e.funcs[name] = e.mod.NewFunc(name, ret, ps...)
 	}
 	for _, name := range []string{"snn_exp", "snn_log", "snn_log10", "snn_sin", "snn_cos", "snn_tanh", "snn_sign",
-		"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64"} {
+		"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64", "llvm.round.f64"} {
 		declare(name, f64, f64)
 	}
 	for _, name := range []string{"snn_pow", "snn_min", "snn_max", "snn_fmod"} {
@@ -123,7 +124,7 @@ type kernelFunc struct {
 	blocks       map[*ir.Block]*ll.Block
 	phis         map[*ir.BlockParam]*ll.InstPhi
 	latch        *ll.Block
-	after        *ll.Block // where ret goes: the latch, or the next kernel's entry
+	after        *ll.Block // where ret goes: the latch
 	strings      map[string]*ll.Global
 }
 
@@ -134,14 +135,6 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 	if k == nil {
 		return "", nil
 	}
-	return e.chain(name, []*ir.Kernel{k}, n, s)
-}
-
-// chain emits several kernels of one element kind as one function
-// whose loop runs them one after the other for each element: the ret of
-// each but the last goes on to the next. The result is the last one's.
-func (e *emitter) chain(name string, ks []*ir.Kernel, n *names, s site) (string, error) {
-	k := ks[0]
 	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
 	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
 	kf := &kernelFunc{e: e, names: n, site: s, f: f, c: c, out: out,
@@ -151,15 +144,14 @@ func (e *emitter) chain(name string, ks []*ir.Kernel, n *names, s site) (string,
 	head := f.NewBlock("head")
 	body := f.NewBlock("element")
 	kf.latch = f.NewBlock("next")
+	kf.after = kf.latch
 	exit := f.NewBlock("exit")
-	for ki, kk := range ks {
-		for bi, b := range kk.Blocks {
-			kf.blocks[b] = f.NewBlock(fmt.Sprintf("k%db%d", ki, bi))
-		}
+	for bi, b := range k.Blocks {
+		kf.blocks[b] = f.NewBlock(fmt.Sprintf("b%d", bi))
 	}
 	// Everything the kernel reads that is the same for every element is
 	// loaded once, before the loop.
-	kf.prologue(ks)
+	kf.prologue(k)
 	kf.entry.NewBr(head)
 	elPhi := head.NewPhi(ll.NewIncoming(lo, kf.entry))
 	kf.el = elPhi
@@ -167,30 +159,22 @@ func (e *emitter) chain(name string, ks []*ir.Kernel, n *names, s site) (string,
 	kf.cur = body
 	kf.indices()
 	kf.cur.NewBr(kf.blocks[k.Blocks[0]])
-	for _, kk := range ks {
-		for _, b := range kk.Blocks {
-			for _, p := range b.Params {
-				// llir takes a phi's type from its first incoming value;
-				// the real ones are added as the branches are emitted.
-				typ := kf.typ(p.Type())
-				phi := kf.blocks[b].NewPhi(ll.NewIncoming(constant.NewUndef(typ), kf.entry))
-				phi.Incs = nil
-				kf.phis[p] = phi
-				kf.vals[p] = phi
-			}
+	for _, b := range k.Blocks {
+		for _, p := range b.Params {
+			// llir takes a phi's type from its first incoming value;
+			// the real ones are added as the branches are emitted.
+			typ := kf.typ(p.Type())
+			phi := kf.blocks[b].NewPhi(ll.NewIncoming(constant.NewUndef(typ), kf.entry))
+			phi.Incs = nil
+			kf.phis[p] = phi
+			kf.vals[p] = phi
 		}
 	}
-	for ki, kk := range ks {
-		kf.after = kf.latch
-		if ki+1 < len(ks) {
-			kf.after = kf.blocks[ks[ki+1].Blocks[0]]
-		}
-		for _, b := range kk.Blocks {
-			kf.cur = kf.blocks[b]
-			for _, in := range b.Instrs {
-				if err := kf.instr(in, lo); err != nil {
-					return "", fmt.Errorf("%s: %v", name, err)
-				}
+	for _, b := range k.Blocks {
+		kf.cur = kf.blocks[b]
+		for _, in := range b.Instrs {
+			if err := kf.instr(in, lo); err != nil {
+				return "", fmt.Errorf("%s: %v", name, err)
 			}
 		}
 	}
@@ -217,7 +201,7 @@ func (kf *kernelFunc) field(n int, t types.Type) value.Value {
 // prologue loads what the loop reads: the step, time and seed, the base
 // pointer of every variable the kernel touches, the value of every
 // uniform one, and the index arrays of a projection.
-func (kf *kernelFunc) prologue(ks []*ir.Kernel) {
+func (kf *kernelFunc) prologue(k *ir.Kernel) {
 	kf.step = kf.field(ctxStep, i64)
 	kf.t = kf.field(ctxT, f64)
 	kf.seed = kf.field(ctxSeed, i64)
@@ -259,7 +243,7 @@ func (kf *kernelFunc) prologue(ks []*ir.Kernel) {
 			if sa, ok := kf.names.segs[in.VarName()]; ok {
 				base(sa.id)
 			}
-		case ir.OpRefract:
+		case ir.OpRefract, ir.OpStartRef:
 			if kf.ref == nil && kf.site.pop >= 0 {
 				refs := kf.field(ctxRef, i64pp)
 				p := kf.entry.NewGetElementPtr(i64p, refs, constant.NewInt(i64, int64(kf.site.pop)))
@@ -267,9 +251,7 @@ func (kf *kernelFunc) prologue(ks []*ir.Kernel) {
 			}
 		}
 	}
-	for _, k := range ks {
-		k.Instrs(visit)
-	}
+	k.Instrs(visit)
 	if kf.site.kind == elemSynapse {
 		arr := func(field int) value.Value {
 			all := kf.field(field, i32pp)
@@ -408,6 +390,23 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		end := b.NewLoad(i64, b.NewGetElementPtr(i64, kf.ref, kf.i))
 		set(b.NewICmp(enum.IPredSLT, kf.step, end))
+	case ir.OpStartRef:
+		// If the condition holds and round(period / dt) > 1, the neuron
+		// is refractory until step + min(that, 2^40), as the runtime
+		// does for a separate refractory kernel: a select of the old end
+		// and the new, stored unconditionally, so that the loop stays
+		// straight.
+		if kf.ref == nil {
+			return fmt.Errorf("startref outside a population")
+		}
+		steps := kf.call("llvm.round.f64", b.NewFDiv(kf.arg(in, 1), constant.NewFloat(f64, kf.e.dt)))
+		long := b.NewFCmp(enum.FPredOGT, steps, constant.NewFloat(f64, 1))
+		most := constant.NewFloat(f64, 1<<40)
+		capped := b.NewSelect(b.NewFCmp(enum.FPredOLT, steps, most), steps, most)
+		p := b.NewGetElementPtr(i64, kf.ref, kf.i)
+		old := b.NewLoad(i64, p)
+		end := b.NewAdd(kf.step, b.NewFPToSI(capped, i64))
+		b.NewStore(b.NewSelect(b.NewAnd(kf.arg(in, 0), long), end, old), p)
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
 		index := kf.el

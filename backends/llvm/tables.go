@@ -84,8 +84,6 @@ type tables struct {
 	dims    map[string][6]int8 // --set names of runtime parameters to their dimensions
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
-	fused   map[*ir.Population]string // update_threshold kernels
-	extra   []string                  // their names, to declare
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -137,7 +135,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	w := &cWriter{}
 	w.printf("/* The tables of %s, written by snnc. */\n#include <stddef.h>\n\n#include \"snnrt.h\"\n\n", strings.ReplaceAll(m.Source, "*/", "* /"))
 	// Kernel declarations.
-	for _, k := range append(sortedKernelNames(t.kernels), t.extra...) {
+	for _, k := range sortedKernelNames(t.kernels) {
 		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
 	}
 	w.printf("\n")
@@ -173,7 +171,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			len(dends), w.array("snn_dendrite", dends),
 			t.kernel(p.Kernels, "init"), t.kernel(p.Kernels, "prepare"), t.kernel(p.Kernels, "update"),
 			t.kernel(p.Kernels, "threshold"), t.kernel(p.Kernels, "reset"), t.kernel(p.Kernels, "refractory"),
-			len(onSpike), w.array("snn_on_spike", onSpike), kernelRef(t.fused[p])))
+			len(onSpike), w.array("snn_on_spike", onSpike), t.kernel(p.Kernels, "step")))
 	}
 	var inputs []string
 	for _, in := range m.Inputs {

@@ -40,8 +40,8 @@ typedef struct pop_rt {
 	int64_t count;
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
-	int64_t n_fused; /* how many update_threshold found in step 5 */
-	int in_batch;        /* updated by par_pops, whose parts also reset their spikes */
+	int64_t n_fused; /* how many spikes the step kernel found in step 5 */
+	int in_batch;        /* it has a step kernel, which par_pops runs */
 	int pieces;          /* pieces_of its size: par_pops divides in them */
 	int64_t *counts;     /* par_pops: spikes per piece */
 	int *in, n_in;       /* the projections onto it that split delivery runs */
@@ -141,10 +141,9 @@ static int *pop_bound; /* thread t's part: pop_items [pop_bound[t], pop_bound[t+
 static int pops_shared; /* whether the threads share them, or the main thread runs them */
 /* What pop_part does in this job. */
 static int work_deliver, work_update;
-/* The populations whose update, threshold and reset run in one dispatch
- * per step (par_pops). */
+/* The populations with a step kernel (the fuse pass's update, threshold
+ * and reset in one): one dispatch per step runs them all (par_pops). */
 static int *batch, n_batch;
-static int64_t batch_step;
 /* Steps 3 to 5 have nothing to do before the batch's updates (no on_post,
  * no on_spike, no global or synapse updates, every population in the
  * batch), so a step may deliver and update in one dispatch. */
@@ -232,7 +231,7 @@ static inline void cpu_relax(void)
 }
 
 /* reset_spikes runs reset and then refractory for each spiking neuron, in
- * order: each touches only its own neuron, so a thread may run its own. */
+ * order. */
 static void reset_spikes(const snn_population *pop, int64_t *ref, const int64_t *spikes, int64_t n, int64_t k)
 {
 	for (int64_t x = 0; x < n; x++) {
@@ -250,12 +249,11 @@ static void reset_spikes(const snn_population *pop, int64_t *ref, const int64_t 
 	}
 }
 
-/* collect runs a threshold kernel (or update_threshold) over elements
+/* collect runs a threshold kernel (or a step kernel) over elements
  * [lo, hi), lists in all[lo...] the elements whose result is 1 and, with
- * ref, that are not refractory in step kstep, and returns how many; with
- * pop it then resets them (reset_spikes). */
+ * ref, that are not refractory in step kstep, and returns how many. */
 static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, int64_t *all, const int64_t *ref,
-		       int64_t kstep, const snn_population *pop)
+		       int64_t kstep)
 {
 	/* A threshold: one byte per element (snnrt.h). */
 	const uint8_t *out = (const uint8_t *)results;
@@ -283,8 +281,6 @@ static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, in
 			if (out[el] && (!ref || kstep >= ref[el]))
 				idx[m++] = el;
 	}
-	if (pop)
-		reset_spikes(pop, (int64_t *)ref, idx, m, kstep);
 	return m;
 }
 
@@ -429,7 +425,7 @@ static void kernel_part(int c)
 	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
 	my_item = c;
 	if (job.idx)
-		job.counts[c] = collect(job.k, lo, hi, job.out, job.idx, job.ref, job.kstep, NULL);
+		job.counts[c] = collect(job.k, lo, hi, job.out, job.idx, job.ref, job.kstep);
 	else if (lo < hi)
 		job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
 }
@@ -1234,7 +1230,7 @@ static void build(void)
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
 			ps->pieces = pieces_of(ps->n);
 			ps->counts = snn_xcalloc((size_t)ps->pieces, sizeof(int64_t));
-			ps->in_batch = pop->update_threshold && pop->n_dendrites == 0;
+			ps->in_batch = pop->step && pop->n_dendrites == 0;
 			if (ps->in_batch)
 				batch[n_batch++] = p;
 		}
@@ -1397,7 +1393,7 @@ static int64_t deliver_pieces(const pop_rt *ps, int a, int b)
 /* pop_part is thread t's part of a population job: the pop_items in
  * [pop_bound[t], pop_bound[t+1]), a population's consecutive pieces at a
  * time: delivery onto them, then, for a population in the batch, their
- * update, threshold and reset. */
+ * step kernel. */
 static void pop_part(int t)
 {
 	double start = snn_now_seconds();
@@ -1413,8 +1409,7 @@ static void pop_part(int t)
 		if (work_update && ps->in_batch) {
 			int64_t lo = ps->n * a / ps->pieces, hi = ps->n * b / ps->pieces;
 			/* The run's spikes are listed from its first piece's start. */
-			ps->counts[a] = collect(ps->p->update_threshold, lo, hi, ps->thr, ps->fired, ps->ref, batch_step,
-						ps->p);
+			ps->counts[a] = collect(ps->p->step, lo, hi, ps->thr, ps->fired, NULL, 0);
 			for (int j = a + 1; j < b; j++)
 				ps->counts[j] = 0;
 		}
@@ -1490,16 +1485,18 @@ static void spike(int p, int64_t k)
 			for (int64_t x = 0; x < ds->n_fired; x++)
 				den->reset(&ctx, ds->fired[x], ds->fired[x] + 1, NULL);
 	}
-	if (!pop->threshold)
+	int64_t ns;
+	if (pop->step)
+		ns = ps->n_fused; /* reset and refractory already */
+	else if (pop->threshold) {
+		ns = par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ps->ref, k);
+		reset_spikes(pop, ps->ref, ps->fired, ns, k);
+	} else
 		return;
-	int64_t *ref = ps->ref;
-	int64_t ns = pop->update_threshold ? ps->n_fused : par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ref, k);
 	for (int64_t x = 0; x < ns; x++)
 		ps->spikes[x] = (int32_t)ps->fired[x];
 	ps->n_spikes = ns;
 	ps->count += ns;
-	if (!ps->in_batch)
-		reset_spikes(pop, ref, ps->fired, ns, k);
 	for (int x = 0; x < ps->n_out; x++)
 		snn_queue_push(&projs[ps->out[x]].q, k, ps->spikes, ns);
 }
@@ -1537,7 +1534,6 @@ static void loop(void)
 		for (int i = 0; fused && i < n_state_mons; i++)
 			fused = k % state_mons[i].rec->every != 0;
 		if (fused) {
-			batch_step = k;
 			par_pops(1, 1);
 			goto updated;
 		}
@@ -1624,9 +1620,8 @@ static void loop(void)
 		for (int q = 0; q < M->n_projections; q++)
 			par(M->projections[q].update, projs[q].nsyn, NULL);
 		if (n_batch > 0) {
-			/* The populations without dendrites: update, threshold and
-			 * reset in one dispatch (each reads only its own neurons). */
-			batch_step = k;
+			/* The populations with a step kernel, in one dispatch
+			 * (each reads only its own neurons). */
 			par_pops(0, 1);
 		}
 	updated:
@@ -1636,9 +1631,8 @@ static void loop(void)
 				continue;
 			for (int d = 0; d < pop->n_dendrites; d++)
 				par(pop->dendrites[d].update, pops[p].dends[d].n, NULL);
-			if (pop->update_threshold)
-				pops[p].n_fused = par_collect(pop->update_threshold, pops[p].n, pops[p].thr, pops[p].fired,
-							      pops[p].ref, k);
+			if (pop->step)
+				pops[p].n_fused = par_collect(pop->step, pops[p].n, pops[p].thr, pops[p].fired, NULL, 0);
 			else
 				par(pop->update, pops[p].n, NULL);
 		}

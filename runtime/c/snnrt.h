@@ -56,7 +56,7 @@ typedef struct snn_ctx {
  * compartment), a synapse (projection kernels), or 0 (a global's kernels).
  * A kernel with a result (refractory: seconds; rate: Hz; a current's or a
  * monitor's value) writes the result of element el to out[el - lo]; out
- * is NULL for kernels without one. A threshold (and update_threshold)
+ * is NULL for kernels without one. A threshold (and a step kernel)
  * writes one byte per element instead, 1 or 0, to
  * ((uint8_t *)out)[el - lo]: spikes are rare, and the runtime finds them
  * by reading the bytes eight at a time.
@@ -124,13 +124,12 @@ typedef struct snn_population {
 	snn_kernel init, prepare, update, threshold, reset, refractory;
 	int32_t n_on_spike;
 	const snn_on_spike *on_spike;
-	/* update and threshold in one loop, the threshold's results to out,
-	 * or NULL. snnc makes it for a population with both kernels and no
-	 * dendritic threshold; the runtime then runs it in step 5 instead of
-	 * update, and takes step 6's spikes from its results. Nothing between
-	 * the two can change what the threshold reads: a population's update
-	 * and threshold see only its own neurons and the globals. */
-	snn_kernel update_threshold;
+	/* The fuse pass's step kernel, or NULL: update, threshold, reset and
+	 * refractory in one loop (the population then has none of those four
+	 * kernels). It runs in step 5; its result, one byte per neuron as a
+	 * threshold's, says which neurons spiked, already reset and made
+	 * refractory. */
+	snn_kernel step;
 } snn_population;
 
 typedef struct snn_input {

@@ -1,0 +1,196 @@
+package passes
+
+import (
+	"fmt"
+	"strings"
+
+	"snnc/ir"
+)
+
+// Fuse gives each population one kernel for its whole step: update,
+// threshold, reset and refractory become a kernel step : bool, one loop
+// over the neurons that reads each state variable once and writes it once.
+//
+// The step kernel computes the update, then the threshold condition on
+// the updated state; a neuron spikes if the condition holds and it is not
+// refractory (the refractoriness of this step, as step 7 of
+// language.md section 6 filters it). The reset is computed for every
+// neuron and kept only where it spikes (store x, select(spike, reset value,
+// updated value)), and startref makes a spiking neuron refractory for the
+// period the refractory kernel computes after the reset. The result is
+// whether the neuron spiked; the runtime runs neither reset nor
+// refractory afterwards.
+//
+// This is the same computation as the separate kernels, for every neuron:
+// a population's update, threshold and reset read only its own neurons
+// and the globals, and nothing runs between step 5 and step 7 for a
+// population without dendrites. The reset's instructions run for neurons
+// that do not spike too; they have no effect there (a random draw depends
+// only on its stream, the step and the neuron, not on whether it is made),
+// and IEEE arithmetic does not trap.
+//
+// A population is left as it is when it is a global, has dendrites
+// (dendritic events run between the updates and the somatic threshold),
+// has no threshold, when one of its kernels branches, or when one of them
+// writes anything but its own neuron's state.
+func Fuse(m *ir.Module) error {
+	for _, p := range m.Populations {
+		if why := fuseBlocker(p); why == "" {
+			fusePopulation(p)
+		}
+	}
+	return nil
+}
+
+// stepKernels are the kernels the step kernel replaces, in the order it
+// runs them.
+var stepKernels = []string{"update", "threshold", "reset", "refractory"}
+
+// fuseBlocker says why the population's kernels cannot be fused, or "".
+func fuseBlocker(p *ir.Population) string {
+	switch {
+	case p.Global:
+		return "a global"
+	case len(p.Dendrites) > 0:
+		return "it has dendrites"
+	case ir.KernelNamed(p.Kernels, "threshold") == nil:
+		return "it has no threshold"
+	case ir.KernelNamed(p.Kernels, "step") != nil:
+		return "already fused"
+	}
+	own := map[string]bool{}
+	for _, v := range p.Vars {
+		own[v.Name] = true
+	}
+	for _, name := range stepKernels {
+		k := ir.KernelNamed(p.Kernels, name)
+		if k == nil {
+			continue
+		}
+		if len(k.Blocks) != 1 {
+			return fmt.Sprintf("its %s kernel branches", name)
+		}
+		for _, in := range k.Blocks[0].Instrs {
+			if in.Op == ir.OpStore && !own[in.VarName()] {
+				return fmt.Sprintf("its %s kernel writes %s", name, in.VarName())
+			}
+			if in.Op.Info().SideEffect && in.Op != ir.OpStore {
+				return fmt.Sprintf("its %s kernel has %s", name, in.Op)
+			}
+		}
+	}
+	return ""
+}
+
+func fusePopulation(p *ir.Population) {
+	k, b := ir.NewKernel("step", ir.TBool)
+	memo := map[ir.Value]ir.Value{}
+	// inline appends a copy of src's instructions, its stores rewritten by
+	// store, and returns the value src returns.
+	inline := func(src *ir.Kernel, store func(name string, x ir.Value)) ir.Value {
+		if src == nil {
+			return nil
+		}
+		for _, in := range src.Blocks[0].Instrs {
+			args := make([]ir.Value, len(in.Args))
+			for i, a := range in.Args {
+				args[i] = memo[a]
+			}
+			switch in.Op {
+			case ir.OpRet:
+				if len(args) == 1 {
+					return args[0]
+				}
+				return nil
+			case ir.OpStore:
+				b.Pos = in.Pos
+				store(in.VarName(), args[0])
+				continue
+			}
+			c := &ir.Instr{Op: in.Op, Typ: in.Typ, Aux: in.Aux, Args: args, Block: b.Block, Pos: in.Pos}
+			b.Block.Instrs = append(b.Block.Instrs, c)
+			memo[in] = c
+		}
+		return nil
+	}
+	plain := func(name string, x ir.Value) { b.Store(name, x) }
+
+	inline(ir.KernelNamed(p.Kernels, "update"), plain)
+	cond := inline(ir.KernelNamed(p.Kernels, "threshold"), plain)
+	refractory := b.Emit(ir.OpRefract, ir.TBool, nil)
+	spike := b.Binary(ir.OpAnd, cond, b.Unary(ir.OpNot, refractory))
+	inline(ir.KernelNamed(p.Kernels, "reset"), func(name string, x ir.Value) {
+		old := b.Emit(ir.OpLoad, x.Type(), name)
+		b.Store(name, b.Select(spike, x, old))
+	})
+	if period := inline(ir.KernelNamed(p.Kernels, "refractory"), plain); period != nil {
+		b.Emit(ir.OpStartRef, ir.TVoid, nil, spike, period)
+	}
+	b.Ret(spike)
+	forwardMemory(k.Blocks[0])
+	// The update's notes (each ODE's method) stay with the step.
+	if u := ir.KernelNamed(p.Kernels, "update"); u != nil {
+		k.Notes = append(k.Notes, u.Notes...)
+	}
+	k.Notes = append(k.Notes, "fused: "+strings.Join(presentKernels(p), ", "))
+
+	kept := p.Kernels[:0]
+	for _, x := range p.Kernels {
+		if !contains(stepKernels, x.Name) {
+			kept = append(kept, x)
+		}
+	}
+	p.Kernels = append(kept, k)
+	k.Number()
+}
+
+func presentKernels(p *ir.Population) []string {
+	var out []string
+	for _, name := range stepKernels {
+		if ir.KernelNamed(p.Kernels, name) != nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// forwardMemory keeps each variable of a straight-line block in a value:
+// a load after a load or a store of the same variable becomes the value
+// read or stored, and a store followed by another store of the same
+// variable goes. What is left reads each variable at most once and writes
+// it at most once, and computes the same.
+func forwardMemory(b *ir.Block) {
+	value := map[string]ir.Value{}
+	lastStore := map[string]int{}
+	replaced := map[ir.Value]ir.Value{}
+	var kept []*ir.Instr
+	for _, in := range b.Instrs {
+		for _, slot := range in.Operands() {
+			if r, ok := replaced[*slot]; ok {
+				*slot = r
+			}
+		}
+		switch in.Op {
+		case ir.OpLoad:
+			if v, ok := value[in.VarName()]; ok {
+				replaced[in] = v
+				continue
+			}
+			value[in.VarName()] = in
+		case ir.OpStore:
+			name := in.VarName()
+			if j, ok := lastStore[name]; ok {
+				kept[j] = nil
+			}
+			value[name] = in.Args[0]
+			lastStore[name] = len(kept)
+		}
+		kept = append(kept, in)
+	}
+	b.Instrs = b.Instrs[:0]
+	for _, in := range kept {
+		if in != nil {
+			b.Instrs = append(b.Instrs, in)
+		}
+	}
+}
