@@ -47,19 +47,19 @@ type Result struct {
 
 // popState is a population's (or a global's) storage and kernels.
 type popState struct {
-	p       *ir.Population
-	site    *site
-	cells   map[string]*cell
-	dends   []*dendState
-	ref     []int64   // the first step each neuron is no longer refractory in
-	thr     []float64 // the threshold's results in this step
-	spikes  []int32   // of this step
-	prev    []int32   // of the previous step
-	count   int64
+	p      *ir.Population
+	site   *site
+	cells  map[string]*cell
+	dends  []*dendState
+	ref    []int64   // the first step each neuron is no longer refractory in
+	thr    []float64 // the threshold's results in this step
+	spikes []int32   // of this step
+	prev   []int32   // of the previous step
+	count  int64
 	// step, after the fuse pass, replaces update, threshold, reset and
 	// refractory: it returns whether the neuron spiked, reset and made
 	// refractory.
-	k struct{ init, prepare, update, threshold, reset, refractory, step *kernel }
+	k       struct{ init, prepare, update, threshold, reset, refractory, step *kernel }
 	onSpike []*onSpike
 	out     []*projState // projections from this population
 }
