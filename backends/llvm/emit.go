@@ -393,9 +393,10 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	case ir.OpStartRef:
 		// If the condition holds and round(period / dt) > 1, the neuron
 		// is refractory until step + min(that, 2^40), as the runtime
-		// does for a separate refractory kernel: a select of the old end
-		// and the new, stored unconditionally, so that the loop stays
-		// straight.
+		// does for a separate refractory kernel. The store is behind a
+		// branch: spikes are rare, and the vectoriser makes it a masked
+		// store, where an unconditional one would write every neuron's
+		// end each step.
 		if kf.ref == nil {
 			return fmt.Errorf("startref outside a population")
 		}
@@ -403,10 +404,12 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		long := b.NewFCmp(enum.FPredOGT, steps, constant.NewFloat(f64, 1))
 		most := constant.NewFloat(f64, 1<<40)
 		capped := b.NewSelect(b.NewFCmp(enum.FPredOLT, steps, most), steps, most)
-		p := b.NewGetElementPtr(i64, kf.ref, kf.i)
-		old := b.NewLoad(i64, p)
 		end := b.NewAdd(kf.step, b.NewFPToSI(capped, i64))
-		b.NewStore(b.NewSelect(b.NewAnd(kf.arg(in, 0), long), end, old), p)
+		set, cont := kf.f.NewBlock(""), kf.f.NewBlock("")
+		b.NewCondBr(b.NewAnd(kf.arg(in, 0), long), set, cont)
+		set.NewStore(end, set.NewGetElementPtr(i64, kf.ref, kf.i))
+		set.NewBr(cont)
+		kf.cur = cont
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
 		index := kf.el
