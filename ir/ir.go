@@ -252,7 +252,11 @@ type Dendrite struct {
 // Projection is a set of synapses from a population or input to a
 // population or one of its dendrites.
 type Projection struct {
-	Name     string
+	Name string
+	// Stream numbers the projection's connectivity draws
+	// (rng.StreamConnect + Stream): its position in the model as lowered,
+	// kept when a pass removes projections before it.
+	Stream   int
 	Pre      string
 	Post     string
 	Dendrite string // "" for the soma
@@ -274,7 +278,10 @@ type Rule struct {
 
 // Input is a population of spike sources.
 type Input struct {
-	Name   string
+	Name string
+	// Stream numbers the sources' draws (rng.StreamInput + Stream): its
+	// position in the model as lowered, kept as Projection.Stream is.
+	Stream int
 	Kind   string // poisson or spikes
 	Size   int
 	Rates  []float64 // poisson rates over time, shared by all sources

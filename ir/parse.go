@@ -152,11 +152,17 @@ func (p *parser) module() (*Module, error) {
 			if err != nil {
 				return nil, err
 			}
+			if in.Stream < 0 {
+				in.Stream = len(m.Inputs)
+			}
 			m.Inputs = append(m.Inputs, in)
 		case "projection":
 			pr, err := p.projection()
 			if err != nil {
 				return nil, err
+			}
+			if pr.Stream < 0 {
+				pr.Stream = len(m.Projections)
 			}
 			m.Projections = append(m.Projections, pr)
 		case "current":
@@ -319,7 +325,7 @@ func (p *parser) input() (*Input, error) {
 	if !ok {
 		return nil, p.errorf("bad input size")
 	}
-	in := &Input{Name: t[1], Kind: kind, Size: size}
+	in := &Input{Name: t[1], Kind: kind, Size: size, Stream: -1}
 	rest := t[7:]
 	hasBody := len(rest) > 0 && rest[len(rest)-1] == "{"
 	if hasBody {
@@ -331,6 +337,13 @@ func (p *parser) input() (*Input, error) {
 		}
 		key := rest[0]
 		switch key {
+		case "stream":
+			v, err := strconv.Atoi(rest[2])
+			if err != nil || v < 0 {
+				return nil, p.errorf("bad stream")
+			}
+			in.Stream = v
+			rest = rest[3:]
 		case "period":
 			v, err := parseFloat(rest[2])
 			if err != nil {
@@ -425,7 +438,7 @@ func (p *parser) projection() (*Projection, error) {
 	if len(t) < 10 || t[2] != ":" || t[4] != "->" || t[6] != "using" || t[8] != "by" || t[len(t)-1] != "{" {
 		return nil, p.errorf("bad projection")
 	}
-	pr := &Projection{Name: t[1], Pre: t[3], Synapse: t[7]}
+	pr := &Projection{Name: t[1], Pre: t[3], Synapse: t[7], Stream: -1}
 	pr.Post, pr.Dendrite, _ = strings.Cut(t[5], ".")
 	rule := Rule{Kind: t[9]}
 	rest := t[10 : len(t)-1]
@@ -461,6 +474,8 @@ func (p *parser) projection() (*Projection, error) {
 				rule.Autapses, err = strconv.ParseBool(rest[2])
 			case "file":
 				rule.File, err = strconv.Unquote(rest[2])
+			case "stream":
+				pr.Stream, err = strconv.Atoi(rest[2])
 			default:
 				err = fmt.Errorf("unknown rule attribute %q", rest[0])
 			}

@@ -74,9 +74,12 @@ func (p *printer) module(m *Module) {
 			}
 		})
 	}
-	for _, in := range m.Inputs {
+	for n, in := range m.Inputs {
 		p.b.WriteByte('\n')
 		head := fmt.Sprintf("input %s : %s[%d]", in.Name, in.Kind, in.Size)
+		if in.Stream != n {
+			head += fmt.Sprintf(" stream=%d", in.Stream)
+		}
 		if in.Rates != nil {
 			var rs []string
 			for _, r := range in.Rates {
@@ -103,14 +106,17 @@ func (p *printer) module(m *Module) {
 		}
 		p.body(head, nil, in.Kernels, nil)
 	}
-	for _, pr := range m.Projections {
+	for n, pr := range m.Projections {
 		p.b.WriteByte('\n')
 		post := pr.Post
 		if pr.Dendrite != "" {
 			post += "." + pr.Dendrite
 		}
-		p.body(fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.Pre, post, pr.Synapse, formatRule(pr.Rule)),
-			pr.Vars, pr.Kernels, nil)
+		head := fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.Pre, post, pr.Synapse, formatRule(pr.Rule))
+		if pr.Stream != n {
+			head += fmt.Sprintf(" stream=%d", pr.Stream)
+		}
+		p.body(head, pr.Vars, pr.Kernels, nil)
 	}
 	for _, c := range m.Currents {
 		p.b.WriteByte('\n')

@@ -348,6 +348,7 @@ func (l *lowerer) input(in *Input) {
 			}
 		}
 	}
+	out.Stream = len(l.m.Inputs)
 	l.m.Inputs = append(l.m.Inputs, out)
 }
 
@@ -432,6 +433,7 @@ func (l *lowerer) projection(p *Projection) {
 		e.b.Ret()
 		out.Kernels = append(out.Kernels, k)
 	}
+	out.Stream = len(l.m.Projections)
 	l.m.Projections = append(l.m.Projections, out)
 }
 

@@ -499,7 +499,7 @@ func (s *sim) buildInput(in *ir.Input) error {
 	is := &inputState{in: in}
 	s.inputs = append(s.inputs, is)
 	s.inBy[in.Name] = is
-	stream := uint32(rng.StreamInput + len(s.inputs) - 1)
+	stream := uint32(rng.StreamInput + in.Stream)
 	switch in.Kind {
 	case "poisson":
 		var rates func(q int64) []float64
@@ -597,7 +597,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		}
 		rule.Pairs = pairs
 	}
-	csr, err := runtime.Connect(s.rng, uint32(rng.StreamConnect+n), rule, nPre, post.p.Size, pr.Pre == pr.Post)
+	csr, err := runtime.Connect(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, nPre, post.p.Size, pr.Pre == pr.Post)
 	if err != nil {
 		return err
 	}

@@ -219,10 +219,10 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if width > 0 {
 			nRates = len(rates) / width
 		}
-		inputs = append(inputs, fmt.Sprintf("{%s, %d, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s}",
+		inputs = append(inputs, fmt.Sprintf("{%s, %d, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %d}",
 			cstr(in.Name), kind, cint(int64(in.Size)), t.kernel(in.Kernels, "rate"), cint(int64(nRates)), cint(int64(width)),
 			w.array("double", rateItems), cfloat(in.Period), cint(int64(len(spikeIdx))),
-			w.array("int64_t", idxItems), w.array("double", tItems), file))
+			w.array("int64_t", idxItems), w.array("double", tItems), file, in.Stream))
 	}
 	var projs []string
 	for _, pr := range m.Projections {
@@ -257,12 +257,12 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			}
 			return -1
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
-			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n))))
+			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n)), pr.Stream))
 	}
 	var currents []string
 	for _, c := range m.Currents {

@@ -781,7 +781,7 @@ static void build_input(int n)
 	char err[1024];
 	is->in = in;
 	snprintf(snn_err_ctx, sizeof snn_err_ctx, "input %s: ", in->name);
-	uint32_t stream = SNN_STREAM_INPUT + (uint32_t)n;
+	uint32_t stream = SNN_STREAM_INPUT + (uint32_t)in->stream;
 	size_t sz = (size_t)(in->size > 0 ? in->size : 1);
 	is->spikes = snn_xcalloc(sz, sizeof(int32_t));
 	is->prev = snn_xcalloc(sz, sizeof(int32_t));
@@ -881,7 +881,7 @@ static void build_projection(int n)
 		}
 	}
 	int same = pr->pre_kind == 0 && pr->pre == pr->post;
-	if (snn_connect(seed, SNN_STREAM_CONNECT + (uint32_t)n, &rule, nPre, post->n, same, &ps->csr, err, sizeof err))
+	if (snn_connect(seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, nPre, post->n, same, &ps->csr, err, sizeof err))
 		snn_fail("%s", err);
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;

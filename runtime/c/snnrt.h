@@ -148,6 +148,7 @@ typedef struct snn_input {
 	const int64_t *spike_index;
 	const double *spike_time;
 	const char *file;   /* the data file the rates or spikes came from, for messages, or NULL */
+	int32_t stream;     /* its draws' stream: SNN_STREAM_INPUT + stream (ir.Input.Stream) */
 } snn_input;
 
 enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS };
@@ -174,6 +175,7 @@ typedef struct snn_projection {
 	 * each thread taking its post neurons' synapses in delivery order,
 	 * which keeps every sum in the sequential order. */
 	int32_t parallel_on_pre;
+	int32_t stream;     /* its connectivity's stream: SNN_STREAM_CONNECT + stream (ir.Projection.Stream) */
 } snn_projection;
 
 typedef struct snn_current {

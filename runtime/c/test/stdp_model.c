@@ -38,7 +38,7 @@ static const snn_population populations[] = {
 };
 
 static const snn_input inputs[] = {
-	{"inputs", 0, 1000, stdp_inputs_rate, 0, 0, 0, 0, 0, 0, 0, 0},
+	{"inputs", 0, 1000, stdp_inputs_rate, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const snn_var plastic_vars[] = {
@@ -51,7 +51,7 @@ static const snn_var plastic_vars[] = {
 
 static const snn_projection projections[] = {
 	{"plastic", 1, 0, 0, -1, SNN_ALL_TO_ALL, 0, 0, 1, 0, 0, 0, {5, plastic_vars}, 16, -1, stdp_plastic_init, 0,
-		stdp_plastic_on_pre, stdp_plastic_on_post, 0, 0},
+		stdp_plastic_on_pre, stdp_plastic_on_post, 0, 0, 0},
 };
 
 static const snn_monitor monitors[] = {
