@@ -217,8 +217,11 @@ type Run struct {
 
 // Module is a whole compiled model: the dataflow graph and its kernels.
 type Module struct {
-	Source      string
-	Run         Run
+	Source string
+	Run    Run
+	// Notes are what passes say about the whole module (what prune
+	// removed, and why), printed after the run settings.
+	Notes       []string
 	Params      []*Var // top-level parameters
 	Populations []*Population
 	Inputs      []*Input

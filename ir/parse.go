@@ -135,6 +135,15 @@ func (p *parser) module() (*Module, error) {
 			if m.Run.Seed, err = strconv.ParseUint(f["seed"], 10, 64); err != nil {
 				return nil, p.errorf("bad seed")
 			}
+		case "note":
+			if len(t) != 2 {
+				return nil, p.errorf("bad note")
+			}
+			n, err := strconv.Unquote(t[1])
+			if err != nil {
+				return nil, p.errorf("bad note")
+			}
+			m.Notes = append(m.Notes, n)
 		case "param", "runtime", "state", "trace":
 			v, err := p.variable()
 			if err != nil {

@@ -55,6 +55,9 @@ func FormatFloat(v float64) string {
 func (p *printer) module(m *Module) {
 	p.line("module %s", strconv.Quote(m.Source))
 	p.line("run dt=%s duration=%s steps=%d seed=%d", FormatFloat(m.Run.Dt), FormatFloat(m.Run.Duration), m.Run.Steps, m.Run.Seed)
+	for _, n := range m.Notes {
+		p.line("note %s", strconv.Quote(n))
+	}
 	for _, v := range m.Params {
 		p.variable(v)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"snnc/backends/interp"
 	"snnc/backends/llvm"
+	"snnc/ir"
 	"snnc/lang"
 	"snnc/passes"
 	"snnc/runtime"
@@ -54,13 +55,7 @@ func TestNativeEqualsInterp(t *testing.T) {
 			dir := t.TempDir()
 			require.NoError(t, runtime.Write(filepath.Join(dir, "interp"), m.Run.Dt, res.Spikes, res.States, res.Summary))
 
-			o := llvm.Options{Dims: map[string][6]int8{}}
-			for n, d := range prog.RuntimeParams() {
-				o.Dims[n] = d
-			}
-			for _, u := range lang.Units() {
-				o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
-			}
+			o := nativeOptions(prog)
 			// The default pipeline at 1, 2 and 3 threads, and without the
 			// fuse pass (separate update, threshold and reset kernels, run
 			// by other paths of the runtime) at 1 and 2.
@@ -120,4 +115,32 @@ func summaryCounts(t *testing.T, file string) map[string]any {
 	}
 	require.Contains(t, s, "synaptic_events")
 	return s
+}
+
+// nativeOptions are the LLVM backend's options for a program, as snnc
+// build makes them.
+func nativeOptions(prog *lang.Program) llvm.Options {
+	o := llvm.Options{Dims: map[string][6]int8{}}
+	for n, d := range prog.RuntimeParams() {
+		o.Dims[n] = d
+	}
+	for _, u := range lang.Units() {
+		o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
+	}
+	return o
+}
+
+// runNative builds m for the native target in dir and runs it with args,
+// returning the output directory.
+func runNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string, args ...string) string {
+	t.Helper()
+	o := nativeOptions(prog)
+	p, err := llvm.Emit(m, o)
+	require.NoError(t, err)
+	exe := filepath.Join(dir, "model")
+	require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
+	out := filepath.Join(dir, "out")
+	msg, err := exec.Command(exe, append([]string{"-q", "--out", out}, args...)...).CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	return out
 }

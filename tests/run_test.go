@@ -21,10 +21,16 @@ import (
 // compileSource checks, lowers and optimises a model given as text.
 func compileSource(t testing.TB, name, src string) *ir.Module {
 	t.Helper()
+	return compileSourceWith(t, name, src, passes.Options{Verify: true})
+}
+
+// compileSourceWith does it with the passes o chooses.
+func compileSourceWith(t testing.TB, name, src string, o passes.Options) *ir.Module {
+	t.Helper()
 	prog, err := (&lang.Loader{}).Load(name, []byte(src))
 	require.NoError(t, err)
 	m := lang.Lower(prog)
-	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+	require.NoError(t, passes.Run(m, o))
 	return m
 }
 

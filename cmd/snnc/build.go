@@ -34,7 +34,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn)")
 	target := fs.String("target", "llvm", "llvm (native code); interp has nothing to build (use snnc run)")
 	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
-	verbose := fs.Bool("v", false, "print the commands run")
+	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
 	var pf pipelineFlags
 	pf.register(fs)
 	if status, done := parseFlags(fs, args); done {
@@ -77,6 +77,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	o := nativeOptions(prog)
 	if *verbose {
+		printNotes(stderr, m)
 		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }
 	}
 	p, err := llvm.Emit(m, o)

@@ -100,3 +100,11 @@ func compileProgram(prog *lang.Program, o passes.Options, stderr io.Writer) (*ir
 	}
 	return m, exitOK
 }
+
+// printNotes prints what the passes said about the whole module: what
+// prune removed, and why.
+func printNotes(w io.Writer, m *ir.Module) {
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "snnc: %s\n", n)
+	}
+}

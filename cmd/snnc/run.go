@@ -38,6 +38,7 @@ type runFlags struct {
 	seed     string
 	set      setFlags
 	quiet    bool
+	verbose  bool
 	threads  int
 }
 
@@ -59,6 +60,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&r.seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
 	fs.Var(&r.set, "set", "name=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\nrepeat for several; a population's or projection's parameter is OWNER.NAME")
 	fs.BoolVar(&r.quiet, "q", false, "print nothing but errors")
+	fs.BoolVar(&r.verbose, "v", false, "print what the passes removed")
 	var pf pipelineFlags
 	pf.register(fs)
 	if status, done := parseFlags(fs, args); done {
@@ -148,6 +150,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	m, status := compileProgram(prog, po, stderr)
 	if status != exitOK {
 		return status
+	}
+	if r.verbose {
+		printNotes(stderr, m)
 	}
 	out := r.out
 	if out == "" {

@@ -1,0 +1,400 @@
+package passes
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"snnc/ir"
+)
+
+// Prune removes what no recording depends on: populations, globals,
+// inputs, projections, currents, dendrites and state variables whose
+// values can reach no monitor. It is dead-code elimination on the graph,
+// and what it removes is listed in the module's notes.
+//
+// The analysis is over cells: each variable (a *ir.Var), and the facts
+// the runtime keeps besides them, which population or input spikes, which
+// neurons are refractory and which dendrites had an event. Every kernel
+// has effects, each writing a cell (a store; a threshold's result is the
+// population's spikes, a refractory kernel's its refractoriness, a
+// current's the parameter it drives) and reading the cells its value
+// depends on, through the kernel's values, its branch conditions and the
+// event that runs it (an on_pre runs on its pre population's spikes). The
+// monitors' cells are live; a cell that a live cell's effect reads is
+// live, to a fixed point. A variable whose cell is not live is never
+// recorded and never changes one that is: it goes, with the stores to
+// it. A graph node goes when nothing of it is live. Parameters stay
+// (--set may name them), and so does the run's order of everything kept:
+// projections and inputs keep their random streams (ir.Projection.Stream),
+// and the kernels' draws are keyed by their own stream numbers, so what
+// is recorded is the same bytes with and without the pass.
+func Prune(m *ir.Module) error {
+	a := newPruneAnalysis(m)
+	a.solve()
+	a.remove()
+	return nil
+}
+
+// cell is a *ir.Var or an event.
+type cell any
+
+// event is a fact of the run that is not a variable.
+type event struct {
+	kind  string // spikes, refractory, dendrite event
+	owner string // population or input; pop.dendrite for a dendrite event
+}
+
+// effect is one write of a kernel: the cell written and the cells read.
+type effect struct {
+	to    cell
+	reads []cell
+}
+
+type pruneAnalysis struct {
+	m       *ir.Module
+	scopes  map[*ir.Kernel]*ir.Names
+	owners  map[string]*ir.Names
+	effects []effect
+	live    map[cell]bool
+	roots   []cell
+}
+
+func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
+	a := &pruneAnalysis{m: m, live: map[cell]bool{}}
+	a.scopes, a.owners = ir.ScopesByOwner(m)
+	spikes := func(owner string) cell { return event{"spikes", owner} }
+	refractory := func(pop string) cell { return event{"refractory", pop} }
+	for _, p := range m.Populations {
+		for _, k := range p.Kernels {
+			var gate []cell
+			switch {
+			case k.Name == "reset" || k.Name == "refractory":
+				gate = []cell{spikes(p.Name)}
+			case strings.HasPrefix(k.Name, "on_spike."):
+				gate = []cell{spikes(strings.TrimPrefix(k.Name, "on_spike."))}
+			}
+			var result cell
+			switch k.Name {
+			case "threshold", "step":
+				result = spikes(p.Name)
+			case "refractory":
+				result = refractory(p.Name)
+			}
+			a.kernel(k, gate, result, refractory(p.Name))
+		}
+		// The runtime counts a threshold's spike only outside the
+		// refractory period.
+		a.effects = append(a.effects, effect{spikes(p.Name), []cell{refractory(p.Name)}})
+		for _, d := range p.Dendrites {
+			ev := event{"dendrite event", p.Name + "." + d.Name}
+			for _, k := range d.Kernels {
+				var gate []cell
+				var result cell
+				switch k.Name {
+				case "threshold":
+					result = ev
+				case "reset":
+					gate = []cell{ev}
+				}
+				a.kernel(k, gate, result, nil)
+			}
+		}
+	}
+	for _, in := range m.Inputs {
+		for _, k := range in.Kernels {
+			a.kernel(k, nil, spikes(in.Name), nil)
+		}
+	}
+	for _, pr := range m.Projections {
+		// Delivery reads the synapses' delays and segments.
+		var structure []cell
+		for _, v := range pr.Vars {
+			if v.Name == "delay" || v.Name == "segment" {
+				structure = append(structure, v)
+			}
+		}
+		for _, k := range pr.Kernels {
+			var gate []cell
+			switch k.Name {
+			case "on_pre":
+				gate = append([]cell{spikes(pr.Pre)}, structure...)
+			case "on_post":
+				gate = []cell{spikes(pr.Post)}
+			}
+			a.kernel(k, gate, nil, nil)
+		}
+	}
+	for _, c := range m.Currents {
+		if v := a.owners[c.Population].Vars[c.Param]; v != nil {
+			for _, k := range c.Kernels {
+				a.kernel(k, nil, v, nil)
+			}
+		}
+	}
+	for _, mon := range m.Monitors {
+		if mon.Kind == "spikes" {
+			a.roots = append(a.roots, spikes(mon.Target))
+			continue
+		}
+		sc := a.owners[mon.Target]
+		if sc == nil {
+			continue
+		}
+		if v := sc.Vars[mon.Var]; v != nil {
+			a.roots = append(a.roots, v)
+			if v.Kind == ir.VarTrace {
+				// A synapse trace is recorded decayed from its last event.
+				if t := sc.Vars["trace.tlast"]; t != nil {
+					a.roots = append(a.roots, t)
+				}
+				if tau := sc.Vars[v.Tau]; tau != nil {
+					a.roots = append(a.roots, tau)
+				}
+			}
+		}
+		if v := sc.Segments[mon.Var]; v != nil {
+			a.roots = append(a.roots, v)
+		}
+		const root = "monitor"
+		for _, k := range mon.Kernels {
+			a.kernel(k, nil, event{root, mon.Name}, nil)
+			a.roots = append(a.roots, event{root, mon.Name})
+		}
+	}
+	return a
+}
+
+// kernel records a kernel's effects: its stores, its result (if result
+// is not nil) and startref (refractory); every effect also reads the
+// cells of gate and those the kernel's branch conditions read, and a
+// refractory instruction reads refractory.
+func (a *pruneAnalysis) kernel(k *ir.Kernel, gate []cell, result, refractory cell) {
+	sc := a.scopes[k]
+	reads := func(in *ir.Instr) cell {
+		switch in.Op {
+		case ir.OpLoad, ir.OpParam:
+			if v := sc.Vars[in.VarName()]; v != nil {
+				return v
+			}
+		case ir.OpLoadSeg:
+			if v := sc.Segments[in.VarName()]; v != nil {
+				return v
+			}
+		case ir.OpRefract:
+			return refractory
+		}
+		return nil
+	}
+	// slice collects the cells a value depends on; a block parameter
+	// depends on every argument passed to it.
+	args := map[*ir.BlockParam][]ir.Value{}
+	var control []ir.Value
+	for _, b := range k.Blocks {
+		for _, in := range b.Instrs {
+			for _, t := range in.Targets {
+				for n, p := range t.Block.Params {
+					args[p] = append(args[p], t.Args[n])
+				}
+			}
+			if in.Op == ir.OpCondBr {
+				control = append(control, in.Args[0])
+			}
+		}
+	}
+	slice := func(roots []ir.Value) []cell {
+		seen := map[ir.Value]bool{}
+		var out []cell
+		var walk func(v ir.Value)
+		walk = func(v ir.Value) {
+			if v == nil || seen[v] {
+				return
+			}
+			seen[v] = true
+			switch x := v.(type) {
+			case *ir.Instr:
+				if c := reads(x); c != nil {
+					out = append(out, c)
+				}
+				for _, arg := range x.Args {
+					walk(arg)
+				}
+			case *ir.BlockParam:
+				for _, arg := range args[x] {
+					walk(arg)
+				}
+			}
+		}
+		for _, r := range roots {
+			walk(r)
+		}
+		return out
+	}
+	common := append(slices.Clone(gate), slice(control)...)
+	add := func(to cell, operands []ir.Value) {
+		if to != nil {
+			a.effects = append(a.effects, effect{to, append(slice(operands), common...)})
+		}
+	}
+	k.Instrs(func(in *ir.Instr) {
+		switch in.Op {
+		case ir.OpStore:
+			if v := sc.Vars[in.VarName()]; v != nil {
+				add(v, in.Args)
+			}
+		case ir.OpStartRef:
+			add(refractory, in.Args)
+		case ir.OpRet:
+			add(result, in.Args)
+		}
+	})
+}
+
+// solve marks the live cells.
+func (a *pruneAnalysis) solve() {
+	work := slices.Clone(a.roots)
+	for _, r := range work {
+		a.live[r] = true
+	}
+	writers := map[cell][]effect{}
+	for _, e := range a.effects {
+		writers[e.to] = append(writers[e.to], e)
+	}
+	for len(work) > 0 {
+		c := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, e := range writers[c] {
+			for _, r := range e.reads {
+				if !a.live[r] {
+					a.live[r] = true
+					work = append(work, r)
+				}
+			}
+		}
+	}
+}
+
+// remove deletes what is not live, noting each removal on the module.
+func (a *pruneAnalysis) remove() {
+	m := a.m
+	note := func(format string, args ...any) { m.Notes = append(m.Notes, "prune: "+fmt.Sprintf(format, args...)) }
+	spikesLive := func(owner string) bool { return a.live[event{"spikes", owner}] }
+	anyLive := func(vars []*ir.Var) bool { return slices.ContainsFunc(vars, func(v *ir.Var) bool { return a.live[v] }) }
+
+	// A projection stays if it writes a live cell: its own live
+	// variables, or a live variable of its neurons. Its populations stay
+	// with it (its connectivity needs their sizes).
+	keep := map[string]bool{}
+	projs := m.Projections[:0]
+	for _, pr := range m.Projections {
+		live := anyLive(pr.Vars)
+		sc := a.owners[pr.Name]
+		for _, k := range pr.Kernels {
+			k.Instrs(func(in *ir.Instr) {
+				if in.Op == ir.OpStore && a.live[sc.Vars[in.VarName()]] {
+					live = true
+				}
+			})
+		}
+		if !live {
+			note("removed projection %s: it changes nothing a monitor depends on", pr.Name)
+			continue
+		}
+		keep[pr.Pre], keep[pr.Post] = true, true
+		projs = append(projs, pr)
+	}
+	m.Projections = projs
+
+	pops := m.Populations[:0]
+	for _, p := range m.Populations {
+		if keep[p.Name] || spikesLive(p.Name) || anyLive(p.Vars) ||
+			slices.ContainsFunc(p.Dendrites, func(d *ir.Dendrite) bool { return anyLive(d.Vars) }) {
+			pops = append(pops, p)
+			continue
+		}
+		what := "population"
+		if p.Global {
+			what = "global"
+		}
+		note("removed %s %s: no monitor depends on its spikes or its state", what, p.Name)
+	}
+	m.Populations = pops
+
+	inputs := m.Inputs[:0]
+	for _, in := range m.Inputs {
+		if keep[in.Name] || spikesLive(in.Name) {
+			inputs = append(inputs, in)
+			continue
+		}
+		note("removed input %s: no monitor depends on its spikes", in.Name)
+	}
+	m.Inputs = inputs
+
+	currents := m.Currents[:0]
+	for _, c := range m.Currents {
+		sc := a.owners[c.Population]
+		if sc == nil || !a.live[sc.Vars[c.Param]] || !slices.ContainsFunc(m.Populations, func(p *ir.Population) bool {
+			return p.Name == c.Population
+		}) {
+			note("removed current %s: no monitor depends on %s.%s", c.Name, c.Population, c.Param)
+			continue
+		}
+		currents = append(currents, c)
+	}
+	m.Currents = currents
+
+	// Within what stays: dendrites and state variables.
+	for _, p := range m.Populations {
+		dends := p.Dendrites[:0]
+		for _, d := range p.Dendrites {
+			if !anyLive(d.Vars) && !slices.ContainsFunc(m.Projections, func(pr *ir.Projection) bool {
+				return pr.Post == p.Name && pr.Dendrite == d.Name
+			}) {
+				note("removed dendrite %s.%s: no monitor depends on its state", p.Name, d.Name)
+				continue
+			}
+			d.Vars = a.liveVars(d.Vars, p.Name+"."+d.Name, note)
+			dends = append(dends, d)
+		}
+		p.Dendrites = dends
+		p.Vars = a.liveVars(p.Vars, p.Name, note)
+	}
+	for _, pr := range m.Projections {
+		pr.Vars = a.liveVars(pr.Vars, pr.Name, note)
+	}
+	// The stores to removed variables go; dce removes what computed
+	// their values.
+	dead := map[*ir.Var]bool{}
+	for _, e := range a.effects {
+		if v, ok := e.to.(*ir.Var); ok && !a.live[v] && v.Kind != ir.VarParam {
+			dead[v] = true
+		}
+	}
+	m.Kernels(func(_ string, k *ir.Kernel) {
+		sc := a.scopes[k]
+		if sc == nil {
+			return
+		}
+		for _, b := range k.Blocks {
+			b.Instrs = slices.DeleteFunc(b.Instrs, func(in *ir.Instr) bool {
+				return in.Op == ir.OpStore && dead[sc.Vars[in.VarName()]]
+			})
+		}
+		dceKernel(k)
+	})
+}
+
+// liveVars returns the variables of list to keep: parameters, and state
+// and traces that are live (a trace's time constant and last-event time
+// with it).
+func (a *pruneAnalysis) liveVars(list []*ir.Var, owner string, note func(string, ...any)) []*ir.Var {
+	keep := list[:0]
+	for _, v := range list {
+		if v.Kind == ir.VarParam || a.live[v] {
+			keep = append(keep, v)
+			continue
+		}
+		note("removed %s.%s: no monitor depends on it", owner, v.Name)
+	}
+	return keep
+}

@@ -1,0 +1,104 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/interp"
+	"snnc/lang"
+	"snnc/passes"
+)
+
+// deadParts is CUBA at 400 neurons with things nothing records: a state
+// variable z that no equation reads, a readout population that only
+// receives from exc, and a Poisson input that drives only the readout.
+const deadParts = `
+param w_e: mV = 1.62 mV
+param w_i: mV = -9 mV
+
+neuron CubaLIF {
+    param tau_m: ms = 20 ms
+    param tau_e: ms = 5 ms
+    param tau_i: ms = 10 ms
+    param v_t: mV = -50 mV
+    param v_r: mV = -60 mV
+    param e_l: mV = -49 mV
+    state v: mV = uniform(v_r, v_t)
+    state ge: mV = 0 mV
+    state gi: mV = 0 mV
+    state z: mV = 1 mV
+    dv/dt = (ge + gi - (v - e_l)) / tau_m unless refractory
+    dge/dt = -ge / tau_e
+    dgi/dt = -gi / tau_i
+    dz/dt = -z / tau_m
+    threshold v > v_t
+    reset { v = v_r }
+    refractory 5 ms
+}
+
+synapse Excitatory { param w: mV = w_e  on pre { post.ge += w } }
+synapse Inhibitory { param w: mV = w_i  on pre { post.gi += w } }
+
+population exc = CubaLIF[320]
+population inh = CubaLIF[80]
+population readout = CubaLIF[20]
+input noise = poisson[50] { rate = 20 Hz }
+
+connect ee: exc -> exc using Excitatory by fixed_probability(0.1)
+connect ei: exc -> inh using Excitatory by fixed_probability(0.1)
+connect noise_in: noise -> readout using Excitatory by fixed_probability(0.5)
+connect er: exc -> readout using Excitatory by fixed_probability(0.1)
+connect ie: inh -> exc using Inhibitory by fixed_probability(0.1)
+connect ii: inh -> inh using Inhibitory by fixed_probability(0.1)
+
+monitor spikes exc
+monitor state exc.v every 10
+run { duration = 200 ms  dt = 0.1 ms  seed = 3 }
+`
+
+// Prune removes the parts of deadParts that nothing records, lists them
+// in the module's notes, and the recordings are the same bytes.
+func TestPruneDeadParts(t *testing.T) {
+	pruned := compileSource(t, "dead.snn", deadParts)
+	kept := compileSourceWith(t, "dead.snn", deadParts, passes.Options{Verify: true, Disable: []string{"prune"}})
+	assert.Equal(t, []string{
+		"prune: removed projection noise_in: it changes nothing a monitor depends on",
+		"prune: removed projection er: it changes nothing a monitor depends on",
+		"prune: removed population readout: no monitor depends on its spikes or its state",
+		"prune: removed input noise: no monitor depends on its spikes",
+		"prune: removed exc.z: no monitor depends on it",
+		"prune: removed inh.z: no monitor depends on it",
+	}, pruned.Notes)
+	assert.Len(t, pruned.Populations, 2)
+	assert.Len(t, pruned.Projections, 4)
+	assert.Empty(t, pruned.Inputs)
+	// The streams of the projections after a removed one stay theirs.
+	streams := []int{}
+	for _, pr := range pruned.Projections {
+		streams = append(streams, pr.Stream)
+	}
+	assert.Equal(t, []int{0, 1, 4, 5}, streams)
+
+	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
+	got := outputBytes(t, pruned, run(t, pruned, interp.Options{}))
+	require.Equal(t, len(want), len(got))
+	for file, data := range want {
+		require.True(t, slices.Equal(data, got[file]), "%s differs with prune", file)
+	}
+
+	// The native runtime keys connectivity by the streams too.
+	requireNativeTools(t)
+	prog, err := (&lang.Loader{}).Load("dead.snn", []byte(deadParts))
+	require.NoError(t, err)
+	out := runNative(t, prog, pruned, t.TempDir(), "--threads", "2")
+	for file, data := range want {
+		native, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		require.True(t, slices.Equal(data, native), "%s differs on the native target with prune", file)
+	}
+}
