@@ -259,14 +259,20 @@ type Projection struct {
 	// Stream numbers the projection's connectivity draws
 	// (rng.StreamConnect + Stream): its position in the model as lowered,
 	// kept when a pass removes projections before it.
-	Stream   int
-	Pre      string
-	Post     string
-	Dendrite string // "" for the soma
-	Synapse  string
-	Rule     Rule
-	Vars     []*Var
-	Kernels  []*Kernel
+	Stream int
+	// PruneVar, if not "", names the weight: the synapses whose weight
+	// has a magnitude below PruneBelow are removed when the network is
+	// built, after the synapses' init (the prune pass decides a uniform
+	// weight at compile time).
+	PruneVar   string
+	PruneBelow float64
+	Pre        string
+	Post       string
+	Dendrite   string // "" for the soma
+	Synapse    string
+	Rule       Rule
+	Vars       []*Var
+	Kernels    []*Kernel
 }
 
 // Rule is a connectivity rule and its arguments.

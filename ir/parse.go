@@ -485,6 +485,10 @@ func (p *parser) projection() (*Projection, error) {
 				rule.File, err = strconv.Unquote(rest[2])
 			case "stream":
 				pr.Stream, err = strconv.Atoi(rest[2])
+			case "prune_var":
+				pr.PruneVar = rest[2]
+			case "prune_below":
+				pr.PruneBelow, err = parseFloat(rest[2])
 			default:
 				err = fmt.Errorf("unknown rule attribute %q", rest[0])
 			}

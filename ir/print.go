@@ -119,6 +119,9 @@ func (p *printer) module(m *Module) {
 		if pr.Stream != n {
 			head += fmt.Sprintf(" stream=%d", pr.Stream)
 		}
+		if pr.PruneVar != "" {
+			head += fmt.Sprintf(" prune_var=%s prune_below=%s", pr.PruneVar, FormatFloat(pr.PruneBelow))
+		}
 		p.body(head, pr.Vars, pr.Kernels, nil)
 	}
 	for _, c := range m.Currents {

@@ -10,13 +10,16 @@ import (
 
 // checker resolves names and checks dimensions over all files of a model.
 type checker struct {
-	diags  *Diagnostics
-	conv   converter
-	info   Info
-	prog   *Program
-	all    *Scope            // every top-level name of every file, for clashes
-	files  map[string]*Scope // per file: its own names and those of its imports
-	broken map[string]bool
+	diags *Diagnostics
+	conv  converter
+	info  Info
+	prog  *Program
+	// pruneWeight, if set, checks the run block's prune_weight against
+	// the projections' weights, after they are checked.
+	pruneWeight func()
+	all         *Scope            // every top-level name of every file, for clashes
+	files       map[string]*Scope // per file: its own names and those of its imports
+	broken      map[string]bool
 
 	bodyOf  map[*Symbol]*Body
 	synUses map[*Body][]*Projection
@@ -122,6 +125,9 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		for _, p := range c.synUses[b] {
 			c.checkSynapseFor(b, p)
 		}
+	}
+	if c.pruneWeight != nil {
+		c.pruneWeight()
 	}
 	return c.prog
 }

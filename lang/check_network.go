@@ -108,8 +108,8 @@ func (c *checker) settings(b *Block, what string, allowed func(name string) bool
 }
 
 func (c *checker) checkRun(r *RunDecl) {
-	keys := map[string]bool{"duration": true, "dt": true, "seed": true}
-	set := c.settings(r.Body, "the run block", func(n string) bool { return keys[n] }, "duration, dt and seed")
+	keys := map[string]bool{"duration": true, "dt": true, "seed": true, "prune_weight": true}
+	set := c.settings(r.Body, "the run block", func(n string) bool { return keys[n] }, "duration, dt, seed and prune_weight")
 	ctx := &exprCtx{scope: c.scopeAt(r.Pos), what: "the run block"}
 	run := &c.prog.Run
 	positiveTime := func(name string, dst *float64) {
@@ -143,6 +143,24 @@ func (c *checker) checkRun(r *RunDecl) {
 			}
 		} else if t.Kind != KindInvalid {
 			c.diags.Errorf(exprPos(a.Value), "seed must be a number, not %s", t)
+		}
+	}
+	if a := set["prune_weight"]; a != nil {
+		if t := c.expr(ctx, a.Value); t.Kind == KindReal {
+			q, why := c.constValue(c.scopeAt(r.Pos), a.Value.X)
+			switch {
+			case why != "":
+				c.diags.Errorf(exprPos(a.Value), "prune_weight must be a constant: %s", why)
+			default:
+				// Checked against the weights once the projections are.
+				c.pruneWeight = func() {
+					if err := c.prog.SetPruneWeight(q.Value, t.Dim); err != nil {
+						c.diags.Errorf(exprPos(a.Value), "prune_weight: %v", err)
+					}
+				}
+			}
+		} else if t.Kind != KindInvalid {
+			c.diags.Errorf(exprPos(a.Value), "prune_weight must be a number, not %s", t)
 		}
 	}
 	if steps := math.Round(run.Duration / run.Dt); steps > maxSteps {

@@ -434,6 +434,11 @@ func (l *lowerer) projection(p *Projection) {
 		out.Kernels = append(out.Kernels, k)
 	}
 	out.Stream = len(l.m.Projections)
+	if run := l.prog.Run; run.Prune {
+		if w := p.Synapse.Var("w"); w != nil && w.Type.Dim == run.PruneDim {
+			out.PruneVar, out.PruneBelow = "w", run.PruneWeight
+		}
+	}
 	l.m.Projections = append(l.m.Projections, out)
 }
 

@@ -99,6 +99,13 @@ type RunSettings struct {
 	Dt       float64
 	Seed     uint64
 	Steps    int64
+	// Prune, if set, removes the synapses whose weight w has a smaller
+	// magnitude than PruneWeight (in SI units of dimension PruneDim) when
+	// the network is built: the run block's prune_weight, or snnc's
+	// --prune-weight.
+	Prune       bool
+	PruneWeight float64
+	PruneDim    Dim
 }
 
 // Defaults of the run settings when the model does not give them.

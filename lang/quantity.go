@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -74,4 +75,38 @@ func (p *Program) RuntimeParams() map[string]Dim {
 		add(irName(pr), pr.Synapse)
 	}
 	return out
+}
+
+// Weights returns the dimension of the weight w of each projection whose
+// synapse type has one, by the projection's IR name.
+func (p *Program) Weights() map[string]Dim {
+	out := map[string]Dim{}
+	for _, pr := range p.Projections {
+		if w := pr.Synapse.Var("w"); w != nil {
+			out[irName(pr)] = w.Type.Dim
+		}
+	}
+	return out
+}
+
+// SetPruneWeight sets the bound below which a synapse's weight w is
+// pruned: value in SI units of dimension dim, which must be the
+// dimension of some projection's w. It replaces the model's prune_weight.
+func (p *Program) SetPruneWeight(value float64, dim Dim) error {
+	if !(value >= 0) || math.IsInf(value, 0) {
+		return fmt.Errorf("the prune bound must be a finite number, 0 or more, not %g", value)
+	}
+	var dims []string
+	for _, d := range p.Weights() {
+		if d == dim {
+			p.Run.Prune, p.Run.PruneWeight, p.Run.PruneDim = true, value, dim
+			return nil
+		}
+		dims = append(dims, d.String())
+	}
+	if len(dims) == 0 {
+		return fmt.Errorf("no synapse of the model has a weight w to prune")
+	}
+	slices.Sort(dims)
+	return fmt.Errorf("the prune bound is in %s, but the synapses' weights w are in %s", dim, strings.Join(slices.Compact(dims), ", "))
 }

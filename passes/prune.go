@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -30,10 +31,41 @@ import (
 // and the kernels' draws are keyed by their own stream numbers, so what
 // is recorded is the same bytes with and without the pass.
 func Prune(m *ir.Module) error {
+	pruneWeights(m)
 	a := newPruneAnalysis(m)
 	a.solve()
 	a.remove()
 	return nil
+}
+
+// pruneWeights decides the weight bounds (ir.Projection.PruneVar) that
+// compile time can: a projection whose weight is one fixed value goes if
+// that value is below the bound, and otherwise has nothing to prune. A
+// weight per synapse, or a runtime parameter, is left to the runtime.
+func pruneWeights(m *ir.Module) {
+	note := func(format string, args ...any) { m.Notes = append(m.Notes, "prune: "+fmt.Sprintf(format, args...)) }
+	projs := m.Projections[:0]
+	for _, pr := range m.Projections {
+		if pr.PruneVar == "" {
+			projs = append(projs, pr)
+			continue
+		}
+		w := ir.VarNamed(pr.Vars, pr.PruneVar)
+		switch {
+		case w == nil:
+			pr.PruneVar, pr.PruneBelow = "", 0
+		case w.Kind == ir.VarParam && w.Uniform && !w.Runtime:
+			if math.Abs(w.Value) < pr.PruneBelow {
+				note("removed projection %s: its weight %s = %g is below the bound %g", pr.Name, w.Name, w.Value, pr.PruneBelow)
+				continue
+			}
+			pr.PruneVar, pr.PruneBelow = "", 0
+		default:
+			note("projection %s: the synapses whose |%s| < %g are removed when the network is built", pr.Name, w.Name, pr.PruneBelow)
+		}
+		projs = append(projs, pr)
+	}
+	m.Projections = projs
 }
 
 // cell is a *ir.Var or an event.

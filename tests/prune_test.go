@@ -1,9 +1,11 @@
 package tests
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,5 +102,74 @@ func TestPruneDeadParts(t *testing.T) {
 		native, err := os.ReadFile(filepath.Join(out, file))
 		require.NoError(t, err)
 		require.True(t, slices.Equal(data, native), "%s differs on the native target with prune", file)
+	}
+}
+
+// weighted has excitatory weights drawn per synapse and an inhibitory one
+// fixed; it records every ee weight once, at the start.
+const weighted = `
+neuron LIF {
+    param tau: ms = 20 ms
+    state v: mV = uniform(-60 mV, -50 mV)
+    state ge: mV = 0 mV
+    dv/dt = (ge - (v + 49 mV)) / tau
+    dge/dt = -ge / (5 ms)
+    threshold v > -50 mV
+    reset { v = -60 mV }
+}
+synapse Exc { state w: mV = uniform(0 mV, 3 mV)  on pre { post.ge += w } }
+synapse Inh { param w: mV = -0.2 mV  on pre { post.ge += w } }
+population exc = LIF[200]
+connect ee: exc -> exc using Exc by fixed_probability(0.1)
+connect ie: exc -> exc using Inh by fixed_probability(0.1)
+monitor spikes exc
+monitor state ee.w every 100000
+run { duration = 100 ms  seed = 7 }
+`
+
+// Pruning by weight removes exactly the synapses below the bound, keeps
+// the others in order with their weights, removes a fixed weight below
+// the bound at compile time, and runs the same on both targets.
+func TestPruneWeights(t *testing.T) {
+	const bound = 1e-3 // 1 mV
+	full := compileSource(t, "w.snn", weighted)
+	all := run(t, full, interp.Options{})
+	var ws []float64
+	for _, s := range all.States {
+		if s.Name == "ee_w" {
+			ws = s.Values // one sample: every synapse's weight
+		}
+	}
+	require.NotEmpty(t, ws)
+	var want []float64
+	for _, w := range ws {
+		if !(math.Abs(w) < bound) {
+			want = append(want, w)
+		}
+	}
+	require.Less(t, len(want), len(ws))
+
+	src := strings.Replace(weighted, "seed = 7", "seed = 7  prune_weight = 1 mV", 1)
+	pruned := compileSource(t, "w.snn", src)
+	assert.Equal(t, []string{
+		"prune: projection ee: the synapses whose |w| < 0.001 are removed when the network is built",
+		"prune: removed projection ie: its weight w = -0.0002 is below the bound 0.001",
+	}, pruned.Notes)
+	res := run(t, pruned, interp.Options{})
+	assert.Equal(t, map[string]int{"ee": len(want)}, res.Summary.Synapses)
+	for _, s := range res.States {
+		if s.Name == "ee_w" {
+			assert.Equal(t, want, s.Values)
+		}
+	}
+
+	requireNativeTools(t)
+	prog, err := (&lang.Loader{}).Load("w.snn", []byte(src))
+	require.NoError(t, err)
+	out := runNative(t, prog, pruned, t.TempDir(), "--threads", "2")
+	for file, data := range outputBytes(t, pruned, res) {
+		native, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		require.True(t, slices.Equal(data, native), "%s differs on the native target", file)
 	}
 }

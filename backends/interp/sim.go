@@ -637,6 +637,10 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	if ps.k.init != nil {
 		ps.k.init.all(0, 0, nil)
 	}
+	if pr.PruneVar != "" {
+		ps.pruneWeights()
+		nsyn = ps.csr.Len()
+	}
 	// The segment of each synapse onto a dendrite array, known after init.
 	if dend != nil {
 		if dend.d.Array {
@@ -667,7 +671,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		return err
 	}
 	if ps.k.onPost != nil {
-		ps.byPost.start, ps.byPost.syn = csr.ByPost(post.p.Size)
+		ps.byPost.start, ps.byPost.syn = ps.csr.ByPost(post.p.Size)
 	}
 	// Delays in steps.
 	delay := ps.cells["delay"]
@@ -694,7 +698,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 				return err
 			}
 		}
-		ps.queue = runtime.NewSynapseQueue(steps, csr.Start)
+		ps.queue = runtime.NewSynapseQueue(steps, ps.csr.Start)
 	}
 	s.projs = append(s.projs, ps)
 	s.projBy[pr.Name] = ps
@@ -805,4 +809,39 @@ func (s *sim) synapseValue(pr *projState, c *cell) func(i int32) float64 {
 		t := float64(s.now) * s.dt
 		return arr[i] * mathfn.Exp(-(t-last.arr[i])/tauOf(i))
 	}
+}
+
+// pruneWeights removes the synapses whose weight (the projection's
+// PruneVar, after init) has a magnitude below its PruneBelow, keeping the
+// others in their order, with their variables.
+func (ps *projState) pruneWeights() {
+	w, bound := ps.cells[ps.pr.PruneVar], ps.pr.PruneBelow
+	old := ps.csr
+	csr := &runtime.CSR{Start: make([]int64, len(old.Start))}
+	var kept []int64
+	for i := 0; i+1 < len(old.Start); i++ {
+		for syn := old.Start[i]; syn < old.Start[i+1]; syn++ {
+			x := w.val
+			if w.arr != nil {
+				x = w.arr[syn]
+			}
+			if !(math.Abs(x) < bound) {
+				kept = append(kept, syn)
+				csr.Post = append(csr.Post, old.Post[syn])
+			}
+		}
+		csr.Start[i+1] = int64(len(kept))
+	}
+	for _, c := range ps.cells {
+		if c.arr != nil {
+			arr := make([]float64, len(kept))
+			for n, syn := range kept {
+				arr[n] = c.arr[syn]
+			}
+			c.arr = arr
+		}
+	}
+	ps.csr = csr
+	// In place: the kernels compiled so far hold the site.
+	*ps.site = site{n: csr.Len(), count: 1, pre: csr.Pre(), post: csr.Post}
 }

@@ -257,12 +257,13 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			}
 			return -1
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
-			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n)), pr.Stream))
+			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n)), pr.Stream,
+			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow)))
 	}
 	var currents []string
 	for _, c := range m.Currents {

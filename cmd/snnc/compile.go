@@ -14,15 +14,23 @@ import (
 
 // pipelineFlags are the options every command that compiles shares.
 type pipelineFlags struct {
-	only    string
-	disable string
-	debug   string
+	only        string
+	disable     string
+	debug       string
+	pruneWeight string
+}
+
+// pipeline is what the flags choose: the passes, and a prune bound.
+type pipeline struct {
+	passes.Options
+	pruneWeight string // a quantity, or ""
 }
 
 func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.only, "passes", "", "comma-separated passes to run (default: all; required passes always run); the passes are "+passes.Names())
 	fs.StringVar(&p.disable, "disable-pass", "", "comma-separated passes not to run")
 	fs.StringVar(&p.debug, "d", "", "debug settings: check/on verifies the IR after every pass, time prints the time of each pass (comma-separated)")
+	fs.StringVar(&p.pruneWeight, "prune-weight", "", "remove the synapses whose weight w is smaller in magnitude than this, with its unit (for example 0.05mV);\nreplaces the run block's prune_weight")
 }
 
 func splitList(s string) []string {
@@ -40,8 +48,8 @@ func splitList(s string) []string {
 
 // options turns the flags into pass options; a bad -d setting is a usage
 // error.
-func (p *pipelineFlags) options(stderr io.Writer) (passes.Options, error) {
-	o := passes.Options{Only: splitList(p.only), Disable: splitList(p.disable)}
+func (p *pipelineFlags) options(stderr io.Writer) (pipeline, error) {
+	o := pipeline{Options: passes.Options{Only: splitList(p.only), Disable: splitList(p.disable)}, pruneWeight: p.pruneWeight}
 	for _, d := range splitList(p.debug) {
 		switch d {
 		case "check/on", "check":
@@ -56,6 +64,11 @@ func (p *pipelineFlags) options(stderr io.Writer) (passes.Options, error) {
 	}
 	if _, err := o.Selected(); err != nil {
 		return o, err
+	}
+	if p.pruneWeight != "" {
+		if _, _, err := lang.ParseQuantity(p.pruneWeight); err != nil {
+			return o, fmt.Errorf("--prune-weight %s: %v", p.pruneWeight, err)
+		}
 	}
 	return o, nil
 }
@@ -72,7 +85,7 @@ func lower(path string, stderr io.Writer) (*ir.Module, *lang.Program, int) {
 
 // compile loads, checks, lowers and optimises a model. The returned status
 // is exitOK, or exitModel after printing the model's errors.
-func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) {
+func compile(path string, o pipeline, stderr io.Writer) (*ir.Module, int) {
 	prog, err := lang.LoadFile(path)
 	if err != nil {
 		printErrors(stderr, prog, err)
@@ -82,9 +95,16 @@ func compile(path string, o passes.Options, stderr io.Writer) (*ir.Module, int) 
 }
 
 // compileProgram lowers and optimises a checked program.
-func compileProgram(prog *lang.Program, o passes.Options, stderr io.Writer) (*ir.Module, int) {
+func compileProgram(prog *lang.Program, o pipeline, stderr io.Writer) (*ir.Module, int) {
+	if o.pruneWeight != "" {
+		x, dim, _ := lang.ParseQuantity(o.pruneWeight) // checked by options
+		if err := prog.SetPruneWeight(x, dim); err != nil {
+			fmt.Fprintf(stderr, "snnc: --prune-weight %s: %v\n", o.pruneWeight, err)
+			return nil, exitUsage
+		}
+	}
 	m := lang.Lower(prog)
-	if err := passes.Run(m, o); err != nil {
+	if err := passes.Run(m, o.Options); err != nil {
 		var ds passes.Diagnostics
 		if errors.As(err, &ds) {
 			var list []lang.Diagnostic

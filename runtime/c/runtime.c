@@ -847,6 +847,49 @@ static int64_t pre_size(const snn_projection *pr)
 	return pr->pre_kind == 0 ? M->populations[pr->pre].size : M->inputs[pr->pre].size;
 }
 
+/* set_pre writes each synapse's pre neuron, from the rows. */
+static void set_pre(proj_rt *ps, int64_t nPre)
+{
+	for (int64_t i = 0; i < nPre; i++)
+		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
+			ps->pre[s] = (int32_t)i;
+}
+
+/* prune_weights removes the synapses whose weight (prune_var, after init)
+ * has a magnitude below prune_below, keeping the others in their order
+ * with their variables, as interp's pruneWeights does. */
+static void prune_weights(proj_rt *ps, int64_t nPre)
+{
+	const snn_projection *pr = ps->pr;
+	const double *w = ctx.var[pr->prune_var];
+	int per_syn = vars[pr->prune_var].len > 0;
+	int64_t kept = 0;
+	int64_t *keep = snn_xmalloc((size_t)(ps->nsyn > 0 ? ps->nsyn : 1) * sizeof(int64_t));
+	for (int64_t i = 0; i < nPre; i++) {
+		int64_t from = ps->csr.start[i];
+		ps->csr.start[i] = kept;
+		for (int64_t s = from; s < ps->csr.start[i + 1]; s++)
+			if (!(fabs(per_syn ? w[s] : w[0]) < pr->prune_below)) {
+				keep[kept] = s;
+				ps->csr.post[kept++] = ps->csr.post[s];
+			}
+	}
+	ps->csr.start[nPre] = kept;
+	ps->csr.n = kept;
+	for (int32_t x = 0; x < pr->vars.n; x++) {
+		int id = pr->vars.v[x].id;
+		if (vars[id].len > 0) {
+			double *a = ctx.var[id];
+			for (int64_t k = 0; k < kept; k++)
+				a[k] = a[keep[k]];
+			vars[id].len = kept;
+		}
+	}
+	free(keep);
+	ps->nsyn = kept;
+	set_pre(ps, nPre);
+}
+
 static void build_projection(int n)
 {
 	const snn_projection *pr = &M->projections[n];
@@ -886,6 +929,25 @@ static void build_projection(int n)
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
 	ps->n_post = post->n;
+	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
+	set_pre(ps, nPre);
+	ctx.pre[n] = ps->pre;
+	ctx.post[n] = ps->csr.post;
+	ctx.js[n] = NULL;
+	/* The synapses' variables; uniform ones were made (and --set) before. */
+	for (int32_t x = 0; x < pr->vars.n; x++) {
+		int id = pr->vars.v[x].id;
+		if (!is_uniform(id))
+			new_cell(id, nsyn, 1);
+	}
+	ctx.step = 0;
+	ctx.t = 0;
+	par(pr->init, nsyn, NULL);
+	if (pr->prune) {
+		prune_weights(ps, nPre);
+		nsyn = ps->nsyn;
+		ctx.post[n] = ps->csr.post;
+	}
 	ps->split = pr->parallel_on_pre && nthreads > 1;
 	for (int64_t i = 0; ps->split && i < nPre; i++)
 		for (int64_t s = ps->csr.start[i] + 1; s < ps->csr.start[i + 1]; s++)
@@ -903,22 +965,6 @@ static void build_projection(int n)
 				ps->cut[i * (pc + 1) + c] = (int32_t)(lower_bound(ps->csr.post, ps->csr.start[i],
 						ps->csr.start[i + 1], post->n * c / pc) - ps->csr.start[i]);
 	}
-	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
-	for (int64_t i = 0; i < nPre; i++)
-		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
-			ps->pre[s] = (int32_t)i;
-	ctx.pre[n] = ps->pre;
-	ctx.post[n] = ps->csr.post;
-	ctx.js[n] = NULL;
-	/* The synapses' variables; uniform ones were made (and --set) before. */
-	for (int32_t x = 0; x < pr->vars.n; x++) {
-		int id = pr->vars.v[x].id;
-		if (!is_uniform(id))
-			new_cell(id, nsyn, 1);
-	}
-	ctx.step = 0;
-	ctx.t = 0;
-	par(pr->init, nsyn, NULL);
 	/* The segment of each synapse onto a dendrite array, known after init. */
 	if (pr->dendrite >= 0) {
 		const snn_dendrite *den = &M->populations[pr->post].dendrites[pr->dendrite];

@@ -176,6 +176,10 @@ typedef struct snn_projection {
 	 * which keeps every sum in the sequential order. */
 	int32_t parallel_on_pre;
 	int32_t stream;     /* its connectivity's stream: SNN_STREAM_CONNECT + stream (ir.Projection.Stream) */
+	/* With prune, the synapses whose variable prune_var has a magnitude
+	 * below prune_below are removed after init (ir.Projection.PruneVar). */
+	int32_t prune, prune_var;
+	double prune_below;
 } snn_projection;
 
 typedef struct snn_current {
