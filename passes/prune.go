@@ -12,7 +12,9 @@ import (
 // Prune removes what no recording depends on: populations, globals,
 // inputs, projections, currents, dendrites and state variables whose
 // values can reach no monitor. It is dead-code elimination on the graph,
-// and what it removes is listed in the module's notes.
+// and what it removes is listed in the module's notes. A model without
+// monitors has its summary as its only output: then every population's
+// and input's spikes count as recorded.
 //
 // The analysis is over cells: each variable (a *ir.Var), and the facts
 // the runtime keeps besides them, which population or input spikes, which
@@ -162,6 +164,18 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 			for _, k := range c.Kernels {
 				a.kernel(k, nil, v, nil)
 			}
+		}
+	}
+	if len(m.Monitors) == 0 {
+		// With no monitor, the run's only output is its summary: every
+		// population's and input's spike count.
+		for _, p := range m.Populations {
+			if !p.Global {
+				a.roots = append(a.roots, spikes(p.Name))
+			}
+		}
+		for _, in := range m.Inputs {
+			a.roots = append(a.roots, spikes(in.Name))
 		}
 	}
 	for _, mon := range m.Monitors {
@@ -375,27 +389,8 @@ func (a *pruneAnalysis) remove() {
 	}
 	m.Currents = currents
 
-	// Within what stays: dendrites and state variables.
-	for _, p := range m.Populations {
-		dends := p.Dendrites[:0]
-		for _, d := range p.Dendrites {
-			if !anyLive(d.Vars) && !slices.ContainsFunc(m.Projections, func(pr *ir.Projection) bool {
-				return pr.Post == p.Name && pr.Dendrite == d.Name
-			}) {
-				note("removed dendrite %s.%s: no monitor depends on its state", p.Name, d.Name)
-				continue
-			}
-			d.Vars = a.liveVars(d.Vars, p.Name+"."+d.Name, note)
-			dends = append(dends, d)
-		}
-		p.Dendrites = dends
-		p.Vars = a.liveVars(p.Vars, p.Name, note)
-	}
-	for _, pr := range m.Projections {
-		pr.Vars = a.liveVars(pr.Vars, pr.Name, note)
-	}
-	// The stores to removed variables go; dce removes what computed
-	// their values.
+	// The stores to variables that are not live go, and dce removes what
+	// computed their values.
 	dead := map[*ir.Var]bool{}
 	for _, e := range a.effects {
 		if v, ok := e.to.(*ir.Var); ok && !a.live[v] && v.Kind != ir.VarParam {
@@ -414,19 +409,56 @@ func (a *pruneAnalysis) remove() {
 		}
 		dceKernel(k)
 	})
+	// Within what stays, the dendrites and state variables that nothing
+	// live needs and no instruction left names (a loop over segments
+	// may outlive the value it computed) go.
+	named := map[*ir.Var]bool{}
+	m.Kernels(func(_ string, k *ir.Kernel) {
+		sc := a.scopes[k]
+		if sc == nil {
+			return
+		}
+		k.Instrs(func(in *ir.Instr) {
+			switch in.Op {
+			case ir.OpLoad, ir.OpStore, ir.OpParam:
+				named[sc.Vars[in.VarName()]] = true
+			case ir.OpLoadSeg:
+				named[sc.Segments[in.VarName()]] = true
+			}
+		})
+	})
+	keepVar := func(v *ir.Var) bool { return v.Kind == ir.VarParam || a.live[v] || named[v] }
+	for _, p := range m.Populations {
+		dends := p.Dendrites[:0]
+		for _, d := range p.Dendrites {
+			used := slices.ContainsFunc(d.Vars, keepVar) || slices.ContainsFunc(m.Projections, func(pr *ir.Projection) bool {
+				return pr.Post == p.Name && pr.Dendrite == d.Name
+			})
+			if !used && !slices.ContainsFunc(d.Vars, func(v *ir.Var) bool { return v.Kind != ir.VarParam && named[v] }) {
+				note("removed dendrite %s.%s: no monitor depends on its state", p.Name, d.Name)
+				continue
+			}
+			d.Vars = liveVars(d.Vars, p.Name+"."+d.Name, keepVar, note)
+			dends = append(dends, d)
+		}
+		p.Dendrites = dends
+		p.Vars = liveVars(p.Vars, p.Name, keepVar, note)
+	}
+	for _, pr := range m.Projections {
+		pr.Vars = liveVars(pr.Vars, pr.Name, keepVar, note)
+	}
 }
 
-// liveVars returns the variables of list to keep: parameters, and state
-// and traces that are live (a trace's time constant and last-event time
-// with it).
-func (a *pruneAnalysis) liveVars(list []*ir.Var, owner string, note func(string, ...any)) []*ir.Var {
-	keep := list[:0]
+// liveVars returns the variables of list that keep says to keep, noting
+// the others.
+func liveVars(list []*ir.Var, owner string, keep func(*ir.Var) bool, note func(string, ...any)) []*ir.Var {
+	out := list[:0]
 	for _, v := range list {
-		if v.Kind == ir.VarParam || a.live[v] {
-			keep = append(keep, v)
+		if keep(v) {
+			out = append(out, v)
 			continue
 		}
 		note("removed %s.%s: no monitor depends on it", owner, v.Name)
 	}
-	return keep
+	return out
 }

@@ -128,6 +128,7 @@ synapse D { param w: mV = 1 mV  on pre { post.u += w } }
 population c = Cell[3]
 population p = LIF[3]
 connect x: p -> c.d using D by all_to_all { segment = i + j }
+monitor state c.v every 1
 `, nil, Options{}, "projection x: synapse 8 (2 -> 2) has segment 4, not a whole number in [0, 4)"},
 		{"too big", head + "population big = LIF[2000000000]\n", nil, Options{MemoryLimit: 8 << 30},
 			"the network needs about 208.6 GiB of memory (the largest part: population big), more than the 8.0 GiB available"},
@@ -140,6 +141,7 @@ neuron N {
     dv/dt = (-65 mV - v) / tau
 }
 population p = N[2]
+monitor state p.v every 1
 `, nil, Options{Set: map[string]float64{"p.tau": 0}}, "p: element 0: the exact propagator"},
 		{"--set a parameter given per neuron", head + "population q = LIF[4] { i_ext = uniform(0 nA, 1 nA) }\n", nil,
 			Options{Set: map[string]float64{"q.i_ext": 1e-9}}, "the model gives q.i_ext a value per element"},
