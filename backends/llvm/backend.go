@@ -251,6 +251,7 @@ func runtimeLibrary(run func(name string, args ...string) error) (string, error)
 	dir := filepath.Join(cache, "snnc", fmt.Sprintf("runtime-%x", hash[:12]))
 	lib := filepath.Join(dir, "libsnnrt.a")
 	if _, err := os.Stat(lib); err == nil {
+		Touch(dir)
 		return lib, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {

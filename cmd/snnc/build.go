@@ -140,6 +140,7 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	dir := filepath.Join(cache, "snnc", llvm.Key(p))
 	exe := filepath.Join(dir, "model")
 	if _, err := os.Stat(exe); err == nil {
+		llvm.Touch(dir)
 		return exe, nil
 	}
 	// Build beside the cache entry and rename, so that a concurrent or
@@ -163,6 +164,7 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	if err := os.Rename(filepath.Join(tmp, "model"), exe); err != nil {
 		return "", err
 	}
+	llvm.TrimCache(filepath.Join(cache, "snnc"))
 	return exe, nil
 }
 
