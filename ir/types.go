@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"snnc/runtime/fixed"
 )
 
 // TypeKind is the kind of a value's type.
@@ -16,15 +18,18 @@ const (
 	I32
 	I64
 	Bool
-	Fixed // two's-complement fixed point with Width bits, Frac of them fractional
+	Fixed // two's-complement fixed point with Width bits, Frac of them fractional (runtime/fixed)
 )
 
 // Type is the type of an IR value.
 type Type struct {
 	Kind  TypeKind
-	Width uint8 // Fixed only: total bits, 2..64
-	Frac  uint8 // Fixed only: fraction bits, 0..Width
+	Width uint8 // Fixed only: total bits, 2..32
+	Frac  uint8 // Fixed only: fraction bits, 0..31
 }
+
+// Format is a fixed type's format, for runtime/fixed.
+func (t Type) Format() fixed.Format { return fixed.Format{Width: t.Width, Frac: t.Frac} }
 
 // The scalar types.
 var (
@@ -85,7 +90,7 @@ func ParseType(s string) (Type, error) {
 		w, f, ok := strings.Cut(rest, ".")
 		wn, err1 := strconv.ParseUint(w, 10, 8)
 		fn, err2 := strconv.ParseUint(f, 10, 8)
-		if ok && err1 == nil && err2 == nil && wn >= 2 && wn <= 64 && fn <= wn {
+		if ok && err1 == nil && err2 == nil && wn >= 2 && wn <= fixed.MaxWidth && fn <= fixed.MaxFrac {
 			return FixedType(uint8(wn), uint8(fn)), nil
 		}
 	}

@@ -320,6 +320,19 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 			v.errorf(where, "%s yields bool, not %s", info.Name, in.Typ)
 		}
 	case resSame:
+		if in.Typ.Kind == Fixed {
+			// Fixed point: the operands may have other formats; the op
+			// computes exactly and rounds into the result's (runtime/fixed).
+			if !fixedOps[in.Op] {
+				v.errorf(where, "%s is not defined on fixed point", info.Name)
+			}
+			for _, a := range in.Args {
+				if a.Type().Kind != Fixed {
+					v.errorf(where, "operand %s is %s, not fixed point", a.Name(), a.Type())
+				}
+			}
+			break
+		}
 		for _, a := range in.Args {
 			if a.Type() != in.Typ {
 				v.errorf(where, "operand %s is %s, the result %s", a.Name(), a.Type(), in.Typ)
@@ -342,6 +355,9 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 	}
 	switch in.Op {
 	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe:
+		if len(in.Args) == 2 && in.Args[0].Type().Kind == Fixed && in.Args[1].Type().Kind == Fixed {
+			break // compared exactly, whatever their formats
+		}
 		if len(in.Args) == 2 && in.Args[0].Type() != in.Args[1].Type() {
 			v.errorf(where, "comparison of %s and %s", in.Args[0].Type(), in.Args[1].Type())
 		}
@@ -501,3 +517,6 @@ func Dominators(k *Kernel) map[*Block]*Block {
 	idom[entry] = nil
 	return idom
 }
+
+// fixedOps are the arithmetic ops defined on fixed point.
+var fixedOps = map[Op]bool{OpAdd: true, OpSub: true, OpMul: true, OpDiv: true, OpNeg: true, OpAbs: true, OpMin: true, OpMax: true}

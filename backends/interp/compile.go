@@ -237,6 +237,11 @@ func reader(a access) func(f *frame) float64 {
 func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), error) {
 	d := regs[in]
 	arg := func(n int) int { return regs[in.Args[n]] }
+	if hasFixed(in) {
+		if fn, err := fixedInstr(in, d, arg); fn != nil || err != nil {
+			return fn, err
+		}
+	}
 	switch in.Op {
 	case ir.OpConst:
 		var x float64

@@ -751,7 +751,7 @@ func (s *sim) buildMonitors() error {
 				ranges = nil
 			}
 			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, st.n, ranges, every)
-			value = func(i int32) float64 { return kn.one(s.now, float64(s.now)*s.dt, int(i)) }
+			value = realValue(k.Result, func(i int32) float64 { return kn.one(s.now, float64(s.now)*s.dt, int(i)) })
 		} else if ps := s.popBy[mon.Target]; ps != nil {
 			c := ps.cells[mon.Var]
 			if d, v, ok := strings.Cut(mon.Var, "."); ok {
@@ -766,14 +766,14 @@ func (s *sim) buildMonitors() error {
 			}
 			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, ps.site.n, mon.Ranges, every)
 			arr := c.arr
-			value = func(i int32) float64 { return arr[i] }
+			value = realValue(c.v.Type, func(i int32) float64 { return arr[i] })
 		} else if pr := s.projBy[mon.Target]; pr != nil {
 			c := pr.cells[mon.Var]
 			if c == nil {
 				return fmt.Errorf("monitor %s: projection %s has no variable %s", mon.Name, mon.Target, mon.Var)
 			}
 			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every)
-			value = s.synapseValue(pr, c)
+			value = realValue(c.v.Type, s.synapseValue(pr, c))
 		} else {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
 		}

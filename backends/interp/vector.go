@@ -71,6 +71,9 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 	}
 	instrs := k.Blocks[0].Instrs
 	for _, in := range instrs {
+		if hasFixed(in) {
+			return nil, nil // fixed point runs in scalar form
+		}
 		switch in.Op {
 		case ir.OpLoadSeg, ir.OpConvert:
 			return nil, nil

@@ -135,6 +135,17 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 	if k == nil {
 		return "", nil
 	}
+	var fixedPoint error
+	k.Instrs(func(in *ir.Instr) {
+		for _, v := range append([]ir.Value{in}, in.Args...) {
+			if v.Type().Kind == ir.Fixed && fixedPoint == nil {
+				fixedPoint = fmt.Errorf("%s: fixed point (%s) is not supported by the LLVM backend yet; the interpreter runs it", name, v.Type())
+			}
+		}
+	})
+	if fixedPoint != nil {
+		return "", fixedPoint
+	}
 	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
 	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
 	kf := &kernelFunc{e: e, names: n, site: s, f: f, c: c, out: out,
