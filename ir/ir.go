@@ -205,6 +205,9 @@ type Var struct {
 	Uniform bool    // a parameter with one value for all elements, in Value
 	Value   float64 // the uniform value
 	Tau     string  // a trace's time constant: a parameter name or a number
+	// Range, if not nil, is the interval of values the variable takes
+	// (a calibration run's, for the quantize pass).
+	Range *[2]float64
 }
 
 // Run holds the run settings, in seconds.
@@ -213,6 +216,14 @@ type Run struct {
 	Duration float64
 	Steps    int64
 	Seed     uint64
+	// Quantize, if not 0, is the width in bits the quantize pass gives
+	// the model's state and arithmetic.
+	Quantize int
+	// Ranges are the intervals of values the state variables took in a
+	// calibration run, by "owner.name" (interp's Result.Ranges), for the
+	// quantize pass. They are not part of the text form; the pass records
+	// what it used in each variable's Range.
+	Ranges map[string][2]float64
 }
 
 // Module is a whole compiled model: the dataflow graph and its kernels.

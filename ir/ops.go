@@ -149,7 +149,7 @@ var opTable = [numOps]OpInfo{
 	OpNot:    {Name: "not", Args: 1, Result: resBool, Doc: "the negated condition; Example printed form: %9 = not %6 : bool"},
 	OpSelect: {Name: "select", Args: 3, Result: resSecondThird, Doc: "y if c else z, both evaluated; Example printed form: %9 = select %6, %2, %1 : f64"},
 
-	OpConvert: {Name: "convert", Args: 1, Result: resAttr, Doc: "converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating); Example printed form: %9 = convert %2 : i32"},
+	OpConvert: {Name: "convert", Args: 1, Result: resAttr, Doc: "converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating; with dither stream=N, rounds by a random offset); Example printed form: %9 = convert %2 : fx16.8"},
 
 	OpODE: {Name: "ode", Args: 1, Result: resVoid, SideEffect: true, Aux: auxODE, Doc: "dX/dt = the operand, for the ODE pass to discretise; Example printed form: ode v, %9 method=exact unless_refractory"},
 
@@ -184,4 +184,14 @@ func Ops() []Op {
 		out = append(out, op)
 	}
 	return out
+}
+
+// Dither is the Aux of a convert between fixed-point formats that rounds
+// by a random offset instead of to nearest (runtime/fixed's
+// ConvertDither): the offset is the top bits of the draw
+// (seed, Stream, step, element) of the runtime's generator. Unbiased,
+// and without the standing offset that rounding to nearest leaves in a
+// decay; the quantize pass rounds stores into variables this way.
+type Dither struct {
+	Stream int
 }

@@ -135,6 +135,11 @@ func (p *parser) module() (*Module, error) {
 			if m.Run.Seed, err = strconv.ParseUint(f["seed"], 10, 64); err != nil {
 				return nil, p.errorf("bad seed")
 			}
+			if q, ok := f["quantize"]; ok {
+				if m.Run.Quantize, err = strconv.Atoi(q); err != nil {
+					return nil, p.errorf("bad quantize")
+				}
+			}
 		case "note":
 			if len(t) != 2 {
 				return nil, p.errorf("bad note")
@@ -231,6 +236,15 @@ func (p *parser) variable() (*Var, error) {
 	}
 	v.Type = typ
 	rest := t[4:]
+	if n := len(rest); n >= 3 && rest[n-3] == "range" {
+		lo, err1 := parseFloat(rest[n-2])
+		hi, err2 := parseFloat(rest[n-1])
+		if err1 != nil || err2 != nil {
+			return nil, p.errorf("bad range")
+		}
+		v.Range = &[2]float64{lo, hi}
+		rest = rest[:n-3]
+	}
 	switch {
 	case v.Kind == VarParam && len(rest) == 2 && rest[0] == "=":
 		v.Uniform = true
@@ -833,6 +847,17 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 			return nil, p.errorf("bad ode attributes")
 		}
 		in.Aux = aux
+	case OpConvert:
+		// convert %x [dither stream = N]
+		if n := len(args); n == 5 && args[1] == "dither" && args[2] == "stream" && args[3] == "=" {
+			s, err := strconv.Atoi(args[4])
+			if err != nil {
+				return nil, p.errorf("bad dither stream")
+			}
+			in.Aux = Dither{Stream: s}
+			args = args[:1]
+		}
+		in.Args, err = kp.uses(args)
 	case OpBr:
 		tg, n, err := kp.target(args)
 		if err != nil {

@@ -54,7 +54,11 @@ func FormatFloat(v float64) string {
 
 func (p *printer) module(m *Module) {
 	p.line("module %s", strconv.Quote(m.Source))
-	p.line("run dt=%s duration=%s steps=%d seed=%d", FormatFloat(m.Run.Dt), FormatFloat(m.Run.Duration), m.Run.Steps, m.Run.Seed)
+	run := fmt.Sprintf("run dt=%s duration=%s steps=%d seed=%d", FormatFloat(m.Run.Dt), FormatFloat(m.Run.Duration), m.Run.Steps, m.Run.Seed)
+	if m.Run.Quantize != 0 {
+		run += fmt.Sprintf(" quantize=%d", m.Run.Quantize)
+	}
+	p.line("%s", run)
 	for _, n := range m.Notes {
 		p.line("note %s", strconv.Quote(n))
 	}
@@ -214,6 +218,9 @@ func (p *printer) variable(v *Var) {
 	case v.Kind == VarTrace:
 		s += " decay " + v.Tau
 	}
+	if v.Range != nil {
+		s += " range " + FormatFloat(v.Range[0]) + " " + FormatFloat(v.Range[1])
+	}
 	p.line("%s", s)
 }
 
@@ -329,6 +336,11 @@ func FormatInstr(in *Instr) string {
 		}
 		if o.Unless {
 			s.WriteString(" unless_refractory")
+		}
+	case OpConvert:
+		s.WriteString(" " + valueNames(in.Args))
+		if d, ok := in.Aux.(Dither); ok {
+			fmt.Fprintf(&s, " dither stream=%d", d.Stream)
 		}
 	case OpBr:
 		s.WriteString(" " + formatTarget(in.Targets[0]))

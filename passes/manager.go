@@ -38,6 +38,8 @@ var Table = []*Pass{
 		Doc: "merges identical pure computations"},
 	{Name: "dce", Run: DCE, After: []string{"cse"},
 		Doc: "removes computations whose results are never used"},
+	{Name: "quantize", Run: Quantize, After: []string{"fuse", "dce"},
+		Doc: "with --quantize, makes state and arithmetic fixed point (runtime/fixed), formats from a calibration run"},
 }
 
 func init() {

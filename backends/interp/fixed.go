@@ -5,6 +5,7 @@ import (
 
 	"snnc/ir"
 	"snnc/runtime/fixed"
+	"snnc/runtime/rng"
 )
 
 // A fixed-point value is held in a register, and in a variable's array,
@@ -28,7 +29,7 @@ func hasFixed(in *ir.Instr) bool {
 
 // fixedInstr compiles an instruction on fixed-point values into a scalar
 // step; it is not called for others.
-func fixedInstr(in *ir.Instr, d int, arg func(int) int) (func(*frame), error) {
+func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source) (func(*frame), error) {
 	to := in.Typ.Format()
 	format := func(n int) fixed.Format { return in.Args[n].Type().Format() }
 	raw := func(x float64) int64 { return int64(x) }
@@ -45,6 +46,14 @@ func fixedInstr(in *ir.Instr, d int, arg func(int) int) (func(*frame), error) {
 		switch {
 		case from.Kind == ir.Fixed && in.Typ.Kind == ir.Fixed:
 			ff := from.Format()
+			if di, ok := in.Aux.(ir.Dither); ok {
+				// The offset: the draw (seed, stream, step, element).
+				src, stream := rng, uint32(di.Stream)
+				return func(f *frame) {
+					w := src.Block(stream, uint64(f.k), uint64(f.e))
+					f.r[d] = float64(fixed.ConvertDither(raw(f.r[a]), ff, to, uint64(w[0])<<32|uint64(w[1])))
+				}, nil
+			}
 			return func(f *frame) { f.r[d] = float64(fixed.Convert(raw(f.r[a]), ff, to)) }, nil
 		case from.Kind == ir.Fixed && in.Typ == ir.TF64:
 			ff := from.Format()

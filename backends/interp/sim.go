@@ -36,6 +36,9 @@ type Options struct {
 	// estimate made before anything is allocated; 0 means the machine's
 	// physical memory.
 	MemoryLimit float64
+	// Calibrate records in Result.Ranges the interval of values each
+	// state variable and trace takes, for the quantize pass.
+	Calibrate bool
 }
 
 // Result is what a run recorded.
@@ -43,6 +46,12 @@ type Result struct {
 	Spikes  []*runtime.Spikes
 	States  []*runtime.State
 	Summary *runtime.Summary
+	// Ranges, with Options.Calibrate, is [min, max] of each state
+	// variable and trace by "owner.name" (owner a population, a
+	// population's dendrite as pop.dendrite, or a projection): of the
+	// neurons' and dendrites' after every step, of the synapses' every
+	// 100 steps and after the last.
+	Ranges map[string][2]float64
 }
 
 // popState is a population's (or a global's) storage and kernels.
@@ -110,6 +119,7 @@ type currentState struct {
 }
 
 type sim struct {
+	ranges    map[string][2]float64 // Options.Calibrate's (Result.Ranges)
 	m         *ir.Module
 	opts      Options
 	dir       string
@@ -196,7 +206,7 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 		sum.Synapses[pr.pr.Name] = pr.csr.Len()
 	}
 	sum.WallSeconds = time.Since(start).Seconds()
-	res = &Result{Summary: sum}
+	res = &Result{Summary: sum, Ranges: s.ranges}
 	for _, sm := range s.spikeMons {
 		res.Spikes = append(res.Spikes, sm.rec)
 	}

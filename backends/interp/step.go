@@ -1,6 +1,10 @@
 package interp
 
-import "math"
+import (
+	"math"
+
+	"snnc/ir"
+)
 
 // loop runs the steps, each in the order of language.md section 6.
 func (s *sim) loop() {
@@ -123,6 +127,9 @@ func (s *sim) loop() {
 		for _, in := range s.inputs {
 			in.prev, in.spikes = in.spikes, in.prev[:0]
 		}
+		if s.opts.Calibrate {
+			s.calibrate(k)
+		}
 	}
 	if s.opts.Progress != nil {
 		s.opts.Progress(s.steps, s.steps)
@@ -207,5 +214,47 @@ func startRefractory(ref []int64, i int, k int64, period, dt float64) {
 	steps := math.Round(period / dt)
 	if steps > 1 {
 		ref[i] = k + int64(min(steps, 1<<40))
+	}
+}
+
+// calibrate widens the ranges of the state variables and traces by their
+// values after step k: the neurons' and dendrites' every step, the
+// synapses' (many more) every 100 steps and after the last.
+func (s *sim) calibrate(k int64) {
+	if s.ranges == nil {
+		s.ranges = map[string][2]float64{}
+	}
+	widen := func(owner string, cells map[string]*cell) {
+		for name, c := range cells {
+			if c.v.Kind == ir.VarParam {
+				continue
+			}
+			key := owner + "." + name
+			r, seen := s.ranges[key]
+			vals := c.arr
+			if vals == nil {
+				vals = []float64{c.val}
+			}
+			for _, x := range vals {
+				if !seen {
+					r, seen = [2]float64{x, x}, true
+				}
+				r[0], r[1] = min(r[0], x), max(r[1], x)
+			}
+			if seen {
+				s.ranges[key] = r
+			}
+		}
+	}
+	for _, ps := range s.pops {
+		widen(ps.p.Name, ps.cells)
+		for _, ds := range ps.dends {
+			widen(ps.p.Name+"."+ds.d.Name, ds.cells)
+		}
+	}
+	if k%100 == 0 || k == s.steps-1 {
+		for _, pr := range s.projs {
+			widen(pr.pr.Name, pr.cells)
+		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
+	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/lang"
 	"snnc/passes"
@@ -18,18 +20,25 @@ type pipelineFlags struct {
 	disable     string
 	debug       string
 	pruneWeight string
+	quantize    string
 }
+
+// calibration is the longest calibration run of --quantize, in seconds of
+// the model's time.
+const calibration = 1.0
 
 // pipeline is what the flags choose: the passes, and a prune bound.
 type pipeline struct {
 	passes.Options
 	pruneWeight string // a quantity, or ""
+	quantize    int    // bits, or 0
 }
 
 func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.only, "passes", "", "comma-separated passes to run (default: all; required passes always run); the passes are "+passes.Names())
 	fs.StringVar(&p.disable, "disable-pass", "", "comma-separated passes not to run")
 	fs.StringVar(&p.debug, "d", "", "debug settings: check/on verifies the IR after every pass, time prints the time of each pass (comma-separated)")
+	fs.StringVar(&p.quantize, "quantize", "", "int8, int16 or int32: make the model's state and arithmetic fixed point of that width,\nformats chosen from a calibration run of the model on the interpreter (spec/passes.md)")
 	fs.StringVar(&p.pruneWeight, "prune-weight", "", "remove the synapses whose weight w is smaller in magnitude than this, with its unit (for example 0.05mV);\nreplaces the run block's prune_weight")
 }
 
@@ -70,6 +79,13 @@ func (p *pipelineFlags) options(stderr io.Writer) (pipeline, error) {
 			return o, fmt.Errorf("--prune-weight %s: %v", p.pruneWeight, err)
 		}
 	}
+	switch p.quantize {
+	case "":
+	case "int8", "int16", "int32":
+		o.quantize, _ = strconv.Atoi(strings.TrimPrefix(p.quantize, "int"))
+	default:
+		return o, fmt.Errorf("--quantize %s: the widths are int8, int16 and int32", p.quantize)
+	}
 	return o, nil
 }
 
@@ -104,6 +120,22 @@ func compileProgram(prog *lang.Program, o pipeline, stderr io.Writer) (*ir.Modul
 		}
 	}
 	m := lang.Lower(prog)
+	if o.quantize != 0 {
+		// Calibration: the model in floating point on the interpreter,
+		// for the values its variables take.
+		float := o
+		float.quantize = 0
+		fm, status := compileProgram(prog, float, stderr)
+		if status != exitOK {
+			return nil, status
+		}
+		res, err := interp.Run(fm, interp.Options{Calibrate: true, Duration: min(fm.Run.Duration, calibration)})
+		if err != nil {
+			fmt.Fprintf(stderr, "snnc: the calibration run for --quantize: %v\n", err)
+			return nil, exitModel
+		}
+		m.Run.Quantize, m.Run.Ranges = o.quantize, res.Ranges
+	}
 	if err := passes.Run(m, o.Options); err != nil {
 		var ds passes.Diagnostics
 		if errors.As(err, &ds) {

@@ -204,3 +204,17 @@ func Cmp(a int64, fa Format, b int64, fb Format) int {
 	}
 	return 0
 }
+
+// ConvertDither converts a raw value of one format to another, rounding
+// by a random offset: with s fraction bits dropped, it adds the top s
+// bits of bits and rounds down, then saturates. A value between two
+// representable ones goes to the upper one with the probability of its
+// distance from the lower (unbiased), and a representable value stays as
+// it is. Without bits dropped it is Convert.
+func ConvertDither(r int64, from, to Format, bits uint64) int64 {
+	s := int(from.Frac) - int(to.Frac) // at most MaxFrac
+	if s <= 0 {
+		return convert(r, int(from.Frac), to)
+	}
+	return to.Saturate((r + int64(bits>>(64-s))) >> s)
+}

@@ -29,6 +29,27 @@ func ref(x *big.Rat, to Format) int64 {
 	return q.Int64()
 }
 
+// refDither is the definition of ConvertDither: the value plus the top
+// s bits of bits, in units of the source's LSB (s the fraction bits
+// dropped), rounded down, saturated; exact when no bits are dropped.
+func refDither(x *big.Rat, to, from Format, bits uint64) int64 {
+	s := int(from.Frac) - int(to.Frac)
+	if s <= 0 {
+		return ref(x, to)
+	}
+	offset := new(big.Rat).SetFrac(new(big.Int).SetUint64(bits>>(64-s)), new(big.Int).Lsh(big.NewInt(1), uint(from.Frac)))
+	y := new(big.Rat).Add(x, offset)
+	y.Mul(y, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), uint(to.Frac))))
+	q := new(big.Int).Div(y.Num(), y.Denom()) // rounds down (Euclidean, the denominator positive)
+	switch {
+	case q.Cmp(big.NewInt(to.Max())) > 0:
+		return to.Max()
+	case q.Cmp(big.NewInt(to.Min())) < 0:
+		return to.Min()
+	}
+	return q.Int64()
+}
+
 func rat(r int64, f Format) *big.Rat {
 	return new(big.Rat).SetFrac(big.NewInt(r), new(big.Int).Lsh(big.NewInt(1), uint(f.Frac)))
 }
@@ -61,6 +82,8 @@ func TestOperationsAgainstRationals(t *testing.T) {
 		require.Equal(t, ref(new(big.Rat).Sub(x, y), to), Sub(a, fa, b, fb, to), "%d %v - %d %v -> %v", a, fa, b, fb, to)
 		require.Equal(t, ref(new(big.Rat).Mul(x, y), to), Mul(a, fa, b, fb, to), "%d %v * %d %v -> %v", a, fa, b, fb, to)
 		require.Equal(t, ref(x, to), Convert(a, fa, to), "convert %d %v -> %v", a, fa, to)
+		bits := rng.Uint64()
+		require.Equal(t, refDither(x, to, fa, bits), ConvertDither(a, fa, to, bits), "convert dithered %d %v -> %v", a, fa, to)
 		require.Equal(t, ref(new(big.Rat).Neg(x), to), Neg(a, fa, to))
 		require.Equal(t, ref(new(big.Rat).Abs(x), to), Abs(a, fa, to))
 		require.Equal(t, x.Cmp(y), Cmp(a, fa, b, fb))
@@ -97,5 +120,21 @@ func TestFromFloat(t *testing.T) {
 		require.Equal(t, ref(new(big.Rat).SetFloat64(x), f), f.FromFloat(x), "%g %v", x, f)
 		r := randRaw(rng, f)
 		require.Equal(t, r, f.FromFloat(f.Float(r)), "round trip %d %v", r, f)
+	}
+}
+
+// Dithered rounding is unbiased: the mean of many conversions of one
+// value is the value.
+func TestDitherUnbiased(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	from, to := Format{Width: 32, Frac: 24}, Format{Width: 16, Frac: 8}
+	for _, x := range []float64{0.3, -0.3, 1.0 / 3, -7.77, 0.001} {
+		r := from.FromFloat(x)
+		sum := 0.0
+		const n = 200000
+		for range n {
+			sum += to.Float(ConvertDither(r, from, to, rng.Uint64()))
+		}
+		require.InDelta(t, from.Float(r), sum/n, 3e-5, "%g", x) // the LSB is 1/256; the mean's error about 1/256/sqrt(n)
 	}
 }
