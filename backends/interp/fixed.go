@@ -108,3 +108,14 @@ func realValue(t ir.Type, raw func(i int32) float64) func(i int32) float64 {
 	f := t.Format()
 	return func(i int32) float64 { return f.Float(int64(raw(i))) }
 }
+
+// Calibrate runs a floating-point model for at most seconds of its time
+// and returns the intervals its variables took (Result.Ranges), for the
+// quantize pass (ir.Run.Ranges).
+func Calibrate(m *ir.Module, seconds float64) (map[string][2]float64, error) {
+	res, err := Run(m, Options{Calibrate: true, Duration: min(m.Run.Duration, seconds)})
+	if err != nil {
+		return nil, err
+	}
+	return res.Ranges, nil
+}

@@ -129,12 +129,12 @@ func compileProgram(prog *lang.Program, o pipeline, stderr io.Writer) (*ir.Modul
 		if status != exitOK {
 			return nil, status
 		}
-		res, err := interp.Run(fm, interp.Options{Calibrate: true, Duration: min(fm.Run.Duration, calibration)})
+		ranges, err := interp.Calibrate(fm, calibration)
 		if err != nil {
 			fmt.Fprintf(stderr, "snnc: the calibration run for --quantize: %v\n", err)
 			return nil, exitModel
 		}
-		m.Run.Quantize, m.Run.Ranges = o.quantize, res.Ranges
+		m.Run.Quantize, m.Run.Ranges = o.quantize, ranges
 	}
 	if err := passes.Run(m, o.Options); err != nil {
 		var ds passes.Diagnostics
