@@ -59,7 +59,7 @@ for s in range(1, seeds + 1):
 for q in ("int16", "int32"):
     d = np.array(diffs[q])
     print(f"  {q}: mean change exc {d[:, 0].mean():+.2f}%, inh {d[:, 1].mean():+.2f}%; largest |change| {np.abs(d).max():.2f}%")
-print("Song STDP, 20 s: output rate; final weights (fraction of g_max): histogram of 10 bins, below 0.1, above 0.9")
+print("Song STDP, 20 s: output rate; final weights (fraction of the largest): histogram of 10 bins, below 0.1, above 0.9")
 for q in ("float", "int16"):
     d = f"{tmp}/stdp.{q}"
     rate = {p["name"]: p["mean_rate_hz"] for p in json.load(open(d + "/summary.json"))["populations"]}["out"]
