@@ -431,26 +431,40 @@ var fixedOps = map[ir.Op]bool{ir.OpAdd: true, ir.OpSub: true, ir.OpMul: true, ir
 // boundary keeps a kernel in floating point, converting at its loads and
 // stores of fixed-point variables.
 func (q *quantizer) boundary(k *ir.Kernel, fixedVar func(string) *ir.Var) {
+	// A load's uses, in any block, take the real value from the convert
+	// placed right after it (which dominates them as the load did); the
+	// converts are placed first and the uses rewritten after, so that the
+	// blocks' order does not matter.
+	repl := map[ir.Value]ir.Value{}
 	for _, b := range k.Blocks {
 		var out []*ir.Instr
-		repl := map[ir.Value]ir.Value{}
 		for _, in := range b.Instrs {
+			out = append(out, in)
+			if in.Op != ir.OpLoad {
+				continue
+			}
+			if v := fixedVar(in.VarName()); v != nil {
+				in.Typ = v.Type
+				c := &ir.Instr{Op: ir.OpConvert, Typ: ir.TF64, Args: []ir.Value{in}, Block: b, Pos: in.Pos}
+				out = append(out, c)
+				repl[in] = c
+			}
+		}
+		b.Instrs = out
+	}
+	for _, b := range k.Blocks {
+		var out []*ir.Instr
+		for _, in := range b.Instrs {
+			if in.Op == ir.OpConvert && repl[in.Args[0]] == in {
+				out = append(out, in)
+				continue
+			}
 			for _, slot := range in.Operands() {
 				if r, ok := repl[*slot]; ok {
 					*slot = r
 				}
 			}
-			switch in.Op {
-			case ir.OpLoad:
-				if v := fixedVar(in.VarName()); v != nil {
-					in.Typ = v.Type
-					out = append(out, in)
-					c := &ir.Instr{Op: ir.OpConvert, Typ: ir.TF64, Args: []ir.Value{in}, Block: b, Pos: in.Pos}
-					out = append(out, c)
-					repl[in] = c
-					continue
-				}
-			case ir.OpStore:
+			if in.Op == ir.OpStore {
 				if v := fixedVar(in.VarName()); v != nil {
 					c := &ir.Instr{Op: ir.OpConvert, Typ: v.Type, Args: []ir.Value{in.Args[0]}, Block: b, Pos: in.Pos}
 					out = append(out, c)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"snnc/runtime/fixed"
 	"snnc/runtime/mathfn"
 	"snnc/runtime/rng"
 )
@@ -38,7 +39,7 @@ func buildNativeHarness(t *testing.T) string {
 	}
 	bin := filepath.Join(t.TempDir(), "harness")
 	args := append(slices.Clone(nativeCFlags), "-Wall", "-Wextra", "-Werror", "-Ic",
-		"c/mathfn.c", "c/rng.c", "c/test/harness.c", "-o", bin, "-lm")
+		"c/mathfn.c", "c/rng.c", "c/fixed.c", "c/test/harness.c", "-o", bin, "-lm")
 	out, err := exec.Command(cc, args...).CombinedOutput()
 	require.NoError(t, err, "cc %v:\n%s", args, out)
 	require.Empty(t, string(out), "cc %v printed diagnostics", args)
@@ -699,4 +700,43 @@ func TestNativeRNG(t *testing.T) {
 		}
 		check.run(t, bin)
 	})
+}
+
+// The C port of runtime/fixed (c/fixed.c) gives the Go results for every
+// operation, on random formats and operands, half of them at the edges of
+// their ranges.
+func TestNativeFixed(t *testing.T) {
+	bin := buildNativeHarness(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	format := func() fixed.Format {
+		return fixed.Format{Width: uint8(2 + r.IntN(fixed.MaxWidth-1)), Frac: uint8(r.IntN(fixed.MaxFrac + 1))}
+	}
+	raw := func(f fixed.Format) int64 {
+		switch r.IntN(4) {
+		case 0:
+			return f.Max()
+		case 1:
+			return f.Min()
+		case 2:
+			return f.Saturate(int64(r.IntN(5)) - 2)
+		}
+		return f.Min() + r.Int64N(f.Max()-f.Min()+1)
+	}
+	c := &nativeCheck{op: "fixed", inWords: 9, outWords: 11}
+	for range 300000 {
+		fa, fb, to := format(), format(), format()
+		a, b := raw(fa), raw(fb)
+		bits := r.Uint64()
+		if r.IntN(4) == 0 { // a double for from_double, in or near the format's range
+			bits = math.Float64bits(r.NormFloat64() * math.Ldexp(1, int(to.Width)-int(to.Frac)-1))
+		}
+		c.add([]uint64{uint64(a), uint64(fa.Width), uint64(fa.Frac), uint64(b), uint64(fb.Width), uint64(fb.Frac),
+			uint64(to.Width), uint64(to.Frac), bits},
+			uint64(fixed.Add(a, fa, b, fb, to)), uint64(fixed.Sub(a, fa, b, fb, to)), uint64(fixed.Mul(a, fa, b, fb, to)),
+			uint64(fixed.Div(a, fa, b, fb, to)), uint64(fixed.Neg(a, fa, to)), uint64(fixed.Abs(a, fa, to)),
+			uint64(int64(fixed.Cmp(a, fa, b, fb))), uint64(fixed.Convert(a, fa, to)),
+			uint64(fixed.ConvertDither(a, fa, to, bits)), uint64(to.FromFloat(math.Float64frombits(bits))),
+			math.Float64bits(fa.Float(a)))
+	}
+	c.run(t, bin)
 }

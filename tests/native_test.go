@@ -144,3 +144,35 @@ func runNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string, args 
 	require.NoError(t, err, "%s", msg)
 	return out
 }
+
+// TestQuantizedNativeEqualsInterp runs every example quantized to 16 bits
+// (calibrated as snnc --quantize does) on both targets, at one and two
+// threads, and compares every output file byte for byte: the native
+// runtime's fixed point (runtime/c/fixed.c) and dither draws are the
+// interpreter's.
+func TestQuantizedNativeEqualsInterp(t *testing.T) {
+	requireNativeTools(t)
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	slices.Sort(files)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name, func(t *testing.T) {
+			m := quantizedFile(t, f, 16)
+			duration := min(m.Run.Duration, 0.5)
+			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
+			prog, err := lang.LoadFile(f)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			for _, threads := range []string{"1", "2"} {
+				out := runNative(t, prog, m, filepath.Join(dir, threads), "--threads", threads,
+					"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
+				for file, data := range want {
+					got, err := os.ReadFile(filepath.Join(out, file))
+					require.NoError(t, err)
+					require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %s threads", file, threads)
+				}
+			}
+		})
+	}
+}

@@ -746,7 +746,7 @@ func (s *sim) buildMonitors() error {
 				e, st = s.env(pr.pr.Name, nil), pr.site
 				for name, c := range pr.cells {
 					if c.v.Kind == ir.VarTrace {
-						e.decayed[name] = s.synapseValue(pr, c)
+						e.decayed[name] = s.synapseValue(pr, c, false)
 					}
 				}
 			} else {
@@ -783,7 +783,7 @@ func (s *sim) buildMonitors() error {
 				return fmt.Errorf("monitor %s: projection %s has no variable %s", mon.Name, mon.Target, mon.Var)
 			}
 			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every)
-			value = realValue(c.v.Type, s.synapseValue(pr, c))
+			value = s.synapseValue(pr, c, true)
 		} else {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
 		}
@@ -794,14 +794,22 @@ func (s *sim) buildMonitors() error {
 
 // synapseValue reads a synapse variable; a trace is decayed to the
 // current step from the synapse's last event, as an event would see it.
-func (s *sim) synapseValue(pr *projState, c *cell) func(i int32) float64 {
+func (s *sim) synapseValue(pr *projState, c *cell, real bool) func(i int32) float64 {
 	if c.arr == nil {
 		return func(int32) float64 { return c.val }
 	}
 	arr := c.arr
+	// With real, a fixed-point variable is read as the number it stands
+	// for, before any decay (for a monitor); without, as its raw value
+	// (for a kernel's load, which converts).
+	read := func(i int32) float64 { return arr[i] }
+	if real && c.v.Type.Kind == ir.Fixed {
+		f := c.v.Type.Format()
+		read = func(i int32) float64 { return f.Float(int64(arr[i])) }
+	}
 	last := pr.cells["trace.tlast"]
 	if c.v.Kind != ir.VarTrace || last == nil {
-		return func(i int32) float64 { return arr[i] }
+		return read
 	}
 	// The time constant: a number, or a parameter with one value or one
 	// per synapse.
@@ -817,7 +825,7 @@ func (s *sim) synapseValue(pr *projState, c *cell) func(i int32) float64 {
 	}
 	return func(i int32) float64 {
 		t := float64(s.now) * s.dt
-		return arr[i] * mathfn.Exp(-(t-last.arr[i])/tauOf(i))
+		return read(i) * mathfn.Exp(-(t-last.arr[i])/tauOf(i))
 	}
 }
 

@@ -98,6 +98,18 @@ func newEmitter(l *layout, dt float64) *emitter {
 	declare("snn_normal", f64, i64, i32, i64, i64, f64, f64)
 	declare("snn_exponential", f64, i64, i32, i64, i64, f64)
 	declare("snn_fail_segment", types.Void, f64, i64, i8p)
+	// Fixed point (runtime/c/fixed.c).
+	for _, name := range []string{"snn_fx_add", "snn_fx_sub", "snn_fx_mul", "snn_fx_div"} {
+		declare(name, i64, i64, i32, i64, i32, i32, i32)
+	}
+	declare("snn_fx_neg", i64, i64, i32, i32, i32)
+	declare("snn_fx_abs", i64, i64, i32, i32, i32)
+	declare("snn_fx_convert", i64, i64, i32, i32, i32)
+	declare("snn_fx_cmp", i32, i64, i32, i64, i32)
+	declare("snn_fx_from_double", i64, f64, i32, i32)
+	declare("snn_fx_to_double", f64, i64, i32)
+	declare("snn_fx_dither", i64, i64, i32, i32, i32, i64)
+	declare("snn_dither_bits", i64, i64, i32, i64, i64)
 	return e
 }
 
@@ -134,17 +146,6 @@ type kernelFunc struct {
 func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, error) {
 	if k == nil {
 		return "", nil
-	}
-	var fixedPoint error
-	k.Instrs(func(in *ir.Instr) {
-		for _, v := range append([]ir.Value{in}, in.Args...) {
-			if v.Type().Kind == ir.Fixed && fixedPoint == nil {
-				fixedPoint = fmt.Errorf("%s: fixed point (%s) is not supported by the LLVM backend yet; the interpreter runs it", name, v.Type())
-			}
-		}
-	})
-	if fixedPoint != nil {
-		return "", fixedPoint
 	}
 	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
 	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
@@ -197,8 +198,11 @@ func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, e
 }
 
 func (kf *kernelFunc) typ(t ir.Type) types.Type {
-	if t.Kind == ir.Bool {
+	switch t.Kind {
+	case ir.Bool:
 		return i1
+	case ir.Fixed:
+		return i64 // the raw integer (runtime/fixed)
 	}
 	return f64
 }
@@ -336,10 +340,17 @@ func (kf *kernelFunc) cstring(s string) value.Value {
 func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	b := kf.cur
 	set := func(v value.Value) { kf.vals[in] = v }
+	if in.Typ.Kind == ir.Fixed && in.Op != ir.OpConst && in.Op != ir.OpConvert && in.Op != ir.OpLoad && in.Op != ir.OpSelect {
+		return kf.fixedArith(in)
+	}
 	switch in.Op {
 	case ir.OpConst:
 		switch c := in.Aux.(type) {
 		case float64:
+			if in.Typ.Kind == ir.Fixed {
+				set(constant.NewInt(i64, in.Typ.Format().FromFloat(c)))
+				return nil
+			}
 			set(constant.NewFloat(f64, c))
 		case bool:
 			set(constant.NewBool(c))
@@ -358,6 +369,11 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		v := value.Value(b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx))))
 		if kf.site.decay && a.v.Kind == ir.VarTrace && a.idx == idxElem {
 			v = kf.decayed(a, v)
+		}
+		if in.Typ.Kind == ir.Fixed {
+			// A fixed-point variable's array holds raw integers as doubles,
+			// as the interpreter's does.
+			v = b.NewFPToSI(v, i64)
 		}
 		set(v)
 	case ir.OpLoadSeg:
@@ -385,7 +401,11 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		if !ok || a.idx == idxUniform {
 			return fmt.Errorf("store to %q, which has no per-element storage", in.VarName())
 		}
-		b.NewStore(kf.arg(in, 0), b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx)))
+		x := kf.arg(in, 0)
+		if in.Args[0].Type().Kind == ir.Fixed {
+			x = b.NewSIToFP(x, f64)
+		}
+		b.NewStore(x, b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx)))
 	case ir.OpTime:
 		set(kf.t)
 	case ir.OpIndex:
@@ -459,6 +479,13 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(kf.call(name, kf.arg(in, 0)))
 	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
 		x, y := kf.arg(in, 0), kf.arg(in, 1)
+		if in.Args[0].Type().Kind == ir.Fixed {
+			c := kf.call("snn_fx_cmp", x, frac(in.Args[0]), y, frac(in.Args[1]))
+			pred := map[ir.Op]enum.IPred{ir.OpLt: enum.IPredSLT, ir.OpLe: enum.IPredSLE, ir.OpGt: enum.IPredSGT,
+				ir.OpGe: enum.IPredSGE, ir.OpEq: enum.IPredEQ, ir.OpNe: enum.IPredNE}[in.Op]
+			set(b.NewICmp(pred, c, constant.NewInt(i32, 0)))
+			return nil
+		}
 		if in.Args[0].Type().Kind == ir.Bool {
 			pred := enum.IPredEQ
 			if in.Op == ir.OpNe {
@@ -480,10 +507,25 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	case ir.OpSelect:
 		set(b.NewSelect(kf.arg(in, 0), kf.arg(in, 1), kf.arg(in, 2)))
 	case ir.OpConvert:
-		if in.Typ != ir.TF64 || in.Args[0].Type() != ir.TF64 {
-			return fmt.Errorf("convert to %s is not supported by the LLVM backend yet", in.Typ)
+		from, to, x := in.Args[0].Type(), in.Typ, kf.arg(in, 0)
+		switch {
+		case from == to:
+			set(x)
+		case from == ir.TF64 && to.Kind == ir.Fixed:
+			set(kf.call("snn_fx_from_double", x, width(to), fracOf(to)))
+		case from.Kind == ir.Fixed && to == ir.TF64:
+			set(kf.call("snn_fx_to_double", x, fracOf(from)))
+		case from.Kind == ir.Fixed && to.Kind == ir.Fixed:
+			if d, ok := in.Aux.(ir.Dither); ok {
+				// The offset: the draw (seed, stream, step, element).
+				bits := kf.call("snn_dither_bits", kf.seed, constant.NewInt(i32, int64(d.Stream)), kf.step, kf.el)
+				set(kf.call("snn_fx_dither", x, fracOf(from), width(to), fracOf(to), bits))
+			} else {
+				set(kf.call("snn_fx_convert", x, fracOf(from), width(to), fracOf(to)))
+			}
+		default:
+			return fmt.Errorf("convert from %s to %s is not supported by the LLVM backend", from, to)
 		}
-		set(kf.arg(in, 0))
 	case ir.OpBr:
 		kf.jump(in.Targets[0])
 		b.NewBr(kf.blocks[in.Targets[0].Block])
@@ -541,4 +583,40 @@ func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
 	}
 	arg := b.NewFDiv(b.NewFNeg(b.NewFSub(kf.t, tlast)), tau)
 	return b.NewFMul(x, kf.call("snn_exp", arg))
+}
+
+// width and fracOf are a fixed type's format as i32 arguments; frac is a
+// value's.
+func width(t ir.Type) value.Value  { return constant.NewInt(i32, int64(t.Width)) }
+func fracOf(t ir.Type) value.Value { return constant.NewInt(i32, int64(t.Frac)) }
+func frac(v ir.Value) value.Value  { return fracOf(v.Type()) }
+
+// fixedArith emits an arithmetic instruction on fixed point as a call to
+// the runtime's port of runtime/fixed (the interpreter computes the same
+// functions).
+func (kf *kernelFunc) fixedArith(in *ir.Instr) error {
+	t := in.Typ
+	arg := func(n int) value.Value { return kf.arg(in, n) }
+	var v value.Value
+	switch in.Op {
+	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv:
+		name := map[ir.Op]string{ir.OpAdd: "snn_fx_add", ir.OpSub: "snn_fx_sub", ir.OpMul: "snn_fx_mul", ir.OpDiv: "snn_fx_div"}[in.Op]
+		v = kf.call(name, arg(0), frac(in.Args[0]), arg(1), frac(in.Args[1]), width(t), fracOf(t))
+	case ir.OpNeg, ir.OpAbs:
+		v = kf.call(map[ir.Op]string{ir.OpNeg: "snn_fx_neg", ir.OpAbs: "snn_fx_abs"}[in.Op], arg(0), frac(in.Args[0]), width(t), fracOf(t))
+	case ir.OpMin, ir.OpMax:
+		// a if a < b (min) or a > b (max), else b; each in t's format.
+		want := int64(-1)
+		if in.Op == ir.OpMax {
+			want = 1
+		}
+		c := kf.call("snn_fx_cmp", arg(0), frac(in.Args[0]), arg(1), frac(in.Args[1]))
+		a := kf.call("snn_fx_convert", arg(0), frac(in.Args[0]), width(t), fracOf(t))
+		b := kf.call("snn_fx_convert", arg(1), frac(in.Args[1]), width(t), fracOf(t))
+		v = kf.cur.NewSelect(kf.cur.NewICmp(enum.IPredEQ, c, constant.NewInt(i32, want)), a, b)
+	default:
+		return fmt.Errorf("%s on fixed point is not supported by the LLVM backend", in.Op)
+	}
+	kf.vals[in] = v
+	return nil
 }

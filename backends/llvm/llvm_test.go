@@ -41,25 +41,3 @@ func TestEmitVerifies(t *testing.T) {
 		})
 	}
 }
-
-// A kernel in fixed point is an error the backend names, not wrong code.
-func TestFixedPointIsAnError(t *testing.T) {
-	m, err := ir.Parse(`module "f.snn"
-run dt=0.0001 duration=0.01 steps=100 seed=1
-
-population p : N[1] {
-  state v : fx16.8
-  kernel update {
-  b0:
-    %0 = load v : fx16.8
-    %1 = const 0.5 : fx16.8
-    %2 = add %0, %1 : fx16.8
-    store v, %2
-    ret
-  }
-}
-`)
-	require.NoError(t, err)
-	_, err = Emit(m, Options{})
-	require.ErrorContains(t, err, "fixed point (fx16.8) is not supported by the LLVM backend yet")
-}

@@ -105,6 +105,7 @@ typedef struct state_mon {
 	double tau;
 	const double *tau_arr; /* a trace's time constant per synapse, or NULL */
 	snn_kernel k;
+	int frac; /* a fixed-point variable's fraction bits (its raw values are recorded as reals), or -1 */
 } state_mon;
 
 typedef struct spike_mon {
@@ -1141,6 +1142,7 @@ static void build_monitors(void)
 		snn_state_rec *r = &state_recs[n_state_mons];
 		state_mon *sm = &state_mons[n_state_mons++];
 		sm->rec = r;
+		sm->frac = -1;
 		if (mon->value) {
 			/* A definition: its kernel runs for each recorded element. */
 			if (mon->target_kind == 0) {
@@ -1171,12 +1173,14 @@ static void build_monitors(void)
 			new_state_rec(r, mon, pops[mon->target].n, 1, every);
 			sm->kind = MON_ARR;
 			sm->arr = ctx.var[id];
+			sm->frac = vars[id].v->fixed ? vars[id].v->frac : -1;
 		} else if (mon->target_kind == 2) {
 			proj_rt *ps = &projs[mon->target];
 			int id = mon->var;
 			if (id < 0)
 				snn_fail("monitor %s: projection %s has no variable", mon->name, ps->pr->name);
 			new_state_rec(r, mon, ps->nsyn, 0, every);
+			sm->frac = vars[id].v->fixed ? vars[id].v->frac : -1;
 			int last = find_var(ps->pr->vars, "trace.tlast");
 			if (vars[id].len == 0) {
 				sm->kind = MON_CONST;
@@ -1375,7 +1379,8 @@ static void sample(state_mon *sm, int64_t k)
 	switch (sm->kind) {
 	case MON_ARR:
 		for (int64_t x = 0; x < r->n_indices; x++)
-			row[x] = sm->arr[r->indices[x]];
+			row[x] = sm->frac >= 0 ? snn_fx_to_double((int64_t)sm->arr[r->indices[x]], sm->frac)
+					       : sm->arr[r->indices[x]];
 		break;
 	case MON_CONST:
 		for (int64_t x = 0; x < r->n_indices; x++)
@@ -1386,7 +1391,8 @@ static void sample(state_mon *sm, int64_t k)
 		for (int64_t x = 0; x < r->n_indices; x++) {
 			int32_t i = r->indices[x];
 			double tau = sm->tau_arr ? sm->tau_arr[i] : sm->tau;
-			row[x] = sm->arr[i] * snn_exp(-(t - sm->tlast[i]) / tau);
+			double v = sm->frac >= 0 ? snn_fx_to_double((int64_t)sm->arr[i], sm->frac) : sm->arr[i];
+			row[x] = v * snn_exp(-(t - sm->tlast[i]) / tau);
 		}
 		break;
 	}

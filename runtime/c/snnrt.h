@@ -72,6 +72,21 @@ double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t inde
 double snn_exp(double), snn_log(double), snn_log10(double), snn_sin(double), snn_cos(double),
 	snn_tanh(double), snn_pow(double, double), snn_min(double, double), snn_max(double, double),
 	snn_sign(double), snn_fmod(double, double);
+/* Fixed point (fixed.c, runtime/fixed): raw values as int64_t, formats
+ * as (width, fraction bits); snn_dither_bits is the draw whose top bits a
+ * dithered conversion adds. */
+int64_t snn_fx_convert(int64_t r, int32_t ff, int32_t w, int32_t f);
+int64_t snn_fx_add(int64_t a, int32_t fa, int64_t b, int32_t fb, int32_t w, int32_t f);
+int64_t snn_fx_sub(int64_t a, int32_t fa, int64_t b, int32_t fb, int32_t w, int32_t f);
+int64_t snn_fx_mul(int64_t a, int32_t fa, int64_t b, int32_t fb, int32_t w, int32_t f);
+int64_t snn_fx_div(int64_t a, int32_t fa, int64_t b, int32_t fb, int32_t w, int32_t f);
+int64_t snn_fx_neg(int64_t a, int32_t fa, int32_t w, int32_t f);
+int64_t snn_fx_abs(int64_t a, int32_t fa, int32_t w, int32_t f);
+int32_t snn_fx_cmp(int64_t a, int32_t fa, int64_t b, int32_t fb);
+int64_t snn_fx_from_double(double x, int32_t w, int32_t f);
+double snn_fx_to_double(int64_t r, int32_t f);
+int64_t snn_fx_dither(int64_t r, int32_t ff, int32_t w, int32_t f, uint64_t bits);
+uint64_t snn_dither_bits(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index);
 /* A loadseg whose segment is not a whole number in [0, count): prints
  * the error and exits with status 1. */
 void snn_fail_segment(double segment, int64_t count, const char *variable);
@@ -93,6 +108,9 @@ typedef struct snn_var {
 	/* A trace's time constant: a number (tau_var < 0) or a variable. */
 	double tau;
 	int32_t tau_var;
+	/* Fixed point (after the quantize pass): the array holds raw integers
+	 * with frac fraction bits. */
+	int32_t fixed, frac;
 } snn_var;
 
 typedef struct snn_vars {

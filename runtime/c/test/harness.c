@@ -62,6 +62,9 @@ static const struct {
 	{"uniform", 6, 1},     /* seed, stream, n, index, lo, hi */
 	{"normal", 6, 1},      /* seed, stream, n, index, mean, std */
 	{"exponential", 5, 1}, /* seed, stream, n, index, mean */
+	/* a, wa, fa, b, wb, fb, w, f, bits -> add, sub, mul, div, neg a, abs a,
+	 * cmp, convert a, dither a, from_double(a as a double), to_double a */
+	{"fixed", 9, 11},
 };
 
 static void run_other(const char *op, const uint64_t *a, uint64_t *r)
@@ -89,6 +92,20 @@ static void run_other(const char *op, const uint64_t *a, uint64_t *r)
 		r[0] = u(snn_uniform(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
 	} else if (strcmp(op, "normal") == 0) {
 		r[0] = u(snn_normal(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
+	} else if (strcmp(op, "fixed") == 0) {
+		int64_t x = (int64_t)a[0], y = (int64_t)a[3];
+		int32_t fa = (int32_t)a[2], fb = (int32_t)a[5], w = (int32_t)a[6], f = (int32_t)a[7];
+		r[0] = (uint64_t)snn_fx_add(x, fa, y, fb, w, f);
+		r[1] = (uint64_t)snn_fx_sub(x, fa, y, fb, w, f);
+		r[2] = (uint64_t)snn_fx_mul(x, fa, y, fb, w, f);
+		r[3] = (uint64_t)snn_fx_div(x, fa, y, fb, w, f);
+		r[4] = (uint64_t)snn_fx_neg(x, fa, w, f);
+		r[5] = (uint64_t)snn_fx_abs(x, fa, w, f);
+		r[6] = (uint64_t)(int64_t)snn_fx_cmp(x, fa, y, fb);
+		r[7] = (uint64_t)snn_fx_convert(x, fa, w, f);
+		r[8] = (uint64_t)snn_fx_dither(x, fa, w, f, a[8]);
+		r[9] = (uint64_t)snn_fx_from_double(d(a[8]), w, f);
+		r[10] = u(snn_fx_to_double(x, fa));
 	} else {
 		r[0] = u(snn_exponential(a[0], (uint32_t)a[1], a[2], a[3], d(a[4])));
 	}
@@ -120,7 +137,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	static uint64_t ibuf[CHUNK * 6], obuf[CHUNK * 4];
+	static uint64_t ibuf[CHUNK * 9], obuf[CHUNK * 11];
 	for (;;) {
 		size_t got = fread(ibuf, sizeof(uint64_t) * (size_t)in, CHUNK, stdin);
 		for (size_t i = 0; i < got; i++) {
