@@ -88,7 +88,11 @@ func TestIRGolden(t *testing.T) {
 			for _, p := range passes.Table {
 				sections = append(sections, txtar.File{Name: "out/pass." + p.Name, Data: []byte(changes[p.Name])})
 			}
-			checkGolden(t, name, append(sections, txtar.File{Name: "out/ir", Data: []byte(final)}))
+			sections = append(sections, txtar.File{Name: "out/ir", Data: []byte(final)})
+			// The quantize pass runs when asked for: its result at 16 bits,
+			// calibrated as snnc --quantize does.
+			quantized := quantizedFile(t, f, 16).String()
+			checkGolden(t, name, append(sections, txtar.File{Name: "out/ir.int16", Data: []byte(quantized)}))
 		})
 	}
 }
