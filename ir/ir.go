@@ -341,6 +341,27 @@ type Monitor struct {
 	Kernels []*Kernel
 }
 
+// RuntimeParams returns the --set names of the module's runtime
+// parameters: NAME, POPULATION.NAME, PROJECTION.NAME.
+func (m *Module) RuntimeParams() map[string]bool {
+	out := map[string]bool{}
+	add := func(prefix string, vars []*Var) {
+		for _, v := range vars {
+			if v.Runtime {
+				out[prefix+v.Name] = true
+			}
+		}
+	}
+	add("", m.Params)
+	for _, p := range m.Populations {
+		add(p.Name+".", p.Vars)
+	}
+	for _, pr := range m.Projections {
+		add(pr.Name+".", pr.Vars)
+	}
+	return out
+}
+
 // KernelNamed returns the kernel called name in list, or nil.
 func KernelNamed(list []*Kernel, name string) *Kernel {
 	for _, k := range list {

@@ -2,8 +2,10 @@ package llvm
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -326,9 +328,19 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		w.printf("\t%s,\n", u)
 	}
 	w.printf("};\n\n")
-	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
+	// The runtime parameters of what prune removed: --set accepts them.
+	kept := m.RuntimeParams()
+	var pruned []string
+	for _, name := range slices.Sorted(maps.Keys(t.dims)) {
+		if !kept[name] {
+			d := t.dims[name]
+			pruned = append(pruned, fmt.Sprintf("{%s, {%d, %d, %d, %d, %d, %d}}", cstr(name), d[0], d[1], d[2], d[3], d[4], d[5]))
+		}
+	}
+	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
 		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
-		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr)
+		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr,
+		len(pruned), w.array("snn_pruned_param", pruned))
 	return w.b.String(), w.err
 }
 

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/llvm"
 )
 
 func TestExitCodes(t *testing.T) {
@@ -167,4 +170,41 @@ func TestRunNative(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, run([]string{"run", "--target=llvm", "--set", "i_drive=1mV", lif}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "has dimension current")
+}
+
+// A runtime parameter of a population prune removed is accepted, checked
+// and changes nothing, on both targets and in a built executable; -v says
+// so.
+func TestSetPrunedParameter(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.snn")
+	src := `neuron N {
+    runtime param drive: mV = 0 mV
+    state v: mV = 0 mV
+    dv/dt = (drive - v) / (10 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+}
+population a = N[3]
+population b = N[3]
+monitor spikes a
+`
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitOK, run([]string{"run", "-q", "-v", "--out", filepath.Join(dir, "o1"), "--set", "b.drive=20mV", path}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "removed population b")
+	assert.Contains(t, stderr.String(), "--set b.drive changes nothing: prune removed what it belongs to")
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"run", "-q", "--set", "b.drive=20nS", path}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "b.drive has dimension voltage")
+	if len(llvm.MissingTools()) > 0 {
+		return // the native half needs opt, llc and cc
+	}
+	exe := filepath.Join(dir, "p")
+	require.Equal(t, exitOK, run([]string{"build", "-o", exe, path}, &stdout, &stderr), stderr.String())
+	out, err := exec.Command(exe, "-q", "--out", filepath.Join(dir, "o2"), "--set", "b.drive=20mV").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	out, err = exec.Command(exe, "-q", "--set", "b.drive=20nS").CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "the dimension of 20nS is not b.drive's")
 }

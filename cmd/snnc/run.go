@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,6 +154,18 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if r.verbose {
 		printNotes(stderr, m)
+	}
+	// A runtime parameter of something prune removed changes nothing
+	// recorded: its --set is accepted and dropped (the native executable
+	// does the same with it).
+	kept := m.RuntimeParams()
+	for _, name := range slices.Sorted(maps.Keys(opts.Set)) {
+		if !kept[name] {
+			delete(opts.Set, name)
+			if r.verbose {
+				fmt.Fprintf(stderr, "snnc: --set %s changes nothing: prune removed what it belongs to\n", name)
+			}
+		}
 	}
 	out := r.out
 	if out == "" {

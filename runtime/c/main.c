@@ -709,6 +709,25 @@ int main(int argc, char **argv)
 			for (int x = 0; x < n; x++)
 				if (strcmp(names[x], name) == 0)
 					found = x;
+			const snn_pruned_param *pruned = NULL;
+			for (int x = 0; x < snn_the_model.n_pruned; x++)
+				if (strcmp(snn_the_model.pruned[x].name, name) == 0)
+					pruned = &snn_the_model.pruned[x];
+			if (found < 0 && pruned) {
+				/* Its owner was pruned: nothing recorded depends on it.
+				 * The value is still checked. */
+				double v;
+				int8_t dim[6];
+				if (parse_quantity(text, &v, dim, err, sizeof err)) {
+					fprintf(stderr, "%s: --set %s: %s\n", snn_prog, kv, err);
+					return EXIT_USAGE;
+				}
+				if (!dim_eq(dim, pruned->dim)) {
+					fprintf(stderr, "%s: --set %s: the dimension of %s is not %s's\n", snn_prog, kv, text, name);
+					return EXIT_USAGE;
+				}
+				continue;
+			}
 			if (found < 0) {
 				if (n == 0) {
 					fprintf(stderr, "%s: --set %s: the model has no runtime parameters (declare one with `runtime param`)\n",

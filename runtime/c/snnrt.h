@@ -220,6 +220,11 @@ typedef struct snn_monitor {
 	int64_t every;
 } snn_monitor;
 
+typedef struct snn_pruned_param {
+	const char *name;
+	int8_t dim[6];
+} snn_pruned_param;
+
 typedef struct snn_model {
 	const char *source; /* the model file, for summary.json */
 	double dt, duration;
@@ -237,6 +242,10 @@ typedef struct snn_model {
 	const snn_current *currents;
 	int32_t n_monitors;
 	const snn_monitor *monitors;
+	/* Runtime parameters of what the prune pass removed: --set accepts
+	 * them (checking the value's dimension) and they change nothing. */
+	int32_t n_pruned;
+	const snn_pruned_param *pruned;
 } snn_model;
 
 extern const snn_model snn_the_model;

@@ -117,4 +117,5 @@ const snn_model snn_the_model = {
 	6, projections,
 	0, 0,
 	3, monitors,
+	0, 0,
 };

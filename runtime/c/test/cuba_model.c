@@ -85,4 +85,5 @@ const snn_model snn_the_model = {
 	4, projections,
 	0, 0,
 	3, monitors,
+	0, 0,
 };

@@ -59,4 +59,5 @@ const snn_model snn_the_model = {
 	0, 0,
 	1, currents,
 	2, monitors,
+	0, 0,
 };

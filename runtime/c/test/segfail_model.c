@@ -25,4 +25,5 @@ const snn_model snn_the_model = {
 	0, 0,
 	0, 0,
 	0, 0,
+	0, 0,
 };

@@ -67,4 +67,5 @@ const snn_model snn_the_model = {
 	1, projections,
 	0, 0,
 	2, monitors,
+	0, 0,
 };
