@@ -251,6 +251,12 @@ type Population struct {
 	Vars      []*Var
 	Dendrites []*Dendrite
 	Kernels   []*Kernel
+	// Group, if not "", is the population whose storage this one's
+	// variables are a part of, from element Offset on (the fuse pass's
+	// merged populations): the group's step kernel runs for both, and
+	// this population's spikes are the group's in its range.
+	Group  string
+	Offset int
 }
 
 // Dendrite is a compartment, or Count identical segments, of every neuron

@@ -272,7 +272,17 @@ func parseSized(t []string) (string, int, bool) {
 
 func (p *parser) population() (*Population, error) {
 	t := p.toks
-	// population NAME : TYPE [ N ] {
+	// population NAME : TYPE [ N ] [part of GROUP at N] {
+	var group string
+	var offset int
+	if len(t) == 13 && t[7] == "part" && t[8] == "of" && t[10] == "at" {
+		n, err := strconv.Atoi(t[11])
+		if err != nil || n < 0 {
+			return nil, p.errorf("bad offset")
+		}
+		group, offset = t[9], n
+		t = append(t[:7:7], "{")
+	}
 	if len(t) != 8 || t[2] != ":" || t[7] != "{" {
 		return nil, p.errorf("bad population")
 	}
@@ -280,7 +290,7 @@ func (p *parser) population() (*Population, error) {
 	if !ok {
 		return nil, p.errorf("bad population size")
 	}
-	pop := &Population{Name: t[1], Type: typ, Size: size, Global: t[0] == "global"}
+	pop := &Population{Name: t[1], Type: typ, Size: size, Global: t[0] == "global", Group: group, Offset: offset}
 	ks, vars, dends, err := p.body(true)
 	if err != nil {
 		return nil, err

@@ -71,7 +71,11 @@ func (p *printer) module(m *Module) {
 		if pop.Global {
 			kw = "global"
 		}
-		p.body(fmt.Sprintf("%s %s : %s[%d]", kw, pop.Name, pop.Type, pop.Size), pop.Vars, pop.Kernels, func() {
+		head := fmt.Sprintf("%s %s : %s[%d]", kw, pop.Name, pop.Type, pop.Size)
+		if pop.Group != "" {
+			head += fmt.Sprintf(" part of %s at %d", pop.Group, pop.Offset)
+		}
+		p.body(head, pop.Vars, pop.Kernels, func() {
 			for _, d := range pop.Dendrites {
 				size := ""
 				if d.Array {

@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"snnc/ir"
@@ -39,7 +40,115 @@ func Fuse(m *ir.Module) error {
 			fusePopulation(p)
 		}
 	}
+	mergePopulations(m)
 	return nil
+}
+
+// mergePopulations makes populations whose step kernels are the same
+// computation one contiguous population: a group, which holds their state
+// and refractoriness in one array per variable (each member's arrays are
+// its part of the group's, from its offset on) and runs the step kernel
+// once over all of them. CUBA's exc and inh become one loop of 4000. The
+// members keep everything else: their init and prepare kernels, monitors,
+// projections and spike counts (each its part of the group's spikes), so
+// every recording is the same.
+//
+// Populations merge when their step kernels print the same (so they read
+// no parameter that could differ, below) and their state variables are
+// the same, and the kernel reads no element index, random draw, dendrite
+// segment or parameter: what it computes for a neuron depends only on that
+// neuron's state.
+func mergePopulations(m *ir.Module) {
+	type key struct{ typ, step, vars string }
+	groups := map[key][]*ir.Population{}
+	var order []key
+	for _, p := range m.Populations {
+		k := mergeKey(p)
+		if k == "" {
+			continue
+		}
+		kk := key{p.Type, k, stateSignature(p)}
+		if groups[kk] == nil {
+			order = append(order, kk)
+		}
+		groups[kk] = append(groups[kk], p)
+	}
+	taken := map[string]bool{}
+	for _, p := range m.Populations {
+		taken[p.Name] = true
+	}
+	for _, kk := range order {
+		members := groups[kk]
+		if len(members) < 2 {
+			continue
+		}
+		var names []string
+		for _, p := range members {
+			names = append(names, p.Name)
+		}
+		name := strings.Join(names, "_")
+		for n := 2; taken[name]; n++ {
+			name = fmt.Sprintf("%s_%d", strings.Join(names, "_"), n)
+		}
+		taken[name] = true
+		g := &ir.Population{Name: name, Type: kk.typ}
+		for _, v := range members[0].Vars {
+			if v.Kind != ir.VarParam {
+				c := *v
+				c.Range = nil
+				g.Vars = append(g.Vars, &c)
+			}
+		}
+		for _, p := range members {
+			p.Group, p.Offset = name, g.Size
+			g.Size += p.Size
+			step := ir.KernelNamed(p.Kernels, "step")
+			if g.Kernels == nil {
+				g.Kernels = []*ir.Kernel{step}
+			}
+			p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool { return k == step })
+		}
+		// The group goes before its first member: its storage is made
+		// first.
+		at := slices.Index(m.Populations, members[0])
+		m.Populations = slices.Insert(m.Populations, at, g)
+		m.Notes = append(m.Notes, fmt.Sprintf("fuse: %s run as one population %s of %d neurons", strings.Join(names, ", "), name, g.Size))
+	}
+}
+
+// mergeKey is the printed step kernel of a population that may merge with
+// others, or "".
+func mergeKey(p *ir.Population) string {
+	step := ir.KernelNamed(p.Kernels, "step")
+	if p.Global || p.Group != "" || len(p.Dendrites) > 0 || step == nil {
+		return ""
+	}
+	ok := true
+	step.Instrs(func(in *ir.Instr) {
+		switch in.Op {
+		case ir.OpIndex, ir.OpRand, ir.OpLoadSeg, ir.OpParam:
+			ok = false
+		case ir.OpLoad, ir.OpStore:
+			if strings.Contains(in.VarName(), ".") {
+				ok = false // a global's variable
+			}
+		}
+	})
+	if !ok {
+		return ""
+	}
+	return step.String()
+}
+
+// stateSignature lists a population's state variables and traces.
+func stateSignature(p *ir.Population) string {
+	var b strings.Builder
+	for _, v := range p.Vars {
+		if v.Kind != ir.VarParam {
+			fmt.Fprintf(&b, "%s %s %s %s;", v.Kind, v.Name, v.Type, v.Tau)
+		}
+	}
+	return b.String()
 }
 
 // stepKernels are the kernels the step kernel replaces, in the order it

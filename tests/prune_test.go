@@ -75,8 +75,9 @@ func TestPruneDeadParts(t *testing.T) {
 		"prune: removed input noise: no monitor depends on its spikes",
 		"prune: removed exc.z: no monitor depends on it",
 		"prune: removed inh.z: no monitor depends on it",
+		"fuse: exc, inh run as one population exc_inh of 400 neurons",
 	}, pruned.Notes)
-	assert.Len(t, pruned.Populations, 2)
+	assert.Len(t, pruned.Populations, 3) // exc and inh, and the group fuse made of them
 	assert.Len(t, pruned.Projections, 4)
 	assert.Empty(t, pruned.Inputs)
 	// The streams of the projections after a removed one stay theirs.

@@ -65,6 +65,8 @@ type popState struct {
 	spikes []int32   // of this step
 	prev   []int32   // of the previous step
 	count  int64
+	// members are the populations whose storage is this group's part.
+	members []*popState
 	// step, after the fuse pass, replaces update, threshold, reset and
 	// refractory: it returns whether the neuron spiked, reset and made
 	// refractory.
@@ -192,8 +194,8 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
 		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events}
 	for _, p := range s.pops {
-		if p.p.Global {
-			continue
+		if p.p.Global || p.members != nil {
+			continue // a group's spikes are its members'
 		}
 		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: p.p.Name, Size: p.p.Size,
 			Spikes: p.count, Rate: float64(p.count) / float64(p.p.Size) / sum.Duration})
@@ -264,6 +266,17 @@ func (s *sim) build() error {
 				}
 			}
 			ps.dends = append(ps.dends, ds)
+		}
+		if g := s.popBy[p.Group]; p.Group != "" && g != nil {
+			// A member of a group: its state and refractoriness are its
+			// part of the group's arrays.
+			for name, c := range ps.cells {
+				if gc := g.cells[name]; gc != nil && c.v.Kind != ir.VarParam {
+					c.arr = gc.arr[p.Offset : p.Offset+p.Size : p.Offset+p.Size]
+				}
+			}
+			ps.ref = g.ref[p.Offset : p.Offset+p.Size : p.Offset+p.Size]
+			g.members = append(g.members, ps)
 		}
 		s.pops = append(s.pops, ps)
 		s.popBy[p.Name] = ps

@@ -157,7 +157,8 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 	}
 	if ps.k.step != nil {
 		// The step kernel ran in step 5: its results are the spikes, the
-		// neurons already reset and refractory.
+		// neurons already reset and refractory. A group's are its
+		// members', each in its range.
 		for el, r := range ps.thr {
 			if r != 0 {
 				ps.spikes = append(ps.spikes, int32(el))
@@ -165,6 +166,16 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 		}
 		ps.count += int64(len(ps.spikes))
 		s.push(ps, k)
+		for _, m := range ps.members {
+			lo, hi := int32(m.p.Offset), int32(m.p.Offset+m.p.Size)
+			for _, el := range ps.spikes {
+				if el >= lo && el < hi {
+					m.spikes = append(m.spikes, el-lo)
+				}
+			}
+			m.count += int64(len(m.spikes))
+			s.push(m, k)
+		}
 		return
 	}
 	if ps.k.threshold == nil {

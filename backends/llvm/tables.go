@@ -168,12 +168,16 @@ func (t *tables) modelC(units []Unit) (string, error) {
 				return "", fmt.Errorf("global %s: on_spike of unknown %s", p.Name, src)
 			}
 		}
-		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s, %s}",
+		inGroup, group := 0, 0
+		if p.Group != "" {
+			inGroup, group = 1, l.pops[p.Group]
+		}
+		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s, %s, %d, %d, %s}",
 			cstr(p.Name), cint(int64(p.Size)), b2i(p.Global), t.vars(w, p.Name, p.Vars, n),
 			len(dends), w.array("snn_dendrite", dends),
 			t.kernel(p.Kernels, "init"), t.kernel(p.Kernels, "prepare"), t.kernel(p.Kernels, "update"),
 			t.kernel(p.Kernels, "threshold"), t.kernel(p.Kernels, "reset"), t.kernel(p.Kernels, "refractory"),
-			len(onSpike), w.array("snn_on_spike", onSpike), t.kernel(p.Kernels, "step")))
+			len(onSpike), w.array("snn_on_spike", onSpike), t.kernel(p.Kernels, "step"), inGroup, group, cint(int64(p.Offset))))
 	}
 	var inputs []string
 	for _, in := range m.Inputs {

@@ -44,7 +44,8 @@ typedef struct pop_rt {
 	int in_batch;        /* it has a step kernel, which par_pops runs */
 	int pieces;          /* pieces_of its size: par_pops divides in them */
 	int64_t *counts;     /* par_pops: spikes per piece */
-	int *in, n_in;       /* the projections onto it that split delivery runs */
+	int *in, n_in;       /* the projections onto it (a group: onto its members) that split delivery runs */
+	int *members, n_members; /* a group's populations (snn_population.in_group) */
 	dend_rt *dends;
 	int n_out;
 	int *out; /* projections from this population */
@@ -959,12 +960,23 @@ static void build_projection(int n)
 	if (ps->split) {
 		/* Where each piece of the post population begins in each row,
 		 * as an offset into the row: found once, not per spike. */
-		int pc = pops[pr->post].pieces;
+		/* Onto a member of a group, the pieces are the group's, each
+		 * clipped to the member's range. */
+		const pop_rt *owner = post;
+		int64_t off = 0;
+		if (post->p->in_group) {
+			owner = &pops[post->p->group];
+			off = post->p->offset;
+		}
+		int pc = owner->pieces;
 		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(pc + 1) * sizeof(int32_t));
 		for (int64_t i = 0; i < nPre; i++)
-			for (int c = 0; c <= pc; c++)
-				ps->cut[i * (pc + 1) + c] = (int32_t)(lower_bound(ps->csr.post, ps->csr.start[i],
-						ps->csr.start[i + 1], post->n * c / pc) - ps->csr.start[i]);
+			for (int c = 0; c <= pc; c++) {
+				int64_t at = owner->n * c / pc - off;
+				at = at < 0 ? 0 : at > post->n ? post->n : at;
+				ps->cut[i * (pc + 1) + c] =
+					(int32_t)(lower_bound(ps->csr.post, ps->csr.start[i], ps->csr.start[i + 1], at) - ps->csr.start[i]);
+			}
 	}
 	/* The segment of each synapse onto a dendrite array, known after init. */
 	if (pr->dendrite >= 0) {
@@ -1217,15 +1229,18 @@ static void build_monitors(void)
 static void build_pop_items(void)
 {
 	int64_t total = 0;
+	/* A group's members have no pieces of their own: the group's cover
+	 * them, delivery onto them included. */
 	for (int p = 0; p < M->n_populations; p++)
-		if (!M->populations[p].global) {
+		if (!M->populations[p].global && !M->populations[p].in_group) {
 			n_pop_items += pops[p].pieces;
 			total += pops[p].n;
 			pops[p].in = snn_xcalloc((size_t)M->n_projections + 1, sizeof(int));
 		}
 	for (int q = 0; q < M->n_projections; q++)
 		if (projs[q].split && M->projections[q].on_pre) {
-			pop_rt *post = &pops[M->projections[q].post];
+			const snn_population *pp = &M->populations[M->projections[q].post];
+			pop_rt *post = &pops[pp->in_group ? pp->group : M->projections[q].post];
 			post->in[post->n_in++] = q;
 		}
 	pop_items = snn_xcalloc((size_t)n_pop_items + 1, sizeof(pop_item));
@@ -1235,7 +1250,7 @@ static void build_pop_items(void)
 	int i = 0, t = 0;
 	int64_t before = 0; /* neurons in the pieces before piece i */
 	for (int p = 0; p < M->n_populations; p++) {
-		if (M->populations[p].global)
+		if (M->populations[p].global || M->populations[p].in_group)
 			continue;
 		for (int j = 0; j < pops[p].pieces; j++) {
 			/* Item i goes to the thread whose equal share of all the
@@ -1283,6 +1298,24 @@ static void build(void)
 			ps->in_batch = pop->step && pop->n_dendrites == 0;
 			if (ps->in_batch)
 				batch[n_batch++] = p;
+		}
+		if (pop->in_group) {
+			/* Its state and refractoriness are its part of the group's
+			 * arrays (made before it). */
+			const snn_population *g = &M->populations[pop->group];
+			for (int32_t x = 0; x < pop->vars.n; x++) {
+				const snn_var *v = &pop->vars.v[x];
+				int gid = find_var(g->vars, v->name);
+				if (v->kind == SNN_PARAM || gid < 0)
+					continue;
+				free(ctx.var[v->id]);
+				ctx.var[v->id] = ctx.var[gid] + pop->offset;
+			}
+			free(ps->ref);
+			ps->ref = pops[pop->group].ref + pop->offset;
+			pop_rt *gs = &pops[pop->group];
+			gs->members = snn_xrealloc(gs->members, (size_t)(gs->n_members + 1) * sizeof(int));
+			gs->members[gs->n_members++] = p;
 		}
 		ctx.ref[p] = ps->ref;
 		ps->dends = snn_xcalloc((size_t)pop->n_dendrites + 1, sizeof(dend_rt));
@@ -1357,7 +1390,7 @@ static void build(void)
 	step_fusable = nthreads > 1 && n_batch > 0;
 	for (int p = 0; p < M->n_populations; p++) {
 		const snn_population *pop = &M->populations[p];
-		if (pop->n_on_spike > 0 || (pop->global && pop->update) || (!pop->global && !pops[p].in_batch))
+		if (pop->n_on_spike > 0 || (pop->global && pop->update) || (!pop->global && !pops[p].in_batch && !pop->in_group))
 			step_fusable = 0;
 	}
 	for (int q = 0; q < M->n_projections; q++) {
@@ -1551,6 +1584,18 @@ static void spike(int p, int64_t k)
 	ps->count += ns;
 	for (int x = 0; x < ps->n_out; x++)
 		snn_queue_push(&projs[ps->out[x]].q, k, ps->spikes, ns);
+	/* A group's spikes are its members', each in its range (in order). */
+	for (int y = 0; y < ps->n_members; y++) {
+		pop_rt *ms = &pops[ps->members[y]];
+		int64_t lo = ms->p->offset, hi = lo + ms->n, m = 0;
+		for (int64_t x = 0; x < ns; x++)
+			if (ps->spikes[x] >= lo && ps->spikes[x] < hi)
+				ms->spikes[m++] = (int32_t)(ps->spikes[x] - lo);
+		ms->n_spikes = m;
+		ms->count += m;
+		for (int x = 0; x < ms->n_out; x++)
+			snn_queue_push(&projs[ms->out[x]].q, k, ms->spikes, m);
+	}
 }
 
 static void loop(void)
@@ -1772,8 +1817,8 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->events = events;
 	sum->pops = snn_xcalloc((size_t)(m->n_populations + m->n_inputs + 1), sizeof(snn_pop_summary));
 	for (int p = 0; p < m->n_populations; p++) {
-		if (m->populations[p].global)
-			continue;
+		if (m->populations[p].global || pops[p].n_members > 0)
+			continue; /* a group's spikes are its members' */
 		pop_rt *ps = &pops[p];
 		sum->pops[sum->n_pops++] = (snn_pop_summary){m->populations[p].name, ps->n, ps->count,
 			(double)ps->count / (double)ps->n / sum->duration};

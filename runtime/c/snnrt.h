@@ -148,6 +148,12 @@ typedef struct snn_population {
 	 * threshold's, says which neurons spiked, already reset and made
 	 * refractory. */
 	snn_kernel step;
+	/* With in_group, its state and refractoriness are elements from
+	 * offset on of population group's arrays (the fuse pass's merged populations):
+	 * the group's step kernel runs for it, and its spikes are the
+	 * group's in its range. */
+	int32_t in_group, group;
+	int64_t offset;
 } snn_population;
 
 typedef struct snn_input {

@@ -14,7 +14,7 @@ static const snn_var p_vars[] = {
 };
 
 static const snn_population populations[] = {
-	{"p", 1000, 0, {1, p_vars}, 0, 0, 0, 0, segfail_update, 0, 0, 0, 0, 0, 0},
+	{"p", 1000, 0, {1, p_vars}, 0, 0, 0, 0, segfail_update, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 const snn_model snn_the_model = {
