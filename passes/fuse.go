@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -53,11 +54,13 @@ func Fuse(m *ir.Module) error {
 // projections and spike counts (each its part of the group's spikes), so
 // every recording is the same.
 //
-// Populations merge when their step kernels print the same (so they read
-// no parameter that could differ, below) and their state variables are
-// the same, and the kernel reads no element index, random draw, dendrite
-// segment or parameter: what it computes for a neuron depends only on that
-// neuron's state.
+// Step kernels are the same computation when they print the same but for
+// the values of their constants (what specialize made of the members'
+// parameters). A constant whose value differs between members becomes a
+// parameter per neuron of the group, param.cN (param is a keyword: no
+// model's name), which each member's init sets to its value. The kernel
+// must read no element index, random draw, dendrite segment, parameter or
+// global: what it computes for a neuron depends only on the neuron.
 func mergePopulations(m *ir.Module) {
 	type key struct{ typ, step, vars string }
 	groups := map[key][]*ir.Population{}
@@ -99,15 +102,44 @@ func mergePopulations(m *ir.Module) {
 				g.Vars = append(g.Vars, &c)
 			}
 		}
+		steps := make([]*ir.Kernel, len(members))
+		for n, p := range members {
+			steps[n] = ir.KernelNamed(p.Kernels, "step")
+		}
+		// The constants that differ become parameters per neuron.
+		step := steps[0]
+		for j, in := range step.Blocks[0].Instrs {
+			if in.Op != ir.OpConst {
+				continue
+			}
+			values := make([]any, len(members))
+			same := true
+			for n := range members {
+				values[n] = steps[n].Blocks[0].Instrs[j].Aux
+				same = same && values[n] == values[0]
+			}
+			if same {
+				continue
+			}
+			pname := fmt.Sprintf("param.c%d", j)
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for n, p := range members {
+				x := values[n].(float64)
+				lo, hi = min(lo, x), max(hi, x)
+				p.Vars = append(p.Vars, &ir.Var{Name: pname, Kind: ir.VarParam, Type: in.Typ})
+				setInInit(p, pname, x)
+			}
+			g.Vars = append(g.Vars, &ir.Var{Name: pname, Kind: ir.VarParam, Type: in.Typ, Range: &[2]float64{lo, hi}})
+			in.Op, in.Aux = ir.OpParam, pname
+		}
 		for _, p := range members {
 			p.Group, p.Offset = name, g.Size
 			g.Size += p.Size
-			step := ir.KernelNamed(p.Kernels, "step")
-			if g.Kernels == nil {
-				g.Kernels = []*ir.Kernel{step}
-			}
-			p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool { return k == step })
+			own := ir.KernelNamed(p.Kernels, "step")
+			p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool { return k == own })
 		}
+		g.Kernels = []*ir.Kernel{step}
+		step.Number()
 		// The group goes before its first member: its storage is made
 		// first.
 		at := slices.Index(m.Populations, members[0])
@@ -116,14 +148,37 @@ func mergePopulations(m *ir.Module) {
 	}
 }
 
-// mergeKey is the printed step kernel of a population that may merge with
-// others, or "".
+// setInInit makes a population's init kernel store x into the parameter
+// name, before it returns (an init without branches; mergeKey checks).
+func setInInit(p *ir.Population, name string, x float64) {
+	k := ir.KernelNamed(p.Kernels, "init")
+	if k == nil {
+		var b *ir.Builder
+		k, b = ir.NewKernel("init", ir.TVoid)
+		b.Ret()
+		p.Kernels = append([]*ir.Kernel{k}, p.Kernels...)
+	}
+	blk := k.Blocks[0]
+	ret := blk.Instrs[len(blk.Instrs)-1]
+	c := &ir.Instr{Op: ir.OpConst, Typ: ir.TF64, Aux: x, Block: blk}
+	s := &ir.Instr{Op: ir.OpStore, Typ: ir.TVoid, Aux: name, Args: []ir.Value{c}, Block: blk}
+	blk.Instrs = append(blk.Instrs[:len(blk.Instrs)-1], c, s, ret)
+	k.Number()
+}
+
+// mergeKey is a population's printed step kernel, constants' values left
+// out, if it may merge with others; else "".
 func mergeKey(p *ir.Population) string {
 	step := ir.KernelNamed(p.Kernels, "step")
 	if p.Global || p.Group != "" || len(p.Dendrites) > 0 || step == nil {
 		return ""
 	}
+	if init := ir.KernelNamed(p.Kernels, "init"); init != nil && len(init.Blocks) != 1 {
+		return ""
+	}
 	ok := true
+	var b strings.Builder
+	step.Number()
 	step.Instrs(func(in *ir.Instr) {
 		switch in.Op {
 		case ir.OpIndex, ir.OpRand, ir.OpLoadSeg, ir.OpParam:
@@ -132,12 +187,18 @@ func mergeKey(p *ir.Population) string {
 			if strings.Contains(in.VarName(), ".") {
 				ok = false // a global's variable
 			}
+		case ir.OpConst:
+			if _, isNumber := in.Aux.(float64); isNumber {
+				fmt.Fprintf(&b, "%s = const ? : %s\n", in.Name(), in.Typ)
+				return
+			}
 		}
+		b.WriteString(ir.FormatInstr(in) + "\n")
 	})
 	if !ok {
 		return ""
 	}
-	return step.String()
+	return b.String()
 }
 
 // stateSignature lists a population's state variables and traces.

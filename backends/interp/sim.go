@@ -271,7 +271,7 @@ func (s *sim) build() error {
 			// A member of a group: its state and refractoriness are its
 			// part of the group's arrays.
 			for name, c := range ps.cells {
-				if gc := g.cells[name]; gc != nil && c.v.Kind != ir.VarParam {
+				if gc := g.cells[name]; gc != nil && gc.arr != nil && c.arr != nil {
 					c.arr = gc.arr[p.Offset : p.Offset+p.Size : p.Offset+p.Size]
 				}
 			}

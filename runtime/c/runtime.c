@@ -1306,7 +1306,7 @@ static void build(void)
 			for (int32_t x = 0; x < pop->vars.n; x++) {
 				const snn_var *v = &pop->vars.v[x];
 				int gid = find_var(g->vars, v->name);
-				if (v->kind == SNN_PARAM || gid < 0)
+				if (v->uniform || gid < 0)
 					continue;
 				free(ctx.var[v->id]);
 				ctx.var[v->id] = ctx.var[gid] + pop->offset;
