@@ -323,7 +323,7 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 		if in.Typ.Kind == Fixed {
 			// Fixed point: the operands may have other formats; the op
 			// computes exactly and rounds into the result's (runtime/fixed).
-			if !fixedOps[in.Op] {
+			if !FixedOps[in.Op] {
 				v.errorf(where, "%s is not defined on fixed point", info.Name)
 			}
 			for _, a := range in.Args {
@@ -518,5 +518,5 @@ func Dominators(k *Kernel) map[*Block]*Block {
 	return idom
 }
 
-// fixedOps are the arithmetic ops defined on fixed point.
-var fixedOps = map[Op]bool{OpAdd: true, OpSub: true, OpMul: true, OpDiv: true, OpNeg: true, OpAbs: true, OpMin: true, OpMax: true}
+// FixedOps are the arithmetic ops defined on fixed point.
+var FixedOps = map[Op]bool{OpAdd: true, OpSub: true, OpMul: true, OpDiv: true, OpNeg: true, OpAbs: true, OpMin: true, OpMax: true}

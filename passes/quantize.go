@@ -360,7 +360,7 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			emit(in)
 			continue
 		}
-		if !r.known || !fixedOps[in.Op] && in.Op != ir.OpSelect {
+		if !r.known || !ir.FixedOps[in.Op] && in.Op != ir.OpSelect {
 			// Floating point where fixed point has no definition, or the
 			// bounds are unknown.
 			q.note("%s.%s: %s computed in floating point", owner, k.Name, in.Op)
@@ -433,11 +433,6 @@ func decrements(b *ir.Block) {
 	}
 	b.Instrs = out
 }
-
-// fixedOps are the arithmetic ops fixed point defines (ir's verifier has
-// the same list).
-var fixedOps = map[ir.Op]bool{ir.OpAdd: true, ir.OpSub: true, ir.OpMul: true, ir.OpDiv: true, ir.OpNeg: true,
-	ir.OpAbs: true, ir.OpMin: true, ir.OpMax: true}
 
 // boundary keeps a kernel in floating point, converting at its loads and
 // stores of fixed-point variables.
