@@ -283,13 +283,17 @@ type Projection struct {
 	// weight at compile time).
 	PruneVar   string
 	PruneBelow float64
-	Pre        string
-	Post       string
-	Dendrite   string // "" for the soma
-	Synapse    string
-	Rule       Rule
-	Vars       []*Var
-	Kernels    []*Kernel
+	// PartOf, if not "", is the projection (Rule.Kind "parts", the fuse
+	// pass's) that delivers this one's synapses with its own: this one
+	// makes its synapses and has no kernels.
+	PartOf   string
+	Pre      string
+	Post     string
+	Dendrite string // "" for the soma
+	Synapse  string
+	Rule     Rule
+	Vars     []*Var
+	Kernels  []*Kernel
 }
 
 // Rule is a connectivity rule and its arguments.

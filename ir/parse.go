@@ -477,6 +477,9 @@ func (p *parser) projection() (*Projection, error) {
 	rest := t[10 : len(t)-1]
 	for len(rest) > 0 {
 		switch {
+		case len(rest) >= 3 && rest[0] == "part" && rest[1] == "of":
+			pr.PartOf = rest[2]
+			rest = rest[3:]
 		case rest[0] == "[":
 			end := indexOf(rest, "]")
 			if end < 0 {

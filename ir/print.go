@@ -130,6 +130,9 @@ func (p *printer) module(m *Module) {
 		if pr.PruneVar != "" {
 			head += fmt.Sprintf(" prune_var=%s prune_below=%s", pr.PruneVar, FormatFloat(pr.PruneBelow))
 		}
+		if pr.PartOf != "" {
+			head += " part of " + pr.PartOf
+		}
 		p.body(head, pr.Vars, pr.Kernels, nil)
 	}
 	for _, c := range m.Currents {
@@ -202,7 +205,7 @@ func formatRule(r Rule) string {
 			ps = append(ps, fmt.Sprintf("(%d, %d)", pr[0], pr[1]))
 		}
 		return s + " [" + strings.Join(ps, ", ") + "]"
-	case "one_to_one":
+	case "one_to_one", "parts":
 		return s
 	}
 	return s + fmt.Sprintf(" autapses=%t", r.Autapses)

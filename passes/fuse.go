@@ -42,7 +42,103 @@ func Fuse(m *ir.Module) error {
 		}
 	}
 	mergePopulations(m)
+	mergeProjections(m)
 	return nil
+}
+
+// mergeProjections makes projections from one population onto members of
+// one group, with the same on_pre and nothing per synapse, one delivery
+// loop: a projection by "parts" onto the group, whose row for a pre
+// neuron is each part's row in turn, its post neurons moved by their
+// population's offset in the group. CUBA's ee and ei (exc onto exc and
+// onto inh, both adding w_e to ge) become one. The parts keep making
+// their synapses (each with its own rule and stream) and their counts in
+// the summary, and lose their kernels. Their post neurons are disjoint,
+// so each post neuron's sum is added in the order it was.
+func mergeProjections(m *ir.Module) {
+	group := map[string]*ir.Population{} // a member's group
+	byName := map[string]*ir.Population{}
+	for _, p := range m.Populations {
+		byName[p.Name] = p
+	}
+	for _, p := range m.Populations {
+		if p.Group != "" {
+			group[p.Name] = byName[p.Group]
+		}
+	}
+	monitored := map[string]bool{}
+	for _, mon := range m.Monitors {
+		monitored[mon.Target] = true
+	}
+	type key struct{ pre, group, synapse, kernels, vars string }
+	sets := map[key][]*ir.Projection{}
+	var order []key
+	for _, pr := range m.Projections {
+		g := group[pr.Post]
+		if g == nil || pr.Dendrite != "" || pr.PartOf != "" || pr.PruneVar != "" || monitored[pr.Name] {
+			continue
+		}
+		var kernels strings.Builder
+		ok := true
+		for _, k := range pr.Kernels {
+			empty := len(k.Blocks) == 1 && len(k.Blocks[0].Instrs) == 1 // ret
+			switch {
+			case k.Name == "on_pre" && len(k.Blocks) == 1:
+				kernels.WriteString(k.String())
+			case !empty:
+				ok = false
+			}
+		}
+		var vars strings.Builder
+		for _, v := range pr.Vars {
+			if v.Kind != ir.VarParam || !v.Uniform || v.Runtime {
+				ok = false
+				break
+			}
+			fmt.Fprintf(&vars, "%s=%s;", v.Name, ir.FormatFloat(v.Value))
+		}
+		if !ok || kernels.Len() == 0 {
+			continue
+		}
+		k := key{pr.Pre, g.Name, pr.Synapse, kernels.String(), vars.String()}
+		if sets[k] == nil {
+			order = append(order, k)
+		}
+		sets[k] = append(sets[k], pr)
+	}
+	taken := map[string]bool{}
+	for _, pr := range m.Projections {
+		taken[pr.Name] = true
+	}
+	for _, k := range order {
+		parts := sets[k]
+		if len(parts) < 2 {
+			continue
+		}
+		var names []string
+		for _, pr := range parts {
+			names = append(names, pr.Name)
+		}
+		name := strings.Join(names, "_")
+		for n := 2; taken[name]; n++ {
+			name = fmt.Sprintf("%s_%d", strings.Join(names, "_"), n)
+		}
+		taken[name] = true
+		first := parts[0]
+		merged := &ir.Projection{Name: name, Pre: first.Pre, Post: k.group, Synapse: first.Synapse,
+			Rule: ir.Rule{Kind: "parts"}, Kernels: []*ir.Kernel{ir.KernelNamed(first.Kernels, "on_pre")}, Stream: first.Stream}
+		for _, v := range first.Vars {
+			c := *v
+			merged.Vars = append(merged.Vars, &c)
+		}
+		for _, pr := range parts {
+			pr.PartOf, pr.Kernels = name, nil
+		}
+		// After its last part: the parts' synapses are made first.
+		at := slices.Index(m.Projections, parts[len(parts)-1]) + 1
+		m.Projections = slices.Insert(m.Projections, at, merged)
+		m.Notes = append(m.Notes, fmt.Sprintf("fuse: %s delivered as one projection %s", strings.Join(names, ", "), name))
+	}
 }
 
 // mergePopulations makes populations whose step kernels are the same

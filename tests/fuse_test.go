@@ -50,7 +50,10 @@ run { duration = 300 ms  seed = 5 }
 func TestFuseMergesPopulations(t *testing.T) {
 	merged := compileSource(t, "groups.snn", twoGroups)
 	apart := compileSourceWith(t, "groups.snn", twoGroups, passes.Options{Verify: true, Disable: []string{"fuse"}})
-	require.Equal(t, []string{"fuse: fast, slow, mid run as one population fast_slow_mid of 100 neurons"}, merged.Notes)
+	require.Equal(t, []string{
+		"fuse: fast, slow, mid run as one population fast_slow_mid of 100 neurons",
+		"fuse: sf, sm delivered as one projection sf_sm",
+	}, merged.Notes)
 	g := merged.Populations[0]
 	assert.Equal(t, "fast_slow_mid", g.Name)
 	var perNeuron []string

@@ -205,7 +205,9 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 			Spikes: in.count, Rate: float64(in.count) / float64(in.in.Size) / sum.Duration})
 	}
 	for _, pr := range s.projs {
-		sum.Synapses[pr.pr.Name] = pr.csr.Len()
+		if pr.pr.Rule.Kind != "parts" { // a merged projection's synapses are its parts'
+			sum.Synapses[pr.pr.Name] = pr.csr.Len()
+		}
 	}
 	sum.WallSeconds = time.Since(start).Seconds()
 	res = &Result{Summary: sum, Ranges: s.ranges}
@@ -597,13 +599,20 @@ func (s *sim) buildInput(in *ir.Input) error {
 func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	ps := &projState{pr: pr}
 	var nPre int
+	// A part of a merged projection makes its synapses and delivers
+	// nothing: the merged projection does, with the spikes.
+	deliver := pr.PartOf == ""
 	preGroup := s.popBy[pr.Pre]
 	if preGroup != nil {
 		nPre = preGroup.p.Size
-		preGroup.out = append(preGroup.out, ps)
+		if deliver {
+			preGroup.out = append(preGroup.out, ps)
+		}
 	} else if in := s.inBy[pr.Pre]; in != nil {
 		nPre = in.in.Size
-		in.out = append(in.out, ps)
+		if deliver {
+			in.out = append(in.out, ps)
+		}
 	} else {
 		return fmt.Errorf("no population or input %s", pr.Pre)
 	}
@@ -620,8 +629,11 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		}
 		rule.Pairs = pairs
 	}
-	csr, err := runtime.Connect(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, nPre, post.p.Size, pr.Pre == pr.Post)
-	if err != nil {
+	var csr *runtime.CSR
+	var err error
+	if pr.Rule.Kind == "parts" {
+		csr = s.mergedRows(pr, nPre)
+	} else if csr, err = runtime.Connect(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, nPre, post.p.Size, pr.Pre == pr.Post); err != nil {
 		return err
 	}
 	ps.csr = csr
@@ -875,4 +887,27 @@ func (ps *projState) pruneWeights() {
 	ps.csr = csr
 	// In place: the kernels compiled so far hold the site.
 	*ps.site = site{n: csr.Len(), count: 1, pre: csr.Pre(), post: csr.Post}
+}
+
+// mergedRows makes the rows of a projection by parts (the fuse pass's):
+// for each pre neuron, each part's row in turn, its post neurons moved by
+// their population's offset in the group.
+func (s *sim) mergedRows(pr *ir.Projection, nPre int) *runtime.CSR {
+	var parts []*projState
+	for _, ps := range s.projs {
+		if ps.pr.PartOf == pr.Name {
+			parts = append(parts, ps)
+		}
+	}
+	csr := &runtime.CSR{Start: make([]int64, nPre+1)}
+	for i := range nPre {
+		for _, ps := range parts {
+			off := int32(ps.post.p.Offset)
+			for syn := ps.csr.Start[i]; syn < ps.csr.Start[i+1]; syn++ {
+				csr.Post = append(csr.Post, ps.csr.Post[syn]+off)
+			}
+		}
+		csr.Start[i+1] = int64(len(csr.Post))
+	}
+	return csr
 }

@@ -243,7 +243,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		post := l.popByNm[pr.Post]
 		dend, _ := dendrite(post, pr.Dendrite)
-		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5}[pr.Rule.Kind]
+		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6}[pr.Rule.Kind]
 		pairs := pr.Rule.Pairs
 		file := "NULL"
 		if pr.Rule.File != "" {
@@ -263,13 +263,17 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			}
 			return -1
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s}",
+		isPart, partOf := 0, 0
+		if pr.PartOf != "" {
+			isPart, partOf = 1, l.projs[pr.PartOf]
+		}
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n)), pr.Stream,
-			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow)))
+			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf))
 	}
 	var currents []string
 	for _, c := range m.Currents {

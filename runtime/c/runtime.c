@@ -849,6 +849,33 @@ static int64_t pre_size(const snn_projection *pr)
 	return pr->pre_kind == 0 ? M->populations[pr->pre].size : M->inputs[pr->pre].size;
 }
 
+/* merged_rows makes the rows of projection n, by parts (the fuse pass's):
+ * for each pre neuron, each part's row in turn, its post neurons moved by
+ * their population's offset in the group (interp's mergedRows). */
+static void merged_rows(int n, int64_t nPre)
+{
+	proj_rt *ps = &projs[n];
+	int64_t total = 0;
+	for (int q = 0; q < n; q++)
+		if (M->projections[q].is_part && M->projections[q].part_of == n)
+			total += projs[q].csr.n;
+	ps->csr.n = total;
+	ps->csr.start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
+	ps->csr.post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
+	int64_t s = 0;
+	for (int64_t i = 0; i < nPre; i++) {
+		for (int q = 0; q < n; q++) {
+			const snn_projection *part = &M->projections[q];
+			if (!part->is_part || part->part_of != n)
+				continue;
+			int32_t off = (int32_t)M->populations[part->post].offset;
+			for (int64_t x = projs[q].csr.start[i]; x < projs[q].csr.start[i + 1]; x++)
+				ps->csr.post[s++] = projs[q].csr.post[x] + off;
+		}
+		ps->csr.start[i + 1] = s;
+	}
+}
+
 /* set_pre writes each synapse's pre neuron, from the rows. */
 static void set_pre(proj_rt *ps, int64_t nPre)
 {
@@ -900,7 +927,10 @@ static void build_projection(int n)
 	ps->pr = pr;
 	snprintf(snn_err_ctx, sizeof snn_err_ctx, "projection %s: ", pr->name);
 	int64_t nPre = pre_size(pr);
-	if (pr->pre_kind == 0) {
+	/* A part of a merged projection makes its synapses and delivers
+	 * nothing: the merged projection does, with the spikes. */
+	if (pr->is_part) {
+	} else if (pr->pre_kind == 0) {
 		pop_rt *g = &pops[pr->pre];
 		g->out = snn_xrealloc(g->out, (size_t)(g->n_out + 1) * sizeof(int));
 		g->out[g->n_out++] = n;
@@ -926,7 +956,10 @@ static void build_projection(int n)
 		}
 	}
 	int same = pr->pre_kind == 0 && pr->pre == pr->post;
-	if (snn_connect(seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, nPre, post->n, same, &ps->csr, err, sizeof err))
+	if (pr->rule == SNN_PARTS)
+		merged_rows(n, nPre);
+	else if (snn_connect(seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, nPre, post->n, same, &ps->csr, err,
+			     sizeof err))
 		snn_fail("%s", err);
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
@@ -1828,12 +1861,13 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 		sum->pops[sum->n_pops++] = (snn_pop_summary){m->inputs[i].name, m->inputs[i].size, in->count,
 			(double)in->count / (double)m->inputs[i].size / sum->duration};
 	}
-	sum->n_syn = m->n_projections;
 	sum->syn_names = snn_xcalloc((size_t)m->n_projections + 1, sizeof(char *));
 	sum->syn_counts = snn_xcalloc((size_t)m->n_projections + 1, sizeof(int64_t));
 	for (int q = 0; q < m->n_projections; q++) {
-		sum->syn_names[q] = m->projections[q].name;
-		sum->syn_counts[q] = projs[q].nsyn;
+		if (m->projections[q].rule == SNN_PARTS)
+			continue; /* a merged projection's synapses are its parts' */
+		sum->syn_names[sum->n_syn] = m->projections[q].name;
+		sum->syn_counts[sum->n_syn++] = projs[q].nsyn;
 	}
 	/* as Go's time.Duration.Seconds, from whole nanoseconds */
 	int64_t ns = (int64_t)((snn_now_seconds() - start) * 1e9);

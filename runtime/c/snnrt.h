@@ -175,7 +175,7 @@ typedef struct snn_input {
 	int32_t stream;     /* its draws' stream: SNN_STREAM_INPUT + stream (ir.Input.Stream) */
 } snn_input;
 
-enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS };
+enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS, SNN_PARTS };
 
 typedef struct snn_projection {
 	const char *name;
@@ -204,6 +204,9 @@ typedef struct snn_projection {
 	 * below prune_below are removed after init (ir.Projection.PruneVar). */
 	int32_t prune, prune_var;
 	double prune_below;
+	/* With is_part, projection part_of (rule SNN_PARTS, the fuse pass's)
+	 * delivers this one's synapses: this one only makes them. */
+	int32_t is_part, part_of;
 } snn_projection;
 
 typedef struct snn_current {
