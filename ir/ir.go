@@ -208,6 +208,10 @@ type Var struct {
 	// Range, if not nil, is the interval of values the variable takes
 	// (a calibration run's, for the quantize pass).
 	Range *[2]float64
+	// Quantize, if not 0, is the width the model's annotation gives the
+	// variable (state v: mV quantize int16): the quantize pass makes it
+	// fixed point of that width, with or without --quantize.
+	Quantize int
 }
 
 // Run holds the run settings, in seconds.
@@ -349,6 +353,29 @@ type Monitor struct {
 	// definition for one element when a sample is taken, in the scope of
 	// the element (the target's, or its dendrite's for pop.dendrite.x).
 	Kernels []*Kernel
+}
+
+// Vars calls f on every variable of the module: its parameters', and its
+// populations', dendrites' and projections'.
+func (m *Module) Vars(f func(v *Var)) {
+	for _, v := range m.Params {
+		f(v)
+	}
+	for _, p := range m.Populations {
+		for _, v := range p.Vars {
+			f(v)
+		}
+		for _, d := range p.Dendrites {
+			for _, v := range d.Vars {
+				f(v)
+			}
+		}
+	}
+	for _, pr := range m.Projections {
+		for _, v := range pr.Vars {
+			f(v)
+		}
+	}
 }
 
 // RuntimeParams returns the --set names of the module's runtime

@@ -236,6 +236,14 @@ func (p *parser) variable() (*Var, error) {
 	}
 	v.Type = typ
 	rest := t[4:]
+	if n := len(rest); n >= 2 && rest[n-2] == "quantize" {
+		w, err := strconv.Atoi(rest[n-1])
+		if err != nil {
+			return nil, p.errorf("bad quantize")
+		}
+		v.Quantize = w
+		rest = rest[:n-2]
+	}
 	if n := len(rest); n >= 3 && rest[n-3] == "range" {
 		lo, err1 := parseFloat(rest[n-2])
 		hi, err2 := parseFloat(rest[n-1])

@@ -228,6 +228,9 @@ func (p *printer) variable(v *Var) {
 	if v.Range != nil {
 		s += " range " + FormatFloat(v.Range[0]) + " " + FormatFloat(v.Range[1])
 	}
+	if v.Quantize != 0 {
+		s += fmt.Sprintf(" quantize %d", v.Quantize)
+	}
 	p.line("%s", s)
 }
 

@@ -314,10 +314,12 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 			sctx := *ctx
 			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
 			c.declareValue(b, &b.States, SymState, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
+			c.checkQuantize(m.Quantize)
 		case *Trace:
 			sctx := *ctx
 			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
 			c.declareValue(b, &b.Traces, SymTrace, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
+			c.checkQuantize(m.Quantize)
 		case *Let:
 			lctx := *ctx
 			lctx.what = "a definition"
@@ -733,4 +735,15 @@ func (c *checker) writableOnSide(ctx *exprCtx, ref *NameRef) bool {
 		return false
 	}
 	return true
+}
+
+// QuantizeWidths are the widths a variable's quantize annotation (and
+// snnc's --quantize) may name, in bits.
+var QuantizeWidths = map[string]int{"int8": 8, "int16": 16, "int32": 32}
+
+// checkQuantize checks a variable's quantize annotation, if any.
+func (c *checker) checkQuantize(q *Ident) {
+	if q != nil && QuantizeWidths[q.Name] == 0 {
+		c.diags.Errorf(posOf(q.Pos), "quantize %s: the widths are int8, int16 and int32", q.Name)
+	}
 }

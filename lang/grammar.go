@@ -168,10 +168,11 @@ type RunDecl struct {
 
 // State is a state variable with its initial value.
 type State struct {
-	Pos  lexer.Position
-	Name Ident     `parser:"'state' @@"`
-	Unit *UnitExpr `parser:"(':' @@)?"`
-	Init *Expr     `parser:"('=' @@)?"`
+	Pos      lexer.Position
+	Name     Ident     `parser:"'state' @@"`
+	Unit     *UnitExpr `parser:"(':' @@)?"`
+	Init     *Expr     `parser:"('=' @@)?"`
+	Quantize *Ident    `parser:"('quantize' @@)?"`
 }
 
 // Let is a named algebraic definition, recomputed wherever it is used.
@@ -187,11 +188,12 @@ type Let struct {
 //
 //	trace a_pre decay tau_pre
 type Trace struct {
-	Pos  lexer.Position
-	Name Ident     `parser:"'trace' @@"`
-	Unit *UnitExpr `parser:"(':' @@)?"`
-	Init *Expr     `parser:"('=' @@)?"`
-	Tau  *Expr     `parser:"'decay' @@"`
+	Pos      lexer.Position
+	Name     Ident     `parser:"'trace' @@"`
+	Unit     *UnitExpr `parser:"(':' @@)?"`
+	Init     *Expr     `parser:"('=' @@)?"`
+	Tau      *Expr     `parser:"'decay' @@"`
+	Quantize *Ident    `parser:"('quantize' @@)?"`
 }
 
 // ODE is a differential equation dX/dt = RHS. Deriv is the whole "dX"

@@ -101,7 +101,7 @@ func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
 		out = append(out, v)
 	}
 	for _, s := range b.States {
-		out = append(out, &ir.Var{Name: s.Name, Kind: ir.VarState, Type: ir.TF64})
+		out = append(out, &ir.Var{Name: s.Name, Kind: ir.VarState, Type: ir.TF64, Quantize: quantizeWidth(s.Decl.(*State).Quantize)})
 	}
 	for _, t := range b.Traces {
 		// The checker allows a constant or a parameter of the body.
@@ -112,9 +112,17 @@ func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
 		} else if ref, ok := tauExpr.(*NameRef); ok {
 			tau = ref.Dotted()
 		}
-		out = append(out, &ir.Var{Name: t.Name, Kind: ir.VarTrace, Type: ir.TF64, Tau: tau})
+		out = append(out, &ir.Var{Name: t.Name, Kind: ir.VarTrace, Type: ir.TF64, Tau: tau, Quantize: quantizeWidth(t.Decl.(*Trace).Quantize)})
 	}
 	return out
+}
+
+// quantizeWidth is a quantize annotation's width in bits, or 0.
+func quantizeWidth(q *Ident) int {
+	if q == nil {
+		return 0
+	}
+	return QuantizeWidths[q.Name]
 }
 
 // eval evaluates a constant expression: numbers, units, pi, dt, top-level

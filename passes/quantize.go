@@ -30,7 +30,10 @@ import (
 // and convert at the variables: a load becomes the real value, a store
 // rounds into the variable's format.
 func Quantize(m *ir.Module) error {
+	// The widest of --quantize's width and the variables' annotations
+	// is the constants' width (and half the accumulators').
 	width := m.Run.Quantize
+	m.Vars(func(v *ir.Var) { width = max(width, v.Quantize) })
 	if width == 0 {
 		return nil
 	}
@@ -161,6 +164,13 @@ func (q *quantizer) formats() {
 					r = x
 				}
 			}
+			w := v.Quantize
+			if w == 0 {
+				w = q.m.Run.Quantize
+			}
+			if w == 0 {
+				continue // neither --quantize nor an annotation: floating point
+			}
 			if !r.known {
 				q.note("%s.%s has no range (no calibration covered it): it stays floating point", owner, v.Name)
 				continue
@@ -168,7 +178,7 @@ func (q *quantizer) formats() {
 			// Headroom beyond what the calibration saw: half the range
 			// on each side for the intervals, and one bit for the format.
 			margin := (r.hi - r.lo) / 2
-			v.Type = q.format(r)
+			v.Type = formatOf(r, uint8(w))
 			v.Range = &[2]float64{r.lo - margin, r.hi + margin}
 		}
 	}

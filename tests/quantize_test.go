@@ -46,3 +46,49 @@ func TestQuantizeLIF(t *testing.T) {
 		}
 	}
 }
+
+// A variable's quantize annotation makes it fixed point without
+// --quantize, and only it; with --quantize, it keeps its own width.
+func TestQuantizeAnnotation(t *testing.T) {
+	const src = `
+neuron N {
+    state v: mV = 0 mV quantize int16
+    state g: mV = 0 mV
+    dv/dt = (20 mV + g - v) / (10 ms)
+    dg/dt = -g / (5 ms)
+    threshold v > 15 mV
+    reset { v = 0 mV }
+}
+population p = N[4]
+input drive = poisson[10] { rate = 50 Hz }
+synapse S { param w: mV = 1 mV  on pre { post.g += w } }
+connect d: drive -> p using S by all_to_all
+monitor spikes p
+monitor state p.v every 1
+`
+	compile := func(width int) *ir.Module {
+		prog, err := (&lang.Loader{}).Load("a.snn", []byte(src))
+		require.NoError(t, err)
+		float := lang.Lower(prog)
+		float.Vars(func(v *ir.Var) { v.Quantize = 0 })
+		require.NoError(t, passes.Run(float, passes.Options{Verify: true}))
+		ranges, err := interp.Calibrate(float, 1)
+		require.NoError(t, err)
+		m := lang.Lower(prog)
+		m.Run.Quantize, m.Run.Ranges = width, ranges
+		require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+		return m
+	}
+	types := func(m *ir.Module) (string, string) {
+		p := m.Populations[0]
+		return ir.VarNamed(p.Vars, "v").Type.String(), ir.VarNamed(p.Vars, "g").Type.String()
+	}
+	v, g := types(compile(0))
+	require.Equal(t, "fx16", v[:4])
+	require.Equal(t, "f64", g)
+	v, g = types(compile(8))
+	require.Equal(t, "fx16", v[:4], "the annotation's width wins")
+	require.Equal(t, "fx8.", g[:4])
+	res := run(t, compile(0), interp.Options{})
+	require.NotEmpty(t, spikesOf(res, "p_spikes").Steps)
+}

@@ -120,37 +120,48 @@ func compileProgram(prog *lang.Program, o pipeline, stderr io.Writer) (*ir.Modul
 		}
 	}
 	m := lang.Lower(prog)
-	if o.quantize != 0 {
-		// Calibration: the model in floating point on the interpreter,
-		// for the values its variables take.
-		float := o
-		float.quantize = 0
-		fm, status := compileProgram(prog, float, stderr)
-		if status != exitOK {
+	annotated := false
+	m.Vars(func(v *ir.Var) { annotated = annotated || v.Quantize != 0 })
+	if o.quantize != 0 || annotated {
+		// Calibration: the model in floating point (annotations ignored)
+		// on the interpreter, for the values its variables take.
+		fm := lang.Lower(prog)
+		fm.Vars(func(v *ir.Var) { v.Quantize = 0 })
+		if status := runPasses(fm, prog, o.Options, stderr); status != exitOK {
 			return nil, status
 		}
 		ranges, err := interp.Calibrate(fm, calibration)
 		if err != nil {
-			fmt.Fprintf(stderr, "snnc: the calibration run for --quantize: %v\n", err)
+			fmt.Fprintf(stderr, "snnc: the calibration run for quantize: %v\n", err)
 			return nil, exitModel
 		}
 		m.Run.Quantize, m.Run.Ranges = o.quantize, ranges
 	}
-	if err := passes.Run(m, o.Options); err != nil {
-		var ds passes.Diagnostics
-		if errors.As(err, &ds) {
-			var list []lang.Diagnostic
-			for _, d := range ds {
-				list = append(list, lang.Diagnostic{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg, Hint: d.Hint})
-			}
-			lang.Print(stderr, list, prog.Sources())
-			return nil, exitModel
-		}
-		// Anything else is a compiler bug: say so plainly.
-		fmt.Fprintf(stderr, "snnc: internal error: %v\n", err)
-		return nil, exitModel
+	if status := runPasses(m, prog, o.Options, stderr); status != exitOK {
+		return nil, status
 	}
 	return m, exitOK
+}
+
+// runPasses runs the passes over m, printing a diagnostic of the model's
+// (an ODE that cannot be integrated, say) as the checker's.
+func runPasses(m *ir.Module, prog *lang.Program, o passes.Options, stderr io.Writer) int {
+	err := passes.Run(m, o)
+	if err == nil {
+		return exitOK
+	}
+	var ds passes.Diagnostics
+	if errors.As(err, &ds) {
+		var list []lang.Diagnostic
+		for _, d := range ds {
+			list = append(list, lang.Diagnostic{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg, Hint: d.Hint})
+		}
+		lang.Print(stderr, list, prog.Sources())
+		return exitModel
+	}
+	// Anything else is a compiler bug: say so plainly.
+	fmt.Fprintf(stderr, "snnc: internal error: %v\n", err)
+	return exitModel
 }
 
 // printNotes prints what the passes said about the whole module: what
