@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -71,8 +72,7 @@ func mergeProjections(m *ir.Module) {
 		monitored[mon.Target] = true
 	}
 	type key struct{ pre, group, synapse, kernels, vars string }
-	sets := map[key][]*ir.Projection{}
-	var order []key
+	var sets mergeSets[key, *ir.Projection]
 	for _, pr := range m.Projections {
 		g := group[pr.Post]
 		if g == nil || pr.Dendrite != "" || pr.PartOf != "" || pr.PruneVar != "" || monitored[pr.Name] {
@@ -100,30 +100,18 @@ func mergeProjections(m *ir.Module) {
 		if !ok || kernels.Len() == 0 {
 			continue
 		}
-		k := key{pr.Pre, g.Name, pr.Synapse, kernels.String(), vars.String()}
-		if sets[k] == nil {
-			order = append(order, k)
-		}
-		sets[k] = append(sets[k], pr)
+		sets.add(key{pr.Pre, g.Name, pr.Synapse, kernels.String(), vars.String()}, pr)
 	}
 	taken := map[string]bool{}
 	for _, pr := range m.Projections {
 		taken[pr.Name] = true
 	}
-	for _, k := range order {
-		parts := sets[k]
-		if len(parts) < 2 {
-			continue
-		}
+	for k, parts := range sets.all() {
 		var names []string
 		for _, pr := range parts {
 			names = append(names, pr.Name)
 		}
-		name := strings.Join(names, "_")
-		for n := 2; taken[name]; n++ {
-			name = fmt.Sprintf("%s_%d", strings.Join(names, "_"), n)
-		}
-		taken[name] = true
+		name := freshName(names, taken)
 		first := parts[0]
 		merged := &ir.Projection{Name: name, Pre: first.Pre, Post: k.group, Synapse: first.Synapse,
 			Rule: ir.Rule{Kind: "parts"}, Kernels: []*ir.Kernel{ir.KernelNamed(first.Kernels, "on_pre")}, Stream: first.Stream}
@@ -159,37 +147,22 @@ func mergeProjections(m *ir.Module) {
 // global: what it computes for a neuron depends only on the neuron.
 func mergePopulations(m *ir.Module) {
 	type key struct{ typ, step, vars string }
-	groups := map[key][]*ir.Population{}
-	var order []key
+	var groups mergeSets[key, *ir.Population]
 	for _, p := range m.Populations {
-		k := mergeKey(p)
-		if k == "" {
-			continue
+		if k := mergeKey(p); k != "" {
+			groups.add(key{p.Type, k, stateSignature(p)}, p)
 		}
-		kk := key{p.Type, k, stateSignature(p)}
-		if groups[kk] == nil {
-			order = append(order, kk)
-		}
-		groups[kk] = append(groups[kk], p)
 	}
 	taken := map[string]bool{}
 	for _, p := range m.Populations {
 		taken[p.Name] = true
 	}
-	for _, kk := range order {
-		members := groups[kk]
-		if len(members) < 2 {
-			continue
-		}
+	for kk, members := range groups.all() {
 		var names []string
 		for _, p := range members {
 			names = append(names, p.Name)
 		}
-		name := strings.Join(names, "_")
-		for n := 2; taken[name]; n++ {
-			name = fmt.Sprintf("%s_%d", strings.Join(names, "_"), n)
-		}
-		taken[name] = true
+		name := freshName(names, taken)
 		g := &ir.Population{Name: name, Type: kk.typ}
 		for _, v := range members[0].Vars {
 			if v.Kind != ir.VarParam {
@@ -242,6 +215,46 @@ func mergePopulations(m *ir.Module) {
 		m.Populations = slices.Insert(m.Populations, at, g)
 		m.Notes = append(m.Notes, fmt.Sprintf("fuse: %s run as one population %s of %d neurons", strings.Join(names, ", "), name, g.Size))
 	}
+}
+
+// mergeSets collects the candidates of a merge by key, keeping the order
+// keys were first seen in.
+type mergeSets[K comparable, T any] struct {
+	order []K
+	sets  map[K][]T
+}
+
+func (m *mergeSets[K, T]) add(k K, x T) {
+	if m.sets == nil {
+		m.sets = map[K][]T{}
+	}
+	if m.sets[k] == nil {
+		m.order = append(m.order, k)
+	}
+	m.sets[k] = append(m.sets[k], x)
+}
+
+// all yields the sets of two or more, in order.
+func (m *mergeSets[K, T]) all() iter.Seq2[K, []T] {
+	return func(yield func(K, []T) bool) {
+		for _, k := range m.order {
+			if len(m.sets[k]) >= 2 && !yield(k, m.sets[k]) {
+				return
+			}
+		}
+	}
+}
+
+// freshName is the names joined by "_", with a number if a name in taken
+// has it; it takes it.
+func freshName(names []string, taken map[string]bool) string {
+	base := strings.Join(names, "_")
+	name := base
+	for n := 2; taken[name]; n++ {
+		name = fmt.Sprintf("%s_%d", base, n)
+	}
+	taken[name] = true
+	return name
 }
 
 // setInInit makes a population's init kernel store x into the parameter
@@ -402,7 +415,7 @@ func fusePopulation(p *ir.Population) {
 
 	kept := p.Kernels[:0]
 	for _, x := range p.Kernels {
-		if !contains(stepKernels, x.Name) {
+		if !slices.Contains(stepKernels, x.Name) {
 			kept = append(kept, x)
 		}
 	}

@@ -3,6 +3,7 @@ package passes
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,8 +104,8 @@ func (o Options) Selected() ([]*Pass, error) {
 	}
 	var out []*Pass
 	for _, p := range Table {
-		on := o.Only == nil || contains(o.Only, p.Name)
-		if contains(o.Disable, p.Name) {
+		on := o.Only == nil || slices.Contains(o.Only, p.Name)
+		if slices.Contains(o.Disable, p.Name) {
 			if p.Required {
 				return nil, fmt.Errorf("pass %s is required and cannot be disabled", p.Name)
 			}
@@ -124,15 +125,6 @@ func Names() string {
 		names = append(names, p.Name)
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Run runs the selected passes over m. A verifier failure names the pass

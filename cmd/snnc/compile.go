@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"snnc/backends/interp"
@@ -79,12 +78,10 @@ func (p *pipelineFlags) options(stderr io.Writer) (pipeline, error) {
 			return o, fmt.Errorf("--prune-weight %s: %v", p.pruneWeight, err)
 		}
 	}
-	switch p.quantize {
-	case "":
-	case "int8", "int16", "int32":
-		o.quantize, _ = strconv.Atoi(strings.TrimPrefix(p.quantize, "int"))
-	default:
-		return o, fmt.Errorf("--quantize %s: the widths are int8, int16 and int32", p.quantize)
+	if p.quantize != "" {
+		if o.quantize = lang.QuantizeWidths[p.quantize]; o.quantize == 0 {
+			return o, fmt.Errorf("--quantize %s: the widths are int8, int16 and int32", p.quantize)
+		}
 	}
 	return o, nil
 }
