@@ -32,7 +32,7 @@
 // defined once and printed as %N, numbered from 0 in program order within
 // its kernel by [Kernel.Number]; blocks are printed as bN, by position.
 // Kernels reach the graph only through variable names (param, load,
-// loadseg, store, and ode before discretisation).
+// loadseg, store, storeseg, and ode before discretisation).
 //
 // # Node kinds
 //
@@ -166,6 +166,8 @@
 //	                             %3 = loadseg distal.u, %2 : f64
 //	store      1    -      S     writes a state variable
 //	                             store post.ge, %3
+//	storeseg   2    -      S     writes a variable of the segment given by the first operand, of a dendrite array (a fused step kernel's dendrites)
+//	                             storeseg distal.u, %2, %3
 //	time       0    attr   -     the time at the start of the step, in seconds
 //	                             %4 = time : f64
 //	index      0    attr   -     the element's index: i, or j (post index) in connect kernels

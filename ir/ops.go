@@ -13,6 +13,7 @@ const (
 	OpLoad     // a state variable of the element (or of post./pre. neurons in synapse kernels)
 	OpLoadSeg  // a state variable of one segment of a dendrite array
 	OpStore    // writes a state variable
+	OpStoreSeg // writes a state variable of one segment of a dendrite array
 	OpTime     // the time t at the start of the step
 	OpIndex    // the element's index (i); in connect kernels also j
 	OpRefract  // whether the neuron is refractory in this step
@@ -110,6 +111,7 @@ var opTable = [numOps]OpInfo{
 	OpLoad:     {Name: "load", Args: 0, Result: resAttr, Aux: auxName, Doc: "a state variable's current value: earlier stores of the kernel included; Example printed form: %2 = load v : f64"},
 	OpLoadSeg:  {Name: "loadseg", Args: 1, Result: resAttr, Aux: auxName, Doc: "a variable of the segment given by the operand, of a dendrite array; Example printed form: %3 = loadseg distal.u, %2 : f64"},
 	OpStore:    {Name: "store", Args: 1, Result: resVoid, SideEffect: true, Aux: auxName, Doc: "writes a state variable; Example printed form: store post.ge, %3"},
+	OpStoreSeg: {Name: "storeseg", Args: 2, Result: resVoid, SideEffect: true, Aux: auxName, Doc: "writes a variable of the segment given by the first operand, of a dendrite array (a fused step kernel's dendrites); Example printed form: storeseg distal.u, %2, %3"},
 	OpTime:     {Name: "time", Args: 0, Result: resAttr, Doc: "the time at the start of the step, in seconds; Example printed form: %4 = time : f64"},
 	OpIndex:    {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : f64"},
 	OpRefract:  {Name: "refractory", Args: 0, Result: resBool, Doc: "true while the neuron is refractory; Example printed form: %6 = refractory : bool"},

@@ -831,6 +831,12 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		}
 		in.Aux = args[0]
 		in.Args, err = kp.uses(args[2:])
+	case OpStoreSeg:
+		if len(args) != 5 || args[1] != "," || args[3] != "," {
+			return nil, p.errorf("storeseg needs a name, a segment and a value")
+		}
+		in.Aux = args[0]
+		in.Args, err = kp.uses(args[2:])
 	case OpRand:
 		// rand DIST stream = N args...
 		if len(args) < 4 || args[1] != "stream" || args[2] != "=" {

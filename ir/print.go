@@ -173,6 +173,8 @@ func wellFormed(in *Instr) bool {
 	case OpStore, OpLoadSeg, OpODE:
 		_, isODE := in.Aux.(ODEAux)
 		return len(in.Args) == 1 && (in.Op != OpODE || isODE)
+	case OpStoreSeg:
+		return len(in.Args) == 2
 	case OpRand:
 		_, ok := in.Aux.(RandAux)
 		return ok
@@ -331,6 +333,8 @@ func FormatInstr(in *Instr) string {
 		s.WriteString(" " + in.VarName())
 	case OpLoadSeg:
 		fmt.Fprintf(&s, " %s, %s", in.VarName(), in.Args[0].Name())
+	case OpStoreSeg:
+		fmt.Fprintf(&s, " %s, %s, %s", in.VarName(), in.Args[0].Name(), in.Args[1].Name())
 	case OpStore:
 		fmt.Fprintf(&s, " %s, %s", in.VarName(), in.Args[0].Name())
 	case OpIndex:

@@ -398,9 +398,16 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 		if in.Op == OpStore && x != nil && len(in.Args) == 1 && in.Args[0].Type() != x.Type {
 			v.errorf(where, "stores %s into %s of type %s", in.Args[0].Type(), x.Name, x.Type)
 		}
-	case OpLoadSeg:
-		if sc.Segments[in.VarName()] == nil {
+	case OpLoadSeg, OpStoreSeg:
+		x := sc.Segments[in.VarName()]
+		if x == nil {
 			v.errorf(where, "no dendrite-array variable %s", in.VarName())
+		}
+		if len(in.Args) >= 1 && in.Args[0].Type() != TF64 {
+			v.errorf(where, "the segment of %s is a %s, not an f64", in.VarName(), in.Args[0].Type())
+		}
+		if in.Op == OpStoreSeg && x != nil && len(in.Args) == 2 && in.Args[1].Type() != x.Type {
+			v.errorf(where, "stores %s into %s of type %s", in.Args[1].Type(), in.VarName(), x.Type)
 		}
 	case OpIndex:
 		if !sc.Indices[fmt.Sprint(in.Aux)] {

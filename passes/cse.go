@@ -18,7 +18,7 @@ func CSE(m *ir.Module) error {
 func cseKernel(k *ir.Kernel) {
 	stored := map[string]bool{}
 	k.Instrs(func(in *ir.Instr) {
-		if in.Op == ir.OpStore {
+		if in.Op == ir.OpStore || in.Op == ir.OpStoreSeg {
 			stored[in.VarName()] = true
 		}
 	})

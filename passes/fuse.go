@@ -25,17 +25,20 @@ import (
 // refractory afterwards.
 //
 // This is the same computation as the separate kernels, for every neuron:
-// a population's update, threshold and reset read only its own neurons
-// and the globals, and nothing runs between step 5 and step 7 for a
-// population without dendrites. The reset's instructions run for neurons
-// that do not spike too; they have no effect there (a random draw depends
-// only on its stream, the step and the neuron, not on whether it is made),
-// and IEEE arithmetic does not trap.
+// a population's update, threshold and reset read only its own neurons,
+// its own dendrites' segments and the globals, and between step 5 and step
+// 7 only the dendrites' events run, which fusePopulation puts in their
+// place. The reset's instructions run for neurons that do not spike too;
+// they have no effect there (a random draw depends only on its stream,
+// the step and the neuron, not on whether it is made), and IEEE arithmetic
+// does not trap.
 //
-// A population is left as it is when it is a global, has dendrites
-// (dendritic events run between the updates and the somatic threshold),
-// has no threshold, when one of its kernels branches, or when one of them
-// writes anything but its own neuron's state.
+// A population is left as it is when it is a global, has no threshold,
+// when one of its kernels or its dendrites' branches on anything but
+// constants (a loop over segments is copied once per segment), when one
+// of them writes anything but its own element's state, or when a
+// dendrite's kernel draws random numbers or reads its index (a segment's
+// own, not its neuron's) or the dendrite has a trace.
 func Fuse(m *ir.Module) error {
 	for _, p := range m.Populations {
 		if why := fuseBlocker(p); why == "" {
@@ -322,16 +325,23 @@ func stateSignature(p *ir.Population) string {
 }
 
 // stepKernels are the kernels the step kernel replaces, in the order it
-// runs them.
-var stepKernels = []string{"update", "threshold", "reset", "refractory"}
+// runs them; dendriteKernels, a dendrite's.
+var (
+	stepKernels     = []string{"update", "threshold", "reset", "refractory"}
+	dendriteKernels = []string{"update", "threshold", "reset"}
+)
+
+// straightBudget bounds the instructions of a straightened kernel: a
+// loop over a dendrite array's segments is copied once per segment.
+const straightBudget = 4096
 
 // fuseBlocker says why the population's kernels cannot be fused, or "".
+// It straightens the kernels it fuses (a loop over a dendrite array's
+// segments becomes one copy per segment).
 func fuseBlocker(p *ir.Population) string {
 	switch {
 	case p.Global:
 		return "a global"
-	case len(p.Dendrites) > 0:
-		return "it has dendrites"
 	case ir.KernelNamed(p.Kernels, "threshold") == nil:
 		return "it has no threshold"
 	case ir.KernelNamed(p.Kernels, "step") != nil:
@@ -342,31 +352,80 @@ func fuseBlocker(p *ir.Population) string {
 		own[v.Name] = true
 	}
 	for _, name := range stepKernels {
-		k := ir.KernelNamed(p.Kernels, name)
-		if k == nil {
-			continue
+		if why := fusable(ir.KernelNamed(p.Kernels, name), own); why != "" {
+			return fmt.Sprintf("its %s kernel %s", name, why)
 		}
-		if len(k.Blocks) != 1 {
-			return fmt.Sprintf("its %s kernel branches", name)
-		}
-		for _, in := range k.Blocks[0].Instrs {
-			if in.Op == ir.OpStore && !own[in.VarName()] {
-				return fmt.Sprintf("its %s kernel writes %s", name, in.VarName())
+	}
+	for _, d := range p.Dendrites {
+		own := map[string]bool{}
+		for _, v := range d.Vars {
+			own[v.Name] = true
+			if v.Kind == ir.VarTrace {
+				return fmt.Sprintf("its dendrite %s has a trace", d.Name)
 			}
-			if in.Op.Info().SideEffect && in.Op != ir.OpStore {
-				return fmt.Sprintf("its %s kernel has %s", name, in.Op)
+		}
+		for _, k := range d.Kernels {
+			if k.Name != "init" && k.Name != "prepare" && !slices.Contains(dendriteKernels, k.Name) {
+				return fmt.Sprintf("its dendrite %s has a %s kernel", d.Name, k.Name)
+			}
+		}
+		for _, name := range dendriteKernels {
+			k := ir.KernelNamed(d.Kernels, name)
+			if why := fusable(k, own); why != "" {
+				return fmt.Sprintf("its dendrite %s's %s kernel %s", d.Name, name, why)
+			}
+			// A segment's draws and index are its own, not its neuron's.
+			if k != nil && slices.ContainsFunc(k.Blocks[0].Instrs, func(in *ir.Instr) bool {
+				return in.Op == ir.OpRand || in.Op == ir.OpIndex
+			}) {
+				return fmt.Sprintf("its dendrite %s's %s kernel reads its segment's index or draws", d.Name, name)
 			}
 		}
 	}
 	return ""
 }
 
+// fusable says why a kernel cannot be part of a step kernel, or "": it
+// must be straight (or become straight), write only the variables in own,
+// and read segments only by constant.
+func fusable(k *ir.Kernel, own map[string]bool) string {
+	if k == nil {
+		return ""
+	}
+	if !straighten(k, straightBudget) {
+		return "branches"
+	}
+	for _, in := range k.Blocks[0].Instrs {
+		switch {
+		case in.Op == ir.OpStore && !own[in.VarName()]:
+			return "writes " + in.VarName()
+		case in.Op.Info().SideEffect && in.Op != ir.OpStore:
+			return "has " + in.Op.String()
+		case in.Op == ir.OpLoadSeg:
+			if _, ok := constOf(in.Args[0]); !ok {
+				return "reads a segment not known at compile time"
+			}
+		}
+	}
+	return ""
+}
+
+// fusePopulation makes the population's step kernel. For a neuron with
+// dendrites it runs, as steps 5 and 6 of language.md section 6 do for
+// each neuron: each dendrite's update (every segment of an array, in
+// order), the soma's update, then for each dendrite its threshold on
+// every segment and its reset where that held, then the soma's threshold
+// and reset. A segment's state is read and written with loadseg and
+// storeseg at a constant segment.
 func fusePopulation(p *ir.Population) {
 	k, b := ir.NewKernel("step", ir.TBool)
 	memo := map[ir.Value]ir.Value{}
-	// inline appends a copy of src's instructions, its stores rewritten by
-	// store, and returns the value src returns.
-	inline := func(src *ir.Kernel, store func(name string, x ir.Value)) ir.Value {
+	// inline appends a copy of src's instructions and returns the value
+	// src returns. In a dendrite's kernel (d not nil), its own variables
+	// are renamed as the neuron sees them (d.x), read by segment seg for
+	// an array's state; its stores, as the neuron names them, go through
+	// store, with the segment (nil for a single compartment or the soma).
+	inline := func(src *ir.Kernel, d *ir.Dendrite, seg ir.Value, store func(name string, seg, x ir.Value)) ir.Value {
 		if src == nil {
 			return nil
 		}
@@ -375,6 +434,11 @@ func fusePopulation(p *ir.Population) {
 			for i, a := range in.Args {
 				args[i] = memo[a]
 			}
+			name, segVar := in.VarName(), false
+			if v := dendriteVar(d, name); v != nil {
+				name, segVar = d.Name+"."+name, d.Array && v.Kind != ir.VarParam
+			}
+			var c *ir.Instr
 			switch in.Op {
 			case ir.OpRet:
 				if len(args) == 1 {
@@ -383,35 +447,105 @@ func fusePopulation(p *ir.Population) {
 				return nil
 			case ir.OpStore:
 				b.Pos = in.Pos
-				store(in.VarName(), args[0])
+				if !segVar {
+					seg = nil
+				}
+				store(name, seg, args[0])
 				continue
+			case ir.OpLoad, ir.OpParam:
+				c = &ir.Instr{Op: in.Op, Typ: in.Typ, Aux: name}
+				if segVar {
+					c.Op, c.Args = ir.OpLoadSeg, []ir.Value{seg}
+				}
+			default:
+				c = &ir.Instr{Op: in.Op, Typ: in.Typ, Aux: in.Aux, Args: args}
 			}
-			c := &ir.Instr{Op: in.Op, Typ: in.Typ, Aux: in.Aux, Args: args, Block: b.Block, Pos: in.Pos}
+			c.Block, c.Pos = b.Block, in.Pos
 			b.Block.Instrs = append(b.Block.Instrs, c)
 			memo[in] = c
 		}
 		return nil
 	}
-	plain := func(name string, x ir.Value) { b.Store(name, x) }
+	plain := func(name string, seg, x ir.Value) {
+		if seg != nil {
+			b.Emit(ir.OpStoreSeg, ir.TVoid, name, seg, x)
+		} else {
+			b.Store(name, x)
+		}
+	}
+	// where keeps a reset's stores where cond holds.
+	where := func(cond ir.Value) func(name string, seg, x ir.Value) {
+		return func(name string, seg, x ir.Value) {
+			var old ir.Value
+			if seg != nil {
+				old = b.Emit(ir.OpLoadSeg, x.Type(), name, seg)
+			} else {
+				old = b.Emit(ir.OpLoad, x.Type(), name)
+			}
+			plain(name, seg, b.Select(cond, x, old))
+		}
+	}
+	// segments are a dendrite's segment numbers as constants, or one nil
+	// for a single compartment.
+	segments := func(d *ir.Dendrite) []ir.Value {
+		if !d.Array {
+			return []ir.Value{nil}
+		}
+		out := make([]ir.Value, d.Count)
+		for s := range out {
+			out[s] = b.Const(float64(s))
+		}
+		return out
+	}
 
-	inline(ir.KernelNamed(p.Kernels, "update"), plain)
-	cond := inline(ir.KernelNamed(p.Kernels, "threshold"), plain)
+	for _, d := range p.Dendrites {
+		for _, seg := range segments(d) {
+			inline(ir.KernelNamed(d.Kernels, "update"), d, seg, plain)
+		}
+	}
+	inline(ir.KernelNamed(p.Kernels, "update"), nil, nil, plain)
+	for _, d := range p.Dendrites {
+		thr := ir.KernelNamed(d.Kernels, "threshold")
+		if thr == nil {
+			continue
+		}
+		segs := segments(d)
+		events := make([]ir.Value, len(segs))
+		for s, seg := range segs {
+			events[s] = inline(thr, d, seg, plain)
+		}
+		for s, seg := range segs {
+			inline(ir.KernelNamed(d.Kernels, "reset"), d, seg, where(events[s]))
+		}
+	}
+	cond := inline(ir.KernelNamed(p.Kernels, "threshold"), nil, nil, plain)
 	refractory := b.Emit(ir.OpRefract, ir.TBool, nil)
 	spike := b.Binary(ir.OpAnd, cond, b.Unary(ir.OpNot, refractory))
-	inline(ir.KernelNamed(p.Kernels, "reset"), func(name string, x ir.Value) {
-		old := b.Emit(ir.OpLoad, x.Type(), name)
-		b.Store(name, b.Select(spike, x, old))
-	})
-	if period := inline(ir.KernelNamed(p.Kernels, "refractory"), plain); period != nil {
+	inline(ir.KernelNamed(p.Kernels, "reset"), nil, nil, where(spike))
+	if period := inline(ir.KernelNamed(p.Kernels, "refractory"), nil, nil, plain); period != nil {
 		b.Emit(ir.OpStartRef, ir.TVoid, nil, spike, period)
 	}
 	b.Ret(spike)
 	forwardMemory(k.Blocks[0])
-	// The update's notes (each ODE's method) stay with the step.
+	// The updates' notes (each ODE's method) stay with the step.
+	var fused []string
+	for _, d := range p.Dendrites {
+		if u := ir.KernelNamed(d.Kernels, "update"); u != nil {
+			for _, n := range u.Notes {
+				k.Notes = append(k.Notes, d.Name+": "+n)
+			}
+		}
+		for _, name := range dendriteKernels {
+			if ir.KernelNamed(d.Kernels, name) != nil {
+				fused = append(fused, d.Name+"."+name)
+			}
+		}
+		d.Kernels = slices.DeleteFunc(d.Kernels, func(x *ir.Kernel) bool { return slices.Contains(dendriteKernels, x.Name) })
+	}
 	if u := ir.KernelNamed(p.Kernels, "update"); u != nil {
 		k.Notes = append(k.Notes, u.Notes...)
 	}
-	k.Notes = append(k.Notes, "fused: "+strings.Join(presentKernels(p), ", "))
+	k.Notes = append(k.Notes, "fused: "+strings.Join(append(fused, presentKernels(p)...), ", "))
 
 	kept := p.Kernels[:0]
 	for _, x := range p.Kernels {
@@ -421,6 +555,15 @@ func fusePopulation(p *ir.Population) {
 	}
 	p.Kernels = append(kept, k)
 	k.Number()
+}
+
+// dendriteVar is d's own variable of a name its kernels use, or nil (a
+// name of its neuron, or d nil).
+func dendriteVar(d *ir.Dendrite, name string) *ir.Var {
+	if d == nil || name == "" {
+		return nil
+	}
+	return ir.VarNamed(d.Vars, name)
 }
 
 func presentKernels(p *ir.Population) []string {
@@ -436,8 +579,9 @@ func presentKernels(p *ir.Population) []string {
 // forwardMemory keeps each variable of a straight-line block in a value:
 // a load after a load or a store of the same variable becomes the value
 // read or stored, and a store followed by another store of the same
-// variable goes. What is left reads each variable at most once and writes
-// it at most once, and computes the same.
+// variable goes. A segment's variable (loadseg, storeseg at a constant
+// segment) counts as a variable of its own. What is left reads each
+// variable at most once and writes it at most once, and computes the same.
 func forwardMemory(b *ir.Block) {
 	value := map[string]ir.Value{}
 	lastStore := map[string]int{}
@@ -450,19 +594,20 @@ func forwardMemory(b *ir.Block) {
 			}
 		}
 		switch in.Op {
-		case ir.OpLoad:
-			if v, ok := value[in.VarName()]; ok {
+		case ir.OpLoad, ir.OpLoadSeg:
+			key := memoryKey(in)
+			if v, ok := value[key]; ok {
 				replaced[in] = v
 				continue
 			}
-			value[in.VarName()] = in
-		case ir.OpStore:
-			name := in.VarName()
-			if j, ok := lastStore[name]; ok {
+			value[key] = in
+		case ir.OpStore, ir.OpStoreSeg:
+			key := memoryKey(in)
+			if j, ok := lastStore[key]; ok {
 				kept[j] = nil
 			}
-			value[name] = in.Args[0]
-			lastStore[name] = len(kept)
+			value[key] = in.Args[len(in.Args)-1]
+			lastStore[key] = len(kept)
 		}
 		kept = append(kept, in)
 	}
@@ -472,4 +617,14 @@ func forwardMemory(b *ir.Block) {
 			b.Instrs = append(b.Instrs, in)
 		}
 	}
+}
+
+// memoryKey names what a load or store reads or writes: the variable, and
+// for a segment's the segment (a constant: fusable checks).
+func memoryKey(in *ir.Instr) string {
+	if in.Op == ir.OpLoadSeg || in.Op == ir.OpStoreSeg {
+		s, _ := constOf(in.Args[0])
+		return fmt.Sprintf("%s@%d", in.VarName(), int(s))
+	}
+	return in.VarName()
 }

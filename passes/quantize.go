@@ -218,8 +218,15 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 		}
 		return nil
 	}
+	// A dendrite array's state, read and written by segment.
+	fixedSeg := func(name string) *ir.Var {
+		if v := sc.Segments[name]; v != nil && v.Type.Kind == ir.Fixed {
+			return v
+		}
+		return nil
+	}
 	if !arithmetic[k.Name] || len(k.Blocks) != 1 {
-		q.boundary(k, fixedVar)
+		q.boundary(k, fixedVar, fixedSeg)
 		return
 	}
 	b := k.Blocks[0]
@@ -291,17 +298,31 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			}
 			emit(in)
 			continue
-		case ir.OpStore:
-			if v := fixedVar(in.VarName()); v != nil {
-				in.Args[0] = toFixed(in.Args[0], v.Type)
-				if c, ok := in.Args[0].(*ir.Instr); ok && c.Op == ir.OpConvert && c.Args[0].Type().Kind == ir.Fixed {
+		case ir.OpLoadSeg:
+			in.Args[0] = get(in.Args[0])
+			if v := fixedSeg(in.VarName()); v != nil {
+				in.Typ = v.Type
+				iv[in] = interval{v.Range[0], v.Range[1], true}
+			}
+			emit(in)
+			continue
+		case ir.OpStore, ir.OpStoreSeg:
+			x := len(in.Args) - 1 // the value; a storeseg's segment comes first
+			v := fixedVar(in.VarName())
+			if in.Op == ir.OpStoreSeg {
+				in.Args[0] = get(in.Args[0])
+				v = fixedSeg(in.VarName())
+			}
+			if v != nil {
+				in.Args[x] = toFixed(in.Args[x], v.Type)
+				if c, ok := in.Args[x].(*ir.Instr); ok && c.Op == ir.OpConvert && c.Args[0].Type().Kind == ir.Fixed {
 					// Rounded by a random offset: no standing offset in a
 					// decay, no bias in a sum.
 					c.Aux = ir.Dither{Stream: q.stream}
 					q.stream++
 				}
 			} else {
-				in.Args[0] = toFloat(in.Args[0])
+				in.Args[x] = toFloat(in.Args[x])
 			}
 			emit(in)
 			continue
@@ -446,7 +467,16 @@ func decrements(b *ir.Block) {
 
 // boundary keeps a kernel in floating point, converting at its loads and
 // stores of fixed-point variables.
-func (q *quantizer) boundary(k *ir.Kernel, fixedVar func(string) *ir.Var) {
+func (q *quantizer) boundary(k *ir.Kernel, fixedVar, fixedSeg func(string) *ir.Var) {
+	fixedOf := func(in *ir.Instr) *ir.Var {
+		switch in.Op {
+		case ir.OpLoad, ir.OpStore:
+			return fixedVar(in.VarName())
+		case ir.OpLoadSeg, ir.OpStoreSeg:
+			return fixedSeg(in.VarName())
+		}
+		return nil
+	}
 	// A load's uses, in any block, take the real value from the convert
 	// placed right after it (which dominates them as the load did); the
 	// converts are placed first and the uses rewritten after, so that the
@@ -456,10 +486,10 @@ func (q *quantizer) boundary(k *ir.Kernel, fixedVar func(string) *ir.Var) {
 		var out []*ir.Instr
 		for _, in := range b.Instrs {
 			out = append(out, in)
-			if in.Op != ir.OpLoad {
+			if in.Op != ir.OpLoad && in.Op != ir.OpLoadSeg {
 				continue
 			}
-			if v := fixedVar(in.VarName()); v != nil {
+			if v := fixedOf(in); v != nil {
 				in.Typ = v.Type
 				c := &ir.Instr{Op: ir.OpConvert, Typ: ir.TF64, Args: []ir.Value{in}, Block: b, Pos: in.Pos}
 				out = append(out, c)
@@ -480,11 +510,12 @@ func (q *quantizer) boundary(k *ir.Kernel, fixedVar func(string) *ir.Var) {
 					*slot = r
 				}
 			}
-			if in.Op == ir.OpStore {
-				if v := fixedVar(in.VarName()); v != nil {
-					c := &ir.Instr{Op: ir.OpConvert, Typ: v.Type, Args: []ir.Value{in.Args[0]}, Block: b, Pos: in.Pos}
+			if in.Op == ir.OpStore || in.Op == ir.OpStoreSeg {
+				if v := fixedOf(in); v != nil {
+					x := len(in.Args) - 1
+					c := &ir.Instr{Op: ir.OpConvert, Typ: v.Type, Args: []ir.Value{in.Args[x]}, Block: b, Pos: in.Pos}
 					out = append(out, c)
-					in.Args[0] = c
+					in.Args[x] = c
 				}
 			}
 			out = append(out, in)

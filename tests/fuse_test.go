@@ -85,3 +85,77 @@ func TestFuseMergesPopulations(t *testing.T) {
 		require.True(t, slices.Equal(data, native), "%s differs natively merged", file)
 	}
 }
+
+// twoDendrites has a neuron with a single-compartment dendrite whose
+// event reads the soma's v and a dendrite array whose ODE is frozen while
+// the neuron is refractory and whose reset depends on its state; the soma
+// reads both. fuse makes one step kernel of all of it.
+const twoDendrites = `
+neuron P {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    dendrite apical {
+        state a: mV = 0 mV
+        da/dt = (v - a) / (4 ms)
+        threshold a > 6 mV and v < 8 mV
+        reset { a = a / 2 }
+    }
+    dendrite basal[3] {
+        param gain = 0.5
+        state u: mV = 0 mV
+        du/dt = (g - u) / (3 ms) unless refractory
+        threshold u > 4 mV
+        reset { u = u - 4 mV }
+    }
+    let drive = apical.a + gain_sum - 4 mV
+    let gain_sum = sum(basal.u) * 0.5
+    dv/dt = (drive + 12 mV - v) / tau
+    dg/dt = -g / (5 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+    refractory 2 ms
+}
+synapse S { param w: mV = 3 mV  on pre { post.g += w } }
+synapse D { param w: mV = 2 mV  on pre { post.u += w } }
+input noise = poisson[40] { rate = 40 Hz }
+population pop = P[30]
+connect in: noise -> pop using S by fixed_probability(0.3)
+connect rec: pop -> pop.basal using D by fixed_probability(0.2) { segment = i % 3 }
+monitor spikes pop
+monitor state pop.v every 3
+monitor state pop.apical.a every 5
+monitor state pop.gain_sum every 5
+run { duration = 300 ms  seed = 7 }
+`
+
+// Dendrites fused into the step kernel give the recordings of the
+// unfused model, on the interpreter and natively at two threads.
+func TestFuseDendrites(t *testing.T) {
+	fused := compileSource(t, "dendrites.snn", twoDendrites)
+	apart := compileSourceWith(t, "dendrites.snn", twoDendrites, passes.Options{Verify: true, Disable: []string{"fuse"}})
+	p := fused.Populations[0]
+	require.NotNil(t, ir.KernelNamed(p.Kernels, "step"))
+	for _, d := range p.Dendrites {
+		for _, k := range d.Kernels {
+			assert.NotContains(t, []string{"update", "threshold", "reset"}, k.Name, "%s.%s is fused", d.Name, k.Name)
+		}
+	}
+	want := outputBytes(t, apart, run(t, apart, interp.Options{}))
+	res := run(t, fused, interp.Options{})
+	got := outputBytes(t, fused, res)
+	for file, data := range want {
+		require.True(t, slices.Equal(data, got[file]), "%s differs fused", file)
+	}
+	assert.Greater(t, res.Summary.Populations[0].Spikes, int64(10))
+
+	requireNativeTools(t)
+	prog, err := (&lang.Loader{}).Load("dendrites.snn", []byte(twoDendrites))
+	require.NoError(t, err)
+	out := runNative(t, prog, fused, t.TempDir(), "--threads", "2")
+	for file, data := range want {
+		native, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		require.True(t, slices.Equal(data, native), "%s differs natively fused", file)
+	}
+}

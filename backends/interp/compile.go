@@ -267,22 +267,19 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 		rd := reader(a)
 		return func(f *frame) { f.r[d] = rd(f) }, nil
 	case ir.OpLoadSeg:
-		sa, ok := e.segs[in.VarName()]
-		if !ok {
-			return nil, fmt.Errorf("loadseg: no segment variable %q here", in.VarName())
+		at, err := e.segment(in, arg(0))
+		if err != nil {
+			return nil, err
 		}
-		arr, count, s, post := sa.c.arr, sa.count, arg(0), sa.post
-		return func(f *frame) {
-			seg := f.r[s]
-			if !(seg >= 0 && seg < float64(count)) {
-				panic(runError{fmt.Sprintf("segment %g of %s is out of range [0, %d)", seg, in.VarName(), count)})
-			}
-			n := f.i
-			if post {
-				n = f.j
-			}
-			f.r[d] = arr[n*count+int(seg)]
-		}, nil
+		arr := e.segs[in.VarName()].c.arr
+		return func(f *frame) { f.r[d] = arr[at(f)] }, nil
+	case ir.OpStoreSeg:
+		at, err := e.segment(in, arg(0))
+		if err != nil {
+			return nil, err
+		}
+		arr, x := e.segs[in.VarName()].c.arr, arg(1)
+		return func(f *frame) { arr[at(f)] = f.r[x] }, nil
 	case ir.OpStore:
 		a, err := e.lookup(in)
 		if err != nil {
@@ -461,3 +458,26 @@ func binary(op ir.Op) func(x, y float64) float64 {
 // runError is a model error found while running (a segment index out of
 // range): kernels panic with it, and Run turns it into an error.
 type runError struct{ msg string }
+
+// segment returns where a loadseg or storeseg finds its segment in the
+// array of its variable: the segment in register s, of the element's
+// neuron (a synapse's post neuron for post.dendrite.x); a segment out of
+// range stops the run.
+func (e *env) segment(in *ir.Instr, s int) (func(f *frame) int, error) {
+	sa, ok := e.segs[in.VarName()]
+	if !ok {
+		return nil, fmt.Errorf("%s: no segment variable %q here", in.Op, in.VarName())
+	}
+	count, post := sa.count, sa.post
+	return func(f *frame) int {
+		seg := f.r[s]
+		if !(seg >= 0 && seg < float64(count)) {
+			panic(runError{fmt.Sprintf("segment %g of %s is out of range [0, %d)", seg, in.VarName(), count)})
+		}
+		n := f.i
+		if post {
+			n = f.j
+		}
+		return n*count + int(seg)
+	}, nil
+}

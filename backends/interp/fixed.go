@@ -93,7 +93,7 @@ func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source) (func(*f
 			ir.OpGt: func(c int) bool { return c > 0 }, ir.OpGe: func(c int) bool { return c >= 0 },
 			ir.OpEq: func(c int) bool { return c == 0 }, ir.OpNe: func(c int) bool { return c != 0 }}[in.Op]
 		return func(f *frame) { f.r[d] = b2f(test(fixed.Cmp(raw(f.r[a]), fa, raw(f.r[b]), fb))) }, nil
-	case ir.OpSelect, ir.OpLoad, ir.OpStore, ir.OpParam:
+	case ir.OpSelect, ir.OpLoad, ir.OpStore, ir.OpLoadSeg, ir.OpStoreSeg, ir.OpParam:
 		return nil, nil // raw values move as they are
 	}
 	return nil, fmt.Errorf("%s on fixed point is not supported by the interpreter", in.Op)

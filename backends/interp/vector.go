@@ -75,7 +75,7 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 			return nil, nil // fixed point runs in scalar form
 		}
 		switch in.Op {
-		case ir.OpLoadSeg, ir.OpConvert:
+		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert:
 			return nil, nil
 		case ir.OpStore:
 			if a, ok := e.names[in.VarName()]; !ok || a.idx != idxElem || a.c.arr == nil {

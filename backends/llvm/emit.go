@@ -254,7 +254,7 @@ func (kf *kernelFunc) prologue(k *ir.Kernel) {
 					base(ta.id)
 				}
 			}
-		case ir.OpLoadSeg:
+		case ir.OpLoadSeg, ir.OpStoreSeg:
 			if sa, ok := kf.names.segs[in.VarName()]; ok {
 				base(sa.id)
 			}
@@ -340,7 +340,7 @@ func (kf *kernelFunc) cstring(s string) value.Value {
 func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	b := kf.cur
 	set := func(v value.Value) { kf.vals[in] = v }
-	if in.Typ.Kind == ir.Fixed && in.Op != ir.OpConst && in.Op != ir.OpConvert && in.Op != ir.OpLoad && in.Op != ir.OpSelect {
+	if in.Typ.Kind == ir.Fixed && in.Op != ir.OpConst && in.Op != ir.OpConvert && in.Op != ir.OpLoad && in.Op != ir.OpLoadSeg && in.Op != ir.OpSelect {
 		return kf.fixedArith(in)
 	}
 	switch in.Op {
@@ -377,25 +377,25 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		set(v)
 	case ir.OpLoadSeg:
-		sa, ok := kf.names.segs[in.VarName()]
-		if !ok {
-			return fmt.Errorf("no segment variable %q here", in.VarName())
+		p, err := kf.segment(in)
+		if err != nil {
+			return err
 		}
-		seg := kf.arg(in, 0)
-		count := constant.NewFloat(f64, float64(sa.count))
-		okSeg := b.NewAnd(b.NewFCmp(enum.FPredOGE, seg, constant.NewFloat(f64, 0)), b.NewFCmp(enum.FPredOLT, seg, count))
-		fail := kf.f.NewBlock("")
-		cont := kf.f.NewBlock("")
-		b.NewCondBr(okSeg, cont, fail)
-		fail.NewCall(kf.e.funcs["snn_fail_segment"], seg, constant.NewInt(i64, int64(sa.count)), kf.cstring(in.VarName()))
-		fail.NewUnreachable()
-		kf.cur = cont
-		neuron := kf.i
-		if sa.post {
-			neuron = kf.j
+		v := value.Value(kf.cur.NewLoad(f64, p))
+		if in.Typ.Kind == ir.Fixed {
+			v = kf.cur.NewFPToSI(v, i64)
 		}
-		at := cont.NewAdd(cont.NewMul(neuron, constant.NewInt(i64, int64(sa.count))), cont.NewFPToSI(seg, i64))
-		set(cont.NewLoad(f64, cont.NewGetElementPtr(f64, kf.bases[sa.id], at)))
+		set(v)
+	case ir.OpStoreSeg:
+		p, err := kf.segment(in)
+		if err != nil {
+			return err
+		}
+		x := kf.arg(in, 1)
+		if in.Args[1].Type().Kind == ir.Fixed {
+			x = kf.cur.NewSIToFP(x, f64)
+		}
+		kf.cur.NewStore(x, p)
 	case ir.OpStore:
 		a, ok := kf.names.vars[in.VarName()]
 		if !ok || a.idx == idxUniform {
@@ -619,4 +619,30 @@ func (kf *kernelFunc) fixedArith(in *ir.Instr) error {
 	}
 	kf.vals[in] = v
 	return nil
+}
+
+// segment returns the address of the segment a loadseg or storeseg names
+// (its first operand) of its neuron's dendrite array, after checking that
+// the segment is in range; it leaves kf.cur at the block that continues.
+func (kf *kernelFunc) segment(in *ir.Instr) (value.Value, error) {
+	sa, ok := kf.names.segs[in.VarName()]
+	if !ok {
+		return nil, fmt.Errorf("no segment variable %q here", in.VarName())
+	}
+	b := kf.cur
+	seg := kf.arg(in, 0)
+	count := constant.NewFloat(f64, float64(sa.count))
+	okSeg := b.NewAnd(b.NewFCmp(enum.FPredOGE, seg, constant.NewFloat(f64, 0)), b.NewFCmp(enum.FPredOLT, seg, count))
+	fail := kf.f.NewBlock("")
+	cont := kf.f.NewBlock("")
+	b.NewCondBr(okSeg, cont, fail)
+	fail.NewCall(kf.e.funcs["snn_fail_segment"], seg, constant.NewInt(i64, int64(sa.count)), kf.cstring(in.VarName()))
+	fail.NewUnreachable()
+	kf.cur = cont
+	neuron := kf.i
+	if sa.post {
+		neuron = kf.j
+	}
+	at := cont.NewAdd(cont.NewMul(neuron, constant.NewInt(i64, int64(sa.count))), cont.NewFPToSI(seg, i64))
+	return cont.NewGetElementPtr(f64, kf.bases[sa.id], at), nil
 }

@@ -368,7 +368,7 @@ func parallelOnPre(pr *ir.Projection, n *names) bool {
 		case ir.OpStore:
 			a := n.vars[in.VarName()]
 			ok = ok && (a.idx == idxElem || a.idx == idxPost || a.idx == idxPostSeg)
-		case ir.OpLoadSeg:
+		case ir.OpLoadSeg, ir.OpStoreSeg:
 			ok = false
 		case ir.OpLoad, ir.OpParam:
 			if pr.Pre == pr.Post && strings.HasPrefix(in.VarName(), "pre.") {
