@@ -146,13 +146,19 @@ func mergeProjections(m *ir.Module) {
 // parameters). A constant whose value differs between members becomes a
 // parameter per neuron of the group, param.cN (param is a keyword: no
 // model's name), which each member's init sets to its value. The kernel
-// must read no element index, random draw, dendrite segment, parameter or
-// global: what it computes for a neuron depends only on the neuron.
+// must read no element index, random draw, dendrite segment or global,
+// and only parameters that have a value per neuron (set by init, or by a
+// current every step): what it computes for a neuron depends only on the
+// neuron.
 func mergePopulations(m *ir.Module) {
 	type key struct{ typ, step, vars string }
 	var groups mergeSets[key, *ir.Population]
+	driven := map[string]bool{} // "population.param" a current sets
+	for _, c := range m.Currents {
+		driven[c.Population+"."+c.Param] = true
+	}
 	for _, p := range m.Populations {
-		if k := mergeKey(p); k != "" {
+		if k := mergeKey(p, driven); k != "" {
 			groups.add(key{p.Type, k, stateSignature(p)}, p)
 		}
 	}
@@ -174,6 +180,17 @@ func mergePopulations(m *ir.Module) {
 				g.Vars = append(g.Vars, &c)
 			}
 		}
+		// The parameters the step kernel reads have a value per neuron in
+		// every member (mergeKey checks): the group's are arrays of which
+		// the members' are parts, as their state is.
+		read := map[string]bool{}
+		ir.KernelNamed(members[0].Kernels, "step").Instrs(func(in *ir.Instr) {
+			if in.Op == ir.OpParam && !read[in.VarName()] {
+				read[in.VarName()] = true
+				v := ir.VarNamed(members[0].Vars, in.VarName())
+				g.Vars = append(g.Vars, &ir.Var{Name: v.Name, Kind: ir.VarParam, Type: v.Type})
+			}
+		})
 		steps := make([]*ir.Kernel, len(members))
 		for n, p := range members {
 			steps[n] = ir.KernelNamed(p.Kernels, "step")
@@ -279,8 +296,9 @@ func setInInit(p *ir.Population, name string, x float64) {
 }
 
 // mergeKey is a population's printed step kernel, constants' values left
-// out, if it may merge with others; else "".
-func mergeKey(p *ir.Population) string {
+// out, if it may merge with others; else "". driven holds the parameters
+// currents set, as population.name.
+func mergeKey(p *ir.Population, driven map[string]bool) string {
 	step := ir.KernelNamed(p.Kernels, "step")
 	if p.Global || p.Group != "" || len(p.Dendrites) > 0 || step == nil {
 		return ""
@@ -293,8 +311,11 @@ func mergeKey(p *ir.Population) string {
 	step.Number()
 	step.Instrs(func(in *ir.Instr) {
 		switch in.Op {
-		case ir.OpIndex, ir.OpRand, ir.OpLoadSeg, ir.OpParam:
+		case ir.OpIndex, ir.OpRand, ir.OpLoadSeg:
 			ok = false
+		case ir.OpParam:
+			v := ir.VarNamed(p.Vars, in.VarName())
+			ok = ok && v != nil && (!v.Uniform || driven[p.Name+"."+v.Name])
 		case ir.OpLoad, ir.OpStore:
 			if strings.Contains(in.VarName(), ".") {
 				ok = false // a global's variable

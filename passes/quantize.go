@@ -42,6 +42,14 @@ func Quantize(m *ir.Module) error {
 	}
 	q := &quantizer{m: m, width: uint8(width), noted: map[string]bool{}, stream: ditherStreams}
 	q.formats()
+	q.driven = map[*ir.Var]bool{}
+	for _, c := range m.Currents {
+		for _, p := range m.Populations {
+			if p.Name == c.Population {
+				q.driven[ir.VarNamed(p.Vars, c.Param)] = true
+			}
+		}
+	}
 	scopes := ir.Scopes(m)
 	m.Kernels(func(owner string, k *ir.Kernel) {
 		q.kernel(owner, k, scopes[k])
@@ -55,6 +63,7 @@ type quantizer struct {
 	width  uint8
 	noted  map[string]bool
 	stream int // the next dither stream
+	driven map[*ir.Var]bool // the parameters currents set
 }
 
 // ditherStreams is the first random stream of the dithered stores: above
@@ -284,7 +293,9 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			emit(in)
 			continue
 		case ir.OpParam:
-			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform {
+			// A runtime parameter (--set) or one a current sets has no
+			// value known here.
+			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform && !v.Runtime && !q.driven[v] {
 				iv[in] = point(v.Value)
 			} else if v != nil && v.Range != nil {
 				iv[in] = interval{v.Range[0], v.Range[1], true}

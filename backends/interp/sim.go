@@ -300,6 +300,12 @@ func (s *sim) build() error {
 		}
 		if dst.arr == nil {
 			dst.arr = make([]float64, ps.p.Size)
+			if g := s.popBy[ps.p.Group]; g != nil && g.cells[c.Param] != nil && g.cells[c.Param].arr != nil {
+				// A group's member: its part of the group's array, which
+				// the group's step kernel reads.
+				off := ps.p.Offset
+				dst.arr = g.cells[c.Param].arr[off : off+ps.p.Size : off+ps.p.Size]
+			}
 			for i := range dst.arr {
 				dst.arr[i] = dst.val
 			}

@@ -1383,9 +1383,13 @@ static void build(void)
 		var_rt *vr = &vars[c->var];
 		curs[i] = (current_rt){c, n};
 		if (vr->len == 0) {
+			const snn_population *pop = &M->populations[c->population];
 			double val = ctx.var[c->var][0];
+			int gid = pop->in_group ? find_var(M->populations[pop->group].vars, vr->v->name) : -1;
 			free(ctx.var[c->var]);
-			ctx.var[c->var] = alloc_vals(n);
+			/* A group's member: its part of the group's array, which the
+			 * group's step kernel reads. */
+			ctx.var[c->var] = gid >= 0 ? ctx.var[gid] + pop->offset : alloc_vals(n);
 			for (int64_t x = 0; x < n; x++)
 				ctx.var[c->var][x] = val;
 			vr->len = n;
