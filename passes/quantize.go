@@ -62,7 +62,7 @@ type quantizer struct {
 	m      *ir.Module
 	width  uint8
 	noted  map[string]bool
-	stream int // the next dither stream
+	stream int              // the next dither stream
 	driven map[*ir.Var]bool // the parameters currents set
 }
 
