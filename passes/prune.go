@@ -31,7 +31,9 @@ import (
 // (--set may name them), and so does the run's order of everything kept:
 // projections and inputs keep their random streams (ir.Projection.Stream),
 // and the kernels' draws are keyed by their own stream numbers, so what
-// is recorded is the same bytes with and without the pass.
+// is recorded is the same bytes with and without the pass. Last, a
+// population recorded only at index ranges keeps its first neurons, up
+// to the last one recorded, where that is exact (truncatePopulations).
 func Prune(m *ir.Module) error {
 	pruneWeights(m)
 	a := newPruneAnalysis(m)
