@@ -499,7 +499,7 @@ func truncatePopulations(m *ir.Module) {
 		if k == 0 || k >= p.Size {
 			continue
 		}
-		if why := truncationBlocker(m, p, k, sizes); why != "" {
+		if why := truncationBlocker(m, p, sizes); why != "" {
 			note("population %s keeps all its %d neurons, though monitors record only %s: %s", p.Name, p.Size, neuronRange(k), why)
 			continue
 		}
@@ -563,7 +563,7 @@ func keptNeurons(m *ir.Module, p *ir.Population) int {
 	return k
 }
 
-// truncationBlocker says why the synapses onto p's first k neurons could
+// truncationBlocker says why the synapses onto p's first neurons could
 // depend on p's size, or "" when none does. Each rule kept makes the
 // synapses onto post neuron j < k whatever the post side's size: all to
 // all; fixed_probability draws a row's gaps keyed by (pre neuron, draw
@@ -574,7 +574,7 @@ func keptNeurons(m *ir.Module, p *ir.Population) int {
 // of the projection may be keyed by synapse index: no random draw in its
 // kernels, no monitor of its synapses. Its on_post would run on p's
 // spikes.
-func truncationBlocker(m *ir.Module, p *ir.Population, k int, sizes map[string]int) string {
+func truncationBlocker(m *ir.Module, p *ir.Population, sizes map[string]int) string {
 	for _, pr := range m.Projections {
 		if pr.Post != p.Name {
 			continue
