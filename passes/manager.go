@@ -32,7 +32,7 @@ var Table = []*Pass{
 	{Name: "ode", Run: Discretize, After: []string{"specialize", "fold"}, Required: true,
 		Doc: "discretises ODEs: exact propagators for linear systems, exponential Euler, Euler or RK4; lazily decayed traces"},
 	{Name: "prune", Run: Prune, After: []string{"ode"},
-		Doc: "removes populations, inputs, projections, currents, dendrites and state variables that no monitor depends on"},
+		Doc: "removes populations, inputs, projections, currents, dendrites, state variables and the neurons at the end of a population that no monitor depends on"},
 	{Name: "fuse", Run: Fuse, After: []string{"ode", "prune"},
 		Doc: "makes a population's update, threshold, reset and refractory one step kernel: one loop, each state variable read and written once"},
 	{Name: "cse", Run: CSE, After: []string{"ode"},

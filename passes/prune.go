@@ -31,12 +31,15 @@ import (
 // (--set may name them), and so does the run's order of everything kept:
 // projections and inputs keep their random streams (ir.Projection.Stream),
 // and the kernels' draws are keyed by their own stream numbers, so what
-// is recorded is the same bytes with and without the pass.
+// is recorded is the same bytes with and without the pass. Last, a
+// population recorded only at index ranges keeps its first neurons, up
+// to the last one recorded, where that is exact (truncatePopulations).
 func Prune(m *ir.Module) error {
 	pruneWeights(m)
 	a := newPruneAnalysis(m)
 	a.solve()
 	a.remove()
+	truncatePopulations(m)
 	return nil
 }
 
@@ -461,4 +464,153 @@ func liveVars(list []*ir.Var, owner string, keep func(*ir.Var) bool, note func(s
 		note("removed %s.%s: no monitor depends on it", owner, v.Name)
 	}
 	return out
+}
+
+// truncatePopulations removes the neurons no monitor depends on, where
+// that is exact: a population whose recordings are all of index ranges,
+// whose spikes nothing but those recordings reads, and whose incoming
+// synapses onto its first K neurons are made the same whatever its size,
+// keeps only those K neurons (K being the largest index recorded, plus
+// one). The indices of the neurons kept do not change, and neither do
+// their draws (keyed by neuron index), so their recordings are the same
+// bytes. The summary then counts the spikes and synapses that ran.
+func truncatePopulations(m *ir.Module) {
+	if len(m.Monitors) == 0 {
+		return // the summary is the output: every spike counts
+	}
+	quantized := m.Run.Quantize != 0
+	m.Vars(func(v *ir.Var) { quantized = quantized || v.Quantize != 0 })
+	if quantized {
+		// A quantized store rounds by a draw keyed by the element: in a
+		// synapse kernel, by synapse index, which removing synapses
+		// shifts.
+		return
+	}
+	note := func(format string, args ...any) { m.Notes = append(m.Notes, "prune: "+fmt.Sprintf(format, args...)) }
+	sizes := map[string]int{}
+	for _, p := range m.Populations {
+		sizes[p.Name] = p.Size
+	}
+	for _, in := range m.Inputs {
+		sizes[in.Name] = in.Size
+	}
+	for _, p := range m.Populations {
+		k := keptNeurons(m, p)
+		if k == 0 || k >= p.Size {
+			continue
+		}
+		if why := truncationBlocker(m, p, sizes); why != "" {
+			note("population %s keeps all its %d neurons, though monitors record only %s: %s", p.Name, p.Size, neuronRange(k), why)
+			continue
+		}
+		for _, pr := range m.Projections {
+			if pr.Post != p.Name || pr.Rule.Kind != "pairs" {
+				continue
+			}
+			pairs := slices.DeleteFunc(pr.Rule.Pairs, func(q [2]int) bool { return q[1] >= k })
+			if n := len(pr.Rule.Pairs) - len(pairs); n > 0 {
+				note("projection %s loses %d of its %d pairs: they reach neurons of %s that go", pr.Name, n, len(pr.Rule.Pairs), p.Name)
+			}
+			pr.Rule.Pairs = pairs
+		}
+		note("population %s keeps %s of %d: no monitor depends on the others", p.Name, neuronRange(k), p.Size)
+		p.Size = k
+	}
+}
+
+// neuronRange names neurons 0 to k-1.
+func neuronRange(k int) string {
+	if k == 1 {
+		return "neuron 0"
+	}
+	return fmt.Sprintf("neurons 0..%d", k-1)
+}
+
+// keptNeurons returns how many of p's first neurons its monitors need:
+// one more than the largest index they record. It is 0 when p is not a
+// candidate: a global, a part of a group, unmonitored, recorded whole, or
+// read by something that sees all its neurons (its spikes, by a
+// projection from it or a global's on_spike).
+func keptNeurons(m *ir.Module, p *ir.Population) int {
+	if p.Global || p.Group != "" {
+		return 0
+	}
+	k := 0
+	for _, mon := range m.Monitors {
+		if mon.Target != p.Name {
+			continue
+		}
+		if len(mon.Ranges) == 0 {
+			return 0 // the whole population
+		}
+		if d, _, ok := strings.Cut(mon.Var, "."); ok && slices.ContainsFunc(p.Dendrites, func(x *ir.Dendrite) bool { return x.Name == d && x.Array }) {
+			return 0 // elements are segments
+		}
+		for _, r := range mon.Ranges {
+			k = max(k, r[1])
+		}
+	}
+	for _, q := range m.Populations {
+		if q.Group == p.Name || ir.KernelNamed(q.Kernels, "on_spike."+p.Name) != nil {
+			return 0
+		}
+	}
+	for _, pr := range m.Projections {
+		if pr.Pre == p.Name {
+			return 0
+		}
+	}
+	return k
+}
+
+// truncationBlocker says why the synapses onto p's first neurons could
+// depend on p's size, or "" when none does. Each rule kept makes the
+// synapses onto post neuron j < k whatever the post side's size: all to
+// all; fixed_probability draws a row's gaps keyed by (pre neuron, draw
+// number), and a gap past k ends the row's neurons below k either way;
+// fixed_indegree draws each post neuron's partners keyed by that neuron;
+// listed pairs onto the neurons that go are dropped. The synapses onto a
+// neuron kept stay in their order, but their indices shift, so nothing
+// of the projection may be keyed by synapse index: no random draw in its
+// kernels, no monitor of its synapses. Its on_post would run on p's
+// spikes.
+func truncationBlocker(m *ir.Module, p *ir.Population, sizes map[string]int) string {
+	for _, pr := range m.Projections {
+		if pr.Post != p.Name {
+			continue
+		}
+		switch pr.Rule.Kind {
+		case "all_to_all", "fixed_probability", "fixed_indegree":
+		case "pairs":
+			if pr.Rule.File != "" {
+				return fmt.Sprintf("projection %s reads its pairs from %s when the network is built", pr.Name, pr.Rule.File)
+			}
+			for _, q := range pr.Rule.Pairs {
+				if q[0] < 0 || q[0] >= sizes[pr.Pre] || q[1] < 0 || q[1] >= p.Size {
+					return fmt.Sprintf("projection %s has the pair (%d, %d), out of range", pr.Name, q[0], q[1])
+				}
+			}
+		default:
+			return fmt.Sprintf("projection %s makes its synapses by %s, which depends on the size of %s", pr.Name, pr.Rule.Kind, p.Name)
+		}
+		if pr.PartOf != "" {
+			return fmt.Sprintf("projection %s is a part of %s", pr.Name, pr.PartOf)
+		}
+		if ir.KernelNamed(pr.Kernels, "on_post") != nil {
+			return fmt.Sprintf("projection %s has an on_post", pr.Name)
+		}
+		draws := false
+		for _, kn := range pr.Kernels {
+			kn.Instrs(func(in *ir.Instr) { draws = draws || in.Op == ir.OpRand })
+		}
+		if draws {
+			return fmt.Sprintf("projection %s draws random numbers per synapse, keyed by synapse index", pr.Name)
+		}
+		for _, mon := range m.Monitors {
+			if mon.Target == pr.Name {
+				return fmt.Sprintf("monitor %s records every synapse of %s", mon.Name, pr.Name)
+			}
+		}
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package passes
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -138,4 +139,115 @@ func TestPruneKeepsWhatARecordingNeeds(t *testing.T) {
 	}, m.Notes)
 	assert.Len(t, m.Populations, 2)
 	assert.Len(t, m.Projections, 1)
+}
+
+// truncSrc: src drives readout (100 neurons) by fixed_indegree, and a
+// spikes input drives it by pairs, some onto neurons past 2; only
+// readout.v of neurons 0 and 1 is recorded, and src's spikes.
+const truncSrc = `module "t.snn"
+run dt=0.0001 duration=1.0 steps=10000 seed=1
+
+population src : N[4] {
+  state v : f64
+  kernel threshold : bool {
+  b0:
+    %0 = load v : f64
+    %1 = const 1.0 : f64
+    %2 = gt %0, %1 : bool
+    ret %2
+  }
+}
+
+population readout : N[100] {
+  state v : f64
+  kernel update {
+  b0:
+    %0 = load v : f64
+    %1 = const 0.9 : f64
+    %2 = mul %0, %1 : f64
+    store v, %2
+    ret
+  }
+}
+
+input clock : spikes[2] times=[(0, 0.001), (1, 0.002)]
+
+projection sr : src -> readout using S by RULE {
+  param w : f64 = 0.1
+  kernel on_pre {
+  b0:
+    %0 = load post.v : f64
+    %1 = param w : f64
+    %2 = add %0, %1 : f64
+    store post.v, %2
+    ret
+  }
+}
+
+projection cr : clock -> readout using S by pairs [(0, 1), (1, 50), (0, 99), (1, 0)] {
+  param w : f64 = 0.2
+  kernel on_pre {
+  b0:
+    %0 = load post.v : f64
+    %1 = param w : f64
+    %2 = add %0, %1 : f64
+    store post.v, %2
+    ret
+  }
+}
+
+monitor src_spikes : spikes src
+monitor readout_v : state readout.v [0:1, 1:2] every 1
+`
+
+// A readout recorded at neurons 0 and 1 keeps those two: fixed_indegree
+// makes their synapses whatever its size, and the pairs onto the others
+// go.
+func TestPruneTruncates(t *testing.T) {
+	m, err := ir.Parse(strings.Replace(truncSrc, "RULE", "fixed_indegree k=2 autapses=false", 1))
+	require.NoError(t, err)
+	require.NoError(t, ir.Verify(m))
+	require.NoError(t, Prune(m))
+	require.NoError(t, ir.Verify(m))
+	assert.Equal(t, []string{
+		"prune: projection cr loses 2 of its 4 pairs: they reach neurons of readout that go",
+		"prune: population readout keeps neurons 0..1 of 100: no monitor depends on the others",
+	}, m.Notes)
+	text := m.String()
+	assert.Contains(t, text, "\npopulation readout : N[2] {\n")
+	assert.Contains(t, text, "\nprojection cr : clock -> readout using S by pairs [(0, 1), (1, 0)] {\n")
+	assert.Contains(t, text, "\npopulation src : N[4] {\n")
+	again, err := ir.Parse(text)
+	require.NoError(t, err)
+	assert.Equal(t, text, again.String())
+}
+
+// Where the synapses onto the first neurons depend on the population's
+// size, or its spikes are read, it keeps every neuron.
+func TestPruneKeepsNeurons(t *testing.T) {
+	for _, c := range []struct {
+		name, rule, extra, note string
+	}{
+		{"outdegree", "fixed_outdegree k=2 autapses=false", "",
+			"prune: population readout keeps all its 100 neurons, though monitors record only neurons 0..1: projection sr makes its synapses by fixed_outdegree, which depends on the size of readout"},
+		{"one_to_one", "one_to_one", "",
+			"prune: population readout keeps all its 100 neurons, though monitors record only neurons 0..1: projection sr makes its synapses by one_to_one, which depends on the size of readout"},
+		{"synapse monitor", "fixed_probability p=0.5 autapses=false", "monitor sr_w : state sr.w every 10\n",
+			"prune: population readout keeps all its 100 neurons, though monitors record only neurons 0..1: monitor sr_w records every synapse of sr"},
+		{"spikes recorded", "fixed_indegree k=2 autapses=false", "monitor readout_spikes : spikes readout\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := ir.Parse(strings.Replace(truncSrc, "RULE", c.rule, 1) + c.extra)
+			require.NoError(t, err)
+			require.NoError(t, Prune(m))
+			require.NoError(t, ir.Verify(m))
+			assert.Equal(t, 100, m.Populations[1].Size)
+			if c.note == "" {
+				assert.Empty(t, m.Notes)
+			} else {
+				assert.Equal(t, []string{c.note}, m.Notes)
+			}
+			assert.Contains(t, m.String(), "(0, 99)")
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/interp"
+	"snnc/ir"
 	"snnc/lang"
 	"snnc/passes"
 )
@@ -173,4 +174,134 @@ func TestPruneWeights(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, slices.Equal(data, native), "%s differs on the native target", file)
 	}
+}
+
+// readoutModel is a small balanced network with a readout of 100
+// neurons, of which monitors record neurons 0 to 2 (and spikes of 1):
+// exc reaches it by fixed_indegree with a delay per post neuron, inh by
+// fixed_probability, a Poisson input by all_to_all, a spikes input by
+// pairs (some onto neurons past 2), and a current per neuron drives it;
+// its initial state is drawn per neuron. RULE is the exc rule.
+const readoutModel = `
+neuron CubaLIF {
+    param tau_m: ms = 20 ms
+    param v_t: mV = -50 mV
+    param v_r: mV = -60 mV
+    param e_l: mV = -49 mV
+    param i_ext: mV = 0 mV
+    state v: mV = uniform(v_r, v_t)
+    state ge: mV = 0 mV
+    state gi: mV = 0 mV
+    dv/dt = (ge + gi + i_ext - (v - e_l)) / tau_m unless refractory
+    dge/dt = -ge / (5 ms)
+    dgi/dt = -gi / (10 ms)
+    threshold v > v_t
+    reset { v = v_r }
+    refractory 5 ms
+}
+
+synapse Excitatory { param w: mV = 1.62 mV  on pre { post.ge += w } }
+synapse Inhibitory { param w: mV = -9 mV  on pre { post.gi += w } }
+
+population exc = CubaLIF[320]
+population inh = CubaLIF[80]
+population readout = CubaLIF[100]
+input noise = poisson[20] { rate = 20 Hz }
+input clock = spikes[2] { times = [(0, 5 ms), (1, 10 ms)] }
+
+connect ee: exc -> exc using Excitatory by fixed_probability(0.1)
+connect ei: exc -> inh using Excitatory by fixed_probability(0.1)
+connect ie: inh -> exc using Inhibitory by fixed_probability(0.1)
+connect ii: inh -> inh using Inhibitory by fixed_probability(0.1)
+connect er: exc -> readout using Excitatory by RULE { w = 0.5 mV + j * 0.01 mV  delay = 1 ms + j * 0.02 ms }
+connect ir: inh -> readout using Inhibitory by fixed_probability(0.2)
+connect nr: noise -> readout using Excitatory by all_to_all { w = 0.3 mV }
+connect cr: clock -> readout using Excitatory by pairs([(0, 0), (1, 2), (0, 50), (1, 99)]) { w = 8 mV }
+current bias -> readout.i_ext = 6 mV + i * 0.05 mV
+
+monitor spikes exc
+monitor spikes readout[1]
+monitor state readout.v[0:3] every 1
+monitor state readout.ge[2] every 10
+run { duration = 200 ms  dt = 0.1 ms  seed = 5 }
+`
+
+// The readout keeps its neurons 0 to 2, and every recording is the same
+// bytes with and without prune, on both targets; by fixed_outdegree (which
+// depends on the readout's size) it keeps all 100, and says why.
+func TestPruneNeurons(t *testing.T) {
+	src := strings.Replace(readoutModel, "RULE", "fixed_indegree(30)", 1)
+	pruned := compileSourceWith(t, "readout.snn", src, passes.Options{Verify: true})
+	kept := compileSourceWith(t, "readout.snn", src, passes.Options{Verify: true, Disable: []string{"prune"}})
+	assert.Equal(t, []string{
+		"prune: projection cr loses 2 of its 4 pairs: they reach neurons of readout that go",
+		"prune: population readout keeps neurons 0..2 of 100: no monitor depends on the others",
+	}, pruneNotes(pruned))
+	sizes := map[string]int{}
+	for _, p := range pruned.Populations {
+		sizes[p.Name] = p.Size
+	}
+	assert.Equal(t, 3, sizes["readout"])
+
+	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
+	res := run(t, pruned, interp.Options{})
+	got := outputBytes(t, pruned, res)
+	require.Equal(t, len(want), len(got))
+	for file, data := range want {
+		require.True(t, slices.Equal(data, got[file]), "%s differs with prune", file)
+	}
+	// The recording is not empty: the readout spiked and received spikes.
+	require.NotEmpty(t, spikesOf(res, "readout_spikes").Steps)
+	assert.Less(t, res.Summary.Synapses["er"], 3*30+1)
+
+	requireNativeTools(t)
+	prog, err := (&lang.Loader{}).Load("readout.snn", []byte(src))
+	require.NoError(t, err)
+	for _, threads := range []string{"1", "2"} {
+		out := runNative(t, prog, pruned, t.TempDir(), "--threads", threads)
+		for file, data := range want {
+			native, err := os.ReadFile(filepath.Join(out, file))
+			require.NoError(t, err)
+			require.True(t, slices.Equal(data, native), "%s differs on the native target with prune, %s threads", file, threads)
+		}
+	}
+}
+
+// Where exactness cannot be shown, the readout keeps every neuron: a
+// rule that depends on its size, weights drawn per synapse (keyed by
+// synapse index), its spikes read by a projection.
+func TestPruneKeepsNeuronsWhenNotExact(t *testing.T) {
+	for _, c := range []struct{ name, from, to, note string }{
+		{"fixed_outdegree", "RULE", "fixed_outdegree(5)",
+			"prune: population readout keeps all its 100 neurons, though monitors record only neurons 0..2: projection er makes its synapses by fixed_outdegree, which depends on the size of readout"},
+		{"drawn weights", "RULE { w = 0.5 mV + j * 0.01 mV", "fixed_indegree(30) { w = uniform(0 mV, 1 mV)",
+			"prune: population readout keeps all its 100 neurons, though monitors record only neurons 0..2: projection er draws random numbers per synapse, keyed by synapse index"},
+		{"spikes read", "monitor spikes exc", "monitor spikes exc\nconnect back: readout -> exc using Excitatory by fixed_probability(0.1)", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(strings.Replace(readoutModel, c.from, c.to, 1), "RULE", "fixed_indegree(30)", 1)
+			m := compileSourceWith(t, "readout.snn", src, passes.Options{Verify: true})
+			for _, p := range m.Populations {
+				if p.Name == "readout" {
+					assert.Equal(t, 100, p.Size)
+				}
+			}
+			if c.note == "" {
+				assert.Empty(t, pruneNotes(m))
+			} else {
+				assert.Equal(t, []string{c.note}, pruneNotes(m))
+			}
+		})
+	}
+}
+
+// pruneNotes returns the module's notes from prune.
+func pruneNotes(m *ir.Module) []string {
+	var out []string
+	for _, n := range m.Notes {
+		if strings.HasPrefix(n, "prune: ") {
+			out = append(out, n)
+		}
+	}
+	return out
 }

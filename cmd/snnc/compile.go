@@ -124,7 +124,13 @@ func compileProgram(prog *lang.Program, o pipeline, stderr io.Writer) (*ir.Modul
 		// on the interpreter, for the values its variables take.
 		fm := lang.Lower(prog)
 		fm.Vars(func(v *ir.Var) { v.Quantize = 0 })
-		if status := runPasses(fm, prog, o.Options, stderr); status != exitOK {
+		// Without prune: it would cut neurons from the floating-point
+		// model that the quantized one keeps (prune keeps every neuron
+		// of a quantized model), and their values would be missing
+		// from the ranges; what prune removes changes no other range.
+		co := o.Options
+		co.Disable = append(append([]string(nil), co.Disable...), "prune")
+		if status := runPasses(fm, prog, co, stderr); status != exitOK {
 			return nil, status
 		}
 		ranges, err := interp.Calibrate(fm, calibration)

@@ -208,3 +208,38 @@ monitor spikes a
 	require.Error(t, err)
 	assert.Contains(t, string(out), "the dimension of 20nS is not b.drive's")
 }
+
+// A quantized model keeps every neuron, and the calibration run compiles
+// without prune: the ranges, and so the fixed-point formats, are the
+// whole population's with and without the pass, and so are the bytes
+// recorded. (Calibrated on the two neurons prune would keep, v's range
+// would be 50 times narrower.)
+func TestQuantizedKeepsNeurons(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "q.snn")
+	src := `neuron N {
+    param drive: mV = 0 mV
+    state v: mV = uniform(-2 mV, 0 mV)
+    dv/dt = (drive - v) / (10 ms)
+}
+population cells = N[100] { drive = i * 1 mV }
+monitor state cells.v[0:2] every 1
+run { duration = 20 ms }
+`
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"ir", path}, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stdout.String(), "prune: population cells keeps neurons 0..1 of 100")
+	outputs := map[string]string{}
+	for name, args := range map[string][]string{"pruned": nil, "kept": {"--disable-pass=prune"}} {
+		stdout.Reset()
+		stderr.Reset()
+		out := filepath.Join(dir, name)
+		require.Equal(t, exitOK, run(append([]string{"run", "-q", "-v", "--quantize=int16", "--out", out, path}, args...), &stdout, &stderr), stderr.String())
+		assert.NotContains(t, stderr.String(), "keeps neurons")
+		data, err := os.ReadFile(filepath.Join(out, "cells_v.npy"))
+		require.NoError(t, err)
+		outputs[name] = string(data)
+	}
+	assert.Equal(t, outputs["kept"], outputs["pruned"])
+}
