@@ -39,6 +39,8 @@ type Options struct {
 	// Calibrate records in Result.Ranges the interval of values each
 	// state variable and trace takes, for the quantize pass.
 	Calibrate bool
+	// Final, if not nil, is called with the state after the last step.
+	Final func(*Storage)
 }
 
 // Result is what a run recorded.
@@ -122,6 +124,7 @@ type currentState struct {
 
 type sim struct {
 	ranges    map[string][2]float64 // Options.Calibrate's (Result.Ranges)
+	seed      uint64
 	m         *ir.Module
 	opts      Options
 	dir       string
@@ -166,31 +169,19 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 		}
 	}()
 	start := time.Now()
-	s := &sim{m: m, opts: opts, dt: m.Run.Dt, steps: m.Run.Steps, params: map[string]*cell{},
-		popBy: map[string]*popState{}, inBy: map[string]*inputState{}, projBy: map[string]*projState{}}
-	s.dir = opts.Dir
-	seed := m.Run.Seed
-	if opts.Seed != nil {
-		seed = *opts.Seed
-	}
-	s.rng = rng.New(seed)
-	if opts.Duration > 0 {
-		steps := math.Round(opts.Duration / s.dt)
-		if !(steps >= 1 && steps <= 1<<40) {
-			return nil, fmt.Errorf("a duration of %g s is %g steps of %g s; it must be 1 to 2^40 steps", opts.Duration, steps, s.dt)
-		}
-		s.steps = int64(steps)
-	}
-	if s.steps < 1 || !(s.dt > 0) {
-		return nil, fmt.Errorf("the run has %d steps of %g s; it needs at least one", s.steps, s.dt)
-	}
-	if err := checkMemory(m, s.steps, opts.MemoryLimit); err != nil {
+	s, err := newSim(m, opts)
+	if err != nil {
 		return nil, err
 	}
+	seed := s.seed
 	if err := s.build(); err != nil {
 		return nil, err
 	}
 	s.loop()
+	if opts.Final != nil {
+		s.now = s.steps
+		opts.Final(s.storage())
+	}
 	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
 		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events}
 	for _, p := range s.pops {

@@ -1,0 +1,707 @@
+// Package fpga is snnc's FPGA backend: it maps a quantized model onto
+// snnc's neuromorphic core (rtl/snn_core.v), generates the model's
+// datapaths in Verilog from the quantized IR kernels, and writes the
+// core's configuration (a byte stream for its configuration port, and the
+// same content as memory images), the stimulus of the model's inputs, a
+// map from model names to slots, and a report. spec/fpga.md describes the
+// core, its protocol and its limits.
+package fpga
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"snnc/backends/interp"
+	"snnc/ir"
+	"snnc/runtime/fixed"
+)
+
+// Options configure a build.
+type Options struct {
+	// Dir is where relative data file names are read from.
+	Dir string
+	// Steps, if positive, replaces the model's number of steps.
+	Steps int64
+}
+
+// Core sizes: the Verilog parameters of snn_core for a model.
+type Core struct {
+	N, NSRC    int // neuron slots; spike sources (slots, then input sources)
+	SW, PW     int // bits of a state word, a parameter word
+	NSYN, SYNW int // synapses; bits of a synapse word
+	NROW       int // row pointers
+	NPROJ      int // projections that deliver
+	L          int // steps of spike history
+	ND         int // dither generators
+	SLOTW      int // bits of a slot in a synapse word
+	DLYW       int // bits of a delay
+}
+
+// Limits of the core snnc targets: a model that needs more gets a
+// diagnostic.
+const (
+	maxSlots = 1 << 16
+	maxDelay = 255 // steps: DLYW = 8
+	maxWord  = 4096
+)
+
+// A slotRange is a population's neurons in the core: slots Base to
+// Base+Size-1.
+type slotRange struct {
+	Name       string
+	Base, Size int
+}
+
+// Design is a model mapped onto the core.
+type Design struct {
+	Core  Core
+	Steps int64
+	Seed  uint64
+	// Verilog is the generated model module (snn_model and the
+	// datapaths).
+	Verilog string
+	// Config is the byte stream that programs the core, runs it and reads
+	// its state back; Memories are the same content as $readmemh images.
+	Config   []byte
+	Memories map[string]string
+	// Stimulus lists, step by step, the input sources that spike: the
+	// testbench's input port transfers (hex, one per line: bit 32 ends the
+	// step, bits 31-0 are the source).
+	Stimulus string
+	// Populations and Inputs are where the model's neurons and sources are:
+	// members of a fused group by their part of the group's slots.
+	Populations []slotRange
+	Inputs      []slotRange
+	// owners are the populations that have slots (not members).
+	owners []*owner
+	// readBack is the number of bytes the configuration stream reads
+	// back after the run's done byte.
+	readBack int
+	Notes    []string
+}
+
+// owner is a population with storage in the core.
+type owner struct {
+	p      *ir.Population
+	base   int
+	state  []field // in word order
+	names  []string
+	sw, pw int
+	params map[string]field
+	dp     *datapath
+}
+
+// Build maps a module that has been through the pass pipeline, quantized,
+// onto the core.
+func Build(m *ir.Module, o Options) (*Design, error) {
+	if err := check(m); err != nil {
+		return nil, err
+	}
+	d := &Design{Steps: m.Run.Steps, Seed: m.Run.Seed, Memories: map[string]string{}}
+	if o.Steps > 0 {
+		d.Steps = o.Steps
+	}
+	dur := float64(d.Steps) * m.Run.Dt
+	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur})
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]*ir.Population{}
+	for _, p := range m.Populations {
+		byName[p.Name] = p
+	}
+	// Slots: the populations with storage, in order; members are their
+	// part of their group's.
+	ownerOf := map[string]*owner{}
+	base := map[string]int{}
+	for _, p := range m.Populations {
+		if p.Group != "" {
+			continue
+		}
+		ow := &owner{p: p, base: d.Core.N}
+		d.owners = append(d.owners, ow)
+		ownerOf[p.Name] = ow
+		base[p.Name] = d.Core.N
+		d.Core.N += p.Size
+	}
+	for _, p := range m.Populations {
+		if p.Group != "" {
+			base[p.Name] = base[p.Group] + p.Offset
+			ownerOf[p.Name] = ownerOf[p.Group]
+		}
+		d.Populations = append(d.Populations, slotRange{p.Name, base[p.Name], p.Size})
+	}
+	if d.Core.N > maxSlots {
+		return nil, fmt.Errorf("the model has %d neurons; the core snnc builds has at most %d slots", d.Core.N, maxSlots)
+	}
+	d.Core.NSRC = d.Core.N
+	srcBase := map[string]int{}
+	for _, in := range m.Inputs {
+		srcBase[in.Name] = d.Core.NSRC
+		d.Inputs = append(d.Inputs, slotRange{in.Name, d.Core.NSRC, in.Size})
+		d.Core.NSRC += in.Size
+	}
+	for name, b := range base {
+		srcBase[name] = b
+	}
+
+	// State and parameter words, and the step datapaths.
+	for n, ow := range d.owners {
+		lo := 0
+		add := func(name string, v *ir.Var) {
+			f := field{word: "state", lo: lo, format: v.Type.Format()}
+			ow.state = append(ow.state, f)
+			ow.names = append(ow.names, name)
+			lo += int(v.Type.Width)
+		}
+		for _, v := range ow.p.Vars {
+			if v.Kind != ir.VarParam {
+				add(v.Name, v)
+			}
+		}
+		for _, dd := range ow.p.Dendrites {
+			for _, v := range dd.Vars {
+				if v.Kind == ir.VarParam {
+					continue
+				}
+				if !dd.Array {
+					add(dd.Name+"."+v.Name, v)
+					continue
+				}
+				for s := range dd.Count {
+					add(fmt.Sprintf("%s.%s[%d]", dd.Name, v.Name, s), v)
+				}
+			}
+		}
+		ow.sw = max(1, lo)
+		step := ir.KernelNamed(ow.p.Kernels, "step")
+		fields := map[string]field{}
+		for i, name := range ow.names {
+			fields[name] = ow.state[i]
+		}
+		ow.params = map[string]field{}
+		plo := 0
+		step.Instrs(func(in *ir.Instr) {
+			if in.Op != ir.OpConvert || in.Typ.Kind != ir.Fixed {
+				return
+			}
+			if p, ok := in.Args[0].(*ir.Instr); ok && p.Op == ir.OpParam && p.Typ == ir.TF64 {
+				key := paramKey(p.VarName(), in.Typ.Format())
+				if _, seen := ow.params[key]; !seen {
+					ow.params[key] = field{word: "param", lo: plo, format: in.Typ.Format()}
+					fields[key] = ow.params[key]
+					plo += int(in.Typ.Width)
+				}
+			}
+		})
+		ow.pw = max(1, plo)
+		words := []word{{name: "state", width: ow.sw, out: true}, {name: "param", width: ow.pw}}
+		dp, err := genDatapath(fmt.Sprintf("snn_step_%d", n), "population "+ow.p.Name+", step kernel", step, words, fields, m.Run.Dt)
+		if err != nil {
+			return nil, err
+		}
+		ow.dp = dp
+		d.Core.SW = max(d.Core.SW, ow.sw)
+		d.Core.PW = max(d.Core.PW, ow.pw)
+		d.Core.ND = max(d.Core.ND, len(dp.streams))
+	}
+	if d.Core.SW > maxWord || d.Core.PW > maxWord {
+		return nil, fmt.Errorf("a neuron's state needs %d bits and its parameters %d; the core holds at most %d", d.Core.SW, d.Core.PW, maxWord)
+	}
+
+	// Projections: rows, synapse words, on_pre datapaths.
+	d.Core.SLOTW = max(1, bits.Len(uint(d.Core.N-1)))
+	d.Core.DLYW = 8
+	type projLayout struct {
+		pr               *ir.Projection
+		preBase, nPre    int
+		rowBase, synBase int
+		fields           map[string]field
+		synw             int
+		dp               *datapath
+	}
+	var projs []*projLayout
+	maxD := 0
+	for _, pr := range m.Projections {
+		onPre := ir.KernelNamed(pr.Kernels, "on_pre")
+		if onPre == nil {
+			continue // a part of a merged projection: the merged one delivers
+		}
+		post := ownerOf[pr.Post]
+		pl := &projLayout{pr: pr, preBase: srcBase[pr.Pre], rowBase: d.Core.NROW, synBase: d.Core.NSYN, fields: map[string]field{}}
+		if p := byName[pr.Pre]; p != nil {
+			pl.nPre = p.Size
+		} else {
+			for _, in := range m.Inputs {
+				if in.Name == pr.Pre {
+					pl.nPre = in.Size
+				}
+			}
+		}
+		csr := st.CSR[pr.Name]
+		d.Core.NROW += pl.nPre + 1
+		d.Core.NSYN += csr.Len()
+		for i, name := range post.names {
+			f := post.state[i]
+			f.word = "post"
+			pl.fields["post."+name] = f
+		}
+		lo := d.Core.SLOTW + d.Core.DLYW
+		onPre.Instrs(func(in *ir.Instr) {
+			if in.Op != ir.OpConvert || in.Typ.Kind != ir.Fixed {
+				return
+			}
+			if p, ok := in.Args[0].(*ir.Instr); ok && p.Op == ir.OpParam && p.Typ == ir.TF64 {
+				key := paramKey(p.VarName(), in.Typ.Format())
+				if _, seen := pl.fields[key]; !seen {
+					pl.fields[key] = field{word: "syn", lo: lo, format: in.Typ.Format()}
+					lo += int(in.Typ.Width)
+				}
+			}
+		})
+		pl.synw = lo
+		words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo}}
+		dp, err := genDatapath(fmt.Sprintf("snn_on_pre_%d", len(projs)), "projection "+pr.Name+", on_pre kernel", onPre, words, pl.fields, m.Run.Dt)
+		if err != nil {
+			return nil, err
+		}
+		pl.dp = dp
+		d.Core.SYNW = max(d.Core.SYNW, lo)
+		d.Core.ND = max(d.Core.ND, len(dp.streams))
+		for _, x := range st.Vars[pr.Name+".delay"] {
+			steps := math.Round(x / m.Run.Dt)
+			if steps > maxDelay {
+				return nil, fmt.Errorf("projection %s: a delay of %g steps; the core delays at most %d steps", pr.Name, steps, maxDelay)
+			}
+			maxD = max(maxD, int(steps))
+		}
+		projs = append(projs, pl)
+	}
+	d.Core.NPROJ = len(projs)
+	d.Core.L = 1 << bits.Len(uint(maxD)) // a power of two above the longest delay
+	d.Core.L = max(2, d.Core.L)
+	d.Core.ND = max(1, d.Core.ND)
+	d.Core.SYNW = max(d.Core.SYNW, d.Core.SLOTW+d.Core.DLYW)
+	d.Core.NROW = max(1, d.Core.NROW)
+	d.Core.NSYN = max(1, d.Core.NSYN)
+
+	d.Verilog = d.model(projs2(projs, func(p *projLayout) projInfo {
+		return projInfo{p.preBase, p.nPre, p.rowBase, p.synBase, p.dp, ownerOf[p.pr.Post]}
+	}))
+
+	// Memories.
+	state := make([]string, d.Core.N)
+	params := make([]string, d.Core.N)
+	refs := make([]string, d.Core.N)
+	for _, ow := range d.owners {
+		for i := range ow.p.Size {
+			var w bigWord
+			for n, f := range ow.state {
+				name := ow.names[n]
+				vals, idx := varValues(st, ow.p, name, i)
+				w.set(f.lo, f.format, int64(vals[idx]))
+			}
+			state[ow.base+i] = w.hex(d.Core.SW)
+			var pw bigWord
+			for key, f := range ow.params {
+				pname := key[:strings.LastIndex(key, "@")]
+				vals := st.Vars[ow.p.Name+"."+pname]
+				x := vals[0]
+				if len(vals) > 1 {
+					x = vals[i]
+				}
+				pw.set(f.lo, f.format, f.format.FromFloat(x))
+			}
+			params[ow.base+i] = pw.hex(d.Core.PW)
+			end := st.RefEnd[ow.p.Name][i]
+			refs[ow.base+i] = fmt.Sprintf("%08x", max(0, end-1))
+		}
+	}
+	rows := make([]string, d.Core.NROW)
+	syns := make([]string, d.Core.NSYN)
+	for i := range rows {
+		rows[i] = "00000000"
+	}
+	for i := range syns {
+		syns[i] = strings.Repeat("0", (d.Core.SYNW+3)/4)
+	}
+	for _, pl := range projs {
+		csr := st.CSR[pl.pr.Name]
+		postBase := base[pl.pr.Post]
+		delays := st.Vars[pl.pr.Name+".delay"]
+		for i := 0; i <= pl.nPre; i++ {
+			start := int64(0)
+			if i < len(csr.Start) {
+				start = csr.Start[i]
+			} else if len(csr.Start) > 0 {
+				start = csr.Start[len(csr.Start)-1]
+			}
+			rows[pl.rowBase+i] = fmt.Sprintf("%08x", int64(pl.synBase)+start)
+		}
+		for s := range csr.Len() {
+			var w bigWord
+			w.setBits(0, d.Core.SLOTW, uint64(postBase+int(csr.Post[s])))
+			dl := delays[0]
+			if len(delays) > 1 {
+				dl = delays[s]
+			}
+			w.setBits(d.Core.SLOTW, d.Core.DLYW, uint64(math.Round(dl/m.Run.Dt)))
+			for key, f := range pl.fields {
+				if f.word != "syn" {
+					continue
+				}
+				pname := key[:strings.LastIndex(key, "@")]
+				vals := st.Vars[pl.pr.Name+"."+pname]
+				x := vals[0]
+				if len(vals) > 1 {
+					x = vals[s]
+				}
+				w.set(f.lo, f.format, f.format.FromFloat(x))
+			}
+			syns[pl.synBase+s] = w.hex(d.Core.SYNW)
+		}
+	}
+	hist := make([]string, d.Core.NSRC)
+	for i := range hist {
+		hist[i] = strings.Repeat("0", (d.Core.L+3)/4)
+	}
+	d.Memories["state.mem"] = strings.Join(state, "\n") + "\n"
+	d.Memories["param.mem"] = strings.Join(params, "\n") + "\n"
+	d.Memories["ref.mem"] = strings.Join(refs, "\n") + "\n"
+	d.Memories["row.mem"] = strings.Join(rows, "\n") + "\n"
+	d.Memories["syn.mem"] = strings.Join(syns, "\n") + "\n"
+	d.Memories["hist.mem"] = strings.Join(hist, "\n") + "\n"
+
+	// The configuration stream: registers, memories, run, read back.
+	var c configStream
+	c.write(spaceReg, 0, []string{fmt.Sprintf("%016x", d.Seed), "0000000000000000"}, 8)
+	c.write(spaceState, 0, state, (d.Core.SW+7)/8)
+	c.write(spaceParam, 0, params, (d.Core.PW+7)/8)
+	c.write(spaceRef, 0, refs, 4)
+	c.write(spaceRow, 0, rows, 4)
+	c.write(spaceSyn, 0, syns, (d.Core.SYNW+7)/8)
+	c.write(spaceHist, 0, hist, (d.Core.L+7)/8)
+	c.run(d.Steps)
+	d.readBack = c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
+	d.Config = c.bytes
+
+	// The stimulus.
+	var stim strings.Builder
+	next := map[string]func(int64) []int32{}
+	for _, in := range m.Inputs {
+		next[in.Name] = st.Inputs[in.Name]
+	}
+	for k := range d.Steps {
+		for _, in := range m.Inputs {
+			for _, i := range next[in.Name](k) {
+				fmt.Fprintf(&stim, "0%08x\n", srcBase[in.Name]+int(i))
+			}
+		}
+		stim.WriteString("100000000\n")
+	}
+	d.Stimulus = stim.String()
+	return d, nil
+}
+
+// varValues returns the values of a population's state field name
+// (v, apical.u, distal.u[2]) and the index of neuron i's.
+func varValues(st *interp.Storage, p *ir.Population, name string, i int) ([]float64, int) {
+	if open := strings.IndexByte(name, '['); open >= 0 {
+		var seg int
+		fmt.Sscanf(name[open:], "[%d]", &seg)
+		vals := st.Vars[p.Name+"."+name[:open]]
+		count := len(vals) / p.Size
+		return vals, i*count + seg
+	}
+	return st.Vars[p.Name+"."+name], i
+}
+
+type projInfo struct {
+	preBase, nPre, rowBase, synBase int
+	dp                              *datapath
+	post                            *owner
+}
+
+func projs2[T any](list []T, f func(T) projInfo) []projInfo {
+	out := make([]projInfo, len(list))
+	for i, x := range list {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// model writes snn_model: the datapaths, selected by slot and by
+// projection.
+func (d *Design) model(projs []projInfo) string {
+	var b strings.Builder
+	b.WriteString("// Generated by snnc: the model's datapaths for snn_core (spec/fpga.md).\n`default_nettype none\n")
+	for _, ow := range d.owners {
+		b.WriteString(ow.dp.text)
+	}
+	for _, p := range projs {
+		b.WriteString(p.dp.text)
+	}
+	c := d.Core
+	fmt.Fprintf(&b, `module snn_model #(parameter SW = %d, parameter PW = %d, parameter SYNW = %d, parameter ND = %d) (
+    input  wire [31:0]       slot,
+    input  wire [SW-1:0]     state_i,
+    input  wire [PW-1:0]     param_i,
+    input  wire              refractory,
+    input  wire [64*ND-1:0]  dither,
+    output reg  [SW-1:0]     state_o,
+    output reg               spike,
+    output reg               startref,
+    output reg  [31:0]       ref_steps,
+    output reg  [32*ND-1:0]  streams,
+    output reg  [7:0]        ndith,
+    output reg  [31:0]       elem,
+    input  wire [31:0]       proj,
+    output reg  [31:0]       pre_base,
+    output reg  [31:0]       n_pre,
+    output reg  [31:0]       row_base,
+    output reg  [31:0]       syn_base,
+    input  wire [SYNW-1:0]   syn_i,
+    input  wire [SW-1:0]     post_i,
+    output reg  [SW-1:0]     post_o,
+    output reg  [32*ND-1:0]  pstreams,
+    output reg  [7:0]        pndith
+);
+`, c.SW, c.PW, c.SYNW, c.ND)
+	dithers := func(dp *datapath) string {
+		var s []string
+		for n := range dp.streams {
+			s = append(s, fmt.Sprintf(".dither_%d(dither[%d:%d])", n, 64*n+63, 64*n))
+		}
+		return strings.Join(s, ", ")
+	}
+	streams := func(dp *datapath) string {
+		var s []string
+		for n := c.ND - 1; n >= 0; n-- {
+			x := 0
+			if n < len(dp.streams) {
+				x = dp.streams[n]
+			}
+			s = append(s, fmt.Sprintf("32'd%d", x))
+		}
+		return "{" + strings.Join(s, ", ") + "}"
+	}
+	pad := func(wire string, w, total int) string {
+		if w == total {
+			return wire
+		}
+		return fmt.Sprintf("{{%d{1'b0}}, %s}", total-w, wire)
+	}
+	for n, ow := range d.owners {
+		fmt.Fprintf(&b, "    wire [%d:0] s%d_o;\n    wire s%d_spike, s%d_startref;\n", ow.sw-1, n, n, n)
+		args := []string{fmt.Sprintf(".state_i(state_i[%d:0])", ow.sw-1), fmt.Sprintf(".state_o(s%d_o)", n),
+			fmt.Sprintf(".param_i(param_i[%d:0])", ow.pw-1), ".refractory(refractory)",
+			fmt.Sprintf(".spike(s%d_spike)", n), fmt.Sprintf(".startref(s%d_startref)", n)}
+		if ds := dithers(ow.dp); ds != "" {
+			args = append(args, ds)
+		}
+		fmt.Fprintf(&b, "    %s u_step_%d(%s);\n", ow.dp.module, n, strings.Join(args, ", "))
+	}
+	for n, p := range projs {
+		fmt.Fprintf(&b, "    wire [%d:0] p%d_o;\n", p.post.sw-1, n)
+		args := []string{fmt.Sprintf(".post_i(post_i[%d:0])", p.post.sw-1), fmt.Sprintf(".post_o(p%d_o)", n),
+			fmt.Sprintf(".syn_i(syn_i[%d:0])", p.dp.words[1].width-1), ".refractory(1'b0)"}
+		if ds := dithers(p.dp); ds != "" {
+			args = append(args, ds)
+		}
+		fmt.Fprintf(&b, "    %s u_on_pre_%d(%s);\n", p.dp.module, n, strings.Join(args, ", "))
+	}
+	b.WriteString("    always @* begin\n        state_o = state_i; spike = 1'b0; startref = 1'b0; ref_steps = 32'd0;\n")
+	b.WriteString("        streams = {(32*ND){1'b0}}; ndith = 8'd0; elem = 32'd0;\n")
+	for n, ow := range d.owners {
+		fmt.Fprintf(&b, "        if (slot >= 32'd%d && slot < 32'd%d) begin\n", ow.base, ow.base+ow.p.Size)
+		fmt.Fprintf(&b, "            state_o = %s; spike = s%d_spike; startref = s%d_startref; ref_steps = 32'd%d;\n",
+			pad(fmt.Sprintf("s%d_o", n), ow.sw, c.SW), n, n, ow.dp.refSteps)
+		fmt.Fprintf(&b, "            streams = %s; ndith = 8'd%d; elem = slot - 32'd%d;\n        end\n", streams(ow.dp), len(ow.dp.streams), ow.base)
+	}
+	b.WriteString("    end\n    always @* begin\n        pre_base = 32'd0; n_pre = 32'd0; row_base = 32'd0; syn_base = 32'd0;\n")
+	b.WriteString("        post_o = post_i; pstreams = {(32*ND){1'b0}}; pndith = 8'd0;\n        case (proj)\n")
+	for n, p := range projs {
+		fmt.Fprintf(&b, "            32'd%d: begin pre_base = 32'd%d; n_pre = 32'd%d; row_base = 32'd%d; syn_base = 32'd%d;\n",
+			n, p.preBase, p.nPre, p.rowBase, p.synBase)
+		fmt.Fprintf(&b, "                post_o = %s; pstreams = %s; pndith = 8'd%d; end\n", pad(fmt.Sprintf("p%d_o", n), p.post.sw, c.SW), streams(p.dp), len(p.dp.streams))
+	}
+	b.WriteString("            default: ;\n        endcase\n    end\nendmodule\n`default_nettype wire\n")
+	return b.String()
+}
+
+// check says what of the model the core cannot run.
+func check(m *ir.Module) error {
+	quantized := m.Run.Quantize != 0
+	m.Vars(func(v *ir.Var) { quantized = quantized || v.Type.Kind == ir.Fixed })
+	if !quantized {
+		return fmt.Errorf("the FPGA core computes fixed point: build with --quantize=int16 (or int8, int32, fixed), or annotate the state with quantize")
+	}
+	var errs []string
+	where := func(pos ir.Pos, format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		if pos.File != "" {
+			msg = pos.String() + ": " + msg
+		}
+		errs = append(errs, msg)
+	}
+	first := func(k *ir.Kernel) ir.Pos {
+		var p ir.Pos
+		k.Instrs(func(in *ir.Instr) {
+			if p.File == "" {
+				p = in.Pos
+			}
+		})
+		return p
+	}
+	for _, p := range m.Populations {
+		switch {
+		case p.Global:
+			where(ir.Pos{}, "global %s: the core has no globals", p.Name)
+			continue
+		case p.Group != "":
+			continue
+		}
+		for _, k := range p.Kernels {
+			switch k.Name {
+			case "init", "prepare", "step":
+			default:
+				where(first(k), "population %s: a separate %s kernel (the core runs one step kernel per neuron: keep the fuse pass on, and give the neuron a threshold)", p.Name, k.Name)
+			}
+		}
+		if ir.KernelNamed(p.Kernels, "step") == nil {
+			where(ir.Pos{}, "population %s has no step kernel (the core runs one step kernel per neuron: keep the fuse pass on, and give the neuron a threshold)", p.Name)
+		}
+		for _, v := range p.Vars {
+			if v.Kind != ir.VarParam && v.Type.Kind != ir.Fixed {
+				where(ir.Pos{}, "population %s: %s is %s; the core holds fixed-point state", p.Name, v.Name, v.Type)
+			}
+		}
+	}
+	for _, c := range m.Currents {
+		k := ir.KernelNamed(c.Kernels, "value")
+		k.Instrs(func(in *ir.Instr) {
+			switch in.Op {
+			case ir.OpTime, ir.OpLoad, ir.OpRand, ir.OpIndex, ir.OpLoadSeg:
+				where(in.Pos, "current %s changes during the run (%s); the core holds parameters constant", c.Name, describe(in))
+			}
+		})
+	}
+	for _, pr := range m.Projections {
+		if pr.PartOf != "" {
+			continue
+		}
+		for _, k := range pr.Kernels {
+			if k.Name != "init" && k.Name != "on_pre" && k.Name != "prepare" {
+				where(first(k), "projection %s: %s (the core's synapses have no learning yet)", pr.Name, k.Name)
+			}
+		}
+		for _, v := range pr.Vars {
+			if v.Kind != ir.VarParam {
+				where(ir.Pos{}, "projection %s: synapse state %s (the core's synapses have no learning yet)", pr.Name, v.Name)
+			}
+		}
+		if pr.Dendrite != "" {
+			where(ir.Pos{}, "projection %s: onto dendrite %s (the core delivers onto the soma only)", pr.Name, pr.Dendrite)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// bigWord is a word of up to maxWord bits being assembled.
+type bigWord struct{ b []uint64 }
+
+func (w *bigWord) setBits(lo, n int, x uint64) {
+	for i := range n {
+		bit := lo + i
+		for len(w.b) <= bit/64 {
+			w.b = append(w.b, 0)
+		}
+		if x>>i&1 == 1 {
+			w.b[bit/64] |= 1 << (bit % 64)
+		}
+	}
+}
+
+// set puts a raw value of format f at bit lo, two's complement.
+func (w *bigWord) set(lo int, f fixed.Format, raw int64) {
+	w.setBits(lo, int(f.Width), uint64(raw)&(1<<f.Width-1))
+}
+
+// hex is the word as width bits of hex digits, most significant first.
+func (w *bigWord) hex(width int) string {
+	digits := (width + 3) / 4
+	out := make([]byte, digits)
+	for i := range digits {
+		bit := 4 * (digits - 1 - i)
+		var x uint64
+		if bit/64 < len(w.b) {
+			x = w.b[bit/64] >> (bit % 64) & 0xF
+		}
+		out[i] = "0123456789abcdef"[x]
+	}
+	return string(out)
+}
+
+// Address spaces of the configuration port (spec/fpga.md).
+const (
+	spaceReg   = 0
+	spaceState = 1
+	spaceParam = 2
+	spaceRef   = 3
+	spaceRow   = 4
+	spaceSyn   = 5
+	spaceHist  = 6
+)
+
+// configStream assembles configuration frames.
+type configStream struct{ bytes []byte }
+
+func (c *configStream) header(op, space byte, addr, count int) {
+	c.bytes = append(c.bytes, op, space)
+	c.bytes = le32(c.bytes, uint32(addr))
+	c.bytes = le32(c.bytes, uint32(count))
+}
+
+// write sends words (hex strings) of n bytes each, least significant
+// byte first.
+func (c *configStream) write(space byte, addr int, words []string, n int) {
+	if len(words) == 0 {
+		return
+	}
+	c.header(0x01, space, addr, len(words))
+	for _, w := range words {
+		for i := range n {
+			end := len(w) - 2*i
+			var x byte
+			if end > 0 {
+				start := max(0, end-2)
+				fmt.Sscanf(w[start:end], "%x", &x)
+			}
+			c.bytes = append(c.bytes, x)
+		}
+	}
+}
+
+func (c *configStream) run(steps int64) {
+	c.bytes = append(c.bytes, 0x03)
+	c.bytes = le32(c.bytes, uint32(steps))
+}
+
+// read asks for count words of n bytes; it returns the bytes that come
+// back.
+func (c *configStream) read(space byte, addr, count, n int) int {
+	c.header(0x02, space, addr, count)
+	return count * n
+}
+
+func le32(b []byte, x uint32) []byte {
+	return append(b, byte(x), byte(x>>8), byte(x>>16), byte(x>>24))
+}
+
+var _ = slices.Contains[[]int]
