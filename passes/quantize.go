@@ -821,7 +821,11 @@ func chooseWidth(r interval, st *storeForms) (int, string) {
 		if v, has := fewer(w); has {
 			why += fmt.Sprintf(", %s at %d", pct(noise(v)), v)
 		}
-		return w, why + fmt.Sprintf(" (decay %.6g a step)%s", cmax, unmet(ok))
+		decay := fmt.Sprintf("%.4g", cmax)
+		if cmax > 0.999 {
+			decay = fmt.Sprintf("1 - %.3g", 1-cmax) // 0.9999999 says little
+		}
+		return w, why + fmt.Sprintf(" (decay %s a step)%s", decay, unmet(ok))
 	case cmax <= 1 && (events || c == point(1)) && d.known && max(math.Abs(d.lo), math.Abs(d.hi)) > 0:
 		step := max(math.Abs(d.lo), math.Abs(d.hi))
 		w, ok := first(func(w int) bool { return step >= minStepLSBs*lsb(w) })
