@@ -64,7 +64,8 @@ func TestQuantizeLIF(t *testing.T) {
 }
 
 // A variable's quantize annotation makes it fixed point without
-// --quantize, and only it; with --quantize, it keeps its own width.
+// --quantize, and only it; with --quantize (fixed too), it keeps its own
+// width.
 func TestQuantizeAnnotation(t *testing.T) {
 	const src = `
 neuron N {
@@ -105,6 +106,14 @@ monitor state p.v every 1
 	v, g = types(compile(8))
 	require.Equal(t, "fx16", v[:4], "the annotation's width wins")
 	require.Equal(t, "fx8.", g[:4])
+	m := compile(ir.QuantizeFixed)
+	v, g = types(m)
+	require.Equal(t, "fx16", v[:4], "the annotation's width wins under fixed too")
+	require.Equal(t, "fx", g[:2])
+	for _, n := range m.Notes {
+		require.NotContains(t, n, "p.v fx", "an annotated width is not chosen")
+	}
+	require.Contains(t, strings.Join(m.Notes, "\n"), "quantize: p.g "+g+": ")
 	res := run(t, compile(0), interp.Options{})
 	require.NotEmpty(t, spikesOf(res, "p_spikes").Steps)
 }
