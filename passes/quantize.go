@@ -198,7 +198,7 @@ func (q *quantizer) formats() int {
 			}
 			if w == ir.QuantizeFixed {
 				var why string
-				w, why = chooseWidth(r, stores[v])
+				w, why = chooseWidth(r, stores[v], q.m.Run.Steps)
 				widest = max(widest, w)
 				q.note("%s.%s %s: %s", owner, v.Name, formatOf(r, uint8(w)), why)
 			}
@@ -552,7 +552,8 @@ func (q *quantizer) boundary(k *ir.Kernel, fixedVar func(string) *ir.Var) {
 // fraction f of an LSB, an error of variance f(1-f) LSB^2: LSB^2/6 over
 // a uniform f (round to nearest would give LSB^2/12, with a bias in a
 // decay). A store x' = c x + ... carries the noise of the stores before
-// it, times c each step: the stationary variance is LSB^2/6 / (1 - c^2).
+// it, times c each step: after n steps the variance is LSB^2/6 times
+// (1 - c^2n) / (1 - c^2), at most the stationary LSB^2/6 / (1 - c^2).
 
 // noiseFraction is the most rounding noise (its standard deviation) a
 // variable that decays may carry, as a fraction of its span (the
@@ -750,7 +751,7 @@ func affineOf(in *ir.Instr, form func(ir.Value) affine, val func(n int) interval
 // the values r and whose kernels store st (nil: only init sets it), and
 // why, for the module's note. It is the fewest bits of fixedWidths that
 // hold r's largest magnitude and meet the rule of the variable's kind.
-func chooseWidth(r interval, st *storeForms) (int, string) {
+func chooseWidth(r interval, st *storeForms, steps int64) (int, string) {
 	span, mag := r.hi-r.lo, max(math.Abs(r.lo), math.Abs(r.hi))
 	lsb := func(w int) float64 { return math.Ldexp(1, -int(formatOf(r, uint8(w)).Frac)) }
 	holds := func(w int) bool { return mag < math.Ldexp(1, w-1) }
@@ -815,7 +816,17 @@ func chooseWidth(r interval, st *storeForms) (int, string) {
 		w, ok := first(func(w int) bool { return lsb(w)/2 <= noiseFraction*span })
 		return w, fmt.Sprintf("set once; rounding %s of its span at %d bits%s", pct(lsb(w)/2/span), w, unmet(ok))
 	case !events && cmax < 1:
-		noise := func(w int) float64 { return lsb(w) * math.Sqrt(1/(6*(1-cmax*cmax))) / span }
+		// The variance after the run's n steps, (1 - c^2n) / (1 - c^2)
+		// stores' worth: the stationary one unless the decay is slower
+		// than the run.
+		l := 2 * math.Log(cmax)
+		stores := -math.Expm1(l) // 1 - c^2
+		if steps > 0 {
+			stores = math.Expm1(float64(steps)*l) / math.Expm1(l)
+		} else {
+			stores = 1 / stores
+		}
+		noise := func(w int) float64 { return lsb(w) * math.Sqrt(stores/6) / span }
 		w, ok := first(func(w int) bool { return noise(w) <= noiseFraction })
 		why := fmt.Sprintf("rounding noise %s of its span at %d bits", pct(noise(w)), w)
 		if v, has := fewer(w); has {

@@ -213,25 +213,34 @@ func fixedModule(t *testing.T, src string, ranges map[string][2]float64) *ir.Mod
 }
 
 // A decaying variable gets the fewest bits of 8, 16 and 32 at which its
-// stationary rounding noise, LSB sqrt(1/(6 (1 - c^2))), is at most 2^-10
-// of its span; the test computes the rule's prediction on its own.
-// v's values are [0, 1] (the calibration's [0, 0.8], the threshold's
-// 1.0 and the reset's 0): its format at W bits has W-2 fraction bits.
+// rounding noise after the run's n steps, LSB sqrt((1 - c^2n) / (6 (1 -
+// c^2))), is at most 2^-10 of its span; the test computes the rule's
+// prediction on its own. v's values are [0, 1] (the calibration's [0,
+// 0.8], the threshold's 1.0 and the reset's 0): its format at W bits has
+// W-2 fraction bits. A decay slower than the run (0.99999 in 1000 steps)
+// accumulates the noise of the run's stores, not the stationary noise.
 func TestQuantizeFixedDecay(t *testing.T) {
-	for _, c := range []float64{0.3, 0.9, 0.99, 0.999, 0.99999} {
-		predicted := 0
-		for _, w := range []int{8, 16, 32} {
-			lsb := math.Ldexp(1, -(w - 2))
-			if lsb*math.Sqrt(1/(6*(1-c*c))) <= 1.0/1024 {
-				predicted = w
-				break
+	for _, steps := range []int{10000, 1000} {
+		for _, c := range []float64{0.3, 0.9, 0.99, 0.999, 0.99999} {
+			predicted := 0
+			for _, w := range []int{8, 16, 32} {
+				lsb := math.Ldexp(1, -(w - 2))
+				if lsb*math.Sqrt((1-math.Pow(c, float64(2*steps)))/(6*(1-c*c))) <= 1.0/1024 {
+					predicted = w
+					break
+				}
+			}
+			require.NotZero(t, predicted)
+			src := strings.Replace(fixedSrc(ir.FormatFloat(c)), "steps=10000", fmt.Sprintf("steps=%d", steps), 1)
+			m := fixedModule(t, src, map[string][2]float64{"p.v": {0, 0.8}, "p.g": {0, 0}, "p.k": {0.5, 0.5}})
+			v := ir.VarNamed(m.Populations[0].Vars, "v")
+			assert.Equal(t, fmt.Sprintf("fx%d.%d", predicted, predicted-2), v.Type.String(), "decay %g, %d steps", c, steps)
+			assert.Contains(t, m.Notes[0], fmt.Sprintf("quantize: p.v fx%d.%d: rounding noise ", predicted, predicted-2), "decay %g", c)
+			if c == 0.99999 {
+				// The run's length decides between 16 and 32 bits here.
+				assert.Equal(t, map[int]int{10000: 32, 1000: 16}[steps], predicted)
 			}
 		}
-		require.NotZero(t, predicted)
-		m := fixedModule(t, fixedSrc(ir.FormatFloat(c)), map[string][2]float64{"p.v": {0, 0.8}, "p.g": {0, 0}, "p.k": {0.5, 0.5}})
-		v := ir.VarNamed(m.Populations[0].Vars, "v")
-		assert.Equal(t, fmt.Sprintf("fx%d.%d", predicted, predicted-2), v.Type.String(), "decay %g", c)
-		assert.Contains(t, m.Notes[0], fmt.Sprintf("quantize: p.v fx%d.%d: rounding noise ", predicted, predicted-2), "decay %g", c)
 	}
 }
 
