@@ -12,7 +12,9 @@ import (
 
 // Quantize turns a model's state and arithmetic into fixed point of
 // m.Run.Quantize bits (runtime/fixed; spec/passes.md, "quantize"); with
-// 0 it does nothing.
+// 0 it does nothing but the annotated variables, and with
+// ir.QuantizeFixed it chooses each variable's width from what its
+// kernels store into it (chooseWidth), noting the width and the reason.
 //
 // Each state variable and trace of a population, dendrite or projection
 // gets a format from the values it takes: m.Run.Ranges (a calibration

@@ -27,28 +27,15 @@ for q in float int16 fixed; do
 	"$tmp/snnc" run -q $flag --duration 20s --out "$tmp/stdp.$q" examples/stdp_song2000.snn
 done
 for m in cuba stdp_song2000; do
-	for q in int16 int32 fixed; do
-		"$tmp/snnc" ir --quantize=$q examples/$m.snn >"$tmp/ir.$m.$q"
+	for q in float int16 int32 fixed; do
+		flag=""
+		[ "$q" = float ] || flag="--quantize=$q"
+		"$tmp/snnc" ir $flag examples/$m.snn >"$tmp/ir.$m.$q"
 	done
 done
 py=python3
 /usr/bin/python3 -c 'import numpy' 2>/dev/null && py=/usr/bin/python3 # Debian's python3-numpy
-"$py" - "$tmp" "$seeds" <<'print("State widths (bits per neuron of each population, per synapse of each projection; a group's members share its state; trace.tlast stays f64):")
-import re
-for m in ("cuba", "stdp_song2000"):
-    for q in quantized:
-        owners, cur = {}, None
-        for l in open(f"{tmp}/ir.{m}.{q}"):
-            h = re.match(r"(population|projection) (\w+) :.*\{$", l)
-            if h:
-                cur = None if " part of " in l else h.group(2)
-                if cur:
-                    owners[cur] = []
-            v = re.match(r"  (state|trace) ([\w.]+) : (fx(\d+)\.\d+|f64)", l)
-            if v and cur:
-                owners[cur].append((v.group(2), v.group(3), int(v.group(4) or 64)))
-        print(f"  {m} {q}: " + "; ".join(f"{o} {sum(b for _, _, b in vs)} ({', '.join(f'{n} {t}' for n, t, _ in vs)})" for o, vs in owners.items()))
-PY'
+"$py" - "$tmp" "$seeds" <<'PY'
 import json, sys
 import numpy as np
 tmp, seeds = sys.argv[1], int(sys.argv[2])
@@ -93,7 +80,7 @@ for q in ("float", "int16", "fixed"):
 print("State widths (bits per neuron of each population, per synapse of each projection; a group's members share its state; trace.tlast stays f64):")
 import re
 for m in ("cuba", "stdp_song2000"):
-    for q in quantized:
+    for q in ("float",) + quantized:
         owners, cur = {}, None
         for l in open(f"{tmp}/ir.{m}.{q}"):
             h = re.match(r"(population|projection) (\w+) :.*\{$", l)
