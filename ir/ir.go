@@ -221,7 +221,8 @@ type Run struct {
 	Steps    int64
 	Seed     uint64
 	// Quantize, if not 0, is the width in bits the quantize pass gives
-	// the model's state and arithmetic.
+	// the model's state and arithmetic, or QuantizeFixed: a width per
+	// variable, chosen by the pass.
 	Quantize int
 	// Ranges are the intervals of values the state variables took in a
 	// calibration run, by "owner.name" (interp's Result.Ranges), for the
@@ -229,6 +230,10 @@ type Run struct {
 	// what it used in each variable's Range.
 	Ranges map[string][2]float64
 }
+
+// QuantizeFixed in Run.Quantize has the quantize pass choose each
+// variable's width (printed quantize=fixed).
+const QuantizeFixed = -1
 
 // Module is a whole compiled model: the dataflow graph and its kernels.
 type Module struct {

@@ -135,8 +135,10 @@ func (p *parser) module() (*Module, error) {
 			if m.Run.Seed, err = strconv.ParseUint(f["seed"], 10, 64); err != nil {
 				return nil, p.errorf("bad seed")
 			}
-			if q, ok := f["quantize"]; ok {
-				if m.Run.Quantize, err = strconv.Atoi(q); err != nil {
+			if q, ok := f["quantize"]; ok && q == "fixed" {
+				m.Run.Quantize = QuantizeFixed
+			} else if ok {
+				if m.Run.Quantize, err = strconv.Atoi(q); err != nil || m.Run.Quantize <= 0 {
 					return nil, p.errorf("bad quantize")
 				}
 			}

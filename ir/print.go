@@ -55,7 +55,11 @@ func FormatFloat(v float64) string {
 func (p *printer) module(m *Module) {
 	p.line("module %s", strconv.Quote(m.Source))
 	run := fmt.Sprintf("run dt=%s duration=%s steps=%d seed=%d", FormatFloat(m.Run.Dt), FormatFloat(m.Run.Duration), m.Run.Steps, m.Run.Seed)
-	if m.Run.Quantize != 0 {
+	switch m.Run.Quantize {
+	case 0:
+	case QuantizeFixed:
+		run += " quantize=fixed"
+	default:
 		run += fmt.Sprintf(" quantize=%d", m.Run.Quantize)
 	}
 	p.line("%s", run)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"snnc/ir"
 	"snnc/runtime/fixed"
@@ -11,7 +12,9 @@ import (
 
 // Quantize turns a model's state and arithmetic into fixed point of
 // m.Run.Quantize bits (runtime/fixed; spec/passes.md, "quantize"); with
-// 0 it does nothing.
+// 0 it does nothing but the annotated variables, and with
+// ir.QuantizeFixed it chooses each variable's width from what its
+// kernels store into it (chooseWidth), noting the width and the reason.
 //
 // Each state variable and trace of a population, dendrite or projection
 // gets a format from the values it takes: m.Run.Ranges (a calibration
@@ -30,18 +33,22 @@ import (
 // and convert at the variables: a load becomes the real value, a store
 // rounds into the variable's format.
 func Quantize(m *ir.Module) error {
-	// The widest of --quantize's width and the variables' annotations
-	// is the constants' width (and half the accumulators').
-	width := m.Run.Quantize
+	fixedWidth := m.Run.Quantize == ir.QuantizeFixed
+	if w := m.Run.Quantize; w != 0 && !fixedWidth && (w < 2 || w > fixed.MaxWidth) {
+		return fmt.Errorf("quantize: %d bits; the widths are 2 to %d", w, fixed.MaxWidth)
+	}
+	// The widest of the variables' widths (--quantize's, an annotation's,
+	// or under fixed the one chosen) is the constants' width (and half
+	// the accumulators').
+	q := &quantizer{m: m, noted: map[string]bool{}, stream: ditherStreams}
+	width := max(m.Run.Quantize, 0)
 	m.Vars(func(v *ir.Var) { width = max(width, v.Quantize) })
-	if width == 0 {
+	if width == 0 && !fixedWidth {
 		return nil
 	}
-	if width < 2 || width > fixed.MaxWidth {
+	if width > fixed.MaxWidth {
 		return fmt.Errorf("quantize: %d bits; the widths are 2 to %d", width, fixed.MaxWidth)
 	}
-	q := &quantizer{m: m, width: uint8(width), noted: map[string]bool{}, stream: ditherStreams}
-	q.formats()
 	q.driven = map[*ir.Var]bool{}
 	for _, c := range m.Currents {
 		for _, p := range m.Populations {
@@ -50,6 +57,11 @@ func Quantize(m *ir.Module) error {
 			}
 		}
 	}
+	width = max(width, q.formats())
+	if width == 0 {
+		return nil // under fixed, no variable with a range
+	}
+	q.width = uint8(width)
 	scopes := ir.Scopes(m)
 	m.Kernels(func(owner string, k *ir.Kernel) {
 		q.kernel(owner, k, scopes[k])
@@ -118,8 +130,9 @@ func formatOf(a interval, width uint8) ir.Type {
 	return ir.FixedType(width, uint8(max(0, min(frac, int(fixed.MaxFrac)))))
 }
 
-// formats gives every state variable and trace its format.
-func (q *quantizer) formats() {
+// formats gives every state variable and trace its format, and returns
+// the widest width it chose under --quantize=fixed (0 otherwise).
+func (q *quantizer) formats() int {
 	// The constants a threshold compares a variable with and a reset
 	// stores into it are values it takes.
 	extra := map[*ir.Var]interval{}
@@ -154,18 +167,28 @@ func (q *quantizer) formats() {
 			}
 		})
 	})
+	// The values each variable took, for the formats and for the
+	// analysis of what the kernels store (under fixed).
+	calibrated := map[*ir.Var]interval{}
+	q.owned(func(owner string, v *ir.Var) {
+		if x, ok := q.m.Run.Ranges[owner+"."+v.Name]; ok {
+			calibrated[v] = interval{x[0], x[1], true}
+		} else if v.Range != nil {
+			calibrated[v] = interval{v.Range[0], v.Range[1], true}
+		}
+	})
+	var stores map[*ir.Var]*storeForms
+	if q.m.Run.Quantize == ir.QuantizeFixed {
+		stores = q.storeForms(calibrated)
+	}
+	widest := 0
 	set := func(owner string, vars []*ir.Var) {
 		for _, v := range vars {
 			// Time (a synapse's last event) stays floating point.
 			if v.Kind == ir.VarParam || v.Type != ir.TF64 || v.Name == "trace.tlast" {
 				continue
 			}
-			r := interval{}
-			if x, ok := q.m.Run.Ranges[owner+"."+v.Name]; ok {
-				r = interval{x[0], x[1], true}
-			} else if v.Range != nil {
-				r = interval{v.Range[0], v.Range[1], true}
-			}
+			r := calibrated[v]
 			if x, ok := extra[v]; ok {
 				if r.known {
 					r = r.union(x)
@@ -183,6 +206,12 @@ func (q *quantizer) formats() {
 			if !r.known {
 				q.note("%s.%s has no range (no calibration covered it): it stays floating point", owner, v.Name)
 				continue
+			}
+			if w == ir.QuantizeFixed {
+				var why string
+				w, why = chooseWidth(r, stores[v], q.m.Run.Steps)
+				widest = max(widest, w)
+				q.note("%s.%s %s: %s", owner, v.Name, formatOf(r, uint8(w)), why)
 			}
 			// Headroom beyond what the calibration saw: half the range
 			// on each side for the intervals, and one bit for the format.
@@ -210,6 +239,27 @@ func (q *quantizer) formats() {
 	}
 	for _, pr := range q.m.Projections {
 		set(pr.Name, pr.Vars)
+	}
+	return widest
+}
+
+// owned calls f with every variable of a population, dendrite or
+// projection, and its owner's name.
+func (q *quantizer) owned(f func(owner string, v *ir.Var)) {
+	for _, p := range q.m.Populations {
+		for _, v := range p.Vars {
+			f(p.Name, v)
+		}
+		for _, d := range p.Dendrites {
+			for _, v := range d.Vars {
+				f(p.Name+"."+d.Name, v)
+			}
+		}
+	}
+	for _, pr := range q.m.Projections {
+		for _, v := range pr.Vars {
+			f(pr.Name, v)
+		}
 	}
 }
 
@@ -355,34 +405,8 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			continue
 		}
 		// An operation that meets fixed point.
-		a := func(n int) interval { return iv[in.Args[n]] }
-		var r interval
+		r := intervalOf(in.Op, func(n int) interval { return iv[in.Args[n]] })
 		switch in.Op {
-		case ir.OpAdd:
-			r = interval{a(0).lo + a(1).lo, a(0).hi + a(1).hi, a(0).known && a(1).known}
-		case ir.OpSub:
-			r = interval{a(0).lo - a(1).hi, a(0).hi - a(1).lo, a(0).known && a(1).known}
-		case ir.OpMul:
-			x, y := a(0), a(1)
-			p := []float64{x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi}
-			r = interval{slices.Min(p), slices.Max(p), x.known && y.known}
-		case ir.OpDiv:
-			x, y := a(0), a(1)
-			if y.known && (y.lo > 0 || y.hi < 0) {
-				p := []float64{x.lo / y.lo, x.lo / y.hi, x.hi / y.lo, x.hi / y.hi}
-				r = interval{slices.Min(p), slices.Max(p), x.known}
-			}
-		case ir.OpNeg:
-			r = interval{-a(0).hi, -a(0).lo, a(0).known}
-		case ir.OpAbs:
-			x := a(0)
-			r = interval{0, max(math.Abs(x.lo), math.Abs(x.hi)), x.known}
-		case ir.OpMin, ir.OpMax, ir.OpSelect:
-			n := 0
-			if in.Op == ir.OpSelect {
-				n = 1
-			}
-			r = a(n).union(a(n + 1))
 		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
 			// Compared exactly: each side in its own format.
 			ok := true
@@ -440,6 +464,37 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 	}
 	b.Instrs = out
 	dceKernel(k)
+}
+
+// intervalOf is the interval of op's result from its operands' (a(n) is
+// operand n's), or an unknown one where the op has no rule here.
+func intervalOf(op ir.Op, a func(n int) interval) interval {
+	switch op {
+	case ir.OpAdd:
+		return interval{a(0).lo + a(1).lo, a(0).hi + a(1).hi, a(0).known && a(1).known}
+	case ir.OpSub:
+		return interval{a(0).lo - a(1).hi, a(0).hi - a(1).lo, a(0).known && a(1).known}
+	case ir.OpMul:
+		x, y := a(0), a(1)
+		p := []float64{x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi}
+		return interval{slices.Min(p), slices.Max(p), x.known && y.known}
+	case ir.OpDiv:
+		x, y := a(0), a(1)
+		if y.known && (y.lo > 0 || y.hi < 0) {
+			p := []float64{x.lo / y.lo, x.lo / y.hi, x.hi / y.lo, x.hi / y.hi}
+			return interval{slices.Min(p), slices.Max(p), x.known}
+		}
+	case ir.OpNeg:
+		return interval{-a(0).hi, -a(0).lo, a(0).known}
+	case ir.OpAbs:
+		x := a(0)
+		return interval{0, max(math.Abs(x.lo), math.Abs(x.hi)), x.known}
+	case ir.OpMin, ir.OpMax:
+		return a(0).union(a(1))
+	case ir.OpSelect:
+		return a(1).union(a(2))
+	}
+	return interval{}
 }
 
 // decrements rewrites c * x with 1/2 < c < 1 (a propagator, a decay) as
@@ -533,4 +588,341 @@ func (q *quantizer) boundary(k *ir.Kernel, fixedVar, fixedSeg func(string) *ir.V
 		}
 		b.Instrs = out
 	}
+}
+
+// Choosing the widths (--quantize=fixed; spec/passes.md, "quantize").
+//
+// A dithered store rounds up with the probability of the dropped
+// fraction f of an LSB, an error of variance f(1-f) LSB^2: LSB^2/6 over
+// a uniform f (round to nearest would give LSB^2/12, with a bias in a
+// decay). A store x' = c x + ... carries the noise of the stores before
+// it, times c each step: after n steps the variance is LSB^2/6 times
+// (1 - c^2n) / (1 - c^2), at most the stationary LSB^2/6 / (1 - c^2).
+
+// noiseFraction is the most rounding noise (its standard deviation) a
+// variable that decays may carry, as a fraction of its span (the
+// interval of values it took): 2^-10, ten effective bits over its values.
+const noiseFraction = 1.0 / 1024
+
+// minStepLSBs is how many LSBs the largest step of a variable without a
+// decay (a weight under plasticity, an integrator) must make at least:
+// a dithered store's error, at most half an LSB, is then at most 1/128
+// of a step.
+const minStepLSBs = 64
+
+// fixedWidths are the widths --quantize=fixed chooses from, the fewest
+// bits first; fallbackWidth is the width of a variable whose stores the
+// analysis does not bound.
+var fixedWidths = []int{8, 16, 32}
+
+const fallbackWidth = 16
+
+// affine is a value as a function of one variable x, c*x + d, where c
+// and d are intervals; ok is false where the value is not affine in x
+// (why says what it is), and d is unknown where its bounds are.
+type affine struct {
+	c, d interval
+	ok   bool
+	why  string
+}
+
+// storeForms are the affine forms of what a variable's kernels store into
+// it, in terms of its value before the kernel: the per-step kernels'
+// (update, step) and the events' (on_pre, on_post, ...).
+type storeForms struct {
+	step, event []affine
+}
+
+// storeForms finds, for every variable a per-step or event kernel
+// stores, the affine form of its last store in each such kernel.
+func (q *quantizer) storeForms(calibrated map[*ir.Var]interval) map[*ir.Var]*storeForms {
+	out := map[*ir.Var]*storeForms{}
+	scopes := ir.Scopes(q.m)
+	q.m.Kernels(func(_ string, k *ir.Kernel) {
+		sc := scopes[k]
+		step := k.Name == "update" || k.Name == "step"
+		if sc == nil || !step && !strings.HasPrefix(k.Name, "on_") {
+			return
+		}
+		var stored []*ir.Var // in the order of their first store
+		seg := map[*ir.Var]float64{} // a dendrite array's variable: the segment of its first store
+		k.Instrs(func(in *ir.Instr) {
+			v := sc.Vars[in.VarName()]
+			if in.Op == ir.OpStoreSeg {
+				v = sc.Segments[in.VarName()]
+			}
+			if (in.Op == ir.OpStore || in.Op == ir.OpStoreSeg) && v != nil && !slices.Contains(stored, v) {
+				stored = append(stored, v)
+				if in.Op == ir.OpStoreSeg {
+					seg[v], _ = constOf(in.Args[0])
+				}
+			}
+		})
+		for _, x := range stored {
+			f := storedForm(k, sc, x, seg[x], calibrated)
+			if out[x] == nil {
+				out[x] = &storeForms{}
+			}
+			if step {
+				out[x].step = append(out[x].step, f)
+			} else {
+				out[x].event = append(out[x].event, f)
+			}
+		}
+	})
+	return out
+}
+
+// storedForm is the affine form, in x's value before kernel k, of the
+// last value k stores into x (into segment seg of it, for a dendrite
+// array's variable: the segments are alike). Other variables are their
+// calibrated intervals, parameters their values or ranges.
+func storedForm(k *ir.Kernel, sc *ir.Names, x *ir.Var, seg float64, calibrated map[*ir.Var]interval) affine {
+	// ours reports whether a loadseg or storeseg reaches x's segment seg.
+	ours := func(in *ir.Instr) bool {
+		s, ok := constOf(in.Args[0])
+		return sc.Segments[in.VarName()] == x && ok && s == seg
+	}
+	if len(k.Blocks) != 1 {
+		return affine{why: k.Name + " branches"}
+	}
+	vals := map[ir.Value]interval{}
+	forms := map[ir.Value]affine{} // the values that depend on x
+	now := affine{c: point(1), d: point(0), ok: true}
+	var last affine
+	form := func(v ir.Value) affine {
+		if f, ok := forms[v]; ok {
+			return f
+		}
+		return affine{c: point(0), d: vals[v], ok: true}
+	}
+	for _, in := range k.Blocks[0].Instrs {
+		switch in.Op {
+		case ir.OpConst:
+			if c, ok := constOf(in); ok {
+				vals[in] = point(c)
+			}
+			continue
+		case ir.OpParam:
+			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform {
+				vals[in] = point(v.Value)
+			} else if v != nil && v.Range != nil {
+				vals[in] = interval{v.Range[0], v.Range[1], true}
+			}
+			continue
+		case ir.OpLoad:
+			v := sc.Vars[in.VarName()]
+			if v == x {
+				forms[in] = now
+			}
+			vals[in] = calibrated[v]
+			continue
+		case ir.OpStore:
+			if sc.Vars[in.VarName()] == x {
+				now = form(in.Args[0])
+				last = now
+			}
+			continue
+		case ir.OpLoadSeg:
+			if ours(in) {
+				forms[in] = now
+			}
+			vals[in] = calibrated[sc.Segments[in.VarName()]]
+			continue
+		case ir.OpStoreSeg:
+			if ours(in) {
+				now = form(in.Args[1])
+				last = now
+			}
+			continue
+		}
+		vals[in] = intervalOf(in.Op, func(n int) interval { return vals[in.Args[n]] })
+		if !slices.ContainsFunc(in.Args, func(a ir.Value) bool { _, ok := forms[a]; return ok }) {
+			continue // independent of x
+		}
+		forms[in] = affineOf(in, form, func(n int) interval { return vals[in.Args[n]] })
+	}
+	return last
+}
+
+// affineOf is the affine form of in, some of whose operands depend on x.
+func affineOf(in *ir.Instr, form func(ir.Value) affine, val func(n int) interval) affine {
+	a := func(n int) affine { return form(in.Args[n]) }
+	for n := range in.Args {
+		if !(in.Op == ir.OpSelect && n == 0) && !a(n).ok {
+			return a(n)
+		}
+	}
+	bad := affine{why: fmt.Sprintf("%s of it", in.Op)}
+	// scale is f times an interval k, or f divided by it.
+	scale := func(f affine, k interval, op ir.Op) affine {
+		if !k.known {
+			return bad
+		}
+		g := func(i interval) interval {
+			return intervalOf(op, func(n int) interval { return []interval{i, k}[n] })
+		}
+		c, d := g(f.c), g(f.d)
+		if !c.known {
+			return bad // a divisor that may be 0
+		}
+		return affine{c: c, d: d, ok: true}
+	}
+	dep := func(n int) bool { return a(n).c != point(0) }
+	switch in.Op {
+	case ir.OpConvert:
+		return a(0)
+	case ir.OpAdd, ir.OpSub:
+		both := func(x, y interval) interval {
+			return intervalOf(in.Op, func(n int) interval { return []interval{x, y}[n] })
+		}
+		return affine{c: both(a(0).c, a(1).c), d: both(a(0).d, a(1).d), ok: true}
+	case ir.OpNeg:
+		return scale(a(0), point(-1), ir.OpMul)
+	case ir.OpMul:
+		switch {
+		case !dep(0):
+			return scale(a(1), val(0), ir.OpMul)
+		case !dep(1):
+			return scale(a(0), val(1), ir.OpMul)
+		}
+	case ir.OpDiv:
+		if !dep(1) {
+			return scale(a(0), val(1), ir.OpDiv)
+		}
+	case ir.OpMin, ir.OpMax, ir.OpSelect:
+		// A clip or a reset (an arm independent of x) and a hold (x
+		// itself, refractoriness) add no rounding noise and end none:
+		// between them x follows its other arms.
+		first := 0
+		if in.Op == ir.OpSelect {
+			first = 1
+		}
+		var arms, all []affine
+		for n := first; n < len(in.Args); n++ {
+			all = append(all, a(n))
+			if f := a(n); dep(n) && !(f.c == point(1) && f.d == point(0)) {
+				arms = append(arms, f)
+			}
+		}
+		if len(arms) == 0 {
+			arms = all
+		}
+		r := arms[0]
+		for _, f := range arms[1:] {
+			r.c, r.d = r.c.union(f.c), r.d.union(f.d)
+		}
+		return r
+	}
+	return bad
+}
+
+// chooseWidth is the width --quantize=fixed gives a variable that took
+// the values r and whose kernels store st (nil: only init sets it), and
+// why, for the module's note. It is the fewest bits of fixedWidths that
+// hold r's largest magnitude and meet the rule of the variable's kind.
+func chooseWidth(r interval, st *storeForms, steps int64) (int, string) {
+	span, mag := r.hi-r.lo, max(math.Abs(r.lo), math.Abs(r.hi))
+	lsb := func(w int) float64 { return math.Ldexp(1, -int(formatOf(r, uint8(w)).Frac)) }
+	holds := func(w int) bool { return mag < math.Ldexp(1, w-1) }
+	// first is the fewest bits that hold mag and for which ok holds;
+	// without one, the fewest with the finest LSB (formats have at most
+	// fixed.MaxFrac fraction bits, so more bits may not be finer).
+	first := func(ok func(w int) bool) (int, bool) {
+		best := fixedWidths[len(fixedWidths)-1]
+		for _, w := range fixedWidths {
+			if holds(w) && ok(w) {
+				return w, true
+			}
+		}
+		for _, w := range slices.Backward(fixedWidths) {
+			if holds(w) && lsb(w) == lsb(best) {
+				best = w
+			}
+		}
+		return best, false
+	}
+	// fewer is the width before w, if it holds mag: the figure there
+	// says why w was needed.
+	fewer := func(w int) (int, bool) {
+		n := slices.Index(fixedWidths, w)
+		if n < 1 || !holds(fixedWidths[n-1]) {
+			return 0, false
+		}
+		return fixedWidths[n-1], true
+	}
+	pct := func(x float64) string { return fmt.Sprintf("%.2g%%", 100*x) }
+	var c, d interval
+	var events bool
+	if st != nil {
+		fs := st.step
+		if len(fs) == 0 {
+			fs, events = st.event, true
+		}
+		for n, f := range fs {
+			if !f.ok {
+				return fallbackWidth, fmt.Sprintf("its stores are not bounded (%s): %d bits, the fallback", f.why, fallbackWidth)
+			}
+			if n == 0 {
+				c, d = f.c, f.d
+			} else {
+				c, d = c.union(f.c), d.union(f.d)
+			}
+		}
+	}
+	cmax := max(math.Abs(c.lo), math.Abs(c.hi))
+	switch {
+	case span == 0:
+		// One value: exact, or held to noiseFraction of itself.
+		exact := func(w int) bool { return math.Mod(mag, lsb(w)) == 0 }
+		w, ok := first(func(w int) bool { return exact(w) || lsb(w)/2 <= noiseFraction*mag })
+		how := "exact"
+		if !exact(w) {
+			how = "rounded by " + pct(lsb(w)/2/mag) + " of it"
+		}
+		return w, fmt.Sprintf("took one value, %.4g, %s at %d bits%s", r.lo, how, w, unmet(ok))
+	case st == nil:
+		// Set once per element (init, prepare): its spread resolved.
+		w, ok := first(func(w int) bool { return lsb(w)/2 <= noiseFraction*span })
+		return w, fmt.Sprintf("set once; rounding %s of its span at %d bits%s", pct(lsb(w)/2/span), w, unmet(ok))
+	case !events && cmax < 1:
+		// The variance after the run's n steps, (1 - c^2n) / (1 - c^2)
+		// stores' worth: the stationary one unless the decay is slower
+		// than the run.
+		l := 2 * math.Log(cmax)
+		stores := -math.Expm1(l) // 1 - c^2
+		if steps > 0 {
+			stores = math.Expm1(float64(steps)*l) / math.Expm1(l)
+		} else {
+			stores = 1 / stores
+		}
+		noise := func(w int) float64 { return lsb(w) * math.Sqrt(stores/6) / span }
+		w, ok := first(func(w int) bool { return noise(w) <= noiseFraction })
+		why := fmt.Sprintf("rounding noise %s of its span at %d bits", pct(noise(w)), w)
+		if v, has := fewer(w); has {
+			why += fmt.Sprintf(", %s at %d", pct(noise(v)), v)
+		}
+		decay := fmt.Sprintf("%.4g", cmax)
+		if cmax > 0.999 {
+			decay = fmt.Sprintf("1 - %.3g", 1-cmax) // 0.9999999 says little
+		}
+		return w, why + fmt.Sprintf(" (decay %s a step)%s", decay, unmet(ok))
+	case cmax <= 1 && (events || c == point(1)) && d.known && max(math.Abs(d.lo), math.Abs(d.hi)) > 0:
+		step := max(math.Abs(d.lo), math.Abs(d.hi))
+		w, ok := first(func(w int) bool { return step >= minStepLSBs*lsb(w) })
+		why := fmt.Sprintf("its largest step, %.3g, is %.0f LSBs at %d bits", step, step/lsb(w), w)
+		if v, has := fewer(w); has {
+			why += fmt.Sprintf(", %.1f at %d", step/lsb(v), v)
+		}
+		return w, why + unmet(ok)
+	}
+	return fallbackWidth, fmt.Sprintf("neither decays nor steps by a bounded amount: %d bits, the fallback", fallbackWidth)
+}
+
+// unmet says that no width met the rule.
+func unmet(ok bool) string {
+	if ok {
+		return ""
+	}
+	return " (short of the rule at every width; more bits are not finer)"
 }

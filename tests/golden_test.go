@@ -21,7 +21,7 @@ var goldenOrder = func() []string {
 	for _, p := range passes.Table {
 		order = append(order, "out/pass."+p.Name)
 	}
-	return append(order, "out/ir", "out/ir.int16", "out/spikes.interp")
+	return append(order, "out/ir", "out/ir.int16", "out/widths.fixed", "out/spikes.interp")
 }()
 
 // checkGolden compares sections of tests/golden/NAME.txtar with what the
@@ -46,7 +46,7 @@ func checkGolden(t *testing.T, name string, got []txtar.File) {
 		slices.SortStableFunc(ar.Files, func(a, b txtar.File) int {
 			return slices.Index(goldenOrder, a.Name) - slices.Index(goldenOrder, b.Name)
 		})
-		ar.Comment = []byte(fmt.Sprintf("The golden outputs of examples/%s.snn: its IR after lowering, what each\npass changed, its IR after all passes and quantized to 16 bits, and its recordings. go test ./tests -update rewrites this file.\n", name))
+		ar.Comment = []byte(fmt.Sprintf("The golden outputs of examples/%s.snn: its IR after lowering, what each\npass changed, its IR after all passes and quantized to 16 bits, the widths\n--quantize=fixed chooses, and its recordings. go test ./tests -update rewrites this file.\n", name))
 		require.NoError(t, os.WriteFile(path, txtar.Format(ar), 0o644))
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -73,6 +74,10 @@ func passChanges(before, after map[string]string) string {
 	return b.String()
 }
 
+// fixedWidthNote matches the notes in which --quantize=fixed gives a
+// variable its width: "quantize: owner.name fxW.F: why".
+var fixedWidthNote = regexp.MustCompile(`^quantize: [\w.]+ fx\d+\.\d+: `)
+
 // TestIRGolden compares the IR of every example, after lowering, after
 // all passes, and what each pass changed, with tests/golden/NAME.txtar.
 // go test ./tests -update rewrites the files; review the diff as you
@@ -90,9 +95,18 @@ func TestIRGolden(t *testing.T) {
 			}
 			sections = append(sections, txtar.File{Name: "out/ir", Data: []byte(final)})
 			// The quantize pass runs when asked for: its result at 16 bits,
-			// calibrated as snnc --quantize does.
-			quantized := quantizedFile(t, f, 16).String()
-			checkGolden(t, name, append(sections, txtar.File{Name: "out/ir.int16", Data: []byte(quantized)}))
+			// calibrated as snnc --quantize does, and the width
+			// --quantize=fixed gives each variable, with its reason.
+			ranges := calibration(t, f)
+			quantized := quantizedWith(t, f, 16, ranges).String()
+			var widths strings.Builder
+			for _, n := range quantizedWith(t, f, ir.QuantizeFixed, ranges).Notes {
+				if fixedWidthNote.MatchString(n) {
+					widths.WriteString(n + "\n")
+				}
+			}
+			checkGolden(t, name, append(sections, txtar.File{Name: "out/ir.int16", Data: []byte(quantized)},
+				txtar.File{Name: "out/widths.fixed", Data: []byte(widths.String())}))
 		})
 	}
 }

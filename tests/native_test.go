@@ -146,10 +146,10 @@ func runNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string, args 
 }
 
 // TestQuantizedNativeEqualsInterp runs every example quantized to 16 bits
-// (calibrated as snnc --quantize does) on both targets, at one and two
-// threads, and compares every output file byte for byte: the native
-// runtime's fixed point (runtime/c/fixed.c) and dither draws are the
-// interpreter's.
+// and with --quantize=fixed (calibrated as snnc --quantize does) on both
+// targets, at one and two threads, and compares every output file byte
+// for byte: the native runtime's fixed point (runtime/c/fixed.c) and
+// dither draws are the interpreter's, at every width fixed chooses.
 func TestQuantizedNativeEqualsInterp(t *testing.T) {
 	requireNativeTools(t)
 	files, err := filepath.Glob("../examples/*.snn")
@@ -157,22 +157,30 @@ func TestQuantizedNativeEqualsInterp(t *testing.T) {
 	slices.Sort(files)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
-		t.Run(name, func(t *testing.T) {
-			m := quantizedFile(t, f, 16)
-			duration := min(m.Run.Duration, 0.5)
-			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
-			prog, err := lang.LoadFile(f)
-			require.NoError(t, err)
-			dir := t.TempDir()
-			for _, threads := range []string{"1", "2"} {
-				out := runNative(t, prog, m, filepath.Join(dir, threads), "--threads", threads,
-					"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
-				for file, data := range want {
-					got, err := os.ReadFile(filepath.Join(out, file))
-					require.NoError(t, err)
-					require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %s threads", file, threads)
-				}
+		ranges := calibration(t, f)
+		for _, width := range []int{16, ir.QuantizeFixed} {
+			// fixed runs shorter: what it adds is the mix of widths.
+			longest, suffix := 0.5, "int16"
+			if width == ir.QuantizeFixed {
+				longest, suffix = 0.1, "fixed"
 			}
-		})
+			t.Run(name+"/"+suffix, func(t *testing.T) {
+				m := quantizedWith(t, f, width, ranges)
+				duration := min(m.Run.Duration, longest)
+				want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
+				prog, err := lang.LoadFile(f)
+				require.NoError(t, err)
+				dir := t.TempDir()
+				for _, threads := range []string{"1", "2"} {
+					out := runNative(t, prog, m, filepath.Join(dir, threads), "--threads", threads,
+						"--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
+					for file, data := range want {
+						got, err := os.ReadFile(filepath.Join(out, file))
+						require.NoError(t, err)
+						require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %s threads", file, threads)
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,12 +14,26 @@ import (
 	"snnc/passes"
 )
 
-// quantizedFile compiles a model file quantized to width bits, calibrated
-// on its first second, as snnc --quantize does.
+// quantizedFile compiles a model file quantized to width bits (or
+// ir.QuantizeFixed), calibrated on its first second, as snnc --quantize
+// does.
 func quantizedFile(t *testing.T, path string, width int) *ir.Module {
+	t.Helper()
+	return quantizedWith(t, path, width, calibration(t, path))
+}
+
+// calibration is the calibration run's ranges of a model file.
+func calibration(t *testing.T, path string) map[string][2]float64 {
 	t.Helper()
 	ranges, err := interp.Calibrate(compileFile(t, path), 1)
 	require.NoError(t, err)
+	return ranges
+}
+
+// quantizedWith compiles a model file quantized to width with the
+// calibration's ranges.
+func quantizedWith(t *testing.T, path string, width int, ranges map[string][2]float64) *ir.Module {
+	t.Helper()
 	prog, err := lang.LoadFile(path)
 	require.NoError(t, err)
 	m := lang.Lower(prog)
@@ -26,13 +42,13 @@ func quantizedFile(t *testing.T, path string, width int) *ir.Module {
 	return m
 }
 
-// One LIF neuron under constant current, quantized to 16 and 32 bits,
-// fires the float model's spikes, each within 1 ms; and the quantized
-// run is deterministic.
+// One LIF neuron under constant current, quantized to 16 and 32 bits and
+// with --quantize=fixed, fires the float model's spikes, each within 1
+// ms; and the quantized run is deterministic.
 func TestQuantizeLIF(t *testing.T) {
 	want := spikesOf(run(t, compileFile(t, "../examples/lif_current.snn"), interp.Options{}), "cell_spikes")
 	require.NotEmpty(t, want.Steps)
-	for _, width := range []int{16, 32} {
+	for _, width := range []int{16, 32, ir.QuantizeFixed} {
 		m := quantizedFile(t, "../examples/lif_current.snn", width)
 		res := run(t, m, interp.Options{})
 		got := spikesOf(res, "cell_spikes")
@@ -48,7 +64,8 @@ func TestQuantizeLIF(t *testing.T) {
 }
 
 // A variable's quantize annotation makes it fixed point without
-// --quantize, and only it; with --quantize, it keeps its own width.
+// --quantize, and only it; with --quantize (fixed too), it keeps its own
+// width.
 func TestQuantizeAnnotation(t *testing.T) {
 	const src = `
 neuron N {
@@ -89,6 +106,90 @@ monitor state p.v every 1
 	v, g = types(compile(8))
 	require.Equal(t, "fx16", v[:4], "the annotation's width wins")
 	require.Equal(t, "fx8.", g[:4])
+	m := compile(ir.QuantizeFixed)
+	v, g = types(m)
+	require.Equal(t, "fx16", v[:4], "the annotation's width wins under fixed too")
+	require.Equal(t, "fx", g[:2])
+	for _, n := range m.Notes {
+		require.NotContains(t, n, "p.v fx", "an annotated width is not chosen")
+	}
+	require.Contains(t, strings.Join(m.Notes, "\n"), "quantize: p.g "+g+": ")
 	res := run(t, compile(0), interp.Options{})
 	require.NotEmpty(t, spikesOf(res, "p_spikes").Steps)
+}
+
+// --quantize=fixed compiles and runs every example on the interpreter;
+// every variable it quantized has a note with its format and why, and the
+// widths are the rule's (spec/passes.md, "quantize"): 16 bits for a
+// decaying variable whose rounding noise is below 2^-10 of its span only
+// from 16 bits on (CUBA's v, ge, gi), 8 for one that took the one value 0
+// (a conductance nothing drives), 32 for a slowly decaying threshold
+// (homeostasis) and a constant of 4.4e6 (alif), 16 for an STDP weight
+// whose steps are at least 64 LSBs from 16 bits on. Constants and
+// accumulators follow the widest width chosen.
+func TestQuantizeFixedExamples(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	slices.Sort(files)
+	want := map[string]map[string]string{
+		"cuba":          {"exc_inh.v": "fx16.", "exc_inh.ge": "fx16.", "exc_inh.gi": "fx16."},
+		"lif_current":   {"cell.v": "fx16.", "cell.ge": "fx8.", "cell.gi": "fx8."},
+		"homeostasis":   {"exc.v": "fx16.", "exc.theta": "fx32."},
+		"alif":          {"adaptive.decay.v.i_syn": "fx32.", "readout.gi": "fx8."},
+		"stdp_song2000": {"plastic.w": "fx16.", "plastic.a_pre": "fx16.", "out.ge": "fx16."},
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name, func(t *testing.T) {
+			m := quantizedFile(t, f, ir.QuantizeFixed)
+			require.Equal(t, ir.QuantizeFixed, m.Run.Quantize)
+			notes := strings.Join(m.Notes, "\n")
+			widest, widths := 0, []int{}
+			check := func(owner string, vars []*ir.Var) {
+				for _, v := range vars {
+					if v.Type.Kind != ir.Fixed {
+						continue
+					}
+					widest = max(widest, int(v.Type.Width))
+					widths = append(widths, int(v.Type.Width))
+					key := owner + "." + v.Name
+					require.Contains(t, notes, "quantize: "+key+" "+v.Type.String()+": ", "no note on %s's width", key)
+					if w, ok := want[name][key]; ok {
+						require.True(t, strings.HasPrefix(v.Type.String(), w), "%s is %s, want %s", key, v.Type, w)
+						delete(want[name], key)
+					}
+				}
+			}
+			for _, p := range m.Populations {
+				if p.Group == "" {
+					check(p.Name, p.Vars)
+				}
+				for _, d := range p.Dendrites {
+					check(p.Name+"."+d.Name, d.Vars)
+				}
+			}
+			for _, pr := range m.Projections {
+				check(pr.Name, pr.Vars)
+			}
+			require.Empty(t, want[name], "variables not found quantized")
+			// The constants are of the widest width (or of the variable
+			// a reset stores them into), the accumulators of twice that,
+			// at most 32 bits.
+			m.Kernels(func(_ string, k *ir.Kernel) {
+				k.Instrs(func(in *ir.Instr) {
+					if in.Type().Kind == ir.Fixed {
+						require.LessOrEqual(t, int(in.Type().Width), min(2*widest, 32), "%s in %s", in.Op, k.Name)
+					}
+					if _, ok := in.Const(); ok && in.Type().Kind == ir.Fixed && in.Block != nil {
+						require.Contains(t, append(widths, min(2*widest, 32)), int(in.Type().Width), "a constant in %s", k.Name)
+					}
+				})
+			})
+			res := run(t, m, interp.Options{Duration: min(m.Run.Duration, 0.2)})
+			again := outputBytes(t, m, run(t, m, interp.Options{Duration: min(m.Run.Duration, 0.2)}))
+			for file, data := range outputBytes(t, m, res) {
+				require.True(t, slices.Equal(data, again[file]), "%s differs between two runs", file)
+			}
+		})
+	}
 }

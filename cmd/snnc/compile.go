@@ -30,14 +30,14 @@ const calibration = 1.0
 type pipeline struct {
 	passes.Options
 	pruneWeight string // a quantity, or ""
-	quantize    int    // bits, or 0
+	quantize    int    // bits, ir.QuantizeFixed, or 0
 }
 
 func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.only, "passes", "", "comma-separated passes to run (default: all; required passes always run); the passes are "+passes.Names())
 	fs.StringVar(&p.disable, "disable-pass", "", "comma-separated passes not to run")
 	fs.StringVar(&p.debug, "d", "", "debug settings: check/on verifies the IR after every pass, time prints the time of each pass (comma-separated)")
-	fs.StringVar(&p.quantize, "quantize", "", "int8, int16 or int32: make the model's state and arithmetic fixed point of that width,\nformats chosen from a calibration run of the model on the interpreter (spec/passes.md)")
+	fs.StringVar(&p.quantize, "quantize", "", "int8, int16, int32 or fixed: make the model's state and arithmetic fixed point of that width,\nor with fixed of a width per variable chosen by the analysis (noted on the module);\nformats chosen from a calibration run of the model on the interpreter (spec/passes.md)")
 	fs.StringVar(&p.pruneWeight, "prune-weight", "", "remove the synapses whose weight w is smaller in magnitude than this, with its unit (for example 0.05mV);\nreplaces the run block's prune_weight")
 }
 
@@ -78,9 +78,11 @@ func (p *pipelineFlags) options(stderr io.Writer) (pipeline, error) {
 			return o, fmt.Errorf("--prune-weight %s: %v", p.pruneWeight, err)
 		}
 	}
-	if p.quantize != "" {
+	if p.quantize == "fixed" {
+		o.quantize = ir.QuantizeFixed
+	} else if p.quantize != "" {
 		if o.quantize = lang.QuantizeWidths[p.quantize]; o.quantize == 0 {
-			return o, fmt.Errorf("--quantize %s: the widths are int8, int16 and int32", p.quantize)
+			return o, fmt.Errorf("--quantize %s: the widths are int8, int16 and int32, or fixed (a width per variable, chosen by the analysis)", p.quantize)
 		}
 	}
 	return o, nil

@@ -37,6 +37,9 @@ func TestExitCodes(t *testing.T) {
 		{"check quiet", []string{"check", "-q", "../../examples/cuba.snn"}, exitOK, "", ""},
 		{"check bad model", []string{"check", bad}, exitModel, "", "bad.snn:1:16: error: undefined neuron type Nope"},
 		{"check missing file", []string{"check", filepath.Join(dir, "none.snn")}, exitModel, "", "no such file or directory"},
+		{"quantize help", []string{"help", "run"}, exitOK, "", "int8, int16, int32 or fixed"},
+		{"quantize unknown", []string{"ir", "--quantize=int12", "../../examples/lif_current.snn"}, exitUsage, "", "--quantize int12: the widths are int8, int16 and int32, or fixed"},
+		{"quantize fixed", []string{"ir", "--quantize=fixed", "../../examples/lif_current.snn"}, exitOK, `note "quantize: cell.v fx16.18: rounding noise `, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
