@@ -644,7 +644,7 @@ func (q *quantizer) storeForms(calibrated map[*ir.Var]interval) map[*ir.Var]*sto
 		if sc == nil || !step && !strings.HasPrefix(k.Name, "on_") {
 			return
 		}
-		var stored []*ir.Var // in the order of their first store
+		var stored []*ir.Var         // in the order of their first store
 		seg := map[*ir.Var]float64{} // a dendrite array's variable: the segment of its first store
 		k.Instrs(func(in *ir.Instr) {
 			v := sc.Vars[in.VarName()]
