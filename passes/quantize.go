@@ -57,6 +57,7 @@ func Quantize(m *ir.Module) error {
 			}
 		}
 	}
+	q.calibratedParams()
 	width = max(width, q.formats())
 	if width == 0 {
 		return nil // under fixed, no variable with a range
@@ -70,7 +71,44 @@ func Quantize(m *ir.Module) error {
 	return nil
 }
 
+// calibratedParams gives the runtime parameters, the parameters currents
+// set and those set per element an interval from the calibration run:
+// what it saw, widened by half its span or half its magnitude, whichever
+// is more. A runtime parameter keeps it as its Range: the values --set
+// may give it (the runtimes refuse others, which would saturate).
+func (q *quantizer) calibratedParams() {
+	q.params = map[*ir.Var]interval{}
+	add := func(prefix string, vars []*ir.Var) {
+		for _, v := range vars {
+			x, ok := q.m.Run.Ranges[prefix+v.Name]
+			if v.Kind != ir.VarParam || !ok || v.Type != ir.TF64 {
+				continue
+			}
+			margin := max((x[1]-x[0])/2, max(math.Abs(x[0]), math.Abs(x[1]))/2)
+			r := interval{x[0] - margin, x[1] + margin, true}
+			if x[0] >= 0 {
+				r.lo = max(0, r.lo) // a parameter that was never negative stays so
+			}
+			q.params[v] = r
+			if v.Runtime {
+				v.Range = &[2]float64{r.lo, r.hi}
+			}
+		}
+	}
+	add("", q.m.Params)
+	for _, p := range q.m.Populations {
+		add(p.Name+".", p.Vars)
+		for _, d := range p.Dendrites {
+			add(p.Name+"."+d.Name+".", d.Vars)
+		}
+	}
+	for _, pr := range q.m.Projections {
+		add(pr.Name+".", pr.Vars)
+	}
+}
+
 type quantizer struct {
+	params map[*ir.Var]interval // calibratedParams'
 	m      *ir.Module
 	width  uint8
 	noted  map[string]bool
@@ -343,10 +381,12 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			emit(in)
 			continue
 		case ir.OpParam:
-			// A runtime parameter (--set) or one a current sets has no
-			// value known here.
+			// A runtime parameter (--set) or one a current sets has the
+			// interval of the values calibration saw, if it saw it.
 			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform && !v.Runtime && !q.driven[v] {
 				iv[in] = point(v.Value)
+			} else if r, ok := q.params[v]; ok {
+				iv[in] = r
 			} else if v != nil && v.Range != nil {
 				iv[in] = interval{v.Range[0], v.Range[1], true}
 			}
@@ -398,8 +438,15 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			continue
 		}
 		if !anyFixed {
+			// Floating point, with its interval where its operands have
+			// one: a value of parameters and constants (r_m * i_ext) is
+			// converted where it meets fixed point, in a format of its
+			// own magnitude.
 			for n := range in.Args {
 				in.Args[n] = get(in.Args[n])
+			}
+			if in.Typ == ir.TF64 && len(in.Args) > 0 {
+				iv[in] = intervalOf(in.Op, func(n int) interval { return iv[in.Args[n]] })
 			}
 			emit(in)
 			continue

@@ -125,3 +125,14 @@ func TestRTLNetwork(t *testing.T) {
 	sim := requireSimulator(t, "iverilog")
 	equalOnRTL(t, quantizedSource(t, "net.snn", rtlNetwork, 16), sim)
 }
+
+// The examples that fit the core, quantized to 16 bits: the RTL computes
+// the interpreter's spikes and final state.
+func TestRTLExamples(t *testing.T) {
+	sim := requireSimulator(t, "verilator")
+	for _, name := range []string{"lif_current"} {
+		t.Run(name, func(t *testing.T) {
+			equalOnRTL(t, quantizedFile(t, "../examples/"+name+".snn", 16), sim)
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"snnc/ir"
 	"snnc/runtime/fixed"
+	"snnc/runtime/mathfn"
 )
 
 // A field is where a variable's raw value lives in one of the words a
@@ -41,10 +42,104 @@ type datapath struct {
 	text     string
 }
 
-// paramKey names the field of a parameter read in floating point and
-// converted to a format: the core holds it converted (the host rounds
-// it as the convert does).
-func paramKey(name string, f fixed.Format) string { return name + "@" + f.String() }
+// derivedKey names the field of a value of parameters and constants that
+// a kernel converts to fixed point (convert %N): the host computes it,
+// per element, and rounds it as the convert does; the core holds it.
+func derivedKey(convert *ir.Instr) string { return "derived." + convert.Name() }
+
+// floatOps are the operations on parameters the host computes.
+var floatOps = map[ir.Op]bool{ir.OpConst: true, ir.OpParam: true, ir.OpAdd: true, ir.OpSub: true, ir.OpMul: true,
+	ir.OpDiv: true, ir.OpNeg: true, ir.OpAbs: true, ir.OpMin: true, ir.OpMax: true, ir.OpExp: true, ir.OpLog: true,
+	ir.OpLog10: true, ir.OpSqrt: true, ir.OpSin: true, ir.OpCos: true, ir.OpTanh: true, ir.OpPow: true,
+	ir.OpFloor: true, ir.OpCeil: true, ir.OpSign: true, ir.OpRem: true}
+
+// paramOnly reports whether v is a floating-point value of parameters
+// and constants only: the same for every step of a run.
+func paramOnly(v ir.Value) bool {
+	in, ok := v.(*ir.Instr)
+	if !ok || in.Typ != ir.TF64 || !floatOps[in.Op] {
+		return false
+	}
+	for _, a := range in.Args {
+		if !paramOnly(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// evalFloat computes a value of parameters and constants as every
+// backend does (IEEE operations, snnc's math functions); param gives a
+// parameter's value.
+func evalFloat(v ir.Value, param func(name string) float64) float64 {
+	in := v.(*ir.Instr)
+	a := func(n int) float64 { return evalFloat(in.Args[n], param) }
+	switch in.Op {
+	case ir.OpConst:
+		x, _ := in.Aux.(float64)
+		return x
+	case ir.OpParam:
+		return param(in.VarName())
+	case ir.OpAdd:
+		return a(0) + a(1)
+	case ir.OpSub:
+		return a(0) - a(1)
+	case ir.OpMul:
+		return a(0) * a(1)
+	case ir.OpDiv:
+		return a(0) / a(1)
+	case ir.OpNeg:
+		return -a(0)
+	case ir.OpAbs:
+		return math.Abs(a(0))
+	case ir.OpMin:
+		return mathfn.Min(a(0), a(1))
+	case ir.OpMax:
+		return mathfn.Max(a(0), a(1))
+	case ir.OpExp:
+		return mathfn.Exp(a(0))
+	case ir.OpLog:
+		return mathfn.Log(a(0))
+	case ir.OpLog10:
+		return mathfn.Log10(a(0))
+	case ir.OpSqrt:
+		return math.Sqrt(a(0))
+	case ir.OpSin:
+		return mathfn.Sin(a(0))
+	case ir.OpCos:
+		return mathfn.Cos(a(0))
+	case ir.OpTanh:
+		return mathfn.Tanh(a(0))
+	case ir.OpPow:
+		return mathfn.Pow(a(0), a(1))
+	case ir.OpFloor:
+		return math.Floor(a(0))
+	case ir.OpCeil:
+		return math.Ceil(a(0))
+	case ir.OpSign:
+		return mathfn.Sign(a(0))
+	case ir.OpRem:
+		return math.Mod(a(0), a(1))
+	}
+	return math.NaN()
+}
+
+// derivedFields lays out, from bit lo of word, the values of parameters
+// a kernel converts to fixed point; it returns the converts by key and
+// the bits used.
+func derivedFields(k *ir.Kernel, word string, lo int, fields map[string]field) (map[string]*ir.Instr, int) {
+	converts := map[string]*ir.Instr{}
+	k.Number()
+	k.Instrs(func(in *ir.Instr) {
+		if in.Op == ir.OpConvert && in.Typ.Kind == ir.Fixed && paramOnly(in.Args[0]) {
+			key := derivedKey(in)
+			fields[key] = field{word: word, lo: lo, format: in.Typ.Format()}
+			converts[key] = in
+			lo += int(in.Typ.Width)
+		}
+	})
+	return converts, lo
+}
 
 // unsupported is a diagnostic for what the core cannot compute.
 type unsupported struct {
@@ -100,15 +195,13 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 					def(literal(in.Typ.Format().FromFloat(c)))
 					continue
 				}
-				if constUsedBy(k, in, ir.OpStartRef) {
-					continue // a refractory period: in steps below
-				}
+				continue // a refractory period (in steps below), or part of a value the host computes
 			}
 			return nil, fail(in, "constant %s is %s", ir.FormatFloat(constValue(in)), in.Typ)
 		case ir.OpLoad, ir.OpParam, ir.OpLoadSeg:
 			if !isFixed {
-				if in.Op == ir.OpParam && convertedOnly(k, in) {
-					continue // read converted, below
+				if in.Op == ir.OpParam {
+					continue // part of a value the host computes (below), or unused
 				}
 				return nil, fail(in, "%s %s is %s", in.Op, in.VarName(), in.Typ)
 			}
@@ -140,13 +233,14 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 					def(fmt.Sprintf("fx_conv(%s, %d, %d, %d)", arg(0), ff.Frac, to.Width, to.Frac))
 				}
 			case from == ir.TF64 && isFixed:
-				p, ok := in.Args[0].(*ir.Instr)
-				if !ok || p.Op != ir.OpParam {
-					return nil, fail(in, "a value computed in floating point is converted to %s", in.Typ)
+				// A value of parameters and constants: the host computes
+				// it and the core holds it converted.
+				if !paramOnly(in.Args[0]) {
+					return nil, fail(in, "a value computed in floating point from the state is converted to %s", in.Typ)
 				}
-				f, ok := fields[paramKey(p.VarName(), in.Typ.Format())]
+				f, ok := fields[derivedKey(in)]
 				if !ok {
-					return nil, fail(in, "parameter %s has no place in the core", p.VarName())
+					return nil, fail(in, "a parameter has no place in the core")
 				}
 				def(extract(f))
 			default:
@@ -154,6 +248,9 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			}
 		case ir.OpAdd, ir.OpSub:
 			if !isFixed {
+				if paramOnly(in) {
+					continue // part of a value the host computes
+				}
 				return nil, fail(in, "%s computed in %s", in.Op, in.Typ)
 			}
 			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), in.Typ.Format()
@@ -163,6 +260,9 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				arg(0), fa.Frac, f, sign, arg(1), fb.Frac, f, f, to.Width, to.Frac))
 		case ir.OpMul:
 			if !isFixed {
+				if paramOnly(in) {
+					continue // part of a value the host computes
+				}
 				return nil, fail(in, "mul computed in %s", in.Typ)
 			}
 			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), in.Typ.Format()
@@ -225,7 +325,19 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				fmt.Fprintf(&body, "    assign spike = %s;\n", arg(0))
 			}
 		default:
+			if in.Typ == ir.TF64 && paramOnly(in) {
+				continue // part of a value the host computes
+			}
 			return nil, fail(in, "%s", describe(in))
+		}
+	}
+	// A value of parameters the host computes must reach the core only
+	// through converts.
+	for _, in := range k.Blocks[0].Instrs {
+		for _, a := range in.Args {
+			if x, ok := a.(*ir.Instr); ok && x.Typ == ir.TF64 && val[x] == "" && in.Op != ir.OpConvert && in.Op != ir.OpStartRef && !paramOnly(in) {
+				return nil, fail(in, "%s uses a floating-point value", in.Op)
+			}
 		}
 	}
 
@@ -328,36 +440,6 @@ func constOf(v ir.Value) (float64, bool) {
 func constValue(in *ir.Instr) float64 {
 	x, _ := constOf(in)
 	return x
-}
-
-// constUsedBy reports whether every use of c is by op.
-func constUsedBy(k *ir.Kernel, c *ir.Instr, op ir.Op) bool {
-	used := false
-	ok := true
-	k.Instrs(func(in *ir.Instr) {
-		for _, a := range in.Args {
-			if a == c {
-				used = true
-				ok = ok && in.Op == op
-			}
-		}
-	})
-	return used && ok
-}
-
-// convertedOnly reports whether every use of v converts it to fixed point.
-func convertedOnly(k *ir.Kernel, v *ir.Instr) bool {
-	used := false
-	ok := true
-	k.Instrs(func(in *ir.Instr) {
-		for _, a := range in.Args {
-			if a == v {
-				used = true
-				ok = ok && in.Op == ir.OpConvert && in.Typ.Kind == ir.Fixed
-			}
-		}
-	})
-	return used && ok
 }
 
 // describe says what an instruction the core does not compute is.

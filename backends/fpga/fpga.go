@@ -90,8 +90,11 @@ type owner struct {
 	state  []field // in word order
 	names  []string
 	sw, pw int
-	params map[string]field
-	dp     *datapath
+	// derived are the step kernel's converts of values of parameters, by
+	// the key of their field in the parameter word.
+	derived map[string]*ir.Instr
+	fields  map[string]field
+	dp      *datapath
 }
 
 // Build maps a module that has been through the pass pipeline, quantized,
@@ -182,22 +185,10 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		for i, name := range ow.names {
 			fields[name] = ow.state[i]
 		}
-		ow.params = map[string]field{}
-		plo := 0
-		step.Instrs(func(in *ir.Instr) {
-			if in.Op != ir.OpConvert || in.Typ.Kind != ir.Fixed {
-				return
-			}
-			if p, ok := in.Args[0].(*ir.Instr); ok && p.Op == ir.OpParam && p.Typ == ir.TF64 {
-				key := paramKey(p.VarName(), in.Typ.Format())
-				if _, seen := ow.params[key]; !seen {
-					ow.params[key] = field{word: "param", lo: plo, format: in.Typ.Format()}
-					fields[key] = ow.params[key]
-					plo += int(in.Typ.Width)
-				}
-			}
-		})
+		var plo int
+		ow.derived, plo = derivedFields(step, "param", 0, fields)
 		ow.pw = max(1, plo)
+		ow.fields = fields
 		words := []word{{name: "state", width: ow.sw, out: true}, {name: "param", width: ow.pw}}
 		dp, err := genDatapath(fmt.Sprintf("snn_step_%d", n), "population "+ow.p.Name+", step kernel", step, words, fields, m.Run.Dt)
 		if err != nil {
@@ -220,6 +211,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		preBase, nPre    int
 		rowBase, synBase int
 		fields           map[string]field
+		derived          map[string]*ir.Instr
 		synw             int
 		dp               *datapath
 	}
@@ -249,19 +241,8 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 			f.word = "post"
 			pl.fields["post."+name] = f
 		}
-		lo := d.Core.SLOTW + d.Core.DLYW
-		onPre.Instrs(func(in *ir.Instr) {
-			if in.Op != ir.OpConvert || in.Typ.Kind != ir.Fixed {
-				return
-			}
-			if p, ok := in.Args[0].(*ir.Instr); ok && p.Op == ir.OpParam && p.Typ == ir.TF64 {
-				key := paramKey(p.VarName(), in.Typ.Format())
-				if _, seen := pl.fields[key]; !seen {
-					pl.fields[key] = field{word: "syn", lo: lo, format: in.Typ.Format()}
-					lo += int(in.Typ.Width)
-				}
-			}
-		})
+		var lo int
+		pl.derived, lo = derivedFields(onPre, "syn", d.Core.SLOTW+d.Core.DLYW, pl.fields)
 		pl.synw = lo
 		words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo}}
 		dp, err := genDatapath(fmt.Sprintf("snn_on_pre_%d", len(projs)), "projection "+pr.Name+", on_pre kernel", onPre, words, pl.fields, m.Run.Dt)
@@ -306,13 +287,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 			}
 			state[ow.base+i] = w.hex(d.Core.SW)
 			var pw bigWord
-			for key, f := range ow.params {
-				pname := key[:strings.LastIndex(key, "@")]
-				vals := st.Vars[ow.p.Name+"."+pname]
-				x := vals[0]
-				if len(vals) > 1 {
-					x = vals[i]
-				}
+			for key, c := range ow.derived {
+				x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, ow.p.Name, name, i) })
+				f := ow.fields[key]
 				pw.set(f.lo, f.format, f.format.FromFloat(x))
 			}
 			params[ow.base+i] = pw.hex(d.Core.PW)
@@ -349,16 +326,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				dl = delays[s]
 			}
 			w.setBits(d.Core.SLOTW, d.Core.DLYW, uint64(math.Round(dl/m.Run.Dt)))
-			for key, f := range pl.fields {
-				if f.word != "syn" {
-					continue
-				}
-				pname := key[:strings.LastIndex(key, "@")]
-				vals := st.Vars[pl.pr.Name+"."+pname]
-				x := vals[0]
-				if len(vals) > 1 {
-					x = vals[s]
-				}
+			for key, c := range pl.derived {
+				x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, pl.pr.Name, name, s) })
+				f := pl.fields[key]
 				w.set(f.lo, f.format, f.format.FromFloat(x))
 			}
 			syns[pl.synBase+s] = w.hex(d.Core.SYNW)
@@ -404,6 +374,23 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	}
 	d.Stimulus = stim.String()
 	return d, nil
+}
+
+// paramValue is the value of a parameter a kernel of owner names, for
+// element i: the owner's own (one value, or one per element), or the
+// model's.
+func paramValue(st *interp.Storage, m *ir.Module, owner, name string, i int) float64 {
+	vals, ok := st.Vars[owner+"."+name]
+	if !ok {
+		vals = st.Vars[name]
+	}
+	switch {
+	case len(vals) == 0:
+		panic(fmt.Sprintf("fpga: no value of parameter %s of %s", name, owner)) // the scopes and the storage disagree
+	case len(vals) == 1:
+		return vals[0]
+	}
+	return vals[i]
 }
 
 // varValues returns the values of a population's state field name

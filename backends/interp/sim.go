@@ -438,7 +438,12 @@ func (s *sim) set() error {
 		case c.arr != nil || !c.v.Uniform:
 			return fmt.Errorf("--set %s: the model gives %s a value per element; --set gives one value to every element, so change the model instead", name, name)
 		}
-		c.val = s.opts.Set[name]
+		x := s.opts.Set[name]
+		if r := c.v.Range; r != nil && !(x >= r[0] && x <= r[1]) {
+			return fmt.Errorf("--set %s: %g is outside [%g, %g], the values the quantized model holds %s in (calibrated at its default); set it in the model and build again",
+				name, x, r[0], r[1], name)
+		}
+		c.val = x
 	}
 	return nil
 }

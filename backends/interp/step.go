@@ -237,10 +237,13 @@ func (s *sim) calibrate(k int64) {
 	}
 	widen := func(owner string, cells map[string]*cell) {
 		for name, c := range cells {
-			if c.v.Kind == ir.VarParam {
-				continue
+			if c.v.Kind == ir.VarParam && !c.v.Runtime && c.arr == nil {
+				continue // a compile-time value
 			}
-			key := owner + "." + name
+			key := name
+			if owner != "" {
+				key = owner + "." + name
+			}
 			r, seen := s.ranges[key]
 			vals := c.arr
 			if vals == nil {
@@ -257,6 +260,7 @@ func (s *sim) calibrate(k int64) {
 			}
 		}
 	}
+	widen("", s.params)
 	for _, ps := range s.pops {
 		widen(ps.p.Name, ps.cells)
 		for _, ds := range ps.dends {

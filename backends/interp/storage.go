@@ -115,6 +115,7 @@ func (s *sim) storage() *Storage {
 			}
 		}
 	}
+	put("", s.params)
 	for _, ps := range s.pops {
 		put(ps.p.Name+".", ps.cells)
 		for _, ds := range ps.dends {

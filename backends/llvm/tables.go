@@ -106,9 +106,15 @@ func (t *tables) vars(w *cWriter, owner string, list []*ir.Var, n *names) string
 				tauVar = a.id
 			}
 		}
-		items = append(items, fmt.Sprintf("{%s, %d, %d, %d, %d, %s, {%d, %d, %d, %d, %d, %d}, %s, %d, %d, %d}",
+		lo, hi := 0.0, 0.0
+		hasRange := v.Runtime && v.Range != nil // set by quantize
+		if hasRange {
+			lo, hi = v.Range[0], v.Range[1]
+		}
+		items = append(items, fmt.Sprintf("{%s, %d, %d, %d, %d, %s, {%d, %d, %d, %d, %d, %d}, %s, %d, %d, %d, %d, %s, %s}",
 			cstr(v.Name), t.l.ids[v], v.Kind, b2i(uniform), b2i(v.Runtime), cfloat(v.Value),
-			dim[0], dim[1], dim[2], dim[3], dim[4], dim[5], cfloat(tau), tauVar, b2i(v.Type.Kind == ir.Fixed), v.Type.Frac))
+			dim[0], dim[1], dim[2], dim[3], dim[4], dim[5], cfloat(tau), tauVar, b2i(v.Type.Kind == ir.Fixed), v.Type.Frac,
+			b2i(hasRange), cfloat(lo), cfloat(hi)))
 	}
 	return fmt.Sprintf("{%d, %s}", len(list), w.array("snn_var", items))
 }

@@ -661,7 +661,13 @@ static void apply_set(void)
 		if (vars[id].len > 0 || !vars[id].v->uniform)
 			snn_fail("--set %s: the model gives %s a value per element; --set gives one value to every element, so change the model instead",
 				name, name);
-		ctx.var[id][0] = O->set_values[s];
+		const snn_var *v = vars[id].v;
+		double x = O->set_values[s];
+		if (v->has_range && !(x >= v->lo && x <= v->hi))
+			snn_fail("--set %s: %g is outside [%g, %g], the values the quantized model holds %s in "
+				"(calibrated at its default); set it in the model and build again",
+				name, x, v->lo, v->hi, name);
+		ctx.var[id][0] = x;
 	}
 	for (int i = 0; i < n; i++)
 		free((char *)names[i]);

@@ -111,6 +111,10 @@ typedef struct snn_var {
 	/* Fixed point (after the quantize pass): the array holds raw integers
 	 * with frac fraction bits. */
 	int32_t fixed, frac;
+	/* A runtime parameter of a quantized model: the values --set may
+	 * give it (has_range), the interval quantize chose its format by. */
+	int32_t has_range;
+	double lo, hi;
 } snn_var;
 
 typedef struct snn_vars {
