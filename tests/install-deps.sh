@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs and are missing.
 # Each line of REQUIRED is "command package": the package is installed when
 # the command is not found. The native backend needs opt and llc (LLVM 14,
-# Debian's llvm) and cc (gcc). Later stages add verilator, iverilog, yosys.
+# Debian's llvm) and cc (gcc); the FPGA backend's tests run the core's RTL on
+# verilator and iverilog, and snnc build --target=fpga reports yosys's costs.
 set -eu
 
 REQUIRED="
@@ -10,6 +11,9 @@ opt llvm
 llc llvm
 cc gcc
 ar binutils
+verilator verilator
+iverilog iverilog
+yosys yosys
 "
 
 missing=""

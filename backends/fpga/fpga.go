@@ -80,7 +80,8 @@ type Design struct {
 	// readBack is the number of bytes the configuration stream reads
 	// back after the run's done byte.
 	readBack int
-	Notes    []string
+	// MaxDelay is the longest delay of a synapse, in steps.
+	MaxDelay int
 }
 
 // owner is a population with storage in the core.
@@ -262,6 +263,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		projs = append(projs, pl)
 	}
 	d.Core.NPROJ = len(projs)
+	d.MaxDelay = maxD
 	d.Core.L = 1 << bits.Len(uint(maxD)) // a power of two above the longest delay
 	d.Core.L = max(2, d.Core.L)
 	d.Core.ND = max(1, d.Core.ND)

@@ -30,9 +30,16 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"the options of snnc run (--out, --duration, --seed, --set NAME=VALUE, -q) and",
 		"--threads N; it gives the interpreter's results bit for bit. Run it with --help.",
 		"Needs opt and llc (Debian package llvm) and cc (gcc).",
+		"",
+		"With --target=fpga it writes a directory for snnc's FPGA core instead: the core's",
+		"Verilog, the model's generated datapaths, the configuration stream and memory",
+		"images, the stimulus of the inputs, a map of names to neuron slots, a report of",
+		"what the model needs (and, with yosys, what it costs), and a testbench (sim.sh runs",
+		"it with Verilator or Icarus Verilog).",
 		"")
-	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn)")
-	target := fs.String("target", "llvm", "llvm (native code); interp has nothing to build (use snnc run)")
+	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn);\nfor --target=fpga the directory to write (default: the name with _fpga)")
+	target := fs.String("target", "llvm", "llvm (native code), or fpga (snnc's neuromorphic core: its Verilog, the model's\ndatapaths and configuration, a testbench; quantized, by default --quantize=int16;\nspec/fpga.md); interp has nothing to build (use snnc run)")
+	noSynth := fs.Bool("no-synth", false, "fpga: do not run yosys for the cost report")
 	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
 	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
 	var pf pipelineFlags
@@ -50,10 +57,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "snnc build: the interp target runs inside snnc and has nothing to build; use snnc run --target=interp")
 		return exitUsage
 	case "fpga":
-		fmt.Fprintln(stderr, "snnc build: the fpga target is not available yet; the targets are: llvm")
-		return exitUsage
+		return buildFPGA(fs.Arg(0), *out, pf, *verbose, *noSynth, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm\n", *target)
+		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm, fpga\n", *target)
 		return exitUsage
 	}
 	if *emit != "" && *emit != "llvm" {
