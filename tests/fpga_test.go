@@ -2,7 +2,10 @@ package tests
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -133,6 +136,73 @@ func TestRTLExamples(t *testing.T) {
 	for _, name := range []string{"lif_current"} {
 		t.Run(name, func(t *testing.T) {
 			equalOnRTL(t, quantizedFile(t, "../examples/"+name+".snn", 16), sim)
+		})
+	}
+	// CUBA scaled down tenfold (400 neurons, each with the 80 inputs of
+	// the full model), its first 200 ms.
+	t.Run("cuba_small", func(t *testing.T) {
+		src, err := os.ReadFile("../examples/cuba.snn")
+		require.NoError(t, err)
+		small := strings.NewReplacer("CubaLIF[3200]", "CubaLIF[320]", "CubaLIF[800]", "CubaLIF[80]",
+			"p_connect = 0.02", "p_connect = 0.2", "duration = 1 s", "duration = 200 ms").Replace(string(src))
+		require.NotEqual(t, string(src), small)
+		equalOnRTL(t, quantizedSource(t, "cuba_small.snn", small, 16), sim)
+	})
+}
+
+// randomNetwork is a small network made from a seed: populations of LIF
+// neurons with their own time constants, thresholds and refractory
+// periods, a Poisson input, and projections with fixed or drawn weights
+// (excitatory or inhibitory) and delays.
+func randomNetwork(seed uint64) string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	var b strings.Builder
+	b.WriteString(`
+neuron N {
+    param tau: ms = 10 ms
+    param v_t: mV = 10 mV
+    param tau_g: ms = 5 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    dv/dt = (g - v) / tau
+    dg/dt = -g / tau_g
+    threshold v > v_t
+    reset { v = 0 mV }
+`)
+	fmt.Fprintf(&b, "    refractory %d ms\n}\n", r.IntN(4))
+	b.WriteString("synapse S { param w: mV = 5 mV  on pre { post.g += w } }\n")
+	fmt.Fprintf(&b, "input noise = poisson[%d] { rate = %d Hz }\n", 10+r.IntN(20), 150+r.IntN(200))
+	npop := 1 + r.IntN(3)
+	for p := range npop {
+		fmt.Fprintf(&b, "population p%d = N[%d] { tau = %d ms  v_t = %d mV  tau_g = %d ms }\n", p, 2+r.IntN(12), 5+r.IntN(20), 5+r.IntN(10), 2+r.IntN(8))
+		fmt.Fprintf(&b, "connect in%d: noise -> p%d using S by fixed_probability(0.%d) { w = %d mV }\n", p, p, 4+r.IntN(6), 4+r.IntN(6))
+		fmt.Fprintf(&b, "monitor spikes p%d\n", p)
+	}
+	for n := range 1 + r.IntN(3) {
+		pre, post := r.IntN(npop), r.IntN(npop)
+		w := fmt.Sprintf("w = uniform(%d mV, %d mV)", -4+r.IntN(4), 1+r.IntN(6))
+		if r.IntN(2) == 0 {
+			w = fmt.Sprintf("w = %d mV", -5+r.IntN(10))
+		}
+		delay := fmt.Sprintf("delay = %d ms", r.IntN(3))
+		if r.IntN(2) == 0 {
+			delay = "delay = uniform(0 ms, 2 ms)"
+		}
+		fmt.Fprintf(&b, "connect r%d: p%d -> p%d using S by fixed_probability(0.%d) { %s  %s }\n", n, pre, post, 2+r.IntN(7), w, delay)
+	}
+	fmt.Fprintf(&b, "run { duration = %d ms  seed = %d }\n", 30+r.IntN(40), seed)
+	return b.String()
+}
+
+// Random small networks, quantized to 16 bits, on the RTL and on the
+// interpreter: no mismatch.
+func TestRTLRandomNetworks(t *testing.T) {
+	sim := requireSimulator(t, "iverilog")
+	for seed := range uint64(6) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			src := randomNetwork(seed)
+			t.Log(src)
+			equalOnRTL(t, quantizedSource(t, "random.snn", src, 16), sim)
 		})
 	}
 }
