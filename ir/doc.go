@@ -240,6 +240,8 @@
 //	select     3    sel    -     y if c else z, both evaluated
 //	                             %9 = select %6, %2, %1 : f64
 //
+//	tracedecay 1    attr   -     exp(-n dt / tau), n = round((t - tlast) / dt) steps since %tlast, in a fixed-point format (a quantized trace's decay)
+//	                             %4 = tracedecay %3, 0.02 : fx16.15
 //	convert    1    attr   -     converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating)
 //	                             %9 = convert %2 : i32
 //

@@ -876,6 +876,17 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 			return nil, p.errorf("bad ode attributes")
 		}
 		in.Aux = aux
+	case OpTraceDecay:
+		// tracedecay %tlast, TAU
+		if len(args) != 3 || args[1] != "," {
+			return nil, p.errorf("tracedecay needs a time and a time constant")
+		}
+		tau, err := parseFloat(args[2])
+		if err != nil {
+			return nil, p.errorf("bad time constant")
+		}
+		in.Aux = tau
+		in.Args, err = kp.uses(args[:1])
 	case OpConvert:
 		// convert %x [dither stream = N]
 		if n := len(args); n == 5 && args[1] == "dither" && args[2] == "stream" && args[3] == "=" {

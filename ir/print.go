@@ -355,6 +355,9 @@ func FormatInstr(in *Instr) string {
 		if o.Unless {
 			s.WriteString(" unless_refractory")
 		}
+	case OpTraceDecay:
+		tau, _ := in.Aux.(float64)
+		fmt.Fprintf(&s, " %s, %s", valueNames(in.Args), FormatFloat(tau))
 	case OpConvert:
 		s.WriteString(" " + valueNames(in.Args))
 		if d, ok := in.Aux.(Dither); ok {

@@ -354,6 +354,13 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 		}
 	}
 	switch in.Op {
+	case OpTraceDecay:
+		if tau, ok := in.Aux.(float64); !ok || !(tau > 0) {
+			v.errorf(where, "tracedecay needs a positive time constant")
+		}
+		if in.Args[0].Type() != TF64 || in.Typ.Kind != Fixed {
+			v.errorf(where, "tracedecay takes an f64 time and yields fixed point")
+		}
 	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe:
 		if len(in.Args) == 2 && in.Args[0].Type().Kind == Fixed && in.Args[1].Type().Kind == Fixed {
 			break // compared exactly, whatever their formats

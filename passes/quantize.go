@@ -301,6 +301,50 @@ func (q *quantizer) owned(f func(owner string, v *ir.Var)) {
 	}
 }
 
+// traceDecays finds the decays of synapse traces that lowering writes in
+// event kernels, exp(-(t - trace.tlast) / tau) with a constant tau, by
+// their exp instruction, with tau.
+func traceDecays(b *ir.Block) map[*ir.Instr]float64 {
+	out := map[*ir.Instr]float64{}
+	arg := func(v ir.Value, op ir.Op) *ir.Instr {
+		if in, ok := v.(*ir.Instr); ok && in.Op == op {
+			return in
+		}
+		return nil
+	}
+	for _, in := range b.Instrs {
+		if in.Op != ir.OpExp {
+			continue
+		}
+		div := arg(in.Args[0], ir.OpDiv)
+		if div == nil {
+			continue
+		}
+		neg := arg(div.Args[0], ir.OpNeg)
+		tau, ok := constOf(div.Args[1])
+		if neg == nil || !ok || !(tau > 0) {
+			continue
+		}
+		sub := arg(neg.Args[0], ir.OpSub)
+		if sub == nil || arg(sub.Args[0], ir.OpTime) == nil {
+			continue
+		}
+		if last := arg(sub.Args[1], ir.OpLoad); last != nil && last.VarName() == "trace.tlast" {
+			out[in] = tau
+		}
+	}
+	return out
+}
+
+// traceTime is the load of trace.tlast a trace decay found by
+// traceDecays reads.
+func traceTime(exp *ir.Instr) ir.Value {
+	div := exp.Args[0].(*ir.Instr)
+	neg := div.Args[0].(*ir.Instr)
+	sub := neg.Args[0].(*ir.Instr)
+	return sub.Args[1]
+}
+
 // arithmetic kernels are computed in fixed point when straight-line.
 var arithmetic = map[string]bool{"update": true, "threshold": true, "reset": true, "step": true, "on_pre": true, "on_post": true}
 
@@ -371,7 +415,16 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 		}
 		return emit(&ir.Instr{Op: ir.OpConvert, Typ: ir.TF64, Args: []ir.Value{v}})
 	}
+	decays := traceDecays(b)
 	for _, in := range b.Instrs {
+		if tau, ok := decays[in]; ok && q.width > 0 {
+			// A trace's decay since its last event, in fixed point: the
+			// factor for the whole steps since (ir.md, tracedecay).
+			one := interval{0, 1, true}
+			f := emit(&ir.Instr{Op: ir.OpTraceDecay, Typ: q.format(one), Aux: tau, Args: []ir.Value{get(traceTime(in))}, Pos: in.Pos})
+			val[in], iv[in], iv[f] = f, one, one
+			continue
+		}
 		anyFixed := slices.ContainsFunc(in.Args, func(a ir.Value) bool { return get(a).Type().Kind == ir.Fixed })
 		switch in.Op {
 		case ir.OpConst:

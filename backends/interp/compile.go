@@ -238,7 +238,7 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 	d := regs[in]
 	arg := func(n int) int { return regs[in.Args[n]] }
 	if hasFixed(in) {
-		if fn, err := fixedInstr(in, d, arg, e.s.rng); fn != nil || err != nil {
+		if fn, err := fixedInstr(in, d, arg, e.s.rng, e.s.dt); fn != nil || err != nil {
 			return fn, err
 		}
 	}

@@ -29,7 +29,7 @@ func hasFixed(in *ir.Instr) bool {
 
 // fixedInstr compiles an instruction on fixed-point values into a scalar
 // step; it is not called for others.
-func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source) (func(*frame), error) {
+func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source, dt float64) (func(*frame), error) {
 	to := in.Typ.Format()
 	format := func(n int) fixed.Format { return in.Args[n].Type().Format() }
 	raw := func(x float64) int64 { return int64(x) }
@@ -41,6 +41,9 @@ func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source) (func(*f
 		}
 		x := float64(to.FromFloat(v))
 		return func(f *frame) { f.r[d] = x }, nil
+	case ir.OpTraceDecay:
+		a, tau := arg(0), in.Aux.(float64)
+		return func(f *frame) { f.r[d] = float64(fixed.TraceDecay(f.t, f.r[a], dt, tau, to)) }, nil
 	case ir.OpConvert:
 		a, from := arg(0), in.Args[0].Type()
 		switch {

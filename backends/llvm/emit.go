@@ -340,7 +340,7 @@ func (kf *kernelFunc) cstring(s string) value.Value {
 func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	b := kf.cur
 	set := func(v value.Value) { kf.vals[in] = v }
-	if in.Typ.Kind == ir.Fixed && in.Op != ir.OpConst && in.Op != ir.OpConvert && in.Op != ir.OpLoad && in.Op != ir.OpLoadSeg && in.Op != ir.OpSelect {
+	if in.Typ.Kind == ir.Fixed && in.Op != ir.OpConst && in.Op != ir.OpConvert && in.Op != ir.OpLoad && in.Op != ir.OpLoadSeg && in.Op != ir.OpSelect && in.Op != ir.OpTraceDecay {
 		return kf.fixedArith(in)
 	}
 	switch in.Op {
@@ -506,6 +506,13 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(b.NewXor(kf.arg(in, 0), constant.True))
 	case ir.OpSelect:
 		set(b.NewSelect(kf.arg(in, 0), kf.arg(in, 1), kf.arg(in, 2)))
+	case ir.OpTraceDecay:
+		// fixed.TraceDecay: n = round((t - tlast) / dt) steps, then
+		// exp(-(n dt) / tau) rounded into the format.
+		dt := constant.NewFloat(f64, kf.e.dt)
+		n := kf.call("llvm.round.f64", b.NewFDiv(b.NewFSub(kf.t, kf.arg(in, 0)), dt))
+		x := kf.call("snn_exp", b.NewFDiv(b.NewFNeg(b.NewFMul(n, dt)), constant.NewFloat(f64, in.Aux.(float64))))
+		set(kf.call("snn_fx_from_double", x, width(in.Typ), fracOf(in.Typ)))
 	case ir.OpConvert:
 		from, to, x := in.Args[0].Type(), in.Typ, kf.arg(in, 0)
 		switch {

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"snnc/runtime/mathfn"
 )
 
 // MaxWidth is the widest format and MaxFrac the most fraction bits: two
@@ -217,4 +219,18 @@ func ConvertDither(r int64, from, to Format, bits uint64) int64 {
 		return convert(r, int(from.Frac), to)
 	}
 	return to.Saturate((r + int64(bits>>(64-s))) >> s)
+}
+
+// TraceDecay is the decay factor of a quantized trace (the IR's
+// tracedecay): exp(-n dt / tau) for the n = round((t - tlast) / dt) whole
+// steps since its last event, rounded into f as FromFloat rounds. The
+// exponential is snnc's (runtime/mathfn), as in every backend; the FPGA
+// core holds the same factors in a table by n.
+func TraceDecay(t, tlast, dt, tau float64, f Format) int64 {
+	return TraceDecaySteps(math.Round((t-tlast)/dt), dt, tau, f)
+}
+
+// TraceDecaySteps is TraceDecay for n whole steps.
+func TraceDecaySteps(n, dt, tau float64, f Format) int64 {
+	return f.FromFloat(mathfn.Exp(-(n * dt) / tau))
 }
