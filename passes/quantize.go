@@ -505,6 +505,15 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			continue
 		}
 		// An operation that meets fixed point.
+		if c, ok := constOf(in.Args[1%len(in.Args)]); ok && in.Op == ir.OpDiv && c != 0 && !math.IsInf(1/c, 0) {
+			// x / c is x * (1/c): a product where a datapath would need
+			// a divider, and closer to the real quotient than a division
+			// by c rounded into fixed point (0.01 in 16 bits is off by
+			// 2.3e-6 of itself).
+			inv := emit(&ir.Instr{Op: ir.OpConst, Typ: ir.TF64, Aux: 1 / c, Pos: in.Pos})
+			iv[inv] = point(1 / c)
+			in.Op, in.Args[1] = ir.OpMul, inv
+		}
 		r := intervalOf(in.Op, func(n int) interval { return iv[in.Args[n]] })
 		switch in.Op {
 		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -79,7 +80,6 @@ func equalOnRTL(t *testing.T, m *ir.Module, simulator string) {
 		total += len(want)
 		require.Equal(t, fmt.Sprint(want), fmt.Sprint(rtl[p.Name]), "spikes of %s", p.Name)
 	}
-	require.Positive(t, total, "the model spikes")
 	for key, got := range d.StateValues(out) {
 		vals, ok := final.Vars[key]
 		if !ok {
@@ -97,6 +97,18 @@ func equalOnRTL(t *testing.T, m *ir.Module, simulator string) {
 		}
 		require.Equal(t, want, got, "final %s", key)
 	}
+	for key, got := range d.SynapseValues(out) {
+		vals := final.Vars[key]
+		want := make([]int64, len(vals))
+		for i, x := range vals {
+			want[i] = int64(x)
+			if strings.HasSuffix(key, ".trace.tlast") {
+				want[i] = int64(math.Round(x / m.Run.Dt))
+			}
+		}
+		require.Equal(t, want, got, "final %s", key)
+	}
+	require.Positive(t, total, "the model spikes")
 	t.Logf("%d spikes, %d clock cycles for %d steps", total, out.Cycles, d.Steps)
 }
 
@@ -138,6 +150,16 @@ func TestRTLExamples(t *testing.T) {
 			equalOnRTL(t, quantizedFile(t, "../examples/"+name+".snn", 16), sim)
 		})
 	}
+	// Song's STDP network with 500 inputs at 30 Hz onto 2 neurons, its first second:
+	// learned weights and traces too.
+	t.Run("stdp_small", func(t *testing.T) {
+		src, err := os.ReadFile("../examples/stdp_song2000.snn")
+		require.NoError(t, err)
+		small := strings.NewReplacer("poisson[1000]", "poisson[500]", "SongLIF[1]", "SongLIF[2]",
+			"rate = 15 Hz", "rate = 30 Hz", "duration = 100 s", "duration = 1 s").Replace(string(src))
+		require.NotEqual(t, string(src), small)
+		equalOnRTL(t, quantizedSource(t, "stdp_small.snn", small, 16), sim)
+	})
 	// CUBA scaled down tenfold (400 neurons, each with the 80 inputs of
 	// the full model), its first 200 ms.
 	t.Run("cuba_small", func(t *testing.T) {

@@ -164,7 +164,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 		return nil, &unsupported{where: where, what: "the kernel branches"}
 	}
 	d := &datapath{module: name, words: words, spike: k.Result.Kind == ir.Bool}
-	var body strings.Builder
+	var body, roms strings.Builder
 	val := map[ir.Value]string{} // a value's Verilog expression: a wire's name
 	fmtOf := func(v ir.Value) fixed.Format { return v.Type().Format() }
 	stored := map[string]string{} // field name → the value stored last
@@ -198,7 +198,26 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				continue // a refractory period (in steps below), or part of a value the host computes
 			}
 			return nil, fail(in, "constant %s is %s", ir.FormatFloat(constValue(in)), in.Typ)
+		case ir.OpTime:
+			// The time as the step: what a trace's last event is kept as.
+			def("{32'd0, step}")
+			continue
+		case ir.OpTraceDecay:
+			f, ok := fields[fieldName(in.Args[0].(*ir.Instr))]
+			tau, _ := in.Aux.(float64)
+			if !ok {
+				return nil, fail(in, "the trace's last event has no place in the core")
+			}
+			rom, err := decayTable(fmt.Sprintf("decay_%d", len(val)), in.Typ.Format(), dt, tau)
+			if err != nil {
+				return nil, fail(in, "%v", err)
+			}
+			roms.WriteString(rom)
+			def(fmt.Sprintf("decay_%d({32'd0, step} - {32'd0, %s_i[%d:%d]})", len(val), f.word, f.lo+31, f.lo))
 		case ir.OpLoad, ir.OpParam, ir.OpLoadSeg:
+			if in.Op == ir.OpLoad && in.VarName() == "trace.tlast" {
+				continue // read by tracedecay
+			}
 			if !isFixed {
 				if in.Op == ir.OpParam {
 					continue // part of a value the host computes (below), or unused
@@ -209,9 +228,22 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			if !ok {
 				return nil, fail(in, "%s %s has no place in the core", in.Op, in.VarName())
 			}
+			if x, ok := stored[fieldName(in)]; ok && in.Op != ir.OpParam {
+				// A load after a store of the variable reads what was
+				// stored (ir.md): its raw value in the variable's format.
+				def(x)
+				continue
+			}
 			def(extract(f))
 		case ir.OpStore, ir.OpStoreSeg:
 			x := in.Args[len(in.Args)-1]
+			if t, ok := x.(*ir.Instr); ok && t.Op == ir.OpTime && in.VarName() == "trace.tlast" {
+				if _, ok := fields["trace.tlast"]; !ok {
+					return nil, fail(in, "the trace's last event has no place in the core")
+				}
+				stored["trace.tlast"] = val[x]
+				continue
+			}
 			if x.Type().Kind != ir.Fixed {
 				return nil, fail(in, "store %s of a %s", in.VarName(), x.Type())
 			}
@@ -335,7 +367,8 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	// through converts.
 	for _, in := range k.Blocks[0].Instrs {
 		for _, a := range in.Args {
-			if x, ok := a.(*ir.Instr); ok && x.Typ == ir.TF64 && val[x] == "" && in.Op != ir.OpConvert && in.Op != ir.OpStartRef && !paramOnly(in) {
+			if x, ok := a.(*ir.Instr); ok && x.Typ == ir.TF64 && val[x] == "" && in.Op != ir.OpConvert && in.Op != ir.OpStartRef &&
+				in.Op != ir.OpTraceDecay && !paramOnly(in) {
 				return nil, fail(in, "%s uses a floating-point value", in.Op)
 			}
 		}
@@ -351,7 +384,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			ports = append(ports, fmt.Sprintf("    output wire [%d:0] %s_o", w.width-1, w.name))
 		}
 	}
-	ports = append(ports, "    input  wire refractory")
+	ports = append(ports, "    input  wire refractory", "    input  wire [31:0] step")
 	for n := range d.streams {
 		ports = append(ports, fmt.Sprintf("    input  wire [63:0] dither_%d", n))
 	}
@@ -360,6 +393,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	}
 	b.WriteString(strings.Join(ports, ",\n") + "\n);\n")
 	b.WriteString("`include \"snn_fixed.vh\"\n")
+	b.WriteString(roms.String())
 	b.WriteString(body.String())
 	if d.spike && d.refSteps == 0 {
 		b.WriteString("    assign startref = 1'b0;\n")
@@ -401,6 +435,30 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	b.WriteString("endmodule\n")
 	d.text = b.String()
 	return d, nil
+}
+
+// maxDecaySteps is the longest table of trace decay factors: a decay
+// slower than that does not reach 0 in its format within the table.
+const maxDecaySteps = 1 << 16
+
+// decayTable writes a Verilog function name(n) giving tracedecay's factor
+// for n steps in format f (fixed.TraceDecaySteps), 0 from the first n
+// whose factor rounds to 0.
+func decayTable(name string, f fixed.Format, dt, tau float64) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "    function signed [63:0] %s;\n        input [63:0] n;\n        case (n)\n", name)
+	for n := 0; ; n++ {
+		if n == maxDecaySteps {
+			return "", fmt.Errorf("a trace decays too slowly for the core's table (tau %g s is more than %d steps to reach 0 in %s)", tau, maxDecaySteps, f)
+		}
+		x := fixed.TraceDecaySteps(float64(n), dt, tau, f)
+		if x == 0 {
+			break
+		}
+		fmt.Fprintf(&b, "            64'd%d: %s = %s;\n", n, name, literal(x))
+	}
+	fmt.Fprintf(&b, "            default: %s = 64'sd0;\n        endcase\n    endfunction\n", name)
+	return b.String(), nil
 }
 
 // fieldName is the key of the field a load, param or store reaches: a

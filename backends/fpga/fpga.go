@@ -33,6 +33,7 @@ type Core struct {
 	SW, PW     int // bits of a state word, a parameter word
 	NSYN, SYNW int // synapses; bits of a synapse word
 	NROW       int // row pointers
+	NCOL       int // column pointers (on_post: each post neuron's synapses)
 	NPROJ      int // projections that deliver
 	L          int // steps of spike history
 	ND         int // dither generators
@@ -75,8 +76,10 @@ type Design struct {
 	// members of a fused group by their part of the group's slots.
 	Populations []slotRange
 	Inputs      []slotRange
-	// owners are the populations that have slots (not members).
+	// owners are the populations that have slots (not members); projs
+	// the projections that deliver.
 	owners []*owner
+	projs  []projInfo
 	// readBack is the number of bytes the configuration stream reads
 	// back after the run's done byte.
 	readBack int
@@ -214,7 +217,11 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		fields           map[string]field
 		derived          map[string]*ir.Instr
 		synw             int
-		dp               *datapath
+		state            []string // the synapse's state variables (not trace.tlast)
+		dp, postDP       *datapath
+		// on_post: the post population's first slot and size, and the
+		// first of its column pointers.
+		postBase, nPost, colBase int
 	}
 	var projs []*projLayout
 	maxD := 0
@@ -242,17 +249,62 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 			f.word = "post"
 			pl.fields["post."+name] = f
 		}
+		// The synapse word: its post slot, its delay, the values of
+		// parameters the kernels convert, and its state.
 		var lo int
 		pl.derived, lo = derivedFields(onPre, "syn", d.Core.SLOTW+d.Core.DLYW, pl.fields)
+		onPost := ir.KernelNamed(pr.Kernels, "on_post")
+		if onPost != nil {
+			var more map[string]*ir.Instr
+			more, lo = derivedFields(onPost, "syn", lo, pl.fields)
+			for k, c := range more {
+				pl.derived[k] = c
+			}
+		}
+		for _, v := range pr.Vars {
+			switch {
+			case v.Kind == ir.VarParam:
+				continue
+			case v.Name == "trace.tlast":
+				pl.fields[v.Name] = field{word: "syn", lo: lo, format: fixed.Format{Width: 32}}
+				lo += 32
+			default:
+				pl.fields[v.Name] = field{word: "syn", lo: lo, format: v.Type.Format()}
+				pl.state = append(pl.state, v.Name)
+				lo += int(v.Type.Width)
+			}
+		}
 		pl.synw = lo
-		words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo}}
+		// storesSynapse reports whether a kernel writes the synapse's
+		// own variables (not post.x).
+		storesSynapse := func(k *ir.Kernel) bool {
+			found := false
+			k.Instrs(func(in *ir.Instr) {
+				found = found || in.Op == ir.OpStore && !strings.HasPrefix(in.VarName(), "post.")
+			})
+			return found
+		}
+		words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(onPre)}}
 		dp, err := genDatapath(fmt.Sprintf("snn_on_pre_%d", len(projs)), "projection "+pr.Name+", on_pre kernel", onPre, words, pl.fields, m.Run.Dt)
 		if err != nil {
 			return nil, err
 		}
 		pl.dp = dp
-		d.Core.SYNW = max(d.Core.SYNW, lo)
 		d.Core.ND = max(d.Core.ND, len(dp.streams))
+		if onPost != nil {
+			words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(onPost)}}
+			dp, err := genDatapath(fmt.Sprintf("snn_on_post_%d", len(projs)), "projection "+pr.Name+", on_post kernel", onPost, words, pl.fields, m.Run.Dt)
+			if err != nil {
+				return nil, err
+			}
+			pl.postDP = dp
+			d.Core.ND = max(d.Core.ND, len(dp.streams))
+			pl.colBase = d.Core.NCOL
+			d.Core.NCOL += byName[pr.Post].Size + 1
+			pl.postBase = base[pr.Post]
+			pl.nPost = byName[pr.Post].Size
+		}
+		d.Core.SYNW = max(d.Core.SYNW, lo)
 		for _, x := range st.Vars[pr.Name+".delay"] {
 			steps := math.Round(x / m.Run.Dt)
 			if steps > maxDelay {
@@ -271,8 +323,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	d.Core.NROW = max(1, d.Core.NROW)
 	d.Core.NSYN = max(1, d.Core.NSYN)
 
+	d.Core.NCOL = max(1, d.Core.NCOL)
 	d.Verilog = d.model(projs2(projs, func(p *projLayout) projInfo {
-		return projInfo{p.preBase, p.nPre, p.rowBase, p.synBase, p.dp, ownerOf[p.pr.Post]}
+		return projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase, dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase}
 	}))
 
 	// Memories.
@@ -301,6 +354,14 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	}
 	rows := make([]string, d.Core.NROW)
 	syns := make([]string, d.Core.NSYN)
+	cols := make([]string, d.Core.NCOL)
+	colIdx := make([]string, d.Core.NSYN)
+	for i := range cols {
+		cols[i] = "00000000"
+	}
+	for i := range colIdx {
+		colIdx[i] = "00000000"
+	}
 	for i := range rows {
 		rows[i] = "00000000"
 	}
@@ -333,7 +394,24 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				f := pl.fields[key]
 				w.set(f.lo, f.format, f.format.FromFloat(x))
 			}
+			for _, name := range pl.state {
+				f := pl.fields[name]
+				w.set(f.lo, f.format, int64(st.Vars[pl.pr.Name+"."+name][s]))
+			}
+			if f, ok := pl.fields["trace.tlast"]; ok {
+				w.setBits(f.lo, 32, uint64(math.Round(st.Vars[pl.pr.Name+".trace.tlast"][s]/m.Run.Dt)))
+			}
 			syns[pl.synBase+s] = w.hex(d.Core.SYNW)
+		}
+		if pl.postDP != nil {
+			// Each post neuron's synapses, in the order on_post visits them.
+			start, syn := csr.ByPost(pl.nPost)
+			for j := 0; j <= pl.nPost; j++ {
+				cols[pl.colBase+j] = fmt.Sprintf("%08x", int64(pl.synBase)+start[j])
+			}
+			for n, x := range syn {
+				colIdx[pl.synBase+n] = fmt.Sprintf("%08x", int64(pl.synBase)+int64(x))
+			}
 		}
 	}
 	hist := make([]string, d.Core.NSRC)
@@ -346,6 +424,8 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	d.Memories["row.mem"] = strings.Join(rows, "\n") + "\n"
 	d.Memories["syn.mem"] = strings.Join(syns, "\n") + "\n"
 	d.Memories["hist.mem"] = strings.Join(hist, "\n") + "\n"
+	d.Memories["col.mem"] = strings.Join(cols, "\n") + "\n"
+	d.Memories["colidx.mem"] = strings.Join(colIdx, "\n") + "\n"
 
 	// The configuration stream: registers, memories, run, read back.
 	var c configStream
@@ -356,8 +436,17 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	c.write(spaceRow, 0, rows, 4)
 	c.write(spaceSyn, 0, syns, (d.Core.SYNW+7)/8)
 	c.write(spaceHist, 0, hist, (d.Core.L+7)/8)
+	c.write(spaceCol, 0, cols, 4)
+	c.write(spaceColIdx, 0, colIdx, 4)
 	c.run(d.Steps)
 	d.readBack = c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
+	d.readBack += c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
+	d.projs = projs2(projs, func(p *projLayout) projInfo {
+		return projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase, dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase}
+	})
+	for n, pl := range projs {
+		d.projs[n].name, d.projs[n].fields, d.projs[n].state, d.projs[n].nSyn = pl.pr.Name, pl.fields, pl.state, st.CSR[pl.pr.Name].Len()
+	}
 	d.Config = c.bytes
 
 	// The stimulus.
@@ -412,6 +501,12 @@ type projInfo struct {
 	preBase, nPre, rowBase, synBase int
 	dp                              *datapath
 	post                            *owner
+	postDP                          *datapath
+	postBase, nPost, colBase        int
+	name                            string
+	fields                          map[string]field
+	state                           []string
+	nSyn                            int
 }
 
 func projs2[T any](list []T, f func(T) projInfo) []projInfo {
@@ -432,6 +527,9 @@ func (d *Design) model(projs []projInfo) string {
 	}
 	for _, p := range projs {
 		b.WriteString(p.dp.text)
+		if p.postDP != nil {
+			b.WriteString(p.postDP.text)
+		}
 	}
 	c := d.Core
 	fmt.Fprintf(&b, `module snn_model #(parameter SW = %d, parameter PW = %d, parameter SYNW = %d, parameter ND = %d) (
@@ -455,8 +553,18 @@ func (d *Design) model(projs []projInfo) string {
     input  wire [SYNW-1:0]   syn_i,
     input  wire [SW-1:0]     post_i,
     output reg  [SW-1:0]     post_o,
+    output reg  [SYNW-1:0]   syn_o,
     output reg  [32*ND-1:0]  pstreams,
-    output reg  [7:0]        pndith
+    output reg  [7:0]        pndith,
+    output reg               has_post,
+    output reg  [31:0]       post_base,
+    output reg  [31:0]       n_post,
+    output reg  [31:0]       col_base,
+    output reg  [SW-1:0]     opost_o,
+    output reg  [SYNW-1:0]   osyn_o,
+    output reg  [32*ND-1:0]  ostreams,
+    output reg  [7:0]        ondith,
+    input  wire [31:0]       step
 );
 `, c.SW, c.PW, c.SYNW, c.ND)
 	dithers := func(dp *datapath) string {
@@ -486,21 +594,37 @@ func (d *Design) model(projs []projInfo) string {
 	for n, ow := range d.owners {
 		fmt.Fprintf(&b, "    wire [%d:0] s%d_o;\n    wire s%d_spike, s%d_startref;\n", ow.sw-1, n, n, n)
 		args := []string{fmt.Sprintf(".state_i(state_i[%d:0])", ow.sw-1), fmt.Sprintf(".state_o(s%d_o)", n),
-			fmt.Sprintf(".param_i(param_i[%d:0])", ow.pw-1), ".refractory(refractory)",
+			fmt.Sprintf(".param_i(param_i[%d:0])", ow.pw-1), ".refractory(refractory)", ".step(step)",
 			fmt.Sprintf(".spike(s%d_spike)", n), fmt.Sprintf(".startref(s%d_startref)", n)}
 		if ds := dithers(ow.dp); ds != "" {
 			args = append(args, ds)
 		}
 		fmt.Fprintf(&b, "    %s u_step_%d(%s);\n", ow.dp.module, n, strings.Join(args, ", "))
 	}
-	for n, p := range projs {
-		fmt.Fprintf(&b, "    wire [%d:0] p%d_o;\n", p.post.sw-1, n)
-		args := []string{fmt.Sprintf(".post_i(post_i[%d:0])", p.post.sw-1), fmt.Sprintf(".post_o(p%d_o)", n),
-			fmt.Sprintf(".syn_i(syn_i[%d:0])", p.dp.words[1].width-1), ".refractory(1'b0)"}
-		if ds := dithers(p.dp); ds != "" {
+	synOut := func(dp *datapath, wire string) string {
+		if dp.words[1].out {
+			return pad(wire, dp.words[1].width, c.SYNW)
+		}
+		return "syn_i"
+	}
+	instance := func(dp *datapath, prefix string, post *owner) {
+		fmt.Fprintf(&b, "    wire [%d:0] %s_o;\n", post.sw-1, prefix)
+		args := []string{fmt.Sprintf(".post_i(post_i[%d:0])", post.sw-1), fmt.Sprintf(".post_o(%s_o)", prefix),
+			fmt.Sprintf(".syn_i(syn_i[%d:0])", dp.words[1].width-1), ".refractory(1'b0)", ".step(step)"}
+		if dp.words[1].out {
+			fmt.Fprintf(&b, "    wire [%d:0] %s_syn;\n", dp.words[1].width-1, prefix)
+			args = append(args, fmt.Sprintf(".syn_o(%s_syn)", prefix))
+		}
+		if ds := dithers(dp); ds != "" {
 			args = append(args, ds)
 		}
-		fmt.Fprintf(&b, "    %s u_on_pre_%d(%s);\n", p.dp.module, n, strings.Join(args, ", "))
+		fmt.Fprintf(&b, "    %s u_%s(%s);\n", dp.module, prefix, strings.Join(args, ", "))
+	}
+	for n, p := range projs {
+		instance(p.dp, fmt.Sprintf("p%d", n), p.post)
+		if p.postDP != nil {
+			instance(p.postDP, fmt.Sprintf("q%d", n), p.post)
+		}
 	}
 	b.WriteString("    always @* begin\n        state_o = state_i; spike = 1'b0; startref = 1'b0; ref_steps = 32'd0;\n")
 	b.WriteString("        streams = {(32*ND){1'b0}}; ndith = 8'd0; elem = 32'd0;\n")
@@ -511,11 +635,20 @@ func (d *Design) model(projs []projInfo) string {
 		fmt.Fprintf(&b, "            streams = %s; ndith = 8'd%d; elem = slot - 32'd%d;\n        end\n", streams(ow.dp), len(ow.dp.streams), ow.base)
 	}
 	b.WriteString("    end\n    always @* begin\n        pre_base = 32'd0; n_pre = 32'd0; row_base = 32'd0; syn_base = 32'd0;\n")
-	b.WriteString("        post_o = post_i; pstreams = {(32*ND){1'b0}}; pndith = 8'd0;\n        case (proj)\n")
+	b.WriteString("        post_o = post_i; syn_o = syn_i; pstreams = {(32*ND){1'b0}}; pndith = 8'd0;\n")
+	b.WriteString("        has_post = 1'b0; post_base = 32'd0; n_post = 32'd0; col_base = 32'd0;\n")
+	b.WriteString("        opost_o = post_i; osyn_o = syn_i; ostreams = {(32*ND){1'b0}}; ondith = 8'd0;\n        case (proj)\n")
 	for n, p := range projs {
 		fmt.Fprintf(&b, "            32'd%d: begin pre_base = 32'd%d; n_pre = 32'd%d; row_base = 32'd%d; syn_base = 32'd%d;\n",
 			n, p.preBase, p.nPre, p.rowBase, p.synBase)
-		fmt.Fprintf(&b, "                post_o = %s; pstreams = %s; pndith = 8'd%d; end\n", pad(fmt.Sprintf("p%d_o", n), p.post.sw, c.SW), streams(p.dp), len(p.dp.streams))
+		fmt.Fprintf(&b, "                post_o = %s; syn_o = %s; pstreams = %s; pndith = 8'd%d;\n",
+			pad(fmt.Sprintf("p%d_o", n), p.post.sw, c.SW), synOut(p.dp, fmt.Sprintf("p%d_syn", n)), streams(p.dp), len(p.dp.streams))
+		if p.postDP != nil {
+			fmt.Fprintf(&b, "                has_post = 1'b1; post_base = 32'd%d; n_post = 32'd%d; col_base = 32'd%d;\n", p.postBase, p.nPost, p.colBase)
+			fmt.Fprintf(&b, "                opost_o = %s; osyn_o = %s; ostreams = %s; ondith = 8'd%d;\n",
+				pad(fmt.Sprintf("q%d_o", n), p.post.sw, c.SW), synOut(p.postDP, fmt.Sprintf("q%d_syn", n)), streams(p.postDP), len(p.postDP.streams))
+		}
+		b.WriteString("            end\n")
 	}
 	b.WriteString("            default: ;\n        endcase\n    end\nendmodule\n`default_nettype wire\n")
 	return b.String()
@@ -583,13 +716,15 @@ func check(m *ir.Module) error {
 			continue
 		}
 		for _, k := range pr.Kernels {
-			if k.Name != "init" && k.Name != "on_pre" && k.Name != "prepare" {
-				where(first(k), "projection %s: %s (the core's synapses have no learning yet)", pr.Name, k.Name)
+			switch k.Name {
+			case "init", "prepare", "on_pre", "on_post":
+			default:
+				where(first(k), "projection %s: a %s kernel (the core's synapses change only at events: on pre and on post)", pr.Name, k.Name)
 			}
 		}
 		for _, v := range pr.Vars {
-			if v.Kind != ir.VarParam {
-				where(ir.Pos{}, "projection %s: synapse state %s (the core's synapses have no learning yet)", pr.Name, v.Name)
+			if v.Kind != ir.VarParam && v.Name != "trace.tlast" && v.Type.Kind != ir.Fixed {
+				where(ir.Pos{}, "projection %s: synapse state %s is %s; the core holds fixed-point state", pr.Name, v.Name, v.Type)
 			}
 		}
 		if pr.Dendrite != "" {
@@ -639,13 +774,15 @@ func (w *bigWord) hex(width int) string {
 
 // Address spaces of the configuration port (spec/fpga.md).
 const (
-	spaceReg   = 0
-	spaceState = 1
-	spaceParam = 2
-	spaceRef   = 3
-	spaceRow   = 4
-	spaceSyn   = 5
-	spaceHist  = 6
+	spaceReg    = 0
+	spaceState  = 1
+	spaceParam  = 2
+	spaceRef    = 3
+	spaceRow    = 4
+	spaceSyn    = 5
+	spaceHist   = 6
+	spaceCol    = 7
+	spaceColIdx = 8
 )
 
 // configStream assembles configuration frames.

@@ -67,7 +67,7 @@ func (d *Design) WriteAll(dir string, synth func(flow string) string) error {
 func (d *Design) coreParams() map[string]int {
 	c := d.Core
 	return map[string]int{"N": c.N, "NSRC": c.NSRC, "SW": c.SW, "PW": c.PW, "NSYN": c.NSYN, "SYNW": c.SYNW,
-		"NROW": c.NROW, "NPROJ": max(1, c.NPROJ), "L": c.L, "ND": c.ND, "SLOTW": c.SLOTW, "DLYW": c.DLYW}
+		"NROW": c.NROW, "NCOL": c.NCOL, "NPROJ": max(1, c.NPROJ), "L": c.L, "ND": c.ND, "SLOTW": c.SLOTW, "DLYW": c.DLYW}
 }
 
 // Report says what the model needs of the core.
@@ -90,7 +90,7 @@ func (d *Design) Report() string {
 		name        string
 		depth, bits int
 	}{{"state", c.N, c.SW}, {"parameters", c.N, c.PW}, {"refractory counters", c.N, 32}, {"spike history", c.NSRC, c.L},
-		{"row pointers", c.NROW, 32}, {"synapses", c.NSYN, c.SYNW}}
+		{"row pointers", c.NROW, 32}, {"synapses", c.NSYN, c.SYNW}, {"column pointers", c.NCOL, 32}, {"column index", c.NSYN, 32}}
 	total := 0
 	b.WriteString("Memory:\n")
 	for _, m := range mems {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,7 +29,7 @@ func (d *Design) Params() string {
 		name string
 		v    int64
 	}{{"N", int64(c.N)}, {"NSRC", int64(c.NSRC)}, {"SW", int64(c.SW)}, {"PW", int64(c.PW)},
-		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NPROJ", int64(max(1, c.NPROJ))},
+		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NCOL", int64(c.NCOL)}, {"NPROJ", int64(max(1, c.NPROJ))},
 		{"L", int64(c.L)}, {"ND", int64(c.ND)}, {"SLOTW", int64(c.SLOTW)}, {"DLYW", int64(c.DLYW)},
 		{"CFG_BYTES", int64(len(d.Config))}, {"STIM_LINES", int64(strings.Count(d.Stimulus, "\n"))},
 		{"READ_BYTES", int64(1 + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}} {
@@ -84,8 +85,9 @@ func (d *Design) Write(dir string) error {
 type Output struct {
 	// Spikes are the output port's transfers: step and slot.
 	Spikes [][2]int64
-	// State is the neuron state words read back after the run, by slot.
-	State []bigWord
+	// State is the neuron state words read back after the run, by slot;
+	// Synapses the synapse words.
+	State, Synapses []bigWord
 	// Cycles is the clock cycles from reset to the last byte read back.
 	Cycles int64
 }
@@ -175,6 +177,15 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 		}
 		o.State = append(o.State, w)
 	}
+	at := 1 + d.Core.N*n
+	n = (d.Core.SYNW + 7) / 8
+	for s := range d.Core.NSYN {
+		var w bigWord
+		for i := range n {
+			w.setBits(8*i, 8, uint64(bytes[at+s*n+i]))
+		}
+		o.Synapses = append(o.Synapses, w)
+	}
 	return o, nil
 }
 
@@ -189,6 +200,31 @@ func (w *bigWord) field(f field) int64 {
 	}
 	sh := 64 - f.format.Width
 	return int64(u<<sh) >> sh
+}
+
+// SynapseValues returns the raw values read back of each synapse state
+// variable (learned weights, traces) by projection.name, per synapse; and
+// trace.tlast as the step of each synapse's last event.
+func (d *Design) SynapseValues(o *Output) map[string][]int64 {
+	out := map[string][]int64{}
+	for _, p := range d.projs {
+		names := append(slices.Clone(p.state), "trace.tlast")
+		for _, name := range names {
+			f, ok := p.fields[name]
+			if !ok {
+				continue
+			}
+			for s := range p.nSyn {
+				w := o.Synapses[p.synBase+s]
+				x := w.field(f)
+				if name == "trace.tlast" {
+					x = int64(uint32(x))
+				}
+				out[p.name+"."+name] = append(out[p.name+"."+name], x)
+			}
+		}
+	}
+	return out
 }
 
 // PopulationSpikes returns the spikes of the model's populations by name,

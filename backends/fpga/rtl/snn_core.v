@@ -26,6 +26,7 @@ module snn_core #(
     parameter NSYN   = 64,   // synapses
     parameter SYNW   = 32,   // bits of a synapse word: post slot, delay, fields
     parameter NROW   = 64,   // row pointers of all projections
+    parameter NCOL   = 1,    // column pointers: each post neuron's synapses, for on_post
     parameter NPROJ  = 1,    // projections
     parameter L      = 2,    // steps of spike history: the longest delay + 1
     parameter ND     = 1,    // dither generators (the most stores a kernel dithers)
@@ -64,6 +65,8 @@ module snn_core #(
     reg [L-1:0]    hist_mem  [0:NSRC-1];
     reg [31:0]     row_mem   [0:NROW-1];
     reg [SYNW-1:0] syn_mem   [0:NSYN-1];
+    reg [31:0]     col_mem   [0:NCOL-1];
+    reg [31:0]     cidx_mem  [0:NSYN-1];
 
     // ---- registers ----
     reg [63:0] seed;
@@ -84,14 +87,21 @@ module snn_core #(
     reg  [31:0]       proj;
     wire [31:0]       pre_base, n_pre, row_base, syn_base;
     reg  [SYNW-1:0]   syn_w;
-    wire [SW-1:0]     post_o;
+    wire [SW-1:0]     post_o, opost_o;
+    wire [SYNW-1:0]   syn_o, osyn_o;
+    wire              has_post;
+    wire [31:0]       post_base, n_post, col_base;
+    wire [32*ND-1:0]  ostreams;
+    wire [7:0]        ondith;
     wire [32*ND-1:0]  pstreams;
     snn_model #(.SW(SW), .PW(PW), .SYNW(SYNW), .ND(ND)) model (
         .slot(slot), .state_i(st_i), .param_i(pa_i), .refractory(refr), .dither(dith),
         .state_o(st_o), .spike(spike), .startref(startref), .ref_steps(ref_steps),
         .streams(streams), .ndith(ndith), .elem(elem),
         .proj(proj), .pre_base(pre_base), .n_pre(n_pre), .row_base(row_base), .syn_base(syn_base),
-        .syn_i(syn_w), .post_i(st_i), .post_o(post_o), .pstreams(pstreams), .pndith(pndith));
+        .syn_i(syn_w), .post_i(st_i), .post_o(post_o), .syn_o(syn_o), .pstreams(pstreams), .pndith(pndith),
+        .has_post(has_post), .post_base(post_base), .n_post(n_post), .col_base(col_base),
+        .opost_o(opost_o), .osyn_o(osyn_o), .ostreams(ostreams), .ondith(ondith), .step(step[31:0]));
 
     // ---- dither generators: one Philox block per dithered store ----
     reg              ph_start;
@@ -118,9 +128,11 @@ module snn_core #(
     localparam S_IDLE = 0, S_DPROJ = 1, S_DPRE = 2, S_DPRE2 = 3, S_DROW = 4, S_DROW2 = 5,
                S_DSYN = 6, S_DSYN2 = 7, S_DPOST = 8, S_DRAND = 9, S_DWRITE = 10,
                S_USLOT = 11, S_UREAD = 12, S_URAND = 13, S_UWRITE = 14, S_UOUT = 15,
-               S_ICLEAR = 16, S_IN = 17, S_NEXT = 18, S_ICLEAR2 = 19, S_IN2 = 20;
+               S_ICLEAR = 16, S_IN = 17, S_NEXT = 18, S_ICLEAR2 = 19, S_IN2 = 20,
+               S_PPROJ = 21, S_PPRE = 22, S_PPRE2 = 23, S_PCOL = 24, S_PCOL2 = 25, S_PPOST = 26,
+               S_PRAND = 27, S_PWRITE = 28;
     reg [4:0]  ph;             // the phase of the step machine
-    reg [31:0] pre, syn, syn_end;
+    reg [31:0] pre, syn, syn_end, col, col_end;
     reg [L-1:0] hist;
     reg [RCW-1:0] refc;
     wire [L-1:0] now_bit = {{(L-1){1'b0}}, 1'b1} << (step % L);   // this step's history bit
@@ -168,6 +180,8 @@ module snn_core #(
             8'd4: bytes_of = 4;
             8'd5: bytes_of = (SYNW + 7) / 8;
             8'd6: bytes_of = (L + 7) / 8;
+            8'd7: bytes_of = 4;
+            8'd8: bytes_of = 4;
             default: bytes_of = 1;
         endcase
     endfunction
@@ -245,6 +259,8 @@ module snn_core #(
                         8'd4: row_mem[addr] <= wbuf[31:0];
                         8'd5: syn_mem[addr] <= wbuf[SYNW-1:0];
                         8'd6: hist_mem[addr] <= wbuf[L-1:0];
+                        8'd7: col_mem[addr] <= wbuf[31:0];
+                        8'd8: cidx_mem[addr] <= wbuf[31:0];
                         default: ;
                     endcase
                     wbuf <= 0;
@@ -264,6 +280,8 @@ module snn_core #(
                             8'd4: wbuf <= row_mem[addr];
                             8'd5: wbuf <= syn_mem[addr];
                             8'd6: wbuf <= hist_mem[addr];
+                            8'd7: wbuf <= col_mem[addr];
+                            8'd8: wbuf <= cidx_mem[addr];
                             default: wbuf <= 0;
                         endcase
                         wbyte <= 1;
@@ -318,8 +336,8 @@ module snn_core #(
                 // Delivery: each projection, each presynaptic source.
                 S_DPROJ: begin
                     if (proj == NPROJ) begin
-                        slot <= 0;
-                        ph <= S_USLOT;
+                        proj <= 0;
+                        ph <= S_PPROJ;
                     end else begin
                         pre <= 0;
                         ph <= S_DPRE;
@@ -375,8 +393,73 @@ module snn_core #(
                 end
                 S_DWRITE: begin
                     state_mem[syn_w[SLOTW-1:0]] <= post_o;
+                    syn_mem[syn] <= syn_o;
                     syn <= syn + 1;
                     ph <= S_DROW;
+                end
+                // Postsynaptic events: each projection with on_post, each
+                // post neuron that spiked in the previous step, each of its
+                // synapses (in synapse order).
+                S_PPROJ: begin
+                    if (proj == NPROJ) begin
+                        slot <= 0;
+                        ph <= S_USLOT;
+                    end else if (!has_post) begin
+                        proj <= proj + 1;
+                    end else begin
+                        pre <= 0;
+                        ph <= S_PPRE;
+                    end
+                end
+                S_PPRE: begin
+                    if (pre == n_post) begin
+                        proj <= proj + 1;
+                        ph <= S_PPROJ;
+                    end else begin
+                        hist <= hist_mem[post_base + pre];
+                        ph <= S_PPRE2;
+                    end
+                end
+                S_PPRE2: begin
+                    if (hist_bit(hist, step, 32'd0)) begin
+                        col <= col_mem[col_base + pre];
+                        col_end <= col_mem[col_base + pre + 1];
+                        ph <= S_PCOL;
+                    end else begin
+                        pre <= pre + 1;
+                        ph <= S_PPRE;
+                    end
+                end
+                S_PCOL: begin
+                    if (col == col_end) begin
+                        pre <= pre + 1;
+                        ph <= S_PPRE;
+                    end else begin
+                        syn <= cidx_mem[col];
+                        ph <= S_PCOL2;
+                    end
+                end
+                S_PCOL2: begin
+                    syn_w <= syn_mem[syn];
+                    st_i <= state_mem[post_base + pre];
+                    ph <= S_PPOST;
+                end
+                S_PPOST: begin
+                    for (i = 0; i < ND; i = i + 1)
+                        ph_ctr[i] <= rng_counter(ostreams[32 * i +: 32], step, {32'd0, syn - syn_base});
+                    ph_start <= ondith != 0;
+                    ph <= ondith != 0 ? S_PRAND : S_PWRITE;
+                end
+                S_PRAND: if (!ph_start && ph_busy == 0) begin
+                    for (i = 0; i < ND; i = i + 1)
+                        dith[64 * i +: 64] <= {ph_out[i][31:0], ph_out[i][63:32]};
+                    ph <= S_PWRITE;
+                end
+                S_PWRITE: begin
+                    syn_mem[syn] <= osyn_o;
+                    state_mem[post_base + pre] <= opost_o;
+                    col <= col + 1;
+                    ph <= S_PCOL;
                 end
                 // Update: each neuron slot.
                 S_USLOT: begin
