@@ -153,7 +153,7 @@ var opTable = [numOps]OpInfo{
 	OpSelect: {Name: "select", Args: 3, Result: resSecondThird, Doc: "y if c else z, both evaluated; Example printed form: %9 = select %6, %2, %1 : f64"},
 
 	OpTraceDecay: {Name: "tracedecay", Args: 1, Result: resAttr, Aux: auxValue, Doc: "exp(-n dt / tau) for a trace last brought up to date at time %tlast, n = round((t - tlast) / dt) whole steps, rounded into the result's fixed-point format (a quantized synapse's trace decay); Example printed form: %4 = tracedecay %3, 0.02 : fx16.15"},
-	OpConvert: {Name: "convert", Args: 1, Result: resAttr, Doc: "converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating; with dither stream=N, rounds by a random offset); Example printed form: %9 = convert %2 : fx16.8"},
+	OpConvert:    {Name: "convert", Args: 1, Result: resAttr, Doc: "converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating; with dither stream=N, rounds by a random offset); Example printed form: %9 = convert %2 : fx16.8"},
 
 	OpODE: {Name: "ode", Args: 1, Result: resVoid, SideEffect: true, Aux: auxODE, Doc: "dX/dt = the operand, for the ODE pass to discretise; Example printed form: ode v, %9 method=exact unless_refractory"},
 
