@@ -228,3 +228,22 @@ func TestRTLRandomNetworks(t *testing.T) {
 		})
 	}
 }
+
+// The same network programmed over the core's UART (snn_top): the same
+// spikes and state as through the byte port, and as the interpreter.
+func TestRTLUART(t *testing.T) {
+	sim := requireSimulator(t, "iverilog")
+	m := quantizedSource(t, "net.snn", rtlNetwork, 16)
+	d, err := fpga.Build(m, fpga.Options{Steps: 300})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, d.Write(dir))
+	direct, err := d.Simulate(dir, sim)
+	require.NoError(t, err)
+	serial, err := d.SimulateUART(dir, sim)
+	require.NoError(t, err)
+	require.NotEmpty(t, direct.Spikes)
+	require.Equal(t, direct.Spikes, serial.Spikes)
+	require.Equal(t, d.StateValues(direct), d.StateValues(serial))
+	require.Equal(t, d.SynapseValues(direct), d.SynapseValues(serial))
+}

@@ -85,6 +85,9 @@ type Design struct {
 	readBack int
 	// MaxDelay is the longest delay of a synapse, in steps.
 	MaxDelay int
+	// runEnd is the first byte of the configuration stream after the run
+	// frame: a host waits for the done byte before it sends it.
+	runEnd int
 }
 
 // owner is a population with storage in the core.
@@ -439,6 +442,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	c.write(spaceCol, 0, cols, 4)
 	c.write(spaceColIdx, 0, colIdx, 4)
 	c.run(d.Steps)
+	d.runEnd = len(c.bytes)
 	d.readBack = c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
 	d.readBack += c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
 	d.projs = projs2(projs, func(p *projLayout) projInfo {

@@ -32,7 +32,8 @@ func (d *Design) Params() string {
 		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NCOL", int64(c.NCOL)}, {"NPROJ", int64(max(1, c.NPROJ))},
 		{"L", int64(c.L)}, {"ND", int64(c.ND)}, {"SLOTW", int64(c.SLOTW)}, {"DLYW", int64(c.DLYW)},
 		{"CFG_BYTES", int64(len(d.Config))}, {"STIM_LINES", int64(strings.Count(d.Stimulus, "\n"))},
-		{"READ_BYTES", int64(1 + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}} {
+		{"READ_BYTES", int64(1 + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}, {"CFG_RUN_END", int64(d.runEnd)},
+		{"READ_STATE_BYTES", int64(d.Core.N * ((d.Core.SW + 7) / 8))}} {
 		fmt.Fprintf(&b, "localparam %s = %d;\n", p.name, p.v)
 	}
 	return b.String()
@@ -106,16 +107,29 @@ func Simulators() []string {
 // Simulate runs the testbench on the design written in dir with a
 // simulator (verilator or iverilog) and reads what it recorded.
 func (d *Design) Simulate(dir, simulator string) (*Output, error) {
-	sources := []string{"tb_snn.v", "snn_core.v", "snn_philox.v", "snn_model.v"}
+	return d.simulate(dir, simulator, "tb_snn")
+}
+
+// SimulateUART runs the testbench that programs the core over its UART
+// (snn_top, tb_snn_uart.v).
+func (d *Design) SimulateUART(dir, simulator string) (*Output, error) {
+	return d.simulate(dir, simulator, "tb_snn_uart")
+}
+
+func (d *Design) simulate(dir, simulator, top string) (*Output, error) {
+	sources := []string{top + ".v", "snn_core.v", "snn_philox.v", "snn_model.v"}
+	if top == "tb_snn_uart" {
+		sources = append(sources, "snn_uart.v")
+	}
 	var build, run *exec.Cmd
 	switch simulator {
 	case "verilator":
 		args := append([]string{"--binary", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-MULTIDRIVEN",
-			"--top-module", "tb_snn", "-I.", "-o", "vsim", "-O2"}, sources...)
+			"--top-module", top, "-I.", "-o", "vsim", "-O2"}, sources...)
 		build = exec.Command("verilator", args...)
 		run = exec.Command(filepath.Join(dir, "obj_dir", "vsim"))
 	case "iverilog":
-		build = exec.Command("iverilog", append([]string{"-g2005", "-I.", "-s", "tb_snn", "-o", "vsim"}, sources...)...)
+		build = exec.Command("iverilog", append([]string{"-g2005", "-I.", "-s", top, "-o", "vsim"}, sources...)...)
 		run = exec.Command("vvp", "-n", "vsim")
 	default:
 		return nil, fmt.Errorf("unknown simulator %q (verilator or iverilog)", simulator)
