@@ -514,6 +514,7 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 func (l *lowerer) current(c *Current) {
 	k, e := l.newEnv("value", ir.TF64, nil)
 	e.sizes["N"] = float64(c.Target.Size)
+	e.b.Pos = c.Pos.ir()
 	e.b.Ret(e.expr(c.Decl.Value.X))
 	l.m.Currents = append(l.m.Currents, &ir.Current{Name: c.Name, Population: c.Target.Name, Param: c.Param.Name, Kernels: []*ir.Kernel{k}})
 }

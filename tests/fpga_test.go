@@ -51,7 +51,13 @@ func requireSimulator(t testing.TB, prefer string) string {
 // population and the same final state, bit for bit.
 func equalOnRTL(t *testing.T, m *ir.Module, simulator string) {
 	t.Helper()
-	d, err := fpga.Build(m, fpga.Options{})
+	equalOnRTLSteps(t, m, simulator, 0)
+}
+
+// equalOnRTLSteps does it for the first steps of the run (0: all).
+func equalOnRTLSteps(t *testing.T, m *ir.Module, simulator string, steps int64) {
+	t.Helper()
+	d, err := fpga.Build(m, fpga.Options{Steps: steps})
 	require.NoError(t, err)
 	dir := t.TempDir()
 	require.NoError(t, d.Write(dir))
@@ -65,7 +71,7 @@ func equalOnRTL(t *testing.T, m *ir.Module, simulator string) {
 		}
 	}
 	var final *interp.Storage
-	res := run(t, m, interp.Options{Final: func(s *interp.Storage) { final = s }})
+	res := run(t, m, interp.Options{Duration: float64(d.Steps) * m.Run.Dt, Final: func(s *interp.Storage) { final = s }})
 	rtl := d.PopulationSpikes(out)
 	total := 0
 	for _, p := range m.Populations {
@@ -145,9 +151,11 @@ func TestRTLNetwork(t *testing.T) {
 // the interpreter's spikes and final state.
 func TestRTLExamples(t *testing.T) {
 	sim := requireSimulator(t, "verilator")
-	for _, name := range []string{"lif_current"} {
+	// The examples the core can run, quantized as snnc build does: the
+	// long ones for their first 3000 steps.
+	for _, name := range []string{"lif_current", "homeostasis", "symmetric_stdp", "softwta", "oja", "connectivity"} {
 		t.Run(name, func(t *testing.T) {
-			equalOnRTL(t, quantizedFile(t, "../examples/"+name+".snn", 16), sim)
+			equalOnRTLSteps(t, quantizedFile(t, "../examples/"+name+".snn", 16), sim, 3000)
 		})
 	}
 	// Song's STDP network with 500 inputs at 30 Hz onto 2 neurons, its first second:
@@ -246,4 +254,23 @@ func TestRTLUART(t *testing.T) {
 	require.Equal(t, direct.Spikes, serial.Spikes)
 	require.Equal(t, d.StateValues(direct), d.StateValues(serial))
 	require.Equal(t, d.SynapseValues(direct), d.SynapseValues(serial))
+}
+
+// What the core cannot do is a positioned diagnostic naming the
+// construct.
+func TestFPGADiagnostics(t *testing.T) {
+	for _, c := range []struct{ example, want string }{
+		{"izhikevich", `izhikevich.snn:17:9: current step_rs changes during the run \(the time\)`},
+		{"rstdp", `rstdp.snn:\d+:\d+: global dopamine: the core has no globals`},
+		{"dendrites", `dendrites.snn:\d+:\d+: projection ctx: onto dendrite distal`},
+		{"alif", `neurons.snn:\d+:\d+: population adaptive, step kernel: convert from fx32.31 to f64`},
+	} {
+		t.Run(c.example, func(t *testing.T) {
+			_, err := fpga.Build(quantizedFile(t, "../examples/"+c.example+".snn", 16), fpga.Options{})
+			require.Error(t, err)
+			require.Regexp(t, c.want, err.Error())
+		})
+	}
+	_, err := fpga.Build(compileSource(t, "net.snn", rtlNetwork), fpga.Options{})
+	require.ErrorContains(t, err, "build with --quantize")
 }

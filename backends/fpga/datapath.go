@@ -42,6 +42,34 @@ type datapath struct {
 	text     string
 }
 
+// posNear is the source position of an instruction, or of the nearest
+// one before it that has one (passes make instructions without), or of
+// the kernel's first.
+func posNear(k *ir.Kernel, in *ir.Instr) ir.Pos {
+	if in.Pos.File != "" {
+		return in.Pos
+	}
+	var last, first ir.Pos
+	found := false
+	k.Instrs(func(x *ir.Instr) {
+		if x.Pos.File != "" {
+			if first.File == "" {
+				first = x.Pos
+			}
+			if !found {
+				last = x.Pos
+			}
+		}
+		if x == in {
+			found = true
+		}
+	})
+	if last.File != "" {
+		return last
+	}
+	return first
+}
+
 // derivedKey names the field of a value of parameters and constants that
 // a kernel converts to fixed point (convert %N): the host computes it,
 // per element, and rounds it as the convert does; the core holds it.
@@ -169,7 +197,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	fmtOf := func(v ir.Value) fixed.Format { return v.Type().Format() }
 	stored := map[string]string{} // field name → the value stored last
 	fail := func(in *ir.Instr, format string, args ...any) error {
-		return &unsupported{pos: in.Pos, where: where, what: fmt.Sprintf(format, args...)}
+		return &unsupported{pos: posNear(k, in), where: where, what: fmt.Sprintf(format, args...)}
 	}
 	k.Number()
 	for _, in := range k.Blocks[0].Instrs {

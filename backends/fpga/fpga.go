@@ -685,7 +685,13 @@ func check(m *ir.Module) error {
 	for _, p := range m.Populations {
 		switch {
 		case p.Global:
-			where(ir.Pos{}, "global %s: the core has no globals", p.Name)
+			var pos ir.Pos
+			for _, k := range p.Kernels {
+				if pos.File == "" {
+					pos = first(k)
+				}
+			}
+			where(pos, "global %s: the core has no globals", p.Name)
 			continue
 		case p.Group != "":
 			continue
@@ -711,7 +717,7 @@ func check(m *ir.Module) error {
 		k.Instrs(func(in *ir.Instr) {
 			switch in.Op {
 			case ir.OpTime, ir.OpLoad, ir.OpRand, ir.OpIndex, ir.OpLoadSeg:
-				where(in.Pos, "current %s changes during the run (%s); the core holds parameters constant", c.Name, describe(in))
+				where(posNear(k, in), "current %s changes during the run (%s); the core holds parameters constant", c.Name, describe(in))
 			}
 		})
 	}
@@ -732,7 +738,11 @@ func check(m *ir.Module) error {
 			}
 		}
 		if pr.Dendrite != "" {
-			where(ir.Pos{}, "projection %s: onto dendrite %s (the core delivers onto the soma only)", pr.Name, pr.Dendrite)
+			var pos ir.Pos
+			if k := ir.KernelNamed(pr.Kernels, "on_pre"); k != nil {
+				pos = first(k)
+			}
+			where(pos, "projection %s: onto dendrite %s (the core delivers onto the soma only)", pr.Name, pr.Dendrite)
 		}
 	}
 	if len(errs) > 0 {

@@ -34,7 +34,7 @@ func buildFPGA(path, out string, pf pipelineFlags, verbose, noSynth bool, stdout
 	if verbose {
 		printNotes(stderr, m)
 	}
-	d, err := fpga.Build(m, fpga.Options{Dir: filepath.Dir(path)})
+	d, err := fpga.Build(m, fpga.Options{}) // data files: named relative to the current directory by lowering
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "snnc build: %s\n", line)
