@@ -25,13 +25,53 @@ func (d *Design) WriteAll(dir string, synth func(flow string) string) error {
 		FirstSlot int    `json:"first_slot"`
 		Size      int    `json:"size"`
 	}
+	// A field of a word: its bits lo to lo+width-1, frac of them after the
+	// binary point (two's complement; a last-event step is unsigned).
+	type fieldJSON struct {
+		Name  string `json:"name"`
+		Lo    int    `json:"lo"`
+		Width int    `json:"width"`
+		Frac  int    `json:"frac"`
+	}
+	type layout struct {
+		Owner     string      `json:"owner"`
+		FirstSlot int         `json:"first_slot,omitempty"`
+		Size      int         `json:"size"`
+		SynBase   int         `json:"first_synapse,omitempty"`
+		Fields    []fieldJSON `json:"fields"`
+	}
 	mp := struct {
 		Populations []span         `json:"populations"`
 		Inputs      []span         `json:"inputs"`
+		State       []layout       `json:"state_words"`
+		Synapses    []layout       `json:"synapse_words"`
 		Core        map[string]int `json:"core"`
 		Steps       int64          `json:"steps"`
 		Seed        uint64         `json:"seed"`
 	}{Core: d.coreParams(), Steps: d.Steps, Seed: d.Seed}
+	for _, ow := range d.owners {
+		l := layout{Owner: ow.p.Name, FirstSlot: ow.base, Size: ow.p.Size}
+		for n, f := range ow.state {
+			l.Fields = append(l.Fields, fieldJSON{ow.names[n], f.lo, int(f.format.Width), int(f.format.Frac)})
+		}
+		mp.State = append(mp.State, l)
+	}
+	for _, p := range d.projs {
+		l := layout{Owner: p.name, SynBase: p.synBase, Size: p.nSyn,
+			Fields: []fieldJSON{{"post_slot", 0, d.Core.SLOTW, 0}, {"delay_steps", d.Core.SLOTW, d.Core.DLYW, 0}}}
+		var names []string
+		for name, f := range p.fields {
+			if f.word == "syn" {
+				names = append(names, name)
+			}
+		}
+		sort.Slice(names, func(a, b int) bool { return p.fields[names[a]].lo < p.fields[names[b]].lo })
+		for _, name := range names {
+			f := p.fields[name]
+			l.Fields = append(l.Fields, fieldJSON{name, f.lo, int(f.format.Width), int(f.format.Frac)})
+		}
+		mp.Synapses = append(mp.Synapses, l)
+	}
 	for _, p := range d.Populations {
 		if !d.isGroup(p.Name) {
 			mp.Populations = append(mp.Populations, span{p.Name, p.Base, p.Size})
