@@ -20,18 +20,18 @@ K(conn_c4_on_pre) K(conn_c5_on_pre) K(conn_c6_on_pre)
 #define OHM {2, 1, -3, -2, 0, 0}
 
 #define LIF_VARS(B, IEXT)                                              \
-	{"tau_m", B + 0, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0},             \
-	{"tau_e", B + 1, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0},            \
-	{"tau_i", B + 2, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0},             \
-	{"v_rest", B + 3, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0},           \
-	{"v_t", B + 4, SNN_PARAM, 1, 0, -0.05, V, 0, -1, 0, 0},              \
-	{"v_r", B + 5, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0},              \
-	{"r_m", B + 6, SNN_PARAM, 1, 0, 1e+08, OHM, 0, -1, 0, 0},            \
-	{"t_ref", B + 7, SNN_PARAM, 1, 0, 0.002, S, 0, -1, 0, 0},            \
-	{"i_ext", B + 8, SNN_PARAM, 1, 1, IEXT, A, 0, -1, 0, 0},             \
-	{"v", B + 9, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},                    \
-	{"ge", B + 10, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},                  \
-	{"gi", B + 11, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},
+	{"tau_m", B + 0, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0, 0, 0, 0},             \
+	{"tau_e", B + 1, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0, 0, 0, 0},            \
+	{"tau_i", B + 2, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0, 0, 0, 0},             \
+	{"v_rest", B + 3, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0, 0, 0, 0},           \
+	{"v_t", B + 4, SNN_PARAM, 1, 0, -0.05, V, 0, -1, 0, 0, 0, 0, 0},              \
+	{"v_r", B + 5, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0, 0, 0, 0},              \
+	{"r_m", B + 6, SNN_PARAM, 1, 0, 1e+08, OHM, 0, -1, 0, 0, 0, 0, 0},            \
+	{"t_ref", B + 7, SNN_PARAM, 1, 0, 0.002, S, 0, -1, 0, 0, 0, 0, 0},            \
+	{"i_ext", B + 8, SNN_PARAM, 1, 1, IEXT, A, 0, -1, 0, 0, 0, 0, 0},             \
+	{"v", B + 9, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},                    \
+	{"ge", B + 10, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},                  \
+	{"gi", B + 11, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
 
 static const snn_var a_vars[] = {LIF_VARS(0, 1.8e-10)};
 static const snn_var b_vars[] = {LIF_VARS(12, 1.7000000000000003e-10)};
@@ -52,28 +52,28 @@ static const snn_input inputs[] = {
 };
 
 static const snn_var c1_vars[] = {
-	{"w", 24, SNN_PARAM, 1, 0, 0.03, V, 0, -1, 0, 0},
-	{"delay", 25, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 24, SNN_PARAM, 1, 0, 0.03, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 25, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var c2_vars[] = {
-	{"w", 26, SNN_PARAM, 0, 0, 0, V, 0, -1, 0, 0},
-	{"delay", 27, SNN_PARAM, 0, 0, 0, S, 0, -1, 0, 0},
+	{"w", 26, SNN_PARAM, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 27, SNN_PARAM, 0, 0, 0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var c3_vars[] = {
-	{"w", 28, SNN_PARAM, 0, 0, 0, V, 0, -1, 0, 0},
-	{"delay", 29, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 28, SNN_PARAM, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 29, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var c4_vars[] = {
-	{"w", 30, SNN_PARAM, 1, 0, 0.06, V, 0, -1, 0, 0},
-	{"delay", 31, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 30, SNN_PARAM, 1, 0, 0.06, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 31, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var c5_vars[] = {
-	{"w", 32, SNN_PARAM, 1, 0, 0.001, V, 0, -1, 0, 0},
-	{"delay", 33, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 32, SNN_PARAM, 1, 0, 0.001, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 33, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var c6_vars[] = {
-	{"w", 34, SNN_PARAM, 1, 0, 0.0005, V, 0, -1, 0, 0},
-	{"delay", 35, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 34, SNN_PARAM, 1, 0, 0.0005, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 35, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const int64_t c4_pairs[] = {0, 0, 1, 1, 2, 2, 0, 199};

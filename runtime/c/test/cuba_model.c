@@ -15,21 +15,21 @@ K(cuba_proj_init) K(cuba_ee_on_pre) K(cuba_ei_on_pre) K(cuba_ie_on_pre) K(cuba_i
 #define V {2, 1, -3, -1, 0, 0}
 
 static const snn_var params[] = {
-	{"w_e", 0, SNN_PARAM, 1, 0, 0.0016200000000000003, V, 0, -1, 0, 0},
-	{"w_i", 1, SNN_PARAM, 1, 0, -0.009000000000000001, V, 0, -1, 0, 0},
-	{"p_connect", 2, SNN_PARAM, 1, 0, 0.02, ONE, 0, -1, 0, 0},
+	{"w_e", 0, SNN_PARAM, 1, 0, 0.0016200000000000003, V, 0, -1, 0, 0, 0, 0, 0},
+	{"w_i", 1, SNN_PARAM, 1, 0, -0.009000000000000001, V, 0, -1, 0, 0, 0, 0, 0},
+	{"p_connect", 2, SNN_PARAM, 1, 0, 0.02, ONE, 0, -1, 0, 0, 0, 0, 0},
 };
 
 #define CUBA_VARS(B)                                                   \
-	{"tau_m", B + 0, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0},             \
-	{"tau_e", B + 1, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0},            \
-	{"tau_i", B + 2, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0},             \
-	{"v_t", B + 3, SNN_PARAM, 1, 0, -0.05, V, 0, -1, 0, 0},              \
-	{"v_r", B + 4, SNN_PARAM, 1, 0, -0.06, V, 0, -1, 0, 0},              \
-	{"e_l", B + 5, SNN_PARAM, 1, 0, -0.049, V, 0, -1, 0, 0},             \
-	{"v", B + 6, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},                    \
-	{"ge", B + 7, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},                   \
-	{"gi", B + 8, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},
+	{"tau_m", B + 0, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0, 0, 0, 0},             \
+	{"tau_e", B + 1, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0, 0, 0, 0},            \
+	{"tau_i", B + 2, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0, 0, 0, 0},             \
+	{"v_t", B + 3, SNN_PARAM, 1, 0, -0.05, V, 0, -1, 0, 0, 0, 0, 0},              \
+	{"v_r", B + 4, SNN_PARAM, 1, 0, -0.06, V, 0, -1, 0, 0, 0, 0, 0},              \
+	{"e_l", B + 5, SNN_PARAM, 1, 0, -0.049, V, 0, -1, 0, 0, 0, 0, 0},             \
+	{"v", B + 6, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},                    \
+	{"ge", B + 7, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},                   \
+	{"gi", B + 8, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
 
 static const snn_var exc_vars[] = {CUBA_VARS(3)};
 static const snn_var inh_vars[] = {CUBA_VARS(12)};
@@ -42,20 +42,20 @@ static const snn_population populations[] = {
 };
 
 static const snn_var ee_vars[] = {
-	{"w", 21, SNN_PARAM, 1, 0, 0.0016200000000000003, V, 0, -1, 0, 0},
-	{"delay", 22, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 21, SNN_PARAM, 1, 0, 0.0016200000000000003, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 22, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var ei_vars[] = {
-	{"w", 23, SNN_PARAM, 1, 0, 0.0016200000000000003, V, 0, -1, 0, 0},
-	{"delay", 24, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 23, SNN_PARAM, 1, 0, 0.0016200000000000003, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 24, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var ie_vars[] = {
-	{"w", 25, SNN_PARAM, 1, 0, -0.009000000000000001, V, 0, -1, 0, 0},
-	{"delay", 26, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 25, SNN_PARAM, 1, 0, -0.009000000000000001, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 26, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 static const snn_var ii_vars[] = {
-	{"w", 27, SNN_PARAM, 1, 0, -0.009000000000000001, V, 0, -1, 0, 0},
-	{"delay", 28, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
+	{"w", 27, SNN_PARAM, 1, 0, -0.009000000000000001, V, 0, -1, 0, 0, 0, 0, 0},
+	{"delay", 28, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_projection projections[] = {

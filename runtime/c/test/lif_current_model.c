@@ -19,22 +19,22 @@ void lif_drive_value(snn_ctx *c, int64_t lo, int64_t hi, double *out);
 #define OHM {2, 1, -3, -2, 0, 0}
 
 static const snn_var params[] = {
-	{"i_drive", 0, SNN_PARAM, 1, 1, 2.5e-10, A, 0, -1, 0, 0},
+	{"i_drive", 0, SNN_PARAM, 1, 1, 2.5e-10, A, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_var cell_vars[] = {
-	{"tau_m", 1, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0},
-	{"tau_e", 2, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0},
-	{"tau_i", 3, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0},
-	{"v_rest", 4, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0},
-	{"v_t", 5, SNN_PARAM, 1, 0, -0.05, V, 0, -1, 0, 0},
-	{"v_r", 6, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0},
-	{"r_m", 7, SNN_PARAM, 1, 0, 1e+08, OHM, 0, -1, 0, 0},
-	{"t_ref", 8, SNN_PARAM, 1, 0, 0.002, S, 0, -1, 0, 0},
-	{"i_ext", 9, SNN_PARAM, 1, 1, 0.0, A, 0, -1, 0, 0},
-	{"v", 10, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},
-	{"ge", 11, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},
-	{"gi", 12, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},
+	{"tau_m", 1, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0, 0, 0, 0},
+	{"tau_e", 2, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0, 0, 0, 0},
+	{"tau_i", 3, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0, 0, 0, 0},
+	{"v_rest", 4, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0, 0, 0, 0},
+	{"v_t", 5, SNN_PARAM, 1, 0, -0.05, V, 0, -1, 0, 0, 0, 0, 0},
+	{"v_r", 6, SNN_PARAM, 1, 0, -0.07, V, 0, -1, 0, 0, 0, 0, 0},
+	{"r_m", 7, SNN_PARAM, 1, 0, 1e+08, OHM, 0, -1, 0, 0, 0, 0, 0},
+	{"t_ref", 8, SNN_PARAM, 1, 0, 0.002, S, 0, -1, 0, 0, 0, 0, 0},
+	{"i_ext", 9, SNN_PARAM, 1, 1, 0.0, A, 0, -1, 0, 0, 0, 0, 0},
+	{"v", 10, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
+	{"ge", 11, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
+	{"gi", 12, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_population populations[] = {

@@ -10,7 +10,7 @@
 void segfail_update(snn_ctx *c, int64_t lo, int64_t hi, double *out);
 
 static const snn_var p_vars[] = {
-	{"u", 0, SNN_STATE, 0, 0, 0, {0, 0, 0, 0, 0, 0}, 0, -1, 0, 0},
+	{"u", 0, SNN_STATE, 0, 0, 0, {0, 0, 0, 0, 0, 0}, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_population populations[] = {

@@ -15,22 +15,22 @@ K(stdp_inputs_rate) K(stdp_plastic_init) K(stdp_plastic_on_pre) K(stdp_plastic_o
 #define V {2, 1, -3, -1, 0, 0}
 
 static const snn_var params[] = {
-	{"g_max", 0, SNN_PARAM, 1, 0, 0.01, ONE, 0, -1, 0, 0},
-	{"tau_pre", 1, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0},
-	{"tau_post", 2, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0},
-	{"dA_pre", 3, SNN_PARAM, 1, 0, 0.0001, ONE, 0, -1, 0, 0},
-	{"dA_post", 4, SNN_PARAM, 1, 0, -0.00010500000000000002, ONE, 0, -1, 0, 0},
+	{"g_max", 0, SNN_PARAM, 1, 0, 0.01, ONE, 0, -1, 0, 0, 0, 0, 0},
+	{"tau_pre", 1, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0, 0, 0, 0},
+	{"tau_post", 2, SNN_PARAM, 1, 0, 0.02, S, 0, -1, 0, 0, 0, 0, 0},
+	{"dA_pre", 3, SNN_PARAM, 1, 0, 0.0001, ONE, 0, -1, 0, 0, 0, 0, 0},
+	{"dA_post", 4, SNN_PARAM, 1, 0, -0.00010500000000000002, ONE, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_var out_vars[] = {
-	{"tau_m", 5, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0},
-	{"tau_e", 6, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0},
-	{"e_e", 7, SNN_PARAM, 1, 0, 0.0, V, 0, -1, 0, 0},
-	{"e_l", 8, SNN_PARAM, 1, 0, -0.074, V, 0, -1, 0, 0},
-	{"v_t", 9, SNN_PARAM, 1, 0, -0.054, V, 0, -1, 0, 0},
-	{"v_r", 10, SNN_PARAM, 1, 0, -0.06, V, 0, -1, 0, 0},
-	{"v", 11, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0},
-	{"ge", 12, SNN_STATE, 0, 0, 0, ONE, 0, -1, 0, 0},
+	{"tau_m", 5, SNN_PARAM, 1, 0, 0.01, S, 0, -1, 0, 0, 0, 0, 0},
+	{"tau_e", 6, SNN_PARAM, 1, 0, 0.005, S, 0, -1, 0, 0, 0, 0, 0},
+	{"e_e", 7, SNN_PARAM, 1, 0, 0.0, V, 0, -1, 0, 0, 0, 0, 0},
+	{"e_l", 8, SNN_PARAM, 1, 0, -0.074, V, 0, -1, 0, 0, 0, 0, 0},
+	{"v_t", 9, SNN_PARAM, 1, 0, -0.054, V, 0, -1, 0, 0, 0, 0, 0},
+	{"v_r", 10, SNN_PARAM, 1, 0, -0.06, V, 0, -1, 0, 0, 0, 0, 0},
+	{"v", 11, SNN_STATE, 0, 0, 0, V, 0, -1, 0, 0, 0, 0, 0},
+	{"ge", 12, SNN_STATE, 0, 0, 0, ONE, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_population populations[] = {
@@ -42,11 +42,11 @@ static const snn_input inputs[] = {
 };
 
 static const snn_var plastic_vars[] = {
-	{"w", 13, SNN_STATE, 0, 0, 0, ONE, 0, -1, 0, 0},
-	{"a_pre", 14, SNN_TRACE, 0, 0, 0, ONE, 0.02, -1, 0, 0},
-	{"a_post", 15, SNN_TRACE, 0, 0, 0, ONE, 0.02, -1, 0, 0},
-	{"delay", 16, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0},
-	{"trace.tlast", 17, SNN_STATE, 0, 0, 0, S, 0, -1, 0, 0},
+	{"w", 13, SNN_STATE, 0, 0, 0, ONE, 0, -1, 0, 0, 0, 0, 0},
+	{"a_pre", 14, SNN_TRACE, 0, 0, 0, ONE, 0.02, -1, 0, 0, 0, 0, 0},
+	{"a_post", 15, SNN_TRACE, 0, 0, 0, ONE, 0.02, -1, 0, 0, 0, 0, 0},
+	{"delay", 16, SNN_PARAM, 1, 0, 0.0, S, 0, -1, 0, 0, 0, 0, 0},
+	{"trace.tlast", 17, SNN_STATE, 0, 0, 0, S, 0, -1, 0, 0, 0, 0, 0},
 };
 
 static const snn_projection projections[] = {
