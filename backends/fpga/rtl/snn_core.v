@@ -59,6 +59,11 @@ module snn_core #(
     localparam MAXW = (SW > SYNW ? SW : SYNW) > 64 ? (SW > SYNW ? SW : SYNW) : 64;
 
     // ---- memories ----
+    // Each has one read port with a registered output (M_q, read where
+    // M_re says, at M_ra, both from the step machine's and the
+    // configuration's state) and one write port (a request registered by
+    // them, written a cycle later): the shape of a simple dual-port block
+    // RAM, which synthesis maps them to.
     reg [SW-1:0]   state_mem [0:N-1];
     reg [PW-1:0]   param_mem [0:N-1];
     reg [RCW-1:0]  ref_mem   [0:N-1];
@@ -67,6 +72,54 @@ module snn_core #(
     reg [SYNW-1:0] syn_mem   [0:NSYN-1];
     reg [31:0]     col_mem   [0:NCOL-1];
     reg [31:0]     cidx_mem  [0:NSYN-1];
+    reg [SW-1:0]   state_q;
+    reg [PW-1:0]   param_q;
+    reg [RCW-1:0]  ref_q;
+    reg [L-1:0]    hist_q;
+    reg [31:0]     row_q, col_q, cidx_q;
+    reg [SYNW-1:0] syn_q;
+    reg state_re, param_re, ref_re, hist_re, row_re, syn_re, col_re, cidx_re;
+    reg [31:0] state_ra, param_ra, ref_ra, hist_ra, row_ra, syn_ra, col_ra, cidx_ra;
+    reg state_we, param_we, ref_we, hist_we, row_we, syn_we, col_we, cidx_we;
+    reg [31:0] state_wa, param_wa, ref_wa, hist_wa, row_wa, syn_wa, col_wa, cidx_wa;
+    reg [SW-1:0]   state_wd;
+    reg [PW-1:0]   param_wd;
+    reg [RCW-1:0]  ref_wd;
+    reg [L-1:0]    hist_wd;
+    reg [31:0]     row_wd, col_wd, cidx_wd;
+    reg [SYNW-1:0] syn_wd;
+    always @(posedge clk) begin
+        if (state_re) state_q <= state_mem[state_ra];
+        if (state_we) state_mem[state_wa] <= state_wd;
+    end
+    always @(posedge clk) begin
+        if (param_re) param_q <= param_mem[param_ra];
+        if (param_we) param_mem[param_wa] <= param_wd;
+    end
+    always @(posedge clk) begin
+        if (ref_re) ref_q <= ref_mem[ref_ra];
+        if (ref_we) ref_mem[ref_wa] <= ref_wd;
+    end
+    always @(posedge clk) begin
+        if (hist_re) hist_q <= hist_mem[hist_ra];
+        if (hist_we) hist_mem[hist_wa] <= hist_wd;
+    end
+    always @(posedge clk) begin
+        if (row_re) row_q <= row_mem[row_ra];
+        if (row_we) row_mem[row_wa] <= row_wd;
+    end
+    always @(posedge clk) begin
+        if (syn_re) syn_q <= syn_mem[syn_ra];
+        if (syn_we) syn_mem[syn_wa] <= syn_wd;
+    end
+    always @(posedge clk) begin
+        if (col_re) col_q <= col_mem[col_ra];
+        if (col_we) col_mem[col_wa] <= col_wd;
+    end
+    always @(posedge clk) begin
+        if (cidx_re) cidx_q <= cidx_mem[cidx_ra];
+        if (cidx_we) cidx_mem[cidx_wa] <= cidx_wd;
+    end
 
     // ---- registers ----
     reg [63:0] seed;
@@ -75,8 +128,6 @@ module snn_core #(
 
     // ---- the model ----
     reg  [31:0]       slot;
-    reg  [SW-1:0]     st_i;
-    reg  [PW-1:0]     pa_i;
     reg               refr;
     reg  [64*ND-1:0]  dith;
     wire [SW-1:0]     st_o;
@@ -86,7 +137,6 @@ module snn_core #(
     wire [7:0]        ndith, pndith;   // the dithered stores of the slot's, the projection's kernel
     reg  [31:0]       proj;
     wire [31:0]       pre_base, n_pre, row_base, syn_base;
-    reg  [SYNW-1:0]   syn_w;
     wire [SW-1:0]     post_o, opost_o;
     wire [SYNW-1:0]   syn_o, osyn_o;
     wire              has_post;
@@ -95,11 +145,11 @@ module snn_core #(
     wire [7:0]        ondith;
     wire [32*ND-1:0]  pstreams;
     snn_model #(.SW(SW), .PW(PW), .SYNW(SYNW), .ND(ND)) model (
-        .slot(slot), .state_i(st_i), .param_i(pa_i), .refractory(refr), .dither(dith),
+        .slot(slot), .state_i(state_q), .param_i(param_q), .refractory(refr), .dither(dith),
         .state_o(st_o), .spike(spike), .startref(startref), .ref_steps(ref_steps),
         .streams(streams), .ndith(ndith), .elem(elem),
         .proj(proj), .pre_base(pre_base), .n_pre(n_pre), .row_base(row_base), .syn_base(syn_base),
-        .syn_i(syn_w), .post_i(st_i), .post_o(post_o), .syn_o(syn_o), .pstreams(pstreams), .pndith(pndith),
+        .syn_i(syn_q), .post_i(state_q), .post_o(post_o), .syn_o(syn_o), .pstreams(pstreams), .pndith(pndith),
         .has_post(has_post), .post_base(post_base), .n_post(n_post), .col_base(col_base),
         .opost_o(opost_o), .osyn_o(osyn_o), .ostreams(ostreams), .ondith(ondith), .step(step[31:0]));
 
@@ -130,11 +180,9 @@ module snn_core #(
                S_USLOT = 11, S_UREAD = 12, S_URAND = 13, S_UWRITE = 14, S_UOUT = 15,
                S_ICLEAR = 16, S_IN = 17, S_NEXT = 18, S_ICLEAR2 = 19, S_IN2 = 20,
                S_PPROJ = 21, S_PPRE = 22, S_PPRE2 = 23, S_PCOL = 24, S_PCOL2 = 25, S_PPOST = 26,
-               S_PRAND = 27, S_PWRITE = 28;
-    reg [4:0]  ph;             // the phase of the step machine
+               S_PRAND = 27, S_PWRITE = 28, S_DROWA = 29, S_DROWB = 30, S_PCOLA = 31, S_PCOLB = 32;
+    reg [5:0]  ph;             // the phase of the step machine
     reg [31:0] pre, syn, syn_end, col, col_end;
-    reg [L-1:0] hist;
-    reg [RCW-1:0] refc;
     wire [L-1:0] now_bit = {{(L-1){1'b0}}, 1'b1} << (step % L);   // this step's history bit
     reg [63:0] hpos;           // (k - 1 - delay) mod L
     reg        busy_run;
@@ -159,7 +207,8 @@ module snn_core #(
     endfunction
 
     // ---- configuration ----
-    localparam C_OP = 0, C_SPACE = 1, C_ADDR = 2, C_COUNT = 3, C_DATA = 4, C_STEPS = 5, C_READ = 6, C_RUNWAIT = 7, C_DONE = 8;
+    localparam C_OP = 0, C_SPACE = 1, C_ADDR = 2, C_COUNT = 3, C_DATA = 4, C_STEPS = 5, C_READ = 6, C_RUNWAIT = 7, C_DONE = 8,
+               C_READ2 = 9;
     reg [3:0]  cs;
     reg [7:0]  op, space;
     reg [31:0] addr, count, steps_arg;
@@ -167,8 +216,6 @@ module snn_core #(
     reg [MAXW-1:0] wbuf;       // a word being received or sent
     reg [7:0]  wbyte;          // its byte
     reg [15:0] wbytes;         // bytes per word of the space
-    reg        cfg_write;      // a word is complete: write it
-    reg        rd_req;         // the step machine is idle: read the word at addr
 
     function [15:0] bytes_of;
         input [7:0] sp;
@@ -189,6 +236,53 @@ module snn_core #(
     assign cfg_ready = !busy_run && !rd_valid && (cs == C_OP || cs == C_SPACE || cs == C_ADDR || cs == C_COUNT || cs == C_DATA || cs == C_STEPS);
     wire cfg_take = cfg_valid && cfg_ready;   // a byte is transferred
 
+    // The read ports: what the step machine's phase (or the configuration
+    // port's read) reads, its data in M_q the next cycle.
+    always @* begin
+        {state_re, param_re, ref_re, hist_re, row_re, syn_re, col_re, cidx_re} = 8'd0;
+        {state_ra, param_ra, ref_ra, hist_ra} = 128'd0;
+        {row_ra, syn_ra, col_ra, cidx_ra} = 128'd0;
+        case (ph)
+            S_DPRE: if (pre != n_pre) begin hist_re = 1'b1; hist_ra = pre_base + pre; end
+            S_DPRE2: if (hist_q != 0) begin row_re = 1'b1; row_ra = row_base + pre; end
+            S_DROWA: begin row_re = 1'b1; row_ra = row_base + pre + 1; end
+            S_DROW: if (syn != syn_end) begin syn_re = 1'b1; syn_ra = syn; end
+            S_DSYN: if (hist_bit(hist_q, step, {{(32 - DLYW){1'b0}}, syn_q[SLOTW +: DLYW]})) begin
+                state_re = 1'b1;
+                state_ra = {{(32 - SLOTW){1'b0}}, syn_q[SLOTW-1:0]};
+            end
+            S_PPRE: if (pre != n_post) begin hist_re = 1'b1; hist_ra = post_base + pre; end
+            S_PPRE2: if (hist_bit(hist_q, step, 32'd0)) begin col_re = 1'b1; col_ra = col_base + pre; end
+            S_PCOLA: begin col_re = 1'b1; col_ra = col_base + pre + 1; end
+            S_PCOL: if (col != col_end) begin cidx_re = 1'b1; cidx_ra = col; end
+            S_PCOL2: begin
+                syn_re = 1'b1; syn_ra = cidx_q;
+                state_re = 1'b1; state_ra = post_base + pre;
+            end
+            S_USLOT: if (slot != N) begin
+                state_re = 1'b1; state_ra = slot;
+                param_re = 1'b1; param_ra = slot;
+                ref_re = 1'b1; ref_ra = slot;
+                hist_re = 1'b1; hist_ra = slot;
+            end
+            S_ICLEAR: if (pre != NSRC) begin hist_re = 1'b1; hist_ra = pre; end
+            S_IN: if (in_valid && !in_end) begin hist_re = 1'b1; hist_ra = in_src; end
+            default: ;
+        endcase
+        if (cs == C_READ && !rd_valid && wbyte == 0)
+            case (space)
+                8'd1: begin state_re = 1'b1; state_ra = addr; end
+                8'd2: begin param_re = 1'b1; param_ra = addr; end
+                8'd3: begin ref_re = 1'b1; ref_ra = addr; end
+                8'd4: begin row_re = 1'b1; row_ra = addr; end
+                8'd5: begin syn_re = 1'b1; syn_ra = addr; end
+                8'd6: begin hist_re = 1'b1; hist_ra = addr; end
+                8'd7: begin col_re = 1'b1; col_ra = addr; end
+                8'd8: begin cidx_re = 1'b1; cidx_ra = addr; end
+                default: ;
+            endcase
+    end
+
     always @(posedge clk) begin
         if (rst) begin
             cs <= C_OP;
@@ -200,8 +294,10 @@ module snn_core #(
             seed <= 64'd0;
             step <= 64'd0;
             ph_start <= 1'b0;
+            {state_we, param_we, ref_we, hist_we, row_we, syn_we, col_we, cidx_we} <= 8'd0;
         end else begin
             ph_start <= 1'b0;
+            {state_we, param_we, ref_we, hist_we, row_we, syn_we, col_we, cidx_we} <= 8'd0;
             // ---- the configuration frames ----
             case (cs)
                 C_OP: if (cfg_take) begin
@@ -253,14 +349,14 @@ module snn_core #(
                             32'd1: step <= wbuf[63:0];
                             default: ;
                         endcase
-                        8'd1: state_mem[addr] <= wbuf[SW-1:0];
-                        8'd2: param_mem[addr] <= wbuf[PW-1:0];
-                        8'd3: ref_mem[addr] <= wbuf[31:0];
-                        8'd4: row_mem[addr] <= wbuf[31:0];
-                        8'd5: syn_mem[addr] <= wbuf[SYNW-1:0];
-                        8'd6: hist_mem[addr] <= wbuf[L-1:0];
-                        8'd7: col_mem[addr] <= wbuf[31:0];
-                        8'd8: cidx_mem[addr] <= wbuf[31:0];
+                        8'd1: begin state_we <= 1'b1; state_wa <= addr; state_wd <= wbuf[SW-1:0]; end
+                        8'd2: begin param_we <= 1'b1; param_wa <= addr; param_wd <= wbuf[PW-1:0]; end
+                        8'd3: begin ref_we <= 1'b1; ref_wa <= addr; ref_wd <= wbuf[31:0]; end
+                        8'd4: begin row_we <= 1'b1; row_wa <= addr; row_wd <= wbuf[31:0]; end
+                        8'd5: begin syn_we <= 1'b1; syn_wa <= addr; syn_wd <= wbuf[SYNW-1:0]; end
+                        8'd6: begin hist_we <= 1'b1; hist_wa <= addr; hist_wd <= wbuf[L-1:0]; end
+                        8'd7: begin col_we <= 1'b1; col_wa <= addr; col_wd <= wbuf[31:0]; end
+                        8'd8: begin cidx_we <= 1'b1; cidx_wa <= addr; cidx_wd <= wbuf[31:0]; end
                         default: ;
                     endcase
                     wbuf <= 0;
@@ -269,22 +365,12 @@ module snn_core #(
                     cs <= count == 1 ? C_OP : C_DATA;
                 end
                 C_READ: if (!rd_valid) begin
-                    // Fetch the word (combinational read is fine here: the
-                    // configuration path is not the step's critical path).
                     if (wbyte == 0) begin
-                        case (space)
-                            8'd0: wbuf <= addr == 0 ? seed : step;
-                            8'd1: wbuf <= state_mem[addr];
-                            8'd2: wbuf <= param_mem[addr];
-                            8'd3: wbuf <= ref_mem[addr];
-                            8'd4: wbuf <= row_mem[addr];
-                            8'd5: wbuf <= syn_mem[addr];
-                            8'd6: wbuf <= hist_mem[addr];
-                            8'd7: wbuf <= col_mem[addr];
-                            8'd8: wbuf <= cidx_mem[addr];
-                            default: wbuf <= 0;
-                        endcase
-                        wbyte <= 1;
+                        // The read port reads the word (above); C_READ2
+                        // takes it.
+                        if (space == 8'd0)
+                            wbuf <= addr == 0 ? seed : step;
+                        cs <= C_READ2;
                     end else begin
                         rd_data <= wbuf[7:0];
                         rd_valid <= 1'b1;
@@ -298,6 +384,21 @@ module snn_core #(
                         end else
                             wbyte <= wbyte + 1;
                     end
+                end
+                C_READ2: begin
+                    case (space)
+                        8'd1: wbuf <= state_q;
+                        8'd2: wbuf <= param_q;
+                        8'd3: wbuf <= ref_q;
+                        8'd4: wbuf <= row_q;
+                        8'd5: wbuf <= syn_q;
+                        8'd6: wbuf <= hist_q;
+                        8'd7: wbuf <= col_q;
+                        8'd8: wbuf <= cidx_q;
+                        default: ;
+                    endcase
+                    wbyte <= 1;
+                    cs <= C_READ;
                 end
                 C_STEPS: if (cfg_take) begin
                     steps_arg <= steps_arg | ({24'd0, cfg_data} << (8 * nb));
@@ -347,33 +448,33 @@ module snn_core #(
                     if (pre == n_pre) begin
                         proj <= proj + 1;
                         ph <= S_DPROJ;
-                    end else begin
-                        hist <= hist_mem[pre_base + pre];
+                    end else
                         ph <= S_DPRE2;
-                    end
                 end
                 S_DPRE2: begin
-                    if (hist == 0) begin
+                    if (hist_q == 0) begin
                         pre <= pre + 1;
                         ph <= S_DPRE;
-                    end else begin
-                        syn <= row_mem[row_base + pre];
-                        syn_end <= row_mem[row_base + pre + 1];
-                        ph <= S_DROW;
-                    end
+                    end else
+                        ph <= S_DROWA;
+                end
+                S_DROWA: begin
+                    syn <= row_q;
+                    ph <= S_DROWB;
+                end
+                S_DROWB: begin
+                    syn_end <= row_q;
+                    ph <= S_DROW;
                 end
                 S_DROW: begin
                     if (syn == syn_end) begin
                         pre <= pre + 1;
                         ph <= S_DPRE;
-                    end else begin
-                        syn_w <= syn_mem[syn];
+                    end else
                         ph <= S_DSYN;
-                    end
                 end
                 S_DSYN: begin
-                    if (hist_bit(hist, step, {{(32 - DLYW){1'b0}}, syn_w[SLOTW +: DLYW]})) begin
-                        st_i <= state_mem[syn_w[SLOTW-1:0]];
+                    if (hist_bit(hist_q, step, {{(32 - DLYW){1'b0}}, syn_q[SLOTW +: DLYW]})) begin
                         ph <= S_DPOST;
                     end else begin
                         syn <= syn + 1;
@@ -392,8 +493,12 @@ module snn_core #(
                     ph <= S_DWRITE;
                 end
                 S_DWRITE: begin
-                    state_mem[syn_w[SLOTW-1:0]] <= post_o;
-                    syn_mem[syn] <= syn_o;
+                    state_we <= 1'b1;
+                    state_wa <= {{(32 - SLOTW){1'b0}}, syn_q[SLOTW-1:0]};
+                    state_wd <= post_o;
+                    syn_we <= 1'b1;
+                    syn_wa <= syn;
+                    syn_wd <= syn_o;
                     syn <= syn + 1;
                     ph <= S_DROW;
                 end
@@ -415,33 +520,34 @@ module snn_core #(
                     if (pre == n_post) begin
                         proj <= proj + 1;
                         ph <= S_PPROJ;
-                    end else begin
-                        hist <= hist_mem[post_base + pre];
+                    end else
                         ph <= S_PPRE2;
-                    end
                 end
                 S_PPRE2: begin
-                    if (hist_bit(hist, step, 32'd0)) begin
-                        col <= col_mem[col_base + pre];
-                        col_end <= col_mem[col_base + pre + 1];
-                        ph <= S_PCOL;
+                    if (hist_bit(hist_q, step, 32'd0)) begin
+                        ph <= S_PCOLA;
                     end else begin
                         pre <= pre + 1;
                         ph <= S_PPRE;
                     end
+                end
+                S_PCOLA: begin
+                    col <= col_q;
+                    ph <= S_PCOLB;
+                end
+                S_PCOLB: begin
+                    col_end <= col_q;
+                    ph <= S_PCOL;
                 end
                 S_PCOL: begin
                     if (col == col_end) begin
                         pre <= pre + 1;
                         ph <= S_PPRE;
-                    end else begin
-                        syn <= cidx_mem[col];
+                    end else
                         ph <= S_PCOL2;
-                    end
                 end
                 S_PCOL2: begin
-                    syn_w <= syn_mem[syn];
-                    st_i <= state_mem[post_base + pre];
+                    syn <= cidx_q;
                     ph <= S_PPOST;
                 end
                 S_PPOST: begin
@@ -456,8 +562,12 @@ module snn_core #(
                     ph <= S_PWRITE;
                 end
                 S_PWRITE: begin
-                    syn_mem[syn] <= osyn_o;
-                    state_mem[post_base + pre] <= opost_o;
+                    syn_we <= 1'b1;
+                    syn_wa <= syn;
+                    syn_wd <= osyn_o;
+                    state_we <= 1'b1;
+                    state_wa <= post_base + pre;
+                    state_wd <= opost_o;
                     col <= col + 1;
                     ph <= S_PCOL;
                 end
@@ -466,16 +576,11 @@ module snn_core #(
                     if (slot == N) begin
                         ph <= S_ICLEAR;
                         pre <= N;
-                    end else begin
-                        st_i <= state_mem[slot];
-                        pa_i <= param_mem[slot];
-                        refc <= ref_mem[slot];
-                        hist <= hist_mem[slot];
+                    end else
                         ph <= S_UREAD;
-                    end
                 end
                 S_UREAD: begin
-                    refr <= refc != 0;
+                    refr <= ref_q != 0;
                     for (i = 0; i < ND; i = i + 1)
                         ph_ctr[i] <= rng_counter(streams[32 * i +: 32], step, {32'd0, elem});
                     ph_start <= ndith != 0;
@@ -487,12 +592,20 @@ module snn_core #(
                     ph <= S_UWRITE;
                 end
                 S_UWRITE: begin
-                    state_mem[slot] <= st_o;
-                    if (spike && startref && ref_steps > 1)
-                        ref_mem[slot] <= ref_steps - 1;
-                    else if (refr)
-                        ref_mem[slot] <= refc - 1;
-                    hist_mem[slot] <= spike ? (hist | now_bit) : (hist & ~now_bit);
+                    state_we <= 1'b1;
+                    state_wa <= slot;
+                    state_wd <= st_o;
+                    ref_wa <= slot;
+                    if (spike && startref && ref_steps > 1) begin
+                        ref_we <= 1'b1;
+                        ref_wd <= ref_steps - 1;
+                    end else if (refr) begin
+                        ref_we <= 1'b1;
+                        ref_wd <= ref_q - 1;
+                    end
+                    hist_we <= 1'b1;
+                    hist_wa <= slot;
+                    hist_wd <= spike ? (hist_q | now_bit) : (hist_q & ~now_bit);
                     if (spike) begin
                         out_slot <= slot;
                         out_step <= step[31:0];
@@ -513,13 +626,13 @@ module snn_core #(
                 S_ICLEAR: begin
                     if (pre == NSRC)
                         ph <= S_IN;
-                    else begin
-                        hist <= hist_mem[pre];
+                    else
                         ph <= S_ICLEAR2;
-                    end
                 end
                 S_ICLEAR2: begin
-                    hist_mem[pre] <= hist & ~now_bit;
+                    hist_we <= 1'b1;
+                    hist_wa <= pre;
+                    hist_wd <= hist_q & ~now_bit;
                     pre <= pre + 1;
                     ph <= S_ICLEAR;
                 end
@@ -529,12 +642,13 @@ module snn_core #(
                         ph <= S_NEXT;
                     end else begin
                         pre <= in_src;
-                        hist <= hist_mem[in_src];
                         ph <= S_IN2;
                     end
                 end
                 S_IN2: begin
-                    hist_mem[pre] <= hist | now_bit;
+                    hist_we <= 1'b1;
+                    hist_wa <= pre;
+                    hist_wd <= hist_q | now_bit;
                     ph <= S_IN;
                 end
                 default: ph <= S_IDLE;
