@@ -34,6 +34,7 @@ type Core struct {
 	NSYN, SYNW int // synapses; bits of a synapse word
 	NROW       int // row pointers
 	NCOL       int // column pointers (on_post: each post neuron's synapses)
+	NCIDX      int // column index entries: NSYN with on_post, else 1
 	NPROJ      int // projections that deliver
 	L          int // steps of spike history
 	ND         int // dither generators
@@ -326,6 +327,10 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	d.Core.NROW = max(1, d.Core.NROW)
 	d.Core.NSYN = max(1, d.Core.NSYN)
 
+	d.Core.NCIDX = 1
+	if d.Core.NCOL > 0 {
+		d.Core.NCIDX = d.Core.NSYN
+	}
 	d.Core.NCOL = max(1, d.Core.NCOL)
 	d.Verilog = d.model(projs2(projs, func(p *projLayout) projInfo {
 		return projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase, dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase}
@@ -358,7 +363,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	rows := make([]string, d.Core.NROW)
 	syns := make([]string, d.Core.NSYN)
 	cols := make([]string, d.Core.NCOL)
-	colIdx := make([]string, d.Core.NSYN)
+	colIdx := make([]string, d.Core.NCIDX)
 	for i := range cols {
 		cols[i] = "00000000"
 	}

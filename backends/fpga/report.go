@@ -107,7 +107,7 @@ func (d *Design) WriteAll(dir string, synth func(flow string) string) error {
 func (d *Design) coreParams() map[string]int {
 	c := d.Core
 	return map[string]int{"N": c.N, "NSRC": c.NSRC, "SW": c.SW, "PW": c.PW, "NSYN": c.NSYN, "SYNW": c.SYNW,
-		"NROW": c.NROW, "NCOL": c.NCOL, "NPROJ": max(1, c.NPROJ), "L": c.L, "ND": c.ND, "SLOTW": c.SLOTW, "DLYW": c.DLYW}
+		"NROW": c.NROW, "NCOL": c.NCOL, "NCIDX": c.NCIDX, "NPROJ": max(1, c.NPROJ), "L": c.L, "ND": c.ND, "SLOTW": c.SLOTW, "DLYW": c.DLYW}
 }
 
 // Report says what the model needs of the core.
@@ -130,7 +130,7 @@ func (d *Design) Report() string {
 		name        string
 		depth, bits int
 	}{{"state", c.N, c.SW}, {"parameters", c.N, c.PW}, {"refractory counters", c.N, 32}, {"spike history", c.NSRC, c.L},
-		{"row pointers", c.NROW, 32}, {"synapses", c.NSYN, c.SYNW}, {"column pointers", c.NCOL, 32}, {"column index", c.NSYN, 32}}
+		{"row pointers", c.NROW, 32}, {"synapses", c.NSYN, c.SYNW}, {"column pointers", c.NCOL, 32}, {"column index", c.NCIDX, 32}}
 	total := 0
 	b.WriteString("Memory:\n")
 	for _, m := range mems {
@@ -159,10 +159,11 @@ func (d *Design) Report() string {
 	return b.String()
 }
 
-// Synthesize runs yosys on the design written in dir with a flow
+// Synthesize runs yosys on the design written in dir, the core with the
+// model's parameters, with a flow
 // ("xilinx": synth_xilinx for 7-series, "ecp5": synth_ecp5) and
 // summarises its statistics: LUTs, flip-flops, block RAMs, DSPs.
-func Synthesize(dir, flow string) (string, error) {
+func (d *Design) Synthesize(dir, flow string) (string, error) {
 	if _, err := exec.LookPath("yosys"); err != nil {
 		return "", fmt.Errorf("yosys is not installed (Debian package yosys)")
 	}
@@ -171,7 +172,19 @@ func Synthesize(dir, flow string) (string, error) {
 		return "", fmt.Errorf("unknown flow %q", flow)
 	}
 	start := time.Now()
-	y := exec.Command("yosys", "-q", "-p", "read_verilog -I. snn_core.v snn_philox.v snn_model.v; "+cmd+"; tee -o yosys_"+flow+".txt stat")
+	// The core with this model's parameters.
+	var chparam strings.Builder
+	params := d.coreParams()
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&chparam, " -set %s %d", k, params[k])
+	}
+	script := "read_verilog -I. snn_core.v snn_philox.v snn_model.v; chparam" + chparam.String() + " snn_core; " + cmd + "; tee -o yosys_" + flow + ".txt stat"
+	y := exec.Command("yosys", "-q", "-p", script)
 	y.Dir = dir
 	if out, err := y.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("%v: %s", err, lastLines(string(out), 5))

@@ -29,7 +29,7 @@ func (d *Design) Params() string {
 		name string
 		v    int64
 	}{{"N", int64(c.N)}, {"NSRC", int64(c.NSRC)}, {"SW", int64(c.SW)}, {"PW", int64(c.PW)},
-		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NCOL", int64(c.NCOL)}, {"NPROJ", int64(max(1, c.NPROJ))},
+		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NCOL", int64(c.NCOL)}, {"NCIDX", int64(c.NCIDX)}, {"NPROJ", int64(max(1, c.NPROJ))},
 		{"L", int64(c.L)}, {"ND", int64(c.ND)}, {"SLOTW", int64(c.SLOTW)}, {"DLYW", int64(c.DLYW)},
 		{"CFG_BYTES", int64(len(d.Config))}, {"STIM_LINES", int64(strings.Count(d.Stimulus, "\n"))},
 		{"READ_BYTES", int64(1 + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}, {"CFG_RUN_END", int64(d.runEnd)},

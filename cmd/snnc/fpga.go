@@ -50,7 +50,7 @@ func buildFPGA(path, out string, pf pipelineFlags, verbose, noSynth bool, stdout
 			if verbose {
 				fmt.Fprintf(stderr, "yosys: %s\n", flow)
 			}
-			r, err := fpga.Synthesize(out, flow)
+			r, err := d.Synthesize(out, flow)
 			if err != nil {
 				return "not run: " + err.Error()
 			}

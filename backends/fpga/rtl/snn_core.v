@@ -27,6 +27,7 @@ module snn_core #(
     parameter SYNW   = 32,   // bits of a synapse word: post slot, delay, fields
     parameter NROW   = 64,   // row pointers of all projections
     parameter NCOL   = 1,    // column pointers: each post neuron's synapses, for on_post
+    parameter NCIDX  = 1,    // column index entries: the synapses, with on_post
     parameter NPROJ  = 1,    // projections
     parameter L      = 2,    // steps of spike history: the longest delay + 1
     parameter ND     = 1,    // dither generators (the most stores a kernel dithers)
@@ -71,7 +72,7 @@ module snn_core #(
     reg [31:0]     row_mem   [0:NROW-1];
     reg [SYNW-1:0] syn_mem   [0:NSYN-1];
     reg [31:0]     col_mem   [0:NCOL-1];
-    reg [31:0]     cidx_mem  [0:NSYN-1];
+    reg [31:0]     cidx_mem  [0:NCIDX-1];
     reg [SW-1:0]   state_q;
     reg [PW-1:0]   param_q;
     reg [RCW-1:0]  ref_q;

@@ -97,7 +97,7 @@ endmodule
 // received waits in a one-byte buffer until the core takes it.
 module snn_top #(
     parameter N = 16, parameter NSRC = 32, parameter SW = 32, parameter PW = 8,
-    parameter NSYN = 64, parameter SYNW = 32, parameter NROW = 64, parameter NCOL = 1,
+    parameter NSYN = 64, parameter SYNW = 32, parameter NROW = 64, parameter NCOL = 1, parameter NCIDX = 1,
     parameter NPROJ = 1, parameter L = 2, parameter ND = 1, parameter SLOTW = 16,
     parameter DLYW = 8, parameter CLKS = 16
 ) (
@@ -131,7 +131,7 @@ module snn_top #(
     end
     snn_uart_rx #(.CLKS(CLKS)) rx(.clk(clk), .rst(rst), .rx(uart_rx), .data(rx_data), .valid(rx_valid), .frame_error(frame_error));
     snn_uart_tx #(.CLKS(CLKS)) tx(.clk(clk), .rst(rst), .data(rd_data), .valid(rd_valid), .ready(tx_ready), .tx(uart_tx));
-    snn_core #(.N(N), .NSRC(NSRC), .SW(SW), .PW(PW), .NSYN(NSYN), .SYNW(SYNW), .NROW(NROW), .NCOL(NCOL),
+    snn_core #(.N(N), .NSRC(NSRC), .SW(SW), .PW(PW), .NSYN(NSYN), .SYNW(SYNW), .NROW(NROW), .NCOL(NCOL), .NCIDX(NCIDX),
                .NPROJ(NPROJ), .L(L), .ND(ND), .SLOTW(SLOTW), .DLYW(DLYW)) core (
         .clk(clk), .rst(rst),
         .cfg_data(held), .cfg_valid(full), .cfg_ready(cfg_ready),

@@ -26,7 +26,7 @@ module tb_snn;
     wire [32:0] stim_word = si < STIM_LINES ? stim[si] : 33'd0;
 
     snn_core #(.N(N), .NSRC(NSRC), .SW(SW), .PW(PW), .NSYN(NSYN), .SYNW(SYNW), .NROW(NROW),
-               .NPROJ(NPROJ), .L(L), .ND(ND), .SLOTW(SLOTW), .DLYW(DLYW), .NCOL(NCOL)) core (
+               .NPROJ(NPROJ), .L(L), .ND(ND), .SLOTW(SLOTW), .DLYW(DLYW), .NCOL(NCOL), .NCIDX(NCIDX)) core (
         .clk(clk), .rst(rst),
         .cfg_data(cfg_byte), .cfg_valid(ci < CFG_BYTES), .cfg_ready(cfg_ready),
         .rd_data(rd_data), .rd_valid(rd_valid), .rd_ready(1'b1),

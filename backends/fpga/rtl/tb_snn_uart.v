@@ -23,7 +23,7 @@ module tb_snn_uart;
     wire [32:0] stim_word = si < STIM_LINES ? stim[si] : 33'd0;
     reg done_seen = 1'b0;
 
-    snn_top #(.N(N), .NSRC(NSRC), .SW(SW), .PW(PW), .NSYN(NSYN), .SYNW(SYNW), .NROW(NROW), .NCOL(NCOL),
+    snn_top #(.N(N), .NSRC(NSRC), .SW(SW), .PW(PW), .NSYN(NSYN), .SYNW(SYNW), .NROW(NROW), .NCOL(NCOL), .NCIDX(NCIDX),
               .NPROJ(NPROJ), .L(L), .ND(ND), .SLOTW(SLOTW), .DLYW(DLYW), .CLKS(CLKS)) top (
         .clk(clk), .rst(rst), .uart_rx(rx_line), .uart_tx(tx_line),
         .in_src(stim_word[31:0]), .in_end(stim_word[32]), .in_valid(si < STIM_LINES), .in_ready(in_ready),
