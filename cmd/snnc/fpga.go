@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"snnc/backends/fpga"
-	"snnc/lang"
 )
 
 // buildFPGA is snnc build --target=fpga: the model quantized (int16
@@ -22,12 +21,7 @@ func buildFPGA(path, out string, pf pipelineFlags, verbose, noSynth bool, stdout
 		fmt.Fprintf(stderr, "snnc build: %v\n", err)
 		return exitUsage
 	}
-	prog, err := lang.LoadFile(path)
-	if err != nil {
-		printErrors(stderr, prog, err)
-		return exitModel
-	}
-	m, status := compileProgram(prog, po, stderr)
+	m, status := compile(path, po, stderr)
 	if status != exitOK {
 		return status
 	}

@@ -147,6 +147,28 @@ func TestBuildCommand(t *testing.T) {
 	assert.Contains(t, string(tables), "const snn_model snn_the_model")
 }
 
+// snnc build --target=fpga writes the core's directory, quantized to 16
+// bits by default; what the core cannot run is a positioned error, exit 1.
+func TestBuildFPGA(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lif_fpga")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"build", "--target=fpga", "--no-synth", "-o", dir, "../../examples/lif_current.snn"}, &stdout, &stderr), stderr.String())
+	for _, f := range []string{"snn_core.v", "snn_model.v", "snn_params.vh", "config.bin", "cfg.hex", "state.mem", "stim.hex", "map.json", "report.txt", "sim.sh", "tb_snn.v"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, f)
+	}
+	model, err := os.ReadFile(filepath.Join(dir, "snn_model.v"))
+	require.NoError(t, err)
+	assert.Contains(t, string(model), "module snn_step_0")
+	report, err := os.ReadFile(filepath.Join(dir, "report.txt"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "Neurons: 1 slots (cell 0-0)")
+
+	stderr.Reset()
+	assert.Equal(t, exitModel, run([]string{"build", "--target=fpga", "--no-synth", "-o", dir, "../../examples/izhikevich.snn"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "izhikevich.snn:17:9: current step_rs changes during the run")
+}
+
 // snnc run --target=llvm builds into the cache, runs the executable and
 // writes the interpreter's bytes.
 func TestRunNative(t *testing.T) {
