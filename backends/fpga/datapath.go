@@ -152,6 +152,66 @@ func evalFloat(v ir.Value, param func(name string) float64) float64 {
 	return math.NaN()
 }
 
+// evalKernel computes a straight-line kernel of parameters, constants and
+// the time t (a current's value) as the interpreter does; booleans are 0
+// and 1.
+func evalKernel(k *ir.Kernel, t float64, param func(name string) float64) float64 {
+	val := map[ir.Value]float64{}
+	b2f := func(b bool) float64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	for _, in := range k.Blocks[0].Instrs {
+		a := func(n int) float64 { return val[in.Args[n]] }
+		switch in.Op {
+		case ir.OpRet:
+			return a(0)
+		case ir.OpTime:
+			val[in] = t
+		case ir.OpConst:
+			if c, ok := in.Aux.(bool); ok {
+				val[in] = b2f(c)
+			} else {
+				val[in] = constValue(in)
+			}
+		case ir.OpLt:
+			val[in] = b2f(a(0) < a(1))
+		case ir.OpLe:
+			val[in] = b2f(a(0) <= a(1))
+		case ir.OpGt:
+			val[in] = b2f(a(0) > a(1))
+		case ir.OpGe:
+			val[in] = b2f(a(0) >= a(1))
+		case ir.OpEq:
+			val[in] = b2f(a(0) == a(1))
+		case ir.OpNe:
+			val[in] = b2f(a(0) != a(1))
+		case ir.OpAnd:
+			val[in] = b2f(a(0) != 0 && a(1) != 0)
+		case ir.OpOr:
+			val[in] = b2f(a(0) != 0 || a(1) != 0)
+		case ir.OpNot:
+			val[in] = b2f(a(0) == 0)
+		case ir.OpSelect:
+			if a(0) != 0 {
+				val[in] = a(1)
+			} else {
+				val[in] = a(2)
+			}
+		default:
+			// An operation on numbers: evalFloat's, on these values.
+			args := make([]ir.Value, len(in.Args))
+			for n := range in.Args {
+				args[n] = &ir.Instr{Op: ir.OpConst, Typ: ir.TF64, Aux: a(n)}
+			}
+			val[in] = evalFloat(&ir.Instr{Op: in.Op, Typ: in.Typ, Aux: in.Aux, Args: args}, param)
+		}
+	}
+	return math.NaN()
+}
+
 // derivedFields lays out, from bit lo of word, the values of parameters
 // a kernel converts to fixed point; it returns the converts by key and
 // the bits used.

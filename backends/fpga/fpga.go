@@ -86,9 +86,14 @@ type Design struct {
 	readBack int
 	// MaxDelay is the longest delay of a synapse, in steps.
 	MaxDelay int
-	// runEnd is the first byte of the configuration stream after the run
-	// frame: a host waits for the done byte before it sends it.
+	// runEnd is the first byte of the configuration stream after the last
+	// run frame; runs the number of run frames (a current that changes
+	// in time cuts the run); waits, for a host on the UART, the bytes of
+	// the stream before which it waits for the answers so far (the done
+	// bytes of the runs before, the words of a read), and how many.
 	runEnd int
+	runs   int
+	waits  [][2]int
 }
 
 // owner is a population with storage in the core.
@@ -349,13 +354,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				w.set(f.lo, f.format, int64(vals[idx]))
 			}
 			state[ow.base+i] = w.hex(d.Core.SW)
-			var pw bigWord
-			for key, c := range ow.derived {
-				x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, ow.p.Name, name, i) })
-				f := ow.fields[key]
-				pw.set(f.lo, f.format, f.format.FromFloat(x))
-			}
-			params[ow.base+i] = pw.hex(d.Core.PW)
+			params[ow.base+i] = paramWord(st, m, ow, i, d.Core.PW)
 			end := st.RefEnd[ow.p.Name][i]
 			refs[ow.base+i] = fmt.Sprintf("%08x", max(0, end-1))
 		}
@@ -446,10 +445,42 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	c.write(spaceHist, 0, hist, (d.Core.L+7)/8)
 	c.write(spaceCol, 0, cols, 4)
 	c.write(spaceColIdx, 0, colIdx, 4)
-	c.run(d.Steps)
+	// A current that changes in time: the run is cut where its value
+	// changes, and the parameter words it reaches are written between.
+	changing := timeCurrents(m)
+	from := int64(0)
+	for k := int64(1); k < d.Steps && len(changing) > 0; k++ {
+		setCurrents(st, m, changing, float64(k)*m.Run.Dt)
+		var words []string
+		first := -1
+		for _, ow := range d.owners {
+			for i := range ow.p.Size {
+				w := paramWord(st, m, ow, i, d.Core.PW)
+				if w != params[ow.base+i] {
+					if first < 0 {
+						first = ow.base + i
+					}
+					params[ow.base+i] = w
+				}
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		// Every word from the first changed one on: one frame.
+		words = params[first:]
+		c.run(k - from)
+		d.waits = append(d.waits, [2]int{len(c.bytes), len(d.waits) + 1})
+		c.write(spaceParam, first, words, (d.Core.PW+7)/8)
+		from = k
+	}
+	c.run(d.Steps - from)
+	d.runs = len(d.waits) + 1
+	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs})
 	d.runEnd = len(c.bytes)
-	d.readBack = c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
-	d.readBack += c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
+	n := c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
+	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs + n})
+	d.readBack = n + c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
 	d.projs = projs2(projs, func(p *projLayout) projInfo {
 		return projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase, dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase}
 	})
@@ -474,6 +505,54 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	}
 	d.Stimulus = stim.String()
 	return d, nil
+}
+
+// paramWord is the parameter word of neuron i of an owner: the values of
+// parameters its step kernel converts, computed as every backend does and
+// rounded as the kernel's converts round.
+func paramWord(st *interp.Storage, m *ir.Module, ow *owner, i, width int) string {
+	var pw bigWord
+	for key, c := range ow.derived {
+		x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, ow.p.Name, name, i) })
+		f := ow.fields[key]
+		pw.set(f.lo, f.format, f.format.FromFloat(x))
+	}
+	return pw.hex(width)
+}
+
+// timeCurrents are the currents whose value changes with time (and only
+// with it: check refuses state, draws and indices).
+func timeCurrents(m *ir.Module) []*ir.Current {
+	var out []*ir.Current
+	for _, c := range m.Currents {
+		uses := false
+		ir.KernelNamed(c.Kernels, "value").Instrs(func(in *ir.Instr) { uses = uses || in.Op == ir.OpTime })
+		if uses {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// setCurrents sets the parameters the currents drive to their values at
+// time t, as step 1 of language.md section 6 does: in the storage of the
+// population and, for a member of a group, in the group's.
+func setCurrents(st *interp.Storage, m *ir.Module, cs []*ir.Current, t float64) {
+	for _, c := range cs {
+		var p *ir.Population
+		for _, q := range m.Populations {
+			if q.Name == c.Population {
+				p = q
+			}
+		}
+		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(name string) float64 { return paramValue(st, m, c.Population, name, 0) })
+		for i := range p.Size {
+			st.Vars[c.Population+"."+c.Param][i] = x
+			if g, ok := st.Vars[p.Group+"."+c.Param]; ok && p.Group != "" {
+				g[p.Offset+i] = x
+			}
+		}
+	}
 }
 
 // paramValue is the value of a parameter a kernel of owner names, for
@@ -721,8 +800,10 @@ func check(m *ir.Module) error {
 		k := ir.KernelNamed(c.Kernels, "value")
 		k.Instrs(func(in *ir.Instr) {
 			switch in.Op {
-			case ir.OpTime, ir.OpLoad, ir.OpRand, ir.OpIndex, ir.OpLoadSeg:
-				where(posNear(k, in), "current %s changes during the run (%s); the core holds parameters constant", c.Name, describe(in))
+			case ir.OpLoad, ir.OpRand, ir.OpIndex, ir.OpLoadSeg:
+				// One of time alone is computed by snnc and written between
+				// runs where it changes.
+				where(posNear(k, in), "current %s depends on %s; the core's parameters change only between runs, by time", c.Name, describe(in))
 			}
 		})
 	}

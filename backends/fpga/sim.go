@@ -32,8 +32,7 @@ func (d *Design) Params() string {
 		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NCOL", int64(c.NCOL)}, {"NCIDX", int64(c.NCIDX)}, {"NPROJ", int64(max(1, c.NPROJ))},
 		{"L", int64(c.L)}, {"ND", int64(c.ND)}, {"SLOTW", int64(c.SLOTW)}, {"DLYW", int64(c.DLYW)},
 		{"CFG_BYTES", int64(len(d.Config))}, {"STIM_LINES", int64(strings.Count(d.Stimulus, "\n"))},
-		{"READ_BYTES", int64(1 + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}, {"CFG_RUN_END", int64(d.runEnd)},
-		{"READ_STATE_BYTES", int64(d.Core.N * ((d.Core.SW + 7) / 8))}} {
+		{"READ_BYTES", int64(d.runs + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}, {"WAITS", int64(len(d.waits))}} {
 		fmt.Fprintf(&b, "localparam %s = %d;\n", p.name, p.v)
 	}
 	return b.String()
@@ -56,6 +55,13 @@ func (d *Design) Write(dir string) error {
 		return err
 	}
 	files := map[string]string{"snn_model.v": d.Verilog, "snn_params.vh": d.Params(), "stim.hex": d.Stimulus}
+	// For the UART testbench: before which byte to wait for how many
+	// answer bytes.
+	var waits strings.Builder
+	for _, w := range d.waits {
+		fmt.Fprintf(&waits, "%08x%08x\n", w[0], w[1])
+	}
+	files["waits.hex"] = waits.String()
 	var cfg strings.Builder
 	for _, x := range d.Config {
 		fmt.Fprintf(&cfg, "%02x\n", x)
@@ -181,9 +187,10 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 		}
 		bytes = append(bytes, byte(x))
 	}
-	if len(bytes) != 1+d.readBack || bytes[0] != 0xD0 {
-		return nil, fmt.Errorf("readback.hex: %d bytes (want %d, the first 0xd0)", len(bytes), 1+d.readBack)
+	if len(bytes) != d.runs+d.readBack || slices.ContainsFunc(bytes[:d.runs], func(b byte) bool { return b != 0xD0 }) {
+		return nil, fmt.Errorf("readback.hex: %d bytes (want %d, the first %d 0xd0)", len(bytes), d.runs+d.readBack, d.runs)
 	}
+	bytes = bytes[d.runs-1:] // the state words from bytes[1] on
 	n := (d.Core.SW + 7) / 8
 	for s := range d.Core.N {
 		var w bigWord

@@ -57,7 +57,12 @@ module snn_core #(
     output wire        running
 );
     localparam RCW = 32;
-    localparam MAXW = (SW > SYNW ? SW : SYNW) > 64 ? (SW > SYNW ? SW : SYNW) : 64;
+    // The widest word of any space (a configuration word is assembled in
+    // and sent from a buffer of this many bits).
+    localparam MAXW01 = SW > PW ? SW : PW;
+    localparam MAXW02 = MAXW01 > SYNW ? MAXW01 : SYNW;
+    localparam MAXW03 = MAXW02 > L ? MAXW02 : L;
+    localparam MAXW = MAXW03 > 64 ? MAXW03 : 64;
 
     // ---- memories ----
     // Each has one read port with a registered output (M_q, read where

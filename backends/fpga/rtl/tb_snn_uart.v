@@ -1,9 +1,9 @@
 // tb_snn_uart: tb_snn through snn_top's UART: the configuration stream
 // (cfg.hex) goes over the serial line, CLKS cycles a bit, and the
 // read-back comes back over it. As spec/fpga.md asks of a host, it sends
-// a frame only once the previous one's answer is back: after the run
-// frame (CFG_RUN_END is the first byte after it) the done byte, after the
-// read of the state (10 bytes) its READ_STATE_BYTES.
+// a frame only once the previous one's answer is back: waits.hex lists
+// the bytes before which it waits, each with the number of answer bytes
+// it waits for (the done bytes of the runs, the words of a read).
 `timescale 1ns / 1ps
 `default_nettype none
 module tb_snn_uart;
@@ -14,6 +14,8 @@ module tb_snn_uart;
     always #5 clk = !clk;
 
     reg [7:0]  cfg  [0:CFG_BYTES-1];
+    reg [63:0] waits [0:WAITS-1];
+    integer wi = 0;
     reg [32:0] stim [0:STIM_LINES-1];
     integer si = 0, rb = 0, cycles = 0, i, b;
     integer fspikes, fread;
@@ -21,7 +23,6 @@ module tb_snn_uart;
     wire tx_line, in_ready, out_valid, running, frame_error;
     wire [31:0] out_slot, out_step;
     wire [32:0] stim_word = si < STIM_LINES ? stim[si] : 33'd0;
-    reg done_seen = 1'b0;
 
     snn_top #(.N(N), .NSRC(NSRC), .SW(SW), .PW(PW), .NSYN(NSYN), .SYNW(SYNW), .NROW(NROW), .NCOL(NCOL), .NCIDX(NCIDX),
               .NPROJ(NPROJ), .L(L), .ND(ND), .SLOTW(SLOTW), .DLYW(DLYW), .CLKS(CLKS)) top (
@@ -41,8 +42,6 @@ module tb_snn_uart;
         end
         repeat (CLKS) @(posedge clk);
         $fwrite(fread, "%02x\n", rbyte);
-        if (rbyte == 8'hd0 && !done_seen)
-            done_seen = 1'b1;
         rb = rb + 1;
         if (rb == READ_BYTES) begin
             $fwrite(fread, "cycles %0d\n", cycles);
@@ -69,6 +68,7 @@ module tb_snn_uart;
 
     initial begin
         $readmemh("cfg.hex", cfg);
+        $readmemh("waits.hex", waits);
         if (STIM_LINES > 0)
             $readmemh("stim.hex", stim);
         fspikes = $fopen("spikes.txt", "w");
@@ -76,10 +76,10 @@ module tb_snn_uart;
         repeat (4) @(posedge clk);
         rst = 1'b0;
         for (i = 0; i < CFG_BYTES; i = i + 1) begin
-            if (i == CFG_RUN_END)
-                wait (done_seen);
-            if (i == CFG_RUN_END + 10)
-                wait (rb == 1 + READ_STATE_BYTES);
+            while (wi < WAITS && waits[wi][63:32] == i) begin
+                wait (rb >= waits[wi][31:0]);
+                wi = wi + 1;
+            end
             send(cfg[i]);
         end
     end
