@@ -490,6 +490,20 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 			emit(in)
 			continue
 		}
+		if in.Op == ir.OpSelect && !anyFixed && in.Typ == ir.TF64 && iv[in.Args[1]].known && iv[in.Args[2]].known {
+			// A choice between values known in advance (where(plateau >
+			// 0, 1, 0)): fixed point in a format holding both, so that
+			// what it enters is too.
+			r := iv[in.Args[1]].union(iv[in.Args[2]])
+			t := q.format(r)
+			in.Args[0] = get(in.Args[0])
+			in.Args[1], in.Args[2] = toFixed(in.Args[1], t), toFixed(in.Args[2], t)
+			in.Typ = t
+			iv[in] = r
+			emit(in)
+			val[in] = in
+			continue
+		}
 		if !anyFixed {
 			// Floating point, with its interval where its operands have
 			// one: a value of parameters and constants (r_m * i_ext) is
