@@ -247,7 +247,7 @@ func (u *unsupported) Error() string {
 // genDatapath writes kernel k as module name. fields says where each name
 // the kernel loads, reads as a parameter or stores lives; words lists the
 // ports in order. where names the kernel in diagnostics.
-func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[string]field, dt float64) (*datapath, error) {
+func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[string]field, segs map[string]segField, dt float64) (*datapath, error) {
 	if len(k.Blocks) != 1 {
 		return nil, &unsupported{where: where, what: "the kernel branches"}
 	}
@@ -312,6 +312,16 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				}
 				return nil, fail(in, "%s %s is %s", in.Op, in.VarName(), in.Typ)
 			}
+			if sf, ok := segs[in.VarName()]; ok && in.Op == ir.OpLoad {
+				// The synapse's own segment of the post neuron's array.
+				def(sf.mux(func(s int) string {
+					if x, ok := stored[sf.name(s)]; ok {
+						return x
+					}
+					return extract(sf.fields[s])
+				}))
+				continue
+			}
 			f, ok := fields[fieldName(in)]
 			if !ok {
 				return nil, fail(in, "%s %s has no place in the core", in.Op, in.VarName())
@@ -334,6 +344,19 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			}
 			if x.Type().Kind != ir.Fixed {
 				return nil, fail(in, "store %s of a %s", in.VarName(), x.Type())
+			}
+			if sf, ok := segs[in.VarName()]; ok && in.Op == ir.OpStore {
+				// Into the synapse's segment; the others keep theirs.
+				for s := range sf.fields {
+					old, ok := stored[sf.name(s)]
+					if !ok {
+						old = extract(sf.fields[s])
+					}
+					wire := fmt.Sprintf("%s_seg%d", w, s)
+					fmt.Fprintf(&body, "    wire signed [63:0] %s = %s == %d ? %s : %s;\n", wire, sf.index(), s, val[x], old)
+					stored[sf.name(s)] = wire
+				}
+				continue
 			}
 			name := fieldName(in)
 			if _, ok := fields[name]; !ok {
@@ -456,7 +479,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	for _, in := range k.Blocks[0].Instrs {
 		for _, a := range in.Args {
 			if x, ok := a.(*ir.Instr); ok && x.Typ == ir.TF64 && val[x] == "" && in.Op != ir.OpConvert && in.Op != ir.OpStartRef &&
-				in.Op != ir.OpTraceDecay && !paramOnly(in) {
+				in.Op != ir.OpTraceDecay && in.Op != ir.OpLoadSeg && in.Op != ir.OpStoreSeg && !paramOnly(in) {
 				return nil, fail(in, "%s uses a floating-point value", in.Op)
 			}
 		}
@@ -523,6 +546,32 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	b.WriteString("endmodule\n")
 	d.text = b.String()
 	return d, nil
+}
+
+// A segField is a dendrite array's variable as a synapse onto it sees it
+// (post.u): the field of each segment of the post neuron's state word,
+// chosen by the synapse's segment, a field of its word.
+type segField struct {
+	key     string // the post word's field names: key[0], key[1], ...
+	fields  []field
+	segment field
+}
+
+func (sf segField) name(s int) string { return fmt.Sprintf("%s[%d]", sf.key, s) }
+
+// index is the synapse's segment, unsigned.
+func (sf segField) index() string {
+	f := sf.segment
+	return fmt.Sprintf("%s_i[%d:%d]", f.word, f.lo+int(f.format.Width)-1, f.lo)
+}
+
+// mux is the value of the synapse's segment among value(s).
+func (sf segField) mux(value func(s int) string) string {
+	out := value(len(sf.fields) - 1)
+	for s := len(sf.fields) - 2; s >= 0; s-- {
+		out = fmt.Sprintf("(%s == %d ? %s : %s)", sf.index(), s, value(s), out)
+	}
+	return out
 }
 
 // maxDecaySteps is the longest table of trace decay factors: a decay

@@ -84,7 +84,7 @@ func TestDatapathArithmetic(t *testing.T) {
 		list = append(list, o)
 	}
 	b.Ret()
-	dp, err := genDatapath("snn_test_dp", "test", k, []word{{name: "state", width: lo, out: true}}, fields, 1e-4)
+	dp, err := genDatapath("snn_test_dp", "test", k, []word{{name: "state", width: lo, out: true}}, fields, nil, 1e-4)
 	require.NoError(t, err)
 	require.Len(t, dp.streams, nDither)
 

@@ -203,7 +203,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		ow.pw = max(1, plo)
 		ow.fields = fields
 		words := []word{{name: "state", width: ow.sw, out: true}, {name: "param", width: ow.pw}}
-		dp, err := genDatapath(fmt.Sprintf("snn_step_%d", n), "population "+ow.p.Name+", step kernel", step, words, fields, m.Run.Dt)
+		dp, err := genDatapath(fmt.Sprintf("snn_step_%d", n), "population "+ow.p.Name+", step kernel", step, words, fields, nil, m.Run.Dt)
 		if err != nil {
 			return nil, err
 		}
@@ -227,6 +227,8 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		derived          map[string]*ir.Instr
 		synw             int
 		state            []string // the synapse's state variables (not trace.tlast)
+		segs             map[string]segField
+		segment          field // onto a dendrite array: the synapse's segment
 		dp, postDP       *datapath
 		// on_post: the post population's first slot and size, and the
 		// first of its column pointers.
@@ -258,10 +260,44 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 			f.word = "post"
 			pl.fields["post."+name] = f
 		}
+		// Onto a dendrite: post.x is the dendrite's x (of the synapse's
+		// segment, for an array: the segment is a field of its word).
+		lo := d.Core.SLOTW + d.Core.DLYW
+		if pr.Dendrite != "" {
+			var den *ir.Dendrite
+			for _, dd := range byName[pr.Post].Dendrites {
+				if dd.Name == pr.Dendrite {
+					den = dd
+				}
+			}
+			var segment field
+			if den.Array {
+				segment = field{word: "syn", lo: lo, format: fixed.Format{Width: uint8(max(1, bits.Len(uint(den.Count-1))))}}
+				lo += int(segment.format.Width)
+				pl.segment = segment
+			}
+			for _, v := range den.Vars {
+				if v.Kind == ir.VarParam {
+					continue
+				}
+				key := pr.Dendrite + "." + v.Name
+				if !den.Array {
+					pl.fields["post."+v.Name] = pl.fields["post."+key]
+					continue
+				}
+				sf := segField{key: "post." + key, segment: segment}
+				for s := range den.Count {
+					sf.fields = append(sf.fields, pl.fields[fmt.Sprintf("post.%s[%d]", key, s)])
+				}
+				if pl.segs == nil {
+					pl.segs = map[string]segField{}
+				}
+				pl.segs["post."+v.Name] = sf
+			}
+		}
 		// The synapse word: its post slot, its delay, the values of
 		// parameters the kernels convert, and its state.
-		var lo int
-		pl.derived, lo = derivedFields(onPre, "syn", d.Core.SLOTW+d.Core.DLYW, pl.fields)
+		pl.derived, lo = derivedFields(onPre, "syn", lo, pl.fields)
 		onPost := ir.KernelNamed(pr.Kernels, "on_post")
 		if onPost != nil {
 			var more map[string]*ir.Instr
@@ -294,7 +330,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 			return found
 		}
 		words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(onPre)}}
-		dp, err := genDatapath(fmt.Sprintf("snn_on_pre_%d", len(projs)), "projection "+pr.Name+", on_pre kernel", onPre, words, pl.fields, m.Run.Dt)
+		dp, err := genDatapath(fmt.Sprintf("snn_on_pre_%d", len(projs)), "projection "+pr.Name+", on_pre kernel", onPre, words, pl.fields, pl.segs, m.Run.Dt)
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +338,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		d.Core.ND = max(d.Core.ND, len(dp.streams))
 		if onPost != nil {
 			words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(onPost)}}
-			dp, err := genDatapath(fmt.Sprintf("snn_on_post_%d", len(projs)), "projection "+pr.Name+", on_post kernel", onPost, words, pl.fields, m.Run.Dt)
+			dp, err := genDatapath(fmt.Sprintf("snn_on_post_%d", len(projs)), "projection "+pr.Name+", on_post kernel", onPost, words, pl.fields, pl.segs, m.Run.Dt)
 			if err != nil {
 				return nil, err
 			}
@@ -396,6 +432,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				dl = delays[s]
 			}
 			w.setBits(d.Core.SLOTW, d.Core.DLYW, uint64(math.Round(dl/m.Run.Dt)))
+			if pl.segment.format.Width > 0 {
+				w.setBits(pl.segment.lo, int(pl.segment.format.Width), uint64(st.Vars[pl.pr.Name+".segment"][s]))
+			}
 			for key, c := range pl.derived {
 				x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, pl.pr.Name, name, s) })
 				f := pl.fields[key]
@@ -822,13 +861,6 @@ func check(m *ir.Module) error {
 			if v.Kind != ir.VarParam && v.Name != "trace.tlast" && v.Type.Kind != ir.Fixed {
 				where(ir.Pos{}, "projection %s: synapse state %s is %s; the core holds fixed-point state", pr.Name, v.Name, v.Type)
 			}
-		}
-		if pr.Dendrite != "" {
-			var pos ir.Pos
-			if k := ir.KernelNamed(pr.Kernels, "on_pre"); k != nil {
-				pos = first(k)
-			}
-			where(pos, "projection %s: onto dendrite %s (the core delivers onto the soma only)", pr.Name, pr.Dendrite)
 		}
 	}
 	if len(errs) > 0 {
