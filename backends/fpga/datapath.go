@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"snnc/ir"
+	"snnc/passes"
 	"snnc/runtime/fixed"
-	"snnc/runtime/mathfn"
 )
 
 // A field is where a variable's raw value lives in one of the words a
@@ -101,53 +101,22 @@ func paramOnly(v ir.Value) bool {
 // parameter's value.
 func evalFloat(v ir.Value, param func(name string) float64) float64 {
 	in := v.(*ir.Instr)
-	a := func(n int) float64 { return evalFloat(in.Args[n], param) }
 	switch in.Op {
 	case ir.OpConst:
 		x, _ := in.Aux.(float64)
 		return x
 	case ir.OpParam:
 		return param(in.VarName())
-	case ir.OpAdd:
-		return a(0) + a(1)
-	case ir.OpSub:
-		return a(0) - a(1)
-	case ir.OpMul:
-		return a(0) * a(1)
-	case ir.OpDiv:
-		return a(0) / a(1)
-	case ir.OpNeg:
-		return -a(0)
-	case ir.OpAbs:
-		return math.Abs(a(0))
-	case ir.OpMin:
-		return mathfn.Min(a(0), a(1))
-	case ir.OpMax:
-		return mathfn.Max(a(0), a(1))
-	case ir.OpExp:
-		return mathfn.Exp(a(0))
-	case ir.OpLog:
-		return mathfn.Log(a(0))
-	case ir.OpLog10:
-		return mathfn.Log10(a(0))
-	case ir.OpSqrt:
-		return math.Sqrt(a(0))
-	case ir.OpSin:
-		return mathfn.Sin(a(0))
-	case ir.OpCos:
-		return mathfn.Cos(a(0))
-	case ir.OpTanh:
-		return mathfn.Tanh(a(0))
-	case ir.OpPow:
-		return mathfn.Pow(a(0), a(1))
-	case ir.OpFloor:
-		return math.Floor(a(0))
-	case ir.OpCeil:
-		return math.Ceil(a(0))
-	case ir.OpSign:
-		return mathfn.Sign(a(0))
-	case ir.OpRem:
-		return math.Mod(a(0), a(1))
+	}
+	var x, y float64
+	if len(in.Args) > 0 {
+		x = evalFloat(in.Args[0], param)
+	}
+	if len(in.Args) > 1 {
+		y = evalFloat(in.Args[1], param)
+	}
+	if r, ok := passes.Arith(in.Op, x, y); ok {
+		return r
 	}
 	return math.NaN()
 }
