@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -106,8 +105,6 @@ func TestDatapathArithmetic(t *testing.T) {
 	raws := make([][]int64, nVec)
 	dithers := make([][]uint64, nVec)
 	for v := range nVec {
-		word := make([]byte, 0)
-		_ = word
 		var bits strings.Builder
 		// The state word as hex, most significant first: build it as a
 		// big bit string.
@@ -230,5 +227,4 @@ func TestDatapathArithmetic(t *testing.T) {
 		v++
 	}
 	require.Equal(t, nVec, v, "vectors simulated")
-	_ = strconv.Itoa
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"strings"
 
 	"snnc/backends/interp"
@@ -373,9 +372,12 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		d.Core.NCIDX = d.Core.NSYN
 	}
 	d.Core.NCOL = max(1, d.Core.NCOL)
-	d.Verilog = d.model(projs2(projs, func(p *projLayout) projInfo {
-		return projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase, dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase}
-	}))
+	for _, p := range projs {
+		d.projs = append(d.projs, projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase,
+			dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase,
+			name: p.pr.Name, fields: p.fields, state: p.state, nSyn: st.CSR[p.pr.Name].Len()})
+	}
+	d.Verilog = d.model(d.projs)
 
 	// Memories.
 	state := make([]string, d.Core.N)
@@ -520,12 +522,6 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	n := c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
 	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs + n})
 	d.readBack = n + c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
-	d.projs = projs2(projs, func(p *projLayout) projInfo {
-		return projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase, dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase}
-	})
-	for n, pl := range projs {
-		d.projs[n].name, d.projs[n].fields, d.projs[n].state, d.projs[n].nSyn = pl.pr.Name, pl.fields, pl.state, st.CSR[pl.pr.Name].Len()
-	}
 	d.Config = c.bytes
 
 	// The stimulus.
@@ -634,14 +630,6 @@ type projInfo struct {
 	fields                          map[string]field
 	state                           []string
 	nSyn                            int
-}
-
-func projs2[T any](list []T, f func(T) projInfo) []projInfo {
-	out := make([]projInfo, len(list))
-	for i, x := range list {
-		out[i] = f(x)
-	}
-	return out
 }
 
 // model writes snn_model: the datapaths, selected by slot and by
@@ -961,5 +949,3 @@ func (c *configStream) read(space byte, addr, count, n int) int {
 func le32(b []byte, x uint32) []byte {
 	return append(b, byte(x), byte(x>>8), byte(x>>16), byte(x>>24))
 }
-
-var _ = slices.Contains[[]int]
