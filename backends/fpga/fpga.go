@@ -489,12 +489,19 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	// A current that changes in time: the run is cut where its value
 	// changes, and the parameter words it reaches are written between.
 	changing := timeCurrents(m)
+	affected := map[*owner]bool{} // the owners whose neurons the changing currents drive
+	for _, c := range changing {
+		affected[ownerOf[c.Population]] = true
+	}
 	from := int64(0)
 	for k := int64(1); k < d.Steps && len(changing) > 0; k++ {
 		setCurrents(st, m, changing, float64(k)*m.Run.Dt)
 		var words []string
 		first := -1
 		for _, ow := range d.owners {
+			if !affected[ow] {
+				continue
+			}
 			for i := range ow.p.Size {
 				w := paramWord(st, m, ow, i, d.Core.PW)
 				if w != params[ow.base+i] {
