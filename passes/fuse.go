@@ -105,15 +105,13 @@ func mergeProjections(m *ir.Module) {
 		}
 		sets.add(key{pr.Pre, g.Name, pr.Synapse, kernels.String(), vars.String()}, pr)
 	}
+	projName := func(pr *ir.Projection) string { return pr.Name }
 	taken := map[string]bool{}
-	for _, pr := range m.Projections {
-		taken[pr.Name] = true
+	for _, name := range namesOf(m.Projections, projName) {
+		taken[name] = true
 	}
 	for k, parts := range sets.all() {
-		var names []string
-		for _, pr := range parts {
-			names = append(names, pr.Name)
-		}
+		names := namesOf(parts, projName)
 		name := freshName(names, taken)
 		first := parts[0]
 		merged := &ir.Projection{Name: name, Pre: first.Pre, Post: k.group, Synapse: first.Synapse,
@@ -162,15 +160,13 @@ func mergePopulations(m *ir.Module) {
 			groups.add(key{p.Type, k, stateSignature(p)}, p)
 		}
 	}
+	popName := func(p *ir.Population) string { return p.Name }
 	taken := map[string]bool{}
-	for _, p := range m.Populations {
-		taken[p.Name] = true
+	for _, name := range namesOf(m.Populations, popName) {
+		taken[name] = true
 	}
 	for kk, members := range groups.all() {
-		var names []string
-		for _, p := range members {
-			names = append(names, p.Name)
-		}
+		names := namesOf(members, popName)
 		name := freshName(names, taken)
 		g := &ir.Population{Name: name, Type: kk.typ}
 		for _, v := range members[0].Vars {
@@ -263,6 +259,15 @@ func (m *mergeSets[K, T]) all() iter.Seq2[K, []T] {
 			}
 		}
 	}
+}
+
+// namesOf lists the names of a list's elements.
+func namesOf[T any](list []T, name func(T) string) []string {
+	out := make([]string, len(list))
+	for n, x := range list {
+		out[n] = name(x)
+	}
+	return out
 }
 
 // freshName is the names joined by "_", with a number if a name in taken

@@ -161,23 +161,31 @@ func TestRTLExamples(t *testing.T) {
 	// Song's STDP network with 500 inputs at 30 Hz onto 2 neurons, its first second:
 	// learned weights and traces too.
 	t.Run("stdp_small", func(t *testing.T) {
-		src, err := os.ReadFile("../examples/stdp_song2000.snn")
-		require.NoError(t, err)
-		small := strings.NewReplacer("poisson[1000]", "poisson[500]", "SongLIF[1]", "SongLIF[2]",
-			"rate = 15 Hz", "rate = 30 Hz", "duration = 100 s", "duration = 1 s").Replace(string(src))
-		require.NotEqual(t, string(src), small)
+		small := scaledExample(t, "stdp_song2000", "poisson[1000]", "poisson[500]", "SongLIF[1]", "SongLIF[2]",
+			"rate = 15 Hz", "rate = 30 Hz", "duration = 100 s", "duration = 1 s")
 		equalOnRTL(t, quantizedSource(t, "stdp_small.snn", small, 16), sim)
 	})
 	// CUBA scaled down tenfold (400 neurons, each with the 80 inputs of
 	// the full model), its first 200 ms.
 	t.Run("cuba_small", func(t *testing.T) {
-		src, err := os.ReadFile("../examples/cuba.snn")
-		require.NoError(t, err)
-		small := strings.NewReplacer("CubaLIF[3200]", "CubaLIF[320]", "CubaLIF[800]", "CubaLIF[80]",
-			"p_connect = 0.02", "p_connect = 0.2", "duration = 1 s", "duration = 200 ms").Replace(string(src))
-		require.NotEqual(t, string(src), small)
+		small := scaledExample(t, "cuba", "CubaLIF[3200]", "CubaLIF[320]", "CubaLIF[800]", "CubaLIF[80]",
+			"p_connect = 0.02", "p_connect = 0.2", "duration = 1 s", "duration = 200 ms")
 		equalOnRTL(t, quantizedSource(t, "cuba_small.snn", small, 16), sim)
 	})
+}
+
+// scaledExample is an example's source with the replacements (old, new,
+// ...) made; each must apply.
+func scaledExample(t *testing.T, name string, oldnew ...string) string {
+	t.Helper()
+	src, err := os.ReadFile("../examples/" + name + ".snn")
+	require.NoError(t, err)
+	out := string(src)
+	for n := 0; n < len(oldnew); n += 2 {
+		require.Contains(t, out, oldnew[n], "%s has no %q to scale", name, oldnew[n])
+		out = strings.Replace(out, oldnew[n], oldnew[n+1], 1)
+	}
+	return out
 }
 
 // randomNetwork is a small network made from a seed: populations of LIF

@@ -1,9 +1,6 @@
 package tests
 
 import (
-	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,7 +8,6 @@ import (
 
 	"snnc/backends/interp"
 	"snnc/ir"
-	"snnc/lang"
 	"snnc/passes"
 )
 
@@ -68,22 +64,12 @@ func TestFuseMergesPopulations(t *testing.T) {
 	want := outputBytes(t, apart, run(t, apart, interp.Options{}))
 	res := run(t, merged, interp.Options{})
 	got := outputBytes(t, merged, res)
-	for file, data := range want {
-		require.True(t, slices.Equal(data, got[file]), "%s differs merged", file)
-	}
+	requireSameFiles(t, want, got, "merged")
 	for _, p := range res.Summary.Populations {
 		assert.NotEqual(t, "fast_slow_mid", p.Name, "a group is not in the summary")
 	}
 
-	requireNativeTools(t)
-	prog, err := (&lang.Loader{}).Load("groups.snn", []byte(twoGroups))
-	require.NoError(t, err)
-	out := runNative(t, prog, merged, t.TempDir(), "--threads", "2")
-	for file, data := range want {
-		native, err := os.ReadFile(filepath.Join(out, file))
-		require.NoError(t, err)
-		require.True(t, slices.Equal(data, native), "%s differs natively merged", file)
-	}
+	requireNativeSame(t, "groups.snn", twoGroups, merged, want, "--threads", "2")
 }
 
 // twoDendrites has a neuron with a single-compartment dendrite whose
@@ -144,18 +130,8 @@ func TestFuseDendrites(t *testing.T) {
 	want := outputBytes(t, apart, run(t, apart, interp.Options{}))
 	res := run(t, fused, interp.Options{})
 	got := outputBytes(t, fused, res)
-	for file, data := range want {
-		require.True(t, slices.Equal(data, got[file]), "%s differs fused", file)
-	}
+	requireSameFiles(t, want, got, "fused")
 	assert.Greater(t, res.Summary.Populations[0].Spikes, int64(10))
 
-	requireNativeTools(t)
-	prog, err := (&lang.Loader{}).Load("dendrites.snn", []byte(twoDendrites))
-	require.NoError(t, err)
-	out := runNative(t, prog, fused, t.TempDir(), "--threads", "2")
-	for file, data := range want {
-		native, err := os.ReadFile(filepath.Join(out, file))
-		require.NoError(t, err)
-		require.True(t, slices.Equal(data, native), "%s differs natively fused", file)
-	}
+	requireNativeSame(t, "dendrites.snn", twoDendrites, fused, want, "--threads", "2")
 }

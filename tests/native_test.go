@@ -145,6 +145,21 @@ func runNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string, args 
 	return out
 }
 
+// requireNativeSame builds a model natively from its source, runs it
+// with args, and requires every file of want, byte for byte.
+func requireNativeSame(t *testing.T, name, src string, m *ir.Module, want map[string][]byte, args ...string) {
+	t.Helper()
+	requireNativeTools(t)
+	prog, err := (&lang.Loader{}).Load(name, []byte(src))
+	require.NoError(t, err)
+	out := runNative(t, prog, m, t.TempDir(), args...)
+	for file, data := range want {
+		native, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		require.True(t, slices.Equal(data, native), "%s differs on the native target (%s)", file, strings.Join(args, " "))
+	}
+}
+
 // TestQuantizedNativeEqualsInterp runs every example quantized to 16 bits
 // and with --quantize=fixed (calibrated as snnc --quantize does) on both
 // targets, at one and two threads, and compares every output file byte

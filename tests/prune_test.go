@@ -2,9 +2,6 @@ package tests
 
 import (
 	"math"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +10,6 @@ import (
 
 	"snnc/backends/interp"
 	"snnc/ir"
-	"snnc/lang"
 	"snnc/passes"
 )
 
@@ -91,20 +87,10 @@ func TestPruneDeadParts(t *testing.T) {
 	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
 	got := outputBytes(t, pruned, run(t, pruned, interp.Options{}))
 	require.Equal(t, len(want), len(got))
-	for file, data := range want {
-		require.True(t, slices.Equal(data, got[file]), "%s differs with prune", file)
-	}
+	requireSameFiles(t, want, got, "with prune")
 
 	// The native runtime keys connectivity by the streams too.
-	requireNativeTools(t)
-	prog, err := (&lang.Loader{}).Load("dead.snn", []byte(deadParts))
-	require.NoError(t, err)
-	out := runNative(t, prog, pruned, t.TempDir(), "--threads", "2")
-	for file, data := range want {
-		native, err := os.ReadFile(filepath.Join(out, file))
-		require.NoError(t, err)
-		require.True(t, slices.Equal(data, native), "%s differs on the native target with prune", file)
-	}
+	requireNativeSame(t, "dead.snn", deadParts, pruned, want, "--threads", "2")
 }
 
 // weighted has excitatory weights drawn per synapse and an inhibitory one
@@ -165,15 +151,7 @@ func TestPruneWeights(t *testing.T) {
 		}
 	}
 
-	requireNativeTools(t)
-	prog, err := (&lang.Loader{}).Load("w.snn", []byte(src))
-	require.NoError(t, err)
-	out := runNative(t, prog, pruned, t.TempDir(), "--threads", "2")
-	for file, data := range outputBytes(t, pruned, res) {
-		native, err := os.ReadFile(filepath.Join(out, file))
-		require.NoError(t, err)
-		require.True(t, slices.Equal(data, native), "%s differs on the native target", file)
-	}
+	requireNativeSame(t, "w.snn", src, pruned, outputBytes(t, pruned, res), "--threads", "2")
 }
 
 // readoutModel is a small balanced network with a readout of 100
@@ -247,23 +225,13 @@ func TestPruneNeurons(t *testing.T) {
 	res := run(t, pruned, interp.Options{})
 	got := outputBytes(t, pruned, res)
 	require.Equal(t, len(want), len(got))
-	for file, data := range want {
-		require.True(t, slices.Equal(data, got[file]), "%s differs with prune", file)
-	}
+	requireSameFiles(t, want, got, "with prune")
 	// The recording is not empty: the readout spiked and received spikes.
 	require.NotEmpty(t, spikesOf(res, "readout_spikes").Steps)
 	assert.Less(t, res.Summary.Synapses["er"], 3*30+1)
 
-	requireNativeTools(t)
-	prog, err := (&lang.Loader{}).Load("readout.snn", []byte(src))
-	require.NoError(t, err)
 	for _, threads := range []string{"1", "2"} {
-		out := runNative(t, prog, pruned, t.TempDir(), "--threads", threads)
-		for file, data := range want {
-			native, err := os.ReadFile(filepath.Join(out, file))
-			require.NoError(t, err)
-			require.True(t, slices.Equal(data, native), "%s differs on the native target with prune, %s threads", file, threads)
-		}
+		requireNativeSame(t, "readout.snn", src, pruned, want, "--threads", threads)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -64,6 +65,15 @@ func spikesOf(res *interp.Result, name string) *runtime.Spikes {
 		}
 	}
 	return nil
+}
+
+// requireSameFiles requires every file of want in got, byte for byte;
+// what names the difference in the message.
+func requireSameFiles(t testing.TB, want, got map[string][]byte, what string) {
+	t.Helper()
+	for file, data := range want {
+		require.True(t, slices.Equal(data, got[file]), "%s differs %s", file, what)
+	}
 }
 
 // outputBytes writes a run's recordings and returns every file's bytes

@@ -328,21 +328,24 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 			})
 			return found
 		}
-		words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(onPre)}}
-		dp, err := genDatapath(fmt.Sprintf("snn_on_pre_%d", len(projs)), "projection "+pr.Name+", on_pre kernel", onPre, words, pl.fields, pl.segs, m.Run.Dt)
-		if err != nil {
+		// event is the datapath of an event kernel on the post neuron's
+		// and the synapse's words.
+		event := func(k *ir.Kernel) (*datapath, error) {
+			words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(k)}}
+			dp, err := genDatapath(fmt.Sprintf("snn_%s_%d", k.Name, len(projs)), "projection "+pr.Name+", "+k.Name+" kernel", k, words, pl.fields, pl.segs, m.Run.Dt)
+			if err == nil {
+				d.Core.ND = max(d.Core.ND, len(dp.streams))
+			}
+			return dp, err
+		}
+		var err error
+		if pl.dp, err = event(onPre); err != nil {
 			return nil, err
 		}
-		pl.dp = dp
-		d.Core.ND = max(d.Core.ND, len(dp.streams))
 		if onPost != nil {
-			words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(onPost)}}
-			dp, err := genDatapath(fmt.Sprintf("snn_on_post_%d", len(projs)), "projection "+pr.Name+", on_post kernel", onPost, words, pl.fields, pl.segs, m.Run.Dt)
-			if err != nil {
+			if pl.postDP, err = event(onPost); err != nil {
 				return nil, err
 			}
-			pl.postDP = dp
-			d.Core.ND = max(d.Core.ND, len(dp.streams))
 			pl.colBase = d.Core.NCOL
 			d.Core.NCOL += byName[pr.Post].Size + 1
 			pl.postBase = base[pr.Post]

@@ -159,15 +159,7 @@ type stateMon struct {
 
 // Run simulates a module that has been through the pass pipeline.
 func Run(m *ir.Module, opts Options) (res *Result, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			re, ok := r.(runError)
-			if !ok {
-				panic(r)
-			}
-			res, err = nil, fmt.Errorf("%s", re.msg)
-		}
-	}()
+	defer catchRunError(&err)
 	start := time.Now()
 	s, err := newSim(m, opts)
 	if err != nil {

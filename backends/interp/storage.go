@@ -35,15 +35,7 @@ type Storage struct {
 // Initial builds a module's network and its initial state, as Run does
 // before step 0, and returns it without running.
 func Initial(m *ir.Module, opts Options) (st *Storage, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			re, ok := r.(runError)
-			if !ok {
-				panic(r)
-			}
-			st, err = nil, fmt.Errorf("%s", re.msg)
-		}
-	}()
+	defer catchRunError(&err)
 	s, err := newSim(m, opts)
 	if err != nil {
 		return nil, err
@@ -130,4 +122,16 @@ func (s *sim) storage() *Storage {
 		st.CSR[pr.pr.Name] = pr.csr
 	}
 	return st
+}
+
+// catchRunError makes a run error (a panic with a runError, from a kernel
+// deep in a run) the error of the function that defers it.
+func catchRunError(err *error) {
+	if r := recover(); r != nil {
+		re, ok := r.(runError)
+		if !ok {
+			panic(r)
+		}
+		*err = fmt.Errorf("%s", re.msg)
+	}
 }
