@@ -2,19 +2,36 @@
  * util.c: memory, growable arrays, Go's number formatting (fmt's %g and
  * %q, encoding/json's floats) and the error exit.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "rt.h"
 
-void *snn_xmalloc(size_t n)
+/* Arrays of HUGE bytes and more (synapse rows, the rows' piece offsets,
+ * large populations' state) are asked for in transparent huge pages: a
+ * delivery reads rows and post neurons anywhere in them, and in 4 KiB
+ * pages most of those reads would also miss the TLB. CUBA at 40 000
+ * neurons runs about a tenth faster so, and more at two threads. Where
+ * the system gives no huge pages the advice does nothing. */
+enum { HUGE = 2 << 20 };
+
+static void *xalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = NULL;
+	if (n >= HUGE) {
+		if (posix_memalign(&p, HUGE, n) != 0)
+			p = NULL;
+		else
+			madvise(p, n, MADV_HUGEPAGE);
+	} else
+		p = malloc(n ? n : 1);
 	if (!p) {
 		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
 		exit(1);
@@ -22,18 +39,45 @@ void *snn_xmalloc(size_t n)
 	return p;
 }
 
+void *snn_xmalloc(size_t n)
+{
+	return xalloc(n);
+}
+
 void *snn_xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p) {
-		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n * size);
+	if (size && n > SIZE_MAX / size) {
+		fprintf(stderr, "%s: out of memory (%zu elements of %zu bytes)\n", snn_prog, n, size);
 		exit(1);
 	}
+	if (n * size < HUGE) {
+		void *p = calloc(n ? n : 1, size ? size : 1);
+		if (!p) {
+			fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n * size);
+			exit(1);
+		}
+		return p;
+	}
+	void *p = xalloc(n * size);
+	memset(p, 0, n * size);
 	return p;
 }
 
+/* snn_xrealloc moves a block that grows to HUGE bytes or more into huge
+ * pages (a growing array doubles, so the copies cost as much again as
+ * the array). */
 void *snn_xrealloc(void *p, size_t n)
 {
+	if (n >= HUGE) {
+		size_t old = p ? malloc_usable_size(p) : 0;
+		if (old >= n && ((uintptr_t)p & (HUGE - 1)) == 0)
+			return p;
+		void *q = xalloc(n);
+		if (p)
+			memcpy(q, p, old < n ? old : n);
+		free(p);
+		return q;
+	}
 	p = realloc(p, n ? n : 1);
 	if (!p) {
 		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
