@@ -65,6 +65,40 @@ static int cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A fixed_probability rule's rows, by geometric skipping: one draw per
+ * synapse made. Part t of the rows goes into post[t], and start[i + 1]
+ * is where row i ends in its part's list. */
+typedef struct prob_rows {
+	uint64_t seed;
+	uint32_t stream;
+	double logq;
+	int64_t nPost;
+	int exclude_self;
+	int64_t *start;
+	snn_vi32 *post; /* SNN_MAX_THREADS */
+} prob_rows;
+
+static void draw_rows(void *arg, int part, int64_t lo, int64_t hi)
+{
+	prob_rows *pr = arg;
+	/* Its own list on the stack: the parts' lists share cache lines. */
+	snn_vi32 list = {0}, *post = &list;
+	for (int64_t i = lo; i < hi; i++) {
+		int64_t col = -1;
+		for (uint64_t n = 0;; n++) {
+			uint32_t w[4];
+			snn_block(pr->seed, pr->stream, n, (uint64_t)i, w);
+			col += (int64_t)snn_geometric(w, pr->logq, (uint64_t)pr->nPost) + 1;
+			if (col >= pr->nPost)
+				break;
+			if (!(pr->exclude_self && col == i))
+				snn_vi32_push(post, (int32_t)col);
+		}
+		pr->start[i + 1] = post->n;
+	}
+	pr->post[part] = list;
+}
+
 static int too_many(char *err, size_t errlen)
 {
 	snprintf(err, errlen, "the rule made more than %lld synapses", MAX_SYNAPSES);
@@ -101,23 +135,37 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		}
 		break;
 	case SNN_FIXED_PROBABILITY: {
-		/* Geometric skipping: one draw per synapse made. */
-		double logq = snn_log_complement(r->p);
-		for (int64_t i = 0; i < nPre; i++) {
-			int64_t col = -1;
-			for (uint64_t n = 0;; n++) {
-				uint32_t w[4];
-				snn_block(seed, stream, n, (uint64_t)i, w);
-				col += (int64_t)snn_geometric(w, logq, (uint64_t)nPost) + 1;
-				if (col >= nPost)
-					break;
-				if (!(exclude_self && col == i))
-					snn_vi32_push(&post, (int32_t)col);
-			}
-			if (post.n > MAX_SYNAPSES)
-				return too_many(err, errlen);
-			c->start[i + 1] = post.n;
+		/* The rows are drawn on the threads, each thread a run of
+		 * them into a list of its own, and the lists are joined in
+		 * order: the draws are keyed by row, so the synapses are the
+		 * same at any number of threads. */
+		prob_rows pr = {seed, stream, snn_log_complement(r->p), nPost, exclude_self, c->start,
+			snn_xcalloc(SNN_MAX_THREADS, sizeof(snn_vi32))};
+		int parts = snn_parallel(nPre, 1024, draw_rows, &pr);
+		int64_t total = 0;
+		for (int t = 0; t < parts; t++)
+			total += pr.post[t].n;
+		if (total > MAX_SYNAPSES) {
+			for (int t = 0; t < parts; t++)
+				free(pr.post[t].a);
+			free(pr.post);
+			return too_many(err, errlen);
 		}
+		if (parts == 1) {
+			post = pr.post[0];
+			free(pr.post);
+			break;
+		}
+		snn_vi32_reserve(&post, total);
+		for (int t = 0; t < parts; t++) {
+			int64_t lo = nPre * t / parts, hi = nPre * (t + 1) / parts;
+			for (int64_t i = lo; i < hi; i++)
+				c->start[i + 1] += post.n;
+			memcpy(post.a + post.n, pr.post[t].a, (size_t)pr.post[t].n * sizeof(int32_t));
+			post.n += pr.post[t].n;
+			free(pr.post[t].a);
+		}
+		free(pr.post);
 		break;
 	}
 	case SNN_FIXED_OUTDEGREE: {

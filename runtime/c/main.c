@@ -683,9 +683,9 @@ int main(int argc, char **argv)
 			else
 				v = v * 10 + (*p - '0');
 		}
-		if (!ok || v < 1 || v > 1024) {
-			fprintf(stderr, "%s: --threads %s: the number of threads is a whole number from 1 to 1024\n", snn_prog,
-				threads);
+		if (!ok || v < 1 || v > SNN_MAX_THREADS) {
+			fprintf(stderr, "%s: --threads %s: the number of threads is a whole number from 1 to %d\n", snn_prog,
+				threads, SNN_MAX_THREADS);
 			return EXIT_USAGE;
 		}
 		o.threads = (int)v;

@@ -75,6 +75,14 @@ typedef struct snn_rule {
 	int64_t n_pairs;
 } snn_rule;
 
+/* --threads is at most this. */
+#define SNN_MAX_THREADS 1024
+
+/* snn_parallel splits [0, n) into contiguous parts, in order, at most
+ * one per thread of the pool (runtime.c), runs fn(arg, part, lo, hi) for
+ * each on the threads, and returns how many parts there were. */
+int snn_parallel(int64_t n, int64_t min_part, void (*fn)(void *arg, int part, int64_t lo, int64_t hi), void *arg);
+
 /* 0, or 1 with the message in err. */
 int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre, int64_t nPost, int same,
 	snn_csr *out, char *err, size_t errlen);

@@ -456,6 +456,39 @@ static void par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const in
 		dispatch(kernel_part);
 }
 
+static struct {
+	void (*fn)(void *arg, int part, int64_t lo, int64_t hi);
+	void *arg;
+	int64_t n;
+	int parts;
+} pjob;
+
+static void parallel_part(int t)
+{
+	if (t < pjob.parts)
+		pjob.fn(pjob.arg, t, pjob.n * t / pjob.parts, pjob.n * (t + 1) / pjob.parts);
+}
+
+int snn_parallel(int64_t n, int64_t min_part, void (*fn)(void *arg, int part, int64_t lo, int64_t hi), void *arg)
+{
+	if (min_part > min_chunk)
+		min_part = min_chunk; /* SNNRT_MIN_CHUNK, for tests */
+	int64_t parts = min_part > 0 ? n / min_part : n;
+	if (parts > nthreads)
+		parts = nthreads;
+	if (parts < 1)
+		parts = 1;
+	pjob.fn = fn;
+	pjob.arg = arg;
+	pjob.n = n;
+	pjob.parts = (int)parts;
+	if (parts == 1)
+		parallel_part(0);
+	else
+		dispatch(parallel_part);
+	return (int)parts;
+}
+
 static void par(snn_kernel k, int64_t n, double *out)
 {
 	if (n <= 0 || k == NULL)
