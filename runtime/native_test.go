@@ -380,13 +380,21 @@ func TestNativeErrors(t *testing.T) {
 
 	// A kernel's error while running (a segment out of range) in two
 	// elements: the first element's is reported, at any number of threads.
-	seg := buildModel(t, "segfail")
-	for _, threads := range []string{"1", "2", "3", "4"} {
-		status, _, stderr := runExe(t, seg, []string{"SNNRT_MIN_CHUNK=1"}, "-q", "--threads", threads,
-			"--out", filepath.Join(t.TempDir(), "out"))
-		want := "snnc run: segfail.snn: segment 400.5 of d.u is out of range [0, 4)\n"
-		if status != 1 || stderr != want {
-			t.Errorf("segment error, threads %s: exit %d, stderr\n%s\nwant\n%s", threads, status, stderr, want)
+	// With SNNRT_LATE_WORKERS the main thread runs parts of the workers'
+	// too, and the error may come from either.
+	// The kernel as an update kernel and as a step kernel (run in the
+	// population jobs).
+	for _, seg := range []string{buildModel(t, "segfail"), buildModel(t, "segfail", "-DSEGFAIL_STEP")} {
+		for _, env := range [][]string{{"SNNRT_MIN_CHUNK=1"}, {"SNNRT_MIN_CHUNK=1", "SNNRT_LATE_WORKERS=1"}} {
+			for _, threads := range []string{"1", "2", "3", "4"} {
+				status, _, stderr := runExe(t, seg, env, "-q", "--threads", threads,
+					"--out", filepath.Join(t.TempDir(), "out"))
+				want := "snnc run: segfail.snn: segment 400.5 of d.u is out of range [0, 4)\n"
+				if status != 1 || stderr != want {
+					t.Errorf("segment error, %s, threads %s, %v: exit %d, stderr\n%s\nwant\n%s",
+						filepath.Base(seg), threads, env, status, stderr, want)
+				}
+			}
 		}
 	}
 }

@@ -85,6 +85,11 @@ func TestNativeEqualsInterp(t *testing.T) {
 						// two boundaries to move).
 						cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1", "SNNRT_BALANCE_JOBS=1")
 					}
+					if threads > 2 {
+						// The workers come late to every third population
+						// job, and the main thread runs their parts.
+						cmd.Env = append(cmd.Env, "SNNRT_LATE_WORKERS=1")
+					}
 					msg, err := cmd.CombinedOutput()
 					require.NoError(t, err, "%s", msg)
 					for file, data := range want {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rt.h"
@@ -191,6 +192,7 @@ static pthread_cond_t pool_job = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
 /* Each on a cache line of its own: the workers spin on them while the
  * main thread writes the network's state. */
+/* pool_gen is 2 * the job's number, + 1 for a population job. */
 static _Alignas(64) atomic_uint_fast64_t pool_gen;
 static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
@@ -202,6 +204,26 @@ typedef struct part_stat {
 	int64_t events;
 } part_stat;
 static part_stat *stats;
+/* A population job is one part per thread (pop_bound), and a part is run
+ * by the thread that claims it: its own, or, when that one has not begun
+ * it by the time another is done with its own part, that other. A thread
+ * the system stops for a while (a virtual machine's processor taken for
+ * another) then does not stop every step; which thread runs a part never
+ * changes its results. Per part, each on a cache line of its own: the
+ * number of the last population job it was claimed in, and done in. The
+ * main thread waits for the parts, not for the threads, and a thread
+ * that comes late to a job finds its parts claimed. */
+typedef struct part_ctl {
+	_Alignas(64) atomic_uint claimed;
+	atomic_uint done;
+} part_ctl;
+static part_ctl *parts;
+static int late_workers;
+enum { TAKE_OVER = 4 };
+static uint_fast64_t jobs_issued;
+/* The part a thread runs in a population job, and the job, or -1. */
+static _Thread_local int my_part = -1;
+static _Thread_local unsigned my_job;
 static _Alignas(64) struct {
 	void (*fn)(int thread);
 	/* A kernel job (kernel_part): k over n elements in chunks, one per
@@ -296,6 +318,14 @@ static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, in
 	return m;
 }
 
+static int pop_job_done(unsigned h)
+{
+	for (int u = 0; u < nthreads; u++)
+		if (atomic_load(&parts[u].done) != h)
+			return 0;
+	return 1;
+}
+
 static void part_done(void)
 {
 	if (atomic_fetch_sub(&pool_pending, 1) == 1 && atomic_load(&main_sleeping)) {
@@ -304,6 +334,8 @@ static void part_done(void)
 		pthread_mutex_unlock(&pool_mu);
 	}
 }
+
+static void run_pop_job(int t, unsigned h);
 
 static void *worker(void *arg)
 {
@@ -327,8 +359,12 @@ static void *worker(void *arg)
 			break;
 		}
 		seen = g;
-		/* Every worker acknowledges every job, so none can lag behind
-		 * and read the fields of the next job as this one's. */
+		if (g & 1) {
+			run_pop_job(id, (unsigned)(g >> 1));
+			continue;
+		}
+		/* Every worker acknowledges every other job, so none can lag
+		 * behind and read the fields of the next job as this one's. */
 		job.fn(id);
 		part_done();
 	}
@@ -344,11 +380,13 @@ static void pool_start(int n)
 	const char *se = getenv("SNNRT_SPLIT_EVENTS"); /* for tests: split every delivery */
 	if (se && atoll(se) > 0)
 		split_events = atoll(se);
+	late_workers = getenv("SNNRT_LATE_WORKERS") != NULL; /* for tests: the main thread runs others' parts */
 	const char *bj = getenv("SNNRT_BALANCE_JOBS"); /* for tests: move the parts' boundaries often */
 	if (bj && atoll(bj) > 0)
 		balance_jobs = atoll(bj);
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
 	stats = snn_xcalloc((size_t)n, sizeof(part_stat));
+	parts = snn_xcalloc((size_t)n, sizeof(part_ctl));
 	if (n <= 1)
 		return;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -392,7 +430,7 @@ static void dispatch(void (*fn)(int thread))
 		return;
 	}
 	atomic_store(&pool_pending, nthreads - 1);
-	atomic_fetch_add(&pool_gen, 1);
+	atomic_store(&pool_gen, 2 * ++jobs_issued);
 	if (atomic_load(&pool_sleepers) > 0) {
 		pthread_mutex_lock(&pool_mu);
 		pthread_cond_broadcast(&pool_job);
@@ -530,6 +568,23 @@ void snn_fail_segment(double segment, int64_t count, const char *variable)
 		snprintf(fail_msg, sizeof fail_msg, "%s", msg);
 	}
 	pthread_mutex_unlock(&pool_mu);
+	if (my_part >= 0) {
+		/* In a population job: the part counts as done; the main
+		 * thread waits for the others (an earlier one may fail too). */
+		unsigned h = my_job;
+		atomic_store(&parts[my_part].done, h);
+		if (my_thread == 0) {
+			while (!pop_job_done(h))
+				cpu_relax();
+			snn_err_ctx[0] = 0;
+			snn_fail("%s", fail_msg);
+		}
+		pthread_mutex_lock(&pool_mu);
+		pthread_cond_signal(&pool_done);
+		pthread_mutex_unlock(&pool_mu);
+		for (;;)
+			pause();
+	}
 	if (my_thread == 0) {
 		/* The other threads finish their parts (an earlier one may
 		 * fail too) or stop at their own error. */
@@ -1629,7 +1684,7 @@ static int64_t deliver_pieces(const pop_rt *ps, int a, int b)
 	return n;
 }
 
-/* pop_part is thread t's part of a population job: the pop_items in
+/* pop_part is part t of a population job: the pop_items in
  * [pop_bound[t], pop_bound[t+1]), a population's consecutive pieces at a
  * time: delivery onto them, then, for a population in the batch, their
  * step kernel. */
@@ -1655,6 +1710,84 @@ static void pop_part(int t)
 		i = e;
 	}
 	stats[t].seconds += snn_now_seconds() - start;
+}
+
+/* run_part runs part u of population job h if the calling thread is the
+ * first to claim it. */
+static void run_part(int u, unsigned h)
+{
+	part_ctl *pc = &parts[u];
+	unsigned v = atomic_load(&pc->claimed);
+	do {
+		if ((int)(v - h) >= 0)
+			return; /* claimed in this job (or, for a late thread, a later one) */
+	} while (!atomic_compare_exchange_weak(&pc->claimed, &v, h));
+	my_part = u;
+	my_job = h;
+	pop_part(u);
+	my_part = -1;
+	atomic_store(&pc->done, h);
+	if (atomic_load(&main_sleeping)) {
+		pthread_mutex_lock(&pool_mu);
+		pthread_cond_signal(&pool_done);
+		pthread_mutex_unlock(&pool_mu);
+	}
+}
+
+/* run_pop_job runs a worker's own part of population job h. */
+static void run_pop_job(int t, unsigned h)
+{
+	if (late_workers && h % 3 == 0) {
+		/* for tests: come late to every third job */
+		struct timespec d = {0, 200000};
+		nanosleep(&d, NULL);
+	}
+	run_part(t, h);
+}
+
+/* dispatch_pop_job runs a population job on the pool and returns when
+ * all its parts are done. */
+static void dispatch_pop_job(void)
+{
+	unsigned h = (unsigned)++jobs_issued;
+	atomic_store(&pool_gen, 2 * (uint_fast64_t)jobs_issued + 1);
+	if (atomic_load(&pool_sleepers) > 0) {
+		pthread_mutex_lock(&pool_mu);
+		pthread_cond_broadcast(&pool_job);
+		pthread_mutex_unlock(&pool_mu);
+	}
+	double t0 = snn_now_seconds();
+	run_part(0, h);
+	/* A part not begun TAKE_OVER times as long after the main thread's
+	 * own began is run by the main thread: its thread is not running (the
+	 * system has given its processor to something else). Sooner costs
+	 * more than it saves: the main thread would run the part out of the
+	 * other thread's cache, and that thread its next part out of the main
+	 * thread's; taking parts over at once made CUBA at 40 000 neurons
+	 * slower at two threads than at one. */
+	double late = TAKE_OVER * (snn_now_seconds() - t0) + t0;
+	int spins = 0, taken = 0;
+	while (!pop_job_done(h)) {
+		if (!taken && spins % 16 == 0 && snn_now_seconds() > late) {
+			for (int u = 1; u < nthreads; u++)
+				run_part(u, h);
+			taken = 1;
+		}
+		if (++spins < spin) {
+			cpu_relax();
+			continue;
+		}
+		pthread_mutex_lock(&pool_mu);
+		atomic_store(&main_sleeping, 1);
+		while (!pop_job_done(h))
+			pthread_cond_wait(&pool_done, &pool_mu);
+		atomic_store(&main_sleeping, 0);
+		pthread_mutex_unlock(&pool_mu);
+	}
+	if (fail_item >= 0) {
+		snn_err_ctx[0] = 0;
+		snn_fail("%s", fail_msg);
+	}
 }
 
 /* rebalance moves a piece across the boundary of two neighbouring threads'
@@ -1685,7 +1818,7 @@ static void par_pops(int deliver, int update)
 	work_deliver = deliver;
 	work_update = update;
 	if (pops_shared)
-		dispatch(pop_part);
+		dispatch_pop_job();
 	else
 		pop_part(0);
 	for (int t = 0; t < nthreads; t++) {
