@@ -826,6 +826,11 @@ static void check_memory(void)
 		}
 		syn[q] = n;
 		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "projection %s", pr->name);
+		if (pr->parallel_on_pre && O->threads > 1 && !pr->is_part) {
+			/* the cuts of split delivery (pieces_of the post population) */
+			double pieces = fmin(floor(post / (double)(min_chunk / 2)), (double)O->threads * PIECES_PER_THREAD);
+			ADD(pre * (fmax(pieces, 1) + 1) * 4, "projection %s (its rows' cuts)", pr->name);
+		}
 	}
 	for (int i = 0; i < M->n_monitors; i++) {
 		const snn_monitor *mon = &M->monitors[i];
