@@ -420,6 +420,44 @@ static int pieces_of(int64_t n)
 	return pieces < 1 ? 1 : (int)pieces;
 }
 
+static int acknowledged(unsigned h)
+{
+	(void)h;
+	return atomic_load(&pool_pending) == 0;
+}
+
+static void run_part(int u, unsigned h);
+
+/* finish waits for the main thread's job: it spins a few milliseconds,
+ * then sleeps, until done(h); from the time late on (if not 0) it runs
+ * the parts of population job h not yet begun. Then it reports the error
+ * of the job's first failing element. */
+static void finish(int (*done)(unsigned h), unsigned h, double late)
+{
+	int spins = 0;
+	while (!done(h)) {
+		if (late > 0 && spins % 16 == 0 && snn_now_seconds() > late) {
+			for (int u = 1; u < nthreads; u++)
+				run_part(u, h);
+			late = 0;
+		}
+		if (++spins < spin) {
+			cpu_relax();
+			continue;
+		}
+		pthread_mutex_lock(&pool_mu);
+		atomic_store(&main_sleeping, 1);
+		while (!done(h))
+			pthread_cond_wait(&pool_done, &pool_mu);
+		atomic_store(&main_sleeping, 0);
+		pthread_mutex_unlock(&pool_mu);
+	}
+	if (fail_item >= 0) {
+		snn_err_ctx[0] = 0;
+		snn_fail("%s", fail_msg);
+	}
+}
+
 /* dispatch runs fn(t) for every thread t of the pool, the calling thread
  * taking 0, and returns when all are done. */
 static void dispatch(void (*fn)(int thread))
@@ -437,23 +475,7 @@ static void dispatch(void (*fn)(int thread))
 		pthread_mutex_unlock(&pool_mu);
 	}
 	fn(0);
-	int spins = 0;
-	while (atomic_load(&pool_pending) != 0) {
-		if (++spins < spin) {
-			cpu_relax();
-			continue;
-		}
-		pthread_mutex_lock(&pool_mu);
-		atomic_store(&main_sleeping, 1);
-		while (atomic_load(&pool_pending) != 0)
-			pthread_cond_wait(&pool_done, &pool_mu);
-		atomic_store(&main_sleeping, 0);
-		pthread_mutex_unlock(&pool_mu);
-	}
-	if (fail_item >= 0) {
-		snn_err_ctx[0] = 0;
-		snn_fail("%s", fail_msg);
-	}
+	finish(acknowledged, 0, 0);
 }
 
 static void kernel_part(int c)
@@ -1770,29 +1792,7 @@ static void dispatch_pop_job(void)
 	 * other thread's cache, and that thread its next part out of the main
 	 * thread's; taking parts over at once made CUBA at 40 000 neurons
 	 * slower at two threads than at one. */
-	double late = TAKE_OVER * (snn_now_seconds() - t0) + t0;
-	int spins = 0, taken = 0;
-	while (!pop_job_done(h)) {
-		if (!taken && spins % 16 == 0 && snn_now_seconds() > late) {
-			for (int u = 1; u < nthreads; u++)
-				run_part(u, h);
-			taken = 1;
-		}
-		if (++spins < spin) {
-			cpu_relax();
-			continue;
-		}
-		pthread_mutex_lock(&pool_mu);
-		atomic_store(&main_sleeping, 1);
-		while (!pop_job_done(h))
-			pthread_cond_wait(&pool_done, &pool_mu);
-		atomic_store(&main_sleeping, 0);
-		pthread_mutex_unlock(&pool_mu);
-	}
-	if (fail_item >= 0) {
-		snn_err_ctx[0] = 0;
-		snn_fail("%s", fail_msg);
-	}
+	finish(pop_job_done, h, TAKE_OVER * (snn_now_seconds() - t0) + t0);
 }
 
 /* rebalance moves a piece across the boundary of two neighbouring threads'
