@@ -36,12 +36,8 @@ typedef struct pop_rt {
 	const snn_population *p;
 	int64_t n;
 	int64_t *ref;
-	int32_t *spikes, *prev;
-	int64_t n_spikes, n_prev;
-	int64_t count;
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
-	int64_t n_fused; /* how many spikes the step kernel found in step 5 */
 	int in_batch;        /* it has a step kernel, which par_pops runs */
 	int pieces;          /* pieces_of its size: par_pops divides in them */
 	int64_t *counts;     /* par_pops: spikes per piece */
@@ -50,6 +46,12 @@ typedef struct pop_rt {
 	dend_rt *dends;
 	int n_out;
 	int *out; /* projections from this population */
+	/* What the main thread writes every step, on cache lines of its own:
+	 * the other threads read the fields above in every population job. */
+	_Alignas(64) int32_t *spikes, *prev;
+	int64_t n_spikes, n_prev;
+	int64_t count;
+	int64_t n_fused; /* how many spikes the step kernel found in step 5 */
 } pop_rt;
 
 typedef struct input_rt {
@@ -385,8 +387,8 @@ static void pool_start(int n)
 	if (bj && atoll(bj) > 0)
 		balance_jobs = atoll(bj);
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
-	stats = snn_xcalloc((size_t)n, sizeof(part_stat));
-	parts = snn_xcalloc((size_t)n, sizeof(part_ctl));
+	stats = snn_xcalloc_lines((size_t)n, sizeof(part_stat));
+	parts = snn_xcalloc_lines((size_t)n, sizeof(part_ctl));
 	if (n <= 1)
 		return;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1464,7 +1466,7 @@ static void build(void)
 	ctx.seed = seed;
 	for (int32_t x = 0; x < M->params.n; x++)
 		new_cell(M->params.v[x].id, 1, 1);
-	pops = snn_xcalloc((size_t)M->n_populations + 1, sizeof(pop_rt));
+	pops = snn_xcalloc_lines((size_t)M->n_populations + 1, sizeof(pop_rt));
 	batch = snn_xcalloc((size_t)M->n_populations + 1, sizeof(int));
 	for (int p = 0; p < M->n_populations; p++) {
 		const snn_population *pop = &M->populations[p];
@@ -1820,16 +1822,23 @@ static void rebalance(void)
 static void par_pops(int deliver, int update)
 {
 	static int64_t jobs;
-	work_deliver = deliver;
-	work_update = update;
+	/* Written only when they change: the other threads read them. */
+	if (work_deliver != deliver)
+		work_deliver = deliver;
+	if (work_update != update)
+		work_update = update;
 	if (pops_shared)
 		dispatch_pop_job();
 	else
 		pop_part(0);
-	for (int t = 0; t < nthreads; t++) {
-		events += stats[t].events;
-		stats[t].events = 0;
-	}
+	/* The parts' counts only grow: the main thread reads them and writes
+	 * nothing into the other threads' cache lines. */
+	static int64_t counted;
+	int64_t all = 0;
+	for (int t = 0; t < nthreads; t++)
+		all += stats[t].events;
+	events += all - counted;
+	counted = all;
 	if (pops_shared && ++jobs % balance_jobs == 0)
 		rebalance();
 	if (!update)

@@ -62,6 +62,24 @@ void *snn_xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *snn_xcalloc_lines(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size) {
+		fprintf(stderr, "%s: out of memory (%zu elements of %zu bytes)\n", snn_prog, n, size);
+		exit(1);
+	}
+	void *p = NULL;
+	size_t bytes = n * size;
+	if (bytes == 0)
+		bytes = 64;
+	if (posix_memalign(&p, bytes >= HUGE ? HUGE : 64, bytes) != 0) {
+		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, bytes);
+		exit(1);
+	}
+	memset(p, 0, bytes);
+	return p;
+}
+
 /* snn_xrealloc leaves a block where realloc puts it (a large one is
  * moved by remapping its pages, not copied) and asks for huge pages in the
  * part of it that is aligned to them: the pages a growing array touches
