@@ -411,12 +411,13 @@ static int chunks_of(int64_t n)
 	return chunks < 1 ? 1 : (int)chunks;
 }
 
-/* pieces_of is how many pieces a population of n neurons has. */
-static int pieces_of(int64_t n)
+/* pieces_of is how many pieces a population of n neurons has at threads
+ * threads. */
+static int pieces_of(int64_t n, int threads)
 {
-	if (nthreads <= 1)
+	if (threads <= 1)
 		return 1;
-	int64_t pieces = n / (min_chunk > 1 ? min_chunk / 2 : 1), most = (int64_t)nthreads * PIECES_PER_THREAD;
+	int64_t pieces = n / (min_chunk > 1 ? min_chunk / 2 : 1), most = (int64_t)threads * PIECES_PER_THREAD;
 	if (pieces > most)
 		pieces = most;
 	return pieces < 1 ? 1 : (int)pieces;
@@ -851,9 +852,9 @@ static void check_memory(void)
 		syn[q] = n;
 		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "projection %s", pr->name);
 		if (pr->parallel_on_pre && O->threads > 1 && !pr->is_part) {
-			/* the cuts of split delivery (pieces_of the post population) */
-			double pieces = fmin(floor(post / (double)(min_chunk / 2)), (double)O->threads * PIECES_PER_THREAD);
-			ADD(pre * (fmax(pieces, 1) + 1) * 4, "projection %s (its rows' cuts)", pr->name);
+			/* the cuts of split delivery */
+			double pieces = pieces_of(M->populations[pr->post].size, O->threads);
+			ADD(pre * (pieces + 1) * 4, "projection %s (its rows' cuts)", pr->name);
 		}
 	}
 	for (int i = 0; i < M->n_monitors; i++) {
@@ -1482,7 +1483,7 @@ static void build(void)
 			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
 			ps->thr = alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
-			ps->pieces = pieces_of(ps->n);
+			ps->pieces = pieces_of(ps->n, nthreads);
 			ps->counts = snn_xcalloc((size_t)ps->pieces, sizeof(int64_t));
 			ps->in_batch = pop->step && pop->n_dendrites == 0;
 			if (ps->in_batch)
@@ -1653,16 +1654,16 @@ static inline void prefetch_row(const proj_rt *pj, int64_t lo, int64_t hi)
 	}
 }
 
-/* prefetch_bounds asks for the bounds of the rows of spikes [y, e). */
-static inline void prefetch_bounds(const proj_rt *pj, int64_t y, int64_t e, int a, int b)
+/* prefetch_bounds asks for the bounds of the rows of spikes [y, e):
+ * their starts and, with cut, their cuts a and b. */
+static inline void prefetch_bounds(const proj_rt *pj, const int32_t *cut, int64_t y, int64_t e, int a, int b)
 {
-	int stride = pj->cut ? pj->pieces + 1 : 0;
 	for (; y < e && y < pj->n_due; y++) {
 		int32_t i = pj->due[y];
 		__builtin_prefetch(&pj->csr.start[i]);
-		if (stride) {
-			__builtin_prefetch(&pj->cut[(int64_t)i * stride + a]);
-			__builtin_prefetch(&pj->cut[(int64_t)i * stride + b]);
+		if (cut) {
+			__builtin_prefetch(&cut[(int64_t)i * (pj->pieces + 1) + a]);
+			__builtin_prefetch(&cut[(int64_t)i * (pj->pieces + 1) + b]);
 		}
 	}
 }
@@ -1677,7 +1678,7 @@ static int64_t deliver(const proj_rt *pj, int split, int a, int b)
 	const int32_t *cut = split ? pj->cut : NULL;
 	int64_t stride = pj->pieces + 1, n = 0, lo[ROW_BLOCK], hi[ROW_BLOCK];
 	snn_kernel on = pj->pr->on_pre;
-	prefetch_bounds(pj, 0, ROW_BLOCK, a, b);
+	prefetch_bounds(pj, cut, 0, ROW_BLOCK, a, b);
 	for (int64_t y = 0; y < pj->n_due; y += ROW_BLOCK) {
 		int m = pj->n_due - y < ROW_BLOCK ? (int)(pj->n_due - y) : ROW_BLOCK;
 		for (int j = 0; j < m; j++) {
@@ -1686,7 +1687,7 @@ static int64_t deliver(const proj_rt *pj, int split, int a, int b)
 			hi[j] = cut ? start[i] + cut[i * stride + b] : start[i + 1];
 			prefetch_row(pj, lo[j], hi[j]);
 		}
-		prefetch_bounds(pj, y + ROW_BLOCK, y + 2 * ROW_BLOCK, a, b);
+		prefetch_bounds(pj, cut, y + ROW_BLOCK, y + 2 * ROW_BLOCK, a, b);
 		for (int j = 0; j < m; j++) {
 			if (lo[j] < hi[j])
 				on(&ctx, lo[j], hi[j], NULL);

@@ -21,63 +21,62 @@
  * the advice does nothing. */
 enum { HUGE = 2 << 20 };
 
-static void *xalloc(size_t n)
+/* xalloc allocates n bytes aligned to align (0: as malloc does), and
+ * from HUGE bytes on aligned to huge pages and advised so. */
+static void *xalloc(size_t n, size_t align)
 {
 	void *p = NULL;
-	if (n >= HUGE) {
-		if (posix_memalign(&p, HUGE, n) != 0)
-			p = NULL;
-		else
-			madvise(p, n, MADV_HUGEPAGE);
-	} else
-		p = malloc(n ? n : 1);
+	if (n == 0)
+		n = 1;
+	if (n >= HUGE)
+		align = HUGE;
+	if (align == 0)
+		p = malloc(n);
+	else if (posix_memalign(&p, align, n) != 0)
+		p = NULL;
 	if (!p) {
 		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
 		exit(1);
 	}
+	if (n >= HUGE)
+		madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
+/* zeroed is xalloc for n elements of size bytes, set to zero. */
+static void *zeroed(size_t n, size_t size, size_t align)
+{
+	if (size && n > SIZE_MAX / size) {
+		fprintf(stderr, "%s: out of memory (%zu elements of %zu bytes)\n", snn_prog, n, size);
+		exit(1);
+	}
+	size_t bytes = n * size;
+	if (bytes < HUGE && align == 0) {
+		void *p = calloc(bytes ? bytes : 1, 1); /* fresh pages need no clearing */
+		if (!p) {
+			fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, bytes);
+			exit(1);
+		}
+		return p;
+	}
+	void *p = xalloc(bytes, align);
+	memset(p, 0, bytes ? bytes : 1);
 	return p;
 }
 
 void *snn_xmalloc(size_t n)
 {
-	return xalloc(n);
+	return xalloc(n, 0);
 }
 
 void *snn_xcalloc(size_t n, size_t size)
 {
-	if (size && n > SIZE_MAX / size) {
-		fprintf(stderr, "%s: out of memory (%zu elements of %zu bytes)\n", snn_prog, n, size);
-		exit(1);
-	}
-	if (n * size < HUGE) {
-		void *p = calloc(n ? n : 1, size ? size : 1);
-		if (!p) {
-			fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n * size);
-			exit(1);
-		}
-		return p;
-	}
-	void *p = xalloc(n * size);
-	memset(p, 0, n * size);
-	return p;
+	return zeroed(n, size, 0);
 }
 
 void *snn_xcalloc_lines(size_t n, size_t size)
 {
-	if (size && n > SIZE_MAX / size) {
-		fprintf(stderr, "%s: out of memory (%zu elements of %zu bytes)\n", snn_prog, n, size);
-		exit(1);
-	}
-	void *p = NULL;
-	size_t bytes = n * size;
-	if (bytes == 0)
-		bytes = 64;
-	if (posix_memalign(&p, bytes >= HUGE ? HUGE : 64, bytes) != 0) {
-		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, bytes);
-		exit(1);
-	}
-	memset(p, 0, bytes);
-	return p;
+	return zeroed(n, size, 64);
 }
 
 /* snn_xrealloc leaves a block where realloc puts it (a large one is
