@@ -21,6 +21,7 @@ typedef struct { int32_t *a; int64_t n, cap; } snn_vi32;
 typedef struct { int64_t *a; int64_t n, cap; } snn_vi64;
 void snn_vi32_push(snn_vi32 *v, int32_t x);
 void snn_vi32_reserve(snn_vi32 *v, int64_t cap);
+void snn_vi64_reserve(snn_vi64 *v, int64_t cap);
 void snn_vi64_push(snn_vi64 *v, int64_t x);
 
 void *snn_xmalloc(size_t n);

@@ -79,6 +79,10 @@ typedef struct proj_rt {
 	int64_t n_post;
 	int32_t *cut; /* split: per row, where each piece of the post population begins */
 	int pieces;   /* of the post population (its group's), with cut */
+	/* With cut, the pieces that hold post neurons: [first_piece,
+	 * end_piece), all of them unless the post population is a group's
+	 * member. */
+	int first_piece, end_piece;
 	const int32_t *due; /* this step's deliveries (snn_queue_deliver) */
 	int64_t n_due;
 	/* Delivery may be split among threads by post neuron: on_pre allows
@@ -285,6 +289,37 @@ static void reset_spikes(const snn_population *pop, int64_t *ref, const int64_t 
 	}
 }
 
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "hits reads result bytes as little-endian words"
+#endif
+
+static inline uint64_t word(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* hits lists, from idx[m] on, the elements of [lo, hi) whose result byte
+ * is not 0 (and, with ref, that are not refractory in step kstep), a
+ * word of eight bytes at a time, and returns the new m. */
+static inline int64_t hits(const uint8_t *out, int64_t lo, int64_t hi, int64_t *idx, int64_t m, const int64_t *ref,
+			   int64_t kstep)
+{
+	for (int64_t el = lo; el < hi; el += 8) {
+		uint64_t w = 0;
+		memcpy(&w, &out[el], (size_t)(hi - el < 8 ? hi - el : 8));
+		while (w) {
+			/* the first byte not 0 (a little-endian word) */
+			int b = __builtin_ctzll(w) / 8;
+			w &= ~(UINT64_C(0xFF) << (8 * b));
+			if (!ref || kstep >= ref[el + b])
+				idx[m++] = el + b;
+		}
+	}
+	return m;
+}
+
 /* collect runs a threshold kernel (or a step kernel) over elements
  * [lo, hi), lists in all[lo...] the elements whose result is 1 and, with
  * ref, that are not refractory in step kstep, and returns how many. */
@@ -295,29 +330,16 @@ static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, in
 	const uint8_t *out = (const uint8_t *)results;
 	if (lo < hi)
 		k(&ctx, lo, hi, (double *)(void *)((uint8_t *)results + lo));
-	int64_t m = 0;
-	/* Few neurons spike in a step: a block of 64 results is first
-	 * tested eight bytes at a time, and only a block with a hit is
-	 * scanned. */
-	int64_t *idx = all + lo;
-	for (int64_t b = lo; b < hi; b += 64) {
-		int64_t e = b + 64 < hi ? b + 64 : hi;
-		uint64_t any = 0;
-		int64_t el = b;
-		for (; el + 8 <= e; el += 8) {
-			uint64_t bits;
-			memcpy(&bits, &out[el], sizeof bits);
-			any |= bits;
-		}
-		for (; el < e; el++)
-			any |= out[el];
-		if (!any)
-			continue;
-		for (el = b; el < e; el++)
-			if (out[el] && (!ref || kstep >= ref[el]))
-				idx[m++] = el;
+	/* Few neurons spike in a step: 64 results at a time are tested at
+	 * once, and only where one is not 0 are they looked at. */
+	int64_t m = 0, el = lo, *idx = all + lo;
+	for (; el + 64 <= hi; el += 64) {
+		const uint8_t *p = &out[el];
+		if (word(p) | word(p + 8) | word(p + 16) | word(p + 24) | word(p + 32) | word(p + 40) | word(p + 48) |
+			word(p + 56))
+			m = hits(out, el, el + 64, idx, m, ref, kstep);
 	}
-	return m;
+	return hits(out, el, hi, idx, m, ref, kstep);
 }
 
 static int pop_job_done(unsigned h)
@@ -1165,6 +1187,15 @@ static void build_projection(int n)
 		int pc = owner->pieces;
 		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(pc + 1) * sizeof(int32_t));
 		ps->pieces = pc;
+		/* piece c holds the owner's neurons [n c / pc, n (c + 1) / pc) */
+		ps->first_piece = pc;
+		ps->end_piece = 0;
+		for (int c = 0; c < pc; c++)
+			if (owner->n * c / pc < off + post->n && owner->n * (c + 1) / pc > off) {
+				if (c < ps->first_piece)
+					ps->first_piece = c;
+				ps->end_piece = c + 1;
+			}
 		cut_rows cr = {ps, owner->n, off, post->n, pc};
 		snn_parallel(nPre, 1024, find_cuts, &cr);
 	}
@@ -1702,14 +1733,18 @@ static int64_t deliver(const proj_rt *pj, int split, int a, int b)
  * a population runs, projection by projection and for every spiking pre
  * neuron in order, the part of its row onto the post neurons of those
  * pieces. The synapses onto one post neuron run in the sequential order,
- * so its sums are the same; no two threads touch one neuron or synapse. */
+ * so its sums are the same; no two threads touch one neuron or synapse.
+ * Onto a group, a part skips the projections onto members it holds no
+ * neuron of, and delivers whole rows onto members it holds all of,
+ * without reading the rows' cuts. */
 static int64_t deliver_pieces(const pop_rt *ps, int a, int b)
 {
 	int64_t n = 0;
 	for (int x = 0; x < ps->n_in; x++) {
 		const proj_rt *pj = &projs[ps->in[x]];
-		if (pj->n_due > 0)
-			n += deliver(pj, 1, a, b);
+		if (pj->n_due == 0 || b <= pj->first_piece || a >= pj->end_piece)
+			continue;
+		n += deliver(pj, a > pj->first_piece || b < pj->end_piece, a, b);
 	}
 	return n;
 }
@@ -2041,13 +2076,17 @@ static void loop(void)
 				snn_queue_push(&projs[in->out[x]].q, k, in->spikes, len);
 		}
 		for (int i = 0; i < n_spike_mons; i++) {
-			spike_mon *sm = &spike_mons[i];
-			const int32_t *s = *sm->spikes;
-			for (int64_t x = 0; x < *sm->n; x++)
-				if (!sm->rec->keep || sm->rec->keep[s[x]]) {
-					snn_vi64_push(&sm->rec->steps, k);
-					snn_vi32_push(&sm->rec->index, s[x]);
+			snn_spike_rec *r = spike_mons[i].rec;
+			const int32_t *s = *spike_mons[i].spikes;
+			int64_t n = *spike_mons[i].n, m = r->index.n;
+			snn_vi64_reserve(&r->steps, m + n);
+			snn_vi32_reserve(&r->index, m + n);
+			for (int64_t x = 0; x < n; x++)
+				if (!r->keep || r->keep[s[x]]) {
+					r->steps.a[m] = k;
+					r->index.a[m++] = s[x];
 				}
+			r->steps.n = r->index.n = m;
 		}
 		for (int p = 0; p < M->n_populations; p++) {
 			pop_rt *ps = &pops[p];

@@ -117,13 +117,21 @@ void snn_vi32_push(snn_vi32 *v, int32_t x)
 	v->a[v->n++] = x;
 }
 
+void snn_vi64_reserve(snn_vi64 *v, int64_t cap)
+{
+	if (cap <= v->cap)
+		return;
+	int64_t c = v->cap ? v->cap : 16;
+	while (c < cap)
+		c *= 2;
+	v->a = snn_xrealloc(v->a, (size_t)c * sizeof(int64_t));
+	v->cap = c;
+}
+
 void snn_vi64_push(snn_vi64 *v, int64_t x)
 {
-	if (v->n == v->cap) {
-		int64_t c = v->cap ? 2 * v->cap : 16;
-		v->a = snn_xrealloc(v->a, (size_t)c * sizeof(int64_t));
-		v->cap = c;
-	}
+	if (v->n == v->cap)
+		snn_vi64_reserve(v, v->n + 1);
 	v->a[v->n++] = x;
 }
 
