@@ -224,6 +224,9 @@ typedef struct part_ctl {
 	atomic_uint done;
 } part_ctl;
 static part_ctl *parts;
+/* The parts the main thread ran in the last population job for their
+ * threads, which had not come (the main thread's alone). */
+static int *absent;
 static int late_workers;
 enum { TAKE_OVER = 4 };
 static uint_fast64_t jobs_issued;
@@ -411,6 +414,7 @@ static void pool_start(int n)
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
 	stats = snn_xcalloc_lines((size_t)n, sizeof(part_stat));
 	parts = snn_xcalloc_lines((size_t)n, sizeof(part_ctl));
+	absent = snn_xcalloc((size_t)n, sizeof(int));
 	if (n <= 1)
 		return;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -451,7 +455,7 @@ static int acknowledged(unsigned h)
 	return atomic_load(&pool_pending) == 0;
 }
 
-static void run_part(int u, unsigned h);
+static int run_part(int u, unsigned h);
 
 /* finish waits for the main thread's job: it spins a few milliseconds,
  * then sleeps, until done(h); from the time late on (if not 0) it runs
@@ -463,7 +467,8 @@ static void finish(int (*done)(unsigned h), unsigned h, double late)
 	while (!done(h)) {
 		if (late > 0 && spins % 16 == 0 && snn_now_seconds() > late) {
 			for (int u = 1; u < nthreads; u++)
-				run_part(u, h);
+				if (run_part(u, h))
+					absent[u] = 1;
 			late = 0;
 		}
 		if (++spins < spin) {
@@ -1778,14 +1783,14 @@ static void pop_part(int t)
 }
 
 /* run_part runs part u of population job h if the calling thread is the
- * first to claim it. */
-static void run_part(int u, unsigned h)
+ * first to claim it, and says whether it did. */
+static int run_part(int u, unsigned h)
 {
 	part_ctl *pc = &parts[u];
 	unsigned v = atomic_load(&pc->claimed);
 	do {
 		if ((int)(v - h) >= 0)
-			return; /* claimed in this job (or, for a late thread, a later one) */
+			return 0; /* claimed in this job (or, for a late thread, a later one) */
 	} while (!atomic_compare_exchange_weak(&pc->claimed, &v, h));
 	my_part = u;
 	my_job = h;
@@ -1797,6 +1802,7 @@ static void run_part(int u, unsigned h)
 		pthread_cond_signal(&pool_done);
 		pthread_mutex_unlock(&pool_mu);
 	}
+	return 1;
 }
 
 /* run_pop_job runs a worker's own part of population job h. */
@@ -1823,6 +1829,14 @@ static void dispatch_pop_job(void)
 	}
 	double t0 = snn_now_seconds();
 	run_part(0, h);
+	/* The part of a thread that did not come to the last job either is
+	 * run at once when still unclaimed: the system has not given that
+	 * thread a processor since, and in the meantime the main thread runs
+	 * the network at the speed of one thread, not slower. A thread that
+	 * runs claims its part in the first microsecond of the job. */
+	for (int u = 1; u < nthreads; u++)
+		if (absent[u])
+			absent[u] = run_part(u, h);
 	/* A part not begun TAKE_OVER times as long after the main thread's
 	 * own began is run by the main thread: its thread is not running (the
 	 * system has given its processor to something else). Sooner costs
