@@ -77,7 +77,7 @@ typedef struct proj_rt {
 	int64_t *bp_start;
 	int32_t *bp_syn;
 	int64_t n_post;
-	int32_t *cut; /* split: per row, where each piece of the post population begins */
+	int32_t *cut; /* split: per row, the synapse where each piece of the post population begins */
 	int pieces;   /* of the post population (its group's), with cut */
 	/* With cut, the pieces that hold post neurons: [first_piece,
 	 * end_piece), all of them unless the post population is a group's
@@ -1068,10 +1068,11 @@ static void prune_weights(proj_rt *ps, int64_t nPre)
 	set_pre(ps, nPre);
 }
 
-/* find_cuts fills rows [lo, hi) of a split projection's cut: where in
- * the row each piece of the post population's owner (of n neurons, the
- * post population from off on, of post neurons) begins, in one walk
- * along the row. */
+/* find_cuts fills rows [lo, hi) of a split projection's cut: the
+ * synapse of the row where each piece of the post population's owner (of
+ * n neurons, the post population from off on, of post neurons) begins,
+ * in one walk along the row. A part's bounds in a row are then two
+ * numbers on one or two cache lines, without the row's start. */
 typedef struct cut_rows {
 	proj_rt *ps;
 	int64_t n, off, post;
@@ -1093,7 +1094,7 @@ static void find_cuts(void *arg, int part, int64_t lo, int64_t hi)
 			at = at < 0 ? 0 : at > cr->post ? cr->post : at;
 			while (s < start[i + 1] && post[s] < at)
 				s++;
-			cut[c] = (int32_t)(s - start[i]);
+			cut[c] = (int32_t)s;
 		}
 	}
 }
@@ -1171,7 +1172,8 @@ static void build_projection(int n)
 			ps->row_size[ps->n_row_arr++] = sizeof(double);
 		}
 	}
-	ps->split = pr->parallel_on_pre && nthreads > 1 && !pr->is_part;
+	/* (cut holds synapse positions in 32 bits) */
+	ps->split = pr->parallel_on_pre && nthreads > 1 && !pr->is_part && nsyn <= INT32_MAX;
 	for (int64_t i = 0; ps->split && i < nPre; i++)
 		for (int64_t s = ps->csr.start[i] + 1; s < ps->csr.start[i + 1]; s++)
 			if (ps->csr.post[s - 1] > ps->csr.post[s]) {
@@ -1179,8 +1181,8 @@ static void build_projection(int n)
 				break;
 			}
 	if (ps->split) {
-		/* Where each piece of the post population begins in each row,
-		 * as an offset into the row: found once, not per spike. */
+		/* Where each piece of the post population begins in each row:
+		 * found once, not per spike. */
 		/* Onto a member of a group, the pieces are the group's, each
 		 * clipped to the member's range. */
 		const pop_rt *owner = post;
@@ -1696,11 +1698,11 @@ static inline void prefetch_bounds(const proj_rt *pj, const int32_t *cut, int64_
 {
 	for (; y < e && y < pj->n_due; y++) {
 		int32_t i = pj->due[y];
-		__builtin_prefetch(&pj->csr.start[i]);
 		if (cut) {
 			__builtin_prefetch(&cut[(int64_t)i * (pj->pieces + 1) + a]);
 			__builtin_prefetch(&cut[(int64_t)i * (pj->pieces + 1) + b]);
-		}
+		} else
+			__builtin_prefetch(&pj->csr.start[i]);
 	}
 }
 
@@ -1719,8 +1721,8 @@ static int64_t deliver(const proj_rt *pj, int split, int a, int b)
 		int m = pj->n_due - y < ROW_BLOCK ? (int)(pj->n_due - y) : ROW_BLOCK;
 		for (int j = 0; j < m; j++) {
 			int32_t i = pj->due[y + j];
-			lo[j] = cut ? start[i] + cut[i * stride + a] : start[i];
-			hi[j] = cut ? start[i] + cut[i * stride + b] : start[i + 1];
+			lo[j] = cut ? cut[i * stride + a] : start[i];
+			hi[j] = cut ? cut[i * stride + b] : start[i + 1];
 			prefetch_row(pj, lo[j], hi[j]);
 		}
 		prefetch_bounds(pj, cut, y + ROW_BLOCK, y + 2 * ROW_BLOCK, a, b);
