@@ -164,7 +164,6 @@ static int *batch, n_batch;
  * no on_spike, no global or synapse updates, every population in the
  * batch), so a step may deliver and update in one dispatch. */
 static int step_fusable;
-static int64_t events;
 
 /* ------------------------------------------------------------------ */
 /* The worker pool.
@@ -203,8 +202,16 @@ static _Alignas(64) atomic_uint_fast64_t pool_gen;
 static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
 static _Alignas(64) atomic_int main_sleeping;
+/* What the main thread alone writes in every step, on cache lines of its
+ * own: the other threads read the variables around it in every job. */
+typedef struct main_only {
+	_Alignas(64) uint_fast64_t jobs_issued; /* jobs given to the pool */
+	int64_t pop_jobs;                        /* population jobs run (rebalance) */
+	int64_t events;                          /* synapses run outside population jobs */
+} main_only;
+static main_only mo;
 /* Per thread, each on a cache line of its own: its time in population
- * jobs since the last rebalance, and the events it delivered in the job. */
+ * jobs since the last rebalance, and the synapses it ran in them. */
 typedef struct part_stat {
 	_Alignas(64) double seconds;
 	int64_t events;
@@ -216,12 +223,14 @@ static part_stat *stats;
  * the system stops for a while (a virtual machine's processor taken for
  * another) then does not stop every step; which thread runs a part never
  * changes its results. Per part, each on a cache line of its own: the
- * number of the last population job it was claimed in, and done in. The
- * main thread waits for the parts, not for the threads, and a thread
- * that comes late to a job finds its parts claimed. */
+ * number of the last population job it was claimed in, and done in (the
+ * main thread reads done while it waits; a thread's claim then finds its
+ * line still in its own cache). The main thread waits for the parts, not
+ * for the threads, and a thread that comes late to a job finds its parts
+ * claimed. */
 typedef struct part_ctl {
 	_Alignas(64) atomic_uint claimed;
-	atomic_uint done;
+	_Alignas(64) atomic_uint done;
 } part_ctl;
 static part_ctl *parts;
 /* The parts the main thread ran in the last population job for their
@@ -229,7 +238,6 @@ static part_ctl *parts;
 static int *absent;
 static int late_workers;
 enum { TAKE_OVER = 4 };
-static uint_fast64_t jobs_issued;
 /* The part a thread runs in a population job, and the job, or -1. */
 static _Thread_local int my_part = -1;
 static _Thread_local unsigned my_job;
@@ -498,7 +506,7 @@ static void dispatch(void (*fn)(int thread))
 		return;
 	}
 	atomic_store(&pool_pending, nthreads - 1);
-	atomic_store(&pool_gen, 2 * ++jobs_issued);
+	atomic_store(&pool_gen, 2 * ++mo.jobs_issued);
 	if (atomic_load(&pool_sleepers) > 0) {
 		pthread_mutex_lock(&pool_mu);
 		pthread_cond_broadcast(&pool_job);
@@ -1825,8 +1833,8 @@ static void run_pop_job(int t, unsigned h)
  * all its parts are done. */
 static void dispatch_pop_job(void)
 {
-	unsigned h = (unsigned)++jobs_issued;
-	atomic_store(&pool_gen, 2 * (uint_fast64_t)jobs_issued + 1);
+	unsigned h = (unsigned)++mo.jobs_issued;
+	atomic_store(&pool_gen, 2 * (uint_fast64_t)mo.jobs_issued + 1);
 	if (atomic_load(&pool_sleepers) > 0) {
 		pthread_mutex_lock(&pool_mu);
 		pthread_cond_broadcast(&pool_job);
@@ -1876,7 +1884,6 @@ static void rebalance(void)
  * population's spikes, piece by piece. */
 static void par_pops(int deliver, int update)
 {
-	static int64_t jobs;
 	/* Written only when they change: the other threads read them. */
 	if (work_deliver != deliver)
 		work_deliver = deliver;
@@ -1886,15 +1893,7 @@ static void par_pops(int deliver, int update)
 		dispatch_pop_job();
 	else
 		pop_part(0);
-	/* The parts' counts only grow: the main thread reads them and writes
-	 * nothing into the other threads' cache lines. */
-	static int64_t counted;
-	int64_t all = 0;
-	for (int t = 0; t < nthreads; t++)
-		all += stats[t].events;
-	events += all - counted;
-	counted = all;
-	if (pops_shared && ++jobs % balance_jobs == 0)
+	if (pops_shared && ++mo.pop_jobs % balance_jobs == 0)
 		rebalance();
 	if (!update)
 		return;
@@ -1974,8 +1973,8 @@ static void loop(void)
 		}
 		/* With nothing between delivery and the updates in this step,
 		 * one dispatch does both: each thread delivers onto its part of
-		 * the post neurons, then updates that same part. par_pops counts
-		 * the events it delivers. */
+		 * the post neurons, then updates that same part, and counts the
+		 * events it delivers (stats). */
 		int fused = split && step_fusable;
 		for (int i = 0; fused && i < n_state_mons; i++)
 			fused = k % state_mons[i].rec->every != 0;
@@ -1998,7 +1997,7 @@ static void loop(void)
 		if (split && step_events >= split_events)
 			par_pops(1, 0);
 		else {
-			events += step_events;
+			mo.events += step_events;
 			for (int q = 0; q < M->n_projections; q++) {
 				proj_rt *ps = &projs[q];
 				snn_kernel on = ps->pr->on_pre;
@@ -2162,7 +2161,10 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->dt = dt;
 	sum->duration = (double)steps * dt;
 	sum->steps = steps;
-	sum->events = events;
+	/* the parts' counts only grow, and are read only now */
+	sum->events = mo.events;
+	for (int t = 0; t < nthreads; t++)
+		sum->events += stats[t].events;
 	sum->pops = snn_xcalloc((size_t)(m->n_populations + m->n_inputs + 1), sizeof(snn_pop_summary));
 	for (int p = 0; p < m->n_populations; p++) {
 		if (m->populations[p].global || pops[p].n_members > 0)
