@@ -26,7 +26,8 @@ void snn_vi64_push(snn_vi64 *v, int64_t x);
 
 void *snn_xmalloc(size_t n);
 void *snn_xcalloc(size_t n, size_t size);
-/* snn_xcalloc for elements of a type aligned to cache lines (_Alignas(64)). */
+/* snn_xcalloc beginning on a cache line: for a type aligned to cache lines
+ * (_Alignas(64)), and for the arrays the kernels run along. */
 void *snn_xcalloc_lines(size_t n, size_t size);
 void *snn_xrealloc(void *p, size_t n);
 

@@ -457,6 +457,17 @@ static int pieces_of(int64_t n, int threads)
 	return pieces < 1 ? 1 : (int)pieces;
 }
 
+/* piece_start is where chunk or piece c of n elements in pieces begins:
+ * an equal share rounded down to a multiple of 8 elements. The arrays
+ * begin on cache lines (alloc_vals), and so does each piece's share of
+ * them: a thread's vector loads and stores then never straddle two lines
+ * (a split line costs two accesses; CUBA's update took 20 to 30% longer
+ * with arrays 16 bytes off a line). A piece may be empty. */
+static int64_t piece_start(int64_t n, int pieces, int c)
+{
+	return c >= pieces ? n : n * c / pieces & ~(int64_t)7;
+}
+
 static int acknowledged(unsigned h)
 {
 	(void)h;
@@ -520,7 +531,7 @@ static void kernel_part(int c)
 {
 	if (c >= job.chunks)
 		return;
-	int64_t lo = job.n * c / job.chunks, hi = job.n * (c + 1) / job.chunks;
+	int64_t lo = piece_start(job.n, job.chunks, c), hi = piece_start(job.n, job.chunks, c + 1);
 	my_item = c;
 	if (job.idx)
 		job.counts[c] = collect(job.k, lo, hi, job.out, job.idx, job.ref, job.kstep);
@@ -593,7 +604,7 @@ static int64_t join_pieces(int64_t *idx, const int64_t *counts, int64_t n, int p
 {
 	int64_t total = 0;
 	for (int c = 0; c < pieces; c++) {
-		int64_t lo = n * c / pieces;
+		int64_t lo = piece_start(n, pieces, c);
 		if (lo != total)
 			memmove(idx + total, idx + lo, (size_t)counts[c] * sizeof(int64_t));
 		total += counts[c];
@@ -663,7 +674,7 @@ void snn_fail_segment(double segment, int64_t count, const char *variable)
 
 static double *alloc_vals(int64_t n)
 {
-	return snn_xcalloc((size_t)(n > 0 ? n : 1), sizeof(double));
+	return snn_xcalloc_lines((size_t)(n > 0 ? n : 1), sizeof(double));
 }
 
 static void index_vars(void)
@@ -1098,7 +1109,7 @@ static void find_cuts(void *arg, int part, int64_t lo, int64_t hi)
 		int32_t *cut = cr->ps->cut + i * (pc + 1);
 		int64_t s = start[i];
 		for (int c = 0; c <= pc; c++) {
-			int64_t at = cr->n * c / pc - cr->off;
+			int64_t at = piece_start(cr->n, pc, c) - cr->off;
 			at = at < 0 ? 0 : at > cr->post ? cr->post : at;
 			while (s < start[i + 1] && post[s] < at)
 				s++;
@@ -1202,11 +1213,10 @@ static void build_projection(int n)
 		int pc = owner->pieces;
 		ps->cut = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * (size_t)(pc + 1) * sizeof(int32_t));
 		ps->pieces = pc;
-		/* piece c holds the owner's neurons [n c / pc, n (c + 1) / pc) */
 		ps->first_piece = pc;
 		ps->end_piece = 0;
 		for (int c = 0; c < pc; c++)
-			if (owner->n * c / pc < off + post->n && owner->n * (c + 1) / pc > off) {
+			if (piece_start(owner->n, pc, c) < off + post->n && piece_start(owner->n, pc, c + 1) > off) {
 				if (c < ps->first_piece)
 					ps->first_piece = c;
 				ps->end_piece = c + 1;
@@ -1491,7 +1501,7 @@ static void build_pop_items(void)
 		for (int j = 0; j < pops[p].pieces; j++) {
 			/* Item i goes to the thread whose equal share of all the
 			 * neurons holds its middle one. */
-			int64_t size = pops[p].n * (j + 1) / pops[p].pieces - pops[p].n * j / pops[p].pieces;
+			int64_t size = piece_start(pops[p].n, pops[p].pieces, j + 1) - piece_start(pops[p].n, pops[p].pieces, j);
 			int64_t owner = pops_shared ? (before + size / 2) * nthreads / total : 0;
 			while (t < owner && t + 1 < nthreads)
 				pop_bound[++t] = i;
@@ -1524,7 +1534,7 @@ static void build(void)
 		for (int32_t x = 0; x < pop->vars.n; x++)
 			new_cell(pop->vars.v[x].id, pop->size, 1);
 		if (!pop->global) {
-			ps->ref = snn_xcalloc(sz, sizeof(int64_t));
+			ps->ref = snn_xcalloc_lines(sz, sizeof(int64_t));
 			ps->spikes = snn_xcalloc(sz, sizeof(int32_t));
 			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
 			ps->thr = alloc_vals(pop->size);
@@ -1784,7 +1794,7 @@ static void pop_part(int t)
 		if (work_deliver)
 			stats[t].events += deliver_pieces(ps, a, b);
 		if (work_update && ps->in_batch) {
-			int64_t lo = ps->n * a / ps->pieces, hi = ps->n * b / ps->pieces;
+			int64_t lo = piece_start(ps->n, ps->pieces, a), hi = piece_start(ps->n, ps->pieces, b);
 			/* The run's spikes are listed from its first piece's start. */
 			ps->counts[a] = collect(ps->p->step, lo, hi, ps->thr, ps->fired, NULL, 0);
 			for (int j = a + 1; j < b; j++)
