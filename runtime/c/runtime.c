@@ -210,10 +210,12 @@ typedef struct main_only {
 	int64_t events;                          /* synapses run outside population jobs */
 } main_only;
 static main_only mo;
-/* Per thread, each on a cache line of its own: its time in population
- * jobs since the last rebalance, and the synapses it ran in them. */
+/* Per part, each on a cache line of its own: the time it took in each
+ * population job since the last rebalance (n of them, in times, an array
+ * of balance_jobs on lines of its own), and the synapses it ran in all. */
 typedef struct part_stat {
-	_Alignas(64) double seconds;
+	_Alignas(64) double *times;
+	int64_t n;
 	int64_t events;
 } part_stat;
 static part_stat *stats;
@@ -421,6 +423,8 @@ static void pool_start(int n)
 		balance_jobs = atoll(bj);
 	job.counts = snn_xcalloc((size_t)n, sizeof(int64_t));
 	stats = snn_xcalloc_lines((size_t)n, sizeof(part_stat));
+	for (int t = 0; t < n; t++)
+		stats[t].times = snn_xcalloc_lines((size_t)balance_jobs, sizeof(double));
 	parts = snn_xcalloc_lines((size_t)n, sizeof(part_ctl));
 	absent = snn_xcalloc((size_t)n, sizeof(int));
 	if (n <= 1)
@@ -1802,7 +1806,8 @@ static void pop_part(int t)
 		}
 		i = e;
 	}
-	stats[t].seconds += snn_now_seconds() - start;
+	if (stats[t].n < balance_jobs)
+		stats[t].times[stats[t].n++] = snn_now_seconds() - start;
 }
 
 /* run_part runs part u of population job h if the calling thread is the
@@ -1870,24 +1875,38 @@ static void dispatch_pop_job(void)
 	finish(pop_job_done, h, TAKE_OVER * (snn_now_seconds() - t0) + t0);
 }
 
-/* rebalance moves a piece across the boundary of two neighbouring threads'
- * parts when the one took longer than the other by more than a piece's
- * time: moving it then brings the two closer. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* rebalance moves a piece across the boundary of two neighbouring parts
+ * when the one took longer than the other by more than a piece's time:
+ * moving it then brings the two closer. A part's time is its median over
+ * the jobs since the last rebalance. With the sums instead, a part whose
+ * thread the system stopped for a millisecond, or that had just received
+ * a piece out of the other core's cache, decided: the boundary of CUBA
+ * 40 000 moved in one rebalance of four, mostly back and forth, and each
+ * move carries a piece's state to the other core. */
 static void rebalance(void)
 {
 	double total = 0;
-	for (int t = 0; t < nthreads; t++)
-		total += stats[t].seconds;
+	for (int t = 0; t < nthreads; t++) {
+		part_stat *st = &stats[t];
+		qsort(st->times, (size_t)st->n, sizeof(double), cmp_double);
+		st->times[0] = st->n > 0 ? st->times[st->n / 2] : 0; /* the median */
+		total += st->times[0];
+		st->n = 0;
+	}
 	double piece = total / n_pop_items;
 	for (int t = 1; t < nthreads; t++) {
-		double d = stats[t - 1].seconds - stats[t].seconds;
+		double d = stats[t - 1].times[0] - stats[t].times[0];
 		if (d > piece && pop_bound[t] - 1 > pop_bound[t - 1])
 			pop_bound[t]--;
 		else if (-d > piece && pop_bound[t] + 1 < pop_bound[t + 1])
 			pop_bound[t]++;
 	}
-	for (int t = 0; t < nthreads; t++)
-		stats[t].seconds = 0;
 }
 
 /* par_pops runs a population job; with update, it then joins each batch
