@@ -16,6 +16,10 @@
 # whenever either processor is taken away, so steal lowers its speed-up
 # more than it slows one thread; the medians are also printed over the
 # pairs of runs that lost under 1% of their time to steal.
+#
+# tests/bench/barrier.c measures, before and after CUBA 40 000, what a
+# barrier per step allows on this machine at that moment: two equal parts
+# of a neuron update, on one thread and on two.
 set -eu
 cd "$(dirname "$0")/../.."
 dur=${1:-10}
@@ -23,6 +27,7 @@ repeat=${2:-1}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/snnc" ./cmd/snnc
+cc -O3 -march=native -pthread -o "$tmp/barrier" tests/bench/barrier.c
 
 now() { date +%s.%N; }
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
@@ -46,6 +51,7 @@ for n in 4000 40000; do
 	# One and two threads alternately, REPEAT times: the machine's speed
 	# drifts, so each pair's ratio is taken and the medians printed.
 	: > "$tmp/times"
+	if [ "$n" = 40000 ]; then "$tmp/barrier"; fi
 	for r in $(seq "$repeat"); do
 		for threads in 1 2; do
 			s0=$(steal)
@@ -58,6 +64,7 @@ for n in 4000 40000; do
 		done
 		echo >> "$tmp/times"
 	done
+	if [ "$n" = 40000 ]; then "$tmp/barrier"; fi
 	if [ "$repeat" -gt 1 ]; then
 		awk -v n="$n" '
 			function median(a, k,   i, j, t) {
