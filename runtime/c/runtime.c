@@ -1875,10 +1875,34 @@ static void dispatch_pop_job(void)
 	finish(pop_job_done, h, TAKE_OVER * (snn_now_seconds() - t0) + t0);
 }
 
-static int cmp_double(const void *a, const void *b)
+/* median is the middle one of a's n > 0 values (a is reordered): Hoare's
+ * selection, in a time linear in n (rebalance runs between jobs, on the
+ * main thread, while the others wait). */
+static double median(double *a, int64_t n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	int64_t k = n / 2, lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2];
+		int64_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
 }
 
 /* rebalance moves a piece across the boundary of two neighbouring parts
@@ -1894,8 +1918,7 @@ static void rebalance(void)
 	double total = 0;
 	for (int t = 0; t < nthreads; t++) {
 		part_stat *st = &stats[t];
-		qsort(st->times, (size_t)st->n, sizeof(double), cmp_double);
-		st->times[0] = st->n > 0 ? st->times[st->n / 2] : 0; /* the median */
+		st->times[0] = st->n > 0 ? median(st->times, st->n) : 0;
 		total += st->times[0];
 		st->n = 0;
 	}
