@@ -465,8 +465,8 @@ static int pieces_of(int64_t n, int threads)
  * an equal share rounded down to a multiple of 8 elements. The arrays
  * begin on cache lines (alloc_vals), and so does each piece's share of
  * them: a thread's vector loads and stores then never straddle two lines
- * (a split line costs two accesses; CUBA's update took 20 to 30% longer
- * with arrays 16 bytes off a line). A piece may be empty. */
+ * (a split line costs two accesses; CUBA 40 000's update took about 20%
+ * longer with arrays 16 bytes off a line). A piece may be empty. */
 static int64_t piece_start(int64_t n, int pieces, int c)
 {
 	return c >= pieces ? n : n * c / pieces & ~(int64_t)7;

@@ -99,15 +99,22 @@ void *snn_xrealloc(void *p, size_t n)
 	return p;
 }
 
+/* grow returns a, of *cap elements of size bytes, reallocated to hold at
+ * least need: the capacity doubles from 16. */
+static void *grow(void *a, int64_t *cap, int64_t need, size_t size)
+{
+	if (need <= *cap)
+		return a;
+	int64_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	*cap = c;
+	return snn_xrealloc(a, (size_t)c * size);
+}
+
 void snn_vi32_reserve(snn_vi32 *v, int64_t cap)
 {
-	if (cap <= v->cap)
-		return;
-	int64_t c = v->cap ? v->cap : 16;
-	while (c < cap)
-		c *= 2;
-	v->a = snn_xrealloc(v->a, (size_t)c * sizeof(int32_t));
-	v->cap = c;
+	v->a = grow(v->a, &v->cap, cap, sizeof(int32_t));
 }
 
 void snn_vi32_push(snn_vi32 *v, int32_t x)
@@ -119,13 +126,7 @@ void snn_vi32_push(snn_vi32 *v, int32_t x)
 
 void snn_vi64_reserve(snn_vi64 *v, int64_t cap)
 {
-	if (cap <= v->cap)
-		return;
-	int64_t c = v->cap ? v->cap : 16;
-	while (c < cap)
-		c *= 2;
-	v->a = snn_xrealloc(v->a, (size_t)c * sizeof(int64_t));
-	v->cap = c;
+	v->a = grow(v->a, &v->cap, cap, sizeof(int64_t));
 }
 
 void snn_vi64_push(snn_vi64 *v, int64_t x)
