@@ -1021,41 +1021,67 @@ static int64_t pre_size(const snn_projection *pr)
 	return pr->pre_kind == 0 ? M->populations[pr->pre].size : M->inputs[pr->pre].size;
 }
 
-/* merged_rows makes the rows of projection n, by parts (the fuse pass's):
- * for each pre neuron, each part's row in turn, its post neurons moved by
- * their population's offset in the group (interp's mergedRows). */
-static void merged_rows(int n, int64_t nPre)
+typedef struct merge_rows {
+	proj_rt *ps;
+	int n; /* the merged projection */
+} merge_rows;
+
+/* fill_merged copies rows [lo, hi) of a merged projection's parts into
+ * its rows, each part's synapses in turn, their post indices moved into
+ * the group's. */
+static void fill_merged(void *arg, int part, int64_t lo, int64_t hi)
 {
-	proj_rt *ps = &projs[n];
-	int64_t total = 0;
-	for (int q = 0; q < n; q++)
-		if (M->projections[q].is_part && M->projections[q].part_of == n)
-			total += projs[q].csr.n;
-	ps->csr.n = total;
-	ps->csr.start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
-	ps->csr.post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
-	int64_t s = 0;
-	for (int64_t i = 0; i < nPre; i++) {
-		for (int q = 0; q < n; q++) {
-			const snn_projection *part = &M->projections[q];
-			if (!part->is_part || part->part_of != n)
+	(void)part;
+	const merge_rows *mr = arg;
+	proj_rt *ps = mr->ps;
+	for (int64_t i = lo; i < hi; i++) {
+		int64_t s = ps->csr.start[i];
+		for (int q = 0; q < mr->n; q++) {
+			const snn_projection *pt = &M->projections[q];
+			if (!pt->is_part || pt->part_of != mr->n)
 				continue;
-			int32_t off = (int32_t)M->populations[part->post].offset;
+			int32_t off = (int32_t)M->populations[pt->post].offset;
 			for (int64_t x = projs[q].csr.start[i]; x < projs[q].csr.start[i + 1]; x++)
 				ps->csr.post[s++] = projs[q].csr.post[x] + off;
 		}
-		ps->csr.start[i + 1] = s;
 	}
 }
 
-/* set_pre writes each synapse's pre neuron, from the rows. */
-static void set_pre(proj_rt *ps, int64_t nPre)
+/* merged_rows makes the rows of projection n, by parts (the fuse pass's):
+ * for each pre neuron, each part's row in turn, its post neurons moved by
+ * their population's offset in the group (interp's mergedRows). The rows'
+ * starts are summed first, and the rows copied on the threads. */
+static void merged_rows(int n, int64_t nPre)
 {
+	proj_rt *ps = &projs[n];
+	ps->csr.start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
+	for (int q = 0; q < n; q++)
+		if (M->projections[q].is_part && M->projections[q].part_of == n)
+			for (int64_t i = 0; i < nPre; i++)
+				ps->csr.start[i + 1] += projs[q].csr.start[i + 1] - projs[q].csr.start[i];
 	for (int64_t i = 0; i < nPre; i++)
+		ps->csr.start[i + 1] += ps->csr.start[i];
+	int64_t total = ps->csr.start[nPre];
+	ps->csr.n = total;
+	ps->csr.post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
+	merge_rows mr = {ps, n};
+	snn_parallel(nPre, 1024, fill_merged, &mr);
+}
+
+static void fill_pre(void *arg, int part, int64_t lo, int64_t hi)
+{
+	(void)part;
+	proj_rt *ps = arg;
+	for (int64_t i = lo; i < hi; i++)
 		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
 			ps->pre[s] = (int32_t)i;
 }
 
+/* set_pre writes each synapse's pre neuron, on the threads. */
+static void set_pre(proj_rt *ps, int64_t nPre)
+{
+	snn_parallel(nPre, 1024, fill_pre, ps);
+}
 /* prune_weights removes the synapses whose weight (prune_var, after init)
  * has a magnitude below prune_below, keeping the others in their order
  * with their variables, as interp's pruneWeights does. */
@@ -1089,6 +1115,26 @@ static void prune_weights(proj_rt *ps, int64_t nPre)
 	free(keep);
 	ps->nsyn = kept;
 	set_pre(ps, nPre);
+}
+
+/* find_unsorted says, in unsorted[part], whether a row of [lo, hi) is
+ * not sorted by post neuron. */
+typedef struct sorted_rows {
+	const snn_csr *c;
+	int unsorted[SNN_MAX_THREADS];
+} sorted_rows;
+
+static void find_unsorted(void *arg, int part, int64_t lo, int64_t hi)
+{
+	sorted_rows *sr = arg;
+	const int64_t *start = sr->c->start;
+	const int32_t *post = sr->c->post;
+	for (int64_t i = lo; i < hi; i++)
+		for (int64_t s = start[i] + 1; s < start[i + 1]; s++)
+			if (post[s - 1] > post[s]) {
+				sr->unsorted[part] = 1;
+				return;
+			}
 }
 
 /* find_cuts fills rows [lo, hi) of a split projection's cut: the
@@ -1197,12 +1243,13 @@ static void build_projection(int n)
 	}
 	/* (cut holds synapse positions in 32 bits) */
 	ps->split = pr->parallel_on_pre && nthreads > 1 && !pr->is_part && nsyn <= INT32_MAX;
-	for (int64_t i = 0; ps->split && i < nPre; i++)
-		for (int64_t s = ps->csr.start[i] + 1; s < ps->csr.start[i + 1]; s++)
-			if (ps->csr.post[s - 1] > ps->csr.post[s]) {
-				ps->split = 0; /* pairs in an order of their own */
-				break;
-			}
+	if (ps->split) {
+		/* rows sorted by post neuron, or pairs in an order of their own */
+		sorted_rows sr = {&ps->csr, {0}};
+		int parts = snn_parallel(nPre, 1024, find_unsorted, &sr);
+		for (int t = 0; t < parts; t++)
+			ps->split = ps->split && !sr.unsorted[t];
+	}
 	if (ps->split) {
 		/* Where each piece of the post population begins in each row:
 		 * found once, not per spike. */
