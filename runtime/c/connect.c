@@ -66,8 +66,13 @@ static int cmp_i32(const void *a, const void *b)
 }
 
 /* A fixed_probability rule's rows, by geometric skipping: one draw per
- * synapse made. Part t of the rows goes into post[t], and start[i + 1]
- * is where row i ends in its part's list. */
+ * synapse made. A part of the rows, [lo, hi), goes into a list of its
+ * own, and start[i + 1] is where row i ends in its part's list. */
+typedef struct prob_part {
+	snn_vi32 post;
+	int64_t lo, hi;
+} prob_part;
+
 typedef struct prob_rows {
 	uint64_t seed;
 	uint32_t stream;
@@ -75,7 +80,7 @@ typedef struct prob_rows {
 	int64_t nPost;
 	int exclude_self;
 	int64_t *start;
-	snn_vi32 *post; /* SNN_MAX_THREADS */
+	prob_part *part; /* SNN_MAX_THREADS */
 } prob_rows;
 
 static void draw_rows(void *arg, int part, int64_t lo, int64_t hi)
@@ -96,7 +101,7 @@ static void draw_rows(void *arg, int part, int64_t lo, int64_t hi)
 		}
 		pr->start[i + 1] = post->n;
 	}
-	pr->post[part] = list;
+	pr->part[part] = (prob_part){list, lo, hi};
 }
 
 static int too_many(char *err, size_t errlen)
@@ -140,32 +145,32 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		 * order: the draws are keyed by row, so the synapses are the
 		 * same at any number of threads. */
 		prob_rows pr = {seed, stream, snn_log_complement(r->p), nPost, exclude_self, c->start,
-			snn_xcalloc(SNN_MAX_THREADS, sizeof(snn_vi32))};
+			snn_xcalloc(SNN_MAX_THREADS, sizeof(prob_part))};
 		int parts = snn_parallel(nPre, 1024, draw_rows, &pr);
 		int64_t total = 0;
 		for (int t = 0; t < parts; t++)
-			total += pr.post[t].n;
+			total += pr.part[t].post.n;
 		if (total > MAX_SYNAPSES) {
 			for (int t = 0; t < parts; t++)
-				free(pr.post[t].a);
-			free(pr.post);
+				free(pr.part[t].post.a);
+			free(pr.part);
 			return too_many(err, errlen);
 		}
 		if (parts == 1) {
-			post = pr.post[0];
-			free(pr.post);
+			post = pr.part[0].post;
+			free(pr.part);
 			break;
 		}
 		snn_vi32_reserve(&post, total);
 		for (int t = 0; t < parts; t++) {
-			int64_t lo = nPre * t / parts, hi = nPre * (t + 1) / parts;
-			for (int64_t i = lo; i < hi; i++)
+			const prob_part *pt = &pr.part[t];
+			for (int64_t i = pt->lo; i < pt->hi; i++)
 				c->start[i + 1] += post.n;
-			memcpy(post.a + post.n, pr.post[t].a, (size_t)pr.post[t].n * sizeof(int32_t));
-			post.n += pr.post[t].n;
-			free(pr.post[t].a);
+			memcpy(post.a + post.n, pt->post.a, (size_t)pt->post.n * sizeof(int32_t));
+			post.n += pt->post.n;
+			free(pt->post.a);
 		}
-		free(pr.post);
+		free(pr.part);
 		break;
 	}
 	case SNN_FIXED_OUTDEGREE: {

@@ -217,6 +217,7 @@ typedef struct part_stat {
 	_Alignas(64) double *times;
 	int64_t n;
 	int64_t events;
+	double median; /* of times, at the last rebalance */
 } part_stat;
 static part_stat *stats;
 /* A population job is one part per thread (pop_bound), and a part is run
@@ -903,7 +904,9 @@ static void check_memory(void)
 		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "projection %s", pr->name);
 		if (pr->parallel_on_pre && O->threads > 1 && !pr->is_part) {
 			/* the cuts of split delivery */
-			double pieces = pieces_of(M->populations[pr->post].size, O->threads);
+			/* the pieces are the post population's, or its group's */
+			const snn_population *pp = &M->populations[pr->post];
+			double pieces = pieces_of(pp->in_group ? M->populations[pp->group].size : pp->size, O->threads);
 			ADD(pre * (pieces + 1) * 4, "projection %s (its rows' cuts)", pr->name);
 		}
 	}
@@ -1082,6 +1085,7 @@ static void set_pre(proj_rt *ps, int64_t nPre)
 {
 	snn_parallel(nPre, 1024, fill_pre, ps);
 }
+
 /* prune_weights removes the synapses whose weight (prune_var, after init)
  * has a magnitude below prune_below, keeping the others in their order
  * with their variables, as interp's pruneWeights does. */
@@ -1965,13 +1969,13 @@ static void rebalance(void)
 	double total = 0;
 	for (int t = 0; t < nthreads; t++) {
 		part_stat *st = &stats[t];
-		st->times[0] = st->n > 0 ? median(st->times, st->n) : 0;
-		total += st->times[0];
+		st->median = st->n > 0 ? median(st->times, st->n) : 0;
+		total += st->median;
 		st->n = 0;
 	}
 	double piece = total / n_pop_items;
 	for (int t = 1; t < nthreads; t++) {
-		double d = stats[t - 1].times[0] - stats[t].times[0];
+		double d = stats[t - 1].median - stats[t].median;
 		if (d > piece && pop_bound[t] - 1 > pop_bound[t - 1])
 			pop_bound[t]--;
 		else if (-d > piece && pop_bound[t] + 1 < pop_bound[t + 1])
@@ -2081,22 +2085,17 @@ static void loop(void)
 			par_pops(1, 1);
 			goto updated;
 		}
+		/* Delivery is split when the step has enough events; they are
+		 * counted only when it could be (no queue per synapse then). */
 		int64_t step_events = 0;
-		for (int q = 0; q < M->n_projections; q++) {
+		for (int q = 0; split && q < M->n_projections; q++) {
 			const proj_rt *ps = &projs[q];
-			int64_t n = ps->n_due;
-			if (n > 0 && !ps->q.per_syn) {
-				const int64_t *start = ps->csr.start;
-				n = 0;
-				for (int64_t x = 0; x < ps->n_due; x++)
-					n += start[ps->due[x] + 1] - start[ps->due[x]];
-			}
-			step_events += n;
+			for (int64_t x = 0; x < ps->n_due; x++)
+				step_events += ps->csr.start[ps->due[x] + 1] - ps->csr.start[ps->due[x]];
 		}
 		if (split && step_events >= split_events)
 			par_pops(1, 0);
 		else {
-			mo.events += step_events;
 			for (int q = 0; q < M->n_projections; q++) {
 				proj_rt *ps = &projs[q];
 				snn_kernel on = ps->pr->on_pre;
@@ -2105,11 +2104,12 @@ static void loop(void)
 				if (ps->q.per_syn) {
 					for (int64_t x = 0; x < ps->n_due; x++)
 						on(&ctx, ps->due[x], (int64_t)ps->due[x] + 1, NULL);
+					mo.events += ps->n_due;
 					continue;
 				}
 				/* A pre neuron's synapses are a contiguous range in
 				 * synapse order: one call runs them all, in order. */
-				deliver(ps, 0, 0, 0);
+				mo.events += deliver(ps, 0, 0, 0);
 			}
 		}
 
