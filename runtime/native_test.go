@@ -379,11 +379,10 @@ func TestNativeErrors(t *testing.T) {
 	}
 
 	// A kernel's error while running (a segment out of range) in two
-	// elements: the first element's is reported, at any number of threads.
-	// With SNNRT_LATE_WORKERS the main thread runs parts of the workers'
-	// too, and the error may come from either.
-	// The kernel as an update kernel and as a step kernel (run in the
-	// population jobs).
+	// elements: the first element's is reported, at any number of threads,
+	// with the kernel as an update kernel and as a step kernel (run in the
+	// population jobs), and with SNNRT_LATE_WORKERS, where the main thread
+	// also runs the workers' parts and the error may come from either.
 	for _, seg := range []string{buildModel(t, "segfail"), buildModel(t, "segfail", "-DSEGFAIL_STEP")} {
 		for _, env := range [][]string{{"SNNRT_MIN_CHUNK=1"}, {"SNNRT_MIN_CHUNK=1", "SNNRT_LATE_WORKERS=1"}} {
 			for _, threads := range []string{"1", "2", "3", "4"} {
