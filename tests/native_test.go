@@ -81,17 +81,31 @@ func TestNativeEqualsInterp(t *testing.T) {
 						// Split every kernel and every delivery, however
 						// small, so that the threaded paths run on these
 						// small models, and move the threads' parts'
-						// boundaries after every step (three threads have
-						// two boundaries to move).
-						cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1", "SNNRT_BALANCE_JOBS=1")
+						// boundaries every few population jobs (three
+						// threads have two boundaries to move), which
+						// also ends a chain of fused steps that often;
+						// print how many jobs ran in chains.
+						cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1",
+							"SNNRT_BALANCE_JOBS="+strconv.Itoa(threads+1), "SNNRT_POOL_STATS=1")
 					}
 					if threads > 2 {
 						// The workers come late to every third population
-						// job, and the main thread runs their parts.
+						// job, and the main thread runs their parts, in
+						// chains too.
 						cmd.Env = append(cmd.Env, "SNNRT_LATE_WORKERS=1")
 					}
 					msg, err := cmd.CombinedOutput()
 					require.NoError(t, err, "%s", msg)
+					if name == "cuba" && threads > 1 && variant.disable == nil {
+						// CUBA's fused steps run in chains: every
+						// projection takes its spikes from the batch with
+						// no delay.
+						var jobs, chained int
+						_, err := fmt.Sscanf(string(msg), "snnrt: %d population jobs, %d of them in chains after the first",
+							&jobs, &chained)
+						require.NoError(t, err, "%s", msg)
+						require.Greater(t, chained, jobs/3, "CUBA's population jobs in chains, %s", what)
+					}
 					for file, data := range want {
 						got, err := os.ReadFile(filepath.Join(out, file))
 						require.NoError(t, err)

@@ -40,7 +40,11 @@ typedef struct pop_rt {
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
 	int in_batch;        /* it has a step kernel, which par_pops runs */
 	int pieces;          /* pieces_of its size: par_pops divides in them */
-	int64_t *counts;     /* par_pops: spikes per piece */
+	/* In the batch: what population job h finds, in buffer h % 2 (the
+	 * threads of a chain read the last job's while they write this
+	 * one's): each piece's spikes, listed from the piece's start, and
+	 * how many. */
+	int64_t *pfired[2], *pcounts[2];
 	int *in, n_in;       /* the projections onto it (a group: onto its members) that split delivery runs */
 	int *members, n_members; /* a group's populations (snn_population.in_group) */
 	dend_rt *dends;
@@ -85,6 +89,10 @@ typedef struct proj_rt {
 	int first_piece, end_piece;
 	const int32_t *due; /* this step's deliveries (snn_queue_deliver) */
 	int64_t n_due;
+	/* In a chain: the batch population whose pieces hold the spikes of
+	 * the pre neurons, from src_lo on. */
+	int src;
+	int64_t src_lo;
 	/* Delivery may be split among threads by post neuron: on_pre allows
 	 * it, there are threads, and every row is sorted by post neuron. */
 	int split;
@@ -197,17 +205,22 @@ static pthread_cond_t pool_job = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
 /* Each on a cache line of its own: the workers spin on them while the
  * main thread writes the network's state. */
-/* pool_gen is 2 * the job's number, + 1 for a population job. */
+/* pool_gen is the job's number << 32; for a population job, bit 0 is set
+ * and bits 1 to 31 hold the length of its chain (pop_job). */
 static _Alignas(64) atomic_uint_fast64_t pool_gen;
 static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
 static _Alignas(64) atomic_int main_sleeping;
+/* Threads asleep in a chain, waiting for the parts of the job before. */
+static _Alignas(64) atomic_int chain_sleepers;
 /* What the main thread alone writes in every step, on cache lines of its
  * own: the other threads read the variables around it in every job. */
 typedef struct main_only {
 	_Alignas(64) uint_fast64_t jobs_issued; /* jobs given to the pool */
 	int64_t pop_jobs;                        /* population jobs run (rebalance) */
 	int64_t events;                          /* synapses run outside population jobs */
+	int64_t chain_left;                      /* population jobs left in the chain (pop_job) */
+	int64_t chained;                         /* population jobs run as a chain's second or later */
 } main_only;
 static main_only mo;
 /* Per part, each on a cache line of its own: the time it took in each
@@ -239,6 +252,18 @@ static part_ctl *parts;
 /* The parts the main thread ran in the last population job for their
  * threads, which had not come (the main thread's alone). */
 static int *absent;
+/* The chain of population jobs being run (pop_job): its first job's
+ * number and step. */
+static _Alignas(64) struct {
+	unsigned h0;
+	int64_t k0;
+} chain;
+/* Whether fused steps may run in chains: every projection that delivers
+ * takes its spikes from a population in the batch with no delay, and a
+ * fused step starts no other job (chain_due: per thread and projection,
+ * the spikes due in a chain's step). */
+static int chainable;
+static int32_t **chain_due;
 static int late_workers;
 enum { TAKE_OVER = 4 };
 /* The part a thread runs in a population job, and the job, or -1. */
@@ -263,8 +288,12 @@ static _Alignas(64) struct {
  * element's chunk or piece of the part it is running. */
 static _Thread_local int my_thread;
 static _Thread_local int my_item;
-/* A kernel's error in a parallel job: the lowest part's is reported. */
-static int fail_item = -1;
+/* A kernel's error in a parallel job: the lowest part's is reported, of
+ * the first job that has one (fail_job: the population job's number, 0
+ * for a kernel job). In a chain, a thread may fail in the next job
+ * before the main thread has looked at this one. */
+static atomic_int fail_item = -1;
+static unsigned fail_job;
 static char fail_msg[512];
 
 /* A waiting thread spins spin times (a few milliseconds), relaxing the
@@ -334,16 +363,16 @@ static inline int64_t hits(const uint8_t *out, int64_t lo, int64_t hi, int64_t *
 	return m;
 }
 
-/* collect runs a threshold kernel (or a step kernel) over elements
- * [lo, hi), lists in all[lo...] the elements whose result is 1 and, with
+/* collect runs a threshold kernel (or a step kernel) in context c over
+ * elements [lo, hi), lists in all[lo...] the elements whose result is 1 and, with
  * ref, that are not refractory in step kstep, and returns how many. */
-static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, int64_t *all, const int64_t *ref,
-		       int64_t kstep)
+static int64_t collect(snn_ctx *c, snn_kernel k, int64_t lo, int64_t hi, double *results, int64_t *all,
+		       const int64_t *ref, int64_t kstep)
 {
 	/* A threshold: one byte per element (snnrt.h). */
 	const uint8_t *out = (const uint8_t *)results;
 	if (lo < hi)
-		k(&ctx, lo, hi, (double *)(void *)((uint8_t *)results + lo));
+		k(c, lo, hi, (double *)(void *)((uint8_t *)results + lo));
 	/* Few neurons spike in a step: 64 results at a time are tested at
 	 * once, and only where one is not 0 are they looked at. */
 	int64_t m = 0, el = lo, *idx = all + lo;
@@ -356,10 +385,12 @@ static int64_t collect(snn_kernel k, int64_t lo, int64_t hi, double *results, in
 	return hits(out, el, hi, idx, m, ref, kstep);
 }
 
-static int pop_job_done(unsigned h)
+/* parts_done says whether every part of population job h is done: in it
+ * or, as a chain goes on without the main thread, in a later one. */
+static int parts_done(unsigned h)
 {
 	for (int u = 0; u < nthreads; u++)
-		if (atomic_load(&parts[u].done) != h)
+		if ((int)(atomic_load(&parts[u].done) - h) < 0)
 			return 0;
 	return 1;
 }
@@ -373,7 +404,7 @@ static void part_done(void)
 	}
 }
 
-static void run_pop_job(int t, unsigned h);
+static void run_pop_job(int t, unsigned h0, unsigned len);
 
 static void *worker(void *arg)
 {
@@ -398,7 +429,7 @@ static void *worker(void *arg)
 		}
 		seen = g;
 		if (g & 1) {
-			run_pop_job(id, (unsigned)(g >> 1));
+			run_pop_job(id, (unsigned)(g >> 32), (unsigned)(g >> 1) & 0x7FFFFFFF);
 			continue;
 		}
 		/* Every worker acknowledges every other job, so none can lag
@@ -481,6 +512,18 @@ static int acknowledged(unsigned h)
 
 static int run_part(int u, unsigned h);
 
+/* fail_now reports the error of the job that failed (on the main
+ * thread). */
+static void fail_now(void)
+{
+	char msg[sizeof fail_msg];
+	pthread_mutex_lock(&pool_mu);
+	memcpy(msg, fail_msg, sizeof msg);
+	pthread_mutex_unlock(&pool_mu);
+	snn_err_ctx[0] = 0;
+	snn_fail("%s", msg);
+}
+
 /* finish waits for the main thread's job: it spins a few milliseconds,
  * then sleeps, until done(h); from the time late on (if not 0) it runs
  * the parts of population job h not yet begun. Then it reports the error
@@ -506,9 +549,12 @@ static void finish(int (*done)(unsigned h), unsigned h, double late)
 		atomic_store(&main_sleeping, 0);
 		pthread_mutex_unlock(&pool_mu);
 	}
-	if (fail_item >= 0) {
-		snn_err_ctx[0] = 0;
-		snn_fail("%s", fail_msg);
+	if (atomic_load(&fail_item) >= 0) {
+		pthread_mutex_lock(&pool_mu);
+		int failed = fail_job == h;
+		pthread_mutex_unlock(&pool_mu);
+		if (failed)
+			fail_now();
 	}
 }
 
@@ -522,7 +568,7 @@ static void dispatch(void (*fn)(int thread))
 		return;
 	}
 	atomic_store(&pool_pending, nthreads - 1);
-	atomic_store(&pool_gen, 2 * ++mo.jobs_issued);
+	atomic_store(&pool_gen, (uint_fast64_t)++mo.jobs_issued << 32);
 	if (atomic_load(&pool_sleepers) > 0) {
 		pthread_mutex_lock(&pool_mu);
 		pthread_cond_broadcast(&pool_job);
@@ -539,7 +585,7 @@ static void kernel_part(int c)
 	int64_t lo = piece_start(job.n, job.chunks, c), hi = piece_start(job.n, job.chunks, c + 1);
 	my_item = c;
 	if (job.idx)
-		job.counts[c] = collect(job.k, lo, hi, job.out, job.idx, job.ref, job.kstep);
+		job.counts[c] = collect(&ctx, job.k, lo, hi, job.out, job.idx, job.ref, job.kstep);
 	else if (lo < hi)
 		job.k(&ctx, lo, hi, job.out ? job.out + lo : NULL);
 }
@@ -638,22 +684,22 @@ void snn_fail_segment(double segment, int64_t count, const char *variable)
 	char g[64], msg[512];
 	snprintf(msg, sizeof msg, "segment %s of %s is out of range [0, %lld)", snn_gfmt_to(g, segment), variable,
 		(long long)count);
+	unsigned job = my_part >= 0 ? my_job : 0;
 	pthread_mutex_lock(&pool_mu);
-	if (fail_item < 0 || my_item < fail_item) {
+	if (fail_item < 0 || (job == fail_job && my_item < fail_item)) {
 		fail_item = my_item;
+		fail_job = job;
 		snprintf(fail_msg, sizeof fail_msg, "%s", msg);
 	}
 	pthread_mutex_unlock(&pool_mu);
 	if (my_part >= 0) {
 		/* In a population job: the part counts as done; the main
 		 * thread waits for the others (an earlier one may fail too). */
-		unsigned h = my_job;
-		atomic_store(&parts[my_part].done, h);
+		atomic_store(&parts[my_part].done, job);
 		if (my_thread == 0) {
-			while (!pop_job_done(h))
+			while (!parts_done(job))
 				cpu_relax();
-			snn_err_ctx[0] = 0;
-			snn_fail("%s", fail_msg);
+			fail_now();
 		}
 		pthread_mutex_lock(&pool_mu);
 		pthread_cond_signal(&pool_done);
@@ -666,8 +712,7 @@ void snn_fail_segment(double segment, int64_t count, const char *variable)
 		 * fail too) or stop at their own error. */
 		while (atomic_load(&pool_pending) != 0)
 			cpu_relax();
-		snn_err_ctx[0] = 0;
-		snn_fail("%s", fail_msg);
+		fail_now();
 	}
 	part_done();
 	for (;;)
@@ -1568,6 +1613,48 @@ static void build_pop_items(void)
 		pop_bound[++t] = i;
 }
 
+/* build_chains says whether fused steps may run in chains of population
+ * jobs (pop_job): every thread then finds the spikes due in a step among
+ * the pieces' spikes of the step before, without the main thread. That
+ * takes every projection that delivers to take its spikes from a
+ * population in the batch (or a member of one) with no delay, and the
+ * main thread's sequential part of a fused step to run no job of its own:
+ * no currents, and no group member with kernels of its own. */
+static void build_chains(void)
+{
+	chainable = step_fusable && pops_shared && M->n_currents == 0;
+	for (int p = 0; p < M->n_populations; p++) {
+		const snn_population *pop = &M->populations[p];
+		if (pop->in_group && (pop->update || pop->step || pop->threshold || pop->n_dendrites > 0))
+			chainable = 0;
+	}
+	for (int q = 0; q < M->n_projections; q++) {
+		const snn_projection *pr = &M->projections[q];
+		proj_rt *ps = &projs[q];
+		if (pr->pre_kind != 0) {
+			chainable = 0; /* an input's spikes come from the main thread */
+			continue;
+		}
+		if (!pr->on_pre || pr->is_part)
+			continue;
+		const snn_population *pre = &M->populations[pr->pre];
+		ps->src = pre->in_group ? pre->group : pr->pre;
+		ps->src_lo = pre->in_group ? pre->offset : 0;
+		if (ps->q.per_syn || ps->q.delay != 0 || !pops[ps->src].in_batch)
+			chainable = 0;
+	}
+	if (!chainable)
+		return;
+	chain_due = snn_xcalloc((size_t)nthreads * (size_t)M->n_projections, sizeof(int32_t *));
+	for (int t = 0; t < nthreads; t++)
+		for (int q = 0; q < M->n_projections; q++) {
+			const snn_projection *pr = &M->projections[q];
+			if (pr->on_pre && !pr->is_part)
+				chain_due[t * M->n_projections + q] =
+					snn_xcalloc((size_t)(pops[pr->pre].n > 0 ? pops[pr->pre].n : 1), sizeof(int32_t));
+		}
+}
+
 static void build(void)
 {
 	index_vars();
@@ -1595,10 +1682,14 @@ static void build(void)
 			ps->thr = alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
 			ps->pieces = pieces_of(ps->n, nthreads);
-			ps->counts = snn_xcalloc((size_t)ps->pieces, sizeof(int64_t));
 			ps->in_batch = pop->step && pop->n_dendrites == 0;
-			if (ps->in_batch)
+			if (ps->in_batch) {
 				batch[n_batch++] = p;
+				ps->pfired[0] = ps->fired;
+				ps->pfired[1] = snn_xcalloc(sz, sizeof(int64_t));
+				for (int b = 0; b < 2; b++)
+					ps->pcounts[b] = snn_xcalloc((size_t)ps->pieces, sizeof(int64_t));
+			}
 		}
 		if (pop->in_group) {
 			/* Its state and refractoriness are its part of the group's
@@ -1704,6 +1795,7 @@ static void build(void)
 		if (pr->on_post || pr->update || (pr->on_pre && !pr->is_part && (!projs[q].split || projs[q].q.per_syn)))
 			step_fusable = 0;
 	}
+	build_chains();
 }
 
 /* ------------------------------------------------------------------ */
@@ -1770,10 +1862,11 @@ static inline void prefetch_row(const proj_rt *pj, int64_t lo, int64_t hi)
 
 /* prefetch_bounds asks for the bounds of the rows of spikes [y, e):
  * their starts and, with cut, their cuts a and b. */
-static inline void prefetch_bounds(const proj_rt *pj, const int32_t *cut, int64_t y, int64_t e, int a, int b)
+static inline void prefetch_bounds(const proj_rt *pj, const int32_t *due, int64_t n_due, const int32_t *cut, int64_t y,
+				   int64_t e, int a, int b)
 {
-	for (; y < e && y < pj->n_due; y++) {
-		int32_t i = pj->due[y];
+	for (; y < e && y < n_due; y++) {
+		int32_t i = due[y];
 		if (cut) {
 			__builtin_prefetch(&cut[(int64_t)i * (pj->pieces + 1) + a]);
 			__builtin_prefetch(&cut[(int64_t)i * (pj->pieces + 1) + b]);
@@ -1782,33 +1875,54 @@ static inline void prefetch_bounds(const proj_rt *pj, const int32_t *cut, int64_
 	}
 }
 
-/* deliver runs on_pre over the rows of this step's spiking neurons, in
- * order: each whole row in one call or, with split, its part onto pieces
- * [a, b) of the post population (its cuts). It returns the synapses it
- * ran. */
-static int64_t deliver(const proj_rt *pj, int split, int a, int b)
+/* deliver runs on_pre over the rows of the spiking neurons due (n_due of
+ * them), in order: each whole row in one call or, with split, its part
+ * onto pieces [a, b) of the post population (its cuts). It returns the
+ * synapses it ran. */
+static int64_t deliver(snn_ctx *c, const proj_rt *pj, const int32_t *due, int64_t n_due, int split, int a, int b)
 {
 	const int64_t *start = pj->csr.start;
 	const int32_t *cut = split ? pj->cut : NULL;
 	int64_t stride = pj->pieces + 1, n = 0, lo[ROW_BLOCK], hi[ROW_BLOCK];
 	snn_kernel on = pj->pr->on_pre;
-	prefetch_bounds(pj, cut, 0, ROW_BLOCK, a, b);
-	for (int64_t y = 0; y < pj->n_due; y += ROW_BLOCK) {
-		int m = pj->n_due - y < ROW_BLOCK ? (int)(pj->n_due - y) : ROW_BLOCK;
+	prefetch_bounds(pj, due, n_due, cut, 0, ROW_BLOCK, a, b);
+	for (int64_t y = 0; y < n_due; y += ROW_BLOCK) {
+		int m = n_due - y < ROW_BLOCK ? (int)(n_due - y) : ROW_BLOCK;
 		for (int j = 0; j < m; j++) {
-			int32_t i = pj->due[y + j];
+			int32_t i = due[y + j];
 			lo[j] = cut ? cut[i * stride + a] : start[i];
 			hi[j] = cut ? cut[i * stride + b] : start[i + 1];
 			prefetch_row(pj, lo[j], hi[j]);
 		}
-		prefetch_bounds(pj, cut, y + ROW_BLOCK, y + 2 * ROW_BLOCK, a, b);
+		prefetch_bounds(pj, due, n_due, cut, y + ROW_BLOCK, y + 2 * ROW_BLOCK, a, b);
 		for (int j = 0; j < m; j++) {
 			if (lo[j] < hi[j])
-				on(&ctx, lo[j], hi[j], NULL);
+				on(c, lo[j], hi[j], NULL);
 			n += hi[j] - lo[j];
 		}
 	}
 	return n;
+}
+
+/* gather lists the spikes that population job buffer buf holds of batch
+ * population ps's neurons [lo, hi) in out, as indices from lo, in
+ * increasing order, and returns how many. */
+static int64_t gather(const pop_rt *ps, int buf, int64_t lo, int64_t hi, int32_t *out)
+{
+	const int64_t *fired = ps->pfired[buf], *counts = ps->pcounts[buf];
+	int64_t m = 0;
+	for (int c = 0; c < ps->pieces; c++) {
+		/* A run's spikes are listed from its first piece's start
+		 * (pop_part), the pieces in order. */
+		const int64_t *f = fired + piece_start(ps->n, ps->pieces, c);
+		for (int64_t x = 0; x < counts[c]; x++) {
+			if (f[x] >= hi)
+				return m;
+			if (f[x] >= lo)
+				out[m++] = (int32_t)(f[x] - lo);
+		}
+	}
+	return m;
 }
 
 /* Split delivery: with enough events in a step, and every projection
@@ -1819,26 +1933,61 @@ static int64_t deliver(const proj_rt *pj, int split, int a, int b)
  * so its sums are the same; no two threads touch one neuron or synapse.
  * Onto a group, a part skips the projections onto members it holds no
  * neuron of, and delivers whole rows onto members it holds all of,
- * without reading the rows' cuts. */
-static int64_t deliver_pieces(const pop_rt *ps, int a, int b)
+ * without reading the rows' cuts. The spikes due are the queues' (prev
+ * < 0) or, in a chain, those that the last population job left in
+ * buffer prev. */
+static int64_t deliver_pieces(snn_ctx *c, const pop_rt *ps, int a, int b, int prev)
 {
 	int64_t n = 0;
 	for (int x = 0; x < ps->n_in; x++) {
-		const proj_rt *pj = &projs[ps->in[x]];
-		if (pj->n_due == 0 || b <= pj->first_piece || a >= pj->end_piece)
+		int q = ps->in[x];
+		const proj_rt *pj = &projs[q];
+		if (b <= pj->first_piece || a >= pj->end_piece)
 			continue;
-		n += deliver(pj, a > pj->first_piece || b < pj->end_piece, a, b);
+		const int32_t *due;
+		int64_t n_due;
+		if (prev >= 0) {
+			int32_t *list = chain_due[my_thread * M->n_projections + q];
+			n_due = gather(&pops[pj->src], prev, pj->src_lo, pj->src_lo + pops[pj->pr->pre].n, list);
+			due = list;
+		} else {
+			due = pj->due;
+			n_due = pj->n_due;
+		}
+		if (n_due > 0)
+			n += deliver(c, pj, due, n_due, a > pj->first_piece || b < pj->end_piece, a, b);
 	}
 	return n;
 }
 
-/* pop_part is part t of a population job: the pop_items in
+/* step_ctx is the kernels' context in step k for a part of a population
+ * job: in a chain the threads run their parts of different steps, and the
+ * main thread sets ctx for its own step. (stamp is only for a global's
+ * on_spike kernels, which no population job runs.) */
+static snn_ctx step_ctx(int64_t k)
+{
+	return (snn_ctx){
+		.var = ctx.var,
+		.ref = ctx.ref,
+		.pre = ctx.pre,
+		.post = ctx.post,
+		.js = ctx.js,
+		.step = k,
+		.t = (double)k * dt,
+		.seed = ctx.seed,
+	};
+}
+
+/* pop_part is part t of population job h, in step k: the pop_items in
  * [pop_bound[t], pop_bound[t+1]), a population's consecutive pieces at a
  * time: delivery onto them, then, for a population in the batch, their
- * step kernel. */
-static void pop_part(int t)
+ * step kernel, whose spikes go into buffer h % 2. With chained, the
+ * spikes due are those of job h - 1 (pop_job). */
+static void pop_part(int t, unsigned h, int64_t k, int chained)
 {
 	double start = snn_now_seconds();
+	snn_ctx c = step_ctx(k);
+	int buf = (int)(h % 2);
 	for (int i = pop_bound[t], end = pop_bound[t + 1]; i < end;) {
 		int p = pop_items[i].p, a = pop_items[i].j, e = i + 1;
 		while (e < end && pop_items[e].p == p)
@@ -1847,13 +1996,14 @@ static void pop_part(int t)
 		pop_rt *ps = &pops[p];
 		my_item = i;
 		if (work_deliver)
-			stats[t].events += deliver_pieces(ps, a, b);
+			stats[t].events += deliver_pieces(&c, ps, a, b, chained ? buf ^ 1 : -1);
 		if (work_update && ps->in_batch) {
 			int64_t lo = piece_start(ps->n, ps->pieces, a), hi = piece_start(ps->n, ps->pieces, b);
+			int64_t *counts = ps->pcounts[buf];
 			/* The run's spikes are listed from its first piece's start. */
-			ps->counts[a] = collect(ps->p->step, lo, hi, ps->thr, ps->fired, NULL, 0);
+			counts[a] = collect(&c, ps->p->step, lo, hi, ps->thr, ps->pfired[buf], NULL, 0);
 			for (int j = a + 1; j < b; j++)
-				ps->counts[j] = 0;
+				counts[j] = 0;
 		}
 		i = e;
 	}
@@ -1871,40 +2021,99 @@ static int run_part(int u, unsigned h)
 		if ((int)(v - h) >= 0)
 			return 0; /* claimed in this job (or, for a late thread, a later one) */
 	} while (!atomic_compare_exchange_weak(&pc->claimed, &v, h));
+	/* Claimed: the main thread is still at job h, in its chain. */
 	my_part = u;
 	my_job = h;
-	pop_part(u);
+	pop_part(u, h, chain.k0 + (int64_t)(h - chain.h0), h != chain.h0);
 	my_part = -1;
 	atomic_store(&pc->done, h);
-	if (atomic_load(&main_sleeping)) {
+	if (atomic_load(&main_sleeping) || atomic_load(&chain_sleepers)) {
 		pthread_mutex_lock(&pool_mu);
 		pthread_cond_signal(&pool_done);
+		pthread_cond_broadcast(&pool_job);
 		pthread_mutex_unlock(&pool_mu);
 	}
 	return 1;
 }
 
-/* run_pop_job runs a worker's own part of population job h. */
-static void run_pop_job(int t, unsigned h)
+/* wait_parts waits until every part of population job h is done:
+ * spinning, then asleep (run_part wakes it). */
+static void wait_parts(unsigned h)
 {
-	if (late_workers && h % 3 == 0) {
-		/* for tests: come late to every third job */
-		struct timespec d = {0, 200000};
-		nanosleep(&d, NULL);
+	for (int spins = 0; !parts_done(h);) {
+		if (++spins < spin) {
+			cpu_relax();
+			continue;
+		}
+		pthread_mutex_lock(&pool_mu);
+		atomic_fetch_add(&chain_sleepers, 1);
+		while (!parts_done(h))
+			pthread_cond_wait(&pool_job, &pool_mu);
+		atomic_fetch_sub(&chain_sleepers, 1);
+		pthread_mutex_unlock(&pool_mu);
 	}
-	run_part(t, h);
 }
 
-/* dispatch_pop_job runs a population job on the pool and returns when
- * all its parts are done. */
-static void dispatch_pop_job(void)
+/* run_pop_job runs a worker's own parts of the chain of len population
+ * jobs from h0: each as soon as every part of the job before is done. */
+static void run_pop_job(int t, unsigned h0, unsigned len)
 {
-	unsigned h = (unsigned)++mo.jobs_issued;
-	atomic_store(&pool_gen, 2 * (uint_fast64_t)mo.jobs_issued + 1);
-	if (atomic_load(&pool_sleepers) > 0) {
-		pthread_mutex_lock(&pool_mu);
-		pthread_cond_broadcast(&pool_job);
-		pthread_mutex_unlock(&pool_mu);
+	for (unsigned h = h0; h - h0 < len; h++) {
+		if (h != h0)
+			wait_parts(h - 1);
+		if (late_workers && h % 3 == 0) {
+			/* for tests: come late to every third job */
+			struct timespec d = {0, 200000};
+			nanosleep(&d, NULL);
+		}
+		run_part(t, h);
+	}
+}
+
+/* chain_room is how many steps from step k on, a fused step, may run as
+ * one chain of population jobs: while no state monitor samples, to the
+ * end of the run and of the rebalance window. */
+static int64_t chain_room(int64_t k)
+{
+	if (!chainable)
+		return 1;
+	int64_t n = steps - k, w = balance_jobs - mo.pop_jobs % balance_jobs;
+	if (w < n)
+		n = w;
+	for (int i = 0; i < n_state_mons; i++) {
+		int64_t e = state_mons[i].rec->every, next = (k / e + 1) * e;
+		if (next - k < n)
+			n = next - k;
+	}
+	return n < 0x40000000 ? n : 0x40000000;
+}
+
+/* pop_job runs a population job in step k on the pool and returns its
+ * number when all its parts are done: the next job of the chain being
+ * run, or the first of a new chain of room jobs, one per step. In a
+ * chain, a thread runs its part of the next step as soon as every part
+ * of this one is done, with the spikes the parts found (buffer h % 2), while
+ * the main thread joins them, records and queues them (its own part waits
+ * for that). */
+static unsigned pop_job(int64_t k, int64_t room)
+{
+	unsigned h;
+	if (mo.chain_left > 0) {
+		mo.chain_left--;
+		mo.chained++;
+		h = chain.h0 + (unsigned)(k - chain.k0);
+	} else {
+		h = (unsigned)(mo.jobs_issued + 1);
+		chain.h0 = h;
+		chain.k0 = k;
+		mo.chain_left = room - 1;
+		mo.jobs_issued += (uint_fast64_t)room;
+		atomic_store(&pool_gen, (uint_fast64_t)h << 32 | (uint_fast64_t)room << 1 | 1);
+		if (atomic_load(&pool_sleepers) > 0) {
+			pthread_mutex_lock(&pool_mu);
+			pthread_cond_broadcast(&pool_job);
+			pthread_mutex_unlock(&pool_mu);
+		}
 	}
 	double t0 = snn_now_seconds();
 	run_part(0, h);
@@ -1923,7 +2132,8 @@ static void dispatch_pop_job(void)
 	 * other thread's cache, and that thread its next part out of the main
 	 * thread's; taking parts over at once made CUBA at 40 000 neurons
 	 * slower at two threads than at one. */
-	finish(pop_job_done, h, TAKE_OVER * (snn_now_seconds() - t0) + t0);
+	finish(parts_done, h, TAKE_OVER * (snn_now_seconds() - t0) + t0);
+	return h;
 }
 
 /* median is the middle one of a's n > 0 values (a is reordered): Hoare's
@@ -1983,32 +2193,41 @@ static void rebalance(void)
 	}
 }
 
-/* par_pops runs a population job; with update, it then joins each batch
- * population's spikes, piece by piece. */
-static void par_pops(int deliver, int update)
+/* par_pops runs a population job in step k (in a chain of up to room
+ * steps); with update, it then lists each batch population's spikes in
+ * its spikes, piece by piece. */
+static void par_pops(int64_t k, int deliver, int update, int64_t room)
 {
 	/* Written only when they change: the other threads read them. */
 	if (work_deliver != deliver)
 		work_deliver = deliver;
 	if (work_update != update)
 		work_update = update;
+	unsigned h;
 	if (pops_shared)
-		dispatch_pop_job();
-	else
-		pop_part(0);
+		h = pop_job(k, room);
+	else {
+		h = (unsigned)++mo.jobs_issued;
+		chain.h0 = h;
+		chain.k0 = k;
+		pop_part(0, h, k, 0);
+	}
 	if (pops_shared && ++mo.pop_jobs % balance_jobs == 0)
-		rebalance();
+		rebalance(); /* between chains (chain_room) */
 	if (!update)
 		return;
 	for (int x = 0; x < n_batch; x++) {
 		pop_rt *ps = &pops[batch[x]];
-		ps->n_fused = join_pieces(ps->fired, ps->counts, ps->n, ps->pieces);
+		ps->n_fused = gather(ps, (int)(h % 2), 0, ps->n, ps->spikes);
 	}
 }
 
-/* spike runs steps 6 and 7 for a population. */
+/* spike runs steps 6 and 7 for a population. The spikes go into the
+ * queues of its projections, unless the next step is one of this chain
+ * (pop_job): its parts find them among the pieces' spikes. */
 static void spike(int p, int64_t k)
 {
+	int queue = mo.chain_left == 0;
 	const snn_population *pop = &M->populations[p];
 	pop_rt *ps = &pops[p];
 	for (int d = 0; d < pop->n_dendrites; d++) {
@@ -2022,18 +2241,22 @@ static void spike(int p, int64_t k)
 				den->reset(&ctx, ds->fired[x], ds->fired[x] + 1, NULL);
 	}
 	int64_t ns;
-	if (pop->step)
-		ns = ps->n_fused; /* reset and refractory already */
-	else if (pop->threshold) {
-		ns = par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ps->ref, k);
-		reset_spikes(pop, ps->ref, ps->fired, ns, k);
-	} else
-		return;
-	for (int64_t x = 0; x < ns; x++)
-		ps->spikes[x] = (int32_t)ps->fired[x];
+	if (ps->in_batch)
+		ns = ps->n_fused; /* listed by par_pops; reset and refractory already */
+	else {
+		if (pop->step)
+			ns = ps->n_fused; /* reset and refractory already */
+		else if (pop->threshold) {
+			ns = par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ps->ref, k);
+			reset_spikes(pop, ps->ref, ps->fired, ns, k);
+		} else
+			return;
+		for (int64_t x = 0; x < ns; x++)
+			ps->spikes[x] = (int32_t)ps->fired[x];
+	}
 	ps->n_spikes = ns;
 	ps->count += ns;
-	for (int x = 0; x < ps->n_out; x++)
+	for (int x = 0; queue && x < ps->n_out; x++)
 		snn_queue_push(&projs[ps->out[x]].q, k, ps->spikes, ns);
 	/* A group's spikes are its members', each in its range (in order). */
 	for (int y = 0; y < ps->n_members; y++) {
@@ -2044,7 +2267,7 @@ static void spike(int p, int64_t k)
 				ms->spikes[m++] = (int32_t)(ps->spikes[x] - lo);
 		ms->n_spikes = m;
 		ms->count += m;
-		for (int x = 0; x < ms->n_out; x++)
+		for (int x = 0; queue && x < ms->n_out; x++)
 			snn_queue_push(&projs[ms->out[x]].q, k, ms->spikes, m);
 	}
 }
@@ -2082,7 +2305,7 @@ static void loop(void)
 		for (int i = 0; fused && i < n_state_mons; i++)
 			fused = k % state_mons[i].rec->every != 0;
 		if (fused) {
-			par_pops(1, 1);
+			par_pops(k, 1, 1, chain_room(k));
 			goto updated;
 		}
 		/* Delivery is split when the step has enough events; they are
@@ -2094,7 +2317,7 @@ static void loop(void)
 				step_events += ps->csr.start[ps->due[x] + 1] - ps->csr.start[ps->due[x]];
 		}
 		if (split && step_events >= split_events)
-			par_pops(1, 0);
+			par_pops(k, 1, 0, 1);
 		else {
 			for (int q = 0; q < M->n_projections; q++) {
 				proj_rt *ps = &projs[q];
@@ -2109,7 +2332,7 @@ static void loop(void)
 				}
 				/* A pre neuron's synapses are a contiguous range in
 				 * synapse order: one call runs them all, in order. */
-				mo.events += deliver(ps, 0, 0, 0);
+				mo.events += deliver(&ctx, ps, ps->due, ps->n_due, 0, 0, 0);
 			}
 		}
 
@@ -2161,7 +2384,7 @@ static void loop(void)
 		if (n_batch > 0) {
 			/* The populations with a step kernel, in one dispatch
 			 * (each reads only its own neurons). */
-			par_pops(0, 1);
+			par_pops(k, 0, 1, 1);
 		}
 	updated:
 		for (int p = 0; p < M->n_populations; p++) {
@@ -2260,6 +2483,9 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->dt = dt;
 	sum->duration = (double)steps * dt;
 	sum->steps = steps;
+	if (getenv("SNNRT_POOL_STATS")) /* for tests */
+		fprintf(stderr, "snnrt: %lld population jobs, %lld of them in chains after the first\n",
+			(long long)mo.pop_jobs, (long long)mo.chained);
 	/* the parts' counts only grow, and are read only now */
 	sum->events = mo.events;
 	for (int t = 0; t < nthreads; t++)
