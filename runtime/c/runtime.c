@@ -221,6 +221,7 @@ typedef struct main_only {
 	int64_t events;                          /* synapses run outside population jobs */
 	int64_t chain_left;                      /* population jobs left in the chain (pop_job) */
 	int64_t chained;                         /* population jobs run as a chain's second or later */
+	double last_done;                        /* when the last population job was done */
 } main_only;
 static main_only mo;
 /* Per part, each on a cache line of its own: the time it took in each
@@ -510,7 +511,7 @@ static int acknowledged(unsigned h)
 	return atomic_load(&pool_pending) == 0;
 }
 
-static int run_part(int u, unsigned h);
+static int run_part(int u, unsigned h, double ready);
 
 /* fail_now reports the error of the job that failed (on the main
  * thread). */
@@ -534,7 +535,7 @@ static void finish(int (*done)(unsigned h), unsigned h, double late)
 	while (!done(h)) {
 		if (late > 0 && spins % 16 == 0 && snn_now_seconds() > late) {
 			for (int u = 1; u < nthreads; u++)
-				if (run_part(u, h))
+				if (run_part(u, h, 0))
 					absent[u] = 1;
 			late = 0;
 		}
@@ -1982,10 +1983,12 @@ static snn_ctx step_ctx(int64_t k)
  * [pop_bound[t], pop_bound[t+1]), a population's consecutive pieces at a
  * time: delivery onto them, then, for a population in the batch, their
  * step kernel, whose spikes go into buffer h % 2. With chained, the
- * spikes due are those of job h - 1 (pop_job). */
-static void pop_part(int t, unsigned h, int64_t k, int chained)
+ * spikes due are those of job h - 1 (pop_job). The part's time, for
+ * rebalance, counts from ready on, if not 0: when its thread saw the job
+ * before done, the time it could have begun. */
+static void pop_part(int t, unsigned h, int64_t k, int chained, double ready)
 {
-	double start = snn_now_seconds();
+	double start = ready > 0 ? ready : snn_now_seconds();
 	snn_ctx c = step_ctx(k);
 	int buf = (int)(h % 2);
 	for (int i = pop_bound[t], end = pop_bound[t + 1]; i < end;) {
@@ -2012,8 +2015,8 @@ static void pop_part(int t, unsigned h, int64_t k, int chained)
 }
 
 /* run_part runs part u of population job h if the calling thread is the
- * first to claim it, and says whether it did. */
-static int run_part(int u, unsigned h)
+ * first to claim it (ready as pop_part says), and says whether it did. */
+static int run_part(int u, unsigned h, double ready)
 {
 	part_ctl *pc = &parts[u];
 	unsigned v = atomic_load(&pc->claimed);
@@ -2024,7 +2027,7 @@ static int run_part(int u, unsigned h)
 	/* Claimed: the main thread is still at job h, in its chain. */
 	my_part = u;
 	my_job = h;
-	pop_part(u, h, chain.k0 + (int64_t)(h - chain.h0), h != chain.h0);
+	pop_part(u, h, chain.k0 + (int64_t)(h - chain.h0), h != chain.h0, ready);
 	my_part = -1;
 	atomic_store(&pc->done, h);
 	if (atomic_load(&main_sleeping) || atomic_load(&chain_sleepers)) {
@@ -2059,14 +2062,17 @@ static void wait_parts(unsigned h)
 static void run_pop_job(int t, unsigned h0, unsigned len)
 {
 	for (unsigned h = h0; h - h0 < len; h++) {
-		if (h != h0)
+		double ready = 0;
+		if (h != h0) {
 			wait_parts(h - 1);
+			ready = snn_now_seconds();
+		}
 		if (late_workers && h % 3 == 0) {
 			/* for tests: come late to every third job */
 			struct timespec d = {0, 200000};
 			nanosleep(&d, NULL);
 		}
-		run_part(t, h);
+		run_part(t, h, ready);
 	}
 }
 
@@ -2098,10 +2104,14 @@ static int64_t chain_room(int64_t k)
 static unsigned pop_job(int64_t k, int64_t room)
 {
 	unsigned h;
+	double ready = 0;
 	if (mo.chain_left > 0) {
+		/* The main thread's part counts from the end of the last job:
+		 * its sequential part since then delays it. */
 		mo.chain_left--;
 		mo.chained++;
 		h = chain.h0 + (unsigned)(k - chain.k0);
+		ready = mo.last_done;
 	} else {
 		h = (unsigned)(mo.jobs_issued + 1);
 		chain.h0 = h;
@@ -2116,7 +2126,7 @@ static unsigned pop_job(int64_t k, int64_t room)
 		}
 	}
 	double t0 = snn_now_seconds();
-	run_part(0, h);
+	run_part(0, h, ready);
 	/* The part of a thread that did not come to the last job either is
 	 * run at once when still unclaimed: the system has not given that
 	 * thread a processor since, and in the meantime the main thread runs
@@ -2124,7 +2134,7 @@ static unsigned pop_job(int64_t k, int64_t room)
 	 * runs claims its part in the first microsecond of the job. */
 	for (int u = 1; u < nthreads; u++)
 		if (absent[u])
-			absent[u] = run_part(u, h);
+			absent[u] = run_part(u, h, 0);
 	/* A part not begun TAKE_OVER times as long after the main thread's
 	 * own began is run by the main thread: its thread is not running (the
 	 * system has given its processor to something else). Sooner costs
@@ -2133,6 +2143,7 @@ static unsigned pop_job(int64_t k, int64_t room)
 	 * thread's; taking parts over at once made CUBA at 40 000 neurons
 	 * slower at two threads than at one. */
 	finish(parts_done, h, TAKE_OVER * (snn_now_seconds() - t0) + t0);
+	mo.last_done = snn_now_seconds();
 	return h;
 }
 
@@ -2210,7 +2221,7 @@ static void par_pops(int64_t k, int deliver, int update, int64_t room)
 		h = (unsigned)++mo.jobs_issued;
 		chain.h0 = h;
 		chain.k0 = k;
-		pop_part(0, h, k, 0);
+		pop_part(0, h, k, 0, 0);
 	}
 	if (pops_shared && ++mo.pop_jobs % balance_jobs == 0)
 		rebalance(); /* between chains (chain_room) */
