@@ -261,10 +261,13 @@ static _Alignas(64) struct {
 } chain;
 /* Whether fused steps may run in chains: every projection that delivers
  * takes its spikes from a population in the batch with no delay, and a
- * fused step starts no other job (chain_due: per thread and projection,
- * the spikes due in a chain's step). */
+ * fused step starts no other job (chain_due: per thread, the spikes due
+ * onto a projection in a chain's step). */
 static int chainable;
-static int32_t **chain_due;
+typedef struct thread_list {
+	_Alignas(64) snn_vi32 v;
+} thread_list;
+static thread_list *chain_due;
 static int late_workers;
 enum { TAKE_OVER = 4 };
 /* The part a thread runs in a population job, and the job, or -1. */
@@ -919,7 +922,9 @@ static void check_memory(void)
 	for (int p = 0; p < M->n_populations; p++) {
 		const snn_population *pop = &M->populations[p];
 		double n = (double)pop->size;
-		ADD(n * (double)(pop->vars.n + 2) * f64, "population %s", pop->name);
+		/* its variables, and about three more numbers per neuron: the
+		 * refractory steps, threshold results and spike lists */
+		ADD(n * (double)(pop->vars.n + 3) * f64, "population %s", pop->name);
 		for (int d = 0; d < pop->n_dendrites; d++) {
 			const snn_dendrite *den = &pop->dendrites[d];
 			double count = den->array ? (double)den->count : 1.0;
@@ -1644,16 +1649,8 @@ static void build_chains(void)
 		if (ps->q.per_syn || ps->q.delay != 0 || !pops[ps->src].in_batch)
 			chainable = 0;
 	}
-	if (!chainable)
-		return;
-	chain_due = snn_xcalloc((size_t)nthreads * (size_t)M->n_projections, sizeof(int32_t *));
-	for (int t = 0; t < nthreads; t++)
-		for (int q = 0; q < M->n_projections; q++) {
-			const snn_projection *pr = &M->projections[q];
-			if (pr->on_pre && !pr->is_part)
-				chain_due[t * M->n_projections + q] =
-					snn_xcalloc((size_t)(pops[pr->pre].n > 0 ? pops[pr->pre].n : 1), sizeof(int32_t));
-		}
+	if (chainable)
+		chain_due = snn_xcalloc_lines((size_t)nthreads, sizeof(thread_list));
 }
 
 static void build(void)
@@ -1948,9 +1945,15 @@ static int64_t deliver_pieces(snn_ctx *c, const pop_rt *ps, int a, int b, int pr
 		const int32_t *due;
 		int64_t n_due;
 		if (prev >= 0) {
-			int32_t *list = chain_due[my_thread * M->n_projections + q];
-			n_due = gather(&pops[pj->src], prev, pj->src_lo, pj->src_lo + pops[pj->pr->pre].n, list);
-			due = list;
+			/* The thread's list, as long as the step's spikes need. */
+			const pop_rt *src = &pops[pj->src];
+			snn_vi32 *list = &chain_due[my_thread].v;
+			int64_t most = 0;
+			for (int j = 0; j < src->pieces; j++)
+				most += src->pcounts[prev][j];
+			snn_vi32_reserve(list, most);
+			n_due = gather(src, prev, pj->src_lo, pj->src_lo + pops[pj->pr->pre].n, list->a);
+			due = list->a;
 		} else {
 			due = pj->due;
 			n_due = pj->n_due;
