@@ -218,3 +218,67 @@ func TestQuantizedNativeEqualsInterp(t *testing.T) {
 		}
 	}
 }
+
+// readsPre is CUBA-like, with a projection whose on_pre reads its pre
+// neuron's state (pre.v), and exc and inh of one neuron type (one group
+// after the fuse pass). No refractoriness: a neuron's v changes in the
+// step after its spike, so reading it after its update gives another
+// value.
+const readsPre = `
+neuron LIF {
+    param tau_m: ms = 20 ms
+    param tau_e: ms = 5 ms
+    param v_t: mV = -50 mV
+    param v_r: mV = -60 mV
+    state v: mV = uniform(v_r, v_t)
+    state ge: mV = 0 mV
+    dv/dt = (ge - (v - (-49 mV))) / tau_m
+    dge/dt = -ge / tau_e
+    threshold v > v_t
+    reset { v = v_r }
+    method exact
+}
+synapse Plain { param w: mV = 0.02 mV  on pre { post.ge += w } }
+synapse ReadsPre { param w: mV = 0.02 mV  on pre { post.ge += w + 0.5 * (pre.v - pre.v_r) } }
+population exc = LIF[1600]
+population inh = LIF[400]
+connect ee: exc -> exc using Plain by fixed_probability(0.02)
+connect ei: exc -> inh using ReadsPre by fixed_probability(0.02)
+connect ie: inh -> exc using Plain by fixed_probability(0.02)
+monitor spikes exc
+monitor spikes inh
+run { duration = 200 ms  dt = 0.1 ms  seed = 2 }
+`
+
+// TestNativeReadsPre: a projection that reads its pre neuron's state is
+// delivered on one thread. Split, another thread's part could have
+// updated that neuron already (in a fused step) or be delivering onto it;
+// the results then differed from the interpreter's from run to run. Late
+// workers make it certain: the main thread runs their parts after its
+// own, whose neurons it has updated.
+func TestNativeReadsPre(t *testing.T) {
+	requireNativeTools(t)
+	prog, err := (&lang.Loader{}).Load("reads_pre.snn", []byte(readsPre))
+	require.NoError(t, err)
+	m := lang.Lower(prog)
+	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+	want := outputBytes(t, m, run(t, m, interp.Options{}))
+	o := nativeOptions(prog)
+	p, err := llvm.Emit(m, o)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "model")
+	require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
+	for _, threads := range []string{"2", "3"} {
+		out := filepath.Join(dir, "out"+threads)
+		cmd := exec.Command(exe, "-q", "--out", out, "--threads", threads)
+		cmd.Env = append(os.Environ(), "SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1", "SNNRT_LATE_WORKERS=1")
+		msg, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", msg)
+		for file, data := range want {
+			got, err := os.ReadFile(filepath.Join(out, file))
+			require.NoError(t, err)
+			require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %s threads", file, threads)
+		}
+	}
+}

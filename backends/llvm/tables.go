@@ -360,9 +360,12 @@ func (t *tables) modelC(units []Unit) (string, error) {
 
 // parallelOnPre reports whether a projection's on_pre may run split by
 // post neuron: it stores only into its synapse and its post neuron, reads
-// no segment arrays, and, when the projection is recurrent, reads nothing
-// of the pre neuron (which another thread's synapses may be writing as
-// their post neuron).
+// no segment arrays, and reads no state of the pre neuron, which another
+// thread may be writing meanwhile: as the post neuron of its own part of
+// any projection's delivery, or in its update when delivery and update
+// run in one job (the populations are then often one group, whatever the
+// projection's own pre and post). Nor, when the projection is recurrent,
+// the pre neuron's parameters.
 func parallelOnPre(pr *ir.Projection, n *names) bool {
 	k := ir.KernelNamed(pr.Kernels, "on_pre")
 	if k == nil {
@@ -376,7 +379,11 @@ func parallelOnPre(pr *ir.Projection, n *names) bool {
 			ok = ok && (a.idx == idxElem || a.idx == idxPost || a.idx == idxPostSeg)
 		case ir.OpLoadSeg, ir.OpStoreSeg:
 			ok = false
-		case ir.OpLoad, ir.OpParam:
+		case ir.OpLoad:
+			if strings.HasPrefix(in.VarName(), "pre.") {
+				ok = false
+			}
+		case ir.OpParam:
 			if pr.Pre == pr.Post && strings.HasPrefix(in.VarName(), "pre.") {
 				ok = false
 			}

@@ -198,10 +198,11 @@ typedef struct snn_projection {
 	int32_t delay_var, segment_var; /* ids, or -1 */
 	snn_kernel init, prepare, on_pre, on_post, update;
 	/* on_pre writes only its synapse's and its post neuron's variables
-	 * and reads no variable it or another synapse writes through another
-	 * neuron: delivery may then be split among threads by post neuron,
-	 * each thread taking its post neurons' synapses in delivery order,
-	 * which keeps every sum in the sequential order. */
+	 * and reads none of its pre neuron's state (which another thread may
+	 * be updating, or writing as its synapses' post neuron): delivery may
+	 * then be split among threads by post neuron, each thread taking its
+	 * post neurons' synapses in delivery order, which keeps every sum in
+	 * the sequential order. */
 	int32_t parallel_on_pre;
 	int32_t stream;     /* its connectivity's stream: SNN_STREAM_CONNECT + stream (ir.Projection.Stream) */
 	/* With prune, the synapses whose variable prune_var has a magnitude
