@@ -87,8 +87,6 @@ typedef struct proj_rt {
 	 * end_piece), all of them unless the post population is a group's
 	 * member. */
 	int first_piece, end_piece;
-	const int32_t *due; /* this step's deliveries (snn_queue_deliver) */
-	int64_t n_due;
 	/* In a chain: the batch population whose pieces hold the spikes of
 	 * the pre neurons, from src_lo on. */
 	int src;
@@ -102,6 +100,11 @@ typedef struct proj_rt {
 	int n_row_arr;
 	const char *row_arr[4];
 	int row_size[4];
+	/* This step's deliveries (snn_queue_deliver), which the main thread
+	 * writes every step, on a line of its own: in a chain the other
+	 * threads read the fields above meanwhile. */
+	_Alignas(64) const int32_t *due;
+	int64_t n_due;
 } proj_rt;
 
 typedef struct current_rt {
@@ -140,6 +143,10 @@ typedef struct spike_mon {
 static const snn_model *M;
 static const snn_options *O;
 static snn_ctx ctx;
+/* ctx's fields that do not change while the network runs, apart: the
+ * main thread writes ctx.step and ctx.t every step, and the other
+ * threads read these in every population job (step_ctx). */
+static _Alignas(64) snn_ctx ctx_fixed;
 static double dt;
 static int64_t steps;
 static uint64_t seed;
@@ -205,8 +212,9 @@ static pthread_cond_t pool_job = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
 /* Each on a cache line of its own: the workers spin on them while the
  * main thread writes the network's state. */
-/* pool_gen is the job's number << 32; for a population job, bit 0 is set
- * and bits 1 to 31 hold the length of its chain (pop_job). */
+/* pool_gen is the job's number << 32 (kernel jobs and population jobs
+ * are numbered apart); for a population job, bit 0 is set and bits 1 to
+ * 31 hold the length of its chain (pop_job). */
 static _Alignas(64) atomic_uint_fast64_t pool_gen;
 static _Alignas(64) atomic_int pool_pending;
 static _Alignas(64) atomic_int pool_sleepers;
@@ -216,7 +224,8 @@ static _Alignas(64) atomic_int chain_sleepers;
 /* What the main thread alone writes in every step, on cache lines of its
  * own: the other threads read the variables around it in every job. */
 typedef struct main_only {
-	_Alignas(64) uint_fast64_t jobs_issued; /* jobs given to the pool */
+	_Alignas(64) uint_fast64_t jobs_issued; /* kernel jobs given to the pool */
+	uint_fast64_t pop_issued;                /* population jobs numbered (parts[].claimed and done) */
 	int64_t pop_jobs;                        /* population jobs run (rebalance) */
 	int64_t events;                          /* synapses run outside population jobs */
 	int64_t chain_left;                      /* population jobs left in the chain (pop_job) */
@@ -1970,16 +1979,10 @@ static int64_t deliver_pieces(snn_ctx *c, const pop_rt *ps, int a, int b, int pr
  * on_spike kernels, which no population job runs.) */
 static snn_ctx step_ctx(int64_t k)
 {
-	return (snn_ctx){
-		.var = ctx.var,
-		.ref = ctx.ref,
-		.pre = ctx.pre,
-		.post = ctx.post,
-		.js = ctx.js,
-		.step = k,
-		.t = (double)k * dt,
-		.seed = ctx.seed,
-	};
+	snn_ctx c = ctx_fixed;
+	c.step = k;
+	c.t = (double)k * dt;
+	return c;
 }
 
 /* pop_part is part t of population job h, in step k: the pop_items in
@@ -2068,6 +2071,8 @@ static void run_pop_job(int t, unsigned h0, unsigned len)
 		double ready = 0;
 		if (h != h0) {
 			wait_parts(h - 1);
+			if (atomic_load(&fail_item) >= 0)
+				return; /* a part failed: its lists are not all there */
 			ready = snn_now_seconds();
 		}
 		if (late_workers && h % 3 == 0) {
@@ -2116,11 +2121,11 @@ static unsigned pop_job(int64_t k, int64_t room)
 		h = chain.h0 + (unsigned)(k - chain.k0);
 		ready = mo.last_done;
 	} else {
-		h = (unsigned)(mo.jobs_issued + 1);
+		h = (unsigned)(mo.pop_issued + 1);
 		chain.h0 = h;
 		chain.k0 = k;
 		mo.chain_left = room - 1;
-		mo.jobs_issued += (uint_fast64_t)room;
+		mo.pop_issued += (uint_fast64_t)room;
 		atomic_store(&pool_gen, (uint_fast64_t)h << 32 | (uint_fast64_t)room << 1 | 1);
 		if (atomic_load(&pool_sleepers) > 0) {
 			pthread_mutex_lock(&pool_mu);
@@ -2218,10 +2223,15 @@ static void par_pops(int64_t k, int deliver, int update, int64_t room)
 	if (work_update != update)
 		work_update = update;
 	unsigned h;
+	if (mo.chain_left > 0 && !(deliver && update)) {
+		/* Every step of a chain is fused (chain_room). */
+		fprintf(stderr, "%s: internal error: step %lld is not fused, in a chain\n", snn_prog, (long long)k);
+		abort();
+	}
 	if (pops_shared)
 		h = pop_job(k, room);
 	else {
-		h = (unsigned)++mo.jobs_issued;
+		h = (unsigned)++mo.pop_issued;
 		chain.h0 = h;
 		chain.k0 = k;
 		pop_part(0, h, k, 0, 0);
@@ -2488,6 +2498,8 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	check_memory();
 	pool_start(o->threads);
 	build();
+	ctx_fixed = ctx;
+	ctx_fixed.stamp = 0;
 	loop();
 
 	memset(sum, 0, sizeof *sum);
