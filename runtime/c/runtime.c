@@ -2063,6 +2063,22 @@ static void wait_parts(unsigned h)
 	}
 }
 
+/* failed_before says, once every part of population job h - 1 is done,
+ * whether one failed in an earlier job than h: then the main thread
+ * reports it and exits. A part of job h or a later one may have failed
+ * already too, on a thread that went on (a late worker finds the main
+ * thread ahead): the worker must still run its own parts of those jobs,
+ * which the main thread waits for, and whose error may come first. */
+static int failed_before(unsigned h)
+{
+	if (atomic_load(&fail_item) < 0)
+		return 0;
+	pthread_mutex_lock(&pool_mu);
+	int before = (int)(fail_job - h) < 0;
+	pthread_mutex_unlock(&pool_mu);
+	return before;
+}
+
 /* run_pop_job runs a worker's own parts of the chain of len population
  * jobs from h0: each as soon as every part of the job before is done. */
 static void run_pop_job(int t, unsigned h0, unsigned len)
@@ -2071,8 +2087,8 @@ static void run_pop_job(int t, unsigned h0, unsigned len)
 		double ready = 0;
 		if (h != h0) {
 			wait_parts(h - 1);
-			if (atomic_load(&fail_item) >= 0)
-				return; /* a part failed: its lists are not all there */
+			if (failed_before(h))
+				return; /* a part of job h - 1 failed: its lists are not all there */
 			ready = snn_now_seconds();
 		}
 		if (late_workers && h % 3 == 0) {
