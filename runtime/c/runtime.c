@@ -377,8 +377,9 @@ static inline int64_t hits(const uint8_t *out, int64_t lo, int64_t hi, int64_t *
 }
 
 /* collect runs a threshold kernel (or a step kernel) in context c over
- * elements [lo, hi), lists in all[lo...] the elements whose result is 1 and, with
- * ref, that are not refractory in step kstep, and returns how many. */
+ * elements [lo, hi), lists in all[lo...] the elements whose result is 1
+ * and, with ref, that are not refractory in step kstep, and returns how
+ * many. */
 static int64_t collect(snn_ctx *c, snn_kernel k, int64_t lo, int64_t hi, double *results, int64_t *all,
 		       const int64_t *ref, int64_t kstep)
 {
@@ -2122,9 +2123,9 @@ static int64_t chain_room(int64_t k)
  * number when all its parts are done: the next job of the chain being
  * run, or the first of a new chain of room jobs, one per step. In a
  * chain, a thread runs its part of the next step as soon as every part
- * of this one is done, with the spikes the parts found (buffer h % 2), while
- * the main thread joins them, records and queues them (its own part waits
- * for that). */
+ * of this one is done, with the spikes the parts found (buffer h % 2),
+ * while the main thread lists, counts and records them (its own part
+ * waits for that). */
 static unsigned pop_job(int64_t k, int64_t room)
 {
 	unsigned h;
@@ -2248,8 +2249,6 @@ static void par_pops(int64_t k, int deliver, int update, int64_t room)
 		h = pop_job(k, room);
 	else {
 		h = (unsigned)++mo.pop_issued;
-		chain.h0 = h;
-		chain.k0 = k;
 		pop_part(0, h, k, 0, 0);
 	}
 	if (pops_shared && ++mo.pop_jobs % balance_jobs == 0)
