@@ -420,27 +420,38 @@ static void part_done(void)
 
 static void run_pop_job(int t, unsigned h0, unsigned len);
 
+/* await is how a worker waits, until ready(x): it spins a few
+ * milliseconds, then sleeps on pool_job, counted in sleepers (whoever
+ * makes it ready wakes the sleepers). */
+static void await(int (*ready)(uint_fast64_t x), uint_fast64_t x, atomic_int *sleepers)
+{
+	for (int spins = 0; !ready(x);) {
+		if (++spins < spin) {
+			cpu_relax();
+			continue;
+		}
+		pthread_mutex_lock(&pool_mu);
+		atomic_fetch_add(sleepers, 1);
+		while (!ready(x))
+			pthread_cond_wait(&pool_job, &pool_mu);
+		atomic_fetch_sub(sleepers, 1);
+		pthread_mutex_unlock(&pool_mu);
+	}
+}
+
+static int new_job(uint_fast64_t seen)
+{
+	return atomic_load(&pool_gen) != seen;
+}
+
 static void *worker(void *arg)
 {
 	int id = (int)(intptr_t)arg;
 	uint_fast64_t seen = 0;
 	my_thread = id;
 	for (;;) {
-		uint_fast64_t g;
-		int spins = 0;
-		while ((g = atomic_load(&pool_gen)) == seen) {
-			if (++spins < spin) {
-				cpu_relax();
-				continue;
-			}
-			pthread_mutex_lock(&pool_mu);
-			atomic_fetch_add(&pool_sleepers, 1);
-			while ((g = atomic_load(&pool_gen)) == seen)
-				pthread_cond_wait(&pool_job, &pool_mu);
-			atomic_fetch_sub(&pool_sleepers, 1);
-			pthread_mutex_unlock(&pool_mu);
-			break;
-		}
+		await(new_job, seen, &pool_sleepers);
+		uint_fast64_t g = atomic_load(&pool_gen);
 		seen = g;
 		if (g & 1) {
 			run_pop_job(id, (unsigned)(g >> 32), (unsigned)(g >> 1) & 0x7FFFFFFF);
@@ -2037,31 +2048,21 @@ static int run_part(int u, unsigned h, double ready)
 	pop_part(u, h, chain.k0 + (int64_t)(h - chain.h0), h != chain.h0, ready);
 	my_part = -1;
 	atomic_store(&pc->done, h);
-	if (atomic_load(&main_sleeping) || atomic_load(&chain_sleepers)) {
+	int main_waits = atomic_load(&main_sleeping), chain_waits = atomic_load(&chain_sleepers) > 0;
+	if (main_waits || chain_waits) {
 		pthread_mutex_lock(&pool_mu);
-		pthread_cond_signal(&pool_done);
-		pthread_cond_broadcast(&pool_job);
+		if (main_waits)
+			pthread_cond_signal(&pool_done);
+		if (chain_waits)
+			pthread_cond_broadcast(&pool_job);
 		pthread_mutex_unlock(&pool_mu);
 	}
 	return 1;
 }
 
-/* wait_parts waits until every part of population job h is done:
- * spinning, then asleep (run_part wakes it). */
-static void wait_parts(unsigned h)
+static int job_done(uint_fast64_t h)
 {
-	for (int spins = 0; !parts_done(h);) {
-		if (++spins < spin) {
-			cpu_relax();
-			continue;
-		}
-		pthread_mutex_lock(&pool_mu);
-		atomic_fetch_add(&chain_sleepers, 1);
-		while (!parts_done(h))
-			pthread_cond_wait(&pool_job, &pool_mu);
-		atomic_fetch_sub(&chain_sleepers, 1);
-		pthread_mutex_unlock(&pool_mu);
-	}
+	return parts_done((unsigned)h);
 }
 
 /* failed_before says, once every part of population job h - 1 is done,
@@ -2087,7 +2088,7 @@ static void run_pop_job(int t, unsigned h0, unsigned len)
 	for (unsigned h = h0; h - h0 < len; h++) {
 		double ready = 0;
 		if (h != h0) {
-			wait_parts(h - 1);
+			await(job_done, h - 1, &chain_sleepers); /* run_part wakes it */
 			if (failed_before(h))
 				return; /* a part of job h - 1 failed: its lists are not all there */
 			ready = snn_now_seconds();
@@ -2101,12 +2102,13 @@ static void run_pop_job(int t, unsigned h0, unsigned len)
 	}
 }
 
-/* chain_room is how many steps from step k on, a fused step, may run as
- * one chain of population jobs: while no state monitor samples, to the
- * end of the run and of the rebalance window. */
+/* chain_room is how many steps from step k on may run as one chain of
+ * population jobs: fused steps (delivery and update in one job), while no
+ * state monitor samples, to the end of the run and of the rebalance
+ * window. */
 static int64_t chain_room(int64_t k)
 {
-	if (!chainable)
+	if (!chainable || !(work_deliver && work_update))
 		return 1;
 	int64_t n = steps - k, w = balance_jobs - mo.pop_jobs % balance_jobs;
 	if (w < n)
@@ -2121,12 +2123,12 @@ static int64_t chain_room(int64_t k)
 
 /* pop_job runs a population job in step k on the pool and returns its
  * number when all its parts are done: the next job of the chain being
- * run, or the first of a new chain of room jobs, one per step. In a
+ * run, or the first of a new chain (chain_room), one job per step. In a
  * chain, a thread runs its part of the next step as soon as every part
  * of this one is done, with the spikes the parts found (buffer h % 2),
  * while the main thread lists, counts and records them (its own part
  * waits for that). */
-static unsigned pop_job(int64_t k, int64_t room)
+static unsigned pop_job(int64_t k)
 {
 	unsigned h;
 	double ready = 0;
@@ -2138,6 +2140,7 @@ static unsigned pop_job(int64_t k, int64_t room)
 		h = chain.h0 + (unsigned)(k - chain.k0);
 		ready = mo.last_done;
 	} else {
+		int64_t room = chain_room(k);
 		h = (unsigned)(mo.pop_issued + 1);
 		chain.h0 = h;
 		chain.k0 = k;
@@ -2229,10 +2232,10 @@ static void rebalance(void)
 	}
 }
 
-/* par_pops runs a population job in step k (in a chain of up to room
- * steps); with update, it then lists each batch population's spikes in
- * its spikes, piece by piece. */
-static void par_pops(int64_t k, int deliver, int update, int64_t room)
+/* par_pops runs a population job in step k (in a chain, if fused); with
+ * update, it then lists each batch population's spikes in its spikes,
+ * piece by piece. */
+static void par_pops(int64_t k, int deliver, int update)
 {
 	/* Written only when they change: the other threads read them. */
 	if (work_deliver != deliver)
@@ -2246,7 +2249,7 @@ static void par_pops(int64_t k, int deliver, int update, int64_t room)
 		abort();
 	}
 	if (pops_shared)
-		h = pop_job(k, room);
+		h = pop_job(k);
 	else {
 		h = (unsigned)++mo.pop_issued;
 		pop_part(0, h, k, 0, 0);
@@ -2344,7 +2347,7 @@ static void loop(void)
 		for (int i = 0; fused && i < n_state_mons; i++)
 			fused = k % state_mons[i].rec->every != 0;
 		if (fused) {
-			par_pops(k, 1, 1, chain_room(k));
+			par_pops(k, 1, 1);
 			goto updated;
 		}
 		/* Delivery is split when the step has enough events; they are
@@ -2356,7 +2359,7 @@ static void loop(void)
 				step_events += ps->csr.start[ps->due[x] + 1] - ps->csr.start[ps->due[x]];
 		}
 		if (split && step_events >= split_events)
-			par_pops(k, 1, 0, 1);
+			par_pops(k, 1, 0);
 		else {
 			for (int q = 0; q < M->n_projections; q++) {
 				proj_rt *ps = &projs[q];
@@ -2423,7 +2426,7 @@ static void loop(void)
 		if (n_batch > 0) {
 			/* The populations with a step kernel, in one dispatch
 			 * (each reads only its own neurons). */
-			par_pops(k, 0, 1, 1);
+			par_pops(k, 0, 1);
 		}
 	updated:
 		for (int p = 0; p < M->n_populations; p++) {
