@@ -129,6 +129,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 	if c.pruneWeight != nil {
 		c.pruneWeight()
 	}
+	c.checkInitOrder()
 	return c.prog
 }
 

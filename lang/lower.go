@@ -78,27 +78,31 @@ func (l *lowerer) newEnv(name string, result ir.Type, body *Body) (*ir.Kernel, *
 func irPos(p Pos) ir.Pos { return ir.Pos{File: p.File, Line: p.Line, Col: p.Col} }
 
 // vars converts a body's declarations to IR variables; uniform parameter
-// values are evaluated from their defaults (and overrides) when constant.
+// values are evaluated from their defaults (and overrides) when constant,
+// in the order of their dependencies, so that a value may read one
+// declared after it.
 func (l *lowerer) vars(b *Body, overrides map[string]*Assign) []*ir.Var {
 	var out []*ir.Var
-	known := map[*Symbol]float64{}
+	params := map[*Symbol]*ir.Var{}
 	for _, p := range b.Params {
 		v := &ir.Var{Name: p.Name, Kind: ir.VarParam, Type: ir.TF64, Runtime: p.Runtime}
-		var x Node
-		if a := overrides[p.Name]; a != nil {
-			x = a.Value.X
-		} else if d := p.Decl.(*Param).Default; d != nil {
-			x = d.X
+		params[p] = v
+		out = append(out, v)
+	}
+	known := map[*Symbol]float64{}
+	g := newInitGraph(l.info, b, overrides, false)
+	for _, i := range g.mustOrder() {
+		n := g.nodes[i]
+		v := params[n.sym]
+		if v == nil || n.x == nil {
+			continue
 		}
-		if x != nil {
-			if val, ok := l.eval(x, known); ok {
-				v.Uniform, v.Value = true, val
-				if !p.Runtime {
-					known[p] = val // a runtime parameter may change: never folded
-				}
+		if val, ok := l.eval(n.x, known); ok {
+			v.Uniform, v.Value = true, val
+			if !n.sym.Runtime {
+				known[n.sym] = val // a runtime parameter may change: never folded
 			}
 		}
-		out = append(out, v)
 	}
 	for _, s := range b.States {
 		out = append(out, &ir.Var{Name: s.Name, Kind: ir.VarState, Type: ir.TF64, Quantize: quantizeWidth(s.Decl.(*State).Quantize)})
@@ -159,7 +163,8 @@ func (l *lowerer) eval(n Node, known map[*Symbol]float64) (float64, bool) {
 
 func (l *lowerer) global(g *Body) {
 	pop := &ir.Population{Name: g.Name, Type: "global", Size: 1, Global: true, Vars: l.vars(g, nil)}
-	pop.Kernels = append(pop.Kernels, l.initKernel(g, pop.Vars, nil, nil, "init", nil))
+	graph := newInitGraph(l.info, g, nil, false)
+	pop.Kernels = append(pop.Kernels, l.initKernel(g, graph, graph.mustOrder(), map[*Body][]*ir.Var{g: pop.Vars}, nil, nil))
 	if k := l.updateKernel(g); k != nil {
 		pop.Kernels = append(pop.Kernels, k)
 	}
@@ -182,8 +187,7 @@ func (l *lowerer) population(p *Population) {
 		}
 	}
 	pop := &ir.Population{Name: p.Name, Type: b.Name, Size: p.Size, Vars: l.vars(b, settings)}
-	sizes := map[string]float64{"N": float64(p.Size)}
-	pop.Kernels = append(pop.Kernels, l.initKernel(b, pop.Vars, settings, sizes, "init", nil))
+	varsOf := map[*Body][]*ir.Var{b: pop.Vars}
 	for _, d := range b.Dendrites {
 		sub := map[string]*Assign{}
 		for name, a := range settings {
@@ -192,9 +196,29 @@ func (l *lowerer) population(p *Population) {
 			}
 		}
 		dend := &ir.Dendrite{Name: d.Name, Count: d.Count, Array: d.IsArray, Vars: l.vars(d, sub)}
-		dend.Kernels = append(dend.Kernels, l.initKernel(d, dend.Vars, sub, sizes, "init", nil))
-		l.neuronKernels(d, &dend.Kernels)
+		varsOf[d] = dend.Vars
 		pop.Dendrites = append(pop.Dendrites, dend)
+	}
+	// One graph over the neuron and its dendrites: each init kernel sets
+	// the values its host says, in the graph's order.
+	graph := newInitGraph(l.info, b, settings, true)
+	order := graph.mustOrder()
+	host := graph.hosts(order)
+	hosted := func(kernel int) []int {
+		var out []int
+		for _, i := range order {
+			if host[i] == kernel {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	sizes := map[string]float64{"N": float64(p.Size)}
+	pop.Kernels = append(pop.Kernels, l.initKernel(b, graph, hosted(0), varsOf, sizes, nil))
+	for k, d := range b.Dendrites {
+		dend := pop.Dendrites[k]
+		dend.Kernels = append(dend.Kernels, l.initKernel(d, graph, hosted(k+1), varsOf, sizes, nil))
+		l.neuronKernels(d, &dend.Kernels)
 	}
 	l.neuronKernels(b, &pop.Kernels)
 	l.m.Populations = append(l.m.Populations, pop)
@@ -256,57 +280,42 @@ func (l *lowerer) updateKernel(b *Body) *ir.Kernel {
 	return k
 }
 
-// initKernel sets per-element parameters and initial state: the settings
-// of a population or connect body take the place of the type's defaults.
-func (l *lowerer) initKernel(b *Body, vars []*ir.Var, settings map[string]*Assign, sizes map[string]float64, name string, proj *Projection) *ir.Kernel {
-	k, e := l.newEnv(name, ir.TVoid, b)
+// initKernel sets per-element parameters and initial state of host's
+// instance: the values of g's nodes in order (the settings of a population
+// or connect body in the place of the type's defaults). varsOf gives the
+// IR variables of each body whose nodes it sets, to skip uniform ones.
+func (l *lowerer) initKernel(host *Body, g *initGraph, order []int, varsOf map[*Body][]*ir.Var, sizes map[string]float64, proj *Projection) *ir.Kernel {
+	k, e := l.newEnv("init", ir.TVoid, host)
 	if proj != nil {
 		e.setSides(proj) // connect settings may read pre.x and post.x
 	}
 	for n, v := range sizes {
 		e.sizes[n] = v
 	}
-	for _, p := range b.Params {
-		var x Node
-		if a := settings[p.Name]; a != nil {
-			x = a.Value.X
-		} else if d := p.Decl.(*Param).Default; d != nil {
-			x = d.X
+	for _, i := range order {
+		n := g.nodes[i]
+		name := n.sym.Name
+		if n.sym.Owner != host {
+			name = n.sym.Owner.Name + "." + name // a dendrite's, set by its neuron first
 		}
-		if x == nil {
+		if n.sym.Kind == SymParam {
+			if n.x == nil {
+				continue
+			}
+			if v := ir.VarNamed(varsOf[n.sym.Owner], n.sym.Name); v != nil && v.Uniform {
+				continue // a uniform value, in the variable's declaration
+			}
+			e.b.Store(name, e.expr(n.x))
 			continue
 		}
-		if v := ir.VarNamed(vars, p.Name); v != nil && v.Uniform {
-			continue // a uniform value, in the variable's declaration
+		var v ir.Value
+		if n.x == nil {
+			v = e.b.Const(0)
+		} else {
+			v = e.expr(n.x)
 		}
-		e.b.Store(p.Name, e.expr(x))
-	}
-	for _, list := range [][]*Symbol{b.States, b.Traces} {
-		for _, s := range list {
-			var x Node
-			if a := settings[s.Name]; a != nil {
-				x = a.Value.X
-			} else {
-				switch d := s.Decl.(type) {
-				case *State:
-					if d.Init != nil {
-						x = d.Init.X
-					}
-				case *Trace:
-					if d.Init != nil {
-						x = d.Init.X
-					}
-				}
-			}
-			var v ir.Value
-			if x == nil {
-				v = e.b.Const(0)
-			} else {
-				v = e.expr(x)
-			}
-			e.b.Store(s.Name, v)
-			e.cur[s.Name] = v
-		}
+		e.b.Store(name, v)
+		e.cur[name] = v
 	}
 	e.b.Ret()
 	return k
@@ -402,7 +411,8 @@ func (l *lowerer) projection(p *Projection) {
 		out.Vars = append(out.Vars, &ir.Var{Name: "segment", Kind: ir.VarParam, Type: ir.TF64})
 	}
 	sizes := map[string]float64{"N_pre": float64(p.PreSize()), "N_post": float64(p.Post.Size)}
-	init := l.initKernel(sb, out.Vars, settings, sizes, "init", p)
+	graph := newInitGraph(l.info, sb, settings, false)
+	init := l.initKernel(sb, graph, graph.mustOrder(), map[*Body][]*ir.Var{sb: out.Vars}, sizes, p)
 	// The connect's delay and segment settings go at the end of init.
 	ie := &env{l: l, b: &ir.Builder{Kernel: init, Block: init.Blocks[len(init.Blocks)-1]}, body: sb,
 		cur: map[string]ir.Value{}, lets: map[*Symbol]ir.Value{}, sizes: sizes}
