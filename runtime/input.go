@@ -112,8 +112,8 @@ type SpikeTrain struct {
 }
 
 // NewSpikeTrain turns (index, time) pairs into the spikes of each step:
-// a spike at time s is in step round(s / dt); spikes at or after the end
-// of the run are dropped. Two spikes of one source in one step are an
+// a spike at time s is in step SpikeStep(s, dt); spikes at or after the
+// end of the run are dropped. Two spikes of one source in one step are an
 // error, as in Brian2's SpikeGeneratorGroup.
 func NewSpikeTrain(size int, dt float64, steps int64, indices []int, times []float64) (*SpikeTrain, error) {
 	type spike struct {
@@ -130,11 +130,11 @@ func NewSpikeTrain(size int, dt float64, steps int64, indices []int, times []flo
 		if !(t >= 0) || math.IsInf(t, 0) {
 			return nil, fmt.Errorf("spike %d: time %g s is not a finite non-negative time", n, t)
 		}
-		k := int64(math.Round(t / dt))
-		if k >= steps {
-			continue
+		k := SpikeStep(t, dt)
+		if k >= float64(steps) {
+			continue // compared as a float: a huge time overflows an int64
 		}
-		list = append(list, spike{k, int32(i), n})
+		list = append(list, spike{int64(k), int32(i), n})
 	}
 	slices.SortStableFunc(list, func(a, b spike) int {
 		if a.step != b.step {
@@ -152,6 +152,17 @@ func NewSpikeTrain(size int, dt float64, steps int64, indices []int, times []flo
 		st.indices = append(st.indices, s.index)
 	}
 	return st, nil
+}
+
+// SpikeStep is the step a given spike time falls in: the step that holds
+// it, floor(s / dt), as in Brian2's SpikeGeneratorGroup and with its
+// arithmetic, floor((s + dt/1000) / dt), so that a time on the grid (0.3 ms
+// at dt = 0.1 ms, whose quotient is 2.9999999999999996) lands in its own
+// step, not the one before, and each spike is in the step Brian2 puts it
+// in. runtime/c/input.c computes the same; spec/language.md states it.
+func SpikeStep(s, dt float64) float64 {
+	shift := float64(1e-3 * dt) // rounded here: never fused into the add
+	return math.Floor((s + shift) / dt)
 }
 
 // Step returns the sources that fire in step k; steps in order.

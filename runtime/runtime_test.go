@@ -168,8 +168,19 @@ func TestSpikeTrain(t *testing.T) {
 	require.Equal(t, []int32{0, 2}, st.Step(5))
 	require.Empty(t, st.Step(99)) // the spike at 1 s is after the run
 
-	_, err = NewSpikeTrain(3, 1e-3, 100, []int{1, 1}, []float64{0.0051, 0.0049})
+	_, err = NewSpikeTrain(3, 1e-3, 100, []int{1, 1}, []float64{0.0051, 0.0059})
 	require.ErrorContains(t, err, "fires twice in step 5")
+	// Times go to the step that holds them, a time on the grid to its own
+	// step although its quotient by dt is below it (0.3e-3 / 0.1e-3 is
+	// 2.9999999999999996), as in Brian2 (tests/spike_times_test.go).
+	s, dt := 0.3e-3, 0.1e-3 // variables: Go divides constants exactly
+	require.Equal(t, 2.9999999999999996, s/dt)
+	for _, c := range []struct{ s, step float64 }{{0.3e-3, 3}, {0.37e-3, 3}, {0.39e-3, 3}, {0.7e-3, 7}, {0.05e-3, 0}, {0.0999e-3, 1}, {0.29999e-3, 3}} {
+		require.Equal(t, c.step, SpikeStep(c.s, 0.1e-3), "%g s", c.s)
+	}
+	st, err = NewSpikeTrain(1, 1e-3, 10, []int{0}, []float64{1e300})
+	require.NoError(t, err, "a time far after the end is dropped")
+	require.Empty(t, st.Step(0))
 	_, err = NewSpikeTrain(3, 1e-3, 100, []int{3}, []float64{0})
 	require.ErrorContains(t, err, "out of range")
 	_, err = NewSpikeTrain(3, 1e-3, 100, []int{0}, []float64{math.NaN()})

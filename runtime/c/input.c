@@ -156,10 +156,13 @@ int snn_train_init(snn_train *st, int64_t size, double dt, int64_t steps, const 
 			free(list);
 			return 1;
 		}
-		int64_t k = snn_go_int64(round(t / dt));
-		if (k >= steps)
-			continue;
-		list[len++] = (spike){k, (int32_t)i, x};
+		/* runtime.SpikeStep: the step that holds t, with Brian2's shift of
+		   dt/1000 so that a time on the grid lands in its own step */
+		double shift = 1e-3 * dt;
+		double k = floor((t + shift) / dt);
+		if (k >= (double)steps)
+			continue; /* compared as a double: a huge time overflows an int64 */
+		list[len++] = (spike){(int64_t)k, (int32_t)i, x};
 	}
 	qsort(list, (size_t)len, sizeof(spike), cmp_spike);
 	st->steps = snn_xmalloc((size_t)(len > 0 ? len : 1) * sizeof(int64_t));
