@@ -264,6 +264,11 @@ func (c *checker) checkInitGraph(g *initGraph, b *Body) {
 		if host[i] == n.kernel || !b.Dendrites[n.kernel-1].IsArray {
 			continue
 		}
+		if n.sym.Kind == SymParam && n.x != nil {
+			if _, why := c.constValue(b.Dendrites[n.kernel-1].Scope, n.x); why == "" {
+				continue // a constant, in the variable's declaration: nothing to set first
+			}
+		}
 		// Name the first reader in the neuron, for the position.
 		for _, u := range order {
 			if host[u] == 0 && containsInt(g.nodes[u].deps, i) {
