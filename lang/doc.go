@@ -10,6 +10,9 @@
 //	ast.go          expressions as Node trees, built by precedence climbing
 //	load.go         files and imports ("std/..." is the embedded library std/)
 //	check*.go       name resolution, physical dimensions, network structure
+//	initorder.go    the order of a population's or connect's initialisations
+//	                (a topological one), shared by the checker (cycles) and
+//	                lower.go (init kernels, constant parameters)
 //	diag.go         Pos, Diagnostic, sorted and deduplicated error lists
 //
 // The main types:
