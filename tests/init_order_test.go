@@ -14,8 +14,9 @@ import (
 // a population setting (a = r * 2, r drawn), a connect setting (w, which
 // also reads post.b, an expression of the post neuron's i), a state's
 // initial value (x reads y), a neuron's initial value that reads its
-// dendrite's (v reads apical.u), a dendrite setting that reads its
-// neuron's drawn parameter (apical.g = a + 1) and a connect onto the
+// dendrite's (v reads apical.u, z reads apical.h, which reads apical.g),
+// a dendrite setting that reads its neuron's drawn parameter
+// (apical.g = a + 1) and a connect onto the
 // dendrite that reads post.g. Before snnc ordered them, each read the
 // other value's default (0).
 const initOrderModel = `
@@ -26,12 +27,14 @@ neuron N {
     state v = apical.u * 2
     state x = y * 3
     state y = uniform(1, 2)
+    state z = apical.h * 2
     let a_val = a
     let r_val = r
     let b_val = b
     dv/dt = -v / (10 ms)
     dendrite apical {
         param g = 0
+        param h = g + 1
         state u = uniform(1, 2)
         let g_val = g
         du/dt = -u / (10 ms)
@@ -64,6 +67,7 @@ monitor state p.b_val
 monitor state p.v
 monitor state p.x
 monitor state p.y
+monitor state p.z
 monitor state p.apical.u
 monitor state p.apical.g_val
 monitor state c.w_val
@@ -80,13 +84,12 @@ run { duration = 0.1 ms  dt = 0.1 ms }
 func TestInitOrder(t *testing.T) {
 	m := compileSource(t, "init_order.snn", initOrderModel)
 	res := run(t, m, interp.Options{})
-	first := map[string][]float64{} // the first sample (step 0) of each monitor
+	first := map[string][]float64{} // the initial values: the sample of step 0
 	for _, s := range res.States {
 		require.NotEmpty(t, s.Steps, s.Name)
+		require.Equal(t, int64(0), s.Steps[0], s.Name)
 		first[s.Name] = s.Values[:len(s.Indices)]
 	}
-	// State is sampled after the first step: v, x, y and u have decayed by
-	// one step by then; their ratios have not (one factor for all).
 	for k := 0; k < 20; k++ {
 		a, r, b := first["p_a_val"][k], first["p_r_val"][k], first["p_b_val"][k]
 		require.True(t, r >= 4 && r <= 6, "p.r[%d] = %g", k, r)
@@ -96,10 +99,11 @@ func TestInitOrder(t *testing.T) {
 		require.Equal(t, a+1, first["p_apical_g_val"][k], "p.apical.g[%d] = a + 1", k)
 
 		y, u := first["p_y"][k], first["p_apical_u"][k]
-		require.True(t, y > 0.9 && y < 2, "p.y[%d] = %g", k, y)
-		require.InEpsilon(t, 3, first["p_x"][k]/y, 1e-15, "p.x[%d] = y * 3", k)
-		require.True(t, u > 0.9 && u < 2, "p.apical.u[%d] = %g", k, u)
-		require.InEpsilon(t, 2, first["p_v"][k]/u, 1e-15, "p.v[%d] = apical.u * 2", k)
+		require.True(t, y >= 1 && y <= 2, "p.y[%d] = %g", k, y)
+		require.Equal(t, y*3, first["p_x"][k], "p.x[%d] = y * 3", k)
+		require.True(t, u >= 1 && u <= 2, "p.apical.u[%d] = %g", k, u)
+		require.Equal(t, u*2, first["p_v"][k], "p.v[%d] = apical.u * 2", k)
+		require.Equal(t, ((a+1)+1)*2, first["p_z"][k], "p.z[%d] = apical.h * 2, apical.h = apical.g + 1", k)
 
 		// Synapse k of a one_to_one projection joins neuron k to neuron k.
 		cr, cw := first["c_r_val"][k], first["c_w_val"][k]
