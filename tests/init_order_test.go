@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/interp"
-	"snnc/runtime"
 )
 
 // initOrderModel reads, in every kind of initialisation, a value declared
@@ -119,36 +118,51 @@ func TestInitOrder(t *testing.T) {
 	requireNativeSame(t, "init_order.snn", initOrderModel, m, want, "--threads", "2")
 }
 
-// issue16Population is the population repro of issue 16 as filed.
-const issue16Population = `
+// issue16Repro is the population repro of issue 16 as filed, with the
+// connect repro beside it (r declared after w in the synapse type).
+const issue16Repro = `
 neuron N {
     param a = 1
     param r = 0
     state v = 0
     let a_val = a
+    let r_val = r
     dv/dt = -v / (10 ms)
 }
 population p = N[1] {
     r = uniform(4, 6)
     a = r * 2          // must be 2r, in 8..12
 }
+synapse S {
+    param w = 0
+    param r = 0
+    let w_val = w
+    let r_val = r
+    on pre { post.v += w }
+}
+connect c: p -> p using S by all_to_all {
+    r = uniform(4, 6)
+    w = r * 2          // must be 2r, in 8..12
+}
 monitor state p.a_val
+monitor state p.r_val
+monitor state c.w_val
+monitor state c.r_val
 run { duration = 0.2 ms }
 `
 
-// TestInitOrderIssueRepro runs the repro as filed on both targets.
+// TestInitOrderIssueRepro runs the repros as filed on both targets: a and
+// w in 8..12, and exactly twice the r of their element.
 func TestInitOrderIssueRepro(t *testing.T) {
-	m := compileSource(t, "issue16a.snn", issue16Population)
+	m := compileSource(t, "issue16a.snn", issue16Repro)
 	res := run(t, m, interp.Options{})
-	var a *runtime.State
-	for _, s := range res.States {
-		if s.Name == "p_a_val" {
-			a = s
+	for _, pair := range [][2]string{{"p_a_val", "p_r_val"}, {"c_w_val", "c_r_val"}} {
+		x, r := stateOf(t, res, pair[0]), stateOf(t, res, pair[1])
+		require.Len(t, x, 2, "two samples")
+		for k := range x {
+			require.True(t, x[k][0] >= 8 && x[k][0] <= 12, "%s = %g, not in 8..12", pair[0], x[k][0])
+			require.Equal(t, 2*r[k][0], x[k][0], "%s = 2 %s", pair[0], pair[1])
 		}
 	}
-	require.NotNil(t, a)
-	for _, v := range a.Values {
-		require.True(t, v >= 8 && v <= 12, "a = %g, not in 8..12", v)
-	}
-	requireNativeSame(t, "issue16a.snn", issue16Population, m, outputBytes(t, m, res))
+	requireNativeSame(t, "issue16a.snn", issue16Repro, m, outputBytes(t, m, res))
 }
