@@ -57,6 +57,12 @@ func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnos
 		if p.Global || len(p.Dendrites) == 0 {
 			continue
 		}
+		driven := map[string]bool{}
+		for _, c := range m.Currents {
+			if c.Population == p.Name {
+				driven[c.Param] = true
+			}
+		}
 		soma := ir.KernelNamed(p.Kernels, "update")
 		if soma == nil || len(odesOf(soma)) == 0 {
 			continue
@@ -74,10 +80,13 @@ func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnos
 			if d.Array {
 				why = "a dendrite array"
 			} else {
-				why = mergeDendrite(soma, d, dk)
+				why = mergeDendrite(soma, d, dk, driven)
 			}
 			if why == "" {
 				d.Kernels = slices.DeleteFunc(d.Kernels, func(k *ir.Kernel) bool { return k == dk })
+				if dg := checkMerged(soma, d, driven, m.Run.Dt); dg != nil {
+					diags = append(diags, dg)
+				}
 				continue
 			}
 			// Split: say so in the notes of both sides.
@@ -92,7 +101,11 @@ func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnos
 			note(soma, somaReads)
 			note(dk, dendReads)
 			if len(somaReads) > 0 && len(dendReads) > 0 {
-				if dg := checkSplit(soma, d, dk, why, m.Run.Dt); dg != nil {
+				advice := "set run { dt = ... } to at most that"
+				if !d.Array {
+					advice += ", or let the two be integrated as one system"
+				}
+				if dg := checkSplit(odesOf(soma), odesOf(dk), d, false, "integrated split ("+why+")", advice, m.Run.Dt); dg != nil {
 					diags = append(diags, dg)
 				}
 			}
@@ -195,7 +208,7 @@ func readsOf(v ir.Value, match func(*ir.Instr) bool) []string {
 // operations and ode instructions (lowering makes it so, but a draw is
 // keyed by its kernel's element and must stay there), and the two
 // compartments' methods must give one method for the joint system.
-func mergeDendrite(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) string {
+func mergeDendrite(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel, driven map[string]bool) string {
 	if len(dk.Blocks) != 1 {
 		return "its update kernel branches"
 	}
@@ -260,7 +273,7 @@ func mergeDendrite(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) string {
 	// An explicit method of one compartment becomes the joint system's
 	// only if it applies to it; the default rule applies to any system.
 	all := odesOf(soma)
-	if method != "" && !methodApplies(method, all) {
+	if method != "" && !methodApplies(method, all, driven) {
 		blk.Instrs = slices.DeleteFunc(blk.Instrs, func(in *ir.Instr) bool { return slices.Contains(clones, in) })
 		return fmt.Sprintf("method %s does not apply to the joint system", method)
 	}
@@ -273,11 +286,45 @@ func mergeDendrite(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) string {
 	return ""
 }
 
+// checkMerged checks the coupling of a soma and the dendrite d merged into
+// its update kernel where the joint system's method, the hint or the
+// default rule's choice, holds each variable's neighbours at their values
+// of the step's start (euler, exponential_euler): across compartments
+// that is a split scheme again.
+func checkMerged(soma *ir.Kernel, d *ir.Dendrite, driven map[string]bool, dt float64) *Diagnostic {
+	all := odesOf(soma)
+	method := all[0].Aux.(ir.ODEAux).Method
+	if method == "" {
+		switch {
+		case methodApplies("exact", all, driven):
+			method = "exact"
+		case methodApplies("exponential_euler", all, driven):
+			method = "exponential_euler"
+		default:
+			method = "rk4"
+		}
+	}
+	if method != "euler" && method != "exponential_euler" {
+		return nil
+	}
+	var own, dend []*ir.Instr
+	for _, in := range all {
+		if strings.HasPrefix(odeVar(in), d.Name+".") {
+			dend = append(dend, in)
+		} else {
+			own = append(own, in)
+		}
+	}
+	return checkSplit(own, dend, d, true,
+		"integrated as one system by method "+method+", which holds each variable's neighbours at their values of the step's start",
+		"set run { dt = ... } to at most that, or use method exact (for a linear system) or rk4", dt)
+}
+
 // methodApplies reports whether a method can integrate the system of the
 // given ode instructions: exact needs a linear system with coefficients
 // fixed during a run, exponential Euler each equation linear in its own
 // variable.
-func methodApplies(method string, odes []*ir.Instr) bool {
+func methodApplies(method string, odes []*ir.Instr, driven map[string]bool) bool {
 	var eqs []odeEq
 	for _, in := range odes {
 		eqs = append(eqs, odeEq{in: in, aux: in.Aux.(ir.ODEAux), rhs: in.Args[0]})
@@ -290,7 +337,7 @@ func methodApplies(method string, odes []*ir.Instr) bool {
 		}
 		// The plan's instructions go to a scratch kernel.
 		_, b := ir.NewKernel("scratch", ir.TVoid)
-		_, r := sys.symbolicPlan(b, nil)
+		_, r := sys.symbolicPlan(b, driven)
 		return r == nil
 	case "exponential_euler":
 		return sys.conditionallyLinear()
@@ -308,15 +355,23 @@ func methodApplies(method string, odes []*ir.Instr) bool {
 // couplings linear with constant coefficients are estimated (a reduction
 // by sum or mean, not max or any); others stay split unchecked, which
 // their notes say.
-func checkSplit(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel, why string, dt float64) *Diagnostic {
-	somaODEs, dendODEs := odesOf(soma), odesOf(dk)
+//
+// The same check applies to compartments made one system but integrated
+// by a method that holds each variable's neighbours at their values of the
+// step's start (euler, exponential_euler): merged is then true, and the
+// dendrite's equations are the soma kernel's, with d's names prefixed.
+func checkSplit(somaODEs, dendODEs []*ir.Instr, d *ir.Dendrite, merged bool, how, advice string, dt float64) *Diagnostic {
 	sIndex := map[string]int{}
 	for i, in := range somaODEs {
 		sIndex[odeVar(in)] = i
 	}
 	dIndex := map[string]int{}
 	for i, in := range dendODEs {
-		dIndex[d.Name+"."+odeVar(in)] = i
+		name := odeVar(in)
+		if !merged {
+			name = d.Name + "." + name
+		}
+		dIndex[name] = i
 	}
 	ns, nd := len(somaODEs), len(dendODEs)
 	csd := mat.NewDense(ns, nd, nil)
@@ -356,7 +411,8 @@ func checkSplit(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel, why string, dt f
 	}
 	for j, in := range dendODEs {
 		coef, ok := linearIn(in.Args[0], func(v ir.Value) (string, bool) {
-			if l, isInstr := v.(*ir.Instr); isInstr && l.Op == ir.OpLoad && ir.VarNamed(d.Vars, l.VarName()) == nil {
+			// In d's own kernel a name of d's shadows the soma's.
+			if l, isInstr := v.(*ir.Instr); isInstr && l.Op == ir.OpLoad && (merged || ir.VarNamed(d.Vars, l.VarName()) == nil) {
 				_, ok := sIndex[l.VarName()]
 				return l.VarName(), ok
 			}
@@ -391,9 +447,9 @@ func checkSplit(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel, why string, dt f
 	}
 	need := splitTolerance / rate
 	return &Diagnostic{Pos: dendODEs[0].Pos,
-		Msg: fmt.Sprintf("dendrite %s and its soma exchange state at a rate of %.4g/s and are integrated split (%s): at dt = %s its error is up to about r·dt/4 = %.2g of the difference between them; for 1%%, dt must be at most %s",
-			d.Name, rate, why, fmtDt(dt), rate*dt/4, fmtDt(need)),
-		Hint: "set run { dt = ... } to at most that, or weaken the coupling"}
+		Msg: fmt.Sprintf("dendrite %s and its soma exchange state at a rate of %.4g/s and are %s: at dt = %s its error is up to about r·dt/4 = %.2g of the difference between them; for 1%%, dt must be at most %s",
+			d.Name, rate, how, fmtDt(dt), rate*dt/4, fmtDt(need)),
+		Hint: advice}
 }
 
 // fmtDt writes a step in ms.
