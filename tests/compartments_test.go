@@ -236,8 +236,8 @@ run { duration = 4 ms  dt = 0.1 ms }
 		return inf + (v-inf)*e, inf + (u-inf)*e
 	}
 	want := [][2]float64{{20e-3, 0}}
-	v, u := joint(20e-3, 0, dt)
-	v = vReset // the spike of step 0
+	_, u := joint(20e-3, 0, dt)
+	v := vReset // the spike of step 0
 	want = append(want, [2]float64{v, u})
 	for k := 1; k < 40; k++ {
 		if k <= 9 {
