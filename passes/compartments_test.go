@@ -220,3 +220,23 @@ func TestLinearIn(t *testing.T) {
 	_, ok = linearIn(b.Binary(ir.OpMul, w, x), leaf)
 	assert.False(t, ok, "a coefficient that is not a constant")
 }
+
+// With a coefficient from a per-element parameter, the refractory
+// subsystem's propagator is computed by the prepare kernel too, in hidden
+// variables of its own (decay.refractory.X.refractory.Y), and the module prints,
+// parses and prints the same.
+func TestCoupleFrozenSymbolic(t *testing.T) {
+	src := strings.Replace(twoCompartmentIR("", "", " unless_refractory"), "  state v : f64\n", "  param b : f64 per_element\n  state v : f64\n", 1)
+	src = strings.Replace(src, "%0 = const 10000.0 : f64", "%0 = param b : f64", 1)
+	m, err := discretized(t, src)
+	require.NoError(t, err)
+	p := m.Populations[0]
+	require.NotNil(t, ir.KernelNamed(p.Kernels, "prepare"))
+	require.NotNil(t, ir.VarNamed(p.Vars, "decay.refractory.apical.u.refractory.apical.u"))
+	require.NotNil(t, ir.VarNamed(p.Vars, "decay.refractory.apical.u.in.refractory.apical.u"))
+	require.NotNil(t, ir.VarNamed(p.Vars, "decay.apical.u.v"))
+	text := m.String()
+	again, err := ir.Parse(text)
+	require.NoError(t, err)
+	assert.Equal(t, text, again.String())
+}

@@ -313,3 +313,54 @@ run { duration = 1 ms  dt = %s }
 		}
 	}
 }
+
+// A conductance drawn per neuron makes the joint propagator symbolic,
+// computed by the prepare kernel once per run: each neuron follows the
+// closed form with its own g (recorded through a definition).
+func TestCoupledCompartmentsPerNeuron(t *testing.T) {
+	const src = `
+neuron Two {
+    param c_s: pF = 100 pF
+    param g: nS = 100 nS
+    state v: mV = 10 mV
+    let g_val = g
+    dendrite apical {
+        param c_d: pF = 10 pF
+        state u: mV = 0 mV
+        du/dt = g * (v - u) / c_d
+    }
+    dv/dt = g * (apical.u - v) / c_s
+}
+population p = Two[3] { g = uniform(50 nS, 150 nS)  apical.c_d = 20 pF }
+monitor state p.v
+monitor state p.apical.u
+monitor state p.g_val
+run { duration = 1 ms }
+`
+	const cs, cd, v0 = 100e-12, 20e-12, 10e-3
+	outs, m := compartmentRuns(t, "pe.snn", src)
+	require.NotNil(t, ir.KernelNamed(m.Populations[0].Kernels, "prepare"))
+	for target, dir := range outs {
+		read := func(name string) *npy.Array {
+			a, err := npy.ReadFile(filepath.Join(dir, name+".npy"))
+			require.NoError(t, err)
+			return a
+		}
+		v, u, g := read("p_v"), read("p_apical_u"), read("p_g_val")
+		ts, err := npy.ReadFile(filepath.Join(dir, "p_v.t.npy"))
+		require.NoError(t, err)
+		n := v.Shape[1]
+		require.Equal(t, 3, n)
+		for i := 0; i < n; i++ {
+			gi := g.Data[i]
+			require.True(t, gi >= 50e-9 && gi < 150e-9, "g = %g", gi)
+			tau := cs * cd / (gi * (cs + cd))
+			inf := cs * v0 / (cs + cd)
+			for k, tk := range ts.Data {
+				e := math.Exp(-tk / tau)
+				require.InDelta(t, inf+(v0-inf)*e, v.Data[k*n+i], compartmentTol, "%s: neuron %d v at t = %g", target, i, tk)
+				require.InDelta(t, inf*(1-e), u.Data[k*n+i], compartmentTol, "%s: neuron %d u at t = %g", target, i, tk)
+			}
+		}
+	}
+}
