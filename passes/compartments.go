@@ -95,15 +95,19 @@ func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnos
 					split[k] = map[string]string{}
 				}
 				for v, from := range vars {
-					split[k][v] = fmt.Sprintf("from %s (%s), which its own kernel integrates and this one holds over the step", strings.Join(from, ", "), why)
+					say := fmt.Sprintf("from %s (%s), which its own kernel integrates and this one holds over the step", strings.Join(from, ", "), why)
+					if split[k][v] != "" {
+						say = split[k][v] + "; " + say
+					}
+					split[k][v] = say
 				}
 			}
 			note(soma, somaReads)
 			note(dk, dendReads)
 			if len(somaReads) > 0 && len(dendReads) > 0 {
 				advice := "set run { dt = ... } to at most that"
-				if !d.Array {
-					advice += ", or let the two be integrated as one system"
+				if strings.HasPrefix(why, "the soma's method") {
+					advice += ", or give the soma and the dendrite one method, so that they are integrated as one system"
 				}
 				if dg := checkSplit(odesOf(soma), odesOf(dk), d, false, "integrated split ("+why+")", advice, m.Run.Dt); dg != nil {
 					diags = append(diags, dg)
@@ -142,7 +146,7 @@ func couplings(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) (somaReads, dendR
 		dendVars[d.Name+"."+odeVar(in)] = true
 	}
 	for _, in := range odesOf(soma) {
-		from := readsOf(in.Args[0], func(l *ir.Instr) bool {
+		from := readsOf(soma, in.Args[0], func(l *ir.Instr) bool {
 			return (l.Op == ir.OpLoad || l.Op == ir.OpLoadSeg) && dendVars[l.VarName()]
 		})
 		if len(from) > 0 {
@@ -151,7 +155,7 @@ func couplings(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) (somaReads, dendR
 	}
 	// In d's kernel a name of d's own shadows the soma's.
 	for _, in := range odesOf(dk) {
-		from := readsOf(in.Args[0], func(l *ir.Instr) bool {
+		from := readsOf(dk, in.Args[0], func(l *ir.Instr) bool {
 			return l.Op == ir.OpLoad && somaVars[l.VarName()] && ir.VarNamed(d.Vars, l.VarName()) == nil
 		})
 		if len(from) > 0 {
@@ -161,8 +165,9 @@ func couplings(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) (somaReads, dendR
 	return somaReads, dendReads
 }
 
-// readsOf lists the variables of the loads v depends on that match.
-func readsOf(v ir.Value, match func(*ir.Instr) bool) []string {
+// readsOf lists the variables of the loads v, a value of kernel k,
+// depends on that match.
+func readsOf(k *ir.Kernel, v ir.Value, match func(*ir.Instr) bool) []string {
 	var out []string
 	seen := map[ir.Value]bool{}
 	var walk func(ir.Value)
@@ -175,7 +180,7 @@ func readsOf(v ir.Value, match func(*ir.Instr) bool) []string {
 		// branch to its block passes it.
 		if bp, ok := v.(*ir.BlockParam); ok {
 			at := slices.Index(bp.Block.Params, bp)
-			for _, b := range bp.Block.Kernel.Blocks {
+			for _, b := range k.Blocks {
 				if t := b.Terminator(); t != nil {
 					for _, tg := range t.Targets {
 						if tg.Block == bp.Block && at < len(tg.Args) {
