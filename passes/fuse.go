@@ -377,6 +377,17 @@ func fuseBlocker(p *ir.Population) string {
 	for _, v := range p.Vars {
 		own[v.Name] = true
 	}
+	// The soma's kernels may write a single compartment's state: its
+	// reset (apical.u = 0 mV), and its update where the ODE pass made the
+	// compartments one system (compartments.go). fusePopulation keeps
+	// their order.
+	for _, d := range p.Dendrites {
+		if !d.Array {
+			for _, v := range d.Vars {
+				own[d.Name+"."+v.Name] = true
+			}
+		}
+	}
 	for _, name := range stepKernels {
 		if why := fusable(ir.KernelNamed(p.Kernels, name), own); why != "" {
 			return fmt.Sprintf("its %s kernel %s", name, why)

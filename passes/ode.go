@@ -47,6 +47,8 @@ func Discretize(m *ir.Module) error {
 		}
 		driven[c.Population][c.Param] = true
 	}
+	// Coupled compartments first: some dendrites' ODEs join their soma's.
+	split, diags := coupleCompartments(m)
 	var owners []*owner
 	for _, p := range m.Populations {
 		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: driven[p.Name]})
@@ -57,12 +59,12 @@ func Discretize(m *ir.Module) error {
 	for _, pr := range m.Projections {
 		owners = append(owners, &owner{vars: &pr.Vars, kernels: &pr.Kernels})
 	}
-	var diags Diagnostics
 	for _, o := range owners {
 		k := ir.KernelNamed(*o.kernels, "update")
 		if k == nil {
 			continue
 		}
+		o.split = split[k]
 		if d := discretizeKernel(k, o, dt); d != nil {
 			diags = append(diags, d)
 		}
@@ -90,6 +92,9 @@ type owner struct {
 	kernels *[]*ir.Kernel
 	driven  map[string]bool
 	prepare *ir.Builder // the prepare kernel, once needed
+	// split says, for an ODE variable coupled with a compartment whose
+	// ODEs another kernel integrates, what it reads (compartments.go).
+	split map[string]string
 }
 
 // prep returns a builder for the owner's prepare kernel, creating it.
@@ -195,6 +200,9 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 		case method == "exact":
 			note = fmt.Sprintf("d%s/dt: exact, propagator computed at compile time (%s; linear with constant coefficients)", eq.aux.Var, why)
 		}
+		if from := o.split[eq.aux.Var]; from != "" {
+			note = splitNote(eq.aux.Var, method, why, from)
+		}
 		k.Notes = append(k.Notes, note)
 	}
 	old := make([]ir.Value, len(eqs))
@@ -218,14 +226,22 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	default:
 		return &Diagnostic{Pos: last.Pos, Msg: "unknown integration method " + method}
 	}
+	frozen := sys.whileRefractory(&ins.Builder, o, method, old, dt)
+	if frozen != nil {
+		k.Notes = append(k.Notes, frozenNote(eqs))
+	}
 	var refr ir.Value
 	for i, eq := range eqs {
 		v := next[i]
-		if eq.aux.Unless {
+		if eq.aux.Unless || (frozen != nil && frozen[i] != nil) {
 			if refr == nil {
 				refr = ins.Emit(ir.OpRefract, ir.TBool, nil)
 			}
-			v = ins.Select(refr, old[i], v)
+			if eq.aux.Unless {
+				v = ins.Select(refr, old[i], v)
+			} else {
+				v = ins.Select(refr, frozen[i], v)
+			}
 		}
 		next[i] = v
 	}
