@@ -65,9 +65,10 @@ func TestSpikeSurvivesReset(t *testing.T) {
 	requireNativeSame(t, "same_step.snn", sameStepModel, m, outputBytes(t, m, res))
 }
 
-// somaReadsModel: a dendrite's u and a global's g grow by 0.1 a step; the
-// soma integrates each by Euler's method. tests/bench/brian2_summed.py is
-// the dendrite's half in Brian2, through a summed variable.
+// somaReadsModel: a single dendrite's u, a segment array's s and a global's
+// g each grow by 0.1 a step; the soma integrates each by Euler's method.
+// tests/bench/brian2_summed.py is the dendrite's half in Brian2, through a
+// summed variable.
 const somaReadsModel = `
 global clock {
     state g = 0
@@ -77,40 +78,55 @@ global clock {
 neuron N {
     state v = 0
     state w = 0
+    state x = 0
     dv/dt = apical.u / ms
     dw/dt = clock.g / ms
+    dx/dt = mean(seg.s) / ms
     method euler
     dendrite apical {
         state u = 0
         du/dt = 1 / ms
         method euler
     }
+    dendrite seg[2] {
+        state s = 0
+        ds/dt = 1 / ms
+        method euler
+    }
 }
 population p = N[1]
 monitor state p.v
 monitor state p.w
+monitor state p.x
 monitor state p.apical.u
 run { duration = 0.3 ms  dt = 0.1 ms }
 `
 
-// TestSomaReadsUpdatedState pins spec/language.md, section 6.1: dendrites
-// and globals are integrated before the neurons, and a neuron's ODE reads
-// their state after this step's update: v and w after step 0 are
-// dt * 0.1/ms = 0.01, after step 1 0.01 + 0.02 = 0.03. Brian2 2.5.1's
-// summed variable is computed from the state at the step's start: there v
-// is 0, 0 and 0.01 at steps 0, 1 and 2.
+// TestSomaReadsUpdatedState pins spec/language.md, section 6.1. Globals
+// and dendrite arrays are integrated before the neurons, and a neuron's ODE
+// reads their state after this step's update: w and x after step 0 are
+// dt * 0.1/ms = 0.01, after step 1 0.01 + 0.02 = 0.03. A single dendrite
+// coupled to the soma is integrated with it as one system (passes/
+// compartments.go), so Euler's method reads u at the step's start: v is
+// 0, 0 and 0.01 at steps 0, 1 and 2, which is also what Brian2 2.5.1's
+// summed variable gives (computed from the state at the step's start).
 func TestSomaReadsUpdatedState(t *testing.T) {
 	m := compileSource(t, "soma_reads.snn", somaReadsModel)
 	res := run(t, m, interp.Options{})
 	u := stateOf(t, res, "p_apical_u")
-	for _, name := range []string{"p_v", "p_w"} {
+	for _, name := range []string{"p_w", "p_x"} {
 		x := stateOf(t, res, name)
 		require.Len(t, x, 3)
 		require.Equal(t, 0.0, x[0][0], name)
-		// Euler's step with the dendrite's (the global's) new value.
+		// Euler's step with the global's (the segments') new value.
 		require.Equal(t, 0+1e-4*(u[1][0]/1e-3), x[1][0], name)
 		// 0.01 + 0.02 is not 0.03 in binary64: a few ulps apart.
 		require.InDelta(t, 0.03, x[2][0], 1e-16, name)
 	}
+	v := stateOf(t, res, "p_v")
+	require.Len(t, v, 3)
+	require.Equal(t, 0.0, v[0][0])
+	require.Equal(t, 0.0, v[1][0], "Euler's step of the joint system reads u at the step's start")
+	require.Equal(t, 1e-4*(u[1][0]/1e-3), v[2][0])
 	requireNativeSame(t, "soma_reads.snn", somaReadsModel, m, outputBytes(t, m, res))
 }
