@@ -171,7 +171,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			} else if i, ok := l.inputs[src]; ok {
 				onSpike = append(onSpike, fmt.Sprintf("{1, %d, %s}", i, t.kernels[k]))
 			} else {
-				return "", fmt.Errorf("global %s: on_spike of unknown %s", p.Name, src)
+				// ir.Verify refuses an on_spike whose source is not in the
+				// module, and the front end checks the source's name.
+				panic(fmt.Sprintf("llvm: global %s: on_spike of %s, which is neither a population nor an input (the module does not verify)", p.Name, src))
 			}
 		}
 		inGroup, group := 0, 0
