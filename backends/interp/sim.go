@@ -551,9 +551,15 @@ func (s *sim) buildInput(in *ir.Input) error {
 				}
 			}
 			periods := int64(len(table) / width)
-			periodSteps = int64(math.Round(in.Period / s.dt))
-			if periodSteps < 1 {
+			// The range is checked before the conversion: a period of
+			// more steps than an int64 holds converts to garbage.
+			switch n := math.Round(in.Period / s.dt); {
+			case !(n >= 1):
 				return fmt.Errorf("the period %g s is shorter than half a step (dt = %g s)", in.Period, s.dt)
+			case !(n < 1<<62):
+				return fmt.Errorf("the period %g s is %g steps of dt = %g s, too many to count", in.Period, n, s.dt)
+			default:
+				periodSteps = int64(n)
 			}
 			// The last row holds after the last period.
 			rates = func(q int64) []float64 {

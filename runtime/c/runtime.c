@@ -1063,9 +1063,14 @@ static void build_input(int n)
 				if (!(table[x] >= 0) || isinf(table[x]))
 					snn_fail("rate %lld (%s Hz) must be finite and non-negative", (long long)x, snn_gfmt(table[x]));
 			periods = in->n_rates;
-			period_steps = snn_go_int64(round(in->period / dt));
-			if (period_steps < 1)
+			/* The range is checked before the conversion, as the interpreter does. */
+			double n = round(in->period / dt);
+			if (!(n >= 1))
 				snn_fail("the period %s s is shorter than half a step (dt = %s s)", snn_gfmt(in->period), snn_gfmt(dt));
+			if (!(n < 4611686018427387904.0)) /* 2^62 */
+				snn_fail("the period %s s is %s steps of dt = %s s, too many to count", snn_gfmt(in->period),
+					snn_gfmt(n), snn_gfmt(dt));
+			period_steps = (int64_t)n;
 		}
 		snn_poisson_init(&is->poisson, seed, stream, in->size, dt, steps, period_steps, table, width, periods);
 		break;
