@@ -539,6 +539,8 @@ func (p *parser) projection() (*Projection, error) {
 				pr.PruneVar = rest[2]
 			case "prune_below":
 				pr.PruneBelow, err = parseFloat(rest[2])
+			case "label":
+				pr.Label, err = strconv.Unquote(rest[2])
 			default:
 				err = fmt.Errorf("unknown rule attribute %q", rest[0])
 			}

@@ -113,7 +113,7 @@ projection ab : a -> all.distal using S by fixed_probability p=0.5 autapses=fals
   }
 }
 
-projection pairs : src -> a using S by pairs [(0, 1), (1, 0)] {
+projection connect_3_1 : src -> a using S by pairs [(0, 1), (1, 0)] label="connect at every.snn:3:1" {
 }
 
 projection k : a -> a using S by fixed_indegree k=1 autapses=true part of pp {

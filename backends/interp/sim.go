@@ -329,7 +329,7 @@ func (s *sim) build() error {
 	}
 	for n, pr := range s.m.Projections {
 		if err := s.buildProjection(n, pr); err != nil {
-			return fmt.Errorf("projection %s: %v", pr.Name, err)
+			return fmt.Errorf("%s: %v", pr.Describe(), err)
 		}
 	}
 	// prepare runs after every init and --set.
@@ -383,7 +383,7 @@ func (s *sim) checkPropagators() error {
 		}
 	}
 	for _, pr := range s.projs {
-		if err := check(pr.pr.Name, pr.cells); err != nil {
+		if err := check(pr.pr.Describe(), pr.cells); err != nil {
 			return err
 		}
 	}

@@ -273,3 +273,36 @@ run { duration = 20 ms }
 	}
 	assert.Equal(t, outputs["kept"], outputs["pruned"])
 }
+
+// Run-time messages name an unnamed projection as spec/language.md
+// promises, "connect at FILE:LINE:COL", on both targets, not by the name
+// the IR makes up for it.
+func TestUnnamedProjectionMessages(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	path := filepath.Join(dir, "c.snn")
+	src := `neuron N {
+    state v = 0
+    dv/dt = -v / (10 ms)
+    threshold v > 1
+    reset { v = 0 }
+}
+synapse S { on pre { post.v += 1 } }
+population a = N[3]
+connect a -> a using S by all_to_all { delay = -1 ms + i * 0 ms }
+monitor spikes a
+run { duration = 1 ms }
+`
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	want := "snnc run: " + path + ": connect at " + path + ":9:1: synapse 0 has delay -0.001 s; delays must be finite, non-negative"
+	targets := []string{"interp"}
+	if len(llvm.MissingTools()) == 0 {
+		targets = append(targets, "llvm")
+	}
+	for _, target := range targets {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, exitModel, run([]string{"run", "-q", "--target=" + target, "--out", filepath.Join(dir, target), path}, &stdout, &stderr), target)
+		assert.Contains(t, stderr.String(), want, target)
+		assert.NotContains(t, stderr.String(), "connect_", target)
+	}
+}
