@@ -386,9 +386,18 @@ func (c *checker) checkRates(ctx *exprCtx, in *Input, rates, period *Assign) {
 	}
 	c.wantDim(ctx, period.Value, DimTime, "period")
 	c.nonNegative(ctx, period.Value, "period", true)
+	if t := c.expr(ctx, period.Value); t.Kind != KindReal || t.Dim != DimTime {
+		return // reported just above
+	}
 	// The runtime counts the period in whole steps: check the count's
 	// range here, in floating point, before anything converts it.
-	if q, why := c.constValue(ctx.scope, period.Value.X); why == "" && q.Value > 0 && c.prog.Run.Dt > 0 {
+	q, why := c.constValue(ctx.scope, period.Value.X)
+	if why != "" {
+		// Lowering evaluates it once, at compile time.
+		c.diags.Errorf(exprPos(period.Value), "period must be a constant: %s", why)
+		return
+	}
+	if q.Value > 0 && c.prog.Run.Dt > 0 {
 		switch steps := math.Round(q.Value / c.prog.Run.Dt); {
 		case steps < 1:
 			c.diags.Errorf(posOf(period.Value.Pos), "period %g s is shorter than half a step (dt = %g s): each rate holds for whole steps", q.Value, c.prog.Run.Dt)
