@@ -295,7 +295,11 @@ type Projection struct {
 	// PartOf, if not "", is the projection (Rule.Kind "parts", the fuse
 	// pass's) that delivers this one's synapses with its own: this one
 	// makes its synapses and has no kernels.
-	PartOf   string
+	PartOf string
+	// Label, if not "", is how messages name a projection whose source
+	// gives it no name (its Name is made up): "connect at FILE:LINE:COL",
+	// as spec/language.md promises. Describe reads it.
+	Label    string
 	Pre      string
 	Post     string
 	Dendrite string // "" for the soma
@@ -303,6 +307,15 @@ type Projection struct {
 	Rule     Rule
 	Vars     []*Var
 	Kernels  []*Kernel
+}
+
+// Describe names the projection as a user's message does: "projection
+// NAME", or its Label for an unnamed one.
+func (pr *Projection) Describe() string {
+	if pr.Label != "" {
+		return pr.Label
+	}
+	return "projection " + pr.Name
 }
 
 // Rule is a connectivity rule and its arguments.

@@ -1,7 +1,6 @@
 package ir
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,23 +71,6 @@ func TestVerifierMissingTerminator(t *testing.T) {
 	err = Verify(m)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "block does not end with a terminator")
-}
-
-func TestParseErrors(t *testing.T) {
-	cases := map[string]string{
-		"use before definition": mod("  kernel update {\n  b0:\n    store v, %3\n    ret\n  }\n"),
-		"unknown op":            mod("  kernel update {\n  b0:\n    %0 = frob : f64\n    ret\n  }\n"),
-		"unknown type":          mod("  kernel update {\n  b0:\n    %0 = const 1.0 : f65\n    ret\n  }\n"),
-		"missing brace":         header + "  kernel update {\n  b0:\n    ret\n",
-		"undefined block":       mod("  kernel update {\n  b0:\n    br b9()\n  }\n"),
-	}
-	for name, src := range cases {
-		_, err := Parse(src)
-		assert.Error(t, err, name)
-		if err != nil {
-			assert.True(t, strings.HasPrefix(err.Error(), "ir: line "), "%s: %v", name, err)
-		}
-	}
 }
 
 func TestFormatFloat(t *testing.T) {

@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -76,6 +77,14 @@ func tokenize(line string) []string {
 		}
 	}
 	return toks
+}
+
+// unclosed reports a construct opened on line start (whose first words
+// are what) and never closed: the position is where it opened, not the
+// end of the text.
+func (p *parser) unclosed(start int, what string) error {
+	p.n = start
+	return fmt.Errorf("%s has no closing }", what)
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -239,8 +248,8 @@ func (p *parser) variable() (*Var, error) {
 	v.Type = typ
 	rest := t[4:]
 	if n := len(rest); n >= 2 && rest[n-2] == "quantize" {
-		w, err := strconv.Atoi(rest[n-1])
-		if err != nil {
+		w, werr := strconv.Atoi(rest[n-1])
+		if werr != nil {
 			return nil, p.errorf("bad quantize")
 		}
 		v.Quantize = w
@@ -311,6 +320,7 @@ func (p *parser) population() (*Population, error) {
 
 // body parses variables, dendrites and kernels up to the closing brace.
 func (p *parser) body(allowDendrites bool) ([]*Kernel, []*Var, []*Dendrite, error) {
+	start, what := p.n, strings.Join(p.toks[:min(2, len(p.toks))], " ")
 	var ks []*Kernel
 	var vars []*Var
 	var dends []*Dendrite
@@ -335,6 +345,9 @@ func (p *parser) body(allowDendrites bool) ([]*Kernel, []*Var, []*Dendrite, erro
 			if !allowDendrites {
 				return nil, nil, nil, p.errorf("dendrite not allowed here")
 			}
+			if len(t) < 3 {
+				return nil, nil, nil, p.errorf("bad dendrite")
+			}
 			d := &Dendrite{Name: t[1], Count: 1}
 			if len(t) == 6 {
 				_, n, ok := parseSized(t[1:5])
@@ -355,7 +368,7 @@ func (p *parser) body(allowDendrites bool) ([]*Kernel, []*Var, []*Dendrite, erro
 			return nil, nil, nil, p.errorf("unexpected %q", t[0])
 		}
 	}
-	return nil, nil, nil, fmt.Errorf("missing }")
+	return nil, nil, nil, p.unclosed(start, what)
 }
 
 func (p *parser) input() (*Input, error) {
@@ -526,6 +539,8 @@ func (p *parser) projection() (*Projection, error) {
 				pr.PruneVar = rest[2]
 			case "prune_below":
 				pr.PruneBelow, err = parseFloat(rest[2])
+			case "label":
+				pr.Label, err = strconv.Unquote(rest[2])
 			default:
 				err = fmt.Errorf("unknown rule attribute %q", rest[0])
 			}
@@ -608,6 +623,9 @@ func (p *parser) monitor() (*Monitor, error) {
 // kernel parses a kernel up to its closing brace.
 func (p *parser) kernel() (*Kernel, error) {
 	t := p.toks
+	if len(t) < 3 {
+		return nil, p.errorf("bad kernel header")
+	}
 	k := &Kernel{Name: t[1], Result: TVoid}
 	switch {
 	case len(t) == 3 && t[2] == "{":
@@ -646,6 +664,7 @@ func (kp *kernelParser) block(name string) *Block {
 
 func (kp *kernelParser) parse() error {
 	p := kp.p
+	start := p.n
 	order := []*Block{}
 	for p.next() {
 		t := p.toks
@@ -654,10 +673,15 @@ func (kp *kernelParser) parse() error {
 			if len(order) == 0 {
 				return p.errorf("kernel without blocks")
 			}
+			var undefined []string
 			for name, b := range kp.blocks {
 				if !containsBlock(order, b) {
-					return fmt.Errorf("branch to undefined block %s", name)
+					undefined = append(undefined, name)
 				}
+			}
+			if len(undefined) > 0 {
+				slices.Sort(undefined)
+				return p.errorf("kernel %s branches to undefined block %s", kp.k.Name, strings.Join(undefined, ", "))
 			}
 			kp.k.Blocks = order
 			kp.k.Number()
@@ -694,7 +718,7 @@ func (kp *kernelParser) parse() error {
 						return p.errorf("%v", err)
 					}
 					bp := &BlockParam{Typ: typ, Block: b}
-					if err := kp.define(items[i], bp); err != nil {
+					if err = kp.define(items[i], bp); err != nil {
 						return err
 					}
 					b.Params = append(b.Params, bp)
@@ -712,7 +736,7 @@ func (kp *kernelParser) parse() error {
 			kp.cur.Instrs = append(kp.cur.Instrs, in)
 		}
 	}
-	return fmt.Errorf("kernel %s: missing }", kp.k.Name)
+	return p.unclosed(start, "kernel "+kp.k.Name)
 }
 
 func containsBlock(list []*Block, b *Block) bool {
@@ -816,8 +840,8 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		if args[0] == "true" || args[0] == "false" {
 			in.Aux = args[0] == "true"
 		} else {
-			v, err := parseFloat(args[0])
-			if err != nil {
+			v, verr := parseFloat(args[0])
+			if verr != nil {
 				return nil, p.errorf("bad constant")
 			}
 			in.Aux = v
@@ -844,15 +868,12 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		if len(args) < 4 || args[1] != "stream" || args[2] != "=" {
 			return nil, p.errorf("rand needs a distribution and a stream")
 		}
-		n, err := strconv.Atoi(args[3])
-		if err != nil {
+		n, nerr := strconv.Atoi(args[3])
+		if nerr != nil {
 			return nil, p.errorf("bad stream")
 		}
 		in.Aux = RandAux{Dist: args[0], Stream: n}
 		in.Args, err = kp.uses(args[4:])
-		if err != nil {
-			return nil, err
-		}
 	case OpODE:
 		// ode VAR , %x [method = M] [unless_refractory]
 		if len(args) < 3 || args[1] != "," {
@@ -881,8 +902,10 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		if len(args) != 3 || args[1] != "," {
 			return nil, p.errorf("tracedecay needs a time and a time constant")
 		}
-		tau, err := parseFloat(args[2])
-		if err != nil {
+		// The operand's error must reach the check after the switch:
+		// a shadowed err here once let an undefined %tlast through.
+		tau, terr := parseFloat(args[2])
+		if terr != nil {
 			return nil, p.errorf("bad time constant")
 		}
 		in.Aux = tau
@@ -890,8 +913,8 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 	case OpConvert:
 		// convert %x [dither stream = N]
 		if n := len(args); n == 5 && args[1] == "dither" && args[2] == "stream" && args[3] == "=" {
-			s, err := strconv.Atoi(args[4])
-			if err != nil {
+			s, serr := strconv.Atoi(args[4])
+			if serr != nil {
 				return nil, p.errorf("bad dither stream")
 			}
 			in.Aux = Dither{Stream: s}
@@ -899,8 +922,9 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		}
 		in.Args, err = kp.uses(args)
 	case OpBr:
-		tg, n, err := kp.target(args)
-		if err != nil {
+		var tg *Target
+		var n int
+		if tg, n, err = kp.target(args); err != nil {
 			return nil, err
 		}
 		if n != len(args) {
@@ -915,16 +939,16 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		if err != nil {
 			return nil, err
 		}
-		t1, n1, err := kp.target(args[2:])
-		if err != nil {
+		var t1, t2 *Target
+		var n1, n2 int
+		if t1, n1, err = kp.target(args[2:]); err != nil {
 			return nil, err
 		}
 		rest := args[2+n1:]
 		if len(rest) < 1 || rest[0] != "," {
 			return nil, p.errorf("bad condbr")
 		}
-		t2, n2, err := kp.target(rest[1:])
-		if err != nil {
+		if t2, n2, err = kp.target(rest[1:]); err != nil {
 			return nil, err
 		}
 		if n2 != len(rest)-1 {
@@ -937,8 +961,11 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if info := op.Info(); info.Args >= 0 && len(in.Args) != info.Args {
+		return nil, p.errorf("%s takes %d operands, not %d", op, info.Args, len(in.Args))
+	}
 	if result != "" {
-		if err := kp.define(result, in); err != nil {
+		if err = kp.define(result, in); err != nil {
 			return nil, err
 		}
 	}

@@ -137,6 +137,9 @@ func (p *printer) module(m *Module) {
 		if pr.PartOf != "" {
 			head += " part of " + pr.PartOf
 		}
+		if pr.Label != "" {
+			head += " label=" + strconv.Quote(pr.Label)
+		}
 		p.body(head, pr.Vars, pr.Kernels, nil)
 	}
 	for _, c := range m.Currents {

@@ -230,6 +230,19 @@ func (v *verifier) module() {
 			v.errorf(c.Name, "current drives %s.%s, which does not exist", c.Population, c.Param)
 		}
 	}
+	// A global's on_spike.SOURCE runs on SOURCE's spikes: the source
+	// must be a population or an input of the module.
+	sources := map[string]bool{}
+	for _, in := range v.m.Inputs {
+		sources[in.Name] = true
+	}
+	for _, p := range v.m.Populations {
+		for _, k := range p.Kernels {
+			if src, ok := strings.CutPrefix(k.Name, "on_spike."); ok && pops[src] == nil && !sources[src] {
+				v.errorf(p.Name, "kernel %s runs on the spikes of %s, which is neither a population nor an input", k.Name, src)
+			}
+		}
+	}
 	scopes := Scopes(v.m)
 	v.m.Kernels(func(owner string, k *Kernel) {
 		v.kernel(owner, k, scopes[k])

@@ -157,3 +157,31 @@ func TestDiagnosticsSortedAndUnique(t *testing.T) {
 	require.Len(t, got, 3)
 	assert.Equal(t, []string{"x", "y", "z"}, []string{got[0].Msg, got[1].Msg, got[2].Msg})
 }
+
+// A byte that is not UTF-8 is an error at its line and column (columns
+// count runes) wherever it is: in code, a comment or a string. Only the
+// file's first is reported; U+FFFD written in UTF-8 is a rune like any other.
+func TestNotUTF8(t *testing.T) {
+	cases := []struct{ name, src, want string }{
+		{"code", "param x = 1\xe9\n", "m.snn:1:12: invalid UTF-8 byte 0xe9: a model is UTF-8 text"},
+		{"line comment", "param x = 1\nparam é = 2 // caf\xe9 \xe9\n", "m.snn:2:19: invalid UTF-8 byte 0xe9: a model is UTF-8 text"},
+		{"block comment", "/* ok\n  \xff */ param x = 1\n", "m.snn:2:3: invalid UTF-8 byte 0xff: a model is UTF-8 text"},
+		{"string", "import \"a\xc3.snn\"\n", "m.snn:1:10: invalid UTF-8 byte 0xc3: a model is UTF-8 text"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := (&Loader{}).Load("m.snn", []byte(c.src))
+			list, ok := err.(ErrorList)
+			require.True(t, ok, "%v", err)
+			var found []string
+			for _, d := range list {
+				if strings.Contains(d.Msg, "UTF-8") {
+					found = append(found, d.Pos.String()+": "+d.Msg)
+				}
+			}
+			assert.Equal(t, []string{c.want}, found)
+		})
+	}
+	_, err := (&Loader{}).Load("m.snn", []byte("param x = 1 // \xef\xbf\xbd\nrun { duration = 1 ms }\n"))
+	assert.NoError(t, err)
+}

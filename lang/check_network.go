@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -385,6 +386,26 @@ func (c *checker) checkRates(ctx *exprCtx, in *Input, rates, period *Assign) {
 	}
 	c.wantDim(ctx, period.Value, DimTime, "period")
 	c.nonNegative(ctx, period.Value, "period", true)
+	if t := c.expr(ctx, period.Value); t.Kind != KindReal || t.Dim != DimTime {
+		return // reported just above
+	}
+	// The runtime counts the period in whole steps: check the count's
+	// range here, in floating point, before anything converts it.
+	q, why := c.constValue(ctx.scope, period.Value.X)
+	if why != "" {
+		// Lowering evaluates it once, at compile time.
+		c.diags.Errorf(exprPos(period.Value), "period must be a constant: %s", why)
+		return
+	}
+	if q.Value > 0 && c.prog.Run.Dt > 0 {
+		switch steps := math.Round(q.Value / c.prog.Run.Dt); {
+		case steps < 1:
+			c.diags.Errorf(posOf(period.Value.Pos), "period %g s is shorter than half a step (dt = %g s): each rate holds for whole steps", q.Value, c.prog.Run.Dt)
+		case !(steps <= maxSteps):
+			c.diags.Hintf(posOf(period.Value.Pos), "a period as long as the run holds the first rate throughout",
+				"period %g s is %.3g steps of dt = %g s, more than the limit of %d", q.Value, steps, c.prog.Run.Dt, int64(maxSteps))
+		}
+	}
 }
 
 // checkSpikeTimes checks times = [(index, time), ...] or a file.
@@ -636,12 +657,22 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 	if proj.Post != nil {
 		post = proj.Post.Size
 	}
+	// Autapses matter where both sides are one population; lowering
+	// reads the argument only as a literal, so nothing else may stand
+	// there.
+	autapses := true
 	if a, has := args["autapses"]; has {
 		if t := c.node(ctx, a.X); t.Kind != KindInvalid && t.Kind != KindBool {
 			c.diags.Errorf(a.At, "autapses must be true or false, not %s", t)
 			ok = false
+		} else if b, lit := a.X.(*BoolLit); lit {
+			autapses = b.Value
+		} else if t.Kind == KindBool {
+			c.diags.Errorf(a.At, "autapses must be written true or false")
+			ok = false
 		}
 	}
+	selfExcluded := !autapses && proj.PrePop != nil && proj.PrePop == proj.Post
 	synapses := 0.0
 	switch call.Func {
 	case "all_to_all":
@@ -688,8 +719,13 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 		if call.Func == "fixed_outdegree" {
 			other, each = post, pre
 		}
-		if other != 0 && k > other {
+		switch {
+		case other != 0 && k > other:
 			c.diags.Errorf(a.At, "%s of %d but the other side has only %d neurons", call.Func, k, other)
+			ok = false
+		case other != 0 && selfExcluded && k > other-1:
+			c.diags.Hintf(a.At, "allow autapses, or choose k of at most "+strconv.Itoa(other-1),
+				"%s of %d but, without autapses, each neuron of %s has only %d others to connect to", call.Func, k, proj.Post.Name, other-1)
 			ok = false
 		}
 		synapses = float64(k) * float64(each)

@@ -122,6 +122,9 @@ type scanner struct {
 	// badLines are the lines with a lexical error; a syntax error on one of
 	// them is almost always a consequence and is not reported.
 	badLines map[int]bool
+	// notUTF8 is set once a byte that is not UTF-8 has been reported: a
+	// file in another encoding has many, and the first says what to do.
+	notUTF8 bool
 }
 
 // scan lexes src. Comments and white space are dropped; the last token is
@@ -147,12 +150,32 @@ func (s *scanner) peek() rune {
 
 func (s *scanner) advance() {
 	r, n := utf8.DecodeRune(s.src[s.off:])
+	if r == utf8.RuneError && n == 1 {
+		// In a comment or a string, where the scanner takes any rune.
+		s.invalidByte()
+	}
 	s.off += n
 	if r == '\n' {
 		s.line++
 		s.col = 1
 	} else {
 		s.col++
+	}
+}
+
+// badByte says whether the next byte is not UTF-8 (a U+FFFD written
+// in UTF-8 is a rune like any other).
+func (s *scanner) badByte() bool {
+	r, n := utf8.DecodeRune(s.src[s.off:])
+	return r == utf8.RuneError && n == 1
+}
+
+// invalidByte reports the next byte, which is not UTF-8, if it is the
+// file's first.
+func (s *scanner) invalidByte() {
+	if !s.notUTF8 {
+		s.notUTF8 = true
+		s.errorf(s.pos(), "save the file as UTF-8", "invalid UTF-8 byte 0x%02x: a model is UTF-8 text", s.src[s.off])
 	}
 }
 
@@ -177,10 +200,8 @@ func (s *scanner) run() {
 		case r < 0:
 			s.emit(tokEOF, p, "")
 			return
-		case r == utf8.RuneError && s.off < len(s.src):
-			s.errorf(p, "save the file as UTF-8", "invalid UTF-8 byte 0x%02x", s.src[s.off])
-			s.off++
-			s.col++
+		case r == utf8.RuneError && s.badByte():
+			s.advance() // which reports it
 		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
 			s.advance()
 		case r == '/' && s.at("//"):

@@ -378,6 +378,9 @@ func (l *lowerer) projection(p *Projection) {
 		pre = p.PreInput.Name
 	}
 	out := &ir.Projection{Name: irName(p), Pre: pre, Post: p.Post.Name, Synapse: p.Synapse.Name}
+	if p.Decl.Name == nil {
+		out.Label = "connect at " + p.Pos.String()
+	}
 	if p.Dendrite != nil {
 		out.Dendrite = p.Dendrite.Name
 	}

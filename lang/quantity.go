@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -16,18 +17,24 @@ import (
 // line is the same float64 as the same text in a model.
 func ParseQuantity(s string) (float64, Dim, error) {
 	text := strings.TrimSpace(s)
-	// The number is the longest prefix that parses; the rest is the unit.
+	// The number is the longest prefix that is one, in range or not:
+	// "1e400nA" is a number out of range with the unit nA, not 1e40
+	// with the unit 0nA.
 	end := len(text)
-	for end > 0 {
-		if _, err := strconv.ParseFloat(text[:end], 64); err == nil {
+	var x float64
+	for ; end > 0; end-- {
+		var err error
+		x, err = strconv.ParseFloat(text[:end], 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, Dim{}, fmt.Errorf("%q: %s is out of range (numbers go up to about 1.8e308 in magnitude)", s, text[:end])
+		}
+		if err == nil {
 			break
 		}
-		end--
 	}
 	if end == 0 {
 		return 0, Dim{}, fmt.Errorf("%q is not a number with an optional unit (for example 0.3nA or 20 ms)", s)
 	}
-	x, _ := strconv.ParseFloat(text[:end], 64)
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return 0, Dim{}, fmt.Errorf("%q is not a finite number", s)
 	}
@@ -48,7 +55,10 @@ func ParseQuantity(s string) (float64, Dim, error) {
 		}
 		return 0, Dim{}, fmt.Errorf("%s", msg)
 	}
-	return x * u.Scale, u.Dim, nil
+	if v := x * u.Scale; !math.IsInf(v, 0) {
+		return v, u.Dim, nil
+	}
+	return 0, Dim{}, fmt.Errorf("%q: %s %s is out of range (more than about 1.8e308 in SI units)", s, text[:end], unit)
 }
 
 // RuntimeParams returns the dimension of every runtime parameter under

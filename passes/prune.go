@@ -369,6 +369,20 @@ func (a *pruneAnalysis) remove() {
 	}
 	m.Populations = pops
 
+	// A global's on spike SOURCE whose source's spikes are not live
+	// goes: each of its effects reads those spikes (they run it), so
+	// none is live, and its source may itself have gone just above.
+	for _, p := range m.Populations {
+		p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool {
+			src, ok := strings.CutPrefix(k.Name, "on_spike.")
+			if ok && !spikesLive(src) {
+				note("removed %s's on spike %s: it changes nothing a monitor depends on", p.Name, src)
+				return true
+			}
+			return false
+		})
+	}
+
 	inputs := m.Inputs[:0]
 	for _, in := range m.Inputs {
 		if keep[in.Name] || spikesLive(in.Name) {

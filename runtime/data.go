@@ -33,6 +33,12 @@ func ReadTable(path, name string, cols ...int) (data []float64, rows, ncols int,
 	default:
 		return nil, 0, 0, fmt.Errorf("%s: an array of %d dimensions; expected a table (1 or 2 dimensions)", name, len(a.Shape))
 	}
+	if rows == 0 && (ncols == 0 || len(a.Shape) == 1) {
+		// A file of no rows (a CSV of comments only, an empty 1-D array)
+		// says nothing of its width: it is an empty table of the width
+		// asked for, such as an empty list of spikes.
+		return a.Data, 0, cols[0], nil
+	}
 	if !slices.Contains(cols, ncols) {
 		var want []string
 		for _, c := range cols {

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -272,4 +273,61 @@ func pruneNotes(m *ir.Module) []string {
 		}
 	}
 	return out
+}
+
+// deadHandler has a global whose on spike b and on spike c change only d,
+// which nothing records, and whose on spike k changes the recorded e.
+const deadHandler = `
+neuron Pacer {
+    state v = 0
+    dv/dt = 1 / (2 ms)
+    threshold v > 1
+    reset { v = 0 }
+}
+global g {
+    state d = 0
+    state e = 0
+    dd/dt = -d / (10 ms)
+    de/dt = -e / (10 ms)
+    on spike b { d += 1 }
+    on spike c { d += 2 }
+    on spike k { e += 1 }
+}
+input b = poisson[3] { rate = 500 Hz }
+input k = poisson[2] { rate = 300 Hz }
+population c = Pacer[2]
+monitor state g.e
+run { duration = 20 ms  seed = 5 }
+`
+
+// Prune removes the handlers of a global whose effects nothing records
+// with their sources, keeps the one that changes a recorded state, and
+// the model records the same bytes without prune and natively (the
+// native build refused the handler whose source prune had removed).
+func TestPruneDeadHandler(t *testing.T) {
+	pruned := compileSourceWith(t, "h.snn", deadHandler, passes.Options{Verify: true, Disable: []string{"fuse"}})
+	kept := compileSourceWith(t, "h.snn", deadHandler, passes.Options{Verify: true, Disable: []string{"prune", "fuse"}})
+	assert.Equal(t, []string{
+		"prune: removed population c: no monitor depends on its spikes or its state",
+		"prune: removed g's on spike b: it changes nothing a monitor depends on",
+		"prune: removed g's on spike c: it changes nothing a monitor depends on",
+		"prune: removed input b: no monitor depends on its spikes",
+		"prune: removed g.d: no monitor depends on it",
+	}, pruned.Notes)
+	var handlers []string
+	for _, k := range pruned.Populations[0].Kernels {
+		if strings.HasPrefix(k.Name, "on_spike.") {
+			handlers = append(handlers, k.Name)
+		}
+	}
+	assert.Equal(t, []string{"on_spike.k"}, handlers)
+
+	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
+	res := run(t, pruned, interp.Options{})
+	e := res.States[0].Values
+	require.NotEmpty(t, e)
+	assert.Greater(t, slices.Max(e), 0.5, "k's spikes raise g.e")
+	requireSameFiles(t, want, outputBytes(t, pruned, res), "with prune")
+	requireNativeSame(t, "h.snn", deadHandler, pruned, want)
+	requireNativeSame(t, "h.snn", deadHandler, compileSource(t, "h.snn", deadHandler), want, "--threads", "2")
 }

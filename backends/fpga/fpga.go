@@ -355,7 +355,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		for _, x := range st.Vars[pr.Name+".delay"] {
 			steps := math.Round(x / m.Run.Dt)
 			if steps > maxDelay {
-				return nil, fmt.Errorf("projection %s: a delay of %g steps; the core delays at most %d steps", pr.Name, steps, maxDelay)
+				return nil, fmt.Errorf("%s: a delay of %g steps; the core delays at most %d steps", pr.Describe(), steps, maxDelay)
 			}
 			maxD = max(maxD, int(steps))
 		}
@@ -852,12 +852,12 @@ func check(m *ir.Module) error {
 			switch k.Name {
 			case "init", "prepare", "on_pre", "on_post":
 			default:
-				where(first(k), "projection %s: a %s kernel (the core's synapses change only at events: on pre and on post)", pr.Name, k.Name)
+				where(first(k), "%s: a %s kernel (the core's synapses change only at events: on pre and on post)", pr.Describe(), k.Name)
 			}
 		}
 		for _, v := range pr.Vars {
 			if v.Kind != ir.VarParam && v.Name != "trace.tlast" && v.Type.Kind != ir.Fixed {
-				where(ir.Pos{}, "projection %s: synapse state %s is %s; the core holds fixed-point state", pr.Name, v.Name, v.Type)
+				where(ir.Pos{}, "%s: synapse state %s is %s; the core holds fixed-point state", pr.Describe(), v.Name, v.Type)
 			}
 		}
 	}

@@ -117,6 +117,8 @@ population p = LIF[4]
 			map[string]string{"r.csv": "5,5,5\n"}, Options{}, "r.csv: 3 columns; expected 1 or 2"},
 		{"negative delay", head + `connect c: p -> p using S by all_to_all { delay = -1 ms + i * 1 ms }`,
 			nil, Options{}, "projection c: synapse 0 has delay -0.001 s"},
+		{"unnamed projection", head + `connect p -> p using S by all_to_all { delay = -1 ms + i * 1 ms }`,
+			nil, Options{}, "m.snn:5:1: synapse 0 has delay -0.001 s"},
 		{"segment out of range", `
 import "std/neurons.snn"
 neuron Cell {

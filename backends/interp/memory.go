@@ -65,7 +65,7 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 		synapses[pr.Name] = n
 		// Per synapse: its variables, its pre and post indices (and a
 		// queue entry and the by-post index at most).
-		add("projection "+pr.Name, n*(float64(len(pr.Vars))*f64+4*4))
+		add(pr.Describe(), n*(float64(len(pr.Vars))*f64+4*4))
 	}
 	for _, mon := range m.Monitors {
 		if mon.Kind != "state" {

@@ -329,7 +329,7 @@ func (s *sim) build() error {
 	}
 	for n, pr := range s.m.Projections {
 		if err := s.buildProjection(n, pr); err != nil {
-			return fmt.Errorf("projection %s: %v", pr.Name, err)
+			return fmt.Errorf("%s: %v", pr.Describe(), err)
 		}
 	}
 	// prepare runs after every init and --set.
@@ -383,7 +383,7 @@ func (s *sim) checkPropagators() error {
 		}
 	}
 	for _, pr := range s.projs {
-		if err := check(pr.pr.Name, pr.cells); err != nil {
+		if err := check(pr.pr.Describe(), pr.cells); err != nil {
 			return err
 		}
 	}
@@ -551,9 +551,15 @@ func (s *sim) buildInput(in *ir.Input) error {
 				}
 			}
 			periods := int64(len(table) / width)
-			periodSteps = int64(math.Round(in.Period / s.dt))
-			if periodSteps < 1 {
+			// The range is checked before the conversion: a period of
+			// more steps than an int64 holds converts to garbage.
+			switch n := math.Round(in.Period / s.dt); {
+			case !(n >= 1):
 				return fmt.Errorf("the period %g s is shorter than half a step (dt = %g s)", in.Period, s.dt)
+			case !(n < 1<<62):
+				return fmt.Errorf("the period %g s is %g steps of dt = %g s, too many to count", in.Period, n, s.dt)
+			default:
+				periodSteps = int64(n)
 			}
 			// The last row holds after the last period.
 			rates = func(q int64) []float64 {

@@ -171,7 +171,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			} else if i, ok := l.inputs[src]; ok {
 				onSpike = append(onSpike, fmt.Sprintf("{1, %d, %s}", i, t.kernels[k]))
 			} else {
-				return "", fmt.Errorf("global %s: on_spike of unknown %s", p.Name, src)
+				// ir.Verify refuses an on_spike whose source is not in the
+				// module, and the front end checks the source's name.
+				panic(fmt.Sprintf("llvm: global %s: on_spike of %s, which is neither a population nor an input (the module does not verify)", p.Name, src))
 			}
 		}
 		inGroup, group := 0, 0
@@ -256,7 +258,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			file = cstr(pr.Rule.File)
 			var err error
 			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, nPre, post.Size); err != nil {
-				return "", fmt.Errorf("projection %s: %v", pr.Name, err)
+				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
 			}
 		}
 		var pairItems []string
@@ -273,13 +275,13 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if pr.PartOf != "" {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n)), pr.Stream,
-			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf))
+			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe())))
 	}
 	var currents []string
 	for _, c := range m.Currents {

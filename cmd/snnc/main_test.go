@@ -95,6 +95,11 @@ func TestRunCommand(t *testing.T) {
 		{"set unknown", []string{"run", lif, "--set", "nope=1"}, exitUsage, "", "no runtime parameter nope; the model has cell.i_ext, i_drive"},
 		{"set wrong unit", []string{"run", lif, "--set", "i_drive=3mV"}, exitUsage, "", "i_drive has dimension current (A), and \"3mV\" has voltage (V)"},
 		{"set unknown unit", []string{"run", lif, "--set", "i_drive=3nAmp"}, exitUsage, "", "unknown unit"},
+		{"set out of range", []string{"run", lif, "--set", "i_drive=1e400nA"}, exitUsage, "",
+			`--set i_drive=1e400nA: "1e400nA": 1e400 is out of range (numbers go up to about 1.8e308 in magnitude)`},
+		{"set out of range in SI", []string{"run", lif, "--set", "i_drive=1e300TA"}, exitUsage, "",
+			`--set i_drive=1e300TA: "1e300TA": 1e300 TA is out of range (more than about 1.8e308 in SI units)`},
+		{"duration out of range", []string{"run", lif, "--duration", "-1e999 s"}, exitUsage, "", `"-1e999 s": -1e999 is out of range`},
 		{"set without value", []string{"run", lif, "--set", "i_drive"}, exitUsage, "", "expected name=value"},
 		{"set twice", []string{"run", lif, "--set", "i_drive=1nA", "--set", "i_drive=2nA"}, exitUsage, "", "set twice"},
 		{"bad duration", []string{"run", lif, "--duration", "5mV"}, exitUsage, "", "is not a time"},
@@ -267,4 +272,37 @@ run { duration = 20 ms }
 		outputs[name] = string(data)
 	}
 	assert.Equal(t, outputs["kept"], outputs["pruned"])
+}
+
+// Run-time messages name an unnamed projection as spec/language.md
+// promises, "connect at FILE:LINE:COL", on both targets, not by the name
+// the IR makes up for it.
+func TestUnnamedProjectionMessages(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	path := filepath.Join(dir, "c.snn")
+	src := `neuron N {
+    state v = 0
+    dv/dt = -v / (10 ms)
+    threshold v > 1
+    reset { v = 0 }
+}
+synapse S { on pre { post.v += 1 } }
+population a = N[3]
+connect a -> a using S by all_to_all { delay = -1 ms + i * 0 ms }
+monitor spikes a
+run { duration = 1 ms }
+`
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	want := "snnc run: " + path + ": connect at " + path + ":9:1: synapse 0 has delay -0.001 s; delays must be finite, non-negative"
+	targets := []string{"interp"}
+	if len(llvm.MissingTools()) == 0 {
+		targets = append(targets, "llvm")
+	}
+	for _, target := range targets {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, exitModel, run([]string{"run", "-q", "--target=" + target, "--out", filepath.Join(dir, target), path}, &stdout, &stderr), target)
+		assert.Contains(t, stderr.String(), want, target)
+		assert.NotContains(t, stderr.String(), "connect_", target)
+	}
 }

@@ -154,8 +154,8 @@ static size_t special(const char *s, size_t n, double *x)
 	return 0;
 }
 
-/* parse_float is strconv.ParseFloat(s[:n], 64) == nil: 1 with the value
- * in *x, or 0 for a syntax or range error. */
+/* parse_float is strconv.ParseFloat(s[:n], 64): 1 with the value in *x,
+ * 0 for a syntax error, 2 for a range error. */
 static int parse_float(const char *s, size_t n, double *x)
 {
 	size_t sp = special(s, n, x);
@@ -172,7 +172,7 @@ static int parse_float(const char *s, size_t n, double *x)
 	double v = strtod(b, NULL);
 	free(b);
 	if (isinf(v))
-		return 0; /* ErrRange */
+		return 2; /* ErrRange */
 	*x = v;
 	return 1;
 }
@@ -371,9 +371,19 @@ static int parse_quantity(const char *s, double *x, int8_t *dim, char *err, size
 	char *text = trim(s, strlen(s));
 	size_t end = strlen(text);
 	double v = 0;
-	while (end > 0 && !parse_float(text, end, &v))
+	/* The longest prefix that is a number, in range or not (as
+	 * lang.ParseQuantity: 1e400nA is out of range, not 1e40 in 0nA). */
+	int r = 0;
+	while (end > 0 && (r = parse_float(text, end, &v)) == 0)
 		end--;
 	memset(dim, 0, 6);
+	if (r == 2) {
+		char num[512];
+		snprintf(num, sizeof num, "%.*s", (int)end, text);
+		snprintf(err, errlen, "%s: %s is out of range (numbers go up to about 1.8e308 in magnitude)", snn_quote(s), num);
+		free(text);
+		return 1;
+	}
 	if (end == 0) {
 		snprintf(err, errlen, "%s is not a number with an optional unit (for example 0.3nA or 20 ms)", snn_quote(s));
 		free(text);
@@ -384,6 +394,8 @@ static int parse_quantity(const char *s, double *x, int8_t *dim, char *err, size
 		free(text);
 		return 1;
 	}
+	char num[512];
+	snprintf(num, sizeof num, "%.*s", (int)end, text);
 	char *unit = trim(text + end, strlen(text + end));
 	free(text);
 	if (unit[0] == 0) {
@@ -393,7 +405,15 @@ static int parse_quantity(const char *s, double *x, int8_t *dim, char *err, size
 	}
 	for (int32_t i = 0; i < snn_n_units; i++)
 		if (strcmp(snn_units[i].name, unit) == 0) {
-			*x = v * snn_units[i].scale;
+			double scaled = v * snn_units[i].scale;
+			if (isinf(scaled)) {
+				char q1[512];
+				snprintf(q1, sizeof q1, "%s", snn_quote(s));
+				snprintf(err, errlen, "%s: %s %s is out of range (more than about 1.8e308 in SI units)", q1, num, unit);
+				free(unit);
+				return 1;
+			}
+			*x = scaled;
 			memcpy(dim, snn_units[i].dim, 6);
 			free(unit);
 			return 0;

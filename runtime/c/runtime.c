@@ -973,13 +973,13 @@ static void check_memory(void)
 		case SNN_PAIRS: n = pr->file ? 0 : (double)pr->n_pairs; break; /* interp counts the inline pairs */
 		}
 		syn[q] = n;
-		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "projection %s", pr->name);
+		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "%s", pr->label);
 		if (pr->parallel_on_pre && O->threads > 1 && !pr->is_part) {
 			/* the cuts of split delivery */
 			/* the pieces are the post population's, or its group's */
 			const snn_population *pp = &M->populations[pr->post];
 			double pieces = pieces_of(pp->in_group ? M->populations[pp->group].size : pp->size, O->threads);
-			ADD(pre * (pieces + 1) * 4, "projection %s (its rows' cuts)", pr->name);
+			ADD(pre * (pieces + 1) * 4, "%s (its rows' cuts)", pr->label);
 		}
 	}
 	for (int i = 0; i < M->n_monitors; i++) {
@@ -1063,9 +1063,14 @@ static void build_input(int n)
 				if (!(table[x] >= 0) || isinf(table[x]))
 					snn_fail("rate %lld (%s Hz) must be finite and non-negative", (long long)x, snn_gfmt(table[x]));
 			periods = in->n_rates;
-			period_steps = snn_go_int64(round(in->period / dt));
-			if (period_steps < 1)
+			/* The range is checked before the conversion, as the interpreter does. */
+			double n = round(in->period / dt);
+			if (!(n >= 1))
 				snn_fail("the period %s s is shorter than half a step (dt = %s s)", snn_gfmt(in->period), snn_gfmt(dt));
+			if (!(n < 4611686018427387904.0)) /* 2^62 */
+				snn_fail("the period %s s is %s steps of dt = %s s, too many to count", snn_gfmt(in->period),
+					snn_gfmt(n), snn_gfmt(dt));
+			period_steps = (int64_t)n;
 		}
 		snn_poisson_init(&is->poisson, seed, stream, in->size, dt, steps, period_steps, table, width, periods);
 		break;
@@ -1250,7 +1255,7 @@ static void build_projection(int n)
 	proj_rt *ps = &projs[n];
 	char err[1024];
 	ps->pr = pr;
-	snprintf(snn_err_ctx, sizeof snn_err_ctx, "projection %s: ", pr->name);
+	snprintf(snn_err_ctx, sizeof snn_err_ctx, "%s: ", pr->label);
 	int64_t nPre = pre_size(pr);
 	/* A part of a merged projection makes its synapses and delivers
 	 * nothing: the merged projection does, with the spikes. */
@@ -1452,7 +1457,7 @@ static void check_propagators(void)
 		}
 	}
 	for (int q = 0; q < M->n_projections; q++)
-		check_owner(M->projections[q].name, M->projections[q].vars);
+		check_owner(M->projections[q].label, M->projections[q].vars);
 }
 
 static int find_var(snn_vars vs, const char *name)

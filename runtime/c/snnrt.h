@@ -212,6 +212,9 @@ typedef struct snn_projection {
 	/* With is_part, projection part_of (rule SNN_PARTS, the fuse pass's)
 	 * delivers this one's synapses: this one only makes them. */
 	int32_t is_part, part_of;
+	/* How messages name it: "projection NAME", or "connect at
+	 * FILE:LINE:COL" for an unnamed one (ir.Projection.Describe). */
+	const char *label;
 } snn_projection;
 
 typedef struct snn_current {
