@@ -39,13 +39,12 @@ type site struct {
 
 // emitter writes the kernels of one module as LLVM functions.
 type emitter struct {
-	l       *layout
-	dt      float64 // the run's time step, for startref
-	mod     *ll.Module
-	ctx     types.Type // %snn_ctx
-	ctxPtr  *types.PointerType
-	funcs   map[string]*ll.Func // runtime functions by name
-	kernels int
+	l      *layout
+	dt     float64 // the run's time step, for startref
+	mod    *ll.Module
+	ctx    types.Type // %snn_ctx
+	ctxPtr *types.PointerType
+	funcs  map[string]*ll.Func // runtime functions by name
 }
 
 var (

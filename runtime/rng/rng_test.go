@@ -82,7 +82,7 @@ func TestDistributions(t *testing.T) {
 
 	// Geometric with p = 0.1: mean (1-p)/p = 9, variance (1-p)/p² = 90.
 	logq := LogComplement(0.1)
-	m, v = moments(func(i uint64) float64 { return float64(Geometric(s.Block(4, 0, i), logq, 1<<40)) })
+	m, _ = moments(func(i uint64) float64 { return float64(Geometric(s.Block(4, 0, i), logq, 1<<40)) })
 	near(m, 9, math.Sqrt(90.0/n))
 
 	// Below covers its range evenly.
