@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -54,11 +55,49 @@ type State struct {
 	Indices []int32   // the recorded elements
 	Steps   []int64   // the steps sampled
 	Values  []float64 // len(Steps) rows of len(Indices)
+	// Warn, if not nil, is told once, at the first sample that holds a
+	// value that is not finite, what NonFiniteWarning says.
+	Warn   func(msg string)
+	warned bool
+	dt     float64
 }
 
-// NewState returns a recorder of the elements in ranges (none: all size).
-func NewState(name, target, variable string, size int, ranges [][2]int, every int64) *State {
-	s := &State{Name: name, Target: target, Var: variable, Every: every}
+// CanonicalNaN is the one NaN every target records: the quiet NaN with
+// no payload and the sign bit clear (numpy's np.nan). Arithmetic gives
+// NaNs of either sign and any payload, and which one depends on the
+// instructions a backend chose (x86's SSE gives 0xfff8..., a constant
+// folded by LLVM 0x7ff8...); recording them as they come would make the
+// targets' bytes differ where their numbers do not. Go's math.NaN() is
+// 0x7ff8000000000001, so it is not used for this.
+const CanonicalNaN uint64 = 0x7ff8000000000000
+
+// canonical returns x, or CanonicalNaN if x is any NaN.
+func canonical(x float64) float64 {
+	if x != x {
+		return math.Float64frombits(CanonicalNaN)
+	}
+	return x
+}
+
+// NonFiniteWarning is the warning, without the program's prefix, that a
+// state monitor gives at its first sample holding a value that is not
+// finite: the monitor, the variable, the time and step, the first such
+// element and what it holds. The native runtime prints the same text.
+func NonFiniteWarning(monitor, target, variable string, t float64, step int64, element int32, x float64) string {
+	what := "NaN"
+	if math.IsInf(x, 1) {
+		what = "+Inf"
+	} else if math.IsInf(x, -1) {
+		what = "-Inf"
+	}
+	return fmt.Sprintf("warning: monitor %s: %s.%s is %s at t = %g s (step %d, element %d); the model diverges there (a smaller dt, or another method, may help)",
+		monitor, target, variable, what, t, step, element)
+}
+
+// NewState returns a recorder of the elements in ranges (none: all size),
+// sampled every every steps of dt (dt is for NonFiniteWarning's time).
+func NewState(name, target, variable string, size int, ranges [][2]int, every int64, dt float64) *State {
+	s := &State{Name: name, Target: target, Var: variable, Every: every, dt: dt}
 	if len(ranges) == 0 {
 		ranges = [][2]int{{0, size}}
 	}
@@ -73,11 +112,20 @@ func NewState(name, target, variable string, size int, ranges [][2]int, every in
 // Due reports whether step k is sampled.
 func (s *State) Due(k int64) bool { return k%s.Every == 0 }
 
-// Sample adds a row: value(i) for every recorded element i.
+// Sample adds a row: value(i) for every recorded element i, a NaN as
+// CanonicalNaN. The first row with a value that is not finite is told to
+// Warn.
 func (s *State) Sample(k int64, value func(i int32) float64) {
 	s.Steps = append(s.Steps, k)
 	for _, i := range s.Indices {
-		s.Values = append(s.Values, value(i))
+		x := value(i)
+		if !s.warned && (x != x || math.IsInf(x, 0)) {
+			s.warned = true
+			if s.Warn != nil {
+				s.Warn(NonFiniteWarning(s.Name, s.Target, s.Var, float64(k)*s.dt, k, i, x))
+			}
+		}
+		s.Values = append(s.Values, canonical(x))
 	}
 }
 

@@ -41,6 +41,10 @@ type Options struct {
 	Calibrate bool
 	// Final, if not nil, is called with the state after the last step.
 	Final func(*Storage)
+	// Warn, if not nil, is given the run's warnings as they arise (a
+	// recorded value that is not finite), one line each, without the
+	// program's name.
+	Warn func(msg string)
 }
 
 // Result is what a run recorded.
@@ -779,7 +783,7 @@ func (s *sim) buildMonitors() error {
 			if st.pre != nil {
 				ranges = nil
 			}
-			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, st.n, ranges, every)
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, st.n, ranges, every, s.dt)
 			value = realValue(k.Result, func(i int32) float64 { return kn.one(s.now, float64(s.now)*s.dt, int(i)) })
 		} else if ps := s.popBy[mon.Target]; ps != nil {
 			c := ps.cells[mon.Var]
@@ -793,7 +797,7 @@ func (s *sim) buildMonitors() error {
 			if c == nil || c.arr == nil {
 				return fmt.Errorf("monitor %s: %s.%s is not a variable this interpreter can record", mon.Name, mon.Target, mon.Var)
 			}
-			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, ps.site.n, mon.Ranges, every)
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, ps.site.n, mon.Ranges, every, s.dt)
 			arr := c.arr
 			value = realValue(c.v.Type, func(i int32) float64 { return arr[i] })
 		} else if pr := s.projBy[mon.Target]; pr != nil {
@@ -801,11 +805,12 @@ func (s *sim) buildMonitors() error {
 			if c == nil {
 				return fmt.Errorf("monitor %s: projection %s has no variable %s", mon.Name, mon.Target, mon.Var)
 			}
-			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every)
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every, s.dt)
 			value = s.synapseValue(pr, c, true)
 		} else {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
 		}
+		rec.Warn = s.opts.Warn
 		s.stateMons = append(s.stateMons, &stateMon{rec, value})
 	}
 	return nil

@@ -195,6 +195,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if !r.quiet {
 		opts.Progress = progress(stderr)
 	}
+	// Warnings are printed as they arise, as the native runtime prints
+	// them, and with -q too: they say a recording is not what the model
+	// was meant to compute.
+	opts.Warn = func(msg string) { fmt.Fprintf(stderr, "snnc run: %s\n", msg) }
 	res, err := interp.Run(m, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc run: %s: %v\n", path, err)

@@ -132,6 +132,8 @@ typedef struct state_mon {
 	const double *tau_arr; /* a trace's time constant per synapse, or NULL */
 	snn_kernel k;
 	int frac; /* a fixed-point variable's fraction bits (its raw values are recorded as reals), or -1 */
+	const char *what; /* target.variable, for the warning of a value that is not finite */
+	int warned;
 } state_mon;
 
 typedef struct spike_mon {
@@ -1528,6 +1530,7 @@ static void build_monitors(void)
 		state_mon *sm = &state_mons[n_state_mons++];
 		sm->rec = r;
 		sm->frac = -1;
+		sm->what = mon->what;
 		if (mon->value) {
 			/* A definition: its kernel runs for each recorded element. */
 			if (mon->target_kind == 0) {
@@ -1854,6 +1857,26 @@ static void sample(state_mon *sm, int64_t k)
 			row[x] = out;
 		}
 		break;
+	}
+	/* One NaN on every target (runtime.CanonicalNaN), and a warning at
+	 * the first sample that is not finite (runtime.NonFiniteWarning). */
+	for (int64_t x = 0; x < r->n_indices; x++) {
+		double v = row[x];
+		if (isfinite(v))
+			continue;
+		if (!sm->warned) {
+			sm->warned = 1;
+			char tb[64];
+			snprintf(tb, sizeof tb, "%s", snn_gfmt((double)k * dt));
+			fflush(stdout);
+			fprintf(stderr, "%s: warning: monitor %s: %s is %s at t = %s s (step %lld, element %d); the model diverges there (a smaller dt, or another method, may help)\n",
+				snn_prog, r->name, sm->what, v != v ? "NaN" : v > 0 ? "+Inf" : "-Inf", tb, (long long)k,
+				(int)r->indices[x]);
+		}
+		if (v != v) {
+			uint64_t bits = UINT64_C(0x7ff8000000000000);
+			memcpy(&row[x], &bits, 8);
+		}
 	}
 }
 

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/llvm"
+	"snnc/runtime/npy"
+)
+
+// The tests of this file run snnc as a user does: in this process, or,
+// where a signal has to reach it, as a child process (this test binary
+// with SNNC_TEST_AS_SNNC set runs main's run on its arguments).
+func TestMain(m *testing.M) {
+	if os.Getenv("SNNC_TEST_AS_SNNC") != "" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	code := m.Run()
+	if sharedCacheDir != "" {
+		os.RemoveAll(sharedCacheDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	sharedCacheOnce sync.Once
+	sharedCacheDir  string
+)
+
+// sharedCache is one native build cache for the tests that do not test
+// the cache itself: the runtime library is compiled once.
+func sharedCache(t *testing.T) string {
+	t.Helper()
+	sharedCacheOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "snnc-test-cache-")
+		require.NoError(t, err)
+		sharedCacheDir = dir
+	})
+	return sharedCacheDir
+}
+
+// needNative skips a test without opt, llc, cc and ar.
+func needNative(t *testing.T) {
+	t.Helper()
+	if missing := llvm.MissingTools(); len(missing) > 0 {
+		t.Skipf("missing %v", missing)
+	}
+}
+
+func writeModel(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	return path
+}
+
+// A model that diverges records its NaNs as the one canonical NaN on
+// both targets, the same bytes, and warns once per monitor, at the first
+// sample that is not finite, with the same words on both targets.
+func TestNonFiniteRecordings(t *testing.T) {
+	needNative(t)
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	path := writeModel(t, dir, "div.snn", `neuron D {
+    state v = 1
+    let d = v - v
+    dv/dt = v * v / (1 ms)
+    method euler
+}
+population p = D[2]
+monitor state p.v
+monitor state p.d
+run { duration = 5 ms }
+`)
+	// Euler: v(k+1) = v(k) + dt·v(k)²/tau overflows at a step found here,
+	// independently; d = v - v is then Inf - Inf, a NaN.
+	firstInf := int64(0)
+	for v := 1.0; !math.IsInf(v, 0); firstInf++ {
+		v += 1e-4 * v * v / 1e-3
+	}
+	stderrs := map[string]string{}
+	for _, target := range []string{"interp", "llvm"} {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, exitOK, run([]string{"run", "-q", "--target", target, "--out", filepath.Join(dir, target), path}, &stdout, &stderr), stderr.String())
+		stderrs[target] = stderr.String()
+		a, err := npy.ReadFile(filepath.Join(dir, target, "p_d.npy"))
+		require.NoError(t, err)
+		raw, err := os.ReadFile(filepath.Join(dir, target, "p_d.npy"))
+		require.NoError(t, err)
+		data := raw[len(raw)-8*len(a.Data):]
+		nans := 0
+		for n := range a.Data {
+			bits := binary.LittleEndian.Uint64(data[8*n:])
+			if math.IsNaN(math.Float64frombits(bits)) {
+				nans++
+				require.Equal(t, uint64(0x7ff8000000000000), bits, "%s: NaN %d", target, n)
+			}
+		}
+		require.Positive(t, nans, target)
+	}
+	for _, f := range []string{"p_v.npy", "p_d.npy"} {
+		a, err := os.ReadFile(filepath.Join(dir, "interp", f))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(dir, "llvm", f))
+		require.NoError(t, err)
+		require.Equal(t, a, b, f)
+	}
+	assert.Equal(t, stderrs["interp"], stderrs["llvm"])
+	lines := strings.Split(strings.TrimSpace(stderrs["interp"]), "\n")
+	require.Len(t, lines, 2, stderrs["interp"])
+	assert.Contains(t, lines[0], "warning: monitor p_v: p.v is +Inf at t = ")
+	assert.Contains(t, lines[0], "(step "+strconv.FormatInt(firstInf, 10)+", element 0)")
+	assert.Contains(t, lines[1], "warning: monitor p_d: p.d is NaN at t = ")
+	assert.Contains(t, lines[1], "(step "+strconv.FormatInt(firstInf, 10)+", element 0)")
+}
