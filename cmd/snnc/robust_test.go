@@ -6,10 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,4 +125,55 @@ run { duration = 5 ms }
 	assert.Contains(t, lines[0], "(step "+strconv.FormatInt(firstInf, 10)+", element 0)")
 	assert.Contains(t, lines[1], "warning: monitor p_d: p.d is NaN at t = ")
 	assert.Contains(t, lines[1], "(step "+strconv.FormatInt(firstInf, 10)+", element 0)")
+}
+
+// within runs f and fails the test if it has not returned in d: a
+// regression that blocks must fail, not hang the suite.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+	}
+}
+
+// A data file must be a regular file (links followed), as an import
+// must: a named pipe would block the run forever, a link to /dev/zero
+// would be read until memory runs out. Both are positioned errors of
+// check and run, exit 1.
+func TestDataFileNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "rates.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	require.NoError(t, os.Symlink("/dev/zero", filepath.Join(dir, "zero.csv")))
+	for _, c := range []struct{ file, kind string }{{"rates.csv", "a named pipe"}, {"zero.csv", "a character device"}} {
+		path := writeModel(t, dir, strings.TrimSuffix(c.file, ".csv")+".snn", `neuron N {
+    state v = 0
+    dv/dt = -v / (10 ms)
+}
+population p = N[2]
+input drive = poisson[2] { rates = "`+c.file+`"; period = 1 ms }
+connect drive -> p { rule = one_to_one; on_pre { v += 1 } }
+monitor spikes drive
+run { duration = 1 ms }
+`)
+		for _, cmd := range []string{"check", "run"} {
+			within(t, 20*time.Second, func() {
+				var stdout, stderr bytes.Buffer
+				args := []string{cmd, path}
+				if cmd == "run" {
+					args = []string{cmd, "-q", "--out", filepath.Join(dir, "out"), path}
+				}
+				code := run(args, &stdout, &stderr)
+				assert.Equal(t, exitModel, code, "%s %s: %s", cmd, c.file, stderr.String())
+				assert.Regexp(t, regexp.QuoteMeta(filepath.Base(path))+`:6:\d+: error: data file "`+c.file+`" .*not a regular file \(`+c.kind+`\)`, stderr.String())
+			})
+		}
+	}
 }
