@@ -132,33 +132,34 @@ func nativeOptions(prog *lang.Program) llvm.Options {
 }
 
 // nativeExecutable returns the executable of a module, from the cache
-// (os.UserCacheDir()/snnc, keyed by the emitted program) or built now.
+// (llvm.CacheRoot(), keyed by the emitted program, if the entry verifies)
+// or built now.
 func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	o := nativeOptions(prog)
 	p, err := llvm.Emit(m, o)
 	if err != nil {
 		return "", err
 	}
-	cache, err := os.UserCacheDir()
+	root, err := llvm.CacheRoot()
 	if err != nil {
-		cache = os.TempDir()
+		return "", err
 	}
-	dir := filepath.Join(cache, "snnc", llvm.Key(p))
+	dir := filepath.Join(root, llvm.Key(p))
 	exe := filepath.Join(dir, "model")
-	if _, err := os.Stat(exe); err == nil {
+	if llvm.Verified(exe) {
 		llvm.Touch(dir)
 		return exe, nil
 	}
+	// Missing, unfinished (no hash yet) or damaged (truncated, replaced):
+	// built again.
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
 	// Build beside the cache entry and rename, so that a concurrent or
 	// interrupted build never leaves a half-written executable behind.
-	tmp, err := os.MkdirTemp(filepath.Join(cache, "snnc"), "build-")
+	tmp, err := os.MkdirTemp(root, "build-")
 	if err != nil {
-		if err := os.MkdirAll(filepath.Join(cache, "snnc"), 0o755); err != nil {
-			return "", err
-		}
-		if tmp, err = os.MkdirTemp(filepath.Join(cache, "snnc"), "build-"); err != nil {
-			return "", err
-		}
+		return "", err
 	}
 	defer os.RemoveAll(tmp)
 	if err := llvm.Build(p, tmp, filepath.Join(tmp, "model"), o); err != nil {
@@ -170,7 +171,10 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	if err := os.Rename(filepath.Join(tmp, "model"), exe); err != nil {
 		return "", err
 	}
-	llvm.TrimCache(filepath.Join(cache, "snnc"))
+	if err := llvm.Seal(exe); err != nil {
+		return "", err
+	}
+	llvm.TrimCache(root)
 	return exe, nil
 }
 

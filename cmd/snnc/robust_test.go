@@ -177,3 +177,81 @@ run { duration = 1 ms }
 		}
 	}
 }
+
+// The native build cache verifies each entry at every use: a truncated
+// executable, one replaced by a program that writes nothing, and an entry
+// whose build never sealed it are built again, and the run gives the
+// recordings.
+func TestCacheVerifiesEntries(t *testing.T) {
+	needNative(t)
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "cache")
+	t.Setenv("XDG_CACHE_HOME", cache)
+	lif := "../../examples/lif_current.snn"
+	runOnce := func(name string) {
+		t.Helper()
+		out := filepath.Join(dir, name)
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, exitOK, run([]string{"run", "-q", "--target=llvm", "--duration", "20ms", "--out", out, lif}, &stdout, &stderr), stderr.String())
+		_, err := os.Stat(filepath.Join(out, "cell_v.npy"))
+		require.NoError(t, err, "run %s wrote no recordings", name)
+	}
+	runOnce("first")
+	exes, err := filepath.Glob(filepath.Join(cache, "snnc", "*", "model"))
+	require.NoError(t, err)
+	require.Len(t, exes, 1)
+	exe := exes[0]
+	good, err := os.ReadFile(exe)
+	require.NoError(t, err)
+
+	// Truncated: was "exec format error" in every later run.
+	require.NoError(t, os.Truncate(exe, int64(len(good)/2)))
+	runOnce("truncated")
+	// Replaced by a program that exits 0 and writes nothing.
+	require.NoError(t, os.WriteFile(exe, []byte("#!/bin/sh\nexit 0\n"), 0o755))
+	runOnce("empty")
+	// Unsealed: the hash is written last, so its absence is a build
+	// that did not finish.
+	require.NoError(t, os.Remove(exe+".sha256"))
+	runOnce("unsealed")
+	again, err := os.ReadFile(exe)
+	require.NoError(t, err)
+	require.Equal(t, good, again, "the rebuilt executable")
+
+	// The runtime library is verified the same way.
+	libs, err := filepath.Glob(filepath.Join(cache, "snnc", "runtime-*", "libsnnrt.a"))
+	require.NoError(t, err)
+	require.Len(t, libs, 1)
+	require.NoError(t, os.Truncate(libs[0], 100))
+	require.NoError(t, os.Remove(exe+".sha256")) // so that the model is linked again
+	runOnce("library")
+}
+
+// Without HOME or XDG_CACHE_HOME the cache is snnc-cache-UID in the
+// temporary directory, made private (0700); one that is a link, or that
+// others may enter, is refused with a message, exit 1.
+func TestCacheWithoutHome(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("TMPDIR", tmp)
+	root, err := llvm.CacheRoot()
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(tmp, "snnc-cache-"+strconv.Itoa(os.Getuid())), root)
+	st, err := os.Lstat(root)
+	require.NoError(t, err)
+	require.True(t, st.IsDir())
+	require.Equal(t, os.FileMode(0o700), st.Mode().Perm())
+
+	require.NoError(t, os.Chmod(root, 0o777))
+	_, err = llvm.CacheRoot()
+	require.ErrorContains(t, err, "lets other users in")
+	require.NoError(t, os.Remove(root))
+	require.NoError(t, os.Symlink(t.TempDir(), root))
+	_, err = llvm.CacheRoot()
+	require.ErrorContains(t, err, "not a directory")
+
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitModel, run([]string{"run", "-q", "--target=llvm", "--out", filepath.Join(tmp, "o"), "../../examples/lif_current.snn"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "remove it, or set XDG_CACHE_HOME or HOME")
+}
