@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"snnc/runtime/npy"
 )
@@ -131,12 +132,17 @@ func (s *State) Sample(k int64, value func(i int32) float64) {
 
 // Summary is what a run reports, written as summary.json.
 type Summary struct {
-	Model       string              `json:"model"`
-	Target      string              `json:"target"`
-	Seed        uint64              `json:"seed"`
-	Dt          float64             `json:"dt"`
-	Duration    float64             `json:"duration"`
-	Steps       int64               `json:"steps"`
+	Model    string  `json:"model"`
+	Target   string  `json:"target"`
+	Seed     uint64  `json:"seed"`
+	Dt       float64 `json:"dt"`
+	Duration float64 `json:"duration"`
+	Steps    int64   `json:"steps"`
+	// Interrupted says that a signal (SIGINT, SIGTERM) ended the run
+	// before its last step; StepsDone is then the number of steps run,
+	// which the recordings hold.
+	Interrupted bool                `json:"interrupted,omitempty"`
+	StepsDone   *int64              `json:"steps_done,omitempty"`
 	WallSeconds float64             `json:"wall_seconds"`
 	Populations []PopulationSummary `json:"populations"`
 	Synapses    map[string]int      `json:"synapses"`
@@ -158,8 +164,14 @@ type PopulationSummary struct {
 // (int32 neuron indices). For a state monitor NAME: NAME.t.npy (float64
 // sample times), NAME.i.npy (int32 recorded indices) and NAME.npy
 // (float64, one row per sample time, one column per recorded index).
+//
+// The files a previous run listed in dir's summary.json are removed first
+// (RemoveStale), so that none of them can pass for this run's.
 func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summary) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := RemoveStale(dir); err != nil {
 		return err
 	}
 	sum.Files = nil
@@ -212,4 +224,53 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "summary.json"), append(data, '\n'), 0o644)
+}
+
+// RemoveStale removes from dir the recordings of a previous run, so that
+// none of them can pass for the next run's: the files listed in
+// dir/summary.json, if it is a summary snnc wrote (it has "target",
+// "steps" and "files"), then summary.json itself. Only plain names in dir
+// ending in .npy are removed; whatever else is in dir (a user's files,
+// files the summary does not list) stays. summary.json goes first: it is
+// written last, so a directory with one holds a whole run. A missing dir
+// or summary is not an error; nor is a listed file already gone. The
+// native runtime does the same (output.c, snn_remove_stale).
+func RemoveStale(dir string) error {
+	path := filepath.Join(dir, "summary.json")
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 16<<20 {
+		return nil // none, or not one snnc wrote
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var prev struct {
+		Target *string   `json:"target"`
+		Steps  *int64    `json:"steps"`
+		Files  *[]string `json:"files"`
+	}
+	if json.Unmarshal(data, &prev) != nil || prev.Target == nil || prev.Steps == nil || prev.Files == nil {
+		return nil
+	}
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("removing the previous run's %s: %w", path, err)
+	}
+	for _, name := range *prev.Files {
+		if !StaleName(name) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("removing the previous run's %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// StaleName reports whether RemoveStale may remove a file a summary
+// lists: a plain name (no directory, not hidden) ending in .npy.
+func StaleName(name string) bool {
+	return strings.HasSuffix(name, ".npy") && len(name) > len(".npy") && !strings.ContainsAny(name, "/\\") &&
+		!strings.HasPrefix(name, ".")
 }

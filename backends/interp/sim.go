@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"snnc/ir"
@@ -41,6 +42,11 @@ type Options struct {
 	Calibrate bool
 	// Final, if not nil, is called with the state after the last step.
 	Final func(*Storage)
+	// Stop, if not nil, is read before every step: once it holds true the
+	// run ends before that step, and its Result says it was interrupted
+	// and holds what the steps before recorded (snnc run sets it on
+	// SIGINT and SIGTERM).
+	Stop *atomic.Bool
 	// Warn, if not nil, is given the run's warnings as they arise (a
 	// recorded value that is not finite), one line each, without the
 	// program's name.
@@ -173,23 +179,33 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	if err := s.build(); err != nil {
 		return nil, err
 	}
-	s.loop()
+	done := s.loop()
 	if opts.Final != nil {
-		s.now = s.steps
+		s.now = done
 		opts.Final(s.storage())
 	}
 	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
 		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events}
+	if done < s.steps {
+		sum.Interrupted, sum.StepsDone = true, &done
+	}
+	// Rates are over the time run: all of it, or up to the interruption.
+	rate := func(count int64, size int) float64 {
+		if done == 0 {
+			return 0
+		}
+		return float64(count) / float64(size) / (float64(done) * s.dt)
+	}
 	for _, p := range s.pops {
 		if p.p.Global || p.members != nil {
 			continue // a group's spikes are its members'
 		}
 		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: p.p.Name, Size: p.p.Size,
-			Spikes: p.count, Rate: float64(p.count) / float64(p.p.Size) / sum.Duration})
+			Spikes: p.count, Rate: rate(p.count, p.p.Size)})
 	}
 	for _, in := range s.inputs {
 		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: in.in.Name, Size: in.in.Size,
-			Spikes: in.count, Rate: float64(in.count) / float64(in.in.Size) / sum.Duration})
+			Spikes: in.count, Rate: rate(in.count, in.in.Size)})
 	}
 	for _, pr := range s.projs {
 		if pr.pr.Rule.Kind != "parts" { // a merged projection's synapses are its parts'

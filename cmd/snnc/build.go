@@ -5,8 +5,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"snnc/backends/llvm"
 	"snnc/ir"
@@ -179,11 +181,38 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 }
 
 // runNative runs a model's executable with the run's options.
+//
+// SIGINT and SIGTERM that reach snnc meanwhile are passed on to the
+// executable, which writes what it recorded and ends with 128 + the
+// signal's number; snnc waits for it and ends with its status (a child
+// that a signal killed gives 128 + that signal's number too).
 func runNative(exe string, args []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	if err := cmd.Run(); err != nil {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				_ = cmd.Process.Signal(sig) // it may have ended meanwhile
+			case <-done:
+				return
+			}
+		}
+	}()
+	if err := cmd.Wait(); err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
+			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				return 128 + int(ws.Signal())
+			}
 			return ee.ExitCode()
 		}
 		fmt.Fprintf(stderr, "snnc run: %v\n", err)

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -254,4 +256,146 @@ func TestCacheWithoutHome(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, exitModel, run([]string{"run", "-q", "--target=llvm", "--out", filepath.Join(tmp, "o"), "../../examples/lif_current.snn"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "remove it, or set XDG_CACHE_HOME or HOME")
+}
+
+// A long run that SIGINT or SIGTERM interrupts writes what it recorded
+// (every file loads, its header consistent with its data, and holds the
+// steps before the interruption), says so in summary.json, and ends with
+// 128 + the signal's number; on both targets, the native one through
+// snnc, which passes the signal on.
+func TestInterruptedRun(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	path := writeModel(t, dir, "long.snn", `neuron N {
+    param drive = 1.5
+    state v = uniform(0, 1)
+    dv/dt = (drive - v) / (10 ms)
+    threshold v > 1
+    reset { v = 0 }
+}
+population p = N[500]
+monitor spikes p
+monitor state p.v[0:3] every 7
+run { duration = 10000 s }
+`)
+	const steps, every, dt = 100_000_000, 7, 1e-4
+	cases := []struct {
+		target string
+		sig    syscall.Signal
+	}{{"interp", syscall.SIGINT}, {"interp", syscall.SIGTERM}, {"llvm", syscall.SIGINT}, {"llvm", syscall.SIGTERM}}
+	for _, c := range cases {
+		t.Run(c.target+"/"+c.sig.String(), func(t *testing.T) {
+			if c.target == "llvm" {
+				needNative(t)
+				// Built before, so that the signal reaches a running model.
+				var stdout, stderr bytes.Buffer
+				require.Equal(t, exitOK, run([]string{"run", "-q", "--target=llvm", "--duration", "1ms", "--out", filepath.Join(dir, "warm"), path}, &stdout, &stderr), stderr.String())
+			}
+			out := filepath.Join(dir, c.target+c.sig.String())
+			cmd := exec.Command(os.Args[0], "run", "-q", "--target", c.target, "--threads", "2", "--out", out, path)
+			cmd.Env = append(os.Environ(), "SNNC_TEST_AS_SNNC=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			require.NoError(t, cmd.Start())
+			time.Sleep(1500 * time.Millisecond)
+			require.NoError(t, cmd.Process.Signal(c.sig))
+			within(t, 60*time.Second, func() { _ = cmd.Wait() })
+			require.Equal(t, 128+int(c.sig), cmd.ProcessState.ExitCode(), stderr.String())
+			assert.Contains(t, stderr.String(), "interrupted by "+map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[c.sig])
+
+			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+			require.NoError(t, err)
+			var sum struct {
+				Interrupted bool   `json:"interrupted"`
+				Steps       int64  `json:"steps"`
+				StepsDone   *int64 `json:"steps_done"`
+				Populations []struct {
+					Spikes int64 `json:"spikes"`
+				} `json:"populations"`
+			}
+			require.NoError(t, json.Unmarshal(data, &sum))
+			require.True(t, sum.Interrupted, "%s", data)
+			require.NotNil(t, sum.StepsDone)
+			done := *sum.StepsDone
+			require.Equal(t, int64(steps), sum.Steps)
+			require.True(t, done > 0 && done < steps, "steps_done %d", done)
+
+			ts, err := npy.ReadFile(filepath.Join(out, "p_spikes.t.npy"))
+			require.NoError(t, err)
+			is, err := npy.ReadFile(filepath.Join(out, "p_spikes.i.npy"))
+			require.NoError(t, err)
+			require.Equal(t, len(ts.Data), len(is.Data))
+			require.Equal(t, sum.Populations[0].Spikes, int64(len(ts.Data)))
+			require.NotEmpty(t, ts.Data)
+			require.Less(t, ts.Data[len(ts.Data)-1], float64(done)*dt+dt/2, "a spike after the steps run")
+			vt, err := npy.ReadFile(filepath.Join(out, "p_v.t.npy"))
+			require.NoError(t, err)
+			v, err := npy.ReadFile(filepath.Join(out, "p_v.npy"))
+			require.NoError(t, err)
+			rows := int((done + every - 1) / every) // samples at 0, 7, 14, ... below done
+			require.Equal(t, []int{rows}, vt.Shape)
+			require.Equal(t, []int{rows, 3}, v.Shape)
+			require.InDelta(t, float64((rows-1)*every)*dt, vt.Data[rows-1], 1e-9)
+		})
+	}
+}
+
+// A run writing into the --out of an earlier one first removes the files
+// that run listed in its summary.json, and nothing else: a monitor the
+// model no longer has leaves no file behind to look current, and a
+// user's own files stay. On both targets.
+func TestStaleOutputsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	base := `neuron N {
+    state v = 0
+    dv/dt = (2 - v) / (10 ms)
+    threshold v > 1
+    reset { v = 0 }
+}
+population p = N[3]
+monitor spikes p
+`
+	both := writeModel(t, dir, "both.snn", base+"monitor state p.v\nrun { duration = 5 ms }\n")
+	one := writeModel(t, dir, "one.snn", base+"run { duration = 5 ms }\n")
+	// "executable" runs snnc build's executables themselves: the native
+	// runtime's own removal, without snnc's before it.
+	for _, target := range []string{"interp", "llvm", "executable"} {
+		t.Run(target, func(t *testing.T) {
+			if target != "interp" {
+				needNative(t)
+			}
+			out := filepath.Join(dir, "out-"+target)
+			runIt := func(model string) {
+				var stdout, stderr bytes.Buffer
+				if target == "executable" {
+					exe := strings.TrimSuffix(model, ".snn")
+					require.Equal(t, exitOK, run([]string{"build", "-o", exe, model}, &stdout, &stderr), stderr.String())
+					msg, err := exec.Command(exe, "-q", "--out", out).CombinedOutput()
+					require.NoError(t, err, "%s", msg)
+					return
+				}
+				require.Equal(t, exitOK, run([]string{"run", "-q", "--target", target, "--out", out, model}, &stdout, &stderr), stderr.String())
+			}
+			runIt(both)
+			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy"} {
+				require.FileExists(t, filepath.Join(out, f))
+			}
+			// The user's files, one of them a .npy no summary lists.
+			require.NoError(t, os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(out, "mine.npy"), []byte("mine"), 0o644))
+			runIt(one)
+			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy"} {
+				require.NoFileExists(t, filepath.Join(out, f), "a stale file")
+			}
+			for _, f := range []string{"p_spikes.t.npy", "p_spikes.i.npy", "summary.json", "notes.txt", "mine.npy"} {
+				require.FileExists(t, filepath.Join(out, f))
+			}
+			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+			require.NoError(t, err)
+			var sum struct{ Files []string }
+			require.NoError(t, json.Unmarshal(data, &sum))
+			require.Equal(t, []string{"p_spikes.t.npy", "p_spikes.i.npy", "summary.json"}, sum.Files)
+		})
+	}
 }

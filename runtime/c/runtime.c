@@ -2337,9 +2337,20 @@ static void spike(int p, int64_t k)
 	}
 }
 
+/* The steps run: all, or those before a signal asked the run to end. */
+static int64_t steps_done;
+
 static void loop(void)
 {
+	steps_done = steps;
 	for (int64_t k = 0; k < steps; k++) {
+		/* Before every step, as the interpreter's Options.Stop: the
+		 * recordings then hold whole steps. In a chain a worker may have
+		 * begun this step's part; nothing it writes is a recording. */
+		if (snn_stop_signal) {
+			steps_done = k;
+			break;
+		}
 		double t = (double)k * dt;
 		ctx.step = k;
 		ctx.t = t;
@@ -2550,6 +2561,10 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->dt = dt;
 	sum->duration = (double)steps * dt;
 	sum->steps = steps;
+	sum->interrupted = steps_done < steps;
+	sum->steps_done = steps_done;
+	/* rates over the time run: all of it, or up to the interruption */
+	double ran = (double)steps_done * dt;
 	if (getenv("SNNRT_POOL_STATS")) /* for tests */
 		fprintf(stderr, "snnrt: %lld population jobs, %lld of them in chains after the first\n",
 			(long long)mo.pop_jobs, (long long)mo.chained);
@@ -2563,12 +2578,12 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 			continue; /* a group's spikes are its members' */
 		pop_rt *ps = &pops[p];
 		sum->pops[sum->n_pops++] = (snn_pop_summary){m->populations[p].name, ps->n, ps->count,
-			(double)ps->count / (double)ps->n / sum->duration};
+			steps_done == 0 ? 0 : (double)ps->count / (double)ps->n / ran};
 	}
 	for (int i = 0; i < m->n_inputs; i++) {
 		input_rt *in = &inputs[i];
 		sum->pops[sum->n_pops++] = (snn_pop_summary){m->inputs[i].name, m->inputs[i].size, in->count,
-			(double)in->count / (double)m->inputs[i].size / sum->duration};
+			steps_done == 0 ? 0 : (double)in->count / (double)m->inputs[i].size / ran};
 	}
 	sum->syn_names = snn_xcalloc((size_t)m->n_projections + 1, sizeof(char *));
 	sum->syn_counts = snn_xcalloc((size_t)m->n_projections + 1, sizeof(int64_t));
