@@ -20,7 +20,18 @@ type Spikes struct {
 	keep   []bool // nil: every neuron
 	Steps  []int64
 	Index  []int32
+	// Reserve, if not nil, is asked before each growth of the recording
+	// whether a new allocation of bytes fits while the replaced bytes
+	// are still held (they are freed once copied), and how many it
+	// could have; the recording grows only as far as that. How many
+	// spikes a run records cannot be known before it runs (at worst every
+	// neuron in every step), so the memory they take is counted as they
+	// come (spec/runtime.md, Running).
+	Reserve func(bytes, replaced float64) (ok bool, room float64, err error)
 }
+
+// SpikeBytes is what one recorded spike holds: its step and its index.
+const SpikeBytes = 8 + 4
 
 // NewSpikes returns a recorder of the neurons in ranges ([lo, hi) pairs;
 // none means all).
@@ -37,14 +48,48 @@ func NewSpikes(name, source string, size int, ranges [][2]int) *Spikes {
 	return s
 }
 
-// Record adds the spikes of step k.
-func (s *Spikes) Record(k int64, spikes []int32) {
+// Record adds the spikes of step k, or returns Reserve's error if there
+// is no room for them.
+func (s *Spikes) Record(k int64, spikes []int32) error {
+	n := len(spikes)
+	if s.keep != nil {
+		n = 0
+		for _, i := range spikes {
+			if s.keep[i] {
+				n++
+			}
+		}
+	}
+	if need := len(s.Steps) + n; need > cap(s.Steps) {
+		// Doubling, as append does; where the double does not fit, as
+		// far as the memory left allows (one more growth, not one per
+		// step: each copies the whole recording).
+		c := max(2*cap(s.Steps), need, 1024)
+		if s.Reserve != nil {
+			old := float64(cap(s.Steps)) * SpikeBytes
+			ok, room, err := s.Reserve(float64(c)*SpikeBytes, old)
+			if !ok {
+				c = min(c, int(room/SpikeBytes))
+				if c < need {
+					return err
+				}
+				if ok, _, err = s.Reserve(float64(c)*SpikeBytes, old); !ok {
+					return err
+				}
+			}
+		}
+		steps, index := make([]int64, len(s.Steps), c), make([]int32, len(s.Index), c)
+		copy(steps, s.Steps)
+		copy(index, s.Index)
+		s.Steps, s.Index = steps, index
+	}
 	for _, i := range spikes {
 		if s.keep == nil || s.keep[i] {
 			s.Steps = append(s.Steps, k)
 			s.Index = append(s.Index, i)
 		}
 	}
+	return nil
 }
 
 // State records a variable of selected elements every Every steps.

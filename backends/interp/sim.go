@@ -154,7 +154,8 @@ type sim struct {
 	spikeMons []*spikeMon
 	stateMons []*stateMon
 	events    int64
-	now       int64 // the step being run
+	now       int64   // the step being run
+	mem       *memory // checkMemory's account
 }
 
 type spikeMon struct {
@@ -731,6 +732,17 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		}
 		return int32(steps), nil
 	}
+	// The ring is as long as the longest delay: counted against the
+	// memory before it is made (a legal delay of 1e5 s at dt = 0.1 ms is
+	// a ring of 10^9 slots).
+	ring := func(maxSteps int32, d float64, perSyn bool) error {
+		bytes := ringBytes(int64(maxSteps), perSyn)
+		if !s.mem.take(bytes) {
+			return fmt.Errorf("a delay of %g s is %d steps of %g s: its spike queue of %d slots needs %s, more than the %s of memory left; shorten the delay or use a longer dt",
+				d, maxSteps, s.dt, int64(maxSteps)+1, bytesText(bytes), bytesText(s.mem.limit-s.mem.need))
+		}
+		return nil
+	}
 	switch {
 	case delay == nil:
 		ps.queue = runtime.NewQueue(0)
@@ -739,11 +751,23 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		if err != nil {
 			return err
 		}
+		if err := ring(d, delay.val, false); err != nil {
+			return err
+		}
 		ps.queue = runtime.NewQueue(int64(d))
 	default:
 		steps := make([]int32, nsyn)
+		longest := 0
 		for syn, d := range delay.arr {
 			if steps[syn], err = toSteps(syn, d); err != nil {
+				return err
+			}
+			if steps[syn] > steps[longest] {
+				longest = syn
+			}
+		}
+		if nsyn > 0 {
+			if err := ring(steps[longest], delay.arr[longest], true); err != nil {
 				return err
 			}
 		}
@@ -757,13 +781,23 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 func (s *sim) buildMonitors() error {
 	for _, mon := range s.m.Monitors {
 		if mon.Kind == "spikes" {
+			var sm *spikeMon
 			if ps := s.popBy[mon.Target]; ps != nil {
-				s.spikeMons = append(s.spikeMons, &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, ps.p.Size, mon.Ranges), &ps.spikes})
+				sm = &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, ps.p.Size, mon.Ranges), &ps.spikes}
 			} else if in := s.inBy[mon.Target]; in != nil {
-				s.spikeMons = append(s.spikeMons, &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, in.in.Size, mon.Ranges), &in.spikes})
+				sm = &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, in.in.Size, mon.Ranges), &in.spikes}
 			} else {
 				return fmt.Errorf("monitor %s: no population or input %s", mon.Name, mon.Target)
 			}
+			rec := sm.rec
+			rec.Reserve = func(bytes, replaced float64) (bool, float64, error) {
+				if s.mem.grow(bytes, replaced) {
+					return true, 0, nil
+				}
+				return false, s.mem.limit - s.mem.need, fmt.Errorf("monitor %s: its %d spikes up to step %d (t = %g s) need more memory than is left of the %s available; record fewer neurons (a selection such as %s[0:100]) or run for less time",
+					rec.Name, len(rec.Steps), s.now, float64(s.now)*s.dt, bytesText(s.mem.limit), rec.Source)
+			}
+			s.spikeMons = append(s.spikeMons, sm)
 			continue
 		}
 		every := int64(max(mon.Every, 1))

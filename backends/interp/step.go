@@ -127,7 +127,9 @@ func (s *sim) loop() (done int64) {
 			}
 		}
 		for _, sm := range s.spikeMons {
-			sm.rec.Record(k, *sm.spikes)
+			if err := sm.rec.Record(k, *sm.spikes); err != nil {
+				panic(runError{err.Error()})
+			}
 		}
 		for _, ps := range s.pops {
 			ps.prev, ps.spikes = ps.spikes, ps.prev[:0]

@@ -399,3 +399,80 @@ monitor spikes p
 		})
 	}
 }
+
+// What the memory estimate made before the run cannot know is counted
+// when it is made: a delay ring (sized from the longest delay) before it
+// is allocated, a spike recording before each growth. Past the limit
+// (SNNC_MEMORY_LIMIT here, the machine's memory by default) each is a
+// clear error, exit 1, on both targets, not an out-of-memory crash. The
+// runs are child processes with their address space bounded (ulimit -v),
+// so that a regression fails fast instead of taking the machine's
+// memory: the ring would be 22 GiB, the recording 24 GB.
+func TestMemoryBounds(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	neuron := `neuron N {
+    state v = 0
+    dv/dt = -v / (10 ms)
+    threshold v > 10
+    reset { v = 0 }
+}
+synapse S {
+    param w = 1
+    on pre { post.v += w }
+}
+population p = N[2]
+monitor spikes p
+run { duration = 1 ms }
+`
+	ring := writeModel(t, dir, "ring.snn", neuron+"connect c: p -> p using S by one_to_one { delay = 100000 s }\n")
+	perSyn := writeModel(t, dir, "persyn.snn", neuron+"connect c: p -> p using S by all_to_all { delay = 1 ms + j * 99999 s }\n")
+	spikes := writeModel(t, dir, "spikes.snn", `neuron N {
+    state v = 0
+    dv/dt = 1 / (1 ms)
+    threshold v > 0
+    reset { v = 0 }
+}
+population p = N[20000]
+monitor spikes p
+run { duration = 10 s }
+`)
+	cases := []struct {
+		name, model, limit, want string
+	}{
+		{"ring", ring, "4e9", "projection c: a delay of 100000 s is 1000000000 steps of 0.0001 s: its spike queue of 1000000001 slots needs 22.4 GiB, more than the"},
+		{"per-synapse ring", perSyn, "4e9", "projection c: a delay of 99999.001 s is 999990010 steps"},
+		{"spike recording", spikes, "1e8", "need more memory than is left of the 95.4 MiB available; record fewer neurons (a selection such as p[0:100])"},
+	}
+	for _, target := range []string{"interp", "llvm"} {
+		for _, c := range cases {
+			t.Run(target+"/"+c.name, func(t *testing.T) {
+				if target == "llvm" {
+					needNative(t)
+				}
+				cmd := exec.Command("sh", "-c", `ulimit -v 6000000 && exec "$0" "$@"`, os.Args[0], "run", "-q", "--target", target, "--out", filepath.Join(dir, "out"), c.model)
+				cmd.Env = append(os.Environ(), "SNNC_TEST_AS_SNNC=1", "SNNC_MEMORY_LIMIT="+c.limit)
+				var out []byte
+				var err error
+				within(t, 120*time.Second, func() { out, err = cmd.CombinedOutput() })
+				require.Error(t, err)
+				assert.Equal(t, exitModel, cmd.ProcessState.ExitCode(), "%s", out)
+				assert.Contains(t, string(out), c.want)
+				if c.model == spikes {
+					// Every neuron spikes in every step: the spikes
+					// recorded are 20000 per step before the one that
+					// did not fit.
+					m := regexp.MustCompile(`its (\d+) spikes up to step (\d+) \(t = ([0-9.e-]+) s\)`).FindStringSubmatch(string(out))
+					require.NotNil(t, m, "%s", out)
+					n, _ := strconv.Atoi(m[1])
+					k, _ := strconv.Atoi(m[2])
+					assert.Equal(t, 20000*k, n)
+					assert.Equal(t, strconv.FormatFloat(float64(k)*1e-4, 'g', -1, 64), m[3])
+				}
+			})
+		}
+	}
+}

@@ -154,6 +154,7 @@ const int32_t *snn_train_step(snn_train *st, int64_t k, int64_t *len);
 
 typedef struct snn_spike_rec {
 	const char *name;
+	const char *source; /* the population or input, for messages */
 	uint8_t *keep; /* NULL: all */
 	snn_vi64 steps;
 	snn_vi32 index;
