@@ -220,6 +220,16 @@ func TestCacheVerifiesEntries(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, good, again, "the rebuilt executable")
 
+	// One that verifies (sealed as it is) but ends well without writing
+	// summary.json is refused, exit 1, and evicted: the next run builds.
+	require.NoError(t, os.WriteFile(exe, []byte("#!/bin/sh\nexit 0\n"), 0o755))
+	require.NoError(t, llvm.Seal(exe))
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitModel, run([]string{"run", "-q", "--target=llvm", "--duration", "20ms", "--out", filepath.Join(dir, "fake"), lif}, &stdout, &stderr))
+	require.Contains(t, stderr.String(), "ended without writing")
+	require.NoFileExists(t, exe)
+	runOnce("after the fake")
+
 	// The runtime library is verified the same way.
 	libs, err := filepath.Glob(filepath.Join(cache, "snnc", "runtime-*", "libsnnrt.a"))
 	require.NoError(t, err)
