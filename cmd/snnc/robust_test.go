@@ -272,7 +272,8 @@ func TestCacheWithoutHome(t *testing.T) {
 // (every file loads, its header consistent with its data, and holds the
 // steps before the interruption), says so in summary.json, and ends with
 // 128 + the signal's number; on both targets, the native one through
-// snnc, which passes the signal on.
+// snnc, which passes the signal on. 5000 neurons at two threads: the
+// native steps run in chains (spec/native.md), which the signal cuts.
 func TestInterruptedRun(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
@@ -283,7 +284,7 @@ func TestInterruptedRun(t *testing.T) {
     threshold v > 1
     reset { v = 0 }
 }
-population p = N[500]
+population p = N[5000]
 monitor spikes p
 monitor state p.v[0:3] every 7
 run { duration = 10000 s }
