@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"snnc/runtime/npy"
 )
 
 // constValue evaluates n, which has been type-checked, if it is a constant:
@@ -464,8 +466,18 @@ func (c *checker) checkDataFile(s *StringLit, exts ...string) {
 		return
 	}
 	path := DataPath(s)
-	if st, err := os.Stat(path); err != nil || st.IsDir() {
+	if _, err := os.Stat(path); err != nil {
 		c.diags.Hintf(s.At, "data files are found relative to the model file", "data file %q not found (looked for %s)", s.Value, path)
+		return
+	}
+	// As an import is: a named pipe would block the run, a device such
+	// as /dev/zero would be read until memory runs out.
+	max := int64(npy.MaxCSVSize)
+	if strings.HasSuffix(s.Value, ".npy") {
+		max = npy.MaxNPYSize
+	}
+	if err := npy.CheckDataFile(path, max); err != nil {
+		c.diags.Errorf(s.At, "data file %q (%s): %v", s.Value, path, err)
 	}
 }
 

@@ -3,8 +3,10 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"snnc/runtime/npy"
 )
@@ -18,7 +20,18 @@ type Spikes struct {
 	keep   []bool // nil: every neuron
 	Steps  []int64
 	Index  []int32
+	// Reserve, if not nil, is asked before each growth of the recording
+	// whether a new allocation of bytes fits while the replaced bytes
+	// are still held (they are freed once copied), and how many it
+	// could have; the recording grows only as far as that. How many
+	// spikes a run records cannot be known before it runs (at worst every
+	// neuron in every step), so the memory they take is counted as they
+	// come (spec/runtime.md, Running).
+	Reserve func(bytes, replaced float64) (ok bool, room float64, err error)
 }
+
+// SpikeBytes is what one recorded spike holds: its step and its index.
+const SpikeBytes = 8 + 4
 
 // NewSpikes returns a recorder of the neurons in ranges ([lo, hi) pairs;
 // none means all).
@@ -35,14 +48,48 @@ func NewSpikes(name, source string, size int, ranges [][2]int) *Spikes {
 	return s
 }
 
-// Record adds the spikes of step k.
-func (s *Spikes) Record(k int64, spikes []int32) {
+// Record adds the spikes of step k, or returns Reserve's error if there
+// is no room for them.
+func (s *Spikes) Record(k int64, spikes []int32) error {
+	n := len(spikes)
+	if s.keep != nil {
+		n = 0
+		for _, i := range spikes {
+			if s.keep[i] {
+				n++
+			}
+		}
+	}
+	if need := len(s.Steps) + n; need > cap(s.Steps) {
+		// Doubling, as append does; where the double does not fit, as
+		// far as the memory left allows (one more growth, not one per
+		// step: each copies the whole recording).
+		c := max(2*cap(s.Steps), need, 1024)
+		if s.Reserve != nil {
+			old := float64(cap(s.Steps)) * SpikeBytes
+			ok, room, err := s.Reserve(float64(c)*SpikeBytes, old)
+			if !ok {
+				c = min(c, int(room/SpikeBytes))
+				if c < need {
+					return err
+				}
+				if ok, _, err = s.Reserve(float64(c)*SpikeBytes, old); !ok {
+					return err
+				}
+			}
+		}
+		steps, index := make([]int64, len(s.Steps), c), make([]int32, len(s.Index), c)
+		copy(steps, s.Steps)
+		copy(index, s.Index)
+		s.Steps, s.Index = steps, index
+	}
 	for _, i := range spikes {
 		if s.keep == nil || s.keep[i] {
 			s.Steps = append(s.Steps, k)
 			s.Index = append(s.Index, i)
 		}
 	}
+	return nil
 }
 
 // State records a variable of selected elements every Every steps.
@@ -54,11 +101,49 @@ type State struct {
 	Indices []int32   // the recorded elements
 	Steps   []int64   // the steps sampled
 	Values  []float64 // len(Steps) rows of len(Indices)
+	// Warn, if not nil, is told once, at the first sample that holds a
+	// value that is not finite, what NonFiniteWarning says.
+	Warn   func(msg string)
+	warned bool
+	dt     float64
 }
 
-// NewState returns a recorder of the elements in ranges (none: all size).
-func NewState(name, target, variable string, size int, ranges [][2]int, every int64) *State {
-	s := &State{Name: name, Target: target, Var: variable, Every: every}
+// CanonicalNaN is the one NaN every target records: the quiet NaN with
+// no payload and the sign bit clear (numpy's np.nan). Arithmetic gives
+// NaNs of either sign and any payload, and which one depends on the
+// instructions a backend chose (x86's SSE gives 0xfff8..., a constant
+// folded by LLVM 0x7ff8...); recording them as they come would make the
+// targets' bytes differ where their numbers do not. Go's math.NaN() is
+// 0x7ff8000000000001, so it is not used for this.
+const CanonicalNaN uint64 = 0x7ff8000000000000
+
+// canonical returns x, or CanonicalNaN if x is any NaN.
+func canonical(x float64) float64 {
+	if x != x {
+		return math.Float64frombits(CanonicalNaN)
+	}
+	return x
+}
+
+// NonFiniteWarning is the warning, without the program's prefix, that a
+// state monitor gives at its first sample holding a value that is not
+// finite: the monitor, the variable, the time and step, the first such
+// element and what it holds. The native runtime prints the same text.
+func NonFiniteWarning(monitor, target, variable string, t float64, step int64, element int32, x float64) string {
+	what := "NaN"
+	if math.IsInf(x, 1) {
+		what = "+Inf"
+	} else if math.IsInf(x, -1) {
+		what = "-Inf"
+	}
+	return fmt.Sprintf("warning: monitor %s: %s.%s is %s at t = %g s (step %d, element %d); the model diverges there (a smaller dt, or another method, may help)",
+		monitor, target, variable, what, t, step, element)
+}
+
+// NewState returns a recorder of the elements in ranges (none: all size),
+// sampled every every steps of dt (dt is for NonFiniteWarning's time).
+func NewState(name, target, variable string, size int, ranges [][2]int, every int64, dt float64) *State {
+	s := &State{Name: name, Target: target, Var: variable, Every: every, dt: dt}
 	if len(ranges) == 0 {
 		ranges = [][2]int{{0, size}}
 	}
@@ -73,22 +158,36 @@ func NewState(name, target, variable string, size int, ranges [][2]int, every in
 // Due reports whether step k is sampled.
 func (s *State) Due(k int64) bool { return k%s.Every == 0 }
 
-// Sample adds a row: value(i) for every recorded element i.
+// Sample adds a row: value(i) for every recorded element i, a NaN as
+// CanonicalNaN. The first row with a value that is not finite is told to
+// Warn.
 func (s *State) Sample(k int64, value func(i int32) float64) {
 	s.Steps = append(s.Steps, k)
 	for _, i := range s.Indices {
-		s.Values = append(s.Values, value(i))
+		x := value(i)
+		if !s.warned && (x != x || math.IsInf(x, 0)) {
+			s.warned = true
+			if s.Warn != nil {
+				s.Warn(NonFiniteWarning(s.Name, s.Target, s.Var, float64(k)*s.dt, k, i, x))
+			}
+		}
+		s.Values = append(s.Values, canonical(x))
 	}
 }
 
 // Summary is what a run reports, written as summary.json.
 type Summary struct {
-	Model       string              `json:"model"`
-	Target      string              `json:"target"`
-	Seed        uint64              `json:"seed"`
-	Dt          float64             `json:"dt"`
-	Duration    float64             `json:"duration"`
-	Steps       int64               `json:"steps"`
+	Model    string  `json:"model"`
+	Target   string  `json:"target"`
+	Seed     uint64  `json:"seed"`
+	Dt       float64 `json:"dt"`
+	Duration float64 `json:"duration"`
+	Steps    int64   `json:"steps"`
+	// Interrupted says that a signal (SIGINT, SIGTERM) ended the run
+	// before its last step; StepsDone is then the number of steps run,
+	// which the recordings hold.
+	Interrupted bool                `json:"interrupted,omitempty"`
+	StepsDone   *int64              `json:"steps_done,omitempty"`
 	WallSeconds float64             `json:"wall_seconds"`
 	Populations []PopulationSummary `json:"populations"`
 	Synapses    map[string]int      `json:"synapses"`
@@ -110,8 +209,14 @@ type PopulationSummary struct {
 // (int32 neuron indices). For a state monitor NAME: NAME.t.npy (float64
 // sample times), NAME.i.npy (int32 recorded indices) and NAME.npy
 // (float64, one row per sample time, one column per recorded index).
+//
+// The files a previous run listed in dir's summary.json are removed first
+// (RemoveStale), so that none of them can pass for this run's.
 func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summary) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := RemoveStale(dir); err != nil {
 		return err
 	}
 	sum.Files = nil
@@ -164,4 +269,53 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "summary.json"), append(data, '\n'), 0o644)
+}
+
+// RemoveStale removes from dir the recordings of a previous run, so that
+// none of them can pass for the next run's: the files listed in
+// dir/summary.json, if it is a summary snnc wrote (it has "target",
+// "steps" and "files"), then summary.json itself. Only plain names in dir
+// ending in .npy are removed; whatever else is in dir (a user's files,
+// files the summary does not list) stays. summary.json goes first: it is
+// written last, so a directory with one holds a whole run. A missing dir
+// or summary is not an error; nor is a listed file already gone. The
+// native runtime does the same (output.c, snn_remove_stale).
+func RemoveStale(dir string) error {
+	path := filepath.Join(dir, "summary.json")
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 16<<20 {
+		return nil // none, or not one snnc wrote
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var prev struct {
+		Target *string   `json:"target"`
+		Steps  *int64    `json:"steps"`
+		Files  *[]string `json:"files"`
+	}
+	if json.Unmarshal(data, &prev) != nil || prev.Target == nil || prev.Steps == nil || prev.Files == nil {
+		return nil
+	}
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("removing the previous run's %s: %w", path, err)
+	}
+	for _, name := range *prev.Files {
+		if !StaleName(name) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("removing the previous run's %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// StaleName reports whether RemoveStale may remove a file a summary
+// lists: a plain name (no directory, not hidden) ending in .npy.
+func StaleName(name string) bool {
+	return strings.HasSuffix(name, ".npy") && len(name) > len(".npy") && !strings.ContainsAny(name, "/\\") &&
+		!strings.HasPrefix(name, ".")
 }

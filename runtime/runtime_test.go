@@ -192,7 +192,7 @@ func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	sp := NewSpikes("exc_spikes", "exc", 10, [][2]int{{0, 2}})
 	sp.Record(3, []int32{0, 1, 5})
-	st := NewState("exc_v", "exc", "v", 10, [][2]int{{4, 6}}, 2)
+	st := NewState("exc_v", "exc", "v", 10, [][2]int{{4, 6}}, 2, 1e-4)
 	for k := int64(0); k < 4; k++ {
 		if st.Due(k) {
 			st.Sample(k, func(i int32) float64 { return float64(k)*10 + float64(i) })

@@ -13,7 +13,9 @@ import (
 
 // memoryNeed estimates the bytes a run will hold: the variables of every
 // population, dendrite and synapse, the synapses' indices, and what the
-// state monitors will record. It is computed from the sizes alone, before
+// state monitors will record. The delay rings (known once the delays
+// are) and the spike monitors' recordings (known as the run goes) are
+// counted when they are made or grow (memory.take). It is computed from the sizes alone, before
 // anything is allocated, so that a network that cannot fit is an error
 // rather than a crash (for fixed_probability the expected count plus five
 // standard deviations stands for the number of synapses).
@@ -105,20 +107,75 @@ func physicalMemory() float64 {
 	return 0
 }
 
-// checkMemory refuses a run that needs more than the machine has.
-func checkMemory(m *ir.Module, steps int64, limit float64) error {
-	if limit <= 0 {
-		limit = physicalMemory()
+// memory is a run's account of memory: the limit, and what the estimate
+// made before anything is allocated, the delay rings (sized once the
+// delays are known, before each ring is allocated) and the spike
+// recordings (as they grow) take of it.
+type memory struct {
+	limit float64 // 0: unknown, nothing is refused
+	need  float64
+}
+
+// take counts bytes against the limit, or reports that they do not fit.
+func (mm *memory) take(bytes float64) bool {
+	if mm.limit > 0 && mm.need+bytes > mm.limit {
+		return false
 	}
-	if limit <= 0 {
-		return nil
+	mm.need += bytes
+	return true
+}
+
+// grow counts an allocation of bytes that replaces one of replaced bytes
+// (a recording moved into a larger array): both are held while it is
+// copied, then only the new one.
+func (mm *memory) grow(bytes, replaced float64) bool {
+	if mm.limit > 0 && mm.need+bytes > mm.limit {
+		return false
+	}
+	mm.need += bytes - replaced
+	return true
+}
+
+// memoryLimit is the most a run may take: limit if positive, else the
+// environment's SNNC_MEMORY_LIMIT (bytes; for tests, and to share a
+// machine), else the machine's physical memory (0 if unknown).
+func memoryLimit(limit float64) (float64, error) {
+	if limit > 0 {
+		return limit, nil
+	}
+	if text := os.Getenv("SNNC_MEMORY_LIMIT"); text != "" {
+		x, err := strconv.ParseFloat(text, 64)
+		if err != nil || !(x > 0) || math.IsInf(x, 0) {
+			return 0, fmt.Errorf("SNNC_MEMORY_LIMIT=%s: expected a number of bytes", text)
+		}
+		return x, nil
+	}
+	return physicalMemory(), nil
+}
+
+// checkMemory refuses a run that needs more than the machine has, and
+// returns the account that the rings and recordings are counted in.
+func checkMemory(m *ir.Module, steps int64, limit float64) (*memory, error) {
+	limit, err := memoryLimit(limit)
+	if err != nil {
+		return nil, err
 	}
 	need, biggest := memoryNeed(m, steps)
-	if need > limit {
-		return fmt.Errorf("the network needs about %s of memory (the largest part: %s), more than the %s available; make it smaller, record less (a monitor's selection or every), or run for less time",
+	if limit > 0 && need > limit {
+		return nil, fmt.Errorf("the network needs about %s of memory (the largest part: %s), more than the %s available; make it smaller, record less (a monitor's selection or every), or run for less time",
 			bytesText(need), biggest, bytesText(limit))
 	}
-	return nil
+	return &memory{limit: limit, need: need}, nil
+}
+
+// ringBytes is what a delay ring of maxDelay steps holds before any spike
+// is in it: a slice header per slot, and with a delay per synapse a flag.
+func ringBytes(maxDelay int64, perSynapse bool) float64 {
+	per := 24.0
+	if perSynapse {
+		per++
+	}
+	return float64(maxDelay+1) * per
 }
 
 func bytesText(b float64) string {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"snnc/ir"
@@ -41,6 +42,15 @@ type Options struct {
 	Calibrate bool
 	// Final, if not nil, is called with the state after the last step.
 	Final func(*Storage)
+	// Stop, if not nil, is read before every step: once it holds true the
+	// run ends before that step, and its Result says it was interrupted
+	// and holds what the steps before recorded (snnc run sets it on
+	// SIGINT and SIGTERM).
+	Stop *atomic.Bool
+	// Warn, if not nil, is given the run's warnings as they arise (a
+	// recorded value that is not finite), one line each, without the
+	// program's name.
+	Warn func(msg string)
 }
 
 // Result is what a run recorded.
@@ -144,7 +154,8 @@ type sim struct {
 	spikeMons []*spikeMon
 	stateMons []*stateMon
 	events    int64
-	now       int64 // the step being run
+	now       int64   // the step being run
+	mem       *memory // checkMemory's account
 }
 
 type spikeMon struct {
@@ -169,23 +180,33 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	if err := s.build(); err != nil {
 		return nil, err
 	}
-	s.loop()
+	done := s.loop()
 	if opts.Final != nil {
-		s.now = s.steps
+		s.now = done
 		opts.Final(s.storage())
 	}
 	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
 		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events}
+	if done < s.steps {
+		sum.Interrupted, sum.StepsDone = true, &done
+	}
+	// Rates are over the time run: all of it, or up to the interruption.
+	rate := func(count int64, size int) float64 {
+		if done == 0 {
+			return 0
+		}
+		return float64(count) / float64(size) / (float64(done) * s.dt)
+	}
 	for _, p := range s.pops {
 		if p.p.Global || p.members != nil {
 			continue // a group's spikes are its members'
 		}
 		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: p.p.Name, Size: p.p.Size,
-			Spikes: p.count, Rate: float64(p.count) / float64(p.p.Size) / sum.Duration})
+			Spikes: p.count, Rate: rate(p.count, p.p.Size)})
 	}
 	for _, in := range s.inputs {
 		sum.Populations = append(sum.Populations, runtime.PopulationSummary{Name: in.in.Name, Size: in.in.Size,
-			Spikes: in.count, Rate: float64(in.count) / float64(in.in.Size) / sum.Duration})
+			Spikes: in.count, Rate: rate(in.count, in.in.Size)})
 	}
 	for _, pr := range s.projs {
 		if pr.pr.Rule.Kind != "parts" { // a merged projection's synapses are its parts'
@@ -717,6 +738,17 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		}
 		return int32(steps), nil
 	}
+	// The ring is as long as the longest delay: counted against the
+	// memory before it is made (a legal delay of 1e5 s at dt = 0.1 ms is
+	// a ring of 10^9 slots).
+	ring := func(maxSteps int32, d float64, perSyn bool) error {
+		bytes := ringBytes(int64(maxSteps), perSyn)
+		if !s.mem.take(bytes) {
+			return fmt.Errorf("a delay of %g s is %d steps of %g s: its spike queue of %d slots needs %s, more than the %s of memory left; shorten the delay or use a longer dt",
+				d, maxSteps, s.dt, int64(maxSteps)+1, bytesText(bytes), bytesText(s.mem.limit-s.mem.need))
+		}
+		return nil
+	}
 	switch {
 	case delay == nil:
 		ps.queue = runtime.NewQueue(0)
@@ -725,11 +757,23 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		if err != nil {
 			return err
 		}
+		if err := ring(d, delay.val, false); err != nil {
+			return err
+		}
 		ps.queue = runtime.NewQueue(int64(d))
 	default:
 		steps := make([]int32, nsyn)
+		longest := 0
 		for syn, d := range delay.arr {
 			if steps[syn], err = toSteps(syn, d); err != nil {
+				return err
+			}
+			if steps[syn] > steps[longest] {
+				longest = syn
+			}
+		}
+		if nsyn > 0 {
+			if err := ring(steps[longest], delay.arr[longest], true); err != nil {
 				return err
 			}
 		}
@@ -743,13 +787,23 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 func (s *sim) buildMonitors() error {
 	for _, mon := range s.m.Monitors {
 		if mon.Kind == "spikes" {
+			var sm *spikeMon
 			if ps := s.popBy[mon.Target]; ps != nil {
-				s.spikeMons = append(s.spikeMons, &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, ps.p.Size, mon.Ranges), &ps.spikes})
+				sm = &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, ps.p.Size, mon.Ranges), &ps.spikes}
 			} else if in := s.inBy[mon.Target]; in != nil {
-				s.spikeMons = append(s.spikeMons, &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, in.in.Size, mon.Ranges), &in.spikes})
+				sm = &spikeMon{runtime.NewSpikes(mon.Name, mon.Target, in.in.Size, mon.Ranges), &in.spikes}
 			} else {
 				return fmt.Errorf("monitor %s: no population or input %s", mon.Name, mon.Target)
 			}
+			rec := sm.rec
+			rec.Reserve = func(bytes, replaced float64) (bool, float64, error) {
+				if s.mem.grow(bytes, replaced) {
+					return true, 0, nil
+				}
+				return false, s.mem.limit - s.mem.need, fmt.Errorf("monitor %s: its %d spikes up to step %d (t = %g s) need more memory than is left of the %s available; record fewer neurons (a selection such as %s[0:100]) or run for less time",
+					rec.Name, len(rec.Steps), s.now, float64(s.now)*s.dt, bytesText(s.mem.limit), rec.Source)
+			}
+			s.spikeMons = append(s.spikeMons, sm)
 			continue
 		}
 		every := int64(max(mon.Every, 1))
@@ -785,7 +839,7 @@ func (s *sim) buildMonitors() error {
 			if st.pre != nil {
 				ranges = nil
 			}
-			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, st.n, ranges, every)
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, st.n, ranges, every, s.dt)
 			value = realValue(k.Result, func(i int32) float64 { return kn.one(s.now, float64(s.now)*s.dt, int(i)) })
 		} else if ps := s.popBy[mon.Target]; ps != nil {
 			c := ps.cells[mon.Var]
@@ -799,7 +853,7 @@ func (s *sim) buildMonitors() error {
 			if c == nil || c.arr == nil {
 				return fmt.Errorf("monitor %s: %s.%s is not a variable this interpreter can record", mon.Name, mon.Target, mon.Var)
 			}
-			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, ps.site.n, mon.Ranges, every)
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, ps.site.n, mon.Ranges, every, s.dt)
 			arr := c.arr
 			value = realValue(c.v.Type, func(i int32) float64 { return arr[i] })
 		} else if pr := s.projBy[mon.Target]; pr != nil {
@@ -807,11 +861,12 @@ func (s *sim) buildMonitors() error {
 			if c == nil {
 				return fmt.Errorf("monitor %s: projection %s has no variable %s", mon.Name, mon.Target, mon.Var)
 			}
-			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every)
+			rec = runtime.NewState(mon.Name, mon.Target, mon.Var, pr.site.n, nil, every, s.dt)
 			value = s.synapseValue(pr, c, true)
 		} else {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.Target)
 		}
+		rec.Warn = s.opts.Warn
 		s.stateMons = append(s.stateMons, &stateMon{rec, value})
 	}
 	return nil

@@ -6,9 +6,17 @@ import (
 	"snnc/ir"
 )
 
-// loop runs the steps, each in the order of language.md section 6.
-func (s *sim) loop() {
+// loop runs the steps, each in the order of language.md section 6, and
+// returns how many it ran: all of them, or those before Options.Stop
+// held.
+func (s *sim) loop() (done int64) {
 	for k := int64(0); k < s.steps; k++ {
+		if s.opts.Stop != nil && s.opts.Stop.Load() {
+			if s.opts.Progress != nil {
+				s.opts.Progress(s.steps, s.steps) // clears the line
+			}
+			return k
+		}
 		s.now = k
 		t := float64(k) * s.dt
 		if s.opts.Progress != nil && k%1024 == 0 {
@@ -119,7 +127,9 @@ func (s *sim) loop() {
 			}
 		}
 		for _, sm := range s.spikeMons {
-			sm.rec.Record(k, *sm.spikes)
+			if err := sm.rec.Record(k, *sm.spikes); err != nil {
+				panic(runError{err.Error()})
+			}
 		}
 		for _, ps := range s.pops {
 			ps.prev, ps.spikes = ps.spikes, ps.prev[:0]
@@ -134,6 +144,7 @@ func (s *sim) loop() {
 	if s.opts.Progress != nil {
 		s.opts.Progress(s.steps, s.steps)
 	}
+	return s.steps
 }
 
 // spike runs step 6 and 7 for a population.

@@ -89,9 +89,11 @@ func newSim(m *ir.Module, opts Options) (*sim, error) {
 	if s.steps < 1 || !(s.dt > 0) {
 		return nil, fmt.Errorf("the run has %d steps of %g s; it needs at least one", s.steps, s.dt)
 	}
-	if err := checkMemory(m, s.steps, opts.MemoryLimit); err != nil {
+	mem, err := checkMemory(m, s.steps, opts.MemoryLimit)
+	if err != nil {
 		return nil, err
 	}
+	s.mem = mem
 	return s, nil
 }
 

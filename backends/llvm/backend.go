@@ -239,25 +239,26 @@ func Build(p *Program, dir, exe string, o Options) error {
 }
 
 // runtimeLibrary returns the native runtime compiled into an archive,
-// from the cache (os.UserCacheDir()/snnc/runtime-HASH) or compiled now:
+// from the cache (CacheRoot()/runtime-HASH, if it verifies) or compiled now:
 // it is the same for every model, and compiling it is most of a build's
 // time.
 func runtimeLibrary(run func(name string, args ...string) error) (string, error) {
 	_, hash := runtimeFiles()
-	cache, err := os.UserCacheDir()
+	root, err := CacheRoot()
 	if err != nil {
-		cache = os.TempDir()
+		return "", err
 	}
-	dir := filepath.Join(cache, "snnc", fmt.Sprintf("runtime-%x", hash[:12]))
+	dir := filepath.Join(root, fmt.Sprintf("runtime-%x", hash[:12]))
 	lib := filepath.Join(dir, "libsnnrt.a")
-	if _, err := os.Stat(lib); err == nil {
+	if Verified(lib) {
 		Touch(dir)
 		return lib, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	// Missing, unfinished or damaged: built again.
+	if err := os.RemoveAll(dir); err != nil {
 		return "", err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "runtime-build-")
+	tmp, err := os.MkdirTemp(root, "runtime-build-")
 	if err != nil {
 		return "", err
 	}
@@ -285,6 +286,9 @@ func runtimeLibrary(run func(name string, args ...string) error) (string, error)
 		return "", err
 	}
 	if err := os.Rename(filepath.Join(tmp, "libsnnrt.a"), lib); err != nil {
+		return "", err
+	}
+	if err := Seal(lib); err != nil {
 		return "", err
 	}
 	return lib, nil

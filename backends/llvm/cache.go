@@ -1,16 +1,28 @@
 package llvm
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
-// The cache (os.UserCacheDir()/snnc) holds built models, one directory
-// per key, and compiled runtimes, runtime-HASH. TrimCache keeps it from
-// growing without end.
+// The cache (CacheRoot: os.UserCacheDir()/snnc) holds built models, one
+// directory per key, and compiled runtimes, runtime-HASH. TrimCache keeps
+// it from growing without end.
+//
+// An entry is trusted only as far as it verifies: Seal writes the hash of
+// an entry's file beside it (FILE.sha256) once the file is in place, and
+// Verified recomputes it at every use. A file that a full disk, a crash
+// or a hand truncated, or that anything replaced, fails, and is built
+// again; an entry without its hash is one whose build did not finish.
 const (
 	// CachedModels and CachedRuntimes are how many of each the cache
 	// keeps: the most recently used.
@@ -66,4 +78,88 @@ func TrimCache(root string) {
 	}
 	evict(models, CachedModels)
 	evict(runtimes, CachedRuntimes)
+}
+
+// CacheRoot returns the cache directory, made if missing:
+// os.UserCacheDir()/snnc, or, where there is no user cache directory
+// (neither XDG_CACHE_HOME nor HOME set), snnc-cache-UID in the temporary
+// directory. The latter is shared ground, so it is made with mode 0700
+// and used only if it is a directory (not a link) that this user owns
+// and no one else may enter: another user could otherwise put an
+// executable there for this one to run.
+func CacheRoot() (string, error) {
+	if dir, err := os.UserCacheDir(); err == nil {
+		root := filepath.Join(dir, "snnc")
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			return "", err
+		}
+		return root, nil
+	}
+	root := filepath.Join(os.TempDir(), fmt.Sprintf("snnc-cache-%d", os.Getuid()))
+	if err := os.Mkdir(root, 0o700); err != nil && !os.IsExist(err) {
+		return "", err
+	}
+	if err := checkPrivate(root); err != nil {
+		return "", fmt.Errorf("the build cache %s: %v; remove it, or set XDG_CACHE_HOME or HOME", root, err)
+	}
+	return root, nil
+}
+
+// checkPrivate checks that dir is a directory, not a link, owned by this
+// user, with no permissions for group or others.
+func checkPrivate(dir string) error {
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("not a directory (%s)", st.Mode().Type())
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && int(sys.Uid) != os.Getuid() {
+		return fmt.Errorf("owned by user %d, not by this user (%d)", sys.Uid, os.Getuid())
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("mode %v lets other users in", perm)
+	}
+	return nil
+}
+
+// fileHash is the hex SHA-256 of the file at path.
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Seal writes the hash of the cache file at path into path.sha256,
+// through a temporary file renamed into place: the last thing a build
+// writes into its entry.
+func Seal(path string) error {
+	sum, err := fileHash(path)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".sha256.tmp"
+	if err := os.WriteFile(tmp, []byte(sum+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path+".sha256")
+}
+
+// Verified reports whether the cache file at path is there and is what
+// Seal saw.
+func Verified(path string) bool {
+	want, err := os.ReadFile(path + ".sha256")
+	if err != nil {
+		return false
+	}
+	got, err := fileHash(path)
+	return err == nil && bytes.Equal(bytes.TrimSpace(want), []byte(got))
 }

@@ -5,8 +5,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"snnc/backends/llvm"
 	"snnc/ir"
@@ -132,33 +134,34 @@ func nativeOptions(prog *lang.Program) llvm.Options {
 }
 
 // nativeExecutable returns the executable of a module, from the cache
-// (os.UserCacheDir()/snnc, keyed by the emitted program) or built now.
+// (llvm.CacheRoot(), keyed by the emitted program, if the entry verifies)
+// or built now.
 func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	o := nativeOptions(prog)
 	p, err := llvm.Emit(m, o)
 	if err != nil {
 		return "", err
 	}
-	cache, err := os.UserCacheDir()
+	root, err := llvm.CacheRoot()
 	if err != nil {
-		cache = os.TempDir()
+		return "", err
 	}
-	dir := filepath.Join(cache, "snnc", llvm.Key(p))
+	dir := filepath.Join(root, llvm.Key(p))
 	exe := filepath.Join(dir, "model")
-	if _, err := os.Stat(exe); err == nil {
+	if llvm.Verified(exe) {
 		llvm.Touch(dir)
 		return exe, nil
 	}
+	// Missing, unfinished (no hash yet) or damaged (truncated, replaced):
+	// built again.
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
 	// Build beside the cache entry and rename, so that a concurrent or
 	// interrupted build never leaves a half-written executable behind.
-	tmp, err := os.MkdirTemp(filepath.Join(cache, "snnc"), "build-")
+	tmp, err := os.MkdirTemp(root, "build-")
 	if err != nil {
-		if err := os.MkdirAll(filepath.Join(cache, "snnc"), 0o755); err != nil {
-			return "", err
-		}
-		if tmp, err = os.MkdirTemp(filepath.Join(cache, "snnc"), "build-"); err != nil {
-			return "", err
-		}
+		return "", err
 	}
 	defer os.RemoveAll(tmp)
 	if err := llvm.Build(p, tmp, filepath.Join(tmp, "model"), o); err != nil {
@@ -170,16 +173,46 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	if err := os.Rename(filepath.Join(tmp, "model"), exe); err != nil {
 		return "", err
 	}
-	llvm.TrimCache(filepath.Join(cache, "snnc"))
+	if err := llvm.Seal(exe); err != nil {
+		return "", err
+	}
+	llvm.TrimCache(root)
 	return exe, nil
 }
 
 // runNative runs a model's executable with the run's options.
+//
+// SIGINT and SIGTERM that reach snnc meanwhile are passed on to the
+// executable, which writes what it recorded and ends with 128 + the
+// signal's number; snnc waits for it and ends with its status (a child
+// that a signal killed gives 128 + that signal's number too).
 func runNative(exe string, args []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	if err := cmd.Run(); err != nil {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				_ = cmd.Process.Signal(sig) // it may have ended meanwhile
+			case <-done:
+				return
+			}
+		}
+	}()
+	if err := cmd.Wait(); err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
+			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				return 128 + int(ws.Signal())
+			}
 			return ee.ExitCode()
 		}
 		fmt.Fprintf(stderr, "snnc run: %v\n", err)

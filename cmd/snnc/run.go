@@ -5,10 +5,13 @@ import (
 	"io"
 	"maps"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -171,6 +174,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".out"
 	}
+	// A previous run's recordings go before this one starts, so that a
+	// run that fails or is killed leaves none that look like its own.
+	if err := runtime.RemoveStale(out); err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
 	if r.target == "llvm" {
 		exe, err := nativeExecutable(m, prog)
 		if err != nil {
@@ -190,11 +199,39 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		if r.quiet {
 			args = append(args, "-q")
 		}
-		return runNative(exe, args, stdout, stderr)
+		status := runNative(exe, args, stdout, stderr)
+		if status == exitOK {
+			// An executable that ends well writes summary.json last; one
+			// that did not is not what was built.
+			if _, err := os.Stat(filepath.Join(out, "summary.json")); err != nil {
+				_ = os.RemoveAll(filepath.Dir(exe))
+				fmt.Fprintf(stderr, "snnc run: %s: the native executable %s ended without writing %s; it is removed from the cache, so run again to build it anew\n",
+					path, exe, filepath.Join(out, "summary.json"))
+				return exitModel
+			}
+		}
+		return status
 	}
 	if !r.quiet {
 		opts.Progress = progress(stderr)
 	}
+	// Warnings are printed as they arise, as the native runtime prints
+	// them, and with -q too: they say a recording is not what the model
+	// was meant to compute.
+	opts.Warn = func(msg string) { fmt.Fprintf(stderr, "snnc run: %s\n", msg) }
+	// SIGINT and SIGTERM end the run before its next step; what the steps
+	// before recorded is written, as the native runtime does.
+	opts.Stop = new(atomic.Bool)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var caught atomic.Int32
+	go func() {
+		for sig := range sigs {
+			caught.CompareAndSwap(0, int32(sig.(syscall.Signal)))
+			opts.Stop.Store(true)
+		}
+	}()
 	res, err := interp.Run(m, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc run: %s: %v\n", path, err)
@@ -204,10 +241,26 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "snnc run: %v\n", err)
 		return exitModel
 	}
+	if s := res.Summary; s.Interrupted {
+		sig := syscall.Signal(caught.Load())
+		fmt.Fprintf(stderr, "snnc run: %s\n", interruptedText(sig, *s.StepsDone, s.Steps, out))
+		return 128 + int(sig)
+	}
 	if !r.quiet {
 		printSummary(stdout, res.Summary, out)
 	}
 	return exitOK
+}
+
+// interruptedText says that a signal ended a run, as the native runtime
+// says it (main.c).
+func interruptedText(sig syscall.Signal, done, steps int64, dir string) string {
+	name := "SIGINT"
+	if sig == syscall.SIGTERM {
+		name = "SIGTERM"
+	}
+	return fmt.Sprintf("interrupted by %s after %d of %d steps; the recordings of those steps are in %s/ (summary.json says \"interrupted\": true)",
+		name, done, steps, dir)
 }
 
 func unknownRuntime(name string, dims map[string]lang.Dim) string {

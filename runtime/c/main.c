@@ -582,6 +582,14 @@ static int parse_bool(const char *v, int *out)
 	return 1;
 }
 
+volatile sig_atomic_t snn_stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	if (!snn_stop_signal)
+		snn_stop_signal = sig;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 0 && argv[0]) {
@@ -817,6 +825,21 @@ int main(int argc, char **argv)
 	o.progress = !quiet && isatty(2);
 	progress_start = snn_now_seconds();
 
+	/* A previous run's recordings go before this one starts, so that a
+	 * run that fails or is killed leaves none that look like its own. */
+	if (snn_remove_stale(dir))
+		return EXIT_MODEL;
+	/* SIGINT and SIGTERM end the run before its next step, and what the
+	 * steps before recorded is written (cmd/snnc/run.go does the same).
+	 * The handler only sets the flag: a second signal (the terminal's
+	 * and snnc's forwarded copy of one Ctrl-C) changes nothing. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
 	snn_spike_rec *spikes;
 	snn_state_rec *states;
 	int n_spikes, n_states;
@@ -824,6 +847,15 @@ int main(int argc, char **argv)
 	snn_run(&snn_the_model, &o, &spikes, &n_spikes, &states, &n_states, &sum);
 	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
 		return EXIT_MODEL;
+	if (sum.interrupted) {
+		/* cmd/snnc/run.go's interruptedText */
+		int sig = snn_stop_signal;
+		fflush(stdout);
+		fprintf(stderr,
+			"%s: interrupted by %s after %lld of %lld steps; the recordings of those steps are in %s/ (summary.json says \"interrupted\": true)\n",
+			snn_prog, sig == SIGTERM ? "SIGTERM" : "SIGINT", (long long)sum.steps_done, (long long)sum.steps, dir);
+		exit(128 + sig);
+	}
 	if (!quiet)
 		print_summary(&sum, dir);
 	fflush(stdout);

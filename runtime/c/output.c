@@ -290,10 +290,93 @@ static char *cat(const char *a, const char *b)
 	return p;
 }
 
+/* stale_name is runtime.StaleName: a plain name ending in .npy. */
+static int stale_name(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 4 && strcmp(s + n - 4, ".npy") == 0 && s[0] != '.' && !strchr(s, '/') && !strchr(s, '\\');
+}
+
+/* json_string reads the JSON string at *p (just past its opening quote)
+ * into b (cap bytes); 0 at a string with escapes or too long (never a
+ * name snnc writes), else 1 with *p past the closing quote. */
+static int json_string(const char **p, char *b, size_t cap)
+{
+	size_t n = 0;
+	const char *s = *p;
+	for (; *s && *s != '"'; s++) {
+		if (*s == '\\' || n + 1 >= cap)
+			return 0;
+		b[n++] = *s;
+	}
+	if (*s != '"')
+		return 0;
+	b[n] = 0;
+	*p = s + 1;
+	return 1;
+}
+
+int snn_remove_stale(const char *dir)
+{
+	char *path = join(dir, "summary.json");
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
+		free(path);
+		return 0; /* none, or not one snnc wrote */
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		free(path);
+		return 0;
+	}
+	char *data = snn_xmalloc((size_t)st.st_size + 1);
+	size_t len = fread(data, 1, (size_t)st.st_size, f);
+	fclose(f);
+	data[len] = 0;
+	/* A summary snnc wrote: json.MarshalIndent's layout, with these keys. */
+	const char *files = strstr(data, "\n  \"files\": [");
+	int ours = strstr(data, "\n  \"target\": ") && strstr(data, "\n  \"steps\": ") && files;
+	if (!ours) {
+		free(data);
+		free(path);
+		return 0;
+	}
+	if (unlink(path) != 0 && errno != ENOENT) {
+		fprintf(stderr, "%s: removing the previous run's %s: %s\n", snn_prog, path, errtext(errno));
+		free(data);
+		free(path);
+		return 1;
+	}
+	free(path);
+	const char *p = files + strlen("\n  \"files\": [");
+	for (;;) {
+		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == ',')
+			p++;
+		if (*p != '"')
+			break; /* the list's end, or something not ours */
+		p++;
+		char name[1024];
+		if (!json_string(&p, name, sizeof name))
+			break;
+		if (!stale_name(name))
+			continue;
+		char *fp = join(dir, name);
+		if (unlink(fp) != 0 && errno != ENOENT) {
+			fprintf(stderr, "%s: removing the previous run's %s: %s\n", snn_prog, fp, errtext(errno));
+			free(fp);
+			free(data);
+			return 1;
+		}
+		free(fp);
+	}
+	free(data);
+	return 0;
+}
+
 int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_spikes, snn_state_rec *states,
 	int n_states, snn_summary *sum)
 {
-	if (mkdir_all(dir))
+	if (mkdir_all(dir) || snn_remove_stale(dir))
 		return 1;
 	sum->files = snn_xcalloc((size_t)(2 * n_spikes + 3 * n_states + 1), sizeof(char *));
 	sum->n_files = 0;
@@ -346,6 +429,10 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 	puts_(&t, ",\n  \"duration\": ");
 	putfloat(&t, sum->duration);
 	putf(&t, ",\n  \"steps\": %lld", (long long)sum->steps);
+	if (sum->interrupted) {
+		puts_(&t, ",\n  \"interrupted\": true");
+		putf(&t, ",\n  \"steps_done\": %lld", (long long)sum->steps_done);
+	}
 	puts_(&t, ",\n  \"wall_seconds\": ");
 	putfloat(&t, sum->wall_seconds);
 	puts_(&t, ",\n  \"populations\": ");

@@ -7,6 +7,7 @@
 #ifndef SNN_RT_H
 #define SNN_RT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -153,6 +154,7 @@ const int32_t *snn_train_step(snn_train *st, int64_t k, int64_t *len);
 
 typedef struct snn_spike_rec {
 	const char *name;
+	const char *source; /* the population or input, for messages */
 	uint8_t *keep; /* NULL: all */
 	snn_vi64 steps;
 	snn_vi32 index;
@@ -180,6 +182,8 @@ typedef struct snn_summary {
 	uint64_t seed;
 	double dt, duration;
 	int64_t steps;
+	int interrupted;    /* a signal ended the run after steps_done steps */
+	int64_t steps_done;
 	double wall_seconds;
 	int n_pops;
 	snn_pop_summary *pops;
@@ -190,6 +194,14 @@ typedef struct snn_summary {
 	int n_files;
 	char **files;
 } snn_summary;
+
+/* Removes the files a previous run listed in dir/summary.json, and it
+ * (runtime.RemoveStale); 0, or 1 after printing the error. */
+int snn_remove_stale(const char *dir);
+
+/* The signal (SIGINT, SIGTERM) that asked the run to end, or 0: set by
+ * main.c's handler, read by the step loop before every step. */
+extern volatile sig_atomic_t snn_stop_signal;
 
 /* Writes the recordings and summary.json into dir; 0, or 1 after
  * printing the error. */

@@ -132,6 +132,8 @@ typedef struct state_mon {
 	const double *tau_arr; /* a trace's time constant per synapse, or NULL */
 	snn_kernel k;
 	int frac; /* a fixed-point variable's fraction bits (its raw values are recorded as reals), or -1 */
+	const char *what; /* target.variable, for the warning of a value that is not finite */
+	int warned;
 } state_mon;
 
 typedef struct spike_mon {
@@ -920,12 +922,89 @@ static void bytes_text(char *b, double x)
 		sprintf(b, "%.0f KiB", x / 1024.0);
 }
 
-static void check_memory(void)
+/* The account of memory (interp's memory): the limit (0: unknown) and
+ * what the estimate, the delay rings and the spike recordings take. */
+static double mem_limit, mem_need;
+
+/* interp's memory.grow: an allocation of bytes replacing one of replaced
+ * bytes, both held while it is copied. */
+static int mem_grow(double bytes, double replaced)
 {
+	if (mem_limit > 0 && mem_need + bytes > mem_limit)
+		return 0;
+	mem_need += bytes - replaced;
+	return 1;
+}
+
+/* interp's memoryLimit: SNNC_MEMORY_LIMIT (bytes), else the machine's. */
+static double memory_limit(void)
+{
+	const char *text = getenv("SNNC_MEMORY_LIMIT");
+	if (text && *text) {
+		char *end;
+		double x = strtod(text, &end);
+		if (*end || !(x > 0) || isinf(x))
+			snn_fail("SNNC_MEMORY_LIMIT=%s: expected a number of bytes", text);
+		return x;
+	}
 	double limit = 0;
 #ifdef _SC_PHYS_PAGES
 	limit = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 #endif
+	return limit > 0 ? limit : 0;
+}
+
+/* interp's ring check: a delay ring of max_steps + 1 slots (a vector
+ * each, and a flag with a delay per synapse), counted before it is made. */
+static void reserve_ring(int64_t max_steps, double d, int per_syn)
+{
+	double bytes = (double)(max_steps + 1) * ((double)sizeof(snn_vi32) + (per_syn ? 1 : 0));
+	if (!mem_grow(bytes, 0)) {
+		char a[64], b[64], ds[64], dts[64];
+		bytes_text(a, bytes);
+		bytes_text(b, mem_limit - mem_need);
+		snprintf(ds, sizeof ds, "%s", snn_gfmt(d));
+		snprintf(dts, sizeof dts, "%s", snn_gfmt(dt));
+		snn_fail("a delay of %s s is %lld steps of %s s: its spike queue of %lld slots needs %s, more than the %s of memory left; shorten the delay or use a longer dt",
+			ds, (long long)max_steps, dts, (long long)(max_steps + 1), a, b);
+	}
+}
+
+/* interp's Spikes.Record growth: before a spike recording grows to hold
+ * need spikes, the doubling (or as much as is left) is counted. */
+static void reserve_spikes(snn_spike_rec *r, int64_t need, int64_t k)
+{
+	if (need <= r->steps.cap)
+		return;
+	const double per = 8 + 4;
+	int64_t cap = r->steps.cap, c = 2 * cap;
+	if (c < need)
+		c = need;
+	if (c < 1024)
+		c = 1024;
+	double old = (double)cap * per;
+	if (!mem_grow((double)c * per, old)) {
+		double room = mem_limit - mem_need;
+		if ((double)c > room / per)
+			c = (int64_t)(room / per);
+		if (c < need || !mem_grow((double)c * per, old)) {
+			char b[64], ts[64];
+			bytes_text(b, mem_limit);
+			snprintf(ts, sizeof ts, "%s", snn_gfmt((double)k * dt));
+			snn_fail("monitor %s: its %lld spikes up to step %lld (t = %s s) need more memory than is left of the %s available; record fewer neurons (a selection such as %s[0:100]) or run for less time",
+				r->name, (long long)r->steps.n, (long long)k, ts, b, r->source);
+		}
+	}
+	r->steps.a = snn_xrealloc(r->steps.a, (size_t)c * sizeof(int64_t));
+	r->steps.cap = c;
+	r->index.a = snn_xrealloc(r->index.a, (size_t)c * sizeof(int32_t));
+	r->index.cap = c;
+}
+
+static void check_memory(void)
+{
+	double limit = memory_limit();
+	mem_limit = limit;
 	if (!(limit > 0))
 		return;
 	const double f64 = 8;
@@ -1003,6 +1082,7 @@ static void check_memory(void)
 	}
 #undef ADD
 	free(syn);
+	mem_need = total;
 	if (total > limit) {
 		char a[64], b[64];
 		bytes_text(a, total);
@@ -1399,6 +1479,7 @@ static void build_projection(int n)
 		if (!(st >= 0 && st < 1073741824.0))
 			snn_fail("synapse %d has delay %s s; delays must be finite, non-negative and below 2^30 steps", 0,
 				snn_gfmt(d));
+		reserve_ring((int64_t)st, d, 0);
 		snn_queue_init(&ps->q, (int64_t)st);
 	} else {
 		const double *del = ctx.var[pr->delay_var];
@@ -1410,6 +1491,12 @@ static void build_projection(int n)
 					(long long)s, snn_gfmt(del[s]));
 			ps->syn_delay[s] = (int32_t)st;
 		}
+		int64_t longest = 0;
+		for (int64_t s = 1; s < nsyn; s++)
+			if (ps->syn_delay[s] > ps->syn_delay[longest])
+				longest = s;
+		if (nsyn > 0)
+			reserve_ring(ps->syn_delay[longest], del[longest], 1);
 		snn_queue_init_synapse(&ps->q, ps->syn_delay, nsyn, ps->csr.start);
 	}
 	snn_err_ctx[0] = 0;
@@ -1510,10 +1597,12 @@ static void build_monitors(void)
 			r->name = mon->name;
 			sm->rec = r;
 			if (mon->target_kind == 0) {
+				r->source = M->populations[mon->target].name;
 				size = pops[mon->target].n;
 				sm->spikes = &pops[mon->target].spikes;
 				sm->n = &pops[mon->target].n_spikes;
 			} else if (mon->target_kind == 1) {
+				r->source = M->inputs[mon->target].name;
 				size = inputs[mon->target].in->size;
 				sm->spikes = &inputs[mon->target].spikes;
 				sm->n = &inputs[mon->target].n_spikes;
@@ -1533,6 +1622,7 @@ static void build_monitors(void)
 		state_mon *sm = &state_mons[n_state_mons++];
 		sm->rec = r;
 		sm->frac = -1;
+		sm->what = mon->what;
 		if (mon->value) {
 			/* A definition: its kernel runs for each recorded element. */
 			if (mon->target_kind == 0) {
@@ -1859,6 +1949,26 @@ static void sample(state_mon *sm, int64_t k)
 			row[x] = out;
 		}
 		break;
+	}
+	/* One NaN on every target (runtime.CanonicalNaN), and a warning at
+	 * the first sample that is not finite (runtime.NonFiniteWarning). */
+	for (int64_t x = 0; x < r->n_indices; x++) {
+		double v = row[x];
+		if (isfinite(v))
+			continue;
+		if (!sm->warned) {
+			sm->warned = 1;
+			char tb[64];
+			snprintf(tb, sizeof tb, "%s", snn_gfmt((double)k * dt));
+			fflush(stdout);
+			fprintf(stderr, "%s: warning: monitor %s: %s is %s at t = %s s (step %lld, element %d); the model diverges there (a smaller dt, or another method, may help)\n",
+				snn_prog, r->name, sm->what, v != v ? "NaN" : v > 0 ? "+Inf" : "-Inf", tb, (long long)k,
+				(int)r->indices[x]);
+		}
+		if (v != v) {
+			uint64_t bits = UINT64_C(0x7ff8000000000000);
+			memcpy(&row[x], &bits, 8);
+		}
 	}
 }
 
@@ -2319,9 +2429,20 @@ static void spike(int p, int64_t k)
 	}
 }
 
+/* The steps run: all, or those before a signal asked the run to end. */
+static int64_t steps_done;
+
 static void loop(void)
 {
+	steps_done = steps;
 	for (int64_t k = 0; k < steps; k++) {
+		/* Before every step, as the interpreter's Options.Stop: the
+		 * recordings then hold whole steps. In a chain a worker may have
+		 * begun this step's part; nothing it writes is a recording. */
+		if (snn_stop_signal) {
+			steps_done = k;
+			break;
+		}
 		double t = (double)k * dt;
 		ctx.step = k;
 		ctx.t = t;
@@ -2466,8 +2587,7 @@ static void loop(void)
 			snn_spike_rec *r = spike_mons[i].rec;
 			const int32_t *s = *spike_mons[i].spikes;
 			int64_t n = *spike_mons[i].n, m = r->index.n;
-			snn_vi64_reserve(&r->steps, m + n);
-			snn_vi32_reserve(&r->index, m + n);
+			reserve_spikes(r, m + n, k);
 			for (int64_t x = 0; x < n; x++)
 				if (!r->keep || r->keep[s[x]]) {
 					r->steps.a[m] = k;
@@ -2532,6 +2652,10 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->dt = dt;
 	sum->duration = (double)steps * dt;
 	sum->steps = steps;
+	sum->interrupted = steps_done < steps;
+	sum->steps_done = steps_done;
+	/* rates over the time run: all of it, or up to the interruption */
+	double ran = (double)steps_done * dt;
 	if (getenv("SNNRT_POOL_STATS")) /* for tests */
 		fprintf(stderr, "snnrt: %lld population jobs, %lld of them in chains after the first\n",
 			(long long)mo.pop_jobs, (long long)mo.chained);
@@ -2545,12 +2669,12 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 			continue; /* a group's spikes are its members' */
 		pop_rt *ps = &pops[p];
 		sum->pops[sum->n_pops++] = (snn_pop_summary){m->populations[p].name, ps->n, ps->count,
-			(double)ps->count / (double)ps->n / sum->duration};
+			steps_done == 0 ? 0 : (double)ps->count / (double)ps->n / ran};
 	}
 	for (int i = 0; i < m->n_inputs; i++) {
 		input_rt *in = &inputs[i];
 		sum->pops[sum->n_pops++] = (snn_pop_summary){m->inputs[i].name, m->inputs[i].size, in->count,
-			(double)in->count / (double)m->inputs[i].size / sum->duration};
+			steps_done == 0 ? 0 : (double)in->count / (double)m->inputs[i].size / ran};
 	}
 	sum->syn_names = snn_xcalloc((size_t)m->n_projections + 1, sizeof(char *));
 	sum->syn_counts = snn_xcalloc((size_t)m->n_projections + 1, sizeof(int64_t));

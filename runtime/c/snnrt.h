@@ -235,6 +235,7 @@ typedef struct snn_monitor {
 	int32_t n_ranges;
 	const int64_t *ranges; /* [lo, hi) pairs; none: every element */
 	int64_t every;
+	const char *what;   /* target.variable as the model names it, for messages */
 } snn_monitor;
 
 typedef struct snn_pruned_param {

@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
 
 // ReadCSVFile reads the numeric CSV file at path; see ReadCSV.
 func ReadCSVFile(path string) (*Array, error) {
-	f, err := os.Open(path)
+	f, err := openData(path, MaxCSVSize)
 	if err != nil {
 		return nil, err
 	}

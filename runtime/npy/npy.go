@@ -242,7 +242,7 @@ func Read(r io.Reader) (*Array, error) {
 // size, so a header that does not match the data is refused before any
 // reading or allocation of the data.
 func ReadFile(path string) (*Array, error) {
-	f, err := os.Open(path)
+	f, err := openData(path, MaxNPYSize)
 	if err != nil {
 		return nil, err
 	}

@@ -55,8 +55,8 @@ static const snn_projection projections[] = {
 };
 
 static const snn_monitor monitors[] = {
-	{"out_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1},
-	{"plastic_w", 1, 2, 0, -1, 13, 0, 0, 0, 100000},
+	{"out_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "out.spikes"},
+	{"plastic_w", 1, 2, 0, -1, 13, 0, 0, 0, 100000, "plastic.w"},
 };
 
 const snn_model snn_the_model = {
