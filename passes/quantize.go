@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -40,7 +41,7 @@ func Quantize(m *ir.Module) error {
 	// The widest of the variables' widths (--quantize's, an annotation's,
 	// or under fixed the one chosen) is the constants' width (and half
 	// the accumulators').
-	q := &quantizer{m: m, noted: map[string]bool{}, stream: ditherStreams}
+	q := &quantizer{m: m, noted: map[string]bool{}}
 	width := max(m.Run.Quantize, 0)
 	m.Vars(func(v *ir.Var) { width = max(width, v.Quantize) })
 	if width == 0 && !fixedWidth {
@@ -63,12 +64,123 @@ func Quantize(m *ir.Module) error {
 		return nil // under fixed, no variable with a range
 	}
 	q.width = uint8(width)
+	// The kernels as fold leaves them, whether or not it ran (fold is
+	// exact): what fixed point makes of them does not depend on it.
+	m.Kernels(func(_ string, k *ir.Kernel) { foldKernel(k) })
 	scopes := ir.Scopes(m)
+	segments := map[*ir.Kernel]int{} // a dendrite array's kernels: its segments
+	for _, p := range m.Populations {
+		for _, d := range p.Dendrites {
+			for _, k := range d.Kernels {
+				if d.Array {
+					segments[k] = d.Count
+				}
+			}
+		}
+	}
+	names := q.sourceNames()
 	m.Kernels(func(owner string, k *ir.Kernel) {
-		q.kernel(owner, k, scopes[k])
+		q.kernel(names[owner], k, scopes[k], segments[k])
 		k.Number()
 	})
+	q.assignStreams()
 	return nil
+}
+
+// Dither streams (spec/passes.md, "quantize"). A dithered store's stream
+// is a hash of what the source calls it: its owner (a population, a
+// dendrite, a projection), the variable, the kernel and which of the
+// kernel's stores of that variable it is. Passes that run before (fold,
+// ode) or after (prune, fuse) the quantize pass, and parts of the model
+// that have nothing to do with the store, do not change it, so they do
+// not change the rounding.
+
+// ditherStreams is the first random stream of the dithered stores, and
+// ditherSpan how many follow it: above the kernels' own, below the
+// runtime's (runtime.md).
+const (
+	ditherStreams = 0x4000_0000
+	ditherSpan    = 0x4000_0000
+)
+
+// ditherStore is a dithered store's convert awaiting its stream, with its
+// key and the streams it takes (a dendrite array's, one per segment).
+type ditherStore struct {
+	key      string
+	convert  *ir.Instr
+	segments int
+}
+
+// sourceNames gives the owners of kernels the names the source gives
+// them. A projection the source leaves unnamed is named by lowering from
+// its position (connect_LINE_COL), which moves when a line is added above
+// it: it is called by its sides and synapse type, and which of the
+// unnamed projections between them with that type it is.
+func (q *quantizer) sourceNames() map[string]string {
+	names := map[string]string{}
+	q.m.Kernels(func(owner string, _ *ir.Kernel) { names[owner] = owner })
+	seen := map[string]int{}
+	for _, pr := range q.m.Projections {
+		if !generatedName(pr.Name) {
+			continue
+		}
+		post := pr.Post
+		if pr.Dendrite != "" {
+			post += "." + pr.Dendrite
+		}
+		sides := fmt.Sprintf("connect %s -> %s using %s", pr.Pre, post, pr.Synapse)
+		names[pr.Name] = fmt.Sprintf("%s #%d", sides, seen[sides])
+		seen[sides]++
+	}
+	return names
+}
+
+// generatedName reports whether a projection's name is lowering's for an
+// unnamed one, connect_LINE_COL (no name a model can give: a name is an
+// identifier, and the parser takes connect for the keyword).
+func generatedName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "connect_")
+	line, col, two := strings.Cut(rest, "_")
+	digits := func(s string) bool {
+		return s != "" && strings.Trim(s, "0123456789") == ""
+	}
+	return ok && two && digits(line) && digits(col)
+}
+
+// assignStreams gives each dithered store its stream: ditherStreams plus
+// the FNV-1a hash of its key, modulo ditherSpan. Two keys whose streams
+// would overlap (about one model in ten million with a hundred dithered
+// stores) are resolved in the order of the keys, the later one taking the
+// next free stream: still a function of the keys alone.
+func (q *quantizer) assignStreams() {
+	slices.SortFunc(q.dithers, func(a, b ditherStore) int { return strings.Compare(a.key, b.key) })
+	taken := map[int]bool{}
+	for n, d := range q.dithers {
+		if n > 0 && d.key == q.dithers[n-1].key {
+			panic("quantize: two dithered stores with the key " + d.key)
+		}
+		h := fnv.New64a()
+		h.Write([]byte(d.key))
+		count := max(d.segments, 1)
+		s := int(h.Sum64() % (ditherSpan - uint64(count)))
+		for anyTaken(taken, s, count) {
+			s = (s + 1) % (ditherSpan - count)
+		}
+		for i := range count {
+			taken[s+i] = true
+		}
+		d.convert.Aux = ir.Dither{Stream: ditherStreams + s, Segments: d.segments}
+	}
+}
+
+// anyTaken reports whether one of the count streams from s is taken.
+func anyTaken(taken map[int]bool, s, count int) bool {
+	for i := range count {
+		if taken[s+i] {
+			return true
+		}
+	}
+	return false
 }
 
 // calibratedParams gives the runtime parameters, the parameters currents
@@ -108,17 +220,13 @@ func (q *quantizer) calibratedParams() {
 }
 
 type quantizer struct {
-	params map[*ir.Var]interval // calibratedParams'
-	m      *ir.Module
-	width  uint8
-	noted  map[string]bool
-	stream int              // the next dither stream
-	driven map[*ir.Var]bool // the parameters currents set
+	params  map[*ir.Var]interval // calibratedParams'
+	m       *ir.Module
+	width   uint8
+	noted   map[string]bool
+	dithers []ditherStore    // the dithered stores, for assignStreams
+	driven  map[*ir.Var]bool // the parameters currents set
 }
-
-// ditherStreams is the first random stream of the dithered stores: above
-// the kernels' own, below the runtime's (runtime.md).
-const ditherStreams = 0x4000_0000
 
 func (q *quantizer) note(format string, args ...any) {
 	n := "quantize: " + fmt.Sprintf(format, args...)
@@ -348,11 +456,13 @@ func traceTime(exp *ir.Instr) ir.Value {
 // arithmetic kernels are computed in fixed point when straight-line.
 var arithmetic = map[string]bool{"update": true, "threshold": true, "reset": true, "step": true, "on_pre": true, "on_post": true}
 
-// kernel rewrites one kernel.
-func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
+// kernel rewrites one kernel of owner (as the source names it); segments
+// is the count of a dendrite array's segments for one of its kernels.
+func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments int) {
 	if sc == nil {
 		return
 	}
+	stores := map[string]int{} // the dithered stores of each variable so far
 	fixedVar := func(name string) *ir.Var {
 		if v := sc.Vars[name]; v != nil && v.Type.Kind == ir.Fixed {
 			return v
@@ -472,8 +582,10 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 				if c, ok := in.Args[x].(*ir.Instr); ok && c.Op == ir.OpConvert && c.Args[0].Type().Kind == ir.Fixed {
 					// Rounded by a random offset: no standing offset in a
 					// decay, no bias in a sum.
-					c.Aux = ir.Dither{Stream: q.stream}
-					q.stream++
+					key := fmt.Sprintf("%s/%s/%s#%d", owner, in.VarName(), k.Name, stores[in.VarName()])
+					stores[in.VarName()]++
+					c.Aux = ir.Dither{} // assignStreams's
+					q.dithers = append(q.dithers, ditherStore{key, c, segments})
 				}
 			} else {
 				in.Args[x] = toFloat(in.Args[x])

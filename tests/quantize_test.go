@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -201,4 +202,102 @@ func TestQuantizeFixedExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// quantizedWithOptions compiles a model file quantized to width with the
+// calibration's ranges and the passes o chooses.
+func quantizedWithOptions(t *testing.T, path string, width int, ranges map[string][2]float64, o passes.Options) *ir.Module {
+	t.Helper()
+	prog, err := lang.LoadFile(path)
+	require.NoError(t, err)
+	m := lang.Lower(prog)
+	m.Run.Quantize, m.Run.Ranges = width, ranges
+	o.Verify = true
+	require.NoError(t, passes.Run(m, o))
+	return m
+}
+
+// Every example quantized to 16 bits records the same bytes with the
+// passes prune, fuse or fold switched off: the dither streams are keyed by
+// the source's names (passes/quantize.go, assignStreams), and the passes
+// that change the model's shape run after quantize, exact on fixed point.
+// The native target, on dendrites (whose array's stores draw by segment,
+// ir.Dither.Segments) without fuse, records the interpreter's bytes with
+// it.
+func TestQuantizedSameWithoutPasses(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	slices.Sort(files)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name, func(t *testing.T) {
+			ranges := calibration(t, f)
+			m := quantizedWith(t, f, 16, ranges)
+			duration := min(m.Run.Duration, 0.1)
+			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
+			for _, pass := range []string{"prune", "fuse", "fold"} {
+				o := passes.Options{Disable: []string{pass}}
+				m := quantizedWithOptions(t, f, 16, ranges, o)
+				requireSameFiles(t, want, outputBytes(t, m, run(t, m, interp.Options{Duration: duration})), "without "+pass)
+			}
+			if name == "dendrites" {
+				requireNativeTools(t)
+				prog, err := lang.LoadFile(f)
+				require.NoError(t, err)
+				m := quantizedWithOptions(t, f, 16, ranges, passes.Options{Disable: []string{"fuse"}})
+				out := runNative(t, prog, m, t.TempDir(), "--duration", "0.1s")
+				for file, data := range want {
+					got, err := os.ReadFile(filepath.Join(out, file))
+					require.NoError(t, err)
+					require.True(t, slices.Equal(data, got), "%s differs on the native target without fuse", file)
+				}
+			}
+		})
+	}
+}
+
+// Adding a spike monitor for a population that nothing connects to does
+// not change what another population records under --quantize=int16: b
+// is pruned without it and kept with it, and a's dither streams are the
+// same either way.
+func TestQuantizedUnrelatedMonitor(t *testing.T) {
+	const src = `
+neuron N {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    dv/dt = (g - v) / tau
+    dg/dt = -g / (5 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+}
+neuron M {
+    state u: mV = 0 mV
+    du/dt = (20 mV - u) / (20 ms)
+    threshold u > 15 mV
+    reset { u = 0 mV }
+}
+synapse S { param w: mV = 6 mV  on pre { post.g += w } }
+input noise = poisson[20] { rate = 200 Hz }
+population b = M[3]
+population a = N[5]
+connect noise -> a using S by fixed_probability(0.5)
+monitor spikes a
+monitor state a.v
+run { duration = 100 ms  seed = 2 }
+`
+	without := quantizedSource(t, "a.snn", src, 16)
+	with := quantizedSource(t, "ab.snn", src+"monitor spikes b\n", 16)
+	has := func(m *ir.Module, name string) bool {
+		return slices.ContainsFunc(m.Populations, func(p *ir.Population) bool { return p.Name == name })
+	}
+	require.True(t, has(with, "b"), "b is kept with its monitor")
+	require.False(t, has(without, "b"), "b is pruned without a monitor")
+	want := outputBytes(t, without, run(t, without, interp.Options{}))
+	got := outputBytes(t, with, run(t, with, interp.Options{}))
+	require.Contains(t, want, "a_v.npy")
+	for _, file := range []string{"a_v.npy", "a_spikes.t.npy", "a_spikes.i.npy"} {
+		require.True(t, slices.Equal(want[file], got[file]), "%s differs with a monitor of b", file)
+	}
+	require.NotEmpty(t, spikesOf(run(t, with, interp.Options{}), "a_spikes").Steps, "a spikes")
 }
