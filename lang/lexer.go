@@ -43,6 +43,7 @@ var keywords = map[string]bool{
 	"on": true, "delay": true, "population": true, "connect": true, "using": true, "by": true,
 	"input": true, "current": true, "monitor": true, "every": true, "run": true,
 	"if": true, "else": true, "and": true, "or": true, "not": true, "true": true, "false": true,
+	"in": true,
 }
 
 // topLevel are the keywords that can only start a top-level declaration. A

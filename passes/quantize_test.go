@@ -3,6 +3,7 @@ package passes
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,7 +138,7 @@ func TestQuantizeDithersStores(t *testing.T) {
     %4 = param w : f64
     %5 = convert %4 : fx16.19
     %6 = add %3, %5 : fx32.30
-    %7 = convert %6 dither stream=1073741824 : fx16.14
+    %7 = convert %6 dither stream=`+stream("p/v/update#0")+` : fx16.14
     store v, %7
     ret
   }
@@ -269,10 +270,10 @@ func TestQuantizeFixedWidths(t *testing.T) {
     %7 = const 0.09999999999999998 : fx16.18
     %8 = mul %7, %6 : fx32.31
     %9 = sub %6, %8 : fx32.31
-    %10 = convert %9 dither stream=1073741824 : fx8.31
+    %10 = convert %9 dither stream=`+stream("p/g/update#0")+` : fx8.31
     store g, %10
     %11 = add %5, %6 : fx32.30
-    %12 = convert %11 dither stream=1073741825 : fx16.14
+    %12 = convert %11 dither stream=`+stream("p/v/update#0")+` : fx16.14
     store v, %12
     ret
   }
@@ -302,3 +303,7 @@ func TestQuantizeFixedSteps(t *testing.T) {
 	m := fixedModule(t, src, map[string][2]float64{"p.v": {0, 0.8}, "p.g": {0, 0}, "p.k": {0.5, 0.5}})
 	assert.Equal(t, "quantize: p.v fx16.14: its stores are not bounded (mul of it): 16 bits, the fallback", m.Notes[0])
 }
+
+// stream is the dither stream of a store of the key (owner/var/kernel#n)
+// in a model with no other that collides with it.
+func stream(key string) string { return strconv.Itoa(ditherStream(key, 1)) }

@@ -142,7 +142,7 @@ func TestQuantizeFixedExamples(t *testing.T) {
 	require.NoError(t, err)
 	slices.Sort(files)
 	want := map[string]map[string]string{
-		"cuba":          {"exc_inh.v": "fx16.", "exc_inh.ge": "fx16.", "exc_inh.gi": "fx16."},
+		"cuba":          {"exc.v": "fx16.", "exc.ge": "fx16.", "exc.gi": "fx16.", "inh.v": "fx16."},
 		"lif_current":   {"cell.v": "fx16.", "cell.ge": "fx8.", "cell.gi": "fx8."},
 		"homeostasis":   {"exc.v": "fx16.", "exc.theta": "fx32."},
 		"alif":          {"adaptive.decay.v.i_syn": "fx32.", "readout.gi": "fx8."},
@@ -300,4 +300,85 @@ run { duration = 100 ms  seed = 2 }
 		require.True(t, slices.Equal(want[file], got[file]), "%s differs with a monitor of b", file)
 	}
 	require.NotEmpty(t, spikesOf(run(t, with, interp.Options{}), "a_spikes").Steps, "a spikes")
+}
+
+// rangesSrc has a quantized neuron type (an annotation) beside the
+// standard library's LIF in floating point: q's bias is a runtime
+// parameter of 0 with no stated range, r's states one, f's i_ext (LIF's,
+// which the library states in [-2 nA, 2 nA]) never meets fixed point.
+const rangesSrc = `
+import "std/neurons.snn"
+neuron Q {
+    runtime param bias: mV = 0 mV
+    state v: mV = 0 mV quantize int16
+    dv/dt = (bias - v) / (10 ms)
+    threshold v > 5 mV
+    reset { v = 0 mV }
+}
+neuron R {
+    runtime param bias: mV = 2 mV in [-10 mV, 10 mV]
+    state v: mV = 0 mV quantize int16
+    dv/dt = (bias - v) / (10 ms)
+    threshold v > 5 mV
+    reset { v = 0 mV }
+}
+population f = LIF[2]
+population q = Q[1]
+population r = R[1]
+monitor spikes f
+monitor spikes q
+monitor spikes r
+run { duration = 100 ms }
+`
+
+// A runtime parameter is range-checked only where its value meets fixed
+// point, in the range the user states: a floating-point population's
+// takes any value (f.i_ext = 10 nA, five times LIF's stated range, as the
+// model without annotations runs it); one of 0 with no stated range has
+// no range (its arithmetic stays floating point, noted) and takes 8 mV,
+// firing as the floating-point model does; one with a stated range takes
+// what is in it and refuses what is not, saying how to widen it.
+func TestQuantizedRuntimeRanges(t *testing.T) {
+	m := quantizedSource(t, "ranges.snn", rangesSrc, 0)
+	float := compileSource(t, "float.snn", strings.ReplaceAll(rangesSrc, "quantize int16", ""))
+	require.Equal(t, ir.TF64, ir.VarNamed(popNamed(t, float, "q").Vars, "v").Type)
+	require.Equal(t, ir.Fixed, ir.VarNamed(popNamed(t, m, "q").Vars, "v").Type.Kind)
+	require.Nil(t, ir.VarNamed(popNamed(t, m, "f").Vars, "i_ext").Range, "f is floating point")
+	require.Nil(t, ir.VarNamed(popNamed(t, m, "q").Vars, "bias").Range, "q.bias states no range and is 0")
+	require.Contains(t, strings.Join(m.Notes, "\n"), "runtime parameter q.bias states no range and is 0 by default")
+	r := ir.VarNamed(popNamed(t, m, "r").Vars, "bias").Range
+	require.NotNil(t, r)
+	require.Equal(t, [2]float64{-10e-3, 10e-3}, *r, "r.bias's stated range")
+
+	set := map[string]float64{"f.i_ext": 10e-9, "q.bias": 8e-3, "r.bias": 9e-3}
+	got := run(t, m, interp.Options{Set: set})
+	want := run(t, float, interp.Options{Set: set})
+	require.Equal(t, spikesOf(want, "f_spikes").Steps, spikesOf(got, "f_spikes").Steps, "f runs in floating point")
+	require.NotEmpty(t, spikesOf(got, "f_spikes").Steps)
+	for _, name := range []string{"q_spikes", "r_spikes"} {
+		// v rises to the bias, 8 or 9 mV, past the threshold of 5 mV: a
+		// spike every tau ln(bias / (bias - 5 mV)), 9.8 or 8.1 ms.
+		w, g := spikesOf(want, name).Steps, spikesOf(got, name).Steps
+		require.NotEmpty(t, w)
+		require.Len(t, g, len(w), name)
+		for n := range w {
+			require.InDelta(t, w[n], g[n], 1, "%s: spike %d a step from the floating-point model's at most", name, n)
+		}
+	}
+	_, err := interp.Run(m, interp.Options{Set: map[string]float64{"r.bias": 20e-3}})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "--set r.bias: 0.02 is outside [-0.01, 0.01]")
+	require.Contains(t, err.Error(), "in [LO, HI] on the parameter's declaration, or snnc's --range r.bias=LO:HI")
+}
+
+// popNamed is the population of a module called name.
+func popNamed(t *testing.T, m *ir.Module, name string) *ir.Population {
+	t.Helper()
+	for _, p := range m.Populations {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no population %s", name)
+	return nil
 }
