@@ -43,7 +43,6 @@ var keywords = map[string]bool{
 	"on": true, "delay": true, "population": true, "connect": true, "using": true, "by": true,
 	"input": true, "current": true, "monitor": true, "every": true, "run": true,
 	"if": true, "else": true, "and": true, "or": true, "not": true, "true": true, "false": true,
-	"in": true,
 }
 
 // topLevel are the keywords that can only start a top-level declaration. A
@@ -273,12 +272,19 @@ func (s *scanner) number(p lexer.Position) {
 	}
 	if r := s.peek(); r >= 0 && isIdentStart(r) {
 		up := s.pos()
-		if w := s.word(); !keywords[w] && !s.statementFollows() {
+		if w := s.word(); !keywords[w] && !s.statementFollows() && !s.rangeFollows(w) {
 			s.emit(tokUnit, up, w)
 			return
 		}
 	}
 	s.off, s.line, s.col = save.off, save.line, save.col
+}
+
+// rangeFollows reports whether the word just scanned starts a runtime
+// parameter's range (`= 0 in [0, 1]`) rather than being a unit. in is not
+// reserved: it may name things (input in = ...).
+func (s *scanner) rangeFollows(w string) bool {
+	return w == "in" && bytes.HasPrefix(bytes.TrimLeft(s.src[s.off:], " \t"), []byte("["))
 }
 
 // statementFollows reports whether the word just scanned starts a
