@@ -65,8 +65,15 @@ func Quantize(m *ir.Module) error {
 	}
 	q.width = uint8(width)
 	// The kernels as fold leaves them, whether or not it ran (fold is
-	// exact): what fixed point makes of them does not depend on it.
-	m.Kernels(func(_ string, k *ir.Kernel) { foldKernel(k) })
+	// exact), and the per-step kernels straight where they can be (a loop
+	// over a dendrite array's segments copied per segment, as fuse does:
+	// exact too): what fixed point makes of them depends on neither pass.
+	m.Kernels(func(_ string, k *ir.Kernel) {
+		foldKernel(k)
+		if arithmetic[k.Name] {
+			straighten(k, straightBudget)
+		}
+	})
 	scopes := ir.Scopes(m)
 	segments := map[*ir.Kernel]int{} // a dendrite array's kernels: its segments
 	for _, p := range m.Populations {

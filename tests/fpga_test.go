@@ -273,7 +273,7 @@ func TestRTLUART(t *testing.T) {
 func TestFPGADiagnostics(t *testing.T) {
 	for _, c := range []struct{ example, want string }{
 		{"rstdp", `rstdp.snn:\d+:\d+: global dopamine: the core has no globals`},
-		{"alif", `neurons.snn:\d+:\d+: population adaptive, step kernel: convert from fx32.31 to f64`},
+		{"alif", `neurons.snn:\d+:\d+: population adaptive, step kernel: convert from fx16.19 to f64`},
 	} {
 		t.Run(c.example, func(t *testing.T) {
 			_, err := fpga.Build(quantizedFile(t, "../examples/"+c.example+".snn", 16), fpga.Options{})

@@ -259,7 +259,8 @@ func TestQuantizedSameWithoutPasses(t *testing.T) {
 // Adding a spike monitor for a population that nothing connects to does
 // not change what another population records under --quantize=int16: b
 // is pruned without it and kept with it, and a's dither streams are the
-// same either way.
+// same either way, those of the unnamed projection onto a too, though a
+// line added above it moves it (and so the name lowering gives it).
 func TestQuantizedUnrelatedMonitor(t *testing.T) {
 	const src = `
 neuron N {
@@ -287,7 +288,8 @@ monitor state a.v
 run { duration = 100 ms  seed = 2 }
 `
 	without := quantizedSource(t, "a.snn", src, 16)
-	with := quantizedSource(t, "ab.snn", src+"monitor spikes b\n", 16)
+	with := quantizedSource(t, "ab.snn", "// b recorded too\n"+src+"monitor spikes b\n", 16)
+	require.NotEqual(t, without.Projections[0].Name, with.Projections[0].Name)
 	has := func(m *ir.Module, name string) bool {
 		return slices.ContainsFunc(m.Populations, func(p *ir.Population) bool { return p.Name == name })
 	}
