@@ -528,18 +528,8 @@ func (q *quantizer) formats() int {
 			v.Range = &[2]float64{r.lo - margin, r.hi + margin}
 		}
 	}
-	byName := map[string]*ir.Population{}
+	// (No groups yet: fuse runs after this pass.)
 	for _, p := range q.m.Populations {
-		byName[p.Name] = p
-		if g := byName[p.Group]; p.Group != "" && g != nil {
-			// A group's member shares the group's storage, so its format.
-			for _, v := range p.Vars {
-				if gv := ir.VarNamed(g.Vars, v.Name); gv != nil && v.Kind != ir.VarParam {
-					v.Type, v.Range = gv.Type, gv.Range
-				}
-			}
-			continue
-		}
 		set(p.Name, p.Vars)
 		for _, d := range p.Dendrites {
 			set(p.Name+"."+d.Name, d.Vars)
