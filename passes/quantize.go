@@ -58,12 +58,6 @@ func Quantize(m *ir.Module) error {
 			}
 		}
 	}
-	q.calibratedParams()
-	width = max(width, q.formats())
-	if width == 0 {
-		return nil // under fixed, no variable with a range
-	}
-	q.width = uint8(width)
 	// The kernels as fold leaves them, whether or not it ran (fold is
 	// exact), and the per-step kernels straight where they can be (a loop
 	// over a dendrite array's segments copied per segment, as fuse does:
@@ -74,6 +68,12 @@ func Quantize(m *ir.Module) error {
 			straighten(k, straightBudget)
 		}
 	})
+	q.calibratedParams()
+	width = max(width, q.formats())
+	if width == 0 {
+		return nil // under fixed, no variable with a range
+	}
+	q.width = uint8(width)
 	scopes := ir.Scopes(m)
 	segments := map[*ir.Kernel]int{} // a dendrite array's kernels: its segments
 	for _, p := range m.Populations {
