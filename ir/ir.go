@@ -229,6 +229,11 @@ type Run struct {
 	// quantize pass. They are not part of the text form; the pass records
 	// what it used in each variable's Range.
 	Ranges map[string][2]float64
+	// Declared are the ranges of runtime parameters the user states, in
+	// the model (runtime param i_ext: nA = 0 nA in [-2 nA, 2 nA]) or with
+	// snnc's --range, by the name --set uses: the values a quantized model
+	// must hold them in. Not part of the text form, as Ranges.
+	Declared map[string][2]float64
 }
 
 // QuantizeFixed in Run.Quantize has the quantize pass choose each

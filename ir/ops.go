@@ -196,6 +196,24 @@ func Ops() []Op {
 // (seed, Stream, step, element) of the runtime's generator. Unbiased,
 // and without the standing offset that rounding to nearest leaves in a
 // decay; the quantize pass rounds stores into variables this way.
+//
+// With Segments > 0 (a store in a kernel of a dendrite array of that many
+// segments, which runs for each segment e = neuron*Segments + segment),
+// the draw is (seed, Stream + segment, step, neuron): what the same store
+// draws once the fuse pass has copied it into its neuron's step kernel
+// for each segment, where it is (Stream + segment, step, neuron) with
+// Segments 0. Printed form: dither stream=N [segments=C].
 type Dither struct {
-	Stream int
+	Stream   int
+	Segments int
+}
+
+// Key is the stream and the element of the draw for element e of the
+// kernel the convert is in.
+func (d Dither) Key(e uint64) (stream uint32, element uint64) {
+	if d.Segments > 0 {
+		c := uint64(d.Segments)
+		return uint32(d.Stream) + uint32(e%c), e / c
+	}
+	return uint32(d.Stream), e
 }

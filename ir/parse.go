@@ -911,13 +911,21 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		in.Aux = tau
 		in.Args, err = kp.uses(args[:1])
 	case OpConvert:
-		// convert %x [dither stream = N]
-		if n := len(args); n == 5 && args[1] == "dither" && args[2] == "stream" && args[3] == "=" {
+		// convert %x [dither stream = N [segments = C]]
+		if n := len(args); (n == 5 || n == 8) && args[1] == "dither" && args[2] == "stream" && args[3] == "=" {
 			s, serr := strconv.Atoi(args[4])
-			if serr != nil {
+			if serr != nil || s < 0 {
 				return nil, p.errorf("bad dither stream")
 			}
-			in.Aux = Dither{Stream: s}
+			d := Dither{Stream: s}
+			if n == 8 {
+				c, cerr := strconv.Atoi(args[7])
+				if args[5] != "segments" || args[6] != "=" || cerr != nil || c < 1 {
+					return nil, p.errorf("bad dither segments")
+				}
+				d.Segments = c
+			}
+			in.Aux = d
 			args = args[:1]
 		}
 		in.Args, err = kp.uses(args)

@@ -365,6 +365,9 @@ func FormatInstr(in *Instr) string {
 		s.WriteString(" " + valueNames(in.Args))
 		if d, ok := in.Aux.(Dither); ok {
 			fmt.Fprintf(&s, " dither stream=%d", d.Stream)
+			if d.Segments > 0 {
+				fmt.Fprintf(&s, " segments=%d", d.Segments)
+			}
 		}
 	case OpBr:
 		s.WriteString(" " + formatTarget(in.Targets[0]))

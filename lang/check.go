@@ -86,6 +86,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 	}
 	for _, p := range c.prog.Params {
 		c.resolveSym(p)
+		c.checkRange(p)
 	}
 	// Pass 3: the network, in source order.
 	c.prog.Run = RunSettings{Duration: DefaultDuration, Dt: DefaultDt, Steps: int64(math.Round(DefaultDuration / DefaultDt))}
@@ -463,6 +464,9 @@ func (c *checker) checkBody(b *Body) {
 			c.resolveSym(sym)
 		}
 	}
+	for _, p := range b.Params {
+		c.checkRange(p)
+	}
 	if b.Kind == GlobalBody {
 		for _, p := range b.Params {
 			if p.Decl.(*Param).Default == nil {
@@ -747,4 +751,59 @@ func (c *checker) checkQuantize(q *Ident) {
 	if q != nil && QuantizeWidths[q.Name] == 0 {
 		c.diags.Errorf(posOf(q.Pos), "quantize %s: the widths are int8, int16 and int32", q.Name)
 	}
+}
+
+// checkRange checks a parameter's stated range, in [lo, hi]: only a
+// runtime parameter has one (the others are fixed when the model is
+// built), its bounds are constants of the parameter's dimension, lo <= hi,
+// and a constant default lies in it. It records the range on the symbol.
+func (c *checker) checkRange(sym *Symbol) {
+	d, _ := sym.Decl.(*Param)
+	vd, ok := c.pending[sym]
+	if d == nil || d.Range == nil || !ok {
+		return
+	}
+	at := posOf(d.Range.Pos)
+	if !d.Runtime {
+		c.diags.Hintf(at, "write runtime param "+d.Name.Name+", or leave the range out",
+			"only a runtime parameter has a range: %s is fixed when the model is built", d.Name.Name)
+		return
+	}
+	if sym.Type.Kind != KindReal {
+		return // reported
+	}
+	ctx := *vd.ctx
+	ctx.what = "a parameter's range"
+	var bounds [2]float64
+	for n, e := range []*Expr{d.Range.Lo, d.Range.Hi} {
+		t := c.expr(&ctx, e)
+		switch {
+		case t.Kind == KindInvalid:
+			return
+		case t.Kind != KindReal:
+			c.diags.Errorf(exprPos(e), "the range of %s must be numbers, not %s", sym.Name, t)
+			return
+		case t.Dim != sym.Type.Dim && !isZero(e.X):
+			c.diags.Hintf(exprPos(e), dimHint(sym.Type.Dim, t.Dim), "%s is in %s but its range is in %s",
+				sym.Name, sym.Type.Dim.Describe(), t.Dim.Describe())
+			return
+		}
+		q, why := c.constValue(ctx.scope, e.X)
+		if why != "" {
+			c.diags.Errorf(exprPos(e), "the range of %s must be a constant: %s", sym.Name, why)
+			return
+		}
+		bounds[n] = q.Value
+	}
+	if !(bounds[0] <= bounds[1]) {
+		c.diags.Hintf(at, "write the lower bound first", "the range of %s is empty: its lower bound is above its upper bound", sym.Name)
+		return
+	}
+	if d.Default != nil {
+		if q, why := c.constValue(ctx.scope, d.Default.X); why == "" && !(q.Value >= bounds[0] && q.Value <= bounds[1]) {
+			c.diags.Errorf(exprPos(d.Default), "the default of %s is outside its range", sym.Name)
+			return
+		}
+	}
+	sym.Range = &bounds
 }

@@ -53,15 +53,25 @@ type Import struct {
 }
 
 // Param is a parameter, at top level or in a type. A runtime parameter can
-// be changed for a run without recompiling (--set name=value).
+// be changed for a run without recompiling (--set name=value), within its
+// range if it states one.
 //
-//	runtime param i_ext: nA = 0.5 nA
+//	runtime param i_ext: nA = 0.5 nA in [-2 nA, 2 nA]
 type Param struct {
 	Pos     lexer.Position
-	Runtime bool      `parser:"@'runtime'?"`
-	Name    Ident     `parser:"'param' @@"`
-	Unit    *UnitExpr `parser:"(':' @@)?"`
-	Default *Expr     `parser:"('=' @@)?"`
+	Runtime bool        `parser:"@'runtime'?"`
+	Name    Ident       `parser:"'param' @@"`
+	Unit    *UnitExpr   `parser:"(':' @@)?"`
+	Default *Expr       `parser:"('=' @@)?"`
+	Range   *ParamRange `parser:"@@?"`
+}
+
+// ParamRange is the interval of values a runtime parameter may take:
+// in [lo, hi]. A quantized model is built to hold them (spec/passes.md).
+type ParamRange struct {
+	Pos lexer.Position
+	Lo  *Expr `parser:"'in' '[' @@"`
+	Hi  *Expr `parser:"',' @@ ']'"`
 }
 
 // NeuronDecl declares a neuron type.

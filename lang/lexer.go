@@ -293,12 +293,19 @@ func (s *scanner) number(p lexer.Position) {
 	}
 	if r := s.peek(); r >= 0 && isIdentStart(r) {
 		up := s.pos()
-		if w := s.word(); !keywords[w] && !s.statementFollows() {
+		if w := s.word(); !keywords[w] && !s.statementFollows() && !s.rangeFollows(w) {
 			s.emit(tokUnit, up, w)
 			return
 		}
 	}
 	s.off, s.line, s.col = save.off, save.line, save.col
+}
+
+// rangeFollows reports whether the word just scanned starts a runtime
+// parameter's range (`= 0 in [0, 1]`) rather than being a unit. in is not
+// reserved: it may name things (input in = ...).
+func (s *scanner) rangeFollows(w string) bool {
+	return w == "in" && bytes.HasPrefix(bytes.TrimLeft(s.src[s.off:], " \t"), []byte("["))
 }
 
 // statementFollows reports whether the word just scanned starts a

@@ -17,6 +17,9 @@ func Lower(prog *Program) *ir.Module {
 	}
 	l := &lowerer{prog: prog, info: &prog.Info, m: &ir.Module{Source: root}}
 	l.m.Run = ir.Run{Dt: prog.Run.Dt, Duration: prog.Run.Duration, Steps: prog.Run.Steps, Seed: prog.Run.Seed}
+	if r := prog.DeclaredRanges(); len(r) > 0 {
+		l.m.Run.Declared = r
+	}
 	for _, p := range prog.Params {
 		v := &ir.Var{Name: p.Name, Kind: ir.VarParam, Type: ir.TF64, Runtime: p.Runtime, Uniform: true}
 		v.Value, _ = l.eval(p.Decl.(*Param).Default.X, nil)

@@ -87,6 +87,31 @@ func (p *Program) RuntimeParams() map[string]Dim {
 	return out
 }
 
+// DeclaredRanges returns the range each runtime parameter that states one
+// (in [lo, hi]) may take, in SI units, under the name --set uses.
+func (p *Program) DeclaredRanges() map[string][2]float64 {
+	out := map[string][2]float64{}
+	for _, sym := range p.Params {
+		if sym.Runtime && sym.Range != nil {
+			out[sym.Name] = *sym.Range
+		}
+	}
+	add := func(owner string, b *Body) {
+		for _, sym := range b.Params {
+			if sym.Runtime && sym.Range != nil {
+				out[owner+"."+sym.Name] = *sym.Range
+			}
+		}
+	}
+	for _, pop := range p.Populations {
+		add(pop.Name, pop.Type)
+	}
+	for _, pr := range p.Projections {
+		add(irName(pr), pr.Synapse)
+	}
+	return out
+}
+
 // Weights returns the dimension of the weight w of each projection whose
 // synapse type has one, by the projection's IR name.
 func (p *Program) Weights() map[string]Dim {

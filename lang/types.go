@@ -97,10 +97,13 @@ type Symbol struct {
 	Pos     Pos
 	Type    Type // of the value, for value symbols
 	Runtime bool // a runtime parameter
-	Decl    any  // the declaring syntax node: *Param, *State, *NeuronDecl, ...
-	Owner   *Body
-	Body    *Body // the body of a neuron, synapse, global or dendrite symbol
-	Net     any   // the checked *Population, *Input or *Projection it declares
+	// Range is a runtime parameter's stated range (in [lo, hi]), in SI
+	// units, once checked.
+	Range *[2]float64
+	Decl  any // the declaring syntax node: *Param, *State, *NeuronDecl, ...
+	Owner *Body
+	Body  *Body // the body of a neuron, synapse, global or dendrite symbol
+	Net   any   // the checked *Population, *Input or *Projection it declares
 
 	index     bool // i, j, N, N_pre, N_post of a population, input or connect body
 	resolving bool // a parameter or definition being checked, to catch cycles

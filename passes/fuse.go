@@ -86,7 +86,9 @@ func mergeProjections(m *ir.Module) {
 		for _, k := range pr.Kernels {
 			empty := len(k.Blocks) == 1 && len(k.Blocks[0].Instrs) == 1 // ret
 			switch {
-			case k.Name == "on_pre" && len(k.Blocks) == 1:
+			case k.Name == "on_pre" && len(k.Blocks) == 1 && !dithers(k):
+				// (A dithered store draws by the synapse's index in its
+				// own projection, which the merged one does not keep.)
 				kernels.WriteString(k.String())
 			case !empty:
 				ok = false
@@ -318,6 +320,12 @@ func mergeKey(p *ir.Population, driven map[string]bool) string {
 		switch in.Op {
 		case ir.OpIndex, ir.OpRand, ir.OpLoadSeg:
 			ok = false
+		case ir.OpConvert:
+			// A dithered store draws by its population's own stream and
+			// neuron index, which a group's would not keep.
+			if _, dithered := in.Aux.(ir.Dither); dithered {
+				ok = false
+			}
 		case ir.OpParam:
 			v := ir.VarNamed(p.Vars, in.VarName())
 			ok = ok && v != nil && (!v.Uniform || driven[p.Name+"."+v.Name])
@@ -496,6 +504,13 @@ func fusePopulation(p *ir.Population) {
 				}
 			default:
 				c = &ir.Instr{Op: in.Op, Typ: in.Typ, Aux: in.Aux, Args: args}
+				if di, ok := in.Aux.(ir.Dither); ok && di.Segments > 0 {
+					// A segment's dithered store draws what it drew in
+					// the dendrite's own kernel (ir.Dither): by the
+					// neuron, from the segment's stream.
+					s, _ := constOf(seg)
+					c.Aux = ir.Dither{Stream: di.Stream + int(s)}
+				}
 			}
 			c.Block, c.Pos = b.Block, in.Pos
 			b.Block.Instrs = append(b.Block.Instrs, c)
@@ -664,4 +679,15 @@ func memoryKey(in *ir.Instr) string {
 		return fmt.Sprintf("%s@%d", in.VarName(), int(s))
 	}
 	return in.VarName()
+}
+
+// dithers reports whether a kernel has a dithered store (a draw keyed by
+// its own stream and element).
+func dithers(k *ir.Kernel) bool {
+	found := false
+	k.Instrs(func(in *ir.Instr) {
+		_, d := in.Aux.(ir.Dither)
+		found = found || d
+	})
+	return found
 }

@@ -31,6 +31,12 @@ var Table = []*Pass{
 		Doc: "evaluates operations on constants and simplifies exact identities (x*1, select on a constant)"},
 	{Name: "ode", Run: Discretize, After: []string{"specialize", "fold"}, Required: true,
 		Doc: "discretises ODEs: exact propagators for linear systems, exponential Euler, Euler or RK4; lazily decayed traces"},
+	// quantize comes before the passes that change the model's shape
+	// (prune, fuse) and clean up after them (cse, dce): a quantized model
+	// is the same whether they run or not, and they keep exact what it
+	// computes in fixed point as they do in floating point.
+	{Name: "quantize", Run: Quantize, After: []string{"ode"},
+		Doc: "with --quantize, makes state and arithmetic fixed point (runtime/fixed), formats from a calibration run"},
 	{Name: "prune", Run: Prune, After: []string{"ode"},
 		Doc: "removes populations, inputs, projections, currents, dendrites, state variables and the neurons at the end of a population that no monitor depends on"},
 	{Name: "fuse", Run: Fuse, After: []string{"ode", "prune"},
@@ -39,8 +45,6 @@ var Table = []*Pass{
 		Doc: "merges identical pure computations"},
 	{Name: "dce", Run: DCE, After: []string{"cse"},
 		Doc: "removes computations whose results are never used"},
-	{Name: "quantize", Run: Quantize, After: []string{"fuse", "dce"},
-		Doc: "with --quantize, makes state and arithmetic fixed point (runtime/fixed), formats from a calibration run"},
 }
 
 func init() {

@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -40,7 +41,7 @@ func Quantize(m *ir.Module) error {
 	// The widest of the variables' widths (--quantize's, an annotation's,
 	// or under fixed the one chosen) is the constants' width (and half
 	// the accumulators').
-	q := &quantizer{m: m, noted: map[string]bool{}, stream: ditherStreams}
+	q := &quantizer{m: m, noted: map[string]bool{}}
 	width := max(m.Run.Quantize, 0)
 	m.Vars(func(v *ir.Var) { width = max(width, v.Quantize) })
 	if width == 0 && !fixedWidth {
@@ -57,6 +58,16 @@ func Quantize(m *ir.Module) error {
 			}
 		}
 	}
+	// The kernels as fold leaves them, whether or not it ran (fold is
+	// exact), and the per-step kernels straight where they can be (a loop
+	// over a dendrite array's segments copied per segment, as fuse does:
+	// exact too): what fixed point makes of them depends on neither pass.
+	m.Kernels(func(_ string, k *ir.Kernel) {
+		foldKernel(k)
+		if arithmetic[k.Name] {
+			straighten(k, straightBudget)
+		}
+	})
 	q.calibratedParams()
 	width = max(width, q.formats())
 	if width == 0 {
@@ -64,24 +75,157 @@ func Quantize(m *ir.Module) error {
 	}
 	q.width = uint8(width)
 	scopes := ir.Scopes(m)
+	segments := map[*ir.Kernel]int{} // a dendrite array's kernels: its segments
+	for _, p := range m.Populations {
+		for _, d := range p.Dendrites {
+			for _, k := range d.Kernels {
+				if d.Array {
+					segments[k] = d.Count
+				}
+			}
+		}
+	}
+	names := q.sourceNames()
 	m.Kernels(func(owner string, k *ir.Kernel) {
-		q.kernel(owner, k, scopes[k])
+		q.kernel(names[owner], k, scopes[k], segments[k])
 		k.Number()
 	})
+	q.assignStreams()
+	q.settableRanges(scopes)
 	return nil
 }
 
+// Dither streams (spec/passes.md, "quantize"). A dithered store's stream
+// is a hash of what the source calls it: its owner (a population, a
+// dendrite, a projection), the variable, the kernel and which of the
+// kernel's stores of that variable it is. Passes that run before (fold,
+// ode) or after (prune, fuse) the quantize pass, and parts of the model
+// that have nothing to do with the store, do not change it, so they do
+// not change the rounding.
+
+// ditherStreams is the first random stream of the dithered stores, and
+// ditherSpan how many follow it: above the kernels' own, below the
+// runtime's (runtime.md).
+const (
+	ditherStreams = 0x4000_0000
+	ditherSpan    = 0x4000_0000
+)
+
+// ditherStore is a dithered store's convert awaiting its stream, with its
+// key and the streams it takes (a dendrite array's, one per segment).
+type ditherStore struct {
+	key      string
+	convert  *ir.Instr
+	segments int
+}
+
+// sourceNames gives the owners of kernels the names the source gives
+// them. A projection the source leaves unnamed is named by lowering from
+// its position (connect_LINE_COL), which moves when a line is added above
+// it: it is called by its sides and synapse type, and which of the
+// unnamed projections between them with that type it is.
+func (q *quantizer) sourceNames() map[string]string {
+	names := map[string]string{}
+	q.m.Kernels(func(owner string, _ *ir.Kernel) { names[owner] = owner })
+	seen := map[string]int{}
+	for _, pr := range q.m.Projections {
+		if !generatedName(pr.Name) {
+			continue
+		}
+		post := pr.Post
+		if pr.Dendrite != "" {
+			post += "." + pr.Dendrite
+		}
+		sides := fmt.Sprintf("connect %s -> %s using %s", pr.Pre, post, pr.Synapse)
+		names[pr.Name] = fmt.Sprintf("%s #%d", sides, seen[sides])
+		seen[sides]++
+	}
+	return names
+}
+
+// generatedName reports whether a projection's name is lowering's for an
+// unnamed one, connect_LINE_COL (no name a model can give: a name is an
+// identifier, and the parser takes connect for the keyword).
+func generatedName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "connect_")
+	line, col, two := strings.Cut(rest, "_")
+	digits := func(s string) bool {
+		return s != "" && strings.Trim(s, "0123456789") == ""
+	}
+	return ok && two && digits(line) && digits(col)
+}
+
+// assignStreams gives each dithered store its stream: ditherStreams plus
+// the FNV-1a hash of its key, modulo ditherSpan. Two keys whose streams
+// would overlap (about one model in ten million with a hundred dithered
+// stores) are resolved in the order of the keys, the later one taking the
+// next free stream: still a function of the keys alone.
+func (q *quantizer) assignStreams() {
+	slices.SortFunc(q.dithers, func(a, b ditherStore) int { return strings.Compare(a.key, b.key) })
+	taken := map[int]bool{}
+	for n, d := range q.dithers {
+		if n > 0 && d.key == q.dithers[n-1].key {
+			panic("quantize: two dithered stores with the key " + d.key)
+		}
+		count := max(d.segments, 1)
+		s := ditherStream(d.key, count) - ditherStreams
+		for anyTaken(taken, s, count) {
+			s = (s + 1) % (ditherSpan - count)
+		}
+		for i := range count {
+			taken[s+i] = true
+		}
+		d.convert.Aux = ir.Dither{Stream: ditherStreams + s, Segments: d.segments}
+	}
+}
+
+// ditherStream is the first of the count streams of a dithered store of
+// the key, unless another key's overlap them.
+func ditherStream(key string, count int) int {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return ditherStreams + int(h.Sum64()%uint64(ditherSpan-count))
+}
+
+// anyTaken reports whether one of the count streams from s is taken.
+func anyTaken(taken map[int]bool, s, count int) bool {
+	for i := range count {
+		if taken[s+i] {
+			return true
+		}
+	}
+	return false
+}
+
 // calibratedParams gives the runtime parameters, the parameters currents
-// set and those set per element an interval from the calibration run:
-// what it saw, widened by half its span or half its magnitude, whichever
-// is more. A runtime parameter keeps it as its Range: the values --set
-// may give it (the runtimes refuse others, which would saturate).
+// set and those set per element an interval: a runtime parameter's stated
+// range (m.Run.Declared: in [lo, hi] in the model, or --range) with the
+// values the calibration run saw; else what that run saw, widened by half
+// its span or half its magnitude, whichever is more. A runtime parameter
+// the run saw only at 0, with no stated range, gets none: nothing says
+// what --set may give it, and what it enters stays floating point.
+// settableRanges then makes the intervals of runtime parameters the
+// values --set may give them.
 func (q *quantizer) calibratedParams() {
 	q.params = map[*ir.Var]interval{}
+	q.paramNames = map[*ir.Var]string{}
 	add := func(prefix string, vars []*ir.Var) {
 		for _, v := range vars {
-			x, ok := q.m.Run.Ranges[prefix+v.Name]
-			if v.Kind != ir.VarParam || !ok || v.Type != ir.TF64 {
+			if v.Kind != ir.VarParam || v.Type != ir.TF64 {
+				continue
+			}
+			name := prefix + v.Name
+			q.paramNames[v] = name
+			x, seen := q.m.Run.Ranges[name]
+			if d, ok := q.m.Run.Declared[name]; ok && v.Runtime {
+				r := interval{d[0], d[1], true}
+				if seen {
+					r = r.union(interval{x[0], x[1], true})
+				}
+				q.params[v] = r
+				continue
+			}
+			if !seen || v.Runtime && x == [2]float64{} {
 				continue
 			}
 			margin := max((x[1]-x[0])/2, max(math.Abs(x[0]), math.Abs(x[1]))/2)
@@ -90,9 +234,6 @@ func (q *quantizer) calibratedParams() {
 				r.lo = max(0, r.lo) // a parameter that was never negative stays so
 			}
 			q.params[v] = r
-			if v.Runtime {
-				v.Range = &[2]float64{r.lo, r.hi}
-			}
 		}
 	}
 	add("", q.m.Params)
@@ -105,20 +246,149 @@ func (q *quantizer) calibratedParams() {
 	for _, pr := range q.m.Projections {
 		add(pr.Name+".", pr.Vars)
 	}
+	// A parameter a current sets takes the values the current's kernel
+	// gives from its parameters' intervals (a stated range of the
+	// runtime parameter it reads), as well as those calibration saw.
+	scopes := ir.Scopes(q.m)
+	for _, c := range q.m.Currents {
+		target := q.currentTarget(c)
+		for _, k := range c.Kernels {
+			r, ok := q.returned(k, scopes[k])
+			if target == nil || !ok {
+				continue
+			}
+			if old, has := q.params[target]; has {
+				r = r.union(old)
+			}
+			q.params[target] = r
+		}
+	}
+}
+
+// currentTarget is the parameter a current sets.
+func (q *quantizer) currentTarget(c *ir.Current) *ir.Var {
+	for _, p := range q.m.Populations {
+		if p.Name == c.Population {
+			return ir.VarNamed(p.Vars, c.Param)
+		}
+	}
+	return nil
+}
+
+// returned is the interval of the value a straight-line floating-point
+// kernel returns, from its constants and its parameters' intervals.
+func (q *quantizer) returned(k *ir.Kernel, sc *ir.Names) (interval, bool) {
+	if sc == nil || len(k.Blocks) != 1 {
+		return interval{}, false
+	}
+	iv := map[ir.Value]interval{}
+	for _, in := range k.Blocks[0].Instrs {
+		switch in.Op {
+		case ir.OpConst:
+			if c, ok := constOf(in); ok {
+				iv[in] = point(c)
+			}
+		case ir.OpParam:
+			if v := sc.Vars[in.VarName()]; v != nil {
+				if r, ok := q.params[v]; ok {
+					iv[in] = r
+				} else if v.Uniform && !v.Runtime {
+					iv[in] = point(v.Value)
+				}
+			}
+		case ir.OpRet:
+			if len(in.Args) == 1 {
+				r := iv[in.Args[0]]
+				return r, r.known
+			}
+		default:
+			iv[in] = intervalOf(in.Op, func(n int) interval { return iv[in.Args[n]] })
+		}
+	}
+	return interval{}, false
+}
+
+// settableRanges gives each runtime parameter whose value reaches fixed
+// point (a convert from floating point to fixed point depends on it, or
+// on a parameter a current sets from it) its interval as its Range: the
+// values --set may give it, which the runtimes check (others would
+// saturate). The other runtime parameters, whose values stay floating
+// point (a population that is not quantized), get none: any value is
+// exact there. One that reaches fixed point with no interval is noted.
+func (q *quantizer) settableRanges(scopes map[*ir.Kernel]*ir.Names) {
+	reach := map[*ir.Var]bool{}
+	q.m.Kernels(func(_ string, k *ir.Kernel) {
+		sc := scopes[k]
+		if sc == nil {
+			return
+		}
+		deps := map[ir.Value][]*ir.Var{} // the parameters a floating-point value depends on
+		k.Instrs(func(in *ir.Instr) {
+			var d []*ir.Var
+			if v := sc.Vars[in.VarName()]; in.Op == ir.OpParam && v != nil {
+				d = append(d, v)
+			}
+			for _, a := range in.Args {
+				for _, v := range deps[a] {
+					if !slices.Contains(d, v) {
+						d = append(d, v)
+					}
+				}
+			}
+			if in.Op == ir.OpConvert && in.Typ.Kind == ir.Fixed {
+				for _, v := range d {
+					reach[v] = true
+				}
+			}
+			if in.Typ == ir.TF64 {
+				deps[in] = d
+			}
+		})
+	})
+	for _, c := range q.m.Currents {
+		if t := q.currentTarget(c); t == nil || !reach[t] {
+			continue
+		}
+		for _, k := range c.Kernels {
+			sc := scopes[k]
+			k.Instrs(func(in *ir.Instr) {
+				if v := sc.Vars[in.VarName()]; in.Op == ir.OpParam && v != nil {
+					reach[v] = true
+				}
+			})
+		}
+	}
+	var runtime []*ir.Var
+	for v := range q.paramNames {
+		if v.Runtime {
+			runtime = append(runtime, v)
+		}
+	}
+	slices.SortFunc(runtime, func(a, b *ir.Var) int { return strings.Compare(q.paramNames[a], q.paramNames[b]) })
+	for _, v := range runtime {
+		name := q.paramNames[v]
+		r, ok := q.params[v]
+		switch {
+		case !reach[v]:
+			v.Range = nil
+		case ok:
+			v.Range = &[2]float64{r.lo, r.hi}
+		default:
+			v.Range = nil
+			q.note("runtime parameter %s states no range and is 0 by default: what it enters is computed in floating point; state its range (in [lo, hi] on its declaration) or give --range %s=LO:HI to keep it fixed point", name, name)
+		}
+	}
 }
 
 type quantizer struct {
-	params map[*ir.Var]interval // calibratedParams'
-	m      *ir.Module
-	width  uint8
-	noted  map[string]bool
-	stream int              // the next dither stream
-	driven map[*ir.Var]bool // the parameters currents set
+	params     map[*ir.Var]interval // calibratedParams'
+	paramNames map[*ir.Var]string   // each parameter's name as --set writes it
+	m          *ir.Module
+	width      uint8
+	noted      map[string]bool
+	dithers    []ditherStore    // the dithered stores, for assignStreams
+	driven     map[*ir.Var]bool // the parameters currents set
 }
-
-// ditherStreams is the first random stream of the dithered stores: above
-// the kernels' own, below the runtime's (runtime.md).
-const ditherStreams = 0x4000_0000
 
 func (q *quantizer) note(format string, args ...any) {
 	n := "quantize: " + fmt.Sprintf(format, args...)
@@ -258,18 +528,8 @@ func (q *quantizer) formats() int {
 			v.Range = &[2]float64{r.lo - margin, r.hi + margin}
 		}
 	}
-	byName := map[string]*ir.Population{}
+	// (No groups yet: fuse runs after this pass.)
 	for _, p := range q.m.Populations {
-		byName[p.Name] = p
-		if g := byName[p.Group]; p.Group != "" && g != nil {
-			// A group's member shares the group's storage, so its format.
-			for _, v := range p.Vars {
-				if gv := ir.VarNamed(g.Vars, v.Name); gv != nil && v.Kind != ir.VarParam {
-					v.Type, v.Range = gv.Type, gv.Range
-				}
-			}
-			continue
-		}
 		set(p.Name, p.Vars)
 		for _, d := range p.Dendrites {
 			set(p.Name+"."+d.Name, d.Vars)
@@ -348,11 +608,13 @@ func traceTime(exp *ir.Instr) ir.Value {
 // arithmetic kernels are computed in fixed point when straight-line.
 var arithmetic = map[string]bool{"update": true, "threshold": true, "reset": true, "step": true, "on_pre": true, "on_post": true}
 
-// kernel rewrites one kernel.
-func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
+// kernel rewrites one kernel of owner (as the source names it); segments
+// is the count of a dendrite array's segments for one of its kernels.
+func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments int) {
 	if sc == nil {
 		return
 	}
+	stores := map[string]int{} // the dithered stores of each variable so far
 	fixedVar := func(name string) *ir.Var {
 		if v := sc.Vars[name]; v != nil && v.Type.Kind == ir.Fixed {
 			return v
@@ -472,8 +734,10 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names) {
 				if c, ok := in.Args[x].(*ir.Instr); ok && c.Op == ir.OpConvert && c.Args[0].Type().Kind == ir.Fixed {
 					// Rounded by a random offset: no standing offset in a
 					// decay, no bias in a sum.
-					c.Aux = ir.Dither{Stream: q.stream}
-					q.stream++
+					key := fmt.Sprintf("%s/%s/%s#%d", owner, in.VarName(), k.Name, stores[in.VarName()])
+					stores[in.VarName()]++
+					c.Aux = ir.Dither{} // assignStreams's
+					q.dithers = append(q.dithers, ditherStore{key, c, segments})
 				}
 			} else {
 				in.Args[x] = toFloat(in.Args[x])

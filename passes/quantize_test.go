@@ -3,6 +3,7 @@ package passes
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,7 +138,7 @@ func TestQuantizeDithersStores(t *testing.T) {
     %4 = param w : f64
     %5 = convert %4 : fx16.19
     %6 = add %3, %5 : fx32.30
-    %7 = convert %6 dither stream=1073741824 : fx16.14
+    %7 = convert %6 dither stream=`+stream("p/v/update#0")+` : fx16.14
     store v, %7
     ret
   }
@@ -269,10 +270,10 @@ func TestQuantizeFixedWidths(t *testing.T) {
     %7 = const 0.09999999999999998 : fx16.18
     %8 = mul %7, %6 : fx32.31
     %9 = sub %6, %8 : fx32.31
-    %10 = convert %9 dither stream=1073741824 : fx8.31
+    %10 = convert %9 dither stream=`+stream("p/g/update#0")+` : fx8.31
     store g, %10
     %11 = add %5, %6 : fx32.30
-    %12 = convert %11 dither stream=1073741825 : fx16.14
+    %12 = convert %11 dither stream=`+stream("p/v/update#0")+` : fx16.14
     store v, %12
     ret
   }
@@ -301,4 +302,57 @@ func TestQuantizeFixedSteps(t *testing.T) {
 	src := strings.Replace(fixedSrc("1.0"), "%2 = mul %1, %0 : f64", "%2 = mul %0, %0 : f64", 1)
 	m := fixedModule(t, src, map[string][2]float64{"p.v": {0, 0.8}, "p.g": {0, 0}, "p.k": {0.5, 0.5}})
 	assert.Equal(t, "quantize: p.v fx16.14: its stores are not bounded (mul of it): 16 bits, the fallback", m.Notes[0])
+}
+
+// stream is the dither stream of a store of the key (owner/var/kernel#n)
+// in a model with no other that collides with it.
+func stream(key string) string { return strconv.Itoa(ditherStream(key, 1)) }
+
+// Two stores whose keys hash to one stream get the stream and the next,
+// in the order of their keys whatever the order they were found in; a
+// dendrite array's store takes one stream per segment.
+func TestDitherStreamsCollide(t *testing.T) {
+	// Two keys with one stream, found by the birthday bound (about 2^15
+	// keys for 2^30 streams).
+	seen := map[int]string{}
+	var a, b string
+	for n := 0; a == ""; n++ {
+		key := fmt.Sprintf("p%d/v/update#0", n)
+		s := ditherStream(key, 1)
+		if other, ok := seen[s]; ok {
+			a, b = other, key
+		}
+		seen[s] = key
+		require.Less(t, n, 1<<20, "no collision")
+	}
+	if b < a {
+		a, b = b, a
+	}
+	for _, order := range [][]string{{a, b}, {b, a}} {
+		q := &quantizer{}
+		converts := map[string]*ir.Instr{}
+		for _, key := range order {
+			converts[key] = &ir.Instr{Op: ir.OpConvert}
+			q.dithers = append(q.dithers, ditherStore{key: key, convert: converts[key]})
+		}
+		q.assignStreams()
+		require.Equal(t, ir.Dither{Stream: ditherStream(a, 1)}, converts[a].Aux)
+		require.Equal(t, ir.Dither{Stream: ditherStream(a, 1) + 1}, converts[b].Aux)
+	}
+	q := &quantizer{}
+	seg, other := &ir.Instr{Op: ir.OpConvert}, &ir.Instr{Op: ir.OpConvert}
+	q.dithers = []ditherStore{{key: "a", convert: seg, segments: 4}, {key: "b", convert: other}}
+	q.assignStreams()
+	s, o := seg.Aux.(ir.Dither), other.Aux.(ir.Dither)
+	require.Equal(t, 4, s.Segments)
+	require.False(t, o.Stream >= s.Stream && o.Stream < s.Stream+4, "b's stream is not one of a's segments'")
+}
+
+// Lowering's names of unnamed projections are recognised; a model's own
+// names are not.
+func TestGeneratedName(t *testing.T) {
+	for name, want := range map[string]bool{"connect_5_1": true, "connect_12_40": true,
+		"connect_5": false, "connect_a_1": false, "ee": false, "connect__1": false} {
+		assert.Equal(t, want, generatedName(name), name)
+	}
 }

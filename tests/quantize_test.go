@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -141,7 +142,7 @@ func TestQuantizeFixedExamples(t *testing.T) {
 	require.NoError(t, err)
 	slices.Sort(files)
 	want := map[string]map[string]string{
-		"cuba":          {"exc_inh.v": "fx16.", "exc_inh.ge": "fx16.", "exc_inh.gi": "fx16."},
+		"cuba":          {"exc.v": "fx16.", "exc.ge": "fx16.", "exc.gi": "fx16.", "inh.v": "fx16."},
 		"lif_current":   {"cell.v": "fx16.", "cell.ge": "fx8.", "cell.gi": "fx8."},
 		"homeostasis":   {"exc.v": "fx16.", "exc.theta": "fx32."},
 		"alif":          {"adaptive.decay.v.i_syn": "fx32.", "readout.gi": "fx8."},
@@ -201,4 +202,185 @@ func TestQuantizeFixedExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// quantizedWithOptions compiles a model file quantized to width with the
+// calibration's ranges and the passes o chooses.
+func quantizedWithOptions(t *testing.T, path string, width int, ranges map[string][2]float64, o passes.Options) *ir.Module {
+	t.Helper()
+	prog, err := lang.LoadFile(path)
+	require.NoError(t, err)
+	m := lang.Lower(prog)
+	m.Run.Quantize, m.Run.Ranges = width, ranges
+	o.Verify = true
+	require.NoError(t, passes.Run(m, o))
+	return m
+}
+
+// Every example quantized to 16 bits records the same bytes with the
+// passes prune, fuse or fold switched off: the dither streams are keyed by
+// the source's names (passes/quantize.go, assignStreams), and the passes
+// that change the model's shape run after quantize, exact on fixed point.
+// The native target, on dendrites (whose array's stores draw by segment,
+// ir.Dither.Segments) without fuse, records the interpreter's bytes with
+// it.
+func TestQuantizedSameWithoutPasses(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	slices.Sort(files)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name, func(t *testing.T) {
+			ranges := calibration(t, f)
+			m := quantizedWith(t, f, 16, ranges)
+			duration := min(m.Run.Duration, 0.1)
+			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
+			for _, pass := range []string{"prune", "fuse", "fold"} {
+				o := passes.Options{Disable: []string{pass}}
+				m := quantizedWithOptions(t, f, 16, ranges, o)
+				requireSameFiles(t, want, outputBytes(t, m, run(t, m, interp.Options{Duration: duration})), "without "+pass)
+			}
+			if name == "dendrites" {
+				requireNativeTools(t)
+				prog, err := lang.LoadFile(f)
+				require.NoError(t, err)
+				m := quantizedWithOptions(t, f, 16, ranges, passes.Options{Disable: []string{"fuse"}})
+				out := runNative(t, prog, m, t.TempDir(), "--duration", "0.1s")
+				for file, data := range want {
+					got, err := os.ReadFile(filepath.Join(out, file))
+					require.NoError(t, err)
+					require.True(t, slices.Equal(data, got), "%s differs on the native target without fuse", file)
+				}
+			}
+		})
+	}
+}
+
+// Adding a spike monitor for a population that nothing connects to does
+// not change what another population records under --quantize=int16: b
+// is pruned without it and kept with it, and a's dither streams are the
+// same either way, those of the unnamed projection onto a too, though a
+// line added above it moves it (and so the name lowering gives it).
+func TestQuantizedUnrelatedMonitor(t *testing.T) {
+	const src = `
+neuron N {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    dv/dt = (g - v) / tau
+    dg/dt = -g / (5 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+}
+neuron M {
+    state u: mV = 0 mV
+    du/dt = (20 mV - u) / (20 ms)
+    threshold u > 15 mV
+    reset { u = 0 mV }
+}
+synapse S { param w: mV = 6 mV  on pre { post.g += w } }
+input noise = poisson[20] { rate = 200 Hz }
+population b = M[3]
+population a = N[5]
+connect noise -> a using S by fixed_probability(0.5)
+monitor spikes a
+monitor state a.v
+run { duration = 100 ms  seed = 2 }
+`
+	without := quantizedSource(t, "a.snn", src, 16)
+	with := quantizedSource(t, "ab.snn", "// b recorded too\n"+src+"monitor spikes b\n", 16)
+	require.NotEqual(t, without.Projections[0].Name, with.Projections[0].Name)
+	has := func(m *ir.Module, name string) bool {
+		return slices.ContainsFunc(m.Populations, func(p *ir.Population) bool { return p.Name == name })
+	}
+	require.True(t, has(with, "b"), "b is kept with its monitor")
+	require.False(t, has(without, "b"), "b is pruned without a monitor")
+	want := outputBytes(t, without, run(t, without, interp.Options{}))
+	got := outputBytes(t, with, run(t, with, interp.Options{}))
+	require.Contains(t, want, "a_v.npy")
+	for _, file := range []string{"a_v.npy", "a_spikes.t.npy", "a_spikes.i.npy"} {
+		require.True(t, slices.Equal(want[file], got[file]), "%s differs with a monitor of b", file)
+	}
+	require.NotEmpty(t, spikesOf(run(t, with, interp.Options{}), "a_spikes").Steps, "a spikes")
+}
+
+// rangesSrc has a quantized neuron type (an annotation) beside the
+// standard library's LIF in floating point: q's bias is a runtime
+// parameter of 0 with no stated range, r's states one, f's i_ext (LIF's,
+// which the library states in [-2 nA, 2 nA]) never meets fixed point.
+const rangesSrc = `
+import "std/neurons.snn"
+neuron Q {
+    runtime param bias: mV = 0 mV
+    state v: mV = 0 mV quantize int16
+    dv/dt = (bias - v) / (10 ms)
+    threshold v > 5 mV
+    reset { v = 0 mV }
+}
+neuron R {
+    runtime param bias: mV = 2 mV in [-10 mV, 10 mV]
+    state v: mV = 0 mV quantize int16
+    dv/dt = (bias - v) / (10 ms)
+    threshold v > 5 mV
+    reset { v = 0 mV }
+}
+population f = LIF[2]
+population q = Q[1]
+population r = R[1]
+monitor spikes f
+monitor spikes q
+monitor spikes r
+run { duration = 100 ms }
+`
+
+// A runtime parameter is range-checked only where its value meets fixed
+// point, in the range the user states: a floating-point population's
+// takes any value (f.i_ext = 10 nA, five times LIF's stated range, as the
+// model without annotations runs it); one of 0 with no stated range has
+// no range (its arithmetic stays floating point, noted) and takes 8 mV,
+// firing as the floating-point model does; one with a stated range takes
+// what is in it and refuses what is not, saying how to widen it.
+func TestQuantizedRuntimeRanges(t *testing.T) {
+	m := quantizedSource(t, "ranges.snn", rangesSrc, 0)
+	float := compileSource(t, "float.snn", strings.ReplaceAll(rangesSrc, "quantize int16", ""))
+	require.Equal(t, ir.TF64, ir.VarNamed(popNamed(t, float, "q").Vars, "v").Type)
+	require.Equal(t, ir.Fixed, ir.VarNamed(popNamed(t, m, "q").Vars, "v").Type.Kind)
+	require.Nil(t, ir.VarNamed(popNamed(t, m, "f").Vars, "i_ext").Range, "f is floating point")
+	require.Nil(t, ir.VarNamed(popNamed(t, m, "q").Vars, "bias").Range, "q.bias states no range and is 0")
+	require.Contains(t, strings.Join(m.Notes, "\n"), "runtime parameter q.bias states no range and is 0 by default")
+	r := ir.VarNamed(popNamed(t, m, "r").Vars, "bias").Range
+	require.NotNil(t, r)
+	require.Equal(t, [2]float64{-10e-3, 10e-3}, *r, "r.bias's stated range")
+
+	set := map[string]float64{"f.i_ext": 10e-9, "q.bias": 8e-3, "r.bias": 9e-3}
+	got := run(t, m, interp.Options{Set: set})
+	want := run(t, float, interp.Options{Set: set})
+	require.Equal(t, spikesOf(want, "f_spikes").Steps, spikesOf(got, "f_spikes").Steps, "f runs in floating point")
+	require.NotEmpty(t, spikesOf(got, "f_spikes").Steps)
+	for _, name := range []string{"q_spikes", "r_spikes"} {
+		// v rises to the bias, 8 or 9 mV, past the threshold of 5 mV: a
+		// spike every tau ln(bias / (bias - 5 mV)), 9.8 or 8.1 ms.
+		w, g := spikesOf(want, name).Steps, spikesOf(got, name).Steps
+		require.NotEmpty(t, w)
+		require.Len(t, g, len(w), name)
+		for n := range w {
+			require.InDelta(t, w[n], g[n], 1, "%s: spike %d a step from the floating-point model's at most", name, n)
+		}
+	}
+	_, err := interp.Run(m, interp.Options{Set: map[string]float64{"r.bias": 20e-3}})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "--set r.bias: 0.02 is outside [-0.01, 0.01]")
+	require.Contains(t, err.Error(), "in [LO, HI] on the parameter's declaration, or snnc's --range r.bias=LO:HI")
+}
+
+// popNamed is the population of a module called name.
+func popNamed(t *testing.T, m *ir.Module, name string) *ir.Population {
+	t.Helper()
+	for _, p := range m.Populations {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no population %s", name)
+	return nil
 }

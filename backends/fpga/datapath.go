@@ -338,6 +338,11 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			case from.Kind == ir.Fixed && isFixed:
 				ff, to := from.Format(), in.Typ.Format()
 				if di, ok := in.Aux.(ir.Dither); ok {
+					if di.Segments > 0 {
+						// A dendrite array's own kernel: the core runs
+						// them inside the step kernel, which fuse makes.
+						return nil, fail(in, "a dithered store of a dendrite array's own kernel (keep the fuse pass on)")
+					}
 					port := fmt.Sprintf("dither_%d", len(d.streams))
 					d.streams = append(d.streams, di.Stream)
 					def(fmt.Sprintf("fx_dither(%s, %d, %d, %d, %s)", arg(0), ff.Frac, to.Width, to.Frac, port))

@@ -51,9 +51,10 @@ func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source, dt float
 			ff := from.Format()
 			if di, ok := in.Aux.(ir.Dither); ok {
 				// The offset: the draw (seed, stream, step, element).
-				src, stream := rng, uint32(di.Stream)
+				src := rng
 				return func(f *frame) {
-					w := src.Block(stream, uint64(f.k), uint64(f.e))
+					stream, e := di.Key(uint64(f.e))
+					w := src.Block(stream, uint64(f.k), e)
 					f.r[d] = float64(fixed.ConvertDither(raw(f.r[a]), ff, to, uint64(w[0])<<32|uint64(w[1])))
 				}, nil
 			}

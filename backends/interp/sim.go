@@ -453,8 +453,9 @@ func (s *sim) set() error {
 		}
 		x := s.opts.Set[name]
 		if r := c.v.Range; r != nil && !(x >= r[0] && x <= r[1]) {
-			return fmt.Errorf("--set %s: %g is outside [%g, %g], the values the quantized model holds %s in (calibrated at its default); set it in the model and build again",
-				name, x, r[0], r[1], name)
+			return fmt.Errorf("--set %s: %g is outside [%g, %g], the values the quantized model was built to hold %s in; "+
+				"build it again with a range that holds it: in [LO, HI] on the parameter's declaration, or snnc's --range %s=LO:HI",
+				name, x, r[0], r[1], name, name)
 		}
 		c.val = x
 	}

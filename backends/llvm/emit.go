@@ -524,7 +524,15 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		case from.Kind == ir.Fixed && to.Kind == ir.Fixed:
 			if d, ok := in.Aux.(ir.Dither); ok {
 				// The offset: the draw (seed, stream, step, element).
-				bits := kf.call("snn_dither_bits", kf.seed, constant.NewInt(i32, int64(d.Stream)), kf.step, kf.el)
+				var stream, el value.Value = constant.NewInt(i32, int64(d.Stream)), kf.el
+				if d.Segments > 0 {
+					// A dendrite array's kernel: (stream + segment, neuron)
+					// for the flat segment index (ir.Dither.Key).
+					c := constant.NewInt(i64, int64(d.Segments))
+					stream = b.NewAdd(stream, b.NewTrunc(b.NewURem(el, c), i32))
+					el = b.NewUDiv(el, c)
+				}
+				bits := kf.call("snn_dither_bits", kf.seed, stream, kf.step, el)
 				set(kf.call("snn_fx_dither", x, fracOf(from), width(to), fracOf(to), bits))
 			} else {
 				set(kf.call("snn_fx_convert", x, fracOf(from), width(to), fracOf(to)))

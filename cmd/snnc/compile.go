@@ -20,6 +20,7 @@ type pipelineFlags struct {
 	debug       string
 	pruneWeight string
 	quantize    string
+	ranges      setFlags
 }
 
 // calibration is the longest calibration run of --quantize, in seconds of
@@ -29,8 +30,9 @@ const calibration = 1.0
 // pipeline is what the flags choose: the passes, and a prune bound.
 type pipeline struct {
 	passes.Options
-	pruneWeight string // a quantity, or ""
-	quantize    int    // bits, ir.QuantizeFixed, or 0
+	pruneWeight string   // a quantity, or ""
+	quantize    int      // bits, ir.QuantizeFixed, or 0
+	ranges      []string // --range NAME=LO:HI, checked against the model by compileProgram
 }
 
 func (p *pipelineFlags) register(fs *flag.FlagSet) {
@@ -38,6 +40,7 @@ func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.disable, "disable-pass", "", "comma-separated passes not to run")
 	fs.StringVar(&p.debug, "d", "", "debug settings: check/on verifies the IR after every pass, time prints the time of each pass (comma-separated)")
 	fs.StringVar(&p.quantize, "quantize", "", "int8, int16, int32 or fixed: make the model's state and arithmetic fixed point of that width,\nor with fixed of a width per variable chosen by the analysis (noted on the module);\nformats chosen from a calibration run of the model on the interpreter (spec/passes.md)")
+	fs.Var(&p.ranges, "range", "NAME=LO:HI: the values --set may give a runtime parameter in the quantized model, with their unit\n(for example --range cell.i_ext=-1nA:1nA); replaces the range the model states (in [LO, HI]) or\nthe one calibrated at its default; repeat for several")
 	fs.StringVar(&p.pruneWeight, "prune-weight", "", "remove the synapses whose weight w is smaller in magnitude than this, with its unit (for example 0.05mV);\nreplaces the run block's prune_weight")
 }
 
@@ -57,7 +60,7 @@ func splitList(s string) []string {
 // options turns the flags into pass options; a bad -d setting is a usage
 // error.
 func (p *pipelineFlags) options(stderr io.Writer) (pipeline, error) {
-	o := pipeline{Options: passes.Options{Only: splitList(p.only), Disable: splitList(p.disable)}, pruneWeight: p.pruneWeight}
+	o := pipeline{Options: passes.Options{Only: splitList(p.only), Disable: splitList(p.disable)}, pruneWeight: p.pruneWeight, ranges: p.ranges}
 	for _, d := range splitList(p.debug) {
 		switch d {
 		case "check/on", "check":
@@ -119,6 +122,10 @@ func compileProgram(prog *lang.Program, o pipeline, stderr io.Writer) (*ir.Modul
 		}
 	}
 	m := lang.Lower(prog)
+	if err := applyRanges(m, prog, o.ranges); err != nil {
+		fmt.Fprintf(stderr, "snnc: %v\n", err)
+		return nil, exitUsage
+	}
 	annotated := false
 	m.Vars(func(v *ir.Var) { annotated = annotated || v.Quantize != 0 })
 	if o.quantize != 0 || annotated {
@@ -175,4 +182,42 @@ func printNotes(w io.Writer, m *ir.Module) {
 	for _, n := range m.Notes {
 		fmt.Fprintf(w, "snnc: %s\n", n)
 	}
+}
+
+// applyRanges records each --range NAME=LO:HI in m.Run.Declared, where it
+// replaces the range the model states: the values --set may give the
+// runtime parameter NAME in a quantized build (spec/passes.md, quantize).
+func applyRanges(m *ir.Module, prog *lang.Program, ranges []string) error {
+	dims := prog.RuntimeParams()
+	for _, kv := range ranges {
+		name, text, ok := strings.Cut(kv, "=")
+		name = strings.TrimSpace(name)
+		lo, hi, two := strings.Cut(text, ":")
+		if !ok || !two || name == "" {
+			return fmt.Errorf("--range %s: expected NAME=LO:HI, for example --range cell.i_ext=-1nA:1nA", kv)
+		}
+		want, known := dims[name]
+		if !known {
+			return fmt.Errorf("--range %s: %s", kv, unknownRuntime(name, dims))
+		}
+		var bounds [2]float64
+		for n, q := range []string{lo, hi} {
+			x, dim, err := lang.ParseQuantity(strings.TrimSpace(q))
+			if err != nil {
+				return fmt.Errorf("--range %s: %v", kv, err)
+			}
+			if dim != want && x != 0 {
+				return fmt.Errorf("--range %s: %s has dimension %s, and %q has %s", kv, name, want.Describe(), q, dim.Describe())
+			}
+			bounds[n] = x
+		}
+		if !(bounds[0] <= bounds[1]) {
+			return fmt.Errorf("--range %s: the range is empty: write the lower bound first", kv)
+		}
+		if m.Run.Declared == nil {
+			m.Run.Declared = map[string][2]float64{}
+		}
+		m.Run.Declared[name] = bounds
+	}
+	return nil
 }

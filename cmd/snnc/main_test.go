@@ -306,3 +306,46 @@ run { duration = 1 ms }
 		assert.NotContains(t, stderr.String(), "connect_", target)
 	}
 }
+
+// A quantized model refuses a --set outside a runtime parameter's range
+// (here the standard library's i_ext, stated in [-2 nA, 2 nA]) and says
+// how to widen it; --range widens it, on the interpreter and in a native
+// executable; a bad --range is a usage error.
+func TestRangeFlag(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.snn")
+	src := `import "std/neurons.snn"
+population cell = LIF[1]
+monitor spikes cell
+run { duration = 50 ms }
+`
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	var stdout, stderr bytes.Buffer
+	args := []string{"run", "-q", "--quantize=int16", "--out", filepath.Join(dir, "o"), "--set", "cell.i_ext=3nA"}
+	assert.Equal(t, exitModel, run(append(args, path), &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "is outside [-2e-09, 2e-09], the values the quantized model was built to hold cell.i_ext in")
+	assert.Contains(t, stderr.String(), "--range cell.i_ext=LO:HI")
+	stderr.Reset()
+	assert.Equal(t, exitOK, run(append(args, "--range", "cell.i_ext=-5nA:5nA", path), &stdout, &stderr), stderr.String())
+	for _, bad := range []struct{ arg, msg string }{
+		{"cell.i_ext=1nA", "expected NAME=LO:HI"},
+		{"cell.i_ext=1mV:2mV", "cell.i_ext has dimension current"},
+		{"cell.i_ext=2nA:1nA", "the range is empty"},
+		{"cell.nope=1nA:2nA", "no runtime parameter cell.nope"},
+	} {
+		stderr.Reset()
+		assert.Equal(t, exitUsage, run([]string{"ir", "--quantize=int16", "--range", bad.arg, path}, &stdout, &stderr), bad.arg)
+		assert.Contains(t, stderr.String(), bad.msg)
+	}
+	if len(llvm.MissingTools()) > 0 {
+		return // the native half needs opt, llc and cc
+	}
+	exe := filepath.Join(dir, "r")
+	require.Equal(t, exitOK, run([]string{"build", "--quantize=int16", "-o", exe, path}, &stdout, &stderr), stderr.String())
+	out, err := exec.Command(exe, "-q", "--out", filepath.Join(dir, "n1"), "--set", "cell.i_ext=3nA").CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "--range cell.i_ext=LO:HI")
+	require.Equal(t, exitOK, run([]string{"build", "--quantize=int16", "--range", "cell.i_ext=-5nA:5nA", "-o", exe, path}, &stdout, &stderr), stderr.String())
+	out, err = exec.Command(exe, "-q", "--out", filepath.Join(dir, "n2"), "--set", "cell.i_ext=3nA").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+}

@@ -898,9 +898,10 @@ static void apply_set(void)
 		const snn_var *v = vars[id].v;
 		double x = O->set_values[s];
 		if (v->has_range && !(x >= v->lo && x <= v->hi))
-			snn_fail("--set %s: %g is outside [%g, %g], the values the quantized model holds %s in "
-				"(calibrated at its default); set it in the model and build again",
-				name, x, v->lo, v->hi, name);
+			snn_fail("--set %s: %g is outside [%g, %g], the values the quantized model was built to hold %s in; "
+				"build it again with a range that holds it: in [LO, HI] on the parameter's declaration, "
+				"or snnc's --range %s=LO:HI",
+				name, x, v->lo, v->hi, name, name);
 		ctx.var[id][0] = x;
 	}
 	for (int i = 0; i < n; i++)
