@@ -364,7 +364,7 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 		l.coef[i] = 1
 		return l, nil
 	}
-	if x, ok := constOf(v); ok {
+	if x, ok := constantValue(v); ok {
 		return &linear{coef: make([]float64, n), c: x}, nil
 	}
 	if !s.dependsOnState(v) {
@@ -412,6 +412,32 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 		return nil, notConstant
 	}
 	return x.scale(1 / y.c), nil
+}
+
+// constantValue evaluates v if it is computed from constants alone, as
+// the fold pass would: the ode pass must make the same propagator whether
+// or not fold ran before it (spec/ir.md calls fold exact), and without
+// fold a literal such as -70 mV reaches it as neg 0.07.
+func constantValue(v ir.Value) (float64, bool) {
+	if x, ok := constOf(v); ok {
+		return x, true
+	}
+	in, ok := v.(*ir.Instr)
+	if !ok || in.Typ != ir.TF64 || len(in.Args) == 0 || len(in.Args) > 2 {
+		return 0, false
+	}
+	args := make([]float64, 2)
+	for i, a := range in.Args {
+		x, ok := constantValue(a)
+		if !ok {
+			return 0, false
+		}
+		args[i] = x
+	}
+	if in.Op == ir.OpPow && len(in.Args) == 2 && args[1] == 2 {
+		return args[0] * args[0], true // fold's squareToMul
+	}
+	return Arith(in.Op, args[0], args[1])
 }
 
 // numericReason returns why the system has no compile-time propagator, or
