@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/mat"
-
 	"snnc/ir"
 )
 
@@ -187,6 +185,7 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 		return &Diagnostic{Pos: eqs[0].in.Pos, Msg: "method exponential_euler, but an equation is not linear in its own variable",
 			Hint: "use method rk4 or euler"}
 	}
+	firstNote := len(k.Notes)
 	for _, eq := range eqs {
 		note := fmt.Sprintf("d%s/dt: %s (%s)", eq.aux.Var, method, why)
 		switch {
@@ -204,10 +203,19 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	var next []ir.Value
 	switch method {
 	case "exact":
+		var checked []string
 		if plan != nil {
 			next = sys.symbolicExact(&ins.Builder, o, plan, old, dt)
 		} else {
-			next = sys.exact(&ins.Builder, old, dt)
+			var d *Diagnostic
+			next, checked, d = sys.exact(&ins.Builder, old, dt)
+			if d != nil {
+				ins.done()
+				return d
+			}
+		}
+		for i, c := range checked {
+			k.Notes[firstNote+i] += "; " + c
 		}
 	case "exponential_euler":
 		next = sys.exponentialEuler(&ins.Builder, old, dt)
@@ -656,8 +664,11 @@ func (s *system) symbolicExact(b *ir.Builder, o *owner, plan *symPlan, old []ir.
 // exact computes the propagator of x' = A x + B u + c over one step as the
 // matrix exponential of the augmented matrix [[A, B, c], [0, 0, 0]] * dt,
 // whose last columns give the exact response to inputs held constant
-// during the step. The update is then a fixed sum of products.
-func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
+// during the step (structuredExp, propagator.go). The update is then a
+// fixed sum of products. Every entry is checked against math/big
+// (checkPropagator); checked says, for each equation, how close its row
+// came, and an entry beyond propagatorBound is an error at its equation.
+func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) (next []ir.Value, checked []string, d *Diagnostic) {
 	n := len(s.eqs)
 	forms := make([]*linear, n)
 	var inputs []ir.Value
@@ -672,19 +683,38 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 		}
 	}
 	size := n + len(inputs) + 1
-	aug := mat.NewDense(size, size, nil)
+	aug := make([][]float64, size)
+	for i := range aug {
+		aug[i] = make([]float64, size)
+	}
 	for i, f := range forms {
 		for j, a := range f.coef {
-			aug.Set(i, j, a*dt)
+			aug[i][j] = a * dt
 		}
+		// An input that appears in several terms has their coefficients
+		// summed first, then multiplied by dt, as the linear form is.
+		inCoef := make([]float64, len(inputs))
 		for k, u := range f.inputs {
-			col := n + inputIndex[u]
-			aug.Set(i, col, aug.At(i, col)+f.inCoef[k]*dt)
+			inCoef[inputIndex[u]] += f.inCoef[k]
 		}
-		aug.Set(i, size-1, f.c*dt)
+		for k, c := range inCoef {
+			aug[i][n+k] = c * dt
+		}
+		aug[i][size-1] = f.c * dt
 	}
-	var e mat.Dense
-	e.Exp(aug)
+	e := structuredExp(aug)
+	rows, err := checkPropagator(aug, e)
+	for i, eq := range s.eqs {
+		switch {
+		case err != nil:
+			return nil, nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt could not be checked: %v", eq.aux.Var, err),
+				Hint: "the system's coefficients are too far apart for an exact propagator at this dt; use method rk4 or a smaller dt"}
+		case !(rows[i] <= propagatorBound):
+			return nil, nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt is %.3g ulps from its exact value, beyond the bound of %d", eq.aux.Var, rows[i], propagatorBound),
+				Hint: "the system's coefficients are too far apart for an exact propagator at this dt; use method rk4 or a smaller dt"}
+		}
+		checked = append(checked, fmt.Sprintf("checked against math/big: within %s ulps (bound %d)", fmtUlps(rows[i]), propagatorBound))
+	}
 	out := make([]ir.Value, n)
 	for i := range s.eqs {
 		var sum ir.Value
@@ -696,16 +726,16 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 			}
 		}
 		for j := 0; j < n; j++ {
-			if p := e.At(i, j); p != 0 {
+			if p := e[i][j]; p != 0 {
 				add(b.Binary(ir.OpMul, b.Const(p), old[j]))
 			}
 		}
 		for k, u := range inputs {
-			if p := e.At(i, n+k); p != 0 {
+			if p := e[i][n+k]; p != 0 {
 				add(b.Binary(ir.OpMul, b.Const(p), u))
 			}
 		}
-		if p := e.At(i, size-1); p != 0 {
+		if p := e[i][size-1]; p != 0 {
 			add(b.Const(p))
 		}
 		if sum == nil {
@@ -713,7 +743,13 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 		}
 		out[i] = sum
 	}
-	return out
+	return out, checked, nil
+}
+
+// fmtUlps prints an error in ulps with two significant digits (0.5 is a
+// correctly rounded entry).
+func fmtUlps(u float64) string {
+	return strconv.FormatFloat(u, 'g', 2, 64)
 }
 
 // symLinear splits v as a*x + b for the variable of equation i, building the
