@@ -94,10 +94,10 @@ func (s *structure) direct(m [][]float64, i, j int) bool {
 type entryMethod int
 
 const (
-	entryZero      entryMethod = iota // no path: exactly 0
-	entryExp                          // exp(M_ii)
-	entryDivided                      // the two-point divided difference
-	entryBalanced                     // the double-double exponential
+	entryZero     entryMethod = iota // no path: exactly 0
+	entryExp                         // exp(M_ii)
+	entryDivided                     // the two-point divided difference
+	entryBalanced                    // the double-double exponential
 )
 
 func (s *structure) method(m [][]float64, i, j int) entryMethod {
