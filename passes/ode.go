@@ -57,6 +57,7 @@ func Discretize(m *ir.Module) error {
 	}
 	var diags Diagnostics
 	for _, o := range owners {
+		o.globals = m.Params
 		k := ir.KernelNamed(*o.kernels, "update")
 		if k == nil {
 			continue
@@ -88,6 +89,7 @@ type owner struct {
 	kernels *[]*ir.Kernel
 	driven  map[string]bool
 	prepare *ir.Builder // the prepare kernel, once needed
+	globals []*ir.Var   // the module's parameters, which kernels read too
 }
 
 // prep returns a builder for the owner's prepare kernel, creating it.
@@ -204,15 +206,15 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	switch method {
 	case "exact":
 		var checked []string
+		var d *Diagnostic
 		if plan != nil {
-			next = sys.symbolicExact(&ins.Builder, o, plan, old, dt)
+			next, checked, d = sys.symbolicExact(&ins.Builder, o, plan, old, dt)
 		} else {
-			var d *Diagnostic
 			next, checked, d = sys.exact(&ins.Builder, old, dt)
-			if d != nil {
-				ins.done()
-				return d
-			}
+		}
+		if d != nil {
+			ins.done()
+			return d
 		}
 		for i, c := range checked {
 			k.Notes[firstNote+i] += "; " + c
@@ -596,69 +598,6 @@ func fixedForRun(v ir.Value, driven map[string]bool) error {
 		}
 	}
 	return nil
-}
-
-// symbolicExact emits the prepare kernel's computation of exp(M dt), M the
-// augmented matrix [[A, I_rest], [0, 0]], stores its needed entries in
-// hidden state, and returns the update: x_i = sum_j E_ij x_j + sum_k
-// E_i,k rest_k, in a fixed order.
-func (s *system) symbolicExact(b *ir.Builder, o *owner, plan *symPlan, old []ir.Value, dt float64) []ir.Value {
-	n := len(s.eqs)
-	names := make([]string, 0, n)
-	operands := append([]ir.Value(nil), old...)
-	for _, eq := range s.eqs {
-		names = append(names, eq.aux.Var)
-	}
-	restCol := map[int]int{}
-	for i, r := range plan.rest {
-		if r != nil {
-			restCol[i] = len(names)
-			names = append(names, "in."+s.eqs[i].aux.Var)
-			operands = append(operands, r)
-		}
-	}
-	size := len(names)
-	pb := &symBuilder{o.prep()}
-	memo := map[ir.Value]ir.Value{}
-	m := make(symMatrix, size)
-	for i := range m {
-		m[i] = make([]ir.Value, size)
-	}
-	for i := 0; i < n; i++ {
-		for j, c := range plan.coef[i] {
-			if c != nil {
-				cc := prepareClone(pb.Builder, c, memo)
-				m[i][j] = pb.Binary(ir.OpMul, cc, pb.Const(dt))
-			}
-		}
-		if col, ok := restCol[i]; ok {
-			m[i][col] = pb.Const(dt)
-		}
-	}
-	e := pb.expm(m)
-	out := make([]ir.Value, n)
-	for i := 0; i < n; i++ {
-		var sum ir.Value
-		for j := 0; j < size; j++ {
-			if e[i][j] == nil {
-				continue
-			}
-			name := propagatorName(s.eqs[i].aux.Var, names[j])
-			o.hidden(name)
-			pb.Store(name, e[i][j])
-			term := b.Binary(ir.OpMul, b.Emit(ir.OpLoad, ir.TF64, name), operands[j])
-			if sum == nil {
-				sum = term
-			} else {
-				sum = b.Binary(ir.OpAdd, sum, term)
-			}
-		}
-		if sum == nil {
-			sum = b.Const(0)
-		}
-		out[i] = sum
-	}
-	return out
 }
 
 // exact computes the propagator of x' = A x + B u + c over one step as the
