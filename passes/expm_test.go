@@ -32,7 +32,7 @@ func evalKernel(t *testing.T, k *ir.Kernel, params map[string]float64) map[strin
 				} else if in.Aux.(bool) {
 					v = 1
 				}
-			case ir.OpParam:
+			case ir.OpParam, ir.OpLoad:
 				p, ok := params[in.VarName()]
 				require.True(t, ok, "parameter %s", in.VarName())
 				v = p

@@ -365,7 +365,7 @@ func (o *owner) checkPoints(m symMatrix) ([]map[string]float64, string) {
 			}
 			base[name] = xs[len(xs)/2]
 			ranged[name] = xs
-			says = append(says, fmt.Sprintf("%s at %s", name, how))
+			says = append(says, fmt.Sprintf("%s = %s", name, how))
 		}
 	}
 	points := []map[string]float64{base}
@@ -381,7 +381,7 @@ func (o *owner) checkPoints(m symMatrix) ([]map[string]float64, string) {
 	}
 	what := "at the parameters' values"
 	if len(says) > 0 {
-		what = "at " + strings.Join(says, ", ") + ", the other parameters at their values"
+		what = "with " + strings.Join(says, ", ") + " and the other parameters at their values"
 	}
 	return points, what
 }
