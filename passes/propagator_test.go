@@ -316,9 +316,10 @@ func systemIR(m [][]float64, dt float64) (src string, coef [][]float64) {
 // same matrix (coefficients times dt, each product rounded as the kernel
 // rounds it, and a unit column dt for each equation's rest). Where it
 // refuses, the refusal must be the self-check's, at an equation. The
-// closed forms (a decay; one variable feeding another; an equation's
-// rest) must always be accepted: two-state triangular systems have no
-// other entries. The prepare kernel's Taylor exponential in float64 (for
+// closed forms (a decay; one variable feeding another, directly or
+// through a third; an equation's rest) must always be accepted:
+// two-state triangular systems (with their rests, three or four columns)
+// have no other entries. The prepare kernel's Taylor exponential in float64 (for
 // chains and coupled blocks) loses about an ulp per squaring and more
 // where entries cancel, so stiff random chains are refused: the test
 // logs how many.
