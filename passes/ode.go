@@ -647,10 +647,10 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) (next []ir.Val
 		switch {
 		case err != nil:
 			return nil, nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt could not be checked: %v", eq.aux.Var, err),
-				Hint: "the system's coefficients are too far apart for an exact propagator at this dt; use method rk4 or a smaller dt"}
+				Hint: "a limit of snnc's propagator: use a smaller dt, or method rk4"}
 		case !(rows[i] <= propagatorBound):
 			return nil, nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt is %.3g ulps from its exact value, beyond the bound of %d", eq.aux.Var, rows[i], propagatorBound),
-				Hint: "the system's coefficients are too far apart for an exact propagator at this dt; use method rk4 or a smaller dt"}
+				Hint: "a limit of snnc's propagator: use a smaller dt, or method rk4"}
 		}
 		checked = append(checked, fmt.Sprintf("checked against math/big: within %s ulps (bound %d)", fmtUlps(rows[i]), propagatorBound))
 	}

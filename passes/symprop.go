@@ -481,7 +481,7 @@ func (s *system) checkPrepare(o *owner, m, e symMatrix, points []map[string]floa
 				if !(u <= propagatorBoundRuntime) {
 					eq := s.eqs[i]
 					return nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt is %.3g ulps from its exact value at %s, beyond the bound of %d", eq.aux.Var, u, pointString(p), propagatorBoundRuntime),
-						Hint: "the system's coefficients are too far apart for an exact propagator at this dt; use method rk4 or a smaller dt"}
+						Hint: "the propagator of runtime or per-element coefficients is computed in float64 at run time; as compile-time constants (param, not runtime or per element) they get one computed exactly at compile time; or use a smaller dt"}
 				}
 				worst[i] = max(worst[i], u)
 			}
