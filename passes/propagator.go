@@ -2,6 +2,8 @@ package passes
 
 import (
 	"math"
+
+	"snnc/runtime/mathfn"
 )
 
 // The propagator of a linear system with constant coefficients.
@@ -35,7 +37,10 @@ import (
 //     bits), rounded to float64 at the end.
 //
 // checkPropagator compares every entry with an independent computation in
-// math/big arithmetic (propcheck.go).
+// math/big arithmetic (propcheck.go). exp and expm1 are snnc's
+// (runtime/mathfn, within an ulp), not Go's, whose amd64 assembly may
+// differ from other hosts in the last bit: the constants of a model are
+// the same whichever machine compiles it.
 
 // structure is what the zero pattern of a matrix says.
 type structure struct {
@@ -124,7 +129,7 @@ func structuredExp(m [][]float64) [][]float64 {
 		for j := range e[i] {
 			switch s.method(m, i, j) {
 			case entryExp:
-				e[i][j] = math.Exp(m[i][i])
+				e[i][j] = mathfn.Exp(m[i][i])
 			case entryDivided:
 				e[i][j] = dividedExp(m[i][j], m[i][i], m[j][j])
 			case entryBalanced:
@@ -150,7 +155,7 @@ func dividedExp(c, x, y float64) float64 {
 	f := c
 	if a != b {
 		d := b - a
-		f = c * (-math.Expm1(-d) / d)
+		f = c * (-mathfn.Expm1(-d) / d)
 	}
 	return scaledExp(b, f)
 }
@@ -166,14 +171,14 @@ const (
 // where the result falls there, instead of exp(x)'s.
 func scaledExp(x, f float64) float64 {
 	if x > -700 || math.IsNaN(x) {
-		return f * math.Exp(x)
+		return f * mathfn.Exp(x)
 	}
 	if x < -1500 { // below 2^-2098 / 2^1024: f exp(x) rounds to 0
 		return f * 0
 	}
 	k := math.Round(x / math.Ln2)
 	r := (x - k*ln2Hi) - k*ln2Lo
-	return math.Ldexp(f*math.Exp(r), int(k))
+	return math.Ldexp(f*mathfn.Exp(r), int(k))
 }
 
 // balancedExp returns exp(m) in double-double arithmetic, after a
