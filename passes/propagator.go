@@ -34,7 +34,12 @@ import (
 //     from the exponential of the balanced matrix D^-1 M D (D a diagonal
 //     of powers of two, so the scaling is exact) by a Taylor polynomial
 //     with scaling and squaring in double-double arithmetic (about 106
-//     bits), rounded to float64 at the end.
+//     bits), rounded to float64 at the end. Where the variables only feed
+//     each other positively (compartments joined by conductances, a
+//     current charging a membrane: an essentially nonnegative, or
+//     Metzler, matrix), the exponential is computed with no subtraction
+//     at all (metzlerExp), so that even an entry 1e-80 of the largest,
+//     between compartments far apart, is accurate to its last bit.
 //
 // checkPropagator compares every entry with an independent computation in
 // math/big arithmetic (propcheck.go). exp and expm1 are snnc's
@@ -195,7 +200,10 @@ func balancedExp(m [][]float64) [][]float64 {
 			x[i][j] = dd{hi: math.Ldexp(m[i][j], d[j]-d[i])}
 		}
 	}
-	e := ddExpm(x)
+	e, ok := metzlerExp(x)
+	if !ok {
+		e = ddExpm(x)
+	}
 	out := make([][]float64, n)
 	for i := range e {
 		out[i] = make([]float64, n)
@@ -341,7 +349,10 @@ func ddExpm(x [][]dd) [][]dd {
 		p[i] = make([]dd, n)
 		p[i][i] = dd{hi: 1}
 	}
-	for k := ddTaylorTerms; k >= 1; k-- {
+	// An entry between variables d edges apart starts at the term of
+	// degree d: n more terms than the norm needs keep its truncation
+	// small relative to the entry.
+	for k := ddTaylorTerms + n; k >= 1; k-- {
 		q := ddMatMul(xs, p)
 		for i := range q {
 			for j := range q[i] {
@@ -350,6 +361,145 @@ func ddExpm(x [][]dd) [][]dd {
 			q[i][i] = ddAdd(q[i][i], dd{hi: 1})
 		}
 		p = q
+	}
+	for ; s > 0; s-- {
+		p = ddMatMul(p, p)
+	}
+	return p
+}
+
+// metzlerExp returns exp(x) when the off-diagonal entries between the
+// variables (the rows that are not zero) are nonnegative, and false
+// otherwise. Every term is then nonnegative (Xue and Ye's observation for
+// essentially nonnegative matrices): with c the largest decay rate, exp(x)
+// = e^-c exp(x + cI), x + cI >= 0, scaled by 2^-s, its Taylor polynomial a
+// sum of products of nonnegative numbers, and the squarings too; each
+// entry is then accurate relative to itself, however small, where a
+// polynomial with cancelling terms is accurate only relative to the
+// norm. The columns of the inputs and the constant (zero rows) may have
+// either sign: each is split in its positive and its negative part,
+// exponentiated as two columns, and subtracted at the end.
+func metzlerExp(x [][]dd) ([][]dd, bool) {
+	n := len(x)
+	source := make([]bool, n)
+	for i := range x {
+		source[i] = true
+		for j := range x[i] {
+			if x[i][j].hi != 0 {
+				source[i] = false
+			}
+		}
+	}
+	for i := range x {
+		for j := range x[i] {
+			if i != j && !source[i] && !source[j] && x[i][j].hi < 0 {
+				return nil, false
+			}
+		}
+	}
+	// Column j of x is column j of y, and for a source also minus column
+	// neg[j] of y.
+	neg := make([]int, n)
+	size := n
+	for j := range x {
+		if source[j] {
+			neg[j] = size
+			size++
+		}
+	}
+	y := make([][]dd, size)
+	for i := range y {
+		y[i] = make([]dd, size)
+	}
+	for i := range x {
+		for j := range x[i] {
+			v := x[i][j]
+			if source[j] && v.hi < 0 {
+				y[i][neg[j]] = dd{-v.hi, -v.lo}
+			} else {
+				y[i][j] = v
+			}
+		}
+	}
+	e := ddExpmNonneg(y)
+	out := make([][]dd, n)
+	for i := range out {
+		out[i] = make([]dd, n)
+		for j := range out[i] {
+			out[i][j] = e[i][j]
+			if source[j] {
+				out[i][j] = ddAdd(e[i][j], dd{-e[i][neg[j]].hi, -e[i][neg[j]].lo})
+			}
+		}
+	}
+	return out, true
+}
+
+// ddExpmNonneg is exp(x) for a matrix with nonnegative off-diagonal
+// entries, without subtractions: e^-c' T(X)^(2^s), X = (x + cI) / 2^s >= 0
+// of norm 1/2 at most, c' = c / 2^s <= 1/2, T the Taylor polynomial of
+// degree 27 + n, and e^-c' by its own series in double-double.
+func ddExpmNonneg(x [][]dd) [][]dd {
+	n := len(x)
+	c := 0.0
+	for i := range x {
+		c = max(c, -x[i][i].hi)
+	}
+	shifted := make([][]dd, n)
+	norm := 0.0
+	for i := range x {
+		shifted[i] = make([]dd, n)
+		copy(shifted[i], x[i])
+		shifted[i][i] = ddAdd(x[i][i], dd{hi: c})
+		if shifted[i][i].hi < 0 { // -c rounded in double-double: 0
+			shifted[i][i] = dd{}
+		}
+		row := 0.0
+		for j := range shifted[i] {
+			row += shifted[i][j].hi
+		}
+		norm = max(norm, row)
+	}
+	s := 0
+	if m := max(norm, c); m > 0.5 {
+		_, e := math.Frexp(m)
+		s = e + 1
+	}
+	for i := range shifted {
+		for j := range shifted[i] {
+			shifted[i][j] = dd{math.Ldexp(shifted[i][j].hi, -s), math.Ldexp(shifted[i][j].lo, -s)}
+		}
+	}
+	p := make([][]dd, n)
+	for i := range p {
+		p[i] = make([]dd, n)
+		p[i][i] = dd{hi: 1}
+	}
+	// An entry between variables d edges apart starts at the term of
+	// degree d: n more terms keep the truncation below 2^-106 of every
+	// entry, not only of the largest.
+	for k := ddTaylorTerms + n; k >= 1; k-- {
+		q := ddMatMul(shifted, p)
+		for i := range q {
+			for j := range q[i] {
+				q[i][j] = ddDiv(q[i][j], float64(k))
+			}
+			q[i][i] = ddAdd(q[i][i], dd{hi: 1})
+		}
+		p = q
+	}
+	// e^-c' with c' = c / 2^s in [0, 1/2]: the alternating series loses
+	// no more than a bit to cancellation there.
+	y := dd{hi: math.Ldexp(-c, -s)}
+	f, term := dd{hi: 1}, dd{hi: 1}
+	for k := 1; k <= ddTaylorTerms; k++ {
+		term = ddDiv(ddMul(term, y), float64(k))
+		f = ddAdd(f, term)
+	}
+	for i := range p {
+		for j := range p[i] {
+			p[i][j] = ddMul(p[i][j], f)
+		}
 	}
 	for ; s > 0; s-- {
 		p = ddMatMul(p, p)

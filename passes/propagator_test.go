@@ -402,3 +402,56 @@ func TestSymbolicRandom(t *testing.T) {
 	}
 	t.Logf("worst error in ulps: %v; accepted %v, refused by the self-check %v", worst, accepted, refused)
 }
+
+// TestCableExp: a soma and a cable of dendritic compartments joined by
+// conductances (part C of issue 16 integrates such systems as one), in SI
+// units: 100 pF and 10 pF, 100 nS between neighbours, 1 nS of leak to
+// -70 mV, dt = 0.1 ms. The coupling g/C dt is 1 per step, so the
+// exponential needs squarings, and the entries between compartments far
+// apart fall to 1e-36 of the others: each must still be within
+// propagatorBound ulps of the test's math/big exponential (a Taylor
+// polynomial of the degree the norm alone asks for would leave them 0).
+func TestCableExp(t *testing.T) {
+	const (
+		n    = 32
+		dt   = 1e-4
+		g    = 100e-9
+		gL   = 1e-9
+		eL   = -70e-3
+		cSom = 100e-12
+		cDen = 10e-12
+	)
+	m := make([][]float64, n+1)
+	for i := range m {
+		m[i] = make([]float64, n+1)
+	}
+	for i := 0; i < n; i++ {
+		c := cDen
+		if i == 0 {
+			c = cSom
+		}
+		m[i][i] = -gL / c * dt
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < n {
+				m[i][j] = g / c * dt
+				m[i][i] -= g / c * dt
+			}
+		}
+		m[i][n] = gL * eL / c * dt
+	}
+	got := structuredExp(m)
+	want := testExpm(m)
+	worst := 0.0
+	for i := range m {
+		for j := range m {
+			u := ulpsOff(got[i][j], want[i][j])
+			worst = math.Max(worst, u)
+			if u > propagatorBound {
+				w, _ := want[i][j].Float64()
+				t.Fatalf("entry %d,%d: %g, want %g (%g ulps)", i, j, got[i][j], w, u)
+			}
+		}
+	}
+	smallest, _ := want[0][n-1].Float64()
+	t.Logf("worst error %.2g ulps; the soma's entry for the last compartment is %g", worst, smallest)
+}
