@@ -627,9 +627,9 @@ func frozenNote(eqs []odeEq) string {
 // A soma's v frozen while refractory and a dendrite's u that reads it
 // (language.md 3.5: a dendrite has no refractoriness of its own) is the
 // case that needs it once compartments are integrated as one system.
-func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []ir.Value, dt float64) []ir.Value {
+func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []ir.Value, dt float64) (out []ir.Value, checked []string, d *Diagnostic) {
 	if method != "exact" && method != "rk4" {
-		return nil
+		return nil, nil, nil
 	}
 	var frozen []int
 	for j, eq := range s.eqs {
@@ -638,7 +638,7 @@ func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []i
 		}
 	}
 	if len(frozen) == 0 || len(frozen) == len(s.eqs) {
-		return nil
+		return nil, nil, nil
 	}
 	reads := false
 	for _, eq := range s.eqs {
@@ -649,7 +649,7 @@ func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []i
 		}
 	}
 	if !reads {
-		return nil
+		return nil, nil, nil
 	}
 	// The others' system; its variables' names get a prefix for the
 	// hidden propagator entries a prepare kernel stores, which must not
@@ -673,7 +673,7 @@ func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []i
 	case method == "rk4":
 		next = sub.rk4(b, subOld, dt)
 	case sub.numericReason() == nil:
-		next = sub.exact(b, subOld, dt)
+		next, checked, d = sub.exact(b, subOld, dt)
 	default:
 		plan, r := sub.symbolicPlan(b, o.driven)
 		if r != nil {
@@ -681,11 +681,14 @@ func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []i
 			// had a plan.
 			panic(fmt.Sprintf("passes: ode: no propagator for the refractory subsystem: %s", r.msg))
 		}
-		next = sub.symbolicExact(b, o, plan, subOld, dt)
+		next, checked, d = sub.symbolicExact(b, o, plan, subOld, dt)
 	}
-	out := make([]ir.Value, len(s.eqs))
+	if d != nil {
+		return nil, nil, d
+	}
+	out = make([]ir.Value, len(s.eqs))
 	for k, i := range at {
 		out[i] = next[k]
 	}
-	return out
+	return out, checked, nil
 }

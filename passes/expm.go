@@ -14,8 +14,10 @@ import "snnc/ir"
 // symMatrix is a matrix of IR values; nil entries are structural zeros.
 type symMatrix [][]ir.Value
 
-// taylorTerms is the degree of the Taylor polynomial. After scaling,
-// ||X|| <= 1/2, and the remainder is below 0.5^17 / 17! ~ 2e-20.
+// taylorTerms is the degree of the Taylor polynomial for one variable.
+// After scaling, ||X|| <= 1/2, and the remainder is below 0.5^17 / 17! ~
+// 2e-20. expm adds the number of variables: an entry between variables d
+// edges apart starts at the term of degree d.
 const taylorTerms = 16
 
 // propagatorName names the hidden variable holding entry (i, j) of a
@@ -92,6 +94,10 @@ func (b *symBuilder) expm(m symMatrix) symMatrix {
 		}
 	}
 	// Horner: P = I + X/K, then P = I + X P / k for k = K-1 .. 1.
+	degree := taylorTerms
+	if n > 1 {
+		degree += n
+	}
 	identity := func(p symMatrix) {
 		for i := range p {
 			p[i][i] = b.add(p[i][i], one)
@@ -102,12 +108,12 @@ func (b *symBuilder) expm(m symMatrix) symMatrix {
 		p[i] = make([]ir.Value, n)
 		for j := range p[i] {
 			if x[i][j] != nil {
-				p[i][j] = b.Binary(ir.OpDiv, x[i][j], b.Const(taylorTerms))
+				p[i][j] = b.Binary(ir.OpDiv, x[i][j], b.Const(float64(degree)))
 			}
 		}
 	}
 	identity(p)
-	for k := taylorTerms - 1; k >= 1; k-- {
+	for k := degree - 1; k >= 1; k-- {
 		q := b.matMul(x, p)
 		for i := range q {
 			for j := range q[i] {

@@ -32,7 +32,7 @@ func evalKernel(t *testing.T, k *ir.Kernel, params map[string]float64) map[strin
 				} else if in.Aux.(bool) {
 					v = 1
 				}
-			case ir.OpParam:
+			case ir.OpParam, ir.OpLoad:
 				p, ok := params[in.VarName()]
 				require.True(t, ok, "parameter %s", in.VarName())
 				v = p
@@ -54,6 +54,21 @@ func evalKernel(t *testing.T, k *ir.Kernel, params map[string]float64) map[strin
 				v = math.Min(arg(0), arg(1))
 			case ir.OpLog:
 				v = math.Log(arg(0))
+			case ir.OpExp:
+				v = math.Exp(arg(0))
+			case ir.OpEq:
+				if arg(0) == arg(1) {
+					v = 1
+				}
+			case ir.OpGt:
+				if arg(0) > arg(1) {
+					v = 1
+				}
+			case ir.OpSelect:
+				v = arg(2)
+				if arg(0) != 0 {
+					v = arg(1)
+				}
 			case ir.OpCeil:
 				v = math.Ceil(arg(0))
 			case ir.OpPow:
@@ -97,6 +112,8 @@ func evalKernel(t *testing.T, k *ir.Kernel, params map[string]float64) map[strin
 // a runtime parameter gets a prepare kernel; run with several values of
 // tau_m, equal to the synaptic one included (a repeated eigenvalue), it
 // yields the matrix exponential that gonum computes for those numbers.
+// (This system is well scaled, so gonum is accurate here;
+// TestSymbolicRandom checks badly scaled ones against math/big.)
 func TestSymbolicPropagator(t *testing.T) {
 	src := `module "t.snn"
 run dt=0.0001 duration=1.0 steps=10000 seed=1

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/mat"
-
 	"snnc/ir"
 )
 
@@ -60,6 +58,7 @@ func Discretize(m *ir.Module) error {
 		owners = append(owners, &owner{vars: &pr.Vars, kernels: &pr.Kernels})
 	}
 	for _, o := range owners {
+		o.globals = m.Params
 		k := ir.KernelNamed(*o.kernels, "update")
 		if k == nil {
 			continue
@@ -94,7 +93,8 @@ type owner struct {
 	prepare *ir.Builder // the prepare kernel, once needed
 	// split says, for an ODE variable coupled with a compartment whose
 	// ODEs another kernel integrates, what it reads (compartments.go).
-	split map[string]string
+	split   map[string]string
+	globals []*ir.Var // the module's parameters, which kernels read too
 }
 
 // prep returns a builder for the owner's prepare kernel, creating it.
@@ -192,6 +192,7 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 		return &Diagnostic{Pos: eqs[0].in.Pos, Msg: "method exponential_euler, but an equation is not linear in its own variable",
 			Hint: "use method rk4 or euler"}
 	}
+	firstNote := len(k.Notes)
 	for _, eq := range eqs {
 		note := fmt.Sprintf("d%s/dt: %s (%s)", eq.aux.Var, method, why)
 		switch {
@@ -212,10 +213,19 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	var next []ir.Value
 	switch method {
 	case "exact":
+		var checked []string
+		var d *Diagnostic
 		if plan != nil {
-			next = sys.symbolicExact(&ins.Builder, o, plan, old, dt)
+			next, checked, d = sys.symbolicExact(&ins.Builder, o, plan, old, dt)
 		} else {
-			next = sys.exact(&ins.Builder, old, dt)
+			next, checked, d = sys.exact(&ins.Builder, old, dt)
+		}
+		if d != nil {
+			ins.done()
+			return d
+		}
+		for i, c := range checked {
+			k.Notes[firstNote+i] += "; " + c
 		}
 	case "exponential_euler":
 		next = sys.exponentialEuler(&ins.Builder, old, dt)
@@ -226,9 +236,17 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	default:
 		return &Diagnostic{Pos: last.Pos, Msg: "unknown integration method " + method}
 	}
-	frozen := sys.whileRefractory(&ins.Builder, o, method, old, dt)
+	frozen, checkedFrozen, d := sys.whileRefractory(&ins.Builder, o, method, old, dt)
+	if d != nil {
+		ins.done()
+		return d
+	}
 	if frozen != nil {
-		k.Notes = append(k.Notes, frozenNote(eqs))
+		note := frozenNote(eqs)
+		if len(checkedFrozen) > 0 {
+			note += "; its propagator " + strings.Join(checkedFrozen, "; ")
+		}
+		k.Notes = append(k.Notes, note)
 	}
 	var refr ir.Value
 	for i, eq := range eqs {
@@ -380,7 +398,7 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 		l.coef[i] = 1
 		return l, nil
 	}
-	if x, ok := constOf(v); ok {
+	if x, ok := constantValue(v); ok {
 		return &linear{coef: make([]float64, n), c: x}, nil
 	}
 	if !s.dependsOnState(v) {
@@ -428,6 +446,32 @@ func (s *system) lin(v ir.Value) (*linear, *reason) {
 		return nil, notConstant
 	}
 	return x.scale(1 / y.c), nil
+}
+
+// constantValue evaluates v if it is computed from constants alone, as
+// the fold pass would: the ode pass must make the same propagator whether
+// or not fold ran before it (spec/ir.md calls fold exact), and without
+// fold a literal such as -70 mV reaches it as neg 0.07.
+func constantValue(v ir.Value) (float64, bool) {
+	if x, ok := constOf(v); ok {
+		return x, true
+	}
+	in, ok := v.(*ir.Instr)
+	if !ok || in.Typ != ir.TF64 || len(in.Args) == 0 || len(in.Args) > 2 {
+		return 0, false
+	}
+	args := make([]float64, 2)
+	for i, a := range in.Args {
+		x, ok := constantValue(a)
+		if !ok {
+			return 0, false
+		}
+		args[i] = x
+	}
+	if in.Op == ir.OpPow && len(in.Args) == 2 && args[1] == 2 {
+		return args[0] * args[0], true // fold's squareToMul
+	}
+	return Arith(in.Op, args[0], args[1])
 }
 
 // numericReason returns why the system has no compile-time propagator, or
@@ -580,74 +624,14 @@ func fixedForRun(v ir.Value, driven map[string]bool) error {
 	return nil
 }
 
-// symbolicExact emits the prepare kernel's computation of exp(M dt), M the
-// augmented matrix [[A, I_rest], [0, 0]], stores its needed entries in
-// hidden state, and returns the update: x_i = sum_j E_ij x_j + sum_k
-// E_i,k rest_k, in a fixed order.
-func (s *system) symbolicExact(b *ir.Builder, o *owner, plan *symPlan, old []ir.Value, dt float64) []ir.Value {
-	n := len(s.eqs)
-	names := make([]string, 0, n)
-	operands := append([]ir.Value(nil), old...)
-	for _, eq := range s.eqs {
-		names = append(names, eq.aux.Var)
-	}
-	restCol := map[int]int{}
-	for i, r := range plan.rest {
-		if r != nil {
-			restCol[i] = len(names)
-			names = append(names, "in."+s.eqs[i].aux.Var)
-			operands = append(operands, r)
-		}
-	}
-	size := len(names)
-	pb := &symBuilder{o.prep()}
-	memo := map[ir.Value]ir.Value{}
-	m := make(symMatrix, size)
-	for i := range m {
-		m[i] = make([]ir.Value, size)
-	}
-	for i := 0; i < n; i++ {
-		for j, c := range plan.coef[i] {
-			if c != nil {
-				cc := prepareClone(pb.Builder, c, memo)
-				m[i][j] = pb.Binary(ir.OpMul, cc, pb.Const(dt))
-			}
-		}
-		if col, ok := restCol[i]; ok {
-			m[i][col] = pb.Const(dt)
-		}
-	}
-	e := pb.expm(m)
-	out := make([]ir.Value, n)
-	for i := 0; i < n; i++ {
-		var sum ir.Value
-		for j := 0; j < size; j++ {
-			if e[i][j] == nil {
-				continue
-			}
-			name := propagatorName(s.eqs[i].aux.Var, names[j])
-			o.hidden(name)
-			pb.Store(name, e[i][j])
-			term := b.Binary(ir.OpMul, b.Emit(ir.OpLoad, ir.TF64, name), operands[j])
-			if sum == nil {
-				sum = term
-			} else {
-				sum = b.Binary(ir.OpAdd, sum, term)
-			}
-		}
-		if sum == nil {
-			sum = b.Const(0)
-		}
-		out[i] = sum
-	}
-	return out
-}
-
 // exact computes the propagator of x' = A x + B u + c over one step as the
 // matrix exponential of the augmented matrix [[A, B, c], [0, 0, 0]] * dt,
 // whose last columns give the exact response to inputs held constant
-// during the step. The update is then a fixed sum of products.
-func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
+// during the step (structuredExp, propagator.go). The update is then a
+// fixed sum of products. Every entry is checked against math/big
+// (checkPropagator); checked says, for each equation, how close its row
+// came, and an entry beyond propagatorBound is an error at its equation.
+func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) (next []ir.Value, checked []string, d *Diagnostic) {
 	n := len(s.eqs)
 	forms := make([]*linear, n)
 	var inputs []ir.Value
@@ -662,19 +646,38 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 		}
 	}
 	size := n + len(inputs) + 1
-	aug := mat.NewDense(size, size, nil)
+	aug := make([][]float64, size)
+	for i := range aug {
+		aug[i] = make([]float64, size)
+	}
 	for i, f := range forms {
 		for j, a := range f.coef {
-			aug.Set(i, j, a*dt)
+			aug[i][j] = a * dt
 		}
+		// An input that appears in several terms has their coefficients
+		// summed first, then multiplied by dt, as the linear form is.
+		inCoef := make([]float64, len(inputs))
 		for k, u := range f.inputs {
-			col := n + inputIndex[u]
-			aug.Set(i, col, aug.At(i, col)+f.inCoef[k]*dt)
+			inCoef[inputIndex[u]] += f.inCoef[k]
 		}
-		aug.Set(i, size-1, f.c*dt)
+		for k, c := range inCoef {
+			aug[i][n+k] = c * dt
+		}
+		aug[i][size-1] = f.c * dt
 	}
-	var e mat.Dense
-	e.Exp(aug)
+	e := structuredExp(aug)
+	rows, err := checkPropagator(aug, e)
+	for i, eq := range s.eqs {
+		switch {
+		case err != nil:
+			return nil, nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt could not be checked: %v", eq.aux.Var, err),
+				Hint: "a limit of snnc's propagator: use a smaller dt, or method rk4"}
+		case !(rows[i] <= propagatorBound):
+			return nil, nil, &Diagnostic{Pos: eq.in.Pos, Msg: fmt.Sprintf("the propagator of d%s/dt is %.3g ulps from its exact value, beyond the bound of %d", eq.aux.Var, rows[i], propagatorBound),
+				Hint: "a limit of snnc's propagator: use a smaller dt, or method rk4"}
+		}
+		checked = append(checked, fmt.Sprintf("checked against math/big: within %s ulps (bound %d)", fmtUlps(rows[i]), propagatorBound))
+	}
 	out := make([]ir.Value, n)
 	for i := range s.eqs {
 		var sum ir.Value
@@ -686,16 +689,16 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 			}
 		}
 		for j := 0; j < n; j++ {
-			if p := e.At(i, j); p != 0 {
+			if p := e[i][j]; p != 0 {
 				add(b.Binary(ir.OpMul, b.Const(p), old[j]))
 			}
 		}
 		for k, u := range inputs {
-			if p := e.At(i, n+k); p != 0 {
+			if p := e[i][n+k]; p != 0 {
 				add(b.Binary(ir.OpMul, b.Const(p), u))
 			}
 		}
-		if p := e.At(i, size-1); p != 0 {
+		if p := e[i][size-1]; p != 0 {
 			add(b.Const(p))
 		}
 		if sum == nil {
@@ -703,7 +706,13 @@ func (s *system) exact(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 		}
 		out[i] = sum
 	}
-	return out
+	return out, checked, nil
+}
+
+// fmtUlps prints an error in ulps with two significant digits (0.5 is a
+// correctly rounded entry).
+func fmtUlps(u float64) string {
+	return strconv.FormatFloat(u, 'g', 2, 64)
 }
 
 // symLinear splits v as a*x + b for the variable of equation i, building the

@@ -124,14 +124,6 @@ func allNotes(p *ir.Population) []string {
 	return out
 }
 
-// leakCurrentTol is looser than compartmentTol for a reason outside this
-// test: the exponential of the augmented matrix of a system with an input
-// (dt/C_s = 1e6 beside decay rates of 0.05 per step) is accurate to about
-// 4e-9 relative here (2.3e-10 V after 300 steps, 2.8e-12 V per step) until
-// issue 16 B balances it; then compartmentTol should hold. 1e-9 V is still
-// a thousandth of the 1e-3 mV the issue asks.
-const leakCurrentTol = 1e-9
-
 // With leaks to a rest potential and a current into the soma, x' = A x + b
 // with A = [[-(g+gl_s)/C_s, g/C_s], [g/C_d, -(g+gl_d)/C_d]]; the test
 // solves it by A's eigenvalues (real: A is similar to a symmetric
@@ -187,8 +179,8 @@ run { duration = 30 ms  dt = 0.1 ms }
 		require.Len(t, v, 300, target)
 		for k := range v {
 			e1, e2 := math.Exp(l1*ts[k]), math.Exp(l2*ts[k])
-			require.InDelta(t, vInf+c1*e1*w1[0]+c2*e2*w2[0], v[k], leakCurrentTol, "%s: v at t = %g", target, ts[k])
-			require.InDelta(t, uInf+c1*e1*w1[1]+c2*e2*w2[1], u[k], leakCurrentTol, "%s: u at t = %g", target, ts[k])
+			require.InDelta(t, vInf+c1*e1*w1[0]+c2*e2*w2[0], v[k], compartmentTol, "%s: v at t = %g", target, ts[k])
+			require.InDelta(t, uInf+c1*e1*w1[1]+c2*e2*w2[1], u[k], compartmentTol, "%s: u at t = %g", target, ts[k])
 		}
 	}
 	notes := strings.Join(allNotes(m.Populations[0]), "\n")

@@ -1,0 +1,69 @@
+package tests
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/interp"
+)
+
+// pscExpSource is NEST's iaf_psc_exp without input (issue 16): SI
+// coefficients from 100 /s (1/tau_m) to 4e9 /F (1/c_m). Nothing drives
+// i_s, so it must stay 0, and V_m must relax to e_l + i_e tau_m / c_m =
+// -54.8 mV. A propagator from one dense matrix exponential let i_s read
+// V_m (a coefficient of -1e-11) and drift to 11.5 pA, and V_m settle at
+// -54.34 mV.
+const pscExpSource = `
+neuron IafPscExp {
+    param c_m = 250 pF
+    param tau_m = 10 ms
+    param tau_s = 2 ms
+    param e_l = -70 mV
+    param i_e = 380 pA
+    state V_m = -70 mV
+    state i_s = 0 pA
+    METHOD
+    di_s/dt = -i_s / tau_s
+    dV_m/dt = -(V_m - e_l) / tau_m + (i_s + i_e) / c_m
+}
+population p = IafPscExp[1]
+monitor state p.V_m
+monitor state p.i_s
+run {
+    duration = 300 ms
+    dt = 0.1 ms
+}
+`
+
+// TestBadlyScaledExact runs the model with method exact and with the
+// default method choice, on the interpreter and natively (the same bytes),
+// and requires V_m within 1e-6 mV of -54.8 mV at the end (30 membrane time
+// constants: e^-30 of the initial 15.2 mV is 1e-12 mV) and |i_s| < 1e-18 A
+// throughout.
+func TestBadlyScaledExact(t *testing.T) {
+	for _, method := range []string{"method exact", ""} {
+		t.Run(strings.TrimSpace("exact "+method), func(t *testing.T) {
+			src := strings.Replace(pscExpSource, "METHOD", method, 1)
+			m := compileSource(t, "psc_exp.snn", src)
+			res := run(t, m, interp.Options{})
+			var v, i []float64
+			for _, s := range res.States {
+				switch s.Var {
+				case "V_m":
+					v = s.Values
+				case "i_s":
+					i = s.Values
+				}
+			}
+			require.Len(t, v, 3000)
+			require.InDelta(t, -54.8e-3, v[len(v)-1], 1e-9, "V_m at the end")
+			for k, x := range i {
+				require.Less(t, math.Abs(x), 1e-18, "i_s at step %d", k)
+			}
+			requireNativeSame(t, "psc_exp.snn", src, m, outputBytes(t, m, res))
+		})
+	}
+}
