@@ -142,8 +142,14 @@ func (b *symBuilder) structuredExp(m symMatrix, points []map[string]float64) sym
 			switch st.method(pattern, i, j) {
 			case entryExp:
 				e[i][j] = b.Const(1)
-				if m[i][i] != nil {
-					e[i][j] = b.Unary(ir.OpExp, m[i][i])
+				if x := m[i][i]; x != nil {
+					// exp(x) + (x - x): exp(x) itself where x is
+					// finite (+0 added), NaN where it is not. A time
+					// constant of 0 (--set, or drawn) makes x -Inf,
+					// whose exp, 0, would pass for a fast decay while
+					// the equation's input term is infinite; as NaN
+					// the run's propagator check refuses it.
+					e[i][j] = b.Binary(ir.OpAdd, b.Unary(ir.OpExp, x), b.Binary(ir.OpSub, x, x))
 				}
 			case entryDivided:
 				e[i][j] = b.dividedExp(m[i][j], b.orZero(m[i][i]), b.orZero(m[j][j]))

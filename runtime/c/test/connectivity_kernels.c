@@ -61,7 +61,7 @@ void conn_b_init(snn_ctx *c, int64_t lo, int64_t hi, double *out)
 			double r18 = r16 + r17;                        \
 			double r19 = 0.9801986733067553;               \
 			double r20 = r19 * r4;                         \
-			double r21 = 0.990049833749168;                \
+			double r21 = 0.9900498337491681;               \
 			double r22 = r21 * r5;                         \
 			int r23 = c->step < c->ref[P][e];              \
 			double r24 = r23 ? r3 : r18;                   \

@@ -42,7 +42,7 @@ void cuba_exc_update(snn_ctx *c, int64_t lo, int64_t hi, double *out)
 		double r12 = r10 + r11;
 		double r13 = 0.9801986733067553;
 		double r14 = r13 * r1;
-		double r15 = 0.990049833749168;
+		double r15 = 0.9900498337491681;
 		double r16 = r15 * r2;
 		int r17 = c->step < c->ref[0][e];
 		double r18 = r17 ? r0 : r12;
@@ -115,7 +115,7 @@ void cuba_inh_update(snn_ctx *c, int64_t lo, int64_t hi, double *out)
 		double r12 = r10 + r11;
 		double r13 = 0.9801986733067553;
 		double r14 = r13 * r1;
-		double r15 = 0.990049833749168;
+		double r15 = 0.9900498337491681;
 		double r16 = r15 * r2;
 		int r17 = c->step < c->ref[1][e];
 		double r18 = r17 ? r0 : r12;
