@@ -35,6 +35,11 @@ const (
 	// uncoupled (issue 16 C), seen by the oracle on a probe of kind
 	// compartments.
 	KnownSplitCompartments = "16C-split-compartments"
+	// KnownDither: quantized outputs change when prune or fuse is
+	// switched off, the dither streams being numbered after those passes
+	// (issue 16 D, fourth item); any difference of the int16 run without
+	// them is taken for it.
+	KnownDither = "16D-dither-streams"
 )
 
 // Failure is one thing a model did wrong.
@@ -96,6 +101,9 @@ func (r *Runner) Check(path, work string) (*Result, error) {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return nil, err
 	}
+	// A quantize annotation makes even the float build quantize that
+	// variable, with dither.
+	quantized := bytes.Contains(src, []byte("quantize int"))
 	fail := func(stage, class, known, format string, args ...any) {
 		res.Failures = append(res.Failures, Failure{stage, class, known, fmt.Sprintf(format, args...)})
 	}
@@ -118,6 +126,23 @@ func (r *Runner) Check(path, work string) (*Result, error) {
 		if out, err := r.cmd(nil, r.Snnc, args...); err != nil {
 			fail("interp "+q.name, "error", "", "%v\n%s", err, out)
 			continue
+		}
+		// Without prune and fuse: the same recordings (prune removes only
+		// what nothing recorded depends on; fuse changes no arithmetic).
+		// Not summary.json: it counts only the populations and synapses
+		// that prune kept.
+		stage := "interp " + q.name + " without prune,fuse"
+		alt := filepath.Join(work, q.name+"-interp-nopass")
+		args = append(append([]string{"run", "-q", "--target=interp", "--disable-pass=prune,fuse", "--out", alt}, q.flags...), path)
+		if out, err := r.cmd(nil, r.Snnc, args...); err != nil {
+			fail(stage, "error", "", "%v\n%s", err, out)
+		} else {
+			for _, d := range compareDirs(want, alt, false) {
+				if q.flags != nil || quantized {
+					d.known = KnownDither
+				}
+				fail(stage, "differs", d.known, "%s", d.text)
+			}
 		}
 		exe := filepath.Join(work, q.name+"-model")
 		args = append(append([]string{"build", "-o", exe}, q.flags...), path)
@@ -143,7 +168,7 @@ func (r *Runner) Check(path, work string) (*Result, error) {
 				fail(stage, "error", "", "%v\n%s", err, out)
 				continue
 			}
-			for _, d := range compareDirs(want, got) {
+			for _, d := range compareDirs(want, got, true) {
 				fail(stage, "differs", d.known, "%s", d.text)
 			}
 		}
@@ -193,7 +218,7 @@ type difference struct {
 // compareDirs compares every file of two output directories byte for
 // byte, summary.json without the fields that name the run (wall time,
 // target, model path).
-func compareDirs(want, got string) []difference {
+func compareDirs(want, got string, summary bool) []difference {
 	var out []difference
 	wf, _ := filepath.Glob(filepath.Join(want, "*"))
 	gf, _ := filepath.Glob(filepath.Join(got, "*"))
@@ -216,6 +241,9 @@ func compareDirs(want, got string) []difference {
 			continue
 		}
 		if name == "summary.json" {
+			if !summary {
+				continue
+			}
 			if d := compareSummaries(a, b); d != "" {
 				out = append(out, difference{text: d})
 			}

@@ -1,12 +1,15 @@
 package difftest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
+
+	"snnc/runtime/npy"
 )
 
 // Model is a generated model: its source and data files, by file name,
@@ -90,7 +93,8 @@ type gen struct {
 	probes  []Probe
 	dt      float64 // seconds
 	steps   int
-	needAmp bool // a current reads the runtime parameter amp
+	needAmp bool     // a current reads the runtime parameter amp
+	wUnits  []string // the units of the synapse types' weights w
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format, args...) }
@@ -174,7 +178,16 @@ func Generate(seed uint64) *Model {
 		g.genProbe(fmt.Sprintf("q%d", k))
 	}
 	g.genMonitors()
-	g.p("run {\n    duration = %d ms\n    dt = %g ms\n    seed = %d\n}\n", dur, dt, g.r.IntN(1000))
+	g.p("run {\n    duration = %d ms\n    dt = %g ms\n    seed = %d\n", dur, dt, g.r.IntN(1000))
+	if len(g.wUnits) > 0 && g.chance(0.15) {
+		// Synapses below the bound go when the network is built.
+		if u := pick(g, g.wUnits...); u == "mV" {
+			g.p("    prune_weight = %s mV\n", g.f(0.5, 3))
+		} else {
+			g.p("    prune_weight = %s nA\n", g.f(0.02, 0.2))
+		}
+	}
+	g.p("}\n")
 
 	body.WriteString(head)
 	if g.std {
@@ -433,21 +446,20 @@ func (g *gen) genInput(name string) {
 		}
 		g.p("input %s = poisson[%d] { rates = [%s]  period = %d ms }\n\n", name, size, strings.Join(rs, ", "), 2+g.r.IntN(10))
 	case 2:
-		file := fmt.Sprintf("%s_%s_rates.csv", g.name, name)
-		var b strings.Builder
-		b.WriteString("# rate in Hz per period\n")
 		cols := 1
 		if g.chance(0.5) {
 			cols = size
 		}
+		var rows [][]float64
 		for row := 0; row < 1+g.r.IntN(5); row++ {
-			var cs []string
+			var cs []float64
 			for c := 0; c < cols; c++ {
-				cs = append(cs, g.f(0, 300))
+				x, _ := g.num(0, 300, 3)
+				cs = append(cs, x)
 			}
-			b.WriteString(strings.Join(cs, ",") + "\n")
+			rows = append(rows, cs)
 		}
-		g.files[file] = []byte(b.String())
+		file := g.table(name+"_rates", "rate in Hz per period", rows, false)
 		g.p("input %s = poisson[%d] { rates = %q  period = %s ms }\n\n", name, size, file, g.f(1, 10))
 	default:
 		// Spike times off the grid by less than half a step, at distinct
@@ -486,13 +498,7 @@ func (g *gen) genInput(name string) {
 			}
 			g.p("input %s = spikes[%d] { times = [%s] }\n\n", name, size, strings.Join(ps, ", "))
 		} else {
-			file := fmt.Sprintf("%s_%s_spikes.csv", g.name, name)
-			var b strings.Builder
-			b.WriteString("# source index, time in seconds\n")
-			for _, p := range pairs {
-				fmt.Fprintf(&b, "%d,%s\n", int(p[0]), strconv.FormatFloat(p[1], 'f', 8, 64))
-			}
-			g.files[file] = []byte(b.String())
+			file := g.table(name+"_spikes", "source index, time in seconds", pairs2(pairs), false)
 			g.p("input %s = spikes[%d] { times = %q }\n\n", name, size, file)
 		}
 	}
@@ -534,6 +540,9 @@ func (g *gen) genConnect() {
 	clock := g.chance(0.2)
 	usesGlobal := g.global != "" && g.chance(0.3)
 	g.p("synapse %s {\n", syn)
+	if !slices.Contains(g.wUnits, tg.unit) {
+		g.wUnits = append(g.wUnits, tg.unit)
+	}
 	if plastic {
 		g.p("    state w: %s = 0 %s\n", tg.unit, tg.unit)
 		g.p("    param w_max: %s = %s %s\n", tg.unit, g.f(5, 10), tg.unit)
@@ -628,19 +637,16 @@ func (g *gen) genConnect() {
 			}
 		case 5:
 			var ps []string
+			var pl [][2]float64
 			for k := 0; k < 1+g.r.IntN(8); k++ {
-				ps = append(ps, fmt.Sprintf("(%d, %d)", g.r.IntN(preSize), g.r.IntN(postSize)))
+				a, b := g.r.IntN(preSize), g.r.IntN(postSize)
+				ps = append(ps, fmt.Sprintf("(%d, %d)", a, b))
+				pl = append(pl, [2]float64{float64(a), float64(b)})
 			}
 			if g.chance(0.5) {
 				rule = fmt.Sprintf("pairs([%s])", strings.Join(ps, ", "))
 			} else {
-				file := fmt.Sprintf("%s_%s_pairs.csv", g.name, proj)
-				var b strings.Builder
-				b.WriteString("# pre index, post index\n")
-				for _, p := range ps {
-					b.WriteString(strings.NewReplacer("(", "", ")", "", " ", "").Replace(p) + "\n")
-				}
-				g.files[file] = []byte(b.String())
+				file := g.table(proj+"_pairs", "pre index, post index", pairs2(pl), true)
 				rule = fmt.Sprintf("pairs(%q)", file)
 			}
 		}
@@ -756,4 +762,63 @@ func (g *gen) selection(n int) string {
 		return fmt.Sprintf("[%d:%d]", a, a+1+g.r.IntN(n-a))
 	}
 	return ""
+}
+
+func pairs2(ps [][2]float64) [][]float64 {
+	var out [][]float64
+	for _, p := range ps {
+		out = append(out, []float64{p[0], p[1]})
+	}
+	return out
+}
+
+// table writes a data file of rows, CSV (with a comment line) or NumPy
+// (float64, or for whole numbers int32 or int64), and returns its name.
+func (g *gen) table(what, comment string, rows [][]float64, whole bool) string {
+	if g.chance(0.5) {
+		var b strings.Builder
+		b.WriteString("# " + comment + "\n")
+		for _, row := range rows {
+			var cs []string
+			for _, x := range row {
+				cs = append(cs, strconv.FormatFloat(x, 'g', -1, 64))
+			}
+			b.WriteString(strings.Join(cs, ",") + "\n")
+		}
+		name := fmt.Sprintf("%s_%s.csv", g.name, what)
+		g.files[name] = []byte(b.String())
+		return name
+	}
+	shape := []int{len(rows), len(rows[0])}
+	if len(rows[0]) == 1 && g.chance(0.5) {
+		shape = shape[:1] // a single column as a vector
+	}
+	var data []float64
+	for _, row := range rows {
+		data = append(data, row...)
+	}
+	var buf bytes.Buffer
+	var err error
+	switch {
+	case whole && g.chance(0.5):
+		ints := make([]int32, len(data))
+		for k, x := range data {
+			ints[k] = int32(x)
+		}
+		err = npy.WriteInt32(&buf, shape, ints)
+	case whole:
+		ints := make([]int64, len(data))
+		for k, x := range data {
+			ints[k] = int64(x)
+		}
+		err = npy.WriteInt64(&buf, shape, ints)
+	default:
+		err = npy.WriteFloat64(&buf, shape, data)
+	}
+	if err != nil {
+		panic(err)
+	}
+	name := fmt.Sprintf("%s_%s.npy", g.name, what)
+	g.files[name] = buf.Bytes()
+	return name
 }

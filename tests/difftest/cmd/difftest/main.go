@@ -30,10 +30,20 @@ func main() {
 	failures := flag.String("failures", "difftest-failures", "where to save the failing models")
 	keep := flag.Bool("keep", false, "keep each model's outputs (in the work directory, printed)")
 	strict := flag.Bool("strict", false, "exit 1 on a known failure too")
+	write := flag.String("write", "", "only write the generated models into this directory (one folder each)")
 	var models multi
 	flag.Var(&models, "model", "a model file to run instead of generated ones (repeatable)")
 	flag.Parse()
 
+	if *write != "" {
+		for k := range *n {
+			m := difftest.Generate(*seed + uint64(k))
+			p, err := m.Write(filepath.Join(*write, strings.TrimSuffix(m.Name, ".snn")))
+			check(err)
+			fmt.Println(p)
+		}
+		return
+	}
 	work, err := os.MkdirTemp("", "difftest-")
 	check(err)
 	if !*keep {

@@ -1,0 +1,117 @@
+package difftest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/llvm"
+)
+
+// fixedSeeds run in every go test; about 3 s each on a quiet 2-core
+// machine, so the set stays within a minute. They were chosen as the
+// first seeds, not for passing.
+var fixedSeeds = []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+
+// knownUnfixed are the items of issue 16 whose fixes are being made on
+// other branches: a model whose every failure is one of these is
+// skipped, with the item named. Once an item's fix is merged, delete it
+// here, and the models that show it (testdata/regress/) must pass.
+var knownUnfixed = map[string]bool{
+	KnownNaN:               true,
+	KnownOnSpikePruned:     true,
+	KnownScaledExact:       true,
+	KnownSplitCompartments: true,
+	KnownDither:            true,
+}
+
+var snncExe string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "difftest-snnc-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	snncExe = filepath.Join(dir, "snnc")
+	if out, err := exec.Command("go", "build", "-o", snncExe, "snnc/cmd/snnc").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build snnc/cmd/snnc: %v\n%s", err, out)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// requireNativeTools skips a test when opt, llc or cc are missing, except
+// in CI, where make test installs them and their absence is a failure.
+func requireNativeTools(t *testing.T) {
+	t.Helper()
+	if missing := llvm.MissingTools(); len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("missing %v: tests/install-deps.sh should have installed them", missing)
+		}
+		t.Skipf("missing %v (Debian: apt-get install llvm gcc)", missing)
+	}
+}
+
+// requirePass runs a model and fails on every failure, skipping when all
+// of them are known items of issue 16 not yet fixed.
+func requirePass(t *testing.T, path string) {
+	t.Helper()
+	start := time.Now()
+	res, err := (&Runner{Snnc: snncExe}).Check(path, t.TempDir())
+	require.NoError(t, err)
+	t.Logf("%s: %d probes, %.1f s", filepath.Base(path), res.Probes, time.Since(start).Seconds())
+	if len(res.Failures) == 0 {
+		return
+	}
+	var items []string
+	unfixed := true
+	for _, f := range res.Failures {
+		t.Log(f.String())
+		if !knownUnfixed[f.Known] {
+			unfixed = false
+		}
+		if f.Known != "" && !slices.Contains(items, f.Known) {
+			items = append(items, f.Known)
+		}
+	}
+	if unfixed {
+		t.Skipf("known issue 16 items not fixed yet: %s", strings.Join(items, ", "))
+	}
+	t.Fatalf("%d failures; reproduce: go run ./tests/difftest/cmd/difftest -model %s", len(res.Failures), path)
+}
+
+// TestFixedSeeds runs the generated models of the fixed seeds.
+func TestFixedSeeds(t *testing.T) {
+	requireNativeTools(t)
+	for _, seed := range fixedSeeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			m := Generate(seed)
+			path, err := m.Write(t.TempDir())
+			require.NoError(t, err)
+			requirePass(t, path)
+		})
+	}
+}
+
+// TestRegressions runs every model the tester has ever failed on.
+func TestRegressions(t *testing.T) {
+	requireNativeTools(t)
+	files, err := filepath.Glob("testdata/regress/*.snn")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".snn"), func(t *testing.T) {
+			requirePass(t, f)
+		})
+	}
+}
