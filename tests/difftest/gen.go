@@ -353,7 +353,12 @@ func (g *gen) genNeuronType(name string) *popInfo {
 	if adapt {
 		g.p("    dw/dt = -w / tau_w\n")
 	}
-	g.p("    threshold v > v_t\n    reset {\n        v = v_r\n")
+	if g.chance(0.3) {
+		// A draw per spike: the random streams of events.
+		g.p("    threshold v > v_t\n    reset {\n        v = v_r + uniform(0 mV, %s mV)\n", g.f(0.2, 2))
+	} else {
+		g.p("    threshold v > v_t\n    reset {\n        v = v_r\n")
+	}
 	if adapt {
 		g.p("        w += b_w\n")
 	}
@@ -575,7 +580,15 @@ func (g *gen) genConnect() {
 	if clock {
 		add = fmt.Sprintf("%s * (1 + c)", add)
 	}
-	g.p("        post.%s += %s\n", tg.name, add)
+	if g.chance(0.2) {
+		add = fmt.Sprintf("%s * uniform(0.5, 1.5)", add)
+	}
+	if g.chance(0.3) {
+		g.p("        if post.%s > %s %s {\n            post.%s += 0.5 * %s\n        } else {\n            post.%s += %s\n        }\n",
+			tg.name, g.f(0.5, 1), tg.unit, tg.name, add, tg.name, add)
+	} else {
+		g.p("        post.%s += %s\n", tg.name, add)
+	}
 	if clock {
 		g.p("        c += %s\n", g.f(0.1, 0.5))
 	}
@@ -664,6 +677,10 @@ func (g *gen) genConnect() {
 		set = append(set, fmt.Sprintf("delay = uniform(0 ms, %s ms)", g.f(0.5, 3)))
 	case 2:
 		set = append(set, fmt.Sprintf("delay = %s ms * (i %% 4) + j * %s ms", g.f(0.1, 0.5), g.f(0, 0.2)))
+	case 3:
+		if g.chance(0.4) {
+			set = append(set, fmt.Sprintf("delay = exponential(%s ms)", g.f(0.2, 1)))
+		}
 	}
 	if tg.segments > 0 {
 		if g.chance(0.5) {
@@ -676,9 +693,12 @@ func (g *gen) genConnect() {
 	if tg.dendrite != "" {
 		dest += "." + tg.dendrite
 	}
-	g.p("connect %s: %s -> %s using %s by %s {\n    %s\n}\n", proj, pre, dest, syn, rule, strings.Join(set, "\n    "))
 	if plastic && g.chance(0.6) {
+		g.p("connect %s: %s -> %s using %s by %s {\n    %s\n}\n", proj, pre, dest, syn, rule, strings.Join(set, "\n    "))
 		g.p("monitor state %s.w\n", proj)
+	} else {
+		// Unnamed: messages call it connect at FILE:LINE:COL.
+		g.p("connect %s -> %s using %s by %s {\n    %s\n}\n", pre, dest, syn, rule, strings.Join(set, "\n    "))
 	}
 	g.p("\n")
 }
@@ -722,13 +742,22 @@ func (g *gen) genMonitors() {
 	g.writeGlobal()
 	for _, p := range g.pops {
 		if g.chance(0.8) {
-			g.p("monitor spikes %s%s\n", p.name, g.selection(p.size))
+			label := ""
+			if g.chance(0.3) {
+				label = fmt.Sprintf("sp_%s: ", p.name)
+			}
+			g.p("monitor %sspikes %s%s\n", label, p.name, g.selection(p.size))
 		}
 		if g.chance(0.7) {
 			v := pick(g, p.monitored...)
 			every := ""
 			if g.chance(0.3) {
-				every = fmt.Sprintf(" every %d", 1+g.r.IntN(5))
+				if k := 1 + g.r.IntN(5); g.chance(0.5) {
+					every = fmt.Sprintf(" every %d", k)
+				} else {
+					// A duration that is k steps.
+					every = fmt.Sprintf(" every %g ms", float64(k)*g.dt*1e3)
+				}
 			}
 			g.p("monitor state %s.%s%s%s\n", p.name, v, g.selection(p.size), every)
 		}
