@@ -169,7 +169,7 @@ func Generate(seed uint64) *Model {
 		g.genConnect()
 	}
 	for _, pop := range g.pops {
-		if pop.drive != "" && g.chance(0.4) {
+		if pop.drive != "" && g.chance(0.7) {
 			g.genCurrent(pop)
 		}
 	}
@@ -404,7 +404,7 @@ func (g *gen) genPopulation(info *popInfo) {
 		if g.chance(0.3) {
 			set = append(set, fmt.Sprintf("tau_e = %s ms + i * %s ms", g.f(1, 3), g.f(0, 0.3)))
 		}
-		if g.chance(0.2) {
+		if g.chance(0.3) {
 			set = append(set, fmt.Sprintf("drive = %s mV", g.f(10, 20)))
 			info.drive = "" // a current cannot drive it as well
 		}
@@ -439,9 +439,9 @@ func (g *gen) genInput(name string) {
 	switch g.r.IntN(5) {
 	case 0:
 		if g.chance(0.5) {
-			g.p("input %s = poisson[%d] { rate = %s Hz }\n\n", name, size, g.f(20, 300))
+			g.p("input %s = poisson[%d] { rate = %s Hz }\n\n", name, size, g.f(50, 500))
 		} else {
-			g.p("input %s = poisson[%d] { rate = %s Hz + i * %s Hz }\n\n", name, size, g.f(10, 100), g.f(0, 30))
+			g.p("input %s = poisson[%d] { rate = %s Hz + i * %s Hz }\n\n", name, size, g.f(20, 200), g.f(0, 50))
 		}
 	case 1:
 		n := 2 + g.r.IntN(4)
@@ -512,9 +512,9 @@ func (g *gen) genInput(name string) {
 // weight returns a synaptic weight for a target, as a constant, a draw
 // or an expression of i and j.
 func (g *gen) weight(t target) string {
-	lo, hi := 1.0, 8.0
+	lo, hi := 3.0, 15.0
 	if t.unit == "nA" {
-		lo, hi = 0.05, 0.6
+		lo, hi = 0.2, 1.5
 	}
 	if t.name == "gi" {
 		lo, hi = -hi, -lo
