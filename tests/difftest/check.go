@@ -85,9 +85,10 @@ func (r *Result) AllKnown() bool {
 }
 
 // Check runs the model at path (its data files beside it) in work, a
-// directory of its own: the checker, the interpreter, the native
-// executable at 1, 2 and 3 threads, the same quantized to int16 on both
-// targets; then the probes' oracle.
+// directory of its own: the checker; the interpreter, with and without
+// prune and fuse; the native executable at 1, 2 and 3 threads; both
+// targets with another seed and duration on the command line; the same
+// quantized to int16 on both targets; then the probes' oracle.
 func (r *Runner) Check(path, work string) (*Result, error) {
 	res := &Result{}
 	src, err := os.ReadFile(path)
@@ -171,6 +172,28 @@ func (r *Runner) Check(path, work string) (*Result, error) {
 			for _, d := range compareDirs(want, got, true) {
 				fail(stage, "differs", d.known, "%s", d.text)
 			}
+		}
+		if q.flags != nil {
+			continue
+		}
+		// The run options: another seed and a shorter run, given on the
+		// command line to both targets.
+		stage = "float --seed --duration"
+		opts := []string{"--seed", "7919", "--duration", "7.5ms"}
+		want = filepath.Join(work, "opts-interp")
+		args = append(append([]string{"run", "-q", "--target=interp", "--out", want}, opts...), path)
+		if out, err := r.cmd(nil, r.Snnc, args...); err != nil {
+			fail("interp "+stage, "error", "", "%v\n%s", err, out)
+			continue
+		}
+		got := filepath.Join(work, "opts-llvm2")
+		env := []string{"SNNRT_MIN_CHUNK=1", "SNNRT_SPLIT_EVENTS=1"}
+		if out, err := r.cmd(env, exe, append([]string{"-q", "--out", got, "--threads", "2"}, opts...)...); err != nil {
+			fail("llvm 2 threads "+stage, "error", "", "%v\n%s", err, out)
+			continue
+		}
+		for _, d := range compareDirs(want, got, true) {
+			fail("llvm 2 threads "+stage, "differs", d.known, "%s", d.text)
 		}
 	}
 
