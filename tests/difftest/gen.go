@@ -35,6 +35,13 @@ type Probe struct {
 	// Scale is each variable's typical magnitude (SI): the tolerance's
 	// unit where the variable itself stays near 0.
 	Scale []float64 `json:"scale"`
+	// Forcing adds Forcing[i] sin(Omega t) to row i (SI), if not nil.
+	Forcing []float64 `json:"forcing,omitempty"`
+	Omega   float64   `json:"omega,omitempty"`
+	// Method is the discrete method snnc must use, "rk4", "euler" or
+	// "exponential_euler" (computed by the oracle step for step), or ""
+	// or "exact" (the exact solution).
+	Method string `json:"method,omitempty"`
 }
 
 const probeTag = "// difftest:probe "

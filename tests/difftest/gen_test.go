@@ -10,13 +10,13 @@ import (
 	"snnc/passes"
 )
 
-// TestGeneratedModelsAreValid: every model of the first 150 seeds passes
+// TestGeneratedModelsAreValid: every model of the first 100 seeds passes
 // the checker and the passes (a refusal is a generator bug unless the
 // refusal itself is wrong), and the same seed gives the same files.
 func TestGeneratedModelsAreValid(t *testing.T) {
 	dir := t.TempDir()
 	kinds := map[string]int{}
-	for seed := uint64(1); seed <= 150; seed++ {
+	for seed := uint64(1); seed <= 100; seed++ {
 		m := Generate(seed)
 		require.Equal(t, m, Generate(seed), "seed %d: two generations differ", seed)
 		path, err := m.Write(dir)

@@ -3,6 +3,7 @@ package difftest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -11,7 +12,9 @@ import (
 // every step. Three kinds:
 //   - plain: 1 to 3 variables in mV with coefficients near 1/ms,
 //     uncoupled, triangular, coupled (diagonally dominant) or a damped
-//     rotation;
+//     rotation, some with a forcing term in t (which exact propagation
+//     holds over each step), some integrated by a discrete method (rk4,
+//     euler, exponential_euler) that the oracle then applies itself;
 //   - scaled: NEST's iaf_psc_exp without input (issue 16 B's system), whose
 //     SI coefficients span about 20 orders of magnitude;
 //   - compartments: a soma and a dendrite joined by a conductance
@@ -90,6 +93,22 @@ func (g *gen) plainProbe(typ string) Probe {
 		}
 	}
 	pr := Probe{Kind: "plain", A: make([][]float64, n), B: make([]float64, n), Scale: make([]float64, n)}
+	// A forcing term in time, f sin(2 pi t / period), on some rows: the
+	// system is then integrated by a discrete method, not exactly.
+	var forcing []string
+	period := ""
+	if g.chance(0.4) {
+		var p float64
+		p, period = g.num(2, 20, 3)
+		pr.Omega = 2 * math.Pi / (p * 1e-3)
+		pr.Forcing = make([]float64, n)
+		forcing = make([]string, n)
+		for i := range forcing {
+			if g.chance(0.7) {
+				pr.Forcing[i], forcing[i] = g.num(-2, 2, 3) // mV/ms = V/s
+			}
+		}
+	}
 	g.p("neuron %s {\n", typ)
 	for i := 0; i < n; i++ {
 		v := fmt.Sprintf("x%d", i)
@@ -113,6 +132,9 @@ func (g *gen) plainProbe(typ string) Probe {
 		if bs[i] != "" {
 			terms = append(terms, bs[i]+" mV")
 		}
+		if forcing != nil && forcing[i] != "" {
+			terms = append(terms, fmt.Sprintf("%s mV * sin(2 * pi * t / (%s ms))", forcing[i], period))
+		}
 		g.p("    dx%d/dt = (%s) / (1 ms)\n", i, strings.Join(terms, " + "))
 		pr.A[i] = make([]float64, n)
 		for j := 0; j < n; j++ {
@@ -121,8 +143,13 @@ func (g *gen) plainProbe(typ string) Probe {
 		pr.B[i] = b[i] * 1e-3 / 1e-3
 		pr.Scale[i] = 1e-3 // 1 mV
 	}
-	if g.chance(0.5) {
-		g.p("    method exact\n")
+	methods := []string{"", "exact", "exact", "rk4", "euler", "exponential_euler"}
+	if forcing != nil {
+		methods = []string{"", "exact", "rk4", "rk4", "euler", "exponential_euler"}
+	}
+	if m := pick(g, methods...); m != "" {
+		g.p("    method %s\n", m)
+		pr.Method = m
 	}
 	g.p("}\n")
 	return pr
