@@ -261,11 +261,17 @@ func (g *gen) writeGlobal() {
 			continue
 		}
 		used[s] = true
-		g.p("    on spike %s {\n        d += %s\n", s, g.f(0.05, 0.5))
-		if g.globalT != "" {
-			g.p("        %s += 1\n        if %s > 3 { d -= 0.01 }\n", g.globalT, g.globalT)
+		switch {
+		case g.globalT != "" && g.chance(0.3):
+			// Only the trace: with the trace not recorded, nothing
+			// recorded depends on this source through the global.
+			g.p("    on spike %s {\n        %s += 1\n    }\n", s, g.globalT)
+		case g.globalT != "":
+			g.p("    on spike %s {\n        d += %s\n", s, g.f(0.05, 0.5))
+			g.p("        %s += 1\n        if %s > 3 { d -= 0.01 }\n    }\n", g.globalT, g.globalT)
+		default:
+			g.p("    on spike %s {\n        d += %s\n    }\n", s, g.f(0.05, 0.5))
 		}
-		g.p("    }\n")
 	}
 	g.p("}\n\n")
 }
@@ -780,7 +786,11 @@ func (g *gen) genMonitors() {
 		}
 	}
 	if g.global != "" {
-		g.p("monitor state %s.d\n", g.global)
+		// Not always: a global nothing records is removed by prune, with
+		// what only it depends on.
+		if g.chance(0.75) {
+			g.p("monitor state %s.d\n", g.global)
+		}
 		if g.globalT != "" && g.chance(0.5) {
 			g.p("monitor state %s.%s every 2\n", g.global, g.globalT)
 		}
