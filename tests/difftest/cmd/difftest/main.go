@@ -16,8 +16,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"snnc/tests/difftest"
@@ -77,9 +79,20 @@ func main() {
 			jobs = append(jobs, job{name: strings.TrimSuffix(m.Name, ".snn"), model: m})
 		}
 	}
+	// SIGINT or SIGTERM ends the run after the model at hand, with the
+	// totals so far.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	start := time.Now()
-	failed, newFailures, classes := 0, 0, map[string]int{}
+	ran, failed, newFailures, classes := 0, 0, 0, map[string]int{}
 	for _, j := range jobs {
+		select {
+		case <-stop:
+			fmt.Println("difftest: interrupted")
+			goto done
+		default:
+		}
+		ran++
 		dir := filepath.Join(work, j.name)
 		path := j.path
 		if j.model != nil {
@@ -123,9 +136,10 @@ func main() {
 			os.RemoveAll(dir)
 		}
 	}
+done:
 	el := time.Since(start)
 	fmt.Printf("difftest: %d models in %.0f s (%.1f s each), %d failed, %d with a failure not known to issue 16\n",
-		len(jobs), el.Seconds(), el.Seconds()/float64(max(1, len(jobs))), failed, newFailures)
+		ran, el.Seconds(), el.Seconds()/float64(max(1, ran)), failed, newFailures)
 	for k, c := range classes {
 		fmt.Printf("    %4d  %s\n", c, k)
 	}
