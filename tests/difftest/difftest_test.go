@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,21 +33,28 @@ var knownUnfixed = map[string]bool{
 	KnownDither:            true,
 }
 
-var snncExe string
+// snncDir holds the snnc command once a test has needed it.
+var snncDir string
 
-func TestMain(m *testing.M) {
+// snnc builds the snnc command once, for the tests that run it.
+var snnc = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "difftest-snnc-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return "", err
 	}
-	snncExe = filepath.Join(dir, "snnc")
-	if out, err := exec.Command("go", "build", "-o", snncExe, "snnc/cmd/snnc").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build snnc/cmd/snnc: %v\n%s", err, out)
-		os.Exit(2)
+	snncDir = dir
+	exe := filepath.Join(dir, "snnc")
+	if out, err := exec.Command("go", "build", "-o", exe, "snnc/cmd/snnc").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build snnc/cmd/snnc: %v\n%s", err, out)
 	}
+	return exe, nil
+})
+
+func TestMain(m *testing.M) {
 	code := m.Run()
-	os.RemoveAll(dir)
+	if snncDir != "" {
+		os.RemoveAll(snncDir)
+	}
 	os.Exit(code)
 }
 
@@ -67,7 +75,9 @@ func requireNativeTools(t *testing.T) {
 func requirePass(t *testing.T, path string) {
 	t.Helper()
 	start := time.Now()
-	res, err := (&Runner{Snnc: snncExe}).Check(path, t.TempDir())
+	exe, err := snnc()
+	require.NoError(t, err)
+	res, err := (&Runner{Snnc: exe}).Check(path, t.TempDir())
 	require.NoError(t, err)
 	t.Logf("%s: %d probes, %.1f s", filepath.Base(path), res.Probes, time.Since(start).Seconds())
 	if len(res.Failures) == 0 {
