@@ -16,10 +16,11 @@ import (
 	"snnc/backends/llvm"
 )
 
-// fixedSeeds run in every go test; about 3 s each on a quiet 2-core
-// machine, so the set stays within a minute. They were chosen as the
-// first seeds, not for passing.
-var fixedSeeds = []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+// fixedSeeds run in every go test: about 4 s of CPU each (two native
+// builds, eleven runs), 25 s of CPU in all; on this 2-core machine shared
+// with a load of about 8, under a minute of wall time. They are the first
+// seeds, not chosen for passing.
+var fixedSeeds = []uint64{1, 2, 3, 4, 5, 6}
 
 // knownUnfixed are the items of issue 16 whose fixes are being made on
 // other branches: a model whose every failure is one of these is
