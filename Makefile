@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: test deps check-examples fuzz bench
+.PHONY: test deps check-examples fuzz bench difftest
 
 test: deps
 	$(GO) test ./...
@@ -26,3 +26,12 @@ fuzz:
 bench:
 	$(GO) test ./lang -run '^$$' -bench . -benchtime 5x
 	$(GO) test ./tests -run '^$$' -bench InterpCUBA -count 5
+
+# Runs snnc's random differential tester (tests/difftest) on N generated
+# models from SEED (default: from the clock; printed, so that a run can be
+# repeated). Failing models are saved in difftest-failures/ with the
+# command that reproduces each.
+N ?= 20
+SEED ?=
+difftest:
+	$(GO) run ./tests/difftest/cmd/difftest -n $(N) $(if $(SEED),-seed $(SEED))

@@ -294,10 +294,11 @@ type system struct {
 	eqs   []odeEq
 	index map[string]int // variable -> equation
 	deps  map[ir.Value]bool
+	tdeps map[ir.Value]bool // dependsOnTime's memo
 }
 
 func newSystem(eqs []odeEq) *system {
-	s := &system{eqs: eqs, index: map[string]int{}, deps: map[ir.Value]bool{}}
+	s := &system{eqs: eqs, index: map[string]int{}, deps: map[ir.Value]bool{}, tdeps: map[ir.Value]bool{}}
 	for i, eq := range eqs {
 		s.index[eq.aux.Var] = i
 	}
@@ -864,14 +865,18 @@ func (s *system) euler(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 }
 
 // rk4 is the classical fourth-order Runge-Kutta step; the right sides are
-// evaluated again at the intermediate states by cloning their computation.
+// evaluated again at the intermediate states by cloning their computation,
+// and at the intermediate times: a right side that reads t is evaluated at
+// t + dt/2 for the second and third stages and at t + dt for the fourth.
+// (With t held at the step's start, a forcing term such as sin(w t) was
+// integrated by forward Euler, to first order only.)
 func (s *system) rk4(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 	n := len(s.eqs)
-	eval := func(state []ir.Value) []ir.Value {
+	eval := func(state []ir.Value, h float64) []ir.Value {
 		memo := map[ir.Value]ir.Value{}
 		out := make([]ir.Value, n)
 		for i, eq := range s.eqs {
-			out[i] = s.clone(b, eq.rhs, state, memo)
+			out[i] = s.clone(b, eq.rhs, state, h, memo)
 		}
 		return out
 	}
@@ -882,10 +887,10 @@ func (s *system) rk4(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 		}
 		return out
 	}
-	k1 := eval(old)
-	k2 := eval(step(k1, dt/2))
-	k3 := eval(step(k2, dt/2))
-	k4 := eval(step(k3, dt))
+	k1 := eval(old, 0)
+	k2 := eval(step(k1, dt/2), dt/2)
+	k3 := eval(step(k2, dt/2), dt/2)
+	k4 := eval(step(k3, dt), dt)
 	out := make([]ir.Value, n)
 	two := b.Const(2)
 	for i := range out {
@@ -897,25 +902,49 @@ func (s *system) rk4(b *ir.Builder, old []ir.Value, dt float64) []ir.Value {
 	return out
 }
 
-// clone re-evaluates v with the system's variables replaced by state.
-func (s *system) clone(b *ir.Builder, v ir.Value, state []ir.Value, memo map[ir.Value]ir.Value) ir.Value {
+// clone re-evaluates v with the system's variables replaced by state and,
+// where h is not 0, the time t by t + h.
+func (s *system) clone(b *ir.Builder, v ir.Value, state []ir.Value, h float64, memo map[ir.Value]ir.Value) ir.Value {
 	if i, ok := s.stateVar(v); ok {
 		return state[i]
 	}
-	if !s.dependsOnState(v) {
+	if !s.dependsOnState(v) && (h == 0 || !dependsOnTime(v, s.tdeps)) {
 		return v
 	}
 	if c, ok := memo[v]; ok {
 		return c
 	}
 	in := v.(*ir.Instr)
-	args := make([]ir.Value, len(in.Args))
-	for i, a := range in.Args {
-		args[i] = s.clone(b, a, state, memo)
+	var c ir.Value
+	if in.Op == ir.OpTime {
+		c = b.Binary(ir.OpAdd, in, b.Const(h))
+	} else {
+		args := make([]ir.Value, len(in.Args))
+		for i, a := range in.Args {
+			args[i] = s.clone(b, a, state, h, memo)
+		}
+		c = b.Emit(in.Op, in.Typ, in.Aux, args...)
 	}
-	c := b.Emit(in.Op, in.Typ, in.Aux, args...)
 	memo[v] = c
 	return c
+}
+
+// dependsOnTime reports whether v reads the time t.
+func dependsOnTime(v ir.Value, memo map[ir.Value]bool) bool {
+	if d, ok := memo[v]; ok {
+		return d
+	}
+	d := false
+	if in, ok := v.(*ir.Instr); ok {
+		d = in.Op == ir.OpTime
+		for _, a := range in.Args {
+			if !d && dependsOnTime(a, memo) {
+				d = true
+			}
+		}
+	}
+	memo[v] = d
+	return d
 }
 
 // stepTraces makes the traces of a neuron, dendrite or global decay
