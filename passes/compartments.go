@@ -655,7 +655,7 @@ func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []i
 	// hidden propagator entries a prepare kernel stores, which must not
 	// be the joint system's. (refractory is a keyword: no dendrite has
 	// that name.)
-	sub := &system{index: map[string]int{}, deps: map[ir.Value]bool{}}
+	sub := newSystem(nil) // its equations are added below, under their new names
 	var at []int
 	var subOld []ir.Value
 	for i, eq := range s.eqs {
