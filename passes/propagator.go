@@ -344,24 +344,7 @@ func ddExpm(x [][]dd) [][]dd {
 			xs[i][j] = dd{math.Ldexp(x[i][j].hi, -s), math.Ldexp(x[i][j].lo, -s)}
 		}
 	}
-	p := make([][]dd, n)
-	for i := range p {
-		p[i] = make([]dd, n)
-		p[i][i] = dd{hi: 1}
-	}
-	// An entry between variables d edges apart starts at the term of
-	// degree d: n more terms than the norm needs keep its truncation
-	// small relative to the entry.
-	for k := ddTaylorTerms + n; k >= 1; k-- {
-		q := ddMatMul(xs, p)
-		for i := range q {
-			for j := range q[i] {
-				q[i][j] = ddDiv(q[i][j], float64(k))
-			}
-			q[i][i] = ddAdd(q[i][i], dd{hi: 1})
-		}
-		p = q
-	}
+	p := ddTaylor(xs)
 	for ; s > 0; s-- {
 		p = ddMatMul(p, p)
 	}
@@ -470,24 +453,7 @@ func ddExpmNonneg(x [][]dd) [][]dd {
 			shifted[i][j] = dd{math.Ldexp(shifted[i][j].hi, -s), math.Ldexp(shifted[i][j].lo, -s)}
 		}
 	}
-	p := make([][]dd, n)
-	for i := range p {
-		p[i] = make([]dd, n)
-		p[i][i] = dd{hi: 1}
-	}
-	// An entry between variables d edges apart starts at the term of
-	// degree d: n more terms keep the truncation below 2^-106 of every
-	// entry, not only of the largest.
-	for k := ddTaylorTerms + n; k >= 1; k-- {
-		q := ddMatMul(shifted, p)
-		for i := range q {
-			for j := range q[i] {
-				q[i][j] = ddDiv(q[i][j], float64(k))
-			}
-			q[i][i] = ddAdd(q[i][i], dd{hi: 1})
-		}
-		p = q
-	}
+	p := ddTaylor(shifted)
 	// e^-c' with c' = c / 2^s in [0, 1/2]: the alternating series loses
 	// no more than a bit to cancellation there.
 	y := dd{hi: math.Ldexp(-c, -s)}
@@ -503,6 +469,31 @@ func ddExpmNonneg(x [][]dd) [][]dd {
 	}
 	for ; s > 0; s-- {
 		p = ddMatMul(p, p)
+	}
+	return p
+}
+
+// ddTaylor is the Taylor polynomial of exp(x) in double-double, for an x
+// already scaled to a norm of at most 1/2, in Horner form. An entry between
+// variables d edges apart starts at the term of degree d: n more terms than
+// the norm needs keep the truncation below 2^-106 of every entry, not only
+// of the largest.
+func ddTaylor(x [][]dd) [][]dd {
+	n := len(x)
+	p := make([][]dd, n)
+	for i := range p {
+		p[i] = make([]dd, n)
+		p[i][i] = dd{hi: 1}
+	}
+	for k := ddTaylorTerms + n; k >= 1; k-- {
+		q := ddMatMul(x, p)
+		for i := range q {
+			for j := range q[i] {
+				q[i][j] = ddDiv(q[i][j], float64(k))
+			}
+			q[i][i] = ddAdd(q[i][i], dd{hi: 1})
+		}
+		p = q
 	}
 	return p
 }
