@@ -50,18 +50,13 @@ const splitTolerance = 0.04
 // their soma's update kernel, and returns, per update kernel, the ODE
 // variables that stay split from a coupled compartment (with what they are
 // split from), and the diagnostics of split couplings too fast for dt.
-func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnostics) {
+// driven holds, per population, the parameters a current drives.
+func coupleCompartments(m *ir.Module, driven map[string]map[string]bool) (map[*ir.Kernel]map[string]string, Diagnostics) {
 	split := map[*ir.Kernel]map[string]string{}
 	var diags Diagnostics
 	for _, p := range m.Populations {
 		if p.Global || len(p.Dendrites) == 0 {
 			continue
-		}
-		driven := map[string]bool{}
-		for _, c := range m.Currents {
-			if c.Population == p.Name {
-				driven[c.Param] = true
-			}
 		}
 		soma := ir.KernelNamed(p.Kernels, "update")
 		if soma == nil || len(odesOf(soma)) == 0 {
@@ -80,11 +75,11 @@ func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnos
 			if d.Array {
 				why = "a dendrite array"
 			} else {
-				why = mergeDendrite(soma, d, dk, driven)
+				why = mergeDendrite(soma, d, dk, driven[p.Name])
 			}
 			if why == "" {
 				d.Kernels = slices.DeleteFunc(d.Kernels, func(k *ir.Kernel) bool { return k == dk })
-				if dg := checkMerged(soma, d, driven, m.Run.Dt); dg != nil {
+				if dg := checkMerged(soma, d, driven[p.Name], m.Run.Dt); dg != nil {
 					diags = append(diags, dg)
 				}
 				continue

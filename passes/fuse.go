@@ -492,10 +492,11 @@ func fusePopulation(p *ir.Population) {
 				return nil
 			case ir.OpStore:
 				b.Pos = in.Pos
+				at := seg // a store of the neuron's own variable names no segment
 				if !segVar {
-					seg = nil
+					at = nil
 				}
-				store(name, seg, args[0])
+				store(name, at, args[0])
 				continue
 			case ir.OpLoad, ir.OpParam:
 				c = &ir.Instr{Op: in.Op, Typ: in.Typ, Aux: name}
@@ -508,7 +509,10 @@ func fusePopulation(p *ir.Population) {
 					// A segment's dithered store draws what it drew in
 					// the dendrite's own kernel (ir.Dither): by the
 					// neuron, from the segment's stream.
-					s, _ := constOf(seg)
+					s, ok := constOf(seg)
+					if !ok {
+						panic(fmt.Sprintf("passes: fuse: dithered store of %v without a constant segment", in.Aux))
+					}
 					c.Aux = ir.Dither{Stream: di.Stream + int(s)}
 				}
 			}

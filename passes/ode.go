@@ -46,7 +46,7 @@ func Discretize(m *ir.Module) error {
 		driven[c.Population][c.Param] = true
 	}
 	// Coupled compartments first: some dendrites' ODEs join their soma's.
-	split, diags := coupleCompartments(m)
+	split, diags := coupleCompartments(m, driven)
 	var owners []*owner
 	for _, p := range m.Populations {
 		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: driven[p.Name]})

@@ -51,16 +51,9 @@ func NewSpikes(name, source string, size int, ranges [][2]int) *Spikes {
 // Record adds the spikes of step k, or returns Reserve's error if there
 // is no room for them.
 func (s *Spikes) Record(k int64, spikes []int32) error {
-	n := len(spikes)
-	if s.keep != nil {
-		n = 0
-		for _, i := range spikes {
-			if s.keep[i] {
-				n++
-			}
-		}
-	}
-	if need := len(s.Steps) + n; need > cap(s.Steps) {
+	// Room for every spike of the step, recorded or not, as the native
+	// runtime reserves it: no counting pass over the step's spikes.
+	if need := len(s.Steps) + len(spikes); need > cap(s.Steps) {
 		// Doubling, as append does; where the double does not fit, as
 		// far as the memory left allows (one more growth, not one per
 		// step: each copies the whole recording).

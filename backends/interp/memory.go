@@ -116,18 +116,9 @@ type memory struct {
 	need  float64
 }
 
-// take counts bytes against the limit, or reports that they do not fit.
-func (mm *memory) take(bytes float64) bool {
-	if mm.limit > 0 && mm.need+bytes > mm.limit {
-		return false
-	}
-	mm.need += bytes
-	return true
-}
-
 // grow counts an allocation of bytes that replaces one of replaced bytes
 // (a recording moved into a larger array): both are held while it is
-// copied, then only the new one.
+// copied, then only the new one. A new allocation replaces nothing.
 func (mm *memory) grow(bytes, replaced float64) bool {
 	if mm.limit > 0 && mm.need+bytes > mm.limit {
 		return false

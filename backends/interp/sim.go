@@ -744,7 +744,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	// a ring of 10^9 slots).
 	ring := func(maxSteps int32, d float64, perSyn bool) error {
 		bytes := ringBytes(int64(maxSteps), perSyn)
-		if !s.mem.take(bytes) {
+		if !s.mem.grow(bytes, 0) {
 			return fmt.Errorf("a delay of %g s is %d steps of %g s: its spike queue of %d slots needs %s, more than the %s of memory left; shorten the delay or use a longer dt",
 				d, maxSteps, s.dt, int64(maxSteps)+1, bytesText(bytes), bytesText(s.mem.limit-s.mem.need))
 		}

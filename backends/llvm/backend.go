@@ -254,10 +254,7 @@ func runtimeLibrary(run func(name string, args ...string) error) (string, error)
 		Touch(dir)
 		return lib, nil
 	}
-	// Missing, unfinished or damaged: built again.
-	if err := os.RemoveAll(dir); err != nil {
-		return "", err
-	}
+	// Missing, unfinished or damaged: built again, and installed over it.
 	tmp, err := os.MkdirTemp(root, "runtime-build-")
 	if err != nil {
 		return "", err
@@ -282,13 +279,7 @@ func runtimeLibrary(run func(name string, args ...string) error) (string, error)
 		return "", err
 	}
 	// Another build may have made it meanwhile: either copy is fine.
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.Rename(filepath.Join(tmp, "libsnnrt.a"), lib); err != nil {
-		return "", err
-	}
-	if err := Seal(lib); err != nil {
+	if err := Install(filepath.Join(tmp, "libsnnrt.a"), lib); err != nil {
 		return "", err
 	}
 	return lib, nil

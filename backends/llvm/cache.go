@@ -138,23 +138,34 @@ func fileHash(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Seal writes the hash of the cache file at path into path.sha256,
-// through a temporary file renamed into place: the last thing a build
-// writes into its entry.
-func Seal(path string) error {
-	sum, err := fileHash(path)
+// Install moves a file built in a temporary directory into its cache
+// entry at dst, with its hash: the hash is computed where the file was
+// built, and the file and then the hash are renamed into the entry, so an
+// entry verifies only once it is whole. Nothing is removed first: a
+// concurrent build of the same entry renames an identical file over it,
+// and no build deletes another's finished entry. The hash guards against
+// truncated files and unfinished builds, not against someone who may write
+// the cache (they could rewrite the hash too; CacheRoot keeps the cache
+// private for that).
+func Install(built, dst string) error {
+	sum, err := fileHash(built)
 	if err != nil {
 		return err
 	}
-	tmp := path + ".sha256.tmp"
-	if err := os.WriteFile(tmp, []byte(sum+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(built+".sha256", []byte(sum+"\n"), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path+".sha256")
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(built, dst); err != nil {
+		return err
+	}
+	return os.Rename(built+".sha256", dst+".sha256")
 }
 
 // Verified reports whether the cache file at path is there and is what
-// Seal saw.
+// Install hashed.
 func Verified(path string) bool {
 	want, err := os.ReadFile(path + ".sha256")
 	if err != nil {

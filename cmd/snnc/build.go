@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -152,13 +151,9 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 		llvm.Touch(dir)
 		return exe, nil
 	}
-	// Missing, unfinished (no hash yet) or damaged (truncated, replaced):
-	// built again.
-	if err := os.RemoveAll(dir); err != nil {
-		return "", err
-	}
-	// Build beside the cache entry and rename, so that a concurrent or
-	// interrupted build never leaves a half-written executable behind.
+	// Missing, unfinished (no hash yet) or damaged (truncated): built
+	// beside the cache entry and installed over it, so that a concurrent
+	// or interrupted build never leaves a half-written executable behind.
 	tmp, err := os.MkdirTemp(root, "build-")
 	if err != nil {
 		return "", err
@@ -167,13 +162,7 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 	if err := llvm.Build(p, tmp, filepath.Join(tmp, "model"), o); err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.Rename(filepath.Join(tmp, "model"), exe); err != nil {
-		return "", err
-	}
-	if err := llvm.Seal(exe); err != nil {
+	if err := llvm.Install(filepath.Join(tmp, "model"), exe); err != nil {
 		return "", err
 	}
 	llvm.TrimCache(root)
@@ -189,25 +178,20 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 func runNative(exe string, args []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	if err := cmd.Start(); err != nil {
+	// Caught before the start, so that none is lost between the two.
+	started := make(chan struct{})
+	defer onSignals(func(sig syscall.Signal) {
+		<-started
+		if cmd.Process != nil { // nil: it did not start
+			_ = cmd.Process.Signal(sig) // it may have ended meanwhile
+		}
+	})()
+	err := cmd.Start()
+	close(started)
+	if err != nil {
 		fmt.Fprintf(stderr, "snnc run: %v\n", err)
 		return exitModel
 	}
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			select {
-			case sig := <-sigs:
-				_ = cmd.Process.Signal(sig) // it may have ended meanwhile
-			case <-done:
-				return
-			}
-		}
-	}()
 	if err := cmd.Wait(); err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
 			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

@@ -222,8 +222,9 @@ func TestCacheVerifiesEntries(t *testing.T) {
 
 	// One that verifies (sealed as it is) but ends well without writing
 	// summary.json is refused, exit 1, and evicted: the next run builds.
-	require.NoError(t, os.WriteFile(exe, []byte("#!/bin/sh\nexit 0\n"), 0o755))
-	require.NoError(t, llvm.Seal(exe))
+	fake := filepath.Join(dir, "fake-model")
+	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\nexit 0\n"), 0o755))
+	require.NoError(t, llvm.Install(fake, exe))
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, exitModel, run([]string{"run", "-q", "--target=llvm", "--duration", "20ms", "--out", filepath.Join(dir, "fake"), lif}, &stdout, &stderr))
 	require.Contains(t, stderr.String(), "ended without writing")

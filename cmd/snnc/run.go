@@ -222,16 +222,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// SIGINT and SIGTERM end the run before its next step; what the steps
 	// before recorded is written, as the native runtime does.
 	opts.Stop = new(atomic.Bool)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	var caught atomic.Int32
-	go func() {
-		for sig := range sigs {
-			caught.CompareAndSwap(0, int32(sig.(syscall.Signal)))
-			opts.Stop.Store(true)
-		}
-	}()
+	defer onSignals(func(sig syscall.Signal) {
+		caught.CompareAndSwap(0, int32(sig))
+		opts.Stop.Store(true)
+	})()
 	res, err := interp.Run(m, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc run: %s: %v\n", path, err)
@@ -250,6 +245,29 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		printSummary(stdout, res.Summary, out)
 	}
 	return exitOK
+}
+
+// onSignals calls f with each SIGINT and SIGTERM that reaches snnc, in
+// place of their default action, until the returned stop is called (after
+// which no call of f begins).
+func onSignals(f func(syscall.Signal)) (stop func()) {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				f(sig.(syscall.Signal))
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // interruptedText says that a signal ended a run, as the native runtime

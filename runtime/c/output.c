@@ -376,7 +376,8 @@ int snn_remove_stale(const char *dir)
 int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_spikes, snn_state_rec *states,
 	int n_states, snn_summary *sum)
 {
-	if (mkdir_all(dir) || snn_remove_stale(dir))
+	/* A previous run's files went when this run started (main.c). */
+	if (mkdir_all(dir))
 		return 1;
 	sum->files = snn_xcalloc((size_t)(2 * n_spikes + 3 * n_states + 1), sizeof(char *));
 	sum->n_files = 0;
