@@ -22,13 +22,6 @@ import (
 // the first seeds, not chosen for passing.
 var fixedSeeds = []uint64{1, 2, 3, 4, 5, 6}
 
-// knownUnfixed are classes of failure (check.go's Known* names) whose fix
-// is not in the tree yet: a model whose every failure is one of these is
-// skipped, with the class named. Every class found so far is fixed, so it
-// is empty; a new entry needs an open issue, and its regression models
-// (testdata/regress/) must pass once it is removed.
-var knownUnfixed = map[string]bool{}
-
 // snncDir holds the snnc command once a test has needed it.
 var snncDir string
 
@@ -67,7 +60,7 @@ func requireNativeTools(t *testing.T) {
 }
 
 // requirePass runs a model and fails on every failure, skipping when all
-// of them are known items of issue 16 not yet fixed.
+// of them are of classes still Unfixed.
 func requirePass(t *testing.T, path string) {
 	t.Helper()
 	start := time.Now()
@@ -80,18 +73,14 @@ func requirePass(t *testing.T, path string) {
 		return
 	}
 	var items []string
-	unfixed := true
 	for _, f := range res.Failures {
 		t.Log(f.String())
-		if !knownUnfixed[f.Known] {
-			unfixed = false
-		}
 		if f.Known != "" && !slices.Contains(items, f.Known) {
 			items = append(items, f.Known)
 		}
 	}
-	if unfixed {
-		t.Skipf("known issue 16 items not fixed yet: %s", strings.Join(items, ", "))
+	if res.AllKnown() {
+		t.Skipf("classes of failure not fixed yet (Unfixed): %s", strings.Join(items, ", "))
 	}
 	t.Fatalf("%d failures; reproduce: go run ./tests/difftest/cmd/difftest -model %s", len(res.Failures), path)
 }

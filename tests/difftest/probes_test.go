@@ -38,7 +38,7 @@ func TestProbesOnInterp(t *testing.T) {
 		for _, p := range m.Probes {
 			msgs := checkProbe(p, out)
 			known := map[string]string{"scaled": KnownScaledExact, "compartments": KnownSplitCompartments}[p.Kind]
-			if len(msgs) > 0 && knownUnfixed[known] {
+			if len(msgs) > 0 && Unfixed[known] {
 				t.Logf("seed %d, probe %s (%s), known %s: %s", seed, p.Pop, p.Kind, known, msgs[0])
 				continue
 			}
