@@ -1,6 +1,9 @@
 package lang
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The initialisations of one instance of a body (a population of a neuron
 // type with its dendrites, a connect of a synapse type, a global) form a
@@ -271,7 +274,7 @@ func (c *checker) checkInitGraph(g *initGraph, b *Body) {
 		}
 		// Name the first reader in the neuron, for the position.
 		for _, u := range order {
-			if host[u] == 0 && containsInt(g.nodes[u].deps, i) {
+			if host[u] == 0 && slices.Contains(g.nodes[u].deps, i) {
 				c.diags.Hintf(g.valuePos(u), "initialise it from the neuron's own parameters instead",
 					"the initial value of %s reads %s, a variable of dendrite array %s, which is initialised after the neuron",
 					g.nodes[u].name, n.name, b.Dendrites[n.kernel-1].Name)
@@ -308,13 +311,4 @@ func settingsOf(b *Block) map[string]*Assign {
 		}
 	}
 	return out
-}
-
-func containsInt(list []int, x int) bool {
-	for _, y := range list {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

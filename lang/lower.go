@@ -182,13 +182,7 @@ func (l *lowerer) global(g *Body) {
 
 func (l *lowerer) population(p *Population) {
 	b := p.Type
-	settings := map[string]*Assign{}
-	if p.Decl.Body != nil {
-		for _, s := range p.Decl.Body.Stmts {
-			a := s.(*Assign)
-			settings[joinDots(a.Target.Parts)] = a
-		}
-	}
+	settings := settingsOf(p.Decl.Body)
 	pop := &ir.Population{Name: p.Name, Type: b.Name, Size: p.Size, Vars: l.vars(b, settings)}
 	varsOf := map[*Body][]*ir.Var{b: pop.Vars}
 	for _, d := range b.Dendrites {
@@ -388,13 +382,7 @@ func (l *lowerer) projection(p *Projection) {
 		out.Dendrite = p.Dendrite.Name
 	}
 	out.Rule = l.rule(p)
-	settings := map[string]*Assign{}
-	if d.Body != nil {
-		for _, s := range d.Body.Stmts {
-			a := s.(*Assign)
-			settings[joinDots(a.Target.Parts)] = a
-		}
-	}
+	settings := settingsOf(d.Body)
 	sb := p.Synapse
 	out.Vars = l.vars(sb, settings)
 	// delay and segment are per-synapse parameters of every projection.
