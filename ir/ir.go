@@ -146,6 +146,12 @@ type Kernel struct {
 	Name   string // init, update, threshold, reset, refractory, on_pre, on_post, rate, value, on_spike.SRC
 	Result Type   // TVoid, or the type ret returns (threshold: bool)
 	Blocks []*Block
+	// Owner, Domain and Role are where the kernel sits in the graph:
+	// the node it belongs to, what it runs for, and what it is for (its
+	// Name's role). Module.Link sets them; the verifier checks them.
+	Owner  Node
+	Domain Domain
+	Role   Role
 	// Notes are comments a pass attaches, printed above the kernel: the
 	// integration method each ODE got, and why.
 	Notes []string
@@ -212,6 +218,11 @@ type Var struct {
 	// variable (state v: mV quantize int16): the quantize pass makes it
 	// fixed point of that width, with or without --quantize.
 	Quantize int
+	// DrivenBy, if not nil, is the current that sets this parameter at
+	// the start of every step: declared a parameter, it still changes
+	// during a run, so no pass may take it for a constant. Module.Link
+	// sets it.
+	DrivenBy *Current
 }
 
 // Run holds the run settings, in seconds.
@@ -276,11 +287,14 @@ type Population struct {
 // Dendrite is a compartment, or Count identical segments, of every neuron
 // of a population.
 type Dendrite struct {
-	Name    string
-	Count   int
-	Array   bool
-	Vars    []*Var
-	Kernels []*Kernel
+	// Population is the population whose neurons have the dendrite
+	// (Module.Link sets it).
+	Population *Population
+	Name       string
+	Count      int
+	Array      bool
+	Vars       []*Var
+	Kernels    []*Kernel
 }
 
 // Projection is a set of synapses from a population or input to a

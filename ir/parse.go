@@ -216,6 +216,7 @@ func (p *parser) module() (*Module, error) {
 			return nil, p.errorf("unexpected %q", t[0])
 		}
 	}
+	m.Link()
 	return m, nil
 }
 
@@ -627,6 +628,9 @@ func (p *parser) kernel() (*Kernel, error) {
 		return nil, p.errorf("bad kernel header")
 	}
 	k := &Kernel{Name: t[1], Result: TVoid}
+	if _, ok := RoleOf(k.Name); !ok {
+		return nil, p.errorf("no element has a kernel called %s", k.Name)
+	}
 	switch {
 	case len(t) == 3 && t[2] == "{":
 	case len(t) == 5 && t[2] == ":" && t[4] == "{":

@@ -43,6 +43,7 @@ func Lower(prog *Program) *ir.Module {
 	for _, mon := range prog.Monitors {
 		l.monitor(mon)
 	}
+	l.m.Link()
 	return l.m
 }
 
