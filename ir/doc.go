@@ -114,13 +114,14 @@
 // # Types
 //
 //	f64     IEEE-754 binary64; every number lowering produces
-//	f32     IEEE-754 binary32
-//	i32     32-bit two's-complement integer
-//	i64     64-bit two's-complement integer
 //	bool    true or false: conditions, threshold results
-//	fxW.F   two's-complement fixed point of W bits (2..64), F of them
-//	        fractional (0..W): fx16.8 holds n/256 for n in [-2^15, 2^15)
+//	fxW.F   two's-complement fixed point of W bits (2..MaxFixedWidth),
+//	        F of them fractional (0..MaxFixedFrac): fx16.8 holds n/256
+//	        for n in [-2^15, 2^15); the quantize pass makes them
 //	void    the "type" of instructions without a result; never printed
+//
+// There is no f32 and no integer type: no pass produces one, and a type
+// is added with the pass that needs it and every backend's support.
 //
 // # Variables
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/llir/llvm/ir/value"
 
 	"snnc/ir"
+	"snnc/runtime/fixed"
 
 	ll "github.com/llir/llvm/ir"
 )
@@ -347,7 +348,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		switch c := in.Aux.(type) {
 		case float64:
 			if in.Typ.Kind == ir.Fixed {
-				set(constant.NewInt(i64, in.Typ.Format().FromFloat(c)))
+				set(constant.NewInt(i64, fixed.Format{Width: in.Typ.Width, Frac: in.Typ.Frac}.FromFloat(c)))
 				return nil
 			}
 			set(constant.NewFloat(f64, c))
