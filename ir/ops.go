@@ -126,7 +126,7 @@ var opTable = [numOps]OpInfo{
 	OpStartRef: {Name: "startref", Args: 2, Result: resVoid, SideEffect: true, Doc: "if the condition holds, the neuron is refractory for the period in seconds from the next step: in the steps m > k with m - k < round(period / dt), when that is more than one step (a fused step kernel's reset; language.md section 6); Example printed form: startref %9, %10"},
 	OpRand:     {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
 
-	OpNeg: {Name: "neg", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Neg: -min is max)", Doc: "-x; Example printed form: %8 = neg %2 : f64"},
+	OpNeg: {Name: "neg", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Neg: -min saturates to max)", Doc: "-x; Example printed form: %8 = neg %2 : f64"},
 	OpAdd: {Name: "add", Args: 2, Result: resSame, Commutative: true, Fixed: fixedRounded + " (fixed.Add)", Doc: "x + y, IEEE round to nearest; Example printed form: %9 = add %2, %8 : f64"},
 	OpSub: {Name: "sub", Args: 2, Result: resSame, Fixed: fixedRounded + " (fixed.Sub)", Doc: "x - y; Example printed form: %9 = sub %2, %8 : f64"},
 	OpMul: {Name: "mul", Args: 2, Result: resSame, Commutative: true, Fixed: fixedRounded + " (fixed.Mul)", Doc: "x * y; Example printed form: %9 = mul %2, %8 : f64"},
@@ -143,7 +143,7 @@ var opTable = [numOps]OpInfo{
 	OpCos:   {Name: "cos", Args: 1, Result: resSame, Doc: "cosine; Example printed form: %9 = cos %8 : f64"},
 	OpTanh:  {Name: "tanh", Args: 1, Result: resSame, Doc: "hyperbolic tangent; Example printed form: %9 = tanh %8 : f64"},
 	OpPow:   {Name: "pow", Args: 2, Result: resSame, Doc: "x**y; Example printed form: %9 = pow %2, %8 : f64"},
-	OpAbs:   {Name: "abs", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Abs: |min| is max)", Doc: "|x|; Example printed form: %9 = abs %8 : f64"},
+	OpAbs:   {Name: "abs", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Abs: the magnitude of min saturates to max)", Doc: "|x|; Example printed form: %9 = abs %8 : f64"},
 	OpFloor: {Name: "floor", Args: 1, Result: resSame, Doc: "largest integer not above x; Example printed form: %9 = floor %8 : f64"},
 	OpCeil:  {Name: "ceil", Args: 1, Result: resSame, Doc: "smallest integer not below x; Example printed form: %9 = ceil %8 : f64"},
 	OpSign:  {Name: "sign", Args: 1, Result: resSame, Doc: "-1, 0 or 1; Example printed form: %9 = sign %8 : f64"},
