@@ -2,8 +2,9 @@
 // model. The front end produces it (lang.Lower), every pass reads and
 // rewrites it, and every backend (interp, llvm, fpga) reads it: nothing
 // after lowering looks at the source. The package holds the types, the op
-// table, a builder, the printer and the parser of the one text form, and
-// the verifier; it imports nothing of the project. spec/ir.md is the
+// table, the evaluator of the ops' arithmetic (Arith), a builder, the
+// printer and the parser of the one text form, and the verifier; it
+// imports nothing of the project. spec/ir.md is the
 // reference for users and pass writers, with the kernels each element has
 // and when in a time step each runs.
 //

@@ -149,18 +149,9 @@ func evalKernel(k *ir.Kernel, t float64, param func(name string) float64) float6
 			} else {
 				val[in] = constValue(in)
 			}
-		case ir.OpLt:
-			val[in] = b2f(a(0) < a(1))
-		case ir.OpLe:
-			val[in] = b2f(a(0) <= a(1))
-		case ir.OpGt:
-			val[in] = b2f(a(0) > a(1))
-		case ir.OpGe:
-			val[in] = b2f(a(0) >= a(1))
-		case ir.OpEq:
-			val[in] = b2f(a(0) == a(1))
-		case ir.OpNe:
-			val[in] = b2f(a(0) != a(1))
+		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+			r, _ := ir.Compare(in.Op, a(0), a(1))
+			val[in] = b2f(r)
 		case ir.OpAnd:
 			val[in] = b2f(a(0) != 0 && a(1) != 0)
 		case ir.OpOr:
