@@ -333,7 +333,7 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 	// Fixed point only where the table defines the op on it.
 	fixed := in.Typ.Kind == Fixed
 	for _, a := range in.Args {
-		fixed = fixed || a.Type().Kind == Fixed
+		fixed = fixed || a != nil && a.Type().Kind == Fixed
 	}
 	if fixed && info.Fixed == "" {
 		v.errorf(where, "%s is not defined on fixed point", info.Name)
