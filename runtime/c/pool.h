@@ -1,12 +1,10 @@
 /*
  * pool.h: the thread pool (pool.c), for the files that build and step the
- * network (build.c, synapses.c, memory.c, step.c) and for connect.c's
- * snn_parallel (declared in rt.h). The pool knows kernels, elements and
- * parts, not the network: a population job runs the function the step
- * loop gives it (snn_pool_pop_parts) on each part's items.
- *
- * Layers: pool.c uses util.c only; everything that runs on the threads
- * calls down into it.
+ * network (net.h includes it); connect.c needs only snn_parallel, which
+ * rt.h declares. The pool knows kernels, elements and parts, not the
+ * network: a population job runs the function the step loop gives it
+ * (snn_pool_pop_parts) on each part's items. pool.c uses util.c only;
+ * everything that runs on the threads calls down into it.
  */
 #ifndef SNN_POOL_H
 #define SNN_POOL_H
@@ -36,7 +34,7 @@ int snn_pieces_of(int64_t n, int threads);
 
 /* snn_piece_start is where chunk or piece c of n elements in pieces
  * begins: an equal share rounded down to a multiple of 8 elements. The
- * arrays begin on cache lines (alloc_vals), and so does each piece's
+ * arrays begin on cache lines (snn_alloc_vals), and so does each piece's
  * share of them: a thread's vector loads and stores then never straddle
  * two lines (a split line costs two accesses; CUBA 40 000's update took
  * about 20% longer with arrays 16 bytes off a line). A piece may be
