@@ -2,7 +2,7 @@
  * main.c: the executable's command line, which mirrors `snnc run`
  * (cmd/snnc/run.go): the options and their messages (values with units
  * are quantity.c's), the printed summary and the progress line. It is the
- * top layer: it calls snn_run (step.c) and snn_settables (build.c), and
+ * top layer: it calls snn_run (step.c) and snn_settables (vars.c), and
  * nothing below calls it.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -122,6 +122,8 @@ static void duration_string(char *b, long long sec)
 		sprintf(b, "%lldh%lldm%llds", sec / 3600, sec / 60 % 60, sec % 60);
 }
 
+/* progress draws the progress line as cmd/snnc/run.go does: the step
+ * loop calls it (snn_options.progress) every 1024 steps and at the end. */
 static void progress(int64_t done, int64_t steps)
 {
 	double now = snn_now_seconds();

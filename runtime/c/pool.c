@@ -161,12 +161,14 @@ static snn_ctx *kctx;
 static _Thread_local int my_thread;
 _Thread_local int snn_pool_item;
 /* A kernel's error in a parallel job: the lowest part's is reported, of
- * the first job that has one (fail_job: the population job's number, 0
+ * the first job that has one (fail.job: the population job's number, 0
  * for a kernel job). In a chain, a thread may fail in the next job
  * before the main thread has looked at this one. */
-static atomic_int fail_item = -1;
-static unsigned fail_job;
-static char fail_msg[512];
+static struct {
+	atomic_int item; /* the item that failed, or -1 */
+	unsigned job;
+	char msg[512];
+} fail = {.item = -1};
 
 /* A waiting thread spins spin times (a few milliseconds), relaxing the
  * core each time, before it sleeps: a step's sequential parts last tens
@@ -317,9 +319,9 @@ static int run_part(int u, unsigned h, double ready);
  * thread). */
 static void fail_now(void)
 {
-	char msg[sizeof fail_msg];
+	char msg[sizeof fail.msg];
 	pthread_mutex_lock(&pool_mu);
-	memcpy(msg, fail_msg, sizeof msg);
+	memcpy(msg, fail.msg, sizeof msg);
 	pthread_mutex_unlock(&pool_mu);
 	snn_err_ctx[0] = 0;
 	snn_fail("%s", msg);
@@ -350,9 +352,9 @@ static void finish(int (*done)(unsigned h), unsigned h, double late)
 		atomic_store(&main_sleeping, 0);
 		pthread_mutex_unlock(&pool_mu);
 	}
-	if (atomic_load(&fail_item) >= 0) {
+	if (atomic_load(&fail.item) >= 0) {
 		pthread_mutex_lock(&pool_mu);
-		int failed = fail_job == h;
+		int failed = fail.job == h;
 		pthread_mutex_unlock(&pool_mu);
 		if (failed)
 			fail_now();
@@ -473,10 +475,10 @@ void snn_fail_segment(double segment, int64_t count, const char *variable)
 		(long long)count);
 	unsigned job = my_part >= 0 ? my_job : 0;
 	pthread_mutex_lock(&pool_mu);
-	if (fail_item < 0 || (job == fail_job && snn_pool_item < fail_item)) {
-		fail_item = snn_pool_item;
-		fail_job = job;
-		snprintf(fail_msg, sizeof fail_msg, "%s", msg);
+	if (fail.item < 0 || (job == fail.job && snn_pool_item < fail.item)) {
+		fail.item = snn_pool_item;
+		fail.job = job;
+		snprintf(fail.msg, sizeof fail.msg, "%s", msg);
 	}
 	pthread_mutex_unlock(&pool_mu);
 	if (my_part >= 0) {
@@ -575,10 +577,10 @@ static int job_done(uint_fast64_t h)
  * which the main thread waits for, and whose error may come first. */
 static int failed_before(unsigned h)
 {
-	if (atomic_load(&fail_item) < 0)
+	if (atomic_load(&fail.item) < 0)
 		return 0;
 	pthread_mutex_lock(&pool_mu);
-	int before = (int)(fail_job - h) < 0;
+	int before = (int)(fail.job - h) < 0;
 	pthread_mutex_unlock(&pool_mu);
 	return before;
 }
