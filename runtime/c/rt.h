@@ -209,7 +209,7 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 	int n_states, snn_summary *sum);
 
 /* ------------------------------------------------------------------ */
-/* step.c and build.c: the network (interp's sim) and its steps        */
+/* step.c and vars.c: a run (interp's sim) and what --set may name     */
 
 typedef struct snn_options {
 	double duration;   /* > 0: replaces the model's */

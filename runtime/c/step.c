@@ -243,13 +243,12 @@ static void par_pops(int64_t k, int deliver, int update)
 		work.deliver = deliver;
 	if (work.update != update)
 		work.update = update;
-	unsigned h;
 	if (snn_pool_in_chain() && !(deliver && update)) {
 		/* Every step of a chain is fused (chain_room). */
 		fprintf(stderr, "%s: internal error: step %lld is not fused, in a chain\n", snn_prog, (long long)k);
 		abort();
 	}
-	h = snn_pool_pop_job(k, chain_room);
+	unsigned h = snn_pool_pop_job(k, chain_room);
 	if (!update)
 		return;
 	for (int x = 0; x < net.n_batch; x++) {
