@@ -1,15 +1,22 @@
-# snnc: make test installs what the tests need, then runs them all.
+# snnc: make test installs what the tests need, checks the tree (lint),
+# then runs the tests.
 
 GO ?= go
 
-.PHONY: test deps check-examples fuzz bench difftest
+.PHONY: test deps lint check-examples fuzz bench difftest
 
-test: deps
+test: deps lint
 	$(GO) test ./...
 
 # Installs the system packages the tests need (Debian, as root).
 deps:
 	@./tests/install-deps.sh
+
+# The tree checks itself: go mod tidy -diff, gofmt -l, go vet and
+# staticcheck (pinned; installed with go install when missing). It prints
+# the checks that failed.
+lint:
+	@GO="$(GO)" ./tests/lint.sh
 
 # Checks every example model with the command-line tool.
 check-examples:

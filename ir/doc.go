@@ -2,8 +2,9 @@
 // model. The front end produces it (lang.Lower), every pass reads and
 // rewrites it, and every backend (interp, llvm, fpga) reads it: nothing
 // after lowering looks at the source. The package holds the types, the op
-// table, a builder, the printer and the parser of the one text form, and
-// the verifier; it imports nothing of the project. spec/ir.md is the
+// table, the evaluator of the ops' arithmetic (Arith), a builder, the
+// printer and the parser of the one text form, and the verifier; it
+// imports nothing of the project. spec/ir.md is the
 // reference for users and pass writers, with the kernels each element has
 // and when in a time step each runs.
 //
@@ -77,7 +78,10 @@
 //	             BlockParam
 //	RandAux      a rand's attribute: distribution and stream number
 //	ODEAux       an ode's attribute: variable, method hint, unless_refractory
+//	Dither       a convert's attribute where it rounds by a random offset
 //	Op, OpInfo   an operation and its row of the op table
+//	Math         the math functions the ops are defined with, handed to
+//	             Arith (runtime/mathfn.Lib)
 //	Type         a value's type
 //	Pos          a source position, kept for diagnostics; not printed
 //	Builder      appends instructions to a kernel's current block
@@ -114,13 +118,14 @@
 // # Types
 //
 //	f64     IEEE-754 binary64; every number lowering produces
-//	f32     IEEE-754 binary32
-//	i32     32-bit two's-complement integer
-//	i64     64-bit two's-complement integer
 //	bool    true or false: conditions, threshold results
-//	fxW.F   two's-complement fixed point of W bits (2..64), F of them
-//	        fractional (0..W): fx16.8 holds n/256 for n in [-2^15, 2^15)
+//	fxW.F   two's-complement fixed point of W bits (2..MaxFixedWidth),
+//	        F of them fractional (0..MaxFixedFrac): fx16.8 holds n/256
+//	        for n in [-2^15, 2^15); the quantize pass makes them
 //	void    the "type" of instructions without a result; never printed
+//
+// There is no f32 and no integer type: no pass produces one, and a type
+// is added with the pass that needs it and every backend's support.
 //
 // # Variables
 //
@@ -143,56 +148,86 @@
 //
 // # Ops
 //
-// Every op is one row of opTable: printed name, operand count, result rule,
-// flags, and a one-line doc with an example of its printed form. The
-// verifier, printer, parser and passes read the table. Below, args is the
-// operand count (n: varies; rand takes two operands for uniform and normal,
-// one for exponential); result is attr (the type written on the
-// instruction), same (the operands' type, which must be numeric), bool, sel
-// (select: the type of its second and third operands) or - (none); flags
-// are C (commutative), T (terminator) and S (side effect: kept by
-// dead-code elimination).
+// Every op is one row of opTable: printed name, operand count, branch
+// targets, result rule, flags, aux kind, what it computes on fixed point,
+// and a one-line doc with an example of its printed form. The verifier
+// checks each instruction against its row; the printer and the parser
+// write and read its attribute (Instr.Aux) through the aux kind's one
+// syntax (aux.go: a constant, a name, an index, a rand's distribution and
+// stream, an ode's variable and method, tracedecay's time constant,
+// convert's dither); the passes read the flags. Adding an op is one row,
+// plus one aux kind if its attribute is new. Arith and Compare compute
+// the arithmetic and comparison ops on f64 as every backend does, with
+// the math library handed in ([Math]; runtime/mathfn.Lib).
+//
+// Below, args is the operand count (n: varies; rand takes two operands
+// for uniform and normal, one for exponential; ret none or one), +Nb the
+// number of branch targets; result is attr (the type written on the
+// instruction), same (the operands' type, which must be numeric), bool,
+// sel (select: the type of its second and third operands) or - (none);
+// flags are C (commutative), T (terminator) and S (side effect: kept by
+// dead-code elimination); fixed says what the op computes where an
+// operand or its result is fixed point (runtime/fixed's functions, which
+// every backend follows bit for bit), and an op without it is not defined
+// on fixed point: the verifier refuses it. Fixed-point operands of
+// arithmetic and comparisons may have any formats. TestDocListsEveryOp
+// keeps this list equal to the table.
 //
 //	op         args result flags what it computes
 //	                             example printed form
+//	                             fixed: what it computes on fixed point, where allowed
 //
 //	const      0    attr   -     a constant
 //	                             %0 = const 0.02 : f64
+//	                             fixed: the number rounded into the format: to nearest, ties away from zero, saturating (fixed.Format.FromFloat)
 //	param      0    attr   -     a parameter's value for this element
 //	                             %1 = param tau_m : f64
 //	load       0    attr   -     a state variable's current value: earlier stores of the kernel included
 //	                             %2 = load v : f64
+//	                             fixed: the raw value, as it is
 //	loadseg    1    attr   -     a variable of the segment given by the operand, of a dendrite array
 //	                             %3 = loadseg distal.u, %2 : f64
+//	                             fixed: the raw value, as it is (the segment is an f64)
 //	store      1    -      S     writes a state variable
 //	                             store post.ge, %3
+//	                             fixed: the raw value, as it is
 //	storeseg   2    -      S     writes a variable of the segment given by the first operand, of a dendrite array (a fused step kernel's dendrites)
 //	                             storeseg distal.u, %2, %3
+//	                             fixed: the raw value, as it is (the segment is an f64)
 //	time       0    attr   -     the time at the start of the step, in seconds
 //	                             %4 = time : f64
 //	index      0    attr   -     the element's index: i, or j (post index) in connect kernels
 //	                             %5 = index i : f64
 //	refractory 0    bool   -     true while the neuron is refractory
 //	                             %6 = refractory : bool
+//	startref   2    -      S     if the condition holds, the neuron is refractory for the period in seconds from the next step: in the steps m > k with m - k < round(period / dt), when that is more than one step (a fused step kernel's reset; language.md section 6)
+//	                             startref %9, %10
 //	rand       n    attr   -     a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream
 //	                             %7 = rand uniform stream=3 %1, %2 : f64
 //
 //	neg        1    same   -     -x
 //	                             %8 = neg %2 : f64
+//	                             fixed: computed exactly, then rounded into the result's format: to nearest, ties away from zero, saturating (fixed.Neg: -min saturates to max)
 //	add        2    same   C     x + y, IEEE round to nearest
 //	                             %9 = add %2, %8 : f64
+//	                             fixed: computed exactly, then rounded into the result's format: to nearest, ties away from zero, saturating (fixed.Add)
 //	sub        2    same   -     x - y
 //	                             %9 = sub %2, %8 : f64
+//	                             fixed: computed exactly, then rounded into the result's format: to nearest, ties away from zero, saturating (fixed.Sub)
 //	mul        2    same   C     x * y
 //	                             %9 = mul %2, %8 : f64
+//	                             fixed: computed exactly, then rounded into the result's format: to nearest, ties away from zero, saturating (fixed.Mul)
 //	div        2    same   -     x / y
 //	                             %9 = div %2, %1 : f64
+//	                             fixed: computed exactly, then rounded into the result's format: to nearest, ties away from zero, saturating (fixed.Div)
 //	rem        2    same   -     x - y * trunc(x / y), the sign of x (Go's math.Mod, C's fmod)
 //	                             %9 = rem %2, %1 : f64
 //	min        2    same   C     the smaller of x and y
 //	                             %9 = min %2, %1 : f64
+//	                             fixed: the smaller operand by an exact comparison (fixed.Cmp), converted into the result's format (fixed.Convert)
 //	max        2    same   C     the larger of x and y
 //	                             %9 = max %2, %1 : f64
+//	                             fixed: the larger operand by an exact comparison (fixed.Cmp), converted into the result's format (fixed.Convert)
 //
 //	exp        1    same   -     e**x
 //	                             %9 = exp %8 : f64
@@ -212,6 +247,7 @@
 //	                             %9 = pow %2, %8 : f64
 //	abs        1    same   -     |x|
 //	                             %9 = abs %8 : f64
+//	                             fixed: computed exactly, then rounded into the result's format: to nearest, ties away from zero, saturating (fixed.Abs: the magnitude of min saturates to max)
 //	floor      1    same   -     largest integer not above x
 //	                             %9 = floor %8 : f64
 //	ceil       1    same   -     smallest integer not below x
@@ -221,16 +257,22 @@
 //
 //	lt         2    bool   -     x < y
 //	                             %9 = lt %2, %1 : bool
+//	                             fixed: compared exactly, whatever the formats (fixed.Cmp)
 //	le         2    bool   -     x <= y
 //	                             %9 = le %2, %1 : bool
+//	                             fixed: compared exactly, whatever the formats (fixed.Cmp)
 //	gt         2    bool   -     x > y
 //	                             %9 = gt %2, %1 : bool
+//	                             fixed: compared exactly, whatever the formats (fixed.Cmp)
 //	ge         2    bool   -     x >= y
 //	                             %9 = ge %2, %1 : bool
+//	                             fixed: compared exactly, whatever the formats (fixed.Cmp)
 //	eq         2    bool   C     x == y
 //	                             %9 = eq %2, %1 : bool
+//	                             fixed: compared exactly, whatever the formats (fixed.Cmp)
 //	ne         2    bool   C     x != y
 //	                             %9 = ne %2, %1 : bool
+//	                             fixed: compared exactly, whatever the formats (fixed.Cmp)
 //	and        2    bool   C     both conditions
 //	                             %9 = and %6, %7 : bool
 //	or         2    bool   C     either condition
@@ -239,18 +281,21 @@
 //	                             %9 = not %6 : bool
 //	select     3    sel    -     y if c else z, both evaluated
 //	                             %9 = select %6, %2, %1 : f64
+//	                             fixed: the raw value, as it is (both values of one format)
 //
-//	tracedecay 1    attr   -     exp(-n dt / tau), n = round((t - tlast) / dt) steps since %tlast, in a fixed-point format (a quantized trace's decay)
+//	convert    1    attr   -     converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating; with dither stream=N [segments=C], between fixed formats, rounds by a random offset: Dither)
+//	                             %9 = convert %2 dither stream=1073741824 : fx16.14
+//	                             fixed: from f64: fixed.Format.FromFloat; to f64: the exact value (fixed.Format.Float); between formats: fixed.Convert, or with dither fixed.ConvertDither with the draw Dither.Key names
+//	tracedecay 1    attr   -     exp(-n dt / tau) for a trace last brought up to date at time %tlast, n = round((t - tlast) / dt) whole steps, rounded into the result's fixed-point format (a quantized synapse's trace decay)
 //	                             %4 = tracedecay %3, 0.02 : fx16.15
-//	convert    1    attr   -     converts between numeric types (to fixed point: round to nearest, ties away from zero, saturating)
-//	                             %9 = convert %2 : i32
+//	                             fixed: a fixed-point result only, from an f64 time (fixed.TraceDecay)
 //
 //	ode        1    -      S     dX/dt = the operand, for the ODE pass to discretise
 //	                             ode v, %9 method=exact unless_refractory
 //
-//	br         n    -      T     jumps to a block, passing its arguments
+//	br         0+1b -      T     jumps to a block, passing its arguments
 //	                             br b1(%2, %9)
-//	condbr     n    -      T     jumps to the first block if the condition holds, else to the second
+//	condbr     1+2b -      T     jumps to the first block if the condition holds, else to the second
 //	                             condbr %6, b1(), b2(%2)
 //	ret        n    -      T     ends the kernel, returning a value if the kernel has a result
 //	                             ret %6
@@ -324,12 +369,17 @@
 //   - every operand is defined in the kernel, before its use in the same
 //     block, or in a block that dominates the use's block (branch arguments
 //     count as uses in the branching block);
-//   - the op is valid and has as many operands as opTable says, and its
-//     result follows the table's result rule: none, bool, the operands'
-//     numeric type, select's bool condition and matching values, or a
-//     written type;
-//   - comparisons compare values of one type; and, or and not take bools;
-//     a const holds a number of a numeric type or a bool of type bool;
+//   - the op is valid and has as many operands and branch targets as
+//     opTable says, and its result follows the table's result rule: none,
+//     bool, the operands' numeric type, select's bool condition and
+//     matching values, or a written type;
+//   - its attribute is what the op's aux kind holds (a const a number of a
+//     numeric type or a bool of type bool, tracedecay a positive time
+//     constant, a dithered convert fixed-point types, none for ops
+//     without one);
+//   - fixed point only where the table defines the op on it;
+//   - comparisons compare values of one type, or fixed point of any
+//     formats; and, or and not take bools;
 //   - param names a parameter in the kernel's scope; load and store name a
 //     variable in scope (a store into a parameter only in init, and only a
 //     per-element one; a store of the variable's type); loadseg names a

@@ -28,9 +28,11 @@ func (v *valueID) Name() string { return fmt.Sprintf("%%%d", v.n) }
 
 // Instr is an instruction. Instructions with a result are Values.
 //
-// Aux holds the op's attribute (see OpInfo.Aux): a float64 or bool for
-// const, a variable name for param, load and store, a RandAux for rand, an
-// ODEAux for ode, the index name for index.
+// Aux holds the op's attribute, of the kind its row of the op table names
+// (OpInfo.Aux, aux.go): a float64 or bool for const, a variable name for
+// param, load, loadseg, store and storeseg, a RandAux for rand, an ODEAux
+// for ode, the index name for index, the time constant for tracedecay,
+// nil or a Dither for convert, nil for the others.
 type Instr struct {
 	valueID
 	Op      Op

@@ -812,6 +812,43 @@ func (kp *kernelParser) target(toks []string) (*Target, int, error) {
 	return &Target{Block: kp.block(toks[0]), Args: args}, end + 1, nil
 }
 
+// branch parses the operands and targets of a branch: the operands
+// first, then the targets, comma-separated (br b1(%2), condbr %6, b1(), b2(%2)).
+func (kp *kernelParser) branch(op Op, toks []string) ([]Value, []*Target, error) {
+	var args []Value
+	var targets []*Target
+	for i := 0; i < len(toks); {
+		if isBlockName(toks[i]) && i+1 < len(toks) && toks[i+1] == "(" {
+			t, n, err := kp.target(toks[i:])
+			if err != nil {
+				return nil, nil, err
+			}
+			targets = append(targets, t)
+			i += n
+		} else {
+			if len(targets) > 0 {
+				return nil, nil, kp.p.errorf("bad %s: an operand after a target", op)
+			}
+			v, err := kp.use(toks[i])
+			if err != nil {
+				return nil, nil, err
+			}
+			args = append(args, v)
+			i++
+		}
+		if i < len(toks) {
+			if toks[i] != "," || i == len(toks)-1 {
+				return nil, nil, kp.p.errorf("bad %s", op)
+			}
+			i++
+		}
+	}
+	if want := op.Info().Targets; len(targets) != want {
+		return nil, nil, kp.p.errorf("%s takes %d targets, not %d", op, want, len(targets))
+	}
+	return args, targets, nil
+}
+
 func (kp *kernelParser) instr(t []string) (*Instr, error) {
 	p := kp.p
 	in := &Instr{Typ: TVoid}
@@ -834,146 +871,21 @@ func (kp *kernelParser) instr(t []string) (*Instr, error) {
 		return nil, p.errorf("unknown op %q", t[0])
 	}
 	in.Op = op
-	args := t[1:]
-	var err error
-	switch op {
-	case OpConst:
-		if len(args) != 1 {
-			return nil, p.errorf("const needs a value")
-		}
-		if args[0] == "true" || args[0] == "false" {
-			in.Aux = args[0] == "true"
-		} else {
-			v, verr := parseFloat(args[0])
-			if verr != nil {
-				return nil, p.errorf("bad constant")
-			}
-			in.Aux = v
-		}
-	case OpParam, OpLoad, OpIndex:
-		if len(args) != 1 {
-			return nil, p.errorf("%s needs a name", op)
-		}
-		in.Aux = args[0]
-	case OpLoadSeg, OpStore:
-		if len(args) != 3 || args[1] != "," {
-			return nil, p.errorf("%s needs a name and a value", op)
-		}
-		in.Aux = args[0]
-		in.Args, err = kp.uses(args[2:])
-	case OpStoreSeg:
-		if len(args) != 5 || args[1] != "," || args[3] != "," {
-			return nil, p.errorf("storeseg needs a name, a segment and a value")
-		}
-		in.Aux = args[0]
-		in.Args, err = kp.uses(args[2:])
-	case OpRand:
-		// rand DIST stream = N args...
-		if len(args) < 4 || args[1] != "stream" || args[2] != "=" {
-			return nil, p.errorf("rand needs a distribution and a stream")
-		}
-		n, nerr := strconv.Atoi(args[3])
-		if nerr != nil {
-			return nil, p.errorf("bad stream")
-		}
-		in.Aux = RandAux{Dist: args[0], Stream: n}
-		in.Args, err = kp.uses(args[4:])
-	case OpODE:
-		// ode VAR , %x [method = M] [unless_refractory]
-		if len(args) < 3 || args[1] != "," {
-			return nil, p.errorf("bad ode")
-		}
-		aux := ODEAux{Var: args[0]}
-		in.Args, err = kp.uses(args[2:3])
-		if err != nil {
-			return nil, err
-		}
-		rest := args[3:]
-		if len(rest) >= 3 && rest[0] == "method" && rest[1] == "=" {
-			aux.Method = rest[2]
-			rest = rest[3:]
-		}
-		if len(rest) == 1 && rest[0] == "unless_refractory" {
-			aux.Unless = true
-			rest = nil
-		}
-		if len(rest) != 0 {
-			return nil, p.errorf("bad ode attributes")
-		}
-		in.Aux = aux
-	case OpTraceDecay:
-		// tracedecay %tlast, TAU
-		if len(args) != 3 || args[1] != "," {
-			return nil, p.errorf("tracedecay needs a time and a time constant")
-		}
-		// The operand's error must reach the check after the switch:
-		// a shadowed err here once let an undefined %tlast through.
-		tau, terr := parseFloat(args[2])
-		if terr != nil {
-			return nil, p.errorf("bad time constant")
-		}
-		in.Aux = tau
-		in.Args, err = kp.uses(args[:1])
-	case OpConvert:
-		// convert %x [dither stream = N [segments = C]]
-		if n := len(args); (n == 5 || n == 8) && args[1] == "dither" && args[2] == "stream" && args[3] == "=" {
-			s, serr := strconv.Atoi(args[4])
-			if serr != nil || s < 0 {
-				return nil, p.errorf("bad dither stream")
-			}
-			d := Dither{Stream: s}
-			if n == 8 {
-				c, cerr := strconv.Atoi(args[7])
-				if args[5] != "segments" || args[6] != "=" || cerr != nil || c < 1 {
-					return nil, p.errorf("bad dither segments")
-				}
-				d.Segments = c
-			}
-			in.Aux = d
-			args = args[:1]
-		}
-		in.Args, err = kp.uses(args)
-	case OpBr:
-		var tg *Target
-		var n int
-		if tg, n, err = kp.target(args); err != nil {
-			return nil, err
-		}
-		if n != len(args) {
-			return nil, p.errorf("bad br")
-		}
-		in.Targets = []*Target{tg}
-	case OpCondBr:
-		if len(args) < 2 || args[1] != "," {
-			return nil, p.errorf("bad condbr")
-		}
-		in.Args, err = kp.uses(args[:1])
-		if err != nil {
-			return nil, err
-		}
-		var t1, t2 *Target
-		var n1, n2 int
-		if t1, n1, err = kp.target(args[2:]); err != nil {
-			return nil, err
-		}
-		rest := args[2+n1:]
-		if len(rest) < 1 || rest[0] != "," {
-			return nil, p.errorf("bad condbr")
-		}
-		if t2, n2, err = kp.target(rest[1:]); err != nil {
-			return nil, err
-		}
-		if n2 != len(rest)-1 {
-			return nil, p.errorf("bad condbr")
-		}
-		in.Targets = []*Target{t1, t2}
-	default:
-		in.Args, err = kp.uses(args)
+	info := op.Info()
+	aux, operands, err := auxSyntaxes[info.Aux].parse(op, t[1:])
+	if err != nil {
+		return nil, p.errorf("%v", err)
+	}
+	in.Aux = aux
+	if info.Targets == 0 {
+		in.Args, err = kp.uses(operands)
+	} else {
+		in.Args, in.Targets, err = kp.branch(op, operands)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if info := op.Info(); info.Args >= 0 && len(in.Args) != info.Args {
+	if info.Args >= 0 && len(in.Args) != info.Args {
 		return nil, p.errorf("%s takes %d operands, not %d", op, info.Args, len(in.Args))
 	}
 	if result != "" {

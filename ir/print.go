@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -173,29 +174,24 @@ func (p *printer) module(m *Module) {
 	}
 }
 
-// wellFormed reports whether in has the operands and attribute its op's
-// printed form needs; the verifier reports the others without printing them.
+// wellFormed reports whether in has the branch targets its op's printed
+// form needs; the verifier reports other faults, printing the
+// instruction in its message.
 func wellFormed(in *Instr) bool {
-	switch in.Op {
-	case OpStore, OpLoadSeg, OpODE:
-		_, isODE := in.Aux.(ODEAux)
-		return len(in.Args) == 1 && (in.Op != OpODE || isODE)
-	case OpStoreSeg:
-		return len(in.Args) == 2
-	case OpRand:
-		_, ok := in.Aux.(RandAux)
-		return ok
-	case OpBr:
-		return len(in.Targets) == 1
-	case OpCondBr:
-		return len(in.Targets) == 2 && len(in.Args) == 1
+	if in.Op == OpInvalid || in.Op >= numOps || len(in.Targets) != in.Op.Info().Targets {
+		return false
 	}
-	for _, t := range in.Targets {
-		if t == nil || t.Block == nil {
+	for _, a := range in.Args {
+		if a == nil {
 			return false
 		}
 	}
-	return in.Op < numOps
+	for _, t := range in.Targets {
+		if t == nil || t.Block == nil || slices.Contains(t.Args, nil) {
+			return false
+		}
+	}
+	return true
 }
 
 func formatRule(r Rule) string {
@@ -322,61 +318,12 @@ func FormatInstr(in *Instr) string {
 	if !wellFormed(in) {
 		return fmt.Sprintf("malformed %s instruction with %d operands and %d targets", in.Op, len(in.Args), len(in.Targets))
 	}
-	info := in.Op.Info()
 	var s strings.Builder
 	if in.HasResult() {
 		fmt.Fprintf(&s, "%s = ", in.Name())
 	}
-	s.WriteString(info.Name)
-	switch in.Op {
-	case OpConst:
-		switch v := in.Aux.(type) {
-		case float64:
-			s.WriteString(" " + FormatFloat(v))
-		case bool:
-			fmt.Fprintf(&s, " %t", v)
-		}
-	case OpParam, OpLoad:
-		s.WriteString(" " + in.VarName())
-	case OpLoadSeg:
-		fmt.Fprintf(&s, " %s, %s", in.VarName(), in.Args[0].Name())
-	case OpStoreSeg:
-		fmt.Fprintf(&s, " %s, %s, %s", in.VarName(), in.Args[0].Name(), in.Args[1].Name())
-	case OpStore:
-		fmt.Fprintf(&s, " %s, %s", in.VarName(), in.Args[0].Name())
-	case OpIndex:
-		fmt.Fprintf(&s, " %s", in.Aux)
-	case OpRand:
-		r := in.Aux.(RandAux)
-		fmt.Fprintf(&s, " %s stream=%d %s", r.Dist, r.Stream, valueNames(in.Args))
-	case OpODE:
-		o := in.Aux.(ODEAux)
-		fmt.Fprintf(&s, " %s, %s", o.Var, in.Args[0].Name())
-		if o.Method != "" {
-			s.WriteString(" method=" + o.Method)
-		}
-		if o.Unless {
-			s.WriteString(" unless_refractory")
-		}
-	case OpTraceDecay:
-		tau, _ := in.Aux.(float64)
-		fmt.Fprintf(&s, " %s, %s", valueNames(in.Args), FormatFloat(tau))
-	case OpConvert:
-		s.WriteString(" " + valueNames(in.Args))
-		if d, ok := in.Aux.(Dither); ok {
-			fmt.Fprintf(&s, " dither stream=%d", d.Stream)
-			if d.Segments > 0 {
-				fmt.Fprintf(&s, " segments=%d", d.Segments)
-			}
-		}
-	case OpBr:
-		s.WriteString(" " + formatTarget(in.Targets[0]))
-	case OpCondBr:
-		fmt.Fprintf(&s, " %s, %s, %s", in.Args[0].Name(), formatTarget(in.Targets[0]), formatTarget(in.Targets[1]))
-	default:
-		if len(in.Args) > 0 {
-			s.WriteString(" " + valueNames(in.Args))
-		}
+	if !formatAux(&s, in) {
+		return fmt.Sprintf("malformed %s instruction: its attribute is %T", in.Op, in.Aux)
 	}
 	if in.HasResult() {
 		fmt.Fprintf(&s, " : %s", in.Typ)

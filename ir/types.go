@@ -4,51 +4,50 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"snnc/runtime/fixed"
 )
 
 // TypeKind is the kind of a value's type.
 type TypeKind uint8
 
+// There is no f32 and no integer type: lowering produces f64 and bool, the
+// quantize pass fixed point, and a type no pass produces would be one every
+// backend must implement and no test exercises (the LLVM backend once
+// emitted f32, i32 and i64 as double). Add one with the pass that needs it.
 const (
-	Void TypeKind = iota // the type of instructions without a result
-	F64
-	F32
-	I32
-	I64
-	Bool
-	Fixed // two's-complement fixed point with Width bits, Frac of them fractional (runtime/fixed)
+	Void  TypeKind = iota // the type of instructions without a result
+	F64                   // IEEE-754 binary64
+	Bool                  // true or false
+	Fixed                 // two's-complement fixed point with Width bits, Frac of them fractional (runtime/fixed)
+)
+
+// MaxFixedWidth is the widest fixed-point format and MaxFixedFrac the most
+// fraction bits, those runtime/fixed computes with (its MaxWidth and
+// MaxFrac: two products of 32-bit values fit the int64 it computes in).
+// ir does not import runtime/fixed; tests/ir_test.go keeps the two equal.
+const (
+	MaxFixedWidth = 32
+	MaxFixedFrac  = 31
 )
 
 // Type is the type of an IR value.
 type Type struct {
 	Kind  TypeKind
-	Width uint8 // Fixed only: total bits, 2..32
-	Frac  uint8 // Fixed only: fraction bits, 0..31
+	Width uint8 // Fixed only: total bits, 2..MaxFixedWidth
+	Frac  uint8 // Fixed only: fraction bits, 0..MaxFixedFrac
 }
-
-// Format is a fixed type's format, for runtime/fixed.
-func (t Type) Format() fixed.Format { return fixed.Format{Width: t.Width, Frac: t.Frac} }
 
 // The scalar types.
 var (
 	TVoid = Type{Kind: Void}
 	TF64  = Type{Kind: F64}
-	TF32  = Type{Kind: F32}
-	TI32  = Type{Kind: I32}
-	TI64  = Type{Kind: I64}
 	TBool = Type{Kind: Bool}
 )
 
 // FixedType returns the fixed-point type with width bits, frac fractional.
 func FixedType(width, frac uint8) Type { return Type{Kind: Fixed, Width: width, Frac: frac} }
 
-// IsFloat reports whether t is f64 or f32.
-func (t Type) IsFloat() bool { return t.Kind == F64 || t.Kind == F32 }
-
 // IsNumeric reports whether arithmetic applies to t.
-func (t Type) IsNumeric() bool { return t.Kind >= F64 && t.Kind <= I64 || t.Kind == Fixed }
+func (t Type) IsNumeric() bool { return t.Kind == F64 || t.Kind == Fixed }
 
 func (t Type) String() string {
 	switch t.Kind {
@@ -56,12 +55,6 @@ func (t Type) String() string {
 		return "void"
 	case F64:
 		return "f64"
-	case F32:
-		return "f32"
-	case I32:
-		return "i32"
-	case I64:
-		return "i64"
 	case Bool:
 		return "bool"
 	case Fixed:
@@ -77,12 +70,6 @@ func ParseType(s string) (Type, error) {
 		return TVoid, nil
 	case "f64":
 		return TF64, nil
-	case "f32":
-		return TF32, nil
-	case "i32":
-		return TI32, nil
-	case "i64":
-		return TI64, nil
 	case "bool":
 		return TBool, nil
 	}
@@ -90,7 +77,7 @@ func ParseType(s string) (Type, error) {
 		w, f, ok := strings.Cut(rest, ".")
 		wn, err1 := strconv.ParseUint(w, 10, 8)
 		fn, err2 := strconv.ParseUint(f, 10, 8)
-		if ok && err1 == nil && err2 == nil && wn >= 2 && wn <= fixed.MaxWidth && fn <= fixed.MaxFrac {
+		if ok && err1 == nil && err2 == nil && wn >= 2 && wn <= MaxFixedWidth && fn <= MaxFixedFrac {
 			return FixedType(uint8(wn), uint8(fn)), nil
 		}
 	}

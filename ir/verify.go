@@ -323,6 +323,22 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 		v.errorf(where, "%s takes %d operands, not %d", info.Name, info.Args, len(in.Args))
 		return
 	}
+	if len(in.Targets) != info.Targets {
+		v.errorf(where, "%s takes %d targets, not %d", info.Name, info.Targets, len(in.Targets))
+		return
+	}
+	if msg := auxSyntaxes[info.Aux].check(in); msg != "" {
+		v.errorf(where, "%s", msg)
+	}
+	// Fixed point only where the table defines the op on it.
+	fixed := in.Typ.Kind == Fixed
+	for _, a := range in.Args {
+		fixed = fixed || a != nil && a.Type().Kind == Fixed
+	}
+	if fixed && info.Fixed == "" {
+		v.errorf(where, "%s is not defined on fixed point", info.Name)
+		return
+	}
 	switch info.Result {
 	case resVoid:
 		if in.HasResult() {
@@ -335,10 +351,8 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 	case resSame:
 		if in.Typ.Kind == Fixed {
 			// Fixed point: the operands may have other formats; the op
-			// computes exactly and rounds into the result's (runtime/fixed).
-			if !FixedOps[in.Op] {
-				v.errorf(where, "%s is not defined on fixed point", info.Name)
-			}
+			// computes exactly and rounds into the result's (opTable's
+			// Fixed, runtime/fixed).
 			for _, a := range in.Args {
 				if a.Type().Kind != Fixed {
 					v.errorf(where, "operand %s is %s, not fixed point", a.Name(), a.Type())
@@ -368,9 +382,6 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 	}
 	switch in.Op {
 	case OpTraceDecay:
-		if tau, ok := in.Aux.(float64); !ok || !(tau > 0) {
-			v.errorf(where, "tracedecay needs a positive time constant")
-		}
 		if in.Args[0].Type() != TF64 || in.Typ.Kind != Fixed {
 			v.errorf(where, "tracedecay takes an f64 time and yields fixed point")
 		}
@@ -386,19 +397,6 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 			if a.Type() != TBool {
 				v.errorf(where, "operand %s is %s, not bool", a.Name(), a.Type())
 			}
-		}
-	case OpConst:
-		switch in.Aux.(type) {
-		case float64:
-			if !in.Typ.IsNumeric() {
-				v.errorf(where, "numeric constant of type %s", in.Typ)
-			}
-		case bool:
-			if in.Typ != TBool {
-				v.errorf(where, "boolean constant of type %s", in.Typ)
-			}
-		default:
-			v.errorf(where, "constant without a value")
 		}
 	case OpParam:
 		x := sc.Vars[in.VarName()]
@@ -433,12 +431,6 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 		if !sc.Indices[fmt.Sprint(in.Aux)] {
 			v.errorf(where, "no index %v here", in.Aux)
 		}
-	case OpRand:
-		r, ok := in.Aux.(RandAux)
-		want := map[string]int{"uniform": 2, "normal": 2, "exponential": 1}
-		if !ok || want[r.Dist] == 0 || len(in.Args) != want[r.Dist] {
-			v.errorf(where, "bad random draw")
-		}
 	case OpStartRef:
 		if k.Name != "step" {
 			v.errorf(where, "startref outside a step kernel")
@@ -447,8 +439,8 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 			v.errorf(where, "startref takes a bool condition and an f64 period")
 		}
 	case OpODE:
-		o, ok := in.Aux.(ODEAux)
-		if !ok || sc.Vars[o.Var] == nil || sc.Vars[o.Var].Kind != VarState {
+		o, _ := in.Aux.(ODEAux)
+		if sc.Vars[o.Var] == nil || sc.Vars[o.Var].Kind != VarState {
 			v.errorf(where, "ode for a variable that is not a state variable")
 		}
 	case OpBr, OpCondBr:
@@ -467,7 +459,7 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 				}
 			}
 		}
-		if in.Op == OpCondBr && (len(in.Args) != 1 || in.Args[0].Type() != TBool) {
+		if in.Op == OpCondBr && in.Args[0].Type() != TBool {
 			v.errorf(where, "condbr needs one bool condition")
 		}
 	case OpRet:
@@ -544,6 +536,3 @@ func Dominators(k *Kernel) map[*Block]*Block {
 	idom[entry] = nil
 	return idom
 }
-
-// FixedOps are the arithmetic ops defined on fixed point.
-var FixedOps = map[Op]bool{OpAdd: true, OpSub: true, OpMul: true, OpDiv: true, OpNeg: true, OpAbs: true, OpMin: true, OpMax: true}

@@ -84,7 +84,7 @@ func foldConst(in *ir.Instr) (any, bool) {
 	if len(nums) > 1 {
 		y = nums[1]
 	}
-	if r, ok := Arith(in.Op, x, y); ok {
+	if r, ok := arith(in.Op, x, y); ok {
 		return r, true
 	}
 	switch in.Op {
@@ -92,7 +92,8 @@ func foldConst(in *ir.Instr) (any, bool) {
 		if in.Args[0].Type() != ir.TF64 {
 			return nil, false
 		}
-		return map[ir.Op]bool{ir.OpLt: x < y, ir.OpLe: x <= y, ir.OpGt: x > y, ir.OpGe: x >= y}[in.Op], true
+		r, _ := ir.Compare(in.Op, x, y)
+		return r, true
 	case ir.OpEq, ir.OpNe:
 		eq := x == y
 		if in.Args[0].Type() == ir.TBool {
@@ -146,51 +147,6 @@ func simplify(in *ir.Instr) ir.Value {
 	return nil
 }
 
-// Arith computes a numeric op of the IR on x (and y, for two operands)
-// as every backend does: IEEE arithmetic, snnc's math functions
-// (runtime/mathfn). It reports false for an op that is not numeric.
-func Arith(op ir.Op, x, y float64) (float64, bool) {
-	switch op {
-	case ir.OpNeg:
-		return -x, true
-	case ir.OpAdd:
-		return x + y, true
-	case ir.OpSub:
-		return x - y, true
-	case ir.OpMul:
-		return x * y, true
-	case ir.OpDiv:
-		return x / y, true
-	case ir.OpRem:
-		return math.Mod(x, y), true
-	case ir.OpMin:
-		return mathfn.Min(x, y), true
-	case ir.OpMax:
-		return mathfn.Max(x, y), true
-	case ir.OpExp:
-		return mathfn.Exp(x), true
-	case ir.OpLog:
-		return mathfn.Log(x), true
-	case ir.OpLog10:
-		return mathfn.Log10(x), true
-	case ir.OpSqrt:
-		return math.Sqrt(x), true
-	case ir.OpSin:
-		return mathfn.Sin(x), true
-	case ir.OpCos:
-		return mathfn.Cos(x), true
-	case ir.OpTanh:
-		return mathfn.Tanh(x), true
-	case ir.OpPow:
-		return mathfn.Pow(x, y), true
-	case ir.OpAbs:
-		return math.Abs(x), true
-	case ir.OpFloor:
-		return math.Floor(x), true
-	case ir.OpCeil:
-		return math.Ceil(x), true
-	case ir.OpSign:
-		return mathfn.Sign(x), true
-	}
-	return 0, false
-}
+// arith computes a numeric op as every backend does (ir.Arith), with
+// snnc's one implementation of the math functions.
+func arith(op ir.Op, x, y float64) (float64, bool) { return ir.Arith(mathfn.Lib, op, x, y) }

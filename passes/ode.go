@@ -472,7 +472,7 @@ func constantValue(v ir.Value) (float64, bool) {
 	if in.Op == ir.OpPow && len(in.Args) == 2 && args[1] == 2 {
 		return args[0] * args[0], true // fold's squareToMul
 	}
-	return Arith(in.Op, args[0], args[1])
+	return arith(in.Op, args[0], args[1])
 }
 
 // numericReason returns why the system has no compile-time propagator, or

@@ -508,7 +508,7 @@ func pointString(p map[string]float64) string {
 }
 
 // evaluator runs a prepare kernel at compile time as the runtimes do:
-// IEEE arithmetic and snnc's math functions (Arith). It knows the ops the
+// IEEE arithmetic and snnc's math functions (ir.Arith). It knows the ops the
 // prepare kernel uses; it stops at the end of a block without a
 // terminator (the kernel being built).
 type evaluator struct {
@@ -554,8 +554,7 @@ func (ev *evaluator) step(in *ir.Instr) error {
 		}
 		v = p
 	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
-		x, y := arg(0), arg(1)
-		if map[ir.Op]bool{ir.OpLt: x < y, ir.OpLe: x <= y, ir.OpGt: x > y, ir.OpGe: x >= y, ir.OpEq: x == y, ir.OpNe: x != y}[in.Op] {
+		if r, _ := ir.Compare(in.Op, arg(0), arg(1)); r {
 			v = 1
 		}
 	case ir.OpSelect:
@@ -571,7 +570,7 @@ func (ev *evaluator) step(in *ir.Instr) error {
 		if len(in.Args) == 2 {
 			y = arg(1)
 		}
-		r, ok := Arith(in.Op, arg(0), y)
+		r, ok := arith(in.Op, arg(0), y)
 		if !ok {
 			return fmt.Errorf("op %s", in.Op)
 		}

@@ -7,9 +7,13 @@ import (
 	"strings"
 
 	"snnc/ir"
-	"snnc/passes"
 	"snnc/runtime/fixed"
+	"snnc/runtime/mathfn"
 )
+
+// formatOf is a fixed-point type's format, for runtime/fixed (ir does
+// not import it).
+func formatOf(t ir.Type) fixed.Format { return fixed.Format{Width: t.Width, Frac: t.Frac} }
 
 // A field is where a variable's raw value lives in one of the words a
 // datapath reads: bits lo to lo+width-1 of the port, two's complement.
@@ -115,7 +119,7 @@ func evalFloat(v ir.Value, param func(name string) float64) float64 {
 	if len(in.Args) > 1 {
 		y = evalFloat(in.Args[1], param)
 	}
-	if r, ok := passes.Arith(in.Op, x, y); ok {
+	if r, ok := ir.Arith(mathfn.Lib, in.Op, x, y); ok {
 		return r
 	}
 	return math.NaN()
@@ -145,18 +149,9 @@ func evalKernel(k *ir.Kernel, t float64, param func(name string) float64) float6
 			} else {
 				val[in] = constValue(in)
 			}
-		case ir.OpLt:
-			val[in] = b2f(a(0) < a(1))
-		case ir.OpLe:
-			val[in] = b2f(a(0) <= a(1))
-		case ir.OpGt:
-			val[in] = b2f(a(0) > a(1))
-		case ir.OpGe:
-			val[in] = b2f(a(0) >= a(1))
-		case ir.OpEq:
-			val[in] = b2f(a(0) == a(1))
-		case ir.OpNe:
-			val[in] = b2f(a(0) != a(1))
+		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+			r, _ := ir.Compare(in.Op, a(0), a(1))
+			val[in] = b2f(r)
 		case ir.OpAnd:
 			val[in] = b2f(a(0) != 0 && a(1) != 0)
 		case ir.OpOr:
@@ -190,7 +185,7 @@ func derivedFields(k *ir.Kernel, word string, lo int, fields map[string]field) (
 	k.Instrs(func(in *ir.Instr) {
 		if in.Op == ir.OpConvert && in.Typ.Kind == ir.Fixed && paramOnly(in.Args[0]) {
 			key := derivedKey(in)
-			fields[key] = field{word: word, lo: lo, format: in.Typ.Format()}
+			fields[key] = field{word: word, lo: lo, format: formatOf(in.Typ)}
 			converts[key] = in
 			lo += int(in.Typ.Width)
 		}
@@ -223,7 +218,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	d := &datapath{module: name, words: words, spike: k.Result.Kind == ir.Bool}
 	var body, roms strings.Builder
 	val := map[ir.Value]string{} // a value's Verilog expression: a wire's name
-	fmtOf := func(v ir.Value) fixed.Format { return v.Type().Format() }
+	fmtOf := func(v ir.Value) fixed.Format { return formatOf(v.Type()) }
 	stored := map[string]string{} // field name → the value stored last
 	fail := func(in *ir.Instr, format string, args ...any) error {
 		return &unsupported{pos: posNear(k, in), where: where, what: fmt.Sprintf(format, args...)}
@@ -249,7 +244,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				continue
 			case float64:
 				if isFixed {
-					def(literal(in.Typ.Format().FromFloat(c)))
+					def(literal(formatOf(in.Typ).FromFloat(c)))
 					continue
 				}
 				continue // a refractory period (in steps below), or part of a value the host computes
@@ -265,7 +260,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			if !ok {
 				return nil, fail(in, "the trace's last event has no place in the core")
 			}
-			rom, err := decayTable(fmt.Sprintf("decay_%d", len(val)), in.Typ.Format(), dt, tau)
+			rom, err := decayTable(fmt.Sprintf("decay_%d", len(val)), formatOf(in.Typ), dt, tau)
 			if err != nil {
 				return nil, fail(in, "%v", err)
 			}
@@ -336,7 +331,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			from := in.Args[0].Type()
 			switch {
 			case from.Kind == ir.Fixed && isFixed:
-				ff, to := from.Format(), in.Typ.Format()
+				ff, to := formatOf(from), formatOf(in.Typ)
 				if di, ok := in.Aux.(ir.Dither); ok {
 					if di.Segments > 0 {
 						// A dendrite array's own kernel: the core runs
@@ -370,7 +365,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				}
 				return nil, fail(in, "%s computed in %s", in.Op, in.Typ)
 			}
-			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), in.Typ.Format()
+			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), formatOf(in.Typ)
 			f := max(fa.Frac, fb.Frac)
 			sign := map[ir.Op]string{ir.OpAdd: "+", ir.OpSub: "-"}[in.Op]
 			def(fmt.Sprintf("fx_conv(fx_align(%s, %d, %d) %s fx_align(%s, %d, %d), %d, %d, %d)",
@@ -382,13 +377,13 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				}
 				return nil, fail(in, "mul computed in %s", in.Typ)
 			}
-			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), in.Typ.Format()
+			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), formatOf(in.Typ)
 			def(fmt.Sprintf("fx_conv(%s * %s, %d, %d, %d)", arg(0), arg(1), fa.Frac+fb.Frac, to.Width, to.Frac))
 		case ir.OpNeg, ir.OpAbs:
 			if !isFixed {
 				return nil, fail(in, "%s computed in %s", in.Op, in.Typ)
 			}
-			fa, to := fmtOf(in.Args[0]), in.Typ.Format()
+			fa, to := fmtOf(in.Args[0]), formatOf(in.Typ)
 			x := "-" + arg(0)
 			if in.Op == ir.OpAbs {
 				x = fmt.Sprintf("(%s < 0 ? -%s : %s)", arg(0), arg(0), arg(0))
@@ -398,7 +393,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			if !isFixed {
 				return nil, fail(in, "%s computed in %s", in.Op, in.Typ)
 			}
-			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), in.Typ.Format()
+			fa, fb, to := fmtOf(in.Args[0]), fmtOf(in.Args[1]), formatOf(in.Typ)
 			want := map[ir.Op]string{ir.OpMin: "-2'sd1", ir.OpMax: "2'sd1"}[in.Op]
 			def(fmt.Sprintf("fx_cmp(%s, %d, %s, %d) == %s ? fx_conv(%s, %d, %d, %d) : fx_conv(%s, %d, %d, %d)",
 				arg(0), fa.Frac, arg(1), fb.Frac, want, arg(0), fa.Frac, to.Width, to.Frac, arg(1), fb.Frac, to.Width, to.Frac))

@@ -167,7 +167,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	for n, ow := range d.owners {
 		lo := 0
 		add := func(name string, v *ir.Var) {
-			f := field{word: "state", lo: lo, format: v.Type.Format()}
+			f := field{word: "state", lo: lo, format: formatOf(v.Type)}
 			ow.state = append(ow.state, f)
 			ow.names = append(ow.names, name)
 			lo += int(v.Type.Width)
@@ -313,7 +313,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				pl.fields[v.Name] = field{word: "syn", lo: lo, format: fixed.Format{Width: 32}}
 				lo += 32
 			default:
-				pl.fields[v.Name] = field{word: "syn", lo: lo, format: v.Type.Format()}
+				pl.fields[v.Name] = field{word: "syn", lo: lo, format: formatOf(v.Type)}
 				pl.state = append(pl.state, v.Name)
 				lo += int(v.Type.Width)
 			}

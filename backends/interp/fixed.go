@@ -13,6 +13,10 @@ import (
 // Every operation is runtime/fixed's, the definition the other targets
 // compute too.
 
+// formatOf is a fixed-point type's format, for runtime/fixed (ir does
+// not import it).
+func formatOf(t ir.Type) fixed.Format { return fixed.Format{Width: t.Width, Frac: t.Frac} }
+
 // hasFixed reports whether an instruction has a fixed-point result or
 // operand.
 func hasFixed(in *ir.Instr) bool {
@@ -30,8 +34,8 @@ func hasFixed(in *ir.Instr) bool {
 // fixedInstr compiles an instruction on fixed-point values into a scalar
 // step; it is not called for others.
 func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source, dt float64) (func(*frame), error) {
-	to := in.Typ.Format()
-	format := func(n int) fixed.Format { return in.Args[n].Type().Format() }
+	to := formatOf(in.Typ)
+	format := func(n int) fixed.Format { return formatOf(in.Args[n].Type()) }
 	raw := func(x float64) int64 { return int64(x) }
 	switch in.Op {
 	case ir.OpConst:
@@ -48,7 +52,7 @@ func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source, dt float
 		a, from := arg(0), in.Args[0].Type()
 		switch {
 		case from.Kind == ir.Fixed && in.Typ.Kind == ir.Fixed:
-			ff := from.Format()
+			ff := formatOf(from)
 			if di, ok := in.Aux.(ir.Dither); ok {
 				// The offset: the draw (seed, stream, step, element).
 				src := rng
@@ -60,7 +64,7 @@ func fixedInstr(in *ir.Instr, d int, arg func(int) int, rng rng.Source, dt float
 			}
 			return func(f *frame) { f.r[d] = float64(fixed.Convert(raw(f.r[a]), ff, to)) }, nil
 		case from.Kind == ir.Fixed && in.Typ == ir.TF64:
-			ff := from.Format()
+			ff := formatOf(from)
 			return func(f *frame) { f.r[d] = ff.Float(raw(f.r[a])) }, nil
 		case from == ir.TF64:
 			return func(f *frame) { f.r[d] = float64(to.FromFloat(f.r[a])) }, nil
@@ -109,7 +113,7 @@ func realValue(t ir.Type, raw func(i int32) float64) func(i int32) float64 {
 	if t.Kind != ir.Fixed {
 		return raw
 	}
-	f := t.Format()
+	f := formatOf(t)
 	return func(i int32) float64 { return f.Float(int64(raw(i))) }
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"snnc/ir"
 	"snnc/runtime/fixed"
+	"snnc/runtime/rng"
 )
 
 // A neuron in fixed point, written as IR: v decays by a propagator held
@@ -86,4 +87,49 @@ monitor p_v : state p.v every 1
 	require.Equal(t, want, res.States[0].Values)
 	require.Equal(t, spikes, len(res.Spikes[0].Index))
 	require.Positive(t, spikes)
+}
+
+// TestFixedOpsOfTheTable: the interpreter compiles every op the op table
+// defines on fixed point (ir.OpInfo.Fixed), so an op given fixed-point
+// semantics in the table without an implementation here fails. (The
+// verifier refuses fixed point on the other ops before any backend sees
+// them.)
+func TestFixedOpsOfTheTable(t *testing.T) {
+	fx, wide := ir.FixedType(16, 8), ir.FixedType(32, 30)
+	param := func(t ir.Type) ir.Value { return &ir.BlockParam{Typ: t} }
+	tested := 0
+	for _, op := range ir.Ops() {
+		info := op.Info()
+		if info.Args < 0 || info.Terminator {
+			continue
+		}
+		in := &ir.Instr{Op: op, Typ: fx}
+		for range info.Args {
+			in.Args = append(in.Args, param(wide))
+		}
+		switch op {
+		case ir.OpConst:
+			in.Aux = 0.5
+		case ir.OpTraceDecay:
+			in.Aux, in.Args[0] = 0.02, param(ir.TF64)
+		case ir.OpLoadSeg, ir.OpStoreSeg:
+			in.Args[0] = param(ir.TF64)
+		case ir.OpSelect:
+			in.Args[0] = param(ir.TBool)
+		case ir.OpConvert:
+			in.Aux = ir.Dither{Stream: 3}
+		}
+		switch op {
+		case ir.OpStore, ir.OpStoreSeg:
+			in.Typ = ir.TVoid
+		case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
+			in.Typ = ir.TBool
+		}
+		_, err := fixedInstr(in, 0, func(n int) int { return n + 1 }, rng.New(1), 1e-4)
+		if info.Fixed != "" {
+			require.NoError(t, err, "%s is defined on fixed point", op)
+			tested++
+		}
+	}
+	require.Greater(t, tested, 20, "ops defined on fixed point")
 }

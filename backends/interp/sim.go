@@ -885,7 +885,7 @@ func (s *sim) synapseValue(pr *projState, c *cell, real bool) func(i int32) floa
 	// (for a kernel's load, which converts).
 	read := func(i int32) float64 { return arr[i] }
 	if real && c.v.Type.Kind == ir.Fixed {
-		f := c.v.Type.Format()
+		f := formatOf(c.v.Type)
 		read = func(i int32) float64 { return f.Float(int64(arr[i])) }
 	}
 	last := pr.cells["trace.tlast"]

@@ -10,6 +10,7 @@ import (
 	"github.com/llir/llvm/ir/value"
 
 	"snnc/ir"
+	"snnc/runtime/fixed"
 
 	ll "github.com/llir/llvm/ir"
 )
@@ -339,7 +340,9 @@ func (kf *kernelFunc) cstring(s string) value.Value {
 func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	b := kf.cur
 	set := func(v value.Value) { kf.vals[in] = v }
-	if in.Typ.Kind == ir.Fixed && in.Op != ir.OpConst && in.Op != ir.OpConvert && in.Op != ir.OpLoad && in.Op != ir.OpLoadSeg && in.Op != ir.OpSelect && in.Op != ir.OpTraceDecay {
+	if in.Typ.Kind == ir.Fixed && ir.FixedOps[in.Op] {
+		// The arithmetic the op table defines on fixed point; its other
+		// fixed-point ops (const, load, convert, ...) are below.
 		return kf.fixedArith(in)
 	}
 	switch in.Op {
@@ -347,7 +350,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		switch c := in.Aux.(type) {
 		case float64:
 			if in.Typ.Kind == ir.Fixed {
-				set(constant.NewInt(i64, in.Typ.Format().FromFloat(c)))
+				set(constant.NewInt(i64, fixed.Format{Width: in.Typ.Width, Frac: in.Typ.Frac}.FromFloat(c)))
 				return nil
 			}
 			set(constant.NewFloat(f64, c))

@@ -20,6 +20,14 @@
  *   - Go's operator precedence differs from C's (in Go, << >> & bind like *,
  *     and | like +, both above comparisons): every such expression below is
  *     fully parenthesized.
+ *
+ * It is one file of about 1100 lines, over the project's ~800, on purpose:
+ * it is the one C implementation of each math function, kept in one piece
+ * to be read side by side with runtime/mathfn (whose Go is one package),
+ * and its functions share static helpers (the bit views, the reductions
+ * and polynomials) that the compiler inlines into each one. Split into
+ * files, those helpers would become calls between files, and the kernels
+ * call these functions in their innermost loops.
  */
 #include <float.h>
 #include <math.h>

@@ -1,8 +1,9 @@
 /*
- * rt.h: the driver's own declarations, shared by runtime.c, connect.c,
- * queue.c, input.c, output.c, util.c and main.c. Each piece mirrors Go code of
- * snnc (named in the comments) so that a run gives the same bytes as
- * `snnc run` on the interpreter.
+ * rt.h: the driver's own declarations, shared by all its files. Each
+ * piece mirrors Go code of snnc (named in the comments) so that a run
+ * gives the same bytes as `snnc run` on the interpreter. The sections
+ * follow the layers (net.h draws them), lowest first: a file calls only
+ * what its own section or an earlier one declares.
  */
 #ifndef SNN_RT_H
 #define SNN_RT_H
@@ -62,6 +63,17 @@ _Noreturn void snn_fail(const char *fmt, ...);
 double snn_now_seconds(void);
 
 /* ------------------------------------------------------------------ */
+/* pool.c: the thread pool (its jobs for the network are in pool.h)     */
+
+/* --threads is at most this. */
+#define SNN_MAX_THREADS 1024
+
+/* snn_parallel (pool.c) splits [0, n) into contiguous parts, in order,
+ * at most one per thread of the pool, runs fn(arg, part, lo, hi) for
+ * each on the threads, and returns how many parts there were. */
+int snn_parallel(int64_t n, int64_t min_part, void (*fn)(void *arg, int part, int64_t lo, int64_t hi), void *arg);
+
+/* ------------------------------------------------------------------ */
 /* connect.c: runtime.Connect                                           */
 
 typedef struct snn_csr {
@@ -79,14 +91,6 @@ typedef struct snn_rule {
 	const int64_t *pairs;
 	int64_t n_pairs;
 } snn_rule;
-
-/* --threads is at most this. */
-#define SNN_MAX_THREADS 1024
-
-/* snn_parallel splits [0, n) into contiguous parts, in order, at most
- * one per thread of the pool (runtime.c), runs fn(arg, part, lo, hi) for
- * each on the threads, and returns how many parts there were. */
-int snn_parallel(int64_t n, int64_t min_part, void (*fn)(void *arg, int part, int64_t lo, int64_t hi), void *arg);
 
 /* 0, or 1 with the message in err. */
 int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre, int64_t nPost, int same,
@@ -199,17 +203,13 @@ typedef struct snn_summary {
  * (runtime.RemoveStale); 0, or 1 after printing the error. */
 int snn_remove_stale(const char *dir);
 
-/* The signal (SIGINT, SIGTERM) that asked the run to end, or 0: set by
- * main.c's handler, read by the step loop before every step. */
-extern volatile sig_atomic_t snn_stop_signal;
-
 /* Writes the recordings and summary.json into dir; 0, or 1 after
  * printing the error. */
 int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_spikes, snn_state_rec *states,
 	int n_states, snn_summary *sum);
 
 /* ------------------------------------------------------------------ */
-/* runtime.c: the network (interp's sim) and its steps                  */
+/* step.c and vars.c: a run (interp's sim) and what --set may name     */
 
 typedef struct snn_options {
 	double duration;   /* > 0: replaces the model's */
@@ -219,8 +219,15 @@ typedef struct snn_options {
 	const char **set_names; /* sorted by name */
 	double *set_values;
 	int threads;
-	int progress;      /* draw progress on stderr */
+	/* progress(done, steps) draws the progress on stderr (main.c), or
+	 * NULL: called every 1024 steps, and at the end. */
+	void (*progress)(int64_t done, int64_t steps);
 } snn_options;
+
+/* The signal (SIGINT, SIGTERM) that asked the run to end, or 0: defined
+ * by the step loop (step.c), which reads it before every step; main.c's
+ * handler sets it. */
+extern volatile sig_atomic_t snn_stop_signal;
 
 /* Runs the model: builds, steps, and fills the recordings and the
  * summary. Errors exit with status 1. */
@@ -230,7 +237,17 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 /* The runtime parameters --set may name, sorted, with their variables. */
 int snn_settables(const snn_model *m, const char ***names, const snn_var ***vs);
 
-/* main.c: progress(done, steps) as cmd/snnc/run.go draws it. */
-void snn_progress(int64_t done, int64_t steps);
+/* ------------------------------------------------------------------ */
+/* quantity.c: lang.ParseQuantity, for main.c                           */
+
+/* snn_parse_quantity: 0 with the value in SI units and its dimension, or
+ * 1 with the message. */
+int snn_parse_quantity(const char *s, double *x, int8_t *dim, char *err, size_t errlen);
+extern const int8_t snn_dim_time[6];
+int snn_dim_eq(const int8_t *a, const int8_t *b);
+/* Dim.Describe: "voltage (V)" (in a static buffer). */
+const char *snn_dim_describe(const int8_t *d);
+/* strings.TrimSpace (ASCII space), into a new string. */
+char *snn_trim(const char *s, size_t n);
 
 #endif

@@ -1,0 +1,257 @@
+/*
+ * net.h: the network a run builds and steps (interp's sim), shared by the
+ * files that build it (vars.c, build.c, synapses.c, memory.c, monitor.c)
+ * and the step loop (step.c): each population's, input's, projection's
+ * and monitor's state, and net (snn_net), the one place that holds them
+ * all.
+ *
+ * The files form layers, each calling only files below it (`nm -u` on
+ * their objects shows no circle):
+ *   main.c               the command line; quantity.c reads its values with units
+ *   step.c               snn_run: build, the step loop, delivery, the summary
+ *   build.c              the network: populations, inputs, initial values, items
+ *   synapses.c           projections: rows, pruning, cuts, segments, delays
+ *   monitor.c, memory.c  the recordings; the memory estimate
+ *   vars.c               the variables, --set, and net itself
+ *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
+ *                        and SpikeTrain, Write
+ *   pool.c               the thread pool and its jobs
+ *   util.c, rng.c, fixed.c, mathfn.c        the leaves
+ */
+#ifndef SNN_NET_H
+#define SNN_NET_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "pool.h"
+#include "rt.h"
+
+typedef struct dend_rt {
+	const snn_dendrite *d;
+	int64_t count; /* segments per neuron: count for an array, else 1 */
+	int64_t n;     /* elements: size * count */
+	double *thr;
+	int64_t *fired;
+	int64_t n_fired;
+} dend_rt;
+
+typedef struct pop_rt {
+	const snn_population *p;
+	int64_t n;
+	int64_t *ref;
+	double *thr;
+	int64_t *fired; /* the threshold's elements, before the copy into spikes */
+	int in_batch;        /* it has a step kernel, which par_pops runs */
+	int pieces;          /* pieces_of its size: par_pops divides in them */
+	/* In the batch: what population job h finds, in buffer h % 2 (the
+	 * threads of a chain read the last job's while they write this
+	 * one's): each piece's spikes, listed from the piece's start, and
+	 * how many. */
+	int64_t *pfired[2], *pcounts[2];
+	int *in, n_in;       /* the projections onto it (a group: onto its members) that split delivery runs */
+	int *members, n_members; /* a group's populations (snn_population.in_group) */
+	dend_rt *dends;
+	int n_out;
+	int *out; /* projections from this population */
+	/* What the main thread writes every step, on cache lines of its own:
+	 * the other threads read the fields above in every population job. */
+	_Alignas(64) int32_t *spikes, *prev;
+	int64_t n_spikes, n_prev;
+	int64_t count;
+	int64_t n_fused; /* how many spikes the step kernel found in step 5 */
+} pop_rt;
+
+typedef struct input_rt {
+	const snn_input *in;
+	int is_poisson;
+	snn_poisson poisson;
+	snn_train train;
+	double *rates; /* a rate kernel's results */
+	int32_t *spikes, *prev;
+	int64_t n_spikes, n_prev;
+	int64_t count;
+	int n_out;
+	int *out;
+} input_rt;
+
+typedef struct proj_rt {
+	const snn_projection *pr;
+	snn_csr csr;
+	int32_t *pre, *js;
+	int64_t nsyn;
+	int32_t *syn_delay;
+	snn_queue q;
+	int64_t *bp_start;
+	int32_t *bp_syn;
+	int64_t n_post;
+	int32_t *cut; /* split: per row, the synapse where each piece of the post population begins */
+	int pieces;   /* of the post population (its group's), with cut */
+	/* With cut, the pieces that hold post neurons: [first_piece,
+	 * end_piece), all of them unless the post population is a group's
+	 * member. */
+	int first_piece, end_piece;
+	/* In a chain: the batch population whose pieces hold the spikes of
+	 * the pre neurons, from src_lo on. */
+	int src;
+	int64_t src_lo;
+	/* Delivery may be split among threads by post neuron: on_pre allows
+	 * it, there are threads, and every row is sorted by post neuron. */
+	int split;
+	/* The arrays a delivery reads along a row, the post indices and the
+	 * synapses' own variables: their addresses and element sizes, for
+	 * prefetch_row. */
+	int n_row_arr;
+	const char *row_arr[4];
+	int row_size[4];
+	/* This step's deliveries (snn_queue_deliver), which the main thread
+	 * writes every step, on a line of its own: in a chain the other
+	 * threads read the fields above meanwhile. */
+	_Alignas(64) const int32_t *due;
+	int64_t n_due;
+} proj_rt;
+
+typedef struct current_rt {
+	const snn_current *c;
+	int64_t n;
+} current_rt;
+
+/* Where each variable lives. */
+enum { OWN_TOP, OWN_POP, OWN_DEND, OWN_PROJ };
+typedef struct var_rt {
+	const snn_var *v;
+	int owner, pop, dend, proj;
+	int64_t len;   /* elements of its array, or 0 for one value */
+	int driven;    /* a parameter a current sets: per neuron */
+} var_rt;
+
+enum { MON_ARR, MON_CONST, MON_TRACE, MON_KERNEL };
+typedef struct state_mon {
+	snn_state_rec *rec;
+	int kind;
+	const double *arr;
+	double val;
+	const double *tlast;
+	double tau;
+	const double *tau_arr; /* a trace's time constant per synapse, or NULL */
+	snn_kernel k;
+	int frac; /* a fixed-point variable's fraction bits (its raw values are recorded as reals), or -1 */
+	const char *what; /* target.variable, for the warning of a value that is not finite */
+	int warned;
+} state_mon;
+
+typedef struct spike_mon {
+	snn_spike_rec *rec;
+	int32_t **spikes; /* the population's or input's spikes of this step */
+	int64_t *n;
+} spike_mon;
+
+/* The populations' pieces, in order: the items of a population job
+ * (pool.h), each thread a contiguous run of them. */
+typedef struct pop_item {
+	int p, j;
+} pop_item;
+
+/* A list per thread, on lines of its own. */
+typedef struct thread_list {
+	_Alignas(64) snn_vi32 v;
+} thread_list;
+
+/* The network of a run: what build makes and the step loop runs. */
+typedef struct snn_net {
+	const snn_model *model;
+	const snn_options *opt;
+	double dt;
+	int64_t steps;
+	uint64_t seed;
+	var_rt *vars; /* by snn_var.id */
+	pop_rt *pops;
+	input_rt *inputs;
+	proj_rt *projs;
+	current_rt *curs;
+	spike_mon *spike_mons;
+	state_mon *state_mons;
+	snn_spike_rec *spike_recs;
+	snn_state_rec *state_recs;
+	int n_spike_mons, n_state_mons;
+	/* Population jobs: the items, and thread t's first part, items
+	 * [bound[t], bound[t+1]), which the pool then moves (rebalance). */
+	pop_item *items;
+	int n_items;
+	int *bound;
+	int pops_shared; /* whether the threads share them, or the main thread runs them */
+	/* The populations with a step kernel (the fuse pass's update,
+	 * threshold and reset in one): one dispatch per step runs them all
+	 * (par_pops). */
+	int *batch, n_batch;
+	/* Steps 3 to 5 have nothing to do before the batch's updates (no
+	 * on_post, no on_spike, no global or synapse updates, every
+	 * population in the batch), so a step may deliver and update in one
+	 * dispatch. */
+	int step_fusable;
+	/* Whether fused steps may run in chains: every projection that
+	 * delivers takes its spikes from a population in the batch with no
+	 * delay, and a fused step starts no other job (chain_due: per
+	 * thread, the spikes due onto a projection in a chain's step). */
+	int chainable;
+	thread_list *chain_due;
+	/* The kernels' context. The main thread writes ctx.step and ctx.t
+	 * every step; ctx_fixed holds ctx's fields that do not change while
+	 * the network runs, apart, on lines of their own: the other threads
+	 * read them in every population job (step_ctx). */
+	_Alignas(64) snn_ctx ctx;
+	_Alignas(64) snn_ctx ctx_fixed;
+} snn_net;
+
+extern snn_net net;
+
+/* build.c: builds net (snn_run's first half). */
+void snn_build(void);
+
+/* vars.c */
+void snn_index_vars(void);
+/* An array of n values (at least one), zero, on cache lines. */
+double *snn_alloc_vals(int64_t n);
+/* Whether variable id is a uniform parameter: one value. */
+int snn_is_uniform(int id);
+/* newCells: variable id's values, for n elements of count segments. */
+void snn_new_cell(int id, int64_t n, int64_t count);
+/* The id of the variable of vs called name, or -1. */
+int snn_find_var(snn_vars vs, const char *name);
+/* --set, applied to the uniform parameters (interp's set). */
+void snn_apply_set(void);
+/* "a.b", allocated. */
+char *snn_dotted(const char *a, const char *b);
+
+/* whole says whether x is an index in [0, n), and gives it in *out. */
+static inline int snn_whole(double x, int64_t n, int64_t *out)
+{
+	if (x != trunc(x) || x < 0 || x >= (double)n)
+		return 0;
+	*out = (int64_t)x;
+	return 1;
+}
+
+/* synapses.c */
+void snn_build_projection(int n);
+
+/* monitor.c */
+void snn_build_monitors(void);
+void snn_sample(state_mon *sm, int64_t k);
+
+/* memory.c: interp's memory.go. */
+void snn_check_memory(void);
+void snn_reserve_ring(int64_t max_steps, double d, int per_syn);
+void snn_grow_spikes(snn_spike_rec *r, int64_t need, int64_t k);
+
+/* snn_reserve_spikes: before a spike recording grows to hold need spikes,
+ * the doubling (or as much as is left) is counted (interp's
+ * Spikes.Record). */
+static inline void snn_reserve_spikes(snn_spike_rec *r, int64_t need, int64_t k)
+{
+	if (need <= r->steps.cap)
+		return;
+	snn_grow_spikes(r, need, k);
+}
+
+#endif
