@@ -19,9 +19,51 @@
 // the globals (a [Population] with Global set, Type "global" and Size 1),
 // the inputs (spike sources), the projections (synapses from a population
 // or input to a population or one of its dendrites, made by a
-// connectivity [Rule]), the currents and the monitors. Graph nodes refer
-// to each other by name. Numbers are f64 in SI base units, as in
-// spec/language.md section 2.9: 20 ms is 0.02, -70 mV is -0.07.
+// connectivity [Rule]), the currents and the monitors. Numbers are f64 in
+// SI base units, as in spec/language.md section 2.9: 20 ms is 0.02, -70 mV
+// is -0.07.
+//
+// Graph nodes refer to each other by pointer, never by name; the names
+// are resolved once, by lowering (lang) or by Parse, and the printer
+// writes them back from the pointers. Every node that owns kernels is a
+// [Node] (its NodeName is how the text form names it: a dendrite as
+// population.dendrite); a [Source] is a node whose spikes others take:
+//
+//	Projection.Pre       Source: the *Population or *Input it takes spikes from
+//	Projection.Post      *Population it drives; Projection.Dendrite the
+//	                     *Dendrite of Post it drives, nil for the soma
+//	Projection.PartOf    *Projection (Rule "parts") that delivers its synapses
+//	Population.Group     *Population whose storage it is part of (fuse)
+//	Dendrite.Population  the *Population whose neurons have it
+//	Current.Population   *Population; Current.Param the *Var it sets
+//	Monitor.Target       Node: a *Population (a global too), *Input or
+//	                     *Projection; Monitor.Sampled the node whose
+//	                     elements are sampled (a *Dendrite for pop.d.x)
+//	Var.DrivenBy         the *Current that sets the parameter every step
+//	Kernel.Owner         the Node whose kernel it is
+//	Kernel.Spikes        an on_spike.SRC kernel's Source SRC
+//
+// [Module.Link] derives the back links (Dendrite.Population, Var.DrivenBy,
+// every kernel's Owner, Domain, Role and Spikes) from the graph: lowering,
+// Parse and the pass manager after every pass call it, so that a pass may
+// add, move or remove kernels and currents without keeping them itself.
+// The verifier reports a link to a node outside the module, and a derived
+// link that disagrees with the graph.
+//
+// A kernel's [Domain] is what its index i ranges over, and so what a plain
+// name reaches; its [Role] (from its name) is what it is for and when in a
+// step it runs:
+//
+//	DomainNeuron    a population's kernels, and a current's value kernel
+//	DomainSegment   a dendrite's (per segment of an array, else per neuron)
+//	DomainSynapse   a projection's
+//	DomainGlobal    a global's (run once, or once per spike for on_spike)
+//	DomainSource    an input's rate kernel
+//	(a monitor's value kernel runs in the domain of the node it samples)
+//
+//	RoleInit, RolePrepare, RoleUpdate, RoleThreshold, RoleReset,
+//	RoleRefractory, RoleStep (update, threshold and reset fused), RoleOnPre,
+//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC)
 //
 // The kernels say what each element computes. A [Kernel] is a function
 // run per element (neuron, dendrite segment, synapse, source) or once (a
@@ -32,8 +74,10 @@
 // jumps to. Every value (an instruction's result or a block parameter) is
 // defined once and printed as %N, numbered from 0 in program order within
 // its kernel by [Kernel.Number]; blocks are printed as bN, by position.
-// Kernels reach the graph only through variable names (param, load,
-// loadseg, store, storeseg, and ode before discretisation).
+// Kernels reach the variables through names (param, load, loadseg, store,
+// storeseg, and ode before discretisation): the verifier's scope
+// ([Scopes]) says which variable each name is and which element's value
+// it reaches ([Index]); every backend reads that one scope.
 //
 // # Node kinds
 //

@@ -1,9 +1,6 @@
 package ir
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Node is an element of the dataflow graph that can own kernels: a
 // population (a global included), a dendrite, an input, a projection, a
@@ -111,28 +108,72 @@ func RoleOf(name string) (Role, bool) {
 // and Role, and every variable's DrivenBy. It changes nothing that
 // Print shows.
 func (m *Module) Link() {
-	pops := map[string]*Population{}
 	for _, p := range m.Populations {
-		pops[p.Name] = p
 		for _, d := range p.Dendrites {
 			d.Population = p
 		}
 	}
 	m.Vars(func(v *Var) { v.DrivenBy = nil })
 	for _, c := range m.Currents {
-		if p := pops[c.Population]; p != nil {
-			if v := VarNamed(p.Vars, c.Param); v != nil {
-				v.DrivenBy = c
-			}
+		if c.Param != nil {
+			c.Param.DrivenBy = c
 		}
 	}
+	scopes := Scopes(m)
 	m.Nodes(func(n Node, ks []*Kernel) {
-		d := m.DomainOf(n)
+		d := DomainOf(n)
 		for _, k := range ks {
+			resolve(k, scopes[k])
 			k.Owner, k.Domain = n, d
 			k.Role, _ = RoleOf(k.Name)
+			k.Spikes = nil
+			if src, ok := strings.CutPrefix(k.Name, "on_spike."); ok {
+				k.Spikes = m.SourceNamed(src)
+			}
 		}
 	})
+}
+
+// resolve makes the Aux of every variable access of k a Ref to what its
+// name reaches in sc.
+func resolve(k *Kernel, sc *Names) {
+	k.Instrs(func(in *Instr) {
+		switch in.Op {
+		case OpParam, OpLoad, OpStore, OpLoadSeg, OpStoreSeg:
+			in.Aux = sc.Ref(in.Op, in.VarName())
+		}
+	})
+}
+
+// Ref returns what name reaches in the scope for op: a variable and its
+// element (param, load, store) or a dendrite array's state (loadseg,
+// storeseg); Var is nil where the name reaches nothing.
+func (sc *Names) Ref(op Op, name string) *Ref {
+	r := &Ref{Name: name}
+	if sc == nil {
+		return r
+	}
+	if op == OpLoadSeg || op == OpStoreSeg {
+		r.Var, r.Segments = sc.Segments[name], sc.SegmentOf[name]
+	} else {
+		r.Var, r.Reach = sc.Vars[name], sc.Where[name]
+	}
+	return r
+}
+
+// SourceNamed returns the population or input called name, or nil.
+func (m *Module) SourceNamed(name string) Source {
+	for _, p := range m.Populations {
+		if p.Name == name {
+			return p
+		}
+	}
+	for _, in := range m.Inputs {
+		if in.Name == name {
+			return in
+		}
+	}
+	return nil
 }
 
 // Nodes calls f on every node of the module that can own kernels, with
@@ -160,7 +201,7 @@ func (m *Module) Nodes(f func(n Node, kernels []*Kernel)) {
 
 // DomainOf returns the domain of a node's kernels. A monitor's value
 // kernel runs in its target's domain: a dendrite's for pop.dendrite.x.
-func (m *Module) DomainOf(n Node) Domain {
+func DomainOf(n Node) Domain {
 	switch n := n.(type) {
 	case *Population:
 		if n.Global {
@@ -176,69 +217,160 @@ func (m *Module) DomainOf(n Node) Domain {
 	case *Current:
 		return DomainNeuron
 	case *Monitor:
-		if t := m.monitored(n); t != nil {
-			return m.DomainOf(t)
+		if t := n.Sampled(); t != nil {
+			return DomainOf(t)
 		}
 	}
 	return DomainNone
 }
 
-// monitored returns the node whose elements a monitor samples: its
-// target, or the target's dendrite for pop.dendrite.x.
-func (m *Module) monitored(mon *Monitor) Node {
-	for _, p := range m.Populations {
-		if p.Name != mon.Target {
-			continue
-		}
+// Sampled returns the node whose elements a monitor samples: its target,
+// or the target's dendrite for pop.dendrite.x.
+func (mon *Monitor) Sampled() Node {
+	if p, ok := mon.Target.(*Population); ok {
 		if d, _, ok := strings.Cut(mon.Var, "."); ok {
-			for _, dd := range p.Dendrites {
-				if dd.Name == d {
-					return dd
-				}
+			if dd := p.DendriteNamed(d); dd != nil {
+				return dd
 			}
 		}
-		return p
 	}
-	for _, in := range m.Inputs {
-		if in.Name == mon.Target {
-			return in
-		}
-	}
-	for _, pr := range m.Projections {
-		if pr.Name == mon.Target {
-			return pr
+	return mon.Target
+}
+
+// DendriteNamed returns the population's dendrite called name, or nil.
+func (p *Population) DendriteNamed(name string) *Dendrite {
+	for _, d := range p.Dendrites {
+		if d.Name == name {
+			return d
 		}
 	}
 	return nil
 }
 
-// checkLinks reports where the derived links disagree with the graph: a
-// pass that added or moved a kernel without calling Link.
+// PreName, PostName, DendriteName and PartOfName are the names the text
+// form gives the projection's links: "" for no dendrite and no PartOf.
+func (pr *Projection) PreName() string { return nodeName(pr.Pre) }
+func (pr *Projection) PostName() string {
+	if pr.Post == nil {
+		return ""
+	}
+	return pr.Post.Name
+}
+func (pr *Projection) DendriteName() string {
+	if pr.Dendrite == nil {
+		return ""
+	}
+	return pr.Dendrite.Name
+}
+func (pr *Projection) PartOfName() string {
+	if pr.PartOf == nil {
+		return ""
+	}
+	return pr.PartOf.Name
+}
+
+// GroupName is the name of the population's group, "" for none.
+func (p *Population) GroupName() string {
+	if p.Group == nil {
+		return ""
+	}
+	return p.Group.Name
+}
+
+// PopulationName and ParamName are the names of what the current drives.
+func (c *Current) PopulationName() string {
+	if c.Population == nil {
+		return ""
+	}
+	return c.Population.Name
+}
+func (c *Current) ParamName() string {
+	if c.Param == nil {
+		return ""
+	}
+	return c.Param.Name
+}
+
+// TargetName is the name of the monitor's target.
+func (mon *Monitor) TargetName() string { return nodeName(mon.Target) }
+
+// checkLinks reports links to nodes that are not in the module, and
+// derived links that disagree with the graph: a pass that added or moved
+// a kernel or a current without calling Link.
 func (v *verifier) checkLinks() {
-	v.m.Nodes(func(n Node, ks []*Kernel) {
-		d := v.m.DomainOf(n)
+	m := v.m
+	pops, sources, projs := map[*Population]bool{}, map[Source]bool{}, map[*Projection]bool{}
+	for _, p := range m.Populations {
+		pops[p], sources[p] = true, true
+	}
+	for _, in := range m.Inputs {
+		sources[in] = true
+	}
+	for _, pr := range m.Projections {
+		projs[pr] = true
+	}
+	for _, p := range m.Populations {
+		if p.Group != nil && !pops[p.Group] {
+			v.errorf(p.Name, "group %s is not a population of the module", p.GroupName())
+		}
+		for _, d := range p.Dendrites {
+			if d.Population != p {
+				v.errorf(d.NodeName(), "dendrite linked to another population; Module.Link was not called after a change")
+			}
+		}
+	}
+	for _, pr := range m.Projections {
+		switch {
+		case pr.Pre == nil || !sources[pr.Pre]:
+			v.errorf(pr.Name, "pre %s is not a population or input of the module", pr.PreName())
+		case pr.Post == nil || !pops[pr.Post]:
+			v.errorf(pr.Name, "post population %s does not exist", pr.PostName())
+		case pr.Dendrite != nil && pr.Post.DendriteNamed(pr.Dendrite.Name) != pr.Dendrite:
+			v.errorf(pr.Name, "post population %s has no dendrite %s", pr.PostName(), pr.DendriteName())
+		}
+		if pr.PartOf != nil && !projs[pr.PartOf] {
+			v.errorf(pr.Name, "part of %s, which is not a projection of the module", pr.PartOfName())
+		}
+	}
+	for _, c := range m.Currents {
+		if c.Population == nil || !pops[c.Population] || c.Param == nil || VarNamed(c.Population.Vars, c.Param.Name) != c.Param {
+			v.errorf(c.Name, "current drives %s.%s, which does not exist", c.PopulationName(), c.ParamName())
+		}
+	}
+	for _, mon := range m.Monitors {
+		ok := false
+		switch t := mon.Target.(type) {
+		case *Population:
+			ok = pops[t]
+		case *Input:
+			ok = sources[t]
+		case *Projection:
+			ok = projs[t]
+		}
+		if !ok {
+			v.errorf(mon.Name, "target %s is not a population, input or projection of the module", mon.TargetName())
+		}
+	}
+	m.Nodes(func(n Node, ks []*Kernel) {
+		d := DomainOf(n)
 		for _, k := range ks {
 			r, ok := RoleOf(k.Name)
 			where := n.NodeName() + "." + k.Name
 			switch {
 			case !ok:
 				v.errorf(where, "no element has a kernel called %s", k.Name)
-			case k.Owner != n || k.Domain != d || k.Role != r:
+			case r == RoleOnSpike && k.Spikes == nil:
+				v.errorf(n.NodeName(), "kernel %s runs on the spikes of %s, which is neither a population nor an input", k.Name, strings.TrimPrefix(k.Name, "on_spike."))
+			case k.Owner != n || k.Domain != d || k.Role != r || r == RoleOnSpike && k.Spikes != m.SourceNamed(strings.TrimPrefix(k.Name, "on_spike.")):
 				v.errorf(where, "kernel linked as %s's %s %s kernel; Module.Link was not called after a change", nodeName(k.Owner), k.Domain, k.Role)
 			}
 		}
 	})
 	driven := map[*Var]*Current{}
-	for _, p := range v.m.Populations {
-		for _, c := range v.m.Currents {
-			if c.Population == p.Name {
-				if x := VarNamed(p.Vars, c.Param); x != nil {
-					driven[x] = c
-				}
-			}
-		}
+	for _, c := range m.Currents {
+		driven[c.Param] = c
 	}
-	v.m.Vars(func(x *Var) {
+	m.Vars(func(x *Var) {
 		if x.DrivenBy != driven[x] {
 			v.errorf(x.Name, "variable's DrivenBy disagrees with the module's currents; Module.Link was not called after a change")
 		}
@@ -247,20 +379,20 @@ func (v *verifier) checkLinks() {
 
 func nodeName(n Node) string {
 	if n == nil {
-		return "no node"
+		return ""
 	}
-	return fmt.Sprintf("%s", n.NodeName())
+	return n.NodeName()
 }
 
-// DrivenParams returns the variables a current sets at the start of every
-// step: they change during a run, though declared parameters, so no pass
-// may take one for a constant.
-func (m *Module) DrivenParams() map[*Var]bool {
-	out := map[*Var]bool{}
-	m.Vars(func(v *Var) {
+// Driven returns the names of the population's parameters that a
+// current drives (whose DrivenBy is set): they change every step, though
+// declared parameters, so no pass may take one for a constant.
+func (p *Population) Driven() map[string]bool {
+	out := map[string]bool{}
+	for _, v := range p.Vars {
 		if v.DrivenBy != nil {
-			out[v] = true
+			out[v.Name] = true
 		}
-	})
+	}
 	return out
 }

@@ -83,11 +83,43 @@ func (in *Instr) Const() (float64, bool) {
 	return 0, false
 }
 
-// VarName returns the name in a param, load or store instruction.
+// VarName returns the name in a param, load, store, loadseg or storeseg
+// instruction, as printed.
 func (in *Instr) VarName() string {
-	s, _ := in.Aux.(string)
-	return s
+	switch a := in.Aux.(type) {
+	case string:
+		return a
+	case *Ref:
+		return a.Name
+	}
+	return ""
 }
+
+// Ref returns what the name of a param, load, store, loadseg or storeseg
+// instruction reaches, or nil if the module was not linked since the
+// instruction was made.
+func (in *Instr) Ref() *Ref {
+	r, _ := in.Aux.(*Ref)
+	return r
+}
+
+// Ref is the Aux of a param, load, store, loadseg or storeseg: the name
+// as printed, and what it reaches in the kernel's scope, resolved by
+// Module.Link (a pass may make an instruction with the bare name as its
+// Aux; Link resolves it). Backends read Var and Reach (or Segments)
+// rather than look the name up.
+type Ref struct {
+	Name string // v, pre.v, post.apical.x, g.x, a module parameter's name
+	Var  *Var   // nil where the name reaches nothing (the verifier says so)
+	// Reach says which element's value a param, load or store reaches;
+	// Segments, for loadseg and storeseg, the array the segment is in.
+	Reach    Index
+	Segments SegmentArray
+}
+
+// String is the name, so that the printed form of an Aux is the same
+// for a resolved and an unresolved one.
+func (r *Ref) String() string { return r.Name }
 
 // RandAux is the attribute of a rand instruction.
 type RandAux struct {
@@ -154,6 +186,9 @@ type Kernel struct {
 	Owner  Node
 	Domain Domain
 	Role   Role
+	// Spikes, for an on_spike.SOURCE kernel, is SOURCE (Module.Link
+	// sets it).
+	Spikes Source
 	// Notes are comments a pass attaches, printed above the kernel: the
 	// integration method each ODE got, and why.
 	Notes []string
@@ -278,11 +313,11 @@ type Population struct {
 	Vars      []*Var
 	Dendrites []*Dendrite
 	Kernels   []*Kernel
-	// Group, if not "", is the population whose storage this one's
+	// Group, if not nil, is the population whose storage this one's
 	// variables are a part of, from element Offset on (the fuse pass's
 	// merged populations): the group's step kernel runs for both, and
 	// this population's spikes are the group's in its range.
-	Group  string
+	Group  *Population
 	Offset int
 }
 
@@ -313,18 +348,19 @@ type Projection struct {
 	// weight at compile time).
 	PruneVar   string
 	PruneBelow float64
-	// PartOf, if not "", is the projection (Rule.Kind "parts", the fuse
+	// PartOf, if not nil, is the projection (Rule.Kind "parts", the fuse
 	// pass's) that delivers this one's synapses with its own: this one
 	// makes its synapses and has no kernels.
-	PartOf string
+	PartOf *Projection
 	// Label, if not "", is how messages name a projection whose source
 	// gives it no name (its Name is made up): "connect at FILE:LINE:COL",
 	// as spec/language.md promises. Describe reads it.
-	Label    string
-	Pre      string
-	Post     string
-	Dendrite string // "" for the soma
-	Synapse  string
+	Label string
+	Pre   Source      // the population or input whose spikes it takes
+	Post  *Population // the population it drives
+	// Dendrite is the dendrite of Post it drives: nil for the soma.
+	Dendrite *Dendrite
+	Synapse  string // the synapse type's name
 	Rule     Rule
 	Vars     []*Var
 	Kernels  []*Kernel
@@ -375,8 +411,8 @@ type SpikeTime struct {
 // value kernel runs per neuron.
 type Current struct {
 	Name       string
-	Population string
-	Param      string
+	Population *Population
+	Param      *Var // a parameter of Population
 	Kernels    []*Kernel
 }
 
@@ -384,7 +420,7 @@ type Current struct {
 type Monitor struct {
 	Name   string
 	Kind   string // spikes or state
-	Target string // population, input, projection or global
+	Target Node   // a population (or global), input or projection
 	Var    string // for state monitors: v, apical.u
 	Ranges [][2]int
 	Every  int

@@ -101,7 +101,7 @@ input regular : periodic[1] period=0.005
 
 input csv : spikes[3] file="data/in.csv"
 
-projection ab : a -> all.distal using S by fixed_probability p=0.5 autapses=false stream=2 prune_var=w prune_below=0.001 {
+projection ab : a -> a.distal using S by fixed_probability p=0.5 autapses=false stream=2 prune_var=w prune_below=0.001 {
   param w : f64 = 0.001
   state c : f64
   trace x_pre : f64 decay tau
@@ -116,7 +116,7 @@ projection ab : a -> all.distal using S by fixed_probability p=0.5 autapses=fals
 projection connect_3_1 : src -> a using S by pairs [(0, 1), (1, 0)] label="connect at every.snn:3:1" {
 }
 
-projection k : a -> a using S by fixed_indegree k=1 autapses=true part of pp {
+projection k : a -> a using S by fixed_indegree k=1 autapses=true part of ab {
 }
 
 current bias -> a.tau {

@@ -77,8 +77,8 @@ func (p *printer) module(m *Module) {
 			kw = "global"
 		}
 		head := fmt.Sprintf("%s %s : %s[%d]", kw, pop.Name, pop.Type, pop.Size)
-		if pop.Group != "" {
-			head += fmt.Sprintf(" part of %s at %d", pop.Group, pop.Offset)
+		if pop.Group != nil {
+			head += fmt.Sprintf(" part of %s at %d", pop.Group.Name, pop.Offset)
 		}
 		p.body(head, pop.Vars, pop.Kernels, func() {
 			for _, d := range pop.Dendrites {
@@ -124,19 +124,19 @@ func (p *printer) module(m *Module) {
 	}
 	for n, pr := range m.Projections {
 		p.b.WriteByte('\n')
-		post := pr.Post
-		if pr.Dendrite != "" {
-			post += "." + pr.Dendrite
+		post := pr.PostName()
+		if pr.Dendrite != nil {
+			post += "." + pr.Dendrite.Name
 		}
-		head := fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.Pre, post, pr.Synapse, formatRule(pr.Rule))
+		head := fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.PreName(), post, pr.Synapse, formatRule(pr.Rule))
 		if pr.Stream != n {
 			head += fmt.Sprintf(" stream=%d", pr.Stream)
 		}
 		if pr.PruneVar != "" {
 			head += fmt.Sprintf(" prune_var=%s prune_below=%s", pr.PruneVar, FormatFloat(pr.PruneBelow))
 		}
-		if pr.PartOf != "" {
-			head += " part of " + pr.PartOf
+		if pr.PartOf != nil {
+			head += " part of " + pr.PartOf.Name
 		}
 		if pr.Label != "" {
 			head += " label=" + strconv.Quote(pr.Label)
@@ -145,13 +145,13 @@ func (p *printer) module(m *Module) {
 	}
 	for _, c := range m.Currents {
 		p.b.WriteByte('\n')
-		p.body(fmt.Sprintf("current %s -> %s.%s", c.Name, c.Population, c.Param), nil, c.Kernels, nil)
+		p.body(fmt.Sprintf("current %s -> %s.%s", c.Name, c.PopulationName(), c.ParamName()), nil, c.Kernels, nil)
 	}
 	if len(m.Monitors) > 0 {
 		p.b.WriteByte('\n')
 	}
 	for _, mon := range m.Monitors {
-		target := mon.Target
+		target := mon.TargetName()
 		if mon.Var != "" {
 			target += "." + mon.Var
 		}

@@ -68,19 +68,18 @@ func Scopes(m *Module) map[*Kernel]*Names {
 	return kernels
 }
 
-// ScopesByOwner returns Scopes, and the names of each owner of kernels:
-// a population or global by its name, a dendrite as population.dendrite,
-// a projection by its name, and "" for what every kernel sees (the
-// module's parameters and the globals' variables).
-func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[string]*Names) {
+// ScopesByOwner returns Scopes, and the names of each node that owns
+// kernels (a population or global, a dendrite, an input, a projection, a
+// current), with nil for what every kernel sees (the module's parameters
+// and the globals' variables). A monitor's kernels see the names of the
+// node it samples (Monitor.Sampled).
+func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[Node]*Names) {
 	out := map[*Kernel]*Names{}
 	globalVars := map[string]*Var{}
 	for _, p := range m.Params {
 		globalVars[p.Name] = p
 	}
-	pops := map[string]*Population{}
 	for _, p := range m.Populations {
-		pops[p.Name] = p
 		if p.Global {
 			for _, gv := range p.Vars {
 				globalVars[p.Name+"."+gv.Name] = gv
@@ -118,16 +117,13 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[string]*Names) {
 		}
 		return sc
 	}
-	// The names of each population, dendrite (pop.dendrite) and
-	// projection, for their kernels and their monitors'.
-	owners := map[string]*Names{"": newNames()}
+	// The names of each population, dendrite and projection, for their
+	// kernels and their monitors'.
+	owners := map[Node]*Names{nil: newNames()}
 	for _, p := range m.Populations {
 		sc := newNames()
 		neuron(p, "", sc, IndexElement)
-		owners[p.Name] = sc
-		for _, k := range p.Kernels {
-			out[k] = sc
-		}
+		owners[p] = sc
 		for _, d := range p.Dendrites {
 			// A dendrite's element is a segment (or its neuron, for a
 			// single compartment); its parameters are per neuron.
@@ -140,16 +136,11 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[string]*Names) {
 				}
 				set(dsc, x.Name, x, idx)
 			}
-			owners[p.Name+"."+d.Name] = dsc
-			for _, k := range d.Kernels {
-				out[k] = dsc
-			}
+			owners[d] = dsc
 		}
 	}
 	for _, in := range m.Inputs {
-		for _, k := range in.Kernels {
-			out[k] = newNames()
-		}
+		owners[in] = newNames()
 	}
 	for _, pr := range m.Projections {
 		sc := newNames()
@@ -157,92 +148,46 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[string]*Names) {
 		for _, x := range pr.Vars {
 			set(sc, x.Name, x, IndexElement)
 		}
-		if pre := pops[pr.Pre]; pre != nil {
+		if pre, ok := pr.Pre.(*Population); ok {
 			neuron(pre, "pre.", sc, IndexNeuron)
 		}
-		if post := pops[pr.Post]; post != nil {
+		if post := pr.Post; post != nil {
 			neuron(post, "post.", sc, IndexPost)
 			// Onto a dendrite, post.x is also the dendrite's x: of the
 			// synapse's own segment for an array's state.
-			for _, d := range post.Dendrites {
-				if d.Name == pr.Dendrite {
-					for _, x := range d.Vars {
-						idx := IndexPost
-						if d.Array && x.Kind != VarParam {
-							idx = IndexPostSegment
-						}
-						set(sc, "post."+x.Name, x, idx)
+			if d := pr.Dendrite; d != nil {
+				for _, x := range d.Vars {
+					idx := IndexPost
+					if d.Array && x.Kind != VarParam {
+						idx = IndexPostSegment
 					}
+					set(sc, "post."+x.Name, x, idx)
 				}
 			}
 		}
-		owners[pr.Name] = sc
-		for _, k := range pr.Kernels {
-			out[k] = sc
-		}
+		owners[pr] = sc
 	}
 	for _, c := range m.Currents {
 		sc := newNames()
-		if p := pops[c.Population]; p != nil {
+		if p := c.Population; p != nil {
 			neuron(p, "", sc, IndexElement)
 		}
-		for _, k := range c.Kernels {
+		owners[c] = sc
+	}
+	m.Nodes(func(n Node, ks []*Kernel) {
+		sc := owners[n]
+		if mon, ok := n.(*Monitor); ok {
+			sc = owners[mon.Sampled()]
+		}
+		for _, k := range ks {
 			out[k] = sc
 		}
-	}
-	// A monitor's kernel sees what a kernel of its target sees: of the
-	// dendrite, for a monitor of pop.dendrite.x.
-	for _, mon := range m.Monitors {
-		sc := owners[mon.Target]
-		if d, _, ok := strings.Cut(mon.Var, "."); ok && owners[mon.Target+"."+d] != nil {
-			sc = owners[mon.Target+"."+d]
-		}
-		for _, k := range mon.Kernels {
-			out[k] = sc
-		}
-	}
+	})
 	return out, owners
 }
 
 func (v *verifier) module() {
-	pops := map[string]*Population{}
-	for _, p := range v.m.Populations {
-		pops[p.Name] = p
-	}
-	for _, pr := range v.m.Projections {
-		post := pops[pr.Post]
-		if post == nil {
-			v.errorf(pr.Name, "post population %s does not exist", pr.Post)
-			continue
-		}
-		if pr.Dendrite != "" {
-			found := false
-			for _, d := range post.Dendrites {
-				found = found || d.Name == pr.Dendrite
-			}
-			if !found {
-				v.errorf(pr.Name, "post population %s has no dendrite %s", pr.Post, pr.Dendrite)
-			}
-		}
-	}
-	for _, c := range v.m.Currents {
-		if p := pops[c.Population]; p == nil || VarNamed(p.Vars, c.Param) == nil {
-			v.errorf(c.Name, "current drives %s.%s, which does not exist", c.Population, c.Param)
-		}
-	}
-	// A global's on_spike.SOURCE runs on SOURCE's spikes: the source
-	// must be a population or an input of the module.
-	sources := map[string]bool{}
-	for _, in := range v.m.Inputs {
-		sources[in.Name] = true
-	}
-	for _, p := range v.m.Populations {
-		for _, k := range p.Kernels {
-			if src, ok := strings.CutPrefix(k.Name, "on_spike."); ok && pops[src] == nil && !sources[src] {
-				v.errorf(p.Name, "kernel %s runs on the spikes of %s, which is neither a population nor an input", k.Name, src)
-			}
-		}
-	}
+	v.checkLinks()
 	scopes := Scopes(v.m)
 	v.m.Kernels(func(owner string, k *Kernel) {
 		v.kernel(owner, k, scopes[k])
@@ -378,6 +323,13 @@ func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
 	case resAttr:
 		if !in.HasResult() {
 			v.errorf(where, "%s needs a result type", info.Name)
+		}
+	}
+	switch in.Op {
+	case OpParam, OpLoad, OpStore, OpLoadSeg, OpStoreSeg:
+		// Backends read the Ref: it must be what the name reaches.
+		if r, want := in.Ref(), sc.Ref(in.Op, in.VarName()); r == nil || *r != *want {
+			v.errorf(where, "%s is not resolved to what it names here; Module.Link was not called after a change", in.VarName())
 		}
 	}
 	switch in.Op {

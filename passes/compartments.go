@@ -50,8 +50,7 @@ const splitTolerance = 0.04
 // their soma's update kernel, and returns, per update kernel, the ODE
 // variables that stay split from a coupled compartment (with what they are
 // split from), and the diagnostics of split couplings too fast for dt.
-// driven holds, per population, the parameters a current drives.
-func coupleCompartments(m *ir.Module, driven map[string]map[string]bool) (map[*ir.Kernel]map[string]string, Diagnostics) {
+func coupleCompartments(m *ir.Module) (map[*ir.Kernel]map[string]string, Diagnostics) {
 	split := map[*ir.Kernel]map[string]string{}
 	var diags Diagnostics
 	for _, p := range m.Populations {
@@ -75,11 +74,11 @@ func coupleCompartments(m *ir.Module, driven map[string]map[string]bool) (map[*i
 			if d.Array {
 				why = "a dendrite array"
 			} else {
-				why = mergeDendrite(soma, d, dk, driven[p.Name])
+				why = mergeDendrite(soma, d, dk, p.Driven())
 			}
 			if why == "" {
 				d.Kernels = slices.DeleteFunc(d.Kernels, func(k *ir.Kernel) bool { return k == dk })
-				if dg := checkMerged(soma, d, driven[p.Name], m.Run.Dt); dg != nil {
+				if dg := checkMerged(soma, d, p.Driven(), m.Run.Dt); dg != nil {
 					diags = append(diags, dg)
 				}
 				continue

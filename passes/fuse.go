@@ -40,6 +40,9 @@ import (
 // dendrite's kernel draws random numbers or reads its index (a segment's
 // own, not its neuron's) or the dendrite has a trace.
 func Fuse(m *ir.Module) error {
+	// The kernels, loads and stores this pass makes or moves are linked
+	// (ir.Module.Link) when it returns, whatever it returns.
+	defer m.Link()
 	for _, p := range m.Populations {
 		if why := fuseBlocker(p); why == "" {
 			fusePopulation(p)
@@ -60,25 +63,19 @@ func Fuse(m *ir.Module) error {
 // the summary, and lose their kernels. Their post neurons are disjoint,
 // so each post neuron's sum is added in the order it was.
 func mergeProjections(m *ir.Module) {
-	group := map[string]*ir.Population{} // a member's group
-	byName := map[string]*ir.Population{}
-	for _, p := range m.Populations {
-		byName[p.Name] = p
-	}
-	for _, p := range m.Populations {
-		if p.Group != "" {
-			group[p.Name] = byName[p.Group]
-		}
-	}
-	monitored := map[string]bool{}
+	monitored := map[ir.Node]bool{}
 	for _, mon := range m.Monitors {
 		monitored[mon.Target] = true
 	}
-	type key struct{ pre, group, synapse, kernels, vars string }
+	type key struct {
+		pre                    ir.Source
+		group                  *ir.Population
+		synapse, kernels, vars string
+	}
 	var sets mergeSets[key, *ir.Projection]
 	for _, pr := range m.Projections {
-		g := group[pr.Post]
-		if g == nil || pr.Dendrite != "" || pr.PartOf != "" || pr.PruneVar != "" || monitored[pr.Name] {
+		g := pr.Post.Group
+		if g == nil || pr.Dendrite != nil || pr.PartOf != nil || pr.PruneVar != "" || monitored[pr] {
 			continue
 		}
 		var kernels strings.Builder
@@ -105,7 +102,7 @@ func mergeProjections(m *ir.Module) {
 		if !ok || kernels.Len() == 0 {
 			continue
 		}
-		sets.add(key{pr.Pre, g.Name, pr.Synapse, kernels.String(), vars.String()}, pr)
+		sets.add(key{pr.Pre, g, pr.Synapse, kernels.String(), vars.String()}, pr)
 	}
 	projName := func(pr *ir.Projection) string { return pr.Name }
 	taken := map[string]bool{}
@@ -123,7 +120,7 @@ func mergeProjections(m *ir.Module) {
 			merged.Vars = append(merged.Vars, &c)
 		}
 		for _, pr := range parts {
-			pr.PartOf, pr.Kernels = name, nil
+			pr.PartOf, pr.Kernels = merged, nil
 		}
 		// After its last part: the parts' synapses are made first.
 		at := slices.Index(m.Projections, parts[len(parts)-1]) + 1
@@ -153,12 +150,8 @@ func mergeProjections(m *ir.Module) {
 func mergePopulations(m *ir.Module) {
 	type key struct{ typ, step, vars string }
 	var groups mergeSets[key, *ir.Population]
-	driven := map[string]bool{} // "population.param" a current sets
-	for _, c := range m.Currents {
-		driven[c.Population+"."+c.Param] = true
-	}
 	for _, p := range m.Populations {
-		if k := mergeKey(p, driven); k != "" {
+		if k := mergeKey(p); k != "" {
 			groups.add(key{p.Type, k, stateSignature(p)}, p)
 		}
 	}
@@ -220,7 +213,7 @@ func mergePopulations(m *ir.Module) {
 			in.Op, in.Aux = ir.OpParam, pname
 		}
 		for _, p := range members {
-			p.Group, p.Offset = name, g.Size
+			p.Group, p.Offset = g, g.Size
 			g.Size += p.Size
 			own := ir.KernelNamed(p.Kernels, "step")
 			p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool { return k == own })
@@ -303,11 +296,10 @@ func setInInit(p *ir.Population, name string, x float64) {
 }
 
 // mergeKey is a population's printed step kernel, constants' values left
-// out, if it may merge with others; else "". driven holds the parameters
-// currents set, as population.name.
-func mergeKey(p *ir.Population, driven map[string]bool) string {
+// out, if it may merge with others; else "".
+func mergeKey(p *ir.Population) string {
 	step := ir.KernelNamed(p.Kernels, "step")
-	if p.Global || p.Group != "" || len(p.Dendrites) > 0 || step == nil {
+	if p.Global || p.Group != nil || len(p.Dendrites) > 0 || step == nil {
 		return ""
 	}
 	if init := ir.KernelNamed(p.Kernels, "init"); init != nil && len(init.Blocks) != 1 {
@@ -328,7 +320,7 @@ func mergeKey(p *ir.Population, driven map[string]bool) string {
 			}
 		case ir.OpParam:
 			v := ir.VarNamed(p.Vars, in.VarName())
-			ok = ok && v != nil && (!v.Uniform || driven[p.Name+"."+v.Name])
+			ok = ok && v != nil && (!v.Uniform || v.DrivenBy != nil)
 		case ir.OpLoad, ir.OpStore:
 			if strings.Contains(in.VarName(), ".") {
 				ok = false // a global's variable

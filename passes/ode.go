@@ -37,19 +37,15 @@ func (ds Diagnostics) Error() string {
 // if every equation is linear in its own variable, else RK4. The method
 // each equation got, and why, is noted on the kernel.
 func Discretize(m *ir.Module) error {
+	// The kernels, loads and stores this pass makes or moves are linked
+	// (ir.Module.Link) when it returns, whatever it returns.
+	defer m.Link()
 	dt := m.Run.Dt
-	driven := map[string]map[string]bool{}
-	for _, c := range m.Currents {
-		if driven[c.Population] == nil {
-			driven[c.Population] = map[string]bool{}
-		}
-		driven[c.Population][c.Param] = true
-	}
 	// Coupled compartments first: some dendrites' ODEs join their soma's.
-	split, diags := coupleCompartments(m, driven)
+	split, diags := coupleCompartments(m)
 	var owners []*owner
 	for _, p := range m.Populations {
-		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: driven[p.Name]})
+		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: p.Driven()})
 		for _, d := range p.Dendrites {
 			owners = append(owners, &owner{vars: &d.Vars, kernels: &d.Kernels})
 		}

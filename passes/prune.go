@@ -35,6 +35,9 @@ import (
 // population recorded only at index ranges keeps its first neurons, up
 // to the last one recorded, where that is exact (truncatePopulations).
 func Prune(m *ir.Module) error {
+	// The kernels, loads and stores this pass makes or moves are linked
+	// (ir.Module.Link) when it returns, whatever it returns.
+	defer m.Link()
 	pruneWeights(m)
 	a := newPruneAnalysis(m)
 	a.solve()
@@ -91,7 +94,7 @@ type effect struct {
 type pruneAnalysis struct {
 	m       *ir.Module
 	scopes  map[*ir.Kernel]*ir.Names
-	owners  map[string]*ir.Names
+	owners  map[ir.Node]*ir.Names
 	effects []effect
 	live    map[cell]bool
 	roots   []cell
@@ -108,8 +111,8 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 			switch {
 			case k.Name == "reset" || k.Name == "refractory":
 				gate = []cell{spikes(p.Name)}
-			case strings.HasPrefix(k.Name, "on_spike."):
-				gate = []cell{spikes(strings.TrimPrefix(k.Name, "on_spike."))}
+			case k.Role == ir.RoleOnSpike:
+				gate = []cell{spikes(k.Spikes.NodeName())}
 			}
 			var result cell
 			switch k.Name {
@@ -155,18 +158,16 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 			var gate []cell
 			switch k.Name {
 			case "on_pre":
-				gate = append([]cell{spikes(pr.Pre)}, structure...)
+				gate = append([]cell{spikes(pr.Pre.NodeName())}, structure...)
 			case "on_post":
-				gate = []cell{spikes(pr.Post)}
+				gate = []cell{spikes(pr.Post.Name)}
 			}
 			a.kernel(k, gate, nil, nil)
 		}
 	}
 	for _, c := range m.Currents {
-		if v := a.owners[c.Population].Vars[c.Param]; v != nil {
-			for _, k := range c.Kernels {
-				a.kernel(k, nil, v, nil)
-			}
+		for _, k := range c.Kernels {
+			a.kernel(k, nil, c.Param, nil)
 		}
 	}
 	if len(m.Monitors) == 0 {
@@ -183,7 +184,7 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 	}
 	for _, mon := range m.Monitors {
 		if mon.Kind == "spikes" {
-			a.roots = append(a.roots, spikes(mon.Target))
+			a.roots = append(a.roots, spikes(mon.TargetName()))
 			continue
 		}
 		sc := a.owners[mon.Target]
@@ -333,11 +334,11 @@ func (a *pruneAnalysis) remove() {
 	// A projection stays if it writes a live cell: its own live
 	// variables, or a live variable of its neurons. Its populations stay
 	// with it (its connectivity needs their sizes).
-	keep := map[string]bool{}
+	keep := map[ir.Node]bool{}
 	projs := m.Projections[:0]
 	for _, pr := range m.Projections {
 		live := anyLive(pr.Vars)
-		sc := a.owners[pr.Name]
+		sc := a.owners[pr]
 		for _, k := range pr.Kernels {
 			k.Instrs(func(in *ir.Instr) {
 				if in.Op == ir.OpStore && a.live[sc.Vars[in.VarName()]] {
@@ -356,7 +357,7 @@ func (a *pruneAnalysis) remove() {
 
 	pops := m.Populations[:0]
 	for _, p := range m.Populations {
-		if keep[p.Name] || spikesLive(p.Name) || anyLive(p.Vars) ||
+		if keep[p] || spikesLive(p.Name) || anyLive(p.Vars) ||
 			slices.ContainsFunc(p.Dendrites, func(d *ir.Dendrite) bool { return anyLive(d.Vars) }) {
 			pops = append(pops, p)
 			continue
@@ -374,9 +375,8 @@ func (a *pruneAnalysis) remove() {
 	// none is live, and its source may itself have gone just above.
 	for _, p := range m.Populations {
 		p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool {
-			src, ok := strings.CutPrefix(k.Name, "on_spike.")
-			if ok && !spikesLive(src) {
-				note("removed %s's on spike %s: it changes nothing a monitor depends on", p.Name, src)
+			if k.Role == ir.RoleOnSpike && !spikesLive(k.Spikes.NodeName()) {
+				note("removed %s's on spike %s: it changes nothing a monitor depends on", p.Name, k.Spikes.NodeName())
 				return true
 			}
 			return false
@@ -385,7 +385,7 @@ func (a *pruneAnalysis) remove() {
 
 	inputs := m.Inputs[:0]
 	for _, in := range m.Inputs {
-		if keep[in.Name] || spikesLive(in.Name) {
+		if keep[in] || spikesLive(in.Name) {
 			inputs = append(inputs, in)
 			continue
 		}
@@ -395,11 +395,8 @@ func (a *pruneAnalysis) remove() {
 
 	currents := m.Currents[:0]
 	for _, c := range m.Currents {
-		sc := a.owners[c.Population]
-		if sc == nil || !a.live[sc.Vars[c.Param]] || !slices.ContainsFunc(m.Populations, func(p *ir.Population) bool {
-			return p.Name == c.Population
-		}) {
-			note("removed current %s: no monitor depends on %s.%s", c.Name, c.Population, c.Param)
+		if !a.live[c.Param] || !slices.Contains(m.Populations, c.Population) {
+			note("removed current %s: no monitor depends on %s.%s", c.Name, c.PopulationName(), c.ParamName())
 			continue
 		}
 		currents = append(currents, c)
@@ -449,7 +446,7 @@ func (a *pruneAnalysis) remove() {
 		dends := p.Dendrites[:0]
 		for _, d := range p.Dendrites {
 			used := slices.ContainsFunc(d.Vars, keepVar) || slices.ContainsFunc(m.Projections, func(pr *ir.Projection) bool {
-				return pr.Post == p.Name && pr.Dendrite == d.Name
+				return pr.Post == p && pr.Dendrite == d
 			})
 			if !used && !slices.ContainsFunc(d.Vars, func(v *ir.Var) bool { return v.Kind != ir.VarParam && named[v] }) {
 				note("removed dendrite %s.%s: no monitor depends on its state", p.Name, d.Name)
@@ -501,24 +498,17 @@ func truncatePopulations(m *ir.Module) {
 		return
 	}
 	note := func(format string, args ...any) { m.Notes = append(m.Notes, "prune: "+fmt.Sprintf(format, args...)) }
-	sizes := map[string]int{}
-	for _, p := range m.Populations {
-		sizes[p.Name] = p.Size
-	}
-	for _, in := range m.Inputs {
-		sizes[in.Name] = in.Size
-	}
 	for _, p := range m.Populations {
 		k := keptNeurons(m, p)
 		if k == 0 || k >= p.Size {
 			continue
 		}
-		if why := truncationBlocker(m, p, sizes); why != "" {
+		if why := truncationBlocker(m, p); why != "" {
 			note("population %s keeps all its %d neurons, though monitors record only %s: %s", p.Name, p.Size, neuronRange(k), why)
 			continue
 		}
 		for _, pr := range m.Projections {
-			if pr.Post != p.Name || pr.Rule.Kind != "pairs" {
+			if pr.Post != p || pr.Rule.Kind != "pairs" {
 				continue
 			}
 			pairs := slices.DeleteFunc(pr.Rule.Pairs, func(q [2]int) bool { return q[1] >= k })
@@ -546,12 +536,12 @@ func neuronRange(k int) string {
 // read by something that sees all its neurons (its spikes, by a
 // projection from it or a global's on_spike).
 func keptNeurons(m *ir.Module, p *ir.Population) int {
-	if p.Global || p.Group != "" {
+	if p.Global || p.Group != nil {
 		return 0
 	}
 	k := 0
 	for _, mon := range m.Monitors {
-		if mon.Target != p.Name {
+		if mon.Target != ir.Node(p) {
 			continue
 		}
 		if len(mon.Ranges) == 0 {
@@ -565,12 +555,12 @@ func keptNeurons(m *ir.Module, p *ir.Population) int {
 		}
 	}
 	for _, q := range m.Populations {
-		if q.Group == p.Name || ir.KernelNamed(q.Kernels, "on_spike."+p.Name) != nil {
+		if q.Group == p || slices.ContainsFunc(q.Kernels, func(k *ir.Kernel) bool { return k.Spikes == ir.Source(p) }) {
 			return 0
 		}
 	}
 	for _, pr := range m.Projections {
-		if pr.Pre == p.Name {
+		if pr.Pre == ir.Source(p) {
 			return 0
 		}
 	}
@@ -588,9 +578,9 @@ func keptNeurons(m *ir.Module, p *ir.Population) int {
 // of the projection may be keyed by synapse index: no random draw in its
 // kernels, no monitor of its synapses. Its on_post would run on p's
 // spikes.
-func truncationBlocker(m *ir.Module, p *ir.Population, sizes map[string]int) string {
+func truncationBlocker(m *ir.Module, p *ir.Population) string {
 	for _, pr := range m.Projections {
-		if pr.Post != p.Name {
+		if pr.Post != p {
 			continue
 		}
 		switch pr.Rule.Kind {
@@ -600,15 +590,15 @@ func truncationBlocker(m *ir.Module, p *ir.Population, sizes map[string]int) str
 				return fmt.Sprintf("projection %s reads its pairs from %s when the network is built", pr.Name, pr.Rule.File)
 			}
 			for _, q := range pr.Rule.Pairs {
-				if q[0] < 0 || q[0] >= sizes[pr.Pre] || q[1] < 0 || q[1] >= p.Size {
+				if q[0] < 0 || q[0] >= pr.Pre.SourceSize() || q[1] < 0 || q[1] >= p.Size {
 					return fmt.Sprintf("projection %s has the pair (%d, %d), out of range", pr.Name, q[0], q[1])
 				}
 			}
 		default:
 			return fmt.Sprintf("projection %s makes its synapses by %s, which depends on the size of %s", pr.Name, pr.Rule.Kind, p.Name)
 		}
-		if pr.PartOf != "" {
-			return fmt.Sprintf("projection %s is a part of %s", pr.Name, pr.PartOf)
+		if pr.PartOf != nil {
+			return fmt.Sprintf("projection %s is a part of %s", pr.Name, pr.PartOf.Name)
 		}
 		if ir.KernelNamed(pr.Kernels, "on_post") != nil {
 			return fmt.Sprintf("projection %s has an on_post", pr.Name)
@@ -621,7 +611,7 @@ func truncationBlocker(m *ir.Module, p *ir.Population, sizes map[string]int) str
 			return fmt.Sprintf("projection %s draws random numbers per synapse, keyed by synapse index", pr.Name)
 		}
 		for _, mon := range m.Monitors {
-			if mon.Target == pr.Name {
+			if mon.Target == ir.Node(pr) {
 				return fmt.Sprintf("monitor %s records every synapse of %s", mon.Name, pr.Name)
 			}
 		}

@@ -34,6 +34,9 @@ import (
 // and convert at the variables: a load becomes the real value, a store
 // rounds into the variable's format.
 func Quantize(m *ir.Module) error {
+	// The kernels, loads and stores this pass makes or moves are linked
+	// (ir.Module.Link) when it returns, whatever it returns.
+	defer m.Link()
 	fixedWidth := m.Run.Quantize == ir.QuantizeFixed
 	if w := m.Run.Quantize; w != 0 && !fixedWidth && (w < 2 || w > fixed.MaxWidth) {
 		return fmt.Errorf("quantize: %d bits; the widths are 2 to %d", w, fixed.MaxWidth)
@@ -49,14 +52,6 @@ func Quantize(m *ir.Module) error {
 	}
 	if width > fixed.MaxWidth {
 		return fmt.Errorf("quantize: %d bits; the widths are 2 to %d", width, fixed.MaxWidth)
-	}
-	q.driven = map[*ir.Var]bool{}
-	for _, c := range m.Currents {
-		for _, p := range m.Populations {
-			if p.Name == c.Population {
-				q.driven[ir.VarNamed(p.Vars, c.Param)] = true
-			}
-		}
 	}
 	// The kernels as fold leaves them, whether or not it ran (fold is
 	// exact), and the per-step kernels straight where they can be (a loop
@@ -132,11 +127,11 @@ func (q *quantizer) sourceNames() map[string]string {
 		if !generatedName(pr.Name) {
 			continue
 		}
-		post := pr.Post
-		if pr.Dendrite != "" {
-			post += "." + pr.Dendrite
+		post := pr.Post.Name
+		if pr.Dendrite != nil {
+			post += "." + pr.Dendrite.Name
 		}
-		sides := fmt.Sprintf("connect %s -> %s using %s", pr.Pre, post, pr.Synapse)
+		sides := fmt.Sprintf("connect %s -> %s using %s", pr.PreName(), post, pr.Synapse)
 		names[pr.Name] = fmt.Sprintf("%s #%d", sides, seen[sides])
 		seen[sides]++
 	}
@@ -266,14 +261,7 @@ func (q *quantizer) calibratedParams() {
 }
 
 // currentTarget is the parameter a current sets.
-func (q *quantizer) currentTarget(c *ir.Current) *ir.Var {
-	for _, p := range q.m.Populations {
-		if p.Name == c.Population {
-			return ir.VarNamed(p.Vars, c.Param)
-		}
-	}
-	return nil
-}
+func (q *quantizer) currentTarget(c *ir.Current) *ir.Var { return c.Param }
 
 // returned is the interval of the value a straight-line floating-point
 // kernel returns, from its constants and its parameters' intervals.
@@ -386,8 +374,7 @@ type quantizer struct {
 	m          *ir.Module
 	width      uint8
 	noted      map[string]bool
-	dithers    []ditherStore    // the dithered stores, for assignStreams
-	driven     map[*ir.Var]bool // the parameters currents set
+	dithers    []ditherStore // the dithered stores, for assignStreams
 }
 
 func (q *quantizer) note(format string, args ...any) {
@@ -698,7 +685,7 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments in
 		case ir.OpParam:
 			// A runtime parameter (--set) or one a current sets has the
 			// interval of the values calibration saw, if it saw it.
-			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform && !v.Runtime && !q.driven[v] {
+			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform && !v.Runtime && v.DrivenBy == nil {
 				iv[in] = point(v.Value)
 			} else if r, ok := q.params[v]; ok {
 				iv[in] = r

@@ -10,14 +10,6 @@ import "snnc/ir"
 // A parameter that a current drives changes every step and stays too.
 func Specialize(m *ir.Module) error {
 	scopes := ir.Scopes(m)
-	driven := map[*ir.Var]bool{}
-	for _, c := range m.Currents {
-		for _, p := range m.Populations {
-			if p.Name == c.Population {
-				driven[ir.VarNamed(p.Vars, c.Param)] = true
-			}
-		}
-	}
 	m.Kernels(func(_ string, k *ir.Kernel) {
 		names := scopes[k]
 		k.Instrs(func(in *ir.Instr) {
@@ -25,7 +17,7 @@ func Specialize(m *ir.Module) error {
 				return
 			}
 			v := names.Vars[in.VarName()]
-			if v == nil || !v.Uniform || v.Runtime || driven[v] {
+			if v == nil || !v.Uniform || v.Runtime || v.DrivenBy != nil {
 				return
 			}
 			in.Op, in.Aux = ir.OpConst, v.Value

@@ -70,8 +70,8 @@ func equalOnRTLSteps(t *testing.T, m *ir.Module, simulator string, steps int64) 
 
 	// The interpreter, recording every population's spikes.
 	for _, p := range m.Populations {
-		if !p.Global && !slices.ContainsFunc(m.Populations, func(q *ir.Population) bool { return q.Group == p.Name }) {
-			m.Monitors = append(m.Monitors, &ir.Monitor{Name: "rtl_" + p.Name, Kind: "spikes", Target: p.Name})
+		if !p.Global && !slices.ContainsFunc(m.Populations, func(q *ir.Population) bool { return q.Group == p }) {
+			m.Monitors = append(m.Monitors, &ir.Monitor{Name: "rtl_" + p.Name, Kind: "spikes", Target: p})
 		}
 	}
 	var final *interp.Storage

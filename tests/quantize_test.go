@@ -171,7 +171,7 @@ func TestQuantizeFixedExamples(t *testing.T) {
 				}
 			}
 			for _, p := range m.Populations {
-				if p.Group == "" {
+				if p.Group == nil {
 					check(p.Name, p.Vars)
 				}
 				for _, d := range p.Dendrites {

@@ -124,43 +124,39 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]*ir.Population{}
-	for _, p := range m.Populations {
-		byName[p.Name] = p
-	}
 	// Slots: the populations with storage, in order; members are their
 	// part of their group's.
-	ownerOf := map[string]*owner{}
-	base := map[string]int{}
+	ownerOf := map[*ir.Population]*owner{}
+	base := map[*ir.Population]int{}
 	for _, p := range m.Populations {
-		if p.Group != "" {
+		if p.Group != nil {
 			continue
 		}
 		ow := &owner{p: p, base: d.Core.N}
 		d.owners = append(d.owners, ow)
-		ownerOf[p.Name] = ow
-		base[p.Name] = d.Core.N
+		ownerOf[p] = ow
+		base[p] = d.Core.N
 		d.Core.N += p.Size
 	}
 	for _, p := range m.Populations {
-		if p.Group != "" {
-			base[p.Name] = base[p.Group] + p.Offset
-			ownerOf[p.Name] = ownerOf[p.Group]
+		if p.Group != nil {
+			base[p] = base[p.Group] + p.Offset
+			ownerOf[p] = ownerOf[p.Group]
 		}
-		d.Populations = append(d.Populations, slotRange{p.Name, base[p.Name], p.Size})
+		d.Populations = append(d.Populations, slotRange{p.Name, base[p], p.Size})
 	}
 	if d.Core.N > maxSlots {
 		return nil, fmt.Errorf("the model has %d neurons; the core snnc builds has at most %d slots", d.Core.N, maxSlots)
 	}
 	d.Core.NSRC = d.Core.N
-	srcBase := map[string]int{}
+	srcBase := map[ir.Source]int{}
 	for _, in := range m.Inputs {
-		srcBase[in.Name] = d.Core.NSRC
+		srcBase[in] = d.Core.NSRC
 		d.Inputs = append(d.Inputs, slotRange{in.Name, d.Core.NSRC, in.Size})
 		d.Core.NSRC += in.Size
 	}
-	for name, b := range base {
-		srcBase[name] = b
+	for p, b := range base {
+		srcBase[p] = b
 	}
 
 	// State and parameter words, and the step datapaths.
@@ -242,15 +238,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		}
 		post := ownerOf[pr.Post]
 		pl := &projLayout{pr: pr, preBase: srcBase[pr.Pre], rowBase: d.Core.NROW, synBase: d.Core.NSYN, fields: map[string]field{}}
-		if p := byName[pr.Pre]; p != nil {
-			pl.nPre = p.Size
-		} else {
-			for _, in := range m.Inputs {
-				if in.Name == pr.Pre {
-					pl.nPre = in.Size
-				}
-			}
-		}
+		pl.nPre = pr.Pre.SourceSize()
 		csr := st.CSR[pr.Name]
 		d.Core.NROW += pl.nPre + 1
 		d.Core.NSYN += csr.Len()
@@ -262,13 +250,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		// Onto a dendrite: post.x is the dendrite's x (of the synapse's
 		// segment, for an array: the segment is a field of its word).
 		lo := d.Core.SLOTW + d.Core.DLYW
-		if pr.Dendrite != "" {
-			var den *ir.Dendrite
-			for _, dd := range byName[pr.Post].Dendrites {
-				if dd.Name == pr.Dendrite {
-					den = dd
-				}
-			}
+		if den := pr.Dendrite; den != nil {
 			var segment field
 			if den.Array {
 				segment = field{word: "syn", lo: lo, format: fixed.Format{Width: uint8(max(1, bits.Len(uint(den.Count-1))))}}
@@ -279,7 +261,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				if v.Kind == ir.VarParam {
 					continue
 				}
-				key := pr.Dendrite + "." + v.Name
+				key := den.Name + "." + v.Name
 				if !den.Array {
 					pl.fields["post."+v.Name] = pl.fields["post."+key]
 					continue
@@ -347,9 +329,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 				return nil, err
 			}
 			pl.colBase = d.Core.NCOL
-			d.Core.NCOL += byName[pr.Post].Size + 1
+			d.Core.NCOL += pr.Post.Size + 1
 			pl.postBase = base[pr.Post]
-			pl.nPost = byName[pr.Post].Size
+			pl.nPost = pr.Post.Size
 		}
 		d.Core.SYNW = max(d.Core.SYNW, lo)
 		for _, x := range st.Vars[pr.Name+".delay"] {
@@ -543,7 +525,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	for k := range d.Steps {
 		for _, in := range m.Inputs {
 			for _, i := range next[in.Name](k) {
-				fmt.Fprintf(&stim, "0%08x\n", srcBase[in.Name]+int(i))
+				fmt.Fprintf(&stim, "0%08x\n", srcBase[in]+int(i))
 			}
 		}
 		stim.WriteString("100000000\n")
@@ -584,17 +566,14 @@ func timeCurrents(m *ir.Module) []*ir.Current {
 // population and, for a member of a group, in the group's.
 func setCurrents(st *interp.Storage, m *ir.Module, cs []*ir.Current, t float64) {
 	for _, c := range cs {
-		var p *ir.Population
-		for _, q := range m.Populations {
-			if q.Name == c.Population {
-				p = q
-			}
-		}
-		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(name string) float64 { return paramValue(st, m, c.Population, name, 0) })
+		p := c.Population
+		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(name string) float64 { return paramValue(st, m, p.Name, name, 0) })
 		for i := range p.Size {
-			st.Vars[c.Population+"."+c.Param][i] = x
-			if g, ok := st.Vars[p.Group+"."+c.Param]; ok && p.Group != "" {
-				g[p.Offset+i] = x
+			st.Vars[p.Name+"."+c.Param.Name][i] = x
+			if p.Group != nil {
+				if g, ok := st.Vars[p.Group.Name+"."+c.Param.Name]; ok {
+					g[p.Offset+i] = x
+				}
 			}
 		}
 	}
@@ -814,7 +793,7 @@ func check(m *ir.Module) error {
 			}
 			where(pos, "global %s: the core has no globals", p.Name)
 			continue
-		case p.Group != "":
+		case p.Group != nil:
 			continue
 		}
 		for _, k := range p.Kernels {
@@ -845,7 +824,7 @@ func check(m *ir.Module) error {
 		})
 	}
 	for _, pr := range m.Projections {
-		if pr.PartOf != "" {
+		if pr.PartOf != nil {
 			continue
 		}
 		for _, k := range pr.Kernels {

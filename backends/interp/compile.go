@@ -25,18 +25,6 @@ import (
 // Both forms compute every instruction with the same Go expression, so
 // they give the same bits.
 
-// idxKind says which index of the running element selects a variable's
-// value.
-type idxKind uint8
-
-const (
-	idxElem    idxKind = iota // the element itself
-	idxNeuron                 // the element's neuron (i): a dendrite segment's, or a synapse's pre neuron
-	idxPost                   // a synapse's post neuron (j)
-	idxPostSeg                // a synapse's post segment: j*count + segment
-	idxZero                   // a global's one instance
-)
-
 // cell is the storage of one variable: an array with one value per
 // element, or one uniform value.
 type cell struct {
@@ -45,28 +33,20 @@ type cell struct {
 	val float64
 }
 
-// access is how a kernel reaches a name.
+// access is how a kernel reaches a name: its cell, and which element's
+// value in it (ir.Index, from the verifier's scope).
 type access struct {
 	c   *cell
-	idx idxKind
+	idx ir.Index
 }
 
-// segAccess is a dendrite array's state variable: count values per
-// neuron, the neuron being the element's i (or a synapse's j).
-type segAccess struct {
-	c     *cell
-	count int
-	post  bool
-}
-
-// env is what a kernel sees: its names and how its elements are indexed.
+// env is what a kernel sees beyond the variables its instructions'
+// ir.Refs reach: how its elements are indexed.
 type env struct {
-	s     *sim
-	names map[string]access
-	segs  map[string]segAccess // dendrite-array state read with loadseg
+	s *sim
 	// decayed reads a synapse trace decayed to the current step, by
 	// synapse: for monitors' kernels, which must not store the decay.
-	decayed map[string]func(syn int32) float64
+	decayed map[*ir.Var]func(syn int32) float64
 	ref     []int64 // the population's end of refractoriness, by neuron
 }
 
@@ -129,12 +109,23 @@ func number(k *ir.Kernel) (map[ir.Value]int, int) {
 	return regs, len(regs)
 }
 
+// lookup returns the storage a param, load or store reaches, from the
+// instruction's ir.Ref.
 func (e *env) lookup(in *ir.Instr) (access, error) {
-	a, ok := e.names[in.VarName()]
-	if !ok {
-		return a, fmt.Errorf("%s: no variable %q here", in.Op, in.VarName())
+	r := in.Ref()
+	if r == nil || r.Var == nil || e.s.cellOf[r.Var] == nil {
+		return access{}, fmt.Errorf("%s: no variable %q here", in.Op, in.VarName())
 	}
-	return a, nil
+	return access{e.s.cellOf[r.Var], r.Reach}, nil
+}
+
+// decayedRead returns the reader of a synapse trace a monitor's kernel
+// reads decayed, or nil.
+func (e *env) decayedRead(in *ir.Instr) func(int32) float64 {
+	if r := in.Ref(); r != nil {
+		return e.decayed[r.Var]
+	}
+	return nil
 }
 
 // compileScalar compiles a kernel into closures.
@@ -222,13 +213,13 @@ func reader(a access) func(f *frame) float64 {
 	}
 	arr := c.arr
 	switch a.idx {
-	case idxNeuron:
+	case ir.IndexNeuron:
 		return func(f *frame) float64 { return arr[f.i] }
-	case idxPost:
+	case ir.IndexPost:
 		return func(f *frame) float64 { return arr[f.j] }
-	case idxPostSeg:
+	case ir.IndexPostSegment:
 		return func(f *frame) float64 { return arr[f.js] }
-	case idxZero:
+	case ir.IndexGlobal:
 		return func(*frame) float64 { return arr[0] }
 	}
 	return func(f *frame) float64 { return arr[f.e] }
@@ -253,14 +244,14 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 		}
 		return func(f *frame) { f.r[d] = x }, nil
 	case ir.OpParam, ir.OpLoad:
-		if rd := e.decayed[in.VarName()]; rd != nil {
+		if rd := e.decayedRead(in); rd != nil {
 			return func(f *frame) { f.r[d] = rd(int32(f.e)) }, nil
 		}
 		a, err := e.lookup(in)
 		if err != nil {
 			return nil, err
 		}
-		if a.c.arr != nil && a.idx == idxElem {
+		if a.c.arr != nil && a.idx == ir.IndexElement {
 			arr := a.c.arr
 			return func(f *frame) { f.r[d] = arr[f.e] }, nil
 		}
@@ -271,14 +262,14 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 		if err != nil {
 			return nil, err
 		}
-		arr := e.segs[in.VarName()].c.arr
+		arr := e.s.cellOf[in.Ref().Var].arr
 		return func(f *frame) { f.r[d] = arr[at(f)] }, nil
 	case ir.OpStoreSeg:
 		at, err := e.segment(in, arg(0))
 		if err != nil {
 			return nil, err
 		}
-		arr, x := e.segs[in.VarName()].c.arr, arg(1)
+		arr, x := e.s.cellOf[in.Ref().Var].arr, arg(1)
 		return func(f *frame) { arr[at(f)] = f.r[x] }, nil
 	case ir.OpStore:
 		a, err := e.lookup(in)
@@ -290,15 +281,15 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 		}
 		arr, x := a.c.arr, arg(0)
 		switch a.idx {
-		case idxElem:
+		case ir.IndexElement:
 			return func(f *frame) { arr[f.e] = f.r[x] }, nil
-		case idxNeuron:
+		case ir.IndexNeuron:
 			return func(f *frame) { arr[f.i] = f.r[x] }, nil
-		case idxPost:
+		case ir.IndexPost:
 			return func(f *frame) { arr[f.j] = f.r[x] }, nil
-		case idxPostSeg:
+		case ir.IndexPostSegment:
 			return func(f *frame) { arr[f.js] = f.r[x] }, nil
-		case idxZero:
+		case ir.IndexGlobal:
 			return func(f *frame) { arr[0] = f.r[x] }, nil
 		}
 	case ir.OpTime:
@@ -464,11 +455,11 @@ type runError struct{ msg string }
 // neuron (a synapse's post neuron for post.dendrite.x); a segment out of
 // range stops the run.
 func (e *env) segment(in *ir.Instr, s int) (func(f *frame) int, error) {
-	sa, ok := e.segs[in.VarName()]
-	if !ok {
+	r := in.Ref()
+	if r == nil || r.Var == nil || e.s.cellOf[r.Var] == nil {
 		return nil, fmt.Errorf("%s: no segment variable %q here", in.Op, in.VarName())
 	}
-	count, post := sa.count, sa.post
+	count, post := r.Segments.Count, r.Segments.Post
 	return func(f *frame) int {
 		seg := f.r[s]
 		if !(seg >= 0 && seg < float64(count)) {

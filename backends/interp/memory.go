@@ -28,10 +28,10 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 			largest, biggest = bytes, what
 		}
 	}
-	sizes := map[string]float64{}
+	sizes := map[ir.Node]float64{}
 	for _, p := range m.Populations {
 		n := float64(p.Size)
-		sizes[p.Name] = n
+		sizes[p] = n
 		add("population "+p.Name, n*float64(len(p.Vars)+2)*f64)
 		for _, d := range p.Dendrites {
 			count := 1.0
@@ -42,10 +42,10 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 		}
 	}
 	for _, in := range m.Inputs {
-		sizes[in.Name] = float64(in.Size)
+		sizes[in] = float64(in.Size)
 		add("input "+in.Name, float64(in.Size)*3*f64)
 	}
-	synapses := map[string]float64{}
+	synapses := map[ir.Node]float64{}
 	for _, pr := range m.Projections {
 		pre, post := sizes[pr.Pre], sizes[pr.Post]
 		var n float64
@@ -64,7 +64,7 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 		case "pairs":
 			n = float64(len(pr.Rule.Pairs))
 		}
-		synapses[pr.Name] = n
+		synapses[pr] = n
 		// Per synapse: its variables, its pre and post indices (and a
 		// queue entry and the by-post index at most).
 		add(pr.Describe(), n*(float64(len(pr.Vars))*f64+4*4))

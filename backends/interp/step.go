@@ -220,12 +220,12 @@ func (s *sim) push(ps *popState, k int64) {
 
 // prevSpikes returns the spikes of the previous step of a population or
 // input.
-func (s *sim) prevSpikes(name string) []int32 {
-	if ps := s.popBy[name]; ps != nil {
-		return ps.prev
-	}
-	if in := s.inBy[name]; in != nil {
-		return in.prev
+func (s *sim) prevSpikes(src ir.Source) []int32 {
+	switch src := src.(type) {
+	case *ir.Population:
+		return s.popBy[src].prev
+	case *ir.Input:
+		return s.inBy[src].prev
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func Initial(m *ir.Module, opts Options) (st *Storage, err error) {
 	for _, in := range m.Inputs {
 		// A source of its own: the run's are consumed step by step.
 		t := *s
-		t.inputs, t.inBy = nil, map[string]*inputState{}
+		t.inputs, t.inBy = nil, map[*ir.Input]*inputState{}
 		if err := t.buildInput(in); err != nil {
 			return nil, fmt.Errorf("input %s: %v", in.Name, err)
 		}
@@ -71,7 +71,7 @@ func Initial(m *ir.Module, opts Options) (st *Storage, err error) {
 // newSim makes a simulation of a module with its run settings.
 func newSim(m *ir.Module, opts Options) (*sim, error) {
 	s := &sim{m: m, opts: opts, dt: m.Run.Dt, steps: m.Run.Steps, params: map[string]*cell{},
-		popBy: map[string]*popState{}, inBy: map[string]*inputState{}, projBy: map[string]*projState{}}
+		popBy: map[*ir.Population]*popState{}, inBy: map[*ir.Input]*inputState{}, projBy: map[*ir.Projection]*projState{}}
 	s.dir = opts.Dir
 	seed := m.Run.Seed
 	if opts.Seed != nil {

@@ -78,14 +78,14 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert:
 			return nil, nil
 		case ir.OpStore:
-			if a, ok := e.names[in.VarName()]; !ok || a.idx != idxElem || a.c.arr == nil {
+			if a, err := e.lookup(in); err != nil || a.idx != ir.IndexElement || a.c.arr == nil {
 				return nil, nil
 			}
 		case ir.OpLoad, ir.OpParam:
-			if a, ok := e.names[in.VarName()]; ok && a.idx == idxPostSeg && a.c.arr != nil {
+			if a, err := e.lookup(in); err == nil && a.idx == ir.IndexPostSegment && a.c.arr != nil {
 				return nil, nil
 			}
-			if e.decayed[in.VarName()] != nil {
+			if e.decayedRead(in) != nil {
 				return nil, nil
 			}
 		}
@@ -148,18 +148,18 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 			case c.arr == nil:
 				p.uniform[d] = true
 				code = func(v *vframe) { v.s[d] = c.val }
-			case a.idx == idxZero:
+			case a.idx == ir.IndexGlobal:
 				p.uniform[d] = true
 				arr := c.arr
 				code = func(v *vframe) { v.s[d] = arr[0] }
-			case a.idx == idxElem:
+			case a.idx == ir.IndexElement:
 				arr := c.arr
 				if !storedBetween(in.VarName(), pos, lastUse[in]) {
 					code = func(v *vframe) { v.r[d] = arr[v.lo : v.lo+v.n] }
 				} else {
 					code = func(v *vframe) { v.r[d] = v.own[d][:v.n]; copy(v.r[d], arr[v.lo:v.lo+v.n]) }
 				}
-			case a.idx == idxNeuron:
+			case a.idx == ir.IndexNeuron:
 				arr := c.arr
 				code = func(v *vframe) {
 					r := v.own[d][:v.n]
@@ -172,7 +172,7 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 					}
 					v.r[d] = r
 				}
-			case a.idx == idxPost:
+			case a.idx == ir.IndexPost:
 				arr := c.arr
 				code = func(v *vframe) {
 					r := v.own[d][:v.n]

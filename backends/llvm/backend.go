@@ -62,7 +62,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		nm := l.popNames(p, nil)
 		for _, k := range p.Kernels {
 			ks := s
-			if strings.HasPrefix(k.Name, "on_spike.") {
+			if k.Role == ir.RoleOnSpike {
 				ks.stamp = true
 			}
 			if err := emit(p.Name, k, nm, ks); err != nil {
@@ -98,7 +98,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		}
 	}
 	for _, c := range m.Currents {
-		nm := l.popNames(l.popByNm[c.Population], nil)
+		nm := l.popNames(c.Population, nil)
 		for _, k := range c.Kernels {
 			if err := emit(c.Name, k, nm, site{kind: elemNeuron, pop: l.pops[c.Population]}); err != nil {
 				return nil, err
@@ -109,13 +109,12 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		if len(mon.Kernels) == 0 {
 			continue
 		}
-		nm, err := l.monitorNames(mon)
-		if err != nil {
-			return nil, err
-		}
+		nm := l.monitorNames(mon)
 		s := site{kind: elemNeuron, pop: -1}
-		if p, ok := l.popByNm[mon.Target]; ok {
-			s.pop = l.pops[p.Name]
+		switch tgt := mon.Target.(type) {
+		case *ir.Population:
+			p := tgt
+			s.pop = l.pops[p]
 			if p.Global {
 				s = site{kind: elemGlobal, pop: -1}
 			} else if dn, _, ok := strings.Cut(mon.Var, "."); ok {
@@ -123,8 +122,8 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 					s = site{kind: elemSegment, count: d.Count, pop: s.pop}
 				}
 			}
-		} else if q, ok := l.projs[mon.Target]; ok {
-			s = site{kind: elemSynapse, proj: q, pop: -1, decay: true}
+		case *ir.Projection:
+			s = site{kind: elemSynapse, proj: l.projs[tgt], pop: -1, decay: true}
 		}
 		for _, k := range mon.Kernels {
 			if err := emit(mon.Name, k, nm, s); err != nil {

@@ -236,12 +236,12 @@ func (kf *kernelFunc) prologue(k *ir.Kernel) {
 	visit := func(in *ir.Instr) {
 		switch in.Op {
 		case ir.OpParam, ir.OpLoad, ir.OpStore:
-			a, ok := kf.names.vars[in.VarName()]
+			a, ok := kf.access(in)
 			if !ok {
 				return
 			}
 			b := base(a.id)
-			if a.idx == idxUniform {
+			if a.uniform {
 				if _, done := kf.uniforms[a.id]; !done {
 					kf.uniforms[a.id] = kf.entry.NewLoad(f64, b)
 				}
@@ -255,7 +255,7 @@ func (kf *kernelFunc) prologue(k *ir.Kernel) {
 				}
 			}
 		case ir.OpLoadSeg, ir.OpStoreSeg:
-			if sa, ok := kf.names.segs[in.VarName()]; ok {
+			if sa, ok := kf.segAccess(in); ok {
 				base(sa.id)
 			}
 		case ir.OpRefract, ir.OpStartRef:
@@ -275,7 +275,7 @@ func (kf *kernelFunc) prologue(k *ir.Kernel) {
 		}
 		kf.preArr, kf.postArr = arr(ctxPre), arr(ctxPost)
 		for _, a := range kf.names.vars {
-			if a.idx == idxPostSeg {
+			if !a.uniform && a.idx == ir.IndexPostSegment {
 				kf.jsArr = arr(ctxJS)
 				break
 			}
@@ -303,15 +303,15 @@ func (kf *kernelFunc) indices() {
 }
 
 // elemIndex is the index of an access for the current element.
-func (kf *kernelFunc) elemIndex(idx idxKind) value.Value {
+func (kf *kernelFunc) elemIndex(idx ir.Index) value.Value {
 	switch idx {
-	case idxNeuron:
+	case ir.IndexNeuron:
 		return kf.i
-	case idxPost:
+	case ir.IndexPost:
 		return kf.j
-	case idxPostSeg:
+	case ir.IndexPostSegment:
 		return kf.js
-	case idxZero:
+	case ir.IndexGlobal:
 		return zero64
 	}
 	return kf.el
@@ -360,16 +360,16 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 			return fmt.Errorf("const of %T", in.Aux)
 		}
 	case ir.OpParam, ir.OpLoad:
-		a, ok := kf.names.vars[in.VarName()]
+		a, ok := kf.access(in)
 		if !ok {
 			return fmt.Errorf("no variable %q here", in.VarName())
 		}
-		if a.idx == idxUniform {
+		if a.uniform {
 			set(kf.uniforms[a.id])
 			return nil
 		}
 		v := value.Value(b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx))))
-		if kf.site.decay && a.v.Kind == ir.VarTrace && a.idx == idxElem {
+		if kf.site.decay && a.v.Kind == ir.VarTrace && a.idx == ir.IndexElement {
 			v = kf.decayed(a, v)
 		}
 		if in.Typ.Kind == ir.Fixed {
@@ -399,8 +399,8 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		kf.cur.NewStore(x, p)
 	case ir.OpStore:
-		a, ok := kf.names.vars[in.VarName()]
-		if !ok || a.idx == idxUniform {
+		a, ok := kf.access(in)
+		if !ok || a.uniform {
 			return fmt.Errorf("store to %q, which has no per-element storage", in.VarName())
 		}
 		x := kf.arg(in, 0)
@@ -591,9 +591,9 @@ func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
 	var tau value.Value
 	if t, err := strconv.ParseFloat(a.v.Tau, 64); err == nil {
 		tau = constant.NewFloat(f64, t)
-	} else if ta, ok := kf.names.vars[a.v.Tau]; ok && ta.idx == idxUniform {
+	} else if ta, ok := kf.names.vars[a.v.Tau]; ok && ta.uniform {
 		tau = b.NewLoad(f64, kf.bases[ta.id])
-	} else if ok && ta.idx == idxElem {
+	} else if ok && ta.idx == ir.IndexElement {
 		tau = b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[ta.id], kf.el))
 	} else {
 		return x
@@ -638,11 +638,32 @@ func (kf *kernelFunc) fixedArith(in *ir.Instr) error {
 	return nil
 }
 
+// access is how the kernel reaches the variable of a param, load or
+// store: the instruction's ir.Ref, with the variable's id and storage.
+func (kf *kernelFunc) access(in *ir.Instr) (access, bool) {
+	r := in.Ref()
+	if r == nil || r.Var == nil {
+		return access{}, false
+	}
+	id, ok := kf.e.l.ids[r.Var]
+	return access{r.Var, id, r.Reach, kf.e.l.uniform(r.Var)}, ok
+}
+
+// segAccess is the dendrite-array state a loadseg or storeseg reaches.
+func (kf *kernelFunc) segAccess(in *ir.Instr) (segAccess, bool) {
+	r := in.Ref()
+	if r == nil || r.Var == nil {
+		return segAccess{}, false
+	}
+	id, ok := kf.e.l.ids[r.Var]
+	return segAccess{r.Var, id, r.Segments.Count, r.Segments.Post}, ok
+}
+
 // segment returns the address of the segment a loadseg or storeseg names
 // (its first operand) of its neuron's dendrite array, after checking that
 // the segment is in range; it leaves kf.cur at the block that continues.
 func (kf *kernelFunc) segment(in *ir.Instr) (value.Value, error) {
-	sa, ok := kf.names.segs[in.VarName()]
+	sa, ok := kf.segAccess(in)
 	if !ok {
 		return nil, fmt.Errorf("no segment variable %q here", in.VarName())
 	}

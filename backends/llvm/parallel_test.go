@@ -56,8 +56,8 @@ func TestParallelOnPre(t *testing.T) {
 			continue // a part of a merged projection, which delivers it
 		}
 		for name, par := range want {
-			if pr.Name == name || pr.PartOf == "" && containsPart(m, pr.Name, name) {
-				require.Equal(t, par, parallelOnPre(pr, l.projNames(pr)), "%s (delivered by %s)", name, pr.Name)
+			if pr.Name == name || pr.PartOf == nil && containsPart(m, pr, name) {
+				require.Equal(t, par, parallelOnPre(pr, l), "%s (delivered by %s)", name, pr.Name)
 				seen[name] = true
 			}
 		}
@@ -66,7 +66,7 @@ func TestParallelOnPre(t *testing.T) {
 }
 
 // containsPart says whether projection part is delivered by merged.
-func containsPart(m *ir.Module, merged, part string) bool {
+func containsPart(m *ir.Module, merged *ir.Projection, part string) bool {
 	for _, pr := range m.Projections {
 		if pr.Name == part && pr.PartOf == merged {
 			return true

@@ -162,22 +162,15 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		var onSpike []string
 		for _, k := range p.Kernels {
-			src, ok := strings.CutPrefix(k.Name, "on_spike.")
-			if !ok {
-				continue
-			}
-			if i, ok := l.pops[src]; ok {
-				onSpike = append(onSpike, fmt.Sprintf("{0, %d, %s}", i, t.kernels[k]))
-			} else if i, ok := l.inputs[src]; ok {
-				onSpike = append(onSpike, fmt.Sprintf("{1, %d, %s}", i, t.kernels[k]))
-			} else {
-				// ir.Verify refuses an on_spike whose source is not in the
-				// module, and the front end checks the source's name.
-				panic(fmt.Sprintf("llvm: global %s: on_spike of %s, which is neither a population nor an input (the module does not verify)", p.Name, src))
+			switch src := k.Spikes.(type) {
+			case *ir.Population:
+				onSpike = append(onSpike, fmt.Sprintf("{0, %d, %s}", l.pops[src], t.kernels[k]))
+			case *ir.Input:
+				onSpike = append(onSpike, fmt.Sprintf("{1, %d, %s}", l.inputs[src], t.kernels[k]))
 			}
 		}
 		inGroup, group := 0, 0
-		if p.Group != "" {
+		if p.Group != nil {
 			inGroup, group = 1, l.pops[p.Group]
 		}
 		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s, %s, %d, %d, %s}",
@@ -241,16 +234,16 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	var projs []string
 	for _, pr := range m.Projections {
 		n := l.projNames(pr)
-		preKind, pre := 0, l.pops[pr.Pre]
-		nPre := 0
-		if p, ok := l.popByNm[pr.Pre]; ok {
-			nPre = p.Size
-		} else {
-			preKind, pre = 1, l.inputs[pr.Pre]
-			nPre = m.Inputs[pre].Size
+		preKind, pre := 0, 0
+		switch src := pr.Pre.(type) {
+		case *ir.Population:
+			pre = l.pops[src]
+		case *ir.Input:
+			preKind, pre = 1, l.inputs[src]
 		}
-		post := l.popByNm[pr.Post]
-		dend, _ := dendrite(post, pr.Dendrite)
+		nPre := pr.Pre.SourceSize()
+		post := pr.Post
+		dend := slices.Index(post.Dendrites, pr.Dendrite)
 		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6}[pr.Rule.Kind]
 		pairs := pr.Rule.Pairs
 		file := "NULL"
@@ -272,7 +265,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			return -1
 		}
 		isPart, partOf := 0, 0
-		if pr.PartOf != "" {
+		if pr.PartOf != nil {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
 		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s}",
@@ -280,14 +273,13 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
-			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, n)), pr.Stream,
+			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe())))
 	}
 	var currents []string
 	for _, c := range m.Currents {
-		p := l.popByNm[c.Population]
 		currents = append(currents, fmt.Sprintf("{%s, %d, %d, %s}", cstr(c.Name), l.pops[c.Population],
-			l.ids[ir.VarNamed(p.Vars, c.Param)], t.kernel(c.Kernels, "value")))
+			l.ids[c.Param], t.kernel(c.Kernels, "value")))
 	}
 	var monitors []string
 	for _, mon := range m.Monitors {
@@ -296,8 +288,10 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			kind = 1
 		}
 		targetKind, target, dend, varID := 0, 0, -1, -1
-		if p, ok := l.popByNm[mon.Target]; ok {
-			target = l.pops[mon.Target]
+		switch tgt := mon.Target.(type) {
+		case *ir.Population:
+			p := tgt
+			target = l.pops[p]
 			name := mon.Var
 			if dn, vn, ok := strings.Cut(mon.Var, "."); ok {
 				if di, d := dendrite(p, dn); d != nil {
@@ -309,17 +303,17 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			} else if v := ir.VarNamed(p.Vars, name); v != nil {
 				varID = l.ids[v]
 			}
-		} else if i, ok := l.inputs[mon.Target]; ok {
-			targetKind, target = 1, i
-		} else if i, ok := l.projs[mon.Target]; ok {
-			targetKind, target = 2, i
-			if v := ir.VarNamed(m.Projections[i].Vars, mon.Var); v != nil {
+		case *ir.Input:
+			targetKind, target = 1, l.inputs[tgt]
+		case *ir.Projection:
+			targetKind, target = 2, l.projs[tgt]
+			if v := ir.VarNamed(tgt.Vars, mon.Var); v != nil {
 				varID = l.ids[v]
 			}
 		}
 		value := t.kernel(mon.Kernels, "value")
 		if kind == 1 && varID < 0 && value == "NULL" {
-			return "", fmt.Errorf("monitor %s: %s.%s is not a variable", mon.Name, mon.Target, mon.Var)
+			return "", fmt.Errorf("monitor %s: %s.%s is not a variable", mon.Name, mon.TargetName(), mon.Var)
 		}
 		var ranges []string
 		for _, r := range mon.Ranges {
@@ -327,7 +321,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s}",
 			cstr(mon.Name), kind, targetKind, target, dend, varID, value, len(mon.Ranges), w.array("int64_t", ranges), cint(int64(max(mon.Every, 1))),
-			cstr(mon.Target+"."+mon.Var)))
+			cstr(mon.TargetName()+"."+mon.Var)))
 	}
 	var unitItems []string
 	for _, u := range units {
@@ -369,7 +363,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 // run in one job (the populations are then often one group, whatever the
 // projection's own pre and post). Nor, when the projection is recurrent,
 // the pre neuron's parameters.
-func parallelOnPre(pr *ir.Projection, n *names) bool {
+func parallelOnPre(pr *ir.Projection, l *layout) bool {
 	k := ir.KernelNamed(pr.Kernels, "on_pre")
 	if k == nil {
 		return false
@@ -378,16 +372,18 @@ func parallelOnPre(pr *ir.Projection, n *names) bool {
 	k.Instrs(func(in *ir.Instr) {
 		switch in.Op {
 		case ir.OpStore:
-			a := n.vars[in.VarName()]
-			ok = ok && (a.idx == idxElem || a.idx == idxPost || a.idx == idxPostSeg)
+			r := in.Ref()
+			ok = ok && !l.uniform(r.Var) && (r.Reach == ir.IndexElement || r.Reach == ir.IndexPost || r.Reach == ir.IndexPostSegment)
 		case ir.OpLoadSeg, ir.OpStoreSeg:
 			ok = false
 		case ir.OpLoad:
-			if strings.HasPrefix(in.VarName(), "pre.") {
+			// A pre neuron's variable: another pre neuron's on_pre may
+			// run at the same time.
+			if in.Ref().Reach == ir.IndexNeuron {
 				ok = false
 			}
 		case ir.OpParam:
-			if pr.Pre == pr.Post && strings.HasPrefix(in.VarName(), "pre.") {
+			if pr.Pre == ir.Source(pr.Post) && in.Ref().Reach == ir.IndexNeuron {
 				ok = false
 			}
 		}
