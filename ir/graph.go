@@ -237,6 +237,22 @@ func (mon *Monitor) Sampled() Node {
 	return mon.Target
 }
 
+// Variable returns the variable a state monitor records, in the node
+// Sampled returns (v of a population, u of pop.dendrite.u, w of a
+// projection), or nil: a monitor of spikes, or of a definition.
+func (mon *Monitor) Variable() *Var {
+	switch n := mon.Sampled().(type) {
+	case *Dendrite:
+		_, name, _ := strings.Cut(mon.Var, ".")
+		return VarNamed(n.Vars, name)
+	case *Population:
+		return VarNamed(n.Vars, mon.Var)
+	case *Projection:
+		return VarNamed(n.Vars, mon.Var)
+	}
+	return nil
+}
+
 // DendriteNamed returns the population's dendrite called name, or nil.
 func (p *Population) DendriteNamed(name string) *Dendrite {
 	for _, d := range p.Dendrites {

@@ -101,6 +101,10 @@ func TestLink(t *testing.T) {
 	assert.Equal(t, map[string]bool{"i_ext": true}, a.Driven())
 	assert.Equal(t, Node(a), mon.Target)
 	assert.Equal(t, Node(d), mon.Sampled())
+	assert.Nil(t, mon.Variable(), "a definition's monitor records no variable")
+	assert.Same(t, d.Vars[0], (&Monitor{Target: a, Var: "d.x"}).Variable())
+	assert.Same(t, a.Vars[1], (&Monitor{Target: a, Var: "v"}).Variable())
+	assert.Same(t, pr.Vars[0], (&Monitor{Target: pr, Var: "delay"}).Variable())
 
 	type place struct {
 		owner  Node

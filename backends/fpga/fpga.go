@@ -302,11 +302,14 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		}
 		pl.synw = lo
 		// storesSynapse reports whether a kernel writes the synapse's
-		// own variables (not post.x).
+		// own variables (not the post neuron's, post.x).
 		storesSynapse := func(k *ir.Kernel) bool {
 			found := false
 			k.Instrs(func(in *ir.Instr) {
-				found = found || in.Op == ir.OpStore && !strings.HasPrefix(in.VarName(), "post.")
+				if in.Op == ir.OpStore {
+					reach := in.Ref().Reach
+					found = found || reach != ir.IndexPost && reach != ir.IndexPostSegment
+				}
 			})
 			return found
 		}

@@ -5,7 +5,6 @@ package interp
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"snnc/ir"
 	"snnc/runtime"
@@ -69,13 +68,10 @@ func (s *sim) buildMonitors() error {
 			rec = runtime.NewState(mon.Name, mon.TargetName(), mon.Var, st.n, ranges, every, s.dt)
 			value = realValue(k.Result, func(i int32) float64 { return kn.one(s.now, float64(s.now)*s.dt, int(i)) })
 		} else if ps := s.popBy[targetPop(mon)]; ps != nil {
-			c := ps.cells[mon.Var]
-			if d, v, ok := strings.Cut(mon.Var, "."); ok {
-				for _, ds := range ps.dends {
-					if ds.d.Name == d && !(ds.d.Array && ds.cells[v] != nil && ds.cells[v].v.Kind != ir.VarParam) {
-						c = ds.cells[v]
-					}
-				}
+			v := mon.Variable()
+			c := s.cellOf[v]
+			if d, ok := mon.Sampled().(*ir.Dendrite); ok && d.Array && v != nil && v.Kind != ir.VarParam {
+				c = nil // a segment's state: one value per segment, not per neuron
 			}
 			if c == nil || c.arr == nil {
 				return fmt.Errorf("monitor %s: %s.%s is not a variable this interpreter can record", mon.Name, mon.TargetName(), mon.Var)

@@ -117,10 +117,8 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			s.pop = l.pops[p]
 			if p.Global {
 				s = site{kind: elemGlobal, pop: -1}
-			} else if dn, _, ok := strings.Cut(mon.Var, "."); ok {
-				if _, d := dendrite(p, dn); d != nil && d.Array && d.Count > 1 {
-					s = site{kind: elemSegment, count: d.Count, pop: s.pop}
-				}
+			} else if d, ok := mon.Sampled().(*ir.Dendrite); ok && d.Array && d.Count > 1 {
+				s = site{kind: elemSegment, count: d.Count, pop: s.pop}
 			}
 		case *ir.Projection:
 			s = site{kind: elemSynapse, proj: l.projs[tgt], pop: -1, decay: true}

@@ -116,16 +116,6 @@ func (l *layout) popNames(p *ir.Population, d *ir.Dendrite) *names {
 // projNames are the names of a projection's kernels.
 func (l *layout) projNames(pr *ir.Projection) *names { return l.owner(pr) }
 
-// dendrite returns a population's dendrite called name.
-func dendrite(p *ir.Population, name string) (int, *ir.Dendrite) {
-	for n, d := range p.Dendrites {
-		if d.Name == name {
-			return n, d
-		}
-	}
-	return -1, nil
-}
-
 // monitorNames are the names of a monitor's value kernel: its target's,
 // or its dendrite's for pop.dendrite.x.
 func (l *layout) monitorNames(mon *ir.Monitor) *names { return l.owner(mon.Sampled()) }

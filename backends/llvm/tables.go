@@ -290,17 +290,11 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		targetKind, target, dend, varID := 0, 0, -1, -1
 		switch tgt := mon.Target.(type) {
 		case *ir.Population:
-			p := tgt
-			target = l.pops[p]
-			name := mon.Var
-			if dn, vn, ok := strings.Cut(mon.Var, "."); ok {
-				if di, d := dendrite(p, dn); d != nil {
-					dend = di
-					if v := ir.VarNamed(d.Vars, vn); v != nil {
-						varID = l.ids[v]
-					}
-				}
-			} else if v := ir.VarNamed(p.Vars, name); v != nil {
+			target = l.pops[tgt]
+			if d, ok := mon.Sampled().(*ir.Dendrite); ok {
+				dend = slices.Index(tgt.Dendrites, d)
+			}
+			if v := mon.Variable(); v != nil {
 				varID = l.ids[v]
 			}
 		case *ir.Input:
