@@ -1,0 +1,531 @@
+// The steps of Build (fpga.go), in the order Build calls them: slots,
+// neuronWords, projections, coreSizes, memories, configuration and
+// stimulus; each reads what the steps before it left in buildState. After
+// them, the helpers they share: the values of a neuron's parameter word
+// (paramWord, paramValue), of its state (varValues), and the currents
+// that change in time (timeCurrents, setCurrents).
+
+package fpga
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"strings"
+
+	"snnc/backends/interp"
+	"snnc/ir"
+	"snnc/runtime/fixed"
+)
+
+// slots gives the populations with storage their slots, in order, and
+// the inputs their spike sources, after the slots.
+func (bs *buildState) slots() error {
+	m, d := bs.m, bs.d
+	// Slots: the populations with storage, in order; members are their
+	// part of their group's.
+	ownerOf := map[*ir.Population]*owner{}
+	base := map[*ir.Population]int{}
+	for _, p := range m.Populations {
+		if p.Group != nil {
+			continue
+		}
+		ow := &owner{p: p, base: d.Core.N}
+		d.owners = append(d.owners, ow)
+		ownerOf[p] = ow
+		base[p] = d.Core.N
+		d.Core.N += p.Size
+	}
+	for _, p := range m.Populations {
+		if p.Group != nil {
+			base[p] = base[p.Group] + p.Offset
+			ownerOf[p] = ownerOf[p.Group]
+		}
+		d.Populations = append(d.Populations, slotRange{p.Name, base[p], p.Size})
+	}
+	if d.Core.N > maxSlots {
+		return fmt.Errorf("the model has %d neurons; the core snnc builds has at most %d slots", d.Core.N, maxSlots)
+	}
+	d.Core.NSRC = d.Core.N
+	srcBase := map[ir.Source]int{}
+	for _, in := range m.Inputs {
+		srcBase[in] = d.Core.NSRC
+		d.Inputs = append(d.Inputs, slotRange{in.Name, d.Core.NSRC, in.Size})
+		d.Core.NSRC += in.Size
+	}
+	for p, b := range base {
+		srcBase[p] = b
+	}
+	bs.ownerOf, bs.base, bs.srcBase = ownerOf, base, srcBase
+	return nil
+}
+
+// neuronWords lays out each owner's state and parameter words, and
+// generates its step datapath.
+func (bs *buildState) neuronWords() error {
+	m, d := bs.m, bs.d
+	for n, ow := range d.owners {
+		lo := 0
+		add := func(name string, v *ir.Var) {
+			f := field{word: "state", lo: lo, format: formatOf(v.Type)}
+			ow.state = append(ow.state, f)
+			ow.names = append(ow.names, name)
+			lo += int(v.Type.Width)
+		}
+		for _, v := range ow.p.Vars {
+			if v.Kind != ir.VarParam {
+				add(v.Name, v)
+			}
+		}
+		for _, dd := range ow.p.Dendrites {
+			for _, v := range dd.Vars {
+				if v.Kind == ir.VarParam {
+					continue
+				}
+				if !dd.Array {
+					add(dd.Name+"."+v.Name, v)
+					continue
+				}
+				for s := range dd.Count {
+					add(fmt.Sprintf("%s.%s[%d]", dd.Name, v.Name, s), v)
+				}
+			}
+		}
+		ow.sw = max(1, lo)
+		step := ir.KernelNamed(ow.p.Kernels, "step")
+		fields := map[string]field{}
+		for i, name := range ow.names {
+			fields[name] = ow.state[i]
+		}
+		var plo int
+		ow.derived, plo = derivedFields(step, "param", 0, fields)
+		ow.pw = max(1, plo)
+		ow.fields = fields
+		words := []word{{name: "state", width: ow.sw, out: true}, {name: "param", width: ow.pw}}
+		dp, err := genDatapath(fmt.Sprintf("snn_step_%d", n), "population "+ow.p.Name+", step kernel", step, words, fields, nil, m.Run.Dt)
+		if err != nil {
+			return err
+		}
+		ow.dp = dp
+		d.Core.SW = max(d.Core.SW, ow.sw)
+		d.Core.PW = max(d.Core.PW, ow.pw)
+		d.Core.ND = max(d.Core.ND, len(dp.streams))
+	}
+	if d.Core.SW > maxWord || d.Core.PW > maxWord {
+		return fmt.Errorf("a neuron's state needs %d bits and its parameters %d; the core holds at most %d", d.Core.SW, d.Core.PW, maxWord)
+	}
+	return nil
+}
+
+// projections lays out each delivering projection: its rows, its synapse
+// word, and its on_pre (and on_post) datapaths.
+func (bs *buildState) projections() error {
+	m, d, st := bs.m, bs.d, bs.st
+	ownerOf, base, srcBase := bs.ownerOf, bs.base, bs.srcBase
+	d.Core.SLOTW = max(1, bits.Len(uint(d.Core.N-1)))
+	d.Core.DLYW = 8
+	var projs []*projLayout
+	maxD := 0
+	for _, pr := range m.Projections {
+		onPre := ir.KernelNamed(pr.Kernels, "on_pre")
+		if onPre == nil {
+			continue // a part of a merged projection: the merged one delivers
+		}
+		post := ownerOf[pr.Post]
+		pl := &projLayout{pr: pr, preBase: srcBase[pr.Pre], rowBase: d.Core.NROW, synBase: d.Core.NSYN, fields: map[string]field{}}
+		pl.nPre = pr.Pre.SourceSize()
+		csr := st.CSR[pr.Name]
+		d.Core.NROW += pl.nPre + 1
+		d.Core.NSYN += csr.Len()
+		for i, name := range post.names {
+			f := post.state[i]
+			f.word = "post"
+			pl.fields["post."+name] = f
+		}
+		// Onto a dendrite: post.x is the dendrite's x (of the synapse's
+		// segment, for an array: the segment is a field of its word).
+		lo := d.Core.SLOTW + d.Core.DLYW
+		if den := pr.Dendrite; den != nil {
+			var segment field
+			if den.Array {
+				segment = field{word: "syn", lo: lo, format: fixed.Format{Width: uint8(max(1, bits.Len(uint(den.Count-1))))}}
+				lo += int(segment.format.Width)
+				pl.segment = segment
+			}
+			for _, v := range den.Vars {
+				if v.Kind == ir.VarParam {
+					continue
+				}
+				key := den.Name + "." + v.Name
+				if !den.Array {
+					pl.fields["post."+v.Name] = pl.fields["post."+key]
+					continue
+				}
+				sf := segField{key: "post." + key, segment: segment}
+				for s := range den.Count {
+					sf.fields = append(sf.fields, pl.fields[fmt.Sprintf("post.%s[%d]", key, s)])
+				}
+				if pl.segs == nil {
+					pl.segs = map[string]segField{}
+				}
+				pl.segs["post."+v.Name] = sf
+			}
+		}
+		// The synapse word: its post slot, its delay, the values of
+		// parameters the kernels convert, and its state.
+		pl.derived, lo = derivedFields(onPre, "syn", lo, pl.fields)
+		onPost := ir.KernelNamed(pr.Kernels, "on_post")
+		if onPost != nil {
+			var more map[string]*ir.Instr
+			more, lo = derivedFields(onPost, "syn", lo, pl.fields)
+			for k, c := range more {
+				pl.derived[k] = c
+			}
+		}
+		for _, v := range pr.Vars {
+			switch {
+			case v.Kind == ir.VarParam:
+				continue
+			case v.Name == "trace.tlast":
+				pl.fields[v.Name] = field{word: "syn", lo: lo, format: fixed.Format{Width: 32}}
+				lo += 32
+			default:
+				pl.fields[v.Name] = field{word: "syn", lo: lo, format: formatOf(v.Type)}
+				pl.state = append(pl.state, v.Name)
+				lo += int(v.Type.Width)
+			}
+		}
+		pl.synw = lo
+		// storesSynapse reports whether a kernel writes the synapse's
+		// own variables (not the post neuron's, post.x).
+		storesSynapse := func(k *ir.Kernel) bool {
+			found := false
+			k.Instrs(func(in *ir.Instr) {
+				if in.Op == ir.OpStore {
+					reach := in.Ref().Reach
+					found = found || reach != ir.IndexPost && reach != ir.IndexPostSegment
+				}
+			})
+			return found
+		}
+		// event is the datapath of an event kernel on the post neuron's
+		// and the synapse's words.
+		event := func(k *ir.Kernel) (*datapath, error) {
+			words := []word{{name: "post", width: post.sw, out: true}, {name: "syn", width: lo, out: storesSynapse(k)}}
+			dp, err := genDatapath(fmt.Sprintf("snn_%s_%d", k.Name, len(projs)), "projection "+pr.Name+", "+k.Name+" kernel", k, words, pl.fields, pl.segs, m.Run.Dt)
+			if err == nil {
+				d.Core.ND = max(d.Core.ND, len(dp.streams))
+			}
+			return dp, err
+		}
+		var err error
+		if pl.dp, err = event(onPre); err != nil {
+			return err
+		}
+		if onPost != nil {
+			if pl.postDP, err = event(onPost); err != nil {
+				return err
+			}
+			pl.colBase = d.Core.NCOL
+			d.Core.NCOL += pr.Post.Size + 1
+			pl.postBase = base[pr.Post]
+			pl.nPost = pr.Post.Size
+		}
+		d.Core.SYNW = max(d.Core.SYNW, lo)
+		for _, x := range st.Vars[pr.Name+".delay"] {
+			steps := math.Round(x / m.Run.Dt)
+			if steps > maxDelay {
+				return fmt.Errorf("%s: a delay of %g steps; the core delays at most %d steps", pr.Describe(), steps, maxDelay)
+			}
+			maxD = max(maxD, int(steps))
+		}
+		projs = append(projs, pl)
+	}
+	bs.projs, bs.maxD = projs, maxD
+	return nil
+}
+
+// coreSizes settles the core's sizes from the slots and projections, and
+// generates the model's Verilog.
+func (bs *buildState) coreSizes() {
+	d, st, ownerOf, projs, maxD := bs.d, bs.st, bs.ownerOf, bs.projs, bs.maxD
+	d.Core.NPROJ = len(projs)
+	d.MaxDelay = maxD
+	d.Core.L = 1 << bits.Len(uint(maxD)) // a power of two above the longest delay
+	d.Core.L = max(2, d.Core.L)
+	d.Core.ND = max(1, d.Core.ND)
+	d.Core.SYNW = max(d.Core.SYNW, d.Core.SLOTW+d.Core.DLYW)
+	d.Core.NROW = max(1, d.Core.NROW)
+	d.Core.NSYN = max(1, d.Core.NSYN)
+
+	d.Core.NCIDX = 1
+	if d.Core.NCOL > 0 {
+		d.Core.NCIDX = d.Core.NSYN
+	}
+	d.Core.NCOL = max(1, d.Core.NCOL)
+	for _, p := range projs {
+		d.projs = append(d.projs, projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase,
+			dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase,
+			name: p.pr.Name, fields: p.fields, state: p.state, nSyn: st.CSR[p.pr.Name].Len()})
+	}
+	d.Verilog = d.model(d.projs)
+}
+
+// memories fills the core's memories from the model's initial state:
+// neuron state, parameters and refractory ends, rows, synapses, columns
+// and spike history.
+func (bs *buildState) memories() {
+	m, d, st, base, projs := bs.m, bs.d, bs.st, bs.base, bs.projs
+	state := make([]string, d.Core.N)
+	params := make([]string, d.Core.N)
+	refs := make([]string, d.Core.N)
+	for _, ow := range d.owners {
+		for i := range ow.p.Size {
+			var w bigWord
+			for n, f := range ow.state {
+				name := ow.names[n]
+				vals, idx := varValues(st, ow.p, name, i)
+				w.set(f.lo, f.format, int64(vals[idx]))
+			}
+			state[ow.base+i] = w.hex(d.Core.SW)
+			params[ow.base+i] = paramWord(st, m, ow, i, d.Core.PW)
+			end := st.RefEnd[ow.p.Name][i]
+			refs[ow.base+i] = fmt.Sprintf("%08x", max(0, end-1))
+		}
+	}
+	rows := make([]string, d.Core.NROW)
+	syns := make([]string, d.Core.NSYN)
+	cols := make([]string, d.Core.NCOL)
+	colIdx := make([]string, d.Core.NCIDX)
+	for i := range cols {
+		cols[i] = "00000000"
+	}
+	for i := range colIdx {
+		colIdx[i] = "00000000"
+	}
+	for i := range rows {
+		rows[i] = "00000000"
+	}
+	for i := range syns {
+		syns[i] = strings.Repeat("0", (d.Core.SYNW+3)/4)
+	}
+	for _, pl := range projs {
+		csr := st.CSR[pl.pr.Name]
+		postBase := base[pl.pr.Post]
+		delays := st.Vars[pl.pr.Name+".delay"]
+		for i := 0; i <= pl.nPre; i++ {
+			start := int64(0)
+			if i < len(csr.Start) {
+				start = csr.Start[i]
+			} else if len(csr.Start) > 0 {
+				start = csr.Start[len(csr.Start)-1]
+			}
+			rows[pl.rowBase+i] = fmt.Sprintf("%08x", int64(pl.synBase)+start)
+		}
+		for s := range csr.Len() {
+			var w bigWord
+			w.setBits(0, d.Core.SLOTW, uint64(postBase+int(csr.Post[s])))
+			dl := delays[0]
+			if len(delays) > 1 {
+				dl = delays[s]
+			}
+			w.setBits(d.Core.SLOTW, d.Core.DLYW, uint64(math.Round(dl/m.Run.Dt)))
+			if pl.segment.format.Width > 0 {
+				w.setBits(pl.segment.lo, int(pl.segment.format.Width), uint64(st.Vars[pl.pr.Name+".segment"][s]))
+			}
+			for key, c := range pl.derived {
+				x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, pl.pr.Name, name, s) })
+				f := pl.fields[key]
+				w.set(f.lo, f.format, f.format.FromFloat(x))
+			}
+			for _, name := range pl.state {
+				f := pl.fields[name]
+				w.set(f.lo, f.format, int64(st.Vars[pl.pr.Name+"."+name][s]))
+			}
+			if f, ok := pl.fields["trace.tlast"]; ok {
+				w.setBits(f.lo, 32, uint64(math.Round(st.Vars[pl.pr.Name+".trace.tlast"][s]/m.Run.Dt)))
+			}
+			syns[pl.synBase+s] = w.hex(d.Core.SYNW)
+		}
+		if pl.postDP != nil {
+			// Each post neuron's synapses, in the order on_post visits them.
+			start, syn := csr.ByPost(pl.nPost)
+			for j := 0; j <= pl.nPost; j++ {
+				cols[pl.colBase+j] = fmt.Sprintf("%08x", int64(pl.synBase)+start[j])
+			}
+			for n, x := range syn {
+				colIdx[pl.synBase+n] = fmt.Sprintf("%08x", int64(pl.synBase)+int64(x))
+			}
+		}
+	}
+	hist := make([]string, d.Core.NSRC)
+	for i := range hist {
+		hist[i] = strings.Repeat("0", (d.Core.L+3)/4)
+	}
+	d.Memories["state.mem"] = strings.Join(state, "\n") + "\n"
+	d.Memories["param.mem"] = strings.Join(params, "\n") + "\n"
+	d.Memories["ref.mem"] = strings.Join(refs, "\n") + "\n"
+	d.Memories["row.mem"] = strings.Join(rows, "\n") + "\n"
+	d.Memories["syn.mem"] = strings.Join(syns, "\n") + "\n"
+	d.Memories["hist.mem"] = strings.Join(hist, "\n") + "\n"
+	d.Memories["col.mem"] = strings.Join(cols, "\n") + "\n"
+	d.Memories["colidx.mem"] = strings.Join(colIdx, "\n") + "\n"
+	bs.state, bs.params, bs.refs = state, params, refs
+	bs.rows, bs.syns, bs.cols, bs.colIdx, bs.hist = rows, syns, cols, colIdx, hist
+}
+
+// configuration assembles the configuration stream: registers, memories,
+// run, read back.
+func (bs *buildState) configuration() {
+	m, d, st, ownerOf := bs.m, bs.d, bs.st, bs.ownerOf
+	state, params, refs := bs.state, bs.params, bs.refs
+	rows, syns, cols, colIdx, hist := bs.rows, bs.syns, bs.cols, bs.colIdx, bs.hist
+	var c configStream
+	c.write(spaceReg, 0, []string{fmt.Sprintf("%016x", d.Seed), "0000000000000000"}, 8)
+	c.write(spaceState, 0, state, (d.Core.SW+7)/8)
+	c.write(spaceParam, 0, params, (d.Core.PW+7)/8)
+	c.write(spaceRef, 0, refs, 4)
+	c.write(spaceRow, 0, rows, 4)
+	c.write(spaceSyn, 0, syns, (d.Core.SYNW+7)/8)
+	c.write(spaceHist, 0, hist, (d.Core.L+7)/8)
+	c.write(spaceCol, 0, cols, 4)
+	c.write(spaceColIdx, 0, colIdx, 4)
+	// A current that changes in time: the run is cut where its value
+	// changes, and the parameter words it reaches are written between.
+	changing := timeCurrents(m)
+	affected := map[*owner]bool{} // the owners whose neurons the changing currents drive
+	for _, c := range changing {
+		affected[ownerOf[c.Population]] = true
+	}
+	from := int64(0)
+	for k := int64(1); k < d.Steps && len(changing) > 0; k++ {
+		setCurrents(st, m, changing, float64(k)*m.Run.Dt)
+		var words []string
+		first := -1
+		for _, ow := range d.owners {
+			if !affected[ow] {
+				continue
+			}
+			for i := range ow.p.Size {
+				w := paramWord(st, m, ow, i, d.Core.PW)
+				if w != params[ow.base+i] {
+					if first < 0 {
+						first = ow.base + i
+					}
+					params[ow.base+i] = w
+				}
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		// Every word from the first changed one on: one frame.
+		words = params[first:]
+		c.run(k - from)
+		d.waits = append(d.waits, [2]int{len(c.bytes), len(d.waits) + 1})
+		c.write(spaceParam, first, words, (d.Core.PW+7)/8)
+		from = k
+	}
+	c.run(d.Steps - from)
+	d.runs = len(d.waits) + 1
+	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs})
+	d.runEnd = len(c.bytes)
+	n := c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
+	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs + n})
+	d.readBack = n + c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
+	d.Config = c.bytes
+}
+
+// stimulus lists, step by step, the input sources that spike.
+func (bs *buildState) stimulus() {
+	m, d, st, srcBase := bs.m, bs.d, bs.st, bs.srcBase
+	var stim strings.Builder
+	next := map[string]func(int64) []int32{}
+	for _, in := range m.Inputs {
+		next[in.Name] = st.Inputs[in.Name]
+	}
+	for k := range d.Steps {
+		for _, in := range m.Inputs {
+			for _, i := range next[in.Name](k) {
+				fmt.Fprintf(&stim, "0%08x\n", srcBase[in]+int(i))
+			}
+		}
+		stim.WriteString("100000000\n")
+	}
+	d.Stimulus = stim.String()
+}
+
+// paramWord is the parameter word of neuron i of an owner: the values of
+// parameters its step kernel converts, computed as every backend does and
+// rounded as the kernel's converts round.
+func paramWord(st *interp.Storage, m *ir.Module, ow *owner, i, width int) string {
+	var pw bigWord
+	for key, c := range ow.derived {
+		x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, ow.p.Name, name, i) })
+		f := ow.fields[key]
+		pw.set(f.lo, f.format, f.format.FromFloat(x))
+	}
+	return pw.hex(width)
+}
+
+// timeCurrents are the currents whose value changes with time (and only
+// with it: check refuses state, draws and indices).
+func timeCurrents(m *ir.Module) []*ir.Current {
+	var out []*ir.Current
+	for _, c := range m.Currents {
+		uses := false
+		ir.KernelNamed(c.Kernels, "value").Instrs(func(in *ir.Instr) { uses = uses || in.Op == ir.OpTime })
+		if uses {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// setCurrents sets the parameters the currents drive to their values at
+// time t, as step 1 of language.md section 6 does: in the storage of the
+// population and, for a member of a group, in the group's.
+func setCurrents(st *interp.Storage, m *ir.Module, cs []*ir.Current, t float64) {
+	for _, c := range cs {
+		p := c.Population
+		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(name string) float64 { return paramValue(st, m, p.Name, name, 0) })
+		for i := range p.Size {
+			st.Vars[p.Name+"."+c.Param.Name][i] = x
+			if p.Group != nil {
+				if g, ok := st.Vars[p.Group.Name+"."+c.Param.Name]; ok {
+					g[p.Offset+i] = x
+				}
+			}
+		}
+	}
+}
+
+// paramValue is the value of a parameter a kernel of owner names, for
+// element i: the owner's own (one value, or one per element), or the
+// model's.
+func paramValue(st *interp.Storage, m *ir.Module, owner, name string, i int) float64 {
+	vals, ok := st.Vars[owner+"."+name]
+	if !ok {
+		vals = st.Vars[name]
+	}
+	switch {
+	case len(vals) == 0:
+		panic(fmt.Sprintf("fpga: no value of parameter %s of %s", name, owner)) // the scopes and the storage disagree
+	case len(vals) == 1:
+		return vals[0]
+	}
+	return vals[i]
+}
+
+// varValues returns the values of a population's state field name
+// (v, apical.u, distal.u[2]) and the index of neuron i's.
+func varValues(st *interp.Storage, p *ir.Population, name string, i int) ([]float64, int) {
+	if open := strings.IndexByte(name, '['); open >= 0 {
+		var seg int
+		fmt.Sscanf(name[open:], "[%d]", &seg)
+		vals := st.Vars[p.Name+"."+name[:open]]
+		count := len(vals) / p.Size
+		return vals, i*count + seg
+	}
+	return st.Vars[p.Name+"."+name], i
+}

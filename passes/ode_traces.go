@@ -1,0 +1,94 @@
+// The ode pass (Discretize, ode.go): the traces. After the update kernels'
+// equations are discretized, stepTraces makes the traces of a neuron,
+// dendrite or global decay exactly each step, and lazyTraces brings a
+// projection's traces up to date at each event from the time of the last
+// one (TraceClock).
+
+package passes
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"snnc/ir"
+)
+
+// stepTraces makes the traces of a neuron, dendrite or global decay
+// exactly every step, at the end of its update kernel.
+func stepTraces(vars []*ir.Var, kernels *[]*ir.Kernel, dt float64) {
+	var traces []*ir.Var
+	for _, v := range vars {
+		if v.Kind == ir.VarTrace {
+			traces = append(traces, v)
+		}
+	}
+	if len(traces) == 0 {
+		return
+	}
+	k := ir.KernelNamed(*kernels, "update")
+	if k == nil {
+		var b *ir.Builder
+		k, b = ir.NewKernel("update", ir.TVoid)
+		b.Ret()
+		*kernels = append(*kernels, k)
+	}
+	blk := k.Blocks[len(k.Blocks)-1]
+	ins := newInserter(blk, len(blk.Instrs)-1, ir.Pos{})
+	for _, t := range traces {
+		f := ins.Unary(ir.OpExp, ins.Binary(ir.OpDiv, ins.Const(-dt), tauValue(&ins.Builder, t)))
+		ins.Store(t.Name, ins.Binary(ir.OpMul, ins.Emit(ir.OpLoad, ir.TF64, t.Name), f))
+		k.Notes = append(k.Notes, fmt.Sprintf("trace %s: exact decay every step", t.Name))
+	}
+	ins.done()
+}
+
+// tauValue is a trace's time constant: a number or a parameter.
+func tauValue(b *ir.Builder, t *ir.Var) ir.Value {
+	if x, err := strconv.ParseFloat(t.Tau, 64); err == nil {
+		return b.Const(x)
+	}
+	return b.Emit(ir.OpParam, ir.TF64, t.Tau)
+}
+
+// TraceClock is the per-synapse variable holding the time of the last
+// event, from which lazily updated traces decay.
+const TraceClock = "trace.tlast"
+
+// lazyTraces brings a projection's traces up to date at the start of each
+// event kernel: x *= exp(-(t - tlast) / tau), then tlast = t.
+func lazyTraces(pr *ir.Projection) {
+	var traces []*ir.Var
+	for _, v := range pr.Vars {
+		if v.Kind == ir.VarTrace {
+			traces = append(traces, v)
+		}
+	}
+	if len(traces) == 0 || ir.VarNamed(pr.Vars, TraceClock) != nil {
+		return
+	}
+	pr.Vars = append(pr.Vars, &ir.Var{Name: TraceClock, Kind: ir.VarState, Type: ir.TF64})
+	if k := ir.KernelNamed(pr.Kernels, "init"); k != nil {
+		blk := k.Blocks[len(k.Blocks)-1]
+		ins := newInserter(blk, len(blk.Instrs)-1, ir.Pos{})
+		ins.Store(TraceClock, ins.Const(0))
+		ins.done()
+	}
+	for _, k := range pr.Kernels {
+		if !strings.HasPrefix(k.Name, "on_") {
+			continue
+		}
+		ins := newInserter(k.Blocks[0], 0, ir.Pos{})
+		now := ins.Emit(ir.OpTime, ir.TF64, nil)
+		elapsed := ins.Binary(ir.OpSub, now, ins.Emit(ir.OpLoad, ir.TF64, TraceClock))
+		var names []string
+		for _, t := range traces {
+			f := ins.Unary(ir.OpExp, ins.Binary(ir.OpDiv, ins.Unary(ir.OpNeg, elapsed), tauValue(&ins.Builder, t)))
+			ins.Store(t.Name, ins.Binary(ir.OpMul, ins.Emit(ir.OpLoad, ir.TF64, t.Name), f))
+			names = append(names, t.Name)
+		}
+		ins.Store(TraceClock, now)
+		ins.done()
+		k.Notes = append(k.Notes, "traces "+strings.Join(names, ", ")+": exact decay since the synapse's last event")
+	}
+}
