@@ -103,6 +103,15 @@ func (in *Instr) Ref() *Ref {
 	return r
 }
 
+// Var returns the variable a param, load, store, loadseg or storeseg
+// reaches (its Ref's), or nil.
+func (in *Instr) Var() *Var {
+	if r := in.Ref(); r != nil {
+		return r.Var
+	}
+	return nil
+}
+
 // Ref is the Aux of a param, load, store, loadseg or storeseg: the name
 // as printed, and what it reaches in the kernel's scope, resolved by
 // Module.Link (a pass may make an instruction with the bare name as its

@@ -93,7 +93,6 @@ type effect struct {
 
 type pruneAnalysis struct {
 	m       *ir.Module
-	scopes  map[*ir.Kernel]*ir.Names
 	owners  map[ir.Node]*ir.Names
 	effects []effect
 	live    map[cell]bool
@@ -102,7 +101,7 @@ type pruneAnalysis struct {
 
 func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 	a := &pruneAnalysis{m: m, live: map[cell]bool{}}
-	a.scopes, a.owners = ir.ScopesByOwner(m)
+	_, a.owners = ir.ScopesByOwner(m)
 	spikes := func(owner string) cell { return event{"spikes", owner} }
 	refractory := func(pop string) cell { return event{"refractory", pop} }
 	for _, p := range m.Populations {
@@ -220,15 +219,10 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 // cells of gate and those the kernel's branch conditions read, and a
 // refractory instruction reads refractory.
 func (a *pruneAnalysis) kernel(k *ir.Kernel, gate []cell, result, refractory cell) {
-	sc := a.scopes[k]
 	reads := func(in *ir.Instr) cell {
 		switch in.Op {
-		case ir.OpLoad, ir.OpParam:
-			if v := sc.Vars[in.VarName()]; v != nil {
-				return v
-			}
-		case ir.OpLoadSeg:
-			if v := sc.Segments[in.VarName()]; v != nil {
+		case ir.OpLoad, ir.OpParam, ir.OpLoadSeg:
+			if v := in.Var(); v != nil {
 				return v
 			}
 		case ir.OpRefract:
@@ -289,7 +283,7 @@ func (a *pruneAnalysis) kernel(k *ir.Kernel, gate []cell, result, refractory cel
 	k.Instrs(func(in *ir.Instr) {
 		switch in.Op {
 		case ir.OpStore:
-			if v := sc.Vars[in.VarName()]; v != nil {
+			if v := in.Var(); v != nil {
 				add(v, in.Args)
 			}
 		case ir.OpStartRef:
@@ -338,10 +332,9 @@ func (a *pruneAnalysis) remove() {
 	projs := m.Projections[:0]
 	for _, pr := range m.Projections {
 		live := anyLive(pr.Vars)
-		sc := a.owners[pr]
 		for _, k := range pr.Kernels {
 			k.Instrs(func(in *ir.Instr) {
-				if in.Op == ir.OpStore && a.live[sc.Vars[in.VarName()]] {
+				if in.Op == ir.OpStore && a.live[in.Var()] {
 					live = true
 				}
 			})
@@ -412,13 +405,9 @@ func (a *pruneAnalysis) remove() {
 		}
 	}
 	m.Kernels(func(_ string, k *ir.Kernel) {
-		sc := a.scopes[k]
-		if sc == nil {
-			return
-		}
 		for _, b := range k.Blocks {
 			b.Instrs = slices.DeleteFunc(b.Instrs, func(in *ir.Instr) bool {
-				return in.Op == ir.OpStore && dead[sc.Vars[in.VarName()]]
+				return in.Op == ir.OpStore && dead[in.Var()]
 			})
 		}
 		dceKernel(k)
@@ -428,16 +417,10 @@ func (a *pruneAnalysis) remove() {
 	// may outlive the value it computed) go.
 	named := map[*ir.Var]bool{}
 	m.Kernels(func(_ string, k *ir.Kernel) {
-		sc := a.scopes[k]
-		if sc == nil {
-			return
-		}
 		k.Instrs(func(in *ir.Instr) {
 			switch in.Op {
-			case ir.OpLoad, ir.OpStore, ir.OpParam:
-				named[sc.Vars[in.VarName()]] = true
-			case ir.OpLoadSeg:
-				named[sc.Segments[in.VarName()]] = true
+			case ir.OpLoad, ir.OpStore, ir.OpParam, ir.OpLoadSeg:
+				named[in.Var()] = true
 			}
 		})
 	})

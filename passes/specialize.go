@@ -9,14 +9,12 @@ import "snnc/ir"
 //
 // A parameter that a current drives changes every step and stays too.
 func Specialize(m *ir.Module) error {
-	scopes := ir.Scopes(m)
 	m.Kernels(func(_ string, k *ir.Kernel) {
-		names := scopes[k]
 		k.Instrs(func(in *ir.Instr) {
 			if in.Op != ir.OpParam {
 				return
 			}
-			v := names.Vars[in.VarName()]
+			v := in.Var()
 			if v == nil || !v.Uniform || v.Runtime || v.DrivenBy != nil {
 				return
 			}
