@@ -111,7 +111,8 @@
 //
 //	Kernel       a named function with a Result type (TVoid for none):
 //	             Blocks, the first the entry, and Notes (comments a pass
-//	             attaches; printed, not executed)
+//	             attaches; printed, not executed); Owner, Domain, Role and
+//	             Spikes, where it sits in the graph (Module.Link sets them)
 //	Block        Params, Instrs, one terminator at the end
 //	BlockParam   a block's parameter, the SSA form of a phi; a Value
 //	Instr        an Op applied to Args with a result type Typ (TVoid for
@@ -120,6 +121,9 @@
 //	Target       a branch destination: a block and one argument per parameter
 //	Value        what an operand can be: an Instr with a result, or a
 //	             BlockParam
+//	Ref          the attribute of param, load, store, loadseg and storeseg:
+//	             the name as printed, the Var it reaches and which element's
+//	             value (Index), or the dendrite array (SegmentArray)
 //	RandAux      a rand's attribute: distribution and stream number
 //	ODEAux       an ode's attribute: variable, method hint, unless_refractory
 //	Dither       a convert's attribute where it rounds by a random offset
