@@ -102,11 +102,15 @@ func RoleOf(name string) (Role, bool) {
 	return RoleNone, false
 }
 
-// Link sets what the graph derives from its structure, after lowering,
-// parsing, and every pass (which may add, move or remove kernels and
-// currents): every dendrite's Population, every kernel's Owner, Domain
-// and Role, and every variable's DrivenBy. It changes nothing that
-// Print shows.
+// Link sets what the graph derives from its structure: every dendrite's
+// Population, every variable's DrivenBy, every kernel's Owner, Domain,
+// Role and Spikes, and every variable access's Ref. Lowering and Parse
+// call it, and so does every pass that adds, moves or removes kernels,
+// currents or accesses: a pass may make an access by its bare name, or
+// move one into a kernel where the name reaches another variable (fuse's
+// group, a dendrite merged into its soma), and the name, which is what
+// the text form shows, decides. Backends only read what Link set. It
+// changes nothing that Print shows.
 func (m *Module) Link() {
 	for _, p := range m.Populations {
 		for _, d := range p.Dendrites {
