@@ -23,4 +23,24 @@
 // Main types: Options (duration, seed, --set values, progress), Result
 // (the recorders and the summary); inside, sim holds the network and
 // kernel a compiled kernel bound to its elements (site).
+//
+// # Where things are
+//
+//	sim.go       Options, Result, Run: the run from start to end
+//	storage.go   the variables' arrays and initialisation (Initial, which
+//	             the FPGA backend also uses for the core's initial state)
+//	network.go   inputs, projections (synapses, delays, queues), currents
+//	step.go      one time step, in the order of spec/language.md section 6
+//	monitors.go  what each monitor records, and how it reads a value
+//	kernel.go    a compiled kernel bound to its elements
+//	compile.go   the scalar program: one closure per instruction (a new
+//	             op is a case here)
+//	vector.go    the vector program: one loop per instruction (and here)
+//	fixed.go     fixed-point values and the ops on them (ir.FixedOps)
+//	memory.go    the memory a run needs, checked before it allocates
+//
+// Every instruction's variable comes from its ir.Ref (the variable and
+// which element's value it reaches), every node from the graph's
+// pointers: the interpreter looks no name up. spec/ir.md's "Adding a
+// construct, file by file" says where else a new construct goes.
 package interp

@@ -12,6 +12,23 @@
 // generator are the runtime's ports of runtime/mathfn and runtime/rng.
 // spec/native.md describes the design, the kernel ABI and the build.
 //
-// layout.go numbers the variables and says how each kernel reaches a
-// name, as the interpreter's environments do.
+// # Where things are
+//
+//	backend.go  Emit (module to Program), Build (opt, llc, cc), the tools'
+//	            flags and the runtime's embedded source
+//	emit.go     the kernels as LLVM IR: one function per kernel, a loop
+//	            over its elements, one LLVM instruction per IR instruction
+//	            (a new op is a case here; a math function a call of the
+//	            runtime's port, declared in newEmitter)
+//	layout.go   where each variable lives: the field of the model's state
+//	            struct an ir.Ref reaches, per element kind
+//	tables.go   the model's tables as C (struct snn_model): populations,
+//	            inputs, projections, currents, monitors, units for --set
+//	cache.go    the build cache (sealed entries, per user)
+//
+// A new kind of node or event needs a table here and code in the C
+// runtime (runtime/c: build.c and synapses.c build the network, step.c
+// runs a step, monitor.c records; net.h draws the layers of the C
+// files). spec/ir.md's "Adding a construct, file by file" walks the
+// whole path.
 package llvm
