@@ -20,8 +20,8 @@
 //	            over its elements, one LLVM instruction per IR instruction
 //	            (a new op is a case here; a math function a call of the
 //	            runtime's port, declared in newEmitter)
-//	layout.go   where each variable lives: the field of the model's state
-//	            struct an ir.Ref reaches, per element kind
+//	layout.go   numbers the variables (their id in the runtime's
+//	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,
 //	            inputs, projections, currents, monitors, units for --set
 //	cache.go    the build cache (sealed entries, per user)
