@@ -51,10 +51,21 @@ type conformCase struct {
 	// check, if not nil, requires more of a native run, given what it
 	// printed.
 	check func(t *testing.T, threads int, output string)
+	// reference, if not nil, is the interpreter's recordings of another
+	// row whose model records the same bytes (a variant of the pipeline
+	// that another test shows exact), in place of this row's own run.
+	reference *reference
 	// rtl is the Verilog simulator of an fpga row ("" for none), rtlSteps
 	// its steps (0: all of the run).
 	rtl      string
 	rtlSteps int64
+}
+
+// A reference is what the interpreter recorded: every output file but
+// summary.json, by name, and what summary.json says (summaryCounts).
+type reference struct {
+	files   map[string][]byte
+	summary map[string]any
 }
 
 // conformFile is a row for a model file compiled with the options o.
@@ -94,33 +105,38 @@ func (c conformCase) onLLVM(threads ...int) conformCase {
 	return c
 }
 
-// conform runs a row: <name>/interp, then <name>/llvm/<threads> for each
-// of c.threads, then <name>/fpga if c.rtl is set.
-func conform(t *testing.T, c conformCase) {
+// conform runs a row: <name>/interp (unless the row has a reference, or
+// runs on the RTL only, which makes its own), then <name>/llvm/<threads>
+// for each of c.threads, then <name>/fpga if c.rtl is set. It returns the
+// interpreter's recordings, or nil if it made none.
+func conform(t *testing.T, c conformCase) *reference {
 	t.Helper()
-	t.Run(c.name, func(t *testing.T) { conformRow(t, c) })
+	var ref *reference
+	t.Run(c.name, func(t *testing.T) { ref = conformRow(t, c) })
+	return ref
 }
 
-func conformRow(t *testing.T, c conformCase) {
+func conformRow(t *testing.T, c conformCase) *reference {
 	prog, m := c.compile(t)
 	var duration float64 // 0: the model's
 	if c.longest > 0 {
 		duration = min(m.Run.Duration, c.longest)
 	}
-	var want map[string][]byte // the interpreter's files but summary.json
-	var summary string         // the interpreter's summary.json
 	args := []string{}
 	if duration > 0 {
 		args = append(args, "--duration", strconv.FormatFloat(duration, 'g', -1, 64)+"s")
 	}
-	dir := t.TempDir() // the row's: the native runs read the summary
-	t.Run("interp", func(t *testing.T) {
-		res := run(t, m, interp.Options{Duration: duration})
-		require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
-		files := outputBytes(t, m, res)
-		require.NotEmpty(t, files, "the model records nothing to compare")
-		want, summary = files, filepath.Join(dir, "summary.json")
-	})
+	want := c.reference
+	if want == nil && len(c.threads) > 0 {
+		t.Run("interp", func(t *testing.T) {
+			res := run(t, m, interp.Options{Duration: duration})
+			dir := t.TempDir()
+			require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+			files := outputBytes(t, m, res)
+			require.NotEmpty(t, files, "the model records nothing to compare")
+			want = &reference{files, summaryCounts(t, filepath.Join(dir, "summary.json"))}
+		})
+	}
 	if len(c.threads) > 0 {
 		t.Run("llvm", func(t *testing.T) {
 			requireNativeTools(t)
@@ -137,12 +153,12 @@ func conformRow(t *testing.T, c conformCase) {
 					}
 					msg, err := cmd.CombinedOutput()
 					require.NoError(t, err, "%s", msg)
-					for file, data := range want {
+					for file, data := range want.files {
 						got, err := os.ReadFile(filepath.Join(out, file))
 						require.NoError(t, err)
 						require.True(t, bytes.Equal(data, got), "%s differs from the interpreter's at %d threads", file, threads)
 					}
-					require.Equal(t, summaryCounts(t, summary), summaryCounts(t, filepath.Join(out, "summary.json")), "summary.json at %d threads", threads)
+					require.Equal(t, want.summary, summaryCounts(t, filepath.Join(out, "summary.json")), "summary.json at %d threads", threads)
 					if c.check != nil {
 						c.check(t, threads, string(msg))
 					}
@@ -156,6 +172,7 @@ func conformRow(t *testing.T, c conformCase) {
 			equalOnRTL(t, m, requireSimulator(t, c.rtl), c.rtlSteps)
 		})
 	}
+	return want
 }
 
 // stressThreads splits every kernel and every delivery, however small,
@@ -309,10 +326,14 @@ func TestConformance(t *testing.T) {
 				require.Greater(t, chained, jobs/3, "CUBA's population jobs in chains at %d threads", threads)
 			}
 		}
-		conform(t, row)
+		ref := conform(t, row)
+		// Without fuse, the interpreter records the same bytes
+		// (TestPassesKeepResults): the row's reference serves.
 		nofuse := conformFile(name+"-nofuse", f, without("fuse")).onLLVM(1, 2)
-		nofuse.longest, nofuse.env = goldenDuration, stressThreads
-		conform(t, nofuse)
+		nofuse.longest, nofuse.env, nofuse.reference = goldenDuration, stressThreads, ref
+		if ref != nil {
+			conform(t, nofuse)
+		}
 
 		// One calibration serves both widths, as it would serve two
 		// builds with the same passes.

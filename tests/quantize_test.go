@@ -210,19 +210,15 @@ func TestQuantizedSameWithoutPasses(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
 		t.Run(name, func(t *testing.T) {
-			// The calibration runs without prune in any case: one serves
-			// the model with every pass and the one without prune.
+			// One calibration serves every build: it runs without prune in
+			// any case, and fuse and fold change no value of the
+			// floating-point model it runs (TestPassesKeepResults).
 			ranges := calibration(t, f, driver.Options{})
 			m := quantizedWith(t, f, 16, driver.Options{}, ranges)
 			duration := min(m.Run.Duration, 0.1)
 			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
 			for _, pass := range []string{"prune", "fuse", "fold"} {
-				var m *ir.Module
-				if pass == "prune" {
-					m = quantizedWith(t, f, 16, without(pass), ranges)
-				} else {
-					m = quantizedWith(t, f, 16, without(pass), nil) // calibrated without it too, as snnc does
-				}
+				m := quantizedWith(t, f, 16, without(pass), ranges)
 				requireSameFiles(t, want, outputBytes(t, m, run(t, m, interp.Options{Duration: duration})), "without "+pass)
 			}
 		})
