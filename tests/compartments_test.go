@@ -9,10 +9,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/backends/llvm"
 	"snnc/ir"
-	"snnc/lang"
 	"snnc/passes"
 	"snnc/runtime"
 	"snnc/runtime/npy"
@@ -57,14 +57,13 @@ run { duration = 2 ms  dt = 0.1 ms }
 // interpreter and natively (where the tools are), by target.
 func compartmentRuns(t *testing.T, name, src string) (map[string]string, *ir.Module) {
 	t.Helper()
-	m := compileSource(t, name, src)
+	prog, m, err := driver.CompileSource(name, []byte(src), driver.Options{Options: passes.Options{Verify: true}})
+	require.NoError(t, err)
 	dir := t.TempDir()
 	res := run(t, m, interp.Options{})
 	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
 	outs := map[string]string{"interp": dir}
 	if len(llvm.MissingTools()) == 0 {
-		prog, err := (&lang.Loader{}).Load(name, []byte(src))
-		require.NoError(t, err)
 		outs["llvm"] = runNative(t, prog, m, t.TempDir())
 	}
 	return outs, m
@@ -280,9 +279,8 @@ monitor state p.v
 run { duration = 1 ms  dt = %s }
 `, dt)
 	}
-	prog, err := (&lang.Loader{}).Load("seg.snn", []byte(src("0.1 ms")))
-	require.NoError(t, err)
-	err = passes.Run(lang.Lower(prog), passes.Options{Verify: true})
+	_, _, err := driver.CompileSource("seg.snn", []byte(src("0.1 ms")), driver.Options{})
+	require.Equal(t, driver.Passes, driver.StageOf(err), "%v", err)
 	require.ErrorContains(t, err, "dt must be at most 0.00632 ms")
 
 	const cs, cdTotal, gTotal, v0 = 100e-12, 40e-12, 400e-9, 10e-3

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"snnc/backends/driver"
 	"snnc/lang"
 	"snnc/passes"
 )
@@ -50,24 +50,14 @@ func expectations(t *testing.T, src string) []*expectation {
 // that checks, those of lowering and the passes (such as an ODE marked
 // exact that is not linear).
 func diagnose(file string, src []byte) lang.ErrorList {
-	prog, err := (&lang.Loader{}).Load(file, src)
-	if err != nil {
-		list, _ := err.(lang.ErrorList)
+	_, _, err := driver.CompileSource(file, src, driver.Options{Options: passes.Options{Verify: true}})
+	if err == nil {
+		return nil
+	}
+	if list := driver.Diagnostics(err); list != nil {
 		return list
 	}
-	m := lang.Lower(prog)
-	if err := passes.Run(m, passes.Options{Verify: true}); err != nil {
-		var ds passes.Diagnostics
-		if errors.As(err, &ds) {
-			var list lang.ErrorList
-			for _, d := range ds {
-				list = append(list, lang.Diagnostic{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg})
-			}
-			return list
-		}
-		return lang.ErrorList{{Pos: lang.Pos{File: file}, Msg: "internal error: " + err.Error()}}
-	}
-	return nil
+	return lang.ErrorList{{Pos: lang.Pos{File: file}, Msg: err.Error()}} // internal, matching no ERROR comment
 }
 
 // TestErrors checks every bad model in errors/: each diagnostic must match

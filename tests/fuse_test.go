@@ -8,7 +8,6 @@ import (
 
 	"snnc/backends/interp"
 	"snnc/ir"
-	"snnc/passes"
 )
 
 // twoGroups has three populations of one neuron type: fast and slow
@@ -45,7 +44,7 @@ run { duration = 300 ms  seed = 5 }
 // unmerged model, on the interpreter and natively at two threads.
 func TestFuseMergesPopulations(t *testing.T) {
 	merged := compileSource(t, "groups.snn", twoGroups)
-	apart := compileSourceWith(t, "groups.snn", twoGroups, passes.Options{Verify: true, Disable: []string{"fuse"}})
+	apart := compileSourceWith(t, "groups.snn", twoGroups, without("fuse"))
 	require.Equal(t, []string{
 		"fuse: fast, slow, mid run as one population fast_slow_mid of 100 neurons",
 		"fuse: sf, sm delivered as one projection sf_sm",
@@ -69,7 +68,7 @@ func TestFuseMergesPopulations(t *testing.T) {
 		assert.NotEqual(t, "fast_slow_mid", p.Name, "a group is not in the summary")
 	}
 
-	requireNativeSame(t, "groups.snn", twoGroups, merged, want, "--threads", "2")
+	conform(t, conformModule("groups", twoGroups, merged).onLLVM(2))
 }
 
 // twoDendrites has a neuron with a single-compartment dendrite whose
@@ -119,7 +118,7 @@ run { duration = 300 ms  seed = 7 }
 // unfused model, on the interpreter and natively at two threads.
 func TestFuseDendrites(t *testing.T) {
 	fused := compileSource(t, "dendrites.snn", twoDendrites)
-	apart := compileSourceWith(t, "dendrites.snn", twoDendrites, passes.Options{Verify: true, Disable: []string{"fuse"}})
+	apart := compileSourceWith(t, "dendrites.snn", twoDendrites, without("fuse"))
 	p := fused.Populations[0]
 	require.NotNil(t, ir.KernelNamed(p.Kernels, "step"))
 	for _, d := range p.Dendrites {
@@ -133,5 +132,5 @@ func TestFuseDendrites(t *testing.T) {
 	requireSameFiles(t, want, got, "fused")
 	assert.Greater(t, res.Summary.Populations[0].Spikes, int64(10))
 
-	requireNativeSame(t, "dendrites.snn", twoDendrites, fused, want, "--threads", "2")
+	conform(t, conformModule("dendrites", twoDendrites, fused).onLLVM(2))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/lang"
 	"snnc/passes"
@@ -37,10 +38,9 @@ func FuzzRun(f *testing.F) {
 		if err != nil {
 			return
 		}
-		m := lang.Lower(prog)
-		if err := passes.Run(m, passes.Options{Verify: true}); err != nil {
-			var ds passes.Diagnostics
-			if !errors.As(err, &ds) {
+		m, err := driver.Compile(prog, driver.Options{Options: passes.Options{Verify: true}})
+		if err != nil {
+			if driver.StageOf(err) == driver.Internal {
 				t.Fatalf("passes: %v", err)
 			}
 			return

@@ -113,9 +113,7 @@ func TestInitOrder(t *testing.T) {
 		require.True(t, dr >= 0 && dr <= 1, "d.r[%d] = %g", k, dr)
 		require.Equal(t, (a+1)-dr, first["d_w_val"][k], "d.w[%d] = post.g - r", k)
 	}
-	want := outputBytes(t, m, res)
-	requireNativeSame(t, "init_order.snn", initOrderModel, m, want)
-	requireNativeSame(t, "init_order.snn", initOrderModel, m, want, "--threads", "2")
+	conform(t, conformModule("init_order", initOrderModel, m).onLLVM(1, 2))
 }
 
 // issue16Repro is the population repro of issue 16 as filed, with the
@@ -164,5 +162,5 @@ func TestInitOrderIssueRepro(t *testing.T) {
 			require.Equal(t, 2*r[k][0], x[k][0], "%s = 2 %s", pair[0], pair[1])
 		}
 	}
-	requireNativeSame(t, "issue16a.snn", issue16Repro, m, outputBytes(t, m, res))
+	conform(t, conformModule("issue16a", issue16Repro, m).onLLVM(1))
 }

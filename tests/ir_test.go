@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
+	"snnc/backends/driver"
 	"snnc/ir"
-	"snnc/lang"
 	"snnc/passes"
 )
 
@@ -24,17 +24,18 @@ import (
 // what each pass changed (passChanges), by pass.
 func compileExample(t *testing.T, path string) (lowered, final string, changes map[string]string, m *ir.Module) {
 	t.Helper()
-	prog, err := lang.LoadFile(path)
-	require.NoError(t, err)
-	m = lang.Lower(prog)
-	lowered = m.String()
 	changes = map[string]string{}
-	before := kernelTexts(m)
-	require.NoError(t, passes.Run(m, passes.Options{Verify: true, After: func(pass string, m *ir.Module) {
+	var before map[string]string
+	o := driver.Options{Lowered: func(m *ir.Module) {
+		lowered = m.String()
+		before = kernelTexts(m)
+	}}
+	o.After = func(pass string, m *ir.Module) {
 		after := kernelTexts(m)
 		changes[pass] = passChanges(before, after)
 		before = after
-	}}))
+	}
+	m = compileWith(t, path, o)
 	return lowered, m.String(), changes, m
 }
 
@@ -97,10 +98,10 @@ func TestIRGolden(t *testing.T) {
 			// The quantize pass runs when asked for: its result at 16 bits,
 			// calibrated as snnc --quantize does, and the width
 			// --quantize=fixed gives each variable, with its reason.
-			ranges := calibration(t, f)
-			quantized := quantizedWith(t, f, 16, ranges).String()
+			ranges := calibration(t, f, driver.Options{})
+			quantized := quantizedWith(t, f, 16, driver.Options{}, ranges).String()
 			var widths strings.Builder
-			for _, n := range quantizedWith(t, f, ir.QuantizeFixed, ranges).Notes {
+			for _, n := range quantizedWith(t, f, ir.QuantizeFixed, driver.Options{}, ranges).Notes {
 				if fixedWidthNote.MatchString(n) {
 					widths.WriteString(n + "\n")
 				}
@@ -136,9 +137,6 @@ func TestIRRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			prog, err := lang.LoadFile(f)
-			require.NoError(t, err)
-			m := lang.Lower(prog)
 			check := func(stage string, m *ir.Module) {
 				text := m.String()
 				back, err := ir.Parse(text)
@@ -146,8 +144,9 @@ func TestIRRoundTrip(t *testing.T) {
 				assert.Equal(t, text, back.String(), "round trip after %s", stage)
 				assert.NoError(t, ir.Verify(back), "parsed IR after %s", stage)
 			}
-			check("lowering", m)
-			require.NoError(t, passes.Run(m, passes.Options{Verify: true, After: check}))
+			o := driver.Options{Lowered: func(m *ir.Module) { check("lowering", m) }}
+			o.After = check
+			compileWith(t, f, o)
 		})
 	}
 }
@@ -159,7 +158,7 @@ func TestIRRoundTrip(t *testing.T) {
 // E_l (1 - exp(-dt a)).
 func TestCUBAPropagators(t *testing.T) {
 	// Without fuse, the update is its own kernel.
-	m := compileWith(t, "../examples/cuba.snn", passes.Options{Verify: true, Disable: []string{"fuse"}})
+	m := compileWith(t, "../examples/cuba.snn", without("fuse"))
 	var pop *ir.Population
 	for _, p := range m.Populations {
 		if p.Name == "exc" {
@@ -225,19 +224,17 @@ func TestIzhikevichNumerical(t *testing.T) {
 	_, final, _, _ := compileExample(t, "../examples/izhikevich.snn")
 	assert.Contains(t, final, `note "dv/dt: euler (the model's hint)"`)
 	assert.NotContains(t, final, "ode ")
-	prog, err := lang.LoadFile("../examples/izhikevich.snn")
-	require.NoError(t, err)
 	// Without the hint, the default rule picks RK4 and says why.
-	m := lang.Lower(prog)
-	m.Kernels(func(_ string, k *ir.Kernel) {
-		k.Instrs(func(in *ir.Instr) {
-			if in.Op == ir.OpODE {
-				aux := in.Aux.(ir.ODEAux)
-				aux.Method = ""
-				in.Aux = aux
-			}
+	m := compileWith(t, "../examples/izhikevich.snn", driver.Options{Lowered: func(m *ir.Module) {
+		m.Kernels(func(_ string, k *ir.Kernel) {
+			k.Instrs(func(in *ir.Instr) {
+				if in.Op == ir.OpODE {
+					aux := in.Aux.(ir.ODEAux)
+					aux.Method = ""
+					in.Aux = aux
+				}
+			})
 		})
-	})
-	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
+	}})
 	assert.Contains(t, m.String(), "dv/dt: rk4 (default: dv/dt is not linear with constant coefficients: it multiplies two terms that depend on the state)")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/interp"
-	"snnc/passes"
 )
 
 // exactPasses are the optional passes that must not change a result: a
@@ -35,7 +34,7 @@ func TestPassesKeepResults(t *testing.T) {
 			duration := min(m.Run.Duration, goldenDuration)
 			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
 			for _, pass := range exactPasses {
-				vm := compileWith(t, f, passes.Options{Verify: true, Disable: []string{pass}})
+				vm := compileWith(t, f, without(pass))
 				got := outputBytes(t, vm, run(t, vm, interp.Options{Duration: duration}))
 				require.Equal(t, len(want), len(got))
 				for file, data := range want {
@@ -68,7 +67,7 @@ run {
 `
 	m := compileSource(t, "fold.snn", src)
 	want := outputBytes(t, m, run(t, m, interp.Options{}))
-	vm := compileSourceWith(t, "fold.snn", src, passes.Options{Verify: true, Disable: []string{"fold"}})
+	vm := compileSourceWith(t, "fold.snn", src, without("fold"))
 	for _, k := range vm.Populations[0].Kernels {
 		require.NotEqual(t, "prepare", k.Name, "without fold, the constant propagator became a prepare kernel")
 	}

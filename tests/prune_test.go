@@ -11,7 +11,6 @@ import (
 
 	"snnc/backends/interp"
 	"snnc/ir"
-	"snnc/passes"
 )
 
 // deadParts is CUBA at 400 neurons with things nothing records: a state
@@ -65,8 +64,8 @@ run { duration = 200 ms  dt = 0.1 ms  seed = 3 }
 // in the module's notes, and the recordings are the same bytes.
 func TestPruneDeadParts(t *testing.T) {
 	// fuse off: the populations and projections counted are the model's.
-	pruned := compileSourceWith(t, "dead.snn", deadParts, passes.Options{Verify: true, Disable: []string{"fuse"}})
-	kept := compileSourceWith(t, "dead.snn", deadParts, passes.Options{Verify: true, Disable: []string{"prune", "fuse"}})
+	pruned := compileSourceWith(t, "dead.snn", deadParts, without("fuse"))
+	kept := compileSourceWith(t, "dead.snn", deadParts, without("prune", "fuse"))
 	assert.Equal(t, []string{
 		"prune: removed projection noise_in: it changes nothing a monitor depends on",
 		"prune: removed projection er: it changes nothing a monitor depends on",
@@ -91,7 +90,7 @@ func TestPruneDeadParts(t *testing.T) {
 	requireSameFiles(t, want, got, "with prune")
 
 	// The native runtime keys connectivity by the streams too.
-	requireNativeSame(t, "dead.snn", deadParts, pruned, want, "--threads", "2")
+	conform(t, conformModule("dead", deadParts, pruned).onLLVM(2))
 }
 
 // weighted has excitatory weights drawn per synapse and an inhibitory one
@@ -152,7 +151,7 @@ func TestPruneWeights(t *testing.T) {
 		}
 	}
 
-	requireNativeSame(t, "w.snn", src, pruned, outputBytes(t, pruned, res), "--threads", "2")
+	conform(t, conformModule("w", src, pruned).onLLVM(2))
 }
 
 // readoutModel is a small balanced network with a readout of 100
@@ -210,8 +209,8 @@ run { duration = 200 ms  dt = 0.1 ms  seed = 5 }
 // depends on the readout's size) it keeps all 100, and says why.
 func TestPruneNeurons(t *testing.T) {
 	src := strings.Replace(readoutModel, "RULE", "fixed_indegree(30)", 1)
-	pruned := compileSourceWith(t, "readout.snn", src, passes.Options{Verify: true})
-	kept := compileSourceWith(t, "readout.snn", src, passes.Options{Verify: true, Disable: []string{"prune"}})
+	pruned := compileSource(t, "readout.snn", src)
+	kept := compileSourceWith(t, "readout.snn", src, without("prune"))
 	assert.Equal(t, []string{
 		"prune: projection cr loses 2 of its 4 pairs: they reach neurons of readout that go",
 		"prune: population readout keeps neurons 0..2 of 100: no monitor depends on the others",
@@ -231,9 +230,7 @@ func TestPruneNeurons(t *testing.T) {
 	require.NotEmpty(t, spikesOf(res, "readout_spikes").Steps)
 	assert.Less(t, res.Summary.Synapses["er"], 3*30+1)
 
-	for _, threads := range []string{"1", "2"} {
-		requireNativeSame(t, "readout.snn", src, pruned, want, "--threads", threads)
-	}
+	conform(t, conformModule("readout", src, pruned).onLLVM(1, 2))
 }
 
 // Where exactness cannot be shown, the readout keeps every neuron: a
@@ -249,7 +246,7 @@ func TestPruneKeepsNeuronsWhenNotExact(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Replace(strings.Replace(readoutModel, c.from, c.to, 1), "RULE", "fixed_indegree(30)", 1)
-			m := compileSourceWith(t, "readout.snn", src, passes.Options{Verify: true})
+			m := compileSource(t, "readout.snn", src)
 			for _, p := range m.Populations {
 				if p.Name == "readout" {
 					assert.Equal(t, 100, p.Size)
@@ -305,8 +302,8 @@ run { duration = 20 ms  seed = 5 }
 // the model records the same bytes without prune and natively (the
 // native build refused the handler whose source prune had removed).
 func TestPruneDeadHandler(t *testing.T) {
-	pruned := compileSourceWith(t, "h.snn", deadHandler, passes.Options{Verify: true, Disable: []string{"fuse"}})
-	kept := compileSourceWith(t, "h.snn", deadHandler, passes.Options{Verify: true, Disable: []string{"prune", "fuse"}})
+	pruned := compileSourceWith(t, "h.snn", deadHandler, without("fuse"))
+	kept := compileSourceWith(t, "h.snn", deadHandler, without("prune", "fuse"))
 	assert.Equal(t, []string{
 		"prune: removed population c: no monitor depends on its spikes or its state",
 		"prune: removed g's on spike b: it changes nothing a monitor depends on",
@@ -328,6 +325,9 @@ func TestPruneDeadHandler(t *testing.T) {
 	require.NotEmpty(t, e)
 	assert.Greater(t, slices.Max(e), 0.5, "k's spikes raise g.e")
 	requireSameFiles(t, want, outputBytes(t, pruned, res), "with prune")
-	requireNativeSame(t, "h.snn", deadHandler, pruned, want)
-	requireNativeSame(t, "h.snn", deadHandler, compileSource(t, "h.snn", deadHandler), want, "--threads", "2")
+	conform(t, conformModule("h", deadHandler, pruned).onLLVM(1))
+	// As snnc builds it, fused too.
+	fused := compileSource(t, "h.snn", deadHandler)
+	requireSameFiles(t, want, outputBytes(t, fused, run(t, fused, interp.Options{})), "with prune and fuse")
+	conform(t, conformModule("h-fused", deadHandler, fused).onLLVM(2))
 }

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -9,38 +8,44 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/ir"
-	"snnc/lang"
-	"snnc/passes"
 )
 
 // quantizedFile compiles a model file quantized to width bits (or
-// ir.QuantizeFixed), calibrated on its first second, as snnc --quantize
-// does.
-func quantizedFile(t *testing.T, path string, width int) *ir.Module {
+// ir.QuantizeFixed) as snnc --quantize does: calibrated on its first
+// second in floating point, without prune.
+func quantizedFile(t testing.TB, path string, width int) *ir.Module {
 	t.Helper()
-	return quantizedWith(t, path, width, calibration(t, path))
+	return compileWith(t, path, driver.Options{Quantize: width})
 }
 
-// calibration is the calibration run's ranges of a model file.
-func calibration(t *testing.T, path string) map[string][2]float64 {
+// quantizedSource does it for a model given as text.
+func quantizedSource(t testing.TB, name, src string, width int) *ir.Module {
 	t.Helper()
-	ranges, err := interp.Calibrate(compileFile(t, path), 1)
+	return compileSourceWith(t, name, src, driver.Options{Quantize: width})
+}
+
+// calibration is what the driver's calibration run gives for a model
+// file compiled with the options o; quantizedWith reuses it.
+func calibration(t testing.TB, path string, o driver.Options) map[string][2]float64 {
+	t.Helper()
+	o.Verify = true
+	prog, err := driver.Load(path)
+	require.NoError(t, err)
+	ranges, err := driver.CalibrateProgram(prog, o)
 	require.NoError(t, err)
 	return ranges
 }
 
-// quantizedWith compiles a model file quantized to width with the
-// calibration's ranges.
-func quantizedWith(t *testing.T, path string, width int, ranges map[string][2]float64) *ir.Module {
+// quantizedWith compiles a model file quantized to width, with the
+// options o and the ranges of calibration(t, path, o): one calibration
+// serves several widths.
+func quantizedWith(t testing.TB, path string, width int, o driver.Options, ranges map[string][2]float64) *ir.Module {
 	t.Helper()
-	prog, err := lang.LoadFile(path)
-	require.NoError(t, err)
-	m := lang.Lower(prog)
-	m.Run.Quantize, m.Run.Ranges = width, ranges
-	require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
-	return m
+	o.Quantize, o.Calibration = width, ranges
+	return compileWith(t, path, o)
 }
 
 // One LIF neuron under constant current, quantized to 16 and 32 bits and
@@ -93,19 +98,7 @@ connect d: drive -> p using S by all_to_all
 monitor spikes p
 monitor state p.v every 1
 `
-	compile := func(width int) *ir.Module {
-		prog, err := (&lang.Loader{}).Load("a.snn", []byte(src))
-		require.NoError(t, err)
-		float := lang.Lower(prog)
-		float.Vars(func(v *ir.Var) { v.Quantize = 0 })
-		require.NoError(t, passes.Run(float, passes.Options{Verify: true}))
-		ranges, err := interp.Calibrate(float, 1)
-		require.NoError(t, err)
-		m := lang.Lower(prog)
-		m.Run.Quantize, m.Run.Ranges = width, ranges
-		require.NoError(t, passes.Run(m, passes.Options{Verify: true}))
-		return m
-	}
+	compile := func(width int) *ir.Module { return quantizedSource(t, "a.snn", src, width) }
 	types := func(m *ir.Module) (string, string) {
 		p := m.Populations[0]
 		return ir.VarNamed(p.Vars, "v").Type.String(), ir.VarNamed(p.Vars, "g").Type.String()
@@ -204,26 +197,12 @@ func TestQuantizeFixedExamples(t *testing.T) {
 	}
 }
 
-// quantizedWithOptions compiles a model file quantized to width with the
-// calibration's ranges and the passes o chooses.
-func quantizedWithOptions(t *testing.T, path string, width int, ranges map[string][2]float64, o passes.Options) *ir.Module {
-	t.Helper()
-	prog, err := lang.LoadFile(path)
-	require.NoError(t, err)
-	m := lang.Lower(prog)
-	m.Run.Quantize, m.Run.Ranges = width, ranges
-	o.Verify = true
-	require.NoError(t, passes.Run(m, o))
-	return m
-}
-
 // Every example quantized to 16 bits records the same bytes with the
 // passes prune, fuse or fold switched off: the dither streams are keyed by
 // the source's names (passes/quantize.go, assignStreams), and the passes
 // that change the model's shape run after quantize, exact on fixed point.
-// The native target, on dendrites (whose array's stores draw by segment,
-// ir.Dither.Segments) without fuse, records the interpreter's bytes with
-// it.
+// (The native target records the interpreter's bytes without fuse too:
+// TestConformance's dendrites-int16-nofuse row.)
 func TestQuantizedSameWithoutPasses(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.snn")
 	require.NoError(t, err)
@@ -231,26 +210,16 @@ func TestQuantizedSameWithoutPasses(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
 		t.Run(name, func(t *testing.T) {
-			ranges := calibration(t, f)
-			m := quantizedWith(t, f, 16, ranges)
+			// One calibration serves every build: it runs without prune in
+			// any case, and fuse and fold change no value of the
+			// floating-point model it runs (TestPassesKeepResults).
+			ranges := calibration(t, f, driver.Options{})
+			m := quantizedWith(t, f, 16, driver.Options{}, ranges)
 			duration := min(m.Run.Duration, 0.1)
 			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
 			for _, pass := range []string{"prune", "fuse", "fold"} {
-				o := passes.Options{Disable: []string{pass}}
-				m := quantizedWithOptions(t, f, 16, ranges, o)
+				m := quantizedWith(t, f, 16, without(pass), ranges)
 				requireSameFiles(t, want, outputBytes(t, m, run(t, m, interp.Options{Duration: duration})), "without "+pass)
-			}
-			if name == "dendrites" {
-				requireNativeTools(t)
-				prog, err := lang.LoadFile(f)
-				require.NoError(t, err)
-				m := quantizedWithOptions(t, f, 16, ranges, passes.Options{Disable: []string{"fuse"}})
-				out := runNative(t, prog, m, t.TempDir(), "--duration", "0.1s")
-				for file, data := range want {
-					got, err := os.ReadFile(filepath.Join(out, file))
-					require.NoError(t, err)
-					require.True(t, slices.Equal(data, got), "%s differs on the native target without fuse", file)
-				}
 			}
 		})
 	}

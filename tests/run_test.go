@@ -12,43 +12,51 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/ir"
-	"snnc/lang"
 	"snnc/passes"
 	"snnc/runtime"
 )
 
-// compileSource checks, lowers and optimises a model given as text.
+// Every model a test compiles goes through snnc's compile driver
+// (backends/driver), the pipeline the command runs, with the verifier
+// after every pass.
+
+// compileSource compiles a model given as text as snnc does.
 func compileSource(t testing.TB, name, src string) *ir.Module {
 	t.Helper()
-	return compileSourceWith(t, name, src, passes.Options{Verify: true})
+	return compileSourceWith(t, name, src, driver.Options{})
 }
 
-// compileSourceWith does it with the passes o chooses.
-func compileSourceWith(t testing.TB, name, src string, o passes.Options) *ir.Module {
+// compileSourceWith does it with the options o (see without).
+func compileSourceWith(t testing.TB, name, src string, o driver.Options) *ir.Module {
 	t.Helper()
-	prog, err := (&lang.Loader{}).Load(name, []byte(src))
+	o.Verify = true
+	_, m, err := driver.CompileSource(name, []byte(src), o)
 	require.NoError(t, err)
-	m := lang.Lower(prog)
-	require.NoError(t, passes.Run(m, o))
 	return m
 }
 
-// compileFile does the same for a model file.
+// compileFile compiles a model file as snnc does.
 func compileFile(t testing.TB, path string) *ir.Module {
 	t.Helper()
-	return compileWith(t, path, passes.Options{Verify: true})
+	return compileWith(t, path, driver.Options{})
 }
 
-// compileWith compiles a model with the passes o chooses.
-func compileWith(t testing.TB, path string, o passes.Options) *ir.Module {
+// compileWith does it with the options o.
+func compileWith(t testing.TB, path string, o driver.Options) *ir.Module {
 	t.Helper()
-	prog, err := lang.LoadFile(path)
+	o.Verify = true
+	_, m, err := driver.CompileFile(path, o)
 	require.NoError(t, err)
-	m := lang.Lower(prog)
-	require.NoError(t, passes.Run(m, o))
 	return m
+}
+
+// without is the driver's options that leave the passes out, as
+// --disable-pass does.
+func without(pass ...string) driver.Options {
+	return driver.Options{Options: passes.Options{Disable: pass}}
 }
 
 func run(t testing.TB, m *ir.Module, opts interp.Options) *interp.Result {

@@ -62,7 +62,7 @@ func TestSpikeSurvivesReset(t *testing.T) {
 	require.Equal(t, []float64{2, 2}, v[6], "the input's kick, delivered in step 6")
 	require.Equal(t, []float64{0, 0.5}, v[7], "neuron 0's kick survives neuron 1's reset")
 	require.Greater(t, v[9][1], 0.48)
-	requireNativeSame(t, "same_step.snn", sameStepModel, m, outputBytes(t, m, res))
+	conform(t, conformModule("same_step", sameStepModel, m).onLLVM(1))
 }
 
 // somaReadsModel: a single dendrite's u, a segment array's s and a global's
@@ -128,5 +128,5 @@ func TestSomaReadsUpdatedState(t *testing.T) {
 	require.Equal(t, 0.0, v[0][0])
 	require.Equal(t, 0.0, v[1][0], "Euler's step of the joint system reads u at the step's start")
 	require.Equal(t, 1e-4*(u[1][0]/1e-3), v[2][0])
-	requireNativeSame(t, "soma_reads.snn", somaReadsModel, m, outputBytes(t, m, res))
+	conform(t, conformModule("soma_reads", somaReadsModel, m).onLLVM(1))
 }

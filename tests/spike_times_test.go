@@ -35,5 +35,5 @@ func TestSpikeTimesBrian2(t *testing.T) {
 		got[i] = sp.Steps[n]
 	}
 	require.Equal(t, brian2, got)
-	requireNativeSame(t, "spike_times.snn", spikeTimesModel, m, outputBytes(t, m, res))
+	conform(t, conformModule("spike_times", spikeTimesModel, m).onLLVM(1))
 }

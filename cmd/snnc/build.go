@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"snnc/backends/driver"
 	"snnc/backends/llvm"
 	"snnc/ir"
 	"snnc/lang"
@@ -73,16 +74,15 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	path := fs.Arg(0)
-	prog, err := lang.LoadFile(path)
-	if err != nil {
-		printErrors(stderr, prog, err)
-		return exitModel
+	prog, status := load(path, stderr)
+	if status != exitOK {
+		return status
 	}
 	m, status := compileProgram(prog, po, stderr)
 	if status != exitOK {
 		return status
 	}
-	o := nativeOptions(prog)
+	o := driver.LLVMOptions(prog)
 	if *verbose {
 		printNotes(stderr, m)
 		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }
@@ -118,25 +118,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// nativeOptions are what the native backend needs from the checked
-// program: the dimensions of the runtime parameters and the units, for
-// the executable's --set.
-func nativeOptions(prog *lang.Program) llvm.Options {
-	o := llvm.Options{Dims: map[string][6]int8{}}
-	for name, d := range prog.RuntimeParams() {
-		o.Dims[name] = d
-	}
-	for _, u := range lang.Units() {
-		o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
-	}
-	return o
-}
-
 // nativeExecutable returns the executable of a module, from the cache
 // (llvm.CacheRoot(), keyed by the emitted program, if the entry verifies)
 // or built now.
 func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
-	o := nativeOptions(prog)
+	o := driver.LLVMOptions(prog)
 	p, err := llvm.Emit(m, o)
 	if err != nil {
 		return "", err

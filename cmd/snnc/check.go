@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"snnc/backends/driver"
 	"snnc/lang"
 )
 
@@ -33,10 +34,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	status := exitOK
 	for _, path := range fs.Args() {
-		prog, err := lang.LoadFile(path)
-		if err != nil {
-			printErrors(stderr, prog, err)
-			status = exitModel
+		prog, st := load(path, stderr)
+		if st != exitOK {
+			status = st
 			continue
 		}
 		if !*quiet {
@@ -48,8 +48,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 
 // printErrors prints a model's diagnostics with source excerpts.
 func printErrors(w io.Writer, prog *lang.Program, err error) {
-	list, ok := err.(lang.ErrorList)
-	if !ok {
+	list := driver.Diagnostics(err)
+	if list == nil {
 		fmt.Fprintf(w, "snnc: %v\n", err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"snnc/backends/driver"
 	"snnc/backends/fpga"
 )
 
@@ -13,13 +14,13 @@ import (
 // unless --quantize says otherwise), mapped onto the core, written to a
 // directory with a report.
 func buildFPGA(path, out string, pf pipelineFlags, verbose, noSynth bool, stdout, stderr io.Writer) int {
-	if pf.quantize == "" {
-		pf.quantize = "int16" // the core computes fixed point
-	}
 	po, err := pf.options(stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc build: %v\n", err)
 		return exitUsage
+	}
+	if po.Quantize == 0 {
+		po.Quantize = driver.FPGAWidth // the core computes fixed point
 	}
 	m, status := compile(path, po, stderr)
 	if status != exitOK {
@@ -28,7 +29,7 @@ func buildFPGA(path, out string, pf pipelineFlags, verbose, noSynth bool, stdout
 	if verbose {
 		printNotes(stderr, m)
 	}
-	d, err := fpga.Build(m, fpga.Options{}) // data files: named relative to the current directory by lowering
+	d, err := fpga.Build(m, driver.FPGAOptions())
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "snnc build: %s\n", line)

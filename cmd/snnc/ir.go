@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"snnc/backends/driver"
 	"snnc/ir"
 	"snnc/passes"
 )
@@ -55,10 +56,11 @@ func runIR(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *after == "lower" {
-		m, _, status := lower(fs.Arg(0), stderr)
+		prog, status := load(fs.Arg(0), stderr)
 		if status != exitOK {
 			return status
 		}
+		m := driver.Lower(prog)
 		if o.Verify {
 			if err := ir.Verify(m); err != nil {
 				fmt.Fprintf(stderr, "snnc: internal error: IR from lowering does not verify:\n%v\n", err)

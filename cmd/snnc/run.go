@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,8 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
-	"snnc/lang"
 	"snnc/runtime"
 )
 
@@ -28,22 +26,14 @@ func init() {
 	})
 }
 
-// setFlags collects repeated --set name=value options.
-type setFlags []string
-
-func (s *setFlags) String() string     { return strings.Join(*s, " ") }
-func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
-
 // runFlags are the options of a run, shared by every target.
 type runFlags struct {
-	target   string
-	out      string
-	duration string
-	seed     string
-	set      setFlags
-	quiet    bool
-	verbose  bool
-	threads  int
+	target  string
+	out     string
+	run     driver.RunFlags // --duration, --seed, --set
+	quiet   bool
+	verbose bool
+	threads int
 }
 
 func runRun(args []string, stdout, stderr io.Writer) int {
@@ -60,9 +50,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter) or llvm (native code, built once into a cache)")
 	fs.IntVar(&r.threads, "threads", 1, "threads of a native run (llvm); the results do not depend on it")
 	fs.StringVar(&r.out, "out", "", "output directory (default: NAME.out in the current directory, NAME the model's file name)")
-	fs.StringVar(&r.duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
-	fs.StringVar(&r.seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
-	fs.Var(&r.set, "set", "name=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\nrepeat for several; a population's or projection's parameter is OWNER.NAME")
+	fs.StringVar(&r.run.Duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
+	fs.StringVar(&r.run.Seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
+	fs.Var(setFlags{&r.run.Set}, "set", "name=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\nrepeat for several; a population's or projection's parameter is OWNER.NAME")
 	fs.BoolVar(&r.quiet, "q", false, "print nothing but errors")
 	fs.BoolVar(&r.verbose, "v", false, "print what the passes removed")
 	var pf pipelineFlags
@@ -91,64 +81,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 
 	// Load once to learn the runtime parameters' dimensions, then check
 	// the command line before compiling anything.
-	prog, err := lang.LoadFile(path)
+	prog, status := load(path, stderr)
+	if status != exitOK {
+		return status
+	}
+	opts, err := r.run.InterpOptions(prog)
 	if err != nil {
-		printErrors(stderr, prog, err)
-		return exitModel
-	}
-	opts := interp.Options{}
-	if r.duration != "" {
-		d, dim, err := lang.ParseQuantity(r.duration)
-		if err == nil && dim != lang.DimTime {
-			err = fmt.Errorf("%q is not a time", r.duration)
-		}
-		if err == nil && !(d > 0) {
-			err = fmt.Errorf("the duration must be positive")
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "snnc run: --duration: %v\n", err)
-			return exitUsage
-		}
-		opts.Duration = d
-	}
-	if r.seed != "" {
-		seed, err := strconv.ParseUint(r.seed, 10, 64)
-		if err != nil || seed >= 1<<53 {
-			fmt.Fprintf(stderr, "snnc run: --seed %s: a seed is a whole number from 0 to 2^53-1\n", r.seed)
-			return exitUsage
-		}
-		opts.Seed = &seed
-	}
-	if len(r.set) > 0 {
-		opts.Set = map[string]float64{}
-		dims := prog.RuntimeParams()
-		for _, kv := range r.set {
-			name, text, ok := strings.Cut(kv, "=")
-			name = strings.TrimSpace(name)
-			if !ok || name == "" {
-				fmt.Fprintf(stderr, "snnc run: --set %s: expected name=value, for example --set i_drive=0.3nA\n", kv)
-				return exitUsage
-			}
-			want, known := dims[name]
-			if !known {
-				fmt.Fprintf(stderr, "snnc run: --set %s: %s\n", kv, unknownRuntime(name, dims))
-				return exitUsage
-			}
-			x, dim, err := lang.ParseQuantity(text)
-			if err != nil {
-				fmt.Fprintf(stderr, "snnc run: --set %s: %v\n", kv, err)
-				return exitUsage
-			}
-			if dim != want {
-				fmt.Fprintf(stderr, "snnc run: --set %s: %s has dimension %s, and %q has %s\n", kv, name, want.Describe(), text, dim.Describe())
-				return exitUsage
-			}
-			if _, dup := opts.Set[name]; dup {
-				fmt.Fprintf(stderr, "snnc run: --set %s: %s is set twice\n", kv, name)
-				return exitUsage
-			}
-			opts.Set[name] = x
-		}
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitUsage
 	}
 
 	m, status := compileProgram(prog, po, stderr)
@@ -161,13 +101,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// A runtime parameter of something prune removed changes nothing
 	// recorded: its --set is accepted and dropped (the native executable
 	// does the same with it).
-	kept := m.RuntimeParams()
-	for _, name := range slices.Sorted(maps.Keys(opts.Set)) {
-		if !kept[name] {
-			delete(opts.Set, name)
-			if r.verbose {
-				fmt.Fprintf(stderr, "snnc: --set %s changes nothing: prune removed what it belongs to\n", name)
-			}
+	for _, name := range driver.KeepSet(m, &opts) {
+		if r.verbose {
+			fmt.Fprintf(stderr, "snnc: --set %s changes nothing: prune removed what it belongs to\n", name)
 		}
 	}
 	out := r.out
@@ -187,13 +123,13 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			return exitModel
 		}
 		args := []string{"--out", out, "--threads", strconv.Itoa(r.threads)}
-		if r.duration != "" {
-			args = append(args, "--duration", r.duration)
+		if r.run.Duration != "" {
+			args = append(args, "--duration", r.run.Duration)
 		}
-		if r.seed != "" {
-			args = append(args, "--seed", r.seed)
+		if r.run.Seed != "" {
+			args = append(args, "--seed", r.run.Seed)
 		}
-		for _, kv := range r.set {
+		for _, kv := range r.run.Set {
 			args = append(args, "--set", kv)
 		}
 		if r.quiet {
@@ -279,18 +215,6 @@ func interruptedText(sig syscall.Signal, done, steps int64, dir string) string {
 	}
 	return fmt.Sprintf("interrupted by %s after %d of %d steps; the recordings of those steps are in %s/ (summary.json says \"interrupted\": true)",
 		name, done, steps, dir)
-}
-
-func unknownRuntime(name string, dims map[string]lang.Dim) string {
-	if len(dims) == 0 {
-		return "the model has no runtime parameters (declare one with `runtime param`)"
-	}
-	var names []string
-	for n := range dims {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return fmt.Sprintf("no runtime parameter %s; the model has %s", name, strings.Join(names, ", "))
 }
 
 // printSummary prints what a run did: spike counts and rates per

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"snnc/lang"
+	"snnc/backends/driver"
 	"snnc/passes"
 )
 
@@ -21,10 +21,8 @@ func TestGeneratedModelsAreValid(t *testing.T) {
 		require.Equal(t, m, Generate(seed), "seed %d: two generations differ", seed)
 		path, err := m.Write(dir)
 		require.NoError(t, err)
-		prog, err := lang.LoadFile(path)
+		_, _, err = driver.CompileFile(path, driver.Options{Options: passes.Options{Verify: true}})
 		require.NoError(t, err, "seed %d:\n%s", seed, m.Files[m.Name])
-		mod := lang.Lower(prog)
-		require.NoError(t, passes.Run(mod, passes.Options{Verify: true}), "seed %d:\n%s", seed, m.Files[m.Name])
 		probes, err := ParseProbes(m.Files[m.Name])
 		require.NoError(t, err)
 		require.Equal(t, m.Probes, probes, "seed %d: the probes written into the model", seed)
