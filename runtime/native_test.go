@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/lang"
@@ -129,18 +130,15 @@ func runExe(t *testing.T, exe string, env []string, args ...string) (int, string
 
 func compileModel(t *testing.T, path string, src []byte) *ir.Module {
 	t.Helper()
-	var prog *lang.Program
+	var m *ir.Module
 	var err error
+	o := driver.Options{Options: passes.Options{Verify: true}}
 	if src == nil {
-		prog, err = lang.LoadFile(path)
+		_, m, err = driver.CompileFile(path, o)
 	} else {
-		prog, err = (&lang.Loader{}).Load(path, src)
+		_, m, err = driver.CompileSource(path, src, o)
 	}
 	if err != nil {
-		t.Fatalf("loading %s: %v", path, err)
-	}
-	m := lang.Lower(prog)
-	if err := passes.Run(m, passes.Options{Verify: true}); err != nil {
 		t.Fatalf("compiling %s: %v", path, err)
 	}
 	return m
