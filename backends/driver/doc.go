@@ -42,4 +42,12 @@
 // here, once, into lang's diagnostics, so that they print with the
 // checker's source excerpts; Diagnostics returns them from any error of
 // the pipeline. A pass's other errors are compiler bugs (Stage Internal).
+//
+// # Who compiles through it
+//
+// The command, and every test of the tests/ package, of cmd/snnc and of
+// runtime/native_test.go. The interpreter's and the LLVM backend's own
+// unit tests sit below the driver and cannot import it (the driver
+// imports them); they call lang.Lower and passes.Run, the two stages the
+// driver runs for a model without --quantize or --prune-weight.
 package driver
