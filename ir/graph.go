@@ -1,6 +1,9 @@
 package ir
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Node is an element of the dataflow graph that can own kernels: a
 // population (a global included), a dendrite, an input, a projection, a
@@ -103,7 +106,7 @@ func RoleOf(name string) (Role, bool) {
 }
 
 // Link sets what the graph derives from its structure: every dendrite's
-// Population, every variable's DrivenBy, every kernel's Owner, Domain,
+// Population, every variable's DrivenBy, every trace's TauParam, every kernel's Owner, Domain,
 // Role and Spikes, and every variable access's Ref. Lowering and Parse
 // call it, and so does every pass that adds, moves or removes kernels,
 // currents or accesses: a pass may make an access by its bare name, or
@@ -123,7 +126,24 @@ func (m *Module) Link() {
 			c.Param.DrivenBy = c
 		}
 	}
-	scopes := Scopes(m)
+	scopes, owners := ScopesByOwner(m)
+	tau := func(n Node, vars []*Var) {
+		for _, v := range vars {
+			v.TauParam = nil
+			if _, number := v.TauSeconds(); v.Kind == VarTrace && !number {
+				v.TauParam = owners[n].Vars[v.Tau]
+			}
+		}
+	}
+	for _, p := range m.Populations {
+		tau(p, p.Vars)
+		for _, d := range p.Dendrites {
+			tau(d, d.Vars)
+		}
+	}
+	for _, pr := range m.Projections {
+		tau(pr, pr.Vars)
+	}
 	m.Nodes(func(n Node, ks []*Kernel) {
 		d := DomainOf(n)
 		for _, k := range ks {
@@ -163,6 +183,16 @@ func (sc *Names) Ref(op Op, name string) *Ref {
 		r.Var, r.Reach = sc.Vars[name], sc.Where[name]
 	}
 	return r
+}
+
+// TauSeconds returns a trace's time constant where Tau is a number, and
+// false where it names a parameter (TauParam) or v is no trace.
+func (v *Var) TauSeconds() (float64, bool) {
+	if v.Kind != VarTrace {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(v.Tau, 64)
+	return x, err == nil
 }
 
 // SourceNamed returns the population or input called name, or nil.
