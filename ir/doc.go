@@ -75,9 +75,14 @@
 // defined once and printed as %N, numbered from 0 in program order within
 // its kernel by [Kernel.Number]; blocks are printed as bN, by position.
 // Kernels reach the variables through names (param, load, loadseg, store,
-// storeseg, and ode before discretisation): the verifier's scope
-// ([Scopes]) says which variable each name is and which element's value
-// it reaches ([Index]); every backend reads that one scope.
+// storeseg, and ode before discretisation). The names are resolved in one
+// place, the scope of the kernel's owner, by [Module.Link]: each access's
+// Aux becomes a [Ref] with the [Var] it reaches and which element's value
+// ([Index]), and each trace's TauParam the parameter its time constant
+// names. Passes and backends read the Refs and never look a name up; a
+// pass that adds an access to a variable it holds gives it a resolved Ref
+// ([Own], [Builder.Load], [Builder.StoreRef]), and one that makes an
+// access by its bare name leaves it to Link at the pass's end.
 //
 // # Node kinds
 //

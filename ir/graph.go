@@ -126,7 +126,7 @@ func (m *Module) Link() {
 			c.Param.DrivenBy = c
 		}
 	}
-	scopes, owners := ScopesByOwner(m)
+	scopes, owners := scopesByOwner(m)
 	tau := func(n Node, vars []*Var) {
 		for _, v := range vars {
 			v.TauParam = nil
@@ -160,7 +160,7 @@ func (m *Module) Link() {
 
 // resolve makes the Aux of every variable access of k a Ref to what its
 // name reaches in sc.
-func resolve(k *Kernel, sc *Names) {
+func resolve(k *Kernel, sc *scope) {
 	k.Instrs(func(in *Instr) {
 		switch in.Op {
 		case OpParam, OpLoad, OpStore, OpLoadSeg, OpStoreSeg:
@@ -172,7 +172,7 @@ func resolve(k *Kernel, sc *Names) {
 // Ref returns what name reaches in the scope for op: a variable and its
 // element (param, load, store) or a dendrite array's state (loadseg,
 // storeseg); Var is nil where the name reaches nothing.
-func (sc *Names) Ref(op Op, name string) *Ref {
+func (sc *scope) Ref(op Op, name string) *Ref {
 	r := &Ref{Name: name}
 	if sc == nil {
 		return r
@@ -194,6 +194,14 @@ func (v *Var) TauSeconds() (float64, bool) {
 	x, err := strconv.ParseFloat(v.Tau, 64)
 	return x, err == nil
 }
+
+// TraceClock is the per-synapse state the ode pass adds to a projection
+// with traces: the time of the synapse's last event, from which its
+// traces decay lazily.
+const TraceClock = "trace.tlast"
+
+// Clock returns the projection's TraceClock, or nil.
+func (pr *Projection) Clock() *Var { return VarNamed(pr.Vars, TraceClock) }
 
 // SourceNamed returns the population or input called name, or nil.
 func (m *Module) SourceNamed(name string) Source {

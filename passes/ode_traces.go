@@ -56,7 +56,7 @@ func tauValue(b *ir.Builder, t *ir.Var) ir.Value {
 
 // TraceClock is the per-synapse variable holding the time of the last
 // event, from which lazily updated traces decay.
-const TraceClock = "trace.tlast"
+const TraceClock = ir.TraceClock
 
 // lazyTraces brings a projection's traces up to date at the start of each
 // event kernel: x *= exp(-(t - tlast) / tau), then tlast = t.
@@ -67,7 +67,7 @@ func lazyTraces(pr *ir.Projection) {
 			traces = append(traces, v)
 		}
 	}
-	if len(traces) == 0 || ir.VarNamed(pr.Vars, TraceClock) != nil {
+	if len(traces) == 0 || pr.Clock() != nil {
 		return
 	}
 	clock := &ir.Var{Name: TraceClock, Kind: ir.VarState, Type: ir.TF64}

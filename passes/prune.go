@@ -189,7 +189,7 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 			if v.Kind == ir.VarTrace {
 				// A synapse trace is recorded decayed from its last event.
 				if pr, ok := mon.Target.(*ir.Projection); ok {
-					if t := ir.VarNamed(pr.Vars, TraceClock); t != nil {
+					if t := pr.Clock(); t != nil {
 						a.roots = append(a.roots, t)
 					}
 				}

@@ -67,7 +67,7 @@ func (q *quantizer) formats() int {
 	set := func(owner string, vars []*ir.Var) {
 		for _, v := range vars {
 			// Time (a synapse's last event) stays floating point.
-			if v.Kind == ir.VarParam || v.Type != ir.TF64 || v.Name == "trace.tlast" {
+			if v.Kind == ir.VarParam || v.Type != ir.TF64 || v.Name == TraceClock {
 				continue
 			}
 			r := calibrated[v]

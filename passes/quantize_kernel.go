@@ -46,7 +46,7 @@ func traceDecays(b *ir.Block) map[*ir.Instr]float64 {
 		if sub == nil || arg(sub.Args[0], ir.OpTime) == nil {
 			continue
 		}
-		if last := arg(sub.Args[1], ir.OpLoad); last != nil && last.VarName() == "trace.tlast" {
+		if last := arg(sub.Args[1], ir.OpLoad); last != nil && last.VarName() == TraceClock {
 			out[in] = tau
 		}
 	}
