@@ -29,6 +29,10 @@ func Discretize(m *ir.Module) error {
 	dt := m.Run.Dt
 	// Coupled compartments first: some dendrites' ODEs join their soma's.
 	split, diags := coupleCompartments(m)
+	// It moved coupled dendrites' accesses into their soma's kernel by
+	// bare names; linked, they say what they reach to the methods below
+	// (symprop reads the parameters' refs).
+	m.Link()
 	var owners []*owner
 	for _, p := range m.Populations {
 		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: p.Driven()})
