@@ -424,6 +424,29 @@ func (v *verifier) checkLinks() {
 			}
 		}
 	})
+	_, owners := scopesByOwner(m)
+	taus := func(n Node, vars []*Var) {
+		for _, x := range vars {
+			if _, number := x.TauSeconds(); x.Kind != VarTrace || number {
+				continue
+			}
+			switch want := owners[n].Vars[x.Tau]; {
+			case want == nil || want.Kind != VarParam:
+				v.errorf(n.NodeName()+"."+x.Name, "trace's time constant %s is neither a number nor a parameter", x.Tau)
+			case x.TauParam != want:
+				v.errorf(n.NodeName()+"."+x.Name, "trace's TauParam disagrees with its time constant %s; Module.Link was not called after a change", x.Tau)
+			}
+		}
+	}
+	for _, p := range m.Populations {
+		taus(p, p.Vars)
+		for _, d := range p.Dendrites {
+			taus(d, d.Vars)
+		}
+	}
+	for _, pr := range m.Projections {
+		taus(pr, pr.Vars)
+	}
 	driven := map[*Var]*Current{}
 	for _, c := range m.Currents {
 		driven[c.Param] = c
