@@ -13,7 +13,6 @@ import (
 	"math/bits"
 	"strings"
 
-	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/runtime/fixed"
 )
@@ -296,8 +295,7 @@ func (bs *buildState) memories() {
 		for i := range ow.p.Size {
 			var w bigWord
 			for n, f := range ow.state {
-				name := ow.names[n]
-				vals, idx := varValues(st, ow.p, name, i)
+				vals, idx := bs.varValues(ow.p, ow.places[n], i)
 				w.set(f.lo, f.format, int64(vals[idx]))
 			}
 			state[ow.base+i] = w.hex(d.Core.SW)
@@ -505,7 +503,7 @@ func (bs *buildState) setCurrents(cs []*ir.Current, t float64) {
 		p := c.Population
 		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(v *ir.Var) float64 { return bs.paramValue(v, 0) })
 		for i := range p.Size {
-			st.Vars[p.Name+"."+c.Param.Name][i] = x
+			st.Vars[bs.storageKey(c.Param)][i] = x
 			if p.Group != nil {
 				if g, ok := st.Vars[p.Group.Name+"."+c.Param.Name]; ok {
 					g[p.Offset+i] = x
@@ -554,15 +552,13 @@ func (bs *buildState) storageKey(v *ir.Var) string {
 	return bs.keys[v]
 }
 
-// varValues returns the values of a population's state field name
-// (v, apical.u, distal.u[2]) and the index of neuron i's.
-func varValues(st *interp.Storage, p *ir.Population, name string, i int) ([]float64, int) {
-	if open := strings.IndexByte(name, '['); open >= 0 {
-		var seg int
-		fmt.Sscanf(name[open:], "[%d]", &seg)
-		vals := st.Vars[p.Name+"."+name[:open]]
-		count := len(vals) / p.Size
-		return vals, i*count + seg
+// varValues returns the values of the variable at place (of one segment,
+// for a dendrite array's) of a population's neurons, and the index of
+// neuron i's.
+func (bs *buildState) varValues(p *ir.Population, at place, i int) ([]float64, int) {
+	vals := bs.st.Vars[bs.storageKey(at.v)]
+	if at.seg > 0 {
+		return vals, i*(len(vals)/p.Size) + at.seg - 1
 	}
-	return st.Vars[p.Name+"."+name], i
+	return vals, i
 }
