@@ -40,10 +40,12 @@
 //	                     *Projection; Monitor.Sampled the node whose
 //	                     elements are sampled (a *Dendrite for pop.d.x)
 //	Var.DrivenBy         the *Current that sets the parameter every step
+//	Var.TauParam         the parameter *Var a trace's time constant names
+//	                     (nil for a number); Projection.Clock its TraceClock
 //	Kernel.Owner         the Node whose kernel it is
 //	Kernel.Spikes        an on_spike.SRC kernel's Source SRC
 //
-// [Module.Link] derives the back links (Dendrite.Population, Var.DrivenBy,
+// [Module.Link] derives the back links (Dendrite.Population, Var.DrivenBy, Var.TauParam,
 // every kernel's Owner, Domain, Role and Spikes) from the graph: lowering,
 // Parse and the pass manager after every pass call it, so that a pass may
 // add, move or remove kernels and currents without keeping them itself.

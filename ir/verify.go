@@ -191,8 +191,10 @@ func scopesByOwner(m *Module) (map[*Kernel]*scope, map[Node]*scope) {
 func (v *verifier) module() {
 	v.checkLinks()
 	scopes := kernelScopes(v.m)
-	v.m.Kernels(func(owner string, k *Kernel) {
-		v.kernel(owner, k, scopes[k])
+	v.m.Nodes(func(n Node, ks []*Kernel) {
+		for _, k := range ks {
+			v.kernel(n.NodeName(), k, scopes[k])
+		}
 	})
 }
 
