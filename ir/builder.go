@@ -54,7 +54,22 @@ func (b *Builder) Binary(op Op, x, y Value) *Instr {
 // Select emits c ? x : y.
 func (b *Builder) Select(c, x, y Value) *Instr { return b.Emit(OpSelect, x.Type(), nil, c, x, y) }
 
-// Store emits a store of x into the variable name.
+// Own returns a resolved Ref to a state variable or trace v as the
+// kernels of its own element name it: by its name, reaching the
+// element's own value. A pass that adds a load or store of a variable it
+// holds gives the access this Ref, so that the access says what it
+// reaches before the pass ends and Module.Link runs. (A parameter of a
+// dendrite is reached per neuron, not per segment: it is no Own.)
+func Own(v *Var) *Ref { return &Ref{Name: v.Name, Var: v, Reach: IndexElement} }
+
+// Load emits a load of what r reaches.
+func (b *Builder) Load(t Type, r *Ref) *Instr { return b.Emit(OpLoad, t, r) }
+
+// StoreRef emits a store of x into what r reaches.
+func (b *Builder) StoreRef(r *Ref, x Value) *Instr { return b.Emit(OpStore, TVoid, r, x) }
+
+// Store emits a store of x into the variable name; Module.Link resolves
+// the name.
 func (b *Builder) Store(name string, x Value) *Instr { return b.Emit(OpStore, TVoid, name, x) }
 
 // Br ends the block with a jump.

@@ -40,10 +40,12 @@
 //	                     *Projection; Monitor.Sampled the node whose
 //	                     elements are sampled (a *Dendrite for pop.d.x)
 //	Var.DrivenBy         the *Current that sets the parameter every step
+//	Var.TauParam         the parameter *Var a trace's time constant names
+//	                     (nil for a number); Projection.Clock its TraceClock
 //	Kernel.Owner         the Node whose kernel it is
 //	Kernel.Spikes        an on_spike.SRC kernel's Source SRC
 //
-// [Module.Link] derives the back links (Dendrite.Population, Var.DrivenBy,
+// [Module.Link] derives the back links (Dendrite.Population, Var.DrivenBy, Var.TauParam,
 // every kernel's Owner, Domain, Role and Spikes) from the graph: lowering,
 // Parse and the pass manager after every pass call it, so that a pass may
 // add, move or remove kernels and currents without keeping them itself.
@@ -75,9 +77,14 @@
 // defined once and printed as %N, numbered from 0 in program order within
 // its kernel by [Kernel.Number]; blocks are printed as bN, by position.
 // Kernels reach the variables through names (param, load, loadseg, store,
-// storeseg, and ode before discretisation): the verifier's scope
-// ([Scopes]) says which variable each name is and which element's value
-// it reaches ([Index]); every backend reads that one scope.
+// storeseg, and ode before discretisation). The names are resolved in one
+// place, the scope of the kernel's owner, by [Module.Link]: each access's
+// Aux becomes a [Ref] with the [Var] it reaches and which element's value
+// ([Index]), and each trace's TauParam the parameter its time constant
+// names. Passes and backends read the Refs and never look a name up; a
+// pass that adds an access to a variable it holds gives it a resolved Ref
+// ([Own], [Builder.Load], [Builder.StoreRef]), and one that makes an
+// access by its bare name leaves it to Link at the pass's end.
 //
 // # Node kinds
 //

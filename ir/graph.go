@@ -1,6 +1,9 @@
 package ir
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Node is an element of the dataflow graph that can own kernels: a
 // population (a global included), a dendrite, an input, a projection, a
@@ -103,7 +106,7 @@ func RoleOf(name string) (Role, bool) {
 }
 
 // Link sets what the graph derives from its structure: every dendrite's
-// Population, every variable's DrivenBy, every kernel's Owner, Domain,
+// Population, every variable's DrivenBy, every trace's TauParam, every kernel's Owner, Domain,
 // Role and Spikes, and every variable access's Ref. Lowering and Parse
 // call it, and so does every pass that adds, moves or removes kernels,
 // currents or accesses: a pass may make an access by its bare name, or
@@ -123,7 +126,24 @@ func (m *Module) Link() {
 			c.Param.DrivenBy = c
 		}
 	}
-	scopes := Scopes(m)
+	scopes, owners := scopesByOwner(m)
+	tau := func(n Node, vars []*Var) {
+		for _, v := range vars {
+			v.TauParam = nil
+			if _, number := v.TauSeconds(); v.Kind == VarTrace && !number {
+				v.TauParam = owners[n].Vars[v.Tau]
+			}
+		}
+	}
+	for _, p := range m.Populations {
+		tau(p, p.Vars)
+		for _, d := range p.Dendrites {
+			tau(d, d.Vars)
+		}
+	}
+	for _, pr := range m.Projections {
+		tau(pr, pr.Vars)
+	}
 	m.Nodes(func(n Node, ks []*Kernel) {
 		d := DomainOf(n)
 		for _, k := range ks {
@@ -140,7 +160,7 @@ func (m *Module) Link() {
 
 // resolve makes the Aux of every variable access of k a Ref to what its
 // name reaches in sc.
-func resolve(k *Kernel, sc *Names) {
+func resolve(k *Kernel, sc *scope) {
 	k.Instrs(func(in *Instr) {
 		switch in.Op {
 		case OpParam, OpLoad, OpStore, OpLoadSeg, OpStoreSeg:
@@ -152,7 +172,7 @@ func resolve(k *Kernel, sc *Names) {
 // Ref returns what name reaches in the scope for op: a variable and its
 // element (param, load, store) or a dendrite array's state (loadseg,
 // storeseg); Var is nil where the name reaches nothing.
-func (sc *Names) Ref(op Op, name string) *Ref {
+func (sc *scope) Ref(op Op, name string) *Ref {
 	r := &Ref{Name: name}
 	if sc == nil {
 		return r
@@ -164,6 +184,24 @@ func (sc *Names) Ref(op Op, name string) *Ref {
 	}
 	return r
 }
+
+// TauSeconds returns a trace's time constant where Tau is a number, and
+// false where it names a parameter (TauParam) or v is no trace.
+func (v *Var) TauSeconds() (float64, bool) {
+	if v.Kind != VarTrace {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(v.Tau, 64)
+	return x, err == nil
+}
+
+// TraceClock is the per-synapse state the ode pass adds to a projection
+// with traces: the time of the synapse's last event, from which its
+// traces decay lazily.
+const TraceClock = "trace.tlast"
+
+// Clock returns the projection's TraceClock, or nil.
+func (pr *Projection) Clock() *Var { return VarNamed(pr.Vars, TraceClock) }
 
 // SourceNamed returns the population or input called name, or nil.
 func (m *Module) SourceNamed(name string) Source {
@@ -386,6 +424,29 @@ func (v *verifier) checkLinks() {
 			}
 		}
 	})
+	_, owners := scopesByOwner(m)
+	taus := func(n Node, vars []*Var) {
+		for _, x := range vars {
+			if _, number := x.TauSeconds(); x.Kind != VarTrace || number {
+				continue
+			}
+			switch want := owners[n].Vars[x.Tau]; {
+			case want == nil || want.Kind != VarParam:
+				v.errorf(n.NodeName()+"."+x.Name, "trace's time constant %s is neither a number nor a parameter", x.Tau)
+			case x.TauParam != want:
+				v.errorf(n.NodeName()+"."+x.Name, "trace's TauParam disagrees with its time constant %s; Module.Link was not called after a change", x.Tau)
+			}
+		}
+	}
+	for _, p := range m.Populations {
+		taus(p, p.Vars)
+		for _, d := range p.Dendrites {
+			taus(d, d.Vars)
+		}
+	}
+	for _, pr := range m.Projections {
+		taus(pr, pr.Vars)
+	}
 	driven := map[*Var]*Current{}
 	for _, c := range m.Currents {
 		driven[c.Param] = c

@@ -227,3 +227,52 @@ func TestRoleOf(t *testing.T) {
 		assert.False(t, ok, name)
 	}
 }
+
+// traced has a synapse trace whose time constant is the projection's
+// parameter and one whose time constant is a number.
+const traced = `module "t.snn"
+run dt=0.0001 duration=0.001 steps=10 seed=1
+param tau_x : f64 = 0.5
+
+population a : N[2] {
+  state v : f64
+}
+
+projection p : a -> a using S by all_to_all autapses=false {
+  param delay : f64 = 0.0
+  param tau_x : f64 = 0.02
+  trace x : f64 decay tau_x
+  trace y : f64 decay 0.05
+}
+`
+
+// TestLinkTau checks that Link resolves a trace's time constant in its
+// element's scope (the projection's tau_x shadows the module's) and that
+// the verifier reports a stale or unresolvable one.
+func TestLinkTau(t *testing.T) {
+	m, err := Parse(traced)
+	require.NoError(t, err)
+	require.NoError(t, Verify(m))
+	pr := m.Projections[0]
+	x, y := VarNamed(pr.Vars, "x"), VarNamed(pr.Vars, "y")
+	assert.Same(t, VarNamed(pr.Vars, "tau_x"), x.TauParam)
+	assert.Nil(t, y.TauParam)
+	tau, ok := y.TauSeconds()
+	assert.True(t, ok)
+	assert.Equal(t, 0.05, tau)
+	_, ok = x.TauSeconds()
+	assert.False(t, ok)
+	assert.Contains(t, m.String(), "trace x : f64 decay tau_x\n", "the printed form keeps the name")
+
+	x.TauParam = m.Params[0]
+	err = Verify(m)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "p.x: trace's TauParam disagrees with its time constant tau_x")
+
+	x.Tau = "nothing"
+	m.Link()
+	assert.Nil(t, x.TauParam)
+	err = Verify(m)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "p.x: trace's time constant nothing is neither a number nor a parameter")
+}

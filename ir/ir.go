@@ -256,7 +256,10 @@ type Var struct {
 	Runtime bool    // a runtime parameter: --set changes it without recompiling
 	Uniform bool    // a parameter with one value for all elements, in Value
 	Value   float64 // the uniform value
-	Tau     string  // a trace's time constant: a parameter name or a number
+	Tau     string  // a trace's time constant: a parameter name or a number, as printed
+	// TauParam is the parameter Tau names, nil where Tau is a number:
+	// Module.Link resolves it in the scope of the trace's element.
+	TauParam *Var
 	// Range, if not nil, is the interval of values the variable takes
 	// (a calibration run's, for the quantize pass).
 	Range *[2]float64

@@ -28,16 +28,18 @@ func (v *verifier) errorf(where string, format string, args ...any) {
 	v.errs = append(v.errs, where+": "+fmt.Sprintf(format, args...))
 }
 
-// Names is what a kernel may name: its element's variables, the module's
+// scope is what a kernel may name: its element's variables, the module's
 // parameters, globals' variables (global.x), and in synapse kernels the
-// pre and post neurons' (pre.x, post.x).
-type Names struct {
+// pre and post neurons' (pre.x, post.x). It is the one place a name is
+// resolved: Module.Link makes each access's Ref from it (and each trace's
+// TauParam), and the verifier checks names against it; passes and
+// backends read the Refs.
+type scope struct {
 	Vars     map[string]*Var
 	Segments map[string]*Var // dendrite-array state, read with loadseg
 	Indices  map[string]bool
 	// Where says, for each name of Vars, whose value the kernel's element
 	// reaches; SegmentOf, for each name of Segments, the array it is in.
-	// Backends read them to find a variable's storage.
 	Where     map[string]Index
 	SegmentOf map[string]SegmentArray
 }
@@ -62,19 +64,19 @@ type SegmentArray struct {
 	Post  bool
 }
 
-// Scopes returns the names each kernel of the module may use.
-func Scopes(m *Module) map[*Kernel]*Names {
-	kernels, _ := ScopesByOwner(m)
+// kernelScopes returns the names each kernel of the module may use.
+func kernelScopes(m *Module) map[*Kernel]*scope {
+	kernels, _ := scopesByOwner(m)
 	return kernels
 }
 
-// ScopesByOwner returns Scopes, and the names of each node that owns
+// scopesByOwner returns kernelScopes, and the names of each node that owns
 // kernels (a population or global, a dendrite, an input, a projection, a
 // current), with nil for what every kernel sees (the module's parameters
 // and the globals' variables). A monitor's kernels see the names of the
 // node it samples (Monitor.Sampled).
-func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[Node]*Names) {
-	out := map[*Kernel]*Names{}
+func scopesByOwner(m *Module) (map[*Kernel]*scope, map[Node]*scope) {
+	out := map[*Kernel]*scope{}
 	globalVars := map[string]*Var{}
 	for _, p := range m.Params {
 		globalVars[p.Name] = p
@@ -86,12 +88,12 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[Node]*Names) {
 			}
 		}
 	}
-	set := func(sc *Names, name string, x *Var, idx Index) {
+	set := func(sc *scope, name string, x *Var, idx Index) {
 		sc.Vars[name] = x
 		sc.Where[name] = idx
 	}
 	// neuron adds a population's names under prefix, reached through idx.
-	neuron := func(p *Population, prefix string, sc *Names, idx Index) {
+	neuron := func(p *Population, prefix string, sc *scope, idx Index) {
 		for _, x := range p.Vars {
 			set(sc, prefix+x.Name, x, idx)
 		}
@@ -109,8 +111,8 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[Node]*Names) {
 			}
 		}
 	}
-	newNames := func() *Names {
-		sc := &Names{Vars: map[string]*Var{}, Segments: map[string]*Var{}, Indices: map[string]bool{"i": true},
+	newNames := func() *scope {
+		sc := &scope{Vars: map[string]*Var{}, Segments: map[string]*Var{}, Indices: map[string]bool{"i": true},
 			Where: map[string]Index{}, SegmentOf: map[string]SegmentArray{}}
 		for n, x := range globalVars {
 			set(sc, n, x, IndexGlobal)
@@ -119,7 +121,7 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[Node]*Names) {
 	}
 	// The names of each population, dendrite and projection, for their
 	// kernels and their monitors'.
-	owners := map[Node]*Names{nil: newNames()}
+	owners := map[Node]*scope{nil: newNames()}
 	for _, p := range m.Populations {
 		sc := newNames()
 		neuron(p, "", sc, IndexElement)
@@ -188,14 +190,16 @@ func ScopesByOwner(m *Module) (map[*Kernel]*Names, map[Node]*Names) {
 
 func (v *verifier) module() {
 	v.checkLinks()
-	scopes := Scopes(v.m)
-	v.m.Kernels(func(owner string, k *Kernel) {
-		v.kernel(owner, k, scopes[k])
+	scopes := kernelScopes(v.m)
+	v.m.Nodes(func(n Node, ks []*Kernel) {
+		for _, k := range ks {
+			v.kernel(n.NodeName(), k, scopes[k])
+		}
 	})
 }
 
 // kernel checks one kernel.
-func (v *verifier) kernel(owner string, k *Kernel, sc *Names) {
+func (v *verifier) kernel(owner string, k *Kernel, sc *scope) {
 	where := owner + "." + k.Name
 	if len(k.Blocks) == 0 {
 		v.errorf(where, "kernel has no blocks")
@@ -258,7 +262,7 @@ func (v *verifier) kernel(owner string, k *Kernel, sc *Names) {
 }
 
 // instr checks an instruction against the op table and the names in scope.
-func (v *verifier) instr(where string, in *Instr, sc *Names, k *Kernel) {
+func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 	info := in.Op.Info()
 	if info.Name == "" {
 		v.errorf(where, "invalid op")

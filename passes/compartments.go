@@ -150,7 +150,7 @@ func couplings(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel) (somaReads, dendR
 	// In d's kernel a name of d's own shadows the soma's.
 	for _, in := range odesOf(dk) {
 		from := readsOf(dk, in.Args[0], func(l *ir.Instr) bool {
-			return l.Op == ir.OpLoad && somaVars[l.VarName()] && ir.VarNamed(d.Vars, l.VarName()) == nil
+			return l.Op == ir.OpLoad && somaVars[l.VarName()] && !slices.Contains(d.Vars, l.Var())
 		})
 		if len(from) > 0 {
 			dendReads[odeVar(in)] = from
@@ -234,6 +234,11 @@ func mergeDendrite(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel, driven map[st
 	at := somaODEs[0]
 	blk := at.Block
 	idx := indexOfInstr(blk, at)
+	// The clones are bare names, which Link resolves when the pass
+	// returns: in the soma's kernel d's names reach other values than in
+	// d's (its neuron's variables become the element's own), which is the
+	// scope's to say. An ode's attribute names its variable and has no
+	// Ref: it is renamed by d's variables' names.
 	rename := func(name string) string {
 		if ir.VarNamed(d.Vars, name) != nil {
 			return d.Name + "." + name
@@ -257,7 +262,10 @@ func mergeDendrite(soma *ir.Kernel, d *ir.Dendrite, dk *ir.Kernel, driven map[st
 		aux := in.Aux
 		switch in.Op {
 		case ir.OpLoad, ir.OpParam:
-			aux = rename(in.VarName())
+			aux = in.VarName()
+			if slices.Contains(d.Vars, in.Var()) {
+				aux = d.Name + "." + in.VarName()
+			}
 		case ir.OpODE:
 			a := in.Aux.(ir.ODEAux)
 			a.Var = rename(a.Var)
@@ -411,7 +419,7 @@ func checkSplit(somaODEs, dendODEs []*ir.Instr, d *ir.Dendrite, merged bool, how
 	for j, in := range dendODEs {
 		coef, ok := linearIn(in.Args[0], func(v ir.Value) (string, bool) {
 			// In d's own kernel a name of d's shadows the soma's.
-			if l, isInstr := v.(*ir.Instr); isInstr && l.Op == ir.OpLoad && (merged || ir.VarNamed(d.Vars, l.VarName()) == nil) {
+			if l, isInstr := v.(*ir.Instr); isInstr && l.Op == ir.OpLoad && (merged || !slices.Contains(d.Vars, l.Var())) {
 				_, ok := sIndex[l.VarName()]
 				return l.VarName(), ok
 			}

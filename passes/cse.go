@@ -16,10 +16,10 @@ func CSE(m *ir.Module) error {
 }
 
 func cseKernel(k *ir.Kernel) {
-	stored := map[string]bool{}
+	stored := map[any]bool{} // the variables the kernel stores (varKey)
 	k.Instrs(func(in *ir.Instr) {
 		if in.Op == ir.OpStore || in.Op == ir.OpStoreSeg {
-			stored[in.VarName()] = true
+			stored[varKey(in)] = true
 		}
 	})
 	k.Number()
@@ -47,14 +47,25 @@ func cseKernel(k *ir.Kernel) {
 	dceKernel(k)
 }
 
+// varKey is the variable an access reaches, from its Ref: a store and a
+// load of one variable under two names (post.u, the synapse's segment of
+// a dendrite array, and loadseg post.d.u) are one. An access without a
+// Ref (a kernel no module linked) is keyed by its name.
+func varKey(in *ir.Instr) any {
+	if v := in.Var(); v != nil {
+		return v
+	}
+	return in.VarName()
+}
+
 // cseKey identifies a pure computation: op, type, attribute and operands
 // (in a canonical order for commutative ops).
-func cseKey(in *ir.Instr, stored map[string]bool) (string, bool) {
+func cseKey(in *ir.Instr, stored map[any]bool) (string, bool) {
 	info := in.Op.Info()
 	if !in.HasResult() || info.SideEffect || info.Terminator || in.Op == ir.OpRand {
 		return "", false
 	}
-	if (in.Op == ir.OpLoad || in.Op == ir.OpLoadSeg) && stored[in.VarName()] {
+	if (in.Op == ir.OpLoad || in.Op == ir.OpLoadSeg) && stored[varKey(in)] {
 		return "", false
 	}
 	var args []string

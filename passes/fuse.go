@@ -48,6 +48,13 @@ func Fuse(m *ir.Module) error {
 			fusePopulation(p)
 		}
 	}
+	// The step kernels fusePopulation made name their dendrites'
+	// variables as the neuron sees them (d.x), by bare names: in the
+	// neuron's kernel the dendrite's names reach other elements' values
+	// than in the dendrite's (its neuron's variables become the element's
+	// own), which is the scope's to say. Linked, they say what they reach
+	// for the merging below.
+	m.Link()
 	mergePopulations(m)
 	mergeProjections(m)
 	return nil
@@ -178,7 +185,7 @@ func mergePopulations(m *ir.Module) {
 		ir.KernelNamed(members[0].Kernels, "step").Instrs(func(in *ir.Instr) {
 			if in.Op == ir.OpParam && !read[in.VarName()] {
 				read[in.VarName()] = true
-				v := ir.VarNamed(members[0].Vars, in.VarName())
+				v := in.Var() // the member's own (mergeKey checks)
 				g.Vars = append(g.Vars, &ir.Var{Name: v.Name, Kind: ir.VarParam, Type: v.Type})
 			}
 		})
@@ -319,8 +326,8 @@ func mergeKey(p *ir.Population) string {
 				ok = false
 			}
 		case ir.OpParam:
-			v := ir.VarNamed(p.Vars, in.VarName())
-			ok = ok && v != nil && (!v.Uniform || v.DrivenBy != nil)
+			v := in.Var()
+			ok = ok && slices.Contains(p.Vars, v) && (!v.Uniform || v.DrivenBy != nil)
 		case ir.OpLoad, ir.OpStore:
 			if strings.Contains(in.VarName(), ".") {
 				ok = false // a global's variable

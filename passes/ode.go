@@ -29,6 +29,10 @@ func Discretize(m *ir.Module) error {
 	dt := m.Run.Dt
 	// Coupled compartments first: some dendrites' ODEs join their soma's.
 	split, diags := coupleCompartments(m)
+	// It moved coupled dendrites' accesses into their soma's kernel by
+	// bare names; linked, they say what they reach to the methods below
+	// (symprop reads the parameters' refs).
+	m.Link()
 	var owners []*owner
 	for _, p := range m.Populations {
 		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: p.Driven()})
@@ -40,7 +44,6 @@ func Discretize(m *ir.Module) error {
 		owners = append(owners, &owner{vars: &pr.Vars, kernels: &pr.Kernels})
 	}
 	for _, o := range owners {
-		o.globals = m.Params
 		k := ir.KernelNamed(*o.kernels, "update")
 		if k == nil {
 			continue
@@ -75,8 +78,7 @@ type owner struct {
 	prepare *ir.Builder // the prepare kernel, once needed
 	// split says, for an ODE variable coupled with a compartment whose
 	// ODEs another kernel integrates, what it reads (compartments.go).
-	split   map[string]string
-	globals []*ir.Var // the module's parameters, which kernels read too
+	split map[string]string
 }
 
 // prep returns a builder for the owner's prepare kernel, creating it.
@@ -98,11 +100,25 @@ func (o *owner) finish() {
 	}
 }
 
-// hidden declares a state variable the compiler uses, once.
-func (o *owner) hidden(name string) {
-	if ir.VarNamed(*o.vars, name) == nil {
-		*o.vars = append(*o.vars, &ir.Var{Name: name, Kind: ir.VarState, Type: ir.TF64})
+// hidden declares a state variable the compiler uses, once, and returns
+// it.
+func (o *owner) hidden(name string) *ir.Var {
+	v := ir.VarNamed(*o.vars, name)
+	if v == nil {
+		v = &ir.Var{Name: name, Kind: ir.VarState, Type: ir.TF64}
+		*o.vars = append(*o.vars, v)
 	}
+	return v
+}
+
+// state is the owner's state variable an ode instruction integrates: the
+// ode's attribute names it (the verifier checks that it is one of the
+// element's states), and carries no Ref.
+func (o *owner) state(eq odeEq) *ir.Ref {
+	if v := ir.VarNamed(*o.vars, eq.aux.Var); v != nil {
+		return ir.Own(v)
+	}
+	return &ir.Ref{Name: eq.aux.Var}
 }
 
 // odeEq is one equation of a kernel's system.
@@ -190,7 +206,7 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	}
 	old := make([]ir.Value, len(eqs))
 	for i, eq := range eqs {
-		old[i] = ins.Emit(ir.OpLoad, ir.TF64, eq.aux.Var)
+		old[i] = ins.Load(ir.TF64, o.state(eq))
 	}
 	var next []ir.Value
 	switch method {
@@ -246,7 +262,7 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 		next[i] = v
 	}
 	for i, eq := range eqs {
-		ins.Store(eq.aux.Var, next[i])
+		ins.StoreRef(o.state(eq), next[i])
 	}
 	ins.done()
 	for _, eq := range eqs {

@@ -8,7 +8,6 @@ package passes
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"snnc/ir"
@@ -37,15 +36,19 @@ func stepTraces(vars []*ir.Var, kernels *[]*ir.Kernel, dt float64) {
 	ins := newInserter(blk, len(blk.Instrs)-1, ir.Pos{})
 	for _, t := range traces {
 		f := ins.Unary(ir.OpExp, ins.Binary(ir.OpDiv, ins.Const(-dt), tauValue(&ins.Builder, t)))
-		ins.Store(t.Name, ins.Binary(ir.OpMul, ins.Emit(ir.OpLoad, ir.TF64, t.Name), f))
+		ins.StoreRef(ir.Own(t), ins.Binary(ir.OpMul, ins.Load(ir.TF64, ir.Own(t)), f))
 		k.Notes = append(k.Notes, fmt.Sprintf("trace %s: exact decay every step", t.Name))
 	}
 	ins.done()
 }
 
-// tauValue is a trace's time constant: a number or a parameter.
+// tauValue is a trace's time constant: a number or a parameter. The
+// parameter is read by its bare name, which Module.Link resolves when the
+// pass returns: which element's value it reaches depends on where it is
+// declared (the element's own, per neuron for a dendrite's, the module's),
+// which is the scope's to say, and nothing in this pass reads it before.
 func tauValue(b *ir.Builder, t *ir.Var) ir.Value {
-	if x, err := strconv.ParseFloat(t.Tau, 64); err == nil {
+	if x, ok := t.TauSeconds(); ok {
 		return b.Const(x)
 	}
 	return b.Emit(ir.OpParam, ir.TF64, t.Tau)
@@ -53,7 +56,7 @@ func tauValue(b *ir.Builder, t *ir.Var) ir.Value {
 
 // TraceClock is the per-synapse variable holding the time of the last
 // event, from which lazily updated traces decay.
-const TraceClock = "trace.tlast"
+const TraceClock = ir.TraceClock
 
 // lazyTraces brings a projection's traces up to date at the start of each
 // event kernel: x *= exp(-(t - tlast) / tau), then tlast = t.
@@ -64,14 +67,15 @@ func lazyTraces(pr *ir.Projection) {
 			traces = append(traces, v)
 		}
 	}
-	if len(traces) == 0 || ir.VarNamed(pr.Vars, TraceClock) != nil {
+	if len(traces) == 0 || pr.Clock() != nil {
 		return
 	}
-	pr.Vars = append(pr.Vars, &ir.Var{Name: TraceClock, Kind: ir.VarState, Type: ir.TF64})
+	clock := &ir.Var{Name: TraceClock, Kind: ir.VarState, Type: ir.TF64}
+	pr.Vars = append(pr.Vars, clock)
 	if k := ir.KernelNamed(pr.Kernels, "init"); k != nil {
 		blk := k.Blocks[len(k.Blocks)-1]
 		ins := newInserter(blk, len(blk.Instrs)-1, ir.Pos{})
-		ins.Store(TraceClock, ins.Const(0))
+		ins.StoreRef(ir.Own(clock), ins.Const(0))
 		ins.done()
 	}
 	for _, k := range pr.Kernels {
@@ -80,14 +84,14 @@ func lazyTraces(pr *ir.Projection) {
 		}
 		ins := newInserter(k.Blocks[0], 0, ir.Pos{})
 		now := ins.Emit(ir.OpTime, ir.TF64, nil)
-		elapsed := ins.Binary(ir.OpSub, now, ins.Emit(ir.OpLoad, ir.TF64, TraceClock))
+		elapsed := ins.Binary(ir.OpSub, now, ins.Load(ir.TF64, ir.Own(clock)))
 		var names []string
 		for _, t := range traces {
 			f := ins.Unary(ir.OpExp, ins.Binary(ir.OpDiv, ins.Unary(ir.OpNeg, elapsed), tauValue(&ins.Builder, t)))
-			ins.Store(t.Name, ins.Binary(ir.OpMul, ins.Emit(ir.OpLoad, ir.TF64, t.Name), f))
+			ins.StoreRef(ir.Own(t), ins.Binary(ir.OpMul, ins.Load(ir.TF64, ir.Own(t)), f))
 			names = append(names, t.Name)
 		}
-		ins.Store(TraceClock, now)
+		ins.StoreRef(ir.Own(clock), now)
 		ins.done()
 		k.Notes = append(k.Notes, "traces "+strings.Join(names, ", ")+": exact decay since the synapse's last event")
 	}

@@ -279,3 +279,38 @@ func TestPassTable(t *testing.T) {
 	}
 	assert.Equal(t, []string{"fold", "ode"}, names)
 }
+
+// TestCSEAlias checks that CSE keys what a load depends on by the
+// variable its ref reaches, not by its name: a synapse onto a dendrite
+// array stores its segment's u as post.u, and the loadsegs of post.d.u
+// around that store read the same variable, so they must not merge.
+func TestCSEAlias(t *testing.T) {
+	src := `module "t.snn"
+run dt=0.0001 duration=1.0 steps=10000 seed=1
+
+population p : N[2] {
+  state v : f64
+  dendrite d[2] {
+    state u : f64
+  }
+}
+
+projection s : p -> p.d using S by all_to_all autapses=false {
+  param delay : f64 = 0.0
+  param segment : f64 = 1.0
+  kernel on_pre {
+  b0:
+    %0 = const 1.0 : f64
+    %1 = loadseg post.d.u, %0 : f64
+    %2 = add %1, %0 : f64
+    store post.u, %2
+    %3 = loadseg post.d.u, %0 : f64
+    %4 = add %1, %3 : f64
+    store post.v, %4
+    ret
+  }
+}
+`
+	got := kernelText(t, runPass(t, CSE, src), "on_pre")
+	assert.Equal(t, 2, strings.Count(got, "loadseg post.d.u"), "the load after the store stays:\n%s", got)
+}

@@ -81,8 +81,8 @@ type cell any
 
 // event is a fact of the run that is not a variable.
 type event struct {
-	kind  string // spikes, refractory, dendrite event
-	owner string // population or input; pop.dendrite for a dendrite event
+	kind  string  // spikes, refractory, dendrite event, monitor
+	owner ir.Node // population or input; a dendrite for a dendrite event
 }
 
 // effect is one write of a kernel: the cell written and the cells read.
@@ -93,7 +93,6 @@ type effect struct {
 
 type pruneAnalysis struct {
 	m       *ir.Module
-	owners  map[ir.Node]*ir.Names
 	effects []effect
 	live    map[cell]bool
 	roots   []cell
@@ -101,32 +100,31 @@ type pruneAnalysis struct {
 
 func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 	a := &pruneAnalysis{m: m, live: map[cell]bool{}}
-	_, a.owners = ir.ScopesByOwner(m)
-	spikes := func(owner string) cell { return event{"spikes", owner} }
-	refractory := func(pop string) cell { return event{"refractory", pop} }
+	spikes := func(owner ir.Node) cell { return event{"spikes", owner} }
+	refractory := func(pop *ir.Population) cell { return event{"refractory", pop} }
 	for _, p := range m.Populations {
 		for _, k := range p.Kernels {
 			var gate []cell
 			switch {
 			case k.Name == "reset" || k.Name == "refractory":
-				gate = []cell{spikes(p.Name)}
+				gate = []cell{spikes(p)}
 			case k.Role == ir.RoleOnSpike:
-				gate = []cell{spikes(k.Spikes.NodeName())}
+				gate = []cell{spikes(k.Spikes)}
 			}
 			var result cell
 			switch k.Name {
 			case "threshold", "step":
-				result = spikes(p.Name)
+				result = spikes(p)
 			case "refractory":
-				result = refractory(p.Name)
+				result = refractory(p)
 			}
-			a.kernel(k, gate, result, refractory(p.Name))
+			a.kernel(k, gate, result, refractory(p))
 		}
 		// The runtime counts a threshold's spike only outside the
 		// refractory period.
-		a.effects = append(a.effects, effect{spikes(p.Name), []cell{refractory(p.Name)}})
+		a.effects = append(a.effects, effect{spikes(p), []cell{refractory(p)}})
 		for _, d := range p.Dendrites {
-			ev := event{"dendrite event", p.Name + "." + d.Name}
+			ev := event{"dendrite event", d}
 			for _, k := range d.Kernels {
 				var gate []cell
 				var result cell
@@ -142,7 +140,7 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 	}
 	for _, in := range m.Inputs {
 		for _, k := range in.Kernels {
-			a.kernel(k, nil, spikes(in.Name), nil)
+			a.kernel(k, nil, spikes(in), nil)
 		}
 	}
 	for _, pr := range m.Projections {
@@ -157,9 +155,9 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 			var gate []cell
 			switch k.Name {
 			case "on_pre":
-				gate = append([]cell{spikes(pr.Pre.NodeName())}, structure...)
+				gate = append([]cell{spikes(pr.Pre)}, structure...)
 			case "on_post":
-				gate = []cell{spikes(pr.Post.Name)}
+				gate = []cell{spikes(pr.Post)}
 			}
 			a.kernel(k, gate, nil, nil)
 		}
@@ -174,41 +172,36 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 		// population's and input's spike count.
 		for _, p := range m.Populations {
 			if !p.Global {
-				a.roots = append(a.roots, spikes(p.Name))
+				a.roots = append(a.roots, spikes(p))
 			}
 		}
 		for _, in := range m.Inputs {
-			a.roots = append(a.roots, spikes(in.Name))
+			a.roots = append(a.roots, spikes(in))
 		}
 	}
 	for _, mon := range m.Monitors {
 		if mon.Kind == "spikes" {
-			a.roots = append(a.roots, spikes(mon.TargetName()))
+			a.roots = append(a.roots, spikes(mon.Target))
 			continue
 		}
-		sc := a.owners[mon.Target]
-		if sc == nil {
-			continue
-		}
-		if v := sc.Vars[mon.Var]; v != nil {
+		if v := mon.Variable(); v != nil {
 			a.roots = append(a.roots, v)
 			if v.Kind == ir.VarTrace {
 				// A synapse trace is recorded decayed from its last event.
-				if t := sc.Vars["trace.tlast"]; t != nil {
-					a.roots = append(a.roots, t)
+				if pr, ok := mon.Target.(*ir.Projection); ok {
+					if t := pr.Clock(); t != nil {
+						a.roots = append(a.roots, t)
+					}
 				}
-				if tau := sc.Vars[v.Tau]; tau != nil {
-					a.roots = append(a.roots, tau)
+				if v.TauParam != nil {
+					a.roots = append(a.roots, v.TauParam)
 				}
 			}
 		}
-		if v := sc.Segments[mon.Var]; v != nil {
-			a.roots = append(a.roots, v)
-		}
 		const root = "monitor"
 		for _, k := range mon.Kernels {
-			a.kernel(k, nil, event{root, mon.Name}, nil)
-			a.roots = append(a.roots, event{root, mon.Name})
+			a.kernel(k, nil, event{root, mon}, nil)
+			a.roots = append(a.roots, event{root, mon})
 		}
 	}
 	return a
@@ -322,7 +315,7 @@ func (a *pruneAnalysis) solve() {
 func (a *pruneAnalysis) remove() {
 	m := a.m
 	note := func(format string, args ...any) { m.Notes = append(m.Notes, "prune: "+fmt.Sprintf(format, args...)) }
-	spikesLive := func(owner string) bool { return a.live[event{"spikes", owner}] }
+	spikesLive := func(owner ir.Node) bool { return a.live[event{"spikes", owner}] }
 	anyLive := func(vars []*ir.Var) bool { return slices.ContainsFunc(vars, func(v *ir.Var) bool { return a.live[v] }) }
 
 	// A projection stays if it writes a live cell: its own live
@@ -350,7 +343,7 @@ func (a *pruneAnalysis) remove() {
 
 	pops := m.Populations[:0]
 	for _, p := range m.Populations {
-		if keep[p] || spikesLive(p.Name) || anyLive(p.Vars) ||
+		if keep[p] || spikesLive(p) || anyLive(p.Vars) ||
 			slices.ContainsFunc(p.Dendrites, func(d *ir.Dendrite) bool { return anyLive(d.Vars) }) {
 			pops = append(pops, p)
 			continue
@@ -368,7 +361,7 @@ func (a *pruneAnalysis) remove() {
 	// none is live, and its source may itself have gone just above.
 	for _, p := range m.Populations {
 		p.Kernels = slices.DeleteFunc(p.Kernels, func(k *ir.Kernel) bool {
-			if k.Role == ir.RoleOnSpike && !spikesLive(k.Spikes.NodeName()) {
+			if k.Role == ir.RoleOnSpike && !spikesLive(k.Spikes) {
 				note("removed %s's on spike %s: it changes nothing a monitor depends on", p.Name, k.Spikes.NodeName())
 				return true
 			}
@@ -378,7 +371,7 @@ func (a *pruneAnalysis) remove() {
 
 	inputs := m.Inputs[:0]
 	for _, in := range m.Inputs {
-		if keep[in] || spikesLive(in.Name) {
+		if keep[in] || spikesLive(in) {
 			inputs = append(inputs, in)
 			continue
 		}

@@ -82,24 +82,19 @@ func Quantize(m *ir.Module) error {
 		return nil // under fixed, no variable with a range
 	}
 	q.width = uint8(width)
-	scopes := ir.Scopes(m)
-	segments := map[*ir.Kernel]int{} // a dendrite array's kernels: its segments
-	for _, p := range m.Populations {
-		for _, d := range p.Dendrites {
-			for _, k := range d.Kernels {
-				if d.Array {
-					segments[k] = d.Count
-				}
-			}
-		}
-	}
 	names := q.sourceNames()
-	m.Kernels(func(owner string, k *ir.Kernel) {
-		q.kernel(names[owner], k, scopes[k], segments[k])
-		k.Number()
+	m.Nodes(func(n ir.Node, ks []*ir.Kernel) {
+		segments := 0 // a dendrite array's kernels: its segments
+		if d, ok := n.(*ir.Dendrite); ok && d.Array {
+			segments = d.Count
+		}
+		for _, k := range ks {
+			q.kernel(names[n], k, segments)
+			k.Number()
+		}
 	})
 	q.assignStreams()
-	q.settableRanges(scopes)
+	q.settableRanges()
 	return nil
 }
 

@@ -46,9 +46,9 @@ type ditherStore struct {
 // its position (connect_LINE_COL), which moves when a line is added above
 // it: it is called by its sides and synapse type, and which of the
 // unnamed projections between them with that type it is.
-func (q *quantizer) sourceNames() map[string]string {
-	names := map[string]string{}
-	q.m.Kernels(func(owner string, _ *ir.Kernel) { names[owner] = owner })
+func (q *quantizer) sourceNames() map[ir.Node]string {
+	names := map[ir.Node]string{}
+	q.m.Nodes(func(n ir.Node, _ []*ir.Kernel) { names[n] = n.NodeName() })
 	seen := map[string]int{}
 	for _, pr := range q.m.Projections {
 		if !generatedName(pr.Name) {
@@ -59,7 +59,7 @@ func (q *quantizer) sourceNames() map[string]string {
 			post += "." + pr.Dendrite.Name
 		}
 		sides := fmt.Sprintf("connect %s -> %s using %s", pr.PreName(), post, pr.Synapse)
-		names[pr.Name] = fmt.Sprintf("%s #%d", sides, seen[sides])
+		names[pr] = fmt.Sprintf("%s #%d", sides, seen[sides])
 		seen[sides]++
 	}
 	return names

@@ -20,10 +20,8 @@ func (q *quantizer) formats() int {
 	// The constants a threshold compares a variable with and a reset
 	// stores into it are values it takes.
 	extra := map[*ir.Var]interval{}
-	scopes := ir.Scopes(q.m)
 	q.m.Kernels(func(_ string, k *ir.Kernel) {
-		sc := scopes[k]
-		if sc == nil || (k.Name != "threshold" && k.Name != "reset") {
+		if k.Name != "threshold" && k.Name != "reset" {
 			return
 		}
 		k.Instrs(func(in *ir.Instr) {
@@ -32,12 +30,12 @@ func (q *quantizer) formats() int {
 			var ok bool
 			switch {
 			case in.Op == ir.OpStore:
-				v = sc.Vars[in.VarName()]
+				v = in.Var()
 				c, ok = constOf(in.Args[0])
 			case len(in.Args) == 2 && in.Type() == ir.TBool:
 				for n, a := range in.Args {
 					if l, isLoad := a.(*ir.Instr); isLoad && l.Op == ir.OpLoad {
-						v = sc.Vars[l.VarName()]
+						v = l.Var()
 						c, ok = constOf(in.Args[1-n])
 					}
 				}
@@ -69,7 +67,7 @@ func (q *quantizer) formats() int {
 	set := func(owner string, vars []*ir.Var) {
 		for _, v := range vars {
 			// Time (a synapse's last event) stays floating point.
-			if v.Kind == ir.VarParam || v.Type != ir.TF64 || v.Name == "trace.tlast" {
+			if v.Kind == ir.VarParam || v.Type != ir.TF64 || v.Name == TraceClock {
 				continue
 			}
 			r := calibrated[v]

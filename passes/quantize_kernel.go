@@ -46,7 +46,7 @@ func traceDecays(b *ir.Block) map[*ir.Instr]float64 {
 		if sub == nil || arg(sub.Args[0], ir.OpTime) == nil {
 			continue
 		}
-		if last := arg(sub.Args[1], ir.OpLoad); last != nil && last.VarName() == "trace.tlast" {
+		if last := arg(sub.Args[1], ir.OpLoad); last != nil && last.VarName() == TraceClock {
 			out[in] = tau
 		}
 	}
@@ -67,26 +67,10 @@ var arithmetic = map[string]bool{"update": true, "threshold": true, "reset": tru
 
 // kernel rewrites one kernel of owner (as the source names it); segments
 // is the count of a dendrite array's segments for one of its kernels.
-func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments int) {
-	if sc == nil {
-		return
-	}
+func (q *quantizer) kernel(owner string, k *ir.Kernel, segments int) {
 	stores := map[string]int{} // the dithered stores of each variable so far
-	fixedVar := func(name string) *ir.Var {
-		if v := sc.Vars[name]; v != nil && v.Type.Kind == ir.Fixed {
-			return v
-		}
-		return nil
-	}
-	// A dendrite array's state, read and written by segment.
-	fixedSeg := func(name string) *ir.Var {
-		if v := sc.Segments[name]; v != nil && v.Type.Kind == ir.Fixed {
-			return v
-		}
-		return nil
-	}
 	if !arithmetic[k.Name] || len(k.Blocks) != 1 {
-		q.boundary(k, fixedVar, fixedSeg)
+		q.boundary(k)
 		return
 	}
 	b := k.Blocks[0]
@@ -155,7 +139,7 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments in
 		case ir.OpParam:
 			// A runtime parameter (--set) or one a current sets has the
 			// interval of the values calibration saw, if it saw it.
-			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform && !v.Runtime && v.DrivenBy == nil {
+			if v := in.Var(); v != nil && v.Uniform && !v.Runtime && v.DrivenBy == nil {
 				iv[in] = point(v.Value)
 			} else if r, ok := q.params[v]; ok {
 				iv[in] = r
@@ -165,7 +149,7 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments in
 			emit(in)
 			continue
 		case ir.OpLoad:
-			if v := fixedVar(in.VarName()); v != nil {
+			if v := fixedVar(in); v != nil {
 				in.Typ = v.Type
 				iv[in] = interval{v.Range[0], v.Range[1], true}
 			}
@@ -173,7 +157,7 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments in
 			continue
 		case ir.OpLoadSeg:
 			in.Args[0] = get(in.Args[0])
-			if v := fixedSeg(in.VarName()); v != nil {
+			if v := fixedVar(in); v != nil {
 				in.Typ = v.Type
 				iv[in] = interval{v.Range[0], v.Range[1], true}
 			}
@@ -181,10 +165,9 @@ func (q *quantizer) kernel(owner string, k *ir.Kernel, sc *ir.Names, segments in
 			continue
 		case ir.OpStore, ir.OpStoreSeg:
 			x := len(in.Args) - 1 // the value; a storeseg's segment comes first
-			v := fixedVar(in.VarName())
+			v := fixedVar(in)
 			if in.Op == ir.OpStoreSeg {
 				in.Args[0] = get(in.Args[0])
-				v = fixedSeg(in.VarName())
 			}
 			if v != nil {
 				in.Args[x] = toFixed(in.Args[x], v.Type)
@@ -375,18 +358,21 @@ func decrements(b *ir.Block) {
 	b.Instrs = out
 }
 
+// fixedVar is the fixed-point variable a load, store, loadseg or
+// storeseg reaches (a dendrite array's state for the last two), or nil.
+func fixedVar(in *ir.Instr) *ir.Var {
+	switch in.Op {
+	case ir.OpLoad, ir.OpStore, ir.OpLoadSeg, ir.OpStoreSeg:
+		if v := in.Var(); v != nil && v.Type.Kind == ir.Fixed {
+			return v
+		}
+	}
+	return nil
+}
+
 // boundary keeps a kernel in floating point, converting at its loads and
 // stores of fixed-point variables.
-func (q *quantizer) boundary(k *ir.Kernel, fixedVar, fixedSeg func(string) *ir.Var) {
-	fixedOf := func(in *ir.Instr) *ir.Var {
-		switch in.Op {
-		case ir.OpLoad, ir.OpStore:
-			return fixedVar(in.VarName())
-		case ir.OpLoadSeg, ir.OpStoreSeg:
-			return fixedSeg(in.VarName())
-		}
-		return nil
-	}
+func (q *quantizer) boundary(k *ir.Kernel) {
 	// A load's uses, in any block, take the real value from the convert
 	// placed right after it (which dominates them as the load did); the
 	// converts are placed first and the uses rewritten after, so that the
@@ -399,7 +385,7 @@ func (q *quantizer) boundary(k *ir.Kernel, fixedVar, fixedSeg func(string) *ir.V
 			if in.Op != ir.OpLoad && in.Op != ir.OpLoadSeg {
 				continue
 			}
-			if v := fixedOf(in); v != nil {
+			if v := fixedVar(in); v != nil {
 				in.Typ = v.Type
 				c := &ir.Instr{Op: ir.OpConvert, Typ: ir.TF64, Args: []ir.Value{in}, Block: b, Pos: in.Pos}
 				out = append(out, c)
@@ -421,7 +407,7 @@ func (q *quantizer) boundary(k *ir.Kernel, fixedVar, fixedSeg func(string) *ir.V
 				}
 			}
 			if in.Op == ir.OpStore || in.Op == ir.OpStoreSeg {
-				if v := fixedOf(in); v != nil {
+				if v := fixedVar(in); v != nil {
 					x := len(in.Args) - 1
 					c := &ir.Instr{Op: ir.OpConvert, Typ: v.Type, Args: []ir.Value{in.Args[x]}, Block: b, Pos: in.Pos}
 					out = append(out, c)

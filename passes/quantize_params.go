@@ -70,11 +70,10 @@ func (q *quantizer) calibratedParams() {
 	// A parameter a current sets takes the values the current's kernel
 	// gives from its parameters' intervals (a stated range of the
 	// runtime parameter it reads), as well as those calibration saw.
-	scopes := ir.Scopes(q.m)
 	for _, c := range q.m.Currents {
 		target := q.currentTarget(c)
 		for _, k := range c.Kernels {
-			r, ok := q.returned(k, scopes[k])
+			r, ok := q.returned(k)
 			if target == nil || !ok {
 				continue
 			}
@@ -91,8 +90,8 @@ func (q *quantizer) currentTarget(c *ir.Current) *ir.Var { return c.Param }
 
 // returned is the interval of the value a straight-line floating-point
 // kernel returns, from its constants and its parameters' intervals.
-func (q *quantizer) returned(k *ir.Kernel, sc *ir.Names) (interval, bool) {
-	if sc == nil || len(k.Blocks) != 1 {
+func (q *quantizer) returned(k *ir.Kernel) (interval, bool) {
+	if len(k.Blocks) != 1 {
 		return interval{}, false
 	}
 	iv := map[ir.Value]interval{}
@@ -103,7 +102,7 @@ func (q *quantizer) returned(k *ir.Kernel, sc *ir.Names) (interval, bool) {
 				iv[in] = point(c)
 			}
 		case ir.OpParam:
-			if v := sc.Vars[in.VarName()]; v != nil {
+			if v := in.Var(); v != nil {
 				if r, ok := q.params[v]; ok {
 					iv[in] = r
 				} else if v.Uniform && !v.Runtime {
@@ -129,17 +128,13 @@ func (q *quantizer) returned(k *ir.Kernel, sc *ir.Names) (interval, bool) {
 // saturate). The other runtime parameters, whose values stay floating
 // point (a population that is not quantized), get none: any value is
 // exact there. One that reaches fixed point with no interval is noted.
-func (q *quantizer) settableRanges(scopes map[*ir.Kernel]*ir.Names) {
+func (q *quantizer) settableRanges() {
 	reach := map[*ir.Var]bool{}
 	q.m.Kernels(func(_ string, k *ir.Kernel) {
-		sc := scopes[k]
-		if sc == nil {
-			return
-		}
 		deps := map[ir.Value][]*ir.Var{} // the parameters a floating-point value depends on
 		k.Instrs(func(in *ir.Instr) {
 			var d []*ir.Var
-			if v := sc.Vars[in.VarName()]; in.Op == ir.OpParam && v != nil {
+			if v := in.Var(); in.Op == ir.OpParam && v != nil {
 				d = append(d, v)
 			}
 			for _, a := range in.Args {
@@ -164,9 +159,8 @@ func (q *quantizer) settableRanges(scopes map[*ir.Kernel]*ir.Names) {
 			continue
 		}
 		for _, k := range c.Kernels {
-			sc := scopes[k]
 			k.Instrs(func(in *ir.Instr) {
-				if v := sc.Vars[in.VarName()]; in.Op == ir.OpParam && v != nil {
+				if v := in.Var(); in.Op == ir.OpParam && v != nil {
 					reach[v] = true
 				}
 			})

@@ -64,20 +64,15 @@ type storeForms struct {
 // stores, the affine form of its last store in each such kernel.
 func (q *quantizer) storeForms(calibrated map[*ir.Var]interval) map[*ir.Var]*storeForms {
 	out := map[*ir.Var]*storeForms{}
-	scopes := ir.Scopes(q.m)
 	q.m.Kernels(func(_ string, k *ir.Kernel) {
-		sc := scopes[k]
 		step := k.Name == "update" || k.Name == "step"
-		if sc == nil || !step && !strings.HasPrefix(k.Name, "on_") {
+		if !step && !strings.HasPrefix(k.Name, "on_") {
 			return
 		}
 		var stored []*ir.Var         // in the order of their first store
 		seg := map[*ir.Var]float64{} // a dendrite array's variable: the segment of its first store
 		k.Instrs(func(in *ir.Instr) {
-			v := sc.Vars[in.VarName()]
-			if in.Op == ir.OpStoreSeg {
-				v = sc.Segments[in.VarName()]
-			}
+			v := in.Var()
 			if (in.Op == ir.OpStore || in.Op == ir.OpStoreSeg) && v != nil && !slices.Contains(stored, v) {
 				stored = append(stored, v)
 				if in.Op == ir.OpStoreSeg {
@@ -86,7 +81,7 @@ func (q *quantizer) storeForms(calibrated map[*ir.Var]interval) map[*ir.Var]*sto
 			}
 		})
 		for _, x := range stored {
-			f := storedForm(k, sc, x, seg[x], calibrated)
+			f := storedForm(k, x, seg[x], calibrated)
 			if out[x] == nil {
 				out[x] = &storeForms{}
 			}
@@ -104,11 +99,11 @@ func (q *quantizer) storeForms(calibrated map[*ir.Var]interval) map[*ir.Var]*sto
 // last value k stores into x (into segment seg of it, for a dendrite
 // array's variable: the segments are alike). Other variables are their
 // calibrated intervals, parameters their values or ranges.
-func storedForm(k *ir.Kernel, sc *ir.Names, x *ir.Var, seg float64, calibrated map[*ir.Var]interval) affine {
+func storedForm(k *ir.Kernel, x *ir.Var, seg float64, calibrated map[*ir.Var]interval) affine {
 	// ours reports whether a loadseg or storeseg reaches x's segment seg.
 	ours := func(in *ir.Instr) bool {
 		s, ok := constOf(in.Args[0])
-		return sc.Segments[in.VarName()] == x && ok && s == seg
+		return in.Var() == x && ok && s == seg
 	}
 	if len(k.Blocks) != 1 {
 		return affine{why: k.Name + " branches"}
@@ -131,21 +126,21 @@ func storedForm(k *ir.Kernel, sc *ir.Names, x *ir.Var, seg float64, calibrated m
 			}
 			continue
 		case ir.OpParam:
-			if v := sc.Vars[in.VarName()]; v != nil && v.Uniform {
+			if v := in.Var(); v != nil && v.Uniform {
 				vals[in] = point(v.Value)
 			} else if v != nil && v.Range != nil {
 				vals[in] = interval{v.Range[0], v.Range[1], true}
 			}
 			continue
 		case ir.OpLoad:
-			v := sc.Vars[in.VarName()]
+			v := in.Var()
 			if v == x {
 				forms[in] = now
 			}
 			vals[in] = calibrated[v]
 			continue
 		case ir.OpStore:
-			if sc.Vars[in.VarName()] == x {
+			if in.Var() == x {
 				now = form(in.Args[0])
 				last = now
 			}
@@ -154,7 +149,7 @@ func storedForm(k *ir.Kernel, sc *ir.Names, x *ir.Var, seg float64, calibrated m
 			if ours(in) {
 				forms[in] = now
 			}
-			vals[in] = calibrated[sc.Segments[in.VarName()]]
+			vals[in] = calibrated[in.Var()]
 			continue
 		case ir.OpStoreSeg:
 			if ours(in) {

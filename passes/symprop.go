@@ -83,9 +83,9 @@ func (s *system) symbolicExact(b *ir.Builder, o *owner, plan *symPlan, old []ir.
 				continue
 			}
 			name := propagatorName(s.eqs[i].aux.Var, names[j])
-			o.hidden(name)
-			pb.Store(name, e[i][j])
-			term := b.Binary(ir.OpMul, b.Emit(ir.OpLoad, ir.TF64, name), operands[j])
+			v := o.hidden(name)
+			pb.StoreRef(ir.Own(v), e[i][j])
+			term := b.Binary(ir.OpMul, b.Load(ir.TF64, ir.Own(v)), operands[j])
 			if sum == nil {
 				sum = term
 			} else {
@@ -330,7 +330,7 @@ func (b *symBuilder) scale(v ir.Value, k int) ir.Value {
 // checked and says what they are; none if a parameter m reads has no value
 // known at compile time.
 func (o *owner) checkPoints(m symMatrix) ([]map[string]float64, string) {
-	used := map[string]bool{}
+	used := map[string]*ir.Var{} // each parameter read, by its name in the kernel
 	var walk func(v ir.Value)
 	walk = func(v ir.Value) {
 		in, ok := v.(*ir.Instr)
@@ -338,7 +338,7 @@ func (o *owner) checkPoints(m symMatrix) ([]map[string]float64, string) {
 			return
 		}
 		if in.Op == ir.OpParam {
-			used[in.VarName()] = true
+			used[in.VarName()] = in.Var()
 		}
 		for _, a := range in.Args {
 			walk(a)
@@ -355,17 +355,14 @@ func (o *owner) checkPoints(m symMatrix) ([]map[string]float64, string) {
 	ranged := map[string][]float64{}
 	var says []string
 	for _, name := range slices.Sorted(maps.Keys(used)) {
-		v := ir.VarNamed(*o.vars, name)
-		if v == nil {
-			v = ir.VarNamed(o.globals, name)
-		}
+		v := used[name]
 		switch {
 		case v == nil:
 			return nil, "not checked: " + name + " has no value at compile time"
 		case v.Uniform:
 			base[name] = v.Value
 		default:
-			xs, how := o.drawnValues(name)
+			xs, how := o.drawnValues(v)
 			if xs == nil {
 				return nil, "not checked: " + name + " has no value known at compile time"
 			}
@@ -395,14 +392,14 @@ func (o *owner) checkPoints(m symMatrix) ([]map[string]float64, string) {
 // drawnValues returns values a per-element parameter takes, from the
 // store of its init kernel: a constant; the ends and middle of a uniform
 // draw; the mean of a normal one. nil if it is anything else.
-func (o *owner) drawnValues(name string) ([]float64, string) {
+func (o *owner) drawnValues(v *ir.Var) ([]float64, string) {
 	init := ir.KernelNamed(*o.kernels, "init")
 	if init == nil {
 		return nil, ""
 	}
 	var stored ir.Value
 	init.Instrs(func(in *ir.Instr) {
-		if in.Op == ir.OpStore && in.VarName() == name {
+		if in.Op == ir.OpStore && in.Var() == v {
 			stored = in.Args[0]
 		}
 	})

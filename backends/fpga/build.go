@@ -13,7 +13,6 @@ import (
 	"math/bits"
 	"strings"
 
-	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/runtime/fixed"
 )
@@ -66,15 +65,16 @@ func (bs *buildState) neuronWords() error {
 	m, d := bs.m, bs.d
 	for n, ow := range d.owners {
 		lo := 0
-		add := func(name string, v *ir.Var) {
+		add := func(name string, v *ir.Var, seg int) {
 			f := field{word: "state", lo: lo, format: formatOf(v.Type)}
 			ow.state = append(ow.state, f)
 			ow.names = append(ow.names, name)
+			ow.places = append(ow.places, place{v: v, seg: seg})
 			lo += int(v.Type.Width)
 		}
 		for _, v := range ow.p.Vars {
 			if v.Kind != ir.VarParam {
-				add(v.Name, v)
+				add(v.Name, v, 0)
 			}
 		}
 		for _, dd := range ow.p.Dendrites {
@@ -83,19 +83,19 @@ func (bs *buildState) neuronWords() error {
 					continue
 				}
 				if !dd.Array {
-					add(dd.Name+"."+v.Name, v)
+					add(dd.Name+"."+v.Name, v, 0)
 					continue
 				}
 				for s := range dd.Count {
-					add(fmt.Sprintf("%s.%s[%d]", dd.Name, v.Name, s), v)
+					add(fmt.Sprintf("%s.%s[%d]", dd.Name, v.Name, s), v, s+1)
 				}
 			}
 		}
 		ow.sw = max(1, lo)
 		step := ir.KernelNamed(ow.p.Kernels, "step")
-		fields := map[string]field{}
-		for i, name := range ow.names {
-			fields[name] = ow.state[i]
+		fields := map[place]field{}
+		for i, at := range ow.places {
+			fields[at] = ow.state[i]
 		}
 		var plo int
 		ow.derived, plo = derivedFields(step, "param", 0, fields)
@@ -132,18 +132,21 @@ func (bs *buildState) projections() error {
 			continue // a part of a merged projection: the merged one delivers
 		}
 		post := ownerOf[pr.Post]
-		pl := &projLayout{pr: pr, preBase: srcBase[pr.Pre], rowBase: d.Core.NROW, synBase: d.Core.NSYN, fields: map[string]field{}}
+		pl := &projLayout{pr: pr, preBase: srcBase[pr.Pre], rowBase: d.Core.NROW, synBase: d.Core.NSYN,
+			fields: map[place]field{}, names: map[place]string{}}
 		pl.nPre = pr.Pre.SourceSize()
 		csr := st.CSR[pr.Name]
 		d.Core.NROW += pl.nPre + 1
 		d.Core.NSYN += csr.Len()
-		for i, name := range post.names {
+		for i, at := range post.places {
 			f := post.state[i]
 			f.word = "post"
-			pl.fields["post."+name] = f
+			at.post = true
+			pl.fields[at], pl.names[at] = f, "post."+post.names[i]
 		}
-		// Onto a dendrite: post.x is the dendrite's x (of the synapse's
-		// segment, for an array: the segment is a field of its word).
+		// Onto a dendrite: post.x is the dendrite's x, which its Ref says
+		// (of the synapse's segment, for an array: the segment is a field
+		// of its word).
 		lo := d.Core.SLOTW + d.Core.DLYW
 		if den := pr.Dendrite; den != nil {
 			var segment field
@@ -156,19 +159,17 @@ func (bs *buildState) projections() error {
 				if v.Kind == ir.VarParam {
 					continue
 				}
-				key := den.Name + "." + v.Name
 				if !den.Array {
-					pl.fields["post."+v.Name] = pl.fields["post."+key]
-					continue
+					continue // the post neuron's field of it
 				}
-				sf := segField{key: "post." + key, segment: segment}
+				sf := segField{v: v, segment: segment}
 				for s := range den.Count {
-					sf.fields = append(sf.fields, pl.fields[fmt.Sprintf("post.%s[%d]", key, s)])
+					sf.fields = append(sf.fields, pl.fields[sf.place(s)])
 				}
 				if pl.segs == nil {
-					pl.segs = map[string]segField{}
+					pl.segs = map[*ir.Var]segField{}
 				}
-				pl.segs["post."+v.Name] = sf
+				pl.segs[v] = sf
 			}
 		}
 		// The synapse word: its post slot, its delay, the values of
@@ -176,22 +177,24 @@ func (bs *buildState) projections() error {
 		pl.derived, lo = derivedFields(onPre, "syn", lo, pl.fields)
 		onPost := ir.KernelNamed(pr.Kernels, "on_post")
 		if onPost != nil {
-			var more map[string]*ir.Instr
+			var more []*ir.Instr
 			more, lo = derivedFields(onPost, "syn", lo, pl.fields)
-			for k, c := range more {
-				pl.derived[k] = c
-			}
+			pl.derived = append(pl.derived, more...)
+		}
+		for _, c := range pl.derived {
+			pl.names[place{derived: c}] = derivedKey(c)
 		}
 		for _, v := range pr.Vars {
 			switch {
 			case v.Kind == ir.VarParam:
 				continue
-			case v.Name == "trace.tlast":
-				pl.fields[v.Name] = field{word: "syn", lo: lo, format: fixed.Format{Width: 32}}
+			case v == pr.Clock():
+				pl.fields[place{v: v}], pl.names[place{v: v}] = field{word: "syn", lo: lo, format: fixed.Format{Width: 32}}, v.Name
+				pl.clock = v
 				lo += 32
 			default:
-				pl.fields[v.Name] = field{word: "syn", lo: lo, format: formatOf(v.Type)}
-				pl.state = append(pl.state, v.Name)
+				pl.fields[place{v: v}], pl.names[place{v: v}] = field{word: "syn", lo: lo, format: formatOf(v.Type)}, v.Name
+				pl.state = append(pl.state, v)
 				lo += int(v.Type.Width)
 			}
 		}
@@ -264,9 +267,18 @@ func (bs *buildState) coreSizes() {
 	}
 	d.Core.NCOL = max(1, d.Core.NCOL)
 	for _, p := range projs {
+		// The design's readback and memory map know the fields by name.
+		fields := map[string]field{}
+		for at, f := range p.fields {
+			fields[p.names[at]] = f
+		}
+		var state []string
+		for _, v := range p.state {
+			state = append(state, v.Name)
+		}
 		d.projs = append(d.projs, projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase,
 			dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase,
-			name: p.pr.Name, fields: p.fields, state: p.state, nSyn: st.CSR[p.pr.Name].Len()})
+			name: p.pr.Name, fields: fields, state: state, nSyn: st.CSR[p.pr.Name].Len()})
 	}
 	d.Verilog = d.model(d.projs)
 }
@@ -283,12 +295,11 @@ func (bs *buildState) memories() {
 		for i := range ow.p.Size {
 			var w bigWord
 			for n, f := range ow.state {
-				name := ow.names[n]
-				vals, idx := varValues(st, ow.p, name, i)
+				vals, idx := bs.varValues(ow.p, ow.places[n], i)
 				w.set(f.lo, f.format, int64(vals[idx]))
 			}
 			state[ow.base+i] = w.hex(d.Core.SW)
-			params[ow.base+i] = paramWord(st, m, ow, i, d.Core.PW)
+			params[ow.base+i] = bs.paramWord(ow, i, d.Core.PW)
 			end := st.RefEnd[ow.p.Name][i]
 			refs[ow.base+i] = fmt.Sprintf("%08x", max(0, end-1))
 		}
@@ -333,17 +344,18 @@ func (bs *buildState) memories() {
 			if pl.segment.format.Width > 0 {
 				w.setBits(pl.segment.lo, int(pl.segment.format.Width), uint64(st.Vars[pl.pr.Name+".segment"][s]))
 			}
-			for key, c := range pl.derived {
-				x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, pl.pr.Name, name, s) })
-				f := pl.fields[key]
+			for _, c := range pl.derived {
+				x := evalFloat(c.Args[0], func(v *ir.Var) float64 { return bs.paramValue(v, s) })
+				f := pl.fields[place{derived: c}]
 				w.set(f.lo, f.format, f.format.FromFloat(x))
 			}
-			for _, name := range pl.state {
-				f := pl.fields[name]
-				w.set(f.lo, f.format, int64(st.Vars[pl.pr.Name+"."+name][s]))
+			for _, v := range pl.state {
+				f := pl.fields[place{v: v}]
+				w.set(f.lo, f.format, int64(st.Vars[pl.pr.Name+"."+v.Name][s]))
 			}
-			if f, ok := pl.fields["trace.tlast"]; ok {
-				w.setBits(f.lo, 32, uint64(math.Round(st.Vars[pl.pr.Name+".trace.tlast"][s]/m.Run.Dt)))
+			if v := pl.clock; v != nil {
+				f := pl.fields[place{v: v}]
+				w.setBits(f.lo, 32, uint64(math.Round(st.Vars[pl.pr.Name+"."+v.Name][s]/m.Run.Dt)))
 			}
 			syns[pl.synBase+s] = w.hex(d.Core.SYNW)
 		}
@@ -377,7 +389,7 @@ func (bs *buildState) memories() {
 // configuration assembles the configuration stream: registers, memories,
 // run, read back.
 func (bs *buildState) configuration() {
-	m, d, st, ownerOf := bs.m, bs.d, bs.st, bs.ownerOf
+	m, d, ownerOf := bs.m, bs.d, bs.ownerOf
 	state, params, refs := bs.state, bs.params, bs.refs
 	rows, syns, cols, colIdx, hist := bs.rows, bs.syns, bs.cols, bs.colIdx, bs.hist
 	var c configStream
@@ -399,7 +411,7 @@ func (bs *buildState) configuration() {
 	}
 	from := int64(0)
 	for k := int64(1); k < d.Steps && len(changing) > 0; k++ {
-		setCurrents(st, m, changing, float64(k)*m.Run.Dt)
+		bs.setCurrents(changing, float64(k)*m.Run.Dt)
 		var words []string
 		first := -1
 		for _, ow := range d.owners {
@@ -407,7 +419,7 @@ func (bs *buildState) configuration() {
 				continue
 			}
 			for i := range ow.p.Size {
-				w := paramWord(st, m, ow, i, d.Core.PW)
+				w := bs.paramWord(ow, i, d.Core.PW)
 				if w != params[ow.base+i] {
 					if first < 0 {
 						first = ow.base + i
@@ -458,11 +470,11 @@ func (bs *buildState) stimulus() {
 // paramWord is the parameter word of neuron i of an owner: the values of
 // parameters its step kernel converts, computed as every backend does and
 // rounded as the kernel's converts round.
-func paramWord(st *interp.Storage, m *ir.Module, ow *owner, i, width int) string {
+func (bs *buildState) paramWord(ow *owner, i, width int) string {
 	var pw bigWord
-	for key, c := range ow.derived {
-		x := evalFloat(c.Args[0], func(name string) float64 { return paramValue(st, m, ow.p.Name, name, i) })
-		f := ow.fields[key]
+	for _, c := range ow.derived {
+		x := evalFloat(c.Args[0], func(v *ir.Var) float64 { return bs.paramValue(v, i) })
+		f := ow.fields[place{derived: c}]
 		pw.set(f.lo, f.format, f.format.FromFloat(x))
 	}
 	return pw.hex(width)
@@ -485,12 +497,13 @@ func timeCurrents(m *ir.Module) []*ir.Current {
 // setCurrents sets the parameters the currents drive to their values at
 // time t, as step 1 of language.md section 6 does: in the storage of the
 // population and, for a member of a group, in the group's.
-func setCurrents(st *interp.Storage, m *ir.Module, cs []*ir.Current, t float64) {
+func (bs *buildState) setCurrents(cs []*ir.Current, t float64) {
+	st := bs.st
 	for _, c := range cs {
 		p := c.Population
-		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(name string) float64 { return paramValue(st, m, p.Name, name, 0) })
+		x := evalKernel(ir.KernelNamed(c.Kernels, "value"), t, func(v *ir.Var) float64 { return bs.paramValue(v, 0) })
 		for i := range p.Size {
-			st.Vars[p.Name+"."+c.Param.Name][i] = x
+			st.Vars[bs.storageKey(c.Param)][i] = x
 			if p.Group != nil {
 				if g, ok := st.Vars[p.Group.Name+"."+c.Param.Name]; ok {
 					g[p.Offset+i] = x
@@ -500,32 +513,52 @@ func setCurrents(st *interp.Storage, m *ir.Module, cs []*ir.Current, t float64) 
 	}
 }
 
-// paramValue is the value of a parameter a kernel of owner names, for
-// element i: the owner's own (one value, or one per element), or the
-// model's.
-func paramValue(st *interp.Storage, m *ir.Module, owner, name string, i int) float64 {
-	vals, ok := st.Vars[owner+"."+name]
-	if !ok {
-		vals = st.Vars[name]
-	}
+// paramValue is the value of parameter v (a param's Ref's Var) for
+// element i: one value, or one per element.
+func (bs *buildState) paramValue(v *ir.Var, i int) float64 {
+	vals := bs.st.Vars[bs.storageKey(v)]
 	switch {
 	case len(vals) == 0:
-		panic(fmt.Sprintf("fpga: no value of parameter %s of %s", name, owner)) // the scopes and the storage disagree
+		panic(fmt.Sprintf("fpga: no value of parameter %s", bs.storageKey(v))) // Link and the storage disagree
 	case len(vals) == 1:
 		return vals[0]
 	}
 	return vals[i]
 }
 
-// varValues returns the values of a population's state field name
-// (v, apical.u, distal.u[2]) and the index of neuron i's.
-func varValues(st *interp.Storage, p *ir.Population, name string, i int) ([]float64, int) {
-	if open := strings.IndexByte(name, '['); open >= 0 {
-		var seg int
-		fmt.Sscanf(name[open:], "[%d]", &seg)
-		vals := st.Vars[p.Name+"."+name[:open]]
-		count := len(vals) / p.Size
-		return vals, i*count + seg
+// storageKey is the name the interpreter's storage gives variable v's
+// values: owner.name (population.dendrite.name for a dendrite's), or the
+// name of a module parameter.
+func (bs *buildState) storageKey(v *ir.Var) string {
+	if bs.keys == nil {
+		m := bs.m
+		bs.keys = map[*ir.Var]string{}
+		add := func(prefix string, vars []*ir.Var) {
+			for _, x := range vars {
+				bs.keys[x] = prefix + x.Name
+			}
+		}
+		add("", m.Params)
+		for _, p := range m.Populations {
+			add(p.Name+".", p.Vars)
+			for _, d := range p.Dendrites {
+				add(p.Name+"."+d.Name+".", d.Vars)
+			}
+		}
+		for _, pr := range m.Projections {
+			add(pr.Name+".", pr.Vars)
+		}
 	}
-	return st.Vars[p.Name+"."+name], i
+	return bs.keys[v]
+}
+
+// varValues returns the values of the variable at place (of one segment,
+// for a dendrite array's) of a population's neurons, and the index of
+// neuron i's.
+func (bs *buildState) varValues(p *ir.Population, at place, i int) ([]float64, int) {
+	vals := bs.st.Vars[bs.storageKey(at.v)]
+	if at.seg > 0 {
+		return vals, i*(len(vals)/p.Size) + at.seg - 1
+	}
+	return vals, i
 }

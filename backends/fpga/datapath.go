@@ -76,8 +76,50 @@ func posNear(k *ir.Kernel, in *ir.Instr) ir.Pos {
 
 // derivedKey names the field of a value of parameters and constants that
 // a kernel converts to fixed point (convert %N): the host computes it,
-// per element, and rounds it as the convert does; the core holds it.
+// per element, and rounds it as the convert does; the core holds it. The
+// name is the memory map's; the field's place is place{derived: convert}.
 func derivedKey(convert *ir.Instr) string { return "derived." + convert.Name() }
+
+// A place is what a field of a datapath's words holds: a variable (of the
+// element, or, post, of a synapse's post neuron; seg, if not 0, is the
+// segment + 1 of a dendrite array's variable), or the value of parameters
+// a convert turns into fixed point (derived). Datapaths find a field from
+// the Ref of the instruction that reaches it (placeOf), never from its
+// printed name; names are the memory map's only.
+type place struct {
+	v       *ir.Var
+	post    bool
+	seg     int
+	derived *ir.Instr
+}
+
+// placeOf is the place a param, load, store, loadseg or storeseg reaches,
+// from its Ref; the zero place (no field has it) for one without a Ref.
+func placeOf(in *ir.Instr) place {
+	r := in.Ref()
+	switch {
+	case r == nil || r.Var == nil:
+		return place{}
+	case in.Op == ir.OpLoadSeg || in.Op == ir.OpStoreSeg:
+		s, _ := constOf(in.Args[0])
+		return place{v: r.Var, post: r.Segments.Post, seg: int(s) + 1}
+	}
+	return place{v: r.Var, post: r.Reach == ir.IndexPost || r.Reach == ir.IndexPostSegment}
+}
+
+// postSegment reports whether a load or store reaches the synapse's own
+// segment of its post neuron's dendrite array (post.u onto an array).
+func postSegment(in *ir.Instr) bool {
+	r := in.Ref()
+	return (in.Op == ir.OpLoad || in.Op == ir.OpStore) && r != nil && r.Reach == ir.IndexPostSegment
+}
+
+// isClock reports whether a load or store reaches the synapse's
+// ir.TraceClock.
+func isClock(in *ir.Instr) bool {
+	r := in.Ref()
+	return r != nil && r.Var != nil && r.Reach == ir.IndexElement && r.Var.Name == ir.TraceClock
+}
 
 // floatOps are the operations on parameters the host computes.
 var floatOps = map[ir.Op]bool{ir.OpConst: true, ir.OpParam: true, ir.OpAdd: true, ir.OpSub: true, ir.OpMul: true,
@@ -102,15 +144,15 @@ func paramOnly(v ir.Value) bool {
 
 // evalFloat computes a value of parameters and constants as every
 // backend does (IEEE operations, snnc's math functions); param gives a
-// parameter's value.
-func evalFloat(v ir.Value, param func(name string) float64) float64 {
+// parameter's value, from the variable its Ref reaches.
+func evalFloat(v ir.Value, param func(v *ir.Var) float64) float64 {
 	in := v.(*ir.Instr)
 	switch in.Op {
 	case ir.OpConst:
 		x, _ := in.Aux.(float64)
 		return x
 	case ir.OpParam:
-		return param(in.VarName())
+		return param(in.Var())
 	}
 	var x, y float64
 	if len(in.Args) > 0 {
@@ -128,7 +170,7 @@ func evalFloat(v ir.Value, param func(name string) float64) float64 {
 // evalKernel computes a straight-line kernel of parameters, constants and
 // the time t (a current's value) as the interpreter does; booleans are 0
 // and 1.
-func evalKernel(k *ir.Kernel, t float64, param func(name string) float64) float64 {
+func evalKernel(k *ir.Kernel, t float64, param func(v *ir.Var) float64) float64 {
 	val := map[ir.Value]float64{}
 	b2f := func(b bool) float64 {
 		if b {
@@ -177,16 +219,15 @@ func evalKernel(k *ir.Kernel, t float64, param func(name string) float64) float6
 }
 
 // derivedFields lays out, from bit lo of word, the values of parameters
-// a kernel converts to fixed point; it returns the converts by key and
-// the bits used.
-func derivedFields(k *ir.Kernel, word string, lo int, fields map[string]field) (map[string]*ir.Instr, int) {
-	converts := map[string]*ir.Instr{}
+// a kernel converts to fixed point; it returns the converts, in order,
+// and the bits used.
+func derivedFields(k *ir.Kernel, word string, lo int, fields map[place]field) ([]*ir.Instr, int) {
+	var converts []*ir.Instr
 	k.Number()
 	k.Instrs(func(in *ir.Instr) {
 		if in.Op == ir.OpConvert && in.Typ.Kind == ir.Fixed && paramOnly(in.Args[0]) {
-			key := derivedKey(in)
-			fields[key] = field{word: word, lo: lo, format: formatOf(in.Typ)}
-			converts[key] = in
+			fields[place{derived: in}] = field{word: word, lo: lo, format: formatOf(in.Typ)}
+			converts = append(converts, in)
 			lo += int(in.Typ.Width)
 		}
 	})
@@ -208,10 +249,11 @@ func (u *unsupported) Error() string {
 	return msg
 }
 
-// genDatapath writes kernel k as module name. fields says where each name
-// the kernel loads, reads as a parameter or stores lives; words lists the
-// ports in order. where names the kernel in diagnostics.
-func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[string]field, segs map[string]segField, dt float64) (*datapath, error) {
+// genDatapath writes kernel k as module name. fields says where each
+// place the kernel loads, reads as a parameter or stores lives; segs, for
+// a synapse's kernel onto a dendrite array, each array variable's fields;
+// words lists the ports in order. where names the kernel in diagnostics.
+func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[place]field, segs map[*ir.Var]segField, dt float64) (*datapath, error) {
 	if len(k.Blocks) != 1 {
 		return nil, &unsupported{where: where, what: "the kernel branches"}
 	}
@@ -219,7 +261,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 	var body, roms strings.Builder
 	val := map[ir.Value]string{} // a value's Verilog expression: a wire's name
 	fmtOf := func(v ir.Value) fixed.Format { return formatOf(v.Type()) }
-	stored := map[string]string{} // field name → the value stored last
+	stored := map[place]string{} // the value stored last into each place
 	fail := func(in *ir.Instr, format string, args ...any) error {
 		return &unsupported{pos: posNear(k, in), where: where, what: fmt.Sprintf(format, args...)}
 	}
@@ -255,7 +297,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			def("{32'd0, step}")
 			continue
 		case ir.OpTraceDecay:
-			f, ok := fields[fieldName(in.Args[0].(*ir.Instr))]
+			f, ok := fields[placeOf(in.Args[0].(*ir.Instr))]
 			tau, _ := in.Aux.(float64)
 			if !ok {
 				return nil, fail(in, "the trace's last event has no place in the core")
@@ -267,7 +309,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			roms.WriteString(rom)
 			def(fmt.Sprintf("decay_%d({32'd0, step} - {32'd0, %s_i[%d:%d]})", len(val), f.word, f.lo+31, f.lo))
 		case ir.OpLoad, ir.OpParam, ir.OpLoadSeg:
-			if in.Op == ir.OpLoad && in.VarName() == "trace.tlast" {
+			if in.Op == ir.OpLoad && isClock(in) {
 				continue // read by tracedecay
 			}
 			if !isFixed {
@@ -276,21 +318,21 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				}
 				return nil, fail(in, "%s %s is %s", in.Op, in.VarName(), in.Typ)
 			}
-			if sf, ok := segs[in.VarName()]; ok && in.Op == ir.OpLoad {
+			if sf, ok := segs[in.Var()]; ok && postSegment(in) {
 				// The synapse's own segment of the post neuron's array.
 				def(sf.mux(func(s int) string {
-					if x, ok := stored[sf.name(s)]; ok {
+					if x, ok := stored[sf.place(s)]; ok {
 						return x
 					}
 					return extract(sf.fields[s])
 				}))
 				continue
 			}
-			f, ok := fields[fieldName(in)]
+			f, ok := fields[placeOf(in)]
 			if !ok {
 				return nil, fail(in, "%s %s has no place in the core", in.Op, in.VarName())
 			}
-			if x, ok := stored[fieldName(in)]; ok && in.Op != ir.OpParam {
+			if x, ok := stored[placeOf(in)]; ok && in.Op != ir.OpParam {
 				// A load after a store of the variable reads what was
 				// stored (ir.md): its raw value in the variable's format.
 				def(x)
@@ -299,34 +341,34 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			def(extract(f))
 		case ir.OpStore, ir.OpStoreSeg:
 			x := in.Args[len(in.Args)-1]
-			if t, ok := x.(*ir.Instr); ok && t.Op == ir.OpTime && in.VarName() == "trace.tlast" {
-				if _, ok := fields["trace.tlast"]; !ok {
+			if t, ok := x.(*ir.Instr); ok && t.Op == ir.OpTime && isClock(in) {
+				if _, ok := fields[placeOf(in)]; !ok {
 					return nil, fail(in, "the trace's last event has no place in the core")
 				}
-				stored["trace.tlast"] = val[x]
+				stored[placeOf(in)] = val[x]
 				continue
 			}
 			if x.Type().Kind != ir.Fixed {
 				return nil, fail(in, "store %s of a %s", in.VarName(), x.Type())
 			}
-			if sf, ok := segs[in.VarName()]; ok && in.Op == ir.OpStore {
+			if sf, ok := segs[in.Var()]; ok && postSegment(in) {
 				// Into the synapse's segment; the others keep theirs.
 				for s := range sf.fields {
-					old, ok := stored[sf.name(s)]
+					old, ok := stored[sf.place(s)]
 					if !ok {
 						old = extract(sf.fields[s])
 					}
 					wire := fmt.Sprintf("%s_seg%d", w, s)
 					fmt.Fprintf(&body, "    wire signed [63:0] %s = %s == %d ? %s : %s;\n", wire, sf.index(), s, val[x], old)
-					stored[sf.name(s)] = wire
+					stored[sf.place(s)] = wire
 				}
 				continue
 			}
-			name := fieldName(in)
-			if _, ok := fields[name]; !ok {
+			at := placeOf(in)
+			if _, ok := fields[at]; !ok {
 				return nil, fail(in, "store %s has no place in the core", in.VarName())
 			}
-			stored[name] = val[x]
+			stored[at] = val[x]
 		case ir.OpConvert:
 			from := in.Args[0].Type()
 			switch {
@@ -350,7 +392,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 				if !paramOnly(in.Args[0]) {
 					return nil, fail(in, "a value computed in floating point from the state is converted to %s", in.Typ)
 				}
-				f, ok := fields[derivedKey(in)]
+				f, ok := fields[place{derived: in}]
 				if !ok {
 					return nil, fail(in, "a parameter has no place in the core")
 				}
@@ -484,7 +526,7 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 			continue
 		}
 		var fs []field
-		var names []string
+		var names []place
 		for n, f := range fields {
 			if f.word == w.name && stored[n] != "" {
 				fs = append(fs, f)
@@ -521,12 +563,13 @@ func genDatapath(name, where string, k *ir.Kernel, words []word, fields map[stri
 // (post.u): the field of each segment of the post neuron's state word,
 // chosen by the synapse's segment, a field of its word.
 type segField struct {
-	key     string // the post word's field names: key[0], key[1], ...
+	v       *ir.Var // the dendrite's variable
 	fields  []field
 	segment field
 }
 
-func (sf segField) name(s int) string { return fmt.Sprintf("%s[%d]", sf.key, s) }
+// place is the place of segment s of the post neuron's array.
+func (sf segField) place(s int) place { return place{v: sf.v, post: true, seg: s + 1} }
 
 // index is the synapse's segment, unsigned.
 func (sf segField) index() string {
@@ -565,16 +608,6 @@ func decayTable(name string, f fixed.Format, dt, tau float64) (string, error) {
 	}
 	fmt.Fprintf(&b, "            default: %s = 64'sd0;\n        endcase\n    endfunction\n", name)
 	return b.String(), nil
-}
-
-// fieldName is the key of the field a load, param or store reaches: a
-// segment's variable by its constant segment.
-func fieldName(in *ir.Instr) string {
-	if in.Op == ir.OpLoadSeg || in.Op == ir.OpStoreSeg {
-		s, _ := constOf(in.Args[0])
-		return fmt.Sprintf("%s[%d]", in.VarName(), int(s))
-	}
-	return in.VarName()
 }
 
 // extract reads a field as a 64-bit signed value.

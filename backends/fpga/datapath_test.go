@@ -31,16 +31,19 @@ func TestDatapathArithmetic(t *testing.T) {
 	}
 	const nIn, nOps, nVec = 8, 120, 400
 	k, b := ir.NewKernel("update", ir.TVoid)
-	fields := map[string]field{}
+	fields := map[place]field{}
+	vars := map[string]*ir.Var{} // in0.., out0..: the kernel's variables, reached by their Refs
+	key := func(name string) place { return place{v: vars[name]} }
 	lo := 0
 	var ins []*ir.Instr
 	var inFmt []fixed.Format
 	for n := range nIn {
 		f := format()
 		name := fmt.Sprintf("in%d", n)
-		fields[name] = field{word: "state", lo: lo, format: f}
+		vars[name] = &ir.Var{Name: name, Kind: ir.VarState, Type: ir.FixedType(f.Width, f.Frac)}
+		fields[key(name)] = field{word: "state", lo: lo, format: f}
 		lo += int(f.Width)
-		ins = append(ins, b.Emit(ir.OpLoad, ir.FixedType(f.Width, f.Frac), name))
+		ins = append(ins, b.Load(ir.FixedType(f.Width, f.Frac), ir.Own(vars[name])))
 		inFmt = append(inFmt, f)
 	}
 	type op struct {
@@ -77,9 +80,10 @@ func TestDatapathArithmetic(t *testing.T) {
 			v = b.Emit(o.op, t, nil, x, y)
 		}
 		name := fmt.Sprintf("out%d", n)
-		fields[name] = field{word: "state", lo: lo, format: o.to}
+		vars[name] = &ir.Var{Name: name, Kind: ir.VarState, Type: t}
+		fields[key(name)] = field{word: "state", lo: lo, format: o.to}
 		lo += int(o.to.Width)
-		b.Store(name, v)
+		b.StoreRef(ir.Own(vars[name]), v)
 		list = append(list, o)
 	}
 	b.Ret()
@@ -119,7 +123,7 @@ func TestDatapathArithmetic(t *testing.T) {
 			u := uint64(r) & (1<<f.Width - 1)
 			for j := range int(f.Width) {
 				if u>>j&1 == 1 {
-					total[fields[fmt.Sprintf("in%d", n)].lo+j] = '1'
+					total[fields[key(fmt.Sprintf("in%d", n))].lo+j] = '1'
 				}
 			}
 		}
@@ -176,7 +180,7 @@ func TestDatapathArithmetic(t *testing.T) {
 		}
 		bit := func(i int) byte { return line[lo-1-i] }
 		for n, o := range list {
-			f := fields[fmt.Sprintf("out%d", n)]
+			f := fields[key(fmt.Sprintf("out%d", n))]
 			var u uint64
 			for j := range int(o.to.Width) {
 				if bit(f.lo+j) == '1' {

@@ -95,11 +95,12 @@ type owner struct {
 	base   int
 	state  []field // in word order
 	names  []string
+	places []place // of each field of state
 	sw, pw int
-	// derived are the step kernel's converts of values of parameters, by
-	// the key of their field in the parameter word.
-	derived map[string]*ir.Instr
-	fields  map[string]field
+	// derived are the step kernel's converts of values of parameters,
+	// whose fields (place{derived: convert}) are in the parameter word.
+	derived []*ir.Instr
+	fields  map[place]field
 	dp      *datapath
 }
 
@@ -154,6 +155,8 @@ type buildState struct {
 	m  *ir.Module
 	d  *Design
 	st *interp.Storage
+	// keys: the storage's name of each variable (storageKey), once asked.
+	keys map[*ir.Var]string
 	// slots': the owner of each population's storage, each population's
 	// first slot, and each population's and input's first spike source.
 	ownerOf map[*ir.Population]*owner
@@ -173,11 +176,13 @@ type projLayout struct {
 	pr               *ir.Projection
 	preBase, nPre    int
 	rowBase, synBase int
-	fields           map[string]field
-	derived          map[string]*ir.Instr
+	fields           map[place]field
+	names            map[place]string // each field's name in the memory map
+	derived          []*ir.Instr
 	synw             int
-	state            []string // the synapse's state variables (not trace.tlast)
-	segs             map[string]segField
+	state            []*ir.Var // the synapse's state variables (not trace.tlast)
+	clock            *ir.Var   // its ir.TraceClock, or nil
+	segs             map[*ir.Var]segField
 	segment          field // onto a dendrite array: the synapse's segment
 	dp, postDP       *datapath
 	// on_post: the post population's first slot and size, and the

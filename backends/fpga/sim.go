@@ -277,7 +277,7 @@ func (d *Design) isGroup(name string) bool {
 }
 
 // StateValues returns the raw values read back of each state variable of
-// the populations with slots, by owner.name (name as varValues names
+// the populations with slots, by owner.name (name as the memory map names
 // fields: v, apical.u, distal.u[2]), one per neuron.
 func (d *Design) StateValues(o *Output) map[string][]int64 {
 	out := map[string][]int64{}

@@ -4,7 +4,6 @@ package interp
 
 import (
 	"fmt"
-	"strconv"
 
 	"snnc/ir"
 	"snnc/runtime"
@@ -110,20 +109,21 @@ func (s *sim) synapseValue(pr *projState, c *cell, real bool) func(i int32) floa
 		f := formatOf(c.v.Type)
 		read = func(i int32) float64 { return f.Float(int64(arr[i])) }
 	}
-	last := pr.cells["trace.tlast"]
+	var last *cell
+	if clock := pr.pr.Clock(); clock != nil {
+		last = s.cellOf[clock]
+	}
 	if c.v.Kind != ir.VarTrace || last == nil {
 		return read
 	}
-	// The time constant: a number, or a parameter with one value or one
-	// per synapse.
+	// The time constant: a number, or a parameter (Link resolved it) with
+	// one value or one per synapse.
 	tauOf := func(int32) float64 { return 0 }
-	if x, err := strconv.ParseFloat(c.v.Tau, 64); err == nil {
+	if x, ok := c.v.TauSeconds(); ok {
 		tauOf = func(int32) float64 { return x }
-	} else if p := pr.cells[c.v.Tau]; p != nil && p.arr != nil {
+	} else if p := s.cellOf[c.v.TauParam]; p != nil && p.arr != nil {
 		tauOf = func(i int32) float64 { return p.arr[i] }
 	} else if p != nil {
-		tauOf = func(int32) float64 { return p.val }
-	} else if p := s.params[c.v.Tau]; p != nil {
 		tauOf = func(int32) float64 { return p.val }
 	}
 	return func(i int32) float64 {

@@ -101,9 +101,9 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 			lastUse[a] = pos
 		}
 	}
-	storedBetween := func(name string, from, to int) bool {
+	storedBetween := func(x *ir.Var, from, to int) bool {
 		for pos := from + 1; pos <= to && pos < len(instrs); pos++ {
-			if instrs[pos].Op == ir.OpStore && instrs[pos].VarName() == name {
+			if instrs[pos].Op == ir.OpStore && instrs[pos].Var() == x {
 				return true
 			}
 		}
@@ -154,7 +154,7 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 				code = func(v *vframe) { v.s[d] = arr[0] }
 			case a.idx == ir.IndexElement:
 				arr := c.arr
-				if !storedBetween(in.VarName(), pos, lastUse[in]) {
+				if !storedBetween(in.Var(), pos, lastUse[in]) {
 					code = func(v *vframe) { v.r[d] = arr[v.lo : v.lo+v.n] }
 				} else {
 					code = func(v *vframe) { v.r[d] = v.own[d][:v.n]; copy(v.r[d], arr[v.lo:v.lo+v.n]) }

@@ -45,10 +45,10 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	e := newEmitter(l, m.Run.Dt)
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
 	n := 0
-	emit := func(owner string, k *ir.Kernel, nm *names, s site) error {
+	emit := func(owner string, k *ir.Kernel, s site) error {
 		n++
 		name := fmt.Sprintf("snn_k%d_%s_%s", n, sanitize(owner), sanitize(k.Name))
-		if _, err := e.kernel(name, k, nm, s); err != nil {
+		if _, err := e.kernel(name, k, s); err != nil {
 			return err
 		}
 		t.kernels[k] = name
@@ -59,13 +59,12 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		if p.Global {
 			s = site{kind: elemGlobal, pop: -1}
 		}
-		nm := l.popNames(p, nil)
 		for _, k := range p.Kernels {
 			ks := s
 			if k.Role == ir.RoleOnSpike {
 				ks.stamp = true
 			}
-			if err := emit(p.Name, k, nm, ks); err != nil {
+			if err := emit(p.Name, k, ks); err != nil {
 				return nil, err
 			}
 		}
@@ -74,9 +73,8 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			if d.Array && d.Count > 1 {
 				ds = site{kind: elemSegment, count: d.Count, pop: pi}
 			}
-			dn := l.popNames(p, d)
 			for _, k := range d.Kernels {
-				if err := emit(p.Name+"_"+d.Name, k, dn, ds); err != nil {
+				if err := emit(p.Name+"_"+d.Name, k, ds); err != nil {
 					return nil, err
 				}
 			}
@@ -84,23 +82,21 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	}
 	for _, in := range m.Inputs {
 		for _, k := range in.Kernels {
-			if err := emit(in.Name, k, l.base(), site{kind: elemNeuron, pop: -1}); err != nil {
+			if err := emit(in.Name, k, site{kind: elemNeuron, pop: -1}); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for q, pr := range m.Projections {
-		nm := l.projNames(pr)
 		for _, k := range pr.Kernels {
-			if err := emit(pr.Name, k, nm, site{kind: elemSynapse, proj: q, pop: -1}); err != nil {
+			if err := emit(pr.Name, k, site{kind: elemSynapse, proj: q, pop: -1}); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for _, c := range m.Currents {
-		nm := l.popNames(c.Population, nil)
 		for _, k := range c.Kernels {
-			if err := emit(c.Name, k, nm, site{kind: elemNeuron, pop: l.pops[c.Population]}); err != nil {
+			if err := emit(c.Name, k, site{kind: elemNeuron, pop: l.pops[c.Population]}); err != nil {
 				return nil, err
 			}
 		}
@@ -109,7 +105,6 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		if len(mon.Kernels) == 0 {
 			continue
 		}
-		nm := l.monitorNames(mon)
 		s := site{kind: elemNeuron, pop: -1}
 		switch tgt := mon.Target.(type) {
 		case *ir.Population:
@@ -124,7 +119,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			s = site{kind: elemSynapse, proj: l.projs[tgt], pop: -1, decay: true}
 		}
 		for _, k := range mon.Kernels {
-			if err := emit(mon.Name, k, nm, s); err != nil {
+			if err := emit(mon.Name, k, s); err != nil {
 				return nil, err
 			}
 		}

@@ -2,6 +2,7 @@ package llvm
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/llir/llvm/ir/constant"
@@ -115,11 +116,10 @@ func newEmitter(l *layout, dt float64) *emitter {
 
 // kernelFunc is the state of one kernel's translation.
 type kernelFunc struct {
-	e     *emitter
-	names *names
-	site  site
-	f     *ll.Func
-	c     value.Value // the context
+	e    *emitter
+	site site
+	f    *ll.Func
+	c    value.Value // the context
 	// Values loaded once in the entry block.
 	entry               *ll.Block
 	step, t, seed, stmp value.Value
@@ -143,13 +143,13 @@ type kernelFunc struct {
 // kernel emits one kernel as `void NAME(%snn_ctx* c, i64 lo, i64 hi,
 // double* out)`: a loop over the elements lo..hi-1 whose body is the
 // kernel's blocks.
-func (e *emitter) kernel(name string, k *ir.Kernel, n *names, s site) (string, error) {
+func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 	if k == nil {
 		return "", nil
 	}
 	c, lo, hi, out := ll.NewParam("c", e.ctxPtr), ll.NewParam("lo", i64), ll.NewParam("hi", i64), ll.NewParam("out", f64p)
 	f := e.mod.NewFunc(name, types.Void, c, lo, hi, out)
-	kf := &kernelFunc{e: e, names: n, site: s, f: f, c: c, out: out,
+	kf := &kernelFunc{e: e, site: s, f: f, c: c, out: out,
 		bases: map[int]value.Value{}, uniforms: map[int]value.Value{}, vals: map[ir.Value]value.Value{},
 		blocks: map[*ir.Block]*ll.Block{}, phis: map[*ir.BlockParam]*ll.InstPhi{}}
 	kf.entry = f.NewBlock("entry")
@@ -247,11 +247,11 @@ func (kf *kernelFunc) prologue(k *ir.Kernel) {
 				}
 			}
 			if kf.site.decay && a.v.Kind == ir.VarTrace {
-				if last, ok := kf.names.vars["trace.tlast"]; ok {
-					base(last.id)
+				if last := kf.proj().Clock(); last != nil {
+					base(kf.e.l.ids[last])
 				}
-				if ta, ok := kf.names.vars[a.v.Tau]; ok {
-					base(ta.id)
+				if ta := a.v.TauParam; ta != nil {
+					base(kf.e.l.ids[ta])
 				}
 			}
 		case ir.OpLoadSeg, ir.OpStoreSeg:
@@ -274,11 +274,10 @@ func (kf *kernelFunc) prologue(k *ir.Kernel) {
 			return kf.entry.NewLoad(i32p, p)
 		}
 		kf.preArr, kf.postArr = arr(ctxPre), arr(ctxPost)
-		for _, a := range kf.names.vars {
-			if !a.uniform && a.idx == ir.IndexPostSegment {
-				kf.jsArr = arr(ctxJS)
-				break
-			}
+		// Onto a dendrite array with state, a synapse reaches its own
+		// segment of the post neuron's (ir.IndexPostSegment).
+		if d := kf.proj().Dendrite; d != nil && d.Array && slices.ContainsFunc(d.Vars, func(v *ir.Var) bool { return v.Kind != ir.VarParam }) {
+			kf.jsArr = arr(ctxJS)
 		}
 	}
 }
@@ -582,19 +581,22 @@ func (kf *kernelFunc) jump(t *ir.Target) {
 // the synapse's last event, computed as the interpreter's monitors do:
 // x * exp(-(t - tlast) / tau).
 func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
-	last, ok := kf.names.vars["trace.tlast"]
-	if !ok {
+	pr := kf.proj()
+	last := pr.Clock()
+	if last == nil {
 		return x
 	}
+	ids := kf.e.l.ids
 	b := kf.cur
-	tlast := b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[last.id], kf.el))
+	tlast := b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[ids[last]], kf.el))
 	var tau value.Value
-	if t, err := strconv.ParseFloat(a.v.Tau, 64); err == nil {
+	if t, ok := a.v.TauSeconds(); ok {
 		tau = constant.NewFloat(f64, t)
-	} else if ta, ok := kf.names.vars[a.v.Tau]; ok && ta.uniform {
-		tau = b.NewLoad(f64, kf.bases[ta.id])
-	} else if ok && ta.idx == ir.IndexElement {
-		tau = b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[ta.id], kf.el))
+	} else if ta := a.v.TauParam; ta != nil && kf.e.l.uniform(ta) {
+		tau = b.NewLoad(f64, kf.bases[ids[ta]])
+	} else if ta != nil && slices.Contains(pr.Vars, ta) {
+		// The synapse's own parameter.
+		tau = b.NewLoad(f64, b.NewGetElementPtr(f64, kf.bases[ids[ta]], kf.el))
 	} else {
 		return x
 	}
@@ -636,6 +638,15 @@ func (kf *kernelFunc) fixedArith(in *ir.Instr) error {
 	}
 	kf.vals[in] = v
 	return nil
+}
+
+// proj is the projection whose synapses a synapse kernel runs for (a
+// monitor's of the projection too), nil for other kernels.
+func (kf *kernelFunc) proj() *ir.Projection {
+	if kf.site.kind != elemSynapse {
+		return nil
+	}
+	return kf.e.l.m.Projections[kf.site.proj]
 }
 
 // access is how the kernel reaches the variable of a param, load or

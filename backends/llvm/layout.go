@@ -4,9 +4,9 @@ import (
 	"snnc/ir"
 )
 
-// access is how a kernel reaches a name: the variable's id in the
-// runtime's c->var table, which element's value the name reaches (the
-// verifier's scope says), and whether the variable has one value for
+// access is how a kernel reaches a variable: its id in the runtime's
+// c->var table, which element's value the access reaches (its ir.Ref's
+// Reach), and whether the variable has one value for
 // every element, whatever the element.
 type access struct {
 	v       *ir.Var
@@ -31,14 +31,11 @@ type layout struct {
 	pops   map[*ir.Population]int
 	inputs map[*ir.Input]int
 	projs  map[*ir.Projection]int
-	owners map[ir.Node]*ir.Names // ir.ScopesByOwner
-	named  map[ir.Node]*names
 }
 
 func newLayout(m *ir.Module) *layout {
 	l := &layout{m: m, ids: map[*ir.Var]int{}, pops: map[*ir.Population]int{},
-		inputs: map[*ir.Input]int{}, projs: map[*ir.Projection]int{}, named: map[ir.Node]*names{}}
-	_, l.owners = ir.ScopesByOwner(m)
+		inputs: map[*ir.Input]int{}, projs: map[*ir.Projection]int{}}
 	add := func(v *ir.Var) {
 		l.ids[v] = len(l.vars)
 		l.vars = append(l.vars, v)
@@ -73,49 +70,3 @@ func newLayout(m *ir.Module) *layout {
 func (l *layout) uniform(v *ir.Var) bool {
 	return v.Kind == ir.VarParam && v.Uniform && v.DrivenBy == nil
 }
-
-// names is what one kernel sees: ir.ScopesByOwner's names, with each
-// variable's id and how the element reaches it.
-type names struct {
-	vars map[string]access
-	segs map[string]segAccess
-}
-
-// owner returns the names of an owner's kernels (see ir.ScopesByOwner):
-// nil's are what every kernel sees.
-func (l *layout) owner(node ir.Node) *names {
-	if n, ok := l.named[node]; ok {
-		return n
-	}
-	sc := l.owners[node]
-	n := &names{vars: map[string]access{}, segs: map[string]segAccess{}}
-	if sc != nil {
-		for v, x := range sc.Vars {
-			n.vars[v] = access{x, l.ids[x], sc.Where[v], l.uniform(x)}
-		}
-		for v, x := range sc.Segments {
-			sa := sc.SegmentOf[v]
-			n.segs[v] = segAccess{x, l.ids[x], sa.Count, sa.Post}
-		}
-	}
-	l.named[node] = n
-	return n
-}
-
-func (l *layout) base() *names { return l.owner(nil) }
-
-// popNames are the names of a population's kernels, or of its dendrite
-// d's.
-func (l *layout) popNames(p *ir.Population, d *ir.Dendrite) *names {
-	if d != nil {
-		return l.owner(d)
-	}
-	return l.owner(p)
-}
-
-// projNames are the names of a projection's kernels.
-func (l *layout) projNames(pr *ir.Projection) *names { return l.owner(pr) }
-
-// monitorNames are the names of a monitor's value kernel: its target's,
-// or its dendrite's for pop.dendrite.x.
-func (l *layout) monitorNames(mon *ir.Monitor) *names { return l.owner(mon.Sampled()) }

@@ -89,7 +89,7 @@ type tables struct {
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
-func (t *tables) vars(w *cWriter, owner string, list []*ir.Var, n *names) string {
+func (t *tables) vars(w *cWriter, owner string, list []*ir.Var) string {
 	var items []string
 	for _, v := range list {
 		uniform := v.Kind == ir.VarParam && v.Uniform
@@ -100,10 +100,10 @@ func (t *tables) vars(w *cWriter, owner string, list []*ir.Var, n *names) string
 		dim := t.dims[setName]
 		tau, tauVar := 0.0, -1
 		if v.Kind == ir.VarTrace {
-			if x, err := strconv.ParseFloat(v.Tau, 64); err == nil {
+			if x, ok := v.TauSeconds(); ok {
 				tau = x
-			} else if a, ok := n.vars[v.Tau]; ok {
-				tauVar = a.id
+			} else if v.TauParam != nil {
+				tauVar = t.l.ids[v.TauParam]
 			}
 		}
 		lo, hi := 0.0, 0.0
@@ -149,7 +149,6 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	w.printf("\n")
 	var pops []string
 	for _, p := range m.Populations {
-		n := l.popNames(p, nil)
 		var dends []string
 		for _, d := range p.Dendrites {
 			count := 1
@@ -157,7 +156,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 				count = d.Count
 			}
 			dends = append(dends, fmt.Sprintf("{%s, %d, %d, %s, %s, %s, %s, %s, %s}", cstr(d.Name), count, b2i(d.Array),
-				t.vars(w, "", d.Vars, l.popNames(p, d)), t.kernel(d.Kernels, "init"), t.kernel(d.Kernels, "prepare"),
+				t.vars(w, "", d.Vars), t.kernel(d.Kernels, "init"), t.kernel(d.Kernels, "prepare"),
 				t.kernel(d.Kernels, "update"), t.kernel(d.Kernels, "threshold"), t.kernel(d.Kernels, "reset")))
 		}
 		var onSpike []string
@@ -174,7 +173,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			inGroup, group = 1, l.pops[p.Group]
 		}
 		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s, %s, %d, %d, %s}",
-			cstr(p.Name), cint(int64(p.Size)), b2i(p.Global), t.vars(w, p.Name, p.Vars, n),
+			cstr(p.Name), cint(int64(p.Size)), b2i(p.Global), t.vars(w, p.Name, p.Vars),
 			len(dends), w.array("snn_dendrite", dends),
 			t.kernel(p.Kernels, "init"), t.kernel(p.Kernels, "prepare"), t.kernel(p.Kernels, "update"),
 			t.kernel(p.Kernels, "threshold"), t.kernel(p.Kernels, "reset"), t.kernel(p.Kernels, "refractory"),
@@ -233,7 +232,6 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	}
 	var projs []string
 	for _, pr := range m.Projections {
-		n := l.projNames(pr)
 		preKind, pre := 0, 0
 		switch src := pr.Pre.(type) {
 		case *ir.Population:
@@ -270,7 +268,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
-			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars, n),
+			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
@@ -301,7 +299,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			targetKind, target = 1, l.inputs[tgt]
 		case *ir.Projection:
 			targetKind, target = 2, l.projs[tgt]
-			if v := ir.VarNamed(tgt.Vars, mon.Var); v != nil {
+			if v := mon.Variable(); v != nil {
 				varID = l.ids[v]
 			}
 		}
@@ -322,7 +320,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		unitItems = append(unitItems, fmt.Sprintf("{%s, %s, {%d, %d, %d, %d, %d, %d}}", cstr(u.Name), cfloat(u.Scale),
 			u.Dim[0], u.Dim[1], u.Dim[2], u.Dim[3], u.Dim[4], u.Dim[5]))
 	}
-	params := t.vars(w, "", m.Params, l.base())
+	params := t.vars(w, "", m.Params)
 	popArr := w.array("snn_population", pops)
 	inArr := w.array("snn_input", inputs)
 	prArr := w.array("snn_projection", projs)
