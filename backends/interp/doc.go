@@ -41,6 +41,6 @@
 //
 // Every instruction's variable comes from its ir.Ref (the variable and
 // which element's value it reaches), every node from the graph's
-// pointers: the interpreter looks no name up. spec/ir.md's "Adding a
+// pointers: the interpreter resolves no name itself. spec/ir.md's "Adding a
 // construct, file by file" says where else a new construct goes.
 package interp
