@@ -344,7 +344,7 @@ func methodApplies(method string, odes []*ir.Instr, driven map[string]bool) bool
 		}
 		// The plan's instructions go to a scratch kernel.
 		_, b := ir.NewKernel("scratch", ir.TVoid)
-		_, r := sys.symbolicPlan(b, driven)
+		_, r := sys.symbolicPlan(b, drivenByName(driven))
 		return r == nil
 	case "exponential_euler":
 		return sys.conditionallyLinear()
@@ -677,7 +677,7 @@ func (s *system) whileRefractory(b *ir.Builder, o *owner, method string, old []i
 	case sub.numericReason() == nil:
 		next, checked, d = sub.exact(b, subOld, dt)
 	default:
-		plan, r := sub.symbolicPlan(b, o.driven)
+		plan, r := sub.symbolicPlan(b, drivenVar)
 		if r != nil {
 			// Its coefficients are some of the joint system's, which
 			// had a plan.

@@ -35,7 +35,7 @@ func Discretize(m *ir.Module) error {
 	m.Link()
 	var owners []*owner
 	for _, p := range m.Populations {
-		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels, driven: p.Driven()})
+		owners = append(owners, &owner{vars: &p.Vars, kernels: &p.Kernels})
 		for _, d := range p.Dendrites {
 			owners = append(owners, &owner{vars: &d.Vars, kernels: &d.Kernels})
 		}
@@ -70,11 +70,10 @@ func Discretize(m *ir.Module) error {
 }
 
 // owner is what an update kernel belongs to: the variables and kernels of
-// a population, dendrite or projection, and the parameters currents drive.
+// a population, dendrite or projection.
 type owner struct {
 	vars    *[]*ir.Var
 	kernels *[]*ir.Kernel
-	driven  map[string]bool
 	prepare *ir.Builder // the prepare kernel, once needed
 	// split says, for an ODE variable coupled with a compartment whose
 	// ODEs another kernel integrates, what it reads (compartments.go).
@@ -163,7 +162,7 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	var plan *symPlan
 	if exactErr != nil {
 		var symErr *reason
-		plan, symErr = sys.symbolicPlan(&ins.Builder, o.driven)
+		plan, symErr = sys.symbolicPlan(&ins.Builder, drivenVar)
 		if symErr == nil {
 			exactErr = nil
 		} else if symErr.msg != "" {

@@ -25,7 +25,7 @@ type symPlan struct {
 // rest, and checks that the coefficients are fixed during a run. A reason
 // with an empty message means the system is not linear (numericReason says
 // how).
-func (s *system) symbolicPlan(b *ir.Builder, driven map[string]bool) (*symPlan, *reason) {
+func (s *system) symbolicPlan(b *ir.Builder, driven drivenFunc) (*symPlan, *reason) {
 	plan := &symPlan{}
 	for _, eq := range s.eqs {
 		coef, rest, ok := s.symLinearAll(b, eq.rhs)
@@ -112,15 +112,41 @@ func (s *system) symLinearAll(b *ir.Builder, v ir.Value) (coef []ir.Value, rest 
 	return nil, nil, false
 }
 
+// drivenFunc reports whether a param instruction reads a parameter that a
+// current drives.
+type drivenFunc func(param *ir.Instr) bool
+
+// drivenVar is whether the variable the param reaches is driven
+// (Var.DrivenBy), whoever's kernel reads it: a dendrite's or a synapse's
+// equation may read its neuron's parameter, and a propagator computed
+// once per run from a parameter a current changes would be silently
+// wrong.
+func drivenVar(in *ir.Instr) bool {
+	v := in.Var()
+	return v != nil && v.DrivenBy != nil
+}
+
+// drivenByName is drivenVar for kernels with accesses not linked yet (the
+// compartments' merged kernels, before Discretize links them): a bare
+// name is the population's own parameter, driven if names has it.
+func drivenByName(names map[string]bool) drivenFunc {
+	return func(in *ir.Instr) bool {
+		if in.Var() != nil {
+			return drivenVar(in)
+		}
+		return names[in.VarName()]
+	}
+}
+
 // fixedForRun reports why v may change during a run, or nil: it must be
 // built from constants and parameters that no current drives.
-func fixedForRun(v ir.Value, driven map[string]bool) error {
+func fixedForRun(v ir.Value, driven drivenFunc) error {
 	in, ok := v.(*ir.Instr)
 	if !ok {
 		return fmt.Errorf("a coefficient depends on a value computed in a loop")
 	}
 	switch {
-	case in.Op == ir.OpParam && driven[in.VarName()]:
+	case in.Op == ir.OpParam && driven(in):
 		return fmt.Errorf("a coefficient depends on %s, which a current changes every step", in.VarName())
 	case in.Op == ir.OpLoad || in.Op == ir.OpLoadSeg:
 		return fmt.Errorf("a coefficient depends on the variable %s", in.VarName())

@@ -67,3 +67,45 @@ func TestBadlyScaledExact(t *testing.T) {
 		})
 	}
 }
+
+// drivenDendriteSource: a dendrite's time constant is its neuron's
+// parameter, which a current switches from 10 ms to 2 ms at 5 ms. A
+// propagator computed once per run (exp(-dt/10 ms)) kept decaying u with
+// 10 ms after the switch; the parameter is driven, so the equation gets a
+// method that reads it every step.
+const drivenDendriteSource = `
+neuron N {
+    param tau_u: ms = 10 ms
+    state v: mV = 0 mV
+    dv/dt = -v / (10 ms)
+    dendrite d {
+        state u: mV = 10 mV
+        du/dt = -u / tau_u
+    }
+}
+population p = N[1]
+current fast -> p.tau_u = where(t >= 5 ms, 2 ms, 10 ms)
+monitor state p.d.u
+run {
+    dt = 0.1 ms
+    duration = 10 ms
+}
+`
+
+// TestDrivenParameterOfDendrite compares u with its closed form,
+// 10 mV exp(-min(t, 5 ms)/10 ms) exp(-max(t - 5 ms, 0)/2 ms): the
+// current sets tau_u at the start of each step (spec/language.md section
+// 6), so the step from t to t + dt decays with the value at t.
+func TestDrivenParameterOfDendrite(t *testing.T) {
+	m := compileSource(t, "driven_dendrite.snn", drivenDendriteSource)
+	res := run(t, m, interp.Options{})
+	u := stateOf(t, res, "p_d_u")
+	require.Len(t, u, 100)
+	for k, row := range u {
+		// Recorded at the start of step k, before the step's update.
+		tk := float64(k) * 1e-4
+		want := 0.01 * math.Exp(-math.Min(tk, 0.005)/0.01) * math.Exp(-math.Max(tk-0.005, 0)/0.002)
+		require.InEpsilon(t, want, row[0], 1e-12, "u at step %d", k)
+	}
+	conform(t, conformModule("driven_dendrite", drivenDendriteSource, m).onLLVM(1))
+}
