@@ -205,14 +205,10 @@ func Build(p *Program, dir, exe string, o Options) error {
 		}
 		return nil
 	}
-	// The kernels are compiled for this machine (as Brian2's standalone
-	// mode does with -march=native): the vectoriser needs the target to
-	// know what a vector costs.
-	target := []string{"-mtriple=" + hostTriple(), "-mcpu=native"}
-	if err := run("opt", append(append(slices.Clone(optFlags), target...), "kernels.ll", "-o", "kernels.bc")...); err != nil {
+	if err := run("opt", append(OptArgs(), "kernels.ll", "-o", "kernels.bc")...); err != nil {
 		return err
 	}
-	if err := run("llc", append(append(slices.Clone(llcFlags), target...), "kernels.bc", "-o", "kernels.o")...); err != nil {
+	if err := run("llc", append(append(slices.Clone(llcFlags), targetFlags()...), "kernels.bc", "-o", "kernels.o")...); err != nil {
 		return err
 	}
 	absExe, err := filepath.Abs(exe)
@@ -228,6 +224,21 @@ func Build(p *Program, dir, exe string, o Options) error {
 	}
 	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o", lib, "-lm")
 	return run("cc", args...)
+}
+
+// OptArgs returns the arguments Build gives opt before the input and
+// output files, followed by extra: for a check that runs opt on a
+// program's LL as the build does, with options of its own (the loop
+// vectoriser's remarks in tests/vectorize_test.go).
+func OptArgs(extra ...string) []string {
+	return append(append(slices.Clone(optFlags), targetFlags()...), extra...)
+}
+
+// targetFlags name the target of opt and llc. The kernels are compiled
+// for this machine (as Brian2's standalone mode does with -march=native):
+// the vectoriser needs the target to know what a vector costs.
+func targetFlags() []string {
+	return []string{"-mtriple=" + hostTriple(), "-mcpu=native"}
 }
 
 // runtimeLibrary returns the native runtime compiled into an archive,
