@@ -322,6 +322,13 @@ func (kf *kernelFunc) call(name string, args ...value.Value) value.Value {
 	return kf.cur.NewCall(kf.e.funcs[name], args...)
 }
 
+// exp emits e^x: a call of snn_exp_inline (mathexp.go), which opt
+// inlines and the loop vectoriser can vectorise, where the runtime's
+// snn_exp would stop it; both are runtime/mathfn.Exp bit for bit.
+func (kf *kernelFunc) exp(x value.Value) value.Value {
+	return kf.cur.NewCall(kf.e.expInline(), x)
+}
+
 // cstring returns a pointer to a NUL-terminated constant string.
 func (kf *kernelFunc) cstring(s string) value.Value {
 	if kf.strings == nil {
@@ -472,7 +479,9 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(kf.call("snn_fmod", kf.arg(in, 0), kf.arg(in, 1)))
 	case ir.OpMin, ir.OpMax, ir.OpPow:
 		set(kf.call(map[ir.Op]string{ir.OpMin: "snn_min", ir.OpMax: "snn_max", ir.OpPow: "snn_pow"}[in.Op], kf.arg(in, 0), kf.arg(in, 1)))
-	case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh, ir.OpSign:
+	case ir.OpExp:
+		set(kf.exp(kf.arg(in, 0)))
+	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh, ir.OpSign:
 		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
 	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
 		// Exact operations: LLVM's intrinsics are correctly rounded.
@@ -512,7 +521,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		// exp(-(n dt) / tau) rounded into the format.
 		dt := constant.NewFloat(f64, kf.e.dt)
 		n := kf.call("llvm.round.f64", b.NewFDiv(b.NewFSub(kf.t, kf.arg(in, 0)), dt))
-		x := kf.call("snn_exp", b.NewFDiv(b.NewFNeg(b.NewFMul(n, dt)), constant.NewFloat(f64, in.Aux.(float64))))
+		x := kf.exp(b.NewFDiv(b.NewFNeg(b.NewFMul(n, dt)), constant.NewFloat(f64, in.Aux.(float64))))
 		set(kf.call("snn_fx_from_double", x, width(in.Typ), fracOf(in.Typ)))
 	case ir.OpConvert:
 		from, to, x := in.Args[0].Type(), in.Typ, kf.arg(in, 0)
@@ -601,7 +610,7 @@ func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
 		return x
 	}
 	arg := b.NewFDiv(b.NewFNeg(b.NewFSub(kf.t, tlast)), tau)
-	return b.NewFMul(x, kf.call("snn_exp", arg))
+	return b.NewFMul(x, kf.exp(arg))
 }
 
 // width and fracOf are a fixed type's format as i32 arguments; frac is a

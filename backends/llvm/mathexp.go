@@ -1,0 +1,149 @@
+package llvm
+
+import (
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/value"
+
+	ll "github.com/llir/llvm/ir"
+)
+
+// The kernels' math functions are runtime/mathfn's algorithms emitted into
+// the module as LLVM IR, so that the loop vectoriser can vectorise a
+// kernel that calls them (a call of the C runtime's port stops it). Each
+// is an internal, always-inlined function without branches: every case of
+// the Go code is computed and a select keeps the one Go would take, each
+// operation the Go operation with the same operands in the same order, so
+// that every lane of every vector width gives Go's bits. A select keeps
+// the poison of the case it drops out of its result, but the cases are
+// still fed arguments for which no operation makes poison (fptosi of an
+// out-of-range value would), so that nothing depends on that rule.
+
+// expInlineName is the emitted mathfn.Exp.
+const expInlineName = "snn_exp_inline"
+
+// f64bits is the double whose IEEE bits are u, written as a constant
+// bitcast so that its bits (a NaN's payload too) are exactly u.
+func f64bits(u uint64) constant.Constant {
+	return constant.NewBitCast(constant.NewInt(i64, int64(u)), f64)
+}
+
+// runtime/mathfn's constants for Exp (exp.go), by their bits.
+var (
+	expLn2Hi          = f64bits(0x3FE62E42FEE00000)
+	expLn2Lo          = f64bits(0x3DEA39EF35793C76)
+	expNegLn2Lo       = f64bits(0xBDEA39EF35793C76)
+	expInvLn2         = f64bits(0x3FF71547652B82FE)
+	expHalfLn2        = f64bits(0x3FD62E42FEFA39EF)
+	expThreeHalvesLn2 = f64bits(0x3FF0A2B23F3BAB73)
+	expOverflowC      = f64bits(0x40862E42FEFA39EF)
+	expUnderflowC     = f64bits(0xC0874910D52D3051)
+	expTiny           = f64bits(0x3E30000000000000) // 2^-28
+	expP              = [5]constant.Constant{
+		f64bits(0x3FC555555555553E), f64bits(0xBF66C16C16BEBD93), f64bits(0x3F11566AAF25DE2C),
+		f64bits(0xBEBBBD41C5D26BF1), f64bits(0x3E66376972BEA4D0),
+	}
+	fZero      = f64bits(0)
+	fHalf      = f64bits(0x3FE0000000000000)
+	fNegHalf   = f64bits(0xBFE0000000000000)
+	fOne       = f64bits(0x3FF0000000000000)
+	fTwo       = f64bits(0x4000000000000000)
+	fInf       = f64bits(0x7FF0000000000000)
+	fNaN       = f64bits(0x7FF8000000000000) // mathfn's one NaN (words.go: nanBits)
+	fTwoP1023  = f64bits(0x7FE0000000000000) // 2^1023
+	fTwoPM1000 = f64bits(0x0170000000000000) // 2^-1000
+)
+
+// defineExp adds snn_exp_inline, mathfn.Exp, to m and returns it.
+//
+// Exp's cases and how each becomes a select:
+//   - NaN, x > expOverflow and x < expUnderflow: their results (mathfn's
+//     NaN, +Inf, 0) replace the computed one last. The reduction works on
+//     xs, x with 0 in their place, so that fptosi never sees a value out of
+//     range.
+//   - |x| > 3/2 ln2: k = int(invLn2*x ± 0.5), hi = x - k*ln2Hi, lo = k*ln2Lo;
+//     halfLn2 < |x| <= 3/2 ln2: hi = x ∓ ln2Hi, lo = ±ln2Lo, k = ±1; chosen
+//     by selects, and both computed for every lane.
+//   - |x| < 2^-28: 1 + x, selected at the end.
+//   - otherwise Go's formula is 1 - (x*c/(c-2) - x) without reduction. It is
+//     the reduced formula 1 - ((lo - r*c/(2-c)) - hi) with hi = x, lo = 0,
+//     k = 0, bit for bit: r = x - 0 = x exactly; c-2 rounds to -(2-c)
+//     (round to nearest is symmetric), so x*c/(c-2) is -(r*c/(2-c)) exactly;
+//     0 - q is -q for every q but +0, and q = x*c/(2-c) is not 0 since
+//     |x*c| ≈ x² >= 2^-56; scaling by 2^0 multiplies by 1. So these lanes
+//     take the reduced formula with hi = x, lo = 0, k = 0.
+//   - scaleByTwoPow's three cases (words.go) are (y*2^k')*m with k' = 1,
+//     m = 2^1023 for k > 1023; k' = k, m = 1 for k >= -1021 (multiplying by
+//     1 is exact); k' = k+1000, m = 2^-1000 below. 2^k' is built from its
+//     bits (shl and bitcast, which vectorise).
+func defineExp(m *ll.Module) *ll.Func {
+	x := ll.NewParam("x", f64)
+	f := m.NewFunc(expInlineName, f64, x)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
+	b := f.NewBlock("entry")
+	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+
+	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
+	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
+	under := b.NewFCmp(enum.FPredOLT, x, expUnderflowC)
+	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, expUnderflowC), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
+	xs := b.NewSelect(inRange, x, fZero)
+	// math.Abs clears the sign bit.
+	ax := b.NewBitCast(b.NewAnd(b.NewBitCast(xs, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
+	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
+	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
+
+	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates).
+	half := b.NewSelect(neg, fNegHalf, fHalf)
+	kBig := b.NewFPToSI(b.NewFAdd(b.NewFMul(expInvLn2, xs), half), i32)
+	fk := b.NewSIToFP(kBig, f64)
+	hiBig := b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
+	loBig := b.NewFMul(fk, expLn2Lo)
+	// halfLn2 < |x| <= 3/2 ln2: k = ±1.
+	hiMid := b.NewSelect(neg, b.NewFAdd(xs, expLn2Hi), b.NewFSub(xs, expLn2Hi))
+	loMid := b.NewSelect(neg, expNegLn2Lo, expLn2Lo)
+	kMid := b.NewSelect(neg, i32c(-1), i32c(1))
+	// Otherwise no reduction: hi = x, lo = 0, k = 0.
+	hi := b.NewSelect(big, hiBig, b.NewSelect(mid, hiMid, xs))
+	lo := b.NewSelect(big, loBig, b.NewSelect(mid, loMid, fZero))
+	k := b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
+
+	r := b.NewFSub(hi, lo)
+	z := b.NewFMul(r, r)
+	// expPoly: P1 + z*(P2 + z*(P3 + z*(P4 + z*P5))), innermost first.
+	var p value.Value = expP[4]
+	for n := 3; n >= 0; n-- {
+		p = b.NewFAdd(expP[n], b.NewFMul(z, p))
+	}
+	c := b.NewFSub(r, b.NewFMul(z, p))
+	y := b.NewFSub(fOne, b.NewFSub(b.NewFSub(lo, b.NewFDiv(b.NewFMul(r, c), b.NewFSub(fTwo, c))), hi))
+
+	// scaleByTwoPow(y, k).
+	above := b.NewICmp(enum.IPredSGT, k, i32c(1023))
+	normal := b.NewICmp(enum.IPredSGE, k, i32c(-1021))
+	kScaled := b.NewSelect(above, i32c(1), b.NewSelect(normal, k, b.NewAdd(k, i32c(1000))))
+	twoPowK := b.NewBitCast(b.NewShl(b.NewZExt(b.NewAdd(kScaled, i32c(1023)), i64), constant.NewInt(i64, 52)), f64)
+	factor := b.NewSelect(above, fTwoP1023, b.NewSelect(normal, fOne, fTwoPM1000))
+	scaled := b.NewFMul(b.NewFMul(y, twoPowK), factor)
+
+	tiny := b.NewFCmp(enum.FPredOLT, ax, expTiny)
+	res := b.NewSelect(tiny, b.NewFAdd(fOne, xs), scaled)
+	res = b.NewSelect(under, fZero, res)
+	res = b.NewSelect(over, fInf, res)
+	res = b.NewSelect(isNaN, fNaN, res)
+	b.NewRet(res)
+	return f
+}
+
+// expInline returns the module's snn_exp_inline, defined on first use so
+// that a module without exp does not carry it.
+func (e *emitter) expInline() *ll.Func {
+	if f, ok := e.funcs[expInlineName]; ok {
+		return f
+	}
+	f := defineExp(e.mod)
+	e.funcs[expInlineName] = f
+	return f
+}

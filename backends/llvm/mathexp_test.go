@@ -1,0 +1,257 @@
+package llvm
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	goruntime "runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/runtime/mathfn"
+
+	ll "github.com/llir/llvm/ir"
+)
+
+// The emitted math functions must give runtime/mathfn's bits in every
+// lane of every vector width the loop vectoriser may pick. The test builds
+// a loop over an array calling the function, optimises it as the build
+// does but for each processor below, requires opt's remarks to say that
+// the loop vectorised, runs it on millions of points and compares every
+// result with Go's.
+
+// vexpLoop is @snn_vexp(in, out, n): out[i] = exp(in[i]), the shape of a
+// kernel's loop. The arrays are noalias, so the vector loop runs without
+// run-time overlap checks (and without their scalar fallback); the scalar
+// remainder after it computes the last few points.
+const vexpLoop = `
+define void @snn_vmath(double* noalias nocapture readonly %in, double* noalias nocapture %out, i64 %n) {
+entry:
+  %empty = icmp sle i64 %n, 0
+  br i1 %empty, label %exit, label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
+  %pin = getelementptr inbounds double, double* %in, i64 %i
+  %x = load double, double* %pin
+  %y = call double @FUNC(double %x)
+  %pout = getelementptr inbounds double, double* %out, i64 %i
+  store double %y, double* %pout
+  %next = add nuw nsw i64 %i, 1
+  %done = icmp eq i64 %next, %n
+  br i1 %done, label %exit, label %loop
+exit:
+  ret void
+}
+`
+
+// vmathDriver reads doubles from stdin, applies snn_vmath and writes the
+// results.
+const vmathDriver = `#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+void snn_vmath(const double *in, double *out, int64_t n);
+int main(void)
+{
+	size_t cap = 1 << 20, n = 0, got;
+	double *in = malloc(cap * sizeof *in);
+	while (in && (got = fread(in + n, sizeof *in, cap - n, stdin)) > 0) {
+		n += got;
+		if (n == cap)
+			in = realloc(in, (cap *= 2) * sizeof *in);
+	}
+	double *out = malloc((n + 1) * sizeof *out);
+	if (!in || !out)
+		return 1;
+	snn_vmath(in, out, (int64_t)n);
+	return fwrite(out, sizeof *out, n, stdout) == n ? 0 : 1;
+}
+`
+
+// vmathTarget is a processor to compile for: its -mcpu (and -mattr), and
+// the /proc/cpuinfo flag the machine needs to run its code.
+type vmathTarget struct {
+	name, cpu, attr, flag string
+}
+
+// vmathTargets are x86-64's vector widths. skylake-avx512 prefers 256-bit
+// vectors (so does -mcpu=native on an AVX-512 machine): AVX-512's
+// instructions on ymm registers; without prefer-256-bit it uses zmm, 8
+// lanes.
+var vmathTargets = []vmathTarget{
+	{"sse2", "x86-64", "", "sse2"},
+	{"avx2", "x86-64-v3", "", "avx2"},
+	{"avx512", "skylake-avx512", "", "avx512f"},
+	{"avx512-zmm", "skylake-avx512", "-prefer-256-bit", "avx512f"},
+}
+
+var vectorizedRE = regexp.MustCompile(`vectorized loop \(vectorization width: ([0-9]+)`)
+
+// buildVMath compiles the loop over fn (defined in m by define) for t and
+// returns the executable and the vector width opt reports.
+func buildVMath(t *testing.T, define func(*ll.Module) *ll.Func, t0 vmathTarget) (string, int) {
+	t.Helper()
+	m := ll.NewModule()
+	fn := define(m)
+	text := m.String() + strings.ReplaceAll(vexpLoop, "FUNC", fn.Name())
+	dir := t.TempDir()
+	path := func(name string) string { return filepath.Join(dir, name) }
+	require.NoError(t, os.WriteFile(path("vmath.ll"), []byte(text), 0o644))
+	require.NoError(t, os.WriteFile(path("driver.c"), []byte(vmathDriver), 0o644))
+	target := []string{"-mtriple=" + hostTriple(), "-mcpu=" + t0.cpu}
+	if t0.attr != "" {
+		target = append(target, "-mattr="+t0.attr)
+	}
+	run := func(name string, args ...string) string {
+		out, err := exec.Command(name, args...).CombinedOutput()
+		require.NoError(t, err, "%s %v:\n%s", name, args, out)
+		return string(out)
+	}
+	// The build's opt flags with the target replaced.
+	args := append(slices.Clone(optFlags), target...)
+	remarks := run("opt", append(args, "-pass-remarks=loop-vectorize", "-pass-remarks-missed=loop-vectorize",
+		"-S", path("vmath.ll"), "-o", path("vmath.opt.ll"))...)
+	w := vectorizedRE.FindStringSubmatch(remarks)
+	require.NotNil(t, w, "the loop over %s did not vectorise for %s: %s", fn.Name(), t0.name, remarks)
+	width, _ := strconv.Atoi(w[1])
+	optimised, err := os.ReadFile(path("vmath.opt.ll"))
+	require.NoError(t, err)
+	require.NotContains(t, string(optimised), "call double @"+fn.Name(), "not inlined")
+	run("llc", append(append(slices.Clone(llcFlags), target...), path("vmath.opt.ll"), "-o", path("vmath.o"))...)
+	run("cc", "-O2", "-o", path("vmath"), path("driver.c"), path("vmath.o"))
+	return path("vmath"), width
+}
+
+// cpuHas reports whether /proc/cpuinfo lists flag.
+func cpuHas(t *testing.T, flag string) bool {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		t.Skipf("cannot tell the processor's features: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "flags") {
+			return slices.Contains(strings.Fields(line), flag)
+		}
+	}
+	return false
+}
+
+// runVMath runs exe on the points and requires every result's bits to
+// equal want's.
+func runVMath(t *testing.T, exe string, points []float64, want func(float64) float64) {
+	t.Helper()
+	in := make([]byte, 8*len(points))
+	for n, x := range points {
+		binary.NativeEndian.PutUint64(in[8*n:], math.Float64bits(x))
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(exe)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &stdout, &stderr
+	require.NoError(t, cmd.Run(), "%s", stderr.String())
+	require.Equal(t, len(in), stdout.Len())
+	var bad []string
+	count := 0
+	for n, x := range points {
+		got := binary.NativeEndian.Uint64(stdout.Bytes()[8*n:])
+		if w := math.Float64bits(want(x)); got != w {
+			count++
+			if len(bad) < 20 {
+				bad = append(bad, fmt.Sprintf("x = %#016x (%v): got %#016x (%v), want %#016x (%v)",
+					math.Float64bits(x), x, got, math.Float64frombits(got), w, math.Float64frombits(w)))
+			}
+		}
+	}
+	require.Empty(t, bad, "%d of %d results differ", count, len(points))
+}
+
+// expPoints are the arguments exp is checked on: the special values, every
+// threshold of mathfn.Exp's cases with thousands of neighbours on both
+// sides, the points where x/ln2 rounds to the next k, the arguments whose
+// results are subnormal, and random points over the whole range and over
+// all bit patterns.
+func expPoints() []float64 {
+	r := rand.New(rand.NewPCG(18, 1))
+	bits := math.Float64frombits
+	pts := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(),
+		bits(0x7FF8000000000000), bits(0xFFF8000000000000), bits(0x7FF0000000000001), bits(0xFFFFFFFFFFFFFFFF),
+		math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64, math.MaxFloat64, -math.MaxFloat64}
+	// Neighbours: the 4001 doubles around each center, of both signs.
+	centers := []float64{
+		bits(0x40862E42FEFA39EF), // expOverflow
+		bits(0xC0874910D52D3051), // expUnderflow
+		bits(0x3FD62E42FEFA39EF), // halfLn2
+		bits(0x3FF0A2B23F3BAB73), // threeHalvesLn2
+		0x1p-28, 0x1p-1022, math.Ln2,
+		-1021 * math.Ln2, -1022 * math.Ln2, -1074 * math.Ln2, 1023 * math.Ln2, 1023.5 * math.Ln2,
+	}
+	for _, c := range centers {
+		for d := int64(-2000); d <= 2000; d++ {
+			x := bits(uint64(int64(math.Float64bits(c)) + d))
+			pts = append(pts, x, -x)
+		}
+	}
+	// Where x/ln2 is near k + 1/2, k changes.
+	for k := -1076; k <= 1025; k++ {
+		x := (float64(k) + 0.5) * math.Ln2
+		for d := int64(-20); d <= 20; d++ {
+			pts = append(pts, bits(uint64(int64(math.Float64bits(x))+d)))
+		}
+	}
+	uniform := func(n int, lo, hi float64) {
+		for range n {
+			pts = append(pts, lo+(hi-lo)*r.Float64())
+		}
+	}
+	uniform(1000000, -746, 710)  // the whole range
+	uniform(200000, -746, -708)  // subnormal results
+	uniform(200000, -0.35, 0.35) // no reduction (k = 0)
+	uniform(100000, -1.04, 1.04) // k = ±1
+	for range 300000 {           // every binade, small to large
+		x := math.Ldexp(1+r.Float64(), -1074+r.IntN(1084))
+		if r.IntN(2) == 0 {
+			x = -x
+		}
+		pts = append(pts, x)
+	}
+	for range 200000 { // any bits: NaNs with payloads, infinities, huge values
+		pts = append(pts, bits(r.Uint64()))
+	}
+	// Shuffled, so that special values share vectors with ordinary ones.
+	r.Shuffle(len(pts), func(i, j int) { pts[i], pts[j] = pts[j], pts[i] })
+	return pts
+}
+
+// TestExpInlineVectorBits checks snn_exp_inline against mathfn.Exp at every
+// vector width of x86-64.
+func TestExpInlineVectorBits(t *testing.T) {
+	if missing := MissingTools(); len(missing) > 0 {
+		// As tests/native_test.go's requireNativeTools: CI installs them.
+		if os.Getenv("CI") != "" {
+			t.Fatalf("missing %s: tests/install-deps.sh should have installed them", strings.Join(missing, ", "))
+		}
+		t.Skipf("needs %s (Debian: apt-get install llvm gcc)", strings.Join(missing, ", "))
+	}
+	if goruntime.GOARCH != "amd64" {
+		t.Skipf("the widths are x86-64's, not %s", goruntime.GOARCH)
+	}
+	pts := expPoints()
+	for _, target := range vmathTargets {
+		t.Run(target.name, func(t *testing.T) {
+			exe, width := buildVMath(t, defineExp, target)
+			if !cpuHas(t, target.flag) {
+				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			}
+			runVMath(t, exe, pts, mathfn.Exp)
+			t.Logf("%s: vector width %d, %d points, every result mathfn.Exp's bits", target.name, width, len(pts))
+		})
+	}
+}
