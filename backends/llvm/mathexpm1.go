@@ -1,0 +1,150 @@
+package llvm
+
+import (
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/value"
+
+	ll "github.com/llir/llvm/ir"
+)
+
+// expm1InlineName is the emitted mathfn.Expm1. No IR operation is expm1
+// (the passes that need it evaluate it at compile time), so a module
+// carries it only as the core of snn_tanh_inline.
+const expm1InlineName = "snn_expm1_inline"
+
+// runtime/mathfn's constants for Expm1 (exp.go), by their bits; the
+// reduction's are Exp's (mathexp.go).
+var (
+	expm1Saturation = f64bits(0xC043687A9F1AF2B1)
+	expm1Q          = [5]constant.Constant{
+		f64bits(0xBFA11111111110F4), f64bits(0x3F5A01A019FE5585), f64bits(0xBF14CE199EAADBB7),
+		f64bits(0x3ED0CFCA86E65239), f64bits(0xBE8AFDB76E09C32D),
+	}
+	expm1Tiny   = f64bits(0x3C90000000000000) // 2^-54
+	fNegQuarter = f64bits(0xBFD0000000000000)
+	fNegOne     = f64bits(0xBFF0000000000000)
+	fNegTwo     = f64bits(0xC000000000000000)
+	fThree      = f64bits(0x4008000000000000)
+	fSix        = f64bits(0x4018000000000000)
+)
+
+// funcAttrsInline are the attributes of every emitted math function:
+// inlined into the kernel, no memory access, no unwinding.
+var funcAttrsInline = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
+
+// scaleByTwoPowIR emits mathfn's scaleByTwoPow(y, k) (words.go): its three
+// cases are (y*2^k')*m with k' = 1, m = 2^1023 for k > 1023; k' = k, m = 1
+// for k >= -1021 (multiplying by 1 is exact); k' = k+1000, m = 2^-1000
+// below. 2^k' is built from its bits.
+func scaleByTwoPowIR(b *ll.Block, y, k value.Value) value.Value {
+	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+	above := b.NewICmp(enum.IPredSGT, k, i32c(1023))
+	normal := b.NewICmp(enum.IPredSGE, k, i32c(-1021))
+	kScaled := b.NewSelect(above, i32c(1), b.NewSelect(normal, k, b.NewAdd(k, i32c(1000))))
+	factor := b.NewSelect(above, fTwoP1023, b.NewSelect(normal, fOne, fTwoPM1000))
+	return b.NewFMul(b.NewFMul(y, twoPowIR(b, kScaled)), factor)
+}
+
+// twoPowIR emits mathfn's twoPow(k), 2^k from its bits. Outside k's range
+// [-1022, 1023] the bits are some other double, and no poison: the shift
+// is by a constant.
+func twoPowIR(b *ll.Block, k value.Value) value.Value {
+	biased := b.NewZExt(b.NewAdd(k, constant.NewInt(i32, 1023)), i64)
+	return b.NewBitCast(b.NewShl(biased, constant.NewInt(i64, 52)), f64)
+}
+
+// defineExpm1 adds snn_expm1_inline, mathfn.Expm1, to m and returns it.
+//
+// Expm1's cases and how each becomes a select:
+//   - NaN, x > expOverflow and x < expm1Saturation: their results (mathfn's
+//     NaN, +Inf, -1) replace the computed one last; the rest works on xs, x
+//     with 0 in their place, so that fptosi never sees a value out of range
+//     and k stays within [-56, 1024].
+//   - the reduction is Exp's (mathexp.go) for |x| > halfLn2, hi and lo
+//     chosen by selects; otherwise hi = xs, lo = 0, k = 0, whose r = hi - lo
+//     is xs exactly and whose c is only used where k != 0.
+//   - |x| < 2^-54: x, selected after the k cases.
+//   - the polynomial is common to all; then k = 0, k = -1, k = 1 (two
+//     cases on r < -0.25), k <= -2 or k > 56, 2 <= k < 20 and 20 <= k <= 56
+//     are each computed and selected by k. The last three scale their own
+//     y by 2^k: y is selected first and scaled once, and the first of them
+//     subtracts 1 after. 0x200000>>k is shifted by k clamped to [2, 19],
+//     as a shift by 32 or more would be poison.
+func defineExpm1(m *ll.Module) *ll.Func {
+	x := ll.NewParam("x", f64)
+	f := m.NewFunc(expm1InlineName, f64, x)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = funcAttrsInline
+	b := f.NewBlock("entry")
+	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+
+	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
+	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
+	saturated := b.NewFCmp(enum.FPredOLT, x, expm1Saturation)
+	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, expm1Saturation), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
+	xs := b.NewSelect(inRange, x, fZero)
+	// math.Abs clears the sign bit.
+	ax := b.NewBitCast(b.NewAnd(b.NewBitCast(xs, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
+	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
+	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
+
+	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates).
+	half := b.NewSelect(neg, fNegHalf, fHalf)
+	kBig := b.NewFPToSI(b.NewFAdd(b.NewFMul(expInvLn2, xs), half), i32)
+	fk := b.NewSIToFP(kBig, f64)
+	hiBig := b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
+	loBig := b.NewFMul(fk, expLn2Lo)
+	// halfLn2 < |x| <= 3/2 ln2: k = ±1.
+	hiMid := b.NewSelect(neg, b.NewFAdd(xs, expLn2Hi), b.NewFSub(xs, expLn2Hi))
+	loMid := b.NewSelect(neg, expNegLn2Lo, expLn2Lo)
+	kMid := b.NewSelect(neg, i32c(-1), i32c(1))
+	hi := b.NewSelect(big, hiBig, b.NewSelect(mid, hiMid, xs))
+	lo := b.NewSelect(big, loBig, b.NewSelect(mid, loMid, fZero))
+	k := b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
+	r := b.NewFSub(hi, lo)
+	c := b.NewFSub(b.NewFSub(hi, r), lo)
+
+	// The rational approximation of expm1(r).
+	halfX := b.NewFMul(fHalf, r)
+	halfSquare := b.NewFMul(r, halfX)
+	var q value.Value = expm1Q[4]
+	for n := 3; n >= 0; n-- {
+		q = b.NewFAdd(expm1Q[n], b.NewFMul(halfSquare, q))
+	}
+	r1 := b.NewFAdd(fOne, b.NewFMul(halfSquare, q))
+	t := b.NewFSub(fThree, b.NewFMul(r1, halfX))
+	var e value.Value = b.NewFMul(halfSquare, b.NewFDiv(b.NewFSub(r1, t), b.NewFSub(fSix, b.NewFMul(r, t))))
+	resK0 := b.NewFSub(r, b.NewFSub(b.NewFMul(r, e), halfSquare))
+	e = b.NewFSub(b.NewFMul(r, b.NewFSub(e, c)), c)
+	e = b.NewFSub(e, halfSquare)
+
+	// k = -1 and k = 1.
+	resKm1 := b.NewFSub(b.NewFMul(fHalf, b.NewFSub(r, e)), fHalf)
+	resK1 := b.NewSelect(b.NewFCmp(enum.FPredOLT, r, fNegQuarter),
+		b.NewFMul(fNegTwo, b.NewFSub(e, b.NewFAdd(r, fHalf))),
+		b.NewFAdd(fOne, b.NewFMul(fTwo, b.NewFSub(r, e))))
+	// k <= -2 or k > 56; 2 <= k < 20; 20 <= k <= 56.
+	far := b.NewOr(b.NewICmp(enum.IPredSLE, k, i32c(-2)), b.NewICmp(enum.IPredSGT, k, i32c(56)))
+	small := b.NewICmp(enum.IPredSLT, k, i32c(20))
+	yFar := b.NewFSub(fOne, b.NewFSub(e, r))
+	shift := b.NewSelect(b.NewAnd(b.NewICmp(enum.IPredSGE, k, i32c(2)), small), k, i32c(2))
+	oneMinusHigh := b.NewSub(i32c(0x3FF00000), b.NewLShr(i32c(0x200000), shift))
+	oneMinus := b.NewBitCast(b.NewShl(b.NewZExt(oneMinusHigh, i64), constant.NewInt(i64, 32)), f64)
+	ySmall := b.NewFSub(oneMinus, b.NewFSub(e, r))
+	yLarge := b.NewFAdd(b.NewFSub(r, b.NewFAdd(e, twoPowIR(b, b.NewSub(i32c(0), k)))), fOne)
+	y := b.NewSelect(far, yFar, b.NewSelect(small, ySmall, yLarge))
+	scaled := scaleByTwoPowIR(b, y, k)
+	res := b.NewSelect(far, b.NewFSub(scaled, fOne), scaled)
+
+	res = b.NewSelect(b.NewICmp(enum.IPredEQ, k, i32c(1)), resK1, res)
+	res = b.NewSelect(b.NewICmp(enum.IPredEQ, k, i32c(-1)), resKm1, res)
+	res = b.NewSelect(b.NewICmp(enum.IPredEQ, k, i32c(0)), resK0, res)
+	res = b.NewSelect(b.NewFCmp(enum.FPredOLT, ax, expm1Tiny), xs, res)
+	res = b.NewSelect(saturated, fNegOne, res)
+	res = b.NewSelect(over, fInf, res)
+	res = b.NewSelect(isNaN, fNaN, res)
+	b.NewRet(res)
+	return f
+}
