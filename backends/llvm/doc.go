@@ -10,9 +10,9 @@
 // instruction becomes one LLVM instruction in the same order, nothing is
 // fused or reassociated, and the math functions and the random number
 // generator are the runtime's ports of runtime/mathfn and runtime/rng,
-// except exp, which is mathfn.Exp emitted as branch-free LLVM IR
-// (mathexp.go) so that the loop vectoriser can vectorise the loops that
-// call it.
+// except exp and tanh, which are mathfn.Exp and mathfn.Tanh emitted as
+// branch-free LLVM IR (mathexp.go, mathexpm1.go) so that the loop
+// vectoriser can vectorise the loops that call them.
 // spec/native.md describes the design, the kernel ABI and the build.
 //
 // # Where things are
@@ -24,6 +24,8 @@
 //	            (a new op is a case here; a math function a call of the
 //	            runtime's port, declared in newEmitter)
 //	mathexp.go  exp as an inlined, vectorisable LLVM function
+//	mathexpm1.go
+//	            expm1 and tanh, the same way
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

@@ -481,7 +481,10 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(kf.call(map[ir.Op]string{ir.OpMin: "snn_min", ir.OpMax: "snn_max", ir.OpPow: "snn_pow"}[in.Op], kf.arg(in, 0), kf.arg(in, 1)))
 	case ir.OpExp:
 		set(kf.exp(kf.arg(in, 0)))
-	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh, ir.OpSign:
+	case ir.OpTanh:
+		// snn_tanh_inline (mathexpm1.go), vectorisable as exp is.
+		set(kf.cur.NewCall(kf.e.tanhInline(), kf.arg(in, 0)))
+	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpSign:
 		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
 	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
 		// Exact operations: LLVM's intrinsics are correctly rounded.

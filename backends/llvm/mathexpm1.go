@@ -13,8 +13,11 @@ import (
 // carries it only as the core of snn_tanh_inline.
 const expm1InlineName = "snn_expm1_inline"
 
-// runtime/mathfn's constants for Expm1 (exp.go), by their bits; the
-// reduction's are Exp's (mathexp.go).
+// tanhInlineName is the emitted mathfn.Tanh.
+const tanhInlineName = "snn_tanh_inline"
+
+// runtime/mathfn's constants for Expm1 (exp.go) and Tanh (tanh.go), by
+// their bits; the reduction's are Exp's (mathexp.go).
 var (
 	expm1Saturation = f64bits(0xC043687A9F1AF2B1)
 	expm1Q          = [5]constant.Constant{
@@ -27,6 +30,10 @@ var (
 	fNegTwo     = f64bits(0xC000000000000000)
 	fThree      = f64bits(0x4008000000000000)
 	fSix        = f64bits(0x4018000000000000)
+	fTwentyTwo  = f64bits(0x4036000000000000)
+	tanhTiny    = f64bits(0x3E30000000000000) // 2^-28
+	// splitHalves' Veltkamp constant, 2^27 + 1.
+	veltkampSplit = f64bits(0x41A0000002000000)
 )
 
 // funcAttrsInline are the attributes of every emitted math function:
@@ -146,5 +153,86 @@ func defineExpm1(m *ll.Module) *ll.Func {
 	res = b.NewSelect(over, fInf, res)
 	res = b.NewSelect(isNaN, fNaN, res)
 	b.NewRet(res)
+	return f
+}
+
+// defineTanh adds snn_tanh_inline, mathfn.Tanh, to m with the
+// snn_expm1_inline it calls (unless m has it) and returns it.
+//
+// Tanh's cases all take t = expm1(2|x|), which is defined (no poison) for
+// every argument, NaN and infinities too: |x| < 1 gives t/(t+2) corrected
+// by its remainder (quotientOverTwoPlus), 1 <= |x| < 22 gives
+// 1 - 2/(t+2); each is computed for every lane and selected, then 1 for
+// |x| >= 22, the sign, x itself for |x| < 2^-28 (which keeps -0), and
+// mathfn's NaN.
+func defineTanh(m *ll.Module) *ll.Func {
+	expm1 := findFunc(m, expm1InlineName)
+	if expm1 == nil {
+		expm1 = defineExpm1(m)
+	}
+	x := ll.NewParam("x", f64)
+	f := m.NewFunc(tanhInlineName, f64, x)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = funcAttrsInline
+	b := f.NewBlock("entry")
+
+	ax := b.NewBitCast(b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+	t := b.NewCall(expm1, b.NewFMul(fTwo, ax))
+	// quotientOverTwoPlus(t).
+	d := b.NewFAdd(t, fTwo)
+	dTail := b.NewFSub(t, b.NewFSub(d, fTwo))
+	q := b.NewFDiv(t, d)
+	p, pTail := exactProductIR(b, q, d)
+	remainder := b.NewFSub(b.NewFSub(b.NewFSub(t, p), pTail), b.NewFMul(q, dTail))
+	zSmall := b.NewFAdd(q, b.NewFDiv(remainder, d))
+	zMid := b.NewFSub(fOne, b.NewFDiv(fTwo, d))
+
+	z := b.NewSelect(b.NewFCmp(enum.FPredOLT, ax, fOne), zSmall,
+		b.NewSelect(b.NewFCmp(enum.FPredOLT, ax, fTwentyTwo), zMid, fOne))
+	res := b.NewSelect(b.NewFCmp(enum.FPredOLT, x, fZero), b.NewFNeg(z), z)
+	res = b.NewSelect(b.NewFCmp(enum.FPredOLT, ax, tanhTiny), x, res)
+	res = b.NewSelect(b.NewFCmp(enum.FPredUNO, x, x), fNaN, res)
+	b.NewRet(res)
+	return f
+}
+
+// exactProductIR emits mathfn's exactProduct(a, b): p + e = a*b exactly
+// by Dekker's algorithm.
+func exactProductIR(b *ll.Block, x, y value.Value) (p, e value.Value) {
+	p = b.NewFMul(x, y)
+	xHigh, xLow := splitHalvesIR(b, x)
+	yHigh, yLow := splitHalvesIR(b, y)
+	e = b.NewFSub(b.NewFMul(xHigh, yHigh), p)
+	e = b.NewFAdd(e, b.NewFMul(xHigh, yLow))
+	e = b.NewFAdd(e, b.NewFMul(xLow, yHigh))
+	e = b.NewFAdd(e, b.NewFMul(xLow, yLow))
+	return p, e
+}
+
+// splitHalvesIR emits mathfn's splitHalves(x): Veltkamp's splitting.
+func splitHalvesIR(b *ll.Block, x value.Value) (high, low value.Value) {
+	c := b.NewFMul(veltkampSplit, x)
+	high = b.NewFSub(c, b.NewFSub(c, x))
+	return high, b.NewFSub(x, high)
+}
+
+// findFunc returns m's function called name, or nil.
+func findFunc(m *ll.Module, name string) *ll.Func {
+	for _, f := range m.Funcs {
+		if f.Name() == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// tanhInline returns the module's snn_tanh_inline, defined on first use so
+// that a module without tanh does not carry it.
+func (e *emitter) tanhInline() *ll.Func {
+	if f, ok := e.funcs[tanhInlineName]; ok {
+		return f
+	}
+	f := defineTanh(e.mod)
+	e.funcs[tanhInlineName] = f
 	return f
 }

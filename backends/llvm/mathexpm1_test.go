@@ -122,3 +122,42 @@ func expm1Points() []float64 {
 func TestExpm1InlineVectorBits(t *testing.T) {
 	requireBitsAtEveryWidth(t, defineExpm1, expm1Points(), mathfn.Expm1, "mathfn.Expm1")
 }
+
+// tanhPoints are the arguments tanh is checked on: its thresholds (2^-28,
+// 1, 22) and expm1's at 2|x| with thousands of neighbours, the points
+// where 2|x|/ln2 rounds to the next k, and random points over the whole
+// range, each case and all bit patterns.
+func tanhPoints() []float64 {
+	r := rand.New(rand.NewPCG(18, 3))
+	pts := specialPoints()
+	pts = append(pts, neighbours(2000,
+		0x1p-28, 1, 22, 0x1p-55, 0x1p-1022,
+		math.Float64frombits(0x3FD62E42FEFA39EF)/2, // halfLn2 at 2|x|
+		math.Float64frombits(0x3FF0A2B23F3BAB73)/2, // threeHalvesLn2 at 2|x|
+		math.Ln2/2, (math.Ln2-0.25)/2, 10*math.Ln2, 28*math.Ln2,
+	)...)
+	for k := -1; k <= 64; k++ {
+		x := (float64(k) + 0.5) * math.Ln2 / 2
+		for d := int64(-20); d <= 20; d++ {
+			x := math.Float64frombits(uint64(int64(math.Float64bits(x)) + d))
+			pts = append(pts, x, -x)
+		}
+	}
+	uniform := func(n int, lo, hi float64) {
+		for range n {
+			pts = append(pts, lo+(hi-lo)*r.Float64())
+		}
+	}
+	uniform(300000, -1, 1)     // t/(t+2)
+	uniform(300000, -22, 22)   // 1 - 2/(t+2) too
+	uniform(100000, -0.5, 0.5) // expm1's k = 0 and ±1
+	pts = randomPoints(r, pts, 300000, -30, 30, 10)
+	r.Shuffle(len(pts), func(i, j int) { pts[i], pts[j] = pts[j], pts[i] })
+	return pts
+}
+
+// TestTanhInlineVectorBits checks snn_tanh_inline against mathfn.Tanh at
+// every vector width of x86-64.
+func TestTanhInlineVectorBits(t *testing.T) {
+	requireBitsAtEveryWidth(t, defineTanh, tanhPoints(), mathfn.Tanh, "mathfn.Tanh")
+}
