@@ -24,6 +24,7 @@
 //	            (a new op is a case here; a math function a call of the
 //	            runtime's port, declared in newEmitter)
 //	mathexp.go  exp as an inlined, vectorisable LLVM function
+//	mathminmax.go  min, max and sign the same way
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

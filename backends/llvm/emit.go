@@ -477,11 +477,20 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(b.NewFDiv(kf.arg(in, 0), kf.arg(in, 1)))
 	case ir.OpRem:
 		set(kf.call("snn_fmod", kf.arg(in, 0), kf.arg(in, 1)))
-	case ir.OpMin, ir.OpMax, ir.OpPow:
-		set(kf.call(map[ir.Op]string{ir.OpMin: "snn_min", ir.OpMax: "snn_max", ir.OpPow: "snn_pow"}[in.Op], kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpPow:
+		set(kf.call("snn_pow", kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpMin, ir.OpMax:
+		// Emitted mathfn.Min/Max (mathminmax.go): selects that vectorise.
+		f := kf.e.inline(minInlineName, defineMin)
+		if in.Op == ir.OpMax {
+			f = kf.e.inline(maxInlineName, defineMax)
+		}
+		set(b.NewCall(f, kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpSign:
+		set(b.NewCall(kf.e.inline(signInlineName, defineSign), kf.arg(in, 0)))
 	case ir.OpExp:
 		set(kf.exp(kf.arg(in, 0)))
-	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh, ir.OpSign:
+	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh:
 		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
 	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
 		// Exact operations: LLVM's intrinsics are correctly rounded.
