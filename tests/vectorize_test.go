@@ -38,7 +38,7 @@ const vectorises = "vectorises"
 var vectorizeWant = map[string]map[string]string{
 	"alif": {
 		"adaptive_init":    "calls snn_uniform",
-		"adaptive_prepare": "calls snn_log",
+		"adaptive_prepare": vectorises,
 		"adaptive_step":    vectorises,
 		"inp_init":         "calls snn_normal",
 		"inp_on_pre":       scatter,
@@ -345,7 +345,6 @@ var vectorizeWhy = map[string]string{
 	scatter: "a loop over a spike's synapses adds into the post neurons through their indices; " +
 		"two synapses may share a target, and the adds must keep their order (bit for bit), " +
 		"so vectorising it needs conflict detection (AVX-512's vpconflict): not in issue 18",
-	"snn_log":  "issue 18 Required 1: vectorisable, bit-exact math",
 	"snn_fmod": "issue 18 Required 1: vectorisable, bit-exact math",
 	fixedPoint: "a quantized model's arithmetic and its dithered rounding are calls of the runtime's " +
 		"fixed-point helpers (runtime/c); as integer IR they could vectorise: not in issue 18",

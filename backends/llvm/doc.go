@@ -25,6 +25,7 @@
 //	            runtime's port, declared in newEmitter)
 //	mathexp.go  exp as an inlined, vectorisable LLVM function
 //	mathminmax.go  min, max and sign the same way
+//	mathlog.go  log and log10 the same way
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

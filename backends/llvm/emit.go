@@ -490,7 +490,11 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(b.NewCall(kf.e.inline(signInlineName, defineSign), kf.arg(in, 0)))
 	case ir.OpExp:
 		set(kf.exp(kf.arg(in, 0)))
-	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpTanh:
+	case ir.OpLog:
+		set(b.NewCall(kf.e.inline(logInlineName, defineLog), kf.arg(in, 0))) // mathlog.go
+	case ir.OpLog10:
+		set(b.NewCall(kf.e.inline(log10InlineName, defineLog10), kf.arg(in, 0)))
+	case ir.OpSin, ir.OpCos, ir.OpTanh:
 		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
 	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
 		// Exact operations: LLVM's intrinsics are correctly rounded.
