@@ -38,7 +38,7 @@ const vectorises = "vectorises"
 var vectorizeWant = map[string]map[string]string{
 	"alif": {
 		"adaptive_init":    "calls snn_uniform",
-		"adaptive_prepare": "calls snn_log, snn_max, snn_min",
+		"adaptive_prepare": vectorises,
 		"adaptive_step":    vectorises,
 		"inp_init":         "calls snn_normal",
 		"inp_on_pre":       scatter,
@@ -231,13 +231,13 @@ var vectorizeWant = map[string]map[string]string{
 		"background_rate":          vectorises,
 		"cued_init":                vectorises,
 		"cued_on_post":             vectorises,
-		"cued_on_pre":              "calls snn_max, snn_min",
+		"cued_on_pre":              scatter,
 		"cued_update":              vectorises,
 		"dopamine_on_spike_reward": vectorises,
 		"dopamine_update":          vectorises,
 		"learn_init":               vectorises,
 		"learn_on_post":            vectorises,
-		"learn_on_pre":             "calls snn_max, snn_min",
+		"learn_on_pre":             scatter,
 		"learn_update":             vectorises,
 		"out_init":                 vectorises,
 		"out_step":                 vectorises,
@@ -261,13 +261,13 @@ var vectorizeWant = map[string]map[string]string{
 	"softwta": {
 		"background_rate": vectorises,
 		"ff_init":         "calls snn_uniform",
-		"ff_on_post":      "calls snn_min",
+		"ff_on_post":      vectorises,
 		"ff_on_pre":       scatter,
 		"inhibit_on_pre":  scatter,
 		"layer_init":      "calls snn_uniform",
 		"layer_step":      vectorises,
 		"noise_init":      "calls snn_uniform",
-		"noise_on_post":   "calls snn_min",
+		"noise_on_post":   vectorises,
 		"noise_on_pre":    scatter,
 	},
 	"softwta-int16": {
@@ -287,8 +287,8 @@ var vectorizeWant = map[string]map[string]string{
 		"out_init":        vectorises,
 		"out_step":        vectorises,
 		"plastic_init":    "calls snn_uniform",
-		"plastic_on_post": "calls snn_max, snn_min",
-		"plastic_on_pre":  "calls snn_max, snn_min",
+		"plastic_on_post": vectorises,
+		"plastic_on_pre":  scatter,
 	},
 	"stdp_song2000-int16": {
 		"inputs_rate":     vectorises,
@@ -301,8 +301,8 @@ var vectorizeWant = map[string]map[string]string{
 	"symmetric_stdp": {
 		"common_rate":          vectorises,
 		"correlated_init":      "calls snn_uniform",
-		"correlated_on_post":   "calls snn_max, snn_min",
-		"correlated_on_pre":    "calls snn_max, snn_min",
+		"correlated_on_post":   vectorises,
+		"correlated_on_pre":    scatter,
 		"drive_on_pre":         scatter,
 		"independent_rate":     vectorises,
 		"out_init":             vectorises,
@@ -310,8 +310,8 @@ var vectorizeWant = map[string]map[string]string{
 		"relay_init":           vectorises,
 		"relay_step":           vectorises,
 		"uncorrelated_init":    "calls snn_uniform",
-		"uncorrelated_on_post": "calls snn_max, snn_min",
-		"uncorrelated_on_pre":  "calls snn_max, snn_min",
+		"uncorrelated_on_post": vectorises,
+		"uncorrelated_on_pre":  scatter,
 	},
 	"symmetric_stdp-int16": {
 		"common_rate":          vectorises,
@@ -345,9 +345,6 @@ var vectorizeWhy = map[string]string{
 	scatter: "a loop over a spike's synapses adds into the post neurons through their indices; " +
 		"two synapses may share a target, and the adds must keep their order (bit for bit), " +
 		"so vectorising it needs conflict detection (AVX-512's vpconflict): not in issue 18",
-	"snn_log":  "issue 18 Required 1: vectorisable, bit-exact math",
-	"snn_max":  "issue 18 Required 1: min and max as selects with the runtime's NaN rule",
-	"snn_min":  "issue 18 Required 1: min and max as selects with the runtime's NaN rule",
 	"snn_fmod": "issue 18 Required 1: vectorisable, bit-exact math",
 	fixedPoint: "a quantized model's arithmetic and its dithered rounding are calls of the runtime's " +
 		"fixed-point helpers (runtime/c); as integer IR they could vectorise: not in issue 18",

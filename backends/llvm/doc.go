@@ -26,6 +26,9 @@
 //	mathexp.go  exp as an inlined, vectorisable LLVM function
 //	mathexpm1.go
 //	            expm1 and tanh, the same way
+//	mathminmax.go
+//	            min, max and sign, the same way
+//	mathlog.go  log and log10, the same way
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

@@ -477,14 +477,27 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(b.NewFDiv(kf.arg(in, 0), kf.arg(in, 1)))
 	case ir.OpRem:
 		set(kf.call("snn_fmod", kf.arg(in, 0), kf.arg(in, 1)))
-	case ir.OpMin, ir.OpMax, ir.OpPow:
-		set(kf.call(map[ir.Op]string{ir.OpMin: "snn_min", ir.OpMax: "snn_max", ir.OpPow: "snn_pow"}[in.Op], kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpPow:
+		set(kf.call("snn_pow", kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpMin, ir.OpMax:
+		// Emitted mathfn.Min/Max (mathminmax.go): selects that vectorise.
+		f := kf.e.inline(minInlineName, defineMin)
+		if in.Op == ir.OpMax {
+			f = kf.e.inline(maxInlineName, defineMax)
+		}
+		set(b.NewCall(f, kf.arg(in, 0), kf.arg(in, 1)))
+	case ir.OpSign:
+		set(b.NewCall(kf.e.inline(signInlineName, defineSign), kf.arg(in, 0)))
 	case ir.OpExp:
 		set(kf.exp(kf.arg(in, 0)))
 	case ir.OpTanh:
 		// snn_tanh_inline (mathexpm1.go), vectorisable as exp is.
 		set(kf.cur.NewCall(kf.e.tanhInline(), kf.arg(in, 0)))
-	case ir.OpLog, ir.OpLog10, ir.OpSin, ir.OpCos, ir.OpSign:
+	case ir.OpLog:
+		set(b.NewCall(kf.e.inline(logInlineName, defineLog), kf.arg(in, 0))) // mathlog.go
+	case ir.OpLog10:
+		set(b.NewCall(kf.e.inline(log10InlineName, defineLog10), kf.arg(in, 0)))
+	case ir.OpSin, ir.OpCos:
 		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
 	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
 		// Exact operations: LLVM's intrinsics are correctly rounded.

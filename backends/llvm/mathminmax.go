@@ -1,0 +1,80 @@
+package llvm
+
+import (
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+
+	ll "github.com/llir/llvm/ir"
+)
+
+// The emitted runtime/mathfn.Min, Max and Sign (ops.go): compares and
+// selects, with mathfn's NaN and ±0 rules, so that a kernel using them
+// vectorises where a call of snn_min, snn_max or snn_sign stops it.
+const (
+	minInlineName  = "snn_min_inline"
+	maxInlineName  = "snn_max_inline"
+	signInlineName = "snn_sign_inline"
+)
+
+// newInline adds an internal, always-inlined, readnone function of f64
+// parameters named name to m and returns it with its parameters and entry
+// block.
+func newInline(m *ll.Module, name string, params ...string) (*ll.Func, []*ll.Param, *ll.Block) {
+	var ps []*ll.Param
+	for _, p := range params {
+		ps = append(ps, ll.NewParam(p, f64))
+	}
+	f := m.NewFunc(name, f64, ps...)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
+	return f, ps, f.NewBlock("entry")
+}
+
+// defineMinMax adds mathfn.Min (max false) or mathfn.Max to m. Go's cases
+// become selects, the last applied first: x < y (x > y for Max) picks x,
+// else y; both ±0 picks by x's sign bit (Min: x if x is -0, else y; Max: y
+// if x is -0, else x); either NaN gives mathfn's NaN.
+func defineMinMax(m *ll.Module, max bool) *ll.Func {
+	name, pred := minInlineName, enum.FPredOLT
+	if max {
+		name, pred = maxInlineName, enum.FPredOGT
+	}
+	f, ps, b := newInline(m, name, "x", "y")
+	x, y := ps[0], ps[1]
+	res := b.NewSelect(b.NewFCmp(pred, x, y), x, y)
+	bothZero := b.NewAnd(b.NewFCmp(enum.FPredOEQ, x, fZero), b.NewFCmp(enum.FPredOEQ, y, fZero))
+	xNeg := b.NewICmp(enum.IPredSLT, b.NewBitCast(x, i64), constant.NewInt(i64, 0))
+	zero := b.NewSelect(xNeg, x, y)
+	if max {
+		zero = b.NewSelect(xNeg, y, x)
+	}
+	res = b.NewSelect(bothZero, zero, res)
+	res = b.NewSelect(b.NewFCmp(enum.FPredUNO, x, y), fNaN, res)
+	b.NewRet(res)
+	return f
+}
+
+func defineMin(m *ll.Module) *ll.Func { return defineMinMax(m, false) }
+func defineMax(m *ll.Module) *ll.Func { return defineMinMax(m, true) }
+
+// defineSign adds mathfn.Sign to m: 1 if x > 0, -1 if x < 0, else x
+// itself (±0, and a NaN with its payload).
+func defineSign(m *ll.Module) *ll.Func {
+	f, ps, b := newInline(m, signInlineName, "x")
+	x := ps[0]
+	res := b.NewSelect(b.NewFCmp(enum.FPredOLT, x, fZero), f64bits(0xBFF0000000000000), x)
+	res = b.NewSelect(b.NewFCmp(enum.FPredOGT, x, fZero), fOne, res)
+	b.NewRet(res)
+	return f
+}
+
+// inline returns the module's function name, defined by define on first
+// use so that a module carries only the math it uses.
+func (e *emitter) inline(name string, define func(*ll.Module) *ll.Func) *ll.Func {
+	if f, ok := e.funcs[name]; ok {
+		return f
+	}
+	f := define(e.mod)
+	e.funcs[name] = f
+	return f
+}
