@@ -114,6 +114,17 @@ func newEmitter(l *layout, dt float64) *emitter {
 	return e
 }
 
+// inline returns the module's function name, defined by define on first
+// use so that a module carries only the math it uses.
+func (e *emitter) inline(name string, define func(*ll.Module) *ll.Func) *ll.Func {
+	if f, ok := e.funcs[name]; ok {
+		return f
+	}
+	f := define(e.mod)
+	e.funcs[name] = f
+	return f
+}
+
 // kernelFunc is the state of one kernel's translation.
 type kernelFunc struct {
 	e    *emitter
@@ -326,7 +337,7 @@ func (kf *kernelFunc) call(name string, args ...value.Value) value.Value {
 // inlines and the loop vectoriser can vectorise, where the runtime's
 // snn_exp would stop it; both are runtime/mathfn.Exp bit for bit.
 func (kf *kernelFunc) exp(x value.Value) value.Value {
-	return kf.cur.NewCall(kf.e.expInline(), x)
+	return kf.cur.NewCall(kf.e.inline(expInlineName, defineExp), x)
 }
 
 // cstring returns a pointer to a NUL-terminated constant string.
@@ -492,7 +503,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(kf.exp(kf.arg(in, 0)))
 	case ir.OpTanh:
 		// snn_tanh_inline (mathexpm1.go), vectorisable as exp is.
-		set(kf.cur.NewCall(kf.e.tanhInline(), kf.arg(in, 0)))
+		set(kf.cur.NewCall(kf.e.inline(tanhInlineName, defineTanh), kf.arg(in, 0)))
 	case ir.OpLog:
 		set(b.NewCall(kf.e.inline(logInlineName, defineLog), kf.arg(in, 0))) // mathlog.go
 	case ir.OpLog10:

@@ -120,13 +120,7 @@ func defineExp(m *ll.Module) *ll.Func {
 	c := b.NewFSub(r, b.NewFMul(z, p))
 	y := b.NewFSub(fOne, b.NewFSub(b.NewFSub(lo, b.NewFDiv(b.NewFMul(r, c), b.NewFSub(fTwo, c))), hi))
 
-	// scaleByTwoPow(y, k).
-	above := b.NewICmp(enum.IPredSGT, k, i32c(1023))
-	normal := b.NewICmp(enum.IPredSGE, k, i32c(-1021))
-	kScaled := b.NewSelect(above, i32c(1), b.NewSelect(normal, k, b.NewAdd(k, i32c(1000))))
-	twoPowK := b.NewBitCast(b.NewShl(b.NewZExt(b.NewAdd(kScaled, i32c(1023)), i64), constant.NewInt(i64, 52)), f64)
-	factor := b.NewSelect(above, fTwoP1023, b.NewSelect(normal, fOne, fTwoPM1000))
-	scaled := b.NewFMul(b.NewFMul(y, twoPowK), factor)
+	scaled := scaleByTwoPowIR(b, y, k)
 
 	tiny := b.NewFCmp(enum.FPredOLT, ax, expTiny)
 	res := b.NewSelect(tiny, b.NewFAdd(fOne, xs), scaled)
@@ -137,13 +131,23 @@ func defineExp(m *ll.Module) *ll.Func {
 	return f
 }
 
-// expInline returns the module's snn_exp_inline, defined on first use so
-// that a module without exp does not carry it.
-func (e *emitter) expInline() *ll.Func {
-	if f, ok := e.funcs[expInlineName]; ok {
-		return f
-	}
-	f := defineExp(e.mod)
-	e.funcs[expInlineName] = f
-	return f
+// scaleByTwoPowIR emits mathfn's scaleByTwoPow(y, k) (words.go): its three
+// cases are (y*2^k')*m with k' = 1, m = 2^1023 for k > 1023; k' = k, m = 1
+// for k >= -1021 (multiplying by 1 is exact); k' = k+1000, m = 2^-1000
+// below. 2^k' is built from its bits.
+func scaleByTwoPowIR(b *ll.Block, y, k value.Value) value.Value {
+	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+	above := b.NewICmp(enum.IPredSGT, k, i32c(1023))
+	normal := b.NewICmp(enum.IPredSGE, k, i32c(-1021))
+	kScaled := b.NewSelect(above, i32c(1), b.NewSelect(normal, k, b.NewAdd(k, i32c(1000))))
+	factor := b.NewSelect(above, fTwoP1023, b.NewSelect(normal, fOne, fTwoPM1000))
+	return b.NewFMul(b.NewFMul(y, twoPowIR(b, kScaled)), factor)
+}
+
+// twoPowIR emits mathfn's twoPow(k), 2^k from its bits. Outside k's range
+// [-1022, 1023] the bits are some other double, and no poison: the shift
+// is by a constant.
+func twoPowIR(b *ll.Block, k value.Value) value.Value {
+	biased := b.NewZExt(b.NewAdd(k, constant.NewInt(i32, 1023)), i64)
+	return b.NewBitCast(b.NewShl(biased, constant.NewInt(i64, 52)), f64)
 }

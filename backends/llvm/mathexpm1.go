@@ -40,27 +40,6 @@ var (
 // inlined into the kernel, no memory access, no unwinding.
 var funcAttrsInline = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
 
-// scaleByTwoPowIR emits mathfn's scaleByTwoPow(y, k) (words.go): its three
-// cases are (y*2^k')*m with k' = 1, m = 2^1023 for k > 1023; k' = k, m = 1
-// for k >= -1021 (multiplying by 1 is exact); k' = k+1000, m = 2^-1000
-// below. 2^k' is built from its bits.
-func scaleByTwoPowIR(b *ll.Block, y, k value.Value) value.Value {
-	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
-	above := b.NewICmp(enum.IPredSGT, k, i32c(1023))
-	normal := b.NewICmp(enum.IPredSGE, k, i32c(-1021))
-	kScaled := b.NewSelect(above, i32c(1), b.NewSelect(normal, k, b.NewAdd(k, i32c(1000))))
-	factor := b.NewSelect(above, fTwoP1023, b.NewSelect(normal, fOne, fTwoPM1000))
-	return b.NewFMul(b.NewFMul(y, twoPowIR(b, kScaled)), factor)
-}
-
-// twoPowIR emits mathfn's twoPow(k), 2^k from its bits. Outside k's range
-// [-1022, 1023] the bits are some other double, and no poison: the shift
-// is by a constant.
-func twoPowIR(b *ll.Block, k value.Value) value.Value {
-	biased := b.NewZExt(b.NewAdd(k, constant.NewInt(i32, 1023)), i64)
-	return b.NewBitCast(b.NewShl(biased, constant.NewInt(i64, 52)), f64)
-}
-
 // defineExpm1 adds snn_expm1_inline, mathfn.Expm1, to m and returns it.
 //
 // Expm1's cases and how each becomes a select:
@@ -224,15 +203,4 @@ func findFunc(m *ll.Module, name string) *ll.Func {
 		}
 	}
 	return nil
-}
-
-// tanhInline returns the module's snn_tanh_inline, defined on first use so
-// that a module without tanh does not carry it.
-func (e *emitter) tanhInline() *ll.Func {
-	if f, ok := e.funcs[tanhInlineName]; ok {
-		return f
-	}
-	f := defineTanh(e.mod)
-	e.funcs[tanhInlineName] = f
-	return f
 }

@@ -67,14 +67,3 @@ func defineSign(m *ll.Module) *ll.Func {
 	b.NewRet(res)
 	return f
 }
-
-// inline returns the module's function name, defined by define on first
-// use so that a module carries only the math it uses.
-func (e *emitter) inline(name string, define func(*ll.Module) *ll.Func) *ll.Func {
-	if f, ok := e.funcs[name]; ok {
-		return f
-	}
-	f := define(e.mod)
-	e.funcs[name] = f
-	return f
-}
