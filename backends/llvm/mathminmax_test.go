@@ -8,10 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	goruntime "runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -65,47 +63,11 @@ int main(void)
 }
 `
 
-// buildVMath2 is buildVMath for a function of two arguments.
+// buildVMath2 is buildVMath for a function of two arguments. A loop of
+// min or max alone may stay scalar at SSE2 (buildVMathLoop says why).
 func buildVMath2(t *testing.T, define func(*ll.Module) *ll.Func, t0 vmathTarget) (string, int) {
 	t.Helper()
-	m := ll.NewModule()
-	fn := define(m)
-	text := m.String() + strings.ReplaceAll(vmath2Loop, "FUNC", fn.Name())
-	dir := t.TempDir()
-	path := func(name string) string { return filepath.Join(dir, name) }
-	require.NoError(t, os.WriteFile(path("vmath.ll"), []byte(text), 0o644))
-	require.NoError(t, os.WriteFile(path("driver.c"), []byte(vmath2Driver), 0o644))
-	target := []string{"-mtriple=" + hostTriple(), "-mcpu=" + t0.cpu}
-	if t0.attr != "" {
-		target = append(target, "-mattr="+t0.attr)
-	}
-	run := func(name string, args ...string) string {
-		out, err := exec.Command(name, args...).CombinedOutput()
-		require.NoError(t, err, "%s %v:\n%s", name, args, out)
-		return string(out)
-	}
-	args := append(slices.Clone(optFlags), target...)
-	remarks := run("opt", append(args, "-pass-remarks=loop-vectorize", "-pass-remarks-missed=loop-vectorize",
-		"-S", path("vmath.ll"), "-o", path("vmath.opt.ll"))...)
-	w := vectorizedRE.FindStringSubmatch(remarks)
-	if w == nil && strings.Contains(remarks, "the cost-model indicates that vectorization is not beneficial") {
-		// SSE2 has no blend instruction, and for a loop of Min alone
-		// the cost model prefers scalar code; in a kernel with more
-		// arithmetic it may not. Forcing two lanes still checks the
-		// vector code's bits.
-		t.Logf("%s: %s: the cost model keeps the loop scalar; checking it forced to 2 lanes", t0.name, fn.Name())
-		remarks = run("opt", append(args, "-force-vector-width=2", "-pass-remarks=loop-vectorize",
-			"-pass-remarks-missed=loop-vectorize", "-S", path("vmath.ll"), "-o", path("vmath.opt.ll"))...)
-		w = vectorizedRE.FindStringSubmatch(remarks)
-	}
-	require.NotNil(t, w, "the loop over %s did not vectorise for %s: %s", fn.Name(), t0.name, remarks)
-	width, _ := strconv.Atoi(w[1])
-	optimised, err := os.ReadFile(path("vmath.opt.ll"))
-	require.NoError(t, err)
-	require.NotContains(t, string(optimised), "call double @"+fn.Name(), "not inlined")
-	run("llc", append(append(slices.Clone(llcFlags), target...), path("vmath.opt.ll"), "-o", path("vmath.o"))...)
-	run("cc", "-O2", "-o", path("vmath"), path("driver.c"), path("vmath.o"))
-	return path("vmath"), width
+	return buildVMathLoop(t, define, t0, vmath2Loop, vmath2Driver, true)
 }
 
 // runVMath2 runs exe on the pairs (xs[i], ys[i]) and requires every
