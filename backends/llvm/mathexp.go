@@ -80,35 +80,15 @@ func defineExp(m *ll.Module) *ll.Func {
 	x := ll.NewParam("x", f64)
 	f := m.NewFunc(expInlineName, f64, x)
 	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
+	f.FuncAttrs = funcAttrsInline
 	b := f.NewBlock("entry")
-	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
 
 	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
 	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
 	under := b.NewFCmp(enum.FPredOLT, x, expUnderflowC)
 	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, expUnderflowC), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
 	xs := b.NewSelect(inRange, x, fZero)
-	// math.Abs clears the sign bit.
-	ax := b.NewBitCast(b.NewAnd(b.NewBitCast(xs, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
-	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
-	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
-	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
-
-	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates).
-	half := b.NewSelect(neg, fNegHalf, fHalf)
-	kBig := b.NewFPToSI(b.NewFAdd(b.NewFMul(expInvLn2, xs), half), i32)
-	fk := b.NewSIToFP(kBig, f64)
-	hiBig := b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
-	loBig := b.NewFMul(fk, expLn2Lo)
-	// halfLn2 < |x| <= 3/2 ln2: k = ±1.
-	hiMid := b.NewSelect(neg, b.NewFAdd(xs, expLn2Hi), b.NewFSub(xs, expLn2Hi))
-	loMid := b.NewSelect(neg, expNegLn2Lo, expLn2Lo)
-	kMid := b.NewSelect(neg, i32c(-1), i32c(1))
-	// Otherwise no reduction: hi = x, lo = 0, k = 0.
-	hi := b.NewSelect(big, hiBig, b.NewSelect(mid, hiMid, xs))
-	lo := b.NewSelect(big, loBig, b.NewSelect(mid, loMid, fZero))
-	k := b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
+	ax, hi, lo, k := reduceExpIR(b, xs)
 
 	r := b.NewFSub(hi, lo)
 	z := b.NewFMul(r, r)
@@ -150,4 +130,34 @@ func scaleByTwoPowIR(b *ll.Block, y, k value.Value) value.Value {
 func twoPowIR(b *ll.Block, k value.Value) value.Value {
 	biased := b.NewZExt(b.NewAdd(k, constant.NewInt(i32, 1023)), i64)
 	return b.NewBitCast(b.NewShl(biased, constant.NewInt(i64, 52)), f64)
+}
+
+// reduceExpIR emits the argument reduction mathfn.Exp and Expm1 share, on
+// xs (x with out-of-range lanes replaced by 0): |x|, and x = k ln2 + (hi -
+// lo) with k rounding x/ln2 half away from zero for |x| > 3/2 ln2, k = ±1
+// for halfLn2 < |x| <= 3/2 ln2, and k = 0, hi = x, lo = 0 otherwise, every
+// case computed and chosen by select.
+func reduceExpIR(b *ll.Block, xs value.Value) (ax, hi, lo, k value.Value) {
+	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+	// math.Abs clears the sign bit.
+	ax = b.NewBitCast(b.NewAnd(b.NewBitCast(xs, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
+	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
+	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
+
+	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates).
+	half := b.NewSelect(neg, fNegHalf, fHalf)
+	kBig := b.NewFPToSI(b.NewFAdd(b.NewFMul(expInvLn2, xs), half), i32)
+	fk := b.NewSIToFP(kBig, f64)
+	hiBig := b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
+	loBig := b.NewFMul(fk, expLn2Lo)
+	// halfLn2 < |x| <= 3/2 ln2: k = ±1.
+	hiMid := b.NewSelect(neg, b.NewFAdd(xs, expLn2Hi), b.NewFSub(xs, expLn2Hi))
+	loMid := b.NewSelect(neg, expNegLn2Lo, expLn2Lo)
+	kMid := b.NewSelect(neg, i32c(-1), i32c(1))
+	// Otherwise no reduction: hi = x, lo = 0, k = 0.
+	hi = b.NewSelect(big, hiBig, b.NewSelect(mid, hiMid, xs))
+	lo = b.NewSelect(big, loBig, b.NewSelect(mid, loMid, fZero))
+	k = b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
+	return ax, hi, lo, k
 }

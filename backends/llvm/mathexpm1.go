@@ -70,25 +70,7 @@ func defineExpm1(m *ll.Module) *ll.Func {
 	saturated := b.NewFCmp(enum.FPredOLT, x, expm1Saturation)
 	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, expm1Saturation), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
 	xs := b.NewSelect(inRange, x, fZero)
-	// math.Abs clears the sign bit.
-	ax := b.NewBitCast(b.NewAnd(b.NewBitCast(xs, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
-	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
-	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
-	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
-
-	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates).
-	half := b.NewSelect(neg, fNegHalf, fHalf)
-	kBig := b.NewFPToSI(b.NewFAdd(b.NewFMul(expInvLn2, xs), half), i32)
-	fk := b.NewSIToFP(kBig, f64)
-	hiBig := b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
-	loBig := b.NewFMul(fk, expLn2Lo)
-	// halfLn2 < |x| <= 3/2 ln2: k = ±1.
-	hiMid := b.NewSelect(neg, b.NewFAdd(xs, expLn2Hi), b.NewFSub(xs, expLn2Hi))
-	loMid := b.NewSelect(neg, expNegLn2Lo, expLn2Lo)
-	kMid := b.NewSelect(neg, i32c(-1), i32c(1))
-	hi := b.NewSelect(big, hiBig, b.NewSelect(mid, hiMid, xs))
-	lo := b.NewSelect(big, loBig, b.NewSelect(mid, loMid, fZero))
-	k := b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
+	ax, hi, lo, k := reduceExpIR(b, xs)
 	r := b.NewFSub(hi, lo)
 	c := b.NewFSub(b.NewFSub(hi, r), lo)
 
