@@ -77,11 +77,8 @@ var (
 //     1 is exact); k' = k+1000, m = 2^-1000 below. 2^k' is built from its
 //     bits (shl and bitcast, which vectorise).
 func defineExp(m *ll.Module) *ll.Func {
-	x := ll.NewParam("x", f64)
-	f := m.NewFunc(expInlineName, f64, x)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = funcAttrsInline
-	b := f.NewBlock("entry")
+	f, ps, b := newInline(m, expInlineName, "x")
+	x := ps[0]
 
 	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
 	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
@@ -116,7 +113,6 @@ func defineExp(m *ll.Module) *ll.Func {
 // for k >= -1021 (multiplying by 1 is exact); k' = k+1000, m = 2^-1000
 // below. 2^k' is built from its bits.
 func scaleByTwoPowIR(b *ll.Block, y, k value.Value) value.Value {
-	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
 	above := b.NewICmp(enum.IPredSGT, k, i32c(1023))
 	normal := b.NewICmp(enum.IPredSGE, k, i32c(-1021))
 	kScaled := b.NewSelect(above, i32c(1), b.NewSelect(normal, k, b.NewAdd(k, i32c(1000))))
@@ -138,9 +134,7 @@ func twoPowIR(b *ll.Block, k value.Value) value.Value {
 // for halfLn2 < |x| <= 3/2 ln2, and k = 0, hi = x, lo = 0 otherwise, every
 // case computed and chosen by select.
 func reduceExpIR(b *ll.Block, xs value.Value) (ax, hi, lo, k value.Value) {
-	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
-	// math.Abs clears the sign bit.
-	ax = b.NewBitCast(b.NewAnd(b.NewBitCast(xs, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+	ax = absIR(b, xs)
 	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
 	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
 	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
@@ -161,3 +155,29 @@ func reduceExpIR(b *ll.Block, xs value.Value) (ax, hi, lo, k value.Value) {
 	k = b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
 	return ax, hi, lo, k
 }
+
+// funcAttrsInline are the attributes of every emitted math function:
+// inlined into the kernel, no memory access, no unwinding.
+var funcAttrsInline = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
+
+// newInline adds an internal, always-inlined, readnone function of f64
+// parameters named name to m and returns it with its parameters and entry
+// block.
+func newInline(m *ll.Module, name string, params ...string) (*ll.Func, []*ll.Param, *ll.Block) {
+	var ps []*ll.Param
+	for _, p := range params {
+		ps = append(ps, ll.NewParam(p, f64))
+	}
+	f := m.NewFunc(name, f64, ps...)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = funcAttrsInline
+	return f, ps, f.NewBlock("entry")
+}
+
+// absIR emits math.Abs(x): the sign bit cleared.
+func absIR(b *ll.Block, x value.Value) value.Value {
+	return b.NewBitCast(b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+}
+
+// i32c is the i32 constant n.
+func i32c(n int64) constant.Constant { return constant.NewInt(i32, n) }

@@ -36,10 +36,6 @@ var (
 	veltkampSplit = f64bits(0x41A0000002000000)
 )
 
-// funcAttrsInline are the attributes of every emitted math function:
-// inlined into the kernel, no memory access, no unwinding.
-var funcAttrsInline = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
-
 // defineExpm1 adds snn_expm1_inline, mathfn.Expm1, to m and returns it.
 //
 // Expm1's cases and how each becomes a select:
@@ -58,12 +54,8 @@ var funcAttrsInline = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAtt
 //     subtracts 1 after. 0x200000>>k is shifted by k clamped to [2, 19],
 //     as a shift by 32 or more would be poison.
 func defineExpm1(m *ll.Module) *ll.Func {
-	x := ll.NewParam("x", f64)
-	f := m.NewFunc(expm1InlineName, f64, x)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = funcAttrsInline
-	b := f.NewBlock("entry")
-	i32c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+	f, ps, b := newInline(m, expm1InlineName, "x")
+	x := ps[0]
 
 	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
 	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
@@ -131,13 +123,10 @@ func defineTanh(m *ll.Module) *ll.Func {
 	if expm1 == nil {
 		expm1 = defineExpm1(m)
 	}
-	x := ll.NewParam("x", f64)
-	f := m.NewFunc(tanhInlineName, f64, x)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = funcAttrsInline
-	b := f.NewBlock("entry")
+	f, ps, b := newInline(m, tanhInlineName, "x")
+	x := ps[0]
 
-	ax := b.NewBitCast(b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, 0x7FFFFFFFFFFFFFFF)), f64)
+	ax := absIR(b, x)
 	t := b.NewCall(expm1, b.NewFMul(fTwo, ax))
 	// quotientOverTwoPlus(t).
 	d := b.NewFAdd(t, fTwo)

@@ -16,20 +16,6 @@ const (
 	signInlineName = "snn_sign_inline"
 )
 
-// newInline adds an internal, always-inlined, readnone function of f64
-// parameters named name to m and returns it with its parameters and entry
-// block.
-func newInline(m *ll.Module, name string, params ...string) (*ll.Func, []*ll.Param, *ll.Block) {
-	var ps []*ll.Param
-	for _, p := range params {
-		ps = append(ps, ll.NewParam(p, f64))
-	}
-	f := m.NewFunc(name, f64, ps...)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrReadNone, enum.FuncAttrNoUnwind}
-	return f, ps, f.NewBlock("entry")
-}
-
 // defineMinMax adds mathfn.Min (max false) or mathfn.Max to m. Go's cases
 // become selects, the last applied first: x < y (x > y for Max) picks x,
 // else y; both ±0 picks by x's sign bit (Min: x if x is -0, else y; Max: y
