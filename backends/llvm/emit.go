@@ -88,11 +88,14 @@ func newEmitter(l *layout, dt float64) *emitter {
 		}
 		e.funcs[name] = e.mod.NewFunc(name, ret, ps...)
 	}
-	for _, name := range []string{"snn_exp", "snn_log", "snn_log10", "snn_sin", "snn_cos", "snn_tanh", "snn_sign",
+	// The runtime's math functions that have no inline form yet; exp,
+	// tanh, log, log10, min, max and sign are emitted into the module
+	// (mathexp.go, mathexpm1.go, mathlog.go, mathminmax.go).
+	for _, name := range []string{"snn_sin", "snn_cos",
 		"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64", "llvm.round.f64"} {
 		declare(name, f64, f64)
 	}
-	for _, name := range []string{"snn_pow", "snn_min", "snn_max", "snn_fmod"} {
+	for _, name := range []string{"snn_pow", "snn_fmod"} {
 		declare(name, f64, f64, f64)
 	}
 	declare("snn_uniform", f64, i64, i32, i64, i64, f64, f64)
