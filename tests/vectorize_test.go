@@ -68,7 +68,7 @@ var vectorizeWant = map[string]map[string]string{
 		"c1_on_pre":  scatter,
 		"c2_init":    "calls snn_uniform",
 		"c2_on_pre":  scatter,
-		"c3_init":    "calls snn_fmod",
+		"c3_init":    vectorises,
 		"c3_on_pre":  scatter,
 		"c4_on_pre":  scatter,
 		"c5_on_pre":  scatter,
@@ -83,7 +83,7 @@ var vectorizeWant = map[string]map[string]string{
 		"c1_on_pre":  "calls snn_fx_*",
 		"c2_init":    "calls snn_uniform",
 		"c2_on_pre":  "calls snn_fx_*",
-		"c3_init":    "calls snn_fmod",
+		"c3_init":    vectorises,
 		"c3_on_pre":  "calls snn_fx_*",
 		"c4_on_pre":  "calls snn_fx_*",
 		"c5_on_pre":  "calls snn_fx_*",
@@ -109,7 +109,7 @@ var vectorizeWant = map[string]map[string]string{
 	},
 	"dendrites": {
 		"context_rate":     vectorises,
-		"ctx_init":         "calls snn_fmod, snn_uniform",
+		"ctx_init":         "calls snn_uniform",
 		"ctx_on_pre":       scatter,
 		"feedforward_rate": vectorises,
 		"ff_on_pre":        scatter,
@@ -120,7 +120,7 @@ var vectorizeWant = map[string]map[string]string{
 	},
 	"dendrites-int16": {
 		"context_rate":     vectorises,
-		"ctx_init":         "calls snn_fmod, snn_uniform",
+		"ctx_init":         "calls snn_uniform",
 		"ctx_on_pre":       "calls snn_fx_*",
 		"feedforward_rate": vectorises,
 		"ff_on_pre":        "calls snn_fx_*",
@@ -345,7 +345,6 @@ var vectorizeWhy = map[string]string{
 	scatter: "a loop over a spike's synapses adds into the post neurons through their indices; " +
 		"two synapses may share a target, and the adds must keep their order (bit for bit), " +
 		"so vectorising it needs conflict detection (AVX-512's vpconflict): not in issue 18",
-	"snn_fmod": "issue 18 Required 1: vectorisable, bit-exact math",
 	fixedPoint: "a quantized model's arithmetic and its dithered rounding are calls of the runtime's " +
 		"fixed-point helpers (runtime/c); as integer IR they could vectorise: not in issue 18",
 	// Only init kernels draw in the examples: once per run.
