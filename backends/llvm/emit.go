@@ -89,13 +89,13 @@ func newEmitter(l *layout, dt float64) *emitter {
 		e.funcs[name] = e.mod.NewFunc(name, ret, ps...)
 	}
 	// The runtime's math functions that have no inline form yet; exp,
-	// tanh, log, log10, min, max, sign and rem are emitted into the module
-	// (mathexp.go, mathexpm1.go, mathlog.go, mathminmax.go, mathrem.go).
+	// tanh, log, log10, min, max, sign, pow and rem are emitted into the
+	// module (mathexp.go, mathexpm1.go, mathlog.go, mathminmax.go,
+	// mathpow.go, mathrem.go).
 	for _, name := range []string{"snn_sin", "snn_cos",
 		"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64", "llvm.round.f64"} {
 		declare(name, f64, f64)
 	}
-	declare("snn_pow", f64, f64, f64)
 	declare("snn_uniform", f64, i64, i32, i64, i64, f64, f64)
 	declare("snn_normal", f64, i64, i32, i64, i64, f64, f64)
 	declare("snn_exponential", f64, i64, i32, i64, i64, f64)
@@ -492,7 +492,8 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		// a loop, vectorisable.
 		set(b.NewCall(kf.e.inline(remInlineName, defineRem), kf.arg(in, 0), kf.arg(in, 1)))
 	case ir.OpPow:
-		set(kf.call("snn_pow", kf.arg(in, 0), kf.arg(in, 1)))
+		// snn_pow_inline (mathpow.go), vectorisable as exp is.
+		set(b.NewCall(kf.e.inline(powInlineName, definePow), kf.arg(in, 0), kf.arg(in, 1)))
 	case ir.OpMin, ir.OpMax:
 		// Emitted mathfn.Min/Max (mathminmax.go): selects that vectorise.
 		f := kf.e.inline(minInlineName, defineMin)

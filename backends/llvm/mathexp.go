@@ -89,12 +89,7 @@ func defineExp(m *ll.Module) *ll.Func {
 
 	r := b.NewFSub(hi, lo)
 	z := b.NewFMul(r, r)
-	// expPoly: P1 + z*(P2 + z*(P3 + z*(P4 + z*P5))), innermost first.
-	var p value.Value = expP[4]
-	for n := 3; n >= 0; n-- {
-		p = b.NewFAdd(expP[n], b.NewFMul(z, p))
-	}
-	c := b.NewFSub(r, b.NewFMul(z, p))
+	c := b.NewFSub(r, b.NewFMul(z, expPolyIR(b, z)))
 	y := b.NewFSub(fOne, b.NewFSub(b.NewFSub(lo, b.NewFDiv(b.NewFMul(r, c), b.NewFSub(fTwo, c))), hi))
 
 	scaled := scaleByTwoPowIR(b, y, k)
@@ -106,6 +101,16 @@ func defineExp(m *ll.Module) *ll.Func {
 	res = b.NewSelect(isNaN, fNaN, res)
 	b.NewRet(res)
 	return f
+}
+
+// expPolyIR emits mathfn's expPoly(z), P1 + z*(P2 + z*(P3 + z*(P4 +
+// z*P5))), innermost first; Exp and Pow's tail share it.
+func expPolyIR(b *ll.Block, z value.Value) value.Value {
+	var p value.Value = expP[4]
+	for n := 3; n >= 0; n-- {
+		p = b.NewFAdd(expP[n], b.NewFMul(z, p))
+	}
+	return p
 }
 
 // scaleByTwoPowIR emits mathfn's scaleByTwoPow(y, k) (words.go): its three

@@ -129,8 +129,7 @@ func defineLog10(m *ll.Module) *ll.Func {
 	hs := b.NewFMul(b.NewFMul(fHalf, f), f)
 	s := b.NewFDiv(f, b.NewFAdd(fTwo, f))
 	tail := b.NewFMul(s, b.NewFAdd(hs, logPoly(b, b.NewFMul(s, s))))
-	// withLowWordCleared(f - hs).
-	hi := b.NewBitCast(b.NewAnd(b.NewBitCast(b.NewFSub(f, hs), i64), constant.NewInt(i64, -1<<32)), f64)
+	hi := lowWordClearedIR(b, b.NewFSub(f, hs))
 	lo := b.NewFAdd(b.NewFSub(b.NewFSub(f, hi), hs), tail)
 	valHi := b.NewFMul(hi, logInvLn10Hi)
 	scaled := b.NewFMul(fk, logLog10Of2Hi)
