@@ -29,6 +29,9 @@
 //	mathminmax.go
 //	            min, max and sign, the same way
 //	mathlog.go  log and log10, the same way
+//	mathpow.go  pow, the same way, with exp's polynomial and scaling
+//	mathrem.go  rem (Go's math.Mod): the exact remainder in a fixed
+//	            number of exact reduction steps, without a loop
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

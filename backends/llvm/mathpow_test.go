@@ -12,8 +12,8 @@ import (
 // and special exponents (±0, ±Inf, NaNs, ±1, 0.5, ±2, odd and even
 // integers up to and beyond 2^53 and 2^64, non-integers) and each with
 // random values; negative x with integer and non-integer y; x within
-// 2^-20 of 1 with |y| beyond 2^31 (pow's second expansion of log2) and
-// beyond 2^64; results near overflow (y*log2(x) near 1024), near and in
+// 2^-20 of 1 with |y| beyond 2^31 (pow's second expansion of log2),
+// with results over the whole range, and beyond 2^64; results near overflow (y*log2(x) near 1024), near and in
 // the subnormal range and near underflow (near -1075), and where
 // y*log2(x) is near k + 1/2 (the rounding of n); mantissas at the
 // boundaries that switch the expansion (j = 0x3988E, 0xBB67A); subnormal
@@ -59,6 +59,15 @@ func powPairs() (xs, ys []float64) {
 		y := signed(math.Ldexp(1+r.Float64(), 31+r.IntN(36)))
 		add(x, y)
 		add(bits(math.Float64bits(x)+uint64(r.IntN(3))-1), y)
+	}
+	// x near 1, |y| > 2^31 and a result in range: y = z/log2(x) for |z|
+	// up to 1100 and |log2(x)| below 2^-22.
+	for range 100000 {
+		x := bits(0x3FF0000000000000 + uint64(r.Int64N(1<<31)) - 1<<30)
+		if x == 1 {
+			continue
+		}
+		add(x, (r.Float64()-0.5)*2200/math.Log2(x))
 	}
 	// y*log2(x) near the overflow and underflow thresholds, the subnormal
 	// range and every k + 1/2 in between.
