@@ -91,7 +91,7 @@ func defineExpm1(m *ll.Module) *ll.Func {
 	yFar := b.NewFSub(fOne, b.NewFSub(e, r))
 	shift := b.NewSelect(b.NewAnd(b.NewICmp(enum.IPredSGE, k, i32c(2)), small), k, i32c(2))
 	oneMinusHigh := b.NewSub(i32c(0x3FF00000), b.NewLShr(i32c(0x200000), shift))
-	oneMinus := b.NewBitCast(b.NewShl(b.NewZExt(oneMinusHigh, i64), constant.NewInt(i64, 32)), f64)
+	oneMinus := fromHighWord(b, oneMinusHigh)
 	ySmall := b.NewFSub(oneMinus, b.NewFSub(e, r))
 	yLarge := b.NewFAdd(b.NewFSub(r, b.NewFAdd(e, twoPowIR(b, b.NewSub(i32c(0), k)))), fOne)
 	y := b.NewSelect(far, yFar, b.NewSelect(small, ySmall, yLarge))

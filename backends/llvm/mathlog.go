@@ -38,6 +38,29 @@ func highWord(b *ll.Block, x value.Value) value.Value {
 	return b.NewTrunc(b.NewLShr(b.NewBitCast(x, i64), constant.NewInt(i64, 32)), i32)
 }
 
+// lowWord emits fdlibm's low word of x as an i32.
+func lowWord(b *ll.Block, x value.Value) value.Value {
+	return b.NewTrunc(b.NewBitCast(x, i64), i32)
+}
+
+// fromHighWord emits mathfn's fromWords(high, 0): the double whose high
+// word is the i32 high and whose low word is 0.
+func fromHighWord(b *ll.Block, high value.Value) value.Value {
+	return b.NewBitCast(b.NewShl(b.NewZExt(high, i64), constant.NewInt(i64, 32)), f64)
+}
+
+// withHighWord emits mathfn's withHighWord(x, high).
+func withHighWord(b *ll.Block, x, high value.Value) value.Value {
+	low := b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, 0xFFFFFFFF))
+	return b.NewBitCast(b.NewOr(b.NewShl(b.NewZExt(high, i64), constant.NewInt(i64, 32)), low), f64)
+}
+
+// lowWordClearedIR emits mathfn's withLowWordCleared(x): x truncated to its
+// high word.
+func lowWordClearedIR(b *ll.Block, x value.Value) value.Value {
+	return b.NewBitCast(b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, -1<<32)), f64)
+}
+
 // logReduce emits mathfn's logReduce: k, f and the top 20 mantissa bits
 // (i32, f64, i32). A subnormal x is scaled by 2^54 first (selected).
 func logReduce(b *ll.Block, x value.Value) (k, f, mantissaHigh value.Value) {
@@ -50,8 +73,7 @@ func logReduce(b *ll.Block, x value.Value) (k, f, mantissaHigh value.Value) {
 	hx = b.NewAnd(hx, c(0x000FFFFF))
 	i := b.NewAnd(b.NewAdd(hx, c(0x95F64)), c(0x100000))
 	high := b.NewOr(hx, b.NewXor(i, c(0x3FF00000)))
-	low := b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, 0xFFFFFFFF))
-	xr := b.NewBitCast(b.NewOr(b.NewShl(b.NewZExt(high, i64), constant.NewInt(i64, 32)), low), f64)
+	xr := withHighWord(b, x, high)
 	k = b.NewAdd(k, b.NewAShr(i, c(20)))
 	return k, b.NewFSub(xr, fOne), hx
 }

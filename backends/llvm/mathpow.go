@@ -35,29 +35,6 @@ var (
 	fNegZero          = f64bits(0x8000000000000000)
 )
 
-// lowWord emits fdlibm's low word of x as an i32.
-func lowWord(b *ll.Block, x value.Value) value.Value {
-	return b.NewTrunc(b.NewBitCast(x, i64), i32)
-}
-
-// fromHighWord emits mathfn's fromWords(high, 0): the double whose high
-// word is the i32 high and whose low word is 0.
-func fromHighWord(b *ll.Block, high value.Value) value.Value {
-	return b.NewBitCast(b.NewShl(b.NewZExt(high, i64), constant.NewInt(i64, 32)), f64)
-}
-
-// withHighWord emits mathfn's withHighWord(x, high).
-func withHighWord(b *ll.Block, x, high value.Value) value.Value {
-	low := b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, 0xFFFFFFFF))
-	return b.NewBitCast(b.NewOr(b.NewShl(b.NewZExt(high, i64), constant.NewInt(i64, 32)), low), f64)
-}
-
-// lowWordClearedIR emits mathfn's withLowWordCleared(x): x truncated to its
-// high word.
-func lowWordClearedIR(b *ll.Block, x value.Value) value.Value {
-	return b.NewBitCast(b.NewAnd(b.NewBitCast(x, i64), constant.NewInt(i64, -1<<32)), f64)
-}
-
 // clampI32 emits n clamped to [lo, hi], for a shift amount that must stay
 // below the width in lanes whose result a select drops (a shift by the
 // width or more is poison).
