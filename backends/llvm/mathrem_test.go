@@ -13,7 +13,8 @@ import (
 // (zeros, infinities, NaNs, extremes) and each with random values; every
 // exponent difference d from 0 to 2097 (the most there is) with extreme
 // mantissas (1, all ones, the halves around them) and random ones, x's
-// exponent chosen at random where d allows; pairs where |x| is within a
+// exponent chosen at random where d allows, and with X = Y - 1 (the
+// largest quotients); pairs where |x| is within a
 // few ulps of a multiple of |y|, where the quotient estimate is most
 // likely off by one; pairs in one binade and a few apart; and random
 // pairs of any bits and of nearby magnitudes, of both signs, shuffled.
@@ -57,6 +58,11 @@ func remPairs() (xs, ys []float64) {
 			y := math.Ldexp(float64(1<<52|mant()), ey)
 			add(signed(x), signed(y))
 		}
+		// X = Y - 1: R stays Y - 1 and each 35-bit step's quotient is
+		// 2^35 - 1 or rounds to 2^35, the largest q*piece products.
+		ey := -1126 + r.IntN(2098-d)
+		ym := uint64(1<<52|mant()) | 1
+		add(signed(math.Ldexp(float64(ym-1), ey+d)), signed(math.Ldexp(float64(ym), ey)))
 	}
 	// Near multiples: x = k*y rounded, and its neighbours.
 	for range 100000 {
