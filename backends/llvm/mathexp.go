@@ -32,7 +32,6 @@ func f64bits(u uint64) constant.Constant {
 var (
 	expLn2Hi          = f64bits(0x3FE62E42FEE00000)
 	expLn2Lo          = f64bits(0x3DEA39EF35793C76)
-	expNegLn2Lo       = f64bits(0xBDEA39EF35793C76)
 	expInvLn2         = f64bits(0x3FF71547652B82FE)
 	expHalfLn2        = f64bits(0x3FD62E42FEFA39EF)
 	expThreeHalvesLn2 = f64bits(0x3FF0A2B23F3BAB73)
@@ -136,28 +135,28 @@ func twoPowIR(b *ll.Block, k value.Value) value.Value {
 // reduceExpIR emits the argument reduction mathfn.Exp and Expm1 share, on
 // xs (x with out-of-range lanes replaced by 0): |x|, and x = k ln2 + (hi -
 // lo) with k rounding x/ln2 half away from zero for |x| > 3/2 ln2, k = ±1
-// for halfLn2 < |x| <= 3/2 ln2, and k = 0, hi = x, lo = 0 otherwise, every
-// case computed and chosen by select.
+// for halfLn2 < |x| <= 3/2 ln2, and k = 0, hi = x, lo = 0 otherwise: k
+// chosen by select, and hi and lo one formula of it.
 func reduceExpIR(b *ll.Block, xs value.Value) (ax, hi, lo, k value.Value) {
 	ax = absIR(b, xs)
 	big := b.NewFCmp(enum.FPredOGT, ax, expThreeHalvesLn2)
 	mid := b.NewFCmp(enum.FPredOGT, ax, expHalfLn2)
 	neg := b.NewFCmp(enum.FPredOLT, xs, fZero)
 
-	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates).
+	// |x| > 3/2 ln2: k rounds x/ln2 half away from zero (fptosi truncates);
+	// halfLn2 < |x| <= 3/2 ln2: k = ±1; otherwise no reduction, k = 0.
 	half := b.NewSelect(neg, fNegHalf, fHalf)
 	kBig := b.NewFPToSI(b.NewFAdd(b.NewFMul(expInvLn2, xs), half), i32)
-	fk := b.NewSIToFP(kBig, f64)
-	hiBig := b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
-	loBig := b.NewFMul(fk, expLn2Lo)
-	// halfLn2 < |x| <= 3/2 ln2: k = ±1.
-	hiMid := b.NewSelect(neg, b.NewFAdd(xs, expLn2Hi), b.NewFSub(xs, expLn2Hi))
-	loMid := b.NewSelect(neg, expNegLn2Lo, expLn2Lo)
 	kMid := b.NewSelect(neg, i32c(-1), i32c(1))
-	// Otherwise no reduction: hi = x, lo = 0, k = 0.
-	hi = b.NewSelect(big, hiBig, b.NewSelect(mid, hiMid, xs))
-	lo = b.NewSelect(big, loBig, b.NewSelect(mid, loMid, fZero))
 	k = b.NewSelect(big, kBig, b.NewSelect(mid, kMid, i32c(0)))
+	// One formula for the three cases, the same bits as Go's three: with
+	// k = ±1, k*ln2Hi and k*ln2Lo are ±ln2Hi and ±ln2Lo exactly, and x -
+	// (-ln2Hi) is x + ln2Hi; with k = 0 they are +0, and x - (+0) is x
+	// (-0 too), lo = +0. Eight operations fewer than selecting among the
+	// three cases' values, in each exp, expm1 and tanh.
+	fk := b.NewSIToFP(k, f64)
+	hi = b.NewFSub(xs, b.NewFMul(fk, expLn2Hi))
+	lo = b.NewFMul(fk, expLn2Lo)
 	return ax, hi, lo, k
 }
 

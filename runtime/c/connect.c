@@ -11,12 +11,16 @@
 
 #define MAX_SYNAPSES 2147483647LL
 
-/* sampler draws k distinct indices out of n by Floyd's algorithm. */
+/* sampler draws k distinct indices out of n by Floyd's algorithm. A
+ * row's k draws are independent of each other (each its own block), so
+ * they are made at once into heads (snn_block_heads, vectorised), and
+ * only the marking is sequential. */
 typedef struct sampler {
 	int64_t n, k;
 	int exclude_self;
 	uint32_t *mark;
 	uint32_t gen;
+	uint64_t *heads;
 } sampler;
 
 static int sampler_check(const sampler *s, const char *rule, const char *side, int64_t n, char *err, size_t errlen)
@@ -34,8 +38,10 @@ static int sampler_check(const sampler *s, const char *rule, const char *side, i
 
 static void sample(sampler *s, uint64_t seed, uint32_t stream, int64_t row, snn_vi32 *out)
 {
-	if (s->mark == NULL)
+	if (s->mark == NULL) {
 		s->mark = snn_xcalloc((size_t)(s->n > 0 ? s->n : 1), sizeof(uint32_t));
+		s->heads = snn_xmalloc((size_t)(s->k > 0 ? s->k : 1) * sizeof(uint64_t));
+	}
 	s->gen++;
 	if (s->gen == 0) { /* wrapped: clear the marks of 2^32 rows ago */
 		memset(s->mark, 0, (size_t)s->n * sizeof(uint32_t));
@@ -44,19 +50,25 @@ static void sample(sampler *s, uint64_t seed, uint32_t stream, int64_t row, snn_
 	int64_t m = s->n;
 	if (s->exclude_self)
 		m--;
-	uint64_t n = 0;
-	for (int64_t t = m - s->k; t < m; t++) {
-		uint32_t w[4];
-		snn_block(seed, stream, n, (uint64_t)row, w);
-		int64_t x = (int64_t)snn_below(w, (uint64_t)(t + 1));
-		n++;
+	snn_block_heads(seed, stream, 0, s->k, (uint64_t)row, s->heads);
+	snn_vi32_reserve(out, out->n + s->k);
+	int32_t *o = out->a + out->n;
+	for (int64_t n = 0, t = m - s->k; t < m; n++, t++) {
+		int64_t x = (int64_t)snn_below_head(s->heads[n], (uint64_t)(t + 1));
 		if (s->mark[x] == s->gen)
 			x = t;
 		s->mark[x] = s->gen;
 		if (s->exclude_self && x >= row)
 			x++;
-		snn_vi32_push(out, (int32_t)x);
+		o[n] = (int32_t)x;
 	}
+	out->n += s->k;
+}
+
+static void sampler_free(sampler *s)
+{
+	free(s->mark);
+	free(s->heads);
 }
 
 static int cmp_i32(const void *a, const void *b)
@@ -174,7 +186,7 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		break;
 	}
 	case SNN_FIXED_OUTDEGREE: {
-		sampler s = {nPost, r->k, exclude_self, NULL, 0};
+		sampler s = {nPost, r->k, exclude_self, NULL, 0, NULL};
 		if (sampler_check(&s, "fixed_outdegree", "post", nPost, err, errlen))
 			return 1;
 		for (int64_t i = 0; i < nPre; i++) {
@@ -185,11 +197,11 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 				return too_many(err, errlen);
 			c->start[i + 1] = post.n;
 		}
-		free(s.mark);
+		sampler_free(&s);
 		break;
 	}
 	case SNN_FIXED_INDEGREE: {
-		sampler s = {nPre, r->k, exclude_self, NULL, 0};
+		sampler s = {nPre, r->k, exclude_self, NULL, 0, NULL};
 		if (sampler_check(&s, "fixed_indegree", "pre", nPre, err, errlen))
 			return 1;
 		if (nPost * r->k > MAX_SYNAPSES) {
@@ -202,7 +214,7 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		snn_vi32_reserve(&pres, nPost * r->k);
 		for (int64_t j = 0; j < nPost; j++)
 			sample(&s, seed, stream, j, &pres);
-		free(s.mark);
+		sampler_free(&s);
 		for (int64_t n = 0; n < pres.n; n++)
 			c->start[pres.a[n] + 1]++;
 		for (int64_t i = 0; i < nPre; i++)
@@ -211,13 +223,17 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		c->post = snn_xmalloc((size_t)(pres.n > 0 ? pres.n : 1) * sizeof(int32_t));
 		int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
 		memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
-		for (int64_t n = 0; n < pres.n; n++) {
-			int32_t i = pres.a[n];
-			c->post[fill[i]] = (int32_t)(n / r->k);
-			fill[i]++;
-		}
+		for (int64_t j = 0, n = 0; j < nPost; j++)
+			for (int64_t q = 0; q < r->k; q++, n++)
+				c->post[fill[pres.a[n]]++] = (int32_t)j;
 		free(fill);
-		free(pres.a);
+		/* The columns' list is done with: it becomes the synapses' pre
+		 * neurons, in memory already touched (a fresh array's pages would
+		 * each be cleared by the system first). */
+		for (int64_t i = 0; i < nPre; i++)
+			for (int64_t s = c->start[i]; s < c->start[i + 1]; s++)
+				pres.a[s] = (int32_t)i;
+		c->pre = pres.a;
 		return 0;
 	}
 	case SNN_PAIRS: {

@@ -28,11 +28,13 @@
 /* 2*math.Pi as Go rounds the constant: 6.283185307179586. */
 #define TWO_PI 0x1.921fb54442d18p+2
 
-/* rng.Philox: the Philox4x32-10 block of counter ctr under key. */
-void snn_philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+/* philox_rounds is rng.Philox on the words (c0, c1, c2, c3) under the key
+ * (k0, k1), in place: inlined into snn_philox, and into the loop of
+ * snn_block_heads, which the compiler vectorises over the blocks. */
+static inline __attribute__((always_inline)) void philox_rounds(uint32_t *w0, uint32_t *w1, uint32_t *w2,
+	uint32_t *w3, uint32_t k0, uint32_t k1)
 {
-	uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
-	uint32_t k0 = key[0], k1 = key[1];
+	uint32_t c0 = *w0, c1 = *w1, c2 = *w2, c3 = *w3;
 	for (int r = 0; r < 10; r++) {
 		uint64_t p0 = (uint64_t)MUL0 * (uint64_t)c0;
 		uint64_t p1 = (uint64_t)MUL1 * (uint64_t)c2;
@@ -45,6 +47,17 @@ void snn_philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 		k0 = (uint32_t)(k0 + WEYL0);
 		k1 = (uint32_t)(k1 + WEYL1);
 	}
+	*w0 = c0;
+	*w1 = c1;
+	*w2 = c2;
+	*w3 = c3;
+}
+
+/* rng.Philox: the Philox4x32-10 block of counter ctr under key. */
+void snn_philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+	uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
+	philox_rounds(&c0, &c1, &c2, &c3, key[0], key[1]);
 	out[0] = c0;
 	out[1] = c1;
 	out[2] = c2;
@@ -63,6 +76,23 @@ void snn_block(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, uint3
 	k[0] = (uint32_t)seed;
 	k[1] = (uint32_t)(seed >> 32);
 	snn_philox(c, k, out);
+}
+
+/* snn_block_heads: the first two words of the blocks n0, n0 + 1, ...,
+ * n0 + count - 1 of (stream, index), as the one 64-bit number rng.Below
+ * reads (word 0 high). The same blocks as snn_block's, in a loop without
+ * calls, which the compiler vectorises: Floyd's sampler (connect.c) draws
+ * a row's blocks at once, 8 lanes at a time with AVX-512. */
+void snn_block_heads(uint64_t seed, uint32_t stream, uint64_t n0, int64_t count, uint64_t index, uint64_t *out)
+{
+	uint32_t c0 = (uint32_t)index, c1 = (uint32_t)(index >> 32) & UINT32_C(0xFFFFFF);
+	uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+	for (int64_t m = 0; m < count; m++) {
+		uint64_t n = n0 + (uint64_t)m;
+		uint32_t w0 = c0, w1 = c1 | (uint32_t)(n << 24), w2 = (uint32_t)(n >> 8), w3 = stream;
+		philox_rounds(&w0, &w1, &w2, &w3, k0, k1);
+		out[m] = ((uint64_t)w0 << 32) | (uint64_t)w1;
+	}
 }
 
 /* rng.Unit: two words to a double in [0, 1) with 53 random bits. */
@@ -107,25 +137,11 @@ double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t inde
 	snn_block(seed, stream, n, index, w);
 	return -mean * snn_log(unit_open(w[0], w[1]));
 }
-
 /* rng.Below: the high half of the 128-bit product of the first two words
  * (as one 64-bit number) and n. */
 uint64_t snn_below(const uint32_t w[4], uint64_t n)
 {
-	uint64_t x = ((uint64_t)w[0] << 32) | (uint64_t)w[1];
-#if defined(__SIZEOF_INT128__)
-	__extension__ typedef unsigned __int128 u128;
-	return (uint64_t)(((u128)x * (u128)n) >> 64);
-#else
-	const uint64_t mask32 = (UINT64_C(1) << 32) - 1;
-	uint64_t x0 = x & mask32, x1 = x >> 32;
-	uint64_t y0 = n & mask32, y1 = n >> 32;
-	uint64_t w0 = x0 * y0;
-	uint64_t t = x1 * y0 + (w0 >> 32);
-	uint64_t w1 = t & mask32, w2 = t >> 32;
-	w1 += x0 * y1;
-	return x1 * y1 + w2 + (w1 >> 32);
-#endif
+	return snn_below_head(((uint64_t)w[0] << 32) | (uint64_t)w[1], n);
 }
 
 /* rng.Geometric: floor(ln u / logq), u in (0, 1], capped at max. */

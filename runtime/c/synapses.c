@@ -214,8 +214,13 @@ void snn_build_projection(int n)
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
 	ps->n_post = post->n;
-	ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
-	set_pre(ps, nPre);
+	if (ps->csr.pre) {
+		ps->pre = ps->csr.pre;
+	} else {
+		ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
+		set_pre(ps, nPre);
+	}
+	ps->csr.pre = NULL;
 	net.ctx.pre[n] = ps->pre;
 	net.ctx.post[n] = ps->csr.post;
 	net.ctx.js[n] = NULL;

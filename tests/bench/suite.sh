@@ -7,7 +7,7 @@
 # the same model in Brian2's cpp_standalone mode, built once and its binary
 # run alternately with snnc's. Prints the machine, then one markdown table.
 #
-#	sh tests/bench/suite.sh [--perf] [MODEL...]
+#	sh tests/bench/suite.sh [--perf] [--readme] [MODEL...]
 #
 # MODEL, if given, limits the suite to the models of those names (the
 # table's first column: cuba, cuba-4000, cobahh, synapses, ...).
@@ -21,7 +21,8 @@
 #                  --duration, the Brian2 scripts' --duration). For a quick
 #                  look.
 #   PERF_MODELS=   the models --perf profiles (default: cobahh, cuba-4000,
-#                  synapses, dendrites, izhikevich and adex where they exist).
+#                  synapses, dendrites, izhikevich_net and adex where they
+#                  exist).
 #
 # What is timed: snnc's executable from start to exit (reading its tables,
 # building the network, the run, writing its recordings), and Brian2's
@@ -29,9 +30,13 @@
 # build (code generation and the C++ compiler) is not timed, nor is snnc's.
 # "Brian2 run" is the time the binary measured for its network's run alone
 # (results/last_run_info.txt: without loading its arrays, building the
-# synapses or writing the results). The ratio Brian2/snnc divides that by
-# snnc's one-thread time, everything included, so it understates snnc's
-# lead rather than overstating it. "events/s" is the synaptic events of
+# synapses or writing the results). "Brian2 binary/snnc" compares like
+# with like: the binary's time over snnc's one-thread executable's, both
+# whole processes. "Brian2 run/snnc" divides the run alone by snnc's
+# whole process, so it understates snnc's lead rather than overstating
+# it; for a short model snnc's start and construction weigh most there.
+# Brian2's binary runs on one thread (its default: no OpenMP), so the
+# ratios use snnc's one-thread time. "events/s" is the synaptic events of
 # snnc's run per second of its one-thread time, construction included.
 #
 # On a virtual machine the host may run other machines' work on our
@@ -41,16 +46,25 @@
 #
 # --perf then profiles each of PERF_MODELS at one thread with perf
 # (perf record -e cpu-clock, which needs no hardware counters, so that it
-# works in a virtual machine) and prints the symbols that take at least 1%
-# of the run: the step kernels, the math functions, the runtime's delivery.
+# works in a virtual machine) and prints, as one table, the functions that
+# take at least 2% of each run: the kernels snnc emitted (snn_kN_OWNER_ROLE:
+# a population's step, a projection's on_pre, ...), the runtime's functions
+# (deliver, snn_connect, ...) and the system's ([k]: clear_page_erms is
+# the kernel clearing the pages that a run touches for the first time).
+#
+# --readme (implies --perf) also writes the report into README.md, between
+# the lines "<!-- suite.sh: begin -->" and "<!-- suite.sh: end -->": the
+# README's performance figures are this script's output, not typed in.
 set -eu
 cd "$(dirname "$0")/../.."
 
 perf=0
+readme=0
 only=
 for a in "$@"; do
 	case $a in
 	--perf) perf=1 ;;
+	--readme) perf=1 readme=1 ;;
 	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "suite.sh: unknown option $a (see --help)" >&2; exit 2 ;;
 	*) only="$only $a" ;;
@@ -126,12 +140,19 @@ if [ -n "$only" ]; then
 	mv "$tmp/models.only" "$tmp/models"
 fi
 
-echo "## snnc against Brian2 $( [ $brian = 1 ] && /usr/bin/python3 -c 'import brian2; print(brian2.__version__)' 2>/dev/null) cpp_standalone"
-echo
-echo "machine: $(nproc) processors (nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort -u | paste -sd ';' -)," \
-	"vector extensions: $(grep -o -w -e sse2 -e avx -e avx2 -e avx512f /proc/cpuinfo | sort -u | paste -sd ' ' -)"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), REPEAT=$repeat${dur:+, DURATION=$dur s}"
-echo
+# The report (the header, the table and the profiles) is copied into
+# $tmp/report.md for --readme; the progress of the runs is not.
+report() { tee -a "$tmp/report.md"; }
+: > "$tmp/report.md"
+
+{
+	echo "## snnc against Brian2 $( [ $brian = 1 ] && /usr/bin/python3 -c 'import brian2; print(brian2.__version__)' 2>/dev/null) cpp_standalone"
+	echo
+	echo "machine: $(nproc) processors (nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort -u | paste -sd ';' -)," \
+		"vector extensions: $(grep -o -w -e sse2 -e avx -e avx2 -e avx512f /proc/cpuinfo | sort -u | paste -sd ' ' -)"
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), REPEAT=$repeat${dur:+, DURATION=$dur s}"
+	echo
+} | report
 
 while read -r name model script args; do
 	echo "$name ($model)"
@@ -175,65 +196,100 @@ while read -r name model script args; do
 	done
 done < "$tmp/models"
 
-echo
-echo "| model | neurons | synapses | simulated (s) | snnc 1 thread (s) | snnc 2 threads (s) | 1/2 threads | Brian2 binary (s) | Brian2 run (s) | Brian2/snnc | events/s | steal |"
-echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-while read -r name model script args; do
-	s=$tmp/times/$name.summary
-	if [ ! -f "$s" ]; then
-		echo "| $name | failed (see above) | | | | | | | | | | |"
-		continue
-	fi
-	neurons=$(json "$s" 'sum(p["size"] for p in s["populations"])')
-	synapses=$(json "$s" 'sum(s.get("synapses", {}).values())')
-	simulated=$(json "$s" 's["duration"]')
-	events=$(json "$s" 's.get("synaptic_events", 0)')
-	one=$(awk '{ print $1 }' "$tmp/times/$name.1" | median)
-	two=$(awk '{ print $1 }' "$tmp/times/$name.2" | median)
-	bwall=-
-	brun=-
-	ratio=-
-	if [ -f "$tmp/times/$name.brian" ]; then
-		bwall=$(awk '{ print $1 }' "$tmp/times/$name.brian" | median)
-		brun=$(median < "$tmp/times/$name.brianrun")
-		ratio=$(awk -v b="$brun" -v s="$one" 'BEGIN { printf "%.2f", b / s }')
-	fi
-	speedup=$(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.2f", a / b }')
-	rate=$(awk -v e="$events" -v t="$one" 'BEGIN { if (e > 0) printf "%.3g", e / t; else print "-" }')
-	st=$(cat "$tmp/times/$name".[12b]* 2>/dev/null | awk 'NF == 2 { t += $1; s += $2 } END { if (t > 0) printf "%.1f%%", 100 * s / t; else print "-" }')
-	echo "| $name | $neurons | $synapses | $simulated | $one | $two | $speedup | $bwall | $brun | $ratio | $rate | $st |"
-done < "$tmp/models"
-ratios=$(for f in "$tmp"/times/*.brianrun; do
-	[ -f "$f" ] || continue
-	name=$(basename "$f" .brianrun)
-	b=$(median < "$f")
-	s=$(awk '{ print $1 }' "$tmp/times/$name.1" | median)
-	awk -v b="$b" -v s="$s" 'BEGIN { printf "%.4f\n", b / s }'
-done | sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-echo
-if [ "$ratios" != - ]; then ratios=$(awk -v r="$ratios" 'BEGIN { printf "%.2f", r }'); fi
-echo "Median of Brian2/snnc over the models with a Brian2 script: $ratios"
+table() {
+	echo
+	echo "| model | neurons | synapses | simulated (s) | snnc 1 thread (s) | snnc 2 threads (s) | 1/2 threads | Brian2 binary (s) | Brian2 run (s) | Brian2 binary/snnc | Brian2 run/snnc | events/s | steal |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	while read -r name model script args; do
+		s=$tmp/times/$name.summary
+		if [ ! -f "$s" ]; then
+			echo "| $name | failed (see above) | | | | | | | | | | | |"
+			continue
+		fi
+		neurons=$(json "$s" 'sum(p["size"] for p in s["populations"])')
+		synapses=$(json "$s" 'sum(s.get("synapses", {}).values())')
+		simulated=$(json "$s" 's["duration"]')
+		events=$(json "$s" 's.get("synaptic_events", 0)')
+		one=$(awk '{ print $1 }' "$tmp/times/$name.1" | median)
+		two=$(awk '{ print $1 }' "$tmp/times/$name.2" | median)
+		bwall=-
+		brun=-
+		ratio=-
+		rratio=-
+		if [ -f "$tmp/times/$name.brian" ]; then
+			bwall=$(awk '{ print $1 }' "$tmp/times/$name.brian" | median)
+			brun=$(median < "$tmp/times/$name.brianrun")
+			ratio=$(awk -v b="$bwall" -v s="$one" 'BEGIN { printf "%.2f", b / s }')
+			rratio=$(awk -v b="$brun" -v s="$one" 'BEGIN { printf "%.2f", b / s }')
+		fi
+		speedup=$(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.2f", a / b }')
+		rate=$(awk -v e="$events" -v t="$one" 'BEGIN { if (e > 0) printf "%.3g", e / t; else print "-" }')
+		st=$(cat "$tmp/times/$name".[12b]* 2>/dev/null | awk 'NF == 2 { t += $1; s += $2 } END { if (t > 0) printf "%.1f%%", 100 * s / t; else print "-" }')
+		echo "| $name | $neurons | $synapses | $simulated | $one | $two | $speedup | $bwall | $brun | $ratio | $rratio | $rate | $st |"
+	done < "$tmp/models"
+	# medianratio EXT: the median over the models with a Brian2 script
+	# of Brian2's median time (times/NAME.EXT, first column) over snnc's.
+	medianratio() {
+		for f in "$tmp"/times/*.brianrun; do
+			[ -f "$f" ] || continue
+			name=$(basename "$f" .brianrun)
+			b=$(awk '{ print $1 }' "$tmp/times/$name.$1" | median)
+			s=$(awk '{ print $1 }' "$tmp/times/$name.1" | median)
+			awk -v b="$b" -v s="$s" 'BEGIN { printf "%.4f\n", b / s }'
+		done | sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else printf "%.2f\n", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	}
+	echo
+	echo "Medians over the models with a Brian2 script: Brian2 binary/snnc $(medianratio brian), Brian2 run/snnc $(medianratio brianrun)."
+}
+table | report
 
 if [ $perf = 0 ]; then exit 0; fi
-echo
-echo "## Where the time goes (perf, one thread)"
-models=${PERF_MODELS:-cobahh cuba-4000 synapses dendrites izhikevich adex}
-for name in $models; do
-	exe=$tmp/bin/$name
-	[ -x "$exe" ] || continue
-	set -- -q --out "$tmp/out/$name" --threads 1
+# profile NAME: the functions that take at least 2% of a one-thread run of
+# NAME, as rows of the table.
+profile() {
+	exe=$tmp/bin/$1
+	[ -x "$exe" ] || return 0
+	set -- "$1" -q --out "$tmp/out/$1" --threads 1
 	if [ -n "$dur" ]; then
-		set -- "$@" --duration "$(json "$tmp/times/$name.summary" 's["duration"]')s"
+		set -- "$@" --duration "$(json "$tmp/times/$1.summary" 's["duration"]')s"
 	fi
-	echo
-	echo "### $name"
-	echo
+	pname=$1
+	shift
 	if ! perf record -e cpu-clock -q -o "$tmp/perf.data" -- "$exe" "$@" > "$tmp/perf.log" 2>&1; then
-		sed 's/^/    /' "$tmp/perf.log"
-		continue
+		sed 's/^/    /' "$tmp/perf.log" >&2
+		echo "| $pname | (perf failed) | |"
+		return 0
 	fi
-	echo '```'
-	perf report -i "$tmp/perf.data" --stdio --no-children -F overhead,dso,sym --percent-limit 1 2> /dev/null |
-		grep -v '^#' | grep -v '^[[:space:]]*$' | head -n 12
-	echo '```'
-done
+	perf report -i "$tmp/perf.data" --stdio --no-children -F overhead,sym --percent-limit 2 2> /dev/null |
+		awk -v m="$pname" '/^[[:space:]]*[0-9.]+%/ { share = $1; $1 = ""; sub(/^ +/, ""); printf "| %s | `%s` | %s |\n", m, $0, share }'
+}
+{
+	echo
+	echo "### Where the time goes (perf, one thread)"
+	echo
+	echo "Each function that takes at least 2% of a model's one-thread run. \`snn_kN_OWNER_ROLE\` is a kernel snnc"
+	echo "emitted (a population's step, a projection's on_pre); \`[.]\` marks the executable's functions, \`[k]\`"
+	echo "the system's (clear_page_erms: clearing the pages the run touches for the first time)."
+	echo
+	echo "| model | function | share of the run |"
+	echo "|---|---|--:|"
+	for name in ${PERF_MODELS:-cobahh cuba-4000 synapses dendrites izhikevich_net adex}; do
+		profile "$name"
+	done
+} | report
+
+if [ $readme = 1 ]; then
+	/usr/bin/python3 - "$tmp/report.md" README.md <<'PY'
+import sys
+report, readme = sys.argv[1], sys.argv[2]
+begin, end = "<!-- suite.sh: begin -->", "<!-- suite.sh: end -->"
+text = open(readme).read()
+if begin not in text or end not in text:
+    sys.exit("suite.sh: README.md has no %s ... %s block" % (begin, end))
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+body = open(report).read().replace("## snnc against", "### snnc against", 1)
+open(readme, "w").write(head + begin + "\n" + body.strip() + "\n" + end + tail)
+PY
+	echo "suite.sh: wrote the report into README.md" >&2
+fi
