@@ -1,6 +1,8 @@
 package llvm
 
 import (
+	"math"
+
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/types"
@@ -27,7 +29,6 @@ const (
 	cosInlineName = "snn_cos_inline"
 	// twoOverPiName is the module's copy of mathfn's twoOverPiBits.
 	twoOverPiName = "snn_two_over_pi"
-	ctlzName      = "llvm.ctlz.i64"
 )
 
 // runtime/mathfn's constants for Sin and Cos (trig.go), by their bits.
@@ -52,6 +53,7 @@ var (
 	trigRoundShift   = f64bits(0x4338000000000000) // roundingShift, 1.5*2^52
 	trigSinTinyBound = f64bits(0x3E50000000000000) // 2^-26
 	trigCosTinyBound = f64bits(0x3E40000000000000) // 2^-27
+	trigTwoP52       = f64bits(0x4330000000000000) // 2^52
 )
 
 // twoOverPiWords are mathfn's twoOverPiBits (trig.go), one zero word and
@@ -254,8 +256,9 @@ func reducePayneHanekIR(m *ll.Module, b *ll.Block, ax value.Value) (n, hi, lo va
 		f0, f1, f2 = b.NewSelect(z, f1, f0), b.NewSelect(z, f2, f1), b.NewSelect(z, i64c(0), f2)
 		scale = b.NewSelect(z, b.NewSub(scale, i32c(64)), scale)
 	}
-	// ctlz of 0 (all words 0) is 64; the mask keeps the shifts defined.
-	lz := b.NewAnd(b.NewCall(intrinsicCtlz(m), f0, constant.False), i64c(63))
+	// For all words 0, leadingZerosIR's garbage is masked to keep the
+	// shifts defined; those lanes' hi and lo are replaced by 0.
+	lz := b.NewAnd(leadingZerosIR(b, f0), i64c(63))
 	f0 = b.NewOr(b.NewShl(f0, lz), shiftRightComplement(b, f1, lz))
 	f1 = b.NewOr(b.NewShl(f1, lz), shiftRightComplement(b, f2, lz))
 	scale = b.NewSub(scale, b.NewTrunc(lz, i32))
@@ -314,10 +317,33 @@ func mul64IR(b *ll.Block, x, y value.Value) (high, low value.Value) {
 	return high, low
 }
 
-// add64IR emits bits.Add64(x, y, 0): the sum and its carry (0 or 1, i64).
+// leadingZerosIR emits bits.LeadingZeros64(x) (i64) for x != 0, from the
+// exponents of two doubles: x's top 52 bits and its last 12, each
+// converted exactly by the magic number 2^52 (or into its mantissa,
+// subtract 2^52), which costs a few logic operations per lane at every
+// width, where llvm.ctlz.i64 has no SSE2 or AVX2 instruction and its
+// expansion kept the loop scalar at SSE2. A part that is 0 converts to
+// +0, exponent 0, which gives a count above the other part's.
+func leadingZerosIR(b *ll.Block, x value.Value) value.Value {
+	exponent := func(u value.Value) value.Value {
+		d := b.NewFSub(b.NewBitCast(b.NewOr(u, i64c(0x4330000000000000)), f64), trigTwoP52)
+		return b.NewTrunc(b.NewLShr(b.NewBitCast(d, i64), i64c(52)), i32)
+	}
+	// top != 0: 63 - 12 - (its exponent - 1023), in [0, 51]; else above 1000.
+	top := b.NewSub(i32c(1023+51), exponent(b.NewLShr(x, i64c(12))))
+	// bottom != 0: 63 - (its exponent - 1023), in [52, 63]; else above 1000.
+	bottom := b.NewSub(i32c(1023+63), exponent(b.NewAnd(x, i64c(0xFFF))))
+	return b.NewZExt(b.NewSelect(b.NewICmp(enum.IPredSLT, top, bottom), top, bottom), i64)
+}
+
+// add64IR emits bits.Add64(x, y, 0): the sum and its carry (0 or 1, i64),
+// by Add64's own formula, ((x & y) | ((x | y) &^ sum)) >> 63: logic
+// operations, where an unsigned compare of i64 lanes costs SSE2 several
+// instructions.
 func add64IR(b *ll.Block, x, y value.Value) (sum, carry value.Value) {
 	sum = b.NewAdd(x, y)
-	return sum, b.NewZExt(b.NewICmp(enum.IPredULT, sum, x), i64)
+	notSum := b.NewXor(sum, i64c(math.MaxUint64))
+	return sum, b.NewLShr(b.NewOr(b.NewAnd(x, y), b.NewAnd(b.NewOr(x, y), notSum)), i64c(63))
 }
 
 // twoOverPiTable returns m's constant copy of twoOverPiBits, adding it
@@ -338,15 +364,4 @@ func twoOverPiTable(m *ll.Module) *ll.Global {
 	g.Linkage = enum.LinkagePrivate
 	g.UnnamedAddr = enum.UnnamedAddrUnnamedAddr
 	return g
-}
-
-// intrinsicCtlz returns m's declaration of llvm.ctlz.i64, adding it on
-// first use.
-func intrinsicCtlz(m *ll.Module) *ll.Func {
-	for _, f := range m.Funcs {
-		if f.Name() == ctlzName {
-			return f
-		}
-	}
-	return m.NewFunc(ctlzName, i64, ll.NewParam("x", i64), ll.NewParam("zeroPoison", i1))
 }
