@@ -18,8 +18,10 @@ import (
 // mediumReductionLimit on both sides (Cody-Waite below, Payne-Hanek at
 // and above) and of MaxFloat64; the doubles nearest to n*pi/2 and their
 // neighbours for every n up to 10^4 and for random n up to 2^20, where
-// the reduction cancels and Cody-Waite takes its second and third steps;
-// the doubles known to lie closest to a multiple of pi/2; every binade
+// the reduction cancels and Cody-Waite takes its second and third steps,
+// and points 2^j ulps from them for every j to 40; the same beyond
+// mediumReductionLimit up to 2^55; the double known to lie closest to a
+// multiple of pi/2; every binade
 // from the subnormals to 2^1024, each with random mantissas; and random
 // points of small magnitude and of any bits. Both signs throughout.
 func trigPoints() []float64 {
@@ -37,13 +39,23 @@ func trigPoints() []float64 {
 	for _, c := range []float64{math.Pi / 4, 0x1p-27, 0x1p-26, 1647099, math.MaxFloat64, 0x1p-1022} {
 		near(c, 20000)
 	}
-	// The doubles nearest to n*pi/2, by math/big: 128 bits of pi/2 times n.
+	// The doubles nearest to n*pi/2, by math/big: 400 bits of pi/2 times n.
 	pio2 := bigPio2(400)
 	for n := int64(1); n <= 10000; n++ {
 		near(nearestMultiple(pio2, n), 20)
 	}
 	for range 40000 {
 		near(nearestMultiple(pio2, 1+r.Int64N(1<<20)), 3)
+	}
+	// 2^j to 2^(j+1) ulps from the nearest, for every j to 40: the
+	// reduction loses 53-j bits or so, and every count of Cody-Waite's
+	// steps and every precision they give is reached.
+	for range 4000 {
+		u := int64(math.Float64bits(nearestMultiple(pio2, 1+r.Int64N(1<<20))))
+		for j := range 41 {
+			d := int64(1)<<j + r.Int64N(int64(1)<<j)
+			pts = append(pts, bits(uint64(u+d)), -bits(uint64(u-d)))
+		}
 	}
 	// Beyond mediumReductionLimit (Payne-Hanek) up to 2^55, where a
 	// double can still lie within an ulp of n*pi/2.
@@ -68,6 +80,52 @@ func trigPoints() []float64 {
 	}
 	r.Shuffle(len(pts), func(i, j int) { pts[i], pts[j] = pts[j], pts[i] })
 	return pts
+}
+
+// trigCase names the path mathfn.Sin and Cos take for x: "small" (|x| <=
+// pi/4), "special" (NaN, ±Inf), "payne-hanek", or "cody-waite/N" with N
+// the steps reduceQuarterTurns takes (its tests, written again here).
+func trigCase(x float64) string {
+	ax := math.Abs(x)
+	switch {
+	case ax <= math.Pi/4:
+		return "small"
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return "special"
+	case ax >= 1647099:
+		return "payne-hanek"
+	}
+	fn := float64(ax*(2/math.Pi)) + 0x1.8p52
+	fn -= 0x1.8p52
+	const first, firstT, second, secondT = 0x1.921fb544p0, 0x1.0b4611a626331p-34, 0x1.0b4611a6p-34, 0x1.3198a2e037073p-69
+	lost := func(hi float64) int { return int(math.Float64bits(ax)>>52) - int(math.Float64bits(hi)>>52&0x7FF) }
+	r := ax - float64(fn*first)
+	if lost(r-float64(fn*firstT)) <= 16 {
+		return "cody-waite/1"
+	}
+	t := r
+	w := float64(fn * second)
+	r = t - w
+	w = float64(fn*secondT) - ((t - r) - w)
+	if lost(r-w) <= 49 {
+		return "cody-waite/2"
+	}
+	return "cody-waite/3"
+}
+
+// TestTrigPointsCover checks that trigPoints reach every path of Sin and
+// Cos many times (the specials are a few kinds of value, the random bits'
+// NaNs and infinities).
+func TestTrigPointsCover(t *testing.T) {
+	count := map[string]int{}
+	for _, x := range trigPoints() {
+		count[trigCase(x)]++
+	}
+	for c, least := range map[string]int{"small": 100000, "special": 100, "payne-hanek": 100000,
+		"cody-waite/1": 100000, "cody-waite/2": 100000, "cody-waite/3": 100000} {
+		require.GreaterOrEqual(t, count[c], least, "%s: %v", c, count)
+	}
+	t.Logf("%v", count)
 }
 
 // bigPio2 is pi/2 to prec bits by Machin's formula, pi/4 = 4 atan(1/5) -
