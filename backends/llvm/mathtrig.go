@@ -13,17 +13,21 @@ import (
 
 // The emitted runtime/mathfn.Sin and Cos (trig.go), as mathexp.go emits
 // Exp. Both of Go's argument reductions run in every lane and a select
-// keeps the one Go takes: Cody-Waite (three steps, each computed, the
-// first one, two or three kept as Go's exponent tests decide) and
-// Payne-Hanek, whose word reads from twoOverPiBits become loads from a
-// constant table at a clamped per-lane index (gathers, once vectorised)
-// and whose 64x64->128-bit products are built from 32-bit pieces (i64
-// multiplies of zero-extended halves, which every x86-64 vector width
-// has: pmuludq). Go's loops and ifs over the words are at most two word
-// shifts and one bit shift, each done or not by a select; a shift by 64
-// (poison in LLVM, 0 in Go's code where it cannot happen) is written as
-// two shifts, by 1 and by 63-s. One sinKernel and one cosKernel serve
-// every lane, on the reduced (hi, lo) or on x itself below pi/4.
+// keeps the one Go takes by |x|: Cody-Waite (its three steps all
+// computed, the first one, two or three kept as Go's exponent tests
+// decide) and Payne-Hanek, whose word reads from twoOverPiBits become
+// loads from a constant table at a clamped per-lane index (gathers, once
+// vectorised) and whose 64x64->128-bit products are built from 32-bit
+// pieces (i64 multiplies of zero-extended halves: pmuludq at every x86-64
+// width, where an i128 multiply would be split lane by lane). Go's loop
+// and ifs that normalise the fraction are at most two word shifts and one
+// bit shift, each done or not by a select. (The word shifts, and the
+// fraction that is all zeros, are never taken for a double: none lies
+// closer to a multiple of pi/2 than 2^-60.9, so the first word is never
+// 0; they are emitted because Go has them.) Go's x >> (64-s), guarded by
+// s != 0, is (x >> 1) >> (63-s), which is 0 for s = 0 instead of LLVM's
+// poison. One sinKernel and one cosKernel serve every lane, on the
+// reduced (hi, lo) or on x itself below pi/4.
 const (
 	sinInlineName = "snn_sin_inline"
 	cosInlineName = "snn_cos_inline"
