@@ -3,6 +3,7 @@ package llvm
 import (
 	"math"
 	"math/big"
+	mathbits "math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -204,5 +205,39 @@ func TestSinCosInlineVectorBits(t *testing.T) {
 				t.Logf("%s: vector width %d, %d points, every result mathfn's bits", target.name, width, len(pts))
 			})
 		}
+	}
+}
+
+// TestLeadingZerosIR checks leadingZerosIR, the count Payne-Hanek
+// normalises its fraction by, against bits.LeadingZeros64 on numbers with
+// every count from 0 to 63 (in the test loop as the bits of a double, the
+// count returned as a double), at every width. Sin and Cos rarely reach
+// the counts above 51, which only a fraction within 2^-50 of a quarter
+// turn gives.
+func TestLeadingZerosIR(t *testing.T) {
+	requireVMathTools(t)
+	define := func(m *ll.Module) *ll.Func {
+		f, ps, b := newInline(m, "snn_test_leading_zeros", "x")
+		b.NewRet(b.NewSIToFP(leadingZerosIR(b, b.NewBitCast(ps[0], i64)), f64))
+		return f
+	}
+	r := rand.New(rand.NewPCG(18, 6))
+	var pts []float64
+	for k := range 64 {
+		top := uint64(1) << k
+		for range 2000 {
+			pts = append(pts, math.Float64frombits(top|r.Uint64()&(top-1)))
+		}
+	}
+	r.Shuffle(len(pts), func(i, j int) { pts[i], pts[j] = pts[j], pts[i] })
+	want := func(x float64) float64 { return float64(mathbits.LeadingZeros64(math.Float64bits(x))) }
+	for _, target := range vmathTargets {
+		t.Run(target.name, func(t *testing.T) {
+			exe, width := buildVMath(t, define, target)
+			if !cpuHas(t, target.flag) {
+				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			}
+			runVMath(t, exe, pts, want)
+		})
 	}
 }
