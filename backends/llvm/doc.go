@@ -10,8 +10,9 @@
 // instruction becomes one LLVM instruction in the same order, nothing is
 // fused or reassociated, and the math functions and the random number
 // generator are the runtime's ports of runtime/mathfn and runtime/rng,
-// except exp and tanh, which are mathfn.Exp and mathfn.Tanh emitted as
-// branch-free LLVM IR (mathexp.go, mathexpm1.go) so that the loop
+// except exp, tanh, log, log10, min, max, sign, sin and cos, which are
+// mathfn's functions emitted as branch-free LLVM IR (mathexp.go,
+// mathexpm1.go, mathlog.go, mathminmax.go, mathtrig.go) so that the loop
 // vectoriser can vectorise the loops that call them.
 // spec/native.md describes the design, the kernel ABI and the build.
 //
@@ -32,6 +33,8 @@
 //	mathpow.go  pow, the same way, with exp's polynomial and scaling
 //	mathrem.go  rem (Go's math.Mod): the exact remainder in a fixed
 //	            number of exact reduction steps, without a loop
+//	mathtrig.go sin and cos, the same way, both argument reductions in
+//	            every lane
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

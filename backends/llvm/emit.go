@@ -89,11 +89,10 @@ func newEmitter(l *layout, dt float64) *emitter {
 		e.funcs[name] = e.mod.NewFunc(name, ret, ps...)
 	}
 	// The runtime's math functions that have no inline form yet; exp,
-	// tanh, log, log10, min, max, sign, pow and rem are emitted into the
-	// module (mathexp.go, mathexpm1.go, mathlog.go, mathminmax.go,
-	// mathpow.go, mathrem.go).
-	for _, name := range []string{"snn_sin", "snn_cos",
-		"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64", "llvm.round.f64"} {
+	// tanh, log, log10, min, max, sign, pow, rem, sin and cos are emitted
+	// into the module (mathexp.go, mathexpm1.go, mathlog.go, mathminmax.go,
+	// mathpow.go, mathrem.go, mathtrig.go).
+	for _, name := range []string{"llvm.sqrt.f64", "llvm.fabs.f64", "llvm.floor.f64", "llvm.ceil.f64", "llvm.round.f64"} {
 		declare(name, f64, f64)
 	}
 	declare("snn_uniform", f64, i64, i32, i64, i64, f64, f64)
@@ -512,8 +511,10 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(b.NewCall(kf.e.inline(logInlineName, defineLog), kf.arg(in, 0))) // mathlog.go
 	case ir.OpLog10:
 		set(b.NewCall(kf.e.inline(log10InlineName, defineLog10), kf.arg(in, 0)))
-	case ir.OpSin, ir.OpCos:
-		set(kf.call("snn_"+in.Op.String(), kf.arg(in, 0)))
+	case ir.OpSin:
+		set(b.NewCall(kf.e.inline(sinInlineName, defineSin), kf.arg(in, 0))) // mathtrig.go
+	case ir.OpCos:
+		set(b.NewCall(kf.e.inline(cosInlineName, defineCos), kf.arg(in, 0)))
 	case ir.OpSqrt, ir.OpAbs, ir.OpFloor, ir.OpCeil:
 		// Exact operations: LLVM's intrinsics are correctly rounded.
 		name := map[ir.Op]string{ir.OpSqrt: "llvm.sqrt.f64", ir.OpAbs: "llvm.fabs.f64", ir.OpFloor: "llvm.floor.f64", ir.OpCeil: "llvm.ceil.f64"}[in.Op]
