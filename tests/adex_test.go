@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/interp"
+	"snnc/runtime"
 )
 
 // adexTrace is the small deterministic model of tests/bench/adex_brian2.py
@@ -59,39 +60,53 @@ func TestAdexAgainstBrian2(t *testing.T) {
 	m := compileSource(t, "adex_trace.snn", types+adexTrace)
 	res := run(t, m, interp.Options{})
 
-	requireBrian2Trace(t, res, want, "p_spikes", 1e-13) // volts; see above
+	requireBrian2Trace(t, res, want, []string{"p_spikes"}, []string{"p_v"}, 1e-13) // volts; see above
 }
 
-// requireBrian2Trace requires of snnc's run res the spike steps of the
-// spike monitor named spikes and the values of its one state monitor (v,
-// recorded in volts) that Brian2 printed (in mV), the values within
-// tolerance volts.
-func requireBrian2Trace(t *testing.T, res *interp.Result, want brian2Trace, spikes string, tolerance float64) {
+// requireBrian2Trace requires of snnc's run res the spike steps and v
+// (recorded in volts) that Brian2 printed (v in mV): the neurons of the
+// spike monitors named spikes, one after the other, are Brian2's neurons 0,
+// 1, ..., and so are those of the state monitors named states; v within
+// tolerance volts. It logs the largest difference.
+func requireBrian2Trace(t *testing.T, res *interp.Result, want brian2Trace, spikes, states []string, tolerance float64) {
 	t.Helper()
-	s := spikesOf(res, spikes)
-	require.NotNil(t, s)
-	got := make([][]int64, len(want.spikes))
-	for i := range got {
-		got[i] = []int64{}
-	}
-	for k, step := range s.Steps {
-		got[s.Index[k]] = append(got[s.Index[k]], step)
+	var got [][]int64
+	for _, name := range spikes {
+		s := spikesOf(res, name)
+		require.NotNil(t, s, "spike monitor %s", name)
+		mine := make([][]int64, s.Size)
+		for i := range mine {
+			mine[i] = []int64{}
+		}
+		for k, step := range s.Steps {
+			mine[s.Index[k]] = append(mine[s.Index[k]], step)
+		}
+		got = append(got, mine...)
 	}
 	require.Equal(t, want.spikes, got, "spike steps")
 
-	require.Len(t, res.States, 1)
-	v := res.States[0]
-	require.Len(t, v.Indices, len(want.v))
 	worst := 0.0
-	for i, vs := range want.v {
-		require.Len(t, v.Steps, len(vs), "samples of neuron %d", i)
-		for k, mV := range vs {
-			got := v.Values[k*len(v.Indices)+i]
-			require.InDelta(t, mV*1e-3, got, tolerance, "neuron %d, v at step %d", i, v.Steps[k])
-			if d := math.Abs(mV*1e-3 - got); d > worst {
-				worst = d
+	first := 0
+	for _, name := range states {
+		var v *runtime.State
+		for _, s := range res.States {
+			if s.Name == name {
+				v = s
 			}
 		}
+		require.NotNil(t, v, "state monitor %s", name)
+		for n := range v.Indices {
+			i := first + n
+			require.Less(t, i, len(want.v), "more neurons than Brian2's")
+			require.Len(t, v.Steps, len(want.v[i]), "samples of neuron %d", i)
+			for k, mV := range want.v[i] {
+				got := v.Values[k*len(v.Indices)+n]
+				require.InDelta(t, mV*1e-3, got, tolerance, "neuron %d, v at step %d", i, v.Steps[k])
+				worst = max(worst, math.Abs(mV*1e-3-got))
+			}
+		}
+		first += len(v.Indices)
 	}
+	require.Equal(t, len(want.v), first, "neurons recorded")
 	t.Logf("largest difference from Brian2: %.3g V", worst)
 }
