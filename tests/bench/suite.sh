@@ -21,7 +21,9 @@
 #                  --duration, the Brian2 scripts' --duration). For a quick
 #                  look.
 #   PERF_MODELS=   the models --perf profiles (default: cobahh, cuba-4000,
-#                  synapses, dendrites, izhikevich and adex where they exist).
+#                  synapses, dendrites, izhikevich_net (the network of
+#                  tests/bench, not the example of five cells) and adex
+#                  where they exist).
 #
 # What is timed: snnc's executable from start to exit (reading its tables,
 # building the network, the run, writing its recordings), and Brian2's
@@ -217,7 +219,7 @@ echo "Median of Brian2/snnc over the models with a Brian2 script: $ratios"
 if [ $perf = 0 ]; then exit 0; fi
 echo
 echo "## Where the time goes (perf, one thread)"
-models=${PERF_MODELS:-cobahh cuba-4000 synapses dendrites izhikevich adex}
+models=${PERF_MODELS:-cobahh cuba-4000 synapses dendrites izhikevich_net adex}
 for name in $models; do
 	exe=$tmp/bin/$name
 	[ -x "$exe" ] || continue
