@@ -71,6 +71,10 @@ I : amp (constant)
 """)
 
 
+# Brian2's synapses of delay 0 act in the step of the spike, after the
+# thresholds and before the resets; snnc's in the next step, before the
+# integration (spec/language.md, section 6.1). For conductances, which no
+# reset changes, the two are the same.
 def group(n):
     return b2.NeuronGroup(n, model=eqs, threshold="v > Vcut", reset="v = Vr; w += b",
                           method="euler")
@@ -95,17 +99,17 @@ def build_and_run(duration):
 if args.trace:
     # Four neurons at rest with drives of 0.55, 0.7, 0.85 and 1 nA (the
     # first below the rheobase); a source kicks all four by 3 nS of
-    # excitation at 20, 22, 24 and 60 ms and by 10 nS of inhibition at
+    # excitation at 20, 22 and 24 ms and by 10 nS of inhibition at
     # 100 ms; neuron 3 excites neuron 0 (2 nS) and neuron 2 inhibits
     # neuron 1 (4 nS), through synapses of delay 0.
     P = group(4)
     P.v = EL
     P.I = "0.55*nA + i*0.15*nA"
     kick = b2.SpikeGeneratorGroup(2, [0, 0, 0, 1], [20, 22, 24, 100] * ms)
-    Se = b2.Synapses(kick, P, on_pre="ge += 3*nS")
-    Se.connect(i=0, j=[0, 1, 2, 3])
-    Se_t = b2.Synapses(kick, P, on_pre="gi += 10*nS")
-    Se_t.connect(i=1, j=[0, 1, 2, 3])
+    Ke = b2.Synapses(kick, P, on_pre="ge += 3*nS")
+    Ke.connect(i=0, j=[0, 1, 2, 3])
+    Ki = b2.Synapses(kick, P, on_pre="gi += 10*nS")
+    Ki.connect(i=1, j=[0, 1, 2, 3])
     Ce = b2.Synapses(P, P, on_pre="ge += 2*nS")
     Ce.connect(i=3, j=0)
     Ci = b2.Synapses(P, P, on_pre="gi += 4*nS")
