@@ -21,8 +21,9 @@
 #                  --duration, the Brian2 scripts' --duration). For a quick
 #                  look.
 #   PERF_MODELS=   the models --perf profiles (default: cobahh, cuba-4000,
-#                  synapses, dendrites, izhikevich_net and adex where they
-#                  exist).
+#                  synapses, dendrites, izhikevich_net (the network of
+#                  tests/bench, not the example of five cells) and adex
+#                  where they exist).
 #
 # What is timed: snnc's executable from start to exit (reading its tables,
 # building the network, the run, writing its recordings), and Brian2's
