@@ -130,6 +130,34 @@ func (t *tables) kernel(list []*ir.Kernel, name string) string {
 	return kernelRef(t.kernels[ir.KernelNamed(list, name)])
 }
 
+// stepWork estimates what one neuron's step costs (snn_population.work):
+// the instructions of its step kernels (the fuse pass's step, or update,
+// threshold, reset and refractory), a division counted as 8 (a vector
+// division takes the divider 8 to 16 cycles) and a math function emitted
+// inline as 40 (exp is about 60 vector instructions, pow and sin more).
+// The runtime weighs a population's size by it when it cuts the
+// population into pieces for the threads; it changes no result.
+func stepWork(p *ir.Population) int {
+	work := 0
+	for _, name := range []string{"step", "update", "threshold", "reset", "refractory"} {
+		k := ir.KernelNamed(p.Kernels, name)
+		if k == nil {
+			continue
+		}
+		k.Instrs(func(in *ir.Instr) {
+			switch in.Op {
+			case ir.OpDiv:
+				work += 8
+			case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpTanh, ir.OpPow, ir.OpSin, ir.OpCos, ir.OpRem:
+				work += 40
+			default:
+				work++
+			}
+		})
+	}
+	return min(work, math.MaxInt32)
+}
+
 func (t *tables) path(name string) string {
 	if !filepath.IsAbs(name) && t.dataDir != "" {
 		return filepath.Join(t.dataDir, name)
@@ -172,12 +200,13 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if p.Group != nil {
 			inGroup, group = 1, l.pops[p.Group]
 		}
-		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s, %s, %d, %d, %s}",
+		pops = append(pops, fmt.Sprintf("{%s, %s, %d, %s, %d, %s, %s, %s, %s, %s, %s, %s, %d, %s, %s, %d, %d, %s, %d}",
 			cstr(p.Name), cint(int64(p.Size)), b2i(p.Global), t.vars(w, p.Name, p.Vars),
 			len(dends), w.array("snn_dendrite", dends),
 			t.kernel(p.Kernels, "init"), t.kernel(p.Kernels, "prepare"), t.kernel(p.Kernels, "update"),
 			t.kernel(p.Kernels, "threshold"), t.kernel(p.Kernels, "reset"), t.kernel(p.Kernels, "refractory"),
-			len(onSpike), w.array("snn_on_spike", onSpike), t.kernel(p.Kernels, "step"), inGroup, group, cint(int64(p.Offset))))
+			len(onSpike), w.array("snn_on_spike", onSpike), t.kernel(p.Kernels, "step"), inGroup, group, cint(int64(p.Offset)),
+			stepWork(p)))
 	}
 	var inputs []string
 	for _, in := range m.Inputs {

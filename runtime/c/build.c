@@ -147,7 +147,7 @@ static void build_pop_items(void)
 	for (int p = 0; p < net.model->n_populations; p++)
 		if (!net.model->populations[p].global && !net.model->populations[p].in_group) {
 			net.n_items += net.pops[p].pieces;
-			total += net.pops[p].n;
+			total += snn_step_weight(net.pops[p].n, net.model->populations[p].work);
 			net.pops[p].in = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int));
 		}
 	for (int q = 0; q < net.model->n_projections; q++)
@@ -168,7 +168,9 @@ static void build_pop_items(void)
 		for (int j = 0; j < net.pops[p].pieces; j++) {
 			/* Item i goes to the thread whose equal share of all the
 			 * neurons holds its middle one. */
-			int64_t size = snn_piece_start(net.pops[p].n, net.pops[p].pieces, j + 1) - snn_piece_start(net.pops[p].n, net.pops[p].pieces, j);
+			int64_t size = snn_step_weight(snn_piece_start(net.pops[p].n, net.pops[p].pieces, j + 1) -
+							   snn_piece_start(net.pops[p].n, net.pops[p].pieces, j),
+				net.model->populations[p].work);
 			int64_t owner = net.pops_shared ? (before + size / 2) * snn_pool.threads / total : 0;
 			while (t < owner && t + 1 < snn_pool.threads)
 				net.bound[++t] = i;
@@ -240,7 +242,7 @@ void snn_build(void)
 			ps->prev = snn_xcalloc(sz, sizeof(int32_t));
 			ps->thr = snn_alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
-			ps->pieces = snn_pieces_of(ps->n, snn_pool.threads);
+			ps->pieces = snn_pieces_of(ps->n, snn_step_weight(ps->n, pop->work), snn_pool.threads);
 			ps->in_batch = pop->step && pop->n_dendrites == 0;
 			if (ps->in_batch) {
 				net.batch[net.n_batch++] = p;

@@ -159,7 +159,8 @@ void snn_check_memory(void)
 			/* the cuts of split delivery */
 			/* the pieces are the post population's, or its group's */
 			const snn_population *pp = &net.model->populations[pr->post];
-			double pieces = snn_pieces_of(pp->in_group ? net.model->populations[pp->group].size : pp->size, net.opt->threads);
+			const snn_population *pg = pp->in_group ? &net.model->populations[pp->group] : pp;
+			double pieces = snn_pieces_of(pg->size, snn_step_weight(pg->size, pg->work), net.opt->threads);
 			ADD(pre * (pieces + 1) * 4, "%s (its rows' cuts)", pr->label);
 		}
 	}

@@ -296,14 +296,37 @@ static int chunks_of(int64_t n)
 	return chunks < 1 ? 1 : (int)chunks;
 }
 
-int snn_pieces_of(int64_t n, int threads)
+/* WORK_BASE is a simple neuron's step in operations (a LIF's fused step
+ * is about 30 IR instructions), the cost that min_chunk was measured on
+ * (CUBA). */
+enum { WORK_BASE = 32 };
+
+/* snn_step_weight is n neurons whose step costs work operations each, as
+ * a number of simple neurons: the size that snn_pieces_of and the
+ * threads' shares weigh. COBAHH's 4000 Hodgkin-Huxley neurons (12 exps
+ * and 30 divisions a step each, about 27 times a LIF's work) are worth
+ * two threads; as 4000 neurons they were under min_chunk's two shares,
+ * and ran on one. */
+int64_t snn_step_weight(int64_t n, int32_t work)
+{
+	int64_t scale = work > WORK_BASE ? work / WORK_BASE : 1;
+	return n > INT64_MAX / scale ? INT64_MAX : n * scale;
+}
+
+/* snn_pieces_of is how many pieces a population of n neurons, weighing
+ * weight simple neurons (snn_step_weight), is cut into: pieces of at
+ * least min_chunk / 2 of weight, at most PIECES_PER_THREAD a thread, and
+ * at most n. */
+int snn_pieces_of(int64_t n, int64_t weight, int threads)
 {
 	if (threads <= 1)
 		return 1;
 	int64_t min_chunk = snn_pool.min_chunk;
-	int64_t pieces = n / (min_chunk > 1 ? min_chunk / 2 : 1), most = (int64_t)threads * PIECES_PER_THREAD;
+	int64_t pieces = weight / (min_chunk > 1 ? min_chunk / 2 : 1), most = (int64_t)threads * PIECES_PER_THREAD;
 	if (pieces > most)
 		pieces = most;
+	if (pieces > n)
+		pieces = n;
 	return pieces < 1 ? 1 : (int)pieces;
 }
 

@@ -30,7 +30,8 @@ void snn_pool_start(int threads, snn_ctx *c);
 /* pieces_of is how many pieces a population of n neurons has at threads
  * threads (before snn_pool_start: with the default min_chunk, as the
  * memory estimate needs). */
-int snn_pieces_of(int64_t n, int threads);
+int snn_pieces_of(int64_t n, int64_t weight, int threads);
+int64_t snn_step_weight(int64_t n, int32_t work);
 
 /* snn_piece_start is where chunk or piece c of n elements in pieces
  * begins: an equal share rounded down to a multiple of 8 elements. The

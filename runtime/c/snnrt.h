@@ -158,6 +158,11 @@ typedef struct snn_population {
 	 * group's in its range. */
 	int32_t in_group, group;
 	int64_t offset;
+	/* What one neuron's step costs, in simple operations (llvm's
+	 * tables.go: its step kernels' instructions, a division counted as 8
+	 * and an inline math function as 40): how many neurons a piece of the
+	 * population needs to be worth a thread (pool.c, snn_step_weight). */
+	int32_t work;
 } snn_population;
 
 typedef struct snn_input {
