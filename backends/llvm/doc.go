@@ -12,7 +12,9 @@
 // generator are the runtime's ports of runtime/mathfn and runtime/rng,
 // except exp and tanh, which are mathfn.Exp and mathfn.Tanh emitted as
 // branch-free LLVM IR (mathexp.go, mathexpm1.go) so that the loop
-// vectoriser can vectorise the loops that call them.
+// vectoriser can vectorise the loops that call them; fixed-point
+// arithmetic and the dither's random bits are emitted the same way
+// (fixed.go, philox.go).
 // spec/native.md describes the design, the kernel ABI and the build.
 //
 // # Where things are
@@ -29,6 +31,10 @@
 //	mathminmax.go
 //	            min, max and sign, the same way
 //	mathlog.go  log and log10, the same way
+//	fixed.go    runtime/fixed's operations as integer IR specialised to
+//	            the formats, for quantized models
+//	philox.go   the dither's random bits (runtime/rng's Philox block) as
+//	            integer IR
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,
