@@ -385,7 +385,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		if in.Typ.Kind == ir.Fixed {
 			// A fixed-point variable's array holds raw integers as doubles,
 			// as the interpreter's does.
-			v = b.NewFPToSI(v, i64)
+			v = rawFromDouble(b, v)
 		}
 		set(v)
 	case ir.OpLoadSeg:
@@ -395,7 +395,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		v := value.Value(kf.cur.NewLoad(f64, p))
 		if in.Typ.Kind == ir.Fixed {
-			v = kf.cur.NewFPToSI(v, i64)
+			v = rawFromDouble(kf.cur, v)
 		}
 		set(v)
 	case ir.OpStoreSeg:
@@ -405,7 +405,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		x := kf.arg(in, 1)
 		if in.Args[1].Type().Kind == ir.Fixed {
-			x = kf.cur.NewSIToFP(x, f64)
+			x = rawToDouble(kf.cur, x)
 		}
 		kf.cur.NewStore(x, p)
 	case ir.OpStore:
@@ -415,7 +415,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		x := kf.arg(in, 0)
 		if in.Args[0].Type().Kind == ir.Fixed {
-			x = b.NewSIToFP(x, f64)
+			x = rawToDouble(b, x)
 		}
 		b.NewStore(x, b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx)))
 	case ir.OpTime:
@@ -631,6 +631,18 @@ func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
 	}
 	arg := b.NewFDiv(b.NewFNeg(b.NewFSub(kf.t, tlast)), tau)
 	return b.NewFMul(x, kf.exp(arg))
+}
+
+// rawFromDouble and rawToDouble convert a fixed-point raw value (an i64)
+// from and to the double its array holds. A raw value has at most 32 bits
+// (fixed.MaxWidth), so they convert through i32, which every vector width
+// converts in one instruction (doubles to and from i64 need AVX-512DQ).
+func rawFromDouble(b *ll.Block, v value.Value) value.Value {
+	return b.NewSExt(b.NewFPToSI(v, i32), i64)
+}
+
+func rawToDouble(b *ll.Block, x value.Value) value.Value {
+	return b.NewSIToFP(b.NewTrunc(x, i32), f64)
 }
 
 // formatOf is a fixed-point type's format; fxArg is operand n of an

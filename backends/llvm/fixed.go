@@ -57,7 +57,7 @@ func fxOperand(v value.Value, f fixed.Format) fxVal {
 
 func i64c(n int64) constant.Constant { return constant.NewInt(i64, n) }
 
-// shl emits x * 2^s (s >= 0), exact by the bounds.
+// fxShl emits x * 2^s (s >= 0), exact by the bounds.
 func fxShl(b *ll.Block, x fxVal, s int) fxVal {
 	if s == 0 {
 		return x
