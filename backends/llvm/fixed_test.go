@@ -425,10 +425,17 @@ func fxCases() []fxCase {
 			}
 			return acc
 		})
-		// Unary operations: every raw value of fa with b unused, twice
-		// over where fa is small.
+		// Unary operations (b unused): every raw value of fa up to 16
+		// bits (a quantized model's state), else random ones.
 		unary := func(r *rand.Rand) ([]int64, []int64) {
-			as, _ := rawPairs(r, fa, fixed.Format{Width: 2}, n)
+			var as []int64
+			if fa.Width <= 16 {
+				for a := fa.Min(); a <= fa.Max(); a++ {
+					as = append(as, a)
+				}
+			} else {
+				as, _ = rawPairs(r, fa, fixed.Format{Width: 2}, n)
+			}
 			return as, make([]int64, len(as))
 		}
 		op1 := func(op string, emit func(b *ll.Block, x fxVal) value.Value, want func(a int64) int64) {
@@ -588,9 +595,9 @@ func TestFixedInlineVectorBits(t *testing.T) {
 
 // TestFixedInlineMutation makes sure the comparison above can fail: a
 // conversion that rounds ties up (the usual mistake: an arithmetic shift
-// of x + half, without Go's rounding of negative ties away from zero)
-// and a dither that adds the low bits instead of the top ones each give
-// results that differ.
+// of x + half, without Go's rounding of negative ties away from zero), a
+// conversion that does not saturate, and a dither that adds the low bits
+// instead of the top ones each give results that differ.
 func TestFixedInlineMutation(t *testing.T) {
 	requireVMathTools(t)
 	from, to := fixed.Format{Width: 32, Frac: 31}, fixed.Format{Width: 16, Frac: 18}
@@ -598,6 +605,12 @@ func TestFixedInlineMutation(t *testing.T) {
 		s := int64(from.Frac - to.Frac)
 		v := b.NewAShr(b.NewAdd(a, i64c(1<<(s-1))), i64c(s))
 		return fxSaturate(b, fxVal{v, formatRange(from)}, to)
+	}, func(a, _ int64) int64 { return fixed.Convert(a, from, to) }, func(r *rand.Rand) ([]int64, []int64) {
+		as, _ := rawPairs(r, from, to, 100000)
+		return as, make([]int64, len(as))
+	}}, {"convert without saturation", func(b *ll.Block, a, _ value.Value) value.Value {
+		// Rounds as Go does, but keeps what the format cannot hold.
+		return fxConvert(b, fxVal{a, formatRange(from)}, int(from.Frac), fixed.Format{Width: 32, Frac: to.Frac})
 	}, func(a, _ int64) int64 { return fixed.Convert(a, from, to) }, func(r *rand.Rand) ([]int64, []int64) {
 		as, _ := rawPairs(r, from, to, 100000)
 		return as, make([]int64, len(as))
