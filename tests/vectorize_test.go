@@ -49,16 +49,16 @@ var vectorizeWant = map[string]map[string]string{
 		"rec_on_pre":       scatter,
 	},
 	"alif-int16": {
-		"adaptive_init":    "calls snn_fx_*, snn_uniform",
-		"adaptive_prepare": "calls snn_fx_*",
-		"adaptive_step":    "calls snn_fx_*",
+		"adaptive_init":    "calls snn_uniform",
+		"adaptive_prepare": vectorises,
+		"adaptive_step":    vectorises,
 		"inp_init":         "calls snn_normal",
-		"inp_on_pre":       "calls snn_fx_*",
-		"out_on_pre":       "calls snn_fx_*",
-		"readout_init":     "calls snn_fx_*",
-		"readout_step":     "calls snn_fx_*",
+		"inp_on_pre":       scatter,
+		"out_on_pre":       scatter,
+		"readout_init":     vectorises,
+		"readout_step":     vectorises,
 		"rec_init":         "calls snn_normal",
-		"rec_on_pre":       "calls snn_fx_*",
+		"rec_on_pre":       scatter,
 	},
 	"connectivity": {
 		"a_init":     "calls snn_normal",
@@ -76,18 +76,18 @@ var vectorizeWant = map[string]map[string]string{
 		"noise_rate": vectorises,
 	},
 	"connectivity-int16": {
-		"a_init":     "calls snn_fx_*, snn_normal",
-		"a_step":     "calls snn_fx_*",
-		"b_init":     "calls snn_fx_*",
-		"b_step":     "calls snn_fx_*",
-		"c1_on_pre":  "calls snn_fx_*",
+		"a_init":     "calls snn_normal",
+		"a_step":     vectorises,
+		"b_init":     vectorises,
+		"b_step":     vectorises,
+		"c1_on_pre":  scatter,
 		"c2_init":    "calls snn_uniform",
-		"c2_on_pre":  "calls snn_fx_*",
+		"c2_on_pre":  scatter,
 		"c3_init":    vectorises,
-		"c3_on_pre":  "calls snn_fx_*",
-		"c4_on_pre":  "calls snn_fx_*",
-		"c5_on_pre":  "calls snn_fx_*",
-		"c6_on_pre":  "calls snn_fx_*",
+		"c3_on_pre":  scatter,
+		"c4_on_pre":  scatter,
+		"c5_on_pre":  scatter,
+		"c6_on_pre":  scatter,
 		"noise_rate": vectorises,
 	},
 	"cuba": {
@@ -98,14 +98,14 @@ var vectorizeWant = map[string]map[string]string{
 		"inh_init":     "calls snn_uniform",
 	},
 	"cuba-int16": {
-		"ee_on_pre": "calls snn_fx_*",
-		"ei_on_pre": "calls snn_fx_*",
-		"exc_init":  "calls snn_fx_*, snn_uniform",
-		"exc_step":  "calls snn_fx_*",
-		"ie_on_pre": "calls snn_fx_*",
-		"ii_on_pre": "calls snn_fx_*",
-		"inh_init":  "calls snn_fx_*, snn_uniform",
-		"inh_step":  "calls snn_fx_*",
+		"ee_on_pre": scatter,
+		"ei_on_pre": scatter,
+		"exc_init":  "calls snn_uniform",
+		"exc_step":  vectorises,
+		"ie_on_pre": scatter,
+		"ii_on_pre": scatter,
+		"inh_init":  "calls snn_uniform",
+		"inh_step":  vectorises,
 	},
 	"dendrites": {
 		"context_rate":     vectorises,
@@ -121,13 +121,13 @@ var vectorizeWant = map[string]map[string]string{
 	"dendrites-int16": {
 		"context_rate":     vectorises,
 		"ctx_init":         "calls snn_uniform",
-		"ctx_on_pre":       "calls snn_fx_*",
+		"ctx_on_pre":       scatter,
 		"feedforward_rate": vectorises,
-		"ff_on_pre":        "calls snn_fx_*",
-		"pyr_distal_init":  "calls snn_fx_*",
-		"pyr_init":         "calls snn_fx_*",
-		"pyr_nmda_value":   "calls snn_fx_*",
-		"pyr_step":         "calls snn_fx_*",
+		"ff_on_pre":        scatter,
+		"pyr_distal_init":  vectorises,
+		"pyr_init":         vectorises,
+		"pyr_nmda_value":   vectorises,
+		"pyr_step":         vectorises,
 	},
 	"homeostasis": {
 		"exc_init":       vectorises,
@@ -138,11 +138,11 @@ var vectorizeWant = map[string]map[string]string{
 		"pixels_rate":    vectorises,
 	},
 	"homeostasis-int16": {
-		"exc_init":       "calls snn_fx_*",
-		"exc_step":       "calls snn_fx_*",
+		"exc_init":       vectorises,
+		"exc_step":       vectorises,
 		"ff_init":        "calls snn_uniform",
-		"ff_on_pre":      "calls snn_fx_*",
-		"lateral_on_pre": "calls snn_fx_*",
+		"ff_on_pre":      scatter,
+		"lateral_on_pre": scatter,
 		"pixels_rate":    vectorises,
 	},
 	"izhikevich": {
@@ -159,16 +159,16 @@ var vectorizeWant = map[string]map[string]string{
 		"step_rs_value":        vectorises,
 	},
 	"izhikevich-int16": {
-		"ch_init":        "calls snn_fx_*",
-		"ch_step":        "calls snn_fx_*",
-		"fs_init":        "calls snn_fx_*",
-		"fs_step":        "calls snn_fx_*",
-		"ib_init":        "calls snn_fx_*",
-		"ib_step":        "calls snn_fx_*",
-		"lts_init":       "calls snn_fx_*",
-		"lts_step":       "calls snn_fx_*",
-		"rs_init":        "calls snn_fx_*",
-		"rs_step":        "calls snn_fx_*",
+		"ch_init":        vectorises,
+		"ch_step":        vectorises,
+		"fs_init":        vectorises,
+		"fs_step":        vectorises,
+		"ib_init":        vectorises,
+		"ib_step":        vectorises,
+		"lts_init":       vectorises,
+		"lts_step":       vectorises,
+		"rs_init":        vectorises,
+		"rs_step":        vectorises,
 		"step_ch_value":  vectorises,
 		"step_fs_value":  vectorises,
 		"step_ib_value":  vectorises,
@@ -181,8 +181,8 @@ var vectorizeWant = map[string]map[string]string{
 		"drive_value": vectorises,
 	},
 	"lif_current-int16": {
-		"cell_init":   "calls snn_fx_*",
-		"cell_step":   "calls snn_fx_*",
+		"cell_init":   vectorises,
+		"cell_step":   vectorises,
 		"drive_value": vectorises,
 	},
 	"ltc": {
@@ -196,13 +196,13 @@ var vectorizeWant = map[string]map[string]string{
 		"slow_rate":   vectorises,
 	},
 	"ltc-int16": {
-		"a_on_pre":    "calls snn_fx_*",
-		"b_on_pre":    "calls snn_fx_*",
-		"driven_init": "calls snn_fx_*",
-		"driven_step": "calls snn_fx_*",
+		"a_on_pre":    scatter,
+		"b_on_pre":    scatter,
+		"driven_init": vectorises,
+		"driven_step": vectorises,
 		"fast_rate":   vectorises,
-		"quiet_init":  "calls snn_fx_*",
-		"quiet_step":  "calls snn_fx_*",
+		"quiet_init":  vectorises,
+		"quiet_step":  vectorises,
 		"slow_rate":   vectorises,
 	},
 	"oja": {
@@ -217,15 +217,15 @@ var vectorizeWant = map[string]map[string]string{
 		"out_step":       vectorises,
 	},
 	"oja-int16": {
-		"from_a_init":    "calls snn_fx_*, snn_uniform",
-		"from_a_on_post": "calls snn_fx_*",
-		"from_a_on_pre":  "calls snn_fx_*",
-		"from_b_init":    "calls snn_fx_*, snn_uniform",
-		"from_b_on_post": "calls snn_fx_*",
-		"from_b_on_pre":  "calls snn_fx_*",
+		"from_a_init":    "calls snn_uniform",
+		"from_a_on_post": vectorises,
+		"from_a_on_pre":  scatter,
+		"from_b_init":    "calls snn_uniform",
+		"from_b_on_post": vectorises,
+		"from_b_on_pre":  scatter,
 		"group_b_rate":   vectorises,
-		"out_init":       "calls snn_fx_*",
-		"out_step":       "calls snn_fx_*",
+		"out_init":       vectorises,
+		"out_step":       vectorises,
 	},
 	"rstdp": {
 		"background_rate":          vectorises,
@@ -244,19 +244,18 @@ var vectorizeWant = map[string]map[string]string{
 	},
 	"rstdp-int16": {
 		"background_rate":          vectorises,
-		"cued_init":                "calls snn_fx_*",
-		"cued_on_post":             "calls snn_fx_*",
-		"cued_on_pre":              "calls snn_fx_*",
-		"cued_update":              "calls snn_fx_*",
-		"dopamine_init":            "calls snn_fx_*",
-		"dopamine_on_spike_reward": "calls snn_fx_*",
-		"dopamine_update":          "calls snn_fx_*",
-		"learn_init":               "calls snn_fx_*",
-		"learn_on_post":            "calls snn_fx_*",
-		"learn_on_pre":             "calls snn_fx_*",
-		"learn_update":             "calls snn_fx_*",
-		"out_init":                 "calls snn_fx_*",
-		"out_step":                 "calls snn_fx_*",
+		"cued_init":                vectorises,
+		"cued_on_post":             vectorises,
+		"cued_on_pre":              scatter,
+		"cued_update":              vectorises,
+		"dopamine_on_spike_reward": vectorises,
+		"dopamine_update":          vectorises,
+		"learn_init":               vectorises,
+		"learn_on_post":            vectorises,
+		"learn_on_pre":             scatter,
+		"learn_update":             vectorises,
+		"out_init":                 vectorises,
+		"out_step":                 vectorises,
 	},
 	"softwta": {
 		"background_rate": vectorises,
@@ -272,15 +271,15 @@ var vectorizeWant = map[string]map[string]string{
 	},
 	"softwta-int16": {
 		"background_rate": vectorises,
-		"ff_init":         "calls snn_fx_*, snn_uniform",
-		"ff_on_post":      "calls snn_fx_*",
-		"ff_on_pre":       "calls snn_fx_*",
-		"inhibit_on_pre":  "calls snn_fx_*",
-		"layer_init":      "calls snn_fx_*, snn_uniform",
-		"layer_step":      "calls snn_fx_*",
-		"noise_init":      "calls snn_fx_*, snn_uniform",
-		"noise_on_post":   "calls snn_fx_*",
-		"noise_on_pre":    "calls snn_fx_*",
+		"ff_init":         "calls snn_uniform",
+		"ff_on_post":      vectorises,
+		"ff_on_pre":       scatter,
+		"inhibit_on_pre":  scatter,
+		"layer_init":      "calls snn_uniform",
+		"layer_step":      vectorises,
+		"noise_init":      "calls snn_uniform",
+		"noise_on_post":   vectorises,
+		"noise_on_pre":    scatter,
 	},
 	"stdp_song2000": {
 		"inputs_rate":     vectorises,
@@ -292,11 +291,11 @@ var vectorizeWant = map[string]map[string]string{
 	},
 	"stdp_song2000-int16": {
 		"inputs_rate":     vectorises,
-		"out_init":        "calls snn_fx_*",
-		"out_step":        "calls snn_fx_*",
-		"plastic_init":    "calls snn_fx_*, snn_uniform",
-		"plastic_on_post": "calls snn_fx_*",
-		"plastic_on_pre":  "calls snn_fx_*",
+		"out_init":        vectorises,
+		"out_step":        vectorises,
+		"plastic_init":    "calls snn_uniform",
+		"plastic_on_post": vectorises,
+		"plastic_on_pre":  scatter,
 	},
 	"symmetric_stdp": {
 		"common_rate":          vectorises,
@@ -315,18 +314,18 @@ var vectorizeWant = map[string]map[string]string{
 	},
 	"symmetric_stdp-int16": {
 		"common_rate":          vectorises,
-		"correlated_init":      "calls snn_fx_*, snn_uniform",
-		"correlated_on_post":   "calls snn_fx_*",
-		"correlated_on_pre":    "calls snn_fx_*",
-		"drive_on_pre":         "calls snn_fx_*",
+		"correlated_init":      "calls snn_uniform",
+		"correlated_on_post":   vectorises,
+		"correlated_on_pre":    scatter,
+		"drive_on_pre":         scatter,
 		"independent_rate":     vectorises,
-		"out_init":             "calls snn_fx_*",
-		"out_step":             "calls snn_fx_*",
-		"relay_init":           "calls snn_fx_*",
-		"relay_step":           "calls snn_fx_*",
-		"uncorrelated_init":    "calls snn_fx_*, snn_uniform",
-		"uncorrelated_on_post": "calls snn_fx_*",
-		"uncorrelated_on_pre":  "calls snn_fx_*",
+		"out_init":             vectorises,
+		"out_step":             vectorises,
+		"relay_init":           vectorises,
+		"relay_step":           vectorises,
+		"uncorrelated_init":    "calls snn_uniform",
+		"uncorrelated_on_post": vectorises,
+		"uncorrelated_on_pre":  scatter,
 	},
 }
 
@@ -335,18 +334,12 @@ var vectorizeWant = map[string]map[string]string{
 // whose range opt cannot bound for its run-time overlap checks.
 const scatter = "scatters through indices"
 
-// fixedPoint names the runtime's fixed-point helpers (snn_fx_add,
-// snn_fx_mul, ..., snn_dither_bits) in a cause.
-const fixedPoint = "snn_fx_*"
-
 // vectorizeWhy explains each cause vectorizeWant names: for "calls F",
 // each callee F.
 var vectorizeWhy = map[string]string{
 	scatter: "a loop over a spike's synapses adds into the post neurons through their indices; " +
 		"two synapses may share a target, and the adds must keep their order (bit for bit), " +
 		"so vectorising it needs conflict detection (AVX-512's vpconflict): not in issue 18",
-	fixedPoint: "a quantized model's arithmetic and its dithered rounding are calls of the runtime's " +
-		"fixed-point helpers (runtime/c); as integer IR they could vectorise: not in issue 18",
 	// Only init kernels draw in the examples: once per run.
 	"snn_uniform": "the counter-based generator (runtime/rng) is a call: not in issue 18",
 	"snn_normal":  "the counter-based generator (runtime/rng) is a call: not in issue 18",
@@ -528,15 +521,11 @@ func notVectorised(rs []remark, callees map[string][]string) string {
 	for _, r := range rs {
 		switch r.name {
 		case "CantVectorizeLibcall":
-			// The fixed-point helpers come in groups (an add calls
-			// snn_fx_add, its rounding snn_dither_bits and
-			// snn_fx_dither): one name for them all keeps the table
-			// readable and its entries stable.
+			// A quantized model's fixed-point arithmetic and its
+			// dither's random bits are integer IR (backends/llvm's
+			// fixed.go and philox.go), no calls.
 			var names []string
 			for _, c := range callees[r.function] {
-				if strings.HasPrefix(c, "snn_fx_") || c == "snn_dither_bits" {
-					c = fixedPoint
-				}
 				if !slices.Contains(names, c) {
 					names = append(names, c)
 				}

@@ -10,10 +10,12 @@
 // instruction becomes one LLVM instruction in the same order, nothing is
 // fused or reassociated, and the math functions and the random number
 // generator are the runtime's ports of runtime/mathfn and runtime/rng,
-// except exp, tanh, log, log10, min, max, sign, sin and cos, which are
-// mathfn's functions emitted as branch-free LLVM IR (mathexp.go,
-// mathexpm1.go, mathlog.go, mathminmax.go, mathtrig.go) so that the loop
-// vectoriser can vectorise the loops that call them.
+// except exp, tanh, log, log10, min, max, sign, pow, rem, sin and cos,
+// which are mathfn's functions emitted as branch-free LLVM IR (mathexp.go,
+// mathexpm1.go, mathlog.go, mathminmax.go, mathpow.go, mathrem.go,
+// mathtrig.go) so that the loop vectoriser can vectorise the loops that
+// call them; fixed-point arithmetic and the dither's random bits are
+// emitted the same way (fixed.go, philox.go).
 // spec/native.md describes the design, the kernel ABI and the build.
 //
 // # Where things are
@@ -35,6 +37,10 @@
 //	            number of exact reduction steps, without a loop
 //	mathtrig.go sin and cos, the same way, both argument reductions in
 //	            every lane
+//	fixed.go    runtime/fixed's operations as integer IR specialised to
+//	            the formats, for quantized models
+//	philox.go   the dither's random bits (runtime/rng's Philox block) as
+//	            integer IR
 //	layout.go   numbers the variables (their id in the runtime's
 //	            variable table) and records how a kernel reaches each one
 //	tables.go   the model's tables as C (struct snn_model): populations,

@@ -99,18 +99,8 @@ func newEmitter(l *layout, dt float64) *emitter {
 	declare("snn_normal", f64, i64, i32, i64, i64, f64, f64)
 	declare("snn_exponential", f64, i64, i32, i64, i64, f64)
 	declare("snn_fail_segment", types.Void, f64, i64, i8p)
-	// Fixed point (runtime/c/fixed.c).
-	for _, name := range []string{"snn_fx_add", "snn_fx_sub", "snn_fx_mul", "snn_fx_div"} {
-		declare(name, i64, i64, i32, i64, i32, i32, i32)
-	}
-	declare("snn_fx_neg", i64, i64, i32, i32, i32)
-	declare("snn_fx_abs", i64, i64, i32, i32, i32)
-	declare("snn_fx_convert", i64, i64, i32, i32, i32)
-	declare("snn_fx_cmp", i32, i64, i32, i64, i32)
-	declare("snn_fx_from_double", i64, f64, i32, i32)
-	declare("snn_fx_to_double", f64, i64, i32)
-	declare("snn_fx_dither", i64, i64, i32, i32, i32, i64)
-	declare("snn_dither_bits", i64, i64, i32, i64, i64)
+	// Fixed point is emitted as integer IR (fixed.go, philox.go), not
+	// calls of runtime/c/fixed.c.
 	return e
 }
 
@@ -392,7 +382,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		if in.Typ.Kind == ir.Fixed {
 			// A fixed-point variable's array holds raw integers as doubles,
 			// as the interpreter's does.
-			v = b.NewFPToSI(v, i64)
+			v = rawFromDouble(b, v)
 		}
 		set(v)
 	case ir.OpLoadSeg:
@@ -402,7 +392,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		v := value.Value(kf.cur.NewLoad(f64, p))
 		if in.Typ.Kind == ir.Fixed {
-			v = kf.cur.NewFPToSI(v, i64)
+			v = rawFromDouble(kf.cur, v)
 		}
 		set(v)
 	case ir.OpStoreSeg:
@@ -412,7 +402,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		x := kf.arg(in, 1)
 		if in.Args[1].Type().Kind == ir.Fixed {
-			x = kf.cur.NewSIToFP(x, f64)
+			x = rawToDouble(kf.cur, x)
 		}
 		kf.cur.NewStore(x, p)
 	case ir.OpStore:
@@ -422,7 +412,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		x := kf.arg(in, 0)
 		if in.Args[0].Type().Kind == ir.Fixed {
-			x = b.NewSIToFP(x, f64)
+			x = rawToDouble(b, x)
 		}
 		b.NewStore(x, b.NewGetElementPtr(f64, kf.bases[a.id], kf.elemIndex(a.idx)))
 	case ir.OpTime:
@@ -522,10 +512,10 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	case ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpEq, ir.OpNe:
 		x, y := kf.arg(in, 0), kf.arg(in, 1)
 		if in.Args[0].Type().Kind == ir.Fixed {
-			c := kf.call("snn_fx_cmp", x, frac(in.Args[0]), y, frac(in.Args[1]))
+			// fixed.Cmp(x, y) PRED 0 is x PRED y, aligned.
 			pred := map[ir.Op]enum.IPred{ir.OpLt: enum.IPredSLT, ir.OpLe: enum.IPredSLE, ir.OpGt: enum.IPredSGT,
 				ir.OpGe: enum.IPredSGE, ir.OpEq: enum.IPredEQ, ir.OpNe: enum.IPredNE}[in.Op]
-			set(b.NewICmp(pred, c, constant.NewInt(i32, 0)))
+			set(fxCompare(b, pred, kf.fxArg(in, 0), formatOf(in.Args[0].Type()), kf.fxArg(in, 1), formatOf(in.Args[1].Type())))
 			return nil
 		}
 		if in.Args[0].Type().Kind == ir.Bool {
@@ -554,16 +544,16 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		dt := constant.NewFloat(f64, kf.e.dt)
 		n := kf.call("llvm.round.f64", b.NewFDiv(b.NewFSub(kf.t, kf.arg(in, 0)), dt))
 		x := kf.exp(b.NewFDiv(b.NewFNeg(b.NewFMul(n, dt)), constant.NewFloat(f64, in.Aux.(float64))))
-		set(kf.call("snn_fx_from_double", x, width(in.Typ), fracOf(in.Typ)))
+		set(kf.fxFromDouble(x, formatOf(in.Typ)))
 	case ir.OpConvert:
 		from, to, x := in.Args[0].Type(), in.Typ, kf.arg(in, 0)
 		switch {
 		case from == to:
 			set(x)
 		case from == ir.TF64 && to.Kind == ir.Fixed:
-			set(kf.call("snn_fx_from_double", x, width(to), fracOf(to)))
+			set(kf.fxFromDouble(x, formatOf(to)))
 		case from.Kind == ir.Fixed && to == ir.TF64:
-			set(kf.call("snn_fx_to_double", x, fracOf(from)))
+			set(fxToDouble(b, kf.fxArg(in, 0), formatOf(from)))
 		case from.Kind == ir.Fixed && to.Kind == ir.Fixed:
 			if d, ok := in.Aux.(ir.Dither); ok {
 				// The offset: the draw (seed, stream, step, element).
@@ -575,10 +565,10 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 					stream = b.NewAdd(stream, b.NewTrunc(b.NewURem(el, c), i32))
 					el = b.NewUDiv(el, c)
 				}
-				bits := kf.call("snn_dither_bits", kf.seed, stream, kf.step, el)
-				set(kf.call("snn_fx_dither", x, fracOf(from), width(to), fracOf(to), bits))
+				bits := ditherBitsIR(b, kf.seed, stream, kf.step, el)
+				set(fxDither(b, kf.fxArg(in, 0), formatOf(from), formatOf(to), bits))
 			} else {
-				set(kf.call("snn_fx_convert", x, fracOf(from), width(to), fracOf(to)))
+				set(fxConvert(b, kf.fxArg(in, 0), int(from.Frac), formatOf(to)))
 			}
 		default:
 			return fmt.Errorf("convert from %s to %s is not supported by the LLVM backend", from, to)
@@ -645,35 +635,51 @@ func (kf *kernelFunc) decayed(a access, x value.Value) value.Value {
 	return b.NewFMul(x, kf.exp(arg))
 }
 
-// width and fracOf are a fixed type's format as i32 arguments; frac is a
-// value's.
-func width(t ir.Type) value.Value  { return constant.NewInt(i32, int64(t.Width)) }
-func fracOf(t ir.Type) value.Value { return constant.NewInt(i32, int64(t.Frac)) }
-func frac(v ir.Value) value.Value  { return fracOf(v.Type()) }
+// rawFromDouble and rawToDouble convert a fixed-point raw value (an i64)
+// from and to the double its array holds. A raw value has at most 32 bits
+// (fixed.MaxWidth), so they convert through i32, which every vector width
+// converts in one instruction (doubles to and from i64 need AVX-512DQ).
+func rawFromDouble(b *ll.Block, v value.Value) value.Value {
+	return b.NewSExt(b.NewFPToSI(v, i32), i64)
+}
 
-// fixedArith emits an arithmetic instruction on fixed point as a call to
-// the runtime's port of runtime/fixed (the interpreter computes the same
-// functions).
+func rawToDouble(b *ll.Block, x value.Value) value.Value {
+	return b.NewSIToFP(b.NewTrunc(x, i32), f64)
+}
+
+// formatOf is a fixed-point type's format; fxArg is operand n of an
+// instruction as a raw value of its format.
+func formatOf(t ir.Type) fixed.Format { return fixed.Format{Width: t.Width, Frac: t.Frac} }
+
+func (kf *kernelFunc) fxArg(in *ir.Instr, n int) fxVal {
+	return fxOperand(kf.arg(in, n), formatOf(in.Args[n].Type()))
+}
+
+// fixedArith emits an arithmetic instruction on fixed point: runtime/fixed's
+// operation as integer IR specialised to the formats (fixed.go), which the
+// interpreter computes too.
 func (kf *kernelFunc) fixedArith(in *ir.Instr) error {
-	t := in.Typ
-	arg := func(n int) value.Value { return kf.arg(in, n) }
+	b, to := kf.cur, formatOf(in.Typ)
+	x, fa := kf.fxArg(in, 0), formatOf(in.Args[0].Type())
+	var y fxVal
+	var fb fixed.Format
+	if len(in.Args) > 1 {
+		y, fb = kf.fxArg(in, 1), formatOf(in.Args[1].Type())
+	}
 	var v value.Value
 	switch in.Op {
-	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv:
-		name := map[ir.Op]string{ir.OpAdd: "snn_fx_add", ir.OpSub: "snn_fx_sub", ir.OpMul: "snn_fx_mul", ir.OpDiv: "snn_fx_div"}[in.Op]
-		v = kf.call(name, arg(0), frac(in.Args[0]), arg(1), frac(in.Args[1]), width(t), fracOf(t))
-	case ir.OpNeg, ir.OpAbs:
-		v = kf.call(map[ir.Op]string{ir.OpNeg: "snn_fx_neg", ir.OpAbs: "snn_fx_abs"}[in.Op], arg(0), frac(in.Args[0]), width(t), fracOf(t))
+	case ir.OpAdd, ir.OpSub:
+		v = fxAddSub(b, in.Op == ir.OpSub, x, fa, y, fb, to)
+	case ir.OpMul:
+		v = fxMul(b, x, fa, y, fb, to)
+	case ir.OpDiv:
+		v = fxDiv(b, x, fa, y, fb, to)
+	case ir.OpNeg:
+		v = fxNeg(b, x, fa, to)
+	case ir.OpAbs:
+		v = fxAbs(b, x, fa, to)
 	case ir.OpMin, ir.OpMax:
-		// a if a < b (min) or a > b (max), else b; each in t's format.
-		want := int64(-1)
-		if in.Op == ir.OpMax {
-			want = 1
-		}
-		c := kf.call("snn_fx_cmp", arg(0), frac(in.Args[0]), arg(1), frac(in.Args[1]))
-		a := kf.call("snn_fx_convert", arg(0), frac(in.Args[0]), width(t), fracOf(t))
-		b := kf.call("snn_fx_convert", arg(1), frac(in.Args[1]), width(t), fracOf(t))
-		v = kf.cur.NewSelect(kf.cur.NewICmp(enum.IPredEQ, c, constant.NewInt(i32, want)), a, b)
+		v = fxMinMax(b, in.Op == ir.OpMax, x, fa, y, fb, to)
 	default:
 		return fmt.Errorf("%s on fixed point is not supported by the LLVM backend", in.Op)
 	}

@@ -77,8 +77,8 @@ const (
 	trigPio2FixedLow  = 0xC4C6628B80DC1CD1
 )
 
-// i64c is the i64 constant with the bits of u.
-func i64c(u uint64) constant.Constant { return constant.NewInt(i64, int64(u)) }
+// u64c is the i64 constant with the bits of u.
+func u64c(u uint64) constant.Constant { return constant.NewInt(i64, int64(u)) }
 
 // defineSin adds snn_sin_inline, mathfn.Sin, to m.
 func defineSin(m *ll.Module) *ll.Func { return defineTrig(m, sinInlineName, false) }
@@ -110,23 +110,23 @@ func defineTrig(m *ll.Module, name string, cos bool) *ll.Func {
 	phIn := b.NewSelect(b.NewAnd(big, b.NewFCmp(enum.FPredOLT, ax, fInf)), ax, trigMediumLimit)
 	nPH, hiPH, loPH := reducePayneHanekIR(m, b, phIn)
 
-	n := b.NewSelect(small, i64c(0), b.NewSelect(big, nPH, nCW))
+	n := b.NewSelect(small, u64c(0), b.NewSelect(big, nPH, nCW))
 	hi := b.NewSelect(small, x, b.NewSelect(big, hiPH, hiCW))
 	lo := b.NewSelect(small, fZero, b.NewSelect(big, loPH, loCW))
 
 	s := sinKernelIR(b, hi, lo)
 	c := cosKernelIR(b, hi, lo)
-	odd := b.NewICmp(enum.IPredNE, b.NewAnd(n, i64c(1)), i64c(0))
+	odd := b.NewICmp(enum.IPredNE, b.NewAnd(n, u64c(1)), u64c(0))
 	var res, negate value.Value
 	if cos {
 		// n = 0: c, 1: -s, 2: -c, 3: s.
 		res = b.NewSelect(odd, s, c)
-		negate = b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(n, b.NewLShr(n, i64c(1))), i64c(1)), i64c(0))
+		negate = b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(n, b.NewLShr(n, u64c(1))), u64c(1)), u64c(0))
 	} else {
 		// n = 0: s, 1: c, 2: -s, 3: -c; then -res for x < 0 (a
 		// reduced x: below pi/4 the kernel had x's sign).
 		res = b.NewSelect(odd, c, s)
-		negate = b.NewICmp(enum.IPredNE, b.NewAnd(n, i64c(2)), i64c(0))
+		negate = b.NewICmp(enum.IPredNE, b.NewAnd(n, u64c(2)), u64c(0))
 	}
 	res = b.NewSelect(negate, b.NewFNeg(res), res)
 	if cos {
@@ -179,12 +179,12 @@ func cosKernelIR(b *ll.Block, x, y value.Value) value.Value {
 func reduceCodyWaiteIR(b *ll.Block, ax value.Value) (n, hi, lo value.Value) {
 	shifted := b.NewFAdd(b.NewFMul(ax, trigInvPio2), trigRoundShift)
 	fn := b.NewFSub(shifted, trigRoundShift)
-	n = b.NewAnd(b.NewBitCast(shifted, i64), i64c(3))
+	n = b.NewAnd(b.NewBitCast(shifted, i64), u64c(3))
 
-	exponent := b.NewLShr(b.NewBitCast(ax, i64), i64c(52))
+	exponent := b.NewLShr(b.NewBitCast(ax, i64), u64c(52))
 	lost := func(hi value.Value, bits uint64) value.Value {
-		e := b.NewAnd(b.NewLShr(b.NewBitCast(hi, i64), i64c(52)), i64c(0x7FF))
-		return b.NewICmp(enum.IPredSGT, b.NewSub(exponent, e), i64c(bits))
+		e := b.NewAnd(b.NewLShr(b.NewBitCast(hi, i64), u64c(52)), u64c(0x7FF))
+		return b.NewICmp(enum.IPredSGT, b.NewSub(exponent, e), u64c(bits))
 	}
 	// One step: r and w = fn*piece2 - ((t - r) - fn*piece1) from t.
 	step := func(t, piece1, piece2 value.Value) (r, w, hi value.Value) {
@@ -211,20 +211,20 @@ func reduceCodyWaiteIR(b *ll.Block, ax value.Value) (n, hi, lo value.Value) {
 // least mediumReductionLimit: n mod 4 (i64), hi and lo.
 func reducePayneHanekIR(m *ll.Module, b *ll.Block, ax value.Value) (n, hi, lo value.Value) {
 	bits := b.NewBitCast(ax, i64)
-	e := b.NewSub(b.NewLShr(bits, i64c(52)), i64c(1023+52))
-	mant := b.NewOr(b.NewAnd(bits, i64c(1<<52-1)), i64c(1<<52))
+	e := b.NewSub(b.NewLShr(bits, u64c(52)), u64c(1023+52))
+	mant := b.NewOr(b.NewAnd(bits, u64c(1<<52-1)), u64c(1<<52))
 
 	// The window of 192 bits from bit e+62 of the table: words word to
 	// word+3 (at most 20 for the largest double), shifted left by shift.
-	start := b.NewAdd(e, i64c(62))
-	word := b.NewLShr(start, i64c(6))
-	shift := b.NewAnd(start, i64c(63))
+	start := b.NewAdd(e, u64c(62))
+	word := b.NewLShr(start, u64c(6))
+	shift := b.NewAnd(start, u64c(63))
 	table := twoOverPiTable(m)
 	tableType := table.ContentType
 	var words [4]value.Value
 	for j := range words {
-		idx := b.NewAdd(word, i64c(uint64(j)))
-		words[j] = b.NewLoad(i64, b.NewGetElementPtr(tableType, table, i64c(0), idx))
+		idx := b.NewAdd(word, u64c(uint64(j)))
+		words[j] = b.NewLoad(i64, b.NewGetElementPtr(tableType, table, u64c(0), idx))
 	}
 	var window [3]value.Value
 	for j := range window {
@@ -239,55 +239,55 @@ func reducePayneHanekIR(m *ll.Module, b *ll.Block, ax value.Value) (n, hi, lo va
 	f1, carry := add64IR(b, high2, low1)
 	var f0 value.Value = b.NewAdd(b.NewAdd(high1, low0), carry)
 
-	n = b.NewLShr(f0, i64c(62))
-	f0 = b.NewAnd(f0, i64c(1<<62-1))
+	n = b.NewLShr(f0, u64c(62))
+	f0 = b.NewAnd(f0, u64c(1<<62-1))
 	// A fraction of at least 1/2 rounds to the next quadrant and becomes
 	// 1 - fraction, negated at the end.
-	negative := b.NewICmp(enum.IPredNE, b.NewLShr(f0, i64c(61)), i64c(0))
+	negative := b.NewICmp(enum.IPredNE, b.NewLShr(f0, u64c(61)), u64c(0))
 	n = b.NewAdd(n, b.NewZExt(negative, i64))
-	borrow2 := b.NewICmp(enum.IPredNE, f2, i64c(0))
-	borrow1 := b.NewOr(b.NewICmp(enum.IPredNE, f1, i64c(0)), borrow2)
-	f2 = b.NewSelect(negative, b.NewSub(i64c(0), f2), f2)
-	f1 = b.NewSelect(negative, b.NewSub(b.NewSub(i64c(0), f1), b.NewZExt(borrow2, i64)), f1)
-	f0 = b.NewSelect(negative, b.NewSub(b.NewSub(i64c(1<<62), f0), b.NewZExt(borrow1, i64)), f0)
-	allZero := b.NewICmp(enum.IPredEQ, b.NewOr(b.NewOr(f0, f1), f2), i64c(0))
+	borrow2 := b.NewICmp(enum.IPredNE, f2, u64c(0))
+	borrow1 := b.NewOr(b.NewICmp(enum.IPredNE, f1, u64c(0)), borrow2)
+	f2 = b.NewSelect(negative, b.NewSub(u64c(0), f2), f2)
+	f1 = b.NewSelect(negative, b.NewSub(b.NewSub(u64c(0), f1), b.NewZExt(borrow2, i64)), f1)
+	f0 = b.NewSelect(negative, b.NewSub(b.NewSub(u64c(1<<62), f0), b.NewZExt(borrow1, i64)), f0)
+	allZero := b.NewICmp(enum.IPredEQ, b.NewOr(b.NewOr(f0, f1), f2), u64c(0))
 
 	// Go's normalising loop: at most two word shifts (a third would find
 	// all three words 0, returned as 0 below), then one bit shift.
 	scale := value.Value(i32c(-126))
 	for range 2 {
-		z := b.NewICmp(enum.IPredEQ, f0, i64c(0))
-		f0, f1, f2 = b.NewSelect(z, f1, f0), b.NewSelect(z, f2, f1), b.NewSelect(z, i64c(0), f2)
+		z := b.NewICmp(enum.IPredEQ, f0, u64c(0))
+		f0, f1, f2 = b.NewSelect(z, f1, f0), b.NewSelect(z, f2, f1), b.NewSelect(z, u64c(0), f2)
 		scale = b.NewSelect(z, b.NewSub(scale, i32c(64)), scale)
 	}
 	// For all words 0, leadingZerosIR's garbage is masked to keep the
 	// shifts defined; those lanes' hi and lo are replaced by 0.
-	lz := b.NewAnd(leadingZerosIR(b, f0), i64c(63))
+	lz := b.NewAnd(leadingZerosIR(b, f0), u64c(63))
 	f0 = b.NewOr(b.NewShl(f0, lz), shiftRightComplement(b, f1, lz))
 	f1 = b.NewOr(b.NewShl(f1, lz), shiftRightComplement(b, f2, lz))
 	scale = b.NewSub(scale, b.NewTrunc(lz, i32))
 
 	// (p0:p1) = top 128 bits of (f0:f1) * pio2Fixed.
-	aHigh, aLow := mul64IR(b, f0, i64c(trigPio2FixedHigh))
-	bHigh, bLow := mul64IR(b, f0, i64c(trigPio2FixedLow))
-	cHigh, cLow := mul64IR(b, f1, i64c(trigPio2FixedHigh))
-	dHigh, _ := mul64IR(b, f1, i64c(trigPio2FixedLow))
+	aHigh, aLow := mul64IR(b, f0, u64c(trigPio2FixedHigh))
+	bHigh, bLow := mul64IR(b, f0, u64c(trigPio2FixedLow))
+	cHigh, cLow := mul64IR(b, f1, u64c(trigPio2FixedHigh))
+	dHigh, _ := mul64IR(b, f1, u64c(trigPio2FixedLow))
 	bc, carry2a := add64IR(b, bLow, cLow)
 	_, carry2b := add64IR(b, bc, dHigh)
 	p1, carry1a := add64IR(b, aLow, bHigh)
 	p1, carry1b := add64IR(b, p1, cHigh)
 	p1, carry1c := add64IR(b, p1, b.NewAdd(carry2a, carry2b))
 	var p0 value.Value = b.NewAdd(b.NewAdd(b.NewAdd(aHigh, carry1a), carry1b), carry1c)
-	top := b.NewICmp(enum.IPredEQ, b.NewLShr(p0, i64c(63)), i64c(0))
-	p0 = b.NewSelect(top, b.NewOr(b.NewShl(p0, i64c(1)), b.NewLShr(p1, i64c(63))), p0)
-	p1 = b.NewSelect(top, b.NewShl(p1, i64c(1)), p1)
+	top := b.NewICmp(enum.IPredEQ, b.NewLShr(p0, u64c(63)), u64c(0))
+	p0 = b.NewSelect(top, b.NewOr(b.NewShl(p0, u64c(1)), b.NewLShr(p1, u64c(63))), p0)
+	p1 = b.NewSelect(top, b.NewShl(p1, u64c(1)), p1)
 	scale = b.NewSelect(top, b.NewSub(scale, i32c(1)), scale)
 
 	// hi: the top 53 bits, exact; lo: the next 63, rounded once; then a
 	// two-sum. Both conversions are of values below 2^63 (sitofp rounds to
 	// nearest as Go's conversion does).
-	hi = b.NewFMul(b.NewSIToFP(b.NewLShr(p0, i64c(11)), f64), twoPowIR(b, b.NewAdd(scale, i32c(76))))
-	loBits := b.NewOr(b.NewShl(b.NewAnd(p0, i64c(0x7FF)), i64c(52)), b.NewLShr(p1, i64c(12)))
+	hi = b.NewFMul(b.NewSIToFP(b.NewLShr(p0, u64c(11)), f64), twoPowIR(b, b.NewAdd(scale, i32c(76))))
+	loBits := b.NewOr(b.NewShl(b.NewAnd(p0, u64c(0x7FF)), u64c(52)), b.NewLShr(p1, u64c(12)))
 	lo = b.NewFMul(b.NewSIToFP(loBits, f64), twoPowIR(b, b.NewAdd(scale, i32c(13))))
 	sum := b.NewFAdd(hi, lo)
 	lo = b.NewFSub(lo, b.NewFSub(sum, hi))
@@ -296,13 +296,13 @@ func reducePayneHanekIR(m *ll.Module, b *ll.Block, ax value.Value) (n, hi, lo va
 	lo = b.NewSelect(negative, b.NewFNeg(lo), lo)
 	hi = b.NewSelect(allZero, fZero, hi)
 	lo = b.NewSelect(allZero, fZero, lo)
-	return b.NewAnd(n, i64c(3)), hi, lo
+	return b.NewAnd(n, u64c(3)), hi, lo
 }
 
 // shiftRightComplement emits Go's x >> (64-s) for s in [0, 63], which is
 // 0 for s = 0, as (x >> 1) >> (63-s): LLVM's shift by 64 is poison.
 func shiftRightComplement(b *ll.Block, x, s value.Value) value.Value {
-	return b.NewLShr(b.NewLShr(x, i64c(1)), b.NewSub(i64c(63), s))
+	return b.NewLShr(b.NewLShr(x, u64c(1)), b.NewSub(u64c(63), s))
 }
 
 // mul64IR emits bits.Mul64(x, y), the high and low words of the 128-bit
@@ -310,14 +310,14 @@ func shiftRightComplement(b *ll.Block, x, s value.Value) value.Value {
 // zero-extended halves, which vectorise at every width (pmuludq), where
 // an i128 multiply would be split lane by lane.
 func mul64IR(b *ll.Block, x, y value.Value) (high, low value.Value) {
-	mask := i64c(0xFFFFFFFF)
-	xl, xh := b.NewAnd(x, mask), b.NewLShr(x, i64c(32))
-	yl, yh := b.NewAnd(y, mask), b.NewLShr(y, i64c(32))
+	mask := u64c(0xFFFFFFFF)
+	xl, xh := b.NewAnd(x, mask), b.NewLShr(x, u64c(32))
+	yl, yh := b.NewAnd(y, mask), b.NewLShr(y, u64c(32))
 	ll0, lh := b.NewMul(xl, yl), b.NewMul(xl, yh)
 	hl, hh := b.NewMul(xh, yl), b.NewMul(xh, yh)
-	mid := b.NewAdd(b.NewAdd(b.NewLShr(ll0, i64c(32)), b.NewAnd(lh, mask)), b.NewAnd(hl, mask))
-	high = b.NewAdd(b.NewAdd(b.NewAdd(hh, b.NewLShr(lh, i64c(32))), b.NewLShr(hl, i64c(32))), b.NewLShr(mid, i64c(32)))
-	low = b.NewOr(b.NewShl(mid, i64c(32)), b.NewAnd(ll0, mask))
+	mid := b.NewAdd(b.NewAdd(b.NewLShr(ll0, u64c(32)), b.NewAnd(lh, mask)), b.NewAnd(hl, mask))
+	high = b.NewAdd(b.NewAdd(b.NewAdd(hh, b.NewLShr(lh, u64c(32))), b.NewLShr(hl, u64c(32))), b.NewLShr(mid, u64c(32)))
+	low = b.NewOr(b.NewShl(mid, u64c(32)), b.NewAnd(ll0, mask))
 	return high, low
 }
 
@@ -330,13 +330,13 @@ func mul64IR(b *ll.Block, x, y value.Value) (high, low value.Value) {
 // +0, exponent 0, which gives a count above the other part's.
 func leadingZerosIR(b *ll.Block, x value.Value) value.Value {
 	exponent := func(u value.Value) value.Value {
-		d := b.NewFSub(b.NewBitCast(b.NewOr(u, i64c(0x4330000000000000)), f64), trigTwoP52)
-		return b.NewTrunc(b.NewLShr(b.NewBitCast(d, i64), i64c(52)), i32)
+		d := b.NewFSub(b.NewBitCast(b.NewOr(u, u64c(0x4330000000000000)), f64), trigTwoP52)
+		return b.NewTrunc(b.NewLShr(b.NewBitCast(d, i64), u64c(52)), i32)
 	}
 	// top != 0: 63 - 12 - (its exponent - 1023), in [0, 51]; else above 1000.
-	top := b.NewSub(i32c(1023+51), exponent(b.NewLShr(x, i64c(12))))
+	top := b.NewSub(i32c(1023+51), exponent(b.NewLShr(x, u64c(12))))
 	// bottom != 0: 63 - (its exponent - 1023), in [52, 63]; else above 1000.
-	bottom := b.NewSub(i32c(1023+63), exponent(b.NewAnd(x, i64c(0xFFF))))
+	bottom := b.NewSub(i32c(1023+63), exponent(b.NewAnd(x, u64c(0xFFF))))
 	return b.NewZExt(b.NewSelect(b.NewICmp(enum.IPredSLT, top, bottom), top, bottom), i64)
 }
 
@@ -346,8 +346,8 @@ func leadingZerosIR(b *ll.Block, x value.Value) value.Value {
 // instructions.
 func add64IR(b *ll.Block, x, y value.Value) (sum, carry value.Value) {
 	sum = b.NewAdd(x, y)
-	notSum := b.NewXor(sum, i64c(math.MaxUint64))
-	return sum, b.NewLShr(b.NewOr(b.NewAnd(x, y), b.NewAnd(b.NewOr(x, y), notSum)), i64c(63))
+	notSum := b.NewXor(sum, u64c(math.MaxUint64))
+	return sum, b.NewLShr(b.NewOr(b.NewAnd(x, y), b.NewAnd(b.NewOr(x, y), notSum)), u64c(63))
 }
 
 // twoOverPiTable returns m's constant copy of twoOverPiBits, adding it
@@ -361,7 +361,7 @@ func twoOverPiTable(m *ll.Module) *ll.Global {
 	t := types.NewArray(uint64(len(twoOverPiWords)), i64)
 	var elems []constant.Constant
 	for _, w := range twoOverPiWords {
-		elems = append(elems, i64c(w))
+		elems = append(elems, u64c(w))
 	}
 	g := m.NewGlobalDef(twoOverPiName, constant.NewArray(t, elems...))
 	g.Immutable = true
