@@ -38,9 +38,9 @@ static const snn_var b_vars[] = {LIF_VARS(12, 1.7000000000000003e-10)};
 
 static const snn_population populations[] = {
 	{"a", 200, 0, {12, a_vars}, 0, 0, conn_a_init, 0, conn_a_update, conn_threshold_a, conn_reset_a, conn_refractory,
-		0, 0, 0, 0, 0, 0},
+		0, 0, 0, 0, 0, 0, 0},
 	{"b", 200, 0, {12, b_vars}, 0, 0, conn_b_init, 0, conn_b_update, conn_threshold_b, conn_reset_b, conn_refractory,
-		0, 0, 0, 0, 0, 0},
+		0, 0, 0, 0, 0, 0, 0},
 };
 
 static const int64_t clock_index[] = {0, 1, 2, 0};

@@ -36,9 +36,9 @@ static const snn_var inh_vars[] = {CUBA_VARS(12)};
 
 static const snn_population populations[] = {
 	{"exc", 3200, 0, {9, exc_vars}, 0, 0, cuba_exc_init, 0, cuba_exc_update, cuba_exc_threshold, cuba_exc_reset,
-		cuba_exc_refractory, 0, 0, 0, 0, 0, 0},
+		cuba_exc_refractory, 0, 0, 0, 0, 0, 0, 0},
 	{"inh", 800, 0, {9, inh_vars}, 0, 0, cuba_inh_init, 0, cuba_inh_update, cuba_inh_threshold, cuba_inh_reset,
-		cuba_inh_refractory, 0, 0, 0, 0, 0, 0},
+		cuba_inh_refractory, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const snn_var ee_vars[] = {

@@ -39,7 +39,7 @@ static const snn_var cell_vars[] = {
 
 static const snn_population populations[] = {
 	{"cell", 1, 0, {12, cell_vars}, 0, 0, lif_cell_init, 0, lif_cell_update, lif_cell_threshold, lif_cell_reset,
-		lif_cell_refractory, 0, 0, 0, 0, 0, 0},
+		lif_cell_refractory, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const snn_current currents[] = {

@@ -16,11 +16,11 @@ static const snn_var p_vars[] = {
 
 #ifdef SEGFAIL_STEP
 static const snn_population populations[] = {
-	{"p", 1000, 0, {1, p_vars}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, segfail_update, 0, 0, 0},
+	{"p", 1000, 0, {1, p_vars}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, segfail_update, 0, 0, 0, 0},
 };
 #else
 static const snn_population populations[] = {
-	{"p", 1000, 0, {1, p_vars}, 0, 0, 0, 0, segfail_update, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	{"p", 1000, 0, {1, p_vars}, 0, 0, 0, 0, segfail_update, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 #endif
 

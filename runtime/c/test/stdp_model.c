@@ -34,7 +34,7 @@ static const snn_var out_vars[] = {
 };
 
 static const snn_population populations[] = {
-	{"out", 1, 0, {8, out_vars}, 0, 0, stdp_out_init, 0, stdp_out_update, stdp_out_threshold, stdp_out_reset, 0, 0, 0, 0, 0, 0, 0},
+	{"out", 1, 0, {8, out_vars}, 0, 0, stdp_out_init, 0, stdp_out_update, stdp_out_threshold, stdp_out_reset, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const snn_input inputs[] = {
