@@ -198,7 +198,6 @@ while read -r name model script args; do
 done < "$tmp/models"
 
 table() {
-	echo
 	echo "| model | neurons | synapses | simulated (s) | snnc 1 thread (s) | snnc 2 threads (s) | 1/2 threads | Brian2 binary (s) | Brian2 run (s) | Brian2 binary/snnc | Brian2 run/snnc | events/s | steal |"
 	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	while read -r name model script args; do
@@ -250,19 +249,22 @@ if [ $perf = 0 ]; then exit 0; fi
 profile() {
 	exe=$tmp/bin/$1
 	[ -x "$exe" ] || return 0
-	set -- "$1" -q --out "$tmp/out/$1" --threads 1
-	if [ -n "$dur" ]; then
-		set -- "$@" --duration "$(json "$tmp/times/$1.summary" 's["duration"]')s"
-	fi
+	# A run shorter than half a second is profiled over a longer one (its
+	# duration times as many as make half a second): a few hundred samples
+	# of a 10 ms run would be noise.
+	simulated=$(json "$tmp/times/$1.summary" 's["duration"]')
+	one=$(awk '{ print $1 }' "$tmp/times/$1.1" | median)
+	longer=$(awk -v d="$simulated" -v t="$one" 'BEGIN { f = t > 0 ? int(0.5 / t) + 1 : 1; if (f < 2) f = 1; printf "%.6g", d * f }')
+	set -- "$1" -q --out "$tmp/out/$1" --threads 1 --duration "${longer}s"
 	pname=$1
 	shift
 	if ! perf record -e cpu-clock -q -o "$tmp/perf.data" -- "$exe" "$@" > "$tmp/perf.log" 2>&1; then
 		sed 's/^/    /' "$tmp/perf.log" >&2
-		echo "| $pname | (perf failed) | |"
+		echo "| $pname | $longer | (perf failed) | |"
 		return 0
 	fi
 	perf report -i "$tmp/perf.data" --stdio --no-children -F overhead,sym --percent-limit 2 2> /dev/null |
-		awk -v m="$pname" '/^[[:space:]]*[0-9.]+%/ { share = $1; $1 = ""; sub(/^ +/, ""); printf "| %s | `%s` | %s |\n", m, $0, share }'
+		awk -v m="$pname" -v d="$longer" '/^[[:space:]]*[0-9.]+%/ { share = $1; $1 = ""; sub(/^ +/, ""); printf "| %s | %s | `%s` | %s |\n", m, d, $0, share }'
 }
 {
 	echo
@@ -270,10 +272,11 @@ profile() {
 	echo
 	echo "Each function that takes at least 2% of a model's one-thread run. \`snn_kN_OWNER_ROLE\` is a kernel snnc"
 	echo "emitted (a population's step, a projection's on_pre); \`[.]\` marks the executable's functions, \`[k]\`"
-	echo "the system's (clear_page_erms: clearing the pages the run touches for the first time)."
+	echo "the system's (clear_page_erms: clearing the pages the run touches for the first time). A model whose"
+	echo "run takes under half a second is profiled over a longer run (the simulated time given)."
 	echo
-	echo "| model | function | share of the run |"
-	echo "|---|---|--:|"
+	echo "| model | simulated (s) | function | share of the run |"
+	echo "|---|--:|---|--:|"
 	for name in ${PERF_MODELS:-cobahh cuba-4000 synapses dendrites izhikevich_net adex}; do
 		profile "$name"
 	done
