@@ -27,7 +27,7 @@ import (
 // compare every output word.
 
 // nativeCFlags are the flags snnc compiles the runtime with.
-var nativeCFlags = []string{"-std=c11", "-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno"}
+var nativeCFlags = []string{"-std=c11", "-O3", "-march=native", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno"}
 
 // buildNativeHarness compiles c/mathfn.c, c/rng.c and c/test/harness.c,
 // with warnings as errors, and returns the executable.
@@ -664,6 +664,79 @@ func TestNativeRNG(t *testing.T) {
 			check.add([]uint64{uint64(w[0]), uint64(w[1]), uint64(w[2]), uint64(w[3]), n}, rng.Below(w, n))
 		}
 		check.run(t, bin)
+	})
+
+	// The vectorised batches that fixed_probability's rule takes its draws
+	// from (connect.c): snn_log_units over the unit draws' whole domain,
+	// and snn_geometric_heads, a chunk of 4096 records at a time, so that
+	// the vector loops run (the harness is compiled with -march=native, as
+	// the runtime is).
+	t.Run("log_units", func(t *testing.T) {
+		t.Parallel()
+		check := nativeCheck{op: "log_units", inWords: 1, outWords: 1}
+		add := func(u float64) {
+			if u >= 0x1p-53 && u <= 1 {
+				check.add([]uint64{math.Float64bits(u)}, math.Float64bits(mathfn.Log(u)))
+			}
+		}
+		// The ends, the powers of two (f = 0) and their neighbours.
+		for k := 0; k <= 53; k++ {
+			p := math.Ldexp(1, -k)
+			for _, u := range []float64{p, math.Nextafter(p, 0), math.Nextafter(p, 2)} {
+				add(u)
+			}
+		}
+		// Around snn_log's case boundaries in the mantissa's high word:
+		// its first case ((2 + hx) & 0xFFFFF < 3) and nearEnd (0x6147A,
+		// 0x6B851), and the reduction's threshold (0x95F64 carry).
+		r := rand.New(rand.NewPCG(12, 0x106))
+		for _, hx := range []uint64{0, 1, 2, 0xFFFFD, 0xFFFFE, 0xFFFFF, 0x6147A, 0x6147B, 0x61479, 0x6B851, 0x6B850, 0x6B852, 0x6A09C, 0x6A09D, 0x6A09B} {
+			for range 200 {
+				e := uint64(1023 - 1 - r.IntN(53))
+				low := r.Uint64() & 0xFFFFFFFF
+				if r.IntN(4) == 0 {
+					low = []uint64{0, 1, 0xFFFFFFFF}[r.IntN(3)]
+				}
+				add(math.Float64frombits(e<<52 | hx<<32 | low))
+			}
+		}
+		// The draws themselves: (m + 1) * 2^-53 for random 53-bit m, and
+		// near 1, where the log is smallest.
+		for range nativeDraws {
+			m := r.Uint64() >> 11
+			if r.IntN(8) == 0 {
+				m = 1<<53 - 1 - uint64(r.IntN(1<<20))
+			}
+			add(float64(m+1) * 0x1p-53)
+		}
+		check.run(t, bin)
+	})
+
+	t.Run("geometric_heads", func(t *testing.T) {
+		t.Parallel()
+		r := rand.New(rand.NewPCG(13, 0x6e0))
+		for _, p := range []float64{0.02, 0.0025, 0.5, 1e-9, 0.999999, 1, math.Nextafter(1, 0), 5e-324} {
+			logq := rng.LogComplement(p)
+			if !(logq < 0) {
+				continue
+			}
+			check := nativeCheck{op: "geometric_heads", inWords: 2, outWords: 1}
+			for range 4 * 4096 { // whole chunks: the harness reads logq once a chunk
+				w := nativeWords(r)
+				head := uint64(w[0])<<32 | uint64(w[1])
+				u := float64(head>>11+1) * 0x1p-53
+				g := math.Floor(mathfn.Log(u) / logq)
+				// What the caller makes of it is rng.Geometric's draw.
+				max := uint64(1 << 20)
+				capped := max
+				if g < float64(max) {
+					capped = uint64(g)
+				}
+				require.Equal(t, rng.Geometric(w, logq, max), capped)
+				check.add([]uint64{head, math.Float64bits(logq)}, math.Float64bits(g))
+			}
+			check.run(t, bin)
+		}
 	})
 
 	t.Run("geometric", func(t *testing.T) {

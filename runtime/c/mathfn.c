@@ -425,6 +425,45 @@ double snn_log(double x)
 	return fk * LN2_HI - ((s * (f - r) - fk * LN2_LO) - f);
 }
 
+/* snn_log_units is snn_log of each of u[0..n) into out, for u in
+ * [2^-53, 1]: the unit draws of rng's unitOpen, which are normal, positive
+ * and finite, so that no special case and no subnormal scaling arises.
+ * It is snn_log's operations without its branches (each case computed,
+ * the one snn_log takes kept), in a loop without calls, which the
+ * compiler vectorises: fixed_probability's rule takes a log per synapse
+ * it makes (connect.c), and a row's draws are made at once. */
+void snn_log_units(const double *u, double *out, int64_t n)
+{
+	for (int64_t m = 0; m < n; m++) {
+		uint64_t bits = to_bits(u[m]);
+		int32_t hx = (int32_t)(bits >> 32);
+		int32_t k = (hx >> 20) - 1023;
+		hx &= 0x000FFFFF;
+		int32_t i = (hx + 0x95F64) & 0x100000;
+		double x = from_bits(((uint64_t)(uint32_t)(hx | (i ^ 0x3FF00000)) << 32) | (bits & UINT64_C(0xFFFFFFFF)));
+		k += i >> 20;
+		double f = x - 1;
+		double fk = (double)k;
+
+		/* f within 2^-20 of 0: snn_log's first case. */
+		double a0 = k == 0 ? 0 : fk * LN2_HI + fk * LN2_LO;
+		double r = (f * f) * (0.5 - ONE_THIRD * f);
+		double a1 = k == 0 ? f - r : fk * LN2_HI - ((r - fk * LN2_LO) - f);
+		double a = f == 0 ? a0 : a1;
+
+		double s = f / (2 + f);
+		double p = log_poly(s * s);
+		double halfSquare = 0.5 * f * f;
+		double b1 = k == 0 ? f - (halfSquare - s * (halfSquare + p))
+				   : fk * LN2_HI - ((halfSquare - (s * (halfSquare + p) + fk * LN2_LO)) - f);
+		double b2 = k == 0 ? f - s * (f - p) : fk * LN2_HI - ((s * (f - p) - fk * LN2_LO) - f);
+		int nearEnd = ((hx - 0x6147A) | (0x6B851 - hx)) > 0;
+		double b = nearEnd ? b1 : b2;
+
+		out[m] = (0x000FFFFF & (2 + hx)) < 3 ? a : b;
+	}
+}
+
 double snn_log10(double x)
 {
 	double special;

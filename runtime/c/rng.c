@@ -15,6 +15,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "snnrt.h"
 #include "snnrt_internal.h"
@@ -161,6 +162,39 @@ uint64_t snn_geometric(const uint32_t w[4], double logq, uint64_t max)
 		return (uint64_t)(int64_t)g;
 	}
 	return (uint64_t)g; /* 0 <= g < max <= 2^64 */
+}
+
+/* snn_geometric_heads is rng.Geometric of the blocks whose first words
+ * are heads[0..n) (snn_block_heads), as doubles, for logq < 0 (the
+ * caller's rule: LogComplement of a p in (0, 1)): floor(ln u / logq) with
+ * u the block's unitOpen, each at least 0 (or -0); a draw of max or more is
+ * capped by the caller as snn_geometric caps it. The logs are taken at
+ * once (snn_log_units, vectorised). */
+void snn_geometric_heads(const uint64_t *heads, int64_t n, double logq, double *u, double *g)
+{
+	for (int64_t m = 0; m < n; m++)
+		u[m] = (double)((heads[m] >> 11) + 1) * 0x1p-53; /* unit_open */
+	snn_log_units(u, g, n);
+	/* floor of x = ln u / logq >= 0 (or -0, which the caller's cap
+	 * reads as 0): truncation below 2^52, x itself above (already
+	 * whole); libm's floor would not vectorise here. */
+	for (int64_t m = 0; m < n; m++) {
+		double x = g[m] / logq;
+		uint64_t b;
+		memcpy(&b, &x, sizeof b);
+		/* x in [0, 2^52) by its bits (an integer compare, which the
+		 * compiler turns into a select as it would not a float compare
+		 * under -ftrapping-math); -0 is not, and stays -0. */
+		int64_t small = -(int64_t)(b < UINT64_C(0x4330000000000000));
+		uint64_t xb = b & (uint64_t)small;
+		double xs;
+		memcpy(&xs, &xb, sizeof xs);
+		double t = (double)(int64_t)xs;
+		uint64_t tb;
+		memcpy(&tb, &t, sizeof tb);
+		uint64_t r = (tb & (uint64_t)small) | (b & ~(uint64_t)small);
+		memcpy(&g[m], &r, sizeof r);
+	}
 }
 
 /* rng.LogComplement: ln(1 - p); 0 for p <= 0, -Inf for p >= 1. */

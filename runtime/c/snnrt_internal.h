@@ -16,6 +16,7 @@ void snn_philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]); 
 void snn_block(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, uint32_t out[4]); /* rng.Source.Block */
 double snn_rng_unit(uint32_t a, uint32_t b);                      /* rng.Unit (not snn_unit: snnrt.h's unit type) */
 uint64_t snn_below(const uint32_t w[4], uint64_t n);              /* rng.Below */
+void snn_log_units(const double *u, double *out, int64_t n); /* snn_log for u in [2^-53, 1], vectorised */
 void snn_block_heads(uint64_t seed, uint32_t stream, uint64_t n0, int64_t count, uint64_t index, uint64_t *out);
 /* rng.Below on snn_block_heads's 64-bit number: inline, called per draw. */
 static inline uint64_t snn_below_head(uint64_t x, uint64_t n)
@@ -35,6 +36,7 @@ static inline uint64_t snn_below_head(uint64_t x, uint64_t n)
 #endif
 }
 uint64_t snn_geometric(const uint32_t w[4], double logq, uint64_t max); /* rng.Geometric */
+void snn_geometric_heads(const uint64_t *heads, int64_t n, double logq, double *u, double *g);
 double snn_log_complement(double p);                               /* rng.LogComplement */
 #define SNN_STREAM_INPUT 0x80000000u   /* rng.StreamInput */
 #define SNN_STREAM_CONNECT 0xC0000000u /* rng.StreamConnect */

@@ -59,6 +59,11 @@ static const struct {
 	{"unit", 2, 1},        /* a, b -> u */
 	{"below", 5, 1},       /* w[4], n -> draw */
 	{"geometric", 6, 1},   /* w[4], logq, max -> draw */
+	/* u -> snn_log(u), a chunk at a time by snn_log_units (its vector
+	 * loop) for u in [2^-53, 1] */
+	{"log_units", 1, 1},
+	/* head, logq -> snn_geometric_heads's draw, a chunk at a time */
+	{"geometric_heads", 2, 1},
 	{"uniform", 6, 1},     /* seed, stream, n, index, lo, hi */
 	{"normal", 6, 1},      /* seed, stream, n, index, mean, std */
 	{"exponential", 5, 1}, /* seed, stream, n, index, mean */
@@ -138,17 +143,35 @@ int main(int argc, char **argv)
 	}
 
 	static uint64_t ibuf[CHUNK * 9], obuf[CHUNK * 11];
+	static double xs[CHUNK], ys[CHUNK];
+	static uint64_t heads[CHUNK];
 	for (;;) {
 		size_t got = fread(ibuf, sizeof(uint64_t) * (size_t)in, CHUNK, stdin);
-		for (size_t i = 0; i < got; i++) {
-			const uint64_t *a = ibuf + i * (size_t)in;
-			uint64_t *r = obuf + i * (size_t)out;
-			if (uf)
-				r[0] = u(uf(d(a[0])));
-			else if (bf)
-				r[0] = u(bf(d(a[0]), d(a[1])));
-			else
-				run_other(op, a, r);
+		if (strcmp(op, "log_units") == 0) {
+			for (size_t i = 0; i < got; i++)
+				xs[i] = d(ibuf[i]);
+			snn_log_units(xs, ys, (int64_t)got);
+			for (size_t i = 0; i < got; i++)
+				obuf[i] = u(ys[i]);
+		} else if (strcmp(op, "geometric_heads") == 0) {
+			/* one logq a chunk: the first record's */
+			for (size_t i = 0; i < got; i++)
+				heads[i] = ibuf[2 * i];
+			if (got > 0)
+				snn_geometric_heads(heads, (int64_t)got, d(ibuf[1]), xs, ys);
+			for (size_t i = 0; i < got; i++)
+				obuf[i] = u(ys[i]);
+		} else {
+			for (size_t i = 0; i < got; i++) {
+				const uint64_t *a = ibuf + i * (size_t)in;
+				uint64_t *r = obuf + i * (size_t)out;
+				if (uf)
+					r[0] = u(uf(d(a[0])));
+				else if (bf)
+					r[0] = u(bf(d(a[0]), d(a[1])));
+				else
+					run_other(op, a, r);
+			}
 		}
 		if (got > 0 && fwrite(obuf, sizeof(uint64_t) * (size_t)out, got, stdout) != got) {
 			perror("harness: write");
