@@ -124,6 +124,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			}
 		}
 	}
+	t.preUsed = e.preUsed
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
 		return nil, err

@@ -47,6 +47,10 @@ type emitter struct {
 	ctx    types.Type // %snn_ctx
 	ctxPtr *types.PointerType
 	funcs  map[string]*ll.Func // runtime functions by name
+	// preUsed holds the projections (by index) one of whose kernels reads
+	// a synapse's pre neuron (ctx.pre): the runtime makes the pre array
+	// of those only (snn_projection.needs_pre).
+	preUsed map[int]bool
 }
 
 var (
@@ -78,7 +82,7 @@ const (
 )
 
 func newEmitter(l *layout, dt float64) *emitter {
-	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}}
+	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}}
 	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64))
 	e.ctxPtr = types.NewPointer(e.ctx)
 	declare := func(name string, ret types.Type, params ...types.Type) {
@@ -195,7 +199,28 @@ func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 	kf.latch.NewBr(head)
 	elPhi.Incs = append(elPhi.Incs, ll.NewIncoming(next, kf.latch))
 	exit.NewRet(nil)
+	if s.kind == elemSynapse && uses(f, kf.i) {
+		e.preUsed[s.proj] = true
+	}
 	return name, nil
+}
+
+// uses says whether an instruction or terminator of f has v as an operand.
+func uses(f *ll.Func, v value.Value) bool {
+	for _, b := range f.Blocks {
+		users := []value.User{b.Term}
+		for _, in := range b.Insts {
+			users = append(users, in)
+		}
+		for _, u := range users {
+			for _, op := range u.Operands() {
+				if *op == v {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (kf *kernelFunc) typ(t ir.Type) types.Type {

@@ -86,6 +86,7 @@ type tables struct {
 	dims    map[string][6]int8 // --set names of runtime parameters to their dimensions
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
+	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -295,13 +296,14 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if pr.PartOf != nil {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
-			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe())))
+			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
+			b2i(t.preUsed[l.projs[pr]])))
 	}
 	var currents []string
 	for _, c := range m.Currents {

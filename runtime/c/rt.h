@@ -80,7 +80,6 @@ typedef struct snn_csr {
 	int64_t *start;  /* nPre + 1 */
 	int32_t *post;
 	int64_t n;       /* synapses */
-	int32_t *pre;    /* each synapse's pre neuron, where the rule had the memory at hand; else NULL */
 } snn_csr;
 
 /* A rule with its arguments (runtime.Rule); pairs flattened. */

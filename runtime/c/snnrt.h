@@ -220,6 +220,9 @@ typedef struct snn_projection {
 	/* How messages name it: "projection NAME", or "connect at
 	 * FILE:LINE:COL" for an unnamed one (ir.Projection.Describe). */
 	const char *label;
+	/* Whether a kernel reads a synapse's pre neuron (ctx.pre; llvm's
+	 * emitter finds out): the runtime makes the pre array only then. */
+	int32_t needs_pre;
 } snn_projection;
 
 typedef struct snn_current {

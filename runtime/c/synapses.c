@@ -77,6 +77,21 @@ static void fill_pre(void *arg, int part, int64_t lo, int64_t hi)
 			ps->pre[s] = (int32_t)i;
 }
 
+/* pre_of is synapse s's pre neuron, from the rows' starts (for a
+ * message: the pre array exists only where a kernel reads it). */
+static int64_t pre_of(const proj_rt *ps, int64_t nPre, int64_t s)
+{
+	int64_t lo = 0, hi = nPre; /* start[lo] <= s < start[hi] */
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (ps->csr.start[mid] <= s)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* set_pre writes each synapse's pre neuron, on the threads. */
 static void set_pre(proj_rt *ps, int64_t nPre)
 {
@@ -115,7 +130,8 @@ static void prune_weights(proj_rt *ps, int64_t nPre)
 	}
 	free(keep);
 	ps->nsyn = kept;
-	set_pre(ps, nPre);
+	if (ps->pre)
+		set_pre(ps, nPre);
 }
 
 /* find_unsorted says, in unsorted[part], whether a row of [lo, hi) is
@@ -214,13 +230,14 @@ void snn_build_projection(int n)
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
 	ps->n_post = post->n;
-	if (ps->csr.pre) {
-		ps->pre = ps->csr.pre;
-	} else {
+	/* Each synapse's pre neuron, where a kernel reads it: 4 bytes a
+	 * synapse that most projections (a weight added to the post side)
+	 * never read. */
+	ps->pre = NULL;
+	if (pr->needs_pre) {
 		ps->pre = snn_xmalloc((size_t)(nsyn > 0 ? nsyn : 1) * sizeof(int32_t));
 		set_pre(ps, nPre);
 	}
-	ps->csr.pre = NULL;
 	net.ctx.pre[n] = ps->pre;
 	net.ctx.post[n] = ps->csr.post;
 	net.ctx.js[n] = NULL;
@@ -295,7 +312,7 @@ void snn_build_projection(int n)
 				int64_t sg;
 				if (!snn_whole(x, den->count, &sg))
 					snn_fail("synapse %lld (%d -> %d) has segment %s, not a whole number in [0, %d)", (long long)s,
-						(int)ps->pre[s], (int)ps->csr.post[s], snn_gfmt(x), (int)den->count);
+						(int)pre_of(ps, nPre, s), (int)ps->csr.post[s], snn_gfmt(x), (int)den->count);
 				ps->js[s] = ps->csr.post[s] * (int32_t)den->count + (int32_t)sg;
 			}
 			net.ctx.js[n] = ps->js;
