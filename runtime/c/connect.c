@@ -72,6 +72,68 @@ static void sampler_free(sampler *s)
 	free(s->heads);
 }
 
+/* transpose64 transposes the 64x64 bit matrix a (row r is a[r], column c
+ * its bit c) in place: bit c of a[r] becomes bit r of a[c] (Hacker's
+ * Delight's recursive block swaps, 6 rounds). */
+static void transpose64(uint64_t a[64])
+{
+	uint64_t m = UINT64_C(0x00000000FFFFFFFF);
+	for (int j = 32; j != 0; j >>= 1, m ^= m << j) {
+		for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+			uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
+			a[k] ^= t << j;
+			a[k | j] ^= t;
+		}
+	}
+}
+
+/* indegree_bits makes fixed_indegree's rows (by pre neuron, each by post
+ * index) from a bit matrix of the draws: row j of it holds the k pre
+ * neurons post neuron j drew, and its columns, read 64 at a time through
+ * 64x64 transposes, are the rows, written in order. Where the matrix
+ * (nPre x nPost bits) is smaller than half a list of every synapse's pre
+ * neuron (a dense rule: k at least nPre / 16), this draws once and writes
+ * the rows from start to end, where the two passes of the sparse case
+ * draw twice and scatter each synapse into its row. */
+static void indegree_bits(sampler *s, uint64_t seed, uint32_t stream, int64_t nPre, int64_t nPost, snn_csr *c)
+{
+	int64_t words = (nPre + 63) / 64, blocks = (nPost + 63) / 64;
+	uint64_t *bits = snn_xcalloc((size_t)(blocks * 64 * words), sizeof(uint64_t));
+	snn_vi32 pres = {0};
+	snn_vi32_reserve(&pres, s->k);
+	for (int64_t j = 0; j < nPost; j++) {
+		pres.n = 0;
+		sample(s, seed, stream, j, &pres);
+		uint64_t *row = bits + j * words;
+		for (int64_t q = 0; q < s->k; q++)
+			row[pres.a[q] / 64] |= UINT64_C(1) << (pres.a[q] % 64);
+	}
+	free(pres.a);
+	c->n = nPost * s->k;
+	c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
+	/* cols[jb * 64 + b]: the post neurons 64 jb ... 64 jb + 63 that pre
+	 * neuron 64 iw + b drew, as bits. */
+	uint64_t *cols = snn_xmalloc((size_t)(blocks > 0 ? blocks : 1) * 64 * sizeof(uint64_t));
+	int64_t n = 0;
+	for (int64_t iw = 0; iw < words; iw++) {
+		for (int64_t jb = 0; jb < blocks; jb++) {
+			uint64_t *t = cols + jb * 64;
+			for (int r = 0; r < 64; r++)
+				t[r] = bits[(jb * 64 + r) * words + iw];
+			transpose64(t);
+		}
+		for (int b = 0; b < 64 && iw * 64 + b < nPre; b++) {
+			int64_t i = iw * 64 + b;
+			for (int64_t jb = 0; jb < blocks; jb++)
+				for (uint64_t w = cols[jb * 64 + b]; w; w &= w - 1)
+					c->post[n++] = (int32_t)(jb * 64 + __builtin_ctzll(w));
+			c->start[i + 1] = n;
+		}
+	}
+	free(cols);
+	free(bits);
+}
+
 static int cmp_i32(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -248,6 +310,11 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 			snprintf(err, errlen, "fixed_indegree(%lld) onto %lld neurons makes %lld synapses, more than %lld",
 				(long long)r->k, (long long)nPost, (long long)(nPost * r->k), MAX_SYNAPSES);
 			return 1;
+		}
+		if (nPre <= 16 * r->k) {
+			indegree_bits(&s, seed, stream, nPre, nPost, c);
+			sampler_free(&s);
+			return 0;
 		}
 		/* The rows by pre neuron are built from the draws by post
 		 * neuron in two passes over the same draws: the first counts

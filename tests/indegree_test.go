@@ -1,0 +1,42 @@
+package tests
+
+import (
+	"testing"
+
+	"snnc/backends/driver"
+)
+
+// indegreeRows draws fixed_indegree rules that the native runtime builds
+// both ways (runtime/c/connect.c): dense ones (k at least a sixteenth of
+// the pre population) from a bit matrix of the draws read through 64x64
+// transposes, sparse ones in two passes over the same draws. The sizes
+// are not multiples of 64, one rule draws every candidate but one, and
+// two exclude autapses. Each synapse's w records its pre and post neuron
+// (1000 i + j) at the first step, in synapse order: the rows and their
+// order, compared byte for byte with the interpreter's (runtime.Connect,
+// Go), which shares no code with either.
+const indegreeRows = `
+import "std/neurons.snn"
+synapse Tag {
+    state w: mV = 0 mV
+    on pre { post.ge += 0.001 * w }
+}
+population a = LIF[131] { i_ext = 0.3 nA }
+population b = LIF[77] { i_ext = 0.3 nA }
+connect dense: a -> b using Tag by fixed_indegree(100) { w = (1000 * i + j) * 1 mV }
+connect full: b -> b using Tag by fixed_indegree(75) { w = (1000 * i + j) * 1 mV }
+connect edge: a -> a using Tag by fixed_indegree(9) { w = (1000 * i + j) * 1 mV }
+connect sparse: a -> b using Tag by fixed_indegree(3) { w = (1000 * i + j) * 1 mV }
+monitor state dense.w every 100 ms
+monitor state full.w every 100 ms
+monitor state edge.w every 100 ms
+monitor state sparse.w every 100 ms
+monitor spikes b
+run { duration = 50 ms  dt = 0.1 ms  seed = 11 }
+`
+
+// TestIndegreeRows: fixed_indegree's rows, dense and sparse, natively at
+// 1 to 3 threads as the interpreter makes them.
+func TestIndegreeRows(t *testing.T) {
+	conform(t, conformSource("indegree_rows", indegreeRows, driver.Options{}).onLLVM(1, 2, 3))
+}
