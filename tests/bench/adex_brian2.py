@@ -20,27 +20,13 @@ fixed synapses (adexTrace in tests/adex_test.go is that model in snnc), and
 prints each neuron's spike steps and its v in mV at every 0.5 ms: the
 figures that tests/adex_test.go compares snnc's with.
 """
-import argparse
-import os
-import time
 
 import brian2 as b2
 from brian2 import mV, ms, nA, nS, pF, second
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--target", default="numpy")
-ap.add_argument("--n", type=int, default=32000)
-ap.add_argument("--duration", type=float, default=1.0)
-ap.add_argument("--seed", type=int, default=1)
-ap.add_argument("--dir", default=None, help="cpp_standalone build directory")
-ap.add_argument("--trace", action="store_true", help="print the small deterministic comparison")
-args = ap.parse_args()
+import brian2bench
 
-if args.target == "cpp_standalone":
-    b2.set_device("cpp_standalone", build_on_run=False)
-else:
-    b2.prefs.codegen.target = args.target
-b2.seed(args.seed)
+args = brian2bench.setup(n=32000, trace=True)
 b2.defaultclock.dt = 0.1 * ms
 
 # Brette & Gerstner (2005), regular spiking, as Brian2's example gives them.
@@ -80,22 +66,6 @@ def group(n):
                           method="euler")
 
 
-def build_and_run(duration):
-    """Runs the network for duration; returns the run's time in seconds
-    as the generated program measured it (cpp_standalone) or as measured
-    here, and the time of building and running together."""
-    t0 = time.time()
-    b2.run(duration)
-    if args.target == "cpp_standalone":
-        b2.device.build(directory=args.dir, compile=True, run=True)
-    elapsed = time.time() - t0
-    if args.target == "cpp_standalone":
-        # The run alone, as the generated program measured it.
-        with open(os.path.join(b2.device.project_dir, "results", "last_run_info.txt")) as f:
-            return float(f.read().split()[0]), elapsed
-    return elapsed, elapsed
-
-
 if args.trace:
     # Four neurons at rest with drives of 0.55, 0.7, 0.85 and 1 nA (the
     # first below the rheobase); a source kicks all four by 3 nS of
@@ -116,7 +86,7 @@ if args.trace:
     Ci.connect(i=2, j=1)
     s_mon = b2.SpikeMonitor(P)
     v_mon = b2.StateMonitor(P, "v", record=True, dt=0.5 * ms)
-    build_and_run(200 * ms)
+    brian2bench.build_and_run(args, 200 * ms)
     print(f"brian2 {b2.__version__} {args.target}: AdEx trace, 4 neurons, 200 ms")
     trains = s_mon.spike_trains()
     for i in range(4):
@@ -149,7 +119,7 @@ for S in conns:
 sE = b2.SpikeMonitor(E)
 sI = b2.SpikeMonitor(Inh)
 
-run_time, elapsed = build_and_run(args.duration * second)
+run_time, elapsed = brian2bench.build_and_run(args, args.duration * second)
 if args.target == "cpp_standalone":
     print(f"brian2 cpp_standalone run time: {run_time:.3f} s (build and run: {elapsed:.1f} s)")
 

@@ -15,27 +15,13 @@ driven by a spike source at fixed times (cobahhTrace in tests/cobahh_test.go
 is that model in snnc), and prints each neuron's spike steps and its v in mV
 at every millisecond: the figures that tests/cobahh_test.go holds.
 """
-import argparse
-import os
-import time
 
 import brian2 as b2
 from brian2 import cm, mV, ms, msiemens, nS, second, siemens, ufarad, umetre
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--target", default="numpy")
-ap.add_argument("--n", type=int, default=4000)
-ap.add_argument("--duration", type=float, default=1.0)
-ap.add_argument("--seed", type=int, default=1)
-ap.add_argument("--dir", default=None, help="cpp_standalone build directory")
-ap.add_argument("--trace", action="store_true", help="print the small deterministic comparison")
-args = ap.parse_args()
+import brian2bench
 
-if args.target == "cpp_standalone":
-    b2.set_device("cpp_standalone", build_on_run=False)
-else:
-    b2.prefs.codegen.target = args.target
-b2.seed(args.seed)
+args = brian2bench.setup(n=4000, trace=True)
 b2.defaultclock.dt = 0.1 * ms
 
 # The parameters and equations of Brian2's examples/COBAHH.py.
@@ -76,22 +62,6 @@ beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
 """)
 
 
-def build_and_run(duration):
-    """Runs the network for duration; returns the run's time in seconds
-    as the generated program measured it (cpp_standalone) or as measured
-    here, and the time of building and running together."""
-    t0 = time.time()
-    b2.run(duration)
-    if args.target == "cpp_standalone":
-        b2.device.build(directory=args.dir, compile=True, run=True)
-    elapsed = time.time() - t0
-    if args.target == "cpp_standalone":
-        # The run alone, as the generated program measured it.
-        with open(os.path.join(b2.device.project_dir, "results", "last_run_info.txt")) as f:
-            return float(f.read().split()[0]), elapsed
-    return elapsed, elapsed
-
-
 if args.trace:
     # Four neurons at rest (m = n = h = 0, as in the example) with
     # excitatory conductances of 0, 30, 60 and 90 nS at t = 0, all four
@@ -106,7 +76,7 @@ if args.trace:
     S.connect()
     s_mon = b2.SpikeMonitor(P)
     v_mon = b2.StateMonitor(P, "v", record=True, dt=1 * ms)
-    build_and_run(100 * ms)
+    brian2bench.build_and_run(args, 100 * ms)
     print(f"brian2 {b2.__version__} {args.target}: COBAHH trace, 4 neurons, 100 ms")
     trains = s_mon.spike_trains()
     for i in range(4):
@@ -133,7 +103,7 @@ P.ge = "(randn() * 1.5 + 4) * 10.*nS"
 P.gi = "(randn() * 12 + 20) * 10.*nS"
 s_mon = b2.SpikeMonitor(P)
 
-run_time, elapsed = build_and_run(args.duration * second)
+run_time, elapsed = brian2bench.build_and_run(args, args.duration * second)
 if args.target == "cpp_standalone":
     print(f"brian2 cpp_standalone run time: {run_time:.3f} s (build and run: {elapsed:.1f} s)")
 

@@ -8,25 +8,13 @@ examples/cuba.snn.
 Prints the mean rate, the synapses per neuron, the synaptic events per
 second and the time the run took (not counting building the network).
 """
-import argparse
-import time
 
 import brian2 as b2
 from brian2 import ms, mV, second
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--target", default="numpy")
-ap.add_argument("--n", type=int, default=4000)
-ap.add_argument("--duration", type=float, default=1.0)
-ap.add_argument("--seed", type=int, default=1)
-ap.add_argument("--dir", default=None, help="cpp_standalone build directory")
-args = ap.parse_args()
+import brian2bench
 
-if args.target == "cpp_standalone":
-    b2.set_device("cpp_standalone", build_on_run=False)
-else:
-    b2.prefs.codegen.target = args.target
-b2.seed(args.seed)
+args = brian2bench.setup(n=4000)
 
 taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
 Vt, Vr, El = -50 * mV, -60 * mV, -49 * mV
@@ -50,16 +38,8 @@ Ce.connect(p=p)
 Ci.connect(p=p)
 s_mon = b2.SpikeMonitor(P)
 
-t0 = time.time()
-b2.run(args.duration * second)
+run_time, elapsed = brian2bench.build_and_run(args, args.duration * second)
 if args.target == "cpp_standalone":
-    b2.device.build(directory=args.dir, compile=True, run=True)
-elapsed = time.time() - t0
-if args.target == "cpp_standalone":
-    # The run alone, as the generated program measured it.
-    import os
-    with open(os.path.join(b2.device.project_dir, "results", "last_run_info.txt")) as f:
-        run_time = float(f.read().split()[0])
     print(f"brian2 cpp_standalone run time: {run_time:.3f} s (build and run: {elapsed:.1f} s)")
 
 n_spikes = s_mon.num_spikes

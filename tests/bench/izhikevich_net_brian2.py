@@ -26,27 +26,13 @@ tests/izhikevich_net_test.go is that model in snnc), and prints each
 neuron's spike steps and its v in mV at every 0.5 ms: the figures that
 tests/izhikevich_net_test.go compares snnc's with.
 """
-import argparse
-import os
-import time
 
 import brian2 as b2
 from brian2 import mV, ms, second
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--target", default="numpy")
-ap.add_argument("--n", type=int, default=20000)
-ap.add_argument("--duration", type=float, default=1.0)
-ap.add_argument("--seed", type=int, default=1)
-ap.add_argument("--dir", default=None, help="cpp_standalone build directory")
-ap.add_argument("--trace", action="store_true", help="print the small deterministic comparison")
-args = ap.parse_args()
+import brian2bench
 
-if args.target == "cpp_standalone":
-    b2.set_device("cpp_standalone", build_on_run=False)
-else:
-    b2.prefs.codegen.target = args.target
-b2.seed(args.seed)
+args = brian2bench.setup(n=20000, trace=True)
 b2.defaultclock.dt = 0.1 * ms
 
 # The paper's neuron, v and u in mV, t in ms.
@@ -101,22 +87,6 @@ def pulses(src, dst, scale, **connect):
     return S
 
 
-def build_and_run(duration):
-    """Runs the network for duration; returns the run's time in seconds
-    as the generated program measured it (cpp_standalone) or as measured
-    here, and the time of building and running together."""
-    t0 = time.time()
-    b2.run(duration)
-    if args.target == "cpp_standalone":
-        b2.device.build(directory=args.dir, compile=True, run=True)
-    elapsed = time.time() - t0
-    if args.target == "cpp_standalone":
-        # The run alone, as the generated program measured it.
-        with open(os.path.join(b2.device.project_dir, "results", "last_run_info.txt")) as f:
-            return float(f.read().split()[0]), elapsed
-    return elapsed, elapsed
-
-
 if args.trace:
     # 16 excitatory and 4 inhibitory cells, all to all without autapses,
     # drives raised by 3 mV and 1 mV so that most of them fire, 300 ms.
@@ -130,7 +100,7 @@ if args.trace:
     # Sampled after the synapses of the step, as snnc samples.
     vE = b2.StateMonitor(E, "v", record=True, dt=0.5 * ms, when="before_groups", order=1)
     vI = b2.StateMonitor(Inh, "v", record=True, dt=0.5 * ms, when="before_groups", order=1)
-    build_and_run(300 * ms)
+    brian2bench.build_and_run(args, 300 * ms)
     print(f"brian2 {b2.__version__} {args.target}: Izhikevich network trace, 20 neurons, 300 ms")
     trains = list(sE.spike_trains().values()) + list(sI.spike_trains().values())
     vs = list(vE.v) + list(vI.v)
@@ -157,7 +127,7 @@ Cii = pulses(Inh, Inh, WI, i=inh_in)
 sE = b2.SpikeMonitor(E)
 sI = b2.SpikeMonitor(Inh)
 
-run_time, elapsed = build_and_run(args.duration * second)
+run_time, elapsed = brian2bench.build_and_run(args, args.duration * second)
 if args.target == "cpp_standalone":
     print(f"brian2 cpp_standalone run time: {run_time:.3f} s (build and run: {elapsed:.1f} s)")
 
