@@ -22,6 +22,11 @@ p = 0.02 projections) comes from Brian2's generator (seeded by --seed); the
 dynamics are deterministic given the synapses. The figures are therefore
 statistical with respect to snnc, which draws its own synapses.
 
+In cpp_standalone the run time printed (and results/last_run_info.txt,
+which tests/bench/suite.sh reads) is the generated program's measure of
+its LAST run() only, phase 2; phase 1 (1 s at about 165 Hz) is left out of
+it. The whole binary's time (./main, which suite.sh also times) has both.
+
 Prints, one per line: the synapse counts, then
     rate pop=E|I t0_ms=A t1_ms=B hz=R    every 250 ms bin (E: the example's
                                           SpikeMonitor on Pe; I: on Pi, added)
