@@ -14,8 +14,11 @@ dx/dt = (0.9 + .5*I - x)/tau + sigma*(2/tau)**.5 * xi (tau = 10 ms,
 sigma = .015; each neuron its own noise), threshold x > 1, reset x = 0,
 refractory 5 ms (the threshold only: x is not clamped, the equation has
 no "unless refractory"), x(0) = rand(). The linked I reads the input's x
-of the same step (the input group is updated before the neurons, both
-in the 'groups' slot; Brian2 orders them by creation).
+at the START of the step: both state updaters run in the 'groups' slot
+with order 0, and Brian2 breaks the tie by name, so the neurons
+('neurongroup_1_stateupdater') update before the input
+('neurongroup_stateupdater'); that is explicit Euler for the coupled
+pair (checked with Network.scheduling_summary()).
 
 The example runs 500 ms; --duration defaults to 1 s here (more spikes
 for the statistic). The figures skip the first T_SKIP = 100 ms (the
