@@ -8,6 +8,8 @@ import (
 	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
 
+	"snnc/runtime/mathfn"
+
 	ll "github.com/llir/llvm/ir"
 )
 
@@ -59,17 +61,6 @@ var (
 	trigCosTinyBound = f64bits(0x3E40000000000000) // 2^-27
 	trigTwoP52       = f64bits(0x4330000000000000) // 2^52
 )
-
-// twoOverPiWords are mathfn's twoOverPiBits (trig.go), one zero word and
-// then 2/pi, most significant first.
-var twoOverPiWords = [...]uint64{
-	0x0000000000000000,
-	0xA2F9836E4E441529, 0xFC2757D1F534DDC0, 0xDB6295993C439041, 0xFE5163ABDEBBC561,
-	0xB7246E3A424DD2E0, 0x06492EEA09D1921C, 0xFE1DEB1CB129A73E, 0xE88235F52EBB4484,
-	0xE99C7026B45F7E41, 0x3991D639835339F4, 0x9C845F8BBDF9283B, 0x1FF897FFDE05980F,
-	0xEF2F118B5A0A6D1F, 0x6D367ECF27CB09B7, 0x4F463F669E5FEA2D, 0x7527BAC7EBE5F17B,
-	0x3D0739F78A5292EA, 0x6BFB5FB11F8D5D08, 0x56033046FC7B6BAB, 0xF0CFBC209AF4361D,
-}
 
 // pio2Fixed (trig.go): pi/2 * 2^127 rounded down, high word first.
 const (
@@ -350,17 +341,19 @@ func add64IR(b *ll.Block, x, y value.Value) (sum, carry value.Value) {
 	return sum, b.NewLShr(b.NewOr(b.NewAnd(x, y), b.NewAnd(b.NewOr(x, y), notSum)), u64c(63))
 }
 
-// twoOverPiTable returns m's constant copy of twoOverPiBits, adding it
-// on first use (Sin and Cos share it).
+// twoOverPiTable returns m's constant copy of mathfn's table of 2/pi's
+// bits (mathfn.TwoOverPiWords: one zero word, then 2/pi, most significant
+// first), adding it on first use (Sin and Cos share it).
 func twoOverPiTable(m *ll.Module) *ll.Global {
 	for _, g := range m.Globals {
 		if g.Name() == twoOverPiName {
 			return g
 		}
 	}
-	t := types.NewArray(uint64(len(twoOverPiWords)), i64)
+	words := mathfn.TwoOverPiWords()
+	t := types.NewArray(uint64(len(words)), i64)
 	var elems []constant.Constant
-	for _, w := range twoOverPiWords {
+	for _, w := range words {
 		elems = append(elems, u64c(w))
 	}
 	g := m.NewGlobalDef(twoOverPiName, constant.NewArray(t, elems...))

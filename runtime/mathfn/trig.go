@@ -65,6 +65,11 @@ var twoOverPiBits = [...]uint64{
 	0x3D0739F78A5292EA, 0x6BFB5FB11F8D5D08, 0x56033046FC7B6BAB, 0xF0CFBC209AF4361D,
 }
 
+// TwoOverPiWords returns a copy of twoOverPiBits: the native backend
+// emits the same table into the kernels (backends/llvm, mathtrig.go), so
+// that both read one set of words.
+func TwoOverPiWords() [len(twoOverPiBits)]uint64 { return twoOverPiBits }
+
 // pio2Fixed is pi/2 * 2^127 rounded down, as a 128-bit integer (high word
 // first).
 const (
