@@ -46,29 +46,6 @@ type fxCase struct {
 	points func(r *rand.Rand) (as, bs []int64)
 }
 
-// fxLoop is the loop of case N: out[i] = @fx_N(a[i], b[i]).
-const fxLoop = `
-define void @snn_vfx_N(i64* noalias nocapture readonly %as, i64* noalias nocapture readonly %bs, i64* noalias nocapture %out, i64 %n) {
-entry:
-  %empty = icmp sle i64 %n, 0
-  br i1 %empty, label %exit, label %loop
-loop:
-  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
-  %pa = getelementptr inbounds i64, i64* %as, i64 %i
-  %a = load i64, i64* %pa
-  %pb = getelementptr inbounds i64, i64* %bs, i64 %i
-  %b = load i64, i64* %pb
-  %r = call i64 @fx_N(i64 %a, i64 %b)
-  %pout = getelementptr inbounds i64, i64* %out, i64 %i
-  store i64 %r, i64* %pout
-  %next = add nuw nsw i64 %i, 1
-  %done = icmp eq i64 %next, %n
-  br i1 %done, label %exit, label %loop
-exit:
-  ret void
-}
-`
-
 // fxDriver reads, for each case in turn, n and then n a's and n b's, and
 // writes the n results of the case's loop (the table of loops is added
 // after it).
@@ -109,7 +86,8 @@ func fxModule(cases []fxCase, idx []int, suffix string) (string, []string) {
 		f.FuncAttrs = funcAttrsInline
 		entry := f.NewBlock("entry")
 		entry.NewRet(cases[n].emit(entry, a, b))
-		loops.WriteString(strings.ReplaceAll(fxLoop, "_N", fmt.Sprintf("_%d", n)))
+		// The loop of case n: out[i] = @fx_n(a[i], b[i]).
+		loops.WriteString(vectorLoop(fmt.Sprintf("snn_vfx_%d", n), fmt.Sprintf("fx_%d", n), "i64", 2))
 		names = append(names, fmt.Sprintf("snn_vfx_%d", n))
 	}
 	text := m.String() + loops.String()

@@ -30,29 +30,41 @@ import (
 // the loop vectorised, runs it on millions of points and compares every
 // result with Go's.
 
-// vexpLoop is @snn_vexp(in, out, n): out[i] = exp(in[i]), the shape of a
-// kernel's loop. The arrays are noalias, so the vector loop runs without
-// run-time overlap checks (and without their scalar fallback); the scalar
-// remainder after it computes the last few points.
-const vexpLoop = `
-define void @snn_vmath(double* noalias nocapture readonly %in, double* noalias nocapture %out, i64 %n) {
+// vectorLoop is the LLVM IR of @name(a0, ..., out, n): out[i] =
+// @callee(a0[i], ...) for i < n, over arrays of elem (double or i64), the
+// shape of a kernel's loop. The arrays are noalias, so the vector loop
+// runs without run-time overlap checks (and without their scalar
+// fallback); the scalar remainder after it computes the last few points.
+func vectorLoop(name, callee, elem string, args int) string {
+	var params, loads, callArgs []string
+	for a := range args {
+		params = append(params, fmt.Sprintf("%s* noalias nocapture readonly %%a%d", elem, a))
+		loads = append(loads, fmt.Sprintf("  %%p%d = getelementptr inbounds %s, %s* %%a%d, i64 %%i\n  %%x%d = load %s, %s* %%p%d\n",
+			a, elem, elem, a, a, elem, elem, a))
+		callArgs = append(callArgs, fmt.Sprintf("%s %%x%d", elem, a))
+	}
+	return fmt.Sprintf(`
+define void @%s(%s, %s* noalias nocapture %%out, i64 %%n) {
 entry:
-  %empty = icmp sle i64 %n, 0
-  br i1 %empty, label %exit, label %loop
+  %%empty = icmp sle i64 %%n, 0
+  br i1 %%empty, label %%exit, label %%loop
 loop:
-  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
-  %pin = getelementptr inbounds double, double* %in, i64 %i
-  %x = load double, double* %pin
-  %y = call double @FUNC(double %x)
-  %pout = getelementptr inbounds double, double* %out, i64 %i
-  store double %y, double* %pout
-  %next = add nuw nsw i64 %i, 1
-  %done = icmp eq i64 %next, %n
-  br i1 %done, label %exit, label %loop
+  %%i = phi i64 [ 0, %%entry ], [ %%next, %%loop ]
+%s  %%y = call %s @%s(%s)
+  %%pout = getelementptr inbounds %s, %s* %%out, i64 %%i
+  store %s %%y, %s* %%pout
+  %%next = add nuw nsw i64 %%i, 1
+  %%done = icmp eq i64 %%next, %%n
+  br i1 %%done, label %%exit, label %%loop
 exit:
   ret void
 }
-`
+`, name, strings.Join(params, ", "), elem, strings.Join(loads, ""), elem, callee, strings.Join(callArgs, ", "),
+		elem, elem, elem, elem)
+}
+
+// vexpLoop is @snn_vmath(in, out, n): out[i] = FUNC(in[i]).
+var vexpLoop = vectorLoop("snn_vmath", "FUNC", "double", 1)
 
 // vmathDriver reads doubles from stdin, applies snn_vmath and writes the
 // results.

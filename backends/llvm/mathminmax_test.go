@@ -22,27 +22,7 @@ import (
 
 // vmath2Loop is @snn_vmath2(x, y, out, n): out[i] = FUNC(x[i], y[i]), the
 // two-argument form of vexpLoop.
-const vmath2Loop = `
-define void @snn_vmath2(double* noalias nocapture readonly %xs, double* noalias nocapture readonly %ys, double* noalias nocapture %out, i64 %n) {
-entry:
-  %empty = icmp sle i64 %n, 0
-  br i1 %empty, label %exit, label %loop
-loop:
-  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
-  %px = getelementptr inbounds double, double* %xs, i64 %i
-  %x = load double, double* %px
-  %py = getelementptr inbounds double, double* %ys, i64 %i
-  %y = load double, double* %py
-  %r = call double @FUNC(double %x, double %y)
-  %pout = getelementptr inbounds double, double* %out, i64 %i
-  store double %r, double* %pout
-  %next = add nuw nsw i64 %i, 1
-  %done = icmp eq i64 %next, %n
-  br i1 %done, label %exit, label %loop
-exit:
-  ret void
-}
-`
+var vmath2Loop = vectorLoop("snn_vmath2", "FUNC", "double", 2)
 
 // vmath2Driver reads pairs (x, y) of doubles from stdin and writes
 // snn_vmath2's results.
