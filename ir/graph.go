@@ -127,23 +127,14 @@ func (m *Module) Link() {
 		}
 	}
 	scopes, owners := scopesByOwner(m)
-	tau := func(n Node, vars []*Var) {
+	m.VarOwners(func(n Node, vars []*Var) {
 		for _, v := range vars {
 			v.TauParam = nil
 			if _, number := v.TauSeconds(); v.Kind == VarTrace && !number {
 				v.TauParam = owners[n].Vars[v.Tau]
 			}
 		}
-	}
-	for _, p := range m.Populations {
-		tau(p, p.Vars)
-		for _, d := range p.Dendrites {
-			tau(d, d.Vars)
-		}
-	}
-	for _, pr := range m.Projections {
-		tau(pr, pr.Vars)
-	}
+	})
 	m.Nodes(func(n Node, ks []*Kernel) {
 		d := DomainOf(n)
 		for _, k := range ks {

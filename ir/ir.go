@@ -448,20 +448,24 @@ func (m *Module) Vars(f func(v *Var)) {
 	for _, v := range m.Params {
 		f(v)
 	}
-	for _, p := range m.Populations {
-		for _, v := range p.Vars {
+	m.VarOwners(func(_ Node, vars []*Var) {
+		for _, v := range vars {
 			f(v)
 		}
+	})
+}
+
+// VarOwners calls f on every node that has variables of its own, with
+// them: each population, its dendrites, each projection.
+func (m *Module) VarOwners(f func(n Node, vars []*Var)) {
+	for _, p := range m.Populations {
+		f(p, p.Vars)
 		for _, d := range p.Dendrites {
-			for _, v := range d.Vars {
-				f(v)
-			}
+			f(d, d.Vars)
 		}
 	}
 	for _, pr := range m.Projections {
-		for _, v := range pr.Vars {
-			f(v)
-		}
+		f(pr, pr.Vars)
 	}
 }
 
