@@ -40,3 +40,33 @@ run { duration = 50 ms  dt = 0.1 ms  seed = 11 }
 func TestIndegreeRows(t *testing.T) {
 	conform(t, conformSource("indegree_rows", indegreeRows, driver.Options{}).onLLVM(1, 2, 3))
 }
+
+// probabilityRows draws fixed_probability rules whose rows the native
+// runtime makes in batches of draws (connect.c, draw_rows): p = 0 (no
+// synapse; the batches are skipped), p = 1 (every pair), a dense and a
+// sparse p whose rows end past a batch or two, autapses excluded on one.
+// Each synapse's w records its pre and post neuron, as in indegreeRows.
+const probabilityRows = `
+import "std/neurons.snn"
+synapse Tag {
+    state w: mV = 0 mV
+    on pre { post.ge += 0.001 * w }
+}
+population a = LIF[131] { i_ext = 0.3 nA }
+population b = LIF[77] { i_ext = 0.3 nA }
+connect none: a -> b using Tag by fixed_probability(0) { w = (1000 * i + j) * 1 mV }
+connect full: b -> b using Tag by fixed_probability(1, autapses = false) { w = (1000 * i + j) * 1 mV }
+connect dense: a -> b using Tag by fixed_probability(0.6) { w = (1000 * i + j) * 1 mV }
+connect sparse: a -> a using Tag by fixed_probability(0.03, autapses = false) { w = (1000 * i + j) * 1 mV }
+monitor state full.w every 100 ms
+monitor state dense.w every 100 ms
+monitor state sparse.w every 100 ms
+monitor spikes b
+run { duration = 50 ms  dt = 0.1 ms  seed = 12 }
+`
+
+// TestProbabilityRows: fixed_probability's rows natively at 1 to 3
+// threads as the interpreter (runtime.Connect) makes them.
+func TestProbabilityRows(t *testing.T) {
+	conform(t, conformSource("probability_rows", probabilityRows, driver.Options{}).onLLVM(1, 2, 3))
+}

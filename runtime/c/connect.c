@@ -158,57 +158,46 @@ typedef struct prob_rows {
 	prob_part *part; /* SNN_MAX_THREADS */
 } prob_rows;
 
-/* draw_rows makes rows [lo, hi). With logq < 0 (every p in (0, 1], the
- * rule's case), a row's draws are made in batches of the number a row
- * takes on average and a little more (snn_block_heads and
+/* draw_rows makes rows [lo, hi). A row's draws are made in batches of the
+ * number a row takes on average and a little more (snn_block_heads and
  * snn_geometric_heads, vectorised), and walked in order as one at a time
- * would be: the draws past a row's end are made and not used. */
+ * would be: the draws past a row's end are made and not used. logq is
+ * rng.LogComplement's: below 0 for p in (0, 1], and otherwise 0 (p <= 0)
+ * or NaN, for which rng.Geometric's first draw is the cap and every row
+ * is empty. */
 static void draw_rows(void *arg, int part, int64_t lo, int64_t hi)
 {
 	prob_rows *pr = arg;
 	/* Its own list on the stack: the parts' lists share cache lines. */
 	snn_vi32 list = {0}, *post = &list;
-	int batched = pr->logq < 0;
-	int64_t batch = 0;
-	uint64_t *heads = NULL;
-	double *u = NULL, *g = NULL;
-	if (batched) {
-		/* The batch's size changes no draw, only how many are wasted. */
-		double mean = (double)pr->nPost * -expm1(pr->logq);
-		batch = mean < 4096 ? (int64_t)(mean * 1.25) + 16 : 4096;
-		heads = snn_xmalloc((size_t)batch * sizeof(uint64_t));
-		u = snn_xmalloc((size_t)batch * sizeof(double));
-		g = snn_xmalloc((size_t)batch * sizeof(double));
+	if (!(pr->logq < 0)) {
+		for (int64_t i = lo; i < hi; i++)
+			pr->start[i + 1] = 0;
+		pr->part[part] = (prob_part){list, lo, hi};
+		return;
 	}
+	/* The batch's size changes no draw, only how many are wasted. */
+	double mean = (double)pr->nPost * -expm1(pr->logq);
+	int64_t batch = mean < 4096 ? (int64_t)(mean * 1.25) + 16 : 4096;
+	uint64_t *heads = snn_xmalloc((size_t)batch * sizeof(uint64_t));
+	double *u = snn_xmalloc((size_t)batch * sizeof(double)), *g = snn_xmalloc((size_t)batch * sizeof(double));
 	uint64_t max = (uint64_t)pr->nPost;
 	for (int64_t i = lo; i < hi; i++) {
 		int64_t col = -1;
-		if (batched) {
-			for (uint64_t n = 0;; n += (uint64_t)batch) {
-				snn_block_heads(pr->seed, pr->stream, n, batch, (uint64_t)i, heads);
-				snn_geometric_heads(heads, batch, pr->logq, u, g);
-				int64_t m = 0;
-				for (; m < batch; m++) {
-					/* snn_geometric's cap */
-					col += (int64_t)(g[m] < (double)max ? (uint64_t)g[m] : max) + 1;
-					if (col >= pr->nPost)
-						break;
-					if (!(pr->exclude_self && col == i))
-						snn_vi32_push(post, (int32_t)col);
-				}
-				if (m < batch)
-					break;
-			}
-		} else {
-			for (uint64_t n = 0;; n++) {
-				uint32_t w[4];
-				snn_block(pr->seed, pr->stream, n, (uint64_t)i, w);
-				col += (int64_t)snn_geometric(w, pr->logq, max) + 1;
+		for (uint64_t n = 0;; n += (uint64_t)batch) {
+			snn_block_heads(pr->seed, pr->stream, n, batch, (uint64_t)i, heads);
+			snn_geometric_heads(heads, batch, pr->logq, u, g);
+			int64_t m = 0;
+			for (; m < batch; m++) {
+				/* snn_geometric's cap */
+				col += (int64_t)(g[m] < (double)max ? (uint64_t)g[m] : max) + 1;
 				if (col >= pr->nPost)
 					break;
 				if (!(pr->exclude_self && col == i))
 					snn_vi32_push(post, (int32_t)col);
 			}
+			if (m < batch)
+				break;
 		}
 		pr->start[i + 1] = post->n;
 	}
