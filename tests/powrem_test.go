@@ -3,8 +3,6 @@ package tests
 import (
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -55,10 +53,7 @@ func TestPowRemConformance(t *testing.T) {
 	pops := ref.summary["populations"].([]any)
 	require.Positive(t, pops[0].(map[string]any)["spikes"], "r's spikes")
 	t.Run("vectorize", func(t *testing.T) {
-		requireNativeTools(t)
-		path := filepath.Join(t.TempDir(), "pow_rem.snn")
-		require.NoError(t, os.WriteFile(path, []byte(powRem), 0o644))
-		got := vectorizeOutcomes(t, path, driver.Options{})
+		got := vectorizeSource(t, "pow_rem", powRem)
 		require.Equal(t, vectorises, got["r_step"], "the step loop of a kernel that calls pow and rem; all loops: %v", got)
 	})
 }

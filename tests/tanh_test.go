@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,10 +33,7 @@ run { duration = 100 ms  dt = 0.1 ms  seed = 3 }
 func TestTanhConformance(t *testing.T) {
 	conform(t, conformSource("tanh_rate", tanhRate, driver.Options{}).onLLVM(1, 2, 3))
 	t.Run("vectorize", func(t *testing.T) {
-		requireNativeTools(t)
-		path := filepath.Join(t.TempDir(), "tanh_rate.snn")
-		require.NoError(t, os.WriteFile(path, []byte(tanhRate), 0o644))
-		got := vectorizeOutcomes(t, path, driver.Options{})
+		got := vectorizeSource(t, "tanh_rate", tanhRate)
 		require.Equal(t, vectorises, got["r_step"], "the step loop of a kernel that calls tanh; all loops: %v", got)
 	})
 }

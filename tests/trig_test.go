@@ -1,8 +1,6 @@
 package tests
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,10 +58,7 @@ run { duration = 50 ms  dt = 0.1 ms  seed = 5 }
 func TestTrigConformance(t *testing.T) {
 	conform(t, conformSource("trig_drive", trigDrive, driver.Options{}).onLLVM(1, 2, 3))
 	t.Run("vectorize", func(t *testing.T) {
-		requireNativeTools(t)
-		path := filepath.Join(t.TempDir(), "trig_drive.snn")
-		require.NoError(t, os.WriteFile(path, []byte(trigDrive), 0o644))
-		got := vectorizeOutcomes(t, path, driver.Options{})
+		got := vectorizeSource(t, "trig_drive", trigDrive)
 		// fuse joins the populations into one step loop, but zero's (its
 		// gain folded in); each step loop must vectorise.
 		steps := 0

@@ -453,6 +453,16 @@ func sortedKeys[V any](m map[string]V) []string {
 // number in emission order.
 var kernelPrefix = regexp.MustCompile(`^snn_k[0-9]+_`)
 
+// vectorizeSource is vectorizeOutcomes for a model given as source
+// (a test's own model, named name), with the native tools required.
+func vectorizeSource(t *testing.T, name, src string) map[string]string {
+	t.Helper()
+	requireNativeTools(t)
+	path := filepath.Join(t.TempDir(), name+".snn")
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	return vectorizeOutcomes(t, path, driver.Options{})
+}
+
 // vectorizeOutcomes compiles a model file as snnc build does with o, runs opt
 // on its kernels as the build does with the loop vectoriser's remarks
 // written as YAML, and returns each kernel's outcome (see vectorizeWant)
