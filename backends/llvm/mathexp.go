@@ -79,11 +79,7 @@ func defineExp(m *ll.Module) *ll.Func {
 	f, ps, b := newInline(m, expInlineName, "x")
 	x := ps[0]
 
-	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
-	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
-	under := b.NewFCmp(enum.FPredOLT, x, expUnderflowC)
-	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, expUnderflowC), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
-	xs := b.NewSelect(inRange, x, fZero)
+	isNaN, over, under, xs := expRangeIR(b, x, expUnderflowC)
 	ax, hi, lo, k := reduceExpIR(b, xs)
 
 	r := b.NewFSub(hi, lo)
@@ -130,6 +126,19 @@ func scaleByTwoPowIR(b *ll.Block, y, k value.Value) value.Value {
 func twoPowIR(b *ll.Block, k value.Value) value.Value {
 	biased := b.NewZExt(b.NewAdd(k, constant.NewInt(i32, 1023)), i64)
 	return b.NewBitCast(b.NewShl(biased, constant.NewInt(i64, 52)), f64)
+}
+
+// expRangeIR emits the tests of x that Exp and Expm1 make before they
+// reduce it: NaN, above expOverflow, below low (Exp's underflow, Expm1's
+// saturation at -1), and xs, x with the lanes outside [low, expOverflow]
+// (NaN too) replaced by 0, so that the reduction's conversion to an
+// integer never sees them.
+func expRangeIR(b *ll.Block, x value.Value, low constant.Constant) (isNaN, over, below, xs value.Value) {
+	isNaN = b.NewFCmp(enum.FPredUNO, x, x)
+	over = b.NewFCmp(enum.FPredOGT, x, expOverflowC)
+	below = b.NewFCmp(enum.FPredOLT, x, low)
+	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, low), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
+	return isNaN, over, below, b.NewSelect(inRange, x, fZero)
 }
 
 // reduceExpIR emits the argument reduction mathfn.Exp and Expm1 share, on

@@ -57,11 +57,7 @@ func defineExpm1(m *ll.Module) *ll.Func {
 	f, ps, b := newInline(m, expm1InlineName, "x")
 	x := ps[0]
 
-	isNaN := b.NewFCmp(enum.FPredUNO, x, x)
-	over := b.NewFCmp(enum.FPredOGT, x, expOverflowC)
-	saturated := b.NewFCmp(enum.FPredOLT, x, expm1Saturation)
-	inRange := b.NewAnd(b.NewFCmp(enum.FPredOGE, x, expm1Saturation), b.NewFCmp(enum.FPredOLE, x, expOverflowC))
-	xs := b.NewSelect(inRange, x, fZero)
+	isNaN, over, saturated, xs := expRangeIR(b, x, expm1Saturation)
 	ax, hi, lo, k := reduceExpIR(b, xs)
 	r := b.NewFSub(hi, lo)
 	c := b.NewFSub(b.NewFSub(hi, r), lo)
