@@ -22,6 +22,7 @@ const (
 	auxODE                   // an ODEAux: the ODE's variable and method hint
 	auxTau                   // tracedecay's time constant: a positive float64, in seconds
 	auxDither                // convert's rounding: nil (to nearest) or a Dither
+	auxNoise                 // a RandAux of a noise: its name (xi, xi_NAME) and stream
 	numAuxKinds
 )
 
@@ -155,6 +156,32 @@ var auxSyntaxes = [numAuxKinds]auxSyntax{
 		parse: func(op Op, w []string) (any, []string, error) {
 			if len(w) < 4 || w[1] != "stream" || w[2] != "=" {
 				return nil, nil, fmt.Errorf("rand needs a distribution and a stream")
+			}
+			n, err := strconv.Atoi(w[3])
+			if err != nil {
+				return nil, nil, fmt.Errorf("bad stream")
+			}
+			return RandAux{Dist: w[0], Stream: n}, w[4:], nil
+		},
+	},
+
+	// noise xi_a stream=3
+	auxNoise: {
+		check: func(in *Instr) string {
+			r, ok := in.Aux.(RandAux)
+			if !ok || (r.Dist != "xi" && !strings.HasPrefix(r.Dist, "xi_")) || len(in.Args) != 0 {
+				return "bad noise"
+			}
+			return ""
+		},
+		format: func(in *Instr) (string, string, bool) {
+			r, ok := in.Aux.(RandAux)
+			return fmt.Sprintf("%s stream=%d", r.Dist, r.Stream), "", ok
+		},
+		sep: " ",
+		parse: func(op Op, w []string) (any, []string, error) {
+			if len(w) < 4 || w[1] != "stream" || w[2] != "=" {
+				return nil, nil, fmt.Errorf("noise needs a name and a stream")
 			}
 			n, err := strconv.Atoi(w[3])
 			if err != nil {

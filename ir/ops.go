@@ -64,6 +64,7 @@ const (
 
 	// Differential equations before discretisation.
 	OpODE
+	OpNoise // white noise in an ODE's right side
 
 	// Control flow; each block ends with exactly one of these.
 	OpBr
@@ -124,6 +125,7 @@ var opTable = [numOps]OpInfo{
 	OpIndex:    {Name: "index", Args: 0, Result: resAttr, Aux: auxIndex, Doc: "the element's index: i, or j (post index) in connect kernels; Example printed form: %5 = index i : f64"},
 	OpRefract:  {Name: "refractory", Args: 0, Result: resBool, Doc: "true while the neuron is refractory; Example printed form: %6 = refractory : bool"},
 	OpStartRef: {Name: "startref", Args: 2, Result: resVoid, SideEffect: true, Doc: "if the condition holds, the neuron is refractory for the period in seconds from the next step: in the steps m > k with m - k < round(period / dt), when that is more than one step (a fused step kernel's reset; language.md section 6); Example printed form: startref %9, %10"},
+	OpNoise:    {Name: "noise", Args: 0, Result: resAttr, Aux: auxNoise, Doc: "standard white noise xi (dimension s**-0.5) in the right side of an ode, only before discretisation: the ode pass replaces it by a normal draw per element and step on the stream, scaled by the step's variance (passes/ode_noise.go); xi names one noise per equation, xi_NAME one per element; Example printed form: %7 = noise xi_a stream=3 : f64"},
 	OpRand:     {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
 
 	OpNeg: {Name: "neg", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Neg: -min saturates to max)", Doc: "-x; Example printed form: %8 = neg %2 : f64"},

@@ -114,9 +114,9 @@ func TestUnits(t *testing.T) {
 		{"nA", DimCurrent, 1e-9},
 		{"pF", namedDims[6].dim, 1e-12},
 		{"MOhm", namedDims[7].dim, 1e6},
-		{"kg", Dim{dimKilogram: 1}, 1},
-		{"mol", Dim{dimMole: 1}, 1},
-		{"mM", Dim{dimMole: 1, dimMetre: -3}, 1},
+		{"kg", Dim{dimKilogram: one}, 1},
+		{"mol", Dim{dimMole: one}, 1},
+		{"mM", Dim{dimMole: one, dimMetre: -3 * one}, 1},
 		{"µs", DimTime, 1e-6},
 	} {
 		u, ok := LookupUnit(c.name)

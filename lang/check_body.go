@@ -193,7 +193,7 @@ func (c *checker) checkODE(b *Body, ode *ODE) {
 			c.diags.Hintf(posOf(ode.Pos), "add a refractory period, e.g. refractory 2 ms", "unless refractory, but %s has no refractory period", neuron.describe())
 		}
 	}
-	ctx := &exprCtx{scope: b.Scope, body: b, what: "an ODE", unknownPost: b.Kind == SynapseBody}
+	ctx := &exprCtx{scope: b.Scope, body: b, what: "an ODE", unknownPost: b.Kind == SynapseBody, noise: true}
 	c.checkODERHS(ctx, sym, ode)
 }
 
@@ -205,6 +205,7 @@ func (c *checker) checkODERHS(ctx *exprCtx, sym *Symbol, ode *ODE) {
 	if t.Kind == KindInvalid || sym.Type.Kind != KindReal {
 		return
 	}
+	c.checkNoiseLinear(ode.RHS.X)
 	v := sym.Name
 	if t.Kind != KindReal {
 		c.diags.Errorf(posOf(ode.RHS.Pos), "the right side of d%s/dt must be a number, not %s", v, t)

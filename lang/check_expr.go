@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -32,6 +33,8 @@ type exprCtx struct {
 	initial bool
 	// lvalue is set while resolving the target of an assignment.
 	lvalue bool
+	// noise allows white noise, xi and xi_NAME: the right side of an ODE.
+	noise bool
 }
 
 // expr converts and checks e.
@@ -251,16 +254,23 @@ func (c *checker) power(ctx *exprCtx, at Pos, x Type, yn Node, y Type) Type {
 	case why != "":
 		c.diags.Hintf(at, "divide by a unit first, e.g. (v / mV) ** n", "a quantity with dimension %s can only be raised to a constant integer power, and %s", x.Dim, why)
 		return invalidType
-	case v.Value != math.Trunc(v.Value) || math.Abs(v.Value) > 16:
-		c.diags.Hintf(at, "divide by a unit first, e.g. (v / mV) ** 1.5", "a quantity with dimension %s can only be raised to a constant integer power, not %g", x.Dim, v.Value)
+	case 2*v.Value != math.Trunc(2*v.Value) || math.Abs(v.Value) > 16:
+		c.diags.Hintf(at, "divide by a unit first, e.g. (v / mV) ** 1.25", "a quantity with dimension %s can only be raised to a constant integer power or half-integer power, not %g", x.Dim, v.Value)
+		return invalidType
+	}
+	// Exponents are counted in halves (Dim): a half-integer power of a
+	// dimension with an odd half (s**0.5 ** 0.5) has none.
+	d, ok := x.Dim.PowHalf(int(2 * v.Value))
+	if !ok {
+		c.diags.Hintf(at, "divide by a unit first, e.g. (x / s**0.5) ** 0.5", "%s to the power %g has no dimension with integer or half-integer exponents", x.Dim, v.Value)
 		return invalidType
 	}
 	for _, e := range x.Dim {
-		if abs(int(e)*int(v.Value)) > maxDimExponent {
-			return c.boundedDim(at, Dim{dimMetre: maxDimExponent + 1})
+		if abs(int(e)*int(2*v.Value)) > 2*one*maxDimExponent {
+			return c.boundedDim(at, Dim{dimMetre: one*maxDimExponent + 1})
 		}
 	}
-	return c.boundedDim(at, x.Dim.Pow(int(v.Value)))
+	return c.boundedDim(at, d)
 }
 
 // maxDimExponent bounds the exponents of a dimension; nothing physical
@@ -278,7 +288,7 @@ func abs(x int) int {
 // beyond maxDimExponent.
 func (c *checker) boundedDim(at Pos, d Dim) Type {
 	for _, e := range d {
-		if abs(int(e)) > maxDimExponent {
+		if abs(int(e)) > one*maxDimExponent {
 			c.diags.Errorf(at, "dimension exponent beyond %d: this expression multiplies units too many times", maxDimExponent)
 			return invalidType
 		}
@@ -294,6 +304,9 @@ func (c *checker) name(ctx *exprCtx, n *NameRef) Type {
 		if sym == nil {
 			if u, ok := units[head]; ok {
 				return RealOf(u.Dim)
+			}
+			if isNoiseName(head) {
+				return c.noiseName(ctx, n)
 			}
 			c.undefined(ctx, n.At, head)
 			return invalidType
@@ -539,7 +552,7 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 		}
 		d, ok := args[0].Dim.Sqrt()
 		if !ok {
-			c.diags.Errorf(n.Args[0].At, "sqrt of %s has no dimension with integer exponents", args[0].Dim.Describe())
+			c.diags.Errorf(n.Args[0].At, "sqrt of %s has no dimension with integer or half-integer exponents", args[0].Dim.Describe())
 			return invalidType
 		}
 		return RealOf(d)
@@ -703,6 +716,15 @@ func (c *checker) unitFactor(f *UnitFactor) (Dim, bool) {
 			c.diags.Hintf(posOf(f.Pos), "write 1 for a dimensionless quantity", "a unit cannot be the number %s", f.One)
 			return d, false
 		}
+	case f.Sqrt != nil:
+		inner, ok := c.unitType(f.Sqrt)
+		if !ok {
+			return d, false
+		}
+		if d, ok = inner.Sqrt(); !ok {
+			c.diags.Errorf(posOf(f.Pos), "sqrt of %s has no dimension with integer or half-integer exponents", inner.Describe())
+			return d, false
+		}
 	default:
 		var ok bool
 		if d, ok = c.unitType(f.Group); !ok {
@@ -710,21 +732,30 @@ func (c *checker) unitFactor(f *UnitFactor) (Dim, bool) {
 		}
 	}
 	if f.Power != "" {
+		// A power is a small integer or half-integer (s**0.5, ms**-1.5),
+		// read in halves as Dim counts exponents.
 		var n int
-		if _, err := fmt.Sscanf(f.Power, "%d", &n); err != nil || strings.ContainsAny(f.Power, ".eE") || n > 16 {
-			c.diags.Errorf(posOf(f.Pos), "unit power must be a small integer, not %s", f.Power)
+		v, err := strconv.ParseFloat(f.Power, 64)
+		if err != nil || strings.ContainsAny(f.Power, "eE") || v != math.Trunc(2*v)/2 || v > 16 {
+			c.diags.Errorf(posOf(f.Pos), "unit power must be a small integer or half-integer, not %s", f.Power)
 			return d, false
 		}
+		n = int(2 * v)
 		if f.Neg {
 			n = -n
 		}
 		for _, e := range d {
-			if abs(int(e)*n) > maxDimExponent {
+			if abs(int(e)*n) > 2*one*maxDimExponent {
 				c.diags.Errorf(posOf(f.Pos), "unit power too large")
 				return d, false
 			}
 		}
-		d = d.Pow(n)
+		p, ok := d.PowHalf(n)
+		if !ok {
+			c.diags.Errorf(posOf(f.Pos), "%s to the power %s has no dimension with integer or half-integer exponents", d, f.Power)
+			return d, false
+		}
+		d = p
 	}
 	return d, true
 }

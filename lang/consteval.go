@@ -60,7 +60,8 @@ func constEval(n Node, resolve func(*NameRef) (Constant, string)) (q Constant, w
 		case "%":
 			return Constant{math.Mod(x.Value, y.Value), x.Dim}, ""
 		case "**":
-			return Constant{mathfn.Pow(x.Value, y.Value), x.Dim.Pow(int(y.Value))}, ""
+			d, _ := x.Dim.PowHalf(int(2 * y.Value)) // the checker refused other powers
+			return Constant{mathfn.Pow(x.Value, y.Value), d}, ""
 		}
 		return q, "a condition is not a number"
 	case *CallExpr:

@@ -314,10 +314,11 @@ type UnitOp struct {
 }
 
 // UnitFactor is one factor of a unit expression, with an optional integer
-// power.
+// or half-integer power; sqrt(unit) is the power 0.5 (mV/sqrt(ms)).
 type UnitFactor struct {
 	Pos   lexer.Position
-	Name  string    `parser:"( @Ident"`
+	Sqrt  *UnitExpr `parser:"( 'sqrt' '(' @@ ')'"`
+	Name  string    `parser:"| @Ident"`
 	One   string    `parser:"| @Number"`
 	Group *UnitExpr `parser:"| '(' @@ ')' )"`
 	Neg   bool      `parser:"( '**' @'-'?"`

@@ -246,6 +246,7 @@ func (l *lowerer) updateKernel(b *Body) *ir.Kernel {
 			continue
 		}
 		e.b.Pos = posOf(ode.Pos).ir()
+		e.odeVar = sym.Name
 		rhs := e.expr(ode.RHS.X)
 		e.b.Emit(ir.OpODE, ir.TVoid, ir.ODEAux{Var: sym.Name, Method: b.Method, Unless: ode.Unless}, rhs)
 	}

@@ -28,6 +28,10 @@ type env struct {
 	lets map[*Symbol]ir.Value
 	// sizes are the values of N, N_pre and N_post.
 	sizes map[string]float64 // N, N_pre, N_post
+	// odeVar is the variable whose ODE is being lowered, and noises the
+	// random streams of the kernel's white noises (noise.go).
+	odeVar string
+	noises map[string]int
 }
 
 func (l *lowerer) newEnv(name string, result ir.Type, body *Body) (*ir.Kernel, *env) {
@@ -292,6 +296,9 @@ func (e *env) name(n *NameRef) ir.Value {
 	if sym == nil {
 		if u, ok := units[n.Dotted()]; ok {
 			return b.Const(u.Scale)
+		}
+		if len(n.Parts) == 1 && isNoiseName(head) && e.odeVar != "" {
+			return e.noise(head, e.odeVar)
 		}
 		panic("lang: unresolved name " + n.Dotted())
 	}

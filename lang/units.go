@@ -7,8 +7,14 @@ import (
 )
 
 // Dim is a physical dimension: the exponents of the SI base units metre,
-// kilogram, second, ampere, kelvin and mole. The zero Dim is dimensionless.
-type Dim [6]int8
+// kilogram, second, ampere, kelvin and mole, each held in halves (an entry
+// of 2 is the exponent 1) so that the square root of any dimension has
+// one: white noise (xi) has the dimension s**-0.5, a noise amplitude
+// mV/sqrt(ms). The zero Dim is dimensionless.
+type Dim [6]int16
+
+// one is an exponent of 1 in a Dim's entries, which count halves.
+const one = 2
 
 const (
 	dimMetre = iota
@@ -21,10 +27,12 @@ const (
 
 var (
 	Dimensionless = Dim{}
-	DimTime       = Dim{dimSecond: 1}
-	DimFrequency  = Dim{dimSecond: -1}
-	DimVoltage    = Dim{dimMetre: 2, dimKilogram: 1, dimSecond: -3, dimAmpere: -1}
-	DimCurrent    = Dim{dimAmpere: 1}
+	DimTime       = Dim{dimSecond: one}
+	DimFrequency  = Dim{dimSecond: -one}
+	DimVoltage    = Dim{dimMetre: 2 * one, dimKilogram: one, dimSecond: -3 * one, dimAmpere: -one}
+	DimCurrent    = Dim{dimAmpere: one}
+	// DimNoise is white noise's, xi's: s**-0.5 (Brian2's convention).
+	DimNoise = Dim{dimSecond: -1}
 )
 
 // Mul returns the dimension of a product.
@@ -46,13 +54,14 @@ func (d Dim) Div(e Dim) Dim {
 // Pow returns the dimension of d raised to an integer power.
 func (d Dim) Pow(n int) Dim {
 	for i := range d {
-		d[i] *= int8(n)
+		d[i] *= int16(n)
 	}
 	return d
 }
 
 // Sqrt returns the dimension of a square root, and false if some exponent
-// is odd.
+// is not a whole number of halves' halves (a quarter power), which no
+// Dim holds.
 func (d Dim) Sqrt() (Dim, bool) {
 	for i := range d {
 		if d[i]%2 != 0 {
@@ -61,6 +70,30 @@ func (d Dim) Sqrt() (Dim, bool) {
 		d[i] /= 2
 	}
 	return d, true
+}
+
+// PowHalf returns d to the power h/2 (h = 1 is the square root, h = -3
+// the power -1.5), and false where an exponent would not be a whole
+// number of halves.
+func (d Dim) PowHalf(h int) (Dim, bool) {
+	for i := range d {
+		e := int(d[i]) * h
+		if e%2 != 0 {
+			return d, false
+		}
+		d[i] = int16(e / 2)
+	}
+	return d, true
+}
+
+// IsIntegral reports whether every exponent of d is an integer.
+func (d Dim) IsIntegral() bool {
+	for _, e := range d {
+		if e%one != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // IsDimensionless reports whether d is the dimension of a pure number.
@@ -78,15 +111,15 @@ var namedDims = []struct {
 	{DimFrequency, "Hz", "frequency"},
 	{DimVoltage, "V", "voltage"},
 	{DimCurrent, "A", "current"},
-	{Dim{dimMetre: -2, dimKilogram: -1, dimSecond: 3, dimAmpere: 2}, "S", "conductance"},
-	{Dim{dimMetre: -2, dimKilogram: -1, dimSecond: 4, dimAmpere: 2}, "F", "capacitance"},
-	{Dim{dimMetre: 2, dimKilogram: 1, dimSecond: -3, dimAmpere: -2}, "ohm", "resistance"},
-	{Dim{dimSecond: 1, dimAmpere: 1}, "C", "charge"},
-	{Dim{dimMetre: 1}, "m", "length"},
-	{Dim{dimKilogram: 1}, "kg", "mass"},
-	{Dim{dimMole: 1}, "mol", "amount"},
-	{Dim{dimMole: 1, dimMetre: -3}, "mol/m**3", "concentration"},
-	{Dim{dimKelvin: 1}, "K", "temperature"},
+	{Dim{dimMetre: -2 * one, dimKilogram: -one, dimSecond: 3 * one, dimAmpere: 2 * one}, "S", "conductance"},
+	{Dim{dimMetre: -2 * one, dimKilogram: -one, dimSecond: 4 * one, dimAmpere: 2 * one}, "F", "capacitance"},
+	{Dim{dimMetre: 2 * one, dimKilogram: one, dimSecond: -3 * one, dimAmpere: -2 * one}, "ohm", "resistance"},
+	{Dim{dimSecond: one, dimAmpere: one}, "C", "charge"},
+	{Dim{dimMetre: one}, "m", "length"},
+	{Dim{dimKilogram: one}, "kg", "mass"},
+	{Dim{dimMole: one}, "mol", "amount"},
+	{Dim{dimMole: one, dimMetre: -3 * one}, "mol/m**3", "concentration"},
+	{Dim{dimKelvin: one}, "K", "temperature"},
 }
 
 // String prints d in SI units: V, V/s, A*s, kg*m**2, 1/s is printed Hz.
@@ -105,14 +138,14 @@ func (d Dim) String() string {
 	var num, den []string
 	for i, e := range d {
 		switch {
-		case e == 1:
+		case e == one:
 			num = append(num, names[i])
-		case e > 1:
-			num = append(num, fmt.Sprintf("%s**%d", names[i], e))
-		case e == -1:
+		case e > 0:
+			num = append(num, names[i]+"**"+exponent(int(e)))
+		case e == -one:
 			den = append(den, names[i])
-		case e < -1:
-			den = append(den, fmt.Sprintf("%s**%d", names[i], -e))
+		case e < 0:
+			den = append(den, names[i]+"**"+exponent(int(-e)))
 		}
 	}
 	s := strings.Join(num, "*")
@@ -125,9 +158,49 @@ func (d Dim) String() string {
 	return s
 }
 
+// exponent prints an exponent counted in halves: 2 is "2" (h = 4), 1.5
+// is "1.5" (h = 3).
+func exponent(h int) string {
+	if h%one == 0 {
+		return fmt.Sprint(h / one)
+	}
+	return fmt.Sprintf("%d.5", h/one)
+}
+
 // nameDim writes d as a power of one named dimension, optionally per or
-// times a second, or as a product or quotient of two named dimensions.
+// times a second (or a square root of one: a noise amplitude in V/s**0.5
+// reads as what it is), or as a product or quotient of two named
+// dimensions.
 func nameDim(d Dim) (string, bool) {
+	if d.IsIntegral() {
+		return nameIntegralDim(d)
+	}
+	rootTime := Dim{dimSecond: 1}
+	switch Dimensionless {
+	case d.Div(rootTime):
+		return "s**0.5", true
+	case d.Mul(rootTime):
+		return "1/s**0.5", true
+	}
+	// Of the two readings (per or times a root second) the shorter one:
+	// V*s**0.5 rather than V*s/s**0.5.
+	best := ""
+	if s, ok := nameIntegralDim(d.Mul(rootTime)); ok {
+		best = s + "/s**0.5"
+	}
+	if s, ok := nameIntegralDim(d.Div(rootTime)); ok && (best == "" || len(s)+7 < len(best)) {
+		best = s + "*s**0.5"
+	}
+	return best, best != ""
+}
+
+// nameIntegralDim is nameDim for integer exponents.
+func nameIntegralDim(d Dim) (string, bool) {
+	for _, n := range namedDims {
+		if n.dim == d {
+			return n.unit, true
+		}
+	}
 	named := namedDims[1:]
 	pow := func(unit string, p int) string {
 		if p == 1 {
@@ -198,11 +271,11 @@ var baseUnits = []struct {
 	{[]string{"F", "farad"}, namedDims[6].dim, 1},
 	{[]string{"ohm", "Ohm", "Ω"}, namedDims[7].dim, 1},
 	{[]string{"C", "coulomb"}, namedDims[8].dim, 1},
-	{[]string{"m", "metre", "meter"}, Dim{dimMetre: 1}, 1},
-	{[]string{"g", "gram"}, Dim{dimKilogram: 1}, 1e-3},
-	{[]string{"mol", "mole"}, Dim{dimMole: 1}, 1},
+	{[]string{"m", "metre", "meter"}, Dim{dimMetre: one}, 1},
+	{[]string{"g", "gram"}, Dim{dimKilogram: one}, 1e-3},
+	{[]string{"mol", "mole"}, Dim{dimMole: one}, 1},
 	{[]string{"M", "molar"}, namedDims[12].dim, 1e3}, // mol/l = 1000 mol/m**3
-	{[]string{"K", "kelvin"}, Dim{dimKelvin: 1}, 1},
+	{[]string{"K", "kelvin"}, Dim{dimKelvin: one}, 1},
 }
 
 var prefixes = []struct {
@@ -274,4 +347,15 @@ func Units() []Unit {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out
+}
+
+// Exponents returns d's exponents as whole numbers, the form the native
+// runtime's quantity parser (runtime/c/quantity.c) reads, and false where
+// one is a half: such a dimension has no form there.
+func (d Dim) Exponents() ([6]int8, bool) {
+	var e [6]int8
+	for i, h := range d {
+		e[i] = int8(h / one)
+	}
+	return e, d.IsIntegral()
 }

@@ -141,13 +141,24 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 	if len(eqs) == 0 {
 		return nil
 	}
-	sys := newSystem(eqs)
 	method, why := eqs[0].aux.Method, "the model's hint"
 	// The new values are computed where the last ode stood, from the
 	// values of the step's start, and stored after all of them. (The
 	// analysis below emits there too; what is not used is removed.)
 	blk := last.Block
 	ins := newInserter(blk, indexOfInstr(blk, last), last.Pos)
+	// White noise (ode_noise.go): the methods see the deterministic part.
+	noise, d := splitKernelNoise(&ins.Builder, eqs)
+	if d != nil {
+		ins.done()
+		return d
+	}
+	if noise.any() && method == "rk4" {
+		ins.done()
+		return &Diagnostic{Pos: eqs[0].in.Pos, Msg: "method rk4 cannot integrate white noise (xi)",
+			Hint: "use method euler (Euler–Maruyama), exponential_euler or exact"}
+	}
+	sys := newSystem(eqs)
 
 	// Exact integration: with constant coefficients the propagator is
 	// computed now; with coefficients from runtime or per-element
@@ -180,6 +191,8 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 			method, why = "exact", "default: linear"
 		case sys.conditionallyLinear():
 			method, why = "exponential_euler", "default: "+exactErr.msg+"; each equation is linear in its own variable"
+		case noise.any():
+			method, why = "euler", "default: "+exactErr.msg+"; with white noise, Euler–Maruyama rather than rk4"
 		default:
 			method, why = "rk4", "default: "+exactErr.msg
 		}
@@ -232,6 +245,9 @@ func discretizeKernel(k *ir.Kernel, o *owner, dt float64) *Diagnostic {
 		next = sys.rk4(&ins.Builder, old, dt)
 	default:
 		return &Diagnostic{Pos: last.Pos, Msg: "unknown integration method " + method}
+	}
+	if noise.any() {
+		noise.addNoise(&ins.Builder, k, sys, method, plan == nil, next, dt)
 	}
 	frozen, checkedFrozen, d := sys.whileRefractory(&ins.Builder, o, method, old, dt)
 	if d != nil {

@@ -16,10 +16,16 @@ const FPGAWidth = 16
 func LLVMOptions(prog *lang.Program) llvm.Options {
 	o := llvm.Options{Dims: map[string][6]int8{}}
 	for name, d := range prog.RuntimeParams() {
-		o.Dims[name] = d
+		// A parameter with a half exponent (a noise amplitude in
+		// mV/sqrt(ms)) has no dimension the runtime's --set can parse;
+		// it stays fixed at its compiled value.
+		if e, ok := d.Exponents(); ok {
+			o.Dims[name] = e
+		}
 	}
 	for _, u := range lang.Units() {
-		o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: u.Dim})
+		e, _ := u.Dim.Exponents() // units have whole exponents
+		o.Units = append(o.Units, llvm.Unit{Name: u.Name, Scale: u.Scale, Dim: e})
 	}
 	return o
 }

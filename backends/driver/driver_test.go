@@ -163,6 +163,7 @@ func TestLLVMOptions(t *testing.T) {
 	prog, err := LoadSource("cells.snn", []byte(cells))
 	require.NoError(t, err)
 	o := LLVMOptions(prog)
-	require.Equal(t, map[string][6]int8{"cells.bias": prog.RuntimeParams()["cells.bias"]}, o.Dims)
+	bias, _ := prog.RuntimeParams()["cells.bias"].Exponents()
+	require.Equal(t, map[string][6]int8{"cells.bias": bias}, o.Dims)
 	require.Len(t, o.Units, len(lang.Units()))
 }
