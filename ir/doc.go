@@ -347,6 +347,8 @@
 //
 //	ode        1    -      S     dX/dt = the operand, for the ODE pass to discretise
 //	                             ode v, %9 method=exact unless_refractory
+//	noise      0    attr   -     standard white noise xi (dimension s**-0.5) in the right side of an ode, only before discretisation: the ode pass replaces it by a normal draw per element and step on the stream, scaled by the step's variance (passes/ode_noise.go); xi names one noise per equation, xi_NAME one per element
+//	                             %7 = noise xi_a stream=3 : f64
 //
 //	br         0+1b -      T     jumps to a block, passing its arguments
 //	                             br b1(%2, %9)

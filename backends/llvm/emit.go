@@ -486,7 +486,13 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 			args = append(args, kf.arg(in, n))
 		}
 		switch ra.Dist {
-		case "uniform", "normal", "exponential":
+		case "normal":
+			// Inline (normal.go), so that a loop drawing white noise
+			// vectorises; its log and cos are the kernels' own.
+			kf.e.inline(logInlineName, defineLog)
+			kf.e.inline(cosInlineName, defineCos)
+			set(b.NewCall(kf.e.inline(normalInlineName, defineNormal), args...))
+		case "uniform", "exponential":
 			set(kf.call("snn_"+ra.Dist, args...))
 		default:
 			return fmt.Errorf("unknown distribution %q", ra.Dist)

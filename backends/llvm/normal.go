@@ -1,0 +1,63 @@
+package llvm
+
+import (
+	"math"
+
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/value"
+
+	ll "github.com/llir/llvm/ir"
+)
+
+// normalInlineName is the emitted rng.Source.Normal: a normal draw as
+// integer and floating-point IR in the kernel (the Philox block of
+// philox.go, Box–Muller with the inline log and cos of mathlog.go and
+// mathtrig.go), so that a loop drawing white noise per element (the ode
+// pass's noise, passes/ode_noise.go) vectorises, where runtime/c's
+// snn_normal, a call, would stop it. Both are rng.Source.Normal bit for
+// bit.
+const normalInlineName = "snn_normal_inline"
+
+// defineNormal emits snn_normal_inline(seed, stream, n, index, mean, std)
+// = mean + std * rng.StdNormal(rng.Source{seed}.Block(stream, n, index)):
+// r = sqrt(-2 log(u1)), u1 = unitOpen(w0, w1) in (0, 1], times
+// cos(2 pi u2), u2 = Unit(w2, w3) in [0, 1).
+func defineNormal(m *ll.Module) *ll.Func {
+	logf, cosf := findFunc(m, logInlineName), findFunc(m, cosInlineName)
+	if logf == nil {
+		logf = defineLog(m)
+	}
+	if cosf == nil {
+		cosf = defineCos(m)
+	}
+	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
+	n, index := ll.NewParam("n", i64), ll.NewParam("index", i64)
+	mean, std := ll.NewParam("mean", f64), ll.NewParam("std", f64)
+	f := m.NewFunc(normalInlineName, f64, seed, stream, n, index, mean, std)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = funcAttrsInline
+	b := f.NewBlock("entry")
+
+	trunc := func(x *ll.InstLShr) *ll.InstTrunc { return b.NewTrunc(x, i32) }
+	c := [4]value.Value{
+		b.NewTrunc(index, i32),
+		b.NewOr(b.NewAnd(trunc(b.NewLShr(index, i64c(32))), constant.NewInt(i32, 0xFFFFFF)), b.NewTrunc(b.NewShl(n, i64c(24)), i32)),
+		trunc(b.NewLShr(n, i64c(8))),
+		stream,
+	}
+	k := [2]value.Value{b.NewTrunc(seed, i32), trunc(b.NewLShr(seed, i64c(32)))}
+	w := philoxIR(b, c, k)
+	// bits53 is uint64(a)<<21 | uint64(b)>>11, the 53 bits rng.Unit scales.
+	bits53 := func(x, y value.Value) value.Value {
+		return b.NewOr(b.NewShl(b.NewZExt(x, i64), i64c(21)), b.NewLShr(b.NewZExt(y, i64), i64c(11)))
+	}
+	ulp := constant.NewFloat(f64, 0x1p-53)
+	// Below 2^53 + 1: the conversions are exact.
+	u1 := b.NewFMul(b.NewUIToFP(b.NewAdd(bits53(w[0], w[1]), i64c(1)), f64), ulp)
+	u2 := b.NewFMul(b.NewUIToFP(bits53(w[2], w[3]), f64), ulp)
+	r := b.NewCall(intrinsic(m, "llvm.sqrt.f64"), b.NewFMul(constant.NewFloat(f64, -2), b.NewCall(logf, u1)))
+	z := b.NewFMul(r, b.NewCall(cosf, b.NewFMul(constant.NewFloat(f64, 2*math.Pi), u2)))
+	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
+	return f
+}

@@ -1,0 +1,68 @@
+package llvm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/llir/llvm/ir/constant"
+
+	ll "github.com/llir/llvm/ir"
+
+	"snnc/runtime/rng"
+)
+
+// TestNormalInlineVectorBits checks snn_normal_inline against
+// rng.Source.Normal, the interpreter's draw, at every vector width of
+// x86-64: a loop over elements whose index (and step, from the index) is
+// the point, as a kernel drawing white noise per element.
+func TestNormalInlineVectorBits(t *testing.T) {
+	requireVMathTools(t)
+	const seed, stream = 0x0123_4567_89AB_CDEF, 7
+	// normalOf(x) = the draw of element uint64(x) at step uint64(x) >> 7.
+	define := func(m *ll.Module) *ll.Func {
+		normal := defineNormal(m)
+		f, ps, b := newInline(m, "snn_normal_of", "x")
+		index := b.NewFPToUI(ps[0], i64)
+		n := b.NewLShr(index, i64c(7))
+		b.NewRet(b.NewCall(normal, i64c(seed), constant.NewInt(i32, stream), n, index,
+			constant.NewFloat(f64, 0), constant.NewFloat(f64, 1)))
+		return f
+	}
+	src := rng.New(seed)
+	want := func(x float64) float64 {
+		index := uint64(x)
+		return src.Normal(stream, index>>7, index, 0, 1)
+	}
+	r := rand.New(rand.NewPCG(19, 1))
+	var pts []float64
+	for i := range 20000 {
+		pts = append(pts, float64(i))
+	}
+	for range 200000 {
+		pts = append(pts, float64(r.Uint64N(1<<53)))
+	}
+	for _, target := range vmathTargets {
+		t.Run(target.name, func(t *testing.T) {
+			exe, width := buildVMath(t, define, target)
+			if !cpuHas(t, target.flag) {
+				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			}
+			runVMath(t, exe, pts, want)
+			t.Logf("%s: vector width %d, %d draws, every one rng.Source.Normal's bits", target.name, width, len(pts))
+		})
+	}
+	// The draws are normal: the mean and variance of the points' draws
+	// within 5 standard errors of 0 and 1.
+	var s, s2 float64
+	for _, x := range pts {
+		z := want(x)
+		s += z
+		s2 += z * z
+	}
+	n := float64(len(pts))
+	mean, variance := s/n, s2/n-(s/n)*(s/n)
+	if math.Abs(mean) > 5/math.Sqrt(n) || math.Abs(variance-1) > 5*math.Sqrt(2/n) {
+		t.Fatalf("draws of mean %g and variance %g", mean, variance)
+	}
+}
