@@ -272,7 +272,11 @@ func (kn *kernelNoise) addNoise(b *ir.Builder, k *ir.Kernel, s *system, method s
 				kn.draws[t.stream] = draw
 			}
 			amp := ir.Value(b.Const(sd))
-			if t.coef != nil {
+			if c, ok := constantValue(t.coef); ok {
+				// A constant amplitude, folded here as fold would
+				// (the ode pass runs after fold).
+				amp = b.Const(c * sd)
+			} else if t.coef != nil {
 				amp = b.Binary(ir.OpMul, t.coef, amp)
 			}
 			next[i] = b.Binary(ir.OpAdd, next[i], b.Binary(ir.OpMul, amp, draw))
