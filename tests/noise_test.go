@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -206,6 +207,101 @@ func TestNoiseExamplesInterpEqualsNative(t *testing.T) {
 				}
 				requireSameFiles(t, want, got, "natively at "+strconv.Itoa(threads)+" threads")
 			}
+		})
+	}
+}
+
+// ouModel is N independent Ornstein–Uhlenbeck processes per neuron, from
+// 0, integrated by method: v and z each with their own xi, u and w sharing
+// xi_s (so equal), all dv/dt = -v/tau + sigma*xi.
+const ouModel = `
+param sigma: 1/sqrt(ms) = 2 / sqrt(ms)
+neuron OU {
+    param tau: ms = 0.5 ms
+    state v = 0
+    state z = 0
+    state u = 0
+    state w = 0
+    dv/dt = -v / tau + sigma * xi
+    dz/dt = -z / tau + sigma * xi
+    du/dt = -u / tau + sigma * xi_s
+    dw/dt = -w / tau + xi_s * sigma
+    method METHOD
+}
+population p = OU[20000]
+monitor state p.v every 0.1 ms
+monitor state p.z every 0.1 ms
+monitor state p.u every 0.1 ms
+monitor state p.w every 0.1 ms
+run { duration = 4.1 ms  dt = 0.1 ms  seed = 3 }
+`
+
+// The noise's statistics against the closed forms of the discrete
+// processes, an oracle outside snnc. From x_0 = 0, with a = -1/tau:
+//   - exact: x_{k+1} = E x_k + sigma sqrt((1 - E^2)/(2/tau)) N, E = exp(-dt/tau),
+//     the OU process sampled at the steps: Var x_k = sigma^2 tau/2 (1 - E^2k);
+//   - euler (Euler–Maruyama): x_{k+1} = A x_k + sigma sqrt(dt) N, A = 1 - dt/tau:
+//     Var x_k = sigma^2 dt (1 - A^2k)/(1 - A^2);
+//
+// and in both Corr(x_k, x_k+m) = F^m sqrt(Var x_k / Var x_k+m), F = E or A.
+// dt/tau = 0.2 makes the two differ (stationary variances 11% apart, lag-1
+// correlations 0.819 and 0.8), so each must match its own form and not the
+// other's. The sample is 20000 independent neurons; the tolerances are 5
+// standard errors: Var sqrt(2/(n-1)) for a variance, (1 - rho^2)/sqrt(n)
+// for a correlation. Also: u and w, which share xi_s, are equal bit for
+// bit; v and z, each with its own xi, are uncorrelated.
+func TestNoiseOUClosedForm(t *testing.T) {
+	const n, tau, dt, sigma = 20000, 0.5e-3, 0.1e-3, 2 / 0.031622776601683794 // sigma in 1/sqrt(s)
+	variance := map[string]func(k int) float64{
+		"exact": func(k int) float64 {
+			return sigma * sigma * tau / 2 * (1 - math.Exp(-2*float64(k)*dt/tau))
+		},
+		"euler": func(k int) float64 {
+			a := 1 - dt/tau
+			return sigma * sigma * dt * (1 - math.Pow(a, 2*float64(k))) / (1 - a*a)
+		},
+	}
+	factor := map[string]float64{"exact": math.Exp(-dt / tau), "euler": 1 - dt/tau}
+	other := map[string]string{"exact": "euler", "euler": "exact"}
+	for _, method := range []string{"exact", "euler"} {
+		t.Run(method, func(t *testing.T) {
+			m := compileSource(t, "ou.snn", strings.Replace(ouModel, "METHOD", method, 1))
+			res := run(t, m, interp.Options{})
+			rows := map[string][][]float64{}
+			for _, s := range res.States {
+				for r := range s.Steps {
+					rows[s.Var] = append(rows[s.Var], s.Values[r*len(s.Indices):(r+1)*len(s.Indices)])
+				}
+			}
+			v, z, u, w := rows["v"], rows["z"], rows["u"], rows["w"]
+			require.Len(t, v, 41)
+			require.Equal(t, u, w, "u and w share xi_s")
+			moments := func(x, y []float64) (vx, vy, c float64) {
+				for i := range x {
+					vx += x[i] * x[i]
+					vy += y[i] * y[i]
+					c += x[i] * y[i]
+				}
+				return vx / n, vy / n, c / n // the mean is 0
+			}
+			for _, k := range []int{5, 20, 40} {
+				got, _, _ := moments(v[k], v[k])
+				want, wrong := variance[method](k), variance[other[method]](k)
+				tol := 5 * want * math.Sqrt(2.0/(n-1))
+				require.InDelta(t, want, got, tol, "Var v_%d", k)
+				if k == 40 {
+					require.Greater(t, math.Abs(got-wrong), tol, "Var v_%d also matches %s's form", k, other[method])
+				}
+			}
+			for _, lag := range []int{1, 3} {
+				const k = 30
+				vx, vy, c := moments(v[k], v[k+lag])
+				got := c / math.Sqrt(vx*vy)
+				want := math.Pow(factor[method], float64(lag)) * math.Sqrt(variance[method](k)/variance[method](k+lag))
+				require.InDelta(t, want, got, 5*(1-want*want)/math.Sqrt(n), "Corr(v_%d, v_%d)", k, k+lag)
+			}
+			vx, vz, c := moments(v[40], z[40])
+			require.InDelta(t, 0, c/math.Sqrt(vx*vz), 5/math.Sqrt(n), "v and z have independent noises")
 		})
 	}
 }
