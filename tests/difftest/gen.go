@@ -92,6 +92,7 @@ type popInfo struct {
 // gen holds a model under construction.
 type gen struct {
 	r       *rand.Rand
+	noiseR  *rand.Rand // noise.go's own draws, so that the rest of a model stays as it was
 	name    string
 	out     strings.Builder
 	files   map[string][]byte
@@ -130,10 +131,11 @@ func pick[T any](g *gen, xs ...T) T { return xs[g.r.IntN(len(xs))] }
 // Generate makes the model of a seed, named mSEED.snn.
 func Generate(seed uint64) *Model {
 	g := &gen{
-		r:     rand.New(rand.NewPCG(seed, 0x5eed_d1ff)),
-		name:  fmt.Sprintf("m%d", seed),
-		files: map[string][]byte{},
-		sizes: map[string]int{},
+		r:      rand.New(rand.NewPCG(seed, 0x5eed_d1ff)),
+		noiseR: rand.New(rand.NewPCG(seed, 0x0015e)),
+		name:   fmt.Sprintf("m%d", seed),
+		files:  map[string][]byte{},
+		sizes:  map[string]int{},
 	}
 	dt := pick(g, 0.1, 0.1, 0.1, 0.05, 0.2)
 	g.dt = dt * 1e-3

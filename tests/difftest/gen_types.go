@@ -164,8 +164,9 @@ func (g *gen) genNeuronType(name string) *popInfo {
 	if refr && g.chance(0.6) {
 		unless = " unless refractory"
 	}
-	g.p("    dv/dt = %s%s\n", rhs, unless)
-	g.p("    dge/dt = -ge / tau_e\n")
+	vNoise, geNoise := g.noiseTerms(dend == "")
+	g.p("    dv/dt = %s%s%s\n", rhs, vNoise, unless)
+	g.p("    dge/dt = -ge / tau_e%s\n", geNoise)
 	if adapt {
 		g.p("    dw/dt = -w / tau_w\n")
 	}
@@ -200,6 +201,9 @@ func (g *gen) genNeuronType(name string) *popInfo {
 		methods = append(methods, "exponential_euler")
 	}
 	methods = append(methods, "euler", "rk4", "", "")
+	if vNoise != "" {
+		methods[len(methods)-3] = "euler" // rk4 refuses white noise
+	}
 	if m := pick(g, methods...); m != "" {
 		g.p("    method %s\n", m)
 	}
