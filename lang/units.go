@@ -131,9 +131,19 @@ func (d Dim) String() string {
 	}
 	// Products and quotients of named dimensions read better than base
 	// units: V/s, S*s, 1/V, V**2/s, S*V.
-	if s, ok := nameDim(d); ok {
-		return s
+	named, ok := nameDim(d)
+	if ok && d.IsIntegral() {
+		return named
 	}
+	base := baseUnitsOf(d)
+	if ok && len(named) <= len(base) {
+		return named // V/s**0.5 rather than m**2*kg/s**3.5/A
+	}
+	return base // s**1.5 rather than s*s**0.5
+}
+
+// baseUnitsOf writes d in SI base units: m**2*kg/s**3/A.
+func baseUnitsOf(d Dim) string {
 	names := [...]string{"m", "kg", "s", "A", "K", "mol"}
 	var num, den []string
 	for i, e := range d {
