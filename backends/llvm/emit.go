@@ -490,7 +490,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 			// Inline (normal.go), so that a loop drawing white noise
 			// vectorises; its log and cos are the kernels' own.
 			kf.e.inline(logInlineName, defineLog)
-			kf.e.inline(cosInlineName, defineCos)
+			kf.e.inline(cosTurnInlineName, defineCosTurn)
 			set(b.NewCall(kf.e.inline(normalInlineName, defineNormal), args...))
 		case "uniform", "exponential":
 			set(kf.call("snn_"+ra.Dist, args...))

@@ -22,14 +22,14 @@ const normalInlineName = "snn_normal_inline"
 // defineNormal emits snn_normal_inline(seed, stream, n, index, mean, std)
 // = mean + std * rng.StdNormal(rng.Source{seed}.Block(stream, n, index)):
 // r = sqrt(-2 log(u1)), u1 = unitOpen(w0, w1) in (0, 1], times
-// cos(2 pi u2), u2 = Unit(w2, w3) in [0, 1).
+// cos(2 pi u2), u2 = Unit(w2, w3) in [0, 1), by snn_cos_turn_inline.
 func defineNormal(m *ll.Module) *ll.Func {
-	logf, cosf := findFunc(m, logInlineName), findFunc(m, cosInlineName)
+	logf, cosf := findFunc(m, logInlineName), findFunc(m, cosTurnInlineName)
 	if logf == nil {
 		logf = defineLog(m)
 	}
 	if cosf == nil {
-		cosf = defineCos(m)
+		cosf = defineCosTurn(m)
 	}
 	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
 	n, index := ll.NewParam("n", i64), ll.NewParam("index", i64)
@@ -59,5 +59,34 @@ func defineNormal(m *ll.Module) *ll.Func {
 	r := b.NewCall(intrinsic(m, "llvm.sqrt.f64"), b.NewFMul(constant.NewFloat(f64, -2), b.NewCall(logf, u1)))
 	z := b.NewFMul(r, b.NewCall(cosf, b.NewFMul(constant.NewFloat(f64, 2*math.Pi), u2)))
 	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
+	return f
+}
+
+// cosTurnInlineName is the emitted mathfn.Cos for arguments in [0, 2 pi):
+// the angle of a Box–Muller draw.
+const cosTurnInlineName = "snn_cos_turn_inline"
+
+// defineCosTurn emits mathfn.Cos(x) for 0 <= x < 2 pi, what Go computes
+// there: the kernel on x itself up to pi/4 (1 below 2^-27), else the
+// Cody-Waite reduction (x is far below mediumReductionLimit) and the
+// quadrant's kernel, as defineTrig does. defineTrig's Payne-Hanek
+// reduction and NaN and infinity cases, which no such x takes, are left
+// out: computed in every lane and selected away (gathers from its table
+// once vectorised), they made the normal draw several times slower.
+func defineCosTurn(m *ll.Module) *ll.Func {
+	f, ps, b := newInline(m, cosTurnInlineName, "x")
+	x := ps[0]
+	small := b.NewFCmp(enum.FPredOLE, x, trigPio4)
+	nCW, hiCW, loCW := reduceCodyWaiteIR(b, x)
+	n := b.NewSelect(small, u64c(0), nCW)
+	hi := b.NewSelect(small, x, hiCW)
+	lo := b.NewSelect(small, fZero, loCW)
+	s, c := sinKernelIR(b, hi, lo), cosKernelIR(b, hi, lo)
+	// n = 0: c, 1: -s, 2: -c, 3: s.
+	odd := b.NewICmp(enum.IPredNE, b.NewAnd(n, u64c(1)), u64c(0))
+	res := value.Value(b.NewSelect(odd, s, c))
+	negate := b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(n, b.NewLShr(n, u64c(1))), u64c(1)), u64c(0))
+	res = b.NewSelect(negate, b.NewFNeg(res), res)
+	b.NewRet(b.NewSelect(b.NewFCmp(enum.FPredOLT, x, trigCosTinyBound), fOne, res))
 	return f
 }

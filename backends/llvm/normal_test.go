@@ -3,12 +3,14 @@ package llvm
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/llir/llvm/ir/constant"
 
 	ll "github.com/llir/llvm/ir"
 
+	"snnc/runtime/mathfn"
 	"snnc/runtime/rng"
 )
 
@@ -64,5 +66,37 @@ func TestNormalInlineVectorBits(t *testing.T) {
 	mean, variance := s/n, s2/n-(s/n)*(s/n)
 	if math.Abs(mean) > 5/math.Sqrt(n) || math.Abs(variance-1) > 5*math.Sqrt(2/n) {
 		t.Fatalf("draws of mean %g and variance %g", mean, variance)
+	}
+}
+
+// TestCosTurnInlineVectorBits checks snn_cos_turn_inline, the normal
+// draw's cosine, against mathfn.Cos on [0, 2 pi): every double around
+// the ends of its cases (pi/4, the quadrants' bounds, 2^-27, 0) and
+// random points, at every vector width.
+func TestCosTurnInlineVectorBits(t *testing.T) {
+	requireVMathTools(t)
+	r := rand.New(rand.NewPCG(20, 1))
+	pts := []float64{0, 0x1p-1074, 0x1p-27, math.Pi / 4, math.Pi / 2, math.Pi, 3 * math.Pi / 2, math.Nextafter(2*math.Pi, 0)}
+	for _, c := range []float64{0x1p-27, math.Pi / 4, 3 * math.Pi / 4, 5 * math.Pi / 4, 7 * math.Pi / 4, math.Pi / 2, math.Pi, 3 * math.Pi / 2} {
+		for d := int64(-2000); d <= 2000; d++ {
+			pts = append(pts, math.Float64frombits(uint64(int64(math.Float64bits(c))+d)))
+		}
+	}
+	for range 300000 {
+		pts = append(pts, 2*math.Pi*r.Float64())
+	}
+	for range 20000 { // small angles, every binade
+		pts = append(pts, math.Ldexp(1+r.Float64(), -1074+r.IntN(1074)))
+	}
+	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0 && x < 2*math.Pi) })
+	for _, target := range vmathTargets {
+		t.Run(target.name, func(t *testing.T) {
+			exe, width := buildVMath(t, defineCosTurn, target)
+			if !cpuHas(t, target.flag) {
+				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			}
+			runVMath(t, exe, pts, mathfn.Cos)
+			t.Logf("%s: vector width %d, %d points, every result mathfn.Cos's bits", target.name, width, len(pts))
+		})
 	}
 }
