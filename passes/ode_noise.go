@@ -258,7 +258,8 @@ func (kn *kernelNoise) addNoise(b *ir.Builder, k *ir.Kernel, s *system, method s
 	for i, terms := range kn.terms {
 		for _, t := range terms {
 			sd, ou := math.Sqrt(dt), false
-			if method == "exact" && exactNumeric {
+			multiplicative := t.coef != nil && s.dependsOnState(t.coef)
+			if method == "exact" && exactNumeric && !multiplicative {
 				sd, ou = s.ouScale(i, dt)
 				if !ou {
 					sd = math.Sqrt(dt)
@@ -282,6 +283,8 @@ func (kn *kernelNoise) addNoise(b *ir.Builder, k *ir.Kernel, s *system, method s
 			next[i] = b.Binary(ir.OpAdd, next[i], b.Binary(ir.OpMul, amp, draw))
 			how := "Euler–Maruyama, g*sqrt(dt)*N(0,1)"
 			switch {
+			case multiplicative:
+				how = "Euler–Maruyama (Itô), g*sqrt(dt)*N(0,1) with g, which depends on the state, at the step's start: multiplicative noise"
 			case ou:
 				how = fmt.Sprintf("exact Ornstein–Uhlenbeck variance, g*%.6g*N(0,1)", sd)
 			case method == "exact":

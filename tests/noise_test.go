@@ -15,6 +15,7 @@ import (
 
 	"snnc/backends/driver"
 	"snnc/backends/interp"
+	"snnc/ir"
 	"snnc/runtime/npy"
 )
 
@@ -303,5 +304,49 @@ func TestNoiseOUClosedForm(t *testing.T) {
 			vx, vz, c := moments(v[40], z[40])
 			require.InDelta(t, 0, c/math.Sqrt(vx*vz), 5/math.Sqrt(n), "v and z have independent noises")
 		})
+	}
+}
+
+// Multiplicative noise, dx/dt = mu*x + s*x*xi, is integrated by Euler–
+// Maruyama in Itô's sense: x_{k+1} = x_k (1 + mu dt + s sqrt(dt) N), so
+// E x_k = (1 + mu dt)^k and E x_k^2 = ((1 + mu dt)^2 + s^2 dt)^k from
+// x_0 = 1, closed forms of the discrete process (a Stratonovich reading
+// would give E x_k = (1 + (mu + s^2/2) dt)^k, 7% above at k = 40 here).
+// Tolerances: 5 standard errors of the means over 20000 neurons.
+func TestNoiseMultiplicativeIto(t *testing.T) {
+	const n, dt, mu, s = 20000, 0.1e-3, 20.0, 10.0 // s in 1/sqrt(s)
+	m := compileSource(t, "gbm.snn", `
+neuron G {
+    state x = 1
+    dx/dt = 20 / s * x + 10 / sqrt(s) * x * xi
+    method euler
+}
+population p = G[20000]
+monitor state p.x every 0.1 ms
+run { duration = 4.1 ms  dt = 0.1 ms  seed = 5 }
+`)
+	require.Contains(t, strings.Join(ir.KernelNamed(m.Populations[0].Kernels, "update").Notes, "\n"), "multiplicative noise")
+	// With the exact method for the drift, too, the noise is Euler–Maruyama's.
+	exact := compileSource(t, "gbm_exact.snn", "neuron G {\n state x = 1\n dx/dt = 20 / s * x + 10 / sqrt(s) * x * xi\n}\npopulation p = G[2]\nmonitor state p.x\nrun { duration = 1 ms }\n")
+	notes := strings.Join(ir.KernelNamed(exact.Populations[0].Kernels, "update").Notes, "\n")
+	require.Contains(t, notes, "dx/dt: exact")
+	require.Contains(t, notes, "multiplicative noise")
+	res := run(t, m, interp.Options{})
+	st := res.States[0]
+	for _, k := range []int{10, 40} {
+		row := st.Values[k*n : (k+1)*n]
+		var m1, m2, m4 float64
+		for _, x := range row {
+			m1 += x
+			m2 += x * x
+			m4 += x * x * x * x
+		}
+		m1, m2, m4 = m1/n, m2/n, m4/n
+		a, b := 1+mu*dt, (1+mu*dt)*(1+mu*dt)+s*s*dt
+		require.InDelta(t, math.Pow(a, float64(k)), m1, 5*math.Sqrt((m2-m1*m1)/n), "E x_%d", k)
+		require.InDelta(t, math.Pow(b, float64(k)), m2, 5*math.Sqrt((m4-m2*m2)/n), "E x_%d^2", k)
+		if k == 40 {
+			require.Greater(t, math.Abs(math.Pow(1+(mu+s*s/2)*dt, 40)-m1), 5*math.Sqrt((m2-m1*m1)/n), "the Stratonovich mean")
+		}
 	}
 }
