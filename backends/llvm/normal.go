@@ -39,18 +39,10 @@ func defineNormal(m *ll.Module) *ll.Func {
 	f.FuncAttrs = funcAttrsInline
 	b := f.NewBlock("entry")
 
-	trunc := func(x *ll.InstLShr) *ll.InstTrunc { return b.NewTrunc(x, i32) }
-	c := [4]value.Value{
-		b.NewTrunc(index, i32),
-		b.NewOr(b.NewAnd(trunc(b.NewLShr(index, i64c(32))), constant.NewInt(i32, 0xFFFFFF)), b.NewTrunc(b.NewShl(n, i64c(24)), i32)),
-		trunc(b.NewLShr(n, i64c(8))),
-		stream,
-	}
-	k := [2]value.Value{b.NewTrunc(seed, i32), trunc(b.NewLShr(seed, i64c(32)))}
-	w := philoxIR(b, c, k)
+	w := philoxWideIR(b, index, n, b.NewZExt(stream, i64), seed)
 	// bits53 is uint64(a)<<21 | uint64(b)>>11, the 53 bits rng.Unit scales.
 	bits53 := func(x, y value.Value) value.Value {
-		return b.NewOr(b.NewShl(b.NewZExt(x, i64), i64c(21)), b.NewLShr(b.NewZExt(y, i64), i64c(11)))
+		return b.NewOr(b.NewShl(x, i64c(21)), b.NewLShr(y, i64c(11)))
 	}
 	ulp := constant.NewFloat(f64, 0x1p-53)
 	// Below 2^53 + 1: the conversions are exact.
@@ -89,4 +81,33 @@ func defineCosTurn(m *ll.Module) *ll.Func {
 	res = b.NewSelect(negate, b.NewFNeg(res), res)
 	b.NewRet(b.NewSelect(b.NewFCmp(enum.FPredOLT, x, trigCosTinyBound), fOne, res))
 	return f
+}
+
+// philoxWideIR emits the words of rng.Source{seed}.Block(stream, n, index)
+// as philoxIR does, each 32-bit word held in the low half of an i64 (the
+// high half zero): the products are the i64 multiplies of zero-extended
+// words either way (pmuludq), and the round's halves are a shift and a
+// mask instead of truncations and zero extensions, which, vectorised, are
+// shuffles between 32- and 64-bit lanes (vpmovqd, vpmovzxdq) on one port.
+// The key's words are scalars of the loop, their rounds hoisted.
+func philoxWideIR(b *ll.Block, index, n, stream, seed value.Value) [4]value.Value {
+	low := func(x value.Value) value.Value { return b.NewAnd(x, i64c(0xFFFF_FFFF)) }
+	c := [4]value.Value{
+		low(index),
+		b.NewOr(b.NewAnd(b.NewLShr(index, i64c(32)), i64c(0xFF_FFFF)), low(b.NewShl(n, i64c(24)))),
+		low(b.NewLShr(n, i64c(8))),
+		stream,
+	}
+	k := [2]value.Value{b.NewTrunc(seed, i32), b.NewTrunc(b.NewLShr(seed, i64c(32)), i32)}
+	for range 10 {
+		p0 := b.NewMul(c[0], i64c(philoxMul0))
+		p1 := b.NewMul(c[2], i64c(philoxMul1))
+		hi0, lo0 := b.NewLShr(p0, i64c(32)), low(p0)
+		hi1, lo1 := b.NewLShr(p1, i64c(32)), low(p1)
+		k0, k1 := b.NewZExt(k[0], i64), b.NewZExt(k[1], i64)
+		c = [4]value.Value{b.NewXor(b.NewXor(hi1, c[1]), k0), lo1, b.NewXor(b.NewXor(hi0, c[3]), k1), lo0}
+		k[0] = b.NewAdd(k[0], constant.NewInt(i32, philoxWeyl0))
+		k[1] = b.NewAdd(k[1], constant.NewInt(i32, philoxWeyl1))
+	}
+	return c
 }
