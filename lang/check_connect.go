@@ -328,9 +328,12 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 			c.expr(ctx, m.Default)
 		case *ODE:
 			ctx.what = "an ODE"
+			// The same message for a noise as the type's own check.
+			ctx.noise = true
 			if sym := b.Var(m.Deriv.Name[1:]); sym != nil && b.ODEs[sym] == m {
 				c.checkODERHS(ctx, sym, m)
 			}
+			ctx.noise = false
 		case *Let:
 			ctx.what = "a definition"
 			c.expr(ctx, m.Value)

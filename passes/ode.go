@@ -3,8 +3,9 @@
 // (compartments.go), then per update kernel gathers the ode instructions
 // into a system (ode_system.go), picks the method and builds the step:
 // exact (ode_exact.go; propagator.go and symprop.go compute the
-// propagator), or exponential Euler, Euler or RK4 (ode_methods.go); last
-// it makes the traces decay (ode_traces.go).
+// propagator), or exponential Euler, Euler or RK4 (ode_methods.go), white
+// noise taken apart before and added after (ode_noise.go); last it makes
+// the traces decay (ode_traces.go).
 
 package passes
 
