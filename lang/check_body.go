@@ -33,6 +33,7 @@ func (c *checker) resolveSym(sym *Symbol) {
 	}
 	sym.resolving = true
 	defer func() { sym.resolving, sym.resolved = false, true }()
+	defer c.checkRuntimeDim(sym)
 
 	declared, haveUnit := Dim{}, false
 	if vd.unit != nil {

@@ -91,3 +91,14 @@ func (e *env) noise(name, v string) ir.Value {
 	}
 	return e.b.Emit(ir.OpNoise, ir.TF64, ir.RandAux{Dist: name, Stream: s})
 }
+
+// checkRuntimeDim refuses a runtime parameter whose dimension has a half
+// exponent (a noise amplitude in mV/sqrt(ms)): the native executable's
+// --set reads quantities with whole exponents (runtime/c/quantity.c), and
+// would take such a value for another dimension.
+func (c *checker) checkRuntimeDim(sym *Symbol) {
+	if sym.Kind == SymParam && sym.Runtime && sym.Type.Kind == KindReal && !sym.Type.Dim.IsIntegral() {
+		c.diags.Hintf(sym.Pos, "make it a param, or a runtime param of a whole dimension (sigma_v: mV, with sqrt(ms) in the equation)",
+			"runtime param %s has the dimension %s, with a half exponent, which --set cannot read", sym.Name, sym.Type.Dim)
+	}
+}

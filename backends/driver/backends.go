@@ -16,12 +16,10 @@ const FPGAWidth = 16
 func LLVMOptions(prog *lang.Program) llvm.Options {
 	o := llvm.Options{Dims: map[string][6]int8{}}
 	for name, d := range prog.RuntimeParams() {
-		// A parameter with a half exponent (a noise amplitude in
-		// mV/sqrt(ms)) has no dimension the runtime's --set can parse;
-		// it stays fixed at its compiled value.
-		if e, ok := d.Exponents(); ok {
-			o.Dims[name] = e
-		}
+		// The runtime's --set reads whole exponents: the checker
+		// refuses a runtime parameter with a half one (lang/noise.go).
+		e, _ := d.Exponents()
+		o.Dims[name] = e
 	}
 	for _, u := range lang.Units() {
 		e, _ := u.Dim.Exponents() // units have whole exponents
