@@ -138,6 +138,8 @@ func TestFPGADiagnostics(t *testing.T) {
 	for _, c := range []struct{ example, want string }{
 		{"rstdp", `rstdp.snn:\d+:\d+: global dopamine: the core has no globals`},
 		{"alif", `neurons.snn:\d+:\d+: population adaptive, step kernel: convert from fx16.19 to f64`},
+		// White noise is a normal draw per neuron and step.
+		{"brunel_hakim1999", `brunel_hakim1999.snn:24:5: population cells, step kernel: a random draw`},
 	} {
 		t.Run(c.example, func(t *testing.T) {
 			_, err := fpga.Build(quantizedFile(t, "../examples/"+c.example+".snn", 16), driver.FPGAOptions())
