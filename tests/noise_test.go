@@ -350,3 +350,25 @@ run { duration = 4.1 ms  dt = 0.1 ms  seed = 5 }
 		}
 	}
 }
+
+// Which noise step each case gets, as the kernel's notes say (and
+// spec/language.md 2.10's table): the exact OU variance only for an
+// uncoupled linear equation with compile-time coefficients, else
+// Euler–Maruyama; the default rule takes euler, not rk4, for a noisy
+// nonlinear system.
+func TestNoiseMethodNotes(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"ou", "dv/dt = -v / tau + s * xi", "dv/dt: noise xi (stream 1): exact Ornstein–Uhlenbeck variance"},
+		{"coupled", "dv/dt = (g - v) / tau + s * xi\n    dg/dt = -g / tau", "dv/dt: noise xi (stream 1): Euler–Maruyama, g*sqrt(dt)*N(0,1) (the exact step's noise covariance is not computed"},
+		{"runtime", "dv/dt = -v / tau_r + s * xi", "dv/dt: noise xi (stream 1): Euler–Maruyama, g*sqrt(dt)*N(0,1) (the exact step's noise covariance is not computed"},
+		{"expeuler", "dv/dt = -v / tau + s * xi\n    method exponential_euler", "dv/dt: noise xi (stream 1): Euler–Maruyama, g*sqrt(dt)*N(0,1)"},
+		{"nonlinear", "dv/dt = -v**3 / (tau * mV**2) + s * xi", "dv/dt: euler (default: "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := "runtime param tau_r: ms = 10 ms\nneuron N {\n    param tau: ms = 10 ms\n    param s: mV/sqrt(ms) = 1 mV/sqrt(ms)\n" +
+				"    state v: mV = 0 mV\n    state g: mV = 0 mV\n    " + c.body + "\n}\npopulation p = N[2]\nmonitor state p.v\nmonitor state p.g\nrun { duration = 1 ms }\n"
+			m := compileSource(t, c.name+".snn", src)
+			require.Contains(t, strings.Join(ir.KernelNamed(m.Populations[0].Kernels, "update").Notes, "\n"), c.want)
+		})
+	}
+}
