@@ -149,7 +149,7 @@ func stepWork(p *ir.Population) int {
 			switch in.Op {
 			case ir.OpDiv:
 				work += 8
-			case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpTanh, ir.OpPow, ir.OpSin, ir.OpCos, ir.OpRem:
+			case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpTanh, ir.OpExprel, ir.OpPow, ir.OpSin, ir.OpCos, ir.OpRem:
 				work += 40
 			default:
 				work++
