@@ -43,8 +43,8 @@ var Funcs = map[string]*Func{
 	"abs":       {Name: "abs", Kind: fnSameDim, MinArgs: 1, MaxArgs: 1, Doc: "absolute value"},
 	"floor":     {Name: "floor", Kind: fnSameDim, MinArgs: 1, MaxArgs: 1, Doc: "largest integer not above x (dimensionless x)"},
 	"ceil":      {Name: "ceil", Kind: fnSameDim, MinArgs: 1, MaxArgs: 1, Doc: "smallest integer not below x (dimensionless x)"},
-	"min":       {Name: "min", Kind: fnSameDim, MinArgs: 2, MaxArgs: 2, Doc: "smaller of two values"},
-	"max":       {Name: "max", Kind: fnSameDim, MinArgs: 1, MaxArgs: 2, Doc: "larger of two values; with one argument, the largest over a dendrite's segments"},
+	"min":       {Name: "min", Kind: fnSameDim, MinArgs: 1, MaxArgs: 2, Doc: "smaller of two values; with one argument, the smallest over a population or projection"},
+	"max":       {Name: "max", Kind: fnSameDim, MinArgs: 1, MaxArgs: 2, Doc: "larger of two values; with one argument, the largest over a dendrite's segments, or over a population or projection"},
 	"clip":      {Name: "clip", Kind: fnSameDim, MinArgs: 3, MaxArgs: 3, ArgNames: []string{"x", "lo", "hi"}, Doc: "x limited to [lo, hi]"},
 	"sign":      {Name: "sign", Kind: fnSign, MinArgs: 1, MaxArgs: 1, Doc: "-1, 0 or 1"},
 	"pow":       {Name: "pow", Kind: fnPow, MinArgs: 2, MaxArgs: 2, Doc: "x to the power y, the same as x ** y"},
@@ -58,8 +58,8 @@ var Funcs = map[string]*Func{
 	"randn":       {Name: "randn", Kind: fnRandom, MinArgs: 0, MaxArgs: 0, Doc: "standard normal draw, the same as normal(0, 1)"},
 	"exponential": {Name: "exponential", Kind: fnRandom, MinArgs: 1, MaxArgs: 1, ArgNames: []string{"mean"}, Doc: "exponential draw with the given mean"},
 
-	"sum":  {Name: "sum", Kind: fnReduce, MinArgs: 1, MaxArgs: 1, Doc: "sum over a dendrite's segments"},
-	"mean": {Name: "mean", Kind: fnReduce, MinArgs: 1, MaxArgs: 1, Doc: "mean over a dendrite's segments"},
+	"sum":  {Name: "sum", Kind: fnReduce, MinArgs: 1, MaxArgs: 1, Doc: "sum over a dendrite's segments, or over a population or projection"},
+	"mean": {Name: "mean", Kind: fnReduce, MinArgs: 1, MaxArgs: 1, Doc: "mean over a dendrite's segments, or over a population or projection"},
 	"any":  {Name: "any", Kind: fnReduce, MinArgs: 1, MaxArgs: 1, Doc: "true if the condition holds on some segment"},
 }
 

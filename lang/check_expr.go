@@ -498,6 +498,13 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 			return invalidType
 		}
 	}
+	if t, ok := c.popReductionCall(ctx, n, f); ok {
+		return t
+	}
+	if f.Name == "min" && len(n.Args) == 1 {
+		c.diags.Hintf(n.At, "min(a, b), or min(POP.VAR) in a global", "min with one argument reduces over a population's or a projection's variable")
+		return invalidType
+	}
 	if f.Kind == fnRandom && !ctx.random {
 		c.diags.Hintf(n.At, "draw random numbers in initial values, reset and on-blocks, or use an input source for noise",
 			"random draw %s() is not allowed in %s", f.Name, ctx.what)

@@ -163,6 +163,14 @@ func (e *env) expr(n Node) ir.Value {
 func (e *env) call(n *CallExpr) ir.Value {
 	b := e.b
 	f := Funcs[n.Func]
+	if r := e.l.prog.PopReductions[n]; r != nil {
+		// The global's state the runtime computes (PopReduction).
+		name := r.StateName()
+		if !within(e.body, r.Global) {
+			name = r.Global.Name + "." + name
+		}
+		return e.load(name)
+	}
 	switch f.Kind {
 	case fnReduce:
 		return e.reduce(n)
