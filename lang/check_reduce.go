@@ -33,7 +33,25 @@ func (c *checker) popReductionCall(ctx *exprCtx, n *CallExpr, f *Func) (Type, bo
 		return invalidType, false
 	}
 	ref, ok := n.Args[0].X.(*NameRef)
-	if !ok || len(ref.Parts) < 2 {
+	if !ok {
+		// An expression of a population's variables, mean(exc.v > v_t):
+		// the reduction is of a variable, as written.
+		var named *NameRef
+		walkNode(n.Args[0].X, func(m Node) {
+			if r, ok := m.(*NameRef); ok && named == nil && len(r.Parts) == 2 {
+				if s := ctx.scope.Lookup(r.Parts[0]); s != nil && (s.Kind == SymPopulation || s.Kind == SymProjection) {
+					named = r
+				}
+			}
+		})
+		if named == nil {
+			return invalidType, false
+		}
+		c.diags.Hintf(n.Args[0].At, fmt.Sprintf("reduce the variable, %s(%s), and compute with the result", f.Name, named.Dotted()),
+			"%s over a population or projection takes one of its variables, POP.VAR, not an expression", f.Name)
+		return invalidType, true
+	}
+	if len(ref.Parts) < 2 {
 		return invalidType, false
 	}
 	head := ctx.scope.Lookup(ref.Parts[0])
