@@ -108,6 +108,9 @@ type gen struct {
 	steps   int
 	needAmp bool     // a current reads the runtime parameter amp
 	wUnits  []string // the units of the synapse types' weights w
+	// fr draws the common functions' uses (genFuncs): a stream of its
+	// own, so that they leave every other draw of a seed as it was.
+	fr *rand.Rand
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format, args...) }
@@ -134,6 +137,7 @@ func Generate(seed uint64) *Model {
 		name:  fmt.Sprintf("m%d", seed),
 		files: map[string][]byte{},
 		sizes: map[string]int{},
+		fr:    rand.New(rand.NewPCG(seed, 0xf0c5)),
 	}
 	dt := pick(g, 0.1, 0.1, 0.1, 0.05, 0.2)
 	g.dt = dt * 1e-3
