@@ -89,11 +89,8 @@ func (c *checker) popReductionCall(ctx *exprCtx, n *CallExpr, f *Func) (Type, bo
 	case sym == nil:
 		c.diags.Errorf(ref.At, "%s: %s %s (%s) has no variable %s", what, head.Kind, head.Name, typ.Body.describe(), ref.Parts[1])
 		return invalidType, true
-	case sym.Kind == SymTrace:
-		c.diags.Hintf(ref.At, "reduce a state that the events set", "%s: %s is a trace, which decays only when an event reads it", what, ref.Dotted())
-		return invalidType, true
-	case sym.Kind != SymState && sym.Kind != SymParam:
-		c.diags.Errorf(ref.At, "%s: %s is %s; a reduction reads a state variable or a parameter", what, ref.Dotted(), an(sym.Kind.String()))
+	case sym.Kind != SymState && sym.Kind != SymParam && sym.Kind != SymTrace:
+		c.diags.Errorf(ref.At, "%s: %s is %s; a reduction reads a state variable, a trace or a parameter", what, ref.Dotted(), an(sym.Kind.String()))
 		return invalidType, true
 	}
 	c.resolveSym(sym)

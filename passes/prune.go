@@ -169,7 +169,18 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 	}
 	// A global's reduction reads its variable of every element.
 	m.Reductions(func(_ *ir.Population, v *ir.Var) {
-		a.effects = append(a.effects, effect{v, []cell{v.Reduce.From}})
+		from := v.Reduce.From
+		reads := []cell{from}
+		if pr, ok := v.Reduce.Node.(*ir.Projection); ok && from.Kind == ir.VarTrace {
+			// A synapse trace is read decayed from its last event.
+			if t := pr.Clock(); t != nil {
+				reads = append(reads, t)
+			}
+			if from.TauParam != nil {
+				reads = append(reads, from.TauParam)
+			}
+		}
+		a.effects = append(a.effects, effect{v, reads})
 	})
 	if len(m.Monitors) == 0 {
 		// With no monitor, the run's only output is its summary: every

@@ -102,3 +102,85 @@ func TestReductionsQuantizeRefused(t *testing.T) {
 	require.Error(t, err)
 	require.Regexp(t, `pop_rate.snn:\d+:\d+: mean\(exc.a\) cannot be quantized`, err.Error())
 }
+
+// traceReductions reduces over traces: a neuron's (decayed every step)
+// and a projection's two (decayed lazily from each synapse's last event,
+// one with its time constant a parameter).
+const traceReductions = `
+neuron N {
+    state v: mV = uniform(-70 mV, -50 mV)
+    trace s decay 20 ms
+    dv/dt = (-(v + 70 mV) + 25 mV - 30 mV * g.inh) / (10 ms)
+    threshold v > -50 mV
+    reset { v = -70 mV  s += 1 }
+}
+synapse Stdp {
+    param tau_pre: ms = 15 ms
+    state w: mV = 1 mV
+    trace x decay tau_pre
+    trace y decay 30 ms
+    on pre { post.v += w  x += 1  w += 0.1 mV * y }
+    on post { y += 1  w -= 0.05 mV * x }
+}
+global g {
+    state inh = 0
+    let sx = sum(ee.x)
+    let my = mean(ee.y)
+    let ms = max(exc.s)
+    dinh/dt = (mean(exc.s) / 5 - inh) / (10 ms)
+}
+population exc = N[40]
+connect ee: exc -> exc using Stdp by fixed_probability(0.2)
+monitor spikes exc
+monitor state g.sx every 1
+monitor state g.my every 1
+monitor state g.ms every 1
+monitor state ee.x every 1
+monitor state ee.y every 1
+monitor state exc.s every 1
+run { duration = 30 ms  dt = 0.1 ms  seed = 5 }
+`
+
+// TestReductionsOfTraces: reductions over traces read them as a state
+// monitor records them, decayed to the step (a synapse's from its last
+// event): each recorded reduction is the Go fold of the traces recorded
+// the step before, to the bit, and interp = llvm at 1 to 3 threads.
+func TestReductionsOfTraces(t *testing.T) {
+	ref := conform(t, conformSource("trace_reductions", traceReductions, driver.Options{}).onLLVM(1, 2, 3))
+	require.NotNil(t, ref)
+	rec := func(name string) [][]float64 {
+		a, err := npy.Read(bytes.NewReader(ref.files[name+".npy"]))
+		require.NoError(t, err)
+		out := make([][]float64, a.Shape[0])
+		for k := range out {
+			out[k] = a.Data[k*a.Shape[1] : (k+1)*a.Shape[1]]
+		}
+		return out
+	}
+	x, y, s := rec("ee_x"), rec("ee_y"), rec("exc_s")
+	sx, my, ms := rec("g_sx"), rec("g_my"), rec("g_ms")
+	spikes := ref.summary["populations"].([]any)[0].(map[string]any)["spikes"].(float64)
+	require.Greater(t, spikes, 20.0)
+	nonzero := 0
+	for k := range len(sx) {
+		from := max(k-1, 0)
+		var sumX, sumY float64
+		for _, v := range x[from] {
+			sumX += v
+		}
+		for _, v := range y[from] {
+			sumY += v
+		}
+		top := math.Inf(-1)
+		for _, v := range s[from] {
+			top = mathfn.Max(top, v)
+		}
+		require.Equal(t, math.Float64bits(sumX), math.Float64bits(sx[k][0]), "sum(ee.x) at step %d", k)
+		require.Equal(t, math.Float64bits(sumY/float64(len(y[from]))), math.Float64bits(my[k][0]), "mean(ee.y) at step %d", k)
+		require.Equal(t, math.Float64bits(top), math.Float64bits(ms[k][0]), "max(exc.s) at step %d", k)
+		if sumX != 0 && sumY != 0 {
+			nonzero++
+		}
+	}
+	require.Greater(t, nonzero, len(sx)/2, "steps where both synapse traces are nonzero")
+}

@@ -11,8 +11,8 @@ import (
 // or a projection's variable (ir.Reduce).
 type reduction struct {
 	kind string
-	src  *cell
-	size func() int // the elements: neurons, or the synapses as built
+	at   func(i int32) float64 // element i's value
+	size func() int            // the elements: neurons, or the synapses as built
 	dst  *cell
 }
 
@@ -20,13 +20,20 @@ type reduction struct {
 func (s *sim) buildReductions() {
 	s.m.Reductions(func(_ *ir.Population, v *ir.Var) {
 		r := v.Reduce
-		red := &reduction{kind: r.Kind, src: s.cellOf[r.From], dst: s.cellOf[v]}
+		c := s.cellOf[r.From]
+		red := &reduction{kind: r.Kind, dst: s.cellOf[v]}
 		switch n := r.Node.(type) {
 		case *ir.Population:
 			red.size = func() int { return n.Size }
+			red.at = func(i int32) float64 { return c.val }
+			if c.arr != nil {
+				red.at = func(i int32) float64 { return c.arr[i] }
+			}
 		case *ir.Projection:
 			ps := s.projBy[n]
 			red.size = func() int { return ps.csr.Len() }
+			// A trace decayed to this step, as a monitor records it.
+			red.at = s.synapseValue(ps, c, false)
 		}
 		s.reds = append(s.reds, red)
 	})
@@ -37,31 +44,27 @@ func (s *sim) buildReductions() {
 // (ir.Reduce).
 func (s *sim) reduce() {
 	for _, r := range s.reds {
-		r.dst.arr[0] = reduceCell(r.kind, r.src, r.size())
+		r.dst.arr[0] = reduceElements(r.kind, r.at, r.size())
 	}
 }
 
-// reduceCell folds n elements of c: a uniform parameter counts n times.
-func reduceCell(kind string, c *cell, n int) float64 {
-	at := func(i int) float64 { return c.val }
-	if c.arr != nil {
-		at = func(i int) float64 { return c.arr[i] }
-	}
+// reduceElements folds the values of elements 0 to n-1 in order.
+func reduceElements(kind string, at func(i int32) float64, n int) float64 {
 	var acc float64
 	switch kind {
 	case "max":
 		acc = math.Inf(-1)
 		for i := range n {
-			acc = mathfn.Max(acc, at(i))
+			acc = mathfn.Max(acc, at(int32(i)))
 		}
 	case "min":
 		acc = math.Inf(1)
 		for i := range n {
-			acc = mathfn.Min(acc, at(i))
+			acc = mathfn.Min(acc, at(int32(i)))
 		}
 	default:
 		for i := range n {
-			acc += at(i)
+			acc += at(int32(i))
 		}
 		if kind == "mean" {
 			acc /= float64(n)
