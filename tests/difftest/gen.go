@@ -111,6 +111,8 @@ type gen struct {
 	// fr draws the common functions' uses (genFuncs): a stream of its
 	// own, so that they leave every other draw of a seed as it was.
 	fr *rand.Rand
+	// reduces: the global reduces over a population (genReduction).
+	reduces bool
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format, args...) }
@@ -131,6 +133,11 @@ func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 func pick[T any](g *gen, xs ...T) T { return xs[g.r.IntN(len(xs))] }
 
 // Generate makes the model of a seed, named mSEED.snn.
+// ReductionsMark is the line of a model whose global reduces over a
+// population: the quantizer refuses reductions, so Check runs it in
+// floating point only.
+const ReductionsMark = "// difftest:reductions (the quantizer refuses them: no int16 runs)"
+
 func Generate(seed uint64) *Model {
 	g := &gen{
 		r:     rand.New(rand.NewPCG(seed, 0x5eed_d1ff)),
@@ -208,6 +215,9 @@ func Generate(seed uint64) *Model {
 	g.p("}\n")
 
 	body.WriteString(head)
+	if g.reduces {
+		body.WriteString(ReductionsMark + "\n\n")
+	}
 	if g.std {
 		body.WriteString("import \"std/neurons.snn\"\n\n")
 	}

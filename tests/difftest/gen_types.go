@@ -52,7 +52,7 @@ func (g *gen) writeGlobal() {
 	if g.globalT != "" {
 		g.p("    trace %s decay %s ms\n", g.globalT, g.f(5, 30))
 	}
-	g.p("    dd/dt = -d / tau_g\n")
+	g.p("    dd/dt = -d / tau_g%s\n", g.genReduction())
 	if g.chance(0.3) {
 		g.p("    method %s\n", pick(g, "exact", "euler", "rk4", "exponential_euler"))
 	}
@@ -290,4 +290,29 @@ func (g *gen) genFuncDraws() {
 	case x < 0.25:
 		g.p("        v -= clip(randn(), -2, 2) * %s mV\n", strconv.FormatFloat(0.1+r.Float64(), 'g', 3, 64))
 	}
+}
+
+// genReduction returns a term of the global's ODE (dd/dt, in 1/s) that
+// reads a reduction over a generated population's v, sum, mean, max or
+// min, or "". Not in a model with a quantize annotation, which the
+// quantizer, refusing reductions, would not build.
+func (g *gen) genReduction() string {
+	r := g.fr
+	var gen []*popInfo
+	for _, p := range g.pops {
+		if p.generated {
+			gen = append(gen, p)
+		}
+	}
+	if len(gen) == 0 || r.Float64() >= 0.35 || strings.Contains(g.out.String(), "quantize int") {
+		return ""
+	}
+	p := gen[r.IntN(len(gen))]
+	kind := []string{"sum", "mean", "max", "min"}[r.IntN(4)]
+	x := fmt.Sprintf("%s(%s.v)", kind, p.name)
+	if kind == "sum" {
+		x = fmt.Sprintf("%s / %d", x, p.size)
+	}
+	g.reduces = true
+	return fmt.Sprintf(" + %s * (%s + 65 mV) / mV / tau_g", strconv.FormatFloat(0.005+r.Float64()*0.05, 'g', 3, 64), x)
 }
