@@ -298,6 +298,8 @@
 //	                             %9 = cos %8 : f64
 //	tanh       1    same   -     hyperbolic tangent
 //	                             %9 = tanh %8 : f64
+//	exprel     1    same   -     (e**x - 1)/x, 1 at x = 0, +Inf where e**x - 1 overflows (Brian2's exprel)
+//	                             %9 = exprel %8 : f64
 //	pow        2    same   -     x**y
 //	                             %9 = pow %2, %8 : f64
 //	abs        1    same   -     |x|

@@ -23,6 +23,7 @@ type Math interface {
 	Sin(x float64) float64
 	Cos(x float64) float64
 	Tanh(x float64) float64
+	Exprel(x float64) float64
 	Pow(x, y float64) float64
 	// Min and Max return NaN if either operand is NaN and order -0
 	// below +0; Sign is -1, 0 or 1, zeros and NaN being their own sign.
@@ -70,6 +71,8 @@ func Arith(lib Math, op Op, x, y float64) (float64, bool) {
 		return lib.Cos(x), true
 	case OpTanh:
 		return lib.Tanh(x), true
+	case OpExprel:
+		return lib.Exprel(x), true
 	case OpPow:
 		return lib.Pow(x, y), true
 	case OpAbs:

@@ -21,6 +21,7 @@ func (tagLib) Pow(_, _ float64) float64 { return 107 }
 func (tagLib) Min(_, _ float64) float64 { return 108 }
 func (tagLib) Max(_, _ float64) float64 { return 109 }
 func (tagLib) Sign(float64) float64     { return 110 }
+func (tagLib) Exprel(float64) float64   { return 111 }
 
 // TestArith: every op whose result is its operands' type is computed,
 // the transcendental ones and min, max and sign by the library handed in
@@ -28,7 +29,7 @@ func (tagLib) Sign(float64) float64     { return 110 }
 // every other op is refused.
 func TestArith(t *testing.T) {
 	fromLib := map[Op]float64{OpExp: 101, OpLog: 102, OpLog10: 103, OpSin: 104, OpCos: 105, OpTanh: 106,
-		OpPow: 107, OpMin: 108, OpMax: 109, OpSign: 110}
+		OpPow: 107, OpMin: 108, OpMax: 109, OpSign: 110, OpExprel: 111}
 	x, y := 7.5, -2.0
 	ieee := map[Op]float64{OpNeg: -7.5, OpAdd: 5.5, OpSub: 9.5, OpMul: -15, OpDiv: -3.75, OpRem: 1.5,
 		OpSqrt: math.Sqrt(7.5), OpAbs: 7.5, OpFloor: 7, OpCeil: 8}

@@ -135,6 +135,7 @@ func (m *Module) Link() {
 			}
 		}
 	})
+	m.linkReductions()
 	m.Nodes(func(n Node, ks []*Kernel) {
 		d := DomainOf(n)
 		for _, k := range ks {

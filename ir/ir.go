@@ -272,6 +272,10 @@ type Var struct {
 	// during a run, so no pass may take it for a constant. Module.Link
 	// sets it.
 	DrivenBy *Current
+	// Reduce, if not nil, makes this state of a global the reduction of a
+	// population's or projection's variable, which the runtime computes
+	// (reduce.go).
+	Reduce *Reduce
 }
 
 // Run holds the run settings, in seconds.

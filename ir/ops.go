@@ -40,6 +40,7 @@ const (
 	OpSin
 	OpCos
 	OpTanh
+	OpExprel
 	OpPow
 	OpAbs
 	OpFloor
@@ -137,18 +138,19 @@ var opTable = [numOps]OpInfo{
 	OpMin: {Name: "min", Args: 2, Result: resSame, Commutative: true, Fixed: "the smaller operand by an exact comparison (fixed.Cmp), converted into the result's format (fixed.Convert)", Doc: "the smaller of x and y; Example printed form: %9 = min %2, %1 : f64"},
 	OpMax: {Name: "max", Args: 2, Result: resSame, Commutative: true, Fixed: "the larger operand by an exact comparison (fixed.Cmp), converted into the result's format (fixed.Convert)", Doc: "the larger of x and y; Example printed form: %9 = max %2, %1 : f64"},
 
-	OpExp:   {Name: "exp", Args: 1, Result: resSame, Doc: "e**x; Example printed form: %9 = exp %8 : f64"},
-	OpLog:   {Name: "log", Args: 1, Result: resSame, Doc: "natural logarithm; Example printed form: %9 = log %8 : f64"},
-	OpLog10: {Name: "log10", Args: 1, Result: resSame, Doc: "base-10 logarithm; Example printed form: %9 = log10 %8 : f64"},
-	OpSqrt:  {Name: "sqrt", Args: 1, Result: resSame, Doc: "square root; Example printed form: %9 = sqrt %8 : f64"},
-	OpSin:   {Name: "sin", Args: 1, Result: resSame, Doc: "sine; Example printed form: %9 = sin %8 : f64"},
-	OpCos:   {Name: "cos", Args: 1, Result: resSame, Doc: "cosine; Example printed form: %9 = cos %8 : f64"},
-	OpTanh:  {Name: "tanh", Args: 1, Result: resSame, Doc: "hyperbolic tangent; Example printed form: %9 = tanh %8 : f64"},
-	OpPow:   {Name: "pow", Args: 2, Result: resSame, Doc: "x**y; Example printed form: %9 = pow %2, %8 : f64"},
-	OpAbs:   {Name: "abs", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Abs: the magnitude of min saturates to max)", Doc: "|x|; Example printed form: %9 = abs %8 : f64"},
-	OpFloor: {Name: "floor", Args: 1, Result: resSame, Doc: "largest integer not above x; Example printed form: %9 = floor %8 : f64"},
-	OpCeil:  {Name: "ceil", Args: 1, Result: resSame, Doc: "smallest integer not below x; Example printed form: %9 = ceil %8 : f64"},
-	OpSign:  {Name: "sign", Args: 1, Result: resSame, Doc: "-1, 0 or 1; Example printed form: %9 = sign %8 : f64"},
+	OpExp:    {Name: "exp", Args: 1, Result: resSame, Doc: "e**x; Example printed form: %9 = exp %8 : f64"},
+	OpLog:    {Name: "log", Args: 1, Result: resSame, Doc: "natural logarithm; Example printed form: %9 = log %8 : f64"},
+	OpLog10:  {Name: "log10", Args: 1, Result: resSame, Doc: "base-10 logarithm; Example printed form: %9 = log10 %8 : f64"},
+	OpSqrt:   {Name: "sqrt", Args: 1, Result: resSame, Doc: "square root; Example printed form: %9 = sqrt %8 : f64"},
+	OpSin:    {Name: "sin", Args: 1, Result: resSame, Doc: "sine; Example printed form: %9 = sin %8 : f64"},
+	OpCos:    {Name: "cos", Args: 1, Result: resSame, Doc: "cosine; Example printed form: %9 = cos %8 : f64"},
+	OpTanh:   {Name: "tanh", Args: 1, Result: resSame, Doc: "hyperbolic tangent; Example printed form: %9 = tanh %8 : f64"},
+	OpExprel: {Name: "exprel", Args: 1, Result: resSame, Doc: "(e**x - 1)/x, 1 at x = 0, +Inf where e**x - 1 overflows (Brian2's exprel); Example printed form: %9 = exprel %8 : f64"},
+	OpPow:    {Name: "pow", Args: 2, Result: resSame, Doc: "x**y; Example printed form: %9 = pow %2, %8 : f64"},
+	OpAbs:    {Name: "abs", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Abs: the magnitude of min saturates to max)", Doc: "|x|; Example printed form: %9 = abs %8 : f64"},
+	OpFloor:  {Name: "floor", Args: 1, Result: resSame, Doc: "largest integer not above x; Example printed form: %9 = floor %8 : f64"},
+	OpCeil:   {Name: "ceil", Args: 1, Result: resSame, Doc: "smallest integer not below x; Example printed form: %9 = ceil %8 : f64"},
+	OpSign:   {Name: "sign", Args: 1, Result: resSame, Doc: "-1, 0 or 1; Example printed form: %9 = sign %8 : f64"},
 
 	OpLt:     {Name: "lt", Args: 2, Result: resBool, Fixed: fixedCompare + " (fixed.Cmp)", Doc: "x < y; Example printed form: %9 = lt %2, %1 : bool"},
 	OpLe:     {Name: "le", Args: 2, Result: resBool, Fixed: fixedCompare + " (fixed.Cmp)", Doc: "x <= y; Example printed form: %9 = le %2, %1 : bool"},

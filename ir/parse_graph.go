@@ -173,7 +173,8 @@ func (p *parser) module() (*Module, error) {
 	return m, nil
 }
 
-// variable parses [runtime] param|state|trace NAME : TYPE [= VALUE | per_element | decay TAU].
+// variable parses [runtime] param|state|trace NAME : TYPE [= VALUE | per_element | decay TAU]
+// [range LO HI] [quantize W] [reduce KIND SOURCE VAR].
 func (p *parser) variable() (*Var, error) {
 	t := p.toks
 	v := &Var{}
@@ -201,6 +202,10 @@ func (p *parser) variable() (*Var, error) {
 	}
 	v.Type = typ
 	rest := t[4:]
+	if n := len(rest); n >= 4 && rest[n-4] == "reduce" {
+		v.Reduce = &Reduce{Kind: rest[n-3], Source: rest[n-2], Name: rest[n-1]}
+		rest = rest[:n-4]
+	}
 	if n := len(rest); n >= 2 && rest[n-2] == "quantize" {
 		w, werr := strconv.Atoi(rest[n-1])
 		if werr != nil {

@@ -9,7 +9,7 @@ import (
 
 // everyForm is a module in the canonical text form that uses every
 // construct the printer writes: the run's quantize, module parameters,
-// a global with an on_spike kernel, a dendrite array, a group's part,
+// a global with an on_spike kernel and a reduction, a dendrite array, a group's part,
 // inputs of each kind, projections with each rule and their attributes,
 // a current, monitors with ranges, every and kernels, block parameters,
 // both branches, and every op with an operand syntax of its own.
@@ -22,6 +22,7 @@ runtime param drive : f64 = 1e-10 range -1e-09 1e-09
 global g : global[1] {
   param tau_d : f64 = 0.2
   state d : f64
+  state max.a.tau : f64 reduce max a tau
   kernel on_spike.src {
   b0:
     %0 = load d : f64

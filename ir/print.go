@@ -236,6 +236,9 @@ func (p *printer) variable(v *Var) {
 	if v.Quantize != 0 {
 		s += fmt.Sprintf(" quantize %d", v.Quantize)
 	}
+	if v.Reduce != nil {
+		s += " " + v.Reduce.String()
+	}
 	p.line("%s", s)
 }
 

@@ -190,6 +190,7 @@ func scopesByOwner(m *Module) (map[*Kernel]*scope, map[Node]*scope) {
 
 func (v *verifier) module() {
 	v.checkLinks()
+	v.checkReductions()
 	scopes := kernelScopes(v.m)
 	v.m.Nodes(func(n Node, ks []*Kernel) {
 		for _, k := range ks {

@@ -65,7 +65,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		reportedAt:  map[Pos]bool{},
 		monitors:    map[string]*Monitor{},
 	}
-	c.prog = &Program{Files: files, Scope: c.all, Info: c.info}
+	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{}}
 	for _, f := range files {
 		c.files[f.Name] = NewScope(universe)
 	}

@@ -511,6 +511,13 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 			return invalidType
 		}
 	}
+	if t, ok := c.popReductionCall(ctx, n, f); ok {
+		return t
+	}
+	if f.Name == "min" && len(n.Args) == 1 {
+		c.diags.Hintf(n.At, "min(a, b), or min(POP.VAR) in a global", "min with one argument reduces over a population's or a projection's variable")
+		return invalidType
+	}
 	if f.Kind == fnRandom && !ctx.random {
 		c.diags.Hintf(n.At, "draw random numbers in initial values, reset and on-blocks, or use an input source for noise",
 			"random draw %s() is not allowed in %s", f.Name, ctx.what)
@@ -584,6 +591,29 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 		return c.sameDim(n, f, args, 0)
 	case fnReduce:
 		return c.reduction(ctx, n, f, args[0])
+	case fnHeaviside:
+		// x of any dimension (only its sign matters), h0 a plain number.
+		if !wantReal(0) || len(args) == 2 && !wantReal(1) {
+			return invalidType
+		}
+		if len(args) == 2 && !args[1].Dim.IsDimensionless() {
+			c.diags.Errorf(n.Args[1].At, "heaviside: h0 must be dimensionless, not %s", args[1].Dim.Describe())
+			return invalidType
+		}
+		return RealOf(Dimensionless)
+	case fnInt:
+		if args[0].Kind == KindBool {
+			return RealOf(Dimensionless) // Brian2's int(cond): 1 or 0
+		}
+		if !wantReal(0) {
+			return invalidType
+		}
+		if !args[0].Dim.IsDimensionless() {
+			c.diags.Hintf(n.Args[0].At, fmt.Sprintf("divide by a unit, e.g. int(x / %s)", args[0].Dim),
+				"int needs a dimensionless argument, not %s", args[0].Dim.Describe())
+			return invalidType
+		}
+		return RealOf(Dimensionless)
 	}
 	panic("lang: unhandled function kind")
 }

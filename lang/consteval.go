@@ -76,17 +76,19 @@ var constFuncs = map[string]struct {
 	eval func(args []float64) float64
 	dim  func(Dim) Dim
 }{
-	"exp":   {func(a []float64) float64 { return mathfn.Exp(a[0]) }, dimensionless},
-	"log":   {func(a []float64) float64 { return mathfn.Log(a[0]) }, dimensionless},
-	"log10": {func(a []float64) float64 { return mathfn.Log10(a[0]) }, dimensionless},
-	"sqrt":  {func(a []float64) float64 { return math.Sqrt(a[0]) }, func(d Dim) Dim { d, _ = d.Sqrt(); return d }},
-	"abs":   {func(a []float64) float64 { return math.Abs(a[0]) }, sameDim},
-	"floor": {func(a []float64) float64 { return math.Floor(a[0]) }, sameDim},
-	"ceil":  {func(a []float64) float64 { return math.Ceil(a[0]) }, sameDim},
-	"min":   {func(a []float64) float64 { return mathfn.Min(a[0], a[1]) }, sameDim},
-	"max":   {func(a []float64) float64 { return mathfn.Max(a[0], a[1]) }, sameDim},
-	"clip":  {func(a []float64) float64 { return mathfn.Min(mathfn.Max(a[0], a[1]), a[2]) }, sameDim},
-	"pow":   {func(a []float64) float64 { return mathfn.Pow(a[0], a[1]) }, dimensionless},
+	"exp":    {func(a []float64) float64 { return mathfn.Exp(a[0]) }, dimensionless},
+	"log":    {func(a []float64) float64 { return mathfn.Log(a[0]) }, dimensionless},
+	"log10":  {func(a []float64) float64 { return mathfn.Log10(a[0]) }, dimensionless},
+	"sqrt":   {func(a []float64) float64 { return math.Sqrt(a[0]) }, func(d Dim) Dim { d, _ = d.Sqrt(); return d }},
+	"abs":    {func(a []float64) float64 { return math.Abs(a[0]) }, sameDim},
+	"floor":  {func(a []float64) float64 { return math.Floor(a[0]) }, sameDim},
+	"ceil":   {func(a []float64) float64 { return math.Ceil(a[0]) }, sameDim},
+	"min":    {func(a []float64) float64 { return mathfn.Min(a[0], a[1]) }, sameDim},
+	"max":    {func(a []float64) float64 { return mathfn.Max(a[0], a[1]) }, sameDim},
+	"clip":   {func(a []float64) float64 { return mathfn.Min(mathfn.Max(a[0], a[1]), a[2]) }, sameDim},
+	"exprel": {func(a []float64) float64 { return mathfn.Exprel(a[0]) }, dimensionless},
+	"int":    {func(a []float64) float64 { return constTrunc(a[0]) }, dimensionless},
+	"pow":    {func(a []float64) float64 { return mathfn.Pow(a[0], a[1]) }, dimensionless},
 }
 
 func dimensionless(Dim) Dim { return Dimensionless }
@@ -110,4 +112,13 @@ func constCall(n *CallExpr, resolve func(*NameRef) (Constant, string)) (q Consta
 		args[i] = v.Value
 	}
 	return Constant{Value: f.eval(args), Dim: f.dim(first)}, ""
+}
+
+// constTrunc is int(x) as the lowering computes it (truncate): +0 for
+// every x in (-1, 0].
+func constTrunc(x float64) float64 {
+	if x <= -1 {
+		return math.Ceil(x)
+	}
+	return mathfn.Max(math.Floor(x), 0)
 }

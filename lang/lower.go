@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"snnc/ir"
 )
@@ -142,6 +143,7 @@ func (l *lowerer) eval(n Node, known map[*Symbol]float64) (float64, bool) {
 
 func (l *lowerer) global(g *Body) {
 	pop := &ir.Population{Name: g.Name, Type: "global", Size: 1, Global: true, Vars: l.vars(g, nil)}
+	pop.Vars = append(pop.Vars, l.reductionVars(g)...)
 	graph := newInitGraph(l.info, g, nil, false)
 	pop.Kernels = append(pop.Kernels, l.initKernel(g, graph, graph.mustOrder(), map[*Body][]*ir.Var{g: pop.Vars}, nil, nil))
 	if k := l.updateKernel(g); k != nil {
@@ -540,4 +542,36 @@ func (l *lowerer) monitor(mon *Monitor) {
 		}
 	}
 	l.m.Monitors = append(l.m.Monitors, out)
+}
+
+// reductionVars are the states of global g that hold its reductions over
+// populations and projections (PopReduction), one per reduction however
+// many calls read it, in the order of the source.
+func (l *lowerer) reductionVars(g *Body) []*ir.Var {
+	var rs []*PopReduction
+	for _, r := range l.prog.PopReductions {
+		if r.Global == g {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortFunc(rs, func(a, b *PopReduction) int {
+		switch {
+		case a.Pos.before(b.Pos):
+			return -1
+		case b.Pos.before(a.Pos):
+			return 1
+		}
+		return 0
+	})
+	var out []*ir.Var
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if seen[r.StateName()] {
+			continue
+		}
+		seen[r.StateName()] = true
+		out = append(out, &ir.Var{Name: r.StateName(), Kind: ir.VarState, Type: ir.TF64,
+			Reduce: &ir.Reduce{Kind: r.Kind, Source: r.Source, Name: r.Var, Pos: irPos(r.Pos)}})
+	}
+	return out
 }

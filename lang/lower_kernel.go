@@ -167,6 +167,14 @@ func (e *env) expr(n Node) ir.Value {
 func (e *env) call(n *CallExpr) ir.Value {
 	b := e.b
 	f := Funcs[n.Func]
+	if r := e.l.prog.PopReductions[n]; r != nil {
+		// The global's state the runtime computes (PopReduction).
+		name := r.StateName()
+		if !within(e.body, r.Global) {
+			name = r.Global.Name + "." + name
+		}
+		return e.load(name)
+	}
 	switch f.Kind {
 	case fnReduce:
 		return e.reduce(n)
@@ -175,8 +183,15 @@ func (e *env) call(n *CallExpr) ir.Value {
 		for _, a := range n.Args {
 			args = append(args, e.expr(a.X))
 		}
+		dist := n.Func
+		switch n.Func {
+		case "rand": // Brian2's names: sugar for uniform(0, 1) and normal(0, 1)
+			dist, args = "uniform", []ir.Value{b.Const(0), b.Const(1)}
+		case "randn":
+			dist, args = "normal", []ir.Value{b.Const(0), b.Const(1)}
+		}
 		e.l.stream++
-		return b.Emit(ir.OpRand, ir.TF64, ir.RandAux{Dist: n.Func, Stream: e.l.stream}, args...)
+		return b.Emit(ir.OpRand, ir.TF64, ir.RandAux{Dist: dist, Stream: e.l.stream}, args...)
 	}
 	if n.Func == "max" && len(n.Args) == 1 {
 		return e.reduce(n)
@@ -187,7 +202,7 @@ func (e *env) call(n *CallExpr) ir.Value {
 	}
 	unary := map[string]ir.Op{"exp": ir.OpExp, "log": ir.OpLog, "log10": ir.OpLog10, "sqrt": ir.OpSqrt,
 		"sin": ir.OpSin, "cos": ir.OpCos, "tanh": ir.OpTanh, "abs": ir.OpAbs, "floor": ir.OpFloor,
-		"ceil": ir.OpCeil, "sign": ir.OpSign}
+		"ceil": ir.OpCeil, "sign": ir.OpSign, "exprel": ir.OpExprel}
 	if op, ok := unary[n.Func]; ok {
 		return b.Unary(op, args[0])
 	}
@@ -202,11 +217,42 @@ func (e *env) call(n *CallExpr) ir.Value {
 		return b.Binary(ir.OpMin, b.Binary(ir.OpMax, args[0], args[1]), args[2])
 	case "where":
 		return b.Select(args[0], args[1], args[2])
+	case "heaviside":
+		return e.heaviside(args)
+	case "int":
+		return e.truncate(args[0])
 	case "sigmoid":
 		one := b.Const(1)
 		return b.Binary(ir.OpDiv, one, b.Binary(ir.OpAdd, one, b.Unary(ir.OpExp, b.Unary(ir.OpNeg, args[0]))))
 	}
 	panic("lang: cannot lower call to " + n.Func)
+}
+
+// heaviside lowers heaviside(x[, h0]) with numpy's semantics: 0 below 0, 1
+// above, h0 (0 if not given) at ±0, and a NaN x itself.
+func (e *env) heaviside(args []ir.Value) ir.Value {
+	b := e.b
+	x := args[0]
+	var h0 ir.Value = b.Const(0)
+	if len(args) == 2 {
+		h0 = args[1]
+	}
+	zero := b.Const(0)
+	atZero := b.Select(b.Binary(ir.OpEq, x, zero), h0, x)
+	return b.Select(b.Binary(ir.OpGt, x, zero), b.Const(1), b.Select(b.Binary(ir.OpLt, x, zero), zero, atZero))
+}
+
+// truncate lowers int(x): Brian2's int, truncation toward zero, as
+// where(x <= -1, ceil(x), max(floor(x), 0)): the max makes the result of
+// every x in (-1, 0] (and -0) +0 where ceil would give -0, and keeps a NaN
+// (mathfn.Max propagates it). A condition becomes 1 or 0.
+func (e *env) truncate(x ir.Value) ir.Value {
+	b := e.b
+	if x.Type() == ir.TBool {
+		return b.Select(x, b.Const(1), b.Const(0))
+	}
+	return b.Select(b.Binary(ir.OpLe, x, b.Const(-1)), b.Unary(ir.OpCeil, x),
+		b.Binary(ir.OpMax, b.Unary(ir.OpFloor, x), b.Const(0)))
 }
 
 // reduce lowers sum, mean, max and any over the segments of a dendrite

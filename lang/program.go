@@ -16,6 +16,9 @@ type Program struct {
 	Currents    []*Current
 	Monitors    []*Monitor
 	Run         RunSettings
+	// PopReductions are the calls that reduce over a population's or a
+	// projection's variable (check_reduce.go), by call.
+	PopReductions map[*CallExpr]*PopReduction
 
 	Info Info
 }

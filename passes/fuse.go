@@ -74,6 +74,9 @@ func mergeProjections(m *ir.Module) {
 	for _, mon := range m.Monitors {
 		monitored[mon.Target] = true
 	}
+	// A projection a global reduces over keeps its own synapses, as a
+	// monitored one does: the runtime reads them in its order.
+	m.Reductions(func(_ *ir.Population, v *ir.Var) { monitored[v.Reduce.Node] = true })
 	type key struct {
 		pre                    ir.Source
 		group                  *ir.Population

@@ -167,6 +167,21 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 			a.kernel(k, nil, c.Param, nil)
 		}
 	}
+	// A global's reduction reads its variable of every element.
+	m.Reductions(func(_ *ir.Population, v *ir.Var) {
+		from := v.Reduce.From
+		reads := []cell{from}
+		if pr, ok := v.Reduce.Node.(*ir.Projection); ok && from.Kind == ir.VarTrace {
+			// A synapse trace is read decayed from its last event.
+			if t := pr.Clock(); t != nil {
+				reads = append(reads, t)
+			}
+			if from.TauParam != nil {
+				reads = append(reads, from.TauParam)
+			}
+		}
+		a.effects = append(a.effects, effect{v, reads})
+	})
 	if len(m.Monitors) == 0 {
 		// With no monitor, the run's only output is its summary: every
 		// population's and input's spike count.
@@ -510,10 +525,16 @@ func neuronRange(k int) string {
 // one more than the largest index they record. It is 0 when p is not a
 // candidate: a global, a part of a group, unmonitored, recorded whole, or
 // read by something that sees all its neurons (its spikes, by a
-// projection from it or a global's on_spike).
+// projection from it or a global's on_spike; its state, by a global's
+// reduction).
 func keptNeurons(m *ir.Module, p *ir.Population) int {
 	if p.Global || p.Group != nil {
 		return 0
+	}
+	reduced := false
+	m.Reductions(func(_ *ir.Population, v *ir.Var) { reduced = reduced || v.Reduce.Node == ir.Node(p) })
+	if reduced {
+		return 0 // a global's reduction reads every neuron
 	}
 	k := 0
 	for _, mon := range m.Monitors {

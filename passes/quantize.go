@@ -63,6 +63,9 @@ func Quantize(m *ir.Module) error {
 	if width == 0 && !fixedWidth {
 		return nil
 	}
+	if err := refuseReductions(m); err != nil {
+		return err
+	}
 	if width > fixed.MaxWidth {
 		return fmt.Errorf("quantize: %d bits; the widths are 2 to %d", width, fixed.MaxWidth)
 	}
@@ -153,4 +156,22 @@ func formatOf(a interval, width uint8) ir.Type {
 		frac = int(width) - 1 - e
 	}
 	return ir.FixedType(width, uint8(max(0, min(frac, int(fixed.MaxFrac)))))
+}
+
+// refuseReductions reports each reduction over a population or projection
+// (ir.Reduce): the runtime folds f64 elements into an f64 global state,
+// and has no fixed-point definition of that sum, so a quantized model
+// cannot have one.
+func refuseReductions(m *ir.Module) error {
+	var ds Diagnostics
+	m.Reductions(func(_ *ir.Population, v *ir.Var) {
+		r := v.Reduce
+		ds = append(ds, &Diagnostic{Pos: r.Pos,
+			Msg:  fmt.Sprintf("%s(%s.%s) cannot be quantized: the runtime's reductions over populations and projections are defined on f64 variables only", r.Kind, r.Source, r.Name),
+			Hint: "run the model in floating point (without --quantize or quantize annotations)"})
+	})
+	if len(ds) > 0 {
+		return ds
+	}
+	return nil
 }

@@ -335,6 +335,10 @@ func TestConformance(t *testing.T) {
 			conform(t, nofuse)
 		}
 
+		if why, ok := notQuantizable[name]; ok {
+			t.Logf("%s: no quantized rows: %s", name, why)
+			continue
+		}
 		// One calibration serves both widths, as it would serve two
 		// builds with the same passes.
 		var ranges map[string][2]float64

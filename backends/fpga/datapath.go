@@ -124,7 +124,7 @@ func isClock(in *ir.Instr) bool {
 // floatOps are the operations on parameters the host computes.
 var floatOps = map[ir.Op]bool{ir.OpConst: true, ir.OpParam: true, ir.OpAdd: true, ir.OpSub: true, ir.OpMul: true,
 	ir.OpDiv: true, ir.OpNeg: true, ir.OpAbs: true, ir.OpMin: true, ir.OpMax: true, ir.OpExp: true, ir.OpLog: true,
-	ir.OpLog10: true, ir.OpSqrt: true, ir.OpSin: true, ir.OpCos: true, ir.OpTanh: true, ir.OpPow: true,
+	ir.OpLog10: true, ir.OpSqrt: true, ir.OpSin: true, ir.OpCos: true, ir.OpTanh: true, ir.OpExprel: true, ir.OpPow: true,
 	ir.OpFloor: true, ir.OpCeil: true, ir.OpSign: true, ir.OpRem: true}
 
 // paramOnly reports whether v is a floating-point value of parameters

@@ -394,6 +394,8 @@ func unary(op ir.Op) func(float64) float64 {
 		return mathfn.Cos
 	case ir.OpTanh:
 		return mathfn.Tanh
+	case ir.OpExprel:
+		return mathfn.Exprel
 	case ir.OpAbs:
 		return math.Abs
 	case ir.OpFloor:

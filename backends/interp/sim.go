@@ -149,6 +149,7 @@ type sim struct {
 	curs      []*currentState
 	spikeMons []*spikeMon
 	stateMons []*stateMon
+	reds      []*reduction
 	events    int64
 	now       int64   // the step being run
 	mem       *memory // checkMemory's account
@@ -364,6 +365,8 @@ func (s *sim) build() error {
 	if err := s.checkPropagators(); err != nil {
 		return err
 	}
+	s.buildReductions()
+	s.reduce() // the value before the first step, over the initial state
 	return s.buildMonitors()
 }
 

@@ -528,6 +528,9 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 	case ir.OpTanh:
 		// snn_tanh_inline (mathexpm1.go), vectorisable as exp is.
 		set(kf.cur.NewCall(kf.e.inline(tanhInlineName, defineTanh), kf.arg(in, 0)))
+	case ir.OpExprel:
+		// snn_exprel_inline (mathexprel.go), on snn_expm1_inline.
+		set(b.NewCall(kf.e.inline(exprelInlineName, defineExprel), kf.arg(in, 0)))
 	case ir.OpLog:
 		set(b.NewCall(kf.e.inline(logInlineName, defineLog), kf.arg(in, 0))) // mathlog.go
 	case ir.OpLog10:

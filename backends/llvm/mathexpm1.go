@@ -10,7 +10,7 @@ import (
 
 // expm1InlineName is the emitted mathfn.Expm1. No IR operation is expm1
 // (the passes that need it evaluate it at compile time), so a module
-// carries it only as the core of snn_tanh_inline.
+// carries it only as the core of snn_tanh_inline and snn_exprel_inline.
 const expm1InlineName = "snn_expm1_inline"
 
 // tanhInlineName is the emitted mathfn.Tanh.

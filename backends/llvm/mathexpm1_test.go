@@ -161,3 +161,13 @@ func tanhPoints() []float64 {
 func TestTanhInlineVectorBits(t *testing.T) {
 	requireBitsAtEveryWidth(t, defineTanh, tanhPoints(), mathfn.Tanh, "mathfn.Tanh")
 }
+
+// TestExprelInlineVectorBits checks snn_exprel_inline against mathfn.Exprel
+// at every vector width of x86-64, on expm1's points (every case of the
+// Expm1 it divides) and the neighbours of its own: 0, where it is 1, the
+// tiny arguments where Expm1(x) = x, and expOverflow, above which it is
+// +Inf.
+func TestExprelInlineVectorBits(t *testing.T) {
+	pts := append(expm1Points(), neighbours(2000, 0x1p-54, 1e-16, 0x1p-1074, 1e-300, 1)...)
+	requireBitsAtEveryWidth(t, defineExprel, pts, mathfn.Exprel, "mathfn.Exprel")
+}

@@ -149,7 +149,7 @@ func stepWork(p *ir.Population) int {
 			switch in.Op {
 			case ir.OpDiv:
 				work += 8
-			case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpTanh, ir.OpPow, ir.OpSin, ir.OpCos, ir.OpRem:
+			case ir.OpExp, ir.OpLog, ir.OpLog10, ir.OpTanh, ir.OpExprel, ir.OpPow, ir.OpSin, ir.OpCos, ir.OpRem:
 				work += 40
 			default:
 				work++
@@ -371,10 +371,11 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			pruned = append(pruned, fmt.Sprintf("{%s, {%d, %d, %d, %d, %d, %d}}", cstr(name), d[0], d[1], d[2], d[3], d[4], d[5]))
 		}
 	}
-	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
+	reductions := t.reductions()
+	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
 		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
 		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr,
-		len(pruned), w.array("snn_pruned_param", pruned))
+		len(pruned), w.array("snn_pruned_param", pruned), len(reductions), w.array("snn_reduction", reductions))
 	return w.b.String(), w.err
 }
 
@@ -419,4 +420,24 @@ type Unit struct {
 	Name  string
 	Scale float64
 	Dim   [6]int8
+}
+
+// reductions are the model's snn_reduction items (ir.Reduce), in the
+// order of the module.
+func (t *tables) reductions() []string {
+	l := t.l
+	kinds := map[string]string{"sum": "SNN_REDUCE_SUM", "mean": "SNN_REDUCE_MEAN", "max": "SNN_REDUCE_MAX", "min": "SNN_REDUCE_MIN"}
+	var out []string
+	l.m.Reductions(func(_ *ir.Population, v *ir.Var) {
+		r := v.Reduce
+		srcKind, src := 0, 0
+		switch n := r.Node.(type) {
+		case *ir.Population:
+			src = l.pops[n]
+		case *ir.Projection:
+			srcKind, src = 1, l.projs[n]
+		}
+		out = append(out, fmt.Sprintf("{%s, %d, %d, %d, %d}", kinds[r.Kind], srcKind, src, l.ids[r.From], l.ids[v]))
+	})
+	return out
 }

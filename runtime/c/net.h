@@ -235,6 +235,9 @@ static inline int snn_whole(double x, int64_t n, int64_t *out)
 /* synapses.c */
 void snn_build_projection(int n);
 
+/* reduce.c: every reduction of the model, into its global's state. */
+void snn_reduce(void);
+
 /* monitor.c */
 void snn_build_monitors(void);
 void snn_sample(state_mon *sm, int64_t k);

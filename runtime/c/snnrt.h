@@ -246,6 +246,18 @@ typedef struct snn_monitor {
 	const char *what;   /* target.variable as the model names it, for messages */
 } snn_monitor;
 
+/* A global's state that the runtime computes from a variable of every
+ * element of a population or projection (ir.Reduce): after the initial
+ * values, and in every step after the state monitors (reduce.c). */
+enum { SNN_REDUCE_SUM, SNN_REDUCE_MEAN, SNN_REDUCE_MAX, SNN_REDUCE_MIN };
+typedef struct snn_reduction {
+	int32_t kind;       /* SNN_REDUCE_SUM, ... */
+	int32_t src_kind;   /* 0: population, 1: projection */
+	int32_t src;        /* its index */
+	int32_t var;        /* the id of its variable */
+	int32_t dst;        /* the id of the global's state */
+} snn_reduction;
+
 typedef struct snn_pruned_param {
 	const char *name;
 	int8_t dim[6];
@@ -272,6 +284,8 @@ typedef struct snn_model {
 	 * them (checking the value's dimension) and they change nothing. */
 	int32_t n_pruned;
 	const snn_pruned_param *pruned;
+	int32_t n_reductions;
+	const snn_reduction *reductions;
 } snn_model;
 
 extern const snn_model snn_the_model;

@@ -186,7 +186,30 @@ func unaryCases() []unaryCase {
 			},
 			fixed: []float64{0x1p-28, -0x1p-28, 1e-300, 5e-324},
 		},
+		{
+			// Above expOverflow Exprel is +Inf as Brian2's is, while the
+			// exact quotient is finite up to about 716.4: the sources stop
+			// below it.
+			name: "Exprel", f: Exprel, goMath: goExprel, bound: 2,
+			reference: referenceExprel,
+			sources: map[string]pointSource{
+				"full range":  uniform(-750, 709.78),
+				"moderate":    uniform(-3, 3),
+				"near zero":   logUniform(-80, -1, true),
+				"large":       uniform(700, 709.78),
+				"reduction k": near(0.5*math.Ln2, -0.5*math.Ln2, 1.5*math.Ln2, -1.5*math.Ln2, 20*math.Ln2, 56*math.Ln2, -56*math.Ln2, -0.25),
+			},
+			fixed: []float64{expOverflow, expm1Saturation, 0x1p-54, -0x1p-54, 1e-16, -1e-16, 1e-300, 5e-324, -5e-324, -1e300},
+		},
 	}
+}
+
+// goExprel is Exprel from Go's math.Expm1, for TestAgreementWithGoMath.
+func goExprel(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return math.Expm1(x) / x
 }
 
 // forEachPoint calls check for each fixed point and count random points from
@@ -291,7 +314,7 @@ func TestPowAccuracyAgainstReference(t *testing.T) {
 // reference has to decide who is wrong: both sides may be off by up to about
 // 1 ulp (Tanh and Log10 a little more), in either direction.
 var goMathBound = map[string]int64{
-	"Exp": 1, "Expm1": 1, "Log": 1, "Log1p": 1, "Log10": 2, "Sin": 1, "Cos": 1, "Tanh": 2,
+	"Exp": 1, "Expm1": 1, "Log": 1, "Log1p": 1, "Log10": 2, "Sin": 1, "Cos": 1, "Tanh": 2, "Exprel": 2,
 }
 
 // TestAgreementWithGoMath compares with Go's math package over many points.

@@ -1,5 +1,5 @@
 // Package mathfn is snnc's one implementation of the transcendental
-// functions (Exp, Expm1, Log, Log10, Log1p, Pow, Sin, Cos, Tanh), which every
+// functions (Exp, Expm1, Exprel, Log, Log10, Log1p, Pow, Sin, Cos, Tanh), which every
 // backend must reproduce bit for bit.
 //
 // A model must give the same numbers whether the Go interpreter runs it or
@@ -76,6 +76,8 @@
 //   - Tanh: < 1.5 ulp (within 2 ulp is the promise). fdlibm s_tanh.c from
 //     t = Expm1(2|x|): 1 - 2/(t+2), and below |x| = 1 t/(t+2) with the
 //     division corrected by its exact remainder (Dekker's product).
+//   - Exprel: < 1.5 ulp (within 2 ulp is the promise). Expm1(x)/x, 1 at 0,
+//     +Inf where Expm1 overflows (Brian2's C++ exprel).
 //
 // # Porting
 //

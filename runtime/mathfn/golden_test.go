@@ -198,15 +198,16 @@ func powDigest() string {
 // test passes under emulated arm64, ppc64le, s390x and riscv64.
 func TestOutputDigests(t *testing.T) {
 	want := map[string]string{
-		"Exp":   "c38961157a5d5054",
-		"Expm1": "52c24b6853bf1dca",
-		"Log":   "faac42a863c1677d",
-		"Log10": "87db3069aa6e914f",
-		"Log1p": "28f69bc1fb77879b",
-		"Sin":   "3bedf4f1582b3248",
-		"Cos":   "444d8331fd654c23",
-		"Tanh":  "e4bf72dc5e5adf65",
-		"Pow":   "e6bf0d0393e136ae",
+		"Exp":    "c38961157a5d5054",
+		"Expm1":  "52c24b6853bf1dca",
+		"Log":    "faac42a863c1677d",
+		"Log10":  "87db3069aa6e914f",
+		"Log1p":  "28f69bc1fb77879b",
+		"Sin":    "3bedf4f1582b3248",
+		"Cos":    "444d8331fd654c23",
+		"Tanh":   "e4bf72dc5e5adf65",
+		"Exprel": "044a2d74d0e75c3b",
+		"Pow":    "e6bf0d0393e136ae",
 	}
 	got := map[string]string{"Pow": powDigest()}
 	for _, c := range unaryCases() {

@@ -15,6 +15,7 @@ func (Library) Log10(x float64) float64  { return Log10(x) }
 func (Library) Sin(x float64) float64    { return Sin(x) }
 func (Library) Cos(x float64) float64    { return Cos(x) }
 func (Library) Tanh(x float64) float64   { return Tanh(x) }
+func (Library) Exprel(x float64) float64 { return Exprel(x) }
 func (Library) Pow(x, y float64) float64 { return Pow(x, y) }
 func (Library) Min(x, y float64) float64 { return Min(x, y) }
 func (Library) Max(x, y float64) float64 { return Max(x, y) }

@@ -225,6 +225,14 @@ func referenceTanh(x float64) *big.Float {
 	return newRef().Quo(t, den)
 }
 
+// referenceExprel returns (e^x - 1)/x, 1 at 0.
+func referenceExprel(x float64) *big.Float {
+	if x == 0 {
+		return newRef().SetInt64(1)
+	}
+	return newRef().Quo(referenceExpm1(bigOf(x)), bigOf(x))
+}
+
 func referencePow(x, y float64) *big.Float {
 	logX := referenceLog(newRef().SetFloat64(math.Abs(x)))
 	exponent := newRef().Mul(logX, big.NewFloat(y))

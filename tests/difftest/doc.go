@@ -7,8 +7,9 @@
 // file, spikes inline and from a file), every connectivity rule (pairs
 // inline and from files), fixed, drawn and computed delays, plasticity
 // with traces, clock-driven synapse ODEs, random draws in events,
-// currents, globals with `on spike`, prune_weight, and monitors of every
-// kind. Besides, a model may hold "probe" populations: neurons whose ODEs
+// currents, globals with `on spike` and reductions over populations, the
+// common functions (exprel, heaviside, clip, sign, int, rand(), randn()),
+// prune_weight, and monitors of every kind. Besides, a model may hold "probe" populations: neurons whose ODEs
 // are linear with constant coefficients, with no synaptic input, no
 // current and no threshold, whose recorded state has a known solution. Each probe's system
 // (x' = A x + b, in SI units) is written into the model as a comment line
@@ -18,7 +19,8 @@
 // (and again without the prune and fuse passes), the native (LLVM)
 // executable at 1, 2 and 3 threads, both targets with another seed and
 // duration on the command line, and the interpreter and the native
-// executable again with --quantize=int16; it requires every output file
+// executable again with --quantize=int16 (not a model with reductions,
+// which the quantizer refuses: ReductionsMark); it requires every output file
 // byte for byte equal (summary.json without its wall time, target and
 // model path). It then checks each probe's recorded state against an
 // oracle written here, independent of passes/: a fine-step RK4

@@ -109,6 +109,11 @@ type gen struct {
 	steps   int
 	needAmp bool     // a current reads the runtime parameter amp
 	wUnits  []string // the units of the synapse types' weights w
+	// fr draws the common functions' uses (genFuncs): a stream of its
+	// own, so that they leave every other draw of a seed as it was.
+	fr *rand.Rand
+	// reduces: the global reduces over a population (genReduction).
+	reduces bool
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format, args...) }
@@ -128,11 +133,17 @@ func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 func pick[T any](g *gen, xs ...T) T { return xs[g.r.IntN(len(xs))] }
 
+// ReductionsMark is the line of a model whose global reduces over a
+// population: the quantizer refuses reductions, so Check runs it in
+// floating point only.
+const ReductionsMark = "// difftest:reductions (the quantizer refuses them: no int16 runs)"
+
 // Generate makes the model of a seed, named mSEED.snn.
 func Generate(seed uint64) *Model {
 	g := &gen{
 		r:      rand.New(rand.NewPCG(seed, 0x5eed_d1ff)),
 		noiseR: rand.New(rand.NewPCG(seed, 0x0015e)),
+		fr:     rand.New(rand.NewPCG(seed, 0xf0c5)),
 		name:   fmt.Sprintf("m%d", seed),
 		files:  map[string][]byte{},
 		sizes:  map[string]int{},
@@ -206,6 +217,9 @@ func Generate(seed uint64) *Model {
 	g.p("}\n")
 
 	body.WriteString(head)
+	if g.reduces {
+		body.WriteString(ReductionsMark + "\n\n")
+	}
 	if g.std {
 		body.WriteString("import \"std/neurons.snn\"\n\n")
 	}

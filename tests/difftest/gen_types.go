@@ -8,6 +8,7 @@ package difftest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -51,7 +52,7 @@ func (g *gen) writeGlobal() {
 	if g.globalT != "" {
 		g.p("    trace %s decay %s ms\n", g.globalT, g.f(5, 30))
 	}
-	g.p("    dd/dt = -d / tau_g\n")
+	g.p("    dd/dt = -d / tau_g%s\n", g.genReduction())
 	if g.chance(0.3) {
 		g.p("    method %s\n", pick(g, "exact", "euler", "rk4", "exponential_euler"))
 	}
@@ -147,10 +148,13 @@ func (g *gen) genNeuronType(name string) *popInfo {
 		in += fmt.Sprintf(" + %s.d * %s mV", g.global, g.f(1, 5))
 		linear = false
 	}
+	extra := g.genFuncs()
+	in += extra
 	g.p("    let vin = %s\n", in)
 	info.monitored = append(info.monitored, "vin")
 	rhs := "(e_l - v + vin) / tau_m"
-	ownLinear := true
+	ownLinear := extra == "" // the functions are not linear in v
+	linear = linear && ownLinear
 	switch g.r.IntN(5) {
 	case 0:
 		rhs = fmt.Sprintf("(e_l - v + vin + %s * (v - e_l) * (v - e_l) / (%s mV)) / tau_m", g.f(0.02, 0.08), g.f(5, 10))
@@ -185,6 +189,7 @@ func (g *gen) genNeuronType(name string) *popInfo {
 	if dend != "" && g.chance(0.5) {
 		g.p("        d.u = 0 mV\n")
 	}
+	g.genFuncDraws()
 	g.p("    }\n")
 	if refr {
 		if g.chance(0.5) {
@@ -249,4 +254,69 @@ func (g *gen) genPopulation(info *popInfo) {
 		g.p(" {\n    %s\n}", strings.Join(set, "\n    "))
 	}
 	g.p("\n\n")
+}
+
+// genFuncs returns terms of a neuron type's input (vin, in mV) that call
+// the common functions on its state, or "": exprel near and away from
+// its removable singularity, heaviside with and without h0, clip, sign
+// and int, each with its own probability.
+func (g *gen) genFuncs() string {
+	r := g.fr
+	f := func(lo, hi float64) string { return strconv.FormatFloat(lo+r.Float64()*(hi-lo), 'g', 3, 64) }
+	var out string
+	if r.Float64() < 0.25 {
+		// (v - e_l) crosses 0 at rest: exprel's 1 at 0 and its series.
+		out += fmt.Sprintf(" + %s mV * (exprel((e_l - v) / (%s mV)) - 1)", f(0.2, 2), f(5, 15))
+	}
+	if r.Float64() < 0.2 {
+		if r.Float64() < 0.5 {
+			out += fmt.Sprintf(" + %s mV * heaviside(v - v_t + %s mV)", f(0.5, 3), f(1, 5))
+		} else {
+			out += fmt.Sprintf(" + %s mV * heaviside(v - e_l, 0.5)", f(0.5, 3))
+		}
+	}
+	if r.Float64() < 0.2 {
+		out += fmt.Sprintf(" + %s mV * clip((v - e_l) / (%s mV), -1, 1)", f(0.5, 3), f(3, 10))
+	}
+	if r.Float64() < 0.15 {
+		out += fmt.Sprintf(" + %s mV * sign(v - e_l) - %s mV * int((v - e_l) / (%s mV))", f(0.2, 1), f(0.2, 1), f(3, 8))
+	}
+	return out
+}
+
+// genFuncDraws may add to a reset a draw by Brian2's names, rand() or
+// randn() (uniform(0, 1) and normal(0, 1)).
+func (g *gen) genFuncDraws() {
+	r := g.fr
+	switch x := r.Float64(); {
+	case x < 0.15:
+		g.p("        v += rand() * %s mV\n", strconv.FormatFloat(0.2+r.Float64()*1.5, 'g', 3, 64))
+	case x < 0.25:
+		g.p("        v -= clip(randn(), -2, 2) * %s mV\n", strconv.FormatFloat(0.1+r.Float64(), 'g', 3, 64))
+	}
+}
+
+// genReduction returns a term of the global's ODE (dd/dt, in 1/s) that
+// reads a reduction over a generated population's v, sum, mean, max or
+// min, or "". Not in a model with a quantize annotation, which the
+// quantizer, refusing reductions, would not build.
+func (g *gen) genReduction() string {
+	r := g.fr
+	var gen []*popInfo
+	for _, p := range g.pops {
+		if p.generated {
+			gen = append(gen, p)
+		}
+	}
+	if len(gen) == 0 || r.Float64() >= 0.35 || strings.Contains(g.out.String(), "quantize int") {
+		return ""
+	}
+	p := gen[r.IntN(len(gen))]
+	kind := []string{"sum", "mean", "max", "min"}[r.IntN(4)]
+	x := fmt.Sprintf("%s(%s.v)", kind, p.name)
+	if kind == "sum" {
+		x = fmt.Sprintf("%s / %d", x, p.size)
+	}
+	g.reduces = true
+	return fmt.Sprintf(" + %s * (%s + 65 mV) / mV / tau_g", strconv.FormatFloat(0.005+r.Float64()*0.05, 'g', 3, 64), x)
 }

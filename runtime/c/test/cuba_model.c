@@ -86,4 +86,5 @@ const snn_model snn_the_model = {
 	0, 0,
 	3, monitors,
 	0, 0,
+	0, 0, /* reductions */
 };

@@ -60,4 +60,5 @@ const snn_model snn_the_model = {
 	1, currents,
 	2, monitors,
 	0, 0,
+	0, 0, /* reductions */
 };

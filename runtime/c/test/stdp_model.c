@@ -68,4 +68,5 @@ const snn_model snn_the_model = {
 	0, 0,
 	2, monitors,
 	0, 0,
+	0, 0, /* reductions */
 };
