@@ -334,6 +334,8 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 		case *Let:
 			ctx.what = "a definition"
 			c.expr(ctx, m.Value)
+		case *Summed:
+			c.checkSummed(ctx, m)
 		}
 	}
 }

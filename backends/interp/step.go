@@ -80,6 +80,9 @@ func (s *sim) loop() (done int64) {
 			}
 		}
 
+		// 4a. Summed variables, from the state as it is now.
+		s.summed(k, t)
+
 		// 5. Integration: globals, synapses, dendrites, neurons.
 		for _, ps := range s.pops {
 			if ps.p.Global && ps.k.update != nil {
