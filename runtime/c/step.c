@@ -442,6 +442,9 @@ static void loop(void)
 			if (k % net.state_mons[i].rec->every == 0)
 				snn_sample(&net.state_mons[i], k);
 
+		/* 4a. Summed variables, from the state as it is now. */
+		snn_summed_step();
+
 		/* 5. Integration: globals, synapses, dendrites, neurons. */
 		for (int p = 0; p < net.model->n_populations; p++)
 			if (net.model->populations[p].global && net.model->populations[p].update)
