@@ -222,7 +222,7 @@ func TestSummedSweepNative(t *testing.T) {
 // script's; with Brian2 here, every 1 ms sample of its output is compared.
 func TestTsodyksMarkramAgainstBrian2(t *testing.T) {
 	type sample struct {
-		panel string
+		panel  string
 		ms, mV float64
 	}
 	samples := []sample{{"A", 100, 0}, {"A", 101, 0.29299318890520576}, {"A", 151, 0.47362754518355965},
