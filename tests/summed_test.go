@@ -323,3 +323,100 @@ func TestNMDAAgainstBrian2(t *testing.T) {
 		requireRel(t, x.v, sampleAt(t, v, k, 0), 1e-9, "v at %g ms", x.ms)
 	}
 }
+
+// summedOrderModel sums into two variables of two populations of one type
+// (which fuse groups into one): s from two projections, s2 from a kernel
+// whose value reads s2 itself (so the native build runs it whole, not
+// split). Neuron 2 of q has no synapse onto it. x ramps by Euler, so
+// every neuron's x differs at every step.
+const summedOrderModel = `
+neuron N {
+    param rate: Hz = 1 Hz
+    state x = 0
+    state s = 0
+    state s2 = 0
+    dx/dt = rate * (1 + s + s2)
+    method euler
+    threshold x > 1e9
+    reset { x = 0 }
+}
+synapse Sum {
+    param w = 1
+    summed post.s = w * pre.x
+}
+synapse SumSelf {
+    param w = 1
+    summed post.s2 = w * pre.x + 0 * post.s2
+}
+population p = N[4] { rate = (i + 1) * 1 Hz }
+population q = N[3] { rate = (i + 1) * 3 Hz }
+connect a: p -> p using Sum by all_to_all { w = 0.1 * (i + 1) + 0.01 * j }
+connect b: q -> p using Sum by pairs([(0, 1), (2, 1), (1, 3)]) { w = -0.3 }
+connect c: p -> q using Sum by pairs([(3, 0), (0, 0), (1, 1)]) { w = 0.7 }
+connect d: p -> q using SumSelf by pairs([(2, 1), (0, 1)]) { w = 1.3 }
+monitor state p.x
+monitor state p.s
+monitor state q.x
+monitor state q.s
+monitor state q.s2
+run { duration = 5 ms  dt = 0.1 ms }
+`
+
+// Summed variables, their order and their sums: s recorded in step k is
+// the sum computed in step k - 1 (the state monitor samples before step
+// 4a) from x recorded in step k - 1, over the synapses onto the neuron,
+// projection by projection in declaration order and synapse by synapse
+// in synapse order, added in that order from 0: the test computes it so
+// from the recordings and requires the same bits. A neuron with no
+// synapse onto it gets 0. Natively at 1, 2 and 3 threads (every job
+// split), byte for byte the interpreter's.
+func TestSummedOrder(t *testing.T) {
+	m := compileSource(t, "summed_order.snn", summedOrderModel)
+	res := run(t, m, interp.Options{})
+	px, ps := summedState(t, res, "p_x"), summedState(t, res, "p_s")
+	qx, qs, qs2 := summedState(t, res, "q_x"), summedState(t, res, "q_s"), summedState(t, res, "q_s2")
+	type syn struct {
+		from *runtime.State
+		i, j int
+		w    float64
+	}
+	// The synapses onto p, then onto q, in declaration and synapse order:
+	// all_to_all is by pre neuron, then post neuron; pairs as listed.
+	var ontoP, ontoQ, ontoQ2 []syn
+	for i := range 4 {
+		for j := range 4 {
+			ontoP = append(ontoP, syn{px, i, j, 0.1*float64(i+1) + 0.01*float64(j)})
+		}
+	}
+	for _, pr := range [][2]int{{0, 1}, {2, 1}, {1, 3}} {
+		ontoP = append(ontoP, syn{qx, pr[0], pr[1], -0.3})
+	}
+	for _, pr := range [][2]int{{3, 0}, {0, 0}, {1, 1}} {
+		ontoQ = append(ontoQ, syn{px, pr[0], pr[1], 0.7})
+	}
+	for _, pr := range [][2]int{{2, 1}, {0, 1}} {
+		ontoQ2 = append(ontoQ2, syn{px, pr[0], pr[1], 1.3})
+	}
+	check := func(rec *runtime.State, n int, syns []syn) {
+		for k := int64(1); k < int64(len(rec.Steps)); k++ {
+			want := make([]float64, n)
+			for _, s := range syns {
+				want[s.j] += s.w * sampleAt(t, s.from, k-1, s.i)
+			}
+			for j := range n {
+				got := sampleAt(t, rec, k, j)
+				require.Equal(t, math.Float64bits(want[j]), math.Float64bits(got),
+					"%s of neuron %d at step %d: %.17g, want %.17g", rec.Name, j, k, got, want[j])
+			}
+		}
+	}
+	check(ps, 4, ontoP)
+	check(qs, 3, ontoQ)
+	check(qs2, 3, ontoQ2)
+	require.Zero(t, sampleAt(t, qs, 20, 2), "q's neuron 2 has no synapse onto it")
+	require.NotZero(t, sampleAt(t, qs, 20, 1))
+
+	row := conformModule("summed_order", summedOrderModel, m).onLLVM(1, 2, 3)
+	row.env = stressThreads
+	conform(t, row)
+}
