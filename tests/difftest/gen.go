@@ -87,6 +87,7 @@ type popInfo struct {
 	driveUnit string
 	driveLo   float64 // a drive that makes it fire, in driveUnit
 	generated bool    // of a generated type (has v, e_l)
+	summed    string  // its summed variable, "" if none (gen_summed.go)
 }
 
 // gen holds a model under construction.
@@ -106,8 +107,9 @@ type gen struct {
 	probes  []Probe
 	dt      float64 // seconds
 	steps   int
-	needAmp bool     // a current reads the runtime parameter amp
-	wUnits  []string // the units of the synapse types' weights w
+	needAmp bool       // a current reads the runtime parameter amp
+	wUnits  []string   // the units of the synapse types' weights w
+	rs      *rand.Rand // the summed variables' choices (gen_summed.go)
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format, args...) }
@@ -134,6 +136,7 @@ func Generate(seed uint64) *Model {
 		name:  fmt.Sprintf("m%d", seed),
 		files: map[string][]byte{},
 		sizes: map[string]int{},
+		rs:    rand.New(rand.NewPCG(seed, 0x5_0033_ed)),
 	}
 	dt := pick(g, 0.1, 0.1, 0.1, 0.05, 0.2)
 	g.dt = dt * 1e-3
@@ -181,6 +184,7 @@ func Generate(seed uint64) *Model {
 	for k := 0; k < nProj; k++ {
 		g.genConnect()
 	}
+	g.genSummed()
 	for _, pop := range g.pops {
 		if pop.drive != "" && g.chance(0.7) {
 			g.genCurrent(pop)
