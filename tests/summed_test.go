@@ -326,8 +326,8 @@ func TestNMDAAgainstBrian2(t *testing.T) {
 
 // summedOrderModel sums into two variables of two populations of one type
 // (which fuse groups into one): s from two projections, s2 from a kernel
-// whose value reads s2 itself (so the native build runs it whole, not
-// split). Neuron 2 of q has no synapse onto it. x ramps by Euler, so
+// whose value reads s2 itself (the sum so far, times 0). Neuron 2 of q
+// has no synapse onto it. x ramps by Euler, so
 // every neuron's x differs at every step.
 const summedOrderModel = `
 neuron N {

@@ -298,10 +298,9 @@ var vectorizeWant = map[string]map[string]string{
 		"plastic_on_pre":  scatter,
 	},
 	"gap_junctions": {
-		"cells_init":       vectorises,
-		"cells_step":       vectorises,
-		"gap_summed":       scatter,
-		"gap_summed_i_gap": vectorises,
+		"cells_init": vectorises,
+		"cells_step": vectorises,
+		"gap_summed": scatter,
 	},
 	"gap_junctions-int16": {
 		"cells_init": vectorises,
@@ -309,7 +308,6 @@ var vectorizeWant = map[string]map[string]string{
 		"gap_summed": scatter,
 	},
 	"nmda": {
-		// (nmda_summed_g, out = g_syn, is a copy: opt makes it a memcpy.)
 		"cell_init":   vectorises,
 		"cell_update": vectorises,
 		"inputs_init": vectorises,
@@ -330,27 +328,24 @@ var vectorizeWant = map[string]map[string]string{
 		"nmda_update": vectorises,
 	},
 	"tsodyks_markram": {
-		"a_init":             vectorises,
-		"a_update":           vectorises,
-		"b_init":             vectorises,
-		"b_update":           vectorises,
-		"c_init":             vectorises,
-		"c_update":           vectorises,
-		"syn_a_init":         vectorises,
-		"syn_a_on_pre":       vectorises,
-		"syn_a_summed":       scatter,
-		"syn_a_summed_I_syn": vectorises,
-		"syn_a_update":       vectorises,
-		"syn_b_init":         vectorises,
-		"syn_b_on_pre":       vectorises,
-		"syn_b_summed":       scatter,
-		"syn_b_summed_I_syn": vectorises,
-		"syn_b_update":       vectorises,
-		"syn_c_init":         vectorises,
-		"syn_c_on_pre":       vectorises,
-		"syn_c_summed":       scatter,
-		"syn_c_summed_I_syn": vectorises,
-		"syn_c_update":       vectorises,
+		"a_init":       vectorises,
+		"a_update":     vectorises,
+		"b_init":       vectorises,
+		"b_update":     vectorises,
+		"c_init":       vectorises,
+		"c_update":     vectorises,
+		"syn_a_init":   vectorises,
+		"syn_a_on_pre": vectorises,
+		"syn_a_summed": scatter,
+		"syn_a_update": vectorises,
+		"syn_b_init":   vectorises,
+		"syn_b_on_pre": vectorises,
+		"syn_b_summed": scatter,
+		"syn_b_update": vectorises,
+		"syn_c_init":   vectorises,
+		"syn_c_on_pre": vectorises,
+		"syn_c_summed": scatter,
+		"syn_c_update": vectorises,
 	},
 	"tsodyks_markram-int16": {
 		"a_init":       vectorises,
@@ -413,9 +408,7 @@ const scatter = "scatters through indices"
 // each callee F.
 var vectorizeWhy = map[string]string{
 	// (A summed kernel's loop over all synapses adds into the post
-	// neurons' summed variables the same way, in synapse order; on f64
-	// the native build runs its parts, NAME_summed_VAR, instead, which
-	// vectorise: backends/llvm/summed.go. A quantized one runs whole.)
+	// neurons' summed variables the same way, in synapse order.)
 	scatter: "a loop over a spike's synapses adds into the post neurons through their indices; " +
 		"two synapses may share a target, and the adds must keep their order (bit for bit), " +
 		"so vectorising it needs conflict detection (AVX-512's vpconflict): not in issue 18",

@@ -94,9 +94,6 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 			}
 		}
 	}
-	if err := e.emitSummedParts(m, t, func() int { n++; return n }); err != nil {
-		return nil, err
-	}
 	for _, c := range m.Currents {
 		for _, k := range c.Kernels {
 			if err := emit(c.Name, k, site{kind: elemNeuron, pop: l.pops[c.Population]}); err != nil {

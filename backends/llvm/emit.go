@@ -37,9 +37,6 @@ type site struct {
 	// decay: loads of synapse traces are decayed to the current step
 	// (a monitor's kernel, which must not store the decay).
 	decay bool
-	// sumStore, in a part of a summed kernel, is the store whose
-	// contribution the part writes to out (summed.go).
-	sumStore *ir.Instr
 }
 
 // emitter writes the kernels of one module as LLVM functions.
@@ -434,10 +431,6 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		}
 		kf.cur.NewStore(x, p)
 	case ir.OpStore:
-		if kf.site.sumStore != nil {
-			kf.summedPart(in, lo) // summed.go
-			break
-		}
 		a, ok := kf.access(in)
 		if !ok || a.uniform {
 			return fmt.Errorf("store to %q, which has no per-element storage", in.VarName())

@@ -87,9 +87,6 @@ type tables struct {
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
 	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
-	// summedParts are the functions of each projection's summed kernel
-	// split per variable (summed.go).
-	summedParts map[*ir.Projection][]string
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -130,20 +127,15 @@ func b2i(b bool) int {
 	return 0
 }
 
-// summed is a projection's summed kernel, the ids of the variables it
-// adds into, and its parts, one per variable, or NULL (summed.go;
-// snn_projection.summed, summed_vars, summed_parts).
-func (t *tables) summed(w *cWriter, pr *ir.Projection) (string, []string, string) {
+// summed is a projection's summed kernel and the ids of the variables it
+// adds into (snn_projection.summed, summed_vars).
+func (t *tables) summed(w *cWriter, pr *ir.Projection) (string, []string) {
 	k := ir.KernelNamed(pr.Kernels, "summed")
 	var ids []string
 	for _, v := range ir.SummedTargets(k) {
 		ids = append(ids, strconv.Itoa(t.l.ids[v]))
 	}
-	var parts []string
-	for _, name := range t.summedParts[pr] {
-		parts = append(parts, kernelRef(name))
-	}
-	return t.kernel(pr.Kernels, "summed"), ids, w.array("snn_kernel", parts)
+	return t.kernel(pr.Kernels, "summed"), ids
 }
 
 func (t *tables) kernel(list []*ir.Kernel, name string) string {
@@ -193,11 +185,6 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	// Kernel declarations.
 	for _, k := range sortedKernelNames(t.kernels) {
 		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
-	}
-	for _, pr := range m.Projections {
-		for _, k := range t.summedParts[pr] {
-			w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
-		}
 	}
 	w.printf("\n")
 	var pops []string
@@ -320,15 +307,15 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if pr.PartOf != nil {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
-		summed, summedVars, summedParts := t.summed(w, pr)
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %s}",
+		summed, summedVars := t.summed(w, pr)
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
-			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars), summedParts))
+			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars)))
 	}
 	var currents []string
 	for _, c := range m.Currents {

@@ -229,10 +229,6 @@ typedef struct snn_projection {
 	snn_kernel summed;
 	int32_t n_summed_vars;
 	const int32_t *summed_vars;
-	/* Or, where the kernel splits so (backends/llvm/summed.go), one part
-	 * per variable that writes each synapse's contribution to its out;
-	 * NULL otherwise. */
-	const snn_kernel *summed_parts;
 } snn_projection;
 
 typedef struct snn_current {

@@ -318,9 +318,7 @@ void snn_build_projection(int n)
 			net.ctx.js[n] = ps->js;
 		}
 	}
-	if (pr->on_post || pr->summed_parts) {
-		/* Synapses by post neuron, in synapse order: on_post's, and
-		 * the sums of a split summed kernel (summed.c). */
+	if (pr->on_post) {
 		int64_t np = post->n;
 		ps->bp_start = snn_xcalloc((size_t)np + 1, sizeof(int64_t));
 		for (int64_t s = 0; s < nsyn; s++)
