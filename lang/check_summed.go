@@ -5,7 +5,7 @@ package lang
 //	summed post.i_gap = w * (pre.v - post.v)
 //
 // makes the post neuron's state variable i_gap the sum, over the synapses
-// onto it, of the expression, computed every step from the state after
+// onto it, of the expression (summed pre.x: over the synapses from it), computed every step from the state after
 // the step's deliveries (section 6, step 4a) and held over the step's
 // integration. The target belongs to the sum: nothing else may change it
 // (no ODE, no assignment), so that its value is always the sum.
@@ -17,26 +17,26 @@ func (c *checker) checkSummed(ctx *exprCtx, s *Summed) {
 	t := c.expr(ctx, s.Value)
 	pos := posOf(s.Target.Pos)
 	parts := s.Target.Parts
-	if len(parts) != 2 || parts[0] != "post" {
-		hint := "write summed post.NAME = EXPR, NAME a state variable of the post neuron type"
-		if len(parts) == 2 && parts[0] == "pre" {
-			c.onceHintf(pos, hint, "summed %s: a summed variable is a variable of the post neuron; summing onto the pre side is not supported", joinDots(parts))
+	if len(parts) != 2 || parts[0] != "post" && parts[0] != "pre" {
+		c.onceHintf(pos, "write summed post.NAME = EXPR (or pre.NAME), NAME a state variable of that side's neuron type",
+			"summed %s: the target of a summed variable is post.NAME or pre.NAME", joinDots(parts))
+		return
+	}
+	side := ctx.post
+	if parts[0] == "pre" {
+		side = ctx.pre
+		if side == nil {
+			c.onceErrorf(pos, "summed %s: the pre side of the connect at %s is an input, which has no variables", joinDots(parts), ctx.prePos)
 			return
 		}
-		c.onceHintf(pos, hint, "summed %s: the target of a summed variable is post.NAME", joinDots(parts))
-		return
 	}
-	post := ctx.post
+	post := side
 	if post == nil {
-		return
-	}
-	if post.Kind == DendriteBody {
-		c.onceErrorf(pos, "summed %s: the connect at %s targets dendrite %s; a summed variable targets a neuron's soma", joinDots(parts), ctx.prePos, post.Name)
 		return
 	}
 	sym := post.Var(parts[1])
 	if sym == nil {
-		c.onceErrorf(pos, "summed %s: %s (the post side of the connect at %s) has no variable %s", joinDots(parts), post.describe(), ctx.prePos, parts[1])
+		c.onceErrorf(pos, "summed %s: %s (the %s side of the connect at %s) has no variable %s", joinDots(parts), post.describe(), parts[0], ctx.prePos, parts[1])
 		return
 	}
 	if sym.Kind != SymState {

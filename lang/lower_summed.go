@@ -3,10 +3,11 @@ package lang
 import "snnc/ir"
 
 // summedKernel lowers a synapse type's summed members for one projection
-// into its summed kernel: per synapse, in source order, post.X += value.
+// into its summed kernel: per synapse, in source order, post.X += value
+// (pre.X for summed pre.X).
 // The runtime sets every target to 0 and then runs the kernel over all
 // synapses in synapse order (spec/language.md section 6, step 4a), so each
-// post neuron's variable is the sum over its synapses in a fixed order.
+// neuron's variable is the sum over its synapses in a fixed order.
 func (l *lowerer) summedKernel(sb *Body, p *Projection, out *ir.Projection) {
 	if len(sb.Summed) == 0 {
 		return

@@ -326,8 +326,9 @@ func TestNMDAAgainstBrian2(t *testing.T) {
 
 // summedOrderModel sums into two variables of two populations of one type
 // (which fuse groups into one): s from two projections, s2 from a kernel
-// whose value reads s2 itself (the sum so far, times 0). Neuron 2 of q
-// has no synapse onto it. x ramps by Euler, so
+// whose value reads s2 itself (the sum so far, times 0), s3 of p from
+// the synapses out of each neuron (summed pre.s3). Neuron 2 of q has no
+// synapse onto it. x ramps by Euler, so
 // every neuron's x differs at every step.
 const summedOrderModel = `
 neuron N {
@@ -335,7 +336,8 @@ neuron N {
     state x = 0
     state s = 0
     state s2 = 0
-    dx/dt = rate * (1 + s + s2)
+    state s3 = 0
+    dx/dt = rate * (1 + s + s2 + s3)
     method euler
     threshold x > 1e9
     reset { x = 0 }
@@ -343,6 +345,10 @@ neuron N {
 synapse Sum {
     param w = 1
     summed post.s = w * pre.x
+}
+synapse SumPre {
+    param w = 1
+    summed pre.s3 = w * post.x
 }
 synapse SumSelf {
     param w = 1
@@ -354,15 +360,18 @@ connect a: p -> p using Sum by all_to_all { w = 0.1 * (i + 1) + 0.01 * j }
 connect b: q -> p using Sum by pairs([(0, 1), (2, 1), (1, 3)]) { w = -0.3 }
 connect c: p -> q using Sum by pairs([(3, 0), (0, 0), (1, 1)]) { w = 0.7 }
 connect d: p -> q using SumSelf by pairs([(2, 1), (0, 1)]) { w = 1.3 }
+connect e: p -> q using SumPre by all_to_all { w = 0.5 + i - j }
 monitor state p.x
 monitor state p.s
 monitor state q.x
 monitor state q.s
 monitor state q.s2
+monitor state p.s3
 run { duration = 5 ms  dt = 0.1 ms }
 `
 
-// Summed variables, their order and their sums: s recorded in step k is
+// Summed variables, their order and their sums (onto the post side and,
+// with summed pre.x, the pre side): s recorded in step k is
 // the sum computed in step k - 1 (the state monitor samples before step
 // 4a) from x recorded in step k - 1, over the synapses onto the neuron,
 // projection by projection in declaration order and synapse by synapse
@@ -375,6 +384,7 @@ func TestSummedOrder(t *testing.T) {
 	res := run(t, m, interp.Options{})
 	px, ps := summedState(t, res, "p_x"), summedState(t, res, "p_s")
 	qx, qs, qs2 := summedState(t, res, "q_x"), summedState(t, res, "q_s"), summedState(t, res, "q_s2")
+	ps3 := summedState(t, res, "p_s3")
 	type syn struct {
 		from *runtime.State
 		i, j int
@@ -382,7 +392,7 @@ func TestSummedOrder(t *testing.T) {
 	}
 	// The synapses onto p, then onto q, in declaration and synapse order:
 	// all_to_all is by pre neuron, then post neuron; pairs as listed.
-	var ontoP, ontoQ, ontoQ2 []syn
+	var ontoP, ontoQ, ontoQ2, fromP []syn
 	for i := range 4 {
 		for j := range 4 {
 			ontoP = append(ontoP, syn{px, i, j, 0.1*float64(i+1) + 0.01*float64(j)})
@@ -396,6 +406,13 @@ func TestSummedOrder(t *testing.T) {
 	}
 	for _, pr := range [][2]int{{2, 1}, {0, 1}} {
 		ontoQ2 = append(ontoQ2, syn{px, pr[0], pr[1], 1.3})
+	}
+	// summed pre.s3: by the synapse's pre neuron (i), the post neuron's x
+	// (j), so with i and j swapped here.
+	for i := range 4 {
+		for j := range 3 {
+			fromP = append(fromP, syn{qx, j, i, 0.5 + float64(i) - float64(j)})
+		}
 	}
 	check := func(rec *runtime.State, n int, syns []syn) {
 		for k := int64(1); k < int64(len(rec.Steps)); k++ {
@@ -413,6 +430,7 @@ func TestSummedOrder(t *testing.T) {
 	check(ps, 4, ontoP)
 	check(qs, 3, ontoQ)
 	check(qs2, 3, ontoQ2)
+	check(ps3, 4, fromP)
 	require.Zero(t, sampleAt(t, qs, 20, 2), "q's neuron 2 has no synapse onto it")
 	require.NotZero(t, sampleAt(t, qs, 20, 1))
 

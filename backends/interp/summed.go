@@ -6,11 +6,12 @@ import (
 	"snnc/ir"
 )
 
-// summed runs step 4a of language.md section 6: every post neuron's
-// summed variable is set to 0, then each projection's summed kernel adds
-// its synapses' contributions, projection by projection in declaration
-// order and synapse by synapse in synapse order. The llvm runtime adds in
-// the same order (runtime/c/step.c), so the sums are the same bits.
+// summed runs step 4a of language.md section 6: every summed variable (of
+// the post neurons, or the pre neurons for summed pre.x) is set to 0, then
+// each projection's summed kernel adds its synapses' contributions,
+// projection by projection in declaration order and synapse by synapse in
+// synapse order. The llvm runtime adds in the same order
+// (runtime/c/summed.c), so the sums are the same bits.
 func (s *sim) summed(k int64, t float64) {
 	if s.sumTargets == nil {
 		s.sumTargets = []*cell{}

@@ -1,10 +1,11 @@
 /*
  * summed.c: step 4a of spec/language.md section 6, the summed variables
- * (backends/interp/summed.go). Every post neuron's summed variable is set
- * to 0, then each projection's summed kernel adds its synapses'
- * contributions, projection by projection in declaration order and
- * synapse by synapse in synapse order: the interpreter's order, so the
- * sums are the same bits at any number of threads.
+ * (backends/interp/summed.go). Every summed variable (of the post
+ * neurons, or of the pre neurons for summed pre.x) is set to 0, then
+ * each projection's summed kernel adds its synapses' contributions,
+ * projection by projection in declaration order and synapse by synapse
+ * in synapse order: the interpreter's order, so the sums are the same
+ * bits at any number of threads.
  */
 #include <string.h>
 
@@ -14,9 +15,10 @@ void snn_summed_step(void)
 {
 	for (int q = 0; q < net.model->n_projections; q++) {
 		const snn_projection *pr = &net.model->projections[q];
-		int64_t n = net.pops[pr->post].n;
-		for (int x = 0; x < pr->n_summed_vars; x++)
-			memset(net.ctx.var[pr->summed_vars[x]], 0, (size_t)n * sizeof(double));
+		for (int x = 0; x < pr->n_summed_vars; x++) {
+			int id = pr->summed_vars[x];
+			memset(net.ctx.var[id], 0, (size_t)net.vars[id].len * sizeof(double));
+		}
 	}
 	for (int q = 0; q < net.model->n_projections; q++) {
 		const snn_projection *pr = &net.model->projections[q];
