@@ -138,6 +138,7 @@ func TestFPGADiagnostics(t *testing.T) {
 	for _, c := range []struct{ example, want string }{
 		{"rstdp", `rstdp.snn:\d+:\d+: global dopamine: the core has no globals`},
 		{"alif", `neurons.snn:\d+:\d+: population adaptive, step kernel: convert from fx16.19 to f64`},
+		{"gap_junctions", `gap_junctions.snn:\d+:\d+: projection gap: a summed variable \(the core has no step that sums over every synapse`},
 	} {
 		t.Run(c.example, func(t *testing.T) {
 			_, err := fpga.Build(quantizedFile(t, "../examples/"+c.example+".snn", 16), driver.FPGAOptions())
