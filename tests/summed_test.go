@@ -324,12 +324,15 @@ func TestNMDAAgainstBrian2(t *testing.T) {
 	}
 }
 
-// summedOrderModel sums into two variables of two populations of one type
-// (which fuse groups into one): s from two projections, s2 from a kernel
-// whose value reads s2 itself (the sum so far, times 0), s3 of p from
-// the synapses out of each neuron (summed pre.s3). Neuron 2 of q has no
-// synapse onto it. x ramps by Euler, so
-// every neuron's x differs at every step.
+// summedOrderModel sums into variables of two populations of one type
+// (which fuse groups into one): s from three projections onto p and one
+// onto q, s2 from a kernel whose value reads s2 itself (the sum so far,
+// times 0), s3 of p from the synapses out of each neuron (summed pre.s3).
+// Neuron 2 of q has no synapse onto it. The pairs of f make a row that is
+// not sorted by post neuron, which the native runtime sums whole; the
+// others onto the post side it splits by post neuron among the threads
+// (runtime/c/summed.c). x ramps by Euler, so every neuron's x differs at
+// every step.
 const summedOrderModel = `
 neuron N {
     param rate: Hz = 1 Hz
@@ -361,6 +364,7 @@ connect b: q -> p using Sum by pairs([(0, 1), (2, 1), (1, 3)]) { w = -0.3 }
 connect c: p -> q using Sum by pairs([(3, 0), (0, 0), (1, 1)]) { w = 0.7 }
 connect d: p -> q using SumSelf by pairs([(2, 1), (0, 1)]) { w = 1.3 }
 connect e: p -> q using SumPre by all_to_all { w = 0.5 + i - j }
+connect f: q -> p using Sum by pairs([(0, 3), (0, 1), (2, 2)]) { w = 0.9 }
 monitor state p.x
 monitor state p.s
 monitor state q.x
@@ -400,6 +404,9 @@ func TestSummedOrder(t *testing.T) {
 	}
 	for _, pr := range [][2]int{{0, 1}, {2, 1}, {1, 3}} {
 		ontoP = append(ontoP, syn{qx, pr[0], pr[1], -0.3})
+	}
+	for _, pr := range [][2]int{{0, 3}, {0, 1}, {2, 2}} {
+		ontoP = append(ontoP, syn{qx, pr[0], pr[1], 0.9})
 	}
 	for _, pr := range [][2]int{{3, 0}, {0, 0}, {1, 1}} {
 		ontoQ = append(ontoQ, syn{px, pr[0], pr[1], 0.7})

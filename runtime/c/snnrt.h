@@ -229,6 +229,10 @@ typedef struct snn_projection {
 	snn_kernel summed;
 	int32_t n_summed_vars;
 	const int32_t *summed_vars;
+	/* Whether the summed kernel writes only its post neuron's summed
+	 * variables and reads no other neuron's: it may then run split
+	 * among the threads by post neuron (summed.c). */
+	int32_t summed_by_post;
 } snn_projection;
 
 typedef struct snn_current {
