@@ -132,32 +132,33 @@ type currentState struct {
 }
 
 type sim struct {
-	ranges map[string][2]float64 // Options.Calibrate's (Result.Ranges)
-	seed   uint64
-	m      *ir.Module
-	opts   Options
-	dir    string
-	rng    rng.Source
-	dt     float64
-	steps  int64
-	params map[string]*cell
-	cellOf map[*ir.Var]*cell // every variable's storage
-	pops   []*popState
-	popBy  map[*ir.Population]*popState
-	inputs []*inputState
-	inBy   map[*ir.Input]*inputState
-	projs  []*projState
-	// sumTargets are the post neurons' summed variables, set to 0 in step
-	// 4a before the summed kernels add into them (summed.go); nil until
-	// the first step finds them.
+	ranges    map[string][2]float64 // Options.Calibrate's (Result.Ranges)
+	seed      uint64
+	m         *ir.Module
+	opts      Options
+	dir       string
+	rng       rng.Source
+	dt        float64
+	steps     int64
+	params    map[string]*cell
+	cellOf    map[*ir.Var]*cell // every variable's storage
+	pops      []*popState
+	popBy     map[*ir.Population]*popState
+	inputs    []*inputState
+	inBy      map[*ir.Input]*inputState
+	projs     []*projState
+	projBy    map[*ir.Projection]*projState
+	curs      []*currentState
+	spikeMons []*spikeMon
+	stateMons []*stateMon
+	events    int64
+	now       int64   // the step being run
+	mem       *memory // checkMemory's account
+
+	// sumTargets are the summed variables, set to 0 in step 4a before
+	// the summed kernels add into them (summed.go); nil until the first
+	// step finds them.
 	sumTargets []*cell
-	projBy     map[*ir.Projection]*projState
-	curs       []*currentState
-	spikeMons  []*spikeMon
-	stateMons  []*stateMon
-	events     int64
-	now        int64   // the step being run
-	mem        *memory // checkMemory's account
 }
 
 type spikeMon struct {

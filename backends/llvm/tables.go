@@ -129,7 +129,7 @@ func b2i(b bool) int {
 
 // summed is a projection's summed kernel and the ids of the variables it
 // adds into (snn_projection.summed, summed_vars).
-func (t *tables) summed(w *cWriter, pr *ir.Projection) (string, []string) {
+func (t *tables) summed(pr *ir.Projection) (string, []string) {
 	k := ir.KernelNamed(pr.Kernels, "summed")
 	var ids []string
 	for _, v := range ir.SummedTargets(k) {
@@ -334,7 +334,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if pr.PartOf != nil {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
-		summed, summedVars := t.summed(w, pr)
+		summed, summedVars := t.summed(pr)
 		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
