@@ -34,6 +34,10 @@ func (c *checker) checkSummed(ctx *exprCtx, s *Summed) {
 	if post == nil {
 		return
 	}
+	if post.Kind == DendriteBody {
+		c.onceErrorf(pos, "summed %s: the connect at %s targets dendrite %s; a summed variable targets a neuron's soma", joinDots(parts), ctx.prePos, post.Name)
+		return
+	}
 	sym := post.Var(parts[1])
 	if sym == nil {
 		c.onceErrorf(pos, "summed %s: %s (the %s side of the connect at %s) has no variable %s", joinDots(parts), post.describe(), parts[0], ctx.prePos, parts[1])
