@@ -65,7 +65,7 @@
 //
 //	RoleInit, RolePrepare, RoleUpdate, RoleThreshold, RoleReset,
 //	RoleRefractory, RoleStep (update, threshold and reset fused), RoleOnPre,
-//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC)
+//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC), RoleSummed
 //
 // The kernels say what each element computes. A [Kernel] is a function
 // run per element (neuron, dendrite segment, synapse, source) or once (a
@@ -153,12 +153,14 @@
 //	population   init, prepare, update, threshold : bool, reset, refractory : f64
 //	dendrite     init, prepare, update, threshold : bool, reset (per segment of an array)
 //	global       init, update, on_spike.SRC (once per spike of SRC)
-//	projection   init, prepare, on_pre, on_post, update (per synapse)
+//	projection   init, prepare, on_pre, on_post, update, summed (per synapse)
 //	input        rate : f64 (per source of a poisson input with a constant rate)
 //	current      value : f64 (per neuron of the driven population)
 //
 // init sets the per-element parameters and the initial state; update holds
-// one ode instruction per ODE; refractory returns the refractory period in
+// one ode instruction per ODE; summed adds each synapse's contribution
+// into its post neuron's summed variables (SummedTargets), which every
+// backend sets to 0 before it runs; refractory returns the refractory period in
 // seconds; rate returns a rate in Hz; value returns the driven parameter's
 // new value. spec/ir.md ties each kernel to the steps of a time step.
 //

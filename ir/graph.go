@@ -84,10 +84,11 @@ const (
 	RoleRate                   // rate: a poisson source's rate
 	RoleValue                  // value: a current's value, or a monitored definition
 	RoleOnSpike                // on_spike.SOURCE: a global's, on each of SOURCE's spikes
+	RoleSummed                 // summed: a projection's summed variables, added into post.X (step 4a)
 )
 
 var roleNames = [...]string{"", "init", "prepare", "update", "threshold", "reset", "refractory", "step",
-	"on_pre", "on_post", "rate", "value", "on_spike"}
+	"on_pre", "on_post", "rate", "value", "on_spike", "summed"}
 
 func (r Role) String() string { return roleNames[r] }
 

@@ -186,7 +186,7 @@ func (b *Block) Succs() []*Block {
 // Kernel is a function run per element (neuron, segment, synapse, source)
 // or once (a global). Its first block is the entry.
 type Kernel struct {
-	Name   string // init, update, threshold, reset, refractory, on_pre, on_post, rate, value, on_spike.SRC
+	Name   string // init, update, threshold, reset, refractory, on_pre, on_post, rate, value, on_spike.SRC, summed
 	Result Type   // TVoid, or the type ret returns (threshold: bool)
 	Blocks []*Block
 	// Owner, Domain and Role are where the kernel sits in the graph:

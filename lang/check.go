@@ -37,6 +37,11 @@ type checker struct {
 	segmentRefs map[*NameRef]bool
 	reportedAt  map[Pos]bool
 	monitors    map[string]*Monitor
+	// summed maps each variable a synapse's summed member targets to the
+	// first such member; writes lists where statements assign each
+	// variable (check_summed.go: nothing else may write a summed target).
+	summed map[*Symbol]*Summed
+	writes map[*Symbol][]Pos
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -136,6 +141,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 			c.checkSynapseFor(b, p)
 		}
 	}
+	c.checkSummedTargets()
 	if c.pruneWeight != nil {
 		c.pruneWeight()
 	}

@@ -328,6 +328,7 @@ func (c *checker) assignable(ctx *exprCtx, ref *NameRef) bool {
 	// A block changes its own body's variables, and a neuron's reset may
 	// also change its dendrites'.
 	if sym.Owner == ctx.body || sym.Owner != nil && sym.Owner.Parent == ctx.body {
+		c.noteWrite(sym, pos)
 		return true
 	}
 	c.diags.Errorf(pos, "%s cannot change %s, which belongs to %s", describeCtx(ctx), ref.Dotted(), sym.Owner.describe())
@@ -360,6 +361,7 @@ func (c *checker) writableOnSide(ctx *exprCtx, ref *NameRef) bool {
 		c.onceErrorf(ref.At, "cannot assign to %s: it is %s of %s", ref.Dotted(), an(sym.Kind.String()), b.describe())
 		return false
 	}
+	c.noteWrite(sym, ref.At)
 	return true
 }
 

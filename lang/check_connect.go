@@ -337,6 +337,8 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 		case *Let:
 			ctx.what = "a definition"
 			c.expr(ctx, m.Value)
+		case *Summed:
+			c.checkSummed(ctx, m)
 		}
 	}
 }

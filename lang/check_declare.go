@@ -124,7 +124,7 @@ func memberAllowed(kind BodyKind, m Member) (bool, string) {
 		return kind == NeuronBody, "neuron types (a dendrite shares its neuron's refractory period)"
 	case *Dendrite:
 		return kind == NeuronBody, "neuron types"
-	case *Delay:
+	case *Delay, *Summed:
 		return kind == SynapseBody, "synapse types"
 	case *On:
 		if m.Event == "spike" {
@@ -147,6 +147,8 @@ func memberWord(m Member) string {
 		return "dendrite"
 	case *Delay:
 		return "delay"
+	case *Summed:
+		return "summed"
 	case *On:
 		return "on " + m.Event
 	}
@@ -254,6 +256,8 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 				sym.Body.Decl = m
 				b.Dendrites = append(b.Dendrites, sym.Body)
 			}
+		case *Summed:
+			b.Summed = append(b.Summed, m) // checked per projection (checkSummed)
 		case *ODE:
 			// Checked in checkBody, once every state is declared.
 		}

@@ -264,6 +264,17 @@ type Delay struct {
 	Value *Expr `parser:"'delay' @@"`
 }
 
+// Summed is a synapse's continuous contribution to a variable of its post
+// neuron, summed over the synapses onto each neuron every step (Brian2's
+// `(summed)`); spec/language.md section 3.6.
+//
+//	summed post.i_gap = w * (pre.v - post.v)
+type Summed struct {
+	Pos    lexer.Position
+	Target Ref   `parser:"'summed' @@ '='"`
+	Value  *Expr `parser:"@@"`
+}
+
 // Block is a list of statements in braces.
 type Block struct {
 	Pos   lexer.Position
@@ -422,6 +433,7 @@ func (m *Method) memberPos() lexer.Position     { return m.Pos }
 func (m *Dendrite) memberPos() lexer.Position   { return m.Pos }
 func (m *On) memberPos() lexer.Position         { return m.Pos }
 func (m *Delay) memberPos() lexer.Position      { return m.Pos }
+func (m *Summed) memberPos() lexer.Position     { return m.Pos }
 
 func (s *Assign) stmtPos() lexer.Position { return s.Pos }
 func (s *If) stmtPos() lexer.Position     { return s.Pos }

@@ -425,6 +425,7 @@ func (l *lowerer) projection(p *Projection) {
 		e.b.Ret()
 		out.Kernels = append(out.Kernels, k)
 	}
+	l.summedKernel(sb, p, out)
 	out.Stream = len(l.m.Projections)
 	if run := l.prog.Run; run.Prune {
 		if w := p.Synapse.Var("w"); w != nil && w.Type.Dim == run.PruneDim {

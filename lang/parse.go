@@ -18,7 +18,7 @@ var fileParser = participle.MustBuild[File](
 	participle.Union[Decl](&Import{}, &Param{}, &NeuronDecl{}, &SynapseDecl{}, &GlobalDecl{},
 		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}),
 	participle.Union[Member](&Param{}, &State{}, &Let{}, &Trace{}, &ODE{}, &Threshold{}, &Reset{},
-		&Refractory{}, &Method{}, &Dendrite{}, &On{}, &Delay{}),
+		&Refractory{}, &Method{}, &Dendrite{}, &On{}, &Delay{}, &Summed{}),
 	participle.Union[Stmt](&If{}, &Assign{}),
 	participle.UseLookahead(4),
 )

@@ -225,6 +225,7 @@ type Body struct {
 	IsArray                      bool // a dendrite declared with [count], even [1]
 	OnPre, OnPost                *On
 	OnSpike                      []*On
+	Summed                       []*Summed // a synapse's summed contributions, in source order
 	Delay                        *Delay
 }
 

@@ -140,6 +140,7 @@ func TestFPGADiagnostics(t *testing.T) {
 		{"alif", `neurons.snn:\d+:\d+: population adaptive, step kernel: convert from fx16.19 to f64`},
 		// White noise is a normal draw per neuron and step.
 		{"brunel_hakim1999", `brunel_hakim1999.snn:24:5: population cells, step kernel: a random draw`},
+		{"gap_junctions", `gap_junctions.snn:\d+:\d+: projection gap: a summed variable \(the core has no step that sums over every synapse`},
 	} {
 		t.Run(c.example, func(t *testing.T) {
 			_, err := fpga.Build(quantizedFile(t, "../examples/"+c.example+".snn", 16), driver.FPGAOptions())

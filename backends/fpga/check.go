@@ -82,6 +82,8 @@ func check(m *ir.Module) error {
 		for _, k := range pr.Kernels {
 			switch k.Name {
 			case "init", "prepare", "on_pre", "on_post":
+			case "summed":
+				where(first(k), "%s: a summed variable (the core has no step that sums over every synapse; its synapses act only at events: on pre and on post)", pr.Describe())
 			default:
 				where(first(k), "%s: a %s kernel (the core's synapses change only at events: on pre and on post)", pr.Describe(), k.Name)
 			}

@@ -206,6 +206,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	ps.k.onPre = compile("on_pre")
 	ps.k.onPost = compile("on_post")
 	ps.k.update = compile("update")
+	ps.summed = compile("summed")
 	if err != nil {
 		return err
 	}

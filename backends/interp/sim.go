@@ -120,6 +120,8 @@ type projState struct {
 	}
 	post *popState
 	k    struct{ init, prepare, onPre, onPost, update *kernel }
+	// summed is the projection's summed kernel, run in step 4a (summed.go).
+	summed *kernel
 }
 
 type currentState struct {
@@ -153,6 +155,11 @@ type sim struct {
 	events    int64
 	now       int64   // the step being run
 	mem       *memory // checkMemory's account
+
+	// sumTargets are the summed variables, set to 0 in step 4a before
+	// the summed kernels add into them (summed.go); nil until the first
+	// step finds them.
+	sumTargets []*cell
 }
 
 type spikeMon struct {

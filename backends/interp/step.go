@@ -80,7 +80,10 @@ func (s *sim) loop() (done int64) {
 			}
 		}
 
-		// 4a. Reductions over populations and projections.
+		// 4a. Summed variables, from the state as it is now.
+		s.summed(k, t)
+
+		// 4a. Then the reductions (they see this step's sums) over populations and projections.
 		s.reduce()
 
 		// 5. Integration: globals, synapses, dendrites, neurons.

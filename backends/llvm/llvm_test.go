@@ -50,7 +50,7 @@ func TestEmitVerifies(t *testing.T) {
 // side. (A flag of 0 where a kernel reads i would dereference a null
 // array: the conformance tests run every example natively.)
 func TestNeedsPre(t *testing.T) {
-	re := regexp.MustCompile(`"projection ([^"]+)", ([01])\}`)
+	re := regexp.MustCompile(`"projection ([^"]+)", ([01])[,}]`)
 	for file, want := range map[string]map[string]string{
 		"cuba.snn":         {"ee": "0", "ei": "0", "ie": "0", "ii": "0", "ee_ei": "0", "ie_ii": "0"},
 		"connectivity.snn": {"c1": "0", "c2": "0", "c3": "1", "c4": "0", "c5": "0", "c6": "0"},

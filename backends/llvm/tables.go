@@ -127,6 +127,44 @@ func b2i(b bool) int {
 	return 0
 }
 
+// summed is a projection's summed kernel and the ids of the variables it
+// adds into (snn_projection.summed, summed_vars).
+func (t *tables) summed(pr *ir.Projection) (string, []string) {
+	k := ir.KernelNamed(pr.Kernels, "summed")
+	var ids []string
+	for _, v := range ir.SummedTargets(k) {
+		ids = append(ids, strconv.Itoa(t.l.ids[v]))
+	}
+	return t.kernel(pr.Kernels, "summed"), ids
+}
+
+// summedByPost reports whether a summed kernel stores only into its
+// synapse's post neuron and reads no summed variable of another neuron
+// (pre.X of one): run split by post neuron, each thread taking its post
+// neurons' synapses in synapse order, it then makes every neuron's
+// additions, and reads every partial sum, as the whole run does
+// (snn_projection.summed_by_post).
+func summedByPost(k *ir.Kernel) bool {
+	if k == nil {
+		return false
+	}
+	targets := map[*ir.Var]bool{}
+	for _, v := range ir.SummedTargets(k) {
+		targets[v] = true
+	}
+	ok := true
+	k.Instrs(func(in *ir.Instr) {
+		switch in.Op {
+		case ir.OpStore:
+			ok = ok && in.Ref() != nil && in.Ref().Reach == ir.IndexPost
+		case ir.OpLoad:
+			r := in.Ref()
+			ok = ok && r != nil && (!targets[r.Var] || r.Reach == ir.IndexPost)
+		}
+	})
+	return ok
+}
+
 func (t *tables) kernel(list []*ir.Kernel, name string) string {
 	return kernelRef(t.kernels[ir.KernelNamed(list, name)])
 }
@@ -296,14 +334,16 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if pr.PartOf != nil {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d}",
+		summed, summedVars := t.summed(pr)
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
-			b2i(t.preUsed[l.projs[pr]])))
+			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars),
+			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed")))))
 	}
 	var currents []string
 	for _, c := range m.Currents {

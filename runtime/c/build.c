@@ -356,7 +356,7 @@ void snn_build(void)
 	for (int q = 0; q < net.model->n_projections; q++) {
 		const snn_projection *pr = &net.model->projections[q];
 		/* A part of a merged projection delivers nothing itself. */
-		if (pr->on_post || pr->update || (pr->on_pre && !pr->is_part && (!net.projs[q].split || net.projs[q].q.per_syn)))
+		if (pr->on_post || pr->update || pr->summed || (pr->on_pre && !pr->is_part && (!net.projs[q].split || net.projs[q].q.per_syn)))
 			net.step_fusable = 0;
 	}
 	build_chains();

@@ -232,6 +232,9 @@ static inline int snn_whole(double x, int64_t n, int64_t *out)
 	return 1;
 }
 
+/* summed.c: step 4a, the summed variables. */
+void snn_summed_step(void);
+
 /* synapses.c */
 void snn_build_projection(int n);
 

@@ -223,6 +223,16 @@ typedef struct snn_projection {
 	/* Whether a kernel reads a synapse's pre neuron (ctx.pre; llvm's
 	 * emitter finds out): the runtime makes the pre array only then. */
 	int32_t needs_pre;
+	/* The summed kernel (step 4a), or NULL: it adds each synapse's
+	 * contribution into the post neuron's summed variables, whose ids are
+	 * summed_vars; the runtime sets them to 0 first (step.c). */
+	snn_kernel summed;
+	int32_t n_summed_vars;
+	const int32_t *summed_vars;
+	/* Whether the summed kernel writes only its post neuron's summed
+	 * variables and reads no other neuron's: it may then run split
+	 * among the threads by post neuron (summed.c). */
+	int32_t summed_by_post;
 } snn_projection;
 
 typedef struct snn_current {

@@ -442,7 +442,10 @@ static void loop(void)
 			if (k % net.state_mons[i].rec->every == 0)
 				snn_sample(&net.state_mons[i], k);
 
-		/* 4a. Reductions over populations and projections. */
+		/* 4a. Summed variables, from the state as it is now. */
+		snn_summed_step();
+
+		/* 4a. Then the reductions (they see this step's sums) over populations and projections. */
 		snn_reduce();
 
 		/* 5. Integration: globals, synapses, dendrites, neurons. */

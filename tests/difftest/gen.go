@@ -87,6 +87,7 @@ type popInfo struct {
 	driveUnit string
 	driveLo   float64 // a drive that makes it fire, in driveUnit
 	generated bool    // of a generated type (has v, e_l)
+	summed    string  // its summed variable, "" if none (gen_summed.go)
 }
 
 // gen holds a model under construction.
@@ -114,6 +115,7 @@ type gen struct {
 	fr *rand.Rand
 	// reduces: the global reduces over a population (genReduction).
 	reduces bool
+	rs      *rand.Rand // the summed variables' choices (gen_summed.go)
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.out, format, args...) }
@@ -147,6 +149,7 @@ func Generate(seed uint64) *Model {
 		name:   fmt.Sprintf("m%d", seed),
 		files:  map[string][]byte{},
 		sizes:  map[string]int{},
+		rs:     rand.New(rand.NewPCG(seed, 0x5_0033_ed)),
 	}
 	dt := pick(g, 0.1, 0.1, 0.1, 0.05, 0.2)
 	g.dt = dt * 1e-3
@@ -194,6 +197,7 @@ func Generate(seed uint64) *Model {
 	for k := 0; k < nProj; k++ {
 		g.genConnect()
 	}
+	g.genSummed()
 	for _, pop := range g.pops {
 		if pop.drive != "" && g.chance(0.7) {
 			g.genCurrent(pop)

@@ -112,6 +112,9 @@ func (g *gen) genNeuronType(name string) *popInfo {
 	}
 	g.p("\n")
 	in := "ge + drive"
+	if g.summedTarget(info) {
+		in += " + sg"
+	}
 	linear := true
 	adapt := g.chance(0.4)
 	if adapt {
