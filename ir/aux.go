@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -148,21 +149,9 @@ var auxSyntaxes = [numAuxKinds]auxSyntax{
 			}
 			return ""
 		},
-		format: func(in *Instr) (string, string, bool) {
-			r, ok := in.Aux.(RandAux)
-			return fmt.Sprintf("%s stream=%d", r.Dist, r.Stream), "", ok
-		},
-		sep: " ",
-		parse: func(op Op, w []string) (any, []string, error) {
-			if len(w) < 4 || w[1] != "stream" || w[2] != "=" {
-				return nil, nil, fmt.Errorf("rand needs a distribution and a stream")
-			}
-			n, err := strconv.Atoi(w[3])
-			if err != nil {
-				return nil, nil, fmt.Errorf("bad stream")
-			}
-			return RandAux{Dist: w[0], Stream: n}, w[4:], nil
-		},
+		format: formatStream,
+		sep:    " ",
+		parse:  parseStream("rand needs a distribution and a stream"),
 	},
 
 	// noise xi_a stream=3
@@ -174,21 +163,9 @@ var auxSyntaxes = [numAuxKinds]auxSyntax{
 			}
 			return ""
 		},
-		format: func(in *Instr) (string, string, bool) {
-			r, ok := in.Aux.(RandAux)
-			return fmt.Sprintf("%s stream=%d", r.Dist, r.Stream), "", ok
-		},
-		sep: " ",
-		parse: func(op Op, w []string) (any, []string, error) {
-			if len(w) < 4 || w[1] != "stream" || w[2] != "=" {
-				return nil, nil, fmt.Errorf("noise needs a name and a stream")
-			}
-			n, err := strconv.Atoi(w[3])
-			if err != nil {
-				return nil, nil, fmt.Errorf("bad stream")
-			}
-			return RandAux{Dist: w[0], Stream: n}, w[4:], nil
-		},
+		format: formatStream,
+		sep:    " ",
+		parse:  parseStream("noise needs a name and a stream"),
 	},
 
 	// ode v, %9 method=exact unless_refractory
@@ -333,4 +310,25 @@ func formatAux(s *strings.Builder, in *Instr) bool {
 	s.WriteString(strings.Join(items, ", "))
 	s.WriteString(after)
 	return true
+}
+
+// formatStream prints a RandAux, a draw's or a noise's: NAME stream=N.
+func formatStream(in *Instr) (string, string, bool) {
+	r, ok := in.Aux.(RandAux)
+	return fmt.Sprintf("%s stream=%d", r.Dist, r.Stream), "", ok
+}
+
+// parseStream reads what formatStream prints; missing says what is
+// wrong when the words are not NAME stream = N.
+func parseStream(missing string) func(Op, []string) (any, []string, error) {
+	return func(op Op, w []string) (any, []string, error) {
+		if len(w) < 4 || w[1] != "stream" || w[2] != "=" {
+			return nil, nil, errors.New(missing)
+		}
+		n, err := strconv.Atoi(w[3])
+		if err != nil {
+			return nil, nil, fmt.Errorf("bad stream")
+		}
+		return RandAux{Dist: w[0], Stream: n}, w[4:], nil
+	}
 }
