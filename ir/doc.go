@@ -65,7 +65,8 @@
 //
 //	RoleInit, RolePrepare, RoleUpdate, RoleThreshold, RoleReset,
 //	RoleRefractory, RoleStep (update, threshold and reset fused), RoleOnPre,
-//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC)
+//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC),
+//	RoleSchedule (sched.ORDER.FIRST.PERIOD: scheduled code, see [Schedule])
 //
 // The kernels say what each element computes. A [Kernel] is a function
 // run per element (neuron, dendrite segment, synapse, source) or once (a

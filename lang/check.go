@@ -131,6 +131,11 @@ func Check(files []*File, diags *Diagnostics) *Program {
 	for _, b := range c.prog.Globals {
 		c.checkGlobalEvents(b)
 	}
+	for _, d := range decls {
+		if d, ok := d.(*ScheduleDecl); ok {
+			c.checkSchedule(d)
+		}
+	}
 	for _, b := range c.prog.Synapses {
 		for _, p := range c.synUses[b] {
 			c.checkSynapseFor(b, p)

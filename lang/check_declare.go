@@ -106,7 +106,7 @@ func (c *checker) declare(d Decl) {
 		if d.Name != nil {
 			c.declareTop(SymProjection, *d.Name, d)
 		}
-	case *CurrentDecl, *MonitorDecl, *RunDecl:
+	case *CurrentDecl, *MonitorDecl, *RunDecl, *ScheduleDecl:
 		// Not names in the file scope; checked in pass 3.
 	default:
 		panic(fmt.Sprintf("lang: unknown declaration %T", d))

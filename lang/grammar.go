@@ -144,6 +144,20 @@ type CurrentDecl struct {
 	Value  *Expr `parser:"@@"`
 }
 
+// ScheduleDecl is scheduled code: statements run on every element of a
+// population, projection or global once at a given time (at), or
+// periodically from the first step on (every), before the step's currents.
+//
+//	at 1 s on learn { eta = 0.01 }
+//	every 1 ms on cells { i_noise = normal(0 nA, 1 nA) }
+type ScheduleDecl struct {
+	Pos    lexer.Position
+	Kind   string `parser:"@('at' | 'every')"`
+	When   *Expr  `parser:"@@"`
+	Target Ident  `parser:"'on' @@"`
+	Body   *Block `parser:"@@"`
+}
+
 // MonitorDecl records spikes or a state variable.
 //
 //	monitor spikes exc[0:100]
@@ -408,6 +422,7 @@ func (d *InputDecl) declPos() lexer.Position      { return d.Pos }
 func (d *CurrentDecl) declPos() lexer.Position    { return d.Pos }
 func (d *MonitorDecl) declPos() lexer.Position    { return d.Pos }
 func (d *RunDecl) declPos() lexer.Position        { return d.Pos }
+func (d *ScheduleDecl) declPos() lexer.Position   { return d.Pos }
 
 func (m *Param) memberPos() lexer.Position      { return m.Pos }
 func (m *State) memberPos() lexer.Position      { return m.Pos }

@@ -43,6 +43,9 @@ func Lower(prog *Program) *ir.Module {
 	for _, mon := range prog.Monitors {
 		l.monitor(mon)
 	}
+	for n, s := range prog.Schedules {
+		l.schedule(n, s)
+	}
 	l.m.Link()
 	return l.m
 }

@@ -15,6 +15,7 @@ type Program struct {
 	Projections []*Projection
 	Currents    []*Current
 	Monitors    []*Monitor
+	Schedules   []*Schedule // in declaration order
 	Run         RunSettings
 
 	Info Info

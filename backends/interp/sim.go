@@ -147,6 +147,7 @@ type sim struct {
 	projs     []*projState
 	projBy    map[*ir.Projection]*projState
 	curs      []*currentState
+	scheds    []*schedState // scheduled kernels, by declaration order
 	spikeMons []*spikeMon
 	stateMons []*stateMon
 	events    int64
@@ -362,6 +363,9 @@ func (s *sim) build() error {
 		}
 	}
 	if err := s.checkPropagators(); err != nil {
+		return err
+	}
+	if err := s.buildSchedules(); err != nil {
 		return err
 	}
 	return s.buildMonitors()

@@ -23,6 +23,9 @@ func (s *sim) loop() (done int64) {
 			s.opts.Progress(k, s.steps)
 		}
 
+		// 0. Scheduled code due now.
+		s.runSchedules(k, t)
+
 		// 1. Currents.
 		for _, c := range s.curs {
 			c.k.all(k, t, c.dst.arr)

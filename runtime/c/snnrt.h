@@ -246,6 +246,17 @@ typedef struct snn_monitor {
 	const char *what;   /* target.variable as the model names it, for messages */
 } snn_monitor;
 
+/* Scheduled code (at, every): kernel k runs on every element of its
+ * target in steps first, first + period, ... (once where period is 0),
+ * before the step's currents; the table is in declaration order, the
+ * order in which code due in one step runs. */
+typedef struct snn_schedule {
+	snn_kernel k;
+	int32_t target_kind; /* 0: population (or global), 2: projection */
+	int32_t target;      /* its index */
+	int64_t first, period;
+} snn_schedule;
+
 typedef struct snn_pruned_param {
 	const char *name;
 	int8_t dim[6];
@@ -272,6 +283,8 @@ typedef struct snn_model {
 	 * them (checking the value's dimension) and they change nothing. */
 	int32_t n_pruned;
 	const snn_pruned_param *pruned;
+	int32_t n_schedules;
+	const snn_schedule *schedules;
 } snn_model;
 
 extern const snn_model snn_the_model;

@@ -331,6 +331,21 @@ static main_counts mc;
 /* The signal (SIGINT, SIGTERM) that asked the run to end, or 0 (rt.h). */
 volatile sig_atomic_t snn_stop_signal;
 
+/* run_schedules runs the scheduled code due in step k (slot 0 of
+ * language.md section 6), kernel after kernel in declaration order; each
+ * changes only its own element's state, so its elements may be split
+ * over the threads. */
+static void run_schedules(int64_t k)
+{
+	for (int i = 0; i < net.model->n_schedules; i++) {
+		const snn_schedule *s = &net.model->schedules[i];
+		if (k < s->first || (s->period == 0 ? k != s->first : (k - s->first) % s->period != 0))
+			continue;
+		int64_t n = s->target_kind == 2 ? net.projs[s->target].nsyn : net.pops[s->target].n;
+		snn_par(s->k, n, NULL);
+	}
+}
+
 static void loop(void)
 {
 	mc.steps_done = net.steps;
@@ -347,6 +362,9 @@ static void loop(void)
 		net.ctx.t = t;
 		if (net.opt->progress && k % 1024 == 0)
 			net.opt->progress(k, net.steps);
+
+		/* 0. Scheduled code due now. */
+		run_schedules(k);
 
 		/* 1. Currents. */
 		for (int i = 0; i < net.model->n_currents; i++)
