@@ -67,6 +67,11 @@ func (c *checker) checkSchedule(d *ScheduleDecl) {
 		scope = indexScope(b.Scope, "i")
 	}
 	ctx := &exprCtx{scope: scope, body: b, what: "scheduled code", random: true}
+	if r := sideRef(d.Body); r != nil {
+		c.diags.Hintf(posOf(r.Pos), "scheduled code on a projection reaches each synapse's own variables",
+			"scheduled code cannot reach %s: it runs per element, without a pre or post side", joinDots(r.Parts))
+		return
+	}
 	c.stmts(ctx, d.Body)
 	c.scheduledTargets(ctx, d.Body)
 	if !ok {
@@ -113,6 +118,75 @@ func (c *checker) scheduleSteps(d *ScheduleDecl, what string) (int64, bool) {
 		return int64(k), true
 	}
 	return 0, false
+}
+
+// sideRef returns the first pre.x or post.x that the statements name, or
+// nil.
+func sideRef(b *Block) *Ref {
+	var found *Ref
+	var expr func(e *Expr)
+	ref := func(r *Ref) {
+		if found == nil && r != nil && len(r.Parts) > 1 && (r.Parts[0] == "pre" || r.Parts[0] == "post") {
+			found = r
+		}
+	}
+	primary := func(p *Primary) {
+		if p == nil {
+			return
+		}
+		ref(p.Ref)
+		if p.Call != nil {
+			for _, a := range p.Call.Args {
+				expr(a.Value)
+			}
+		}
+		for _, x := range p.Paren {
+			expr(x)
+		}
+		if p.List != nil {
+			for _, x := range p.List.Elems {
+				expr(x)
+			}
+		}
+	}
+	expr = func(e *Expr) {
+		if e == nil {
+			return
+		}
+		if e.First != nil {
+			primary(e.First.Operand)
+		}
+		for _, op := range e.Rest {
+			if op.Right != nil {
+				primary(op.Right.Operand)
+			}
+		}
+	}
+	var block func(b *Block)
+	block = func(b *Block) {
+		for _, st := range b.Stmts {
+			switch st := st.(type) {
+			case *Assign:
+				ref(&st.Target)
+				expr(st.Value)
+			case *If:
+				for x := st; x != nil; {
+					expr(x.Cond)
+					block(x.Then)
+					if x.Else == nil {
+						break
+					}
+					if x.Else.Block != nil {
+						block(x.Else.Block)
+						break
+					}
+					x = x.Else.If
+				}
+			}
+		}
+	}
+	block(b)
+	return found
 }
 
 // scheduledTargets refuses what scheduled code may not assign beyond the

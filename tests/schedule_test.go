@@ -45,6 +45,8 @@ every 1 ms on cells {
     r = normal(0, 1)
 }
 at 0.5 ms on clock { g = 5 }
+// A monitor's every, then scheduled code's: the parser tells them apart.
+monitor state clock.h every 1
 every 0.3 ms on clock { h += 1 }
 at 3 ms on loop { w = 2 }
 
@@ -53,7 +55,6 @@ monitor state cells.drive every 1
 monitor state cells.n every 1
 monitor state cells.r every 1
 monitor state clock.g every 1
-monitor state clock.h every 1
 monitor state loop.w every 1
 run { duration = 6 ms  dt = 0.1 ms }
 `

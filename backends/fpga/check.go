@@ -49,8 +49,10 @@ func check(m *ir.Module) error {
 			continue
 		}
 		for _, k := range p.Kernels {
-			switch k.Name {
-			case "init", "prepare", "step":
+			switch {
+			case k.Role == ir.RoleSchedule:
+				where(first(k), "population %s: scheduled code (at, every); the core runs the same step on every step, and its state changes only there or between runs", p.Name)
+			case k.Name == "init", k.Name == "prepare", k.Name == "step":
 			default:
 				where(first(k), "population %s: a separate %s kernel (the core runs one step kernel per neuron: keep the fuse pass on, and give the neuron a threshold)", p.Name, k.Name)
 			}
@@ -80,8 +82,10 @@ func check(m *ir.Module) error {
 			continue
 		}
 		for _, k := range pr.Kernels {
-			switch k.Name {
-			case "init", "prepare", "on_pre", "on_post":
+			switch {
+			case k.Role == ir.RoleSchedule:
+				where(first(k), "%s: scheduled code (at, every); the core's synapses change only at events: on pre and on post", pr.Describe())
+			case k.Name == "init", k.Name == "prepare", k.Name == "on_pre", k.Name == "on_post":
 			default:
 				where(first(k), "%s: a %s kernel (the core's synapses change only at events: on pre and on post)", pr.Describe(), k.Name)
 			}
