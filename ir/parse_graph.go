@@ -549,7 +549,7 @@ func (p *parser) projection() (*Projection, error) {
 
 func (p *parser) monitor() (*Monitor, error) {
 	t := p.toks
-	// monitor NAME : KIND TARGET [ranges] [every N] [{ kernels }]
+	// monitor NAME : KIND TARGET [ranges] [every N] [window FROM:TO] [{ kernels }]
 	if len(t) < 5 || t[2] != ":" {
 		return nil, p.errorf("bad monitor")
 	}
@@ -597,12 +597,21 @@ func (p *parser) monitor() (*Monitor, error) {
 		}
 		rest = rest[end+1:]
 	}
-	if len(rest) == 2 && rest[0] == "every" {
+	if len(rest) >= 2 && rest[0] == "every" {
 		n, err := strconv.Atoi(rest[1])
 		if err != nil {
 			return nil, p.errorf("bad every")
 		}
 		mon.Every = n
+		rest = rest[2:]
+	}
+	if len(rest) == 4 && rest[0] == "window" && rest[2] == ":" {
+		lo, err1 := strconv.ParseInt(rest[1], 10, 64)
+		hi, err2 := strconv.ParseInt(rest[3], 10, 64)
+		if err1 != nil || err2 != nil || lo < 0 || hi <= lo {
+			return nil, p.errorf("bad window")
+		}
+		mon.Window = [2]int64{lo, hi}
 	} else if len(rest) != 0 {
 		return nil, p.errorf("bad monitor")
 	}

@@ -166,6 +166,9 @@ func (p *printer) module(m *Module) {
 		if mon.Kind == "state" {
 			s += fmt.Sprintf(" every %d", mon.Every)
 		}
+		if mon.Window != [2]int64{} {
+			s += fmt.Sprintf(" window %d:%d", mon.Window[0], mon.Window[1])
+		}
 		if len(mon.Kernels) > 0 {
 			p.body(s, nil, mon.Kernels, nil)
 			continue

@@ -37,6 +37,9 @@ type checker struct {
 	segmentRefs map[*NameRef]bool
 	reportedAt  map[Pos]bool
 	monitors    map[string]*Monitor
+	// phases are the steps [start, end) of each phase of the protocol
+	// (check_phase.go).
+	phases map[*PhaseDecl][2]int64
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -110,6 +113,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 			c.checkRun(r)
 		}
 	}
+	c.checkPhaseTimes(decls, run)
 	for _, d := range decls {
 		switch d := d.(type) {
 		case *PopulationDecl:
@@ -132,8 +136,11 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		c.checkGlobalEvents(b)
 	}
 	for _, d := range decls {
-		if d, ok := d.(*ScheduleDecl); ok {
+		switch d := d.(type) {
+		case *ScheduleDecl:
 			c.checkSchedule(d)
+		case *PhaseDecl:
+			c.checkPhase(d)
 		}
 	}
 	for _, b := range c.prog.Synapses {

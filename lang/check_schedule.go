@@ -38,12 +38,24 @@ func (s *Schedule) Body() *Body {
 // checkSchedule checks scheduled code. It runs after the connects, so
 // that a projection's name is known wherever it is declared.
 func (c *checker) checkSchedule(d *ScheduleDecl) {
-	s := &Schedule{Pos: posOf(d.Pos), Every: d.Kind == "every", Decl: d}
+	every := d.Kind == "every"
 	what := "at"
-	if s.Every {
+	if every {
 		what = "every"
 	}
 	steps, ok := c.scheduleSteps(d, what)
+	first, period := steps, int64(0)
+	if every {
+		first, period = 0, steps
+	}
+	c.scheduled(d, first, period, ok)
+}
+
+// scheduled checks the target and statements of scheduled code and, if
+// ok (its times are), adds it to the program to run in step first and
+// every period steps after it (once, where period is 0).
+func (c *checker) scheduled(d *ScheduleDecl, first, period int64, ok bool) {
+	s := &Schedule{Pos: posOf(d.Pos), Every: period > 0, First: first, Period: period, Decl: d}
 	sym := c.lookupKind(d.Target, "population, projection or global", SymPopulation, SymProjection, SymGlobal)
 	if sym == nil {
 		return
@@ -74,15 +86,9 @@ func (c *checker) checkSchedule(d *ScheduleDecl) {
 	}
 	c.stmts(ctx, d.Body)
 	c.scheduledTargets(ctx, d.Body)
-	if !ok {
-		return
+	if ok {
+		c.prog.Schedules = append(c.prog.Schedules, s)
 	}
-	if s.Every {
-		s.Period = steps
-	} else {
-		s.First = steps
-	}
-	c.prog.Schedules = append(c.prog.Schedules, s)
 }
 
 // scheduleSteps converts the time of at, or the period of every, to

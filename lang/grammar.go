@@ -158,6 +158,36 @@ type ScheduleDecl struct {
 	Body   *Block `parser:"@@"`
 }
 
+// PhaseDecl is one phase of the run's protocol: its duration, the
+// monitors that record in it, and scheduled code that runs at its start.
+// The phases follow one another in declaration order from t = 0.
+//
+//	phase test {
+//	    duration = 2 s
+//	    record = [exc_spikes]
+//	    on learn { eta = 0 }
+//	}
+type PhaseDecl struct {
+	Pos   lexer.Position
+	Name  Ident        `parser:"'phase' @@ '{'"`
+	Items []*PhaseItem `parser:"(@@ ';'?)* '}'"`
+}
+
+// PhaseItem is a setting of a phase (duration, record) or its scheduled
+// code on a target.
+type PhaseItem struct {
+	Pos     lexer.Position
+	On      *PhaseOn `parser:"  @@"`
+	Setting *Assign  `parser:"| @@"`
+}
+
+// PhaseOn is scheduled code that runs at the start of a phase.
+type PhaseOn struct {
+	Pos    lexer.Position
+	Target Ident  `parser:"'on' @@"`
+	Body   *Block `parser:"@@"`
+}
+
 // MonitorDecl records spikes or a state variable.
 //
 //	monitor spikes exc[0:100]
@@ -423,6 +453,7 @@ func (d *CurrentDecl) declPos() lexer.Position    { return d.Pos }
 func (d *MonitorDecl) declPos() lexer.Position    { return d.Pos }
 func (d *RunDecl) declPos() lexer.Position        { return d.Pos }
 func (d *ScheduleDecl) declPos() lexer.Position   { return d.Pos }
+func (d *PhaseDecl) declPos() lexer.Position      { return d.Pos }
 
 func (m *Param) memberPos() lexer.Position      { return m.Pos }
 func (m *State) memberPos() lexer.Position      { return m.Pos }

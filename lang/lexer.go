@@ -41,7 +41,7 @@ var keywords = map[string]bool{
 	"param": true, "runtime": true, "state": true, "let": true, "trace": true, "decay": true,
 	"threshold": true, "reset": true, "refractory": true, "unless": true, "method": true,
 	"on": true, "delay": true, "population": true, "connect": true, "using": true, "by": true,
-	"input": true, "current": true, "monitor": true, "every": true, "run": true, "at": true,
+	"input": true, "current": true, "monitor": true, "every": true, "run": true, "at": true, "phase": true,
 	"if": true, "else": true, "and": true, "or": true, "not": true, "true": true, "false": true,
 }
 
@@ -50,7 +50,7 @@ var keywords = map[string]bool{
 var topLevel = map[string]bool{
 	"import": true, "neuron": true, "synapse": true, "global": true, "population": true,
 	"connect": true, "input": true, "current": true, "monitor": true, "run": true,
-	"param": true, "runtime": true, "at": true,
+	"param": true, "runtime": true, "at": true, "phase": true,
 }
 
 // punctuation, longest first so that "->" wins over "-".

@@ -517,7 +517,7 @@ func (l *lowerer) node(name string) ir.Node {
 }
 
 func (l *lowerer) monitor(mon *Monitor) {
-	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every}
+	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every, Window: mon.Window}
 	switch {
 	case mon.Population != nil:
 		out.Target = l.node(mon.Population.Name)

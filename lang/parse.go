@@ -16,7 +16,7 @@ import (
 var fileParser = participle.MustBuild[File](
 	participle.Lexer(lexDef{}),
 	participle.Union[Decl](&Import{}, &Param{}, &NeuronDecl{}, &SynapseDecl{}, &GlobalDecl{},
-		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}, &ScheduleDecl{}),
+		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}, &ScheduleDecl{}, &PhaseDecl{}),
 	participle.Union[Member](&Param{}, &State{}, &Let{}, &Trace{}, &ODE{}, &Threshold{}, &Reset{},
 		&Refractory{}, &Method{}, &Dendrite{}, &On{}, &Delay{}),
 	participle.Union[Stmt](&If{}, &Assign{}),

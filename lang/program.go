@@ -91,7 +91,10 @@ type Monitor struct {
 	Var        *Symbol  // for state monitors
 	Ranges     [][2]int // selected indices as half-open ranges; nil means all
 	Every      int      // sampling period in steps
-	Decl       *MonitorDecl
+	// Window, if not {0, 0}, is the steps [from, to) it records in: the
+	// phases that name it (ir.Monitor.Window).
+	Window [2]int64
+	Decl   *MonitorDecl
 }
 
 // RunSettings are the run block's values, in seconds.

@@ -158,11 +158,13 @@ type sim struct {
 type spikeMon struct {
 	rec    *runtime.Spikes
 	spikes *[]int32
+	mon    *ir.Monitor // its Window: the steps it records in
 }
 
 type stateMon struct {
 	rec   *runtime.State
 	value func(i int32) float64
+	mon   *ir.Monitor
 }
 
 // Run simulates a module that has been through the pass pipeline.

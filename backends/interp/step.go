@@ -78,7 +78,7 @@ func (s *sim) loop() (done int64) {
 
 		// 4. State monitors.
 		for _, sm := range s.stateMons {
-			if sm.rec.Due(k) {
+			if sm.rec.Due(k) && sm.mon.Records(k) {
 				sm.rec.Sample(k, sm.value)
 			}
 		}
@@ -130,6 +130,9 @@ func (s *sim) loop() (done int64) {
 			}
 		}
 		for _, sm := range s.spikeMons {
+			if !sm.mon.Records(k) {
+				continue
+			}
 			if err := sm.rec.Record(k, *sm.spikes); err != nil {
 				panic(runError{err.Error()})
 			}

@@ -372,9 +372,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		for _, r := range mon.Ranges {
 			ranges = append(ranges, cint(int64(r[0])), cint(int64(r[1])))
 		}
-		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s}",
+		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s, %s, %s}",
 			cstr(mon.Name), kind, targetKind, target, dend, varID, value, len(mon.Ranges), w.array("int64_t", ranges), cint(int64(max(mon.Every, 1))),
-			cstr(mon.TargetName()+"."+mon.Var)))
+			cstr(mon.TargetName()+"."+mon.Var), cint(mon.Window[0]), cint(mon.Window[1])))
 	}
 	var unitItems []string
 	for _, u := range units {

@@ -244,6 +244,7 @@ typedef struct snn_monitor {
 	const int64_t *ranges; /* [lo, hi) pairs; none: every element */
 	int64_t every;
 	const char *what;   /* target.variable as the model names it, for messages */
+	int64_t from, to;   /* records in steps [from, to) only (a phase's), or both 0: always */
 } snn_monitor;
 
 /* Scheduled code (at, every): kernel k runs on every element of its

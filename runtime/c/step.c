@@ -457,7 +457,7 @@ static void loop(void)
 
 		/* 4. State monitors. */
 		for (int i = 0; i < net.n_state_mons; i++)
-			if (k % net.state_mons[i].rec->every == 0)
+			if (k % net.state_mons[i].rec->every == 0 && snn_records(net.state_mons[i].mon, k))
 				snn_sample(&net.state_mons[i], k);
 
 		/* 5. Integration: globals, synapses, dendrites, neurons. */
@@ -501,6 +501,8 @@ static void loop(void)
 				snn_queue_push(&net.projs[in->out[x]].q, k, in->spikes, len);
 		}
 		for (int i = 0; i < net.n_spike_mons; i++) {
+			if (!snn_records(net.spike_mons[i].mon, k))
+				continue;
 			snn_spike_rec *r = net.spike_mons[i].rec;
 			const int32_t *s = *net.spike_mons[i].spikes;
 			int64_t n = *net.spike_mons[i].n, m = r->index.n;
