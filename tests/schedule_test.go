@@ -152,3 +152,87 @@ func TestScheduledCodeBackends(t *testing.T) {
 	c.env = stressThreads
 	conform(t, c)
 }
+
+// phased is a protocol of three phases: quiet (20 ms), drive (30 ms, the
+// drive set to 10 mV (i + 1) at its start) and again (10 ms, the drive
+// set to 40 mV); spk records only in drive, vm in quiet and drive.
+const phased = `
+neuron Leaky {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state drive: mV = 0 mV
+    dv/dt = (drive - v) / tau
+    threshold v > 15 mV
+    reset { v = 0 mV }
+}
+neuron Free {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state drive: mV = 0 mV
+    dv/dt = (drive - v) / tau
+}
+population cells = Leaky[4]
+population free = Free[4]
+monitor spk: spikes cells
+monitor vm: state free.v every 10
+phase quiet {
+    duration = 20 ms
+    record = [vm]
+}
+phase drive {
+    duration = 30 ms
+    on cells { drive = 10 mV * (i + 1) }
+    on free { drive = 10 mV * (i + 1) }
+    record = [vm, spk]
+}
+phase again {
+    duration = 10 ms
+    on cells { drive = 40 mV }
+}
+run { dt = 0.1 ms }
+`
+
+// A protocol's phases (spec/language.md 4.10): the run lasts their sum;
+// each phase's code runs in its first step (the free cells' v follows the
+// closed form D (1 - exp(-(k - 200) dt / tau)) from step 200, the drive's
+// start, as in TestScheduledCodeClosedForm); a monitor records only in
+// the phases that name it: vm samples the steps 0, 10, ..., 490 and no
+// later, spk holds only the spikes of steps 200 to 499, while the cells
+// go on firing in phase again (the population's count has them).
+func TestPhases(t *testing.T) {
+	m := compileSource(t, "phased.snn", phased)
+	require.Equal(t, int64(600), m.Run.Steps)
+	res := run(t, m, interp.Options{})
+	vm := schedState(t, res, "vm")
+	require.Len(t, vm.Steps, 50)
+	const dt, tau = 1e-4, 10e-3
+	for row, k := range vm.Steps {
+		require.Equal(t, int64(10*row), k)
+		for c := range 4 {
+			want := 0.0
+			if k > 200 {
+				want = 0.01 * float64(c+1) * -math.Expm1(-float64(k-200)*dt/tau)
+			}
+			require.InDelta(t, want, vm.Values[row*4+c], 1e-12*want+1e-18, "v of %d at step %d", c, k)
+		}
+	}
+	spk := spikesOf(res, "spk")
+	require.NotEmpty(t, spk.Steps)
+	for _, k := range spk.Steps {
+		require.True(t, k >= 200 && k < 500, "a spike recorded in step %d, outside phase drive", k)
+	}
+	var total int64
+	for _, p := range res.Summary.Populations {
+		if p.Name == "cells" {
+			total = p.Spikes
+		}
+	}
+	require.Greater(t, total, int64(len(spk.Steps)), "the cells fire in phase again too")
+}
+
+// The phases give the same bytes on the interpreter and natively.
+func TestPhasesBackends(t *testing.T) {
+	c := conformSource("phased", phased, driver.Options{}).onLLVM(1, 2)
+	c.env = stressThreads
+	conform(t, c)
+}
