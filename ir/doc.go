@@ -260,6 +260,8 @@
 //	                             startref %9, %10
 //	rand       n    attr   -     a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream
 //	                             %7 = rand uniform stream=3 %1, %2 : f64
+//	table      n    attr   -     the value of the module's timed array (Table) at the time given by the first operand, in the column given by the second (a two-dimensional table): Table.At, Brian2's TimedArray
+//	                             %7 = table stim, %4 : f64
 //
 //	neg        1    same   -     -x
 //	                             %8 = neg %2 : f64

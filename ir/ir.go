@@ -313,6 +313,8 @@ type Module struct {
 	Projections []*Projection
 	Currents    []*Current
 	Monitors    []*Monitor
+	// Tables are the timed arrays that table instructions read, by name.
+	Tables []*Table
 }
 
 // Population is N neurons of one type (or, with Global, the one instance

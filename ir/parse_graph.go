@@ -156,6 +156,12 @@ func (p *parser) module() (*Module, error) {
 			}
 			c.Kernels = ks
 			m.Currents = append(m.Currents, c)
+		case "table":
+			tb, err := p.table()
+			if err != nil {
+				return nil, err
+			}
+			m.Tables = append(m.Tables, tb)
 		case "monitor":
 			mon, err := p.monitor()
 			if err != nil {
@@ -545,6 +551,45 @@ func (p *parser) projection() (*Projection, error) {
 	}
 	pr.Kernels, pr.Vars = ks, vars
 	return pr, nil
+}
+
+// table parses table NAME dt=F k=N rows=N cols=N two=B values=[F, ...].
+func (p *parser) table() (*Table, error) {
+	t := p.toks
+	open := indexOf(t, "[")
+	if len(t) < 2 || open < 0 || t[len(t)-1] != "]" {
+		return nil, p.errorf("bad table")
+	}
+	f := fields(t[2:open])
+	tb := &Table{Name: t[1], Two: f["two"] == "true"}
+	var err error
+	var dt float64
+	var k, rows, cols int64
+	if dt, err = parseFloat(f["dt"]); err == nil {
+		if k, err = strconv.ParseInt(f["k"], 10, 64); err == nil {
+			if rows, err = strconv.ParseInt(f["rows"], 10, 64); err == nil {
+				cols, err = strconv.ParseInt(f["cols"], 10, 64)
+			}
+		}
+	}
+	if err != nil || k < 1 || rows < 1 || cols < 1 {
+		return nil, p.errorf("bad table")
+	}
+	tb.Dt, tb.K, tb.Rows, tb.Cols = dt, k, int(rows), int(cols)
+	for _, w := range t[open+1 : len(t)-1] {
+		if w == "," {
+			continue
+		}
+		x, err := parseFloat(w)
+		if err != nil {
+			return nil, p.errorf("bad table value %q", w)
+		}
+		tb.Values = append(tb.Values, x)
+	}
+	if len(tb.Values) != tb.Rows*tb.Cols {
+		return nil, p.errorf("table %s has %d values, not rows x cols = %d", tb.Name, len(tb.Values), tb.Rows*tb.Cols)
+	}
+	return tb, nil
 }
 
 func (p *parser) monitor() (*Monitor, error) {

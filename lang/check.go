@@ -115,6 +115,11 @@ func Check(files []*File, diags *Diagnostics) *Program {
 	}
 	c.checkPhaseTimes(decls, run)
 	for _, d := range decls {
+		if d, ok := d.(*TimedArrayDecl); ok {
+			c.checkTimedArray(d)
+		}
+	}
+	for _, d := range decls {
 		switch d := d.(type) {
 		case *PopulationDecl:
 			c.checkPopulation(d)

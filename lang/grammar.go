@@ -158,6 +158,19 @@ type ScheduleDecl struct {
 	Body   *Block `parser:"@@"`
 }
 
+// TimedArrayDecl is a timed array (Brian2's TimedArray): values of a unit
+// sampled every DT, from a list or a .npy/.csv file, read as NAME(t) (or
+// NAME(t, i) for a file of one column per element).
+//
+//	timedarray stim: nA = [0 nA, 0.5 nA, 1 nA] every 10 ms
+type TimedArrayDecl struct {
+	Pos    lexer.Position
+	Name   Ident     `parser:"'timedarray' @@"`
+	Unit   *UnitExpr `parser:"(':' @@)?"`
+	Values *Expr     `parser:"'=' @@"`
+	Every  *Expr     `parser:"'every' @@"`
+}
+
 // PhaseDecl is one phase of the run's protocol: its duration, the
 // monitors that record in it, and scheduled code that runs at its start.
 // The phases follow one another in declaration order from t = 0.
@@ -454,6 +467,7 @@ func (d *MonitorDecl) declPos() lexer.Position    { return d.Pos }
 func (d *RunDecl) declPos() lexer.Position        { return d.Pos }
 func (d *ScheduleDecl) declPos() lexer.Position   { return d.Pos }
 func (d *PhaseDecl) declPos() lexer.Position      { return d.Pos }
+func (d *TimedArrayDecl) declPos() lexer.Position { return d.Pos }
 
 func (m *Param) memberPos() lexer.Position      { return m.Pos }
 func (m *State) memberPos() lexer.Position      { return m.Pos }

@@ -25,6 +25,7 @@ func Lower(prog *Program) *ir.Module {
 		v.Value, _ = l.eval(p.Decl.(*Param).Default.X, nil)
 		l.m.Params = append(l.m.Params, v)
 	}
+	l.tables()
 	for _, g := range prog.Globals {
 		l.global(g)
 	}

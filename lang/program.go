@@ -16,6 +16,7 @@ type Program struct {
 	Currents    []*Current
 	Monitors    []*Monitor
 	Schedules   []*Schedule // in declaration order
+	TimedArrays []*TimedArray
 	Run         RunSettings
 
 	Info Info
