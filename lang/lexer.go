@@ -41,9 +41,9 @@ var keywords = map[string]bool{
 	"param": true, "runtime": true, "state": true, "let": true, "trace": true, "decay": true,
 	"threshold": true, "reset": true, "refractory": true, "unless": true, "method": true,
 	"on": true, "delay": true, "population": true, "connect": true, "using": true, "by": true,
-	"input": true, "current": true, "monitor": true, "every": true, "run": true, "at": true, "phase": true,
-	"timedarray": true,
-	"if":         true, "else": true, "and": true, "or": true, "not": true, "true": true, "false": true,
+	"input": true, "current": true, "monitor": true, "every": true, "run": true,
+	"at": true, "phase": true, "timedarray": true,
+	"if": true, "else": true, "and": true, "or": true, "not": true, "true": true, "false": true,
 }
 
 // topLevel are the keywords that can only start a top-level declaration. A
