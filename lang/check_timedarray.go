@@ -2,6 +2,7 @@ package lang
 
 import (
 	"math"
+	"os"
 	"strings"
 
 	"snnc/runtime/npy"
@@ -66,6 +67,9 @@ func (c *checker) checkTimedArray(d *TimedArrayDecl) {
 		s := d.Values.X.(*StringLit)
 		c.checkDataFile(s, ".npy", ".csv")
 		path := DataPath(s)
+		if _, err := os.Stat(path); err != nil || !strings.HasSuffix(s.Value, ".npy") && !strings.HasSuffix(s.Value, ".csv") {
+			return // reported by checkDataFile
+		}
 		var a *npy.Array
 		var err error
 		if strings.HasSuffix(s.Value, ".npy") {

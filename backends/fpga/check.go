@@ -70,6 +70,11 @@ func check(m *ir.Module) error {
 		k := ir.KernelNamed(c.Kernels, "value")
 		k.Instrs(func(in *ir.Instr) {
 			switch in.Op {
+			case ir.OpTable:
+				// The host computes a current of time between runs from
+				// the kernel's arithmetic alone (evalKernel), which has
+				// no tables.
+				where(posNear(k, in), "current %s reads timed array %s; the core's build computes currents of time from arithmetic only, not from tables", c.Name, in.VarName())
 			case ir.OpLoad, ir.OpRand, ir.OpIndex, ir.OpLoadSeg:
 				// One of time alone is computed by snnc and written between
 				// runs where it changes.
