@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/driver"
+	"snnc/backends/fpga"
 	"snnc/backends/interp"
 	"snnc/runtime"
 )
@@ -235,4 +236,39 @@ func TestPhasesBackends(t *testing.T) {
 	c := conformSource("phased", phased, driver.Options{}).onLLVM(1, 2)
 	c.env = stressThreads
 	conform(t, c)
+}
+
+// The FPGA core refuses scheduled code, monitor windows and timed arrays,
+// each with a diagnostic that says why, positioned where the model has
+// the construct (a monitor of the IR has no position: its name).
+func TestScheduledCodeOnFPGA(t *testing.T) {
+	const src = `
+neuron Leaky {
+    param tau: ms = 10 ms
+    param i_ext: nA = 0 nA
+    state v: mV = 0 mV
+    dv/dt = (i_ext * 10 Mohm - v) / tau
+    threshold v > 15 mV
+    reset { v = 0 mV }
+}
+timedarray stim: nA = [1 nA, 2 nA] every 5 ms
+population cells = Leaky[4]
+current drive -> cells.i_ext = stim(t)
+at 2 ms on cells { v = 1 mV }
+monitor spk: spikes cells
+phase one {
+    duration = 10 ms
+    record = [spk]
+}
+phase two {
+    duration = 10 ms
+}
+run { dt = 0.1 ms }
+`
+	m := quantizedSource(t, "fpga_sched.snn", src, 16)
+	_, err := fpga.Build(m, driver.FPGAOptions())
+	require.Error(t, err)
+	require.Regexp(t, `fpga_sched.snn:13:\d+: population cells: scheduled code \(at, every\)`, err.Error())
+	require.Regexp(t, `fpga_sched.snn:12:\d+: current drive reads timed array stim`, err.Error())
+	require.Contains(t, err.Error(), "monitor spk records only in some phases (steps 0 to 100)")
 }
