@@ -3,6 +3,7 @@ package difftest
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // genSchedule gives some models scheduled code (at, every) on one of their
@@ -11,6 +12,7 @@ import (
 // was before scheduled code existed.
 func (g *gen) genSchedule(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0x5c4e_d01e))
+	g.genTimedArray(r)
 	if r.Float64() >= 0.4 {
 		return
 	}
@@ -35,4 +37,29 @@ func (g *gen) genSchedule(seed uint64) {
 		g.p("at %s on %s {\n    if i %% 2 == 0 {\n        v += normal(0 mV, 0.5 mV)\n    }\n}\n", at(), p.name)
 	}
 	g.p("\n")
+}
+
+// genTimedArray drives, in some models, a population's drive parameter
+// that no current drives yet by a timed array of a few values around the
+// drive that makes it fire, sampled every few steps or milliseconds (so
+// that rows change within the run and the last one holds past its end).
+func (g *gen) genTimedArray(r *rand.Rand) {
+	if r.Float64() >= 0.3 {
+		return
+	}
+	for _, p := range g.pops {
+		if p.drive == "" || strings.Contains(g.out.String(), "-> "+p.name+"."+p.drive+" =") {
+			continue
+		}
+		n := 2 + r.IntN(5)
+		vals := make([]string, n)
+		for k := range vals {
+			vals[k] = fmt.Sprintf("%.3g %s", p.driveLo*(0.5+r.Float64()), p.driveUnit)
+		}
+		every := float64(1+r.IntN(80)) * g.dt * 1e3
+		name := "ta_" + p.name
+		g.p("timedarray %s: %s = [%s] every %.6g ms\n", name, p.driveUnit, strings.Join(vals, ", "), every)
+		g.p("current %s_drive -> %s.%s = %s(t)\n\n", name, p.name, p.drive, name)
+		return
+	}
 }
