@@ -1,7 +1,10 @@
 package tests
 
 import (
+	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -271,4 +274,26 @@ run { dt = 0.1 ms }
 	require.Regexp(t, `fpga_sched.snn:13:\d+: population cells: scheduled code \(at, every\)`, err.Error())
 	require.Regexp(t, `fpga_sched.snn:12:\d+: current drive reads timed array stim`, err.Error())
 	require.Contains(t, err.Error(), "monitor spk records only in some phases (steps 0 to 100)")
+}
+
+// Without each of the passes that must not change results (fold, fuse,
+// cse, dce), scheduled code, phases and timed arrays record the same
+// bytes on the interpreter.
+func TestScheduledCodeKeepsResultsWithoutPasses(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{"scheduled": scheduled, "phased": phased, "timed": timedArrays} {
+		path := filepath.Join(dir, name+".snn")
+		require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "grid.csv"), []byte("1,10\n2,20\n3,30\n"), 0o644))
+		m := compileWith(t, path, driver.Options{})
+		want := outputBytes(t, m, run(t, m, interp.Options{}))
+		for _, pass := range exactPasses {
+			vm := compileWith(t, path, without(pass))
+			got := outputBytes(t, vm, run(t, vm, interp.Options{}))
+			require.Equal(t, len(want), len(got), "%s without %s", name, pass)
+			for file, data := range want {
+				require.True(t, bytes.Equal(data, got[file]), "%s: %s differs without %s", name, file, pass)
+			}
+		}
+	}
 }
