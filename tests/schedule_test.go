@@ -12,6 +12,8 @@ import (
 	"snnc/backends/driver"
 	"snnc/backends/fpga"
 	"snnc/backends/interp"
+	"snnc/ir"
+	"snnc/lang"
 	"snnc/runtime"
 )
 
@@ -295,5 +297,24 @@ func TestScheduledCodeKeepsResultsWithoutPasses(t *testing.T) {
 				require.True(t, bytes.Equal(data, got[file]), "%s: %s differs without %s", name, file, pass)
 			}
 		}
+	}
+}
+
+// Quantized to 16 bits, scheduled code and timed arrays give the same
+// bytes on the interpreter and natively: the quantizer converts what they
+// store as it does an event block's stores.
+func TestScheduledCodeQuantized(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "grid.csv"), []byte("1,10\n2,20\n3,30\n"), 0o644))
+	for name, src := range map[string]string{"scheduled": scheduled, "phased": phased, "timed": timedArrays} {
+		path := filepath.Join(dir, name+".snn")
+		require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+		conform(t, conformCase{name: name + "-int16", threads: []int{1, 2}, compile: func(t *testing.T) (*lang.Program, *ir.Module) {
+			o := driver.Options{Quantize: 16}
+			o.Verify = true
+			prog, m, err := driver.CompileFile(path, o)
+			require.NoError(t, err)
+			return prog, m
+		}})
 	}
 }
