@@ -19,9 +19,10 @@
 // the globals (a [Population] with Global set, Type "global" and Size 1),
 // the inputs (spike sources), the projections (synapses from a population
 // or input to a population or one of its dendrites, made by a
-// connectivity [Rule]), the currents and the monitors. Numbers are f64 in
-// SI base units, as in spec/language.md section 2.9: 20 ms is 0.02, -70 mV
-// is -0.07.
+// connectivity [Rule]), the currents, the monitors (a [Monitor.Window]
+// limits one to a protocol's phases) and the timed arrays ([Table], read
+// by table instructions). Numbers are f64 in SI base units, as in
+// spec/language.md section 2.9: 20 ms is 0.02, -70 mV is -0.07.
 //
 // Graph nodes refer to each other by pointer, never by name; the names
 // are resolved once, by lowering (lang) or by Parse, and the printer

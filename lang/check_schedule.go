@@ -4,7 +4,7 @@ import (
 	"math"
 )
 
-// Scheduled code (spec/language.md 4.7): at TIME on TARGET { ... } and
+// Scheduled code (spec/language.md 4.9): at TIME on TARGET { ... } and
 // every PERIOD on TARGET { ... }.
 
 // Schedule is checked scheduled code: the statements run on every
