@@ -33,4 +33,5 @@ const snn_model snn_the_model = {
 	0, 0,
 	0, 0,
 	0, 0,
+	0, 0,
 };

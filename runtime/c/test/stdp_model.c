@@ -55,8 +55,8 @@ static const snn_projection projections[] = {
 };
 
 static const snn_monitor monitors[] = {
-	{"out_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "out.spikes"},
-	{"plastic_w", 1, 2, 0, -1, 13, 0, 0, 0, 100000, "plastic.w"},
+	{"out_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "out.spikes", 0, 0},
+	{"plastic_w", 1, 2, 0, -1, 13, 0, 0, 0, 100000, "plastic.w", 0, 0},
 };
 
 const snn_model snn_the_model = {
@@ -67,5 +67,6 @@ const snn_model snn_the_model = {
 	1, projections,
 	0, 0,
 	2, monitors,
+	0, 0,
 	0, 0,
 };
