@@ -128,11 +128,7 @@ func (c *checker) phaseRecords(p *PhaseDecl, a *Assign, span [2]int64, ok bool) 
 		}
 		mon := c.monitors[ref.Parts[0]]
 		if mon == nil {
-			names := make([]string, 0, len(c.monitors))
-			for _, n := range sortedKeys(c.monitors) {
-				names = append(names, n)
-			}
-			c.diags.Hintf(posOf(ref.Pos), "the monitors are "+strings.Join(names, ", "), "undefined monitor %s", ref.Parts[0])
+			c.diags.Hintf(posOf(ref.Pos), "the monitors are "+strings.Join(sortedKeys(c.monitors), ", "), "undefined monitor %s", ref.Parts[0])
 			continue
 		}
 		if !ok {
