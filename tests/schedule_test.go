@@ -318,3 +318,39 @@ func TestScheduledCodeQuantized(t *testing.T) {
 		}})
 	}
 }
+
+// Scheduled code that reads a synapse's trace reads it decayed to its
+// step, as an event would: one spike at 1 ms, delivered in step 11 (t =
+// 1.1 ms), sets the trace to 1; at 3 ms (step 30) w = x takes
+// exp(-(3 ms - 1.1 ms) / tau) (against math.Exp: snnc's exp is within an
+// ulp of it), and the same bytes on the interpreter and natively.
+func TestScheduledCodeReadsTraceDecayed(t *testing.T) {
+	const src = `
+neuron N {
+    state v = 0
+}
+synapse S {
+    state w = 0
+    trace x decay 5 ms
+    on pre { x += 1 }
+}
+input src = spikes[1] { times = [(0, 1 ms)] }
+population p = N[1]
+connect c: src -> p using S by all_to_all
+at 3 ms on c { w = x }
+monitor state c.w every 1
+run { duration = 4 ms  dt = 0.1 ms }
+`
+	m := compileSource(t, "trace_read.snn", src)
+	res := run(t, m, interp.Options{})
+	w := schedState(t, res, "c_w")
+	want := math.Exp(-(30*1e-4 - 11*1e-4) / 5e-3)
+	for row, k := range w.Steps {
+		if k < 30 {
+			require.Zero(t, w.Values[row], "w at step %d", k)
+			continue
+		}
+		require.InEpsilon(t, want, w.Values[row], 1e-15, "w at step %d", k)
+	}
+	conform(t, conformSource("trace_read", src, driver.Options{}).onLLVM(1, 2))
+}
