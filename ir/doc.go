@@ -19,9 +19,10 @@
 // the globals (a [Population] with Global set, Type "global" and Size 1),
 // the inputs (spike sources), the projections (synapses from a population
 // or input to a population or one of its dendrites, made by a
-// connectivity [Rule]), the currents and the monitors. Numbers are f64 in
-// SI base units, as in spec/language.md section 2.9: 20 ms is 0.02, -70 mV
-// is -0.07.
+// connectivity [Rule]), the currents, the monitors (a [Monitor.Window]
+// limits one to a protocol's phases) and the timed arrays ([Table], read
+// by table instructions). Numbers are f64 in SI base units, as in
+// spec/language.md section 2.9: 20 ms is 0.02, -70 mV is -0.07.
 //
 // Graph nodes refer to each other by pointer, never by name; the names
 // are resolved once, by lowering (lang) or by Parse, and the printer
@@ -65,7 +66,8 @@
 //
 //	RoleInit, RolePrepare, RoleUpdate, RoleThreshold, RoleReset,
 //	RoleRefractory, RoleStep (update, threshold and reset fused), RoleOnPre,
-//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC), RoleSummed
+//	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC), RoleSummed,
+//	RoleSchedule (sched.ORDER.FIRST.PERIOD: scheduled code, see [Schedule])
 //
 // The kernels say what each element computes. A [Kernel] is a function
 // run per element (neuron, dendrite segment, synapse, source) or once (a
@@ -261,6 +263,8 @@
 //	                             startref %9, %10
 //	rand       n    attr   -     a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream
 //	                             %7 = rand uniform stream=3 %1, %2 : f64
+//	table      n    attr   -     the value of the module's timed array (Table) at the time given by the first operand, in the column given by the second (a two-dimensional table): Table.At, Brian2's TimedArray
+//	                             %7 = table stim, %4 : f64
 //
 //	neg        1    same   -     -x
 //	                             %8 = neg %2 : f64

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -85,10 +86,11 @@ const (
 	RoleValue                  // value: a current's value, or a monitored definition
 	RoleOnSpike                // on_spike.SOURCE: a global's, on each of SOURCE's spikes
 	RoleSummed                 // summed: a projection's summed variables, added into post.X (step 4a)
+	RoleSchedule               // sched.ORDER.FIRST.PERIOD: scheduled code (at, every), per element
 )
 
 var roleNames = [...]string{"", "init", "prepare", "update", "threshold", "reset", "refractory", "step",
-	"on_pre", "on_post", "rate", "value", "on_spike", "summed"}
+	"on_pre", "on_post", "rate", "value", "on_spike", "summed", "sched"}
 
 func (r Role) String() string { return roleNames[r] }
 
@@ -98,12 +100,63 @@ func RoleOf(name string) (Role, bool) {
 	if src, ok := strings.CutPrefix(name, "on_spike."); ok {
 		return RoleOnSpike, src != ""
 	}
+	if _, ok := strings.CutPrefix(name, "sched."); ok {
+		_, ok := ParseSchedule(name)
+		return RoleSchedule, ok
+	}
 	for r, n := range roleNames {
-		if r > 0 && n == name {
+		if r > 0 && n != "sched" && n == name {
 			return Role(r), true
 		}
 	}
 	return RoleNone, false
+}
+
+// Schedule is when a scheduled kernel (RoleSchedule) runs, which its name
+// says: sched.ORDER.FIRST.PERIOD runs in steps FIRST, FIRST+PERIOD, ...
+// (once, in step FIRST, where PERIOD is 0), before the step's currents
+// (slot 0 of spec/language.md section 6). Where several are due in one
+// step they run by ORDER, the order of their declarations in the model,
+// whichever node owns them.
+type Schedule struct {
+	Order  int
+	First  int64
+	Period int64
+}
+
+// Name is the name of a kernel with this schedule.
+func (s Schedule) Name() string {
+	return fmt.Sprintf("sched.%d.%d.%d", s.Order, s.First, s.Period)
+}
+
+// Due reports whether the schedule runs in step k.
+func (s Schedule) Due(k int64) bool {
+	if k < s.First {
+		return false
+	}
+	if s.Period == 0 {
+		return k == s.First
+	}
+	return (k-s.First)%s.Period == 0
+}
+
+// ParseSchedule reads a scheduled kernel's name; false for any other name.
+func ParseSchedule(name string) (Schedule, bool) {
+	rest, ok := strings.CutPrefix(name, "sched.")
+	if !ok {
+		return Schedule{}, false
+	}
+	f := strings.Split(rest, ".")
+	if len(f) != 3 {
+		return Schedule{}, false
+	}
+	o, err1 := strconv.Atoi(f[0])
+	a, err2 := strconv.ParseInt(f[1], 10, 64)
+	b, err3 := strconv.ParseInt(f[2], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || o < 0 || a < 0 || b < 0 {
+		return Schedule{}, false
+	}
+	return Schedule{Order: o, First: a, Period: b}, true
 }
 
 // Link sets what the graph derives from its structure: every dendrite's

@@ -217,15 +217,33 @@ func TestParseUnknownNodes(t *testing.T) {
 }
 
 func TestRoleOf(t *testing.T) {
-	for name, want := range map[string]Role{"init": RoleInit, "step": RoleStep, "on_spike.x": RoleOnSpike, "value": RoleValue} {
+	for name, want := range map[string]Role{"init": RoleInit, "step": RoleStep, "on_spike.x": RoleOnSpike, "value": RoleValue,
+		"sched.0.10.0": RoleSchedule} {
 		r, ok := RoleOf(name)
 		assert.True(t, ok, name)
 		assert.Equal(t, want, r, name)
 	}
-	for _, name := range []string{"", "on_spike.", "scratch", "Init"} {
+	for _, name := range []string{"", "on_spike.", "scratch", "Init", "sched", "sched.1.2", "sched.a.1.2", "sched.0.-1.0"} {
 		_, ok := RoleOf(name)
 		assert.False(t, ok, name)
 	}
+}
+
+func TestSchedule(t *testing.T) {
+	s := Schedule{Order: 2, First: 5, Period: 3}
+	back, ok := ParseSchedule(s.Name())
+	assert.True(t, ok)
+	assert.Equal(t, s, back)
+	var due []int64
+	for k := int64(0); k < 13; k++ {
+		if s.Due(k) {
+			due = append(due, k)
+		}
+	}
+	assert.Equal(t, []int64{5, 8, 11}, due)
+	once := Schedule{First: 4}
+	assert.True(t, once.Due(4))
+	assert.False(t, once.Due(8))
 }
 
 // traced has a synapse trace whose time constant is the projection's

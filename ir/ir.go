@@ -317,6 +317,8 @@ type Module struct {
 	Projections []*Projection
 	Currents    []*Current
 	Monitors    []*Monitor
+	// Tables are the timed arrays that table instructions read, by name.
+	Tables []*Table
 }
 
 // Population is N neurons of one type (or, with Global, the one instance
@@ -440,10 +442,20 @@ type Monitor struct {
 	Var    string // for state monitors: v, apical.u
 	Ranges [][2]int
 	Every  int
+	// Window, if not {0, 0}, is the steps [From, To) the monitor records
+	// in (a protocol's phases, spec/language.md 4.10); a state monitor
+	// samples there the steps that are multiples of Every.
+	Window [2]int64
 	// Kernels: value, for a monitor of a definition (a let): computes the
 	// definition for one element when a sample is taken, in the scope of
 	// the element (the target's, or its dendrite's for pop.dendrite.x).
 	Kernels []*Kernel
+}
+
+// Records reports whether the monitor records in step k: always, or in
+// its Window.
+func (mon *Monitor) Records(k int64) bool {
+	return mon.Window == [2]int64{} || k >= mon.Window[0] && k < mon.Window[1]
 }
 
 // Vars calls f on every variable of the module: its parameters', and its

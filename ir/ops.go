@@ -21,6 +21,7 @@ const (
 	OpRefract  // whether the neuron is refractory in this step
 	OpStartRef // makes a spiking neuron refractory
 	OpRand     // a random draw from a counter-based stream
+	OpTable    // a value of a timed array at a time (and column)
 
 	// Arithmetic.
 	OpNeg
@@ -128,6 +129,8 @@ var opTable = [numOps]OpInfo{
 	OpStartRef: {Name: "startref", Args: 2, Result: resVoid, SideEffect: true, Doc: "if the condition holds, the neuron is refractory for the period in seconds from the next step: in the steps m > k with m - k < round(period / dt), when that is more than one step (a fused step kernel's reset; language.md section 6); Example printed form: startref %9, %10"},
 	OpNoise:    {Name: "noise", Args: 0, Result: resAttr, Aux: auxNoise, Doc: "standard white noise xi (dimension s**-0.5) in the right side of an ode, only before discretisation: the ode pass replaces it by a normal draw per element and step on the stream, scaled by the step's variance (passes/ode_noise.go); xi names one noise per equation, xi_NAME one per element; Example printed form: %7 = noise xi_a stream=3 : f64"},
 	OpRand:     {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
+
+	OpTable: {Name: "table", Args: -1, Result: resAttr, Aux: auxName, Doc: "the value of the module's timed array (Table) at the time given by the first operand, in the column given by the second (a two-dimensional table): Table.At, Brian2's TimedArray; Example printed form: %7 = table stim, %4 : f64"},
 
 	OpNeg: {Name: "neg", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Neg: -min saturates to max)", Doc: "-x; Example printed form: %8 = neg %2 : f64"},
 	OpAdd: {Name: "add", Args: 2, Result: resSame, Commutative: true, Fixed: fixedRounded + " (fixed.Add)", Doc: "x + y, IEEE round to nearest; Example printed form: %9 = add %2, %8 : f64"},

@@ -156,6 +156,12 @@ func (p *parser) module() (*Module, error) {
 			}
 			c.Kernels = ks
 			m.Currents = append(m.Currents, c)
+		case "table":
+			tb, err := p.table()
+			if err != nil {
+				return nil, err
+			}
+			m.Tables = append(m.Tables, tb)
 		case "monitor":
 			mon, err := p.monitor()
 			if err != nil {
@@ -552,9 +558,48 @@ func (p *parser) projection() (*Projection, error) {
 	return pr, nil
 }
 
+// table parses table NAME dt=F k=N rows=N cols=N two=B values=[F, ...].
+func (p *parser) table() (*Table, error) {
+	t := p.toks
+	open := indexOf(t, "[")
+	if len(t) < 2 || open < 0 || t[len(t)-1] != "]" {
+		return nil, p.errorf("bad table")
+	}
+	f := fields(t[2:open])
+	tb := &Table{Name: t[1], Two: f["two"] == "true"}
+	var err error
+	var dt float64
+	var k, rows, cols int64
+	if dt, err = parseFloat(f["dt"]); err == nil {
+		if k, err = strconv.ParseInt(f["k"], 10, 64); err == nil {
+			if rows, err = strconv.ParseInt(f["rows"], 10, 64); err == nil {
+				cols, err = strconv.ParseInt(f["cols"], 10, 64)
+			}
+		}
+	}
+	if err != nil || k < 1 || rows < 1 || cols < 1 {
+		return nil, p.errorf("bad table")
+	}
+	tb.Dt, tb.K, tb.Rows, tb.Cols = dt, k, int(rows), int(cols)
+	for _, w := range t[open+1 : len(t)-1] {
+		if w == "," {
+			continue
+		}
+		x, err := parseFloat(w)
+		if err != nil {
+			return nil, p.errorf("bad table value %q", w)
+		}
+		tb.Values = append(tb.Values, x)
+	}
+	if len(tb.Values) != tb.Rows*tb.Cols {
+		return nil, p.errorf("table %s has %d values, not rows x cols = %d", tb.Name, len(tb.Values), tb.Rows*tb.Cols)
+	}
+	return tb, nil
+}
+
 func (p *parser) monitor() (*Monitor, error) {
 	t := p.toks
-	// monitor NAME : KIND TARGET [ranges] [every N] [{ kernels }]
+	// monitor NAME : KIND TARGET [ranges] [every N] [window FROM:TO] [{ kernels }]
 	if len(t) < 5 || t[2] != ":" {
 		return nil, p.errorf("bad monitor")
 	}
@@ -602,12 +647,21 @@ func (p *parser) monitor() (*Monitor, error) {
 		}
 		rest = rest[end+1:]
 	}
-	if len(rest) == 2 && rest[0] == "every" {
+	if len(rest) >= 2 && rest[0] == "every" {
 		n, err := strconv.Atoi(rest[1])
 		if err != nil {
 			return nil, p.errorf("bad every")
 		}
 		mon.Every = n
+		rest = rest[2:]
+	}
+	if len(rest) == 4 && rest[0] == "window" && rest[2] == ":" {
+		lo, err1 := strconv.ParseInt(rest[1], 10, 64)
+		hi, err2 := strconv.ParseInt(rest[3], 10, 64)
+		if err1 != nil || err2 != nil || lo < 0 || hi <= lo {
+			return nil, p.errorf("bad window")
+		}
+		mon.Window = [2]int64{lo, hi}
 	} else if len(rest) != 0 {
 		return nil, p.errorf("bad monitor")
 	}

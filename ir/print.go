@@ -70,6 +70,14 @@ func (p *printer) module(m *Module) {
 	for _, v := range m.Params {
 		p.variable(v)
 	}
+	for _, tb := range m.Tables {
+		vals := make([]string, len(tb.Values))
+		for n, x := range tb.Values {
+			vals[n] = FormatFloat(x)
+		}
+		p.line("table %s dt=%s k=%d rows=%d cols=%d two=%t values=[%s]", tb.Name, FormatFloat(tb.Dt), tb.K, tb.Rows, tb.Cols, tb.Two,
+			strings.Join(vals, ", "))
+	}
 	for _, pop := range m.Populations {
 		p.b.WriteByte('\n')
 		kw := "population"
@@ -165,6 +173,9 @@ func (p *printer) module(m *Module) {
 		}
 		if mon.Kind == "state" {
 			s += fmt.Sprintf(" every %d", mon.Every)
+		}
+		if mon.Window != [2]int64{} {
+			s += fmt.Sprintf(" window %d:%d", mon.Window[0], mon.Window[1])
 		}
 		if len(mon.Kernels) > 0 {
 			p.body(s, nil, mon.Kernels, nil)

@@ -388,6 +388,19 @@ func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 		if !sc.Indices[fmt.Sprint(in.Aux)] {
 			v.errorf(where, "no index %v here", in.Aux)
 		}
+	case OpTable:
+		tb := v.m.TableNamed(in.VarName())
+		switch {
+		case tb == nil:
+			v.errorf(where, "no table %s", in.VarName())
+		case len(in.Args) != map[bool]int{false: 1, true: 2}[tb.Two]:
+			v.errorf(where, "table %s takes %d operands, not %d", tb.Name, map[bool]int{false: 1, true: 2}[tb.Two], len(in.Args))
+		}
+		for _, a := range in.Args {
+			if a.Type() != TF64 {
+				v.errorf(where, "table takes f64 operands, not %s", a.Type())
+			}
+		}
 	case OpStartRef:
 		if k.Name != "step" {
 			v.errorf(where, "startref outside a step kernel")

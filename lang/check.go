@@ -42,6 +42,9 @@ type checker struct {
 	// variable (check_summed.go: nothing else may write a summed target).
 	summed map[*Symbol]*Summed
 	writes map[*Symbol][]Pos
+	// phases are the steps [start, end) of each phase of the protocol
+	// (check_phase.go).
+	phases map[*PhaseDecl][2]int64
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -115,6 +118,12 @@ func Check(files []*File, diags *Diagnostics) *Program {
 			c.checkRun(r)
 		}
 	}
+	c.checkPhaseTimes(decls, run)
+	for _, d := range decls {
+		if d, ok := d.(*TimedArrayDecl); ok {
+			c.checkTimedArray(d)
+		}
+	}
 	for _, d := range decls {
 		switch d := d.(type) {
 		case *PopulationDecl:
@@ -135,6 +144,14 @@ func Check(files []*File, diags *Diagnostics) *Program {
 	}
 	for _, b := range c.prog.Globals {
 		c.checkGlobalEvents(b)
+	}
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ScheduleDecl:
+			c.checkSchedule(d)
+		case *PhaseDecl:
+			c.checkPhase(d)
+		}
 	}
 	for _, b := range c.prog.Synapses {
 		for _, p := range c.synUses[b] {

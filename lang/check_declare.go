@@ -106,7 +106,9 @@ func (c *checker) declare(d Decl) {
 		if d.Name != nil {
 			c.declareTop(SymProjection, *d.Name, d)
 		}
-	case *CurrentDecl, *MonitorDecl, *RunDecl:
+	case *TimedArrayDecl:
+		c.declareTop(SymTimedArray, d.Name, d)
+	case *CurrentDecl, *MonitorDecl, *RunDecl, *ScheduleDecl, *PhaseDecl:
 		// Not names in the file scope; checked in pass 3.
 	default:
 		panic(fmt.Sprintf("lang: unknown declaration %T", d))

@@ -490,6 +490,9 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 			c.diags.Errorf(n.At, "%s is a connectivity rule; it goes after 'by' in a connect", n.Func)
 			return invalidType
 		}
+		if sym := ctx.scope.Lookup(n.Func); sym != nil && sym.Kind == SymTimedArray {
+			return c.timedArrayCall(ctx, n, sym)
+		}
 		if sym := ctx.scope.Lookup(n.Func); sym != nil {
 			c.diags.Errorf(n.At, "%s is %s, not a function", n.Func, an(sym.Kind.String()))
 			return invalidType

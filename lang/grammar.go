@@ -144,6 +144,63 @@ type CurrentDecl struct {
 	Value  *Expr `parser:"@@"`
 }
 
+// ScheduleDecl is scheduled code: statements run on every element of a
+// population, projection or global once at a given time (at), or
+// periodically from the first step on (every), before the step's currents.
+//
+//	at 1 s on learn { eta = 0.01 }
+//	every 1 ms on cells { i_noise = normal(0 nA, 1 nA) }
+type ScheduleDecl struct {
+	Pos    lexer.Position
+	Kind   string `parser:"@('at' | 'every')"`
+	When   *Expr  `parser:"@@"`
+	Target Ident  `parser:"'on' @@"`
+	Body   *Block `parser:"@@"`
+}
+
+// TimedArrayDecl is a timed array (Brian2's TimedArray): values of a unit
+// sampled every DT, from a list or a .npy/.csv file, read as NAME(t) (or
+// NAME(t, i) for a file of one column per element).
+//
+//	timedarray stim: nA = [0 nA, 0.5 nA, 1 nA] every 10 ms
+type TimedArrayDecl struct {
+	Pos    lexer.Position
+	Name   Ident     `parser:"'timedarray' @@"`
+	Unit   *UnitExpr `parser:"(':' @@)?"`
+	Values *Expr     `parser:"'=' @@"`
+	Every  *Expr     `parser:"'every' @@"`
+}
+
+// PhaseDecl is one phase of the run's protocol: its duration, the
+// monitors that record in it, and scheduled code that runs at its start.
+// The phases follow one another in declaration order from t = 0.
+//
+//	phase test {
+//	    duration = 2 s
+//	    record = [exc_spikes]
+//	    on learn { eta = 0 }
+//	}
+type PhaseDecl struct {
+	Pos   lexer.Position
+	Name  Ident        `parser:"'phase' @@ '{'"`
+	Items []*PhaseItem `parser:"(@@ ';'?)* '}'"`
+}
+
+// PhaseItem is a setting of a phase (duration, record) or its scheduled
+// code on a target.
+type PhaseItem struct {
+	Pos     lexer.Position
+	On      *PhaseOn `parser:"  @@"`
+	Setting *Assign  `parser:"| @@"`
+}
+
+// PhaseOn is scheduled code that runs at the start of a phase.
+type PhaseOn struct {
+	Pos    lexer.Position
+	Target Ident  `parser:"'on' @@"`
+	Body   *Block `parser:"@@"`
+}
+
 // MonitorDecl records spikes or a state variable.
 //
 //	monitor spikes exc[0:100]
@@ -420,6 +477,9 @@ func (d *InputDecl) declPos() lexer.Position      { return d.Pos }
 func (d *CurrentDecl) declPos() lexer.Position    { return d.Pos }
 func (d *MonitorDecl) declPos() lexer.Position    { return d.Pos }
 func (d *RunDecl) declPos() lexer.Position        { return d.Pos }
+func (d *ScheduleDecl) declPos() lexer.Position   { return d.Pos }
+func (d *PhaseDecl) declPos() lexer.Position      { return d.Pos }
+func (d *TimedArrayDecl) declPos() lexer.Position { return d.Pos }
 
 func (m *Param) memberPos() lexer.Position      { return m.Pos }
 func (m *State) memberPos() lexer.Position      { return m.Pos }

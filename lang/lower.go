@@ -26,6 +26,7 @@ func Lower(prog *Program) *ir.Module {
 		v.Value, _ = l.eval(p.Decl.(*Param).Default.X, nil)
 		l.m.Params = append(l.m.Params, v)
 	}
+	l.tables()
 	for _, g := range prog.Globals {
 		l.global(g)
 	}
@@ -43,6 +44,9 @@ func Lower(prog *Program) *ir.Module {
 	}
 	for _, mon := range prog.Monitors {
 		l.monitor(mon)
+	}
+	for n, s := range prog.Schedules {
+		l.schedule(n, s)
 	}
 	l.m.Link()
 	return l.m
@@ -518,7 +522,7 @@ func (l *lowerer) node(name string) ir.Node {
 }
 
 func (l *lowerer) monitor(mon *Monitor) {
-	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every}
+	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every, Window: mon.Window}
 	switch {
 	case mon.Population != nil:
 		out.Target = l.node(mon.Population.Name)

@@ -166,6 +166,9 @@ func (e *env) expr(n Node) ir.Value {
 
 func (e *env) call(n *CallExpr) ir.Value {
 	b := e.b
+	if ta := e.l.prog.TimedArray(n.Func); ta != nil && Funcs[n.Func] == nil {
+		return e.timedArray(ta, n)
+	}
 	f := Funcs[n.Func]
 	if r := e.l.prog.PopReductions[n]; r != nil {
 		// The global's state the runtime computes (PopReduction).

@@ -16,7 +16,7 @@ import (
 var fileParser = participle.MustBuild[File](
 	participle.Lexer(lexDef{}),
 	participle.Union[Decl](&Import{}, &Param{}, &NeuronDecl{}, &SynapseDecl{}, &GlobalDecl{},
-		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}),
+		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}, &ScheduleDecl{}, &PhaseDecl{}, &TimedArrayDecl{}),
 	participle.Union[Member](&Param{}, &State{}, &Let{}, &Trace{}, &ODE{}, &Threshold{}, &Reset{},
 		&Refractory{}, &Method{}, &Dendrite{}, &On{}, &Delay{}, &Summed{}),
 	participle.Union[Stmt](&If{}, &Assign{}),
@@ -156,6 +156,8 @@ func splitDecls(toks []lexer.Token) [][]lexer.Token {
 			depth++
 		case t.Type == tokPunct && (t.Value == "}" || t.Value == ")"):
 			depth = max(depth-1, 0)
+		case t.Type == tokKeyword && t.Value == "every" && depth == 0 && scheduleAt(toks, i):
+			cut(i)
 		case t.Type == tokKeyword && topLevel[t.Value]:
 			inBody := t.Value == "param" || t.Value == "runtime"
 			afterRuntime := t.Value == "param" && i > 0 && toks[i-1].Value == "runtime"
@@ -166,6 +168,31 @@ func splitDecls(toks []lexer.Token) [][]lexer.Token {
 		}
 	}
 	return chunks
+}
+
+// scheduleAt reports whether the every at toks[i] starts scheduled code
+// (every 1 ms on cells {...}) rather than ending a monitor (monitor state
+// x.v every 1 ms): an on follows it at its depth before a brace, another
+// every or a declaration's keyword.
+func scheduleAt(toks []lexer.Token, i int) bool {
+	depth := 0
+	for _, t := range toks[i+1:] {
+		switch {
+		case t.Type == tokEOF:
+			return false
+		case t.Type == tokPunct && t.Value == "(":
+			depth++
+		case t.Type == tokPunct && t.Value == ")":
+			depth--
+		case t.Type == tokPunct && t.Value == "{":
+			return false
+		case t.Type == tokKeyword && depth == 0 && t.Value == "on":
+			return true
+		case t.Type == tokKeyword && (t.Value == "every" || topLevel[t.Value]):
+			return false
+		}
+	}
+	return false
 }
 
 // declaredName returns the name a broken declaration would have declared.
@@ -185,6 +212,7 @@ func declaredName(chunk []lexer.Token) string {
 var declaringKeywords = map[string]bool{
 	"param": true, "state": true, "let": true, "trace": true, "neuron": true, "synapse": true,
 	"global": true, "dendrite": true, "population": true, "input": true, "current": true,
+	"timedarray": true,
 }
 
 // reportSyntax turns a participle error in chunk into a diagnostic.

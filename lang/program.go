@@ -15,6 +15,8 @@ type Program struct {
 	Projections []*Projection
 	Currents    []*Current
 	Monitors    []*Monitor
+	Schedules   []*Schedule // in declaration order
+	TimedArrays []*TimedArray
 	Run         RunSettings
 	// PopReductions are the calls that reduce over a population's or a
 	// projection's variable (check_reduce.go), by call.
@@ -93,7 +95,10 @@ type Monitor struct {
 	Var        *Symbol  // for state monitors
 	Ranges     [][2]int // selected indices as half-open ranges; nil means all
 	Every      int      // sampling period in steps
-	Decl       *MonitorDecl
+	// Window, if not {0, 0}, is the steps [from, to) it records in: the
+	// phases that name it (ir.Monitor.Window).
+	Window [2]int64
+	Decl   *MonitorDecl
 }
 
 // RunSettings are the run block's values, in seconds.

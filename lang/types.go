@@ -76,6 +76,7 @@ const (
 	SymPopulation
 	SymInput
 	SymProjection
+	SymTimedArray
 )
 
 var symKindNames = [...]string{
@@ -83,6 +84,7 @@ var symKindNames = [...]string{
 	SymBuiltin: "built-in value", SymUnit: "unit", SymFunc: "function", SymNeuron: "neuron type",
 	SymSynapse: "synapse type", SymGlobal: "global", SymDendrite: "dendrite",
 	SymPopulation: "population", SymInput: "input", SymProjection: "projection",
+	SymTimedArray: "timed array",
 }
 
 func (k SymKind) String() string { return symKindNames[k] }

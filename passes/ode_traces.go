@@ -60,6 +60,11 @@ const TraceClock = ir.TraceClock
 
 // lazyTraces brings a projection's traces up to date at the start of each
 // event kernel: x *= exp(-(t - tlast) / tau), then tlast = t.
+//
+// Scheduled code (a sched kernel) that reads a trace is an event too: it
+// brings the traces up to date at its step, so that it reads their value
+// then. Scheduled code that reads none leaves them (and their rounding)
+// as they are.
 func lazyTraces(pr *ir.Projection) {
 	var traces []*ir.Var
 	for _, v := range pr.Vars {
@@ -79,7 +84,7 @@ func lazyTraces(pr *ir.Projection) {
 		ins.done()
 	}
 	for _, k := range pr.Kernels {
-		if !strings.HasPrefix(k.Name, "on_") {
+		if !strings.HasPrefix(k.Name, "on_") && !(strings.HasPrefix(k.Name, "sched.") && readsTrace(k, traces)) {
 			continue
 		}
 		ins := newInserter(k.Blocks[0], 0, ir.Pos{})
@@ -95,4 +100,15 @@ func lazyTraces(pr *ir.Projection) {
 		ins.done()
 		k.Notes = append(k.Notes, "traces "+strings.Join(names, ", ")+": exact decay since the synapse's last event")
 	}
+}
+
+// readsTrace reports whether kernel k loads one of the traces.
+func readsTrace(k *ir.Kernel, traces []*ir.Var) bool {
+	reads := false
+	k.Instrs(func(in *ir.Instr) {
+		for _, t := range traces {
+			reads = reads || in.Op == ir.OpLoad && in.VarName() == t.Name
+		}
+	})
+	return reads
 }

@@ -49,8 +49,10 @@ func check(m *ir.Module) error {
 			continue
 		}
 		for _, k := range p.Kernels {
-			switch k.Name {
-			case "init", "prepare", "step":
+			switch {
+			case k.Role == ir.RoleSchedule:
+				where(first(k), "population %s: scheduled code (at, every); the core runs the same step on every step, and its state changes only there or between runs", p.Name)
+			case k.Name == "init", k.Name == "prepare", k.Name == "step":
 			default:
 				where(first(k), "population %s: a separate %s kernel (the core runs one step kernel per neuron: keep the fuse pass on, and give the neuron a threshold)", p.Name, k.Name)
 			}
@@ -68,6 +70,11 @@ func check(m *ir.Module) error {
 		k := ir.KernelNamed(c.Kernels, "value")
 		k.Instrs(func(in *ir.Instr) {
 			switch in.Op {
+			case ir.OpTable:
+				// The host computes a current of time between runs from
+				// the kernel's arithmetic alone (evalKernel), which has
+				// no tables.
+				where(posNear(k, in), "current %s reads timed array %s; the core's build computes currents of time from arithmetic only, not from tables", c.Name, in.VarName())
 			case ir.OpLoad, ir.OpRand, ir.OpIndex, ir.OpLoadSeg:
 				// One of time alone is computed by snnc and written between
 				// runs where it changes.
@@ -80,9 +87,11 @@ func check(m *ir.Module) error {
 			continue
 		}
 		for _, k := range pr.Kernels {
-			switch k.Name {
-			case "init", "prepare", "on_pre", "on_post":
-			case "summed":
+			switch {
+			case k.Role == ir.RoleSchedule:
+				where(first(k), "%s: scheduled code (at, every); the core's synapses change only at events: on pre and on post", pr.Describe())
+			case k.Name == "init", k.Name == "prepare", k.Name == "on_pre", k.Name == "on_post":
+			case k.Name == "summed":
 				where(first(k), "%s: a summed variable (the core has no step that sums over every synapse; its synapses act only at events: on pre and on post)", pr.Describe())
 			default:
 				where(first(k), "%s: a %s kernel (the core's synapses change only at events: on pre and on post)", pr.Describe(), k.Name)
@@ -92,6 +101,11 @@ func check(m *ir.Module) error {
 			if v.Kind != ir.VarParam && v.Name != "trace.tlast" && v.Type.Kind != ir.Fixed {
 				where(ir.Pos{}, "%s: synapse state %s is %s; the core holds fixed-point state", pr.Describe(), v.Name, v.Type)
 			}
+		}
+	}
+	for _, mon := range m.Monitors {
+		if mon.Window != [2]int64{} {
+			where(ir.Pos{}, "monitor %s records only in some phases (steps %d to %d); the core's testbench records every step", mon.Name, mon.Window[0], mon.Window[1])
 		}
 	}
 	if len(errs) > 0 {

@@ -315,6 +315,17 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 				startRefractory(ref, f.i, f.k, f.r[p], dt)
 			}
 		}, nil
+	case ir.OpTable:
+		tb := e.s.m.TableNamed(in.VarName())
+		if tb == nil {
+			return nil, fmt.Errorf("no table %s", in.VarName())
+		}
+		x := arg(0)
+		if len(in.Args) == 1 {
+			return func(f *frame) { f.r[d] = tb.At(f.r[x], 0) }, nil
+		}
+		col := arg(1)
+		return func(f *frame) { f.r[d] = tb.At(f.r[x], f.r[col]) }, nil
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
 		src, stream := e.s.rng, uint32(ra.Stream)

@@ -17,10 +17,10 @@ func (s *sim) buildMonitors() error {
 			switch t := mon.Target.(type) {
 			case *ir.Population:
 				ps := s.popBy[t]
-				sm = &spikeMon{runtime.NewSpikes(mon.Name, t.Name, ps.p.Size, mon.Ranges), &ps.spikes}
+				sm = &spikeMon{runtime.NewSpikes(mon.Name, t.Name, ps.p.Size, mon.Ranges), &ps.spikes, mon}
 			case *ir.Input:
 				in := s.inBy[t]
-				sm = &spikeMon{runtime.NewSpikes(mon.Name, t.Name, in.in.Size, mon.Ranges), &in.spikes}
+				sm = &spikeMon{runtime.NewSpikes(mon.Name, t.Name, in.in.Size, mon.Ranges), &in.spikes, mon}
 			default:
 				return fmt.Errorf("monitor %s: no population or input %s", mon.Name, mon.TargetName())
 			}
@@ -89,7 +89,7 @@ func (s *sim) buildMonitors() error {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.TargetName())
 		}
 		rec.Warn = s.opts.Warn
-		s.stateMons = append(s.stateMons, &stateMon{rec, value})
+		s.stateMons = append(s.stateMons, &stateMon{rec, value, mon})
 	}
 	return nil
 }

@@ -149,6 +149,7 @@ type sim struct {
 	projs     []*projState
 	projBy    map[*ir.Projection]*projState
 	curs      []*currentState
+	scheds    []*schedState // scheduled kernels, by declaration order
 	spikeMons []*spikeMon
 	stateMons []*stateMon
 	reds      []*reduction
@@ -165,11 +166,13 @@ type sim struct {
 type spikeMon struct {
 	rec    *runtime.Spikes
 	spikes *[]int32
+	mon    *ir.Monitor // its Window: the steps it records in
 }
 
 type stateMon struct {
 	rec   *runtime.State
 	value func(i int32) float64
+	mon   *ir.Monitor
 }
 
 // Run simulates a module that has been through the pass pipeline.
@@ -374,6 +377,9 @@ func (s *sim) build() error {
 	}
 	s.buildReductions()
 	s.reduce() // the value before the first step, over the initial state
+	if err := s.buildSchedules(); err != nil {
+		return err
+	}
 	return s.buildMonitors()
 }
 

@@ -23,6 +23,9 @@ func (s *sim) loop() (done int64) {
 			s.opts.Progress(k, s.steps)
 		}
 
+		// 0. Scheduled code due now.
+		s.runSchedules(k, t)
+
 		// 1. Currents.
 		for _, c := range s.curs {
 			c.k.all(k, t, c.dst.arr)
@@ -75,7 +78,7 @@ func (s *sim) loop() (done int64) {
 
 		// 4. State monitors.
 		for _, sm := range s.stateMons {
-			if sm.rec.Due(k) {
+			if sm.rec.Due(k) && sm.mon.Records(k) {
 				sm.rec.Sample(k, sm.value)
 			}
 		}
@@ -133,6 +136,9 @@ func (s *sim) loop() (done int64) {
 			}
 		}
 		for _, sm := range s.spikeMons {
+			if !sm.mon.Records(k) {
+				continue
+			}
 			if err := sm.rec.Record(k, *sm.spikes); err != nil {
 				panic(runError{err.Error()})
 			}

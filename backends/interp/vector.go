@@ -75,8 +75,8 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 			return nil, nil // fixed point runs in scalar form
 		}
 		switch in.Op {
-		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert:
-			return nil, nil
+		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert, ir.OpTable:
+			return nil, nil // a table runs in scalar form
 		case ir.OpStore:
 			if a, err := e.lookup(in); err != nil || a.idx != ir.IndexElement || a.c.arr == nil {
 				return nil, nil

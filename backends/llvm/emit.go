@@ -475,6 +475,12 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set.NewStore(end, set.NewGetElementPtr(i64, kf.ref, kf.i))
 		set.NewBr(cont)
 		kf.cur = cont
+	case ir.OpTable:
+		x, err := kf.table(in)
+		if err != nil {
+			return err
+		}
+		set(x)
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
 		index := kf.el

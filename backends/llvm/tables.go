@@ -165,6 +165,36 @@ func summedByPost(k *ir.Kernel) bool {
 	return ok
 }
 
+// schedules are the rows of the scheduled kernels' table
+// (snn_schedule), in declaration order.
+func (t *tables) schedules(m *ir.Module) []string {
+	type row struct {
+		when ir.Schedule
+		text string
+	}
+	var rows []row
+	add := func(kind, target int, ks []*ir.Kernel) {
+		for _, k := range ks {
+			if when, ok := ir.ParseSchedule(k.Name); ok && k.Role == ir.RoleSchedule {
+				rows = append(rows, row{when, fmt.Sprintf("{%s, %d, %d, %s, %s}", kernelRef(t.kernels[k]), kind, target,
+					cint(when.First), cint(when.Period))})
+			}
+		}
+	}
+	for _, pop := range m.Populations {
+		add(0, t.l.pops[pop], pop.Kernels)
+	}
+	for _, pr := range m.Projections {
+		add(2, t.l.projs[pr], pr.Kernels)
+	}
+	slices.SortStableFunc(rows, func(a, b row) int { return a.when.Order - b.when.Order })
+	out := make([]string, len(rows))
+	for n, r := range rows {
+		out[n] = r.text
+	}
+	return out
+}
+
 func (t *tables) kernel(list []*ir.Kernel, name string) string {
 	return kernelRef(t.kernels[ir.KernelNamed(list, name)])
 }
@@ -382,9 +412,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		for _, r := range mon.Ranges {
 			ranges = append(ranges, cint(int64(r[0])), cint(int64(r[1])))
 		}
-		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s}",
+		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s, %s, %s}",
 			cstr(mon.Name), kind, targetKind, target, dend, varID, value, len(mon.Ranges), w.array("int64_t", ranges), cint(int64(max(mon.Every, 1))),
-			cstr(mon.TargetName()+"."+mon.Var)))
+			cstr(mon.TargetName()+"."+mon.Var), cint(mon.Window[0]), cint(mon.Window[1])))
 	}
 	var unitItems []string
 	for _, u := range units {
@@ -412,10 +442,12 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 	}
 	reductions := t.reductions()
-	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
+	scheds := t.schedules(m)
+	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
 		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
 		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr,
-		len(pruned), w.array("snn_pruned_param", pruned), len(reductions), w.array("snn_reduction", reductions))
+		len(pruned), w.array("snn_pruned_param", pruned), len(reductions), w.array("snn_reduction", reductions),
+		len(scheds), w.array("snn_schedule", scheds))
 	return w.b.String(), w.err
 }
 

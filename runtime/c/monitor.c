@@ -53,6 +53,7 @@ void snn_build_monitors(void)
 			snn_spike_rec *r = &net.spike_recs[net.n_spike_mons];
 			spike_mon *sm = &net.spike_mons[net.n_spike_mons++];
 			int64_t size;
+			sm->mon = mon;
 			r->name = mon->name;
 			sm->rec = r;
 			if (mon->target_kind == 0) {
@@ -79,6 +80,7 @@ void snn_build_monitors(void)
 		int64_t every = mon->every < 1 ? 1 : mon->every;
 		snn_state_rec *r = &net.state_recs[net.n_state_mons];
 		state_mon *sm = &net.state_mons[net.n_state_mons++];
+		sm->mon = mon;
 		sm->rec = r;
 		sm->frac = -1;
 		sm->what = mon->what;

@@ -127,6 +127,7 @@ typedef struct var_rt {
 
 enum { MON_ARR, MON_CONST, MON_TRACE, MON_KERNEL };
 typedef struct state_mon {
+	const snn_monitor *mon;
 	snn_state_rec *rec;
 	int kind;
 	const double *arr;
@@ -140,7 +141,15 @@ typedef struct state_mon {
 	int warned;
 } state_mon;
 
+/* snn_records says whether monitor mon records in step k: always, or in
+ * its window of steps [from, to) (ir.Monitor.Records). */
+static inline int snn_records(const snn_monitor *mon, int64_t k)
+{
+	return (mon->from == 0 && mon->to == 0) || (k >= mon->from && k < mon->to);
+}
+
 typedef struct spike_mon {
+	const snn_monitor *mon;
 	snn_spike_rec *rec;
 	int32_t **spikes; /* the population's or input's spikes of this step */
 	int64_t *n;

@@ -254,6 +254,7 @@ typedef struct snn_monitor {
 	const int64_t *ranges; /* [lo, hi) pairs; none: every element */
 	int64_t every;
 	const char *what;   /* target.variable as the model names it, for messages */
+	int64_t from, to;   /* records in steps [from, to) only (a phase's), or both 0: always */
 } snn_monitor;
 
 /* A global's state that the runtime computes from a variable of every
@@ -267,6 +268,16 @@ typedef struct snn_reduction {
 	int32_t var;        /* the id of its variable */
 	int32_t dst;        /* the id of the global's state */
 } snn_reduction;
+/* Scheduled code (at, every): kernel k runs on every element of its
+ * target in steps first, first + period, ... (once where period is 0),
+ * before the step's currents; the table is in declaration order, the
+ * order in which code due in one step runs. */
+typedef struct snn_schedule {
+	snn_kernel k;
+	int32_t target_kind; /* 0: population (or global), 2: projection */
+	int32_t target;      /* its index */
+	int64_t first, period;
+} snn_schedule;
 
 typedef struct snn_pruned_param {
 	const char *name;
@@ -296,6 +307,8 @@ typedef struct snn_model {
 	const snn_pruned_param *pruned;
 	int32_t n_reductions;
 	const snn_reduction *reductions;
+	int32_t n_schedules;
+	const snn_schedule *schedules;
 } snn_model;
 
 extern const snn_model snn_the_model;

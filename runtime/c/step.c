@@ -331,6 +331,21 @@ static main_counts mc;
 /* The signal (SIGINT, SIGTERM) that asked the run to end, or 0 (rt.h). */
 volatile sig_atomic_t snn_stop_signal;
 
+/* run_schedules runs the scheduled code due in step k (slot 0 of
+ * language.md section 6), kernel after kernel in declaration order; each
+ * changes only its own element's state, so its elements may be split
+ * over the threads. */
+static void run_schedules(int64_t k)
+{
+	for (int i = 0; i < net.model->n_schedules; i++) {
+		const snn_schedule *s = &net.model->schedules[i];
+		if (k < s->first || (s->period == 0 ? k != s->first : (k - s->first) % s->period != 0))
+			continue;
+		int64_t n = s->target_kind == 2 ? net.projs[s->target].nsyn : net.pops[s->target].n;
+		snn_par(s->k, n, NULL);
+	}
+}
+
 static void loop(void)
 {
 	mc.steps_done = net.steps;
@@ -347,6 +362,9 @@ static void loop(void)
 		net.ctx.t = t;
 		if (net.opt->progress && k % 1024 == 0)
 			net.opt->progress(k, net.steps);
+
+		/* 0. Scheduled code due now. */
+		run_schedules(k);
 
 		/* 1. Currents. */
 		for (int i = 0; i < net.model->n_currents; i++)
@@ -439,7 +457,7 @@ static void loop(void)
 
 		/* 4. State monitors. */
 		for (int i = 0; i < net.n_state_mons; i++)
-			if (k % net.state_mons[i].rec->every == 0)
+			if (k % net.state_mons[i].rec->every == 0 && snn_records(net.state_mons[i].mon, k))
 				snn_sample(&net.state_mons[i], k);
 
 		/* 4a. Summed variables, from the state as it is now. */
@@ -489,6 +507,8 @@ static void loop(void)
 				snn_queue_push(&net.projs[in->out[x]].q, k, in->spikes, len);
 		}
 		for (int i = 0; i < net.n_spike_mons; i++) {
+			if (!snn_records(net.spike_mons[i].mon, k))
+				continue;
 			snn_spike_rec *r = net.spike_mons[i].rec;
 			const int32_t *s = *net.spike_mons[i].spikes;
 			int64_t n = *net.spike_mons[i].n, m = r->index.n;

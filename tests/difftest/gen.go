@@ -203,6 +203,7 @@ func Generate(seed uint64) *Model {
 			g.genCurrent(pop)
 		}
 	}
+	g.genSchedule(seed)
 	// At least one probe: every model has linear ODEs the oracle checks.
 	nProbe := 1 + g.r.IntN(2)
 	for k := 0; k < nProbe; k++ {

@@ -104,9 +104,9 @@ static const int64_t a_spikes_ranges[] = {0, 10, 100, 101};
 static const int64_t b_v_ranges[] = {0, 1, 1, 2, 199, 200};
 
 static const snn_monitor monitors[] = {
-	{"a_spikes", 0, 0, 0, -1, -1, 0, 2, a_spikes_ranges, 1, "a.spikes"},
-	{"b_spikes", 0, 0, 1, -1, -1, 0, 0, 0, 1, "b.spikes"},
-	{"b_v", 1, 0, 1, -1, 21, 0, 3, b_v_ranges, 5, "b.v"},
+	{"a_spikes", 0, 0, 0, -1, -1, 0, 2, a_spikes_ranges, 1, "a.spikes", 0, 0},
+	{"b_spikes", 0, 0, 1, -1, -1, 0, 0, 0, 1, "b.spikes", 0, 0},
+	{"b_v", 1, 0, 1, -1, 21, 0, 3, b_v_ranges, 5, "b.v", 0, 0},
 };
 
 const snn_model snn_the_model = {
@@ -119,4 +119,5 @@ const snn_model snn_the_model = {
 	3, monitors,
 	0, 0,
 	0, 0, /* reductions */
+	0, 0, /* schedules */
 };

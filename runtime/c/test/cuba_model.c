@@ -72,9 +72,9 @@ static const snn_projection projections[] = {
 static const int64_t exc_v_ranges[] = {0, 4};
 
 static const snn_monitor monitors[] = {
-	{"exc_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "exc.spikes"},
-	{"inh_spikes", 0, 0, 1, -1, -1, 0, 0, 0, 1, "inh.spikes"},
-	{"exc_v", 1, 0, 0, -1, 9, 0, 1, exc_v_ranges, 10, "exc.v"},
+	{"exc_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "exc.spikes", 0, 0},
+	{"inh_spikes", 0, 0, 1, -1, -1, 0, 0, 0, 1, "inh.spikes", 0, 0},
+	{"exc_v", 1, 0, 0, -1, 9, 0, 1, exc_v_ranges, 10, "exc.v", 0, 0},
 };
 
 const snn_model snn_the_model = {
@@ -87,4 +87,5 @@ const snn_model snn_the_model = {
 	3, monitors,
 	0, 0,
 	0, 0, /* reductions */
+	0, 0, /* schedules */
 };

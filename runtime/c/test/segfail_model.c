@@ -34,4 +34,5 @@ const snn_model snn_the_model = {
 	0, 0,
 	0, 0,
 	0, 0, /* reductions */
+	0, 0, /* schedules */
 };

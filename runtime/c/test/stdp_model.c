@@ -55,8 +55,8 @@ static const snn_projection projections[] = {
 };
 
 static const snn_monitor monitors[] = {
-	{"out_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "out.spikes"},
-	{"plastic_w", 1, 2, 0, -1, 13, 0, 0, 0, 100000, "plastic.w"},
+	{"out_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "out.spikes", 0, 0},
+	{"plastic_w", 1, 2, 0, -1, 13, 0, 0, 0, 100000, "plastic.w", 0, 0},
 };
 
 const snn_model snn_the_model = {
@@ -69,4 +69,5 @@ const snn_model snn_the_model = {
 	2, monitors,
 	0, 0,
 	0, 0, /* reductions */
+	0, 0, /* schedules */
 };
