@@ -17,11 +17,16 @@ import (
 // formats gives every state variable and trace its format, and returns
 // the widest width it chose under --quantize=fixed (0 otherwise).
 func (q *quantizer) formats() int {
-	// The constants a threshold compares a variable with and a reset
-	// stores into it are values it takes.
+	// The constants a threshold compares a variable with, and those a
+	// reset or scheduled code stores into it, are values it takes.
+	// Scheduled code may store when no calibration ran (at 1 s, after a
+	// calibration of less): a variable it stores anything but constants
+	// into has values nothing bounds, and stays floating point.
 	extra := map[*ir.Var]interval{}
+	unbounded := map[*ir.Var]bool{}
 	q.m.Kernels(func(_ string, k *ir.Kernel) {
-		if k.Name != "threshold" && k.Name != "reset" {
+		sched := k.Role == ir.RoleSchedule
+		if k.Name != "threshold" && k.Name != "reset" && !sched {
 			return
 		}
 		k.Instrs(func(in *ir.Instr) {
@@ -32,6 +37,9 @@ func (q *quantizer) formats() int {
 			case in.Op == ir.OpStore:
 				v = in.Var()
 				c, ok = constOf(in.Args[0])
+				if sched && !ok && v != nil {
+					unbounded[v] = true
+				}
 			case len(in.Args) == 2 && in.Type() == ir.TBool:
 				for n, a := range in.Args {
 					if l, isLoad := a.(*ir.Instr); isLoad && l.Op == ir.OpLoad {
@@ -84,6 +92,10 @@ func (q *quantizer) formats() int {
 			}
 			if w == 0 {
 				continue // neither --quantize nor an annotation: floating point
+			}
+			if unbounded[v] {
+				q.note("%s.%s: scheduled code stores values no calibration bounds: it stays floating point", owner, v.Name)
+				continue
 			}
 			if !r.known {
 				q.note("%s.%s has no range (no calibration covered it): it stays floating point", owner, v.Name)

@@ -312,7 +312,7 @@ func TestConformance(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
 		row := conformFile(name, f, driver.Options{}).onLLVM(1, 2, 3)
-		row.longest, row.env = goldenDuration, stressThreads
+		row.longest, row.env = goldenDurationOf(name), stressThreads
 		if name == "cuba" {
 			// CUBA's fused steps run in chains: every projection takes
 			// its spikes from the batch with no delay.
@@ -330,7 +330,7 @@ func TestConformance(t *testing.T) {
 		// Without fuse, the interpreter records the same bytes
 		// (TestPassesKeepResults): the row's reference serves.
 		nofuse := conformFile(name+"-nofuse", f, without("fuse")).onLLVM(1, 2)
-		nofuse.longest, nofuse.env, nofuse.reference = goldenDuration, stressThreads, ref
+		nofuse.longest, nofuse.env, nofuse.reference = goldenDurationOf(name), stressThreads, ref
 		if ref != nil {
 			conform(t, nofuse)
 		}

@@ -31,7 +31,7 @@ func TestPassesKeepResults(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
 		t.Run(name, func(t *testing.T) {
 			m := compileFile(t, f)
-			duration := min(m.Run.Duration, goldenDuration)
+			duration := min(m.Run.Duration, goldenDurationOf(name))
 			want := outputBytes(t, m, run(t, m, interp.Options{Duration: duration}))
 			for _, pass := range exactPasses {
 				vm := compileWith(t, f, without(pass))

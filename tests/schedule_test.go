@@ -354,3 +354,41 @@ run { duration = 4 ms  dt = 0.1 ms }
 	}
 	conform(t, conformSource("trace_read", src, driver.Options{}).onLLVM(1, 2))
 }
+
+// Scheduled code may store after the quantizer's calibration run (1 s)
+// ends: a constant it stores is a value its variable takes (eta's format
+// holds 0.01, which the calibration never saw: without it, 0.01 would
+// saturate to eta's one calibrated value's format), and a variable it
+// stores computed values into (u = 40 (i + 1)) stays floating point.
+// Checked against the stored values, at 16 bits and under fixed.
+func TestScheduledCodeQuantizedRange(t *testing.T) {
+	const src = `
+neuron N {
+    state eta = 0
+    state u = 0
+    state v = 0
+    dv/dt = eta / (1 ms) + u / (1 s)
+}
+population p = N[3]
+at 1.5 s on p { eta = 0.01 }
+at 1.5 s on p { u = 40 * (i + 1) }
+monitor state p.eta every 100 ms
+monitor state p.u every 100 ms
+run { duration = 2 s  dt = 1 ms }
+`
+	for _, width := range []int{16, ir.QuantizeFixed} {
+		m := quantizedSource(t, "late.snn", src, width)
+		res := run(t, m, interp.Options{})
+		eta, u := schedState(t, res, "p_eta"), schedState(t, res, "p_u")
+		for row, k := range eta.Steps {
+			for c := range 3 {
+				wantEta, wantU := 0.0, 0.0
+				if k >= 1500 {
+					wantEta, wantU = 0.01, 40*float64(c+1)
+				}
+				require.InDelta(t, wantEta, eta.Values[row*3+c], 1e-4*wantEta, "eta of %d at step %d, width %d", c, k, width)
+				require.Equal(t, wantU, u.Values[row*3+c], "u of %d at step %d, width %d", c, k, width)
+			}
+		}
+	}
+}
