@@ -14,7 +14,8 @@ func TestExamplesCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	required := []string{"cuba", "lif_current", "izhikevich", "stdp_song2000", "rstdp", "dendrites",
-		"alif", "ltc", "homeostasis", "oja"}
+		"alif", "ltc", "homeostasis", "oja", "brunel_hakim1999", "gap_junctions", "tsodyks_markram",
+		"nmda", "vogels2011", "reliability", "pop_rate"}
 	have := map[string]bool{}
 	for _, f := range files {
 		name := filepath.Base(f)
