@@ -1,9 +1,11 @@
 package tests
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,7 +20,7 @@ import (
 // second in floating point, without prune.
 func quantizedFile(t testing.TB, path string, width int) *ir.Module {
 	t.Helper()
-	return compileWith(t, path, driver.Options{Quantize: width})
+	return quantizedWith(t, path, width, driver.Options{}, calibration(t, path, driver.Options{}))
 }
 
 // quantizedSource does it for a model given as text.
@@ -28,16 +30,29 @@ func quantizedSource(t testing.TB, name, src string, width int) *ir.Module {
 }
 
 // calibration is what the driver's calibration run gives for a model
-// file compiled with the options o; quantizedWith reuses it.
+// file compiled with the options o; quantizedWith reuses it. The run is
+// deterministic, so one per file and options serves every test of the
+// process (calibrations): a large example's costs a second of
+// interpretation (vogels2011's, 20 s), which six tests would repeat.
 func calibration(t testing.TB, path string, o driver.Options) map[string][2]float64 {
 	t.Helper()
 	o.Verify = true
+	key, memo := fmt.Sprintf("%s|%q|%q|%q|%v", path, o.Only, o.Disable, o.PruneWeight, o.Ranges), o.After == nil && o.Lowered == nil
+	if r, ok := calibrations.Load(key); ok && memo {
+		return r.(map[string][2]float64)
+	}
 	prog, err := driver.Load(path)
 	require.NoError(t, err)
 	ranges, err := driver.CalibrateProgram(prog, o)
 	require.NoError(t, err)
+	if memo {
+		calibrations.Store(key, ranges)
+	}
 	return ranges
 }
+
+// calibrations holds calibration's results by file and options.
+var calibrations sync.Map
 
 // quantizedWith compiles a model file quantized to width, with the
 // options o and the ranges of calibration(t, path, o): one calibration
