@@ -353,12 +353,12 @@ func TestConformance(t *testing.T) {
 					return prog, quantizedWith(t, f, width, driver.Options{}, ranges)
 				}}
 		}
-		int16 := quantized("int16", 16, 0.5)
+		int16 := quantized("int16", 16, min(0.5, goldenDurationOf(name)))
 		if slices.Contains(rtlExamples, name) {
 			int16.rtl, int16.rtlSteps = "verilator", 3000
 		}
 		conform(t, int16)
-		conform(t, quantized("fixed", ir.QuantizeFixed, 0.1))
+		conform(t, quantized("fixed", ir.QuantizeFixed, min(0.1, goldenDurationOf(name))))
 		if name == "dendrites" {
 			o := without("fuse")
 			o.Quantize = 16

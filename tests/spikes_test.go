@@ -20,15 +20,15 @@ const goldenDuration = 2.0
 // goldenCaps lowers goldenDuration for the examples whose interpreter
 // runs are long even so: vogels2011's first phase fires 10^4 neurons at
 // ~165 Hz through 2x10^6 synapses, 45 s of interpretation per 2 s, and
-// the every-example tests run it a dozen times. Its 0.2 s golden run
-// covers the first phase; TestVogels2011Backends compares the phase
+// the every-example tests run it a dozen times. Its 0.1 s golden run
+// covers the first phase's start; TestVogels2011Backends compares the phase
 // switch on interp and llvm on a scaled-down network, and
 // TestVogels2011AgainstBrian2 runs 2 s natively. brunel_hakim1999's
 // 5000 neurons with 5x10^6 synapses take 6 s of interpretation per
 // second: 0.3 s covers the first synchronous volley and 20 cycles of the
 // oscillation; TestBrunelHakimAgainstBrian2 runs 1 s natively and
 // TestNoiseExamplesInterpEqualsNative compares interp and llvm.
-var goldenCaps = map[string]float64{"vogels2011": 0.2, "brunel_hakim1999": 0.3}
+var goldenCaps = map[string]float64{"vogels2011": 0.1, "brunel_hakim1999": 0.3}
 
 // goldenDurationOf is the cap on the simulated time of an example's
 // golden and every-example runs.
