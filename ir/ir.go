@@ -413,6 +413,9 @@ type Input struct {
 	Size   int
 	Rates  []float64 // poisson rates over time, shared by all sources
 	Period float64
+	// Columns, when not 0, is the width of Rates: a column per source,
+	// as a rates file may have (the rates phases set, lang.RateTable).
+	Columns int
 	Times  []SpikeTime // spikes inputs
 	File   string      // rates or times from a file
 	// Kernels: rate (per source) for a poisson input with a constant rate.

@@ -371,6 +371,13 @@ func (p *parser) input() (*Input, error) {
 			}
 			in.Stream = v
 			rest = rest[3:]
+		case "columns":
+			v, err := strconv.Atoi(rest[2])
+			if err != nil || v < 1 {
+				return nil, p.errorf("bad columns")
+			}
+			in.Columns = v
+			rest = rest[3:]
 		case "period":
 			v, err := parseFloat(rest[2])
 			if err != nil {

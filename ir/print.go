@@ -114,6 +114,9 @@ func (p *printer) module(m *Module) {
 		if in.Period != 0 {
 			head += " period=" + FormatFloat(in.Period)
 		}
+		if in.Columns != 0 {
+			head += fmt.Sprintf(" columns=%d", in.Columns)
+		}
 		if in.Times != nil {
 			var ts []string
 			for _, t := range in.Times {

@@ -153,6 +153,7 @@ func Check(files []*File, diags *Diagnostics) *Program {
 			c.checkPhase(d)
 		}
 	}
+	c.phaseRateTables()
 	for _, b := range c.prog.Synapses {
 		for _, p := range c.synUses[b] {
 			c.checkSynapseFor(b, p)

@@ -95,6 +95,10 @@ func (c *checker) checkPhase(p *PhaseDecl) {
 	span, ok := c.phases[p]
 	for _, it := range p.Items {
 		if it.On != nil {
+			if sym := c.scopeAt(it.On.Target.Pos).Lookup(it.On.Target.Name); sym != nil && sym.Kind == SymInput {
+				c.phaseInput(p, it.On, sym, span, ok)
+				continue
+			}
 			d := &ScheduleDecl{Pos: it.On.Pos, Kind: "at", Target: it.On.Target, Body: it.On.Body}
 			c.scheduled(d, span[0], 0, ok)
 			continue

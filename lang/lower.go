@@ -310,7 +310,9 @@ func (l *lowerer) input(in *Input) {
 			set[joinDots(a.Target.Parts)] = a
 		}
 	}
-	if a := set["rate"]; a != nil {
+	if in.Table != nil {
+		l.phaseRates(in, out)
+	} else if a := set["rate"]; a != nil {
 		k, e := l.newEnv("rate", ir.TF64, nil)
 		e.sizes["N"] = float64(in.Size)
 		e.b.Ret(e.expr(a.Value.X))

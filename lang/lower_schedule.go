@@ -24,3 +24,14 @@ func (l *lowerer) schedule(order int, s *Schedule) {
 		g.Kernels = append(g.Kernels, k)
 	}
 }
+
+// phaseRates gives an input whose rate phases set the rates table the
+// checker made (lang.RateTable), in place of its rate kernel.
+func (l *lowerer) phaseRates(in *Input, out *ir.Input) {
+	t := in.Table
+	out.Rates = append([]float64{}, t.Rates...)
+	out.Period = float64(t.PeriodSteps) * l.prog.Run.Dt
+	if t.Width > 1 {
+		out.Columns = t.Width
+	}
+}

@@ -50,6 +50,25 @@ type Input struct {
 	Kind string
 	Size int
 	Decl *InputDecl
+	// Phases are the rates that phases set (on INPUT { rate = ... }), in
+	// the order of their first steps; Table is the rates table they make.
+	Phases []PhaseRate
+	Table  *RateTable
+}
+
+// PhaseRate is a poisson input's rate from a phase's first step on.
+type PhaseRate struct {
+	Step int64
+	Rate *Expr
+}
+
+// RateTable is a poisson input's rates over time: Rows rows of Width
+// values in Hz (Width 1: shared by all sources), each holding for
+// PeriodSteps steps, the last one after the last period.
+type RateTable struct {
+	Rates       []float64
+	Width       int
+	PeriodSteps int64
 }
 
 // Projection connects a population or input to a population, or to a

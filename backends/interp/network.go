@@ -45,7 +45,7 @@ func (s *sim) buildInput(in *ir.Input) error {
 			rates = func(int64) []float64 { return r }
 		} else {
 			table := in.Rates
-			width := 1
+			width := max(1, in.Columns)
 			if in.File != "" {
 				var err error
 				if table, width, err = runtime.ReadRates(s.path(in.File), in.File, in.Size); err != nil {

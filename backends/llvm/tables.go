@@ -283,7 +283,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if in.Kind == "spikes" {
 			kind = 1
 		}
-		rates, width := in.Rates, 1
+		rates, width := in.Rates, max(1, in.Columns)
 		var spikeIdx []int
 		var spikeT []float64
 		for _, st := range in.Times {
