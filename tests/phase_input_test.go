@@ -1,0 +1,92 @@
+package tests
+
+import (
+	"bytes"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/driver"
+	"snnc/runtime/npy"
+)
+
+// phaseRates is a protocol of three phases that change a poisson input's
+// rate (language.md 4.10): the declaration's rate, which depends on i, in
+// the first phase; another per-source rate from the second; a shared one
+// from the third. The changes fall at steps 20000 and 50000, so the input
+// runs a table of a row per 10000 steps, a column per source.
+const phaseRates = `
+neuron Leaky {
+    state v: mV = 0 mV
+    dv/dt = -v / (10 ms)
+}
+
+synapse Kick {
+    on pre { post.v += 1 mV }
+}
+
+param base = 50 Hz
+input stim = poisson[4] { rate = base + i * base }
+population cells = Leaky[2]
+connect stim -> cells using Kick by all_to_all
+monitor spikes stim
+
+run { dt = 0.1 ms }
+
+phase first {
+    duration = 2 s
+}
+phase second {
+    duration = 3 s
+    on stim { rate = 100 Hz * (N - i) }
+}
+phase third {
+    duration = 1.5 s
+    on stim { rate = 200 Hz }
+}
+`
+
+// TestPhaseInputRates: the spikes of each source in each phase are a
+// Poisson count of mean rate × duration, which the test computes from the
+// rates it wrote above, not from the compiler; each count must lie within
+// 5 sd (sqrt of the mean) of it. The rates differ enough between phases
+// (and sources) that a table a row off, or a column per source read as a
+// shared one, fails. Interp and llvm record the same bytes at 1 and 2
+// threads.
+func TestPhaseInputRates(t *testing.T) {
+	ref := conform(t, conformSource("phase_rates", phaseRates, driver.Options{}).onLLVM(1, 2))
+	require.NotNil(t, ref)
+	read := func(name string) []float64 {
+		a, err := npy.Read(bytes.NewReader(ref.files[name]))
+		require.NoError(t, err, name)
+		return a.Data
+	}
+	times, index := read("stim_spikes.t.npy"), read("stim_spikes.i.npy")
+	require.Equal(t, len(times), len(index))
+	const dt = 0.1e-3
+	phases := []struct {
+		from, to int64 // steps
+		rate     func(i int) float64
+	}{
+		{0, 20000, func(i int) float64 { return 50 + 50*float64(i) }},
+		{20000, 50000, func(i int) float64 { return 100 * float64(4-i) }},
+		{50000, 65000, func(int) float64 { return 200 }},
+	}
+	counts := make([][4]int, len(phases))
+	for n, s := range times {
+		k := int64(math.Round(s / dt))
+		for p, ph := range phases {
+			if ph.from <= k && k < ph.to {
+				counts[p][int(index[n])]++
+			}
+		}
+	}
+	for p, ph := range phases {
+		for i := range 4 {
+			mean := ph.rate(i) * float64(ph.to-ph.from) * dt
+			require.InDelta(t, mean, float64(counts[p][i]), 5*math.Sqrt(mean),
+				"source %d's spikes in phase %d: a Poisson count of mean %g", i, p, mean)
+		}
+	}
+}
