@@ -416,8 +416,8 @@ type Input struct {
 	// Columns, when not 0, is the width of Rates: a column per source,
 	// as a rates file may have (the rates phases set, lang.RateTable).
 	Columns int
-	Times  []SpikeTime // spikes inputs
-	File   string      // rates or times from a file
+	Times   []SpikeTime // spikes inputs
+	File    string      // rates or times from a file
 	// Kernels: rate (per source) for a poisson input with a constant rate.
 	Kernels []*Kernel
 }
