@@ -102,6 +102,8 @@ input regular : periodic[1] period=0.005
 
 input csv : spikes[3] file="data/in.csv"
 
+input phased : poisson[2] rates=[5.0, 10.0, 1.0, 2.0] period=0.01 columns=2
+
 projection ab : a -> a.distal using S by fixed_probability p=0.5 autapses=false stream=2 prune_var=w prune_below=0.001 {
   param w : f64 = 0.001
   state c : f64
@@ -235,5 +237,24 @@ func TestParseRefuses(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, c.want, err.Error())
 		})
+	}
+}
+
+// TestVerifyColumns: a rates table of a column per source must have a
+// column per source and whole rows, or the backends would read its rows
+// across sources.
+func TestVerifyColumns(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{"input p : poisson[2] rates=[5.0, 10.0, 1.0, 2.0] period=0.01 columns=2", ""},
+		{"input p : poisson[2] rates=[5.0, 10.0, 1.0] period=0.01 columns=2", "3 rates do not make rows of columns=2"},
+		{"input p : poisson[3] rates=[5.0, 10.0, 1.0, 2.0] period=0.01 columns=2", "a rates table has a column per source (3)"},
+	} {
+		m, err := Parse("module \"m.snn\"\n\n" + c.line + "\n")
+		require.NoError(t, err, c.line)
+		if err := Verify(m); c.want == "" {
+			require.NoError(t, err, c.line)
+		} else {
+			require.ErrorContains(t, err, c.want, c.line)
+		}
 	}
 }

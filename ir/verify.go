@@ -191,6 +191,9 @@ func scopesByOwner(m *Module) (map[*Kernel]*scope, map[Node]*scope) {
 func (v *verifier) module() {
 	v.checkLinks()
 	v.checkReductions()
+	for _, in := range v.m.Inputs {
+		v.inputColumns(in)
+	}
 	scopes := kernelScopes(v.m)
 	v.m.Nodes(func(n Node, ks []*Kernel) {
 		for _, k := range ks {
@@ -505,4 +508,16 @@ func Dominators(k *Kernel) map[*Block]*Block {
 	}
 	idom[entry] = nil
 	return idom
+}
+
+// inputColumns checks a rates table of a column per source: the backends
+// read its rows as len(Rates) / Columns, which must be whole.
+func (v *verifier) inputColumns(in *Input) {
+	switch c := in.Columns; {
+	case c == 0:
+	case c != in.Size || in.File != "":
+		v.errorf("input "+in.Name, "columns=%d: a rates table has a column per source (%d), given inline", c, in.Size)
+	case len(in.Rates) == 0 || len(in.Rates)%c != 0:
+		v.errorf("input "+in.Name, "%d rates do not make rows of columns=%d", len(in.Rates), c)
+	}
 }
