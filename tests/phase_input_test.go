@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,21 @@ func TestPhaseInputRates(t *testing.T) {
 				"source %d's spikes in phase %d: a Poisson count of mean %g", i, p, mean)
 		}
 	}
+}
+
+// TestPhaseInputRatesOnRTL: the FPGA core runs the stimulus the inputs
+// make, and a phase's rate is the input's, not code the core would have
+// to run: the RTL test network, quantized to int16, in three phases that
+// change its input's rate, records on the RTL what the interpreter
+// records.
+func TestPhaseInputRatesOnRTL(t *testing.T) {
+	src := strings.Replace(rtlNetwork, "run { duration = 100 ms  seed = 3 }", `run { seed = 3 }
+phase rest { duration = 30 ms }
+phase drive { duration = 40 ms  on noise { rate = 400 Hz } }
+phase graded { duration = 30 ms  on noise { rate = 20 Hz + i * 10 Hz } }
+`, 1)
+	require.NotEqual(t, rtlNetwork, src)
+	row := conformSource("phase_rates_net-int16", src, driver.Options{Quantize: 16})
+	row.rtl = "iverilog"
+	conform(t, row)
 }
