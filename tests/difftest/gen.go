@@ -210,7 +210,12 @@ func Generate(seed uint64) *Model {
 		g.genProbe(fmt.Sprintf("q%d", k))
 	}
 	g.genMonitors()
-	g.p("run {\n    duration = %d ms\n    dt = %g ms\n    seed = %d\n", dur, dt, g.r.IntN(1000))
+	if g.genPhaseInput(seed, dur) {
+		// The phases make the run's duration.
+		g.p("run {\n    dt = %g ms\n    seed = %d\n", dt, g.r.IntN(1000))
+	} else {
+		g.p("run {\n    duration = %d ms\n    dt = %g ms\n    seed = %d\n", dur, dt, g.r.IntN(1000))
+	}
 	if len(g.wUnits) > 0 && g.chance(0.15) {
 		// Synapses below the bound go when the network is built.
 		if u := pick(g, g.wUnits...); u == "mV" {
