@@ -121,12 +121,27 @@ func (c *checker) phaseRateTables() {
 		for _, ph := range in.Phases {
 			exprs = append(exprs, ph.Rate)
 		}
-		vals := make([][]float64, len(exprs))
+		// A column per source if a rate reads i, one shared otherwise;
+		// the size is checked before anything is evaluated.
 		width := 1
+		for _, e := range exprs {
+			walkNode(e.X, func(m Node) {
+				if ref, ok := m.(*NameRef); ok && len(ref.Parts) == 1 && ref.Parts[0] == "i" {
+					width = in.Size
+				}
+			})
+		}
+		if rows > maxListLiteral || rows*int64(width) > maxListLiteral {
+			c.diags.Hintf(exprPos(last.Rate), "the table has a row per gcd of the phases' starts; make the phases' durations multiples of a longer time",
+				"input %s's rates over the phases need a table of %d rows of %d (a row per %d steps), more than the limit of %d values",
+				in.Name, rows, width, g, int64(maxListLiteral))
+			continue
+		}
+		vals := make([][]float64, len(exprs))
 		bad := false
 		for n, e := range exprs {
-			vals[n] = make([]float64, in.Size)
-			for i := range in.Size {
+			vals[n] = make([]float64, width)
+			for i := range width {
 				v, why := c.sourceRate(scope, e.X, i, in.Size)
 				switch {
 				case why != "" && n == 0:
@@ -137,9 +152,6 @@ func (c *checker) phaseRateTables() {
 					c.diags.Errorf(exprPos(e), "the rate of source %d of input %s is %g Hz; rates must be finite and non-negative", i, in.Name, v)
 				default:
 					vals[n][i] = v
-					if v != vals[n][0] {
-						width = in.Size
-					}
 					continue
 				}
 				bad = true
@@ -147,12 +159,6 @@ func (c *checker) phaseRateTables() {
 			}
 		}
 		if bad {
-			continue
-		}
-		if rows > maxListLiteral || rows*int64(width) > maxListLiteral {
-			c.diags.Hintf(exprPos(last.Rate), "the table has a row per gcd of the phases' starts; make the phases' durations multiples of a longer time",
-				"input %s's rates over the phases need a table of %d rows of %d (a row per %d steps), more than the limit of %d values",
-				in.Name, rows, width, g, int64(maxListLiteral))
 			continue
 		}
 		t := &RateTable{Width: width, PeriodSteps: g, Rates: make([]float64, 0, rows*int64(width))}
