@@ -108,3 +108,46 @@ phase graded { duration = 30 ms  on noise { rate = 20 Hz + i * 10 Hz } }
 	row.rtl = "iverilog"
 	conform(t, row)
 }
+
+// TestPhaseInputTable: the rates table a protocol makes, against the one
+// the rule of language.md 4.10 gives, written out here: a row per gcd of
+// the steps where the rate changes, the declared rate before the first
+// change, a shared column unless a rate reads i.
+func TestPhaseInputTable(t *testing.T) {
+	model := func(first, second, third string) string {
+		return `
+param r0 = 12 Hz
+input stim = poisson[3] { rate = r0 }
+monitor spikes stim
+run { dt = 1 ms }
+phase a { duration = 4 ms ` + first + ` }
+phase b { duration = 6 ms ` + second + ` }
+phase c { duration = 2 ms ` + third + ` }
+`
+	}
+	for _, c := range []struct {
+		name                 string
+		first, second, third string
+		rates                []float64
+		period               float64
+		columns              int
+	}{
+		{"shared", "", "on stim { rate = 7 Hz }", "on stim { rate = 3 Hz }",
+			[]float64{12, 12, 7, 7, 7, 3}, 0.002, 0}, // changes at steps 4 and 10
+		{"from step 0", "on stim { rate = 2 * r0 }", "", "on stim { rate = 3 Hz }",
+			[]float64{24, 3}, 0.010, 0}, // at 0 and 10: gcd(0, 10) = 10
+		{"per source", "", "", "on stim { rate = 5 Hz * (i + 1) }",
+			[]float64{12, 12, 12, 5, 10, 15}, 0.010, 3}, // one change, at step 10: rows of 10 steps
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, m, err := driver.CompileSource(c.name+".snn", []byte(model(c.first, c.second, c.third)), driver.Options{})
+			require.NoError(t, err)
+			require.Len(t, m.Inputs, 1)
+			in := m.Inputs[0]
+			require.Empty(t, in.Kernels, "the rate kernel gives way to the table")
+			require.Equal(t, c.rates, in.Rates)
+			require.InDelta(t, c.period, in.Period, 1e-12)
+			require.Equal(t, c.columns, in.Columns)
+		})
+	}
+}
