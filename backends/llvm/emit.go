@@ -501,7 +501,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		case "normal":
 			// Inline (normal.go), so that a loop drawing white noise
 			// vectorises; its log and cos are the kernels' own.
-			kf.e.inline(logInlineName, defineLog)
+			kf.e.inline(logUnitInlineName, defineLogUnit)
 			kf.e.inline(cosTurnInlineName, defineCosTurn)
 			kf.drawsNormal = true
 			set(b.NewCall(kf.e.inline(normalInlineName, defineNormal), args...))

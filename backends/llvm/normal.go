@@ -25,9 +25,9 @@ const normalInlineName = "snn_normal_inline"
 // r = sqrt(-2 log(u1)), u1 = unitOpen(w0, w1) in (0, 1], times
 // cos(2 pi u2), u2 = Unit(w2, w3) in [0, 1), by snn_cos_turn_inline.
 func defineNormal(m *ll.Module) *ll.Func {
-	logf, cosf := findFunc(m, logInlineName), findFunc(m, cosTurnInlineName)
+	logf, cosf := findFunc(m, logUnitInlineName), findFunc(m, cosTurnInlineName)
 	if logf == nil {
-		logf = defineLog(m)
+		logf = defineLogUnit(m)
 	}
 	if cosf == nil {
 		cosf = defineCosTurn(m)
@@ -53,6 +53,28 @@ func defineNormal(m *ll.Module) *ll.Func {
 	z := b.NewFMul(r, b.NewCall(cosf, b.NewFMul(constant.NewFloat(f64, 2*math.Pi), u2)))
 	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
 	return f
+}
+
+// logUnitInlineName is the emitted mathfn.Log for the normal draw's
+// u1 = unitOpen(...) in [2^-53, 1]: normal, positive and finite.
+const logUnitInlineName = "snn_log_unit_inline"
+
+// defineLogUnit emits mathfn.Log(x) for 2^-53 <= x <= 1, bit for bit:
+// defineLog without the subnormal scaling and the special cases (zero,
+// negative, infinite, NaN), which no such x takes, as runtime/c's
+// snn_log_units leaves them out. Computed in every lane and selected
+// away, they cost the draw a dozen vector instructions.
+func defineLogUnit(m *ll.Module) *ll.Func {
+	f0, ps, b := newInline(m, logUnitInlineName, "x")
+	c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+	var hx value.Value = highWord(b, ps[0])
+	var k value.Value = b.NewSub(b.NewAShr(hx, c(20)), c(1023))
+	hx = b.NewAnd(hx, c(0x000FFFFF))
+	i := b.NewAnd(b.NewAdd(hx, c(0x95F64)), c(0x100000))
+	xr := withHighWord(b, ps[0], b.NewOr(hx, b.NewXor(i, c(0x3FF00000))))
+	k = b.NewAdd(k, b.NewAShr(i, c(20)))
+	b.NewRet(logFormulasIR(b, k, b.NewFSub(xr, fOne), hx))
+	return f0
 }
 
 // cosTurnInlineName is the emitted mathfn.Cos for arguments in [0, 2 pi):
