@@ -1,8 +1,6 @@
 package llvm
 
 import (
-	"math"
-
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/metadata"
@@ -23,7 +21,8 @@ const normalInlineName = "snn_normal_inline"
 // defineNormal emits snn_normal_inline(seed, stream, n, index, mean, std)
 // = mean + std * rng.StdNormal(rng.Source{seed}.Block(stream, n, index)):
 // r = sqrt(-2 log(u1)), u1 = unitOpen(w0, w1) in (0, 1], times
-// cos(2 pi u2), u2 = Unit(w2, w3) in [0, 1), by snn_cos_turn_inline.
+// cos(2 pi u2) = mathfn.CosTurn(u2), u2 = Unit(w2, w3) in [0, 1), by
+// snn_cos_turn_inline.
 func defineNormal(m *ll.Module) *ll.Func {
 	logf, cosf := findFunc(m, logUnitInlineName), findFunc(m, cosTurnInlineName)
 	if logf == nil {
@@ -50,7 +49,7 @@ func defineNormal(m *ll.Module) *ll.Func {
 	u1 := b.NewFMul(b.NewUIToFP(b.NewAdd(bits53(w[0], w[1]), i64c(1)), f64), ulp)
 	u2 := b.NewFMul(b.NewUIToFP(bits53(w[2], w[3]), f64), ulp)
 	r := b.NewCall(intrinsic(m, "llvm.sqrt.f64"), b.NewFMul(constant.NewFloat(f64, -2), b.NewCall(logf, u1)))
-	z := b.NewFMul(r, b.NewCall(cosf, b.NewFMul(constant.NewFloat(f64, 2*math.Pi), u2)))
+	z := b.NewFMul(r, b.NewCall(cosf, u2))
 	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
 	return f
 }
@@ -77,32 +76,27 @@ func defineLogUnit(m *ll.Module) *ll.Func {
 	return f0
 }
 
-// cosTurnInlineName is the emitted mathfn.Cos for arguments in [0, 2 pi):
-// the angle of a Box–Muller draw.
+// cosTurnInlineName is the emitted mathfn.CosTurn: cos(2 pi u) for u in
+// [0, 1), the angle of a Box–Muller draw.
 const cosTurnInlineName = "snn_cos_turn_inline"
 
-// defineCosTurn emits mathfn.Cos(x) for 0 <= x < 2 pi, what Go computes
-// there: the kernel on x itself up to pi/4 (1 below 2^-27), else the
-// Cody-Waite reduction (x is far below mediumReductionLimit) and the
-// quadrant's kernel, as defineTrig does. defineTrig's Payne-Hanek
-// reduction and NaN and infinity cases, which no such x takes, are left
-// out: computed in every lane and selected away (gathers from its table
-// once vectorised), they made the normal draw several times slower.
+// defineCosTurn emits mathfn.CosTurn(u): n = round(4u) by the rounding
+// shift (its low bits are n, 0 to 4), x = 2 pi (u - n/4), and the
+// quadrant's kernel with no correction term (y = 0, so sinKernelIR's
+// corrected form folds away).
 func defineCosTurn(m *ll.Module) *ll.Func {
-	f, ps, b := newInline(m, cosTurnInlineName, "x")
-	x := ps[0]
-	small := b.NewFCmp(enum.FPredOLE, x, trigPio4)
-	nCW, hiCW, loCW := reduceCodyWaiteIR(b, x)
-	n := b.NewSelect(small, u64c(0), nCW)
-	hi := b.NewSelect(small, x, hiCW)
-	lo := b.NewSelect(small, fZero, loCW)
-	s, c := sinKernelIR(b, hi, lo), cosKernelIR(b, hi, lo)
-	// n = 0: c, 1: -s, 2: -c, 3: s.
-	odd := b.NewICmp(enum.IPredNE, b.NewAnd(n, u64c(1)), u64c(0))
+	f, ps, b := newInline(m, cosTurnInlineName, "u")
+	u := ps[0]
+	shifted := b.NewFAdd(b.NewFMul(constant.NewFloat(f64, 4), u), trigRoundShift)
+	n := b.NewFSub(shifted, trigRoundShift)
+	x := b.NewFMul(f64bits(0x401921FB54442D18), b.NewFSub(u, b.NewFMul(constant.NewFloat(f64, 0.25), n)))
+	q := b.NewAnd(b.NewBitCast(shifted, i64), u64c(3))
+	s, c := sinKernelIR(b, x, fZero), cosKernelIR(b, x, fZero)
+	// q = 0: c, 1: -s, 2: -c, 3: s.
+	odd := b.NewICmp(enum.IPredNE, b.NewAnd(q, u64c(1)), u64c(0))
 	res := value.Value(b.NewSelect(odd, s, c))
-	negate := b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(n, b.NewLShr(n, u64c(1))), u64c(1)), u64c(0))
-	res = b.NewSelect(negate, b.NewFNeg(res), res)
-	b.NewRet(b.NewSelect(b.NewFCmp(enum.FPredOLT, x, trigCosTinyBound), fOne, res))
+	negate := b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(q, b.NewLShr(q, u64c(1))), u64c(1)), u64c(0))
+	b.NewRet(b.NewSelect(negate, b.NewFNeg(res), res))
 	return f
 }
 
