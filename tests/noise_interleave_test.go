@@ -14,7 +14,7 @@ import (
 )
 
 // TestNoiseLoopInterleaved checks that a step loop drawing white noise
-// asks for two interleaved vectors (backends/llvm/normal.go,
+// asks for four interleaved vectors (backends/llvm/normal.go,
 // normalInterleave: a draw's chain of dependent instructions is longer
 // than the processor overlaps) and that opt honours it, while the same
 // model without the noise term leaves the choice to opt's cost model.
@@ -55,7 +55,7 @@ func TestNoiseLoopInterleaved(t *testing.T) {
 			for _, r := range readRemarks(t, remarks) {
 				if r.name == "Vectorized" && strings.HasSuffix(r.function, "_cells_step") {
 					found = true
-					require.Contains(t, r.message, "interleaved count: 2", "the noisy step loop: %s", r.message)
+					require.Contains(t, r.message, "interleaved count: 4", "the noisy step loop: %s", r.message)
 				}
 			}
 			require.True(t, found, "opt did not vectorise cells_step")

@@ -134,15 +134,17 @@ func philoxWideIR(b *ll.Block, index, n, stream, seed value.Value) [4]value.Valu
 //
 // A draw is one long chain of dependent instructions (ten Philox rounds,
 // then log, a division, sqrt and cos: some 200 cycles from the counter to
-// the normal number), some 260 vector instructions per vector of
+// the normal number), some 250 vector instructions per vector of
 // elements. The processor overlaps the next elements' chain only as far
 // as its reorder buffer and scheduler reach, a little over one vector, so
 // the vectorised loop of brunel_hakim1999's step waited on latency; opt's
-// cost model interleaves such a loop once (not at all). Two independent
-// vectors per iteration, scheduled side by side by llc, ran that step
-// about 25% faster here (4: no better); each element's arithmetic, and
-// so each bit, is the same.
-const normalInterleave = 2
+// cost model does not interleave such a loop. Independent vectors side by
+// side, scheduled by llc, ran that step (1 thread, AVX-512, 8 lanes)
+// about 30% faster with 2 and 35% with 4 (3: worse than 2), each element's
+// arithmetic, and so each bit, the same. The price: the scalar remainder
+// is up to 4 vectors less one element long (a population of fewer than
+// 32 elements draws without vectors at AVX-512's width).
+const normalInterleave = 4
 
 // interleaveNormalLoop attaches to a kernel loop's back edge the loop
 // metadata asking the vectoriser to interleave normalInterleave vectors:
