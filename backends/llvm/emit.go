@@ -143,6 +143,9 @@ type kernelFunc struct {
 	latch        *ll.Block
 	after        *ll.Block // where ret goes: the latch
 	strings      map[string]*ll.Global
+	// drawsNormal is set when the kernel draws white noise (normal.go):
+	// its loop is interleaved.
+	drawsNormal bool
 }
 
 // kernel emits one kernel as `void NAME(%snn_ctx* c, i64 lo, i64 hi,
@@ -196,7 +199,10 @@ func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 		}
 	}
 	next := kf.latch.NewAdd(elPhi, constant.NewInt(i64, 1))
-	kf.latch.NewBr(head)
+	back := kf.latch.NewBr(head)
+	if kf.drawsNormal {
+		interleaveNormalLoop(e.mod, back)
+	}
 	elPhi.Incs = append(elPhi.Incs, ll.NewIncoming(next, kf.latch))
 	exit.NewRet(nil)
 	if s.kind == elemSynapse && uses(f, kf.i) {
@@ -495,8 +501,9 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		case "normal":
 			// Inline (normal.go), so that a loop drawing white noise
 			// vectorises; its log and cos are the kernels' own.
-			kf.e.inline(logInlineName, defineLog)
+			kf.e.inline(logUnitInlineName, defineLogUnit)
 			kf.e.inline(cosTurnInlineName, defineCosTurn)
+			kf.drawsNormal = true
 			set(b.NewCall(kf.e.inline(normalInlineName, defineNormal), args...))
 		case "uniform", "exponential":
 			set(kf.call("snn_"+ra.Dist, args...))

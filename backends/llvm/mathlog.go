@@ -109,8 +109,16 @@ func logSpecial(b *ll.Block, x, res value.Value) value.Value {
 func defineLog(m *ll.Module) *ll.Func {
 	f0, ps, b := newInline(m, logInlineName, "x")
 	x := ps[0]
-	c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
 	k, f, mh := logReduce(b, x)
+	b.NewRet(logSpecial(b, x, logFormulasIR(b, k, f, mh)))
+	return f0
+}
+
+// logFormulasIR emits Log's result for x = 2^k (1+f), mh its top 20
+// mantissa bits (logReduce's): Go's six formulas computed and selected as
+// Go picks them.
+func logFormulasIR(b *ll.Block, k, f, mh value.Value) value.Value {
+	c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
 	fk := b.NewSIToFP(k, f64)
 	kZero := b.NewICmp(enum.IPredEQ, k, c(0))
 	kHi := b.NewFMul(fk, expLn2Hi)
@@ -136,9 +144,7 @@ func defineLog(m *ll.Module) *ll.Func {
 	midRes := b.NewSelect(kZero, b.NewFSub(f, sfr),
 		b.NewFSub(kHi, b.NewFSub(b.NewFSub(sfr, kLo), f)))
 
-	res := b.NewSelect(small, smallRes, b.NewSelect(nearEnd, endRes, midRes))
-	b.NewRet(logSpecial(b, x, res))
-	return f0
+	return b.NewSelect(small, smallRes, b.NewSelect(nearEnd, endRes, midRes))
 }
 
 // defineLog10 adds snn_log10_inline, mathfn.Log10, to m: logReduce and

@@ -70,33 +70,72 @@ func TestNormalInlineVectorBits(t *testing.T) {
 }
 
 // TestCosTurnInlineVectorBits checks snn_cos_turn_inline, the normal
-// draw's cosine, against mathfn.Cos on [0, 2 pi): every double around
-// the ends of its cases (pi/4, the quadrants' bounds, 2^-27, 0) and
-// random points, at every vector width.
+// draw's cosine, against mathfn.CosTurn on [0, 1): every double around
+// the eighth turns (where the reduction switches quadrant), the ends,
+// rng.Unit's draws and small angles, at every vector width.
 func TestCosTurnInlineVectorBits(t *testing.T) {
 	requireVMathTools(t)
 	r := rand.New(rand.NewPCG(20, 1))
-	pts := []float64{0, 0x1p-1074, 0x1p-27, math.Pi / 4, math.Pi / 2, math.Pi, 3 * math.Pi / 2, math.Nextafter(2*math.Pi, 0)}
-	for _, c := range []float64{0x1p-27, math.Pi / 4, 3 * math.Pi / 4, 5 * math.Pi / 4, 7 * math.Pi / 4, math.Pi / 2, math.Pi, 3 * math.Pi / 2} {
+	pts := []float64{0, 0x1p-1074, 0x1p-53, 0x1p-27, math.Nextafter(1, 0)}
+	for q := 1; q < 8; q++ {
+		c := float64(q) / 8
 		for d := int64(-2000); d <= 2000; d++ {
 			pts = append(pts, math.Float64frombits(uint64(int64(math.Float64bits(c))+d)))
 		}
 	}
 	for range 300000 {
-		pts = append(pts, 2*math.Pi*r.Float64())
+		pts = append(pts, float64(r.Uint64N(1<<53))*0x1p-53)
 	}
 	for range 20000 { // small angles, every binade
 		pts = append(pts, math.Ldexp(1+r.Float64(), -1074+r.IntN(1074)))
 	}
-	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0 && x < 2*math.Pi) })
+	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0 && x < 1) })
 	for _, target := range vmathTargets {
 		t.Run(target.name, func(t *testing.T) {
 			exe, width := buildVMath(t, defineCosTurn, target)
 			if !cpuHas(t, target.flag) {
 				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
 			}
-			runVMath(t, exe, pts, mathfn.Cos)
-			t.Logf("%s: vector width %d, %d points, every result mathfn.Cos's bits", target.name, width, len(pts))
+			runVMath(t, exe, pts, mathfn.CosTurn)
+			t.Logf("%s: vector width %d, %d points, every result mathfn.CosTurn's bits", target.name, width, len(pts))
+		})
+	}
+}
+
+// TestLogUnitInlineVectorBits checks snn_log_unit_inline, the normal
+// draw's logarithm, against mathfn.Log on the draws unitOpen makes,
+// k 2^-53 for k in [1, 2^53]: the ends, every double around the bounds of
+// Log's formulas in several binades, and random draws, at every vector
+// width.
+func TestLogUnitInlineVectorBits(t *testing.T) {
+	requireVMathTools(t)
+	r := rand.New(rand.NewPCG(21, 1))
+	pts := []float64{0x1p-53, 0x1p-52, 0x3p-53, 0.5, 1, math.Nextafter(1, 0)}
+	for _, e := range []int{-53, -40, -20, -2, -1, 0} {
+		// 1 (f near 0), sqrt(2) (the reduction's split) and the bounds
+		// of the near-end formula, 0x6147A and 0x6B851 in the top
+		// mantissa bits, scaled into binade e.
+		for _, c := range []float64{1, math.Sqrt2, math.Float64frombits(0x3FF6147A00000000), math.Float64frombits(0x3FF6B85100000000)} {
+			for d := int64(-3000); d <= 3000; d++ {
+				pts = append(pts, math.Ldexp(math.Float64frombits(uint64(int64(math.Float64bits(c))+d)), e))
+			}
+		}
+	}
+	for range 300000 {
+		pts = append(pts, float64(r.Uint64N(1<<53)+1)*0x1p-53)
+	}
+	for range 20000 { // every binade
+		pts = append(pts, float64((r.Uint64N(1<<53)+1)>>r.IntN(53))*0x1p-53)
+	}
+	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0x1p-53 && x <= 1) })
+	for _, target := range vmathTargets {
+		t.Run(target.name, func(t *testing.T) {
+			exe, width := buildVMath(t, defineLogUnit, target)
+			if !cpuHas(t, target.flag) {
+				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			}
+			runVMath(t, exe, pts, mathfn.Log)
+			t.Logf("%s: vector width %d, %d points, every result mathfn.Log's bits", target.name, width, len(pts))
 		})
 	}
 }

@@ -1178,3 +1178,21 @@ double snn_cos(double x)
 		return sin_kernel(hi, lo);
 	}
 }
+
+/* mathfn.CosTurn: cos(2*pi*u) for 0 <= u < 1, reduced in turns (exactly),
+ * then one kernel; the angle of rng.StdNormal. */
+double snn_cos_turn(double u)
+{
+	double n = (4 * u + ROUNDING_SHIFT) - ROUNDING_SHIFT;
+	double x = CONST(0x401921FB54442D18) * (u - 0.25 * n);
+	switch ((int64_t)n & 3) {
+	case 0:
+		return cos_kernel(x, 0);
+	case 1:
+		return -sin_kernel(x, 0);
+	case 2:
+		return -cos_kernel(x, 0);
+	default:
+		return sin_kernel(x, 0);
+	}
+}

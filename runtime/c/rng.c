@@ -26,9 +26,6 @@
 #define WEYL0 UINT32_C(0x9E3779B9)
 #define WEYL1 UINT32_C(0xBB67AE85)
 
-/* 2*math.Pi as Go rounds the constant: 6.283185307179586. */
-#define TWO_PI 0x1.921fb54442d18p+2
-
 /* philox_rounds is rng.Philox on the words (c0, c1, c2, c3) under the key
  * (k0, k1), in place: inlined into snn_philox, and into the loop of
  * snn_block_heads, which the compiler vectorises over the blocks. */
@@ -120,7 +117,7 @@ double snn_uniform(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, d
 static double std_normal(const uint32_t w[4])
 {
 	double r = sqrt(-2 * snn_log(unit_open(w[0], w[1])));
-	return r * snn_cos(TWO_PI * snn_rng_unit(w[2], w[3]));
+	return r * snn_cos_turn(snn_rng_unit(w[2], w[3]));
 }
 
 /* rng.Source.Normal: mean + std*StdNormal(w). */

@@ -72,6 +72,8 @@ double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t inde
 double snn_exp(double), snn_log(double), snn_log10(double), snn_sin(double), snn_cos(double),
 	snn_tanh(double), snn_pow(double, double), snn_min(double, double), snn_max(double, double),
 	snn_sign(double), snn_fmod(double, double);
+/* mathfn.CosTurn: cos(2*pi*u), 0 <= u < 1 (the normal draw's angle). */
+double snn_cos_turn(double);
 /* Fixed point (fixed.c, runtime/fixed): raw values as int64_t, formats
  * as (width, fraction bits); snn_dither_bits is the draw whose top bits a
  * dithered conversion adds. */

@@ -73,6 +73,9 @@
 //     above that a Payne-Hanek reduction in 64-bit integer arithmetic with a
 //     table of 1280 bits of 2/pi, which leaves at least 75 correct bits in
 //     the reduced argument.
+//   - CosTurn(u) = cos(2*pi*u) for 0 <= u < 1, the Box–Muller angle of
+//     runtime/rng: within 2^-52 absolute (TestCosTurn). Reduced in turns,
+//     exactly, then one of Cos's kernels on 2*pi*r, |r| <= 1/8.
 //   - Tanh: < 1.5 ulp (within 2 ulp is the promise). fdlibm s_tanh.c from
 //     t = Expm1(2|x|): 1 - 2/(t+2), and below |x| = 1 t/(t+2) with the
 //     division corrected by its exact remainder (Dekker's product).

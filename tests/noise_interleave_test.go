@@ -1,0 +1,64 @@
+package tests
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/driver"
+	"snnc/backends/llvm"
+)
+
+// TestNoiseLoopInterleaved checks that a step loop drawing white noise
+// asks for four interleaved vectors (backends/llvm/normal.go,
+// normalInterleave: a draw's chain of dependent instructions is longer
+// than the processor overlaps) and that opt honours it, while the same
+// model without the noise term leaves the choice to opt's cost model.
+func TestNoiseLoopInterleaved(t *testing.T) {
+	requireNativeTools(t)
+	src, err := os.ReadFile("../examples/brunel_hakim1999.snn")
+	require.NoError(t, err)
+	const term = " + sigma_ext * sqrt(tau) * xi"
+	require.Contains(t, string(src), term)
+	for _, c := range []struct {
+		name  string
+		src   string
+		loops int // loops with llvm.loop metadata
+	}{
+		{"noise", string(src), 1},
+		{"no_noise", strings.Replace(string(src), term, "", 1), 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "bh.snn")
+			require.NoError(t, os.WriteFile(path, []byte(c.src), 0o644))
+			var o driver.Options
+			o.Verify = true
+			prog, m, err := driver.CompileFile(path, o)
+			require.NoError(t, err)
+			p, err := llvm.Emit(m, driver.LLVMOptions(prog))
+			require.NoError(t, err)
+			require.Equal(t, c.loops, strings.Count(p.LL, "!llvm.loop !"), "back edges with loop metadata")
+			if c.loops == 0 {
+				return
+			}
+			ll, remarks := filepath.Join(dir, "kernels.ll"), filepath.Join(dir, "remarks.yaml")
+			require.NoError(t, os.WriteFile(ll, []byte(p.LL), 0o644))
+			args := vectorizeArgs("-pass-remarks-output="+remarks, "-pass-remarks-filter=loop-vectorize")
+			out, err := exec.Command("opt", append(args, ll, "-o", filepath.Join(dir, "kernels.bc"))...).CombinedOutput()
+			require.NoError(t, err, "opt: %s", out)
+			found := false
+			for _, r := range readRemarks(t, remarks) {
+				if r.name == "Vectorized" && strings.HasSuffix(r.function, "_cells_step") {
+					found = true
+					require.Contains(t, r.message, "interleaved count: 4", "the noisy step loop: %s", r.message)
+				}
+			}
+			require.True(t, found, "opt did not vectorise cells_step")
+		})
+	}
+}
