@@ -185,28 +185,7 @@ func referenceSinCos(x float64) (sin, cos *big.Float) {
 	r.Sub(bx, r)
 	r.SetPrec(prec)
 
-	s := new(big.Float).SetPrec(prec).Set(r)
-	c := new(big.Float).SetPrec(prec).SetInt64(1)
-	term := new(big.Float).SetPrec(prec).SetInt64(1)
-	for k := int64(1); k < 200; k++ {
-		term.Mul(term, r)
-		term.Quo(term, new(big.Float).SetInt64(k))
-		if term.Sign() == 0 || term.MantExp(nil) < -prec-70 {
-			break
-		}
-		switch k % 4 {
-		case 1:
-			if k > 1 {
-				s.Add(s, term)
-			}
-		case 2:
-			c.Sub(c, term)
-		case 3:
-			s.Sub(s, term)
-		case 0:
-			c.Add(c, term)
-		}
-	}
+	s, c := bigSinCos(r, prec)
 	switch new(big.Int).And(n, big.NewInt(3)).Int64() {
 	case 0:
 		return s, c
@@ -278,4 +257,32 @@ func TestReference(t *testing.T) {
 		one := newRef().Add(newRef().Mul(sin, sin), newRef().Mul(cos, cos))
 		require.LessOrEqual(t, ulpError(1, one), 1e-60, "sin^2 + cos^2 at %v", x)
 	}
+}
+
+// bigSinCos returns sin x and cos x by their Taylor series at precision
+// prec, for a reduced argument (|x| <= pi/4 or so).
+func bigSinCos(x *big.Float, prec uint) (*big.Float, *big.Float) {
+	s := new(big.Float).SetPrec(prec).Set(x)
+	c := new(big.Float).SetPrec(prec).SetInt64(1)
+	term := new(big.Float).SetPrec(prec).SetInt64(1)
+	for k := int64(1); k < 200; k++ {
+		term.Mul(term, x)
+		term.Quo(term, new(big.Float).SetInt64(k))
+		if term.Sign() == 0 || term.MantExp(nil) < -int(prec)-70 {
+			break
+		}
+		switch k % 4 {
+		case 1:
+			if k > 1 {
+				s.Add(s, term)
+			}
+		case 2:
+			c.Sub(c, term)
+		case 3:
+			s.Sub(s, term)
+		case 0:
+			c.Add(c, term)
+		}
+	}
+	return s, c
 }

@@ -15,28 +15,7 @@ func referenceCosTurn(u float64) *big.Float {
 	n := math.Round(4 * u)
 	r := new(big.Float).SetPrec(prec).Sub(new(big.Float).SetPrec(prec).SetFloat64(u), big.NewFloat(n/4))
 	theta := new(big.Float).SetPrec(prec).Mul(r, new(big.Float).SetPrec(piPrecision).SetMantExp(reference.pi, 1))
-	s := new(big.Float).SetPrec(prec).Set(theta)
-	c := new(big.Float).SetPrec(prec).SetInt64(1)
-	term := new(big.Float).SetPrec(prec).SetInt64(1)
-	for k := int64(1); k < 200; k++ {
-		term.Mul(term, theta)
-		term.Quo(term, new(big.Float).SetInt64(k))
-		if term.Sign() == 0 || term.MantExp(nil) < -prec-70 {
-			break
-		}
-		switch k % 4 {
-		case 1:
-			if k > 1 {
-				s.Add(s, term)
-			}
-		case 2:
-			c.Sub(c, term)
-		case 3:
-			s.Sub(s, term)
-		case 0:
-			c.Add(c, term)
-		}
-	}
+	s, c := bigSinCos(theta, prec)
 	switch int64(n) & 3 {
 	case 0:
 		return c
