@@ -174,6 +174,24 @@ func cpuHas(t *testing.T, flag string) bool {
 	return false
 }
 
+// vmathEveryWidth builds define's test loop for every target of
+// vmathTargets and requires every result on the points to have want's
+// bits (what says so in the log); a target this processor cannot run is
+// built, its vectorisation checked, and skipped.
+func vmathEveryWidth(t *testing.T, define func(*ll.Module) *ll.Func, points []float64, want func(float64) float64, what string) {
+	t.Helper()
+	for _, target := range vmathTargets {
+		t.Run(target.name, func(t *testing.T) {
+			exe, width := buildVMath(t, define, target)
+			if !cpuHas(t, target.flag) {
+				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			}
+			runVMath(t, exe, points, want)
+			t.Logf("%s: vector width %d, %d points, %s", target.name, width, len(points), what)
+		})
+	}
+}
+
 // runVMath runs exe on the points and requires every result's bits to
 // equal want's.
 func runVMath(t *testing.T, exe string, points []float64, want func(float64) float64) {
@@ -273,14 +291,5 @@ func TestExpInlineVectorBits(t *testing.T) {
 		t.Skipf("the widths are x86-64's, not %s", goruntime.GOARCH)
 	}
 	pts := expPoints()
-	for _, target := range vmathTargets {
-		t.Run(target.name, func(t *testing.T) {
-			exe, width := buildVMath(t, defineExp, target)
-			if !cpuHas(t, target.flag) {
-				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
-			}
-			runVMath(t, exe, pts, mathfn.Exp)
-			t.Logf("%s: vector width %d, %d points, every result mathfn.Exp's bits", target.name, width, len(pts))
-		})
-	}
+	vmathEveryWidth(t, defineExp, pts, mathfn.Exp, "every result mathfn.Exp's bits")
 }

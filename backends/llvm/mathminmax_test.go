@@ -167,14 +167,5 @@ func TestSignInlineVectorBits(t *testing.T) {
 		pts = append(pts, math.Float64frombits(r.Uint64()), r.NormFloat64())
 	}
 	r.Shuffle(len(pts), func(i, j int) { pts[i], pts[j] = pts[j], pts[i] })
-	for _, target := range vmathTargets {
-		t.Run(target.name, func(t *testing.T) {
-			exe, width := buildVMath(t, defineSign, target)
-			if !cpuHas(t, target.flag) {
-				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
-			}
-			runVMath(t, exe, pts, mathfn.Sign)
-			t.Logf("%s: vector width %d, %d points, every result mathfn.Sign's bits", target.name, width, len(pts))
-		})
-	}
+	vmathEveryWidth(t, defineSign, pts, mathfn.Sign, "every result mathfn.Sign's bits")
 }

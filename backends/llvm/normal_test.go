@@ -90,16 +90,7 @@ func TestCosTurnInlineVectorBits(t *testing.T) {
 		pts = append(pts, math.Ldexp(1+r.Float64(), -1074+r.IntN(1074)))
 	}
 	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0 && x < 1) })
-	for _, target := range vmathTargets {
-		t.Run(target.name, func(t *testing.T) {
-			exe, width := buildVMath(t, defineCosTurn, target)
-			if !cpuHas(t, target.flag) {
-				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
-			}
-			runVMath(t, exe, pts, mathfn.CosTurn)
-			t.Logf("%s: vector width %d, %d points, every result mathfn.CosTurn's bits", target.name, width, len(pts))
-		})
-	}
+	vmathEveryWidth(t, defineCosTurn, pts, mathfn.CosTurn, "every result mathfn.CosTurn's bits")
 }
 
 // TestLogUnitInlineVectorBits checks snn_log_unit_inline, the normal
@@ -128,14 +119,5 @@ func TestLogUnitInlineVectorBits(t *testing.T) {
 		pts = append(pts, float64((r.Uint64N(1<<53)+1)>>r.IntN(53))*0x1p-53)
 	}
 	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0x1p-53 && x <= 1) })
-	for _, target := range vmathTargets {
-		t.Run(target.name, func(t *testing.T) {
-			exe, width := buildVMath(t, defineLogUnit, target)
-			if !cpuHas(t, target.flag) {
-				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
-			}
-			runVMath(t, exe, pts, mathfn.Log)
-			t.Logf("%s: vector width %d, %d points, every result mathfn.Log's bits", target.name, width, len(pts))
-		})
-	}
+	vmathEveryWidth(t, defineLogUnit, pts, mathfn.Log, "every result mathfn.Log's bits")
 }
