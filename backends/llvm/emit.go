@@ -41,12 +41,13 @@ type site struct {
 
 // emitter writes the kernels of one module as LLVM functions.
 type emitter struct {
-	l      *layout
-	dt     float64 // the run's time step, for startref
-	mod    *ll.Module
-	ctx    types.Type // %snn_ctx
-	ctxPtr *types.PointerType
-	funcs  map[string]*ll.Func // runtime functions by name
+	l         *layout
+	pairChunk int64   // elements prefilled at a time (prefillPairs)
+	dt        float64 // the run's time step, for startref
+	mod       *ll.Module
+	ctx       types.Type // %snn_ctx
+	ctxPtr    *types.PointerType
+	funcs     map[string]*ll.Func // runtime functions by name
 	// preUsed holds the projections (by index) one of whose kernels reads
 	// a synapse's pre neuron (ctx.pre): the runtime makes the pre array
 	// of those only (snn_projection.needs_pre).
@@ -82,7 +83,7 @@ const (
 )
 
 func newEmitter(l *layout, dt float64) *emitter {
-	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}}
+	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}, pairChunk: pairChunk}
 	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64))
 	e.ctxPtr = types.NewPointer(e.ctx)
 	declare := func(name string, ret types.Type, params ...types.Type) {
@@ -832,7 +833,7 @@ func pairStreams(k *ir.Kernel) []int {
 
 // prefillPairs emits the loop over chunks of elements of a kernel that
 // draws white noise by pairs (rng.Source.NormalPair): for the chunk
-// cl..ch-1 (ch = min(cl + pairChunk, hi)), a prefill loop per stream
+// cl..ch-1 (ch = min(cl + pairChunk, hi); Options.PairChunk for a test), a prefill loop per stream
 // calls snn_normal_pair_block for the pairs m = cl>>1 .. (ch-1)>>1 into
 // the stream's buffer, where element el's draw is at el - (cl&^1), and
 // then the element loop runs over the chunk. The first pair starts at an
@@ -846,7 +847,7 @@ func (kf *kernelFunc) prefillPairs(streams []int, lo, hi value.Value, exit *ll.B
 	pairf := kf.e.inline(normalPairBlockName, defineNormalPairBlock)
 	kf.pairBufs = map[int]value.Value{}
 	for _, s := range streams {
-		buf := kf.entry.NewAlloca(types.NewArray(pairChunk+2, f64))
+		buf := kf.entry.NewAlloca(types.NewArray(uint64(kf.e.pairChunk)+2, f64))
 		kf.pairBufs[s] = kf.entry.NewGetElementPtr(buf.ElemType, buf, zero64, zero64)
 	}
 	chead, cfill, cnext := f.NewBlock("chunk"), f.NewBlock("chunk.fill"), f.NewBlock("chunk.next")
@@ -854,7 +855,7 @@ func (kf *kernelFunc) prefillPairs(streams []int, lo, hi value.Value, exit *ll.B
 	cl := chead.NewPhi(ll.NewIncoming(lo, kf.entry))
 	chead.NewCondBr(chead.NewICmp(enum.IPredSLT, cl, hi), cfill, exit)
 	b := cfill
-	upper := b.NewAdd(cl, i64c(pairChunk))
+	upper := b.NewAdd(cl, i64c(kf.e.pairChunk))
 	ch := b.NewSelect(b.NewICmp(enum.IPredSLT, upper, hi), upper, hi)
 	m0, m1 := b.NewAShr(cl, i64c(1)), b.NewAShr(b.NewAdd(ch, i64c(1)), i64c(1))
 	kf.pairBase = b.NewAnd(cl, i64c(-2))
