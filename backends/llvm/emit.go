@@ -527,6 +527,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 				set(b.NewFAdd(args[4], b.NewFMul(args[5], z)))
 				break
 			}
+			kf.e.inline(logUnitInlineName, defineLogUnit)
 			kf.drawsNormal = true
 			set(b.NewCall(kf.e.inline(normalPairInlineName, defineNormalPair), args...))
 		case "uniform", "exponential":
@@ -844,6 +845,11 @@ func pairStreams(k *ir.Kernel) []int {
 // is entered from, its bounds and the block it exits to.
 func (kf *kernelFunc) prefillPairs(streams []int, lo, hi value.Value, exit *ll.Block) (from *ll.Block, start, end value.Value, done *ll.Block) {
 	f := kf.f
+	// Its log, cos and sin are the kernels' own, registered as any
+	// inline math is, so that another draw of the module reuses them.
+	kf.e.inline(logUnitInlineName, defineLogUnit)
+	kf.e.inline(cosTurnInlineName, defineCosTurn)
+	kf.e.inline(sinTurnInlineName, defineSinTurn)
 	pairf := kf.e.inline(normalPairBlockName, defineNormalPairBlock)
 	kf.pairBufs = map[int]value.Value{}
 	for _, s := range streams {

@@ -229,7 +229,8 @@ func philoxWideIR(b *ll.Block, index, n, stream, seed value.Value) [4]value.Valu
 }
 
 // normalInterleave is how many vectors of elements a loop that draws
-// white noise computes per iteration (llvm.loop.interleave.count).
+// white noise computes per iteration (llvm.loop.interleave.count): the
+// prefill loop of prefillPairs, or a kernel loop that draws inline.
 //
 // A draw is one long chain of dependent instructions (ten Philox rounds,
 // then log, a division, sqrt and cos: some 200 cycles from the counter to
