@@ -15,6 +15,7 @@ import (
 
 	"snnc/backends/driver"
 	"snnc/backends/interp"
+	"snnc/backends/llvm"
 	"snnc/ir"
 	"snnc/runtime/npy"
 )
@@ -370,5 +371,64 @@ func TestNoiseMethodNotes(t *testing.T) {
 			m := compileSource(t, c.name+".snn", src)
 			require.Contains(t, strings.Join(ir.KernelNamed(m.Populations[0].Kernels, "update").Notes, "\n"), c.want)
 		})
+	}
+}
+
+// pairsModel is a noisy population of an odd size, each neuron's noise
+// drawn by the pair scheme (rng.Source.NormalPair).
+const pairsModel = `
+neuron N {
+    param tau: ms = 2 ms
+    param sigma: 1/sqrt(ms) = 1 / sqrt(ms)
+    state v = 0
+    state w = 0
+    dv/dt = -v / tau + sigma * xi
+    dw/dt = -w / tau + sigma * xi_b
+}
+population p = N[37]
+monitor state p.v every 0.1 ms
+monitor state p.w every 0.1 ms
+run { duration = 3 ms  dt = 0.1 ms  seed = 11 }
+`
+
+// TestNoisePairsOddStarts checks that the native step, which prefills the
+// noise two elements to a Box–Muller block (backends/llvm's
+// prefillPairs), gives the interpreter's bytes when its chunks begin at
+// odd elements (Options.PairChunk 5: chunks at 0, 5, 10, 15, ..., the
+// last one short), as a kernel's range may begin, at 1, 2 and 3 threads
+// with the runtime's thread splits stressed. The interpreter draws each
+// element's number by itself, so a chunk that took the wrong half of a
+// pair, or a pair keyed from the chunk's start, fails it.
+func TestNoisePairsOddStarts(t *testing.T) {
+	requireNativeTools(t)
+	var co driver.Options
+	co.Verify = true
+	prog, m, err := driver.CompileSource("pairs.snn", []byte(pairsModel), co)
+	require.NoError(t, err)
+	want := outputBytes(t, m, run(t, m, interp.Options{}))
+	// Both start at 0 and differ only by their noises: equal, they
+	// would say that there is no noise, or one draw for both.
+	require.Contains(t, want, "p_v.npy")
+	require.NotEqual(t, want["p_v.npy"], want["p_w.npy"], "v and w, each with its own noise")
+	dir := t.TempDir()
+	o := driver.LLVMOptions(prog)
+	o.PairChunk = 5
+	p, err := llvm.Emit(m, o)
+	require.NoError(t, err)
+	exe := filepath.Join(dir, "model")
+	require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
+	for _, threads := range []int{1, 2, 3} {
+		out := filepath.Join(t.TempDir(), "out")
+		cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads))
+		cmd.Env = append(os.Environ(), stressThreads(threads)...)
+		msg, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", msg)
+		got := map[string][]byte{}
+		for f := range want {
+			data, err := os.ReadFile(filepath.Join(out, f))
+			require.NoError(t, err)
+			got[f] = data
+		}
+		requireSameFiles(t, want, got, "natively in chunks of 5 at "+strconv.Itoa(threads)+" threads")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/metadata"
+	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
 
 	ll "github.com/llir/llvm/ir"
@@ -86,18 +87,116 @@ const cosTurnInlineName = "snn_cos_turn_inline"
 // corrected form folds away).
 func defineCosTurn(m *ll.Module) *ll.Func {
 	f, ps, b := newInline(m, cosTurnInlineName, "u")
-	u := ps[0]
+	b.NewRet(quarterTurnsIR(b, ps[0], nil))
+	return f
+}
+
+// sinTurnInlineName is the emitted mathfn.SinTurn: sin(2 pi u) for u in
+// [0, 1), the other half of a Box–Muller pair.
+const sinTurnInlineName = "snn_sin_turn_inline"
+
+// defineSinTurn emits mathfn.SinTurn(u), CosTurn with the quadrant moved
+// by 3. Beside snn_cos_turn_inline of the same u, inlined, the two share
+// every instruction but the quadrant's selects.
+func defineSinTurn(m *ll.Module) *ll.Func {
+	f, ps, b := newInline(m, sinTurnInlineName, "u")
+	b.NewRet(quarterTurnsIR(b, ps[0], u64c(3)))
+	return f
+}
+
+// quarterTurnsIR emits mathfn.quarterTurns(u, shift), cos(2 pi u +
+// shift pi/2); shift nil is 0 (no add).
+func quarterTurnsIR(b *ll.Block, u, shift value.Value) value.Value {
 	shifted := b.NewFAdd(b.NewFMul(constant.NewFloat(f64, 4), u), trigRoundShift)
 	n := b.NewFSub(shifted, trigRoundShift)
 	x := b.NewFMul(f64bits(0x401921FB54442D18), b.NewFSub(u, b.NewFMul(constant.NewFloat(f64, 0.25), n)))
-	q := b.NewAnd(b.NewBitCast(shifted, i64), u64c(3))
+	var q value.Value = b.NewBitCast(shifted, i64)
+	if shift != nil {
+		q = b.NewAdd(q, shift)
+	}
+	q = b.NewAnd(q, u64c(3))
 	s, c := sinKernelIR(b, x, fZero), cosKernelIR(b, x, fZero)
 	// q = 0: c, 1: -s, 2: -c, 3: s.
 	odd := b.NewICmp(enum.IPredNE, b.NewAnd(q, u64c(1)), u64c(0))
 	res := value.Value(b.NewSelect(odd, s, c))
 	negate := b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(q, b.NewLShr(q, u64c(1))), u64c(1)), u64c(0))
-	b.NewRet(b.NewSelect(negate, b.NewFNeg(res), res))
+	return b.NewSelect(negate, b.NewFNeg(res), res)
+}
+
+// normalPairBlockName is the emitted rng.StdNormalPair of a block: the
+// pair scheme's two draws (rng.Source.NormalPair), elements 2m and 2m+1.
+const normalPairBlockName = "snn_normal_pair_block"
+
+// defineNormalPairBlock emits snn_normal_pair_block(seed, stream, n, m,
+// out): out[0], out[1] = rng.StdNormalPair(rng.Source{seed}.Block(stream,
+// n, m)), r·cos(2π u2) and r·sin(2π u2) with defineNormal's r and u2. A
+// kernel's prefill loop (kernelFunc.prefillPairs) calls it once per two
+// elements: one Philox block, logarithm and square root for both, and
+// the cosine and sine share their reduction and kernels.
+func defineNormalPairBlock(m *ll.Module) *ll.Func {
+	logf, cosf, sinf := findFunc(m, logUnitInlineName), findFunc(m, cosTurnInlineName), findFunc(m, sinTurnInlineName)
+	if logf == nil {
+		logf = defineLogUnit(m)
+	}
+	if cosf == nil {
+		cosf = defineCosTurn(m)
+	}
+	if sinf == nil {
+		sinf = defineSinTurn(m)
+	}
+	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
+	n, pair, out := ll.NewParam("n", i64), ll.NewParam("m", i64), ll.NewParam("out", f64p)
+	f := m.NewFunc(normalPairBlockName, types.Void, seed, stream, n, pair, out)
+	f.Linkage = enum.LinkageInternal
+	// It writes out: not readnone like the math functions.
+	f.FuncAttrs = []ll.FuncAttribute{enum.FuncAttrAlwaysInline, enum.FuncAttrNoUnwind}
+	b := f.NewBlock("entry")
+	r, u2 := boxMullerIR(m, b, logf, philoxWideIR(b, pair, n, b.NewZExt(stream, i64), seed))
+	b.NewStore(b.NewFMul(r, b.NewCall(cosf, u2)), out)
+	b.NewStore(b.NewFMul(r, b.NewCall(sinf, u2)), b.NewGetElementPtr(f64, out, i64c(1)))
+	b.NewRet(nil)
 	return f
+}
+
+// normalPairInlineName is the emitted rng.Source.NormalPair of one
+// element, for a draw no prefill loop serves (a kernel run per spike,
+// keyed by its stamp).
+const normalPairInlineName = "snn_normal_pair_inline"
+
+// defineNormalPair emits snn_normal_pair_inline(seed, stream, n, index,
+// mean, std) = rng.Source{seed}.NormalPair(stream, n, index, mean, std):
+// block index>>1's r times cos(2π u2 + 3(index&1)·π/2), which is its
+// cosine for an even index and its sine for an odd one.
+func defineNormalPair(m *ll.Module) *ll.Func {
+	logf := findFunc(m, logUnitInlineName)
+	if logf == nil {
+		logf = defineLogUnit(m)
+	}
+	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
+	n, index := ll.NewParam("n", i64), ll.NewParam("index", i64)
+	mean, std := ll.NewParam("mean", f64), ll.NewParam("std", f64)
+	f := m.NewFunc(normalPairInlineName, f64, seed, stream, n, index, mean, std)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = funcAttrsInline
+	b := f.NewBlock("entry")
+	r, u2 := boxMullerIR(m, b, logf, philoxWideIR(b, b.NewLShr(index, i64c(1)), n, b.NewZExt(stream, i64), seed))
+	shift := b.NewMul(b.NewAnd(index, i64c(1)), i64c(3))
+	z := b.NewFMul(r, quarterTurnsIR(b, u2, shift))
+	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
+	return f
+}
+
+// boxMullerIR emits a block's radius r = sqrt(-2 log(u1)) and angle u2 in
+// turns, as defineNormal computes them.
+func boxMullerIR(m *ll.Module, b *ll.Block, logf *ll.Func, w [4]value.Value) (r, u2 value.Value) {
+	bits53 := func(x, y value.Value) value.Value {
+		return b.NewOr(b.NewShl(x, i64c(21)), b.NewLShr(y, i64c(11)))
+	}
+	ulp := constant.NewFloat(f64, 0x1p-53)
+	u1 := b.NewFMul(b.NewUIToFP(b.NewAdd(bits53(w[0], w[1]), i64c(1)), f64), ulp)
+	u2 = b.NewFMul(b.NewUIToFP(bits53(w[2], w[3]), f64), ulp)
+	r = b.NewCall(intrinsic(m, "llvm.sqrt.f64"), b.NewFMul(constant.NewFloat(f64, -2), b.NewCall(logf, u1)))
+	return r, u2
 }
 
 // philoxWideIR emits the words of rng.Source{seed}.Block(stream, n, index)
@@ -130,7 +229,8 @@ func philoxWideIR(b *ll.Block, index, n, stream, seed value.Value) [4]value.Valu
 }
 
 // normalInterleave is how many vectors of elements a loop that draws
-// white noise computes per iteration (llvm.loop.interleave.count).
+// white noise computes per iteration (llvm.loop.interleave.count): the
+// prefill loop of prefillPairs, or a kernel loop that draws inline.
 //
 // A draw is one long chain of dependent instructions (ten Philox rounds,
 // then log, a division, sqrt and cos: some 200 cycles from the counter to

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
 
 	ll "github.com/llir/llvm/ir"
 
@@ -120,4 +122,67 @@ func TestLogUnitInlineVectorBits(t *testing.T) {
 	}
 	pts = slices.DeleteFunc(pts, func(x float64) bool { return !(x >= 0x1p-53 && x <= 1) })
 	vmathEveryWidth(t, defineLogUnit, pts, mathfn.Log, "every result mathfn.Log's bits")
+}
+
+// TestNormalPairVectorBits checks the pair scheme's emitted draws against
+// rng.Source.NormalPair, the interpreter's, at every vector width of
+// x86-64: snn_normal_pair_block, the prefill loop's (both halves of the
+// block of index>>1, the one of index's parity taken), and
+// snn_normal_pair_inline, a single element's, in a loop over elements
+// whose index (and step, from the index) is the point. Indices of both
+// parities are among the points, so a wrong half or a wrong quadrant
+// shift fails it.
+func TestNormalPairVectorBits(t *testing.T) {
+	requireVMathTools(t)
+	const seed, stream = 0x0123_4567_89AB_CDEF, 7
+	block := func(m *ll.Module) *ll.Func {
+		pair := defineNormalPairBlock(m)
+		f, ps, b := newInline(m, "snn_normal_pair_block_of", "x")
+		index := b.NewFPToUI(ps[0], i64)
+		buf := b.NewAlloca(types.NewArray(2, f64))
+		out := b.NewGetElementPtr(buf.ElemType, buf, i64c(0), i64c(0))
+		b.NewCall(pair, i64c(seed), constant.NewInt(i32, stream), b.NewLShr(index, i64c(7)), b.NewLShr(index, i64c(1)), out)
+		// Both halves loaded and one selected: constant offsets, so
+		// that the buffer becomes registers and the loop vectorises.
+		cos, sin := b.NewLoad(f64, out), b.NewLoad(f64, b.NewGetElementPtr(f64, out, i64c(1)))
+		odd := b.NewICmp(enum.IPredNE, b.NewAnd(index, i64c(1)), i64c(0))
+		b.NewRet(b.NewSelect(odd, sin, cos))
+		return f
+	}
+	single := func(m *ll.Module) *ll.Func {
+		normal := defineNormalPair(m)
+		f, ps, b := newInline(m, "snn_normal_pair_of", "x")
+		index := b.NewFPToUI(ps[0], i64)
+		b.NewRet(b.NewCall(normal, i64c(seed), constant.NewInt(i32, stream), b.NewLShr(index, i64c(7)), index,
+			constant.NewFloat(f64, 0), constant.NewFloat(f64, 1)))
+		return f
+	}
+	src := rng.New(seed)
+	want := func(x float64) float64 {
+		index := uint64(x)
+		return src.NormalPair(stream, index>>7, index, 0, 1)
+	}
+	r := rand.New(rand.NewPCG(23, 1))
+	var pts []float64
+	for i := range 20000 {
+		pts = append(pts, float64(i))
+	}
+	for range 100000 {
+		pts = append(pts, float64(r.Uint64N(1<<53)))
+	}
+	for _, c := range []struct {
+		name   string
+		define func(*ll.Module) *ll.Func
+	}{{"block", block}, {"single", single}} {
+		for _, target := range vmathTargets {
+			t.Run(c.name+"/"+target.name, func(t *testing.T) {
+				exe, width := buildVMath(t, c.define, target)
+				if !cpuHas(t, target.flag) {
+					t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+				}
+				runVMath(t, exe, pts, want)
+				t.Logf("%s: vector width %d, %d draws, every one rng.Source.NormalPair's bits", target.name, width, len(pts))
+			})
+		}
+	}
 }

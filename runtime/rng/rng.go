@@ -15,7 +15,9 @@
 // stream is the draw site's number, n the step and index the element;
 // the runtime's own streams (connectivity, Poisson inputs) use n as a
 // draw count. Each draw uses one block of four words; a normal draw uses
-// all four, the others two.
+// all four, the others two. NormalPair, the white noise's draw, keys its
+// block by index>>1 and gives the block's two normals to the elements
+// 2m and 2m+1.
 package rng
 
 import (
@@ -106,6 +108,28 @@ func (s Source) Normal(stream uint32, n, index uint64, mean, std float64) float6
 func StdNormal(w [4]uint32) float64 {
 	r := math.Sqrt(-2 * mathfn.Log(unitOpen(w[0], w[1])))
 	return r * mathfn.CosTurn(Unit(w[2], w[3]))
+}
+
+// NormalPair draws from a Gaussian by the pair scheme of white noise:
+// element index takes the Box–Muller pair of the block of index>>1, its
+// cosine half for an even index and its sine half for an odd one, so two
+// elements share one Philox block, one logarithm and one square root.
+// The two halves of a pair are independent standard normals (Box and
+// Muller 1958), so the elements' draws are as independent as Normal's.
+func (s Source) NormalPair(stream uint32, n, index uint64, mean, std float64) float64 {
+	c, sn := StdNormalPair(s.Block(stream, n, index>>1))
+	if index&1 != 0 {
+		c = sn
+	}
+	return mean + float64(std*c)
+}
+
+// StdNormalPair is both standard normal draws of a block: StdNormal's
+// r·cos(2π u2) and r·sin(2π u2) (mathfn.SinTurn, the same reduction).
+func StdNormalPair(w [4]uint32) (cos, sin float64) {
+	r := math.Sqrt(-2 * mathfn.Log(unitOpen(w[0], w[1])))
+	u := Unit(w[2], w[3])
+	return r * mathfn.CosTurn(u), r * mathfn.SinTurn(u)
 }
 
 // Exponential draws from an exponential distribution with the given

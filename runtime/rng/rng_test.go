@@ -111,3 +111,38 @@ func BenchmarkBlock(b *testing.B) {
 	}
 	_ = sink
 }
+
+// TestNormalPair checks the pair scheme: elements 2m and 2m+1 are the
+// cosine and sine halves of block m (against StdNormal's cosine half,
+// the draw Normal has always made), their moments are those of N(mean,
+// std²), and the two halves are uncorrelated (Box–Muller's pair is
+// independent: the sample correlation of n pairs has standard error
+// 1/sqrt(n)).
+func TestNormalPair(t *testing.T) {
+	const n = 100000
+	s := New(7)
+	for m := uint64(0); m < 1000; m++ {
+		require.Equal(t, 2+3*StdNormal(s.Block(9, 4, m)), s.NormalPair(9, 4, 2*m, 2, 3), "element %d", 2*m)
+		c, sn := StdNormalPair(s.Block(9, 4, m))
+		require.Equal(t, c, StdNormal(s.Block(9, 4, m)))
+		require.Equal(t, 2+3*sn, s.NormalPair(9, 4, 2*m+1, 2, 3), "element %d", 2*m+1)
+	}
+	var sum, sum2, cross float64
+	for m := uint64(0); m < n; m++ {
+		a, b := s.NormalPair(3, 1, 2*m, 0, 1), s.NormalPair(3, 1, 2*m+1, 0, 1)
+		sum += a + b
+		sum2 += a*a + b*b
+		cross += a * b
+	}
+	mean := sum / (2 * n)
+	require.InDelta(t, 0, mean, 5/math.Sqrt(2*n))
+	require.InDelta(t, 1, sum2/(2*n)-mean*mean, 5*math.Sqrt(2.0/(2*n)))
+	require.InDelta(t, 0, cross/n, 5/math.Sqrt(n))
+	// sin² + cos² = 1: the pair's squares sum to r² = -2 ln u1.
+	for m := uint64(0); m < 100; m++ {
+		w := s.Block(5, 0, m)
+		c, sn := StdNormalPair(w)
+		r2 := -2 * math.Log(unitOpen(w[0], w[1]))
+		require.InDelta(t, r2, c*c+sn*sn, 1e-14*max(1, r2))
+	}
+}
