@@ -56,6 +56,13 @@ func (c *checker) checkSchedule(d *ScheduleDecl) {
 // every period steps after it (once, where period is 0).
 func (c *checker) scheduled(d *ScheduleDecl, first, period int64, ok bool) {
 	s := &Schedule{Pos: posOf(d.Pos), Every: period > 0, First: first, Period: period, Decl: d}
+	if in := c.scopeAt(d.Target.Pos).Lookup(d.Target.Name); in != nil && in.Kind == SymInput {
+		// An input has no state; what changes over a run is a poisson
+		// input's rate, which a phase sets (or rates with a period).
+		c.diags.Hintf(posOf(d.Target.Pos), "a phase sets a poisson input's rate: phase NAME { duration = ...  on "+d.Target.Name+" { rate = ... } }, or give the input rates with a period",
+			"%s is an input, not a population, projection or global", d.Target.Name)
+		return
+	}
 	sym := c.lookupKind(d.Target, "population, projection or global", SymPopulation, SymProjection, SymGlobal)
 	if sym == nil {
 		return

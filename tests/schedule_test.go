@@ -392,3 +392,25 @@ run { duration = 2 s  dt = 1 ms }
 		}
 	}
 }
+
+// Scheduled code on an input is refused at the input's name, with the
+// ways an input does change over a run: a phase setting its rate, or
+// rates with a period.
+func TestScheduledCodeOnInputHint(t *testing.T) {
+	const src = `
+neuron N {
+    state v = 0
+}
+input src = poisson[2] { rate = 10 Hz }
+population a = N[1]
+at 1 ms on src { v = 1 }
+run { duration = 10 ms }
+`
+	_, err := driver.LoadSource("input.snn", []byte(src))
+	var list lang.ErrorList
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 1)
+	require.Equal(t, "input.snn:7:12", list[0].Pos.String())
+	require.Equal(t, "src is an input, not a population, projection or global", list[0].Msg)
+	require.Contains(t, list[0].Hint, "phase NAME { duration = ...  on src { rate = ... } }")
+}
