@@ -115,10 +115,7 @@ func defineExpm1(m *ll.Module) *ll.Func {
 // |x| >= 22, the sign, x itself for |x| < 2^-28 (which keeps -0), and
 // mathfn's NaN.
 func defineTanh(m *ll.Module) *ll.Func {
-	expm1 := findFunc(m, expm1InlineName)
-	if expm1 == nil {
-		expm1 = defineExpm1(m)
-	}
+	expm1 := funcIn(m, expm1InlineName, defineExpm1)
 	f, ps, b := newInline(m, tanhInlineName, "x")
 	x := ps[0]
 
@@ -170,4 +167,13 @@ func findFunc(m *ll.Module, name string) *ll.Func {
 		}
 	}
 	return nil
+}
+
+// funcIn returns the function called name in m, defining it first (by
+// define) if m has none: an inline function that calls another.
+func funcIn(m *ll.Module, name string, define func(*ll.Module) *ll.Func) *ll.Func {
+	if f := findFunc(m, name); f != nil {
+		return f
+	}
+	return define(m)
 }

@@ -16,10 +16,7 @@ const exprelInlineName = "snn_exprel_inline"
 // poison), then mathfn's special cases replace it in its order: 1 at
 // x = ±0, +Inf above expOverflow, mathfn's NaN for a NaN.
 func defineExprel(m *ll.Module) *ll.Func {
-	expm1 := findFunc(m, expm1InlineName)
-	if expm1 == nil {
-		expm1 = defineExpm1(m)
-	}
+	expm1 := funcIn(m, expm1InlineName, defineExpm1)
 	f, ps, b := newInline(m, exprelInlineName, "x")
 	x := ps[0]
 	res := b.NewFDiv(b.NewCall(expm1, x), x)

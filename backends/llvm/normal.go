@@ -25,34 +25,25 @@ const normalInlineName = "snn_normal_inline"
 // cos(2 pi u2) = mathfn.CosTurn(u2), u2 = Unit(w2, w3) in [0, 1), by
 // snn_cos_turn_inline.
 func defineNormal(m *ll.Module) *ll.Func {
-	logf, cosf := findFunc(m, logUnitInlineName), findFunc(m, cosTurnInlineName)
-	if logf == nil {
-		logf = defineLogUnit(m)
-	}
-	if cosf == nil {
-		cosf = defineCosTurn(m)
-	}
-	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
-	n, index := ll.NewParam("n", i64), ll.NewParam("index", i64)
-	mean, std := ll.NewParam("mean", f64), ll.NewParam("std", f64)
-	f := m.NewFunc(normalInlineName, f64, seed, stream, n, index, mean, std)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = funcAttrsInline
-	b := f.NewBlock("entry")
-
-	w := philoxWideIR(b, index, n, b.NewZExt(stream, i64), seed)
-	// bits53 is uint64(a)<<21 | uint64(b)>>11, the 53 bits rng.Unit scales.
-	bits53 := func(x, y value.Value) value.Value {
-		return b.NewOr(b.NewShl(x, i64c(21)), b.NewLShr(y, i64c(11)))
-	}
-	ulp := constant.NewFloat(f64, 0x1p-53)
-	// Below 2^53 + 1: the conversions are exact.
-	u1 := b.NewFMul(b.NewUIToFP(b.NewAdd(bits53(w[0], w[1]), i64c(1)), f64), ulp)
-	u2 := b.NewFMul(b.NewUIToFP(bits53(w[2], w[3]), f64), ulp)
-	r := b.NewCall(intrinsic(m, "llvm.sqrt.f64"), b.NewFMul(constant.NewFloat(f64, -2), b.NewCall(logf, u1)))
+	logf, cosf := funcIn(m, logUnitInlineName, defineLogUnit), funcIn(m, cosTurnInlineName, defineCosTurn)
+	f, b, ps := newDraw(m, normalInlineName)
+	seed, stream, n, index, mean, std := ps[0], ps[1], ps[2], ps[3], ps[4], ps[5]
+	r, u2 := boxMullerIR(m, b, logf, philoxWideIR(b, index, n, b.NewZExt(stream, i64), seed))
 	z := b.NewFMul(r, b.NewCall(cosf, u2))
 	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
 	return f
+}
+
+// newDraw makes an inline draw function name(seed i64, stream i32, n i64,
+// index i64, mean f64, std f64) f64 of the runtime's snn_normal form, its
+// entry block and its parameters in that order.
+func newDraw(m *ll.Module, name string) (*ll.Func, *ll.Block, []*ll.Param) {
+	ps := []*ll.Param{ll.NewParam("seed", i64), ll.NewParam("stream", i32), ll.NewParam("n", i64),
+		ll.NewParam("index", i64), ll.NewParam("mean", f64), ll.NewParam("std", f64)}
+	f := m.NewFunc(name, f64, ps...)
+	f.Linkage = enum.LinkageInternal
+	f.FuncAttrs = funcAttrsInline
+	return f, f.NewBlock("entry"), ps
 }
 
 // logUnitInlineName is the emitted mathfn.Log for the normal draw's
@@ -134,16 +125,8 @@ const normalPairBlockName = "snn_normal_pair_block"
 // elements: one Philox block, logarithm and square root for both, and
 // the cosine and sine share their reduction and kernels.
 func defineNormalPairBlock(m *ll.Module) *ll.Func {
-	logf, cosf, sinf := findFunc(m, logUnitInlineName), findFunc(m, cosTurnInlineName), findFunc(m, sinTurnInlineName)
-	if logf == nil {
-		logf = defineLogUnit(m)
-	}
-	if cosf == nil {
-		cosf = defineCosTurn(m)
-	}
-	if sinf == nil {
-		sinf = defineSinTurn(m)
-	}
+	logf := funcIn(m, logUnitInlineName, defineLogUnit)
+	cosf, sinf := funcIn(m, cosTurnInlineName, defineCosTurn), funcIn(m, sinTurnInlineName, defineSinTurn)
 	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
 	n, pair, out := ll.NewParam("n", i64), ll.NewParam("m", i64), ll.NewParam("out", f64p)
 	f := m.NewFunc(normalPairBlockName, types.Void, seed, stream, n, pair, out)
@@ -168,17 +151,9 @@ const normalPairInlineName = "snn_normal_pair_inline"
 // block index>>1's r times cos(2π u2 + 3(index&1)·π/2), which is its
 // cosine for an even index and its sine for an odd one.
 func defineNormalPair(m *ll.Module) *ll.Func {
-	logf := findFunc(m, logUnitInlineName)
-	if logf == nil {
-		logf = defineLogUnit(m)
-	}
-	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
-	n, index := ll.NewParam("n", i64), ll.NewParam("index", i64)
-	mean, std := ll.NewParam("mean", f64), ll.NewParam("std", f64)
-	f := m.NewFunc(normalPairInlineName, f64, seed, stream, n, index, mean, std)
-	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = funcAttrsInline
-	b := f.NewBlock("entry")
+	logf := funcIn(m, logUnitInlineName, defineLogUnit)
+	f, b, ps := newDraw(m, normalPairInlineName)
+	seed, stream, n, index, mean, std := ps[0], ps[1], ps[2], ps[3], ps[4], ps[5]
 	r, u2 := boxMullerIR(m, b, logf, philoxWideIR(b, b.NewLShr(index, i64c(1)), n, b.NewZExt(stream, i64), seed))
 	shift := b.NewMul(b.NewAnd(index, i64c(1)), i64c(3))
 	z := b.NewFMul(r, quarterTurnsIR(b, u2, shift))
@@ -187,7 +162,9 @@ func defineNormalPair(m *ll.Module) *ll.Func {
 }
 
 // boxMullerIR emits a block's radius r = sqrt(-2 log(u1)) and angle u2 in
-// turns, as defineNormal computes them.
+// turns, as rng.StdNormal computes them: u1 = unitOpen(w0, w1) in
+// (0, 1], u2 = Unit(w2, w3) in [0, 1), each 53 bits scaled by 2^-53
+// (exact conversions: below 2^53 + 1).
 func boxMullerIR(m *ll.Module, b *ll.Block, logf *ll.Func, w [4]value.Value) (r, u2 value.Value) {
 	bits53 := func(x, y value.Value) value.Value {
 		return b.NewOr(b.NewShl(x, i64c(21)), b.NewLShr(y, i64c(11)))
