@@ -14,7 +14,6 @@ import (
 	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/lang"
-	"snnc/runtime"
 )
 
 // scheduled is a model whose scheduled code (at, every) on a population,
@@ -65,17 +64,6 @@ monitor state loop.w every 1
 run { duration = 6 ms  dt = 0.1 ms }
 `
 
-func schedState(t *testing.T, res *interp.Result, name string) *runtime.State {
-	t.Helper()
-	for _, s := range res.States {
-		if s.Name == name {
-			return s
-		}
-	}
-	t.Fatalf("no state monitor %s", name)
-	return nil
-}
-
 // Scheduled code runs in slot 0 of its step (spec/language.md section 6):
 // a value it sets in step k is what the state monitor samples in step k,
 // and the integration from step k on starts from it. Checked against the
@@ -88,8 +76,8 @@ func TestScheduledCodeClosedForm(t *testing.T) {
 	m := compileSource(t, "scheduled.snn", scheduled)
 	res := run(t, m, interp.Options{})
 	const dt, tau, k0 = 1e-4, 10e-3, 20
-	v, drive, n := schedState(t, res, "cells_v"), schedState(t, res, "cells_drive"), schedState(t, res, "cells_n")
-	g, h, w := schedState(t, res, "clock_g"), schedState(t, res, "clock_h"), schedState(t, res, "loop_w")
+	v, drive, n := stateNamed(t, res, "cells_v"), stateNamed(t, res, "cells_drive"), stateNamed(t, res, "cells_n")
+	g, h, w := stateNamed(t, res, "clock_g"), stateNamed(t, res, "clock_h"), stateNamed(t, res, "loop_w")
 	cells := len(v.Indices)
 	require.Equal(t, 40, cells)
 	for row, k := range v.Steps {
@@ -121,7 +109,7 @@ func TestScheduledCodeClosedForm(t *testing.T) {
 func TestScheduledCodeDraws(t *testing.T) {
 	m := compileSource(t, "scheduled.snn", scheduled)
 	res := run(t, m, interp.Options{})
-	r := schedState(t, res, "cells_r")
+	r := stateNamed(t, res, "cells_r")
 	cells := len(r.Indices)
 	var xs []float64
 	seen := map[float64]bool{}
@@ -209,7 +197,7 @@ func TestPhases(t *testing.T) {
 	m := compileSource(t, "phased.snn", phased)
 	require.Equal(t, int64(600), m.Run.Steps)
 	res := run(t, m, interp.Options{})
-	vm := schedState(t, res, "vm")
+	vm := stateNamed(t, res, "vm")
 	require.Len(t, vm.Steps, 50)
 	const dt, tau = 1e-4, 10e-3
 	for row, k := range vm.Steps {
@@ -343,7 +331,7 @@ run { duration = 4 ms  dt = 0.1 ms }
 `
 	m := compileSource(t, "trace_read.snn", src)
 	res := run(t, m, interp.Options{})
-	w := schedState(t, res, "c_w")
+	w := stateNamed(t, res, "c_w")
 	want := math.Exp(-(30*1e-4 - 11*1e-4) / 5e-3)
 	for row, k := range w.Steps {
 		if k < 30 {
@@ -379,7 +367,7 @@ run { duration = 2 s  dt = 1 ms }
 	for _, width := range []int{16, ir.QuantizeFixed} {
 		m := quantizedSource(t, "late.snn", src, width)
 		res := run(t, m, interp.Options{})
-		eta, u := schedState(t, res, "p_eta"), schedState(t, res, "p_u")
+		eta, u := stateNamed(t, res, "p_eta"), stateNamed(t, res, "p_u")
 		for row, k := range eta.Steps {
 			for c := range 3 {
 				wantEta, wantU := 0.0, 0.0

@@ -6,23 +6,31 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/interp"
+	"snnc/runtime"
 )
 
-// stateOf returns the samples of a state monitor, one row per sample.
-func stateOf(t *testing.T, res *interp.Result, name string) [][]float64 {
+// stateNamed returns the recording of the state monitor called name.
+func stateNamed(t *testing.T, res *interp.Result, name string) *runtime.State {
 	t.Helper()
 	for _, s := range res.States {
 		if s.Name == name {
-			var rows [][]float64
-			n := len(s.Indices)
-			for k := range s.Steps {
-				rows = append(rows, s.Values[k*n:(k+1)*n])
-			}
-			return rows
+			return s
 		}
 	}
 	t.Fatalf("no state monitor %s", name)
 	return nil
+}
+
+// stateOf returns the samples of a state monitor, one row per sample.
+func stateOf(t *testing.T, res *interp.Result, name string) [][]float64 {
+	t.Helper()
+	s := stateNamed(t, res, name)
+	var rows [][]float64
+	n := len(s.Indices)
+	for k := range s.Steps {
+		rows = append(rows, s.Values[k*n:(k+1)*n])
+	}
+	return rows
 }
 
 // sameStepModel: an input kicks both neurons over threshold, so that they

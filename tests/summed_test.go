@@ -83,18 +83,6 @@ func requireRel(t *testing.T, want, got, rel float64, what string, args ...any) 
 	require.LessOrEqual(t, d, rel*math.Abs(want), "%s: got %.17g, want %.17g", fmt.Sprintf(what, args...), got, want)
 }
 
-// summedState returns the recording of the state monitor called name.
-func summedState(t *testing.T, res *interp.Result, name string) *runtime.State {
-	t.Helper()
-	for _, s := range res.States {
-		if s.Name == name {
-			return s
-		}
-	}
-	require.Failf(t, "no state monitor", "%s", name)
-	return nil
-}
-
 // sampleAt is element e's value recorded in step k.
 func sampleAt(t *testing.T, s *runtime.State, k int64, e int) float64 {
 	t.Helper()
@@ -194,7 +182,7 @@ func TestGapJunctionsAgainstBrian2(t *testing.T) {
 		}
 		require.Equal(t, want, got, "drive %s: spikes, first and last spike step", gapDrives[k])
 	}
-	v := summedState(t, res, "d0_v")
+	v := stateNamed(t, res, "d0_v")
 	for _, tr := range traces {
 		k := int64(math.Round(tr[0] * 10))
 		requireRel(t, tr[1], sampleAt(t, v, k, 0), tracesRel, "v[0] at %g ms", tr[0])
@@ -259,7 +247,7 @@ func TestTsodyksMarkramAgainstBrian2(t *testing.T) {
 		require.Equal(t, times, strings.Join(got, ","), "panel %s's stimulus", panel)
 	}
 	for _, s := range samples {
-		v := summedState(t, res, strings.ToLower(s.panel)+"_v")
+		v := stateNamed(t, res, strings.ToLower(s.panel)+"_v")
 		got := sampleAt(t, v, int64(math.Round(s.ms*10)), 0) * 1e3 // V to mV
 		requireRel(t, s.mV, got, 1e-9, "panel %s at %g ms", s.panel, s.ms)
 	}
@@ -314,7 +302,7 @@ func TestNMDAAgainstBrian2(t *testing.T) {
 		got[s.Index[n]] = append(got[s.Index[n]], k)
 	}
 	require.Equal(t, spikes, got, "the inputs' spike steps")
-	gs, g, v := summedState(t, res, "nmda_g_syn"), summedState(t, res, "cell_g"), summedState(t, res, "cell_v")
+	gs, g, v := stateNamed(t, res, "nmda_g_syn"), stateNamed(t, res, "cell_g"), stateNamed(t, res, "cell_v")
 	for _, x := range samples {
 		k := int64(math.Round(x.ms * 10))
 		requireRel(t, x.g0, sampleAt(t, gs, k, 0), 1e-9, "g_syn of synapse 0 at %g ms", x.ms)
@@ -386,9 +374,9 @@ run { duration = 5 ms  dt = 0.1 ms }
 func TestSummedOrder(t *testing.T) {
 	m := compileSource(t, "summed_order.snn", summedOrderModel)
 	res := run(t, m, interp.Options{})
-	px, ps := summedState(t, res, "p_x"), summedState(t, res, "p_s")
-	qx, qs, qs2 := summedState(t, res, "q_x"), summedState(t, res, "q_s"), summedState(t, res, "q_s2")
-	ps3 := summedState(t, res, "p_s3")
+	px, ps := stateNamed(t, res, "p_x"), stateNamed(t, res, "p_s")
+	qx, qs, qs2 := stateNamed(t, res, "q_x"), stateNamed(t, res, "q_s"), stateNamed(t, res, "q_s2")
+	ps3 := stateNamed(t, res, "p_s3")
 	type syn struct {
 		from *runtime.State
 		i, j int

@@ -63,7 +63,7 @@ func TestTimedArrayHandComputation(t *testing.T) {
 	m := compileWith(t, writeTimedArrays(t), driver.Options{})
 	require.Equal(t, int64(128), m.TableNamed("stim").K)
 	res := run(t, m, interp.Options{})
-	x, y := schedState(t, res, "cells_x"), schedState(t, res, "set_y")
+	x, y := stateNamed(t, res, "cells_x"), stateNamed(t, res, "set_y")
 	const dt, c = 1e-4, 100e-12
 	sum := [2]float64{}
 	for row, k := range x.Steps {
