@@ -51,3 +51,20 @@ def build_and_run(args, duration):
         with open(os.path.join(b2.device.project_dir, "results", "last_run_info.txt")) as f:
             return float(f.read().split()[0]), elapsed
     return elapsed, elapsed
+
+
+def spikes_after(args, monitor, t_skip, run_time, elapsed):
+    """The steps and indices of monitor's spikes at or after t_skip (a
+    Brian2 time), for a script whose figures skip the start. A run no
+    longer than t_skip (the benchmark suite may run a short duration only
+    for the time) prints its timing line and exits."""
+    import numpy as np
+    if args.duration * b2.second <= t_skip:
+        print(f"brian2 {b2.__version__} {args.target}: n={args.n} seed={args.seed} duration={args.duration} s "
+              f"run={run_time:.3f} s (build and run {elapsed:.1f} s; no figures: duration <= {t_skip})")
+        raise SystemExit(0)
+    dt = float(b2.defaultclock.dt)
+    steps = np.rint(np.asarray(monitor.t[:]) / dt).astype(np.int64)
+    idx = np.asarray(monitor.i[:])
+    keep = steps >= int(round(float(t_skip) / dt))
+    return steps[keep], idx[keep]

@@ -82,20 +82,10 @@ M = b2.SpikeMonitor(group)
 
 run_time, elapsed = brian2bench.build_and_run(args, args.duration * second)
 
-if args.duration * second <= T_SKIP:
-    # The figures skip T_SKIP: nothing to measure (the benchmark suite may
-    # run a short duration only for the time).
-    print(f"brian2 {b2.__version__} {args.target}: n={args.n} seed={args.seed} duration={args.duration} s "
-          f"run={run_time:.3f} s (build and run {elapsed:.1f} s; no figures: duration <= {T_SKIP})")
-    raise SystemExit(0)
-
+steps, idx = brian2bench.spikes_after(args, M, T_SKIP, run_time, elapsed)
 dt = float(b2.defaultclock.dt)
-steps = np.rint(np.asarray(M.t[:]) / dt).astype(np.int64)
-idx = np.asarray(M.i[:])
-skip = int(round(float(T_SKIP) / dt))
 n_steps = int(round(args.duration / dt))
-keep = steps >= skip
-steps, idx = steps[keep], idx[keep]
+skip = int(round(float(T_SKIP) / dt))
 span = args.duration - float(T_SKIP)
 rate = len(steps) / N / span
 

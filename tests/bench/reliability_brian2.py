@@ -78,19 +78,8 @@ spikes = b2.SpikeMonitor(neurons)
 
 run_time, elapsed = brian2bench.build_and_run(args, args.duration * second)
 
-if args.duration * second <= T_SKIP:
-    # The figures skip T_SKIP: nothing to measure (the benchmark suite may
-    # run a short duration only for the time).
-    print(f"brian2 {b2.__version__} {args.target}: n={args.n} seed={args.seed} duration={args.duration} s "
-          f"run={run_time:.3f} s (build and run {elapsed:.1f} s; no figures: duration <= {T_SKIP})")
-    raise SystemExit(0)
-
+steps, idx = brian2bench.spikes_after(args, spikes, T_SKIP, run_time, elapsed)
 dt = float(b2.defaultclock.dt)
-steps = np.rint(np.asarray(spikes.t[:]) / dt).astype(np.int64)
-idx = np.asarray(spikes.i[:])
-skip = int(round(float(T_SKIP) / dt))
-keep = steps >= skip
-steps, idx = steps[keep], idx[keep]
 trains = [np.sort(steps[idx == a]) for a in range(N)]
 coinc = 0
 for a in range(N):
