@@ -1,10 +1,7 @@
 package tests
 
 import (
-	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -183,33 +180,16 @@ func TestReliabilityAgainstBrian2(t *testing.T) {
 // The noisy examples give the same bytes on the interpreter and natively
 // at 1 and 2 threads, on a shortened run (the interpreter is slow).
 func TestNoiseExamplesInterpEqualsNative(t *testing.T) {
-	requireNativeTools(t)
 	for _, c := range []struct {
 		name     string
 		duration float64 // seconds
 	}{{"brunel_hakim1999", 0.06}, {"reliability", 0.3}} {
-		t.Run(c.name, func(t *testing.T) {
-			path := "../examples/" + c.name + ".snn"
-			prog, m, err := driver.CompileFile(path, driver.Options{})
-			require.NoError(t, err)
-			want := outputBytes(t, m, run(t, m, interp.Options{Duration: c.duration}))
+		row := conformFile(c.name, "../examples/"+c.name+".snn", driver.Options{}).onLLVM(1, 2)
+		row.longest = c.duration
+		if ref := conform(t, row); ref != nil {
 			// Spikes, delivered ones included: more than the .npy header.
-			require.Greater(t, len(want["cells_spikes.t.npy"]), 1000, "the shortened run has spikes")
-			exe := buildNative(t, prog, m, t.TempDir())
-			for _, threads := range []int{1, 2} {
-				out := filepath.Join(t.TempDir(), "out")
-				msg, err := exec.Command(exe, "-q", "--out", out, "--duration", fmt.Sprintf("%gs", c.duration),
-					"--threads", strconv.Itoa(threads)).CombinedOutput()
-				require.NoError(t, err, "%s", msg)
-				got := map[string][]byte{}
-				for f := range want {
-					data, err := os.ReadFile(filepath.Join(out, f))
-					require.NoError(t, err)
-					got[f] = data
-				}
-				requireSameFiles(t, want, got, "natively at "+strconv.Itoa(threads)+" threads")
-			}
-		})
+			require.Greater(t, len(ref.files["cells_spikes.t.npy"]), 1000, "%s: the shortened run has spikes", c.name)
+		}
 	}
 }
 
@@ -400,35 +380,13 @@ run { duration = 3 ms  dt = 0.1 ms  seed = 11 }
 // element's number by itself, so a chunk that took the wrong half of a
 // pair, or a pair keyed from the chunk's start, fails it.
 func TestNoisePairsOddStarts(t *testing.T) {
-	requireNativeTools(t)
-	var co driver.Options
-	co.Verify = true
-	prog, m, err := driver.CompileSource("pairs.snn", []byte(pairsModel), co)
-	require.NoError(t, err)
-	want := outputBytes(t, m, run(t, m, interp.Options{}))
+	row := conformSource("pairs", pairsModel, driver.Options{}).onLLVM(1, 2, 3)
+	row.env = stressThreads
+	row.native = func(o *llvm.Options) { o.PairChunk = 5 }
+	ref := conform(t, row)
+	require.NotNil(t, ref)
 	// Both start at 0 and differ only by their noises: equal, they
 	// would say that there is no noise, or one draw for both.
-	require.Contains(t, want, "p_v.npy")
-	require.NotEqual(t, want["p_v.npy"], want["p_w.npy"], "v and w, each with its own noise")
-	dir := t.TempDir()
-	o := driver.LLVMOptions(prog)
-	o.PairChunk = 5
-	p, err := llvm.Emit(m, o)
-	require.NoError(t, err)
-	exe := filepath.Join(dir, "model")
-	require.NoError(t, llvm.Build(p, filepath.Join(dir, "build"), exe, o))
-	for _, threads := range []int{1, 2, 3} {
-		out := filepath.Join(t.TempDir(), "out")
-		cmd := exec.Command(exe, "-q", "--out", out, "--threads", strconv.Itoa(threads))
-		cmd.Env = append(os.Environ(), stressThreads(threads)...)
-		msg, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", msg)
-		got := map[string][]byte{}
-		for f := range want {
-			data, err := os.ReadFile(filepath.Join(out, f))
-			require.NoError(t, err)
-			got[f] = data
-		}
-		requireSameFiles(t, want, got, "natively in chunks of 5 at "+strconv.Itoa(threads)+" threads")
-	}
+	require.Contains(t, ref.files, "p_v.npy")
+	require.NotEqual(t, ref.files["p_v.npy"], ref.files["p_w.npy"], "v and w, each with its own noise")
 }
