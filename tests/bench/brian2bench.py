@@ -15,14 +15,18 @@ import time
 import brian2 as b2
 
 
-def setup(n, trace=False):
-    """Parses the common options (--n defaults to n; --trace only if
-    trace), chooses the device or the code generation target, and seeds
-    Brian2's generator. Returns the options."""
+def setup(n, trace=False, duration=1.0, sample=False):
+    """Parses the common options (--n defaults to n, --duration to
+    duration in seconds: the example's own where it is not 1 s; --trace
+    only if trace; --sample MS, the period of printed traces, default 1,
+    only if sample), chooses the device or the code generation target, and
+    seeds Brian2's generator. Returns the options."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--target", default="numpy")
     ap.add_argument("--n", type=int, default=n)
-    ap.add_argument("--duration", type=float, default=1.0)
+    ap.add_argument("--duration", type=float, default=duration)
+    if sample:
+        ap.add_argument("--sample", type=float, default=1.0, help="period of the printed samples, in ms")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--dir", default=None, help="cpp_standalone build directory")
     if trace:

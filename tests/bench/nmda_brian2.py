@@ -25,7 +25,6 @@ values recorded at the start of the step at T (StateMonitor, 'start'
 slot), with 17 significant digits; then the peaks
     gmax var=NAME value=X t_ms=T
 """
-import sys
 
 import numpy as np
 
@@ -34,13 +33,8 @@ from brian2 import ms, second
 
 import brian2bench
 
-sample_ms = 1.0
-if "--sample" in sys.argv:
-    k = sys.argv.index("--sample")
-    sample_ms = float(sys.argv[k + 1])
-    del sys.argv[k:k + 2]
-explicit_duration = "--duration" in sys.argv
-args = brian2bench.setup(n=1)
+args = brian2bench.setup(n=1, duration=1.0, sample=True)
+sample_ms = args.sample
 
 a = 1 / (10 * ms)
 b = 1 / (10 * ms)
@@ -63,7 +57,7 @@ M = b2.StateMonitor(S, ["g_syn", "x"], record=np.arange(2))
 Mn = b2.StateMonitor(neurons, ["g", "v"], record=0)
 sp = b2.SpikeMonitor(inp)
 
-duration = args.duration * second if explicit_duration else 1000 * ms
+duration = args.duration * second
 run_time, elapsed = brian2bench.build_and_run(args, duration)
 
 # Synapse k joins input k to the neuron (connect() on 2 x 1 makes them in

@@ -26,7 +26,6 @@ the times at which the stimulus spiked (on the dt grid); then
     vmax panel=P mV=V t_ms=T
 the largest recorded value of each panel's full (dt-resolution) trace.
 """
-import sys
 
 import numpy as np
 
@@ -35,14 +34,8 @@ from brian2 import Gohm, Hz, Mohm, ms, pA, second
 
 import brian2bench
 
-# Our own options, read before brian2bench's parser sees the rest.
-sample_ms = 1.0
-if "--sample" in sys.argv:
-    k = sys.argv.index("--sample")
-    sample_ms = float(sys.argv[k + 1])
-    del sys.argv[k:k + 2]
-explicit_duration = "--duration" in sys.argv
-args = brian2bench.setup(n=1)
+args = brian2bench.setup(n=1, duration=1.2, sample=True)
+sample_ms = args.sample
 
 # The example's panels, its parameter values verbatim (including its
 # U_SE = 0.6 for panel A, which its comment says matches the published plot
@@ -141,7 +134,7 @@ nA, sA, yA, mA, _, kA = panels["A"]
 nB, sB, yB, mB, _, kB = panels["B"]
 nC, sC, yC, mC, _, kC = panels["C"]
 
-duration = args.duration * second if explicit_duration else 1200 * ms
+duration = args.duration * second
 run_time, elapsed = brian2bench.build_and_run(args, duration)
 
 step = int(round(sample_ms * ms / b2.defaultclock.dt))

@@ -37,7 +37,6 @@ Prints, one per line: the synapse counts, then
     w_frac_zero value=F  w_max value=M   at the end
     rate_mean pop=E|I phase=1|2 hz=R     the mean rate over each phase
 """
-import sys
 import time
 
 import numpy as np
@@ -47,9 +46,8 @@ from brian2 import Hz, ms, mV, nS, nsiemens, pA, pfarad, second
 
 import brian2bench
 
-explicit_duration = "--duration" in sys.argv
-args = brian2bench.setup(n=8000)
-simtime = args.duration * second if explicit_duration else 10 * second
+args = brian2bench.setup(n=8000, duration=10.0)
+simtime = args.duration * second
 phase1 = min(1 * second, simtime)
 
 NE = args.n            # Number of excitatory cells
