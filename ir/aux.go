@@ -139,12 +139,12 @@ var auxSyntaxes = [numAuxKinds]auxSyntax{
 		},
 	},
 
-	// rand uniform stream=3 %1, %2 (normal_pair: white noise's draw,
-	// rng.Source.NormalPair)
+	// rand uniform stream=3 %1, %2 (normal_quad: white noise's draw,
+	// rng.Source.NormalQuad)
 	auxRand: {
 		check: func(in *Instr) string {
 			r, ok := in.Aux.(RandAux)
-			want := map[string]int{"uniform": 2, "normal": 2, "normal_pair": 2, "exponential": 1}
+			want := map[string]int{"uniform": 2, "normal": 2, "normal_quad": 2, "exponential": 1}
 			if !ok || want[r.Dist] == 0 || len(in.Args) != want[r.Dist] {
 				return "bad random draw"
 			}

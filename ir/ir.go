@@ -132,7 +132,7 @@ func (r *Ref) String() string { return r.Name }
 
 // RandAux is the attribute of a rand instruction.
 type RandAux struct {
-	Dist   string // uniform, normal, exponential, normal_pair (white noise: rng.Source.NormalPair)
+	Dist   string // uniform, normal, exponential, normal_quad (white noise: rng.Source.NormalQuad)
 	Stream int    // unique per draw site in the module
 }
 

@@ -268,10 +268,10 @@ func (kn *kernelNoise) addNoise(b *ir.Builder, k *ir.Kernel, s *system, method s
 			draw, ok := kn.draws[t.stream]
 			if !ok {
 				// One draw per element, noise and step, shared by the
-				// equations that name the noise; by the pair scheme
-				// (rng.Source.NormalPair), so that the llvm backend
-				// draws two elements' numbers from one Box–Muller pair.
-				draw = b.Emit(ir.OpRand, ir.TF64, ir.RandAux{Dist: "normal_pair", Stream: t.stream}, b.Const(0), b.Const(1))
+				// equations that name the noise; by fours
+				// (rng.Source.NormalQuad), so that the llvm backend
+				// draws four elements' numbers from one Philox block.
+				draw = b.Emit(ir.OpRand, ir.TF64, ir.RandAux{Dist: "normal_quad", Stream: t.stream}, b.Const(0), b.Const(1))
 				kn.draws[t.stream] = draw
 			}
 			amp := ir.Value(b.Const(sd))

@@ -418,7 +418,7 @@ func (o *owner) drawnValues(v *ir.Var) ([]float64, string) {
 	switch in.Aux.(ir.RandAux).Dist {
 	case "uniform":
 		return []float64{p, p + (q-p)/2, q}, fmt.Sprintf("%.4g, %.4g and %.4g (the ends and middle of its draw)", p, p+(q-p)/2, q)
-	case "normal", "normal_pair":
+	case "normal", "normal_quad":
 		return []float64{p}, fmt.Sprintf("%.4g (the mean of its draw)", p)
 	}
 	return nil, ""

@@ -629,22 +629,6 @@ func TestNativeRNG(t *testing.T) {
 		check.run(t, bin)
 	})
 
-	t.Run("normal_pair", func(t *testing.T) {
-		t.Parallel()
-		check := nativeCheck{op: "normal_pair", inWords: 6, outWords: 1}
-		r := rand.New(rand.NewPCG(18, 0xf11))
-		for range nativeDraws {
-			seed, stream, n, index := nativeCounter(r)
-			mean, std := nativeParam(r), nativeParam(r)
-			if r.IntN(2) == 0 {
-				mean, std = 0, 1
-			}
-			got := rng.New(seed).NormalPair(stream, n, index, mean, std)
-			check.add([]uint64{seed, uint64(stream), n, index, math.Float64bits(mean), math.Float64bits(std)}, math.Float64bits(got))
-		}
-		check.run(t, bin)
-	})
-
 	t.Run("exponential", func(t *testing.T) {
 		t.Parallel()
 		check := nativeCheck{op: "exponential", inWords: 5, outWords: 1}

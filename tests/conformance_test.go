@@ -59,9 +59,6 @@ type conformCase struct {
 	// its steps (0: all of the run).
 	rtl      string
 	rtlSteps int64
-	// native, if not nil, changes the options the native build gets from
-	// snnc build's (a test setting of the backend).
-	native func(o *llvm.Options)
 }
 
 // A reference is what the interpreter recorded: every output file but
@@ -146,7 +143,7 @@ func conformRow(t *testing.T, c conformCase) *reference {
 			if want == nil {
 				t.Skip("no reference: the interpreter's run failed")
 			}
-			exe := buildNativeWith(t, prog, m, t.TempDir(), c.native)
+			exe := buildNative(t, prog, m, t.TempDir())
 			for _, threads := range c.threads {
 				t.Run(strconv.Itoa(threads), func(t *testing.T) {
 					out := filepath.Join(t.TempDir(), "out")
@@ -201,16 +198,7 @@ func stressThreads(threads int) []string {
 // snnc build gives the backend, and returns the executable.
 func buildNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string) string {
 	t.Helper()
-	return buildNativeWith(t, prog, m, dir, nil)
-}
-
-// buildNativeWith does it with the options changed by tune, if not nil.
-func buildNativeWith(t *testing.T, prog *lang.Program, m *ir.Module, dir string, tune func(*llvm.Options)) string {
-	t.Helper()
 	o := driver.LLVMOptions(prog)
-	if tune != nil {
-		tune(&o)
-	}
 	p, err := llvm.Emit(m, o)
 	require.NoError(t, err)
 	exe := filepath.Join(dir, "model")

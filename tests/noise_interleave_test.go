@@ -14,12 +14,14 @@ import (
 )
 
 // TestNoiseLoopInterleaved checks that the loop drawing a step's white
-// noise (the prefill loop, backends/llvm's prefillPairs) asks for four
-// interleaved vectors (backends/llvm/normal.go, normalInterleave: a
-// draw's chain of dependent instructions is longer than the processor
-// overlaps) and that opt honours it, the step's element loop beside it
-// vectorised too, while the same model without the noise term leaves the
-// choice to opt's cost model.
+// noise (the prefill loop, backends/llvm's prefillNoise) asks for
+// vectors of 16 blocks, two interleaved (backends/llvm/normal.go,
+// noiseWidth and noiseInterleave: the cost model would take 8, half a
+// vector of the draws' floats, and a draw's chain of dependent
+// instructions is longer than the processor overlaps) and that opt
+// honours it, the step's element loop beside it vectorised too, while the
+// same model without the noise term leaves the choice to opt's cost
+// model.
 func TestNoiseLoopInterleaved(t *testing.T) {
 	requireNativeTools(t)
 	src, err := os.ReadFile("../examples/brunel_hakim1999.snn")
@@ -57,13 +59,13 @@ func TestNoiseLoopInterleaved(t *testing.T) {
 			for _, r := range readRemarks(t, remarks) {
 				if r.name == "Vectorized" && strings.HasSuffix(r.function, "_cells_step") {
 					loops++
-					if strings.Contains(r.message, "interleaved count: 4") {
+					if strings.Contains(r.message, "vectorization width: 16, interleaved count: 2") {
 						interleaved++
 					}
 				}
 			}
 			require.Equal(t, 2, loops, "cells_step's vectorised loops (prefill and elements)")
-			require.Equal(t, 1, interleaved, "cells_step's loops interleaved by 4 (the prefill)")
+			require.Equal(t, 1, interleaved, "cells_step's loops of 16 lanes interleaved by 2 (the prefill)")
 		})
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"snnc/backends/driver"
 	"snnc/backends/interp"
-	"snnc/backends/llvm"
 	"snnc/ir"
 	"snnc/runtime/npy"
 )
@@ -354,9 +353,10 @@ func TestNoiseMethodNotes(t *testing.T) {
 	}
 }
 
-// pairsModel is a noisy population of an odd size, each neuron's noise
-// drawn by the pair scheme (rng.Source.NormalPair).
-const pairsModel = `
+// quadsModel is a noisy population of two groups of white noise's draws
+// and part of a third (rng.QuadGroup, 512 elements), each neuron's two
+// noises drawn by fours (rng.Source.NormalQuad).
+const quadsModel = `
 neuron N {
     param tau: ms = 2 ms
     param sigma: 1/sqrt(ms) = 1 / sqrt(ms)
@@ -365,24 +365,23 @@ neuron N {
     dv/dt = -v / tau + sigma * xi
     dw/dt = -w / tau + sigma * xi_b
 }
-population p = N[37]
+population p = N[1100]
 monitor state p.v every 0.1 ms
 monitor state p.w every 0.1 ms
-run { duration = 3 ms  dt = 0.1 ms  seed = 11 }
+run { duration = 2 ms  dt = 0.1 ms  seed = 11 }
 `
 
-// TestNoisePairsOddStarts checks that the native step, which prefills the
-// noise two elements to a Box–Muller block (backends/llvm's
-// prefillPairs), gives the interpreter's bytes when its chunks begin at
-// odd elements (Options.PairChunk 5: chunks at 0, 5, 10, 15, ..., the
-// last one short), as a kernel's range may begin, at 1, 2 and 3 threads
-// with the runtime's thread splits stressed. The interpreter draws each
-// element's number by itself, so a chunk that took the wrong half of a
-// pair, or a pair keyed from the chunk's start, fails it.
-func TestNoisePairsOddStarts(t *testing.T) {
-	row := conformSource("pairs", pairsModel, driver.Options{}).onLLVM(1, 2, 3)
+// TestNoiseQuadsAnyStart checks that the native step, which prefills the
+// noise of a group of 512 elements from its 128 Philox blocks
+// (backends/llvm's prefillNoise), gives the interpreter's bytes however
+// the runtime splits the population over threads (1, 2 and 3 threads,
+// the splits stressed: shares that begin and end anywhere in a group, and
+// shorter than its 128 blocks). The interpreter draws each element's
+// number by itself, so a share that took the wrong block or number, or
+// keyed its blocks from where it begins, fails it.
+func TestNoiseQuadsAnyStart(t *testing.T) {
+	row := conformSource("quads", quadsModel, driver.Options{}).onLLVM(1, 2, 3)
 	row.env = stressThreads
-	row.native = func(o *llvm.Options) { o.PairChunk = 5 }
 	ref := conform(t, row)
 	require.NotNil(t, ref)
 	// Both start at 0 and differ only by their noises: equal, they

@@ -23,8 +23,8 @@ import (
 // vectorised (at any width: the width depends on the machine).
 const vectorises = "vectorises"
 
-// prefilled is the outcome of a kernel drawing white noise by pairs
-// (backends/llvm's prefillPairs): its prefill loop, which draws, and its
+// prefilled is the outcome of a kernel drawing white noise
+// (backends/llvm's prefillNoise): its prefill loop, which draws, and its
 // element loop both vectorise.
 const prefilled = vectorises + "; " + vectorises
 
@@ -55,7 +55,7 @@ var vectorizeWant = map[string]map[string]string{
 		"rec_on_pre":       scatter,
 	},
 	// White noise (issue 19): the noisy step loops vectorise, the draws
-	// prefilled by pairs in a loop of their own (backends/llvm/normal.go).
+	// prefilled in a loop of their own (backends/llvm/normal.go).
 	"brunel_hakim1999": {
 		"cells_init": vectorises,
 		"cells_step": prefilled,

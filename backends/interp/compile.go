@@ -336,9 +336,9 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 		case "normal":
 			a, b := arg(0), arg(1)
 			return func(f *frame) { f.r[d] = src.Normal(stream, uint64(f.k), f.stamp, f.r[a], f.r[b]) }, nil
-		case "normal_pair":
+		case "normal_quad":
 			a, b := arg(0), arg(1)
-			return func(f *frame) { f.r[d] = src.NormalPair(stream, uint64(f.k), f.stamp, f.r[a], f.r[b]) }, nil
+			return func(f *frame) { f.r[d] = src.NormalQuad(stream, uint64(f.k), f.stamp, f.r[a], f.r[b]) }, nil
 		case "exponential":
 			a := arg(0)
 			return func(f *frame) { f.r[d] = src.Exponential(stream, uint64(f.k), f.stamp, f.r[a]) }, nil

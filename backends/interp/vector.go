@@ -359,10 +359,10 @@ func (e *env) vectorRand(in *ir.Instr, d int, arg func(int) int, uni func(int) b
 		draw = func(v *vframe, t int) float64 {
 			return src.Normal(stream, uint64(v.k), uint64(v.lo+t), a(v, t), b(v, t))
 		}
-	case "normal_pair":
+	case "normal_quad":
 		a, b := val(0), val(1)
 		draw = func(v *vframe, t int) float64 {
-			return src.NormalPair(stream, uint64(v.k), uint64(v.lo+t), a(v, t), b(v, t))
+			return src.NormalQuad(stream, uint64(v.k), uint64(v.lo+t), a(v, t), b(v, t))
 		}
 	case "exponential":
 		a := val(0)

@@ -29,11 +29,6 @@ type Options struct {
 	DataDir string
 	// Verbose, if not nil, gets each tool's command line.
 	Verbose func(cmd string)
-	// PairChunk, if not 0, replaces pairChunk, how many elements a
-	// kernel drawing white noise prefills at a time: a test sets an odd
-	// number, so that chunks begin at odd elements as a kernel's range
-	// may, and checks that the draws do not depend on where they begin.
-	PairChunk int
 }
 
 // Program is a model emitted for the native target: the kernels as LLVM
@@ -48,9 +43,6 @@ type Program struct {
 func Emit(m *ir.Module, o Options) (*Program, error) {
 	l := newLayout(m)
 	e := newEmitter(l, m.Run.Dt)
-	if o.PairChunk > 0 {
-		e.pairChunk = int64(o.PairChunk)
-	}
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
 	n := 0
 	emit := func(owner string, k *ir.Kernel, s site) error {

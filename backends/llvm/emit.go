@@ -2,6 +2,7 @@ package llvm
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -12,6 +13,7 @@ import (
 
 	"snnc/ir"
 	"snnc/runtime/fixed"
+	"snnc/runtime/rng"
 
 	ll "github.com/llir/llvm/ir"
 )
@@ -41,13 +43,12 @@ type site struct {
 
 // emitter writes the kernels of one module as LLVM functions.
 type emitter struct {
-	l         *layout
-	pairChunk int64   // elements prefilled at a time (prefillPairs)
-	dt        float64 // the run's time step, for startref
-	mod       *ll.Module
-	ctx       types.Type // %snn_ctx
-	ctxPtr    *types.PointerType
-	funcs     map[string]*ll.Func // runtime functions by name
+	l      *layout
+	dt     float64 // the run's time step, for startref
+	mod    *ll.Module
+	ctx    types.Type // %snn_ctx
+	ctxPtr *types.PointerType
+	funcs  map[string]*ll.Func // runtime functions by name
 	// preUsed holds the projections (by index) one of whose kernels reads
 	// a synapse's pre neuron (ctx.pre): the runtime makes the pre array
 	// of those only (snn_projection.needs_pre).
@@ -83,7 +84,7 @@ const (
 )
 
 func newEmitter(l *layout, dt float64) *emitter {
-	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}, pairChunk: pairChunk}
+	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}}
 	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64))
 	e.ctxPtr = types.NewPointer(e.ctx)
 	declare := func(name string, ret types.Type, params ...types.Type) {
@@ -147,12 +148,12 @@ type kernelFunc struct {
 	// drawsNormal is set when the kernel draws white noise (normal.go):
 	// its loop is interleaved.
 	drawsNormal bool
-	// pairBufs holds, per stream of a white-noise draw (normal_pair), the
-	// scratch buffer its prefill loop fills for the current chunk of
-	// elements, whose element pairBase is the buffer's first
-	// (prefillPairs).
-	pairBufs map[int]value.Value
-	pairBase value.Value
+	// noiseBufs holds, per stream of a white-noise draw (normal_quad),
+	// the scratch buffer its prefill loop fills for the current chunk of
+	// elements, whose element noiseBase is the buffer's first
+	// (prefillNoise).
+	noiseBufs map[int]value.Value
+	noiseBase value.Value
 }
 
 // kernel emits one kernel as `void NAME(%snn_ctx* c, i64 lo, i64 hi,
@@ -180,11 +181,11 @@ func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 	// loaded once, before the loop.
 	kf.prologue(k)
 	// The element loop runs over lo..hi-1, or, where the kernel draws
-	// white noise by pairs, over each chunk of them in turn after its
-	// draws are prefilled.
+	// white noise, over each chunk of them in turn after its draws are
+	// prefilled.
 	from, start, end, done := kf.entry, value.Value(lo), value.Value(hi), exit
-	if streams := pairStreams(k); len(streams) > 0 && !kf.site.stamp {
-		from, start, end, done = kf.prefillPairs(streams, lo, hi, exit)
+	if streams := noiseStreams(k); len(streams) > 0 && !kf.site.stamp {
+		from, start, end, done = kf.prefillNoise(streams, lo, hi, exit)
 	}
 	from.NewBr(head)
 	elPhi := head.NewPhi(ll.NewIncoming(start, from))
@@ -215,7 +216,7 @@ func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 	next := kf.latch.NewAdd(elPhi, constant.NewInt(i64, 1))
 	back := kf.latch.NewBr(head)
 	if kf.drawsNormal {
-		interleaveNormalLoop(e.mod, back)
+		interleaveNormalLoop(e.mod, back, normalInterleave, 0)
 	}
 	elPhi.Incs = append(elPhi.Incs, ll.NewIncoming(next, kf.latch))
 	exit.NewRet(nil)
@@ -519,17 +520,17 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 			kf.e.inline(cosTurnInlineName, defineCosTurn)
 			kf.drawsNormal = true
 			set(b.NewCall(kf.e.inline(normalInlineName, defineNormal), args...))
-		case "normal_pair":
-			if buf, ok := kf.pairBufs[ra.Stream]; ok {
+		case "normal_quad":
+			if buf, ok := kf.noiseBufs[ra.Stream]; ok {
 				// Prefilled: this element's standard normal, then
-				// mean + std*z as rng.Source.NormalPair rounds it.
-				z := b.NewLoad(f64, b.NewGetElementPtr(f64, buf, b.NewSub(kf.el, kf.pairBase)))
+				// mean + std*z as rng.Source.NormalQuad rounds it.
+				z := b.NewFPExt(b.NewLoad(f32, b.NewGetElementPtr(f32, buf, b.NewSub(kf.el, kf.noiseBase))), f64)
 				set(b.NewFAdd(args[4], b.NewFMul(args[5], z)))
 				break
 			}
-			kf.e.inline(logUnitInlineName, defineLogUnit)
+			kf.e.inline(log32InlineName, defineLog32)
 			kf.drawsNormal = true
-			set(b.NewCall(kf.e.inline(normalPairInlineName, defineNormalPair), args...))
+			set(b.NewCall(kf.e.inline(normalQuadInlineName, defineNormalQuad), args...))
 		case "uniform", "exponential":
 			set(kf.call("snn_"+ra.Dist, args...))
 		default:
@@ -815,67 +816,69 @@ func (kf *kernelFunc) segment(in *ir.Instr) (value.Value, error) {
 	return cont.NewGetElementPtr(f64, kf.bases[sa.id], at), nil
 }
 
-// pairChunk is how many elements a kernel drawing white noise by pairs
-// prefills at a time: its buffers, pairChunk+2 doubles per draw site, are
-// on the stack whatever the population's size.
-const pairChunk = 512
-
-// pairStreams lists, in order, the streams of a kernel's white-noise
-// draws (rand normal_pair).
-func pairStreams(k *ir.Kernel) []int {
+// noiseStreams lists, in order, the streams of a kernel's white-noise
+// draws (rand normal_quad).
+func noiseStreams(k *ir.Kernel) []int {
 	var streams []int
 	k.Instrs(func(in *ir.Instr) {
-		if ra, ok := in.Aux.(ir.RandAux); ok && in.Op == ir.OpRand && ra.Dist == "normal_pair" && !slices.Contains(streams, ra.Stream) {
+		if ra, ok := in.Aux.(ir.RandAux); ok && in.Op == ir.OpRand && ra.Dist == "normal_quad" && !slices.Contains(streams, ra.Stream) {
 			streams = append(streams, ra.Stream)
 		}
 	})
 	return streams
 }
 
-// prefillPairs emits the loop over chunks of elements of a kernel that
-// draws white noise by pairs (rng.Source.NormalPair): for the chunk
-// cl..ch-1 (ch = min(cl + pairChunk, hi); Options.PairChunk for a test), a prefill loop per stream
-// calls snn_normal_pair_block for the pairs m = cl>>1 .. (ch-1)>>1 into
-// the stream's buffer, where element el's draw is at el - (cl&^1), and
-// then the element loop runs over the chunk. The first pair starts at an
-// even element, so a thread whose share begins at an odd element draws
-// its first element's number as the thread before it does. The prefill
-// loop is the one that draws, so it, not the element loop, is
-// interleaved (normalInterleave). It returns the block the element loop
-// is entered from, its bounds and the block it exits to.
-func (kf *kernelFunc) prefillPairs(streams []int, lo, hi value.Value, exit *ll.Block) (from *ll.Block, start, end value.Value, done *ll.Block) {
+// prefillNoise emits the loop over chunks of elements of a kernel that
+// draws white noise (rng.Source.NormalQuad): a chunk cl..ch-1 is the
+// part of lo..hi-1 in one group of rng.QuadGroup elements (512g ..
+// 512g+511, whose draws come from the blocks 128g .. 128g+127,
+// rng.QuadBlock). Per stream, a prefill loop calls snn_normal_quad_block
+// for the blocks 128g + b the chunk needs into the stream's buffer, where
+// element el's draw is at el - 512g, and then the element loop runs over
+// the chunk. The blocks needed are b = el%128 for el in the chunk: all
+// 128 when the chunk has 128 elements or more, else the range from cl%128
+// to (ch-1)%128, or all where it wraps. The prefill loop is the one that
+// draws, so it, not the element loop, is interleaved (normalInterleave).
+// It returns the block the element loop is entered from, its bounds and
+// the block it exits to.
+func (kf *kernelFunc) prefillNoise(streams []int, lo, hi value.Value, exit *ll.Block) (from *ll.Block, start, end value.Value, done *ll.Block) {
 	f := kf.f
 	// Its log, cos and sin are the kernels' own, registered as any
 	// inline math is, so that another draw of the module reuses them.
-	kf.e.inline(logUnitInlineName, defineLogUnit)
-	kf.e.inline(cosTurnInlineName, defineCosTurn)
-	kf.e.inline(sinTurnInlineName, defineSinTurn)
-	pairf := kf.e.inline(normalPairBlockName, defineNormalPairBlock)
-	kf.pairBufs = map[int]value.Value{}
+	kf.e.inline(log32InlineName, defineLog32)
+	kf.e.inline(cosTurn32InlineName, defineCosTurn32)
+	kf.e.inline(sinTurn32InlineName, defineSinTurn32)
+	quadf := kf.e.inline(normalQuadBlockName, defineNormalQuadBlock)
+	kf.noiseBufs = map[int]value.Value{}
 	for _, s := range streams {
-		buf := kf.entry.NewAlloca(types.NewArray(uint64(kf.e.pairChunk)+2, f64))
-		kf.pairBufs[s] = kf.entry.NewGetElementPtr(buf.ElemType, buf, zero64, zero64)
+		buf := kf.entry.NewAlloca(types.NewArray(rng.QuadGroup, f32))
+		kf.noiseBufs[s] = kf.entry.NewGetElementPtr(buf.ElemType, buf, zero64, zero64)
 	}
+	const group, blocks = rng.QuadGroup, rng.QuadBlocks
 	chead, cfill, cnext := f.NewBlock("chunk"), f.NewBlock("chunk.fill"), f.NewBlock("chunk.next")
 	kf.entry.NewBr(chead)
 	cl := chead.NewPhi(ll.NewIncoming(lo, kf.entry))
 	chead.NewCondBr(chead.NewICmp(enum.IPredSLT, cl, hi), cfill, exit)
 	b := cfill
-	upper := b.NewAdd(cl, i64c(kf.e.pairChunk))
+	kf.noiseBase = b.NewAnd(cl, i64c(-group))
+	upper := b.NewAdd(kf.noiseBase, i64c(group))
 	ch := b.NewSelect(b.NewICmp(enum.IPredSLT, upper, hi), upper, hi)
-	m0, m1 := b.NewAShr(cl, i64c(1)), b.NewAShr(b.NewAdd(ch, i64c(1)), i64c(1))
-	kf.pairBase = b.NewAnd(cl, i64c(-2))
+	first, last := b.NewAnd(cl, i64c(blocks-1)), b.NewAnd(b.NewSub(ch, i64c(1)), i64c(blocks-1))
+	all := b.NewOr(b.NewICmp(enum.IPredSGE, b.NewSub(ch, cl), i64c(blocks)), b.NewICmp(enum.IPredSGT, first, last))
+	b0 := b.NewSelect(all, zero64, first)
+	b1 := b.NewSelect(all, i64c(blocks), b.NewAdd(last, i64c(1)))
+	m0 := b.NewMul(b.NewLShr(cl, i64c(int64(bits.TrailingZeros(group)))), i64c(blocks))
 	for _, s := range streams {
-		fhead, fbody := f.NewBlock(fmt.Sprintf("fill%d", s)), f.NewBlock(fmt.Sprintf("fill%d.pair", s))
+		fhead, fbody := f.NewBlock(fmt.Sprintf("fill%d", s)), f.NewBlock(fmt.Sprintf("fill%d.block", s))
 		next := f.NewBlock(fmt.Sprintf("fill%d.done", s))
 		b.NewBr(fhead)
-		m := fhead.NewPhi(ll.NewIncoming(m0, b))
-		fhead.NewCondBr(fhead.NewICmp(enum.IPredSLT, m, m1), fbody, next)
-		at := fbody.NewGetElementPtr(f64, kf.pairBufs[s], fbody.NewShl(fbody.NewSub(m, m0), i64c(1)))
-		fbody.NewCall(pairf, kf.seed, constant.NewInt(i32, int64(int32(uint32(s)))), kf.step, m, at)
-		mNext := fbody.NewAdd(m, i64c(1))
-		interleaveNormalLoop(kf.e.mod, fbody.NewBr(fhead))
-		m.Incs = append(m.Incs, ll.NewIncoming(mNext, fbody))
+		j := fhead.NewPhi(ll.NewIncoming(b0, b))
+		fhead.NewCondBr(fhead.NewICmp(enum.IPredSLT, j, b1), fbody, next)
+		at := fbody.NewGetElementPtr(f32, kf.noiseBufs[s], j)
+		fbody.NewCall(quadf, kf.seed, constant.NewInt(i32, int64(int32(uint32(s)))), kf.step, fbody.NewAdd(m0, j), at)
+		jNext := fbody.NewAdd(j, i64c(1))
+		interleaveNormalLoop(kf.e.mod, fbody.NewBr(fhead), noiseInterleave, noiseWidth)
+		j.Incs = append(j.Incs, ll.NewIncoming(jNext, fbody))
 		b = next
 	}
 	cnext.NewBr(chead)

@@ -93,6 +93,9 @@ int main(void)
 // the /proc/cpuinfo flag the machine needs to run its code.
 type vmathTarget struct {
 	name, cpu, attr, flag string
+	// width, if not 0, forces opt's vector width (-force-vector-width),
+	// as a loop's llvm.loop.vectorize.width does.
+	width int
 }
 
 // vmathTargets are x86-64's vector widths. skylake-avx512 prefers 256-bit
@@ -100,10 +103,10 @@ type vmathTarget struct {
 // instructions on ymm registers; without prefer-256-bit it uses zmm, 8
 // lanes.
 var vmathTargets = []vmathTarget{
-	{"sse2", "x86-64", "", "sse2"},
-	{"avx2", "x86-64-v3", "", "avx2"},
-	{"avx512", "skylake-avx512", "", "avx512f"},
-	{"avx512-zmm", "skylake-avx512", "-prefer-256-bit", "avx512f"},
+	{name: "sse2", cpu: "x86-64", flag: "sse2"},
+	{name: "avx2", cpu: "x86-64-v3", flag: "avx2"},
+	{name: "avx512", cpu: "skylake-avx512", flag: "avx512f"},
+	{name: "avx512-zmm", cpu: "skylake-avx512", attr: "-prefer-256-bit", flag: "avx512f"},
 }
 
 var vectorizedRE = regexp.MustCompile(`vectorized loop \(vectorization width: ([0-9]+)`)
@@ -142,6 +145,9 @@ func buildVMathLoop(t *testing.T, define func(*ll.Module) *ll.Func, t0 vmathTarg
 	}
 	// The build's opt flags with the target replaced.
 	args := append(slices.Clone(optFlags), target...)
+	if t0.width != 0 {
+		args = append(args, fmt.Sprintf("-force-vector-width=%d", t0.width))
+	}
 	remarkArgs := []string{"-pass-remarks=loop-vectorize", "-pass-remarks-missed=loop-vectorize", "-S", path("vmath.ll"), "-o", path("vmath.opt.ll")}
 	remarks := run("opt", append(slices.Clone(args), remarkArgs...)...)
 	w := vectorizedRE.FindStringSubmatch(remarks)

@@ -1,6 +1,7 @@
 package llvm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
 
 	ll "github.com/llir/llvm/ir"
 
@@ -124,34 +126,42 @@ func TestLogUnitInlineVectorBits(t *testing.T) {
 	vmathEveryWidth(t, defineLogUnit, pts, mathfn.Log, "every result mathfn.Log's bits")
 }
 
-// TestNormalPairVectorBits checks the pair scheme's emitted draws against
-// rng.Source.NormalPair, the interpreter's, at every vector width of
-// x86-64: snn_normal_pair_block, the prefill loop's (both halves of the
-// block of index>>1, the one of index's parity taken), and
-// snn_normal_pair_inline, a single element's, in a loop over elements
-// whose index (and step, from the index) is the point. Indices of both
-// parities are among the points, so a wrong half or a wrong quadrant
-// shift fails it.
-func TestNormalPairVectorBits(t *testing.T) {
+// TestNormalQuadVectorBits checks white noise's emitted draws against
+// rng.Source.NormalQuad, the interpreter's, at every vector width of
+// x86-64, and at 16 lanes (the prefill loop's noiseWidth) for each:
+// snn_normal_quad_block, the prefill loop's (the four planes of the
+// element's block, the one of its number taken), and
+// snn_normal_quad_inline, a single element's, in a loop over elements
+// whose index (and step, from the index) is the point. The points hold
+// every number of many blocks, so a wrong word pair, half or quadrant
+// fails it.
+func TestNormalQuadVectorBits(t *testing.T) {
 	requireVMathTools(t)
 	const seed, stream = 0x0123_4567_89AB_CDEF, 7
 	block := func(m *ll.Module) *ll.Func {
-		pair := defineNormalPairBlock(m)
-		f, ps, b := newInline(m, "snn_normal_pair_block_of", "x")
+		quad := defineNormalQuadBlock(m)
+		f, ps, b := newInline(m, "snn_normal_quad_block_of", "x")
 		index := b.NewFPToUI(ps[0], i64)
-		buf := b.NewAlloca(types.NewArray(2, f64))
+		buf := b.NewAlloca(types.NewArray(rng.QuadGroup, f32))
 		out := b.NewGetElementPtr(buf.ElemType, buf, i64c(0), i64c(0))
-		b.NewCall(pair, i64c(seed), constant.NewInt(i32, stream), b.NewLShr(index, i64c(7)), b.NewLShr(index, i64c(1)), out)
-		// Both halves loaded and one selected: constant offsets, so
+		blk := b.NewOr(b.NewShl(b.NewLShr(index, i64c(9)), i64c(7)), b.NewAnd(index, i64c(127)))
+		b.NewCall(quad, i64c(seed), constant.NewInt(i32, stream), b.NewLShr(index, i64c(7)), blk, out)
+		// The four planes loaded and one selected: constant offsets, so
 		// that the buffer becomes registers and the loop vectorises.
-		cos, sin := b.NewLoad(f64, out), b.NewLoad(f64, b.NewGetElementPtr(f64, out, i64c(1)))
-		odd := b.NewICmp(enum.IPredNE, b.NewAnd(index, i64c(1)), i64c(0))
-		b.NewRet(b.NewSelect(odd, sin, cos))
+		var z [4]value.Value
+		for j := range z {
+			z[j] = b.NewLoad(f32, b.NewGetElementPtr(f32, out, i64c(int64(j)*rng.QuadBlocks)))
+		}
+		j := b.NewAnd(b.NewLShr(index, i64c(7)), i64c(3))
+		pick := func(bit int64, lo, hi value.Value) value.Value {
+			return b.NewSelect(b.NewICmp(enum.IPredNE, b.NewAnd(j, i64c(bit)), i64c(0)), hi, lo)
+		}
+		b.NewRet(b.NewFPExt(pick(2, pick(1, z[0], z[1]), pick(1, z[2], z[3])), f64))
 		return f
 	}
 	single := func(m *ll.Module) *ll.Func {
-		normal := defineNormalPair(m)
-		f, ps, b := newInline(m, "snn_normal_pair_of", "x")
+		normal := defineNormalQuad(m)
+		f, ps, b := newInline(m, "snn_normal_quad_of", "x")
 		index := b.NewFPToUI(ps[0], i64)
 		b.NewRet(b.NewCall(normal, i64c(seed), constant.NewInt(i32, stream), b.NewLShr(index, i64c(7)), index,
 			constant.NewFloat(f64, 0), constant.NewFloat(f64, 1)))
@@ -160,7 +170,7 @@ func TestNormalPairVectorBits(t *testing.T) {
 	src := rng.New(seed)
 	want := func(x float64) float64 {
 		index := uint64(x)
-		return src.NormalPair(stream, index>>7, index, 0, 1)
+		return src.NormalQuad(stream, index>>7, index, 0, 1)
 	}
 	r := rand.New(rand.NewPCG(23, 1))
 	var pts []float64
@@ -175,14 +185,84 @@ func TestNormalPairVectorBits(t *testing.T) {
 		define func(*ll.Module) *ll.Func
 	}{{"block", block}, {"single", single}} {
 		for _, target := range vmathTargets {
-			t.Run(c.name+"/"+target.name, func(t *testing.T) {
-				exe, width := buildVMath(t, c.define, target)
-				if !cpuHas(t, target.flag) {
-					t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+			for _, width := range []int{0, noiseWidth} {
+				target.width = width
+				name := c.name + "/" + target.name
+				if width != 0 {
+					name += fmt.Sprintf("/width%d", width)
 				}
-				runVMath(t, exe, pts, want)
-				t.Logf("%s: vector width %d, %d draws, every one rng.Source.NormalPair's bits", target.name, width, len(pts))
-			})
+				t.Run(name, func(t *testing.T) {
+					exe, width := buildVMath(t, c.define, target)
+					if !cpuHas(t, target.flag) {
+						t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+					}
+					runVMath(t, exe, pts, want)
+					t.Logf("%s: vector width %d, %d draws, every one rng.Source.NormalQuad's bits", target.name, width, len(pts))
+				})
+			}
 		}
 	}
+}
+
+// float32Points is every float32 of the binades of x in [lo, hi) whose
+// mantissa is a multiple of step, as float64s.
+func float32Points(lo, hi float32, step uint32) []float64 {
+	var pts []float64
+	for bits := math.Float32bits(lo); bits < math.Float32bits(hi); bits += step {
+		pts = append(pts, float64(math.Float32frombits(bits)))
+	}
+	return pts
+}
+
+// wrap32 defines name(x double) = double(f(float(x))), f defined by
+// define: a float function in vmathEveryWidth's double loop.
+func wrap32(name string, define func(*ll.Module) *ll.Func) func(*ll.Module) *ll.Func {
+	return func(m *ll.Module) *ll.Func {
+		inner := define(m)
+		f, ps, b := newInline(m, name, "x")
+		b.NewRet(b.NewFPExt(b.NewCall(inner, b.NewFPTrunc(ps[0], f32)), f64))
+		return f
+	}
+}
+
+// TestLog32InlineVectorBits checks snn_log32_inline against
+// mathfn.Log32 at every vector width: every float32 of the binades at 1
+// and 2^-32 (the draw's ends) and of sqrt(2)'s neighbourhood (the
+// reduction's split), and every 97th of the binades between.
+func TestLog32InlineVectorBits(t *testing.T) {
+	requireVMathTools(t)
+	pts := float32Points(0.5, 1, 1)
+	pts = append(pts, 1)
+	pts = append(pts, float32Points(0x1p-32, 0x1p-31, 1)...)
+	pts = append(pts, float32Points(0x1p-31, 0.5, 97)...)
+	for _, e := range []int{-20, -1} {
+		c := math.Float32bits(float32(math.Ldexp(math.Sqrt2, e)))
+		pts = append(pts, float32Points(math.Float32frombits(c-20000), math.Float32frombits(c+20000), 1)...)
+	}
+	want := func(x float64) float64 { return float64(mathfn.Log32(float32(x))) }
+	vmathEveryWidth(t, wrap32("snn_log32_of", defineLog32), pts, want, "every result mathfn.Log32's bits")
+}
+
+// TestTurn32InlineVectorBits checks snn_cos_turn32_inline and
+// snn_sin_turn32_inline against mathfn.CosTurn32 and SinTurn32 at every
+// vector width: every angle a draw gives, k 2^-24 for k < 2^24, and
+// the float32s around the eighth turns.
+func TestTurn32InlineVectorBits(t *testing.T) {
+	requireVMathTools(t)
+	var pts []float64
+	for k := range 1 << 24 {
+		pts = append(pts, float64(k)*0x1p-24)
+	}
+	for q := 1; q < 8; q++ {
+		c := math.Float32bits(float32(q) / 8)
+		pts = append(pts, float32Points(math.Float32frombits(c-3000), math.Float32frombits(c+3000), 1)...)
+	}
+	t.Run("cos", func(t *testing.T) {
+		want := func(x float64) float64 { return float64(mathfn.CosTurn32(float32(x))) }
+		vmathEveryWidth(t, wrap32("snn_cos_turn32_of", defineCosTurn32), pts, want, "every result mathfn.CosTurn32's bits")
+	})
+	t.Run("sin", func(t *testing.T) {
+		want := func(x float64) float64 { return float64(mathfn.SinTurn32(float32(x))) }
+		vmathEveryWidth(t, wrap32("snn_sin_turn32_of", defineSinTurn32), pts, want, "every result mathfn.SinTurn32's bits")
+	})
 }

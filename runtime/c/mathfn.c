@@ -1179,12 +1179,13 @@ double snn_cos(double x)
 	}
 }
 
-/* mathfn.quarterTurns: cos(2*pi*u + shift*pi/2) by CosTurn's reduction. */
-static double quarter_turns(double u, int64_t shift)
+/* mathfn.CosTurn: cos(2*pi*u) for 0 <= u < 1, reduced in turns (exactly),
+ * then one kernel; the angle of rng.StdNormal. */
+double snn_cos_turn(double u)
 {
 	double n = (4 * u + ROUNDING_SHIFT) - ROUNDING_SHIFT;
 	double x = CONST(0x401921FB54442D18) * (u - 0.25 * n);
-	switch (((int64_t)n + shift) & 3) {
+	switch ((int64_t)n & 3) {
 	case 0:
 		return cos_kernel(x, 0);
 	case 1:
@@ -1194,18 +1195,4 @@ static double quarter_turns(double u, int64_t shift)
 	default:
 		return sin_kernel(x, 0);
 	}
-}
-
-/* mathfn.CosTurn: cos(2*pi*u) for 0 <= u < 1, reduced in turns (exactly),
- * then one kernel; the angle of rng.StdNormal. */
-double snn_cos_turn(double u)
-{
-	return quarter_turns(u, 0);
-}
-
-/* mathfn.SinTurn: sin(2*pi*u), CosTurn with the quadrant moved by 3; the
- * other half of rng.StdNormalPair. */
-double snn_sin_turn(double u)
-{
-	return quarter_turns(u, 3);
 }

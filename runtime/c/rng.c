@@ -128,17 +128,6 @@ double snn_normal(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, do
 	return mean + std * std_normal(w);
 }
 
-/* rng.Source.NormalPair: block index>>1's Box-Muller pair, r*cos(2 pi u2)
- * for an even index, r*sin(2 pi u2) for an odd one. */
-double snn_normal_pair(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean, double std)
-{
-	uint32_t w[4];
-	snn_block(seed, stream, n, index >> 1, w);
-	double r = sqrt(-2 * snn_log(unit_open(w[0], w[1])));
-	double u2 = snn_rng_unit(w[2], w[3]);
-	return mean + std * (r * ((index & 1) ? snn_sin_turn(u2) : snn_cos_turn(u2)));
-}
-
 /* rng.Source.Exponential: -mean*ln(u), u in (0, 1]. */
 double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean)
 {

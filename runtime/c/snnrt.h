@@ -68,17 +68,12 @@ typedef void (*snn_kernel)(snn_ctx *c, int64_t lo, int64_t hi, double *out);
 /* Functions the generated kernels call (the runtime defines them). */
 double snn_uniform(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double lo, double hi);
 double snn_normal(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean, double std);
-/* rng.Source.NormalPair: the white noise's draw, element index taking the
- * cosine (even) or sine (odd) half of block index>>1's Box-Muller pair. */
-double snn_normal_pair(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean, double std);
 double snn_exponential(uint64_t seed, uint32_t stream, uint64_t n, uint64_t index, double mean);
 double snn_exp(double), snn_log(double), snn_log10(double), snn_sin(double), snn_cos(double),
 	snn_tanh(double), snn_pow(double, double), snn_min(double, double), snn_max(double, double),
 	snn_sign(double), snn_fmod(double, double);
 /* mathfn.CosTurn: cos(2*pi*u), 0 <= u < 1 (the normal draw's angle). */
 double snn_cos_turn(double);
-/* mathfn.SinTurn: sin(2*pi*u), 0 <= u < 1 (the pair draw's other half). */
-double snn_sin_turn(double);
 /* Fixed point (fixed.c, runtime/fixed): raw values as int64_t, formats
  * as (width, fraction bits); snn_dither_bits is the draw whose top bits a
  * dithered conversion adds. */

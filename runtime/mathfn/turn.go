@@ -17,22 +17,11 @@ const twoPi = 6.28318530717958623200e+00
 //
 // Every backend computes it so: backends/llvm's snn_cos_turn_inline, runtime/c's
 // snn_cos_turn.
-func CosTurn(u float64) float64 { return quarterTurns(u, 0) }
-
-// SinTurn returns sin(2*pi*u) for 0 <= u < 1, the other half of a
-// Box–Muller pair (runtime/rng's StdNormalPair): sin(2*pi*u) =
-// cos(2*pi*u - pi/2), CosTurn's computation with the quadrant moved by 3
-// (one integer add), so its error is CosTurn's.
-//
-// Every backend computes it so: runtime/c's snn_sin_turn.
-func SinTurn(u float64) float64 { return quarterTurns(u, 3) }
-
-// quarterTurns is cos(2*pi*u + shift*pi/2) by CosTurn's reduction.
-func quarterTurns(u float64, shift int64) float64 {
+func CosTurn(u float64) float64 {
 	shifted := float64(4*u) + roundingShift
 	n := shifted - roundingShift
 	x := float64(twoPi * (u - float64(0.25*n)))
-	switch (int64(n) + shift) & 3 {
+	switch int64(n) & 3 {
 	case 0:
 		return cosKernel(x, 0)
 	case 1:

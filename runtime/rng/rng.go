@@ -15,9 +15,8 @@
 // stream is the draw site's number, n the step and index the element;
 // the runtime's own streams (connectivity, Poisson inputs) use n as a
 // draw count. Each draw uses one block of four words; a normal draw uses
-// all four, the others two. NormalPair, the white noise's draw, keys its
-// block by index>>1 and gives the block's two normals to the elements
-// 2m and 2m+1.
+// all four, the others two. NormalQuad, the white noise's draw, gives
+// each block's four normals to four elements (QuadBlock).
 package rng
 
 import (
@@ -110,26 +109,67 @@ func StdNormal(w [4]uint32) float64 {
 	return r * mathfn.CosTurn(Unit(w[2], w[3]))
 }
 
-// NormalPair draws from a Gaussian by the pair scheme of white noise:
-// element index takes the Box–Muller pair of the block of index>>1, its
-// cosine half for an even index and its sine half for an odd one, so two
-// elements share one Philox block, one logarithm and one square root.
-// The two halves of a pair are independent standard normals (Box and
-// Muller 1958), so the elements' draws are as independent as Normal's.
-func (s Source) NormalPair(stream uint32, n, index uint64, mean, std float64) float64 {
-	c, sn := StdNormalPair(s.Block(stream, n, index>>1))
-	if index&1 != 0 {
-		c = sn
-	}
-	return mean + float64(std*c)
+// NormalQuad draws white noise by fours: element index takes one of the
+// four standard normals (StdNormalQuad) of a block, as mean + std·z in
+// float64. The elements are taken in groups of 512, each group from 128
+// blocks: element 512g + 128j + b takes number j of block 128g + b
+// (QuadBlock), so that a loop over a group's blocks stores each number
+// j of consecutive blocks to consecutive elements, and a loop over
+// elements reads them so. Four elements share one Philox block, and the
+// draw's logarithm, square root, cosine and sine are binary32's, whose
+// vectors hold twice the lanes.
+func (s Source) NormalQuad(stream uint32, n, index uint64, mean, std float64) float64 {
+	block, j := QuadBlock(index)
+	z := StdNormalQuad(s.Block(stream, n, block))
+	return mean + float64(std*float64(z[j]))
 }
 
-// StdNormalPair is both standard normal draws of a block: StdNormal's
-// r·cos(2π u2) and r·sin(2π u2) (mathfn.SinTurn, the same reduction).
-func StdNormalPair(w [4]uint32) (cos, sin float64) {
-	r := math.Sqrt(-2 * mathfn.Log(unitOpen(w[0], w[1])))
-	u := Unit(w[2], w[3])
-	return r * mathfn.CosTurn(u), r * mathfn.SinTurn(u)
+// QuadGroup and QuadBlocks are the elements of a group of NormalQuad
+// and the blocks it draws from.
+const (
+	QuadGroup  = 512
+	QuadBlocks = QuadGroup / 4
+)
+
+// QuadBlock returns the block of NormalQuad's element index and the
+// number of its four that the element takes.
+func QuadBlock(index uint64) (block uint64, j int) {
+	return index/QuadGroup*QuadBlocks + index%QuadBlocks, int(index / QuadBlocks % 4)
+}
+
+// StdNormalQuad is the four standard normal draws of a block, two
+// Box–Muller pairs in binary32: words 0 and 1 make the first pair
+// (r·cos(2π u), r·sin(2π u), r = sqrt(-2 ln u1), u1 = unitOpen32(w0),
+// u = unit32(w1)), words 2 and 3 the second. Each is a normal to
+// binary32's precision (the error of Log32, CosTurn32 and SinTurn32,
+// a few 2^-24 relative), with tails to sqrt(-2 ln 2^-32) = 6.66
+// (|z| beyond it has probability 3e-11).
+func StdNormalQuad(w [4]uint32) [4]float32 {
+	c0, s0 := boxMuller32(w[0], w[1])
+	c1, s1 := boxMuller32(w[2], w[3])
+	return [4]float32{c0, s0, c1, s1}
+}
+
+// boxMuller32 is the Box–Muller pair of words a (the radius's) and b (the
+// angle's) in binary32.
+func boxMuller32(a, b uint32) (cos, sin float32) {
+	r := float32(math.Sqrt(float64(-2 * mathfn.Log32(unitOpen32(a)))))
+	u := unit32(b)
+	return r * mathfn.CosTurn32(u), r * mathfn.SinTurn32(u)
+}
+
+// unitOpen32 maps a word to (0, 1] in binary32: (a>>1)·2^-31 + 2^-32, a
+// 31-bit integer converted (rounded to 24 bits where it has more) and
+// scaled exactly, then the half step added (rounded); at least 2^-32, at
+// most 1.
+func unitOpen32(a uint32) float32 {
+	return float32(float32(a>>1)*0x1p-31) + 0x1p-32
+}
+
+// unit32 maps a word to [0, 1) in binary32: its top 24 bits times 2^-24,
+// exact.
+func unit32(b uint32) float32 {
+	return float32(b>>8) * 0x1p-24
 }
 
 // Exponential draws from an exponential distribution with the given

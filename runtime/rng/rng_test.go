@@ -2,6 +2,7 @@ package rng
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,37 +113,80 @@ func BenchmarkBlock(b *testing.B) {
 	_ = sink
 }
 
-// TestNormalPair checks the pair scheme: elements 2m and 2m+1 are the
-// cosine and sine halves of block m (against StdNormal's cosine half,
-// the draw Normal has always made), their moments are those of N(mean,
-// std²), and the two halves are uncorrelated (Box–Muller's pair is
-// independent: the sample correlation of n pairs has standard error
-// 1/sqrt(n)).
-func TestNormalPair(t *testing.T) {
-	const n = 100000
+// TestNormalQuad checks white noise's draws: element 512g + 128j + b is
+// mean + std times number j of block 128g + b's StdNormalQuad, every
+// element of the first groups taking its own number; over 400 000 elements the
+// moments are those of N(mean, std²) (each within 5 standard errors),
+// the four numbers of a block are pairwise uncorrelated (Box–Muller's
+// pairs are independent, and the two pairs use other words), and the
+// distribution is the normal's: the largest distance between the
+// empirical and the normal CDF (Kolmogorov–Smirnov) is below its 0.1%
+// critical value 1.95/sqrt(n). A pair's squares sum to r² = -2 ln u1.
+func TestNormalQuad(t *testing.T) {
+	const blocks = 100000
 	s := New(7)
+	seen := map[[2]uint64]bool{}
+	for i := uint64(0); i < 3*QuadGroup; i++ {
+		g, j, b := i/512, i/128%4, i%128
+		z := StdNormalQuad(s.Block(9, 4, 128*g+b))
+		require.Equal(t, 2+3*float64(z[j]), s.NormalQuad(9, 4, i, 2, 3), "element %d", i)
+		m, jj := QuadBlock(i)
+		require.False(t, seen[[2]uint64{m, uint64(jj)}], "element %d takes a number another element took", i)
+		seen[[2]uint64{m, uint64(jj)}] = true
+	}
+	var sum, sum2 float64
+	var cross [4][4]float64
+	var all []float64
+	for m := uint64(0); m < blocks; m++ {
+		var z [4]float64
+		for j := range 4 {
+			z[j] = s.NormalQuad(3, 1, m/128*512+uint64(j)*128+m%128, 0, 1)
+			sum += z[j]
+			sum2 += z[j] * z[j]
+			all = append(all, z[j])
+		}
+		for a := range 4 {
+			for b := a + 1; b < 4; b++ {
+				cross[a][b] += z[a] * z[b]
+			}
+		}
+	}
+	n := float64(len(all))
+	mean := sum / n
+	require.InDelta(t, 0, mean, 5/math.Sqrt(n))
+	require.InDelta(t, 1, sum2/n-mean*mean, 5*math.Sqrt(2/n))
+	for a := range 4 {
+		for b := a + 1; b < 4; b++ {
+			require.InDelta(t, 0, cross[a][b]/blocks, 5/math.Sqrt(blocks), "numbers %d and %d of a block", a, b)
+		}
+	}
+	slices.Sort(all)
+	d := 0.0
+	for i, x := range all {
+		cdf := 0.5 * math.Erfc(-x/math.Sqrt2)
+		d = max(d, math.Abs(cdf-float64(i)/n), math.Abs(cdf-float64(i+1)/n))
+	}
+	require.Less(t, d, 1.95/math.Sqrt(n), "Kolmogorov–Smirnov distance")
+	t.Logf("%d draws: mean %.5f, variance %.5f, KS distance %.5f (0.1%% critical %.5f)", len(all), mean, sum2/n-mean*mean, d, 1.95/math.Sqrt(n))
 	for m := uint64(0); m < 1000; m++ {
-		require.Equal(t, 2+3*StdNormal(s.Block(9, 4, m)), s.NormalPair(9, 4, 2*m, 2, 3), "element %d", 2*m)
-		c, sn := StdNormalPair(s.Block(9, 4, m))
-		require.Equal(t, c, StdNormal(s.Block(9, 4, m)))
-		require.Equal(t, 2+3*sn, s.NormalPair(9, 4, 2*m+1, 2, 3), "element %d", 2*m+1)
-	}
-	var sum, sum2, cross float64
-	for m := uint64(0); m < n; m++ {
-		a, b := s.NormalPair(3, 1, 2*m, 0, 1), s.NormalPair(3, 1, 2*m+1, 0, 1)
-		sum += a + b
-		sum2 += a*a + b*b
-		cross += a * b
-	}
-	mean := sum / (2 * n)
-	require.InDelta(t, 0, mean, 5/math.Sqrt(2*n))
-	require.InDelta(t, 1, sum2/(2*n)-mean*mean, 5*math.Sqrt(2.0/(2*n)))
-	require.InDelta(t, 0, cross/n, 5/math.Sqrt(n))
-	// sin² + cos² = 1: the pair's squares sum to r² = -2 ln u1.
-	for m := uint64(0); m < 100; m++ {
 		w := s.Block(5, 0, m)
-		c, sn := StdNormalPair(w)
-		r2 := -2 * math.Log(unitOpen(w[0], w[1]))
-		require.InDelta(t, r2, c*c+sn*sn, 1e-14*max(1, r2))
+		z := StdNormalQuad(w)
+		for p := range 2 {
+			r2 := -2 * math.Log(float64(unitOpen32(w[2*p])))
+			c, sn := float64(z[2*p]), float64(z[2*p+1])
+			require.InDelta(t, r2, c*c+sn*sn, 1e-6*max(1, r2))
+		}
 	}
+}
+
+// TestUnit32 checks the binary32 uniforms' ends: unitOpen32 is 2^-32 for
+// the word 0 and 1 for the largest (never 0, so its logarithm is finite,
+// and never above 1), unit32 is 0 and 1 - 2^-24 (below 1).
+func TestUnit32(t *testing.T) {
+	require.Equal(t, float32(0x1p-32), unitOpen32(0))
+	require.Equal(t, float32(0x1p-32), unitOpen32(1))
+	require.Equal(t, float32(1), unitOpen32(math.MaxUint32))
+	require.Equal(t, float32(0x1p-31+0x1p-32), unitOpen32(2))
+	require.Equal(t, float32(0), unit32(255))
+	require.Equal(t, float32(1-0x1p-24), unit32(math.MaxUint32))
 }

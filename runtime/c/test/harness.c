@@ -66,7 +66,6 @@ static const struct {
 	{"geometric_heads", 2, 1},
 	{"uniform", 6, 1},     /* seed, stream, n, index, lo, hi */
 	{"normal", 6, 1},      /* seed, stream, n, index, mean, std */
-	{"normal_pair", 6, 1}, /* seed, stream, n, index, mean, std */
 	{"exponential", 5, 1}, /* seed, stream, n, index, mean */
 	/* a, wa, fa, b, wb, fb, w, f, bits -> add, sub, mul, div, neg a, abs a,
 	 * cmp, convert a, dither a, from_double(a as a double), to_double a */
@@ -98,8 +97,6 @@ static void run_other(const char *op, const uint64_t *a, uint64_t *r)
 		r[0] = u(snn_uniform(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
 	} else if (strcmp(op, "normal") == 0) {
 		r[0] = u(snn_normal(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
-	} else if (strcmp(op, "normal_pair") == 0) {
-		r[0] = u(snn_normal_pair(a[0], (uint32_t)a[1], a[2], a[3], d(a[4]), d(a[5])));
 	} else if (strcmp(op, "fixed") == 0) {
 		int64_t x = (int64_t)a[0], y = (int64_t)a[3];
 		int32_t fa = (int32_t)a[2], fb = (int32_t)a[5], w = (int32_t)a[6], f = (int32_t)a[7];
