@@ -846,8 +846,8 @@ func (kf *kernelFunc) prefillNoise(streams []int, lo, hi value.Value, exit *ll.B
 	// Its log, cos and sin are the kernels' own, registered as any
 	// inline math is, so that another draw of the module reuses them.
 	kf.e.inline(log32InlineName, defineLog32)
-	kf.e.inline(cosTurn32InlineName, defineCosTurn32)
-	kf.e.inline(sinTurn32InlineName, defineSinTurn32)
+	kf.e.inline(sin32InlineName, defineSin32)
+	kf.e.inline(cos32InlineName, defineCos32)
 	quadf := kf.e.inline(normalQuadBlockName, defineNormalQuadBlock)
 	kf.noiseBufs = map[int]value.Value{}
 	for _, s := range streams {

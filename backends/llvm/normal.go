@@ -164,10 +164,12 @@ const normalInterleave = 4
 // type's count, 8 at AVX-512, so the binary32 arithmetic filled half a
 // vector. Asked for 16 blocks, it fills whole vectors of 16 floats (the
 // Philox words two vectors of 8): on brunel_hakim1999 (AVX-512, 1
-// thread), 5.7 instructions a draw instead of 9.7, and the run ~15%
-// faster than 8 blocks interleaved 4 times; 16 blocks interleaved twice
-// was faster than once (latency, as for normalInterleave) and than 32
-// blocks once. Every width gives the same bits (TestNormalQuadVectorBits).
+// thread), the prefill loop took 5.7 instructions a draw instead of 9.7
+// and the run was ~15% faster than with 8 blocks interleaved 4 times
+// (5.2 a draw since, with the quadrant's angle of rng's boxMuller32); 16
+// blocks interleaved twice was faster than once (latency, as for
+// normalInterleave) and than 32 blocks once. Every width gives the same
+// bits (TestNormalQuadVectorBits).
 const (
 	noiseWidth      = 16
 	noiseInterleave = 2

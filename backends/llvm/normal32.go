@@ -59,74 +59,75 @@ func defineLog32(m *ll.Module) *ll.Func {
 		b.NewFMul(z, b.NewFAdd(f32c(0xaaaaaa*0x1p-24), b.NewFMul(w, f32c(0x91e9ee*0x1p-25)))),
 		b.NewFMul(w, b.NewFAdd(f32c(0xccce13*0x1p-25), b.NewFMul(w, f32c(0xf89e26*0x1p-26)))))
 	half := b.NewFMul(b.NewFMul(f32c(0.5), fr), fr)
-	inner := b.NewFAdd(b.NewFMul(s, b.NewFAdd(half, r)), b.NewFMul(fk, f32bits(0x3717F7D1)))
-	b.NewRet(b.NewFSub(b.NewFMul(fk, f32bits(0x3F317180)), b.NewFSub(b.NewFSub(half, inner), fr)))
+	sum := b.NewFSub(fr, b.NewFSub(half, b.NewFMul(s, b.NewFAdd(half, r))))
+	b.NewRet(b.NewFAdd(b.NewFMul(fk, f32c(float32(math.Ln2))), sum))
 	return f
 }
 
-// cosTurn32InlineName and sinTurn32InlineName are the emitted
-// mathfn.CosTurn32 and SinTurn32. Inlined side by side on one angle, the
-// two share every instruction but the quadrant's selects.
+// sin32InlineName and cos32InlineName are the emitted mathfn.Sin32 and
+// Cos32 (|x| <= pi/4). Inlined side by side on one x, they share x*x.
 const (
-	cosTurn32InlineName = "snn_cos_turn32_inline"
-	sinTurn32InlineName = "snn_sin_turn32_inline"
+	sin32InlineName = "snn_sin32_inline"
+	cos32InlineName = "snn_cos32_inline"
 )
 
-func defineCosTurn32(m *ll.Module) *ll.Func {
-	f, u, b := newInline32(m, cosTurn32InlineName)
-	b.NewRet(quarterTurns32IR(b, u, nil))
-	return f
+// horner32 emits c0 z^n + c1 z^(n-1) + ... + cn by Horner's rule, each
+// product rounded before its sum, as mathfn's polynomials are written.
+func horner32(b *ll.Block, z value.Value, cs ...float32) value.Value {
+	var p value.Value = f32c(cs[0])
+	for _, k := range cs[1:] {
+		p = b.NewFAdd(f32c(k), b.NewFMul(z, p))
+	}
+	return p
 }
 
-func defineSinTurn32(m *ll.Module) *ll.Func {
-	f, u, b := newInline32(m, sinTurn32InlineName)
-	b.NewRet(quarterTurns32IR(b, u, constant.NewInt(i32, 3)))
-	return f
-}
-
-// quarterTurns32IR emits mathfn.quarterTurns32(u, shift), cos(2 pi u +
-// shift pi/2) for a float u in [0, 1); shift an i32, nil for 0.
-func quarterTurns32IR(b *ll.Block, u, shift value.Value) value.Value {
-	c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
-	roundShift := f32bits(0x4B400000) // 1.5*2^23
-	shifted := b.NewFAdd(b.NewFMul(f32c(4), u), roundShift)
-	n := b.NewFSub(shifted, roundShift)
-	x := b.NewFMul(f32bits(0x40C90FDB), b.NewFSub(u, b.NewFMul(f32c(0.25), n)))
+// defineSin32 emits mathfn.Sin32(x) = x + x z (S1 + z (S2 + z (S3 +
+// z S4))), z = x*x.
+func defineSin32(m *ll.Module) *ll.Func {
+	f, x, b := newInline32(m, sin32InlineName)
 	z := b.NewFMul(x, x)
-	var q value.Value = b.NewBitCast(shifted, i32)
-	if shift != nil {
-		q = b.NewAdd(q, shift)
-	}
-	q = b.NewAnd(q, c(3))
-	// sinPoly32 and cosPoly32 by Horner's rule.
-	horner := func(cs ...float32) value.Value {
-		var p value.Value = f32c(cs[0])
-		for _, k := range cs[1:] {
-			p = b.NewFAdd(f32c(k), b.NewFMul(z, p))
-		}
-		return p
-	}
-	sin := b.NewFAdd(x, b.NewFMul(b.NewFMul(x, z), horner(1.0/362880, -1.0/5040, 1.0/120, -1.0/6)))
-	cos := b.NewFAdd(f32c(1), b.NewFMul(z, horner(-1.0/3628800, 1.0/40320, -1.0/720, 1.0/24, -1.0/2)))
-	// q = 0: cos, 1: -sin, 2: -cos, 3: sin.
-	odd := b.NewICmp(enum.IPredNE, b.NewAnd(q, c(1)), c(0))
-	res := value.Value(b.NewSelect(odd, sin, cos))
-	negate := b.NewICmp(enum.IPredNE, b.NewAnd(b.NewXor(q, b.NewLShr(q, c(1))), c(1)), c(0))
-	return b.NewSelect(negate, b.NewFNeg(res), res)
+	p := horner32(b, z, 1.0/362880, -1.0/5040, 1.0/120, -1.0/6)
+	b.NewRet(b.NewFAdd(x, b.NewFMul(b.NewFMul(x, z), p)))
+	return f
+}
+
+// defineCos32 emits mathfn.Cos32(x) = 1 + z (C1 + z (C2 + z (C3 + z (C4 +
+// z C5)))), z = x*x.
+func defineCos32(m *ll.Module) *ll.Func {
+	f, x, b := newInline32(m, cos32InlineName)
+	z := b.NewFMul(x, x)
+	b.NewRet(b.NewFAdd(f32c(1), b.NewFMul(z, horner32(b, z, -1.0/3628800, 1.0/40320, -1.0/720, 1.0/24, -1.0/2))))
+	return f
 }
 
 // boxMuller32IR emits rng's boxMuller32(a, bw) for words held in the low
-// half of i64s (philoxWideIR's): the radius r = sqrt(-2 Log32(u1)),
-// u1 = unitOpen32(a), and the angle u = unit32(bw) in turns.
-func boxMuller32IR(m *ll.Module, b *ll.Block, a, bw value.Value) (r, u value.Value) {
+// half of i64s (philoxWideIR's): r = sqrt(-2 Log32(u1)), u1 =
+// unitOpen32(a), and the angle θ = q π/2 + x of bw's quadrant q (its top
+// two bits) and offset x ((v - 2^21) quarterStep, v its next 22 bits),
+// (r cos θ, r sin θ) = r (c, s) rotated by q quarter turns: the sine or
+// the cosine selected by q's low bit, each sign flipped (its bit xored)
+// where the quadrant makes it negative.
+func boxMuller32IR(m *ll.Module, b *ll.Block, a, bw value.Value) (cos, sin value.Value) {
 	logf := funcIn(m, log32InlineName, defineLog32)
-	word := func(x value.Value, shift int64) value.Value {
-		return b.NewSIToFP(b.NewTrunc(b.NewLShr(x, i64c(shift)), i32), f32)
+	sinf, cosf := funcIn(m, sin32InlineName, defineSin32), funcIn(m, cos32InlineName, defineCos32)
+	c := func(n int64) constant.Constant { return constant.NewInt(i32, n) }
+	u1 := b.NewFAdd(b.NewFMul(b.NewSIToFP(b.NewTrunc(b.NewLShr(a, i64c(1)), i32), f32), f32c(0x1p-31)), f32c(0x1p-32))
+	r := b.NewCall(intrinsic32(m, "llvm.sqrt.f32"), b.NewFMul(f32c(-2), b.NewCall(logf, u1)))
+	w := b.NewTrunc(bw, i32)
+	q := b.NewLShr(w, c(30))
+	v := b.NewSub(b.NewAnd(b.NewLShr(w, c(8)), c(0x3FFFFF)), c(0x200000))
+	x := b.NewFMul(b.NewSIToFP(v, f32), f32c(float32(math.Pi/2*0x1p-22)))
+	sx, cx := b.NewCall(sinf, x), b.NewCall(cosf, x)
+	odd := b.NewICmp(enum.IPredNE, b.NewAnd(q, c(1)), c(0))
+	// Negative: cos θ for q = 1, 2 (q xor q>>1 odd), sin θ for q = 2, 3.
+	signCos := b.NewShl(b.NewAnd(b.NewXor(q, b.NewLShr(q, c(1))), c(1)), c(31))
+	signSin := b.NewShl(b.NewLShr(q, c(1)), c(31))
+	flip := func(x, sign value.Value) value.Value {
+		return b.NewBitCast(b.NewXor(b.NewBitCast(x, i32), sign), f32)
 	}
-	u1 := b.NewFAdd(b.NewFMul(word(a, 1), f32c(0x1p-31)), f32c(0x1p-32))
-	u = b.NewFMul(word(bw, 8), f32c(0x1p-24))
-	r = b.NewCall(intrinsic32(m, "llvm.sqrt.f32"), b.NewFMul(f32c(-2), b.NewCall(logf, u1)))
-	return r, u
+	cos = b.NewFMul(r, flip(b.NewSelect(odd, sx, cx), signCos))
+	sin = b.NewFMul(r, flip(b.NewSelect(odd, cx, sx), signSin))
+	return cos, sin
 }
 
 // intrinsic32 returns m's declaration of the float -> float intrinsic
@@ -149,7 +150,6 @@ const normalQuadBlockName = "snn_normal_quad_block"
 // (kernelFunc.prefillNoise) calls it once per block, its stores to four
 // planes of consecutive blocks.
 func defineNormalQuadBlock(m *ll.Module) *ll.Func {
-	cosf, sinf := funcIn(m, cosTurn32InlineName, defineCosTurn32), funcIn(m, sinTurn32InlineName, defineSinTurn32)
 	seed, stream := ll.NewParam("seed", i64), ll.NewParam("stream", i32)
 	n, block, out := ll.NewParam("n", i64), ll.NewParam("m", i64), ll.NewParam("out", types.NewPointer(f32))
 	f := m.NewFunc(normalQuadBlockName, types.Void, seed, stream, n, block, out)
@@ -159,10 +159,9 @@ func defineNormalQuadBlock(m *ll.Module) *ll.Func {
 	b := f.NewBlock("entry")
 	w := philoxWideIR(b, block, n, b.NewZExt(stream, i64), seed)
 	for p := range 2 {
-		r, u := boxMuller32IR(m, b, w[2*p], w[2*p+1])
-		for j, trig := range []*ll.Func{cosf, sinf} {
-			at := b.NewGetElementPtr(f32, out, i64c(int64(2*p+j)*rng.QuadBlocks))
-			b.NewStore(b.NewFMul(r, b.NewCall(trig, u)), at)
+		cos, sin := boxMuller32IR(m, b, w[2*p], w[2*p+1])
+		for j, z := range []value.Value{cos, sin} {
+			b.NewStore(z, b.NewGetElementPtr(f32, out, i64c(int64(2*p+j)*rng.QuadBlocks)))
 		}
 	}
 	b.NewRet(nil)
@@ -187,9 +186,9 @@ func defineNormalQuad(m *ll.Module) *ll.Func {
 	block := b.NewOr(b.NewShl(b.NewLShr(index, i64c(g)), i64c(bb)), b.NewAnd(index, i64c(blocks-1)))
 	w := philoxWideIR(b, block, n, b.NewZExt(stream, i64), seed)
 	second := b.NewICmp(enum.IPredNE, b.NewAnd(index, i64c(2*blocks)), i64c(0))
-	r, u := boxMuller32IR(m, b, b.NewSelect(second, w[2], w[0]), b.NewSelect(second, w[3], w[1]))
-	shift := b.NewMul(b.NewTrunc(b.NewAnd(b.NewLShr(index, i64c(bb)), i64c(1)), i32), constant.NewInt(i32, 3))
-	z := b.NewFPExt(b.NewFMul(r, quarterTurns32IR(b, u, shift)), f64)
+	cos, sin := boxMuller32IR(m, b, b.NewSelect(second, w[2], w[0]), b.NewSelect(second, w[3], w[1]))
+	odd := b.NewICmp(enum.IPredNE, b.NewAnd(index, i64c(blocks)), i64c(0))
+	z := b.NewFPExt(b.NewSelect(odd, sin, cos), f64)
 	b.NewRet(b.NewFAdd(mean, b.NewFMul(std, z)))
 	return f
 }

@@ -243,26 +243,27 @@ func TestLog32InlineVectorBits(t *testing.T) {
 	vmathEveryWidth(t, wrap32("snn_log32_of", defineLog32), pts, want, "every result mathfn.Log32's bits")
 }
 
-// TestTurn32InlineVectorBits checks snn_cos_turn32_inline and
-// snn_sin_turn32_inline against mathfn.CosTurn32 and SinTurn32 at every
-// vector width: every angle a draw gives, k 2^-24 for k < 2^24, and
-// the float32s around the eighth turns.
-func TestTurn32InlineVectorBits(t *testing.T) {
+// TestSinCos32InlineVectorBits checks snn_sin32_inline and
+// snn_cos32_inline against mathfn.Sin32 and Cos32 at every vector width:
+// every angle a draw gives (x = v pi/2 2^-22, -2^21 <= v < 2^21) and the
+// float32s next to ±pi/4.
+func TestSinCos32InlineVectorBits(t *testing.T) {
 	requireVMathTools(t)
 	var pts []float64
-	for k := range 1 << 24 {
-		pts = append(pts, float64(k)*0x1p-24)
+	step := float32(math.Pi / 2 * 0x1p-22)
+	for v := -1 << 21; v < 1<<21; v++ {
+		pts = append(pts, float64(float32(v)*step))
 	}
-	for q := 1; q < 8; q++ {
-		c := math.Float32bits(float32(q) / 8)
-		pts = append(pts, float32Points(math.Float32frombits(c-3000), math.Float32frombits(c+3000), 1)...)
+	top := math.Float32bits(float32(math.Pi / 4))
+	for _, x := range float32Points(math.Float32frombits(top-20000), math.Float32frombits(top+1), 1) {
+		pts = append(pts, x, -x)
 	}
-	t.Run("cos", func(t *testing.T) {
-		want := func(x float64) float64 { return float64(mathfn.CosTurn32(float32(x))) }
-		vmathEveryWidth(t, wrap32("snn_cos_turn32_of", defineCosTurn32), pts, want, "every result mathfn.CosTurn32's bits")
-	})
 	t.Run("sin", func(t *testing.T) {
-		want := func(x float64) float64 { return float64(mathfn.SinTurn32(float32(x))) }
-		vmathEveryWidth(t, wrap32("snn_sin_turn32_of", defineSinTurn32), pts, want, "every result mathfn.SinTurn32's bits")
+		want := func(x float64) float64 { return float64(mathfn.Sin32(float32(x))) }
+		vmathEveryWidth(t, wrap32("snn_sin32_of", defineSin32), pts, want, "every result mathfn.Sin32's bits")
+	})
+	t.Run("cos", func(t *testing.T) {
+		want := func(x float64) float64 { return float64(mathfn.Cos32(float32(x))) }
+		vmathEveryWidth(t, wrap32("snn_cos32_of", defineCos32), pts, want, "every result mathfn.Cos32's bits")
 	})
 }

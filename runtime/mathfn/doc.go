@@ -76,12 +76,12 @@
 //   - CosTurn(u) = cos(2*pi*u) for 0 <= u < 1, the Box–Muller angle of
 //     runtime/rng: within 2^-52 absolute (TestCosTurn). Reduced in turns,
 //     exactly, then one of Cos's kernels on 2*pi*r, |r| <= 1/8.
-//   - Log32, CosTurn32, SinTurn32: binary32, for white noise's draws
+//   - Log32, Sin32, Cos32: binary32, for white noise's draws
 //     (runtime/rng's StdNormalQuad), in single.go, on the arguments a draw
-//     gives and with no special cases. Log32: < 1 ulp (TestLog32),
-//     FreeBSD's e_logf.c. The turns: within 2^-23 absolute and 2 ulp where
-//     the result is at least 1/4 (TestTurn32), CosTurn's reduction and
-//     Taylor polynomials of degree 9 and 10.
+//     gives and with no special cases. Log32: < 1.5 ulp (TestLog32),
+//     FreeBSD's e_logf.c with ln 2 in one float. Sin32, Cos32 on
+//     |x| <= pi/4: < 1.5 ulp (TestSinCos32), Taylor polynomials of
+//     degree 9 and 10.
 //   - Tanh: < 1.5 ulp (within 2 ulp is the promise). fdlibm s_tanh.c from
 //     t = Expm1(2|x|): 1 - 2/(t+2), and below |x| = 1 t/(t+2) with the
 //     division corrected by its exact remainder (Dekker's product).

@@ -138,24 +138,41 @@ func QuadBlock(index uint64) (block uint64, j int) {
 }
 
 // StdNormalQuad is the four standard normal draws of a block, two
-// Box–Muller pairs in binary32: words 0 and 1 make the first pair
-// (r·cos(2π u), r·sin(2π u), r = sqrt(-2 ln u1), u1 = unitOpen32(w0),
-// u = unit32(w1)), words 2 and 3 the second. Each is a normal to
-// binary32's precision (the error of Log32, CosTurn32 and SinTurn32,
-// a few 2^-24 relative), with tails to sqrt(-2 ln 2^-32) = 6.66
-// (|z| beyond it has probability 3e-11).
+// Box–Muller pairs in binary32: words 0 and 1 make the first pair, words
+// 2 and 3 the second (boxMuller32). Each is a normal to binary32's
+// precision (Log32, Sin32 and Cos32 within 1.5 ulp), with tails to
+// sqrt(-2 ln 2^-32) = 6.66 (|z| beyond it has probability 3e-11).
 func StdNormalQuad(w [4]uint32) [4]float32 {
 	c0, s0 := boxMuller32(w[0], w[1])
 	c1, s1 := boxMuller32(w[2], w[3])
 	return [4]float32{c0, s0, c1, s1}
 }
 
-// boxMuller32 is the Box–Muller pair of words a (the radius's) and b (the
-// angle's) in binary32.
+// quarterStep is the angle between neighbouring draws of boxMuller32,
+// pi/2 2^-22 rounded to a float32.
+const quarterStep = float32(math.Pi / 2 * 0x1p-22)
+
+// boxMuller32 is the Box–Muller pair r·cos θ, r·sin θ of words a (the
+// radius's) and b (the angle's) in binary32: r = sqrt(-2 ln u1) with
+// u1 = unitOpen32(a), and θ = q π/2 + x, uniform in [0, 2π) on 2^24
+// points, from b's top two bits (the quadrant q) and the next 22 (x =
+// (v - 2^21) quarterStep in [-π/4, π/4), exact before one rounding), so
+// that no reduction is needed: (cos θ, sin θ) is (c, s), (-s, c), (-c, -s)
+// or (s, -c) for q = 0..3, with c, s = mathfn.Cos32(x), mathfn.Sin32(x).
 func boxMuller32(a, b uint32) (cos, sin float32) {
 	r := float32(math.Sqrt(float64(-2 * mathfn.Log32(unitOpen32(a)))))
-	u := unit32(b)
-	return r * mathfn.CosTurn32(u), r * mathfn.SinTurn32(u)
+	x := float32(int32(b>>8&0x3FFFFF)-0x200000) * quarterStep
+	c, s := mathfn.Cos32(x), mathfn.Sin32(x)
+	switch b >> 30 {
+	case 0:
+		return r * c, r * s
+	case 1:
+		return r * -s, r * c
+	case 2:
+		return r * -c, r * -s
+	default:
+		return r * s, r * -c
+	}
 }
 
 // unitOpen32 maps a word to (0, 1] in binary32: (a>>1)·2^-31 + 2^-32, a
@@ -164,12 +181,6 @@ func boxMuller32(a, b uint32) (cos, sin float32) {
 // most 1.
 func unitOpen32(a uint32) float32 {
 	return float32(float32(a>>1)*0x1p-31) + 0x1p-32
-}
-
-// unit32 maps a word to [0, 1) in binary32: its top 24 bits times 2^-24,
-// exact.
-func unit32(b uint32) float32 {
-	return float32(b>>8) * 0x1p-24
 }
 
 // Exponential draws from an exponential distribution with the given
