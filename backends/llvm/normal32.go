@@ -21,11 +21,6 @@ import (
 
 var f32 = types.Float
 
-// f32bits is the float whose IEEE bits are u.
-func f32bits(u uint32) constant.Constant {
-	return constant.NewFloat(f32, float64(math.Float32frombits(u)))
-}
-
 // f32c is the float32 x, for mathfn's constants written as Go float32s.
 func f32c(x float32) constant.Constant { return constant.NewFloat(f32, float64(x)) }
 
