@@ -4,12 +4,12 @@ import (
 	"math"
 	"math/bits"
 
-	"snnc/runtime/rng"
-
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
 	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
+
+	"snnc/runtime/rng"
 
 	ll "github.com/llir/llvm/ir"
 )
