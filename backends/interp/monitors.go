@@ -89,6 +89,15 @@ func (s *sim) buildMonitors() error {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.TargetName())
 		}
 		rec.Warn = s.opts.Warn
+		if pr := s.projBy[targetProj(mon)]; pr != nil {
+			// Each recorded synapse's neurons, so that a recording can be
+			// read by (pre, post) pair.
+			pre := pr.csr.Pre()
+			rec.Pre, rec.Post = make([]int32, len(rec.Indices)), make([]int32, len(rec.Indices))
+			for x, syn := range rec.Indices {
+				rec.Pre[x], rec.Post[x] = pre[syn], pr.csr.Post[syn]
+			}
+		}
 		s.stateMons = append(s.stateMons, &stateMon{rec, value, mon})
 	}
 	return nil
