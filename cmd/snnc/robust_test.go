@@ -368,7 +368,9 @@ func TestStaleOutputsRemoved(t *testing.T) {
 population p = N[3]
 monitor spikes p
 `
-	both := writeModel(t, dir, "both.snn", base+"monitor state p.v\nrun { duration = 5 ms }\n")
+	// both has a population q, whose final state (state/q.v.npy) one's
+	// run must remove too.
+	both := writeModel(t, dir, "both.snn", base+"population q = N[2]\nmonitor spikes q\nmonitor state p.v\nrun { duration = 5 ms }\n")
 	one := writeModel(t, dir, "one.snn", base+"run { duration = 5 ms }\n")
 	// "executable" runs snnc build's executables themselves: the native
 	// runtime's own removal, without snnc's before it.
@@ -390,24 +392,26 @@ monitor spikes p
 				require.Equal(t, exitOK, run([]string{"run", "-q", "--target", target, "--out", out, model}, &stdout, &stderr), stderr.String())
 			}
 			runIt(both)
-			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy"} {
+			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy", "state/p.v.npy", "state/q.v.npy"} {
 				require.FileExists(t, filepath.Join(out, f))
 			}
-			// The user's files, one of them a .npy no summary lists.
+			// The user's files, one of them a .npy no summary lists, one
+			// in state/.
 			require.NoError(t, os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644))
 			require.NoError(t, os.WriteFile(filepath.Join(out, "mine.npy"), []byte("mine"), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(out, "state", "mine.npy"), []byte("mine"), 0o644))
 			runIt(one)
-			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy"} {
+			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy", "q_spikes.t.npy", "state/q.v.npy"} {
 				require.NoFileExists(t, filepath.Join(out, f), "a stale file")
 			}
-			for _, f := range []string{"p_spikes.t.npy", "p_spikes.i.npy", "summary.json", "notes.txt", "mine.npy"} {
+			for _, f := range []string{"p_spikes.t.npy", "p_spikes.i.npy", "state/p.v.npy", "summary.json", "notes.txt", "mine.npy", "state/mine.npy"} {
 				require.FileExists(t, filepath.Join(out, f))
 			}
 			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 			require.NoError(t, err)
 			var sum struct{ Files []string }
 			require.NoError(t, json.Unmarshal(data, &sum))
-			require.Equal(t, []string{"p_spikes.t.npy", "p_spikes.i.npy", "summary.json"}, sum.Files)
+			require.Equal(t, []string{"p_spikes.t.npy", "p_spikes.i.npy", "state/p.v.npy", "summary.json"}, sum.Files)
 		})
 	}
 }

@@ -1,0 +1,160 @@
+package tests
+
+import (
+	"encoding/json"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/interp"
+	"snnc/runtime"
+	"snnc/runtime/npy"
+)
+
+// recordings is a run's files without its final state (state/): what the
+// monitors recorded. The prune pass removes what no monitor depends on,
+// so a pruned model's final state is smaller by design (spec/runtime.md,
+// The final state), while its recordings are the same bytes.
+func recordings(files map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	for name, data := range files {
+		if !strings.HasPrefix(name, runtime.StateDir+"/") {
+			out[name] = data
+		}
+	}
+	return out
+}
+
+// finalDecay has a final state known in closed form: with no spikes
+// anywhere (no threshold), each variable decays exponentially from its
+// initial value, x(T) = x0 exp(-T/tau), neurons, a dendrite array, a
+// global, and the traces of a pairs() projection (from 1 + i at t = 0,
+// their last event), whose weights are a rule of i and j.
+const finalDecay = `
+neuron Decay {
+    param tau: ms = 20 ms
+    state v: mV = 0 mV
+    dv/dt = -v / tau
+    dendrite seg[3] {
+        state u: mV = 3 mV
+        du/dt = -u / (5 ms)
+    }
+}
+global g {
+    state x = 2
+    dx/dt = -x / (40 ms)
+}
+synapse S {
+    param w: mV = 0 mV
+    trace e = 0 decay 10 ms
+    on pre { post.v += w  e += 1 }
+}
+population p = Decay[4] { v = 10 mV * (i + 1) }
+population q = Decay[3] { v = 5 mV  tau = 10 ms + 5 ms * i }
+connect c: p -> q using S by pairs([(0, 2), (3, 0), (1, 1), (3, 2)]) { w = 1 mV * (10 * i + j)  e = 1 + i }
+monitor state c.e every 50 ms
+run { duration = 100 ms  dt = 0.1 ms }
+`
+
+// The final state in OUT/state/ holds each variable's closed-form value
+// after the run, the synapses' pre and post neurons as the pairs say (in
+// synapse order: by pre neuron, then as listed), and the synapse
+// monitor's pre and post the same; numpy reads every file with the
+// shapes and dtypes spec/runtime.md gives; and the native runtime writes
+// the same bytes at 1, 2 and 3 threads.
+func TestFinalState(t *testing.T) {
+	// Without prune: no monitor depends on most of this model.
+	m := compileSourceWith(t, "final.snn", finalDecay, without("prune"))
+	res := run(t, m, interp.Options{})
+	dir := t.TempDir()
+	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	const T = 0.1 // seconds: 1000 steps of 0.1 ms
+	require.Equal(t, int64(1000), res.Summary.Steps)
+
+	wantFiles := []string{"c_e.t.npy", "c_e.i.npy", "c_e.npy", "c_e.pre.npy", "c_e.post.npy",
+		"state/g.x.npy", "state/p.v.npy", "state/p.seg.u.npy", "state/q.tau.npy", "state/q.v.npy", "state/q.seg.u.npy",
+		"state/c.pre.npy", "state/c.post.npy", "state/c.w.npy", "state/c.e.npy", "summary.json"}
+	require.Equal(t, wantFiles, res.Summary.Files)
+
+	read := func(name string) *npy.Array {
+		a, err := npy.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err, name)
+		return a
+	}
+	// The exact propagator multiplies by exp(-dt/tau) 1000 times, each
+	// product rounded: a relative error of up to about 1000 ulp (2e-13),
+	// which 1e-12 bounds.
+	const rel = 1e-12
+	near := func(name string, want []float64, shape ...int) {
+		t.Helper()
+		a := read("state/" + name + ".npy")
+		require.Equal(t, shape, a.Shape, name)
+		for k, x := range want {
+			assert.InEpsilon(t, x, a.Data[k], rel, "%s[%d]", name, k)
+		}
+	}
+	decay := func(x0, tau float64) float64 { return x0 * math.Exp(-T/tau) }
+	near("p.v", []float64{decay(0.010, 0.02), decay(0.020, 0.02), decay(0.030, 0.02), decay(0.040, 0.02)}, 4)
+	near("q.v", []float64{decay(0.005, 0.010), decay(0.005, 0.015), decay(0.005, 0.020)}, 3)
+	near("q.tau", []float64{0.010, 0.015, 0.020}, 3)
+	u := decay(0.003, 0.005)
+	near("p.seg.u", []float64{u, u, u, u, u, u, u, u, u, u, u, u}, 4, 3)
+	near("q.seg.u", []float64{u, u, u, u, u, u, u, u, u}, 3, 3)
+	near("g.x", []float64{decay(2, 0.04)}, 1)
+
+	// The pairs, in synapse order; w = (10 i + j) mV and e = 1 + i decayed
+	// from t = 0 by 10 ms.
+	pairs := [][2]int{{0, 2}, {1, 1}, {3, 0}, {3, 2}}
+	var w, e []float64
+	for _, p := range pairs {
+		w = append(w, 1e-3*float64(10*p[0]+p[1]))
+		e = append(e, decay(float64(1+p[0]), 0.010))
+	}
+	near("c.w", w, 4)
+	near("c.e", e, 4)
+	for _, prefix := range []string{"state/c.", "c_e."} {
+		pre, post := read(prefix+"pre.npy"), read(prefix+"post.npy")
+		require.Len(t, pre.Data, len(pairs), prefix)
+		for s, p := range pairs {
+			assert.Equal(t, float64(p[0]), pre.Data[s], "%spre[%d]", prefix, s)
+			assert.Equal(t, float64(p[1]), post.Data[s], "%spost[%d]", prefix, s)
+		}
+	}
+
+	// numpy, an independent reader: every listed file loads, with the
+	// dtypes and shapes of spec/runtime.md.
+	if err := exec.Command("/usr/bin/python3", "-c", "import numpy").Run(); err != nil {
+		t.Logf("no numpy in /usr/bin/python3 (%v): its reading is not checked", err)
+	} else {
+		script := `import json, sys, numpy as np
+d = sys.argv[1]
+files = json.load(open(d + "/summary.json"))["files"]
+print(json.dumps({f: [str(np.load(d + "/" + f).dtype), list(np.load(d + "/" + f).shape)] for f in files if f.endswith(".npy")}))`
+		out, err := exec.Command("/usr/bin/python3", "-c", script, dir).Output()
+		require.NoError(t, err)
+		var got map[string][2]any
+		require.NoError(t, json.Unmarshal(out, &got))
+		want := map[string]string{"state/g.x.npy": "float64 [1]", "state/p.v.npy": "float64 [4]",
+			"state/p.seg.u.npy": "float64 [4 3]", "state/q.seg.u.npy": "float64 [3 3]", "state/c.pre.npy": "int32 [4]",
+			"state/c.post.npy": "int32 [4]", "state/c.w.npy": "float64 [4]", "state/c.e.npy": "float64 [4]",
+			"c_e.pre.npy": "int32 [4]", "c_e.post.npy": "int32 [4]"}
+		for f, dt := range want {
+			require.Contains(t, got, f)
+			shape := strings.Trim(strings.ReplaceAll(strings.Trim(jsonText(t, got[f][1]), "[]"), ",", " "), " ")
+			assert.Equal(t, dt, got[f][0].(string)+" ["+shape+"]", f)
+		}
+	}
+
+	conform(t, conformModule("final_state", finalDecay, m).onLLVM(1, 2, 3))
+}
+
+func jsonText(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
