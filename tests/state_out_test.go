@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/runtime"
 	"snnc/runtime/npy"
@@ -157,4 +158,70 @@ func jsonText(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// asMonitored is finalDecay with every variable it writes in state/
+// monitored at every step, so that prune keeps them.
+const asMonitored = `
+neuron Decay {
+    param tau: ms = 20 ms
+    state v: mV = 0 mV
+    dv/dt = -v / tau
+}
+global g {
+    state x = 2
+    dx/dt = -x / (40 ms)
+}
+synapse S {
+    param w: mV = 0 mV
+    trace e = 0 decay 10 ms
+    on pre { post.v += w  e += 1 }
+}
+population p = Decay[4] { v = 10 mV * (i + 1) }
+population q = Decay[3] { v = 5 mV  tau = 10 ms + 5 ms * i }
+connect c: p -> q using S by pairs([(0, 2), (3, 0), (1, 1), (3, 2)]) { e = 1 + i }
+monitor state p.v
+monitor state q.v
+monitor state g.x
+monitor state c.e
+run { duration = 30 ms  dt = 0.1 ms }
+`
+
+// The final state after K steps is what a state monitor samples in step
+// K, bit for bit, where no event comes between (none here): the same
+// reals, a quantized model's fixed point converted as the monitor
+// converts it, a trace decayed to t = K dt as the monitor decays it. And
+// the int16 model's values are within its quantization error of the
+// closed form: reals, not raw integers.
+func TestFinalStateAsMonitorsRead(t *testing.T) {
+	for _, width := range []int{0, 16} {
+		m := compileSourceWith(t, "mon.snn", asMonitored, driver.Options{Quantize: width})
+		const steps = 200
+		final := run(t, m, interp.Options{Duration: steps * m.Run.Dt}).Summary.Final
+		longer := run(t, m, interp.Options{Duration: (steps + 1) * m.Run.Dt})
+		byName := map[string][]float64{}
+		for _, a := range final {
+			byName[a.Name] = a.F64
+		}
+		for mon, file := range map[string]string{"p_v": "p.v", "q_v": "q.v", "g_x": "g.x", "c_e": "c.e"} {
+			st := stateNamed(t, longer, mon)
+			require.Equal(t, int64(steps), st.Steps[steps], mon)
+			row := st.Values[steps*len(st.Indices) : (steps+1)*len(st.Indices)]
+			require.Equal(t, len(row), len(byName[file]), "width %d: %s", width, file)
+			for k := range row {
+				assert.Equal(t, math.Float64bits(row[k]), math.Float64bits(byName[file][k]),
+					"width %d: state/%s[%d] %g, monitor %s in step %d %g", width, file, k, byName[file][k], mon, steps, row[k])
+			}
+		}
+		// v(T) = 10 mV (i+1) exp(-20 ms / 20 ms); int16 over [0, 40 mV]
+		// has steps of 1.2 uV, and 200 rounded products drift by at most
+		// 100 of them (0.5 each): 0.12 mV.
+		for i, x := range byName["p.v"] {
+			assert.InDelta(t, 0.010*float64(i+1)*math.Exp(-1), x, 0.12e-3, "width %d: p.v[%d]", width, i)
+		}
+		if width != 0 {
+			// The native runtime converts as the interpreter does.
+			conform(t, conformModule("final_int16", asMonitored, m).onLLVM(1, 2))
+		}
+	}
 }
