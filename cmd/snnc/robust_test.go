@@ -348,6 +348,10 @@ run { duration = 10000 s }
 			require.Equal(t, []int{rows}, vt.Shape)
 			require.Equal(t, []int{rows, 3}, v.Shape)
 			require.InDelta(t, float64((rows-1)*every)*dt, vt.Data[rows-1], 1e-9)
+			// The final state is the interrupted run's: after its steps.
+			final, err := npy.ReadFile(filepath.Join(out, "state", "p.v.npy"))
+			require.NoError(t, err)
+			require.Equal(t, []int{5000}, final.Shape)
 		})
 	}
 }
