@@ -2,7 +2,8 @@
  * output.c: the recordings, as runtime/output.go writes them
  * (runtime.Write): .npy files byte for byte as runtime/npy writes them
  * (numpy.save's header and padding), each through a temporary file
- * renamed into place, then summary.json.
+ * renamed into place, then the final state (state/, the arrays state.c
+ * lists, each streamed through its fill function), then summary.json.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
