@@ -124,8 +124,8 @@ type Monitor struct {
 	Ranges     [][2]int // selected indices as half-open ranges; nil means all
 	// Base is the first index of the subgroup monitored: the output's
 	// indices are relative to it (check_slice.go).
-	Base int
-	Every      int      // sampling period in steps
+	Base  int
+	Every int // sampling period in steps
 	// Window, if not {0, 0}, is the steps [from, to) it records in: the
 	// phases that name it (ir.Monitor.Window).
 	Window [2]int64
