@@ -193,7 +193,9 @@ func (l *lowerer) population(p *Population) {
 		return out
 	}
 	sizes := map[string]float64{"N": float64(p.Size)}
+	l.subgroupParams(p, pop)
 	pop.Kernels = append(pop.Kernels, l.initKernel(b, graph, hosted(0), varsOf, sizes, nil))
+	l.subgroupSettings(p, pop, pop.Kernels[0])
 	for k, d := range b.Dendrites {
 		dend := pop.Dendrites[k]
 		dend.Kernels = append(dend.Kernels, l.initKernel(d, graph, hosted(k+1), varsOf, sizes, nil))
