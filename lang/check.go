@@ -45,8 +45,8 @@ type checker struct {
 	// phases are the steps [start, end) of each phase of the protocol
 	// (check_phase.go).
 	phases map[*PhaseDecl][2]int64
-	// subgroupBusy holds the subgroups being checked, to find a view of
-	// itself (check_slice.go).
+	// subgroupBusy holds the subgroups checked (false) or being checked
+	// (true), to find a view of itself (check_slice.go).
 	subgroupBusy map[*SubgroupDecl]bool
 }
 

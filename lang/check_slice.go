@@ -64,14 +64,14 @@ func (c *checker) checkSubgroup(d *SubgroupDecl) {
 		return
 	}
 	sym := c.all.LookupLocal(d.Name.Name)
-	if sym.Net != nil || c.subgroupBusy[d] {
-		return // checked already, as the base of another view, or in a cycle
+	if _, seen := c.subgroupBusy[d]; seen {
+		return // checked already, as the base of another view, or being checked
 	}
 	if c.subgroupBusy == nil {
 		c.subgroupBusy = map[*SubgroupDecl]bool{}
 	}
 	c.subgroupBusy[d] = true
-	defer delete(c.subgroupBusy, d)
+	defer func() { c.subgroupBusy[d] = false }()
 	base := c.lookupKind(d.Of, "population or input", SymPopulation, SymInput, SymSubgroup)
 	if base == nil {
 		return
@@ -79,7 +79,7 @@ func (c *checker) checkSubgroup(d *SubgroupDecl) {
 	if base.Kind == SymSubgroup {
 		bd := base.Decl.(*SubgroupDecl)
 		if c.subgroupBusy[bd] {
-			c.diags.Errorf(posOf(d.Of.Pos), "subgroup %s is a view of itself", d.Name.Name)
+			c.diags.Errorf(posOf(d.Of.Pos), "subgroup %s is a view of itself, through %s", d.Name.Name, d.Of.Name)
 			return
 		}
 		c.checkSubgroup(bd)
