@@ -1,0 +1,183 @@
+package tests
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/driver"
+	"snnc/backends/interp"
+	"snnc/runtime/mathfn"
+	"snnc/runtime/npy"
+)
+
+// Subgroups and slices (spec/language.md 4.12), against an oracle
+// written without them: CUBA's two populations as one population P of
+// 400 neurons with subgroups exc = P[:320] and inh = P[320:], against the
+// same network written as two populations exc and inh, whose
+// projections make the same synapses (the rules draw by each side's own
+// indices, and the projections are in the same order, so they draw the
+// same numbers) and whose input projections, built from slices of the
+// input in the one model, are explicit pairs in the other, with the
+// slice's own indices i and N_pre written as the input's less the
+// slice's start. Each model records the spikes of exc and inh; they must
+// be the same bytes, which they are only if the sliced projections
+// connect the same neurons, a subgroup's monitor writes the view's own
+// indices, a subgroup's settings reach its neurons alone, and a
+// reduction over a subgroup reduces over its neurons alone. The
+// sliced model is also a conformance row: the same bytes natively at 1,
+// 2 and 3 threads.
+
+// sliceHead is what the two models share: types, the input, the run.
+const sliceHead = `
+param w_e: mV = 60 * 0.27 / 10 * mV
+param w_i: mV = -20 * 4.5 / 10 * mV
+
+neuron CubaLIF {
+    param tau_m: ms = 20 ms
+    param v_t: mV = -50 mV
+    param v_r: mV = -60 mV
+    param e_l: mV = -49 mV
+    state v: mV = v_r
+    state ge: mV = 0 mV
+    state gi: mV = 0 mV
+    dv/dt = (ge + gi - (v - e_l)) / tau_m unless refractory
+    dge/dt = -ge / (5 ms)
+    dgi/dt = -gi / (10 ms)
+    threshold v > v_t
+    reset { v = v_r }
+    refractory 5 ms
+    method exact
+}
+synapse Exc {
+    param w: mV = w_e
+    on pre { post.ge += w }
+}
+synapse Inh {
+    param w: mV = w_i
+    on pre { post.gi += w }
+}
+input drive = poisson[40] { rate = 30 Hz }
+run { duration = 300 ms  dt = 0.1 ms  seed = 7 }
+`
+
+// slicedModel is the network with one population and its views.
+const slicedModel = sliceHead + `
+global g {
+    state unused = 0
+    let inh_mean: mV = mean(inh.v)
+    let head_max: mV = max(few.v)
+}
+population P = CubaLIF[400] { v = v_r + i * 0.025 mV }
+subgroup exc = P[:320]
+subgroup inh = P[320:] { v = -55 mV + i * 0.05 mV }
+subgroup few = inh[2:7]
+
+connect ee: exc -> exc using Exc by fixed_probability(0.02)
+connect ei: exc -> inh using Exc by fixed_probability(0.02)
+connect ie: inh -> exc using Inh by fixed_probability(0.02)
+connect ii: P[320:] -> P[320:400] using Inh by fixed_probability(0.02, autapses = false)
+connect de: drive[0:20] -> exc[0:200] using Exc by all_to_all { w = w_e * (3 + i / N_pre + j / N_post) }
+connect di: drive[20:] -> inh[10:30] using Exc by one_to_one { w = 4 * w_e * (1 + i / N_pre) }
+
+monitor spikes exc
+monitor spikes inh
+monitor state inh.v[0:5] every 1 ms
+monitor state g.inh_mean every 1 ms
+monitor state g.head_max every 1
+monitor hv: state few.v every 1
+`
+
+// plainModel is the same network without subgroups or slices.
+func plainModel() string {
+	var de, di []string
+	for i := 0; i < 20; i++ {
+		for j := 0; j < 200; j++ {
+			de = append(de, fmt.Sprintf("(%d, %d)", i, j))
+		}
+		di = append(di, fmt.Sprintf("(%d, %d)", 20+i, 10+i))
+	}
+	return sliceHead + fmt.Sprintf(`
+global g {
+    state unused = 0
+    let inh_mean: mV = mean(inh.v)
+    let head_max: mV = max(inh.v)
+}
+population exc = CubaLIF[320] { v = v_r + i * 0.025 mV }
+population inh = CubaLIF[80] { v = -55 mV + i * 0.05 mV }
+
+connect ee: exc -> exc using Exc by fixed_probability(0.02)
+connect ei: exc -> inh using Exc by fixed_probability(0.02)
+connect ie: inh -> exc using Inh by fixed_probability(0.02)
+connect ii: inh -> inh using Inh by fixed_probability(0.02, autapses = false)
+connect de: drive -> exc using Exc by pairs([%s]) { w = w_e * (3 + i / 20 + j / 200) }
+connect di: drive -> inh using Exc by pairs([%s]) { w = 4 * w_e * (1 + (i - 20) / 20) }
+
+monitor spikes exc
+monitor spikes inh
+monitor state inh.v[0:5] every 1 ms
+monitor state g.inh_mean every 1 ms
+`, strings.Join(de, ", "), strings.Join(di, ", "))
+}
+
+func TestSlicesAgainstSeparatePopulations(t *testing.T) {
+	ref := conform(t, conformSource("slices", slicedModel, driver.Options{}).onLLVM(1, 2, 3))
+	require.NotNil(t, ref)
+	m := compileSource(t, "plain.snn", plainModel())
+	plain := outputBytes(t, m, run(t, m, interp.Options{}))
+	for _, f := range []string{"exc_spikes.t.npy", "exc_spikes.i.npy", "inh_spikes.t.npy", "inh_spikes.i.npy",
+		"inh_v.t.npy", "inh_v.i.npy", "inh_v.npy", "g_inh_mean.npy"} {
+		require.Contains(t, ref.files, f)
+		require.True(t, bytes.Equal(plain[f], ref.files[f]), "%s: the sliced model's differs from the separate populations'", f)
+	}
+	idx := func(files map[string][]byte, name string) []float64 {
+		a, err := npy.Read(bytes.NewReader(files[name]))
+		require.NoError(t, err)
+		return a.Data
+	}
+	// The spikes are many and in both subgroups, with the views' indices.
+	exc, inh := idx(ref.files, "exc_spikes.i.npy"), idx(ref.files, "inh_spikes.i.npy")
+	require.Greater(t, len(exc), 300)
+	require.Greater(t, len(inh), 30)
+	require.Less(t, maxOf(exc), 320.0)
+	require.Less(t, maxOf(inh), 80.0)
+	require.Equal(t, []float64{0, 1, 2, 3, 4}, idx(ref.files, "inh_v.i.npy"))
+	// A view of a view: few = inh[2:7] = P[322:327]. Its monitor
+	// writes indices 0 to 4, and records what inh's monitor records of
+	// inh's neurons 2 to 4; the reduction over it is the largest of its
+	// recorded v, as the global reads it a step later (the reduction of
+	// step k - 1, reduce_test.go).
+	require.Equal(t, []float64{0, 1, 2, 3, 4}, idx(ref.files, "hv.i.npy"))
+	hv, err := npy.Read(bytes.NewReader(ref.files["hv.npy"]))
+	require.NoError(t, err)
+	iv, err := npy.Read(bytes.NewReader(ref.files["inh_v.npy"]))
+	require.NoError(t, err)
+	head := idx(ref.files, "g_head_max.npy")
+	steps := hv.Shape[0]
+	require.Equal(t, 3000, steps)
+	require.Len(t, head, steps)
+	for k := 0; k < iv.Shape[0]; k++ {
+		for c := 2; c < 5; c++ {
+			require.Equal(t, math.Float64bits(iv.Data[5*k+c]), math.Float64bits(hv.Data[5*10*k+c-2]), "inh.v[%d] at sample %d", c, k)
+		}
+	}
+	for k := 1; k < steps; k++ {
+		want := math.Inf(-1)
+		for c := 0; c < 5; c++ {
+			want = mathfn.Max(want, hv.Data[5*(k-1)+c])
+		}
+		require.Equal(t, math.Float64bits(want), math.Float64bits(head[k]), "max(few.v) at step %d", k)
+	}
+}
+
+func maxOf(xs []float64) float64 {
+	m := xs[0]
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
