@@ -52,13 +52,6 @@ func (v view) irRange() [2]int {
 	return [2]int{v.lo, v.hi}
 }
 
-func (v view) name() string {
-	if v.pop != nil {
-		return v.pop.Name
-	}
-	return v.input.Name
-}
-
 func (c *checker) checkSubgroup(d *SubgroupDecl) {
 	if !c.declaredBy(d.Name.Name, d) {
 		return
