@@ -181,3 +181,38 @@ func maxOf(xs []float64) float64 {
 	}
 	return m
 }
+
+// slicedRTLNetwork is fpga_test.go's rtlNetwork with one population and
+// slices: the input's first 15 sources onto a's first 10 neurons, and
+// those onto the subgroup b = a[10:], which sets its own time constant.
+const slicedRTLNetwork = `
+neuron LIF {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    dv/dt = (g - v) / tau
+    dg/dt = -g / (5 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+    refractory 2 ms
+}
+synapse S { param w: mV = 6 mV  on pre { post.g += w } }
+input noise = poisson[20] { rate = 100 Hz }
+population a = LIF[18]
+subgroup b = a[10:] { tau = 20 ms }
+connect na: noise[0:15] -> a[:10] using S by fixed_probability(0.5)
+connect ab: a[0:10] -> b using S by fixed_probability(0.5) { delay = 1 ms }
+monitor spikes a
+monitor spikes b
+run { duration = 100 ms  seed = 3 }
+`
+
+// The FPGA core takes a sliced projection's synapses as the interpreter
+// builds them, and a subgroup's settings as per-neuron parameters: the
+// quantized model's spikes and final state on the RTL are the
+// interpreter's, and natively too.
+func TestSlicesOnRTL(t *testing.T) {
+	c := conformSource("slices-int16", slicedRTLNetwork, driver.Options{Quantize: 16}).onLLVM(1, 2)
+	c.rtl = "iverilog"
+	conform(t, c)
+}
