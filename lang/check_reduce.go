@@ -75,7 +75,7 @@ func (c *checker) popReductionCall(ctx *exprCtx, n *CallExpr, f *Func) (Type, bo
 	// (check_slice.go fills Range once the subgroups are checked).
 	subgroup := ""
 	if head.Kind == SymSubgroup {
-		if head = c.subgroupBase(head); head == nil {
+		if head = c.subgroupBase(head, n.At, fmt.Sprintf("%s(%s)", f.Name, ref.Dotted())); head == nil {
 			return invalidType, true
 		}
 		subgroup = ref.Parts[0]

@@ -287,10 +287,10 @@ func (c *checker) subgroupRanges(m *Monitor, size int) {
 }
 
 // subgroupBase follows a subgroup's declaration, and those of the views
-// it is a view of, to the population it reads; nil (reported) for a view
-// of an input, and nil for a name that reaches nothing (reported where it
-// is declared).
-func (c *checker) subgroupBase(sym *Symbol) *Symbol {
+// it is a view of, to the population it reads; nil for a view of an
+// input (reported at at, for what reads it), and nil for a name that
+// reaches nothing (reported where it is declared).
+func (c *checker) subgroupBase(sym *Symbol, at Pos, what string) *Symbol {
 	for range 1000 {
 		if sym.Kind != SymSubgroup {
 			break
@@ -301,7 +301,7 @@ func (c *checker) subgroupBase(sym *Symbol) *Symbol {
 			return nil
 		}
 		if next.Kind == SymInput {
-			c.diags.Errorf(posOf(d.Pos), "subgroup %s is a view of input %s, which has no variables to reduce over", sym.Name, next.Name)
+			c.diags.Errorf(at, "%s: subgroup %s is a view of input %s, which has no variables to reduce over", what, sym.Name, next.Name)
 			return nil
 		}
 		sym = next
