@@ -510,7 +510,7 @@ func (t *tables) reductions() []string {
 		case *ir.Projection:
 			srcKind, src = 1, l.projs[n]
 		}
-		lo, n := int64(0), int64(-1)
+		lo, n := int64(0), int64(0) // n 0: the whole population
 		if r.Range != [2]int{} {
 			lo, n = int64(r.Range[0]), int64(r.Range[1]-r.Range[0])
 		}

@@ -141,7 +141,7 @@ void snn_check_memory(void)
 		double pre = pr->pre_kind == 0 ? (double)net.model->populations[pr->pre].size : (double)net.model->inputs[pr->pre].size;
 		double post = (double)net.model->populations[pr->post].size;
 		/* The rule's sides: the slices it connects (slice.c). */
-		double rpre = pr->pre_n >= 0 ? (double)pr->pre_n : pre, rpost = pr->post_n >= 0 ? (double)pr->post_n : post;
+		double rpre = pr->pre_n > 0 ? (double)pr->pre_n : pre, rpost = pr->post_n > 0 ? (double)pr->post_n : post;
 		double n = 0;
 		switch (pr->rule) {
 		case SNN_ALL_TO_ALL: n = rpre * rpost; break;

@@ -33,7 +33,7 @@ void snn_reduce(void)
 		/* A uniform parameter is one value, counted n times. */
 		int64_t step = net.vars[r->var].len == 0 ? 0 : 1;
 		/* Over a subgroup, its neurons: element e is neuron lo + e. */
-		if (r->n >= 0) {
+		if (r->n > 0) {
 			x += r->lo * step;
 			n = r->n;
 		}

@@ -237,7 +237,7 @@ typedef struct snn_projection {
 	int32_t summed_by_post;
 	/* The ranges [lo, lo + n) of the pre and post sides the rule
 	 * connects (ir.Projection.PreRange, PostRange: a subgroup or slice);
-	 * n is -1 for the whole side. */
+	 * n is 0 for the whole side (a slice is never empty). */
 	int64_t pre_lo, pre_n, post_lo, post_n;
 } snn_projection;
 
@@ -274,7 +274,7 @@ typedef struct snn_reduction {
 	int32_t src;        /* its index */
 	int32_t var;        /* the id of its variable */
 	int32_t dst;        /* the id of the global's state */
-	int64_t lo, n;      /* a subgroup's neurons [lo, lo + n) (ir.Reduce.Range); n -1: every element */
+	int64_t lo, n;      /* a subgroup's neurons [lo, lo + n) (ir.Reduce.Range); n 0: every element */
 } snn_reduction;
 /* Scheduled code (at, every): kernel k runs on every element of its
  * target in steps first, first + period, ... (once where period is 0),

@@ -195,8 +195,8 @@ void snn_build_projection(int n)
 	int64_t nPre = pre_size(pr);
 	/* The rule connects the sides' ranges (the whole sides without a
 	 * slice) and is widened to the whole populations (slice.c). */
-	int64_t rule_pre = pr->pre_n >= 0 ? pr->pre_n : nPre;
-	int64_t rule_post = pr->post_n >= 0 ? pr->post_n : net.pops[pr->post].n;
+	int64_t rule_pre = pr->pre_n > 0 ? pr->pre_n : nPre;
+	int64_t rule_post = pr->post_n > 0 ? pr->post_n : net.pops[pr->post].n;
 	/* A part of a merged projection makes its synapses and delivers
 	 * nothing: the merged projection does, with the spikes. */
 	if (pr->is_part) {
@@ -231,7 +231,7 @@ void snn_build_projection(int n)
 	else if (snn_connect(net.seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, rule_pre, rule_post, same, &ps->csr,
 			     err, sizeof err))
 		snn_fail("%s", err);
-	else if (pr->pre_n >= 0 || pr->post_n >= 0)
+	else if (pr->pre_n > 0 || pr->post_n > 0)
 		snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
