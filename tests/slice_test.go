@@ -258,3 +258,23 @@ run { duration = 0.2 ms  dt = 0.1 ms }
 		require.InEpsilon(t, a+(v0-a)*math.Exp(-1e-4/tau), v.Data[10+i], 1e-12, "v of neuron %d after a step", i)
 	}
 }
+
+// The prune pass keeps every neuron of a population that a projection
+// connects onto a slice of: the slice's numbering starts inside it, and
+// cutting the population after the neurons monitored would leave the
+// slice's synapses beyond its end.
+func TestSlicePruneKeepsSlicedPopulation(t *testing.T) {
+	m := compileSource(t, "prune_slice.snn", `
+import "std/neurons.snn"
+synapse S { param w: mV = 5 mV  on pre { post.ge += w } }
+input drive = poisson[20] { rate = 100 Hz }
+population P = LIF[200]
+connect drive -> P[50:100] using S by all_to_all
+monitor spikes P[0:60]
+run { duration = 10 ms }
+`)
+	require.Equal(t, 200, m.Populations[0].Size)
+	require.Contains(t, strings.Join(m.Notes, "\n"), "connects onto the slice 50:100 of P")
+	res := run(t, m, interp.Options{})
+	require.Equal(t, 20*50, res.Summary.Synapses["connect_6_1"])
+}
