@@ -278,3 +278,19 @@ run { duration = 10 ms }
 	res := run(t, m, interp.Options{})
 	require.Equal(t, 20*50, res.Summary.Synapses["connect_6_1"])
 }
+
+// CUBA with its excitatory projections from and onto slices: the fuse
+// pass delivers ee and ei as one projection by parts (their rows, each
+// widened to the whole population, in turn), the same bytes as without
+// the pass, and natively.
+func TestSlicesFused(t *testing.T) {
+	src := scaledExample(t, "cuba", "connect ee: exc -> exc", "connect ee: exc[0:2000] -> exc[100:]",
+		"connect ei: exc -> inh", "connect ei: exc[1000:] -> inh[:700]", "duration = 1 s", "duration = 200 ms")
+	fused := conform(t, conformSource("cuba_slices", src, driver.Options{}).onLLVM(1, 2, 3))
+	plain := conform(t, conformSource("cuba_slices-nofuse", src, without("fuse")).onLLVM(1))
+	require.NotNil(t, fused)
+	require.NotNil(t, plain)
+	require.Equal(t, plain.files, fused.files)
+	m := compileSource(t, "cuba_slices.snn", src)
+	require.Contains(t, strings.Join(m.Notes, "\n"), "ee, ei delivered as one projection")
+}
