@@ -222,7 +222,7 @@ func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 		tok := unexpected.Unexpected
 		if tok.Type == tokEOF && tok.Value != "" {
 			// The declaration ran into the next one.
-			diags.Hintf(posOf(tok.Pos), unclosedHint(chunk), "syntax error: unexpected keyword %q", tok.Value)
+			diags.Hintf(posOf(tok.Pos), subgroupHint(chunk, unclosedHint(chunk)), "syntax error: unexpected keyword %q", tok.Value)
 			return
 		}
 		hint := ""
@@ -242,6 +242,9 @@ func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 			if h := unclosedHint(chunkBefore(chunk, tok, tok.Type == tokKeyword && topLevel[tok.Value])); h != "" {
 				hint = h
 			}
+		}
+		if !(tok.Type == tokKeyword && prev != nil && declaringKeywords[prev.Value]) {
+			hint = subgroupHint(chunk, hint)
 		}
 		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
 		return
