@@ -30,7 +30,7 @@ import (
 // indices, a subgroup's settings reach its neurons alone, and a
 // reduction over a subgroup reduces over its neurons alone. The
 // sliced model is also a conformance row: the same bytes natively at 1,
-// 2 and 3 threads.
+// 2 and 3 threads, with every delivery split among them.
 
 // sliceHead is what the two models share: types, the input, the run.
 const sliceHead = `
@@ -125,7 +125,9 @@ monitor state g.inh_mean every 1 ms
 }
 
 func TestSlicesAgainstSeparatePopulations(t *testing.T) {
-	ref := conform(t, conformSource("slices", slicedModel, driver.Options{}).onLLVM(1, 2, 3))
+	row := conformSource("slices", slicedModel, driver.Options{}).onLLVM(1, 2, 3)
+	row.env = stressThreads // every delivery split, the sliced rows' cuts included
+	ref := conform(t, row)
 	require.NotNil(t, ref)
 	m := compileSource(t, "plain.snn", plainModel())
 	plain := outputBytes(t, m, run(t, m, interp.Options{}))
@@ -286,7 +288,9 @@ run { duration = 10 ms }
 func TestSlicesFused(t *testing.T) {
 	src := scaledExample(t, "cuba", "connect ee: exc -> exc", "connect ee: exc[0:2000] -> exc[100:]",
 		"connect ei: exc -> inh", "connect ei: exc[1000:] -> inh[:700]", "duration = 1 s", "duration = 200 ms")
-	fused := conform(t, conformSource("cuba_slices", src, driver.Options{}).onLLVM(1, 2, 3))
+	row := conformSource("cuba_slices", src, driver.Options{}).onLLVM(1, 2, 3)
+	row.env = stressThreads
+	fused := conform(t, row)
 	plain := conform(t, conformSource("cuba_slices-nofuse", src, without("fuse")).onLLVM(1))
 	require.NotNil(t, fused)
 	require.NotNil(t, plain)
