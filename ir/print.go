@@ -143,6 +143,7 @@ func (p *printer) module(m *Module) {
 		if pr.Stream != n {
 			head += fmt.Sprintf(" stream=%d", pr.Stream)
 		}
+		head += sliceAttrs(pr)
 		if pr.PruneVar != "" {
 			head += fmt.Sprintf(" prune_var=%s prune_below=%s", pr.PruneVar, FormatFloat(pr.PruneBelow))
 		}
@@ -176,6 +177,9 @@ func (p *printer) module(m *Module) {
 		}
 		if mon.Kind == "state" {
 			s += fmt.Sprintf(" every %d", mon.Every)
+		}
+		if mon.Base != 0 {
+			s += fmt.Sprintf(" base=%d", mon.Base)
 		}
 		if mon.Window != [2]int64{} {
 			s += fmt.Sprintf(" window %d:%d", mon.Window[0], mon.Window[1])

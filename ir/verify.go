@@ -191,6 +191,7 @@ func scopesByOwner(m *Module) (map[*Kernel]*scope, map[Node]*scope) {
 func (v *verifier) module() {
 	v.checkLinks()
 	v.checkReductions()
+	v.checkSlices()
 	for _, in := range v.m.Inputs {
 		v.inputColumns(in)
 	}

@@ -45,6 +45,9 @@ type checker struct {
 	// phases are the steps [start, end) of each phase of the protocol
 	// (check_phase.go).
 	phases map[*PhaseDecl][2]int64
+	// subgroupBusy holds the subgroups checked (false) or being checked
+	// (true), to find a view of itself (check_slice.go).
+	subgroupBusy map[*SubgroupDecl]bool
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -132,6 +135,12 @@ func Check(files []*File, diags *Diagnostics) *Program {
 			c.checkInput(d)
 		}
 	}
+	for _, d := range decls {
+		if d, ok := d.(*SubgroupDecl); ok {
+			c.checkSubgroup(d)
+		}
+	}
+	c.subgroupReductions()
 	for _, d := range decls {
 		switch d := d.(type) {
 		case *ConnectDecl:

@@ -2,7 +2,8 @@
 // on the declarations and the bodies first). Its steps, in this order:
 //
 //  1. checkRun, here: the run block, before anything that reads its dt;
-//  2. checkPopulation and checkInput, in source order (check_population.go);
+//  2. checkPopulation and checkInput, in source order (check_population.go),
+//     then checkSubgroup (check_slice.go): the views of them;
 //  3. checkConnect, checkCurrent (check_connect.go) and checkMonitor
 //     (check_monitor.go), in source order, each finding the populations
 //     and inputs it names checked;

@@ -163,16 +163,19 @@ func reliabilityFigures(steps []int64, index []int, n int, skip, total int64, dt
 }
 
 // The reliability example natively for 10 s against Brian2's figures over
-// 10 seeds at 10 s (tests/bench/figures/reliability.md): coincident
-// fraction 0.824 +- 0.10 and rate 28.8 +- 3 Hz (3 sd of the seed spread,
-// which the one shared input dominates), and the effect itself: coincidences
-// more than 5 times chance (seeds: 12.9-15.5 times).
+// 10 seeds at 10 s with the input advanced first, snnc's step order
+// (tests/bench/figures/reliability.md, step-order section; the example's
+// own order reads the input a step earlier and fires ~5% more, 28.8 Hz):
+// coincident fraction 0.815 +- 0.10 and rate 27.4 +- 3 Hz (2.4 sd of the
+// seed spread, 1.26 Hz, which the one shared input dominates), and the
+// effect itself: coincidences more than 5 times chance (seeds: 12.9-15.5
+// times).
 func TestReliabilityAgainstBrian2(t *testing.T) {
 	steps, index, dt := nativeSpikes(t, "../examples/reliability.snn", "cells_spikes", 1)
 	fraction, rate, chance := reliabilityFigures(steps, index, 25, int64(math.Round(0.1/dt)), int64(math.Round(10/dt)), dt)
 	t.Logf("coincident fraction %.4f (chance %.4f), rate %.2f Hz", fraction, chance, rate)
-	require.InDelta(t, 0.824, fraction, 0.10, "coincident fraction")
-	require.InDelta(t, 28.8, rate, 3, "rate (Hz)")
+	require.InDelta(t, 0.815, fraction, 0.10, "coincident fraction")
+	require.InDelta(t, 27.4, rate, 3, "rate (Hz)")
 	require.Greater(t, fraction, 5*chance, "coincidences over chance")
 }
 

@@ -183,18 +183,27 @@ func cpuHas(t *testing.T, flag string) bool {
 // vmathEveryWidth builds define's test loop for every target of
 // vmathTargets and requires every result on the points to have want's
 // bits (what says so in the log); a target this processor cannot run is
-// built, its vectorisation checked, and skipped.
-func vmathEveryWidth(t *testing.T, define func(*ll.Module) *ll.Func, points []float64, want func(float64) float64, what string) {
+// built, its vectorisation checked, and skipped. Each target is built at
+// the width opt's cost model picks and at each of forced (as a loop's
+// llvm.loop.vectorize.width asks for it).
+func vmathEveryWidth(t *testing.T, define func(*ll.Module) *ll.Func, points []float64, want func(float64) float64, what string, forced ...int) {
 	t.Helper()
 	for _, target := range vmathTargets {
-		t.Run(target.name, func(t *testing.T) {
-			exe, width := buildVMath(t, define, target)
-			if !cpuHas(t, target.flag) {
-				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+		for _, force := range append([]int{0}, forced...) {
+			target.width = force
+			name := target.name
+			if force != 0 {
+				name += fmt.Sprintf("/width%d", force)
 			}
-			runVMath(t, exe, points, want)
-			t.Logf("%s: vector width %d, %d points, %s", target.name, width, len(points), what)
-		})
+			t.Run(name, func(t *testing.T) {
+				exe, width := buildVMath(t, define, target)
+				if !cpuHas(t, target.flag) {
+					t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
+				}
+				runVMath(t, exe, points, want)
+				t.Logf("%s: vector width %d, %d points, %s", target.name, width, len(points), what)
+			})
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package llvm
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -180,28 +179,12 @@ func TestNormalQuadVectorBits(t *testing.T) {
 	for range 100000 {
 		pts = append(pts, float64(r.Uint64N(1<<53)))
 	}
-	for _, c := range []struct {
-		name   string
-		define func(*ll.Module) *ll.Func
-	}{{"block", block}, {"single", single}} {
-		for _, target := range vmathTargets {
-			for _, width := range []int{0, noiseWidth} {
-				target.width = width
-				name := c.name + "/" + target.name
-				if width != 0 {
-					name += fmt.Sprintf("/width%d", width)
-				}
-				t.Run(name, func(t *testing.T) {
-					exe, width := buildVMath(t, c.define, target)
-					if !cpuHas(t, target.flag) {
-						t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
-					}
-					runVMath(t, exe, pts, want)
-					t.Logf("%s: vector width %d, %d draws, every one rng.Source.NormalQuad's bits", target.name, width, len(pts))
-				})
-			}
-		}
-	}
+	t.Run("block", func(t *testing.T) {
+		vmathEveryWidth(t, block, pts, want, "every one rng.Source.NormalQuad's bits", noiseWidth)
+	})
+	t.Run("single", func(t *testing.T) {
+		vmathEveryWidth(t, single, pts, want, "every one rng.Source.NormalQuad's bits", noiseWidth)
+	})
 }
 
 // float32Points is every float32 of the binades of x in [lo, hi) whose

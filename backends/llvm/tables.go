@@ -337,7 +337,6 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		case *ir.Input:
 			preKind, pre = 1, l.inputs[src]
 		}
-		nPre := pr.Pre.SourceSize()
 		post := pr.Post
 		dend := slices.Index(post.Dendrites, pr.Dendrite)
 		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6}[pr.Rule.Kind]
@@ -346,7 +345,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		if pr.Rule.File != "" {
 			file = cstr(pr.Rule.File)
 			var err error
-			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, nPre, post.Size); err != nil {
+			_, rulePre := pr.PreSpan()
+			_, rulePost := pr.PostSpan()
+			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, rulePre, rulePost); err != nil {
 				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
 			}
 		}
@@ -365,7 +366,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
 		summed, summedVars := t.summed(pr)
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
@@ -373,7 +374,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
 			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars),
-			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed")))))
+			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr)))
 	}
 	var currents []string
 	for _, c := range m.Currents {
@@ -412,9 +413,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		for _, r := range mon.Ranges {
 			ranges = append(ranges, cint(int64(r[0])), cint(int64(r[1])))
 		}
-		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s, %s, %s}",
+		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s, %s, %s, %s}",
 			cstr(mon.Name), kind, targetKind, target, dend, varID, value, len(mon.Ranges), w.array("int64_t", ranges), cint(int64(max(mon.Every, 1))),
-			cstr(mon.TargetName()+"."+mon.Var), cint(mon.Window[0]), cint(mon.Window[1])))
+			cstr(mon.TargetName()+"."+mon.Var), cint(mon.Window[0]), cint(mon.Window[1]), cint(int64(mon.Base))))
 	}
 	var unitItems []string
 	for _, u := range units {
@@ -509,7 +510,11 @@ func (t *tables) reductions() []string {
 		case *ir.Projection:
 			srcKind, src = 1, l.projs[n]
 		}
-		out = append(out, fmt.Sprintf("{%s, %d, %d, %d, %d}", kinds[r.Kind], srcKind, src, l.ids[r.From], l.ids[v]))
+		lo, n := int64(0), int64(0) // n 0: the whole population
+		if r.Range != [2]int{} {
+			lo, n = int64(r.Range[0]), int64(r.Range[1]-r.Range[0])
+		}
+		out = append(out, fmt.Sprintf("{%s, %d, %d, %d, %d, %s, %s}", kinds[r.Kind], srcKind, src, l.ids[r.From], l.ids[v], cint(lo), cint(n)))
 	})
 	return out
 }

@@ -15,7 +15,8 @@
  *   state.c              the final state, for output.c
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
- *                        and SpikeTrain, Write
+ *                        and SpikeTrain, Write; slice.c, a slice's rows
+ *                        and a subgroup's indices (runtime/slice.go)
  *   pool.c               the thread pool and its jobs
  *   util.c, rng.c, fixed.c, mathfn.c        the leaves
  */

@@ -15,12 +15,13 @@ import time
 import brian2 as b2
 
 
-def setup(n, trace=False, duration=1.0, sample=False):
+def setup(n, trace=False, duration=1.0, sample=False, flags=()):
     """Parses the common options (--n defaults to n, --duration to
     duration in seconds: the example's own where it is not 1 s; --trace
     only if trace; --sample MS, the period of printed traces, default 1,
-    only if sample), chooses the device or the code generation target, and
-    seeds Brian2's generator. Returns the options."""
+    only if sample; each of flags, (name, help) pairs, as an option
+    without a value), chooses the device or the code generation target,
+    and seeds Brian2's generator. Returns the options."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--target", default="numpy")
     ap.add_argument("--n", type=int, default=n)
@@ -31,6 +32,8 @@ def setup(n, trace=False, duration=1.0, sample=False):
     ap.add_argument("--dir", default=None, help="cpp_standalone build directory")
     if trace:
         ap.add_argument("--trace", action="store_true", help="print the small deterministic comparison")
+    for name, text in flags:
+        ap.add_argument(name, action="store_true", help=text)
     args = ap.parse_args()
     if args.target == "cpp_standalone":
         b2.set_device("cpp_standalone", build_on_run=False)

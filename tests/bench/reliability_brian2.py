@@ -4,6 +4,7 @@ the fraction of coincident spikes.
 
     python3 tests/bench/reliability_brian2.py [--target numpy|cython|cpp_standalone]
                                               [--n 25] [--duration 1] [--seed 1] [--dir D]
+                                              [--input-first]
 
 The example's model and parameters: one input unit
 dx/dt = -x/tau_input + (2/tau_input)**.5 * xi (tau_input = 5 ms; an
@@ -18,7 +19,10 @@ at the START of the step: both state updaters run in the 'groups' slot
 with order 0, and Brian2 breaks the tie by name, so the neurons
 ('neurongroup_1_stateupdater') update before the input
 ('neurongroup_stateupdater'); that is explicit Euler for the coupled
-pair (checked with Network.scheduling_summary()).
+pair (checked with Network.scheduling_summary()). --input-first names the
+input's group so that it updates first, as snnc orders a global before
+the populations: the neurons then read the input's x at the end of the
+step.
 
 The example runs 500 ms; --duration defaults to 1 s here (more spikes
 for the statistic). The figures skip the first T_SKIP = 100 ms (the
@@ -53,7 +57,7 @@ from brian2 import ms, second
 
 import brian2bench
 
-args = brian2bench.setup(n=25)
+args = brian2bench.setup(n=25, flags=[("--input-first", "advance the input before the neurons, as snnc does")])
 
 T_SKIP = 100 * ms
 DELTA_STEPS = 10  # 1 ms at dt = 0.1 ms
@@ -61,7 +65,11 @@ DELTA_STEPS = 10  # 1 ms at dt = 0.1 ms
 # The common noisy input
 N = args.n
 tau_input = 5 * ms
-input = b2.NeuronGroup(1, "dx/dt = -x / tau_input + (2 /tau_input)**.5 * xi : 1")
+# Brian2 runs the two state updaters in the order of the groups' names
+# (see the docstring): named so, the input's sorts first and the neurons
+# read its x at the END of the step, snnc's order (spec §6).
+input = b2.NeuronGroup(1, "dx/dt = -x / tau_input + (2 /tau_input)**.5 * xi : 1",
+                       name="aaa_input" if args.input_first else "neurongroup")
 
 # The noisy neurons receiving the same input
 tau = 10 * ms
