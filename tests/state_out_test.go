@@ -225,3 +225,60 @@ func TestFinalStateAsMonitorsRead(t *testing.T) {
 		}
 	}
 }
+
+// finalSliced connects subgroups and an inline slice: the pairs and i, j
+// are the views' (language.md 4.12), and so are the final state's and
+// the synapse monitor's pre and post.
+const finalSliced = `
+neuron Decay {
+    state v: mV = 0 mV
+    dv/dt = -v / (20 ms)
+}
+synapse S {
+    param w: mV = 0 mV
+    state x = 0
+    on pre { post.v += w  x += 1 }
+}
+population cells = Decay[10]
+subgroup src = cells[2:6]
+subgroup dst = cells[5:]
+connect c: src -> dst using S by pairs([(0, 4), (3, 0), (1, 1), (3, 2)]) { w = 1 mV * (10 * i + j)  x = 100 * i + j }
+connect d: cells[8:] -> cells[1:3] using S by all_to_all { x = 100 * i + j }
+monitor state c.x
+monitor state d.x every 1 ms
+run { duration = 2 ms  dt = 0.1 ms }
+`
+
+// Pre and post of a projection between subgroups and slices are the
+// views' indices, the ones the connect's pairs, i and j use: each synapse
+// of c and d holds x = 100 i + j, and state/c.x, state/c.pre and
+// state/c.post agree on every synapse; interp and native agree.
+func TestFinalStateSliced(t *testing.T) {
+	m := compileSourceWith(t, "sliced.snn", finalSliced, without("prune"))
+	res := run(t, m, interp.Options{})
+	dir := t.TempDir()
+	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	read := func(name string) []float64 {
+		a, err := npy.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err, name)
+		return a.Data
+	}
+	for proj, want := range map[string][][2]int{
+		// by pre, then as listed
+		"c": {{0, 4}, {1, 1}, {3, 0}, {3, 2}},
+		"d": {{0, 0}, {0, 1}, {1, 0}, {1, 1}},
+	} {
+		for _, prefix := range []string{"state/" + proj + ".", proj + "_x."} {
+			pre, post := read(prefix+"pre.npy"), read(prefix+"post.npy")
+			require.Len(t, pre, len(want), prefix)
+			for s, p := range want {
+				assert.Equal(t, []float64{float64(p[0]), float64(p[1])}, []float64{pre[s], post[s]}, "%s synapse %d", prefix, s)
+			}
+		}
+		x := read("state/" + proj + ".x.npy")
+		for s, p := range want {
+			assert.Equal(t, float64(100*p[0]+p[1]), x[s], "%s.x[%d]", proj, s)
+		}
+	}
+	conform(t, conformModule("final_sliced", finalSliced, m).onLLVM(1, 3))
+}

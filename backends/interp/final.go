@@ -20,7 +20,7 @@ func finalVar(v *ir.Var) bool {
 // finalState reads the state after step s.now-1 (s.now is the number of
 // steps run): by population (and global) in the module's order, its
 // variables in their order, then its dendrites'; then by projection, its
-// synapses' pre and post neurons and its variables. A group of the fuse
+// synapses' pre and post neurons (synapseNeurons) and its variables. A group of the fuse
 // pass is not written (its members are, each its part), nor a projection
 // that delivers others' synapses (rule parts), nor the pre and post of a
 // projection without a variable per synapse. Values are reals, as a
@@ -83,12 +83,27 @@ func (s *sim) finalState() []runtime.FinalArray {
 			continue
 		}
 		n := pr.csr.Len()
+		pre, post := synapseNeurons(pr)
 		out = append(out,
-			runtime.FinalArray{Name: pr.pr.Name + ".pre", Shape: []int{n}, I32: pr.csr.Pre()},
-			runtime.FinalArray{Name: pr.pr.Name + ".post", Shape: []int{n}, I32: append([]int32{}, pr.csr.Post...)})
+			runtime.FinalArray{Name: pr.pr.Name + ".pre", Shape: []int{n}, I32: pre},
+			runtime.FinalArray{Name: pr.pr.Name + ".post", Shape: []int{n}, I32: post})
 		for _, v := range vars {
 			add(pr.pr.Name+"."+v.Name, []int{n}, n, s.synapseValue(pr, pr.cells[v.Name], true))
 		}
 	}
 	return out
+}
+
+// synapseNeurons returns each synapse's pre and post neuron as the
+// connect numbers them: within its subgroups or slices (language.md
+// 4.12), whose first elements the population's indices are shifted by.
+func synapseNeurons(pr *projState) (pre, post []int32) {
+	preLo, _ := pr.pr.PreSpan()
+	postLo, _ := pr.pr.PostSpan()
+	pre, post = pr.csr.Pre(), make([]int32, pr.csr.Len())
+	for s := range pre {
+		pre[s] -= int32(preLo)
+		post[s] = pr.csr.Post[s] - int32(postLo)
+	}
+	return pre, post
 }

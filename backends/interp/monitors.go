@@ -94,10 +94,10 @@ func (s *sim) buildMonitors() error {
 		if pr := s.projBy[targetProj(mon)]; pr != nil {
 			// Each recorded synapse's neurons, so that a recording can be
 			// read by (pre, post) pair.
-			pre := pr.csr.Pre()
+			pre, post := synapseNeurons(pr)
 			rec.Pre, rec.Post = make([]int32, len(rec.Indices)), make([]int32, len(rec.Indices))
 			for x, syn := range rec.Indices {
-				rec.Pre[x], rec.Post[x] = pre[syn], pr.csr.Post[syn]
+				rec.Pre[x], rec.Post[x] = pre[syn], post[syn]
 			}
 		}
 		s.stateMons = append(s.stateMons, &stateMon{rec, value, mon})

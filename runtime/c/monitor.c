@@ -42,7 +42,8 @@ static void new_state_rec(snn_state_rec *r, const snn_monitor *mon, int64_t size
 }
 
 /* synapse_neurons gives a projection's recording each recorded synapse's
- * pre and post neuron (interp's buildMonitors). */
+ * pre and post neuron, within the connect's subgroups or slices (interp's
+ * synapseNeurons). */
 static void synapse_neurons(snn_state_rec *r, const proj_rt *ps)
 {
 	const snn_projection *pr = ps->pr;
@@ -55,8 +56,8 @@ static void synapse_neurons(snn_state_rec *r, const proj_rt *ps)
 	r->pre = snn_xmalloc(m * sizeof(int32_t));
 	r->post = snn_xmalloc(m * sizeof(int32_t));
 	for (int64_t x = 0; x < r->n_indices; x++) {
-		r->pre[x] = pre[r->indices[x]];
-		r->post[x] = ps->csr.post[r->indices[x]];
+		r->pre[x] = (int32_t)(pre[r->indices[x]] - pr->pre_lo);
+		r->post[x] = (int32_t)(ps->csr.post[r->indices[x]] - pr->post_lo);
 	}
 	free(pre);
 }

@@ -4,7 +4,8 @@
  * its variables in their order, then its dendrites'; then by projection,
  * its synapses' pre and post neurons and its variables. A fuse group is
  * not written (its members are), nor a projection of rule parts, nor the
- * pre and post of a projection without a variable per synapse. The values
+ * pre and post of a projection without a variable per synapse. Pre and
+ * post are within the connect's subgroups or slices (pre_lo, post_lo). The values
  * are reals as the monitors record them: fixed point converted, a
  * synapse's trace decayed to the end, one NaN. output.c writes them in
  * state/, each file streamed from the network's arrays by fill (10^8
@@ -25,6 +26,7 @@ typedef struct final_src {
 	double tau, t;
 	const snn_csr *csr; /* pre and post indices, of n_pre rows */
 	int64_t n_pre;
+	int64_t pre_lo, post_lo; /* subtracted: the indices within the connect's subgroups or slices */
 } final_src;
 
 static void fill_values(const void *ctx, int64_t from, int64_t n, void *out)
@@ -66,13 +68,16 @@ static void fill_pre(const void *ctx, int64_t from, int64_t n, void *out)
 	for (int64_t x = 0; x < n; x++) {
 		while (start[a + 1] <= from + x)
 			a++;
-		o[x] = (int32_t)a;
+		o[x] = (int32_t)(a - s->pre_lo);
 	}
 }
 
 static void fill_post(const void *ctx, int64_t from, int64_t n, void *out)
 {
-	memcpy(out, ((const final_src *)ctx)->csr->post + from, (size_t)n * sizeof(int32_t));
+	const final_src *s = ctx;
+	int32_t *o = out;
+	for (int64_t x = 0; x < n; x++)
+		o[x] = (int32_t)(s->csr->post[from + x] - s->post_lo);
 }
 
 /* final_var is interp's finalVar: a name the model gave (no dot), and a
@@ -169,6 +174,8 @@ void snn_final_state(snn_summary *sum, int64_t steps_done)
 		final_src *idx = snn_xcalloc(1, sizeof(final_src));
 		idx->csr = &ps->csr;
 		idx->n_pre = pr->pre_kind == 0 ? net.pops[pr->pre].n : m->inputs[pr->pre].size;
+		idx->pre_lo = pr->pre_lo;
+		idx->post_lo = pr->post_lo;
 		snn_final *f = push(&l, name3(pr->name, "pre", NULL), 0, n, 0, 1);
 		f->fill = fill_pre;
 		f->ctx = idx;
