@@ -5,11 +5,11 @@
  * its synapses' pre and post neurons and its variables. A fuse group is
  * not written (its members are), nor a projection of rule parts, nor the
  * pre and post of a projection without a variable per synapse. Pre and
- * post are within the connect's subgroups or slices (pre_lo, post_lo). The values
- * are reals as the monitors record them: fixed point converted, a
- * synapse's trace decayed to the end, one NaN. output.c writes them in
- * state/, each file streamed from the network's arrays by fill (10^8
- * synapses' indices are not copied first).
+ * post are within the connect's subgroups or slices (pre_lo, post_lo).
+ * The values are reals as the monitors record them: fixed point
+ * converted, a synapse's trace decayed to the end, one NaN. output.c
+ * writes them in state/, each file streamed from the network's arrays by
+ * fill (10^8 synapses' indices are not copied first).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
@@ -26,7 +26,7 @@ typedef struct final_src {
 	double tau, t;
 	const snn_csr *csr; /* pre and post indices, of n_pre rows */
 	int64_t n_pre;
-	int64_t pre_lo, post_lo; /* subtracted: the indices within the connect's subgroups or slices */
+	int64_t pre_lo, post_lo; /* subtracted: indices within the connect's subgroups or slices */
 } final_src;
 
 static void fill_values(const void *ctx, int64_t from, int64_t n, void *out)
