@@ -496,3 +496,36 @@ run { duration = 10 s }
 		}
 	}
 }
+
+// OUT/state that is not a folder (a user's file of that name) is an error
+// naming it, exit 1, on both targets, with no summary.json (the run's
+// outputs are not whole); the file is left as it was.
+func TestStateNotAFolder(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	path := writeModel(t, dir, "p.snn", `neuron N {
+    state v = 1
+    dv/dt = -v / (10 ms)
+}
+population p = N[3]
+monitor state p.v
+run { duration = 1 ms }
+`)
+	for _, target := range []string{"interp", "llvm"} {
+		t.Run(target, func(t *testing.T) {
+			if target != "interp" {
+				needNative(t)
+			}
+			out := filepath.Join(dir, "out-"+target)
+			require.NoError(t, os.MkdirAll(out, 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(out, "state"), []byte("mine"), 0o644))
+			var stdout, stderr bytes.Buffer
+			require.Equal(t, exitModel, run([]string{"run", "-q", "--target", target, "--out", out, path}, &stdout, &stderr))
+			assert.Equal(t, "snnc run: mkdir "+filepath.Join(out, "state")+": not a directory\n", stderr.String())
+			data, err := os.ReadFile(filepath.Join(out, "state"))
+			require.NoError(t, err)
+			assert.Equal(t, "mine", string(data))
+			assert.NoFileExists(t, filepath.Join(out, "summary.json"))
+		})
+	}
+}
