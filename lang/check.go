@@ -45,6 +45,9 @@ type checker struct {
 	// phases are the steps [start, end) of each phase of the protocol
 	// (check_phase.go).
 	phases map[*PhaseDecl][2]int64
+	// dataFiles are the data files loads and matrix rules read, by path
+	// (check_load.go).
+	dataFiles map[string]*dataFile
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -73,7 +76,8 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		reportedAt:  map[Pos]bool{},
 		monitors:    map[string]*Monitor{},
 	}
-	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{}}
+	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{},
+		Loads: map[*CallExpr]*LoadedData{}}
 	for _, f := range files {
 		c.files[f.Name] = NewScope(universe)
 	}

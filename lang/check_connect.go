@@ -91,6 +91,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
 	ctx := c.projectionCtx(sb, proj)
 	ctx.scope, ctx.what, ctx.random, ctx.initial = scope, "an initial value", true, true
+	ctx.load = &loadSite{proj: proj}
 	for _, n := range sortedKeys(set) {
 		a := set[n]
 		switch n {
@@ -254,6 +255,16 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			return call.Func, false
 		}
 		ok = c.checkPairs(ctx, a, pre, post) && ok
+		if s, isFile := a.X.(*StringLit); isFile {
+			proj.pairsFile = DataPath(s)
+		}
+	case "matrix":
+		a, has := args["file"]
+		if !has {
+			c.diags.Hintf(call.At, "matrix(\"w.npy\")", "matrix needs a .npy file of shape (post, pre)")
+			return call.Func, false
+		}
+		ok = c.checkMatrixRule(a, proj, pre, post) && ok
 	}
 	if synapses > MaxSynapses {
 		c.diags.Errorf(call.At, "this connect makes about %.3g synapses, more than the limit of %d per projection", synapses, MaxSynapses)

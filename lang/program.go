@@ -21,6 +21,8 @@ type Program struct {
 	// PopReductions are the calls that reduce over a population's or a
 	// projection's variable (check_reduce.go), by call.
 	PopReductions map[*CallExpr]*PopReduction
+	// Loads are the values each load(FILE) gives (check_load.go).
+	Loads map[*CallExpr]*LoadedData
 
 	Info Info
 }
@@ -83,6 +85,9 @@ type Projection struct {
 	Synapse  *Body
 	Rule     string
 	Decl     *ConnectDecl
+	// pairsFile is the file of a pairs or matrix rule, whose columns or
+	// entries a load in the body reads per synapse (check_load.go).
+	pairsFile string
 }
 
 // PreSize is the number of neurons or sources on the pre side.

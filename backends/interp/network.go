@@ -127,7 +127,12 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	ps.post = post
 	rule := runtime.Rule{Kind: pr.Rule.Kind, P: pr.Rule.P, K: pr.Rule.K, Autapses: pr.Rule.Autapses, Pairs: pr.Rule.Pairs}
 	if pr.Rule.File != "" {
-		pairs, err := runtime.ReadPairs(s.path(pr.Rule.File), pr.Rule.File, nPre, post.p.Size)
+		read := runtime.ReadPairs
+		if pr.Rule.Kind == "matrix" {
+			// A matrix's nonzero entries are its pairs, in synapse order.
+			read, rule.Kind = runtime.ReadMatrixPairs, "pairs"
+		}
+		pairs, err := read(s.path(pr.Rule.File), pr.Rule.File, nPre, post.p.Size)
 		if err != nil {
 			return err
 		}

@@ -340,13 +340,19 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		nPre := pr.Pre.SourceSize()
 		post := pr.Post
 		dend := slices.Index(post.Dendrites, pr.Dendrite)
-		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6}[pr.Rule.Kind]
+		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6, "matrix": 5}[pr.Rule.Kind]
 		pairs := pr.Rule.Pairs
 		file := "NULL"
 		if pr.Rule.File != "" {
 			file = cstr(pr.Rule.File)
 			var err error
-			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, nPre, post.Size); err != nil {
+			read := runtime.ReadPairs
+			if pr.Rule.Kind == "matrix" {
+				// A matrix's nonzero entries are its pairs, in synapse
+				// order: the runtime makes them as a pairs rule's.
+				read = runtime.ReadMatrixPairs
+			}
+			if pairs, err = read(t.path(pr.Rule.File), pr.Rule.File, nPre, post.Size); err != nil {
 				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
 			}
 		}
