@@ -77,4 +77,3 @@ func shapeText(shape []int) string {
 	}
 	return s + ")"
 }
-
