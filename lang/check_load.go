@@ -110,21 +110,22 @@ func (c *checker) loadCall(ctx *exprCtx, n *CallExpr) Type {
 // elements read them.
 func (c *checker) loadValues(site *loadSite, s *StringLit, a *npy.Array, column string) (*LoadedData, error) {
 	ld := &LoadedData{By: ir.DataByNeuron, File: s.Value}
-	if a.Dtype != "" && !loadDtypes[a.Dtype] {
-		return nil, fmt.Errorf("dtype %s; a loaded array holds float64, float32, int64 or int32", a.Dtype)
-	}
-	if n := a.FirstNotFinite(); n >= 0 {
-		return nil, fmt.Errorf("%s is %g; loaded values must be finite", a.Position(n), a.Data[n])
-	}
 	proj := site.proj
 	// A matrix of shape (post, pre) gives the synapse from i to j its
-	// entry [j, i]: the layout of PyTorch's Linear.weight and NIR.
+	// entry [j, i]: the layout of PyTorch's Linear.weight and NIR. It may
+	// be of bools, as a matrix rule's may (the entry is then 0 or 1).
 	if proj != nil && column == "" && len(a.Shape) == 2 && a.Dtype != "" && !(a.Shape[1] == 1 && proj.PreSize() != 1) {
 		if err := runtime.CheckMatrix(a, "the matrix", proj.PreSize(), proj.Post.Size); err != nil {
 			return nil, fmt.Errorf("%v", strings.TrimPrefix(err.Error(), "the matrix: "))
 		}
 		ld.By, ld.Cols, ld.Values = ir.DataByMatrix, proj.PreSize(), a.Data
 		return ld, nil
+	}
+	if a.Dtype != "" && !loadDtypes[a.Dtype] {
+		return nil, fmt.Errorf("dtype %s; a loaded array holds float64, float32, int64 or int32", a.Dtype)
+	}
+	if n := a.FirstNotFinite(); n >= 0 {
+		return nil, fmt.Errorf("%s is %g; loaded values must be finite", a.Position(n), a.Data[n])
 	}
 	values, err := tableColumn(a, column)
 	if err != nil {
