@@ -147,3 +147,43 @@ func nativeBuildError(t *testing.T, src string) string {
 	require.Error(t, err)
 	return err.Error()
 }
+
+// TestDataInLargeConformance: a matrix of 4 800 nonzero entries, beyond
+// the size from which the native backend copies arrays into the
+// executable as raw bytes (llvm's blobs) rather than as C initialisers:
+// the interpreter and native code at 1, 2 and 3 threads record the same
+// bytes, the weights being the matrix's entries (and, onto itself, a
+// column of it, one value per synapse).
+func TestDataInLargeConformance(t *testing.T) {
+	const src = `
+neuron N {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    dv/dt = -v / tau
+    threshold v > 8 mV
+    reset { v = 0 mV }
+}
+synapse S {
+    state w: mV = 0 mV
+    on pre { post.v += w }
+}
+input drive = poisson[80] { rate = 40 Hz }
+population a = N[100]
+connect big: drive -> a using S by matrix("testdata/data_in/mat_big.npy") { w = load("testdata/data_in/mat_big.npy") * 1 mV }
+connect a -> a using S by one_to_one { w = load("testdata/data_in/mat_big.npy", 3) * -1 mV }
+monitor spikes a
+monitor state big.w every 100
+run { duration = 50 ms  dt = 0.1 ms }
+`
+	conform(t, conformSource("data_in_large", src, driver.Options{}).onLLVM(1, 2, 3))
+	prog, m, err := driver.CompileSource("data_in_large.snn", []byte(src), driver.Options{})
+	require.NoError(t, err)
+	p, err := llvm.Emit(m, driver.LLVMOptions(prog))
+	require.NoError(t, err)
+	var names []string
+	for _, b := range p.Blobs {
+		names = append(names, b.Name)
+	}
+	require.Contains(t, strings.Join(names, " "), "snn_pairs_", "the matrix's 4 795 pairs as a blob")
+	require.Len(t, p.Blobs, 3, "the pairs and the two data arrays: %v", names)
+}

@@ -16,20 +16,17 @@ import (
 // dataGlobal is the module's constant array of a data array's values (a
 // model's load(FILE)), made the first time a kernel reads it.
 func (e *emitter) dataGlobal(d *ir.Data) *ll.Global {
-	name := "snn_data_" + sanitize(d.Name)
+	name := dataSymbol(d)
 	for _, g := range e.mod.Globals {
 		if g.Name() == name {
 			return g
 		}
 	}
-	elems := make([]constant.Constant, max(len(d.Values), 1))
-	elems[0] = constant.NewFloat(f64, math.NaN())
-	for n, x := range d.Values {
-		elems[n] = constant.NewFloat(f64, x)
-	}
-	g := e.mod.NewGlobalDef(name, constant.NewArray(types.NewArray(uint64(len(elems)), f64), elems...))
+	// Defined in model.c from a blob of the build's (tables.dataBlobs):
+	// the values are copied, not parsed as text.
+	g := e.mod.NewGlobal(name, types.NewArray(uint64(len(dataValues(d))), f64))
 	g.Immutable = true
-	g.Linkage = enum.LinkagePrivate
+	g.Linkage = enum.LinkageExternal
 	return g
 }
 

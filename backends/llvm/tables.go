@@ -87,6 +87,7 @@ type tables struct {
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
 	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
+	blobs   []Blob       // the arrays written as blobs (blob.go)
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -244,6 +245,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
 	}
 	w.printf("\n")
+	t.dataBlobs(w, m)
 	var pops []string
 	for _, p := range m.Populations {
 		var dends []string
@@ -356,10 +358,6 @@ func (t *tables) modelC(units []Unit) (string, error) {
 				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
 			}
 		}
-		var pairItems []string
-		for _, pp := range pairs {
-			pairItems = append(pairItems, cint(int64(pp[0])), cint(int64(pp[1])))
-		}
 		varID := func(name string) int {
 			if v := ir.VarNamed(pr.Vars, name); v != nil {
 				return l.ids[v]
@@ -373,7 +371,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		summed, summedVars := t.summed(pr)
 		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
-			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
+			cint(int64(len(pairs))), t.pairsArray(w, pairs), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
