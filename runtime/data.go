@@ -113,7 +113,7 @@ func PairsOf(a *npy.Array, name string, nPre, nPost int) ([][2]int, error) {
 	switch len(a.Shape) {
 	case 1:
 		if a.Shape[0] != 0 {
-			return nil, fmt.Errorf("%s: 1 column; a pairs file needs at least two (pre, post)", name)
+			return nil, fmt.Errorf("%s: a pairs file needs at least two columns (pre, post), not 1", name)
 		}
 	case 2:
 		rows, cols = a.Shape[0], a.Shape[1]

@@ -75,7 +75,7 @@ func (a *Array) FirstNotFinite() int {
 // indices: those a header row names pre and post, else the first two.
 func PairColumns(names []string, ncols int) (pre, post int, err error) {
 	if ncols < 2 {
-		return 0, 0, fmt.Errorf("%d columns; a pairs file needs at least two (pre, post)", ncols)
+		return 0, 0, fmt.Errorf("a pairs file needs at least two columns (pre, post), not %d", ncols)
 	}
 	pre, post = -1, -1
 	for k, n := range names {
