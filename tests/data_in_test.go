@@ -112,6 +112,7 @@ func TestDataInBuildErrors(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
 		{"pairs_pre_only.csv", `pairs_pre_only.csv: the header row names \["pre" "x" "w"\]: name both pre and post`},
 		{"pairs_range.csv", `pairs_range.csv: row 2: \(1, 4\) is not a pair of indices in \[0, 4\) and \[0, 4\)`},
+		{"pairs_nan.npy", `pairs_nan.npy: row 2: \(NaN, 2\) is not a pair of indices`},
 	} {
 		src := strings.ReplaceAll(`
 neuron N {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/runtime/npy"
 )
@@ -132,4 +133,13 @@ func TestTrainedWeightsAgainstStepLoop(t *testing.T) {
 			require.Equal(t, want, spikesAs(st, idx), "llvm at %d threads: %s", threads, name)
 		}
 	}
+}
+
+// TestTrainedWeightsOnRTL: quantized to 16 bits, the loaded thresholds and
+// weights are per-element values as any other: the FPGA core's RTL
+// (iverilog) gives the interpreter's spikes and final state, bit for bit.
+func TestTrainedWeightsOnRTL(t *testing.T) {
+	c := conformFile("trained_weights-int16-rtl", "../examples/trained_weights.snn", driver.Options{Quantize: 16})
+	c.rtl, c.rtlSteps = "iverilog", 1000
+	conform(t, c)
 }
