@@ -130,13 +130,13 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 	case *CallExpr:
 		call = n
 	default:
-		c.diags.Hintf(n.Pos(), "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list)",
+		c.diags.Hintf(n.Pos(), "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list), matrix(file)",
 			"a connectivity rule must be a rule name")
 		return "", false
 	}
 	params, known := connectRules[call.Func]
 	if !known {
-		c.diags.Hintf(call.At, "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list)",
+		c.diags.Hintf(call.At, "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list), matrix(file)",
 			"unknown connectivity rule %s", call.Func)
 		return "", false
 	}

@@ -451,8 +451,8 @@ func irName(p *Projection) string {
 }
 
 func (l *lowerer) rule(p *Projection) ir.Rule {
-	// autapses applies to the random and dense rules; one_to_one and pairs
-	// say exactly which synapses exist.
+	// autapses applies to the random and dense rules; one_to_one, pairs
+	// and matrix say exactly which synapses exist.
 	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs" && p.Rule != "matrix"}
 	var args []CallArg
 	if call, ok := p.Decl.Rule.X.(*CallExpr); ok {
