@@ -188,3 +188,43 @@ run { duration = 50 ms  dt = 0.1 ms }
 	require.Contains(t, strings.Join(names, " "), "snn_pairs_", "the matrix's 4 795 pairs as a blob")
 	require.Len(t, p.Blobs, 3, "the pairs and the two data arrays: %v", names)
 }
+
+// TestDataInMatrixParts: two matrix rules from one input onto two
+// populations of one type, which the fuse pass delivers as one projection
+// of parts, each making its own synapses from its matrix: the
+// interpreter and native code record the same bytes, and the parts have
+// the synapses of the matrices' nonzero entries.
+func TestDataInMatrixParts(t *testing.T) {
+	const src = `
+neuron N {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    dv/dt = -v / tau
+    threshold v > 3 mV
+    reset { v = 0 mV }
+}
+synapse S {
+    param w: mV = 1.5 mV
+    on pre { post.v += w }
+}
+input drive = poisson[4] { rate = 200 Hz }
+population a = N[4]
+population b = N[3]
+connect ma: drive -> a using S by matrix("testdata/data_in/mat_bool.npy")
+connect mb: drive -> b using S by matrix("testdata/data_in/mat_3x4.npy")
+monitor spikes a
+monitor spikes b
+run { duration = 100 ms  dt = 0.1 ms }
+`
+	m := compileSource(t, "data_in_parts.snn", src)
+	require.Contains(t, strings.Join(m.Notes, "\n"), "delivered as one projection")
+	st, err := interp.Initial(m, interp.Options{})
+	require.NoError(t, err)
+	require.Equal(t, []int32{0, 1, 1, 2, 3}, st.CSR["ma"].Pre())
+	require.Equal(t, []int32{3, 0, 2, 0, 1}, st.CSR["ma"].Post)
+	// mat_3x4's nonzero [post, pre], pre-major: pre 0: 0, 2; pre 1: 1, 2;
+	// pre 2: 0, 1; pre 3: 0, 2.
+	require.Equal(t, []int32{0, 0, 1, 1, 2, 2, 3, 3}, st.CSR["mb"].Pre())
+	require.Equal(t, []int32{0, 2, 1, 2, 0, 1, 0, 2}, st.CSR["mb"].Post)
+	conform(t, conformSource("data_in_parts", src, driver.Options{}).onLLVM(1, 3))
+}
