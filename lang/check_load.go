@@ -143,6 +143,9 @@ func (c *checker) loadValues(site *loadSite, s *StringLit, a *npy.Array, column 
 	// pair, which synapse order puts after the earlier rows of its pre
 	// neuron (a stable sort by pre).
 	if proj.pairsFile != "" && proj.pairsFile == DataPath(s) {
+		if len(a.Shape) != 2 {
+			return nil, fmt.Errorf("the pairs file is a list of shape (%d,), not a table of (pre, post) rows", a.Shape[0])
+		}
 		pre, _, err := npy.PairColumns(a.Columns, a.Shape[1])
 		if err != nil {
 			return nil, err
