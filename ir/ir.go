@@ -319,6 +319,9 @@ type Module struct {
 	Monitors    []*Monitor
 	// Tables are the timed arrays that table instructions read, by name.
 	Tables []*Table
+	// Data are the arrays that data instructions read, by name: the
+	// values a model loads from files (data.go).
+	Data []*Data
 }
 
 // Population is N neurons of one type (or, with Global, the one instance

@@ -162,6 +162,12 @@ func (p *parser) module() (*Module, error) {
 				return nil, err
 			}
 			m.Tables = append(m.Tables, tb)
+		case "data":
+			d, err := p.data()
+			if err != nil {
+				return nil, err
+			}
+			m.Data = append(m.Data, d)
 		case "monitor":
 			mon, err := p.monitor()
 			if err != nil {

@@ -78,6 +78,9 @@ func (p *printer) module(m *Module) {
 		p.line("table %s dt=%s k=%d rows=%d cols=%d two=%t values=[%s]", tb.Name, FormatFloat(tb.Dt), tb.K, tb.Rows, tb.Cols, tb.Two,
 			strings.Join(vals, ", "))
 	}
+	for _, d := range m.Data {
+		p.data(d)
+	}
 	for _, pop := range m.Populations {
 		p.b.WriteByte('\n')
 		kw := "population"
@@ -228,6 +231,8 @@ func formatRule(r Rule) string {
 			ps = append(ps, fmt.Sprintf("(%d, %d)", pr[0], pr[1]))
 		}
 		return s + " [" + strings.Join(ps, ", ") + "]"
+	case "matrix":
+		return s + " file=" + strconv.Quote(r.File)
 	case "one_to_one", "parts":
 		return s
 	}

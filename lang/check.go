@@ -48,6 +48,9 @@ type checker struct {
 	// subgroupBusy holds the subgroups checked (false) or being checked
 	// (true), to find a view of itself (check_slice.go).
 	subgroupBusy map[*SubgroupDecl]bool
+	// dataFiles are the data files loads and matrix rules read, by path
+	// (check_load.go).
+	dataFiles map[string]*dataFile
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
@@ -76,7 +79,8 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		reportedAt:  map[Pos]bool{},
 		monitors:    map[string]*Monitor{},
 	}
-	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{}}
+	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{},
+		Loads: map[*CallExpr]*LoadedData{}}
 	for _, f := range files {
 		c.files[f.Name] = NewScope(universe)
 	}

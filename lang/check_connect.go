@@ -96,6 +96,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
 	ctx := c.projectionCtx(sb, proj)
 	ctx.scope, ctx.what, ctx.random, ctx.initial = scope, "an initial value", true, true
+	ctx.load = &loadSite{proj: proj}
 	for _, n := range sortedKeys(set) {
 		a := set[n]
 		switch n {
@@ -134,13 +135,13 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 	case *CallExpr:
 		call = n
 	default:
-		c.diags.Hintf(n.Pos(), "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list)",
+		c.diags.Hintf(n.Pos(), "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list), matrix(file)",
 			"a connectivity rule must be a rule name")
 		return "", false
 	}
 	params, known := connectRules[call.Func]
 	if !known {
-		c.diags.Hintf(call.At, "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list)",
+		c.diags.Hintf(call.At, "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list), matrix(file)",
 			"unknown connectivity rule %s", call.Func)
 		return "", false
 	}
@@ -259,6 +260,16 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			return call.Func, false
 		}
 		ok = c.checkPairs(ctx, a, pre, post) && ok
+		if s, isFile := a.X.(*StringLit); isFile {
+			proj.pairsFile = DataPath(s)
+		}
+	case "matrix":
+		a, has := args["file"]
+		if !has {
+			c.diags.Hintf(call.At, "matrix(\"w.npy\")", "matrix needs a .npy file of shape (post, pre)")
+			return call.Func, false
+		}
+		ok = c.checkMatrixRule(a, proj, pre, post) && ok
 	}
 	if synapses > MaxSynapses {
 		c.diags.Errorf(call.At, "this connect makes about %.3g synapses, more than the limit of %d per projection", synapses, MaxSynapses)

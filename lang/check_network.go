@@ -242,7 +242,11 @@ func (c *checker) checkSetting(a *Assign, target *Symbol, t Type) {
 		return
 	}
 	if t.Dim != target.Type.Dim && !isZero(a.Value.X) {
-		c.diags.Hintf(posOf(a.Value.Pos), dimHint(target.Type.Dim, t.Dim), "%s is %s but the value is %s",
+		hint := dimHint(target.Type.Dim, t.Dim)
+		if call, ok := a.Value.X.(*CallExpr); ok && call.Func == "load" {
+			hint = fmt.Sprintf("a file holds plain numbers: multiply them by the unit they are in, a unit of %s: load(...) * 1 UNIT", target.Type.Dim.Describe())
+		}
+		c.diags.Hintf(posOf(a.Value.Pos), hint, "%s is %s but the value is %s",
 			target.Name, target.Type.Dim.Describe(), t.Dim.Describe())
 	}
 }

@@ -454,9 +454,9 @@ func irName(p *Projection) string {
 }
 
 func (l *lowerer) rule(p *Projection) ir.Rule {
-	// autapses applies to the random and dense rules; one_to_one and pairs
-	// say exactly which synapses exist.
-	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs"}
+	// autapses applies to the random and dense rules; one_to_one, pairs
+	// and matrix say exactly which synapses exist.
+	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs" && p.Rule != "matrix"}
 	var args []CallArg
 	if call, ok := p.Decl.Rule.X.(*CallExpr); ok {
 		args = call.Args
@@ -476,6 +476,10 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 		case "autapses":
 			if b, ok := a.X.(*BoolLit); ok {
 				r.Autapses = b.Value
+			}
+		case "file":
+			if x, ok := a.X.(*StringLit); ok {
+				r.File = DataPath(x)
 			}
 		case "list":
 			switch x := a.X.(type) {

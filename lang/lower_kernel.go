@@ -170,6 +170,9 @@ func (e *env) expr(n Node) ir.Value {
 
 func (e *env) call(n *CallExpr) ir.Value {
 	b := e.b
+	if ld := e.l.prog.Loads[n]; ld != nil {
+		return e.loadData(n, ld)
+	}
 	if ta := e.l.prog.TimedArray(n.Func); ta != nil && Funcs[n.Func] == nil {
 		return e.timedArray(ta, n)
 	}

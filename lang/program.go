@@ -22,6 +22,8 @@ type Program struct {
 	// PopReductions are the calls that reduce over a population's or a
 	// projection's variable (check_reduce.go), by call.
 	PopReductions map[*CallExpr]*PopReduction
+	// Loads are the values each load(FILE) gives (check_load.go).
+	Loads map[*CallExpr]*LoadedData
 
 	Info Info
 }
@@ -88,6 +90,9 @@ type Projection struct {
 	// the rule connects, from a subgroup or an inline slice; {0, 0} is the
 	// whole population or input (check_slice.go).
 	PreRange, PostRange [2]int
+	// pairsFile is the file of a pairs or matrix rule, whose columns or
+	// entries a load in the body reads per synapse (check_load.go).
+	pairsFile string
 }
 
 // PreSize is the number of neurons or sources on the pre side (of its

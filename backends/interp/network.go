@@ -131,7 +131,12 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	preLo, ruleNPre := pr.PreSpan()
 	postLo, ruleNPost := pr.PostSpan()
 	if pr.Rule.File != "" {
-		pairs, err := runtime.ReadPairs(s.path(pr.Rule.File), pr.Rule.File, ruleNPre, ruleNPost)
+		read := runtime.ReadPairs
+		if pr.Rule.Kind == "matrix" {
+			// A matrix's nonzero entries are its pairs, in synapse order.
+			read, rule.Kind = runtime.ReadMatrixPairs, "pairs"
+		}
+		pairs, err := read(s.path(pr.Rule.File), pr.Rule.File, ruleNPre, ruleNPost)
 		if err != nil {
 			return err
 		}

@@ -87,6 +87,7 @@ type tables struct {
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
 	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
+	blobs   []Blob       // the arrays written as blobs (blob.go)
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -244,6 +245,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
 	}
 	w.printf("\n")
+	t.dataBlobs(w, m)
 	var pops []string
 	for _, p := range m.Populations {
 		var dends []string
@@ -339,7 +341,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		post := pr.Post
 		dend := slices.Index(post.Dendrites, pr.Dendrite)
-		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6}[pr.Rule.Kind]
+		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6, "matrix": 5}[pr.Rule.Kind]
 		pairs := pr.Rule.Pairs
 		file := "NULL"
 		if pr.Rule.File != "" {
@@ -347,13 +349,15 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			var err error
 			_, rulePre := pr.PreSpan()
 			_, rulePost := pr.PostSpan()
-			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, rulePre, rulePost); err != nil {
+			read := runtime.ReadPairs
+			if pr.Rule.Kind == "matrix" {
+				// A matrix's nonzero entries are its pairs, in synapse
+				// order: the runtime makes them as a pairs rule's.
+				read = runtime.ReadMatrixPairs
+			}
+			if pairs, err = read(t.path(pr.Rule.File), pr.Rule.File, rulePre, rulePost); err != nil {
 				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
 			}
-		}
-		var pairItems []string
-		for _, pp := range pairs {
-			pairItems = append(pairItems, cint(int64(pp[0])), cint(int64(pp[1])))
 		}
 		varID := func(name string) int {
 			if v := ir.VarNamed(pr.Vars, name); v != nil {
@@ -368,7 +372,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		summed, summedVars := t.summed(pr)
 		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
-			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
+			cint(int64(len(pairs))), t.pairsArray(w, pairs), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
