@@ -282,3 +282,34 @@ func TestFinalStateSliced(t *testing.T) {
 	}
 	conform(t, conformModule("final_sliced", finalSliced, m).onLLVM(1, 3))
 }
+
+// The trained weights come back out: numpy reads the example's weight
+// matrices, (n_post, n_pre) as PyTorch stores them, and finds each
+// synapse's final w in state/ at its (post, pre) entry, scaled by 1 mV in
+// float64; layer1 (all_to_all) has every entry, layer2 (matrix) the
+// nonzero ones, each once. The weights are parameters: the final state
+// is the loaded data, which a user can load again.
+func TestFinalStateTrainedWeights(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import numpy").Run(); err != nil {
+		t.Skipf("no numpy in /usr/bin/python3: %v", err)
+	}
+	m := compileFile(t, "../examples/trained_weights.snn")
+	res := run(t, m, interp.Options{})
+	dir := t.TempDir()
+	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	script := `import sys, numpy as np
+d, data = sys.argv[1], sys.argv[2]
+for proj, f, dense in [("layer1", "trained_w1.npy", True), ("layer2", "trained_w2.npy", False)]:
+    W = np.load(data + "/" + f).astype(np.float64)
+    pre, post, w = (np.load(d + "/state/" + proj + "." + x + ".npy") for x in ("pre", "post", "w"))
+    assert pre.dtype == np.int32 and post.dtype == np.int32 and w.dtype == np.float64, proj
+    assert np.array_equal(w, W[post, pre] * 1e-3), proj + ": w is not W[post, pre] mV"
+    want = {(j, i) for j, i in zip(*np.nonzero(np.ones_like(W) if dense else W))}
+    got = list(zip(post.tolist(), pre.tolist()))
+    assert len(got) == len(set(got)) and set(got) == want, proj + ": the synapses are not the matrix's entries"
+    print(proj, len(got))
+`
+	out, err := exec.Command("/usr/bin/python3", "-c", script, dir, "../examples/data").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "layer1 200\nlayer2 14\n", string(out))
+}
