@@ -98,6 +98,10 @@ type State struct {
 	Steps   []int64   // the steps sampled
 	Values  []float64 // len(Steps) rows of len(Indices)
 	Base    int32     // subtracted from Indices when written, as Spikes.Base
+	// Pre and Post, for a monitor of a projection, are the pre and post
+	// neuron of each recorded synapse (aligned with Indices), written as
+	// NAME.pre.npy and NAME.post.npy; nil for any other monitor.
+	Pre, Post []int32
 	// Warn, if not nil, is told once, at the first sample that holds a
 	// value that is not finite, what NonFiniteWarning says.
 	Warn   func(msg string)
@@ -190,6 +194,9 @@ type Summary struct {
 	Synapses    map[string]int      `json:"synapses"`
 	Events      int64               `json:"synaptic_events"`
 	Files       []string            `json:"files"`
+	// Final is the state after the last step run, which Write writes
+	// into state/ (state_out.go); not a part of summary.json.
+	Final []FinalArray `json:"-"`
 }
 
 // PopulationSummary is the spike count of a population or input.
@@ -205,7 +212,10 @@ type PopulationSummary struct {
 // NAME.t.npy (float64 spike times in seconds, k·dt) and NAME.i.npy
 // (int32 neuron indices). For a state monitor NAME: NAME.t.npy (float64
 // sample times), NAME.i.npy (int32 recorded indices) and NAME.npy
-// (float64, one row per sample time, one column per recorded index).
+// (float64, one row per sample time, one column per recorded index),
+// and for a monitor of a projection NAME.pre.npy and NAME.post.npy (int32
+// pre and post neuron of each recorded synapse). Then the final state
+// (sum.Final), as state/NAME.npy (state_out.go).
 //
 // The files a previous run listed in dir's summary.json are removed first
 // (RemoveStale), so that none of them can pass for this run's.
@@ -259,6 +269,21 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 		}); err != nil {
 			return err
 		}
+		if s.Pre != nil {
+			for _, f := range []struct {
+				suffix string
+				index  []int32
+			}{{".pre.npy", s.Pre}, {".post.npy", s.Post}} {
+				if err := write(s.Name+f.suffix, func(p string) error {
+					return npy.WriteInt32File(p, []int{len(f.index)}, f.index)
+				}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := writeFinal(dir, sum.Final, write); err != nil {
+		return err
 	}
 	sum.Files = append(sum.Files, "summary.json")
 	data, err := json.MarshalIndent(sum, "", "  ")
@@ -272,7 +297,8 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 // none of them can pass for the next run's: the files listed in
 // dir/summary.json, if it is a summary snnc wrote (it has "target",
 // "steps" and "files"), then summary.json itself. Only plain names in dir
-// ending in .npy are removed; whatever else is in dir (a user's files,
+// ending in .npy, and such names in dir/state (the final state), are
+// removed; whatever else is in dir (a user's files,
 // files the summary does not list) stays. summary.json goes first: it is
 // written last, so a directory with one holds a whole run. A missing dir
 // or summary is not an error; nor is a listed file already gone. The
@@ -299,7 +325,7 @@ func RemoveStale(dir string) error {
 		return fmt.Errorf("removing the previous run's %s: %w", path, err)
 	}
 	for _, name := range *prev.Files {
-		if !StaleName(name) {
+		if !StaleName(name) && !staleStateName(name) {
 			continue
 		}
 		p := filepath.Join(dir, name)

@@ -84,8 +84,8 @@ func TestPruneDeadParts(t *testing.T) {
 	}
 	assert.Equal(t, []int{0, 1, 4, 5}, streams)
 
-	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
-	got := outputBytes(t, pruned, run(t, pruned, interp.Options{}))
+	want := recordings(outputBytes(t, kept, run(t, kept, interp.Options{})))
+	got := recordings(outputBytes(t, pruned, run(t, pruned, interp.Options{})))
 	require.Equal(t, len(want), len(got))
 	requireSameFiles(t, want, got, "with prune")
 
@@ -221,9 +221,9 @@ func TestPruneNeurons(t *testing.T) {
 	}
 	assert.Equal(t, 3, sizes["readout"])
 
-	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
+	want := recordings(outputBytes(t, kept, run(t, kept, interp.Options{})))
 	res := run(t, pruned, interp.Options{})
-	got := outputBytes(t, pruned, res)
+	got := recordings(outputBytes(t, pruned, res))
 	require.Equal(t, len(want), len(got))
 	requireSameFiles(t, want, got, "with prune")
 	// The recording is not empty: the readout spiked and received spikes.
@@ -319,7 +319,7 @@ func TestPruneDeadHandler(t *testing.T) {
 	}
 	assert.Equal(t, []string{"on_spike.k"}, handlers)
 
-	want := outputBytes(t, kept, run(t, kept, interp.Options{}))
+	want := recordings(outputBytes(t, kept, run(t, kept, interp.Options{})))
 	res := run(t, pruned, interp.Options{})
 	e := res.States[0].Values
 	require.NotEmpty(t, e)

@@ -77,8 +77,9 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 			continue
 		}
 		n := sizes[mon.Target]
+		indices := 0.0 // a projection's: each recorded synapse's pre and post neuron
 		if s, ok := synapses[mon.Target]; ok {
-			n = s
+			n, indices = s, s*(4+4)
 		} else if len(mon.Ranges) > 0 {
 			n = 0
 			for _, r := range mon.Ranges {
@@ -86,7 +87,7 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 			}
 		}
 		every := float64(max(mon.Every, 1))
-		add("monitor "+mon.Name, math.Ceil(float64(steps)/every)*n*f64)
+		add("monitor "+mon.Name, math.Ceil(float64(steps)/every)*n*f64+indices)
 	}
 	return total, biggest
 }

@@ -91,6 +91,15 @@ func (s *sim) buildMonitors() error {
 		}
 		rec.Warn = s.opts.Warn
 		rec.Base = int32(mon.Base)
+		if pr := s.projBy[targetProj(mon)]; pr != nil {
+			// Each recorded synapse's neurons, so that a recording can be
+			// read by (pre, post) pair.
+			pre, post := synapseNeurons(pr)
+			rec.Pre, rec.Post = make([]int32, len(rec.Indices)), make([]int32, len(rec.Indices))
+			for x, syn := range rec.Indices {
+				rec.Pre[x], rec.Post[x] = pre[syn], post[syn]
+			}
+		}
 		s.stateMons = append(s.stateMons, &stateMon{rec, value, mon})
 	}
 	return nil

@@ -188,8 +188,8 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	done := s.loop()
+	s.now = done
 	if opts.Final != nil {
-		s.now = done
 		opts.Final(s.storage())
 	}
 	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
@@ -221,6 +221,7 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 		}
 	}
 	sum.WallSeconds = time.Since(start).Seconds()
+	sum.Final = s.finalState()
 	res = &Result{Summary: sum, Ranges: s.ranges}
 	for _, sm := range s.spikeMons {
 		res.Spikes = append(res.Spikes, sm.rec)

@@ -348,6 +348,10 @@ run { duration = 10000 s }
 			require.Equal(t, []int{rows}, vt.Shape)
 			require.Equal(t, []int{rows, 3}, v.Shape)
 			require.InDelta(t, float64((rows-1)*every)*dt, vt.Data[rows-1], 1e-9)
+			// The final state is the interrupted run's: after its steps.
+			final, err := npy.ReadFile(filepath.Join(out, "state", "p.v.npy"))
+			require.NoError(t, err)
+			require.Equal(t, []int{5000}, final.Shape)
 		})
 	}
 }
@@ -368,7 +372,9 @@ func TestStaleOutputsRemoved(t *testing.T) {
 population p = N[3]
 monitor spikes p
 `
-	both := writeModel(t, dir, "both.snn", base+"monitor state p.v\nrun { duration = 5 ms }\n")
+	// both has a population q, whose final state (state/q.v.npy) one's
+	// run must remove too.
+	both := writeModel(t, dir, "both.snn", base+"population q = N[2]\nmonitor spikes q\nmonitor state p.v\nrun { duration = 5 ms }\n")
 	one := writeModel(t, dir, "one.snn", base+"run { duration = 5 ms }\n")
 	// "executable" runs snnc build's executables themselves: the native
 	// runtime's own removal, without snnc's before it.
@@ -390,24 +396,26 @@ monitor spikes p
 				require.Equal(t, exitOK, run([]string{"run", "-q", "--target", target, "--out", out, model}, &stdout, &stderr), stderr.String())
 			}
 			runIt(both)
-			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy"} {
+			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy", "state/p.v.npy", "state/q.v.npy"} {
 				require.FileExists(t, filepath.Join(out, f))
 			}
-			// The user's files, one of them a .npy no summary lists.
+			// The user's files, one of them a .npy no summary lists, one
+			// in state/.
 			require.NoError(t, os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644))
 			require.NoError(t, os.WriteFile(filepath.Join(out, "mine.npy"), []byte("mine"), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(out, "state", "mine.npy"), []byte("mine"), 0o644))
 			runIt(one)
-			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy"} {
+			for _, f := range []string{"p_v.npy", "p_v.t.npy", "p_v.i.npy", "q_spikes.t.npy", "state/q.v.npy"} {
 				require.NoFileExists(t, filepath.Join(out, f), "a stale file")
 			}
-			for _, f := range []string{"p_spikes.t.npy", "p_spikes.i.npy", "summary.json", "notes.txt", "mine.npy"} {
+			for _, f := range []string{"p_spikes.t.npy", "p_spikes.i.npy", "state/p.v.npy", "summary.json", "notes.txt", "mine.npy", "state/mine.npy"} {
 				require.FileExists(t, filepath.Join(out, f))
 			}
 			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 			require.NoError(t, err)
 			var sum struct{ Files []string }
 			require.NoError(t, json.Unmarshal(data, &sum))
-			require.Equal(t, []string{"p_spikes.t.npy", "p_spikes.i.npy", "summary.json"}, sum.Files)
+			require.Equal(t, []string{"p_spikes.t.npy", "p_spikes.i.npy", "state/p.v.npy", "summary.json"}, sum.Files)
 		})
 	}
 }
@@ -486,5 +494,38 @@ run { duration = 10 s }
 				}
 			})
 		}
+	}
+}
+
+// OUT/state that is not a folder (a user's file of that name) is an error
+// naming it, exit 1, on both targets, with no summary.json (the run's
+// outputs are not whole); the file is left as it was.
+func TestStateNotAFolder(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	path := writeModel(t, dir, "p.snn", `neuron N {
+    state v = 1
+    dv/dt = -v / (10 ms)
+}
+population p = N[3]
+monitor state p.v
+run { duration = 1 ms }
+`)
+	for _, target := range []string{"interp", "llvm"} {
+		t.Run(target, func(t *testing.T) {
+			if target != "interp" {
+				needNative(t)
+			}
+			out := filepath.Join(dir, "out-"+target)
+			require.NoError(t, os.MkdirAll(out, 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(out, "state"), []byte("mine"), 0o644))
+			var stdout, stderr bytes.Buffer
+			require.Equal(t, exitModel, run([]string{"run", "-q", "--target", target, "--out", out, path}, &stdout, &stderr))
+			assert.Equal(t, "snnc run: mkdir "+filepath.Join(out, "state")+": not a directory\n", stderr.String())
+			data, err := os.ReadFile(filepath.Join(out, "state"))
+			require.NoError(t, err)
+			assert.Equal(t, "mine", string(data))
+			assert.NoFileExists(t, filepath.Join(out, "summary.json"))
+		})
 	}
 }

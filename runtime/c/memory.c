@@ -170,9 +170,10 @@ void snn_check_memory(void)
 		const snn_monitor *mon = &net.model->monitors[i];
 		if (mon->kind != 1)
 			continue;
-		double n = 0;
+		double n = 0, indices = 0; /* a projection's: each recorded synapse's pre and post neuron */
 		if (mon->target_kind == 2) {
 			n = syn[mon->target];
+			indices = n * (4 + 4);
 		} else {
 			n = mon->target_kind == 0 ? (double)net.model->populations[mon->target].size
 						  : (double)net.model->inputs[mon->target].size;
@@ -183,7 +184,7 @@ void snn_check_memory(void)
 			}
 		}
 		double every = (double)(mon->every < 1 ? 1 : mon->every);
-		ADD(ceil((double)net.steps / every) * n * f64, "monitor %s", mon->name);
+		ADD(ceil((double)net.steps / every) * n * f64 + indices, "monitor %s", mon->name);
 	}
 #undef ADD
 	free(syn);

@@ -41,6 +41,27 @@ static void new_state_rec(snn_state_rec *r, const snn_monitor *mon, int64_t size
 	r->n_steps = 0;
 }
 
+/* synapse_neurons gives a projection's recording each recorded synapse's
+ * pre and post neuron, within the connect's subgroups or slices (interp's
+ * synapseNeurons). */
+static void synapse_neurons(snn_state_rec *r, const proj_rt *ps)
+{
+	const snn_projection *pr = ps->pr;
+	int64_t n_pre = pr->pre_kind == 0 ? net.pops[pr->pre].n : net.model->inputs[pr->pre].size;
+	int32_t *pre = snn_xmalloc((size_t)(ps->nsyn > 0 ? ps->nsyn : 1) * sizeof(int32_t));
+	for (int64_t i = 0; i < n_pre; i++)
+		for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
+			pre[s] = (int32_t)i;
+	size_t m = (size_t)(r->n_indices > 0 ? r->n_indices : 1);
+	r->pre = snn_xmalloc(m * sizeof(int32_t));
+	r->post = snn_xmalloc(m * sizeof(int32_t));
+	for (int64_t x = 0; x < r->n_indices; x++) {
+		r->pre[x] = (int32_t)(pre[r->indices[x]] - pr->pre_lo);
+		r->post[x] = (int32_t)(ps->csr.post[r->indices[x]] - pr->post_lo);
+	}
+	free(pre);
+}
+
 void snn_build_monitors(void)
 {
 	net.spike_recs = snn_xcalloc((size_t)net.model->n_monitors + 1, sizeof(snn_spike_rec));
@@ -151,6 +172,8 @@ void snn_build_monitors(void)
 		} else {
 			snn_fail("monitor %s: no population, global or projection %s", mon->name, net.model->inputs[mon->target].name);
 		}
+		if (mon->target_kind == 2)
+			synapse_neurons(r, &net.projs[mon->target]);
 	}
 }
 

@@ -12,6 +12,7 @@
  *   build.c              the network: populations, inputs, initial values, items
  *   synapses.c           projections: rows, pruning, cuts, segments, delays
  *   monitor.c, memory.c  the recordings; the memory estimate
+ *   state.c              the final state, for output.c
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
  *                        and SpikeTrain, Write; slice.c, a slice's rows
@@ -241,6 +242,9 @@ static inline int snn_whole(double x, int64_t n, int64_t *out)
 	*out = (int64_t)x;
 	return 1;
 }
+
+/* state.c: the final state after steps_done steps, into sum->final. */
+void snn_final_state(snn_summary *sum, int64_t steps_done);
 
 /* summed.c: step 4a, the summed variables. */
 void snn_summed_step(void);

@@ -2,7 +2,8 @@
  * output.c: the recordings, as runtime/output.go writes them
  * (runtime.Write): .npy files byte for byte as runtime/npy writes them
  * (numpy.save's header and padding), each through a temporary file
- * renamed into place, then summary.json.
+ * renamed into place, then the final state (state/, the arrays state.c
+ * lists, each streamed through its fill function), then summary.json.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -75,6 +76,10 @@ typedef struct array {
 	const void *data; /* double or int32 */
 	int64_t count;
 	int is_f64;
+	/* Or, with data NULL, fill(ctx, from, n, out) gives n values from
+	 * from on (the final state's, state.c). */
+	void (*fill)(const void *ctx, int64_t from, int64_t n, void *out);
+	const void *ctx;
 } array;
 
 static int write_all(int fd, const void *p, size_t n)
@@ -101,17 +106,25 @@ static int write_array(int fd, const array *a)
 		return -1;
 	enum { CHUNK = 64 << 10 };
 	static unsigned char buf[CHUNK];
+	static double filled[CHUNK / 4]; /* room for CHUNK/4 int32s or CHUNK/8 doubles */
 	size_t size = a->is_f64 ? 8 : 4;
 	int64_t per = (int64_t)(CHUNK / size);
 	for (int64_t from = 0; from < a->count; from += per) {
 		int64_t k = a->count - from < per ? a->count - from : per;
+		const void *src = a->data;
+		int64_t at = from;
+		if (!src) {
+			a->fill(a->ctx, from, k, filled);
+			src = filled;
+			at = 0;
+		}
 		for (int64_t i = 0; i < k; i++) {
 			uint64_t v;
 			if (a->is_f64) {
-				double d = ((const double *)a->data)[from + i];
+				double d = ((const double *)src)[at + i];
 				memcpy(&v, &d, 8);
 			} else {
-				v = (uint32_t)((const int32_t *)a->data)[from + i];
+				v = (uint32_t)((const int32_t *)src)[at + i];
 			}
 			for (size_t byte = 0; byte < size; byte++)
 				buf[(size_t)i * size + byte] = (unsigned char)(v >> (8 * byte));
@@ -297,6 +310,13 @@ static int stale_name(const char *s)
 	return n > 4 && strcmp(s + n - 4, ".npy") == 0 && s[0] != '.' && !strchr(s, '/') && !strchr(s, '\\');
 }
 
+/* stale_state_name is runtime's staleStateName: state/ and a plain name
+ * ending in .npy (the final state's files). */
+static int stale_state_name(const char *s)
+{
+	return strncmp(s, "state/", 6) == 0 && stale_name(s + 6);
+}
+
 /* json_string reads the JSON string at *p (just past its opening quote)
  * into b (cap bytes); 0 at a string with escapes or too long (never a
  * name snnc writes), else 1 with *p past the closing quote. */
@@ -358,7 +378,7 @@ int snn_remove_stale(const char *dir)
 		char name[1024];
 		if (!json_string(&p, name, sizeof name))
 			break;
-		if (!stale_name(name))
+		if (!stale_name(name) && !stale_state_name(name))
 			continue;
 		char *fp = join(dir, name);
 		if (unlink(fp) != 0 && errno != ENOENT) {
@@ -379,7 +399,7 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 	/* A previous run's files went when this run started (main.c). */
 	if (mkdir_all(dir))
 		return 1;
-	sum->files = snn_xcalloc((size_t)(2 * n_spikes + 3 * n_states + 1), sizeof(char *));
+	sum->files = snn_xcalloc((size_t)(2 * n_spikes + 5 * n_states + sum->n_final + 1), sizeof(char *));
 	sum->n_files = 0;
 #define WRITE(NAME, ARR)                                          \
 	do {                                                      \
@@ -396,11 +416,11 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		double *t = snn_xmalloc((size_t)(s->steps.n > 0 ? s->steps.n : 1) * sizeof(double));
 		for (int64_t n = 0; n < s->steps.n; n++)
 			t[n] = (double)s->steps.a[n] * dt;
-		array at = {"<f8", {s->steps.n, 0}, 1, t, s->steps.n, 1};
+		array at = {"<f8", {s->steps.n, 0}, 1, t, s->steps.n, 1, NULL, NULL};
 		WRITE(cat(s->name, ".t.npy"), &at);
 		free(t);
 		int32_t *idx = snn_rebased(s->index.a, s->index.n, s->base);
-		array ai = {"<i4", {s->index.n, 0}, 1, idx, s->index.n, 0};
+		array ai = {"<i4", {s->index.n, 0}, 1, idx, s->index.n, 0, NULL, NULL};
 		WRITE(cat(s->name, ".i.npy"), &ai);
 		if (idx != s->index.a)
 			free(idx);
@@ -410,16 +430,37 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		double *t = snn_xmalloc((size_t)(s->n_steps > 0 ? s->n_steps : 1) * sizeof(double));
 		for (int64_t n = 0; n < s->n_steps; n++)
 			t[n] = (double)s->steps[n] * dt;
-		array at = {"<f8", {s->n_steps, 0}, 1, t, s->n_steps, 1};
+		array at = {"<f8", {s->n_steps, 0}, 1, t, s->n_steps, 1, NULL, NULL};
 		WRITE(cat(s->name, ".t.npy"), &at);
 		free(t);
 		int32_t *idx = snn_rebased(s->indices, s->n_indices, s->base);
-		array ai = {"<i4", {s->n_indices, 0}, 1, idx, s->n_indices, 0};
+		array ai = {"<i4", {s->n_indices, 0}, 1, idx, s->n_indices, 0, NULL, NULL};
 		WRITE(cat(s->name, ".i.npy"), &ai);
 		if (idx != s->indices)
 			free(idx);
-		array av = {"<f8", {s->n_steps, s->n_indices}, 2, s->values, s->n_steps * s->n_indices, 1};
+		array av = {"<f8", {s->n_steps, s->n_indices}, 2, s->values, s->n_steps * s->n_indices, 1, NULL, NULL};
 		WRITE(cat(s->name, ".npy"), &av);
+		if (s->pre) {
+			array ap = {"<i4", {s->n_indices, 0}, 1, s->pre, s->n_indices, 0, NULL, NULL};
+			WRITE(cat(s->name, ".pre.npy"), &ap);
+			array aq = {"<i4", {s->n_indices, 0}, 1, s->post, s->n_indices, 0, NULL, NULL};
+			WRITE(cat(s->name, ".post.npy"), &aq);
+		}
+	}
+	if (sum->n_final > 0) {
+		char *sd = join(dir, "state");
+		int bad = mkdir_all(sd);
+		free(sd);
+		if (bad)
+			return 1;
+	}
+	for (int x = 0; x < sum->n_final; x++) {
+		const snn_final *f = &sum->final[x];
+		array af = {f->is_f64 ? "<f8" : "<i4", {f->shape[0], f->shape[1]}, f->ndim, NULL, f->count, f->is_f64,
+			f->fill, f->ctx};
+		char *name = snn_xmalloc(strlen(f->name) + sizeof "state/.npy");
+		sprintf(name, "state/%s.npy", f->name);
+		WRITE(name, &af);
 	}
 #undef WRITE
 	sum->files[sum->n_files++] = cat("summary", ".json");

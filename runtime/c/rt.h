@@ -181,7 +181,22 @@ typedef struct snn_state_rec {
 	int64_t n_steps;
 	double *values; /* n_steps rows of n_indices */
 	int32_t base;   /* subtracted from the indices written (snn_monitor.base) */
+	/* A monitor of a projection: each recorded synapse's pre and post
+	 * neuron (NAME.pre.npy, NAME.post.npy); else NULL. */
+	int32_t *pre, *post;
 } snn_state_rec;
+
+/* One file of the final state, state/NAME.npy (runtime.FinalArray):
+ * count values, float64 (is_f64) or int32, of shape[0] (ndim 1) or
+ * shape[0] x shape[1] (ndim 2), which fill(ctx, from, n, out) writes into
+ * out n at a time (state.c makes the list). */
+typedef struct snn_final {
+	char *name; /* POP.VAR, POP.DENDRITE.VAR, PROJ.VAR, PROJ.pre, PROJ.post */
+	int ndim, is_f64;
+	int64_t shape[2], count;
+	void (*fill)(const void *ctx, int64_t from, int64_t n, void *out);
+	const void *ctx;
+} snn_final;
 
 typedef struct snn_pop_summary {
 	const char *name;
@@ -206,6 +221,9 @@ typedef struct snn_summary {
 	int64_t events;
 	int n_files;
 	char **files;
+	/* The final state (state.c), written into state/. */
+	int n_final;
+	snn_final *final;
 } snn_summary;
 
 /* Removes the files a previous run listed in dir/summary.json, and it

@@ -609,6 +609,7 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	/* as Go's time.Duration.Seconds, from whole nanoseconds */
 	int64_t ns = (int64_t)((snn_now_seconds() - start) * 1e9);
 	sum->wall_seconds = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
+	snn_final_state(sum, mc.steps_done);
 	*spikes = net.spike_recs;
 	*n_spikes = net.n_spike_mons;
 	*states = net.state_recs;

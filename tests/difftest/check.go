@@ -252,24 +252,33 @@ type difference struct {
 
 // compareDirs compares every file of two output directories byte for
 // byte, summary.json without the fields that name the run (wall time,
-// target, model path).
+// target, model path), and the final state in state/. Without summary,
+// neither summary.json nor the final state: both count only what prune
+// kept.
 func compareDirs(want, got string, summary bool) []difference {
 	var out []difference
-	wf, _ := filepath.Glob(filepath.Join(want, "*"))
-	gf, _ := filepath.Glob(filepath.Join(got, "*"))
-	names := func(fs []string) []string {
+	names := func(dir string) []string {
 		var ns []string
+		fs, _ := filepath.Glob(filepath.Join(dir, "*"))
 		for _, f := range fs {
-			ns = append(ns, filepath.Base(f))
+			if st, err := os.Stat(f); err == nil && !st.IsDir() {
+				ns = append(ns, filepath.Base(f))
+			}
+		}
+		if summary {
+			fs, _ = filepath.Glob(filepath.Join(dir, "state", "*"))
+			for _, f := range fs {
+				ns = append(ns, "state/"+filepath.Base(f))
+			}
 		}
 		return ns
 	}
-	if w, g := names(wf), names(gf); !slices.Equal(w, g) {
-		out = append(out, difference{text: fmt.Sprintf("files %v, want %v", g, w)})
+	wn, gn := names(want), names(got)
+	if !slices.Equal(wn, gn) {
+		out = append(out, difference{text: fmt.Sprintf("files %v, want %v", gn, wn)})
 	}
-	for _, f := range wf {
-		name := filepath.Base(f)
-		a, err1 := os.ReadFile(f)
+	for _, name := range wn {
+		a, err1 := os.ReadFile(filepath.Join(want, name))
 		b, err2 := os.ReadFile(filepath.Join(got, name))
 		if err := errors.Join(err1, err2); err != nil {
 			out = append(out, difference{text: err.Error()})
