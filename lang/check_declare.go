@@ -229,13 +229,17 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 				}
 			}
 		case *Delay:
-			if once(m, "delay") {
+			if m.Path != nil {
+				c.declarePathDelay(b, m, once)
+			} else if once(m, "delay") {
 				b.Delay = m
 			}
 		case *On:
 			switch m.Event {
 			case "pre":
-				if once(m, "on pre") {
+				if m.Source != nil {
+					c.declarePathway(b, m, once)
+				} else if once(m, "on pre") {
 					b.OnPre = m
 				}
 			case "post":
@@ -245,7 +249,7 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 			case "spike":
 				b.OnSpike = append(b.OnSpike, m)
 			}
-			if m.Event != "spike" && m.Source != nil {
+			if m.Event == "post" && m.Source != nil {
 				c.diags.Errorf(posOf(m.Source.Pos), "on %s takes no source; write on %s { ... }", m.Event, m.Event)
 			}
 			if m.Event == "spike" && m.Source == nil {
