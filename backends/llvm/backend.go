@@ -41,9 +41,6 @@ type Program struct {
 // Emit translates a module, after the pass pipeline, into LLVM IR and C
 // tables.
 func Emit(m *ir.Module, o Options) (*Program, error) {
-	if err := refusePathways(m); err != nil {
-		return nil, err
-	}
 	l := newLayout(m)
 	e := newEmitter(l, m.Run.Dt)
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}

@@ -7,29 +7,18 @@ import (
 	"snnc/ir"
 )
 
-// refusePathways refuses a projection with named pathways (on_pre.NAME
-// kernels, spec/language.md section 3.6): the C runtime has one spike queue
-// and one on_pre per projection, and delivers nothing else, so such a model
-// would run without its pathways. The interpreter runs them.
-func refusePathways(m *ir.Module) error {
-	for _, pr := range m.Projections {
-		for _, k := range pr.Kernels {
-			name, ok := strings.CutPrefix(k.Name, "on_pre.")
-			if !ok {
-				continue
-			}
-			msg := fmt.Sprintf("%s: pathway %s (on pre %s): the native target does not deliver pathways yet; run it with --target=interp", pr.Describe(), name, name)
-			var pos ir.Pos
-			k.Instrs(func(in *ir.Instr) {
-				if pos.File == "" {
-					pos = in.Pos
-				}
-			})
-			if pos.File != "" {
-				msg = pos.String() + ": " + msg
-			}
-			return fmt.Errorf("%s", msg)
+// pathways writes the table of a projection's named pathways
+// (snn_pathway: its name, its on_pre.NAME kernel and the id of its
+// delay.NAME) in the order the projection holds them, the order of their
+// names, and returns how many and the table's name (NULL for none).
+func (t *tables) pathways(w *cWriter, pr *ir.Projection, varID func(string) int) (int, string) {
+	var items []string
+	for _, k := range pr.Kernels {
+		name, ok := strings.CutPrefix(k.Name, "on_pre.")
+		if !ok {
+			continue
 		}
+		items = append(items, fmt.Sprintf("{%s, %s, %d}", cstr(name), kernelRef(t.kernels[k]), varID("delay."+name)))
 	}
-	return nil
+	return len(items), w.array("snn_pathway", items)
 }
