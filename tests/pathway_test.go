@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"snnc/backends/driver"
+	"snnc/backends/fpga"
 	"snnc/backends/interp"
+	"snnc/ir"
 )
 
 // A synapse's pathways (spec/language.md section 3.6): on pre NAME blocks,
@@ -160,4 +162,42 @@ func TestPathwaysConform(t *testing.T) {
 		conform(t, conformSource(name, src, driver.Options{}).onLLVM(1, 2, 3))
 		conform(t, conformSource(name+"-int16", src, driver.Options{Quantize: 16}).onLLVM(1, 2))
 	}
+}
+
+// TestPathwaysIR: the pathways are on_pre.NAME kernels and delay.NAME
+// variables, in the order of their names, and the text form reads back
+// after lowering and after every pass.
+func TestPathwaysIR(t *testing.T) {
+	check := func(stage string, m *ir.Module) {
+		text := m.String()
+		back, err := ir.Parse(text)
+		require.NoError(t, err, stage)
+		require.Equal(t, text, back.String(), "round trip after %s", stage)
+		require.NoError(t, ir.Verify(back), "parsed IR after %s", stage)
+	}
+	var lowered *ir.Module
+	o := driver.Options{Lowered: func(m *ir.Module) { lowered = m; check("lowering", m) }}
+	o.After = check
+	compileSourceWith(t, "pathways.snn", pathwayModel(""), o)
+	pr := lowered.Projections[0]
+	var kernels, vars []string
+	for _, k := range pr.Kernels {
+		kernels = append(kernels, k.Name)
+	}
+	for _, v := range pr.Vars {
+		vars = append(vars, v.Name)
+	}
+	require.Equal(t, []string{"init", "on_pre.down", "on_pre.up"}, kernels)
+	require.Equal(t, []string{"w", "delay", "delay.down", "delay.up"}, vars)
+	require.True(t, ir.VarNamed(pr.Vars, "delay.up").Uniform, "up's delay is the type's constant")
+	require.False(t, ir.VarNamed(pr.Vars, "delay.down").Uniform, "down's delay depends on j")
+}
+
+// TestPathwaysFPGA: the FPGA core delivers a spike once per synapse, after
+// one delay; it refuses each pathway, at its on pre block.
+func TestPathwaysFPGA(t *testing.T) {
+	m := compileSourceWith(t, "pathways.snn", pathwayModel(""), driver.Options{Quantize: 16})
+	_, err := fpga.Build(m, driver.FPGAOptions())
+	require.ErrorContains(t, err, "pathways.snn:10:19: projection c: pathway down (on pre down); the core delivers a spike once per synapse")
+	require.ErrorContains(t, err, "pathways.snn:9:17: projection c: pathway up (on pre up)")
 }
