@@ -45,6 +45,10 @@ type checker struct {
 	// phases are the steps [start, end) of each phase of the protocol
 	// (check_phase.go).
 	phases map[*PhaseDecl][2]int64
+	// streams are the named random streams' first draws, by name, and
+	// their stream numbers' names (check_stream.go).
+	streams     map[string]streamUse
+	streamNames map[int]string
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so

@@ -500,6 +500,13 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 		c.diags.Hintf(n.At, "the functions are listed in spec/language.md", "unknown function %s", n.Func)
 		return invalidType
 	}
+	if f.Kind == fnRandom {
+		// uniform(lo, hi, stream = NAME): checked as uniform(lo, hi).
+		var ok bool
+		if n, ok = c.namedStream(ctx, n); !ok {
+			return invalidType
+		}
+	}
 	if len(n.Args) < f.MinArgs || len(n.Args) > f.MaxArgs {
 		want := fmt.Sprint(f.MinArgs)
 		if f.MaxArgs != f.MinArgs {

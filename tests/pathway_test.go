@@ -168,18 +168,7 @@ func TestPathwaysConform(t *testing.T) {
 // variables, in the order of their names, and the text form reads back
 // after lowering and after every pass.
 func TestPathwaysIR(t *testing.T) {
-	check := func(stage string, m *ir.Module) {
-		text := m.String()
-		back, err := ir.Parse(text)
-		require.NoError(t, err, stage)
-		require.Equal(t, text, back.String(), "round trip after %s", stage)
-		require.NoError(t, ir.Verify(back), "parsed IR after %s", stage)
-	}
-	var lowered *ir.Module
-	o := driver.Options{Lowered: func(m *ir.Module) { lowered = m; check("lowering", m) }}
-	o.After = check
-	compileSourceWith(t, "pathways.snn", pathwayModel(""), o)
-	pr := lowered.Projections[0]
+	pr := roundTrip(t, "pathways.snn", pathwayModel("")).Projections[0]
 	var kernels, vars []string
 	for _, k := range pr.Kernels {
 		kernels = append(kernels, k.Name)
@@ -200,4 +189,22 @@ func TestPathwaysFPGA(t *testing.T) {
 	_, err := fpga.Build(m, driver.FPGAOptions())
 	require.ErrorContains(t, err, "pathways.snn:10:19: projection c: pathway down (on pre down); the core delivers a spike once per synapse")
 	require.ErrorContains(t, err, "pathways.snn:9:17: projection c: pathway up (on pre up)")
+}
+
+// roundTrip compiles a model, requiring its IR to read back after lowering
+// and after every pass, and returns the lowered module.
+func roundTrip(t *testing.T, name, src string) *ir.Module {
+	t.Helper()
+	check := func(stage string, m *ir.Module) {
+		text := m.String()
+		back, err := ir.Parse(text)
+		require.NoError(t, err, stage)
+		require.Equal(t, text, back.String(), "round trip after %s", stage)
+		require.NoError(t, ir.Verify(back), "parsed IR after %s", stage)
+	}
+	var lowered *ir.Module
+	o := driver.Options{Lowered: func(m *ir.Module) { lowered = m; check("lowering", m) }}
+	o.After = check
+	compileSourceWith(t, name, src, o)
+	return lowered
 }
