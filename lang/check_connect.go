@@ -94,7 +94,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	set := c.settings(d.Body, what, settable, delays+" and the parameters, state variables and traces of "+sb.Name)
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
 	ctx := c.projectionCtx(sb, proj)
-	ctx.scope, ctx.what, ctx.random, ctx.initial = scope, "an initial value", true, true
+	ctx.scope, ctx.what, ctx.random, ctx.initial, ctx.pairs = scope, "an initial value", true, true, true
 	for _, n := range sortedKeys(set) {
 		a := set[n]
 		switch {
@@ -320,13 +320,13 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 	}
 	c.checkPathwaysFor(b, ctx)
 	for _, m := range b.Members {
-		ctx.random, ctx.constOnly = false, false
+		ctx.random, ctx.constOnly, ctx.pairs = false, false, false
 		switch m := m.(type) {
 		case *State:
-			ctx.what, ctx.random = "an initial value", true
+			ctx.what, ctx.random, ctx.pairs = "an initial value", true, true
 			c.expr(ctx, m.Init)
 		case *Trace:
-			ctx.what, ctx.random = "an initial value", true
+			ctx.what, ctx.random, ctx.pairs = "an initial value", true, true
 			c.expr(ctx, m.Init)
 		case *Param:
 			ctx.what, ctx.constOnly = "a parameter default", true

@@ -198,11 +198,13 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 		case *State:
 			sctx := *ctx
 			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
+			sctx.pairs = kind == SynapseBody
 			c.declareValue(b, &b.States, SymState, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
 			c.checkQuantize(m.Quantize)
 		case *Trace:
 			sctx := *ctx
 			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
+			sctx.pairs = kind == SynapseBody
 			c.declareValue(b, &b.Traces, SymTrace, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
 			c.checkQuantize(m.Quantize)
 		case *Let:

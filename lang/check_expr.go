@@ -35,6 +35,9 @@ type exprCtx struct {
 	lvalue bool
 	// noise allows white noise, xi and xi_NAME: the right side of an ODE.
 	noise bool
+	// pairs allows draws from named streams (stream = NAME), keyed by a
+	// synapse's (pre, post) pair: a synapse's initial values.
+	pairs bool
 }
 
 // expr converts and checks e.

@@ -57,7 +57,7 @@ func (c *checker) namedStream(ctx *exprCtx, n *CallExpr) (*CallExpr, bool) {
 	case name == "":
 		c.diags.Hintf(a.At, "write stream = NAME, e.g. stream = shared", "stream = names a random stream: an identifier, not an expression")
 		return n, false
-	case ctx.body == nil || ctx.body.Kind != SynapseBody || !ctx.initial:
+	case !ctx.pairs:
 		where := ctx.what
 		if ctx.body != nil && ctx.body.Kind != SynapseBody {
 			where += " of " + ctx.body.describe()

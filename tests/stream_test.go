@@ -137,3 +137,43 @@ func TestNamedStreamsIR(t *testing.T) {
 	require.Contains(t, text, fmt.Sprintf("rand uniform.pair stream=%d", lang.NamedStream("shared")))
 	require.Contains(t, text, fmt.Sprintf("rand exponential.pair stream=%d", lang.NamedStream("expo")))
 }
+
+// typeInitStream draws w from stream shared in a synapse type's initial
+// value and in another type's connect, onto the other direction.
+const typeInitStream = `neuron Leaky {
+    state v = 0
+    dv/dt = -v / (10 ms)
+}
+synapse S {
+    state w = uniform(0, 1, stream = shared)
+    state src = 0
+    state dst = 0
+    on pre { post.v += w }
+}
+synapse T {
+    state w = 0
+    on pre { post.v += w }
+}
+population a = Leaky[3]
+population b = Leaky[3]
+connect x: a -> b using S by all_to_all { src = i  dst = j }
+connect y: b -> a using T by one_to_one { w = rand(stream = shared) }
+monitor state x.w
+monitor state y.w
+run { duration = 0.1 ms  dt = 0.1 ms }
+`
+
+// TestNamedStreamsTypeInit: a synapse type's initial value draws from a
+// named stream as a connect's setting does; the pair is the synapse's
+// (pre, post) indices whatever the populations, so y's synapse (k, k)
+// has x's value for (k, k).
+func TestNamedStreamsTypeInit(t *testing.T) {
+	res := run(t, compileSource(t, "typeinit.snn", typeInitStream), interp.Options{})
+	x, y := stateOf(t, res, "x_w")[0], stateOf(t, res, "y_w")[0]
+	require.Len(t, x, 9)
+	require.Len(t, y, 3)
+	for k := range 3 {
+		require.Equal(t, x[k*3+k], y[k], "pair (%d, %d)", k, k)
+	}
+	require.NotEqual(t, x[0], x[1])
+}
