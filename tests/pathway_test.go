@@ -192,6 +192,7 @@ run { duration = 200 ms  dt = 0.1 ms  seed = 3 }
 // 16 bits.
 func TestPathwaysConform(t *testing.T) {
 	conform(t, conformSource("pathways-net", pathwayNet, driver.Options{}).onLLVM(1, 2, 3))
+	conform(t, conformSource("pathways-net-int16", pathwayNet, driver.Options{Quantize: 16}).onLLVM(1, 2))
 	// The runtime's test settings split every job among the threads, as
 	// small as they come, with late workers: delivery must stay on the
 	// main thread, in the interpreter's order.
