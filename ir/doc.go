@@ -265,6 +265,8 @@
 //	                             %7 = rand uniform stream=3 %1, %2 : f64
 //	table      n    attr   -     the value of the module's timed array (Table) at the time given by the first operand, in the column given by the second (a two-dimensional table): Table.At, Brian2's TimedArray
 //	                             %7 = table stim, %4 : f64
+//	data       0    attr   -     the element's value of the module's data array (Data, a model's load(FILE)): the neuron's (index i), the synapse's (its index in synapse order), or the entry [j, i] of a (post, pre) matrix, as the array's By says
+//	                             %7 = data thr : f64
 //
 //	neg        1    same   -     -x
 //	                             %8 = neg %2 : f64

@@ -324,6 +324,9 @@ type Module struct {
 	Monitors    []*Monitor
 	// Tables are the timed arrays that table instructions read, by name.
 	Tables []*Table
+	// Data are the arrays that data instructions read, by name: the
+	// values a model loads from files (data.go).
+	Data []*Data
 }
 
 // Population is N neurons of one type (or, with Global, the one instance
@@ -385,8 +388,13 @@ type Projection struct {
 	Dendrite *Dendrite
 	Synapse  string // the synapse type's name
 	Rule     Rule
-	Vars     []*Var
-	Kernels  []*Kernel
+	// PreRange and PostRange, where not {0, 0}, are the slices [lo, hi)
+	// of Pre's and Post's elements the rule connects (a subgroup or an
+	// inline slice, spec/language.md 4.12): the rule is built between
+	// sides of hi - lo elements, its indices then moved up by lo.
+	PreRange, PostRange [2]int
+	Vars                []*Var
+	Kernels             []*Kernel
 }
 
 // Describe names the projection as a user's message does: "projection
@@ -450,6 +458,10 @@ type Monitor struct {
 	Var    string // for state monitors: v, apical.u
 	Ranges [][2]int
 	Every  int
+	// Base is subtracted from the indices the monitor writes: the first
+	// element of the subgroup it records, whose indices are the view's
+	// own (spec/language.md 4.12); 0 for a whole population.
+	Base int
 	// Window, if not {0, 0}, is the steps [From, To) the monitor records
 	// in (a protocol's phases, spec/language.md 4.10); a state monitor
 	// samples there the steps that are multiples of Every.

@@ -22,6 +22,7 @@ const (
 	OpStartRef // makes a spiking neuron refractory
 	OpRand     // a random draw from a counter-based stream
 	OpTable    // a value of a timed array at a time (and column)
+	OpData     // the element's value of a data array a model loads from a file
 
 	// Arithmetic.
 	OpNeg
@@ -131,6 +132,7 @@ var opTable = [numOps]OpInfo{
 	OpRand:     {Name: "rand", Args: -1, Result: resAttr, Aux: auxRand, Doc: "a draw from a distribution (uniform lo hi, normal mean std, exponential mean) on a counter-based stream; Example printed form: %7 = rand uniform stream=3 %1, %2 : f64"},
 
 	OpTable: {Name: "table", Args: -1, Result: resAttr, Aux: auxName, Doc: "the value of the module's timed array (Table) at the time given by the first operand, in the column given by the second (a two-dimensional table): Table.At, Brian2's TimedArray; Example printed form: %7 = table stim, %4 : f64"},
+	OpData:  {Name: "data", Args: 0, Result: resAttr, Aux: auxName, Doc: "the element's value of the module's data array (Data, a model's load(FILE)): the neuron's (index i), the synapse's (its index in synapse order), or the entry [j, i] of a (post, pre) matrix, as the array's By says; Example printed form: %7 = data thr : f64"},
 
 	OpNeg: {Name: "neg", Args: 1, Result: resSame, Fixed: fixedRounded + " (fixed.Neg: -min saturates to max)", Doc: "-x; Example printed form: %8 = neg %2 : f64"},
 	OpAdd: {Name: "add", Args: 2, Result: resSame, Commutative: true, Fixed: fixedRounded + " (fixed.Add)", Doc: "x + y, IEEE round to nearest; Example printed form: %9 = add %2, %8 : f64"},

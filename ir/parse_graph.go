@@ -162,6 +162,12 @@ func (p *parser) module() (*Module, error) {
 				return nil, err
 			}
 			m.Tables = append(m.Tables, tb)
+		case "data":
+			d, err := p.data()
+			if err != nil {
+				return nil, err
+			}
+			m.Data = append(m.Data, d)
 		case "monitor":
 			mon, err := p.monitor()
 			if err != nil {
@@ -208,8 +214,18 @@ func (p *parser) variable() (*Var, error) {
 	}
 	v.Type = typ
 	rest := t[4:]
+	var slice [2]int
+	if n := len(rest); n >= 7 && rest[n-3] == "slice" && rest[n-7] == "reduce" {
+		lo, err1 := strconv.Atoi(rest[n-2])
+		hi, err2 := strconv.Atoi(rest[n-1])
+		if err1 != nil || err2 != nil {
+			return nil, p.errorf("bad reduce slice")
+		}
+		slice = [2]int{lo, hi}
+		rest = rest[:n-3]
+	}
 	if n := len(rest); n >= 4 && rest[n-4] == "reduce" {
-		v.Reduce = &Reduce{Kind: rest[n-3], Source: rest[n-2], Name: rest[n-1]}
+		v.Reduce = &Reduce{Kind: rest[n-3], Source: rest[n-2], Name: rest[n-1], Range: slice}
 		rest = rest[:n-4]
 	}
 	if n := len(rest); n >= 2 && rest[n-2] == "quantize" {
@@ -545,6 +561,8 @@ func (p *parser) projection() (*Projection, error) {
 				pr.PruneBelow, err = parseFloat(rest[2])
 			case "label":
 				pr.Label, err = strconv.Unquote(rest[2])
+			case "pre_lo", "pre_hi", "post_lo", "post_hi":
+				err = setSliceAttr(pr, rest[0], rest[2])
 			default:
 				err = fmt.Errorf("unknown rule attribute %q", rest[0])
 			}
@@ -661,6 +679,14 @@ func (p *parser) monitor() (*Monitor, error) {
 		}
 		mon.Every = n
 		rest = rest[2:]
+	}
+	if len(rest) >= 3 && rest[0] == "base" && rest[1] == "=" {
+		n, err := strconv.Atoi(rest[2])
+		if err != nil || n < 0 {
+			return nil, p.errorf("bad base")
+		}
+		mon.Base = n
+		rest = rest[3:]
 	}
 	if len(rest) == 4 && rest[0] == "window" && rest[2] == ":" {
 		lo, err1 := strconv.ParseInt(rest[1], 10, 64)

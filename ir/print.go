@@ -78,6 +78,9 @@ func (p *printer) module(m *Module) {
 		p.line("table %s dt=%s k=%d rows=%d cols=%d two=%t values=[%s]", tb.Name, FormatFloat(tb.Dt), tb.K, tb.Rows, tb.Cols, tb.Two,
 			strings.Join(vals, ", "))
 	}
+	for _, d := range m.Data {
+		p.data(d)
+	}
 	for _, pop := range m.Populations {
 		p.b.WriteByte('\n')
 		kw := "population"
@@ -143,6 +146,7 @@ func (p *printer) module(m *Module) {
 		if pr.Stream != n {
 			head += fmt.Sprintf(" stream=%d", pr.Stream)
 		}
+		head += sliceAttrs(pr)
 		if pr.PruneVar != "" {
 			head += fmt.Sprintf(" prune_var=%s prune_below=%s", pr.PruneVar, FormatFloat(pr.PruneBelow))
 		}
@@ -176,6 +180,9 @@ func (p *printer) module(m *Module) {
 		}
 		if mon.Kind == "state" {
 			s += fmt.Sprintf(" every %d", mon.Every)
+		}
+		if mon.Base != 0 {
+			s += fmt.Sprintf(" base=%d", mon.Base)
 		}
 		if mon.Window != [2]int64{} {
 			s += fmt.Sprintf(" window %d:%d", mon.Window[0], mon.Window[1])
@@ -224,6 +231,8 @@ func formatRule(r Rule) string {
 			ps = append(ps, fmt.Sprintf("(%d, %d)", pr[0], pr[1]))
 		}
 		return s + " [" + strings.Join(ps, ", ") + "]"
+	case "matrix":
+		return s + " file=" + strconv.Quote(r.File)
 	case "one_to_one", "parts":
 		return s
 	}

@@ -22,6 +22,9 @@ type Reduce struct {
 	Kind   string // "sum", "mean", "max" or "min"
 	Source string // the population or projection, as printed
 	Name   string // its variable, as printed
+	// Range, where not {0, 0}, is the slice [lo, hi) of a population's
+	// neurons reduced over (a subgroup, spec/language.md 4.12).
+	Range [2]int
 	// Node and From are what Source and Name reach: Module.Link resolves
 	// them, nil where they reach nothing (the verifier reports it).
 	Node Node
@@ -35,7 +38,11 @@ type Reduce struct {
 var ReduceKinds = map[string]bool{"sum": true, "mean": true, "max": true, "min": true}
 
 func (r *Reduce) String() string {
-	return fmt.Sprintf("reduce %s %s %s", r.Kind, r.Source, r.Name)
+	s := fmt.Sprintf("reduce %s %s %s", r.Kind, r.Source, r.Name)
+	if r.Range != [2]int{} {
+		s += fmt.Sprintf(" slice %d %d", r.Range[0], r.Range[1])
+	}
+	return s
 }
 
 // Reductions calls f on every global's variable that is a reduction, in

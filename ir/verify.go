@@ -191,6 +191,7 @@ func scopesByOwner(m *Module) (map[*Kernel]*scope, map[Node]*scope) {
 func (v *verifier) module() {
 	v.checkLinks()
 	v.checkReductions()
+	v.checkSlices()
 	for _, in := range v.m.Inputs {
 		v.inputColumns(in)
 	}
@@ -390,6 +391,13 @@ func (v *verifier) instr(where string, in *Instr, sc *scope, k *Kernel) {
 	case OpIndex:
 		if !sc.Indices[fmt.Sprint(in.Aux)] {
 			v.errorf(where, "no index %v here", in.Aux)
+		}
+	case OpData:
+		switch d := v.m.DataNamed(in.VarName()); {
+		case d == nil:
+			v.errorf(where, "no data array %s", in.VarName())
+		case d.By != DataByNeuron && !sc.Indices["j"]:
+			v.errorf(where, "data %s is by %s, outside a projection's kernel", d.Name, d.By)
 		}
 	case OpTable:
 		tb := v.m.TableNamed(in.VarName())

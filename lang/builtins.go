@@ -71,6 +71,7 @@ var connectRules = map[string][]string{
 	"fixed_indegree":    {"k", "autapses"},
 	"fixed_outdegree":   {"k", "autapses"},
 	"pairs":             {"list"},
+	"matrix":            {"file"},
 }
 
 // Integration methods a body may ask for.

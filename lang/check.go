@@ -45,6 +45,12 @@ type checker struct {
 	// phases are the steps [start, end) of each phase of the protocol
 	// (check_phase.go).
 	phases map[*PhaseDecl][2]int64
+	// subgroupBusy holds the subgroups checked (false) or being checked
+	// (true), to find a view of itself (check_slice.go).
+	subgroupBusy map[*SubgroupDecl]bool
+	// dataFiles are the data files loads and matrix rules read, by path
+	// (check_load.go).
+	dataFiles map[string]*dataFile
 	// streams are the named random streams' first draws, by name, and
 	// their stream numbers' names (check_stream.go).
 	streams     map[string]streamUse
@@ -77,7 +83,8 @@ func Check(files []*File, diags *Diagnostics) *Program {
 		reportedAt:  map[Pos]bool{},
 		monitors:    map[string]*Monitor{},
 	}
-	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{}}
+	c.prog = &Program{Files: files, Scope: c.all, Info: c.info, PopReductions: map[*CallExpr]*PopReduction{},
+		Loads: map[*CallExpr]*LoadedData{}}
 	for _, f := range files {
 		c.files[f.Name] = NewScope(universe)
 	}
@@ -136,6 +143,12 @@ func Check(files []*File, diags *Diagnostics) *Program {
 			c.checkInput(d)
 		}
 	}
+	for _, d := range decls {
+		if d, ok := d.(*SubgroupDecl); ok {
+			c.checkSubgroup(d)
+		}
+	}
+	c.subgroupReductions()
 	for _, d := range decls {
 		switch d := d.(type) {
 		case *ConnectDecl:

@@ -27,22 +27,24 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	proj := &Projection{Name: name, Pos: pos, Decl: d}
 	ok := true
 
-	// The pre side: a population or an input.
+	// The pre side: a population or an input, or a subgroup or slice of
+	// one (check_slice.go).
 	preID := Ident{Pos: d.Pre.Pos, Name: d.Pre.Parts[0]}
+	var preView, postView view
 	if len(d.Pre.Parts) > 1 {
 		c.diags.Errorf(posOf(d.Pre.Pos), "the pre side of a connect is a population or input, not %s", joinDots(d.Pre.Parts))
 		ok = false
-	} else if sym := c.lookupKind(preID, "population or input", SymPopulation, SymInput); sym == nil {
+	} else if v, vOK := c.viewNamed(preID, d.PreCut, "population or input", SymPopulation, SymInput); !vOK {
 		ok = false
-	} else if proj.PrePop, proj.PreInput = c.popNamed(sym.Name), c.inputNamed(sym.Name); proj.PrePop == nil && proj.PreInput == nil {
-		ok = false // its own declaration has errors
+	} else {
+		preView, proj.PrePop, proj.PreInput, proj.PreRange = v, v.pop, v.input, v.irRange()
 	}
 
 	// The post side: a population, or a dendrite of its neurons.
 	postID := Ident{Pos: d.Post.Pos, Name: d.Post.Parts[0]}
-	if sym := c.lookupKind(postID, "population", SymPopulation); sym == nil {
+	if v, vOK := c.viewNamed(postID, d.PostCut, "population", SymPopulation); !vOK {
 		ok = false
-	} else if proj.Post = c.popNamed(sym.Name); proj.Post == nil {
+	} else if postView, proj.Post, proj.PostRange = v, v.pop, v.irRange(); proj.Post == nil {
 		ok = false
 	} else {
 		b := proj.Post.Type
@@ -63,6 +65,9 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	}
 	rule, ruleOK := c.checkRule(d, proj)
 	proj.Rule = rule
+	if ok && ruleOK && !ruleAutapses(d) && c.overlapAutapses(d, preView, postView) {
+		ok = false
+	}
 	if !ok || !ruleOK {
 		return
 	}
@@ -95,6 +100,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
 	ctx := c.projectionCtx(sb, proj)
 	ctx.scope, ctx.what, ctx.random, ctx.initial, ctx.pairs = scope, "an initial value", true, true, true
+	ctx.load = &loadSite{proj: proj}
 	for _, n := range sortedKeys(set) {
 		a := set[n]
 		switch {
@@ -133,13 +139,13 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 	case *CallExpr:
 		call = n
 	default:
-		c.diags.Hintf(n.Pos(), "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list)",
+		c.diags.Hintf(n.Pos(), "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list), matrix(file)",
 			"a connectivity rule must be a rule name")
 		return "", false
 	}
 	params, known := connectRules[call.Func]
 	if !known {
-		c.diags.Hintf(call.At, "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list)",
+		c.diags.Hintf(call.At, "the rules are all_to_all, one_to_one, fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), pairs(list), matrix(file)",
 			"unknown connectivity rule %s", call.Func)
 		return "", false
 	}
@@ -177,7 +183,7 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 		pre = proj.PreSize()
 	}
 	if proj.Post != nil {
-		post = proj.Post.Size
+		post = proj.PostSize()
 	}
 	// Autapses matter where both sides are one population; lowering
 	// reads the argument only as a literal, so nothing else may stand
@@ -194,7 +200,7 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			ok = false
 		}
 	}
-	selfExcluded := !autapses && proj.PrePop != nil && proj.PrePop == proj.Post
+	selfExcluded := !autapses && proj.PrePop != nil && proj.PrePop == proj.Post && proj.PreRange == proj.PostRange
 	synapses := 0.0
 	switch call.Func {
 	case "all_to_all":
@@ -258,6 +264,16 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			return call.Func, false
 		}
 		ok = c.checkPairs(ctx, a, pre, post) && ok
+		if s, isFile := a.X.(*StringLit); isFile {
+			proj.pairsFile = DataPath(s)
+		}
+	case "matrix":
+		a, has := args["file"]
+		if !has {
+			c.diags.Hintf(call.At, "matrix(\"w.npy\")", "matrix needs a .npy file of shape (post, pre)")
+			return call.Func, false
+		}
+		ok = c.checkMatrixRule(a, proj, pre, post) && ok
 	}
 	if synapses > MaxSynapses {
 		c.diags.Errorf(call.At, "this connect makes about %.3g synapses, more than the limit of %d per projection", synapses, MaxSynapses)

@@ -102,6 +102,8 @@ func (c *checker) declare(d Decl) {
 		c.declareTop(SymPopulation, d.Name, d)
 	case *InputDecl:
 		c.declareTop(SymInput, d.Name, d)
+	case *SubgroupDecl:
+		c.declareTop(SymSubgroup, d.Name, d)
 	case *ConnectDecl:
 		if d.Name != nil {
 			c.declareTop(SymProjection, *d.Name, d)

@@ -35,6 +35,9 @@ type exprCtx struct {
 	lvalue bool
 	// noise allows white noise, xi and xi_NAME: the right side of an ODE.
 	noise bool
+	// load, in a population's or a connect's settings, allows load(FILE)
+	// (check_load.go).
+	load *loadSite
 	// pairs allows draws from named streams (stream = NAME), keyed by a
 	// synapse's (pre, post) pair: a synapse's initial values.
 	pairs bool
@@ -487,6 +490,9 @@ func (c *checker) undefined(ctx *exprCtx, pos Pos, name string) {
 
 // call checks a built-in function call.
 func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
+	if n.Func == "load" && ctx.scope.Lookup("load") == nil {
+		return c.loadCall(ctx, n)
+	}
 	f := Funcs[n.Func]
 	if f == nil {
 		if _, ok := connectRules[n.Func]; ok {

@@ -21,12 +21,16 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 			c.diags.Errorf(pos, "monitor spikes takes a population or input, not %s", joinDots(d.Target.Parts))
 			return
 		}
-		sym := c.lookupKind(head, "population or input", SymPopulation, SymInput)
+		sym := c.lookupKind(head, "population or input", SymPopulation, SymInput, SymSubgroup)
 		if sym == nil {
 			return
 		}
 		m.Population, m.Input = c.popNamed(sym.Name), c.inputNamed(sym.Name)
-		switch {
+		switch sg := c.subgroupNamed(sym.Name); {
+		case sym.Kind == SymSubgroup && sg == nil:
+			return
+		case sg != nil:
+			m.Population, m.Input, size, m.Base = sg.Pop, sg.Input, sg.Size(), sg.Lo
 		case m.Population != nil:
 			size = m.Population.Size
 		case m.Input != nil:
@@ -42,12 +46,22 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 			c.diags.Hintf(pos, "write monitor state population.variable", "monitor state needs a variable, not %s", head.Name)
 			return
 		}
-		sym := c.lookupKind(head, "population, projection or global", SymPopulation, SymProjection, SymGlobal)
+		sym := c.lookupKind(head, "population, projection or global", SymPopulation, SymProjection, SymGlobal, SymSubgroup)
 		if sym == nil {
 			return
 		}
 		var b *Body
 		switch sym.Kind {
+		case SymSubgroup:
+			sg := c.subgroupNamed(sym.Name)
+			if sg == nil {
+				return
+			}
+			if sg.Pop == nil {
+				c.diags.Errorf(pos, "%s is a subgroup of input %s, which has no variables to monitor", sym.Name, sg.Input.Name)
+				return
+			}
+			m.Population, b, size, m.Base = sg.Pop, sg.Pop.Type, sg.Size(), sg.Lo
 		case SymPopulation:
 			if m.Population = c.popNamed(sym.Name); m.Population == nil {
 				return
@@ -128,6 +142,7 @@ func (c *checker) checkMonitor(d *MonitorDecl) {
 			m.Ranges = append(m.Ranges, [2]int{lo, hi})
 		}
 	}
+	c.subgroupRanges(m, size)
 	c.prog.Monitors = append(c.prog.Monitors, m)
 }
 

@@ -2,7 +2,8 @@
 // on the declarations and the bodies first). Its steps, in this order:
 //
 //  1. checkRun, here: the run block, before anything that reads its dt;
-//  2. checkPopulation and checkInput, in source order (check_population.go);
+//  2. checkPopulation and checkInput, in source order (check_population.go),
+//     then checkSubgroup (check_slice.go): the views of them;
 //  3. checkConnect, checkCurrent (check_connect.go) and checkMonitor
 //     (check_monitor.go), in source order, each finding the populations
 //     and inputs it names checked;
@@ -241,7 +242,11 @@ func (c *checker) checkSetting(a *Assign, target *Symbol, t Type) {
 		return
 	}
 	if t.Dim != target.Type.Dim && !isZero(a.Value.X) {
-		c.diags.Hintf(posOf(a.Value.Pos), dimHint(target.Type.Dim, t.Dim), "%s is %s but the value is %s",
+		hint := dimHint(target.Type.Dim, t.Dim)
+		if call, ok := a.Value.X.(*CallExpr); ok && call.Func == "load" {
+			hint = fmt.Sprintf("a file holds plain numbers: multiply them by the unit they are in, a unit of %s: load(...) * 1 UNIT", target.Type.Dim.Describe())
+		}
+		c.diags.Hintf(posOf(a.Value.Pos), hint, "%s is %s but the value is %s",
 			target.Name, target.Type.Dim.Describe(), t.Dim.Describe())
 	}
 }

@@ -29,7 +29,7 @@ func (c *checker) checkPopulation(d *PopulationDecl) {
 	c.all.LookupLocal(pop.Name).Net = pop
 
 	scope := indexScope(b.Scope, "i", "N")
-	ctx := &exprCtx{scope: scope, body: b, what: "an initial value", random: true, initial: true}
+	ctx := &exprCtx{scope: scope, body: b, what: "an initial value", random: true, initial: true, load: &loadSite{pop: pop}}
 	settable := func(name string) bool {
 		v := bodyVar(b, name)
 		return v != nil && v.Kind != SymLet

@@ -13,11 +13,24 @@ type PopReduction struct {
 	Source string // the population or projection
 	Var    string // its variable
 	Pos    Pos
+	// Subgroup, if not "", is the subgroup reduced over, and Range its
+	// range [lo, hi) of Source's neurons, {0, 0} for the whole population
+	// (check_slice.go).
+	Subgroup string
+	// Range is the subgroup's range [lo, hi) of Source's neurons, {0, 0}
+	// for the whole population (check_slice.go).
+	Range [2]int
 }
 
 // StateName is the name of the global's state that holds the reduction:
-// KIND.SOURCE.VAR, which no declared name can be (they have no dots).
-func (r *PopReduction) StateName() string { return r.Kind + "." + r.Source + "." + r.Var }
+// KIND.SOURCE.VAR (KIND.SUBGROUP.VAR for a subgroup's), which no
+// declared name can be (they have no dots).
+func (r *PopReduction) StateName() string {
+	if r.Subgroup != "" {
+		return r.Kind + "." + r.Subgroup + "." + r.Var
+	}
+	return r.Kind + "." + r.Source + "." + r.Var
+}
 
 // popReductionCall checks sum, mean, max and min with one argument that
 // names a population's or a projection's variable (POP.VAR), and reports
@@ -39,7 +52,7 @@ func (c *checker) popReductionCall(ctx *exprCtx, n *CallExpr, f *Func) (Type, bo
 		var named *NameRef
 		walkNode(n.Args[0].X, func(m Node) {
 			if r, ok := m.(*NameRef); ok && named == nil && len(r.Parts) == 2 {
-				if s := ctx.scope.Lookup(r.Parts[0]); s != nil && (s.Kind == SymPopulation || s.Kind == SymProjection) {
+				if s := ctx.scope.Lookup(r.Parts[0]); s != nil && (s.Kind == SymPopulation || s.Kind == SymProjection || s.Kind == SymSubgroup) {
 					named = r
 				}
 			}
@@ -55,8 +68,17 @@ func (c *checker) popReductionCall(ctx *exprCtx, n *CallExpr, f *Func) (Type, bo
 		return invalidType, false
 	}
 	head := ctx.scope.Lookup(ref.Parts[0])
-	if head == nil || head.Kind != SymPopulation && head.Kind != SymProjection {
+	if head == nil || head.Kind != SymPopulation && head.Kind != SymProjection && head.Kind != SymSubgroup {
 		return invalidType, false
+	}
+	// A subgroup reduces over its population's variable, on its range
+	// (check_slice.go fills Range once the subgroups are checked).
+	subgroup := ""
+	if head.Kind == SymSubgroup {
+		if head = c.subgroupBase(head, n.At, fmt.Sprintf("%s(%s)", f.Name, ref.Dotted())); head == nil {
+			return invalidType, true
+		}
+		subgroup = ref.Parts[0]
 	}
 	what := fmt.Sprintf("%s(%s)", f.Name, ref.Dotted())
 	switch {
@@ -97,6 +119,6 @@ func (c *checker) popReductionCall(ctx *exprCtx, n *CallExpr, f *Func) (Type, bo
 	if sym.Type.Kind != KindReal {
 		return invalidType, true
 	}
-	c.prog.PopReductions[n] = &PopReduction{Kind: f.Name, Global: ctx.body, Source: head.Name, Var: sym.Name, Pos: n.At}
+	c.prog.PopReductions[n] = &PopReduction{Kind: f.Name, Global: ctx.body, Source: head.Name, Var: sym.Name, Pos: n.At, Subgroup: subgroup}
 	return sym.Type, true
 }

@@ -19,7 +19,8 @@
 //
 //	Loader, LoadFile  read a model and everything it imports, and check it
 //	Program           the checked model: types (Body), populations,
-//	                  projections, inputs, currents, monitors, scheduled
+//	                  subgroups (views of a population's range), projections,
+//	                  inputs, currents, monitors, scheduled
 //	                  code (Schedule: at, every, a phase's start), timed
 //	                  arrays (TimedArray), run settings
 //	Info              side tables: the Type of every expression Node and the

@@ -115,11 +115,35 @@ type PopulationDecl struct {
 type ConnectDecl struct {
 	Pos     lexer.Position
 	Name    *Ident `parser:"'connect' (@@ ':')?"`
-	Pre     Ref    `parser:"@@ '->'"`
+	Pre     Ref    `parser:"@@"`
+	PreCut  *Slice `parser:"@@? '->'"`
 	Post    Ref    `parser:"@@"`
+	PostCut *Slice `parser:"@@?"`
 	Synapse Ident  `parser:"'using' @@"`
 	Rule    *Expr  `parser:"'by' @@"`
 	Body    *Block `parser:"@@?"`
+}
+
+// SubgroupDecl names a contiguous range of a population's neurons or an
+// input's sources (Brian2's P[:3200]); spec/language.md section 4.12. The
+// body sets the view's neurons as a population body does.
+//
+//	subgroup exc = cells[:3200] { v = uniform(v_r, v_t) }
+type SubgroupDecl struct {
+	Pos   lexer.Position
+	Name  Ident  `parser:"'subgroup' @@ '='"`
+	Of    Ident  `parser:"@@"`
+	Slice *Slice `parser:"@@"`
+	Body  *Block `parser:"@@?"`
+}
+
+// Slice is a half-open range [LO:HI] of a population's or an input's
+// indices; either bound may be left out (the start, the size).
+type Slice struct {
+	Pos   lexer.Position
+	Lo    *Expr `parser:"'[' @@?"`
+	Colon bool  `parser:"@':'"`
+	Hi    *Expr `parser:"@@? ']'"`
 }
 
 // InputDecl is a population of spike sources.
@@ -481,6 +505,7 @@ func (d *GlobalDecl) declPos() lexer.Position     { return d.Pos }
 func (d *PopulationDecl) declPos() lexer.Position { return d.Pos }
 func (d *ConnectDecl) declPos() lexer.Position    { return d.Pos }
 func (d *InputDecl) declPos() lexer.Position      { return d.Pos }
+func (d *SubgroupDecl) declPos() lexer.Position   { return d.Pos }
 func (d *CurrentDecl) declPos() lexer.Position    { return d.Pos }
 func (d *MonitorDecl) declPos() lexer.Position    { return d.Pos }
 func (d *RunDecl) declPos() lexer.Position        { return d.Pos }

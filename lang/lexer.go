@@ -42,7 +42,7 @@ var keywords = map[string]bool{
 	"threshold": true, "reset": true, "refractory": true, "unless": true, "method": true,
 	"on": true, "delay": true, "population": true, "connect": true, "using": true, "by": true,
 	"input": true, "current": true, "monitor": true, "every": true, "run": true,
-	"at": true, "phase": true, "timedarray": true,
+	"at": true, "phase": true, "timedarray": true, "subgroup": true,
 	"if": true, "else": true, "and": true, "or": true, "not": true, "true": true, "false": true,
 }
 
@@ -51,7 +51,7 @@ var keywords = map[string]bool{
 var topLevel = map[string]bool{
 	"import": true, "neuron": true, "synapse": true, "global": true, "population": true,
 	"connect": true, "input": true, "current": true, "monitor": true, "run": true,
-	"param": true, "runtime": true, "at": true, "phase": true, "timedarray": true,
+	"param": true, "runtime": true, "at": true, "phase": true, "timedarray": true, "subgroup": true,
 }
 
 // punctuation, longest first so that "->" wins over "-".

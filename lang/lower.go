@@ -193,7 +193,9 @@ func (l *lowerer) population(p *Population) {
 		return out
 	}
 	sizes := map[string]float64{"N": float64(p.Size)}
+	l.subgroupParams(p, pop)
 	pop.Kernels = append(pop.Kernels, l.initKernel(b, graph, hosted(0), varsOf, sizes, nil))
+	l.subgroupSettings(p, pop, pop.Kernels[0])
 	for k, d := range b.Dendrites {
 		dend := pop.Dendrites[k]
 		dend.Kernels = append(dend.Kernels, l.initKernel(d, graph, hosted(k+1), varsOf, sizes, nil))
@@ -368,6 +370,7 @@ func (l *lowerer) projection(p *Projection) {
 		out.Dendrite = post.DendriteNamed(p.Dendrite.Name)
 	}
 	out.Rule = l.rule(p)
+	out.PreRange, out.PostRange = p.PreRange, p.PostRange
 	settings := settingsOf(d.Body)
 	sb := p.Synapse
 	out.Vars = l.vars(sb, settings)
@@ -392,7 +395,7 @@ func (l *lowerer) projection(p *Projection) {
 	if p.Dendrite != nil && p.Dendrite.IsArray {
 		out.Vars = append(out.Vars, &ir.Var{Name: "segment", Kind: ir.VarParam, Type: ir.TF64})
 	}
-	sizes := map[string]float64{"N_pre": float64(p.PreSize()), "N_post": float64(p.Post.Size)}
+	sizes := map[string]float64{"N_pre": float64(p.PreSize()), "N_post": float64(p.PostSize())}
 	graph := newInitGraph(l.info, sb, settings, false)
 	init := l.initKernel(sb, graph, graph.mustOrder(), map[*Body][]*ir.Var{sb: out.Vars}, sizes, p)
 	// The connect's delay and segment settings go at the end of init.
@@ -459,9 +462,9 @@ func irName(p *Projection) string {
 }
 
 func (l *lowerer) rule(p *Projection) ir.Rule {
-	// autapses applies to the random and dense rules; one_to_one and pairs
-	// say exactly which synapses exist.
-	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs"}
+	// autapses applies to the random and dense rules; one_to_one, pairs
+	// and matrix say exactly which synapses exist.
+	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs" && p.Rule != "matrix"}
 	var args []CallArg
 	if call, ok := p.Decl.Rule.X.(*CallExpr); ok {
 		args = call.Args
@@ -481,6 +484,10 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 		case "autapses":
 			if b, ok := a.X.(*BoolLit); ok {
 				r.Autapses = b.Value
+			}
+		case "file":
+			if x, ok := a.X.(*StringLit); ok {
+				r.File = DataPath(x)
 			}
 		case "list":
 			switch x := a.X.(type) {
@@ -532,7 +539,7 @@ func (l *lowerer) node(name string) ir.Node {
 }
 
 func (l *lowerer) monitor(mon *Monitor) {
-	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every, Window: mon.Window}
+	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every, Window: mon.Window, Base: mon.Base}
 	switch {
 	case mon.Population != nil:
 		out.Target = l.node(mon.Population.Name)
@@ -586,7 +593,7 @@ func (l *lowerer) reductionVars(g *Body) []*ir.Var {
 		}
 		seen[r.StateName()] = true
 		out = append(out, &ir.Var{Name: r.StateName(), Kind: ir.VarState, Type: ir.TF64,
-			Reduce: &ir.Reduce{Kind: r.Kind, Source: r.Source, Name: r.Var, Pos: irPos(r.Pos)}})
+			Reduce: &ir.Reduce{Kind: r.Kind, Source: r.Source, Name: r.Var, Range: r.Range, Pos: irPos(r.Pos)}})
 	}
 	return out
 }

@@ -32,6 +32,9 @@ type env struct {
 	// random streams of the kernel's white noises (noise.go).
 	odeVar string
 	noises map[string]int
+	// indexBase is, per index name (i, j), the first element of the
+	// subgroup or slice the kernel's index counts from (lower_slice.go).
+	indexBase map[string]int
 }
 
 func (l *lowerer) newEnv(name string, result ir.Type, body *Body) (*ir.Kernel, *env) {
@@ -44,6 +47,7 @@ func (e *env) setSides(p *Projection) {
 		e.pre = p.PrePop.Type
 	}
 	e.post = p.Post.Type
+	e.indexBase = map[string]int{"i": p.PreRange[0], "j": p.PostRange[0]}
 	if p.Dendrite != nil {
 		e.post = p.Dendrite
 	}
@@ -166,6 +170,9 @@ func (e *env) expr(n Node) ir.Value {
 
 func (e *env) call(n *CallExpr) ir.Value {
 	b := e.b
+	if ld := e.l.prog.Loads[n]; ld != nil {
+		return e.loadData(n, ld)
+	}
 	if ta := e.l.prog.TimedArray(n.Func); ta != nil && Funcs[n.Func] == nil {
 		return e.timedArray(ta, n)
 	}
@@ -364,7 +371,7 @@ func (e *env) name(n *NameRef) ir.Value {
 		case "pi":
 			return b.Const(math.Pi)
 		case "i", "j":
-			return b.Emit(ir.OpIndex, ir.TF64, sym.Name)
+			return e.index(sym.Name)
 		default:
 			return b.Const(e.sizes[sym.Name])
 		}

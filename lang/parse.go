@@ -16,7 +16,7 @@ import (
 var fileParser = participle.MustBuild[File](
 	participle.Lexer(lexDef{}),
 	participle.Union[Decl](&Import{}, &Param{}, &NeuronDecl{}, &SynapseDecl{}, &GlobalDecl{},
-		&PopulationDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}, &ScheduleDecl{}, &PhaseDecl{}, &TimedArrayDecl{}),
+		&PopulationDecl{}, &SubgroupDecl{}, &ConnectDecl{}, &InputDecl{}, &CurrentDecl{}, &MonitorDecl{}, &RunDecl{}, &ScheduleDecl{}, &PhaseDecl{}, &TimedArrayDecl{}),
 	participle.Union[Member](&Param{}, &State{}, &Let{}, &Trace{}, &ODE{}, &Threshold{}, &Reset{},
 		&Refractory{}, &Method{}, &Dendrite{}, &On{}, &Delay{}, &Summed{}),
 	participle.Union[Stmt](&If{}, &Assign{}),
@@ -212,7 +212,7 @@ func declaredName(chunk []lexer.Token) string {
 var declaringKeywords = map[string]bool{
 	"param": true, "state": true, "let": true, "trace": true, "neuron": true, "synapse": true,
 	"global": true, "dendrite": true, "population": true, "input": true, "current": true,
-	"timedarray": true,
+	"timedarray": true, "subgroup": true,
 }
 
 // reportSyntax turns a participle error in chunk into a diagnostic.
@@ -222,7 +222,7 @@ func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 		tok := unexpected.Unexpected
 		if tok.Type == tokEOF && tok.Value != "" {
 			// The declaration ran into the next one.
-			diags.Hintf(posOf(tok.Pos), unclosedHint(chunk), "syntax error: unexpected keyword %q", tok.Value)
+			diags.Hintf(posOf(tok.Pos), subgroupHint(chunk, unclosedHint(chunk)), "syntax error: unexpected keyword %q", tok.Value)
 			return
 		}
 		hint := ""
@@ -242,6 +242,9 @@ func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 			if h := unclosedHint(chunkBefore(chunk, tok, tok.Type == tokKeyword && topLevel[tok.Value])); h != "" {
 				hint = h
 			}
+		}
+		if !(tok.Type == tokKeyword && prev != nil && declaringKeywords[prev.Value]) {
+			hint = subgroupHint(chunk, hint)
 		}
 		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
 		return

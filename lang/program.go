@@ -15,12 +15,15 @@ type Program struct {
 	Projections []*Projection
 	Currents    []*Current
 	Monitors    []*Monitor
+	Subgroups   []*Subgroup // in declaration order
 	Schedules   []*Schedule // in declaration order
 	TimedArrays []*TimedArray
 	Run         RunSettings
 	// PopReductions are the calls that reduce over a population's or a
 	// projection's variable (check_reduce.go), by call.
 	PopReductions map[*CallExpr]*PopReduction
+	// Loads are the values each load(FILE) gives (check_load.go).
+	Loads map[*CallExpr]*LoadedData
 
 	Info Info
 }
@@ -83,10 +86,21 @@ type Projection struct {
 	Synapse  *Body
 	Rule     string
 	Decl     *ConnectDecl
+	// PreRange and PostRange are the ranges [lo, hi) of the two sides
+	// the rule connects, from a subgroup or an inline slice; {0, 0} is the
+	// whole population or input (check_slice.go).
+	PreRange, PostRange [2]int
+	// pairsFile is the file of a pairs or matrix rule, whose columns or
+	// entries a load in the body reads per synapse (check_load.go).
+	pairsFile string
 }
 
-// PreSize is the number of neurons or sources on the pre side.
+// PreSize is the number of neurons or sources on the pre side (of its
+// range, where it has one).
 func (p *Projection) PreSize() int {
+	if p.PreRange != [2]int{} {
+		return p.PreRange[1] - p.PreRange[0]
+	}
 	if p.PrePop != nil {
 		return p.PrePop.Size
 	}
@@ -113,7 +127,10 @@ type Monitor struct {
 	Global     *Body
 	Var        *Symbol  // for state monitors
 	Ranges     [][2]int // selected indices as half-open ranges; nil means all
-	Every      int      // sampling period in steps
+	// Base is the first index of the subgroup monitored: the output's
+	// indices are relative to it (check_slice.go).
+	Base  int
+	Every int // sampling period in steps
 	// Window, if not {0, 0}, is the steps [from, to) it records in: the
 	// phases that name it (ir.Monitor.Window).
 	Window [2]int64

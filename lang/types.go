@@ -77,6 +77,7 @@ const (
 	SymInput
 	SymProjection
 	SymTimedArray
+	SymSubgroup
 )
 
 var symKindNames = [...]string{
@@ -84,7 +85,7 @@ var symKindNames = [...]string{
 	SymBuiltin: "built-in value", SymUnit: "unit", SymFunc: "function", SymNeuron: "neuron type",
 	SymSynapse: "synapse type", SymGlobal: "global", SymDendrite: "dendrite",
 	SymPopulation: "population", SymInput: "input", SymProjection: "projection",
-	SymTimedArray: "timed array",
+	SymTimedArray: "timed array", SymSubgroup: "subgroup",
 }
 
 func (k SymKind) String() string { return symKindNames[k] }

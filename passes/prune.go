@@ -580,6 +580,11 @@ func truncationBlocker(m *ir.Module, p *ir.Population) string {
 		if pr.Post != p {
 			continue
 		}
+		if pr.PostRange != [2]int{} {
+			// (A rule onto a slice numbers the post neurons from the
+			// slice's start, which the size kept may cut.)
+			return fmt.Sprintf("projection %s connects onto the slice %d:%d of %s", pr.Name, pr.PostRange[0], pr.PostRange[1], p.Name)
+		}
 		switch pr.Rule.Kind {
 		case "all_to_all", "fixed_probability", "fixed_indegree":
 		case "pairs":

@@ -88,19 +88,53 @@ func ReadSpikeTimes(path, name string, size int) (idx []int, times []float64, er
 	return idx, times, nil
 }
 
-// ReadPairs reads the (pre, post) rows of a pairs rule.
+// ReadPairs reads the (pre, post) rows of a pairs rule: the columns a
+// header row names pre and post, or the first two; other columns are the
+// values a connect's body loads beside the pairs.
 func ReadPairs(path, name string, nPre, nPost int) ([][2]int, error) {
-	data, rows, _, err := ReadTable(path, name, 2)
+	a, err := ReadArray(path)
 	if err != nil {
 		return nil, err
 	}
+	return PairsOf(a, name, nPre, nPost)
+}
+
+// ReadArray reads a .npy or .csv file as it is.
+func ReadArray(path string) (*npy.Array, error) {
+	if strings.HasSuffix(strings.ToLower(path), ".npy") {
+		return npy.ReadFile(path)
+	}
+	return npy.ReadCSVFile(path)
+}
+
+// PairsOf takes the (pre, post) rows of a pairs table (ReadPairs).
+func PairsOf(a *npy.Array, name string, nPre, nPost int) ([][2]int, error) {
+	var rows, cols int
+	switch len(a.Shape) {
+	case 1:
+		if a.Shape[0] != 0 {
+			return nil, fmt.Errorf("%s: a pairs file needs at least two columns (pre, post), not 1", name)
+		}
+	case 2:
+		rows, cols = a.Shape[0], a.Shape[1]
+	default:
+		return nil, fmt.Errorf("%s: an array of %d dimensions; expected a table (1 or 2 dimensions)", name, len(a.Shape))
+	}
+	if rows == 0 {
+		return [][2]int{}, nil
+	}
+	pc, qc, err := npy.PairColumns(a.Columns, cols)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
 	pairs := make([][2]int, rows)
 	for r := range rows {
-		i, ok1 := Whole(data[2*r], nPre)
-		j, ok2 := Whole(data[2*r+1], nPost)
+		x, y := a.Data[r*cols+pc], a.Data[r*cols+qc]
+		i, ok1 := Whole(x, nPre)
+		j, ok2 := Whole(y, nPost)
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("%s: row %d: (%g, %g) is not a pair of indices in [0, %d) and [0, %d)",
-				name, r+1, data[2*r], data[2*r+1], nPre, nPost)
+				name, r+1, x, y, nPre, nPost)
 		}
 		pairs[r] = [2]int{i, j}
 	}

@@ -20,6 +20,9 @@ type Spikes struct {
 	keep   []bool // nil: every neuron
 	Steps  []int64
 	Index  []int32
+	// Base is subtracted from the indices written: a subgroup's first
+	// index, whose monitor writes the view's own indices (ir.Monitor.Base).
+	Base int32
 	// Reserve, if not nil, is asked before each growth of the recording
 	// whether a new allocation of bytes fits while the replaced bytes
 	// are still held (they are freed once copied), and how many it
@@ -94,6 +97,7 @@ type State struct {
 	Indices []int32   // the recorded elements
 	Steps   []int64   // the steps sampled
 	Values  []float64 // len(Steps) rows of len(Indices)
+	Base    int32     // subtracted from Indices when written, as Spikes.Base
 	// Warn, if not nil, is told once, at the first sample that holds a
 	// value that is not finite, what NonFiniteWarning says.
 	Warn   func(msg string)
@@ -234,7 +238,7 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 			return err
 		}
 		if err := write(s.Name+".i.npy", func(p string) error {
-			return npy.WriteInt32File(p, []int{len(s.Index)}, s.Index)
+			return npy.WriteInt32File(p, []int{len(s.Index)}, rebased(s.Index, s.Base))
 		}); err != nil {
 			return err
 		}
@@ -246,7 +250,7 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 			return err
 		}
 		if err := write(s.Name+".i.npy", func(p string) error {
-			return npy.WriteInt32File(p, []int{len(s.Indices)}, s.Indices)
+			return npy.WriteInt32File(p, []int{len(s.Indices)}, rebased(s.Indices, s.Base))
 		}); err != nil {
 			return err
 		}

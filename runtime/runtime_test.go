@@ -205,11 +205,11 @@ func TestWrite(t *testing.T) {
 		require.NoError(t, err)
 		return a
 	}
-	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{1.5, 1.5}}, read("exc_spikes.t.npy"))
-	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{0, 1}}, read("exc_spikes.i.npy"))
-	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{0, 1}}, read("exc_v.t.npy"))
-	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{4, 5}}, read("exc_v.i.npy"))
-	require.Equal(t, &npy.Array{Shape: []int{2, 2}, Data: []float64{4, 5, 24, 25}}, read("exc_v.npy"))
+	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{1.5, 1.5}, Dtype: "float64"}, read("exc_spikes.t.npy"))
+	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{0, 1}, Dtype: "int32"}, read("exc_spikes.i.npy"))
+	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{0, 1}, Dtype: "float64"}, read("exc_v.t.npy"))
+	require.Equal(t, &npy.Array{Shape: []int{2}, Data: []float64{4, 5}, Dtype: "int32"}, read("exc_v.i.npy"))
+	require.Equal(t, &npy.Array{Shape: []int{2, 2}, Data: []float64{4, 5, 24, 25}, Dtype: "float64"}, read("exc_v.npy"))
 	_, err := os.Stat(filepath.Join(dir, "summary.json"))
 	require.NoError(t, err)
 	require.Contains(t, sum.Files, "summary.json")

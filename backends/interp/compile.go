@@ -315,6 +315,8 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 				startRefractory(ref, f.i, f.k, f.r[p], dt)
 			}
 		}, nil
+	case ir.OpData:
+		return e.data(in, d)
 	case ir.OpTable:
 		tb := e.s.m.TableNamed(in.VarName())
 		if tb == nil {

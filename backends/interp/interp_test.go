@@ -105,7 +105,7 @@ population p = LIF[4]
 		{"pair not whole", head + `connect c: p -> p using S by pairs("pairs.csv")`,
 			map[string]string{"pairs.csv": "0,1.5\n"}, Options{}, "row 1: (0, 1.5)"},
 		{"pairs wrong columns", head + `connect c: p -> p using S by pairs("pairs.csv")`,
-			map[string]string{"pairs.csv": "0,1,2\n"}, Options{}, "pairs.csv: 3 columns; expected 2"},
+			map[string]string{"pairs.csv": "0\n1\n"}, Options{}, "pairs.csv: a pairs file needs at least two columns (pre, post), not 1"},
 		{"spikes twice in a step", head + `input s = spikes[2] { times = "t.csv" }`,
 			map[string]string{"t.csv": "index,time\n0,0.001\n1,0.001\n0,0.00104\n"}, Options{},
 			"t.csv: spikes 0 and 2: source 0 fires twice in step 10"},

@@ -47,7 +47,10 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 	}
 	synapses := map[ir.Node]float64{}
 	for _, pr := range m.Projections {
-		pre, post := sizes[pr.Pre], sizes[pr.Post]
+		// The rule's sides: the slices it connects (runtime/slice.go).
+		_, nPre := pr.PreSpan()
+		_, nPost := pr.PostSpan()
+		pre, post := float64(nPre), float64(nPost)
 		var n float64
 		switch pr.Rule.Kind {
 		case "all_to_all":

@@ -25,6 +25,7 @@ func (s *sim) buildMonitors() error {
 				return fmt.Errorf("monitor %s: no population or input %s", mon.Name, mon.TargetName())
 			}
 			rec := sm.rec
+			rec.Base = int32(mon.Base)
 			rec.Reserve = func(bytes, replaced float64) (bool, float64, error) {
 				if s.mem.grow(bytes, replaced) {
 					return true, 0, nil
@@ -89,6 +90,7 @@ func (s *sim) buildMonitors() error {
 			return fmt.Errorf("monitor %s: no population, global or projection %s", mon.Name, mon.TargetName())
 		}
 		rec.Warn = s.opts.Warn
+		rec.Base = int32(mon.Base)
 		s.stateMons = append(s.stateMons, &stateMon{rec, value, mon})
 	}
 	return nil

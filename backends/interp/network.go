@@ -126,8 +126,17 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	post := s.popBy[pr.Post]
 	ps.post = post
 	rule := runtime.Rule{Kind: pr.Rule.Kind, P: pr.Rule.P, K: pr.Rule.K, Autapses: pr.Rule.Autapses, Pairs: pr.Rule.Pairs}
+	// The rule connects the two sides' ranges (the whole, without
+	// slices) and is then widened to the whole populations.
+	preLo, ruleNPre := pr.PreSpan()
+	postLo, ruleNPost := pr.PostSpan()
 	if pr.Rule.File != "" {
-		pairs, err := runtime.ReadPairs(s.path(pr.Rule.File), pr.Rule.File, nPre, post.p.Size)
+		read := runtime.ReadPairs
+		if pr.Rule.Kind == "matrix" {
+			// A matrix's nonzero entries are its pairs, in synapse order.
+			read, rule.Kind = runtime.ReadMatrixPairs, "pairs"
+		}
+		pairs, err := read(s.path(pr.Rule.File), pr.Rule.File, ruleNPre, ruleNPost)
 		if err != nil {
 			return err
 		}
@@ -137,8 +146,10 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	var err error
 	if pr.Rule.Kind == "parts" {
 		csr = s.mergedRows(pr, nPre)
-	} else if csr, err = runtime.Connect(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, nPre, post.p.Size, pr.Pre == pr.Post); err != nil {
+	} else if csr, err = runtime.Connect(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, ruleNPre, ruleNPost, pr.SameSide()); err != nil {
 		return err
+	} else {
+		csr = csr.Widen(preLo, nPre, postLo)
 	}
 	ps.csr = csr
 	nsyn := csr.Len()

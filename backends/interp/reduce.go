@@ -24,10 +24,14 @@ func (s *sim) buildReductions() {
 		red := &reduction{kind: r.Kind, dst: s.cellOf[v]}
 		switch n := r.Node.(type) {
 		case *ir.Population:
-			red.size = func() int { return n.Size }
+			// Over a subgroup, its range: element i of the reduction is
+			// neuron lo + i.
+			lo, count := r.ReduceSpan(n.Size)
+			red.size = func() int { return count }
 			red.at = func(i int32) float64 { return c.val }
 			if c.arr != nil {
-				red.at = func(i int32) float64 { return c.arr[i] }
+				arr := c.arr[lo:]
+				red.at = func(i int32) float64 { return arr[i] }
 			}
 		case *ir.Projection:
 			ps := s.projBy[n]

@@ -78,7 +78,7 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 			return nil, nil // a named stream's draws run in scalar form (stream.go)
 		}
 		switch in.Op {
-		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert, ir.OpTable:
+		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert, ir.OpTable, ir.OpData:
 			return nil, nil // a table runs in scalar form
 		case ir.OpStore:
 			if a, err := e.lookup(in); err != nil || a.idx != ir.IndexElement || a.c.arr == nil {

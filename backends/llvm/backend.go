@@ -36,6 +36,8 @@ type Options struct {
 type Program struct {
 	LL     string
 	ModelC string
+	// Blobs are the files of raw bytes model.c includes (blob.go).
+	Blobs []Blob
 }
 
 // Emit translates a module, after the pass pipeline, into LLVM IR and C
@@ -129,7 +131,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Program{LL: e.mod.String(), ModelC: modelC}, nil
+	return &Program{LL: e.mod.String(), ModelC: modelC, Blobs: t.blobs}, nil
 }
 
 func sanitize(s string) string {
@@ -192,6 +194,11 @@ func Build(p *Program, dir, exe string, o Options) error {
 	}
 	if err := write("model.c", p.ModelC); err != nil {
 		return err
+	}
+	for _, b := range p.Blobs {
+		if err := os.WriteFile(filepath.Join(dir, b.Name), b.Data, 0o644); err != nil {
+			return err
+		}
 	}
 	run := func(name string, args ...string) error {
 		cmd := exec.Command(name, args...)
@@ -377,6 +384,10 @@ func Key(p *Program) string {
 	h.Write([]byte(p.LL))
 	h.Write([]byte{0})
 	h.Write([]byte(p.ModelC))
+	for _, b := range p.Blobs {
+		fmt.Fprintf(h, "\x00%s %d\x00", b.Name, len(b.Data))
+		h.Write(b.Data)
+	}
 	_, rt := runtimeFiles()
 	h.Write(rt)
 	return fmt.Sprintf("%x", h.Sum(nil)[:16])

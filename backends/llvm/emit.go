@@ -496,6 +496,12 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set.NewStore(end, set.NewGetElementPtr(i64, kf.ref, kf.i))
 		set.NewBr(cont)
 		kf.cur = cont
+	case ir.OpData:
+		x, err := kf.data(in)
+		if err != nil {
+			return err
+		}
+		set(x)
 	case ir.OpTable:
 		x, err := kf.table(in)
 		if err != nil {

@@ -87,6 +87,7 @@ type tables struct {
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
 	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
+	blobs   []Blob       // the arrays written as blobs (blob.go)
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -244,6 +245,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		w.printf("void %s(snn_ctx *, int64_t, int64_t, double *);\n", k)
 	}
 	w.printf("\n")
+	t.dataBlobs(w, m)
 	var pops []string
 	for _, p := range m.Populations {
 		var dends []string
@@ -337,22 +339,25 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		case *ir.Input:
 			preKind, pre = 1, l.inputs[src]
 		}
-		nPre := pr.Pre.SourceSize()
 		post := pr.Post
 		dend := slices.Index(post.Dendrites, pr.Dendrite)
-		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6}[pr.Rule.Kind]
+		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6, "matrix": 5}[pr.Rule.Kind]
 		pairs := pr.Rule.Pairs
 		file := "NULL"
 		if pr.Rule.File != "" {
 			file = cstr(pr.Rule.File)
 			var err error
-			if pairs, err = runtime.ReadPairs(t.path(pr.Rule.File), pr.Rule.File, nPre, post.Size); err != nil {
+			_, rulePre := pr.PreSpan()
+			_, rulePost := pr.PostSpan()
+			read := runtime.ReadPairs
+			if pr.Rule.Kind == "matrix" {
+				// A matrix's nonzero entries are its pairs, in synapse
+				// order: the runtime makes them as a pairs rule's.
+				read = runtime.ReadMatrixPairs
+			}
+			if pairs, err = read(t.path(pr.Rule.File), pr.Rule.File, rulePre, rulePost); err != nil {
 				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
 			}
-		}
-		var pairItems []string
-		for _, pp := range pairs {
-			pairItems = append(pairItems, cint(int64(pp[0])), cint(int64(pp[1])))
 		}
 		varID := func(name string) int {
 			if v := ir.VarNamed(pr.Vars, name); v != nil {
@@ -366,15 +371,15 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		summed, summedVars := t.summed(pr)
 		nPaths, paths := t.pathways(w, pr, varID)
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %d, %s}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
-			cint(int64(len(pairs))), w.array("int64_t", pairItems), file, t.vars(w, pr.Name, pr.Vars),
+			cint(int64(len(pairs))), t.pairsArray(w, pairs), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
 			t.kernel(pr.Kernels, "init"), t.kernel(pr.Kernels, "prepare"), t.kernel(pr.Kernels, "on_pre"),
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
 			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars),
-			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), nPaths, paths))
+			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr), nPaths, paths))
 	}
 	var currents []string
 	for _, c := range m.Currents {
@@ -413,9 +418,9 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		for _, r := range mon.Ranges {
 			ranges = append(ranges, cint(int64(r[0])), cint(int64(r[1])))
 		}
-		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s, %s, %s}",
+		monitors = append(monitors, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %d, %s, %s, %s, %s, %s, %s}",
 			cstr(mon.Name), kind, targetKind, target, dend, varID, value, len(mon.Ranges), w.array("int64_t", ranges), cint(int64(max(mon.Every, 1))),
-			cstr(mon.TargetName()+"."+mon.Var), cint(mon.Window[0]), cint(mon.Window[1])))
+			cstr(mon.TargetName()+"."+mon.Var), cint(mon.Window[0]), cint(mon.Window[1]), cint(int64(mon.Base))))
 	}
 	var unitItems []string
 	for _, u := range units {
@@ -510,7 +515,11 @@ func (t *tables) reductions() []string {
 		case *ir.Projection:
 			srcKind, src = 1, l.projs[n]
 		}
-		out = append(out, fmt.Sprintf("{%s, %d, %d, %d, %d}", kinds[r.Kind], srcKind, src, l.ids[r.From], l.ids[v]))
+		lo, n := int64(0), int64(0) // n 0: the whole population
+		if r.Range != [2]int{} {
+			lo, n = int64(r.Range[0]), int64(r.Range[1]-r.Range[0])
+		}
+		out = append(out, fmt.Sprintf("{%s, %d, %d, %d, %d, %s, %s}", kinds[r.Kind], srcKind, src, l.ids[r.From], l.ids[v], cint(lo), cint(n)))
 	})
 	return out
 }

@@ -140,17 +140,19 @@ void snn_check_memory(void)
 		const snn_projection *pr = &net.model->projections[q];
 		double pre = pr->pre_kind == 0 ? (double)net.model->populations[pr->pre].size : (double)net.model->inputs[pr->pre].size;
 		double post = (double)net.model->populations[pr->post].size;
+		/* The rule's sides: the slices it connects (slice.c). */
+		double rpre = pr->pre_n > 0 ? (double)pr->pre_n : pre, rpost = pr->post_n > 0 ? (double)pr->post_n : post;
 		double n = 0;
 		switch (pr->rule) {
-		case SNN_ALL_TO_ALL: n = pre * post; break;
-		case SNN_ONE_TO_ONE: n = pre; break;
+		case SNN_ALL_TO_ALL: n = rpre * rpost; break;
+		case SNN_ONE_TO_ONE: n = rpre; break;
 		case SNN_FIXED_PROBABILITY: {
-			double mean = pr->p * pre * post;
+			double mean = pr->p * rpre * rpost;
 			n = mean + 5 * sqrt(mean);
 			break;
 		}
-		case SNN_FIXED_INDEGREE: n = (double)pr->k * post; break;
-		case SNN_FIXED_OUTDEGREE: n = (double)pr->k * pre; break;
+		case SNN_FIXED_INDEGREE: n = (double)pr->k * rpost; break;
+		case SNN_FIXED_OUTDEGREE: n = (double)pr->k * rpre; break;
 		case SNN_PAIRS: n = pr->file ? 0 : (double)pr->n_pairs; break; /* interp counts the inline pairs */
 		}
 		syn[q] = n;

@@ -55,6 +55,7 @@ void snn_build_monitors(void)
 			int64_t size;
 			sm->mon = mon;
 			r->name = mon->name;
+			r->base = (int32_t)mon->base;
 			sm->rec = r;
 			if (mon->target_kind == 0) {
 				r->source = net.model->populations[mon->target].name;
@@ -82,6 +83,7 @@ void snn_build_monitors(void)
 		state_mon *sm = &net.state_mons[net.n_state_mons++];
 		sm->mon = mon;
 		sm->rec = r;
+		r->base = (int32_t)mon->base;
 		sm->frac = -1;
 		sm->what = mon->what;
 		if (mon->value) {

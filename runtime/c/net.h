@@ -14,7 +14,8 @@
  *   monitor.c, memory.c  the recordings; the memory estimate
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
- *                        and SpikeTrain, Write
+ *                        and SpikeTrain, Write; slice.c, a slice's rows
+ *                        and a subgroup's indices (runtime/slice.go)
  *   pool.c               the thread pool and its jobs
  *   util.c, rng.c, fixed.c, mathfn.c        the leaves
  */

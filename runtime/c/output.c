@@ -399,8 +399,11 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		array at = {"<f8", {s->steps.n, 0}, 1, t, s->steps.n, 1};
 		WRITE(cat(s->name, ".t.npy"), &at);
 		free(t);
-		array ai = {"<i4", {s->index.n, 0}, 1, s->index.a, s->index.n, 0};
+		int32_t *idx = snn_rebased(s->index.a, s->index.n, s->base);
+		array ai = {"<i4", {s->index.n, 0}, 1, idx, s->index.n, 0};
 		WRITE(cat(s->name, ".i.npy"), &ai);
+		if (idx != s->index.a)
+			free(idx);
 	}
 	for (int m = 0; m < n_states; m++) {
 		snn_state_rec *s = &states[m];
@@ -410,8 +413,11 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		array at = {"<f8", {s->n_steps, 0}, 1, t, s->n_steps, 1};
 		WRITE(cat(s->name, ".t.npy"), &at);
 		free(t);
-		array ai = {"<i4", {s->n_indices, 0}, 1, s->indices, s->n_indices, 0};
+		int32_t *idx = snn_rebased(s->indices, s->n_indices, s->base);
+		array ai = {"<i4", {s->n_indices, 0}, 1, idx, s->n_indices, 0};
 		WRITE(cat(s->name, ".i.npy"), &ai);
+		if (idx != s->indices)
+			free(idx);
 		array av = {"<f8", {s->n_steps, s->n_indices}, 2, s->values, s->n_steps * s->n_indices, 1};
 		WRITE(cat(s->name, ".npy"), &av);
 	}

@@ -32,6 +32,11 @@ void snn_reduce(void)
 		const double *x = net.ctx.var[r->var];
 		/* A uniform parameter is one value, counted n times. */
 		int64_t step = net.vars[r->var].len == 0 ? 0 : 1;
+		/* Over a subgroup, its neurons: element e is neuron lo + e. */
+		if (r->n > 0) {
+			x += r->lo * step;
+			n = r->n;
+		}
 		const snn_var *v = net.vars[r->var].v;
 		const double *tlast = NULL, *tau_arr = NULL;
 		double tau = v->tau;

@@ -96,6 +96,13 @@ typedef struct snn_rule {
 int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre, int64_t nPost, int same,
 	snn_csr *out, char *err, size_t errlen);
 
+/* slice.c: runtime's slice.go. Makes the CSR of a rule built between two
+ * slices one of the whole sides: nPre rows, empty outside the slice that
+ * starts at pre_lo, post indices moved up by post_lo. */
+void snn_csr_widen(snn_csr *c, int64_t pre_lo, int64_t rows, int64_t nPre, int64_t post_lo);
+/* A copy of n indices less base, to write (free it), or idx where base is 0. */
+int32_t *snn_rebased(const int32_t *idx, int64_t n, int32_t base);
+
 /* ------------------------------------------------------------------ */
 /* queue.c: runtime.Queue                                               */
 
@@ -162,6 +169,7 @@ typedef struct snn_spike_rec {
 	uint8_t *keep; /* NULL: all */
 	snn_vi64 steps;
 	snn_vi32 index;
+	int32_t base; /* subtracted from the indices written (snn_monitor.base) */
 } snn_spike_rec;
 
 typedef struct snn_state_rec {
@@ -172,6 +180,7 @@ typedef struct snn_state_rec {
 	int64_t *steps;
 	int64_t n_steps;
 	double *values; /* n_steps rows of n_indices */
+	int32_t base;   /* subtracted from the indices written (snn_monitor.base) */
 } snn_state_rec;
 
 typedef struct snn_pop_summary {

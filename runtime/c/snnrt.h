@@ -244,6 +244,10 @@ typedef struct snn_projection {
 	 * variables and reads no other neuron's: it may then run split
 	 * among the threads by post neuron (summed.c). */
 	int32_t summed_by_post;
+	/* The ranges [lo, lo + n) of the pre and post sides the rule
+	 * connects (ir.Projection.PreRange, PostRange: a subgroup or slice);
+	 * n is 0 for the whole side (a slice is never empty). */
+	int64_t pre_lo, pre_n, post_lo, post_n;
 	/* Its named pathways, in the order their names sort, which is the
 	 * order a step delivers them in, after on_pre (pathway.c). */
 	int32_t n_paths;
@@ -270,6 +274,7 @@ typedef struct snn_monitor {
 	int64_t every;
 	const char *what;   /* target.variable as the model names it, for messages */
 	int64_t from, to;   /* records in steps [from, to) only (a phase's), or both 0: always */
+	int64_t base;       /* subtracted from the indices written: a subgroup's first (ir.Monitor.Base) */
 } snn_monitor;
 
 /* A global's state that the runtime computes from a variable of every
@@ -282,6 +287,7 @@ typedef struct snn_reduction {
 	int32_t src;        /* its index */
 	int32_t var;        /* the id of its variable */
 	int32_t dst;        /* the id of the global's state */
+	int64_t lo, n;      /* a subgroup's neurons [lo, lo + n) (ir.Reduce.Range); n 0: every element */
 } snn_reduction;
 /* Scheduled code (at, every): kernel k runs on every element of its
  * target in steps first, first + period, ... (once where period is 0),

@@ -193,6 +193,10 @@ void snn_build_projection(int n)
 	ps->pr = pr;
 	snprintf(snn_err_ctx, sizeof snn_err_ctx, "%s: ", pr->label);
 	int64_t nPre = pre_size(pr);
+	/* The rule connects the sides' ranges (the whole sides without a
+	 * slice) and is widened to the whole populations (slice.c). */
+	int64_t rule_pre = pr->pre_n > 0 ? pr->pre_n : nPre;
+	int64_t rule_post = pr->post_n > 0 ? pr->post_n : net.pops[pr->post].n;
 	/* A part of a merged projection makes its synapses and delivers
 	 * nothing: the merged projection does, with the spikes. */
 	if (pr->is_part) {
@@ -210,23 +214,25 @@ void snn_build_projection(int n)
 	if (pr->rule == SNN_PAIRS && pr->file) {
 		for (int64_t r = 0; r < pr->n_pairs; r++) {
 			int64_t i, j;
-			int ok1 = snn_whole((double)pr->pairs[2 * r], nPre, &i);
-			int ok2 = snn_whole((double)pr->pairs[2 * r + 1], post->n, &j);
+			int ok1 = snn_whole((double)pr->pairs[2 * r], rule_pre, &i);
+			int ok2 = snn_whole((double)pr->pairs[2 * r + 1], rule_post, &j);
 			if (!ok1 || !ok2) {
 				char a[64];
 				snprintf(a, sizeof a, "%s", snn_gfmt((double)pr->pairs[2 * r]));
 				snn_fail("%s: row %lld: (%s, %s) is not a pair of indices in [0, %lld) and [0, %lld)", pr->file,
-					(long long)r + 1, a, snn_gfmt((double)pr->pairs[2 * r + 1]), (long long)nPre,
-					(long long)post->n);
+					(long long)r + 1, a, snn_gfmt((double)pr->pairs[2 * r + 1]), (long long)rule_pre,
+					(long long)rule_post);
 			}
 		}
 	}
-	int same = pr->pre_kind == 0 && pr->pre == pr->post;
+	int same = pr->pre_kind == 0 && pr->pre == pr->post && pr->pre_lo == pr->post_lo && rule_pre == rule_post;
 	if (pr->rule == SNN_PARTS)
 		merged_rows(n, nPre);
-	else if (snn_connect(net.seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, nPre, post->n, same, &ps->csr, err,
-			     sizeof err))
+	else if (snn_connect(net.seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, rule_pre, rule_post, same, &ps->csr,
+			     err, sizeof err))
 		snn_fail("%s", err);
+	else if (pr->pre_n > 0 || pr->post_n > 0)
+		snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
 	int64_t nsyn = ps->csr.n;
 	ps->nsyn = nsyn;
 	ps->n_post = post->n;

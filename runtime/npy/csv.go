@@ -37,6 +37,7 @@ func ReadCSV(r io.Reader, name string) (*Array, error) {
 		rows   int
 		long   []byte
 		starts []int // byte offset of each field of the current line
+		names  []string
 	)
 	fail := func(line, col int, format string, args ...any) (*Array, error) {
 		return nil, fmt.Errorf("%s:%d:%d: %s", name, line, col, fmt.Sprintf(format, args...))
@@ -98,6 +99,10 @@ func ReadCSV(r io.Reader, name string) (*Array, error) {
 				}
 			}
 			if header {
+				for k := range starts {
+					f, _ := field(k)
+					names = append(names, f)
+				}
 				if err == io.EOF {
 					break
 				}
@@ -133,5 +138,5 @@ func ReadCSV(r io.Reader, name string) (*Array, error) {
 			break
 		}
 	}
-	return &Array{Shape: []int{rows, max(cols, 0)}, Data: data}, nil
+	return &Array{Shape: []int{rows, max(cols, 0)}, Data: data, Columns: names}, nil
 }

@@ -19,6 +19,11 @@ import (
 type Array struct {
 	Shape []int
 	Data  []float64
+	// Dtype is the element type a .npy file held, as numpy names it
+	// (float64, float32, int64, int32, bool, ...); "" for a CSV file.
+	Dtype string
+	// Columns are the names of a CSV file's header row, nil without one.
+	Columns []string
 }
 
 const (

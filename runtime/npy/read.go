@@ -168,7 +168,22 @@ func read(r io.Reader, name string, size int64) (*Array, error) {
 	if fortran && len(shape) > 1 {
 		data = toC(data, shape)
 	}
-	return &Array{Shape: shape, Data: data}, nil
+	return &Array{Shape: shape, Data: data, Dtype: dt.name()}, nil
+}
+
+// name is the dtype as numpy names it: float64, int32, uint8, bool.
+func (dt dtype) name() string {
+	switch dt.kind {
+	case 'f':
+		return fmt.Sprintf("float%d", 8*dt.size)
+	case 'i':
+		return fmt.Sprintf("int%d", 8*dt.size)
+	case 'u':
+		return fmt.Sprintf("uint%d", 8*dt.size)
+	case 'b':
+		return "bool"
+	}
+	return dt.descr
 }
 
 // swap reverses the bytes of each size-byte item in b in place, turning

@@ -47,8 +47,8 @@ static const snn_current currents[] = {
 };
 
 static const snn_monitor monitors[] = {
-	{"cell_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "cell.spikes", 0, 0},
-	{"cell_v", 1, 0, 0, -1, 10, 0, 0, 0, 1, "cell.v", 0, 0},
+	{"cell_spikes", 0, 0, 0, -1, -1, 0, 0, 0, 1, "cell.spikes", 0, 0, 0},
+	{"cell_v", 1, 0, 0, -1, 10, 0, 0, 0, 1, "cell.v", 0, 0, 0},
 };
 
 const snn_model snn_the_model = {

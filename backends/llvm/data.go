@@ -1,0 +1,59 @@
+package llvm
+
+import (
+	"fmt"
+	"math"
+
+	ll "github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+
+	"snnc/ir"
+)
+
+// dataGlobal is the module's constant array of a data array's values (a
+// model's load(FILE)), made the first time a kernel reads it.
+func (e *emitter) dataGlobal(d *ir.Data) *ll.Global {
+	name := dataSymbol(d)
+	for _, g := range e.mod.Globals {
+		if g.Name() == name {
+			return g
+		}
+	}
+	// Defined in model.c from a blob of the build's (tables.dataBlobs):
+	// the values are copied, not parsed as text.
+	g := e.mod.NewGlobal(name, types.NewArray(uint64(len(dataValues(d))), f64))
+	g.Immutable = true
+	g.Linkage = enum.LinkageExternal
+	return g
+}
+
+// data emits a data instruction: ir.Data.At, the value at the element's
+// position, NaN outside the array.
+func (kf *kernelFunc) data(in *ir.Instr) (value.Value, error) {
+	d := kf.e.l.m.DataNamed(in.VarName())
+	if d == nil {
+		return nil, fmt.Errorf("no data array %s", in.VarName())
+	}
+	b := kf.cur
+	var n value.Value
+	switch d.By {
+	case ir.DataByNeuron:
+		n = kf.i
+	case ir.DataBySynapse:
+		n = kf.el
+	case ir.DataByMatrix:
+		j, i := b.NewSub(kf.j, constant.NewInt(i64, int64(d.PostLo))), b.NewSub(kf.i, constant.NewInt(i64, int64(d.PreLo)))
+		n = b.NewAdd(b.NewMul(j, constant.NewInt(i64, int64(d.Cols))), i)
+	default:
+		return nil, fmt.Errorf("data %s by %q", d.Name, d.By)
+	}
+	inside := b.NewAnd(b.NewICmp(enum.IPredSGE, n, constant.NewInt(i64, 0)),
+		b.NewICmp(enum.IPredSLT, n, constant.NewInt(i64, int64(len(d.Values)))))
+	g := kf.e.dataGlobal(d)
+	at := b.NewSelect(inside, n, constant.NewInt(i64, 0))
+	x := b.NewLoad(f64, b.NewGetElementPtr(g.ContentType, g, constant.NewInt(i64, 0), at))
+	return b.NewSelect(inside, x, constant.NewFloat(f64, math.NaN())), nil
+}

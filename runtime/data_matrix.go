@@ -1,0 +1,79 @@
+package runtime
+
+import (
+	"fmt"
+
+	"snnc/runtime/npy"
+)
+
+// MatrixDtypes are the element types a weight matrix may have.
+var MatrixDtypes = map[string]bool{"float64": true, "float32": true, "int64": true, "int32": true, "bool": true}
+
+// CheckMatrix checks that a is a weight matrix of shape (nPost, nPre),
+// the layout of PyTorch's Linear.weight and of NIR, of finite numbers.
+func CheckMatrix(a *npy.Array, name string, nPre, nPost int) error {
+	if a.Dtype == "" {
+		return fmt.Errorf("%s: a matrix must be a .npy file", name)
+	}
+	if !MatrixDtypes[a.Dtype] {
+		return fmt.Errorf("%s: dtype %s; a matrix holds float64, float32, int64, int32 or bool", name, a.Dtype)
+	}
+	if len(a.Shape) != 2 || a.Shape[0] != nPost || a.Shape[1] != nPre {
+		return fmt.Errorf("%s: shape %s; expected (%d, %d), (post, pre) as PyTorch's Linear.weight", name, shapeText(a.Shape), nPost, nPre)
+	}
+	if n := a.FirstNotFinite(); n >= 0 {
+		return fmt.Errorf("%s: %s is %g; a matrix's entries must be finite", name, a.Position(n), a.Data[n])
+	}
+	return nil
+}
+
+// MatrixPairs returns the synapses of a matrix rule: one per nonzero
+// entry [j, i] of the (nPost, nPre) matrix, in synapse order (pre-major:
+// for each pre neuron i, its post neurons j ascending).
+func MatrixPairs(a *npy.Array, nPre, nPost int) ([][2]int, error) {
+	n := 0
+	for _, x := range a.Data {
+		if x != 0 {
+			n++
+		}
+	}
+	if n > MaxSynapses {
+		return nil, fmt.Errorf("%d nonzero entries are more than %d synapses", n, MaxSynapses)
+	}
+	pairs := make([][2]int, 0, n)
+	for i := range nPre {
+		for j := range nPost {
+			if a.Data[j*nPre+i] != 0 {
+				pairs = append(pairs, [2]int{i, j})
+			}
+		}
+	}
+	return pairs, nil
+}
+
+// ReadMatrixPairs reads a matrix rule's file (MatrixPairs).
+func ReadMatrixPairs(path, name string, nPre, nPost int) ([][2]int, error) {
+	a, err := npy.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckMatrix(a, name, nPre, nPost); err != nil {
+		return nil, err
+	}
+	return MatrixPairs(a, nPre, nPost)
+}
+
+func shapeText(shape []int) string {
+	switch len(shape) {
+	case 1:
+		return fmt.Sprintf("(%d,)", shape[0])
+	}
+	s := "("
+	for k, d := range shape {
+		if k > 0 {
+			s += ", "
+		}
+		s += fmt.Sprint(d)
+	}
+	return s + ")"
+}
