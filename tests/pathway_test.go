@@ -193,6 +193,10 @@ run { duration = 200 ms  dt = 0.1 ms  seed = 3 }
 func TestPathwaysConform(t *testing.T) {
 	conform(t, conformSource("pathways-net", pathwayNet, driver.Options{}).onLLVM(1, 2, 3))
 	conform(t, conformSource("pathways-net-int16", pathwayNet, driver.Options{Quantize: 16}).onLLVM(1, 2))
+	// Between slices of the population (spec/language.md 4.3).
+	sliced := strings.Replace(pathwayNet, "connect rec: cells -> cells", "connect rec: cells[0:150] -> cells[150:300]", 1)
+	require.NotEqual(t, pathwayNet, sliced)
+	conform(t, conformSource("pathways-slice", sliced, driver.Options{}).onLLVM(1, 3))
 	// The runtime's test settings split every job among the threads, as
 	// small as they come, with late workers: delivery must stay on the
 	// main thread, in the interpreter's order.
