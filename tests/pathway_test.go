@@ -3,6 +3,8 @@ package tests
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -257,4 +259,29 @@ func roundTrip(t *testing.T, name, src string) *ir.Module {
 	o.After = check
 	compileSourceWith(t, name, src, o)
 	return lowered
+}
+
+// TestPathwaysLoadDelay: a pathway's delay per synapse from a column of the
+// pairs file (load, spec/language.md section 5): the spike of step 10
+// reaches post 0 through up after 1.5 ms, in step 26, and post 1 after
+// 2.5 ms, in step 36; natively the same bytes.
+func TestPathwaysLoadDelay(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pd.csv"), []byte("pre,post,d\n0,0,1.5\n0,1,2.5\n"), 0o644))
+	src := strings.Replace(pathwayModel(""), `input x = spikes[2] { times = [(0, 1 ms), (1, 2 ms), (0, 3 ms)] }`, `input x = spikes[1] { times = [(0, 1 ms)] }`, 1)
+	src = strings.Replace(src, `by all_to_all { w = 1  down.delay = 2 ms + j * 1 ms }`, `by pairs("pd.csv") { w = 1  up.delay = load("pd.csv", "d") * 1 ms  down.delay = 5 ms }`, 1)
+	path := filepath.Join(dir, "load.snn")
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	m := compileFile(t, path)
+	v := stateOf(t, run(t, m, interp.Options{}), "p_v")
+	for j, want := range []int{26, 36} {
+		var rises []int
+		for k := 1; k < len(v); k++ {
+			if v[k][j] > v[k-1][j] {
+				rises = append(rises, k)
+			}
+		}
+		require.Equal(t, []int{want}, rises, "post %d", j)
+	}
+	conform(t, conformFile("pathways-load", path, driver.Options{}).onLLVM(1, 2))
 }
