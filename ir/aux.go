@@ -144,7 +144,10 @@ var auxSyntaxes = [numAuxKinds]auxSyntax{
 	auxRand: {
 		check: func(in *Instr) string {
 			r, ok := in.Aux.(RandAux)
-			want := map[string]int{"uniform": 2, "normal": 2, "normal_quad": 2, "exponential": 1}
+			// A .pair draw (a named stream's) takes the synapse's pre
+			// and post indices after the distribution's operands.
+			want := map[string]int{"uniform": 2, "normal": 2, "normal_quad": 2, "exponential": 1,
+				"uniform.pair": 4, "normal.pair": 4, "exponential.pair": 3}
 			if !ok || want[r.Dist] == 0 || len(in.Args) != want[r.Dist] {
 				return "bad random draw"
 			}

@@ -95,10 +95,15 @@ var roleNames = [...]string{"", "init", "prepare", "update", "threshold", "reset
 func (r Role) String() string { return roleNames[r] }
 
 // RoleOf returns the role a kernel's name gives it, and false for a name
-// no element's kernel has. on_spike.SOURCE is RoleOnSpike.
+// no element's kernel has. on_spike.SOURCE is RoleOnSpike, and a
+// pathway's on_pre.NAME is RoleOnPre.
 func RoleOf(name string) (Role, bool) {
 	if src, ok := strings.CutPrefix(name, "on_spike."); ok {
 		return RoleOnSpike, src != ""
+	}
+	if path, ok := strings.CutPrefix(name, "on_pre."); ok {
+		// A synapse's pathway (on pre NAME): delivered after delay.NAME.
+		return RoleOnPre, path != ""
 	}
 	if _, ok := strings.CutPrefix(name, "sched."); ok {
 		_, ok := ParseSchedule(name)

@@ -131,9 +131,14 @@ type Ref struct {
 func (r *Ref) String() string { return r.Name }
 
 // RandAux is the attribute of a rand instruction.
+//
+// A draw of a named stream (uniform.pair, normal.pair, exponential.pair)
+// has two more operands, the pre and post indices of a projection's
+// synapse, which key it in place of the element and the step: the index
+// is pre, the counter n is post (spec/runtime.md, random numbers).
 type RandAux struct {
-	Dist   string // uniform, normal, exponential, normal_quad (white noise: rng.Source.NormalQuad)
-	Stream int    // unique per draw site in the module
+	Dist   string // uniform, normal, exponential, normal_quad (white noise: rng.Source.NormalQuad); with .pair, a named stream's
+	Stream int    // unique per draw site in the module; a named stream's number for .pair
 }
 
 // ODEAux is the attribute of an ode instruction.

@@ -51,6 +51,10 @@ type checker struct {
 	// dataFiles are the data files loads and matrix rules read, by path
 	// (check_load.go).
 	dataFiles map[string]*dataFile
+	// streams are the named random streams' first draws, by name, and
+	// their stream numbers' names (check_stream.go).
+	streams     map[string]streamUse
+	streamNames map[int]string
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so

@@ -142,6 +142,7 @@ func (c *checker) checkBody(b *Body) {
 			c.stmts(&exprCtx{scope: b.Scope, body: b, what: "an on-" + on.Event + " block", random: true, unknownPost: true}, on.Body)
 		}
 	}
+	c.checkPathways(b)
 	for _, d := range b.Dendrites {
 		c.checkBody(d)
 	}

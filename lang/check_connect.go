@@ -82,7 +82,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	// and, for a dendrite with segments, which segment each synapse is on.
 	sb := syn.Body
 	settable := func(n string) bool {
-		if n == "delay" || n == "segment" && proj.Dendrite != nil && proj.Dendrite.IsArray {
+		if n == "delay" || n == "segment" && proj.Dendrite != nil && proj.Dendrite.IsArray || sb.pathDelaySetting(n) != "" {
 			return true
 		}
 		v := sb.Var(n)
@@ -92,18 +92,22 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 	if d.Name == nil {
 		what = "the " + name
 	}
-	set := c.settings(d.Body, what, settable, "delay and the parameters, state variables and traces of "+sb.Name)
+	delays := "delay"
+	for _, on := range sb.Pathways {
+		delays += ", " + on.Source.Name + ".delay"
+	}
+	set := c.settings(d.Body, what, settable, delays+" and the parameters, state variables and traces of "+sb.Name)
 	scope := indexScope(sb.Scope, "i", "j", "N_pre", "N_post")
 	ctx := c.projectionCtx(sb, proj)
-	ctx.scope, ctx.what, ctx.random, ctx.initial = scope, "an initial value", true, true
+	ctx.scope, ctx.what, ctx.random, ctx.initial, ctx.pairs = scope, "an initial value", true, true, true
 	ctx.load = &loadSite{proj: proj}
 	for _, n := range sortedKeys(set) {
 		a := set[n]
-		switch n {
-		case "delay":
-			c.wantDim(ctx, a.Value, DimTime, "delay")
-			c.nonNegative(ctx, a.Value, "delay", false)
-		case "segment":
+		switch {
+		case n == "delay" || sb.pathDelaySetting(n) != "":
+			c.wantDim(ctx, a.Value, DimTime, n)
+			c.nonNegative(ctx, a.Value, n, false)
+		case n == "segment":
 			c.wantDim(ctx, a.Value, Dimensionless, "segment")
 			if q, why := c.constValue(ctx.scope, a.Value.X); why == "" &&
 				(q.Value != math.Trunc(q.Value) || q.Value < 0 || q.Value >= float64(proj.Dendrite.Count)) {
@@ -330,14 +334,15 @@ func (c *checker) checkSynapseFor(b *Body, p *Projection) {
 			c.stmts(ctx, on.Body)
 		}
 	}
+	c.checkPathwaysFor(b, ctx)
 	for _, m := range b.Members {
-		ctx.random, ctx.constOnly = false, false
+		ctx.random, ctx.constOnly, ctx.pairs = false, false, false
 		switch m := m.(type) {
 		case *State:
-			ctx.what, ctx.random = "an initial value", true
+			ctx.what, ctx.random, ctx.pairs = "an initial value", true, true
 			c.expr(ctx, m.Init)
 		case *Trace:
-			ctx.what, ctx.random = "an initial value", true
+			ctx.what, ctx.random, ctx.pairs = "an initial value", true, true
 			c.expr(ctx, m.Init)
 		case *Param:
 			ctx.what, ctx.constOnly = "a parameter default", true

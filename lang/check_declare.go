@@ -200,11 +200,13 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 		case *State:
 			sctx := *ctx
 			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
+			sctx.pairs = kind == SynapseBody
 			c.declareValue(b, &b.States, SymState, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
 			c.checkQuantize(m.Quantize)
 		case *Trace:
 			sctx := *ctx
 			sctx.what, sctx.random, sctx.initial = "an initial value", true, true
+			sctx.pairs = kind == SynapseBody
 			c.declareValue(b, &b.Traces, SymTrace, m.Name, m, valueDecl{unit: m.Unit, init: m.Init, ctx: &sctx})
 			c.checkQuantize(m.Quantize)
 		case *Let:
@@ -231,13 +233,17 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 				}
 			}
 		case *Delay:
-			if once(m, "delay") {
+			if m.Path != nil {
+				c.declarePathDelay(b, m, once)
+			} else if once(m, "delay") {
 				b.Delay = m
 			}
 		case *On:
 			switch m.Event {
 			case "pre":
-				if once(m, "on pre") {
+				if m.Source != nil {
+					c.declarePathway(b, m, once)
+				} else if once(m, "on pre") {
 					b.OnPre = m
 				}
 			case "post":
@@ -247,7 +253,7 @@ func (c *checker) declareBody(kind BodyKind, name Ident, members []Member, paren
 			case "spike":
 				b.OnSpike = append(b.OnSpike, m)
 			}
-			if m.Event != "spike" && m.Source != nil {
+			if m.Event == "post" && m.Source != nil {
 				c.diags.Errorf(posOf(m.Source.Pos), "on %s takes no source; write on %s { ... }", m.Event, m.Event)
 			}
 			if m.Event == "spike" && m.Source == nil {

@@ -38,6 +38,9 @@ type exprCtx struct {
 	// load, in a population's or a connect's settings, allows load(FILE)
 	// (check_load.go).
 	load *loadSite
+	// pairs allows draws from named streams (stream = NAME), keyed by a
+	// synapse's (pre, post) pair: a synapse's initial values.
+	pairs bool
 }
 
 // expr converts and checks e.
@@ -505,6 +508,13 @@ func (c *checker) call(ctx *exprCtx, n *CallExpr) Type {
 		}
 		c.diags.Hintf(n.At, "the functions are listed in spec/language.md", "unknown function %s", n.Func)
 		return invalidType
+	}
+	if f.Kind == fnRandom {
+		// uniform(lo, hi, stream = NAME): checked as uniform(lo, hi).
+		var ok bool
+		if n, ok = c.namedStream(ctx, n); !ok {
+			return invalidType
+		}
 	}
 	if len(n.Args) < f.MinArgs || len(n.Args) > f.MaxArgs {
 		want := fmt.Sprint(f.MinArgs)

@@ -331,7 +331,8 @@ type Dendrite struct {
 }
 
 // On is an event handler: on pre / on post in a synapse, on spike SRC in a
-// global.
+// global. In a synapse, on pre NAME is a pathway of that name, with its
+// own delay (spec/language.md section 3.6).
 type On struct {
 	Pos    lexer.Position
 	Event  string `parser:"'on' @('pre' | 'post' | 'spike')"`
@@ -339,10 +340,15 @@ type On struct {
 	Body   *Block `parser:"@@"`
 }
 
-// Delay is a synapse type's default axonal delay.
+// Delay is a synapse type's default axonal delay, or with a Path the
+// default delay of its pathway of that name (on pre PATH { ... }).
+//
+//	delay 1 ms
+//	delay up = 1 ms
 type Delay struct {
 	Pos   lexer.Position
-	Value *Expr `parser:"'delay' @@"`
+	Path  *Ident `parser:"'delay' (@@ '=')?"`
+	Value *Expr  `parser:"@@"`
 }
 
 // Summed is a synapse's continuous contribution to a variable of its post
@@ -385,10 +391,11 @@ type Else struct {
 	Block *Block `parser:"| @@"`
 }
 
-// Ref is a possibly dotted name: v, post.ge, exc.v, pyr.apical.
+// Ref is a possibly dotted name: v, post.ge, exc.v, pyr.apical, and a
+// pathway's delay in a connect body, up.delay.
 type Ref struct {
 	Pos   lexer.Position
-	Parts []string `parser:"@(Ident | 'delay') ('.' @Ident)*"`
+	Parts []string `parser:"@(Ident | 'delay') ('.' @(Ident | 'delay'))*"`
 }
 
 // UnitExpr is a unit in a declaration: mV, 1, mV/ms, nS*mV, 1/ms, m**2.

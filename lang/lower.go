@@ -390,6 +390,8 @@ func (l *lowerer) projection(p *Projection) {
 		}
 	}
 	out.Vars = append(out.Vars, delay)
+	pathDelays, pathExprs := l.pathwayDelays(sb, settings)
+	out.Vars = append(out.Vars, pathDelays...)
 	if p.Dendrite != nil && p.Dendrite.IsArray {
 		out.Vars = append(out.Vars, &ir.Var{Name: "segment", Kind: ir.VarParam, Type: ir.TF64})
 	}
@@ -404,6 +406,11 @@ func (l *lowerer) projection(p *Projection) {
 	ie.b.Block.Instrs = ie.b.Block.Instrs[:len(ie.b.Block.Instrs)-1] // the ret
 	if !delay.Uniform {
 		ie.b.Store("delay", ie.expr(delayExpr))
+	}
+	for n, v := range pathDelays {
+		if !v.Uniform {
+			ie.b.Store(v.Name, ie.expr(pathExprs[n]))
+		}
 	}
 	if a := settings["segment"]; a != nil {
 		ie.b.Store("segment", ie.expr(a.Value.X))
@@ -420,6 +427,7 @@ func (l *lowerer) projection(p *Projection) {
 		e.b.Ret()
 		out.Kernels = append(out.Kernels, k)
 	}
+	l.pathwayKernels(sb, p, out)
 	if len(sb.ODEs) > 0 {
 		k, e := l.newEnv("update", ir.TVoid, sb)
 		e.setSides(p)

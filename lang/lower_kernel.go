@@ -189,6 +189,9 @@ func (e *env) call(n *CallExpr) ir.Value {
 	case fnReduce:
 		return e.reduce(n)
 	case fnRandom:
+		if a := streamArg(n); a != nil {
+			return e.pairDraw(n, a)
+		}
 		var args []ir.Value
 		for _, a := range n.Args {
 			args = append(args, e.expr(a.X))

@@ -230,6 +230,11 @@ type Body struct {
 	OnSpike                      []*On
 	Summed                       []*Summed // a synapse's summed contributions, in source order
 	Delay                        *Delay
+	// Pathways are a synapse's named on pre blocks (on pre NAME), in the
+	// order of their names, the order in which one step runs them;
+	// PathDelays their delays as the type declares them (delay NAME = ...).
+	Pathways   []*On
+	PathDelays map[string]*Delay
 }
 
 // Var returns the state variable, trace, parameter or definition called name

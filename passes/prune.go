@@ -147,16 +147,16 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 		// Delivery reads the synapses' delays and segments.
 		var structure []cell
 		for _, v := range pr.Vars {
-			if v.Name == "delay" || v.Name == "segment" {
+			if v.Name == "delay" || v.Name == "segment" || strings.HasPrefix(v.Name, "delay.") {
 				structure = append(structure, v)
 			}
 		}
 		for _, k := range pr.Kernels {
 			var gate []cell
-			switch k.Name {
-			case "on_pre":
+			switch {
+			case k.Name == "on_pre" || strings.HasPrefix(k.Name, "on_pre."): // and the pathways
 				gate = append([]cell{spikes(pr.Pre)}, structure...)
-			case "on_post":
+			case k.Name == "on_post":
 				gate = []cell{spikes(pr.Post)}
 			}
 			a.kernel(k, gate, nil, nil)

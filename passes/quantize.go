@@ -75,7 +75,7 @@ func Quantize(m *ir.Module) error {
 	// exact too): what fixed point makes of them depends on neither pass.
 	m.Kernels(func(_ string, k *ir.Kernel) {
 		foldKernel(k)
-		if arithmetic[k.Name] {
+		if isArithmetic(k.Name) {
 			straighten(k, straightBudget)
 		}
 	})

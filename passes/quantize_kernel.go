@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"snnc/ir"
 )
@@ -65,11 +66,18 @@ func traceTime(exp *ir.Instr) ir.Value {
 // arithmetic kernels are computed in fixed point when straight-line.
 var arithmetic = map[string]bool{"update": true, "threshold": true, "reset": true, "step": true, "on_pre": true, "on_post": true}
 
+// isArithmetic reports whether a kernel is computed in fixed point when
+// straight-line: the arithmetic kernels and a synapse's pathways
+// (on_pre.NAME), which are on_pre delivered after their own delays.
+func isArithmetic(name string) bool {
+	return arithmetic[name] || strings.HasPrefix(name, "on_pre.")
+}
+
 // kernel rewrites one kernel of owner (as the source names it); segments
 // is the count of a dendrite array's segments for one of its kernels.
 func (q *quantizer) kernel(owner string, k *ir.Kernel, segments int) {
 	stores := map[string]int{} // the dithered stores of each variable so far
-	if !arithmetic[k.Name] || len(k.Blocks) != 1 {
+	if !isArithmetic(k.Name) || len(k.Blocks) != 1 {
 		q.boundary(k)
 		return
 	}

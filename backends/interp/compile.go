@@ -331,6 +331,9 @@ func (e *env) scalarInstr(in *ir.Instr, regs map[ir.Value]int) (func(*frame), er
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
 		src, stream := e.s.rng, uint32(ra.Stream)
+		if pairDist(ra.Dist) {
+			return e.pairDraw(in, d, arg)
+		}
 		switch ra.Dist {
 		case "uniform":
 			a, b := arg(0), arg(1)

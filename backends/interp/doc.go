@@ -30,6 +30,9 @@
 //	storage.go   the variables' arrays and initialisation (Initial, which
 //	             the FPGA backend also uses for the core's initial state)
 //	network.go   inputs, projections (synapses, delays, queues), currents
+//	pathway.go   a projection's named pathways (on pre NAME): their queues
+//	             and their delivery after on_pre
+//	stream.go    draws from named random streams, keyed by (pre, post)
 //	step.go      one time step, in the order of spec/language.md section 6
 //	monitors.go  what each monitor records, and how it reads a value
 //	kernel.go    a compiled kernel bound to its elements

@@ -224,8 +224,22 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	if ps.k.onPost != nil {
 		ps.byPost.start, ps.byPost.syn = ps.csr.ByPost(post.p.Size)
 	}
-	// Delays in steps.
-	delay := ps.cells["delay"]
+	if ps.queue, err = s.delayQueue(ps, ps.cells["delay"]); err != nil {
+		return err
+	}
+	if err := s.buildPathways(ps, e); err != nil {
+		return err
+	}
+	s.projs = append(s.projs, ps)
+	s.projBy[pr] = ps
+	return nil
+}
+
+// delayQueue makes the spike queue of a projection whose synapses have the
+// delays of the cell delay (nil: none): one delay for all, or one per
+// synapse. A pathway's queue is made the same way from its delay.NAME.
+func (s *sim) delayQueue(ps *projState, delay *cell) (*runtime.Queue, error) {
+	nsyn := ps.csr.Len()
 	toSteps := func(syn int, d float64) (int32, error) {
 		steps := math.Round(d / s.dt)
 		if !(steps >= 0 && steps < 1<<30) {
@@ -246,22 +260,23 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	}
 	switch {
 	case delay == nil:
-		ps.queue = runtime.NewQueue(0)
+		return runtime.NewQueue(0), nil
 	case delay.arr == nil:
 		d, err := toSteps(0, delay.val)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := ring(d, delay.val, false); err != nil {
-			return err
+			return nil, err
 		}
-		ps.queue = runtime.NewQueue(int64(d))
+		return runtime.NewQueue(int64(d)), nil
 	default:
 		steps := make([]int32, nsyn)
 		longest := 0
 		for syn, d := range delay.arr {
+			var err error
 			if steps[syn], err = toSteps(syn, d); err != nil {
-				return err
+				return nil, err
 			}
 			if steps[syn] > steps[longest] {
 				longest = syn
@@ -269,14 +284,11 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 		}
 		if nsyn > 0 {
 			if err := ring(steps[longest], delay.arr[longest], true); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		ps.queue = runtime.NewSynapseQueue(steps, ps.csr.Start)
+		return runtime.NewSynapseQueue(steps, ps.csr.Start), nil
 	}
-	s.projs = append(s.projs, ps)
-	s.projBy[pr] = ps
-	return nil
 }
 
 // pruneWeights removes the synapses whose weight (the projection's

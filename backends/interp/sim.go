@@ -122,6 +122,9 @@ type projState struct {
 	k    struct{ init, prepare, onPre, onPost, update *kernel }
 	// summed is the projection's summed kernel, run in step 4a (summed.go).
 	summed *kernel
+	// paths are its named pathways, in the order step 2 runs them
+	// (pathway.go).
+	paths []*pathway
 }
 
 type currentState struct {

@@ -33,26 +33,10 @@ func (s *sim) loop() (done int64) {
 
 		// 2. Delivery, projection by projection, by pre neuron, then in
 		// synapse order.
+		// The unnamed on pre first, then the named pathways (pathway.go).
 		for _, pr := range s.projs {
-			due := pr.queue.Deliver(k)
-			on := pr.k.onPre
-			if on == nil || len(due) == 0 {
-				continue
-			}
-			if pr.queue.PerSynapse() {
-				for _, syn := range due {
-					on.one(k, t, int(syn))
-				}
-				s.events += int64(len(due))
-				continue
-			}
-			start := pr.csr.Start
-			for _, i := range due {
-				for syn := start[i]; syn < start[i+1]; syn++ {
-					on.one(k, t, int(syn))
-				}
-				s.events += start[i+1] - start[i]
-			}
+			s.deliver(pr, pr.queue, pr.k.onPre, k, t)
+			s.deliverPaths(pr, k, t)
 		}
 
 		// 3. Postsynaptic events and globals' on spike, for the spikes of
@@ -133,6 +117,7 @@ func (s *sim) loop() (done int64) {
 			in.count += int64(len(in.spikes))
 			for _, pr := range in.out {
 				pr.queue.Push(k, in.spikes)
+				pr.pushPaths(k, in.spikes)
 			}
 		}
 		for _, sm := range s.spikeMons {
@@ -227,6 +212,7 @@ func (s *sim) spike(ps *popState, k int64, t float64) {
 func (s *sim) push(ps *popState, k int64) {
 	for _, pr := range ps.out {
 		pr.queue.Push(k, ps.spikes)
+		pr.pushPaths(k, ps.spikes)
 	}
 }
 

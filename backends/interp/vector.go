@@ -74,6 +74,9 @@ func (e *env) compileVector(k *ir.Kernel) (*vprog, error) {
 		if hasFixed(in) {
 			return nil, nil // fixed point runs in scalar form
 		}
+		if in.Op == ir.OpRand && pairDist(in.Aux.(ir.RandAux).Dist) {
+			return nil, nil // a named stream's draws run in scalar form (stream.go)
+		}
 		switch in.Op {
 		case ir.OpLoadSeg, ir.OpStoreSeg, ir.OpConvert, ir.OpTable, ir.OpData:
 			return nil, nil // a table runs in scalar form

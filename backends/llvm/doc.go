@@ -46,6 +46,8 @@
 //	tables.go   the model's tables as C (struct snn_model): populations,
 //	            inputs, projections, currents, monitors, units for --set
 //	cache.go    the build cache (sealed entries, per user)
+//	pathway.go  a projection's named pathways as C (struct snn_pathway)
+//	stream.go   draws from named random streams, keyed by (pre, post)
 //
 // A new kind of node or event needs a table here and code in the C
 // runtime (runtime/c: build.c and synapses.c build the network, step.c

@@ -510,6 +510,10 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		set(x)
 	case ir.OpRand:
 		ra := in.Aux.(ir.RandAux)
+		if pairDist(ra.Dist) {
+			set(kf.pairDraw(in, ra))
+			return nil
+		}
 		index := kf.el
 		if kf.site.stamp {
 			index = kf.stmp

@@ -370,7 +370,8 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			isPart, partOf = 1, l.projs[pr.PartOf]
 		}
 		summed, summedVars := t.summed(pr)
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s}",
+		nPaths, paths := t.pathways(w, pr, varID)
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), t.pairsArray(w, pairs), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
@@ -378,7 +379,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
 			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars),
-			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr)))
+			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr), nPaths, paths))
 	}
 	var currents []string
 	for _, c := range m.Currents {

@@ -347,7 +347,7 @@ void snn_build(void)
 	snn_reduce(); /* the value before the first step, over the initial state */
 	/* A step with reductions computes them between delivery and the
 	 * updates: never both in one dispatch. */
-	net.step_fusable = snn_pool.threads > 1 && net.n_batch > 0 && net.model->n_reductions == 0;
+	net.step_fusable = snn_pool.threads > 1 && net.n_batch > 0 && net.model->n_reductions == 0 && !net.has_paths;
 	for (int p = 0; p < net.model->n_populations; p++) {
 		const snn_population *pop = &net.model->populations[p];
 		if (pop->n_on_spike > 0 || (pop->global && pop->update) || (!pop->global && !net.pops[p].in_batch && !pop->in_group))

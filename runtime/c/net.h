@@ -111,6 +111,10 @@ typedef struct proj_rt {
 	 * threads read the fields above meanwhile. */
 	_Alignas(64) const int32_t *due;
 	int64_t n_due;
+	/* Its pathways' queues and per-synapse delays in steps (or NULL),
+	 * one of each per pathway (pathway.c). */
+	snn_queue *path_q;
+	int32_t **path_delay;
 } proj_rt;
 
 typedef struct current_rt {
@@ -212,6 +216,10 @@ typedef struct snn_net {
 	 * read them in every population job (step_ctx). */
 	_Alignas(64) snn_ctx ctx;
 	_Alignas(64) snn_ctx ctx_fixed;
+	/* Whether a projection has pathways: delivery then runs on the main
+	 * thread, projection by projection, on_pre then the pathways, as
+	 * the interpreter's (pathway.c). */
+	int has_paths;
 } snn_net;
 
 extern snn_net net;
@@ -262,6 +270,9 @@ void snn_sample(state_mon *sm, int64_t k);
 /* memory.c: interp's memory.go. */
 void snn_check_memory(void);
 void snn_reserve_ring(int64_t max_steps, double d, int per_syn);
+void snn_paths_build(proj_rt *ps);
+void snn_paths_push(proj_rt *ps, int64_t k, const int32_t *spikes, int64_t len);
+int64_t snn_paths_deliver(proj_rt *ps, int64_t k);
 void snn_grow_spikes(snn_spike_rec *r, int64_t need, int64_t k);
 
 /* snn_reserve_spikes: before a spike recording grows to hold need spikes,

@@ -186,6 +186,15 @@ typedef struct snn_input {
 	int32_t stream;     /* its draws' stream: SNN_STREAM_INPUT + stream (ir.Input.Stream) */
 } snn_input;
 
+/* A named pathway of a projection (on pre NAME, spec/language.md section
+ * 3.6): its kernel runs per synapse as on_pre does, after the delays of
+ * variable delay_var (its delay.NAME), from a spike queue of its own. */
+typedef struct snn_pathway {
+	const char *name;
+	snn_kernel on_pre;
+	int32_t delay_var;
+} snn_pathway;
+
 enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS, SNN_PARTS };
 
 typedef struct snn_projection {
@@ -239,6 +248,10 @@ typedef struct snn_projection {
 	 * connects (ir.Projection.PreRange, PostRange: a subgroup or slice);
 	 * n is 0 for the whole side (a slice is never empty). */
 	int64_t pre_lo, pre_n, post_lo, post_n;
+	/* Its named pathways, in the order their names sort, which is the
+	 * order a step delivers them in, after on_pre (pathway.c). */
+	int32_t n_paths;
+	const snn_pathway *paths;
 } snn_projection;
 
 typedef struct snn_current {

@@ -304,8 +304,10 @@ static void spike(int p, int64_t k)
 	}
 	ps->n_spikes = ns;
 	ps->count += ns;
-	for (int x = 0; queue && x < ps->n_out; x++)
+	for (int x = 0; queue && x < ps->n_out; x++) {
 		snn_queue_push(&net.projs[ps->out[x]].q, k, ps->spikes, ns);
+		snn_paths_push(&net.projs[ps->out[x]], k, ps->spikes, ns);
+	}
 	/* A group's spikes are its members', each in its range (in order). */
 	for (int y = 0; y < ps->n_members; y++) {
 		pop_rt *ms = &net.pops[ps->members[y]];
@@ -315,8 +317,10 @@ static void spike(int p, int64_t k)
 				ms->spikes[m++] = (int32_t)(ps->spikes[x] - lo);
 		ms->n_spikes = m;
 		ms->count += m;
-		for (int x = 0; queue && x < ms->n_out; x++)
+		for (int x = 0; queue && x < ms->n_out; x++) {
 			snn_queue_push(&net.projs[ms->out[x]].q, k, ms->spikes, m);
+			snn_paths_push(&net.projs[ms->out[x]], k, ms->spikes, m);
+		}
 	}
 }
 
@@ -372,7 +376,8 @@ static void loop(void)
 
 		/* 2. Delivery, projection by projection, by pre neuron, then in
 		 * synapse order. */
-		int split = snn_pool.threads > 1;
+		/* A model with pathways delivers on the main thread (pathway.c). */
+		int split = snn_pool.threads > 1 && !net.has_paths;
 		for (int q = 0; q < net.model->n_projections; q++) {
 			proj_rt *ps = &net.projs[q];
 			ps->due = snn_queue_deliver(&ps->q, k, &ps->n_due);
@@ -407,17 +412,19 @@ static void loop(void)
 			for (int q = 0; q < net.model->n_projections; q++) {
 				proj_rt *ps = &net.projs[q];
 				snn_kernel on = ps->pr->on_pre;
-				if (ps->n_due == 0)
-					continue;
-				if (ps->q.per_syn) {
+				if (ps->n_due == 0) {
+				} else if (ps->q.per_syn) {
 					for (int64_t x = 0; x < ps->n_due; x++)
 						on(&net.ctx, ps->due[x], (int64_t)ps->due[x] + 1, NULL);
 					mc.events += ps->n_due;
-					continue;
+				} else {
+					/* A pre neuron's synapses are a contiguous range in
+					 * synapse order: one call runs them all, in order. */
+					mc.events += deliver(&net.ctx, ps, ps->due, ps->n_due, 0, 0, 0);
 				}
-				/* A pre neuron's synapses are a contiguous range in
-				 * synapse order: one call runs them all, in order. */
-				mc.events += deliver(&net.ctx, ps, ps->due, ps->n_due, 0, 0, 0);
+				/* Then its pathways, in the order of their names. */
+				if (ps->pr->n_paths > 0)
+					mc.events += snn_paths_deliver(ps, k);
 			}
 		}
 
@@ -503,8 +510,10 @@ static void loop(void)
 			memcpy(in->spikes, s, (size_t)len * sizeof(int32_t));
 			in->n_spikes = len;
 			in->count += len;
-			for (int x = 0; x < in->n_out; x++)
+			for (int x = 0; x < in->n_out; x++) {
 				snn_queue_push(&net.projs[in->out[x]].q, k, in->spikes, len);
+				snn_paths_push(&net.projs[in->out[x]], k, in->spikes, len);
+			}
 		}
 		for (int i = 0; i < net.n_spike_mons; i++) {
 			if (!snn_records(net.spike_mons[i].mon, k))

@@ -367,6 +367,7 @@ void snn_build_projection(int n)
 			snn_reserve_ring(ps->syn_delay[longest], del[longest], 1);
 		snn_queue_init_synapse(&ps->q, ps->syn_delay, nsyn, ps->csr.start);
 	}
+	snn_paths_build(ps);
 	snn_err_ctx[0] = 0;
 }
 
