@@ -235,6 +235,29 @@ var vectorizeWant = map[string]map[string]string{
 		"nmda_summed": scatter,
 		"nmda_update": vectorises,
 	},
+	// Data from files (issue 20): an init kernel's loaded values are read
+	// through the data op's bounds select (ir.Data.At: NaN outside the
+	// array), an index the vectoriser cannot prove affine, so the loop
+	// gathers; it runs once, before the first step. The steps vectorise.
+	"trained_weights": {
+		"hidden_init":        scatter,
+		"hidden_output_step": vectorises,
+		"layer1_init":        scatter,
+		"layer1_on_pre":      scatter,
+		"layer2_init":        scatter,
+		"layer2_on_pre":      scatter,
+		"output_init":        scatter,
+	},
+	"trained_weights-int16": {
+		"hidden_init":   scatter,
+		"hidden_step":   vectorises,
+		"layer1_init":   scatter,
+		"layer1_on_pre": scatter,
+		"layer2_init":   scatter,
+		"layer2_on_pre": scatter,
+		"output_init":   scatter,
+		"output_step":   vectorises,
+	},
 	"tsodyks_markram": {
 		"a_init":       vectorises,
 		"a_update":     vectorises,

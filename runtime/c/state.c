@@ -165,9 +165,12 @@ void snn_final_state(snn_summary *sum, int64_t steps_done)
 		proj_rt *ps = &net.projs[q];
 		if (pr->rule == SNN_PARTS)
 			continue;
+		/* A variable per synapse has an array of nsyn values; with no
+		 * synapses, of none (len 0, as a uniform value's), and is
+		 * written as an empty array, as the interpreter writes it. */
 		int any = 0;
 		for (int32_t x = 0; x < pr->vars.n; x++)
-			any = any || (final_var(&pr->vars.v[x]) && net.vars[pr->vars.v[x].id].len > 0);
+			any = any || (final_var(&pr->vars.v[x]) && (net.vars[pr->vars.v[x].id].len > 0 || ps->nsyn == 0));
 		if (!any)
 			continue;
 		int64_t n = ps->nsyn;
@@ -185,7 +188,7 @@ void snn_final_state(snn_summary *sum, int64_t steps_done)
 		int last = snn_find_var(pr->vars, "trace.tlast");
 		for (int32_t x = 0; x < pr->vars.n; x++) {
 			const snn_var *v = &pr->vars.v[x];
-			if (!final_var(v) || net.vars[v->id].len == 0)
+			if (!final_var(v) || (net.vars[v->id].len == 0 && n > 0))
 				continue;
 			push_var(&l, name3(pr->name, v->name, NULL), v->id, n, 0, 1);
 			if (v->kind == SNN_TRACE && last >= 0) {
