@@ -165,24 +165,38 @@ typedef struct cut_rows {
 	int pieces;
 } cut_rows;
 
-static void find_cuts(void *arg, int part, int64_t lo, int64_t hi)
+static void find_cuts(void *arg, int part, int64_t lo, int64_t end)
 {
 	(void)part;
 	const cut_rows *cr = arg;
 	const int64_t *start = cr->ps->csr.start;
 	const int32_t *post = cr->ps->csr.post;
 	int pc = cr->pieces;
-	for (int64_t i = lo; i < hi; i++) {
+	int64_t *ats = snn_xmalloc((size_t)(pc + 1) * sizeof(int64_t));
+	for (int c = 0; c <= pc; c++) {
+		int64_t at = snn_piece_start(cr->n, pc, c) - cr->off;
+		ats[c] = at < 0 ? 0 : at > cr->post ? cr->post : at;
+	}
+	for (int64_t i = lo; i < end; i++) {
 		int32_t *cut = cr->ps->cut + i * (pc + 1);
 		int64_t s = start[i];
 		for (int c = 0; c <= pc; c++) {
-			int64_t at = snn_piece_start(cr->n, pc, c) - cr->off;
-			at = at < 0 ? 0 : at > cr->post ? cr->post : at;
-			while (s < start[i + 1] && post[s] < at)
-				s++;
+			int64_t at = ats[c];
+			/* The first synapse at or after s onto at or after:
+			 * the row is sorted, so by halving (a walk along the
+			 * row mispredicted a branch a synapse). */
+			int64_t hi = start[i + 1];
+			while (s < hi) {
+				int64_t mid = s + (hi - s) / 2;
+				if (post[mid] < at)
+					s = mid + 1;
+				else
+					hi = mid;
+			}
 			cut[c] = (int32_t)s;
 		}
 	}
+	free(ats);
 }
 
 void snn_build_projection(int n)
