@@ -172,6 +172,8 @@ static void find_cuts(void *arg, int part, int64_t lo, int64_t end)
 	const int64_t *start = cr->ps->csr.start;
 	const int32_t *post = cr->ps->csr.post;
 	int pc = cr->pieces;
+	/* The pieces' starts, once a part: computing them (a division
+	 * each) for every row cost more than the walk along it. */
 	int64_t *ats = snn_xmalloc((size_t)(pc + 1) * sizeof(int64_t));
 	for (int c = 0; c <= pc; c++) {
 		int64_t at = snn_piece_start(cr->n, pc, c) - cr->off;
@@ -182,17 +184,8 @@ static void find_cuts(void *arg, int part, int64_t lo, int64_t end)
 		int64_t s = start[i];
 		for (int c = 0; c <= pc; c++) {
 			int64_t at = ats[c];
-			/* The first synapse at or after s onto at or after:
-			 * the row is sorted, so by halving (a walk along the
-			 * row mispredicted a branch a synapse). */
-			int64_t hi = start[i + 1];
-			while (s < hi) {
-				int64_t mid = s + (hi - s) / 2;
-				if (post[mid] < at)
-					s = mid + 1;
-				else
-					hi = mid;
-			}
+			while (s < start[i + 1] && post[s] < at)
+				s++;
 			cut[c] = (int32_t)s;
 		}
 	}
