@@ -31,12 +31,12 @@ done
 # median of column c of the rows of threads t
 med() {
 	awk -v t="$1" -v c="$2" '$1 == t { print $c }' "$tmp/times" | sort -g |
-		awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+		awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 for threads in 1 2; do
 	awk -v t="$threads" '$1 == t { print $2 + 0, $3 + $4 }' "$tmp/times" > "$tmp/t$threads"
 	cpu=$(awk '{ print $2 }' "$tmp/t$threads" | sort -g |
-		awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+		awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
 	echo "threads $threads: wall $(med "$threads" 2) s, processor $cpu s (user $(med "$threads" 3), system $(med "$threads" 4)), max RSS $(med "$threads" 5) KB, over $repeat runs"
 done
 # each pair's ratio, one thread's wall time over two threads'
