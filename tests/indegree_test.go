@@ -45,7 +45,13 @@ func TestIndegreeRows(t *testing.T) {
 // runtime makes in batches of draws (connect.c, draw_rows): p = 0 (no
 // synapse; the batches are skipped), p = 1 (every pair), a dense and a
 // sparse p whose rows end past a batch or two, autapses excluded on one.
-// Each synapse's w records its pre and post neuron, as in indegreeRows.
+// The parts of rows drawn on the threads write into room of their own in
+// one array (a little over their mean count); from the 3 neurons of c,
+// at 3 threads (one row a part) rows of more than 5 synapses overflow
+// theirs, which takes the other way of joining the parts (its list after
+// its room), and rows of fewer leave room that the parts are moved down
+// over. Each synapse's w records its pre and post neuron, as in
+// indegreeRows.
 const probabilityRows = `
 import "std/neurons.snn"
 synapse Tag {
@@ -58,6 +64,14 @@ connect none: a -> b using Tag by fixed_probability(0) { w = (1000 * i + j) * 1 
 connect full: b -> b using Tag by fixed_probability(1, autapses = false) { w = (1000 * i + j) * 1 mV }
 connect dense: a -> b using Tag by fixed_probability(0.6) { w = (1000 * i + j) * 1 mV }
 connect sparse: a -> a using Tag by fixed_probability(0.03, autapses = false) { w = (1000 * i + j) * 1 mV }
+population c = LIF[3] { i_ext = 0.3 nA }
+population d = LIF[400] { i_ext = 0.3 nA }
+connect few1: c -> d using Tag by fixed_probability(0.01) { w = (1000 * i + j) * 1 mV }
+connect few2: c -> d using Tag by fixed_probability(0.01) { w = (1000 * i + j) * 1 mV }
+connect few3: c -> d using Tag by fixed_probability(0.01) { w = (1000 * i + j) * 1 mV }
+monitor state few1.w every 100 ms
+monitor state few2.w every 100 ms
+monitor state few3.w every 100 ms
 monitor state full.w every 100 ms
 monitor state dense.w every 100 ms
 monitor state sparse.w every 100 ms

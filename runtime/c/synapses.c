@@ -165,24 +165,31 @@ typedef struct cut_rows {
 	int pieces;
 } cut_rows;
 
-static void find_cuts(void *arg, int part, int64_t lo, int64_t hi)
+static void find_cuts(void *arg, int part, int64_t lo, int64_t end)
 {
 	(void)part;
 	const cut_rows *cr = arg;
 	const int64_t *start = cr->ps->csr.start;
 	const int32_t *post = cr->ps->csr.post;
 	int pc = cr->pieces;
-	for (int64_t i = lo; i < hi; i++) {
+	/* The pieces' starts, once a part: computing them (a division
+	 * each) for every row cost more than the walk along it. */
+	int64_t *ats = snn_xmalloc((size_t)(pc + 1) * sizeof(int64_t));
+	for (int c = 0; c <= pc; c++) {
+		int64_t at = snn_piece_start(cr->n, pc, c) - cr->off;
+		ats[c] = at < 0 ? 0 : at > cr->post ? cr->post : at;
+	}
+	for (int64_t i = lo; i < end; i++) {
 		int32_t *cut = cr->ps->cut + i * (pc + 1);
 		int64_t s = start[i];
 		for (int c = 0; c <= pc; c++) {
-			int64_t at = snn_piece_start(cr->n, pc, c) - cr->off;
-			at = at < 0 ? 0 : at > cr->post ? cr->post : at;
+			int64_t at = ats[c];
 			while (s < start[i + 1] && post[s] < at)
 				s++;
 			cut[c] = (int32_t)s;
 		}
 	}
+	free(ats);
 }
 
 void snn_build_projection(int n)
