@@ -17,10 +17,8 @@ import (
 // model's load(FILE)), made the first time a kernel reads it.
 func (e *emitter) dataGlobal(d *ir.Data) *ll.Global {
 	name := dataSymbol(d)
-	for _, g := range e.mod.Globals {
-		if g.Name() == name {
-			return g
-		}
+	if g := findGlobal(e.mod, name); g != nil {
+		return g
 	}
 	// Defined in model.c from a blob of the build's (tables.dataBlobs):
 	// the values are copied, not parsed as text.

@@ -169,6 +169,17 @@ func findFunc(m *ll.Module, name string) *ll.Func {
 	return nil
 }
 
+// findGlobal returns the global called name in m, or nil: the constant
+// arrays (tables, data, 2/pi's bits) are added on first use.
+func findGlobal(m *ll.Module, name string) *ll.Global {
+	for _, g := range m.Globals {
+		if g.Name() == name {
+			return g
+		}
+	}
+	return nil
+}
+
 // funcIn returns the function called name in m, defining it first (by
 // define) if m has none: an inline function that calls another.
 func funcIn(m *ll.Module, name string, define func(*ll.Module) *ll.Func) *ll.Func {

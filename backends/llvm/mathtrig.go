@@ -345,10 +345,8 @@ func add64IR(b *ll.Block, x, y value.Value) (sum, carry value.Value) {
 // bits (mathfn.TwoOverPiWords: one zero word, then 2/pi, most significant
 // first), adding it on first use (Sin and Cos share it).
 func twoOverPiTable(m *ll.Module) *ll.Global {
-	for _, g := range m.Globals {
-		if g.Name() == twoOverPiName {
-			return g
-		}
+	if g := findGlobal(m, twoOverPiName); g != nil {
+		return g
 	}
 	words := mathfn.TwoOverPiWords()
 	t := types.NewArray(uint64(len(words)), i64)

@@ -39,24 +39,8 @@ func TestNormalInlineVectorBits(t *testing.T) {
 		index := uint64(x)
 		return src.Normal(stream, index>>7, index, 0, 1)
 	}
-	r := rand.New(rand.NewPCG(19, 1))
-	var pts []float64
-	for i := range 20000 {
-		pts = append(pts, float64(i))
-	}
-	for range 200000 {
-		pts = append(pts, float64(r.Uint64N(1<<53)))
-	}
-	for _, target := range vmathTargets {
-		t.Run(target.name, func(t *testing.T) {
-			exe, width := buildVMath(t, define, target)
-			if !cpuHas(t, target.flag) {
-				t.Skipf("vectorised (width %d), but this processor has no %s to run it", width, target.flag)
-			}
-			runVMath(t, exe, pts, want)
-			t.Logf("%s: vector width %d, %d draws, every one rng.Source.Normal's bits", target.name, width, len(pts))
-		})
-	}
+	pts := drawPoints(19, 200000)
+	vmathEveryWidth(t, define, pts, want, "every one rng.Source.Normal's bits")
 	// The draws are normal: the mean and variance of the points' draws
 	// within 5 standard errors of 0 and 1.
 	var s, s2 float64
@@ -171,14 +155,7 @@ func TestNormalQuadVectorBits(t *testing.T) {
 		index := uint64(x)
 		return src.NormalQuad(stream, index>>7, index, 0, 1)
 	}
-	r := rand.New(rand.NewPCG(23, 1))
-	var pts []float64
-	for i := range 20000 {
-		pts = append(pts, float64(i))
-	}
-	for range 100000 {
-		pts = append(pts, float64(r.Uint64N(1<<53)))
-	}
+	pts := drawPoints(23, 100000)
 	t.Run("block", func(t *testing.T) {
 		vmathEveryWidth(t, block, pts, want, "every one rng.Source.NormalQuad's bits", noiseWidth)
 	})
@@ -249,4 +226,18 @@ func TestSinCos32InlineVectorBits(t *testing.T) {
 		want := func(x float64) float64 { return float64(mathfn.Cos32(float32(x))) }
 		vmathEveryWidth(t, wrap32("snn_cos32_of", defineCos32), pts, want, "every result mathfn.Cos32's bits")
 	})
+}
+
+// drawPoints is the elements a draw test keys its draws by (the point x
+// is element uint64(x)): the first 20 000, then n random ones below 2^53.
+func drawPoints(seed uint64, n int) []float64 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	var pts []float64
+	for i := range 20000 {
+		pts = append(pts, float64(i))
+	}
+	for range n {
+		pts = append(pts, float64(r.Uint64N(1<<53)))
+	}
+	return pts
 }

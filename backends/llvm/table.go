@@ -17,10 +17,8 @@ import (
 // made the first time a kernel reads it.
 func (e *emitter) tableGlobal(tb *ir.Table) *ll.Global {
 	name := "snn_table_" + sanitize(tb.Name)
-	for _, g := range e.mod.Globals {
-		if g.Name() == name {
-			return g
-		}
+	if g := findGlobal(e.mod, name); g != nil {
+		return g
 	}
 	elems := make([]constant.Constant, len(tb.Values))
 	for n, x := range tb.Values {
