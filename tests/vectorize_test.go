@@ -81,6 +81,15 @@ var vectorizeWant = map[string]map[string]string{
 		"c6_on_pre":  scatter,
 		"noise_rate": vectorises,
 	},
+	// Hodgkin-Huxley (issue 20's COBAHH example): the step loop with its
+	// exp and exprel calls vectorises (the math functions are inlined in
+	// a form the vectoriser takes), float and int16 alike.
+	"cobahh": {
+		"P_init":    vectorises,
+		"P_step":    vectorises,
+		"ce_on_pre": scatter,
+		"ci_on_pre": scatter,
+	},
 	"cuba": {
 		"ee_ei_on_pre": scatter,
 		"exc_inh_step": vectorises,

@@ -4,11 +4,13 @@ exponential Euler, 1 s at dt = 0.1 ms), to compare with snnc's
 tests/bench/cobahh.snn.
 
     python3 tests/bench/cobahh_brian2.py [--target numpy|cython|cpp_standalone]
-                                         [--n 4000] [--duration 1] [--seed 1]
+                                         [--n 4000] [--duration 1] [--seed 1] [--exprel]
     python3 tests/bench/cobahh_brian2.py --trace [--target numpy]
 
-Prints the mean rate, the synapses per neuron, the synaptic events per
-second and the time the run took (not counting building the network).
+Prints the mean rate (over all neurons, the excitatory P[:n*4/5] and the
+inhibitory rest, spikes over the whole run), the synapses per neuron, the
+synaptic events per second and the time the run took (not counting
+building the network).
 
 --trace runs instead a small model without randomness, the same neuron type
 driven by a spike source at fixed times (cobahhTrace in tests/cobahh_test.go
@@ -21,7 +23,8 @@ from brian2 import cm, mV, ms, msiemens, nS, second, siemens, ufarad, umetre
 
 import brian2bench
 
-args = brian2bench.setup(n=4000, trace=True)
+args = brian2bench.setup(n=4000, trace=True, flags=[
+    ("--exprel", "write alpha_m, beta_m and alpha_n with exprel, as examples/cobahh.snn does")])
 b2.defaultclock.dt = 0.1 * ms
 
 # The parameters and equations of Brian2's examples/COBAHH.py.
@@ -41,7 +44,7 @@ Ei = -80 * mV
 we = 6 * nS
 wi = 67 * nS
 
-eqs = b2.Equations("""
+common = """
 dv/dt = (gl*(El-v)+ge*(Ee-v)+gi*(Ei-v)-
          g_na*(m*m*m)*h*(v-ENa)-
          g_kd*(n*n*n*n)*(v-EK))/Cm : volt
@@ -50,16 +53,29 @@ dn/dt = alpha_n*(1-n)-beta_n*n : 1
 dh/dt = alpha_h*(1-h)-beta_h*h : 1
 dge/dt = -ge*(1./taue) : siemens
 dgi/dt = -gi*(1./taui) : siemens
+alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
+beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
+beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
+"""
+if args.exprel:
+    # The same functions with exprel(x) = (exp(x) - 1)/x: with x = u/c,
+    # a*(mV**-1)*u/(exp(x) - 1) = a*(mV**-1)*c/exprel(x), defined at u = 0
+    # too (the quotient is 0/0 there), as examples/cobahh.snn writes them.
+    rates = """
+alpha_m = 0.32*(mV**-1)*4*mV/exprel((13*mV-v+VT)/(4*mV))/ms : Hz
+beta_m = 0.28*(mV**-1)*5*mV/exprel((v-VT-40*mV)/(5*mV))/ms : Hz
+alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV-v+VT)/(5*mV))/ms : Hz
+"""
+else:
+    rates = """
 alpha_m = 0.32*(mV**-1)*(13*mV-v+VT)/
          (exp((13*mV-v+VT)/(4*mV))-1.)/ms : Hz
 beta_m = 0.28*(mV**-1)*(v-VT-40*mV)/
         (exp((v-VT-40*mV)/(5*mV))-1)/ms : Hz
-alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
-beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
 alpha_n = 0.032*(mV**-1)*(15*mV-v+VT)/
          (exp((15*mV-v+VT)/(5*mV))-1.)/ms : Hz
-beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
-""")
+"""
+eqs = b2.Equations(common + rates)
 
 
 if args.trace:
@@ -112,5 +128,8 @@ rate = n_spikes / args.n / args.duration
 syn = len(Ce) + len(Ci)
 counts = s_mon.count[:]
 events = float(sum(counts[:n_exc])) * len(Ce) / n_exc + float(sum(counts[n_exc:])) * len(Ci) / (args.n - n_exc)
+rate_exc = float(sum(counts[:n_exc])) / n_exc / args.duration
+rate_inh = float(sum(counts[n_exc:])) / (args.n - n_exc) / args.duration
 print(f"brian2 {b2.__version__} {args.target}: n={args.n} seed={args.seed} rate={rate:.3f} Hz "
+      f"rate_exc={rate_exc:.3f} Hz rate_inh={rate_inh:.3f} Hz exprel={args.exprel} "
       f"synapses/neuron={syn / args.n:.1f} events/s={events / args.duration:.3g} run={elapsed:.2f} s")

@@ -131,6 +131,9 @@ sed -e "s/N_EXC/3200/" -e "s/N_INH/800/" -e "s/(P)/(0.02)/" -e "s/DURATION/10 s/
 echo "cuba-4000 $tmp/cuba-4000.snn tests/bench/cuba_brian2.py --n 4000" >> "$tmp/models"
 for f in tests/bench/*.snn; do
 	name=$(basename "$f" .snn)
+	# An example of the same name is that model (tests/bench/cobahh.snn
+	# and examples/cobahh.snn): it ran above, and the times are by name.
+	if [ -f "examples/$name.snn" ]; then continue; fi
 	script=-
 	if [ -f "tests/bench/${name}_brian2.py" ]; then script=tests/bench/${name}_brian2.py; fi
 	echo "$name $f $script" >> "$tmp/models"
