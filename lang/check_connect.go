@@ -23,6 +23,12 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 		if !c.declaredBy(name, d) {
 			return
 		}
+	} else if made := fmt.Sprintf("connect_%d_%d", pos.Line, pos.Col); c.all.LookupLocal(made) != nil {
+		// Output files name an unnamed projection so (lower.go's irName):
+		// a declaration of that name would share its state/ files.
+		sym := c.all.LookupLocal(made)
+		c.diags.Hintf(sym.Pos, "rename it, or name the connect", "the %s %s has the name of the unnamed connect at %s in the run's output files", sym.Kind, made, pos)
+		return
 	}
 	proj := &Projection{Name: name, Pos: pos, Decl: d}
 	ok := true
