@@ -145,7 +145,7 @@ type GenRule struct {
 	If    *Expr   `parser:"('if' @@)?"`
 	// Skip is skip_if_invalid = true or false: drop a j outside the post
 	// side rather than stop with an error.
-	Skip    string `parser:"(',' 'skip_if_invalid' '=' @('true' | 'false'))? ')'"`
+	Skip string `parser:"(',' 'skip_if_invalid' '=' @('true' | 'false'))? ')'"`
 }
 
 // SubgroupDecl names a contiguous range of a population's neurons or an
