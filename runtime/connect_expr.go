@@ -32,7 +32,7 @@ func (f PairFuncs) Has() bool { return f.Where != nil || f.P != nil || f.J != ni
 // probability that depends on the pair, or a generator (language.md 4.3;
 // runtime.md says what each costs). A row is made in the order of its
 // candidates: j ascending for all_to_all and fixed_probability, generation
-// order (k ascending) for generate. label names the projection in errors.
+// order (k ascending) for generate.
 //
 //   - all_to_all: every pair (i, j) where the condition holds.
 //   - fixed_probability with a constant p: Connect's rows (the same draws,
@@ -43,7 +43,7 @@ func (f PairFuncs) Has() bool { return f.Where != nil || f.P != nil || f.J != ni
 //   - generate: j = J(i, k) for k = Lo(i), Lo(i)+K, ... below Hi(i),
 //     where the condition holds; a j outside [0, nPost) is an error unless
 //     Skip drops it (or a condition that does not read post.x excludes it).
-func ConnectPairs(src rng.Source, stream uint32, r Rule, nPre, nPost int, same bool, f PairFuncs, label string) (*CSR, error) {
+func ConnectPairs(src rng.Source, stream uint32, r Rule, nPre, nPost int, same bool, f PairFuncs) (*CSR, error) {
 	excludeSelf := same && !r.Autapses
 	where := f.Where
 	if where == nil {
@@ -80,7 +80,7 @@ func ConnectPairs(src rng.Source, stream uint32, r Rule, nPre, nPost int, same b
 				}
 				p := f.P(i, j)
 				if !(p >= 0 && p <= 1) {
-					return out, fmt.Errorf("%s: p is %g for the pair i = %d, j = %d; a probability must be in [0, 1]", label, p, i, j)
+					return out, fmt.Errorf("p is %g for the pair i = %d, j = %d; a probability must be in [0, 1]", p, i, j)
 				}
 				if PairDraw(src, stream, i, j) < p {
 					out = append(out, int32(j))
@@ -95,19 +95,21 @@ func ConnectPairs(src rng.Source, stream uint32, r Rule, nPre, nPost int, same b
 		}
 		return rowsErr(nPre, func(i int, out []int32) ([]int32, error) {
 			lo, hi := f.Lo(i), f.Hi(i)
-			if err := GenBounds(label, i, lo, hi, step); err != nil {
+			if err := GenBounds(i, lo, hi, step); err != nil {
 				return out, err
 			}
 			for k := int64(lo); float64(k) < hi; k += int64(step) {
 				jv := f.J(i, int(k))
 				if jv != math.Trunc(jv) {
-					return out, fmt.Errorf("%s: generate made j = %g for i = %d, k = %d; an index is a whole number", label, jv, i, k)
+					return out, fmt.Errorf("generate made j = %g for i = %d, k = %d; an index is a whole number", jv, i, k)
 				}
 				if !(jv >= 0 && jv < float64(nPost)) {
-					if r.Skip || f.Where != nil && !f.WherePost && !f.Where(i, int(jv)) {
+					// A condition that does not read post.x may exclude
+					// it (Brian2 tests its if before the index).
+					if r.Skip || f.Where != nil && !f.WherePost && math.Abs(jv) < 1<<31 && !f.Where(i, int(jv)) {
 						continue
 					}
-					return out, fmt.Errorf("%s: generate made j = %g for i = %d, k = %d, outside the %d post neurons; drop such j with skip_if_invalid = true", label, jv, i, k, nPost)
+					return out, fmt.Errorf("generate made j = %g for i = %d, k = %d, outside the %d post neurons; drop such j with skip_if_invalid = true", jv, i, k, nPost)
 				}
 				if where(i, int(jv)) {
 					out = append(out, int32(jv))
@@ -116,7 +118,7 @@ func ConnectPairs(src rng.Source, stream uint32, r Rule, nPre, nPost int, same b
 			return out, nil
 		})
 	}
-	return nil, fmt.Errorf("%s: a condition or a probability expression does not apply to %s", label, r.Kind)
+	return nil, fmt.Errorf("a condition or a probability expression does not apply to %s", r.Kind)
 }
 
 // PairDraw is the uniform number in [0, 1) that decides whether the pair
@@ -128,17 +130,20 @@ func PairDraw(src rng.Source, stream uint32, i, j int) float64 {
 	return rng.Unit(w[0], w[1])
 }
 
-// GenBounds checks a generator's range for pre neuron i: whole numbers,
-// and no more values of k than a projection may have synapses (a range
-// that long is a mistake, and walking it would not end soon).
-func GenBounds(label string, i int, lo, hi float64, step int) error {
+// GenBounds checks a generator's range for pre neuron i: whole numbers
+// within ±2^31 (k is passed to the index kernel as a synapse's post index,
+// an int32), and no more values of k than a projection may have synapses
+// (a range that long is a mistake, and walking it would not end soon).
+func GenBounds(i int, lo, hi float64, step int) error {
 	switch {
 	case lo != math.Trunc(lo) || math.IsInf(lo, 0):
-		return fmt.Errorf("%s: generate's range starts at %g for i = %d; its bounds are whole numbers", label, lo, i)
+		return fmt.Errorf("generate's range starts at %g for i = %d; its bounds are whole numbers", lo, i)
 	case hi != math.Trunc(hi) || math.IsInf(hi, 0):
-		return fmt.Errorf("%s: generate's range ends at %g for i = %d; its bounds are whole numbers", label, hi, i)
+		return fmt.Errorf("generate's range ends at %g for i = %d; its bounds are whole numbers", hi, i)
+	case lo < -(1<<31) || hi > 1<<31:
+		return fmt.Errorf("generate's range(%g, %g) for i = %d goes beyond ±2^31", lo, hi, i)
 	case (hi-lo)/float64(step) > MaxSynapses:
-		return fmt.Errorf("%s: generate's range(%g, %g) for i = %d has more values than a projection may have synapses (%d)", label, lo, hi, i, MaxSynapses)
+		return fmt.Errorf("generate's range(%g, %g) for i = %d has more values than a projection may have synapses (%d)", lo, hi, i, MaxSynapses)
 	}
 	return nil
 }

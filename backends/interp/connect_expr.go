@@ -47,7 +47,7 @@ func (s *sim) connectPairs(pr *ir.Projection, rule runtime.Rule, nPre, nPost, pr
 	if err != nil {
 		return nil, err
 	}
-	return runtime.ConnectPairs(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, nPre, nPost, pr.SameSide(), f, pr.Describe())
+	return runtime.ConnectPairs(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, nPre, nPost, pr.SameSide(), f)
 }
 
 // readsPost says whether a kernel reads a variable of the post neuron.
