@@ -1,0 +1,188 @@
+package tests
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/interp"
+	"snnc/runtime"
+	"snnc/runtime/npy"
+)
+
+// connectRules has a connect of each kind of spec/language.md 4.3's
+// conditions, probability expressions and generators, on sides large
+// enough that the native runtime builds their rows in several parts at 2
+// and 3 threads, with slices, conditions on the neurons' initial values
+// (positions x set in init), and a generator whose j falls outside the
+// post side (dropped by skip_if_invalid, or by a condition on i and j).
+const connectRules = `
+param sigma = 2
+
+neuron Cell {
+    state v: mV = 0 mV
+    state x = 0
+    dv/dt = -v / (10 ms)
+}
+synapse S {
+    state w: mV = 1 mV
+    on pre { post.v += w }
+}
+population a = Cell[300] { x = i * 0.1 }
+population b = Cell[250] { x = i * 0.12 }
+connect neq: a -> a using S by all_to_all where i != j
+connect band: a -> b using S by fixed_probability(0.3) where abs(i - j) < 10
+connect dist: a -> b using S by fixed_probability(p = exp(-(pre.x - post.x)**2 / (2 * sigma**2)))
+connect gen: a -> b using S by generate(j = floor(i / 2) + k for k in range(-2, 3) if i % 3 != 0, skip_if_invalid = true)
+connect sliced: a[50:250] -> b[10:200] using S by generate(j = 2 * i + k for k in range(0, 2)) where j < N_post
+connect ahead: a[0:100] -> b[100:250] using S by all_to_all where post.x - pre.x > 5
+run { duration = 1 ms  dt = 0.1 ms }
+`
+
+// TestConnectRules checks each connect's synapses (state/PROJ.pre.npy and
+// .post.npy, in synapse order) against the same rule computed here
+// directly: the exact lists for conditions and generators, and for the
+// probability that depends on distance, the count against the sum of p
+// over the pairs and the acceptance per distance bin against p(d) by a
+// chi-square test. Then interp and the native runtime at 1, 2 and 3
+// threads give the same bytes.
+func TestConnectRules(t *testing.T) {
+	m := compileSourceWith(t, "rules.snn", connectRules, without("prune"))
+	res := run(t, m, interp.Options{})
+	dir := t.TempDir()
+	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	synapses := func(name string) [][2]int {
+		pre, err := npy.ReadFile(filepath.Join(dir, "state", name+".pre.npy"))
+		require.NoError(t, err)
+		post, err := npy.ReadFile(filepath.Join(dir, "state", name+".post.npy"))
+		require.NoError(t, err)
+		out := make([][2]int, len(pre.Data))
+		for s := range pre.Data {
+			out[s] = [2]int{int(pre.Data[s]), int(post.Data[s])}
+		}
+		return out
+	}
+	xa := func(i int) float64 { return float64(i) * 0.1 }
+	xb := func(j int) float64 { return float64(j) * 0.12 }
+
+	// Conditions and generators: exact lists, by pre i, then j ascending
+	// (conditions) or in generation order.
+	var want [][2]int
+	for i := 0; i < 300; i++ {
+		for j := 0; j < 300; j++ {
+			if i != j {
+				want = append(want, [2]int{i, j})
+			}
+		}
+	}
+	assert.Equal(t, want, synapses("neq"), "neq")
+	want = nil
+	for i := 0; i < 300; i++ {
+		if i%3 == 0 {
+			continue
+		}
+		for k := -2; k < 3; k++ {
+			if j := i/2 + k; j >= 0 && j < 250 {
+				want = append(want, [2]int{i, j})
+			}
+		}
+	}
+	assert.Equal(t, want, synapses("gen"), "gen")
+	want = nil
+	for i := 0; i < 200; i++ { // a[50:250], counted from the slice
+		for k := 0; k < 2; k++ {
+			if j := 2*i + k; j < 190 {
+				want = append(want, [2]int{i, j})
+			}
+		}
+	}
+	assert.Equal(t, want, synapses("sliced"), "sliced")
+	want = nil
+	for i := 0; i < 100; i++ {
+		for j := 0; j < 150; j++ {
+			if xb(100+j)-xa(i) > 5 {
+				want = append(want, [2]int{i, j})
+			}
+		}
+	}
+	require.NotEmpty(t, want)
+	assert.Equal(t, want, synapses("ahead"), "ahead")
+
+	// A constant p with a condition: only pairs in the band, each kept
+	// with probability 0.3: the count within 5 standard deviations.
+	bandPairs := 0
+	for i := 0; i < 300; i++ {
+		for j := 0; j < 250; j++ {
+			if abs(i-j) < 10 {
+				bandPairs++
+			}
+		}
+	}
+	band := synapses("band")
+	for _, s := range band {
+		require.Less(t, abs(s[0]-s[1]), 10, "band synapse %v", s)
+	}
+	checkOrdered(t, band, "band")
+	mean, sd := 0.3*float64(bandPairs), math.Sqrt(0.3*0.7*float64(bandPairs))
+	assert.InDelta(t, mean, float64(len(band)), 5*sd, "band: %d synapses of %d pairs", len(band), bandPairs)
+
+	// p(d) = exp(-d²/(2σ²)): the count against the sum of p (5 standard
+	// deviations of a sum of Bernoulli draws), and per bin of distance
+	// the accepted pairs against the bin's sum of p, a chi-square over
+	// the bins with enough expected pairs. With 12 bins, a chi-square of
+	// 40 has probability below 1e-4 by chance.
+	dist := synapses("dist")
+	checkOrdered(t, dist, "dist")
+	p := func(i, j int) float64 { d := xa(i) - xb(j); return math.Exp(-d * d / (2 * 2 * 2)) }
+	const bins, width = 12, 0.5
+	var sumP, varP float64
+	var expect, got [bins]float64
+	for i := 0; i < 300; i++ {
+		for j := 0; j < 250; j++ {
+			q := p(i, j)
+			sumP += q
+			varP += q * (1 - q)
+			if b := int(math.Abs(xa(i)-xb(j)) / width); b < bins {
+				expect[b] += q
+			}
+		}
+	}
+	for _, s := range dist {
+		if b := int(math.Abs(xa(s[0])-xb(s[1])) / width); b < bins {
+			got[b]++
+		}
+	}
+	assert.InDelta(t, sumP, float64(len(dist)), 5*math.Sqrt(varP), "dist: %d synapses", len(dist))
+	chi2, used := 0.0, 0
+	for b := range bins {
+		if expect[b] >= 20 {
+			chi2 += (got[b] - expect[b]) * (got[b] - expect[b]) / expect[b]
+			used++
+		}
+	}
+	require.GreaterOrEqual(t, used, 8)
+	assert.Less(t, chi2, 40.0, "chi-square of acceptance by distance over %d bins: got %v, expected %v", used, got, expect)
+
+	conform(t, conformModule("connect_rules", connectRules, m).onLLVM(1, 2, 3))
+}
+
+// checkOrdered requires synapses by pre neuron, then post ascending,
+// without repeats: the synapse order of a condition or a probability.
+func checkOrdered(t *testing.T, syn [][2]int, name string) {
+	t.Helper()
+	for s := 1; s < len(syn); s++ {
+		a, b := syn[s-1], syn[s]
+		require.True(t, a[0] < b[0] || a[0] == b[0] && a[1] < b[1], "%s: synapse %d %v after %v", name, s, b, a)
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
