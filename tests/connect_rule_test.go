@@ -185,4 +185,3 @@ func abs(x int) int {
 	}
 	return x
 }
-
