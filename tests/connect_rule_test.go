@@ -1,13 +1,16 @@
 package tests
 
 import (
+	"bytes"
 	"math"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"snnc/backends/driver"
 	"snnc/backends/interp"
 	"snnc/runtime"
 	"snnc/runtime/npy"
@@ -184,4 +187,63 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// A connect whose rule cannot be built stops the run with exit status 1
+// and the same message on the interpreter and natively at 1 and 3
+// threads, naming the projection, the pair or the (i, k) and the value:
+// the lowest row's failure, whichever thread builds it.
+func TestConnectRuleErrors(t *testing.T) {
+	const head = `
+neuron Cell {
+    state v: mV = 0 mV
+    state x = 0
+    dv/dt = -v / (10 ms)
+}
+synapse S {
+    state w: mV = 1 mV
+    on pre { post.v += w }
+}
+population a = Cell[400] { x = i * 0.01 }
+population b = Cell[300]
+run { duration = 1 ms }
+`
+	cases := []struct{ name, connect, msg string }{
+		{"p_above_one", "connect c: a -> b using S by fixed_probability(p = 0.5 + pre.x) where j > 2",
+			"projection c: p is 1.01 for the pair i = 51, j = 3; a probability must be in [0, 1]"},
+		{"p_nan", "connect c: a -> b using S by fixed_probability(p = sqrt(0.5 - pre.x))",
+			"projection c: p is NaN for the pair i = 51, j = 0; a probability must be in [0, 1]"},
+		{"j_outside", "connect c: a -> b using S by generate(j = i + k for k in range(0, 3))",
+			"projection c: generate made j = 300 for i = 298, k = 2, outside the 300 post neurons; drop such j with skip_if_invalid = true"},
+		{"j_outside_post_condition", "connect c: a -> b using S by generate(j = i + k for k in range(0, 3) if post.x >= 0)",
+			"projection c: generate made j = 300 for i = 298, k = 2, outside the 300 post neurons"},
+		{"j_fraction", "connect c: a -> b using S by generate(j = i / 3 + k for k in range(0, 2))",
+			"projection c: generate made j = 0.3333333333333333 for i = 1, k = 0; an index is a whole number"},
+		{"lo_fraction", "connect c: a -> b using S by generate(j = k for k in range(i / 200, 3))",
+			"projection c: generate's range starts at 0.005 for i = 1; its bounds are whole numbers"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := head + c.connect + "\n"
+			m := compileSourceWith(t, c.name+".snn", src, without("prune"))
+			_, err := interp.Run(m, interp.Options{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.msg, "interp")
+			requireNativeTools(t)
+			prog, err := driver.LoadSource(c.name+".snn", []byte(src))
+			require.NoError(t, err)
+			dir := t.TempDir()
+			exe := buildNative(t, prog, m, dir)
+			for _, threads := range []string{"1", "3"} {
+				cmd := exec.Command(exe, "-q", "--out", filepath.Join(dir, "out"), "--threads", threads)
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				err := cmd.Run()
+				var exit *exec.ExitError
+				require.ErrorAs(t, err, &exit, "native at %s threads", threads)
+				assert.Equal(t, 1, exit.ExitCode())
+				assert.Contains(t, stderr.String(), c.msg, "native at %s threads", threads)
+			}
+		})
+	}
 }
