@@ -247,3 +247,38 @@ run { duration = 1 ms }
 		})
 	}
 }
+
+// connectRTL has a condition, a probability expression and a generator in
+// a model the FPGA core runs quantized.
+const connectRTL = `
+neuron N {
+    state v: mV = 0 mV
+    state x = 0
+    dv/dt = -v / (10 ms)
+    threshold v > 5 mV
+    reset { v = 0 mV }
+}
+synapse S {
+    param w: mV = 6 mV
+    on pre { post.v += w }
+}
+input src = poisson[20] { rate = 100 Hz }
+population a = N[20] { x = i * 0.5 }
+population b = N[30] { x = i * 0.25 }
+connect in: src -> a using S by one_to_one
+connect band: a -> b using S by fixed_probability(0.5) where abs(i - j) < 10
+connect dist: a -> b using S by fixed_probability(p = exp(-(pre.x - post.x)**2 / 2))
+connect gen: a -> b using S by generate(j = i + k for k in range(0, 3) if i < 25, skip_if_invalid = true)
+monitor spikes b
+run { duration = 20 ms }
+`
+
+// The FPGA core takes the synapses of conditions, probability expressions
+// and generators as the interpreter builds them (from the quantized
+// initial values the conditions read): the quantized model's spikes and
+// final state are the interpreter's on the RTL and natively.
+func TestConnectRulesOnRTL(t *testing.T) {
+	c := conformSource("connect_rules-int16", connectRTL, driver.Options{Quantize: 16}).onLLVM(1, 2)
+	c.rtl = "iverilog"
+	conform(t, c)
+}
