@@ -12,6 +12,7 @@ import (
 
 	"snnc/backends/driver"
 	"snnc/backends/interp"
+	"snnc/ir"
 	"snnc/runtime"
 	"snnc/runtime/npy"
 )
@@ -54,6 +55,11 @@ run { duration = 1 ms  dt = 0.1 ms }
 // threads give the same bytes.
 func TestConnectRules(t *testing.T) {
 	m := compileSourceWith(t, "rules.snn", connectRules, without("prune"))
+	// The connect.* kernels and a generate rule print and parse back.
+	back, err := ir.Parse(m.String())
+	require.NoError(t, err)
+	require.Equal(t, m.String(), back.String())
+	require.NoError(t, ir.Verify(back))
 	res := run(t, m, interp.Options{})
 	dir := t.TempDir()
 	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
