@@ -94,22 +94,30 @@ static void eval(pair_eval *ev, snn_kernel k, int64_t n)
 static void keep(const expr_rows *er, pair_eval *ev, int64_t i, const int32_t *js, int64_t n, snn_vi32 *out)
 {
 	snn_kernel where = er->pr->conn_where;
+	/* Room for every candidate, so that each is written in place. */
+	if (out->n + n > out->cap)
+		snn_vi32_reserve(out, out->n + n > 2 * out->cap ? out->n + n : 2 * out->cap);
+	if (!where) {
+		if (n > 0)
+			memcpy(out->a + out->n, js, (size_t)n * sizeof(int32_t));
+		out->n += n;
+		return;
+	}
 	for (int64_t a = 0; a < n; a += CHUNK) {
 		int64_t m = n - a < CHUNK ? n - a : CHUNK;
-		if (!where) {
-			for (int64_t b = 0; b < m; b++)
-				snn_vi32_push(out, js[a + b]);
-			continue;
-		}
 		for (int64_t b = 0; b < m; b++) {
 			ev->pi[b] = (int32_t)(er->pre_lo + i);
 			ev->pj[b] = (int32_t)(er->post_lo + js[a + b]);
 		}
 		eval(ev, where, m);
 		const uint8_t *y = (const uint8_t *)ev->out;
-		for (int64_t b = 0; b < m; b++)
-			if (y[b])
-				snn_vi32_push(out, js[a + b]);
+		int32_t *o = out->a + out->n;
+		int64_t w = 0;
+		for (int64_t b = 0; b < m; b++) {
+			o[w] = js[a + b];
+			w += y[b] != 0;
+		}
+		out->n += w;
 	}
 }
 
@@ -316,8 +324,17 @@ void snn_connect_pairs(int q, const snn_rule *r, int64_t nPre, int64_t nPost, in
 		if (total > MAX_SYNAPSES)
 			snn_fail("the rule made more than %lld synapses", MAX_SYNAPSES);
 	}
-	c->post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
 	int64_t n = 0;
+	if (parts == 1) {
+		/* One part: its list is the rows (shrunk: the pages of the
+		 * room past the end go back). */
+		int32_t *a = er.part[0].post.a;
+		c->post = a ? realloc(a, (size_t)(total > 0 ? total : 1) * sizeof(int32_t)) : NULL;
+		if (!c->post)
+			c->post = a ? a : snn_xmalloc(sizeof(int32_t));
+		parts = 0;
+	} else
+		c->post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
 	for (int t = 0; t < parts; t++) {
 		expr_part *pt = &er.part[t];
 		if (pt->post.n > 0)
