@@ -2,9 +2,12 @@ package tests
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/json"
 	"math"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -287,4 +290,82 @@ func TestConnectRulesOnRTL(t *testing.T) {
 	c := conformSource("connect_rules-int16", connectRTL, driver.Options{Quantize: 16}).onLLVM(1, 2)
 	c.rtl = "iverilog"
 	conform(t, c)
+}
+
+// connectRulesBrian2 makes connectRules's connects in Brian2 2.5.1 (numpy
+// target) and prints their synapses as sorted (i, j) lists, and the
+// synapse counts of the distance-dependent p for seeds 1 to 5.
+const connectRulesBrian2 = `
+import json, sys
+from brian2 import NeuronGroup, Synapses, seed, prefs
+prefs.codegen.target = 'numpy'
+a = NeuronGroup(300, 'x : 1'); a.x = 'i * 0.1'
+b = NeuronGroup(250, 'x : 1'); b.x = 'i * 0.12'
+def pairs(S):
+    return [[int(i), int(j)] for i, j in sorted(zip(S.i[:], S.j[:]))]
+out = {}
+S = Synapses(a, a); S.connect(condition='i != j'); out['neq'] = pairs(S)
+S = Synapses(a, b); S.connect(j='int(i / 2) + k for k in range(-2, 3) if i % 3 != 0', skip_if_invalid=True); out['gen'] = pairs(S)
+S = Synapses(a[50:250], b[10:200]); S.connect(j='2 * i + k for k in range(0, 2)', skip_if_invalid=True); out['sliced'] = pairs(S)
+S = Synapses(a[0:100], b[100:250]); S.connect(condition='x_post - x_pre > 5'); out['ahead'] = pairs(S)
+counts = []
+for s in range(1, 6):
+    seed(s)
+    S = Synapses(a, b); S.connect(p='exp(-(x_pre - x_post)**2 / (2 * 2**2))'); counts.append(len(S))
+out['dist'] = counts
+json.dump(out, sys.stdout)
+`
+
+// TestConnectRulesBrian2 compares connectRules with Brian2's
+// S.connect(condition=..., j=..., p=...): the same synapses for the
+// conditions and generators (as sets: Brian2's order is its own), and for
+// the probability of distance, snnc's count against the mean of Brian2's
+// five seeds, within five standard deviations of their difference (each
+// count a sum of Bernoulli draws with the variance of sum p(1 - p)).
+func TestConnectRulesBrian2(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import brian2").Run(); err != nil {
+		t.Skipf("no Brian2 in /usr/bin/python3: %v", err)
+	}
+	out, err := exec.Command("/usr/bin/python3", "-c", connectRulesBrian2).Output()
+	require.NoError(t, err)
+	var b2 map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(out, &b2))
+
+	m := compileSourceWith(t, "rules.snn", connectRules, without("prune"))
+	res := run(t, m, interp.Options{})
+	dir := t.TempDir()
+	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	synapses := func(name string) [][2]int {
+		pre, err := npy.ReadFile(filepath.Join(dir, "state", name+".pre.npy"))
+		require.NoError(t, err)
+		post, err := npy.ReadFile(filepath.Join(dir, "state", name+".post.npy"))
+		require.NoError(t, err)
+		out := make([][2]int, len(pre.Data))
+		for s := range pre.Data {
+			out[s] = [2]int{int(pre.Data[s]), int(post.Data[s])}
+		}
+		slices.SortFunc(out, func(a, b [2]int) int { return cmp.Or(a[0]-b[0], a[1]-b[1]) })
+		return out
+	}
+	for _, name := range []string{"neq", "gen", "sliced", "ahead"} {
+		var want [][2]int
+		require.NoError(t, json.Unmarshal(b2[name], &want), name)
+		require.NotEmpty(t, want, name)
+		assert.Equal(t, want, synapses(name), "%s: snnc's synapses against Brian2's", name)
+	}
+	var counts []float64
+	require.NoError(t, json.Unmarshal(b2["dist"], &counts))
+	var mean, varP float64
+	for _, c := range counts {
+		mean += c / float64(len(counts))
+	}
+	for i := 0; i < 300; i++ {
+		for j := 0; j < 250; j++ {
+			d := float64(i)*0.1 - float64(j)*0.12
+			q := math.Exp(-d * d / 8)
+			varP += q * (1 - q)
+		}
+	}
+	got := float64(len(synapses("dist")))
+	assert.InDelta(t, mean, got, 5*math.Sqrt(varP*(1+1/float64(len(counts)))), "dist: snnc %v synapses, Brian2 %v", got, counts)
 }
