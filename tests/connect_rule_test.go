@@ -369,3 +369,16 @@ func TestConnectRulesBrian2(t *testing.T) {
 	got := float64(len(synapses("dist")))
 	assert.InDelta(t, mean, got, 5*math.Sqrt(varP*(1+1/float64(len(counts)))), "dist: snnc %v synapses, Brian2 %v", got, counts)
 }
+
+// The prune pass keeps what a condition, a probability or a generator
+// reads (here the positions x, set in init and read by nothing else): the
+// model pruned makes the synapses and the spikes it makes unpruned.
+func TestConnectRulesPrune(t *testing.T) {
+	pruned := run(t, compileSource(t, "rules.snn", connectRTL), interp.Options{})
+	whole := run(t, compileSourceWith(t, "rules.snn", connectRTL, without("prune")), interp.Options{})
+	require.Equal(t, whole.Summary.Synapses, pruned.Summary.Synapses)
+	require.NotZero(t, whole.Summary.Synapses["dist"])
+	require.NotEmpty(t, spikesOf(whole, "b_spikes").Steps)
+	require.Equal(t, spikesOf(whole, "b_spikes").Steps, spikesOf(pruned, "b_spikes").Steps)
+	require.Equal(t, spikesOf(whole, "b_spikes").Index, spikesOf(pruned, "b_spikes").Index)
+}
