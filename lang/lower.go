@@ -481,7 +481,9 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 		}
 		switch name {
 		case "p":
-			r.P, _ = l.eval(a.X, nil)
+			if p.conn == nil || p.conn.prob == nil { // else the connect.p kernel
+				r.P, _ = l.eval(a.X, nil)
+			}
 		case "k":
 			k, _ := l.eval(a.X, nil)
 			r.K = int(k)
