@@ -21,6 +21,9 @@ import (
 type checker struct {
 	diags *Diagnostics
 	conv  converter
+	// connSides are the pre and post neuron types of the connect whose
+	// condition is being checked (check_generate.go).
+	connSides map[string]*Body
 	info  Info
 	prog  *Program
 	// pruneWeight, if set, checks the run block's prune_weight against

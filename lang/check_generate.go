@@ -52,12 +52,24 @@ func usesPost(n Node) (Pos, bool) {
 	return at, found
 }
 
-// synapseNames reports a read of one of the synapse type's own members:
-// the synapses do not exist while the condition is evaluated.
+// synapseNames reports a read of one of the synapse type's own members
+// (the synapses do not exist while the condition is evaluated) and of a
+// neuron's definition, pre.e or post.e (computed in steps, from state
+// that is not yet set).
 func (c *checker) synapseNames(sb *Body, n Node, what string) bool {
 	ok := true
 	walkNode(n, func(x Node) {
 		r, isRef := x.(*NameRef)
+		if isRef && len(r.Parts) == 2 && (r.Parts[0] == "pre" || r.Parts[0] == "post") {
+			if side := c.connSides[r.Parts[0]]; side != nil {
+				if v := side.Var(r.Parts[1]); v != nil && v.Kind == SymLet {
+					c.diags.Hintf(r.At, "read the state or parameters the definition is made of",
+						"%s cannot depend on the definition %s: it is evaluated before the first step", what, r.Dotted())
+					ok = false
+				}
+			}
+			return
+		}
 		if !isRef || len(r.Parts) != 1 || pairNames[r.Parts[0]] {
 			return
 		}
@@ -81,6 +93,8 @@ func (c *checker) checkConnectExprs(d *ConnectDecl, proj *Projection, sb *Body) 
 		cx = &connExprs{}
 		proj.conn = cx
 	}
+	side := c.projectionCtx(sb, proj)
+	c.connSides = map[string]*Body{"pre": side.pre, "post": side.post}
 	pairCtx := func(what string, names ...string) *exprCtx {
 		ctx := c.projectionCtx(sb, proj)
 		ctx.scope = indexScope(c.scopeAt(d.Pos), names...)
