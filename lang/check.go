@@ -24,8 +24,8 @@ type checker struct {
 	// connSides are the pre and post neuron types of the connect whose
 	// condition is being checked (check_generate.go).
 	connSides map[string]*Body
-	info  Info
-	prog  *Program
+	info      Info
+	prog      *Program
 	// pruneWeight, if set, checks the run block's prune_weight against
 	// the projections' weights, after they are checked.
 	pruneWeight func()
