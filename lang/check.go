@@ -21,11 +21,8 @@ import (
 type checker struct {
 	diags *Diagnostics
 	conv  converter
-	// connSides are the pre and post neuron types of the connect whose
-	// condition is being checked (check_generate.go).
-	connSides map[string]*Body
-	info      Info
-	prog      *Program
+	info  Info
+	prog  *Program
 	// pruneWeight, if set, checks the run block's prune_weight against
 	// the projections' weights, after they are checked.
 	pruneWeight func()
@@ -58,6 +55,10 @@ type checker struct {
 	// their stream numbers' names (check_stream.go).
 	streams     map[string]streamUse
 	streamNames map[int]string
+
+	// connSides are the pre and post neuron types of the connect whose
+	// condition is being checked (check_generate.go).
+	connSides map[string]*Body
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so
