@@ -11,6 +11,8 @@
  *   step.c               snn_run: build, the step loop, delivery, the summary
  *   build.c              the network: populations, inputs, initial values, items
  *   synapses.c           projections: rows, pruning, cuts, segments, delays
+ *   connect_expr.c       rows of conditions, probability expressions and
+ *                        generators, by the connect.* kernels (runtime.ConnectPairs)
  *   monitor.c, memory.c  the recordings; the memory estimate
  *   state.c              the final state, for output.c
  *   vars.c               the variables, --set, and net itself
