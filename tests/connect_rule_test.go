@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -381,4 +382,51 @@ func TestConnectRulesPrune(t *testing.T) {
 	require.NotEmpty(t, spikesOf(whole, "b_spikes").Steps)
 	require.Equal(t, spikesOf(whole, "b_spikes").Steps, spikesOf(pruned, "b_spikes").Steps)
 	require.Equal(t, spikesOf(whole, "b_spikes").Index, spikesOf(pruned, "b_spikes").Index)
+}
+
+// A condition on fixed_probability with a constant p keeps the rule's own
+// draws (spec/runtime.md): its synapses are exactly those the same
+// connect makes without the condition, less the pairs where it fails.
+func TestConnectConditionSubset(t *testing.T) {
+	const model = `
+neuron Cell {
+    state v: mV = 0 mV
+    state x = 0
+    dv/dt = -v / (10 ms)
+}
+synapse S {
+    state w: mV = 1 mV
+    on pre { post.v += w }
+}
+population a = Cell[200] { x = i * 0.1 }
+population b = Cell[150] { x = i * 0.3 }
+connect c: a -> b using S by fixed_probability(0.2, autapses = false)RULE_END
+run { duration = 1 ms  seed = 7 }
+`
+	made := func(cond string) [][2]int {
+		src := strings.Replace(model, "RULE_END", cond, 1)
+		m := compileSourceWith(t, "subset.snn", src, without("prune"))
+		res := run(t, m, interp.Options{})
+		dir := t.TempDir()
+		require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+		pre, err := npy.ReadFile(filepath.Join(dir, "state", "c.pre.npy"))
+		require.NoError(t, err)
+		post, err := npy.ReadFile(filepath.Join(dir, "state", "c.post.npy"))
+		require.NoError(t, err)
+		out := make([][2]int, len(pre.Data))
+		for s := range pre.Data {
+			out[s] = [2]int{int(pre.Data[s]), int(post.Data[s])}
+		}
+		return out
+	}
+	all := made("")
+	var want [][2]int
+	for _, s := range all {
+		if float64(s[1])*0.3-float64(s[0])*0.1 < 4 {
+			want = append(want, s)
+		}
+	}
+	require.NotEmpty(t, want)
+	require.Less(t, len(want), len(all))
+	assert.Equal(t, want, made(" where post.x - pre.x < 4"))
 }
