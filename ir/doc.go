@@ -67,7 +67,8 @@
 //	RoleInit, RolePrepare, RoleUpdate, RoleThreshold, RoleReset,
 //	RoleRefractory, RoleStep (update, threshold and reset fused), RoleOnPre,
 //	RoleOnPost, RoleRate, RoleValue, RoleOnSpike (on_spike.SRC), RoleSummed,
-//	RoleSchedule (sched.ORDER.FIRST.PERIOD: scheduled code, see [Schedule])
+//	RoleSchedule (sched.ORDER.FIRST.PERIOD: scheduled code, see [Schedule]),
+//	RoleConnect (connect.PART: which synapses a projection makes, [ConnectParts])
 //
 // The kernels say what each element computes. A [Kernel] is a function
 // run per element (neuron, dendrite segment, synapse, source) or once (a
@@ -109,7 +110,9 @@
 //	             dendrite array), Kernels
 //	Rule         all_to_all, one_to_one, fixed_probability (P),
 //	             fixed_indegree or fixed_outdegree (K), pairs (Pairs or
-//	             File); Autapses
+//	             File), generate (K the step, Skip); Autapses; a condition,
+//	             a probability of the pair and a generator's parts are the
+//	             projection's connect.* kernels (connect.go)
 //	Current      sets parameter Param of every neuron of Population at the
 //	             start of every step, from its value kernel
 //	Monitor      records the spikes of a population or input, or variable

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -87,10 +88,11 @@ const (
 	RoleOnSpike                // on_spike.SOURCE: a global's, on each of SOURCE's spikes
 	RoleSummed                 // summed: a projection's summed variables, added into post.X (step 4a)
 	RoleSchedule               // sched.ORDER.FIRST.PERIOD: scheduled code (at, every), per element
+	RoleConnect                // connect.PART: a projection's connection condition, probability or generator, run while it is built
 )
 
 var roleNames = [...]string{"", "init", "prepare", "update", "threshold", "reset", "refractory", "step",
-	"on_pre", "on_post", "rate", "value", "on_spike", "summed", "sched"}
+	"on_pre", "on_post", "rate", "value", "on_spike", "summed", "sched", "connect"}
 
 func (r Role) String() string { return roleNames[r] }
 
@@ -105,12 +107,15 @@ func RoleOf(name string) (Role, bool) {
 		// A synapse's pathway (on pre NAME): delivered after delay.NAME.
 		return RoleOnPre, path != ""
 	}
+	if part, ok := strings.CutPrefix(name, "connect."); ok {
+		return RoleConnect, slices.Contains(ConnectParts, part)
+	}
 	if _, ok := strings.CutPrefix(name, "sched."); ok {
 		_, ok := ParseSchedule(name)
 		return RoleSchedule, ok
 	}
 	for r, n := range roleNames {
-		if r > 0 && n != "sched" && n == name {
+		if r > 0 && n != "sched" && n != "connect" && n == name {
 			return Role(r), true
 		}
 	}

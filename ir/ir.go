@@ -414,6 +414,12 @@ type Rule struct {
 	Autapses bool
 	Pairs    [][2]int // inline pairs
 	File     string   // pairs from a file
+	// Skip, for generate, drops a generated post index outside the post
+	// side (Brian2's skip_if_invalid) instead of failing; K is then the
+	// step of the generator's range. A condition, a probability
+	// expression and a generator's range and index are the projection's
+	// connect.* kernels (RoleConnect), not fields of the rule.
+	Skip bool
 }
 
 // Input is a population of spike sources.

@@ -551,6 +551,8 @@ func (p *parser) projection() (*Projection, error) {
 				rule.K, err = strconv.Atoi(rest[2])
 			case "autapses":
 				rule.Autapses, err = strconv.ParseBool(rest[2])
+			case "skip":
+				rule.Skip, err = strconv.ParseBool(rest[2])
 			case "file":
 				rule.File, err = strconv.Unquote(rest[2])
 			case "stream":

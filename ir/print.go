@@ -222,6 +222,8 @@ func formatRule(r Rule) string {
 		s += " p=" + FormatFloat(r.P)
 	case "fixed_indegree", "fixed_outdegree":
 		s += fmt.Sprintf(" k=%d", r.K)
+	case "generate":
+		return s + fmt.Sprintf(" k=%d skip=%t", r.K, r.Skip)
 	case "pairs":
 		if r.File != "" {
 			return s + " file=" + strconv.Quote(r.File)

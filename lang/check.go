@@ -55,6 +55,10 @@ type checker struct {
 	// their stream numbers' names (check_stream.go).
 	streams     map[string]streamUse
 	streamNames map[int]string
+
+	// connSides are the pre and post neuron types of the connect whose
+	// condition is being checked (check_generate.go).
+	connSides map[string]*Body
 }
 
 // valueDecl keeps what resolveSym needs to type a value symbol lazily, so

@@ -83,6 +83,7 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 		c.all.LookupLocal(name).Net = proj
 	}
 	c.synUses[syn.Body] = append(c.synUses[syn.Body], proj)
+	c.checkConnectExprs(d, proj, syn.Body)
 
 	// The body sets the synapses' parameters and initial state, their delay,
 	// and, for a dendrite with segments, which segment each synapse is on.
@@ -137,6 +138,9 @@ func (c *checker) checkConnect(d *ConnectDecl) {
 // checkRule checks the connectivity rule after 'by' and that the number of
 // synapses it makes fits.
 func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
+	if d.Gen != nil {
+		return "generate", true // checkConnectExprs, with the two sides
+	}
 	n := c.conv.expr(d.Rule)
 	var call *CallExpr
 	switch n := n.(type) {
@@ -223,7 +227,11 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 			c.diags.Errorf(call.At, "fixed_probability needs p, the connection probability")
 			return call.Func, false
 		}
-		if t := c.node(ctx, a.X); t.Kind == KindReal && t.Dim.IsDimensionless() {
+		if usesPair(a.X) {
+			// Checked with the two sides (checkConnectExprs); the count
+			// is known when the network is built.
+			proj.conn = &connExprs{prob: a.X}
+		} else if t := c.node(ctx, a.X); t.Kind == KindReal && t.Dim.IsDimensionless() {
 			q, why := c.constValue(c.scopeAt(d.Pos), a.X)
 			switch {
 			case why != "":
@@ -281,7 +289,7 @@ func (c *checker) checkRule(d *ConnectDecl, proj *Projection) (string, bool) {
 		}
 		ok = c.checkMatrixRule(a, proj, pre, post) && ok
 	}
-	if synapses > MaxSynapses {
+	if synapses > MaxSynapses && d.Where == nil {
 		c.diags.Errorf(call.At, "this connect makes about %.3g synapses, more than the limit of %d per projection", synapses, MaxSynapses)
 		ok = false
 	}

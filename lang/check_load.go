@@ -210,7 +210,10 @@ func tableColumn(a *npy.Array, column string) ([]float64, error) {
 func (c *checker) synapseCount(p *Projection) (int, bool) {
 	pre, post := p.PreSize(), p.PostSize()
 	autapses := true
-	call, _ := p.Decl.Rule.X.(*CallExpr)
+	var call *CallExpr
+	if p.Decl.Rule != nil {
+		call, _ = p.Decl.Rule.X.(*CallExpr)
+	}
 	var k int
 	if call != nil {
 		params := connectRules[p.Rule]
@@ -232,6 +235,9 @@ func (c *checker) synapseCount(p *Projection) (int, bool) {
 		}
 	}
 	self := p.PrePop != nil && p.PrePop == p.Post && p.PreRange == p.PostRange && !autapses
+	if p.Decl.Where != nil {
+		return 0, false // a condition's count is known when it is built
+	}
 	switch p.Rule {
 	case "all_to_all":
 		if self {

@@ -243,6 +243,9 @@ func (c *checker) overlapAutapses(d *ConnectDecl, pre, post view) bool {
 // ruleAutapses is the autapses argument of a connect's rule as written:
 // true unless it says autapses = false.
 func ruleAutapses(d *ConnectDecl) bool {
+	if d.Rule == nil {
+		return true // generate
+	}
 	call, ok := d.Rule.X.(*CallExpr)
 	if !ok {
 		return true

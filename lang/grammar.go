@@ -120,8 +120,32 @@ type ConnectDecl struct {
 	Post    Ref    `parser:"@@"`
 	PostCut *Slice `parser:"@@?"`
 	Synapse Ident  `parser:"'using' @@"`
-	Rule    *Expr  `parser:"'by' @@"`
-	Body    *Block `parser:"@@?"`
+	// Gen is a generator rule (generate(j = ... for k in range(...)),
+	// check_generate.go); Rule is nil then.
+	Gen  *GenRule `parser:"'by' ( @@"`
+	Rule *Expr    `parser:"| @@ )"`
+	// Where is the connection condition after the rule: a synapse is
+	// made only where it is true.
+	Where *Expr  `parser:"('where' @@)?"`
+	Body  *Block `parser:"@@?"`
+}
+
+// GenRule is a one-to-many generator, Brian2's
+// j = 'EXPR for k in range(LO, HI, STEP) if COND': for each pre neuron i,
+// the post neurons EXPR for k = LO, LO+STEP, ... below HI, where COND holds.
+//
+//	connect a -> b using S by generate(j = i + k for k in range(0, 3))
+type GenRule struct {
+	Pos   lexer.Position
+	Var   Ident   `parser:"'generate' '(' @@ '='"`
+	Value *Expr   `parser:"@@"`
+	K     Ident   `parser:"'for' @@ 'in'"`
+	Range Ident   `parser:"@@ '('"`
+	Args  []*Expr `parser:"@@ (',' @@)* ')'"`
+	If    *Expr   `parser:"('if' @@)?"`
+	// Skip is skip_if_invalid = true or false: drop a j outside the post
+	// side rather than stop with an error.
+	Skip string `parser:"(',' 'skip_if_invalid' '=' @('true' | 'false'))? ')'"`
 }
 
 // SubgroupDecl names a contiguous range of a population's neurons or an

@@ -417,6 +417,7 @@ func (l *lowerer) projection(p *Projection) {
 	}
 	ie.b.Block.Instrs = append(ie.b.Block.Instrs, last)
 	out.Kernels = append(out.Kernels, init)
+	l.connectKernels(p, out)
 	for _, on := range []*On{sb.OnPre, sb.OnPost} {
 		if on == nil {
 			continue
@@ -466,6 +467,9 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 	// and matrix say exactly which synapses exist.
 	r := ir.Rule{Kind: p.Rule, Autapses: p.Rule != "one_to_one" && p.Rule != "pairs" && p.Rule != "matrix"}
 	var args []CallArg
+	if p.Decl.Rule == nil {
+		return l.genRule(p) // lower_generate.go
+	}
 	if call, ok := p.Decl.Rule.X.(*CallExpr); ok {
 		args = call.Args
 	}
@@ -477,7 +481,9 @@ func (l *lowerer) rule(p *Projection) ir.Rule {
 		}
 		switch name {
 		case "p":
-			r.P, _ = l.eval(a.X, nil)
+			if p.conn == nil || p.conn.prob == nil { // else the connect.p kernel
+				r.P, _ = l.eval(a.X, nil)
+			}
 		case "k":
 			k, _ := l.eval(a.X, nil)
 			r.K = int(k)

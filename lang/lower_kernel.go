@@ -35,6 +35,9 @@ type env struct {
 	// indexBase is, per index name (i, j), the first element of the
 	// subgroup or slice the kernel's index counts from (lower_slice.go).
 	indexBase map[string]int
+	// genK is a generator's variable (k), which its connect.j kernel
+	// reads as the element's index j (lower_generate.go).
+	genK *Symbol
 }
 
 func (l *lowerer) newEnv(name string, result ir.Type, body *Body) (*ir.Kernel, *env) {
@@ -363,6 +366,9 @@ func (e *env) name(n *NameRef) ir.Value {
 	}
 	switch sym.Kind {
 	case SymBuiltin:
+		if sym == e.genK && sym != nil {
+			return b.Emit(ir.OpIndex, ir.TF64, "j")
+		}
 		switch sym.Name {
 		case "t":
 			return b.Emit(ir.OpTime, ir.TF64, nil)

@@ -246,6 +246,7 @@ func reportSyntax(err error, chunk []lexer.Token, diags *Diagnostics) {
 		if !(tok.Type == tokKeyword && prev != nil && declaringKeywords[prev.Value]) {
 			hint = subgroupHint(chunk, hint)
 		}
+		hint = generateHint(chunk, tok, hint)
 		diags.Hintf(posOf(tok.Pos), hint, "syntax error: unexpected %s", describeToken(tok))
 		return
 	}

@@ -93,6 +93,9 @@ type Projection struct {
 	// pairsFile is the file of a pairs or matrix rule, whose columns or
 	// entries a load in the body reads per synapse (check_load.go).
 	pairsFile string
+	// conn is its condition, probability expression or generator
+	// (check_generate.go), or nil.
+	conn *connExprs
 }
 
 // PreSize is the number of neurons or sources on the pre side (of its

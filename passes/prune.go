@@ -151,15 +151,23 @@ func newPruneAnalysis(m *ir.Module) *pruneAnalysis {
 				structure = append(structure, v)
 			}
 		}
+		// Which synapses exist: a condition, probability or generator
+		// (the connect.* kernels) decides it from what they read, the
+		// neurons' initial values included, and every kernel of the
+		// projection acts through its synapses.
+		made := event{"synapses", pr}
 		for _, k := range pr.Kernels {
 			var gate []cell
 			switch {
+			case k.Role == ir.RoleConnect:
+				a.kernel(k, nil, made, nil)
+				continue
 			case k.Name == "on_pre" || strings.HasPrefix(k.Name, "on_pre."): // and the pathways
 				gate = append([]cell{spikes(pr.Pre)}, structure...)
 			case k.Name == "on_post":
 				gate = []cell{spikes(pr.Post)}
 			}
-			a.kernel(k, gate, nil, nil)
+			a.kernel(k, append(gate, made), nil, nil)
 		}
 	}
 	for _, c := range m.Currents {

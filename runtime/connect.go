@@ -19,6 +19,7 @@ type Rule struct {
 	K        int
 	Autapses bool
 	Pairs    [][2]int
+	Skip     bool // generate: drop a j outside the post side (ConnectPairs)
 }
 
 // CSR is a projection's synapses in compressed sparse rows by

@@ -15,7 +15,7 @@ func TestExamplesCheck(t *testing.T) {
 	}
 	required := []string{"cuba", "lif_current", "izhikevich", "stdp_song2000", "rstdp", "dendrites",
 		"alif", "ltc", "homeostasis", "oja", "brunel_hakim1999", "gap_junctions", "tsodyks_markram",
-		"nmda", "vogels2011", "reliability", "pop_rate", "cobahh"}
+		"nmda", "vogels2011", "reliability", "pop_rate", "cobahh", "synfire"}
 	have := map[string]bool{}
 	for _, f := range files {
 		name := filepath.Base(f)

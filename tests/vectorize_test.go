@@ -61,6 +61,18 @@ var vectorizeWant = map[string]map[string]string{
 		"cells_step": prefilled,
 		"rec_on_pre": scatter,
 	},
+	// A synfire chain (issue 20): the generator's connect.* kernels run
+	// while the network is built, over chunks of candidate pairs.
+	"synfire": {
+		"P_init":          "calls snn_uniform",
+		"P_step":          prefilled,
+		"S_connect_hi":    vectorises,
+		"S_connect_j":     vectorises,
+		"S_connect_lo":    vectorises,
+		"S_connect_where": vectorises,
+		"S_on_pre":        scatter,
+		"Sinput_on_pre":   scatter,
+	},
 	"reliability": {
 		"cells_init":   "calls snn_uniform",
 		"cells_step":   prefilled,

@@ -91,6 +91,10 @@ func check(m *ir.Module) error {
 			case k.Role == ir.RoleSchedule:
 				where(first(k), "%s: scheduled code (at, every); the core's synapses change only at events: on pre and on post", pr.Describe())
 			case k.Name == "init", k.Name == "prepare", k.Name == "on_pre", k.Name == "on_post":
+			case k.Role == ir.RoleConnect:
+				// A condition, probability or generator: the host builds
+				// the synapses with the interpreter (interp.Initial), as
+				// it computes init.
 			case k.Role == ir.RoleOnPre:
 				where(first(k), "%s: pathway %s (on pre %s); the core delivers a spike once per synapse, after the synapse's one delay", pr.Describe(), k.Name[len("on_pre."):], k.Name[len("on_pre."):])
 			case k.Name == "summed":

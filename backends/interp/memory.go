@@ -54,7 +54,12 @@ func memoryNeed(m *ir.Module, steps int64) (total float64, biggest string) {
 		var n float64
 		switch pr.Rule.Kind {
 		case "all_to_all":
-			n = pre * post
+			// With a condition, the count is known only once built
+			// (N_pre × N_post would refuse a sparse rule that fits), as
+			// a generator's is.
+			if pr.ConnectKernel("where") == nil {
+				n = pre * post
+			}
 		case "one_to_one":
 			n = pre
 		case "fixed_probability":

@@ -125,7 +125,7 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	}
 	post := s.popBy[pr.Post]
 	ps.post = post
-	rule := runtime.Rule{Kind: pr.Rule.Kind, P: pr.Rule.P, K: pr.Rule.K, Autapses: pr.Rule.Autapses, Pairs: pr.Rule.Pairs}
+	rule := runtime.Rule{Kind: pr.Rule.Kind, P: pr.Rule.P, K: pr.Rule.K, Autapses: pr.Rule.Autapses, Pairs: pr.Rule.Pairs, Skip: pr.Rule.Skip}
 	// The rule connects the two sides' ranges (the whole, without
 	// slices) and is then widened to the whole populations.
 	preLo, ruleNPre := pr.PreSpan()
@@ -146,6 +146,11 @@ func (s *sim) buildProjection(n int, pr *ir.Projection) error {
 	var err error
 	if pr.Rule.Kind == "parts" {
 		csr = s.mergedRows(pr, nPre)
+	} else if hasConnectKernels(pr) {
+		if csr, err = s.connectPairs(pr, rule, ruleNPre, ruleNPost, preLo, postLo); err != nil {
+			return err
+		}
+		csr = csr.Widen(preLo, nPre, postLo)
 	} else if csr, err = runtime.Connect(s.rng, uint32(rng.StreamConnect+pr.Stream), rule, ruleNPre, ruleNPost, pr.SameSide()); err != nil {
 		return err
 	} else {

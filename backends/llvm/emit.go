@@ -220,7 +220,9 @@ func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 	}
 	elPhi.Incs = append(elPhi.Incs, ll.NewIncoming(next, kf.latch))
 	exit.NewRet(nil)
-	if s.kind == elemSynapse && uses(f, kf.i) {
+	// (A connect.* kernel runs on candidate pairs, with pre arrays of
+	// its own, before the synapses exist: connect_expr.c.)
+	if s.kind == elemSynapse && uses(f, kf.i) && k.Role != ir.RoleConnect {
 		e.preUsed[s.proj] = true
 	}
 	return name, nil

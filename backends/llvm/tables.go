@@ -341,7 +341,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		post := pr.Post
 		dend := slices.Index(post.Dendrites, pr.Dendrite)
-		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6, "matrix": 5}[pr.Rule.Kind]
+		rule := map[string]int{"all_to_all": 0, "one_to_one": 1, "fixed_probability": 2, "fixed_indegree": 3, "fixed_outdegree": 4, "pairs": 5, "parts": 6, "matrix": 5, "generate": 7}[pr.Rule.Kind]
 		pairs := pr.Rule.Pairs
 		file := "NULL"
 		if pr.Rule.File != "" {
@@ -371,7 +371,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		summed, summedVars := t.summed(pr)
 		nPaths, paths := t.pathways(w, pr, varID)
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %s}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), t.pairsArray(w, pairs), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
@@ -379,7 +379,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
 			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars),
-			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr), nPaths, paths))
+			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr), nPaths, paths, t.connectFields(pr)))
 	}
 	var currents []string
 	for _, c := range m.Currents {
@@ -522,4 +522,21 @@ func (t *tables) reductions() []string {
 		out = append(out, fmt.Sprintf("{%s, %d, %d, %d, %d, %s, %s}", kinds[r.Kind], srcKind, src, l.ids[r.From], l.ids[v], cint(lo), cint(n)))
 	})
 	return out
+}
+
+// connectFields are a projection's connect.* kernels and their flags, the
+// last fields of its snn_projection (runtime/c/connect_expr.c).
+func (t *tables) connectFields(pr *ir.Projection) string {
+	where := ir.KernelNamed(pr.Kernels, "connect.where")
+	wherePost := false
+	if where != nil {
+		where.Instrs(func(in *ir.Instr) {
+			if r := in.Ref(); r != nil && (r.Reach == ir.IndexPost || r.Reach == ir.IndexPostSegment) {
+				wherePost = true
+			}
+		})
+	}
+	return fmt.Sprintf("%s, %s, %s, %s, %s, %d, %d", t.kernel(pr.Kernels, "connect.where"), t.kernel(pr.Kernels, "connect.p"),
+		t.kernel(pr.Kernels, "connect.lo"), t.kernel(pr.Kernels, "connect.hi"), t.kernel(pr.Kernels, "connect.j"),
+		b2i(wherePost), b2i(pr.Rule.Skip))
 }

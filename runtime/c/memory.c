@@ -144,7 +144,7 @@ void snn_check_memory(void)
 		double rpre = pr->pre_n > 0 ? (double)pr->pre_n : pre, rpost = pr->post_n > 0 ? (double)pr->post_n : post;
 		double n = 0;
 		switch (pr->rule) {
-		case SNN_ALL_TO_ALL: n = rpre * rpost; break;
+		case SNN_ALL_TO_ALL: n = pr->conn_where ? 0 : rpre * rpost; break; /* a condition's count: known when built */
 		case SNN_ONE_TO_ONE: n = rpre; break;
 		case SNN_FIXED_PROBABILITY: {
 			double mean = pr->p * rpre * rpost;

@@ -11,6 +11,8 @@
  *   step.c               snn_run: build, the step loop, delivery, the summary
  *   build.c              the network: populations, inputs, initial values, items
  *   synapses.c           projections: rows, pruning, cuts, segments, delays
+ *   connect_expr.c       rows of conditions, probability expressions and
+ *                        generators, by the connect.* kernels (runtime.ConnectPairs)
  *   monitor.c, memory.c  the recordings; the memory estimate
  *   state.c              the final state, for output.c
  *   vars.c               the variables, --set, and net itself
@@ -259,6 +261,12 @@ void snn_summed_step(void);
 
 /* synapses.c */
 void snn_build_projection(int n);
+
+/* connect_expr.c: runtime.ConnectPairs for projection q, its rule's sides
+ * of nPre and nPost neurons starting at pre_lo and post_lo; fails with the
+ * message of the lowest row that fails. */
+void snn_connect_pairs(int q, const snn_rule *r, int64_t nPre, int64_t nPost, int same, int64_t pre_lo, int64_t post_lo,
+	snn_csr *c);
 
 /* reduce.c: every reduction of the model, into its global's state. */
 void snn_reduce(void);

@@ -195,7 +195,7 @@ typedef struct snn_pathway {
 	int32_t delay_var;
 } snn_pathway;
 
-enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS, SNN_PARTS };
+enum { SNN_ALL_TO_ALL, SNN_ONE_TO_ONE, SNN_FIXED_PROBABILITY, SNN_FIXED_INDEGREE, SNN_FIXED_OUTDEGREE, SNN_PAIRS, SNN_PARTS, SNN_GENERATE };
 
 typedef struct snn_projection {
 	const char *name;
@@ -252,6 +252,13 @@ typedef struct snn_projection {
 	 * order a step delivers them in, after on_pre (pathway.c). */
 	int32_t n_paths;
 	const snn_pathway *paths;
+	/* Its connect.* kernels (ir/connect.go), NULL where it has none: a
+	 * condition (bytes, as a threshold's), p of a pair, and a generator's
+	 * range (lo, hi: per pre neuron) and index j (with k as the
+	 * element's post index). where_post: the condition reads post.x;
+	 * skip: generate drops a j outside the post side (connect_expr.c). */
+	snn_kernel conn_where, conn_p, conn_lo, conn_hi, conn_j;
+	int32_t where_post, skip;
 } snn_projection;
 
 typedef struct snn_current {
