@@ -23,7 +23,9 @@ func (e *emitter) dataGlobal(d *ir.Data) *ll.Global {
 	// Defined in model.c from a blob of the build's (tables.dataBlobs):
 	// the values are copied, not parsed as text.
 	g := e.mod.NewGlobal(name, types.NewArray(uint64(len(dataValues(d))), f64))
-	g.Immutable = true
+	// One the executable reads from its file when it starts is written
+	// then (datafile.go), before any kernel runs.
+	g.Immutable = !externalData(d)
 	g.Linkage = enum.LinkageExternal
 	return g
 }

@@ -235,7 +235,11 @@ void snn_build_projection(int n)
 	int same = pr->pre_kind == 0 && pr->pre == pr->post && pr->pre_lo == pr->post_lo && rule_pre == rule_post;
 	if (pr->rule == SNN_PARTS)
 		merged_rows(n, nPre);
-	else if (snn_connect(net.seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, rule_pre, rule_post, same, &ps->csr,
+	else if (snn_matrix_csr(n, rule_pre, rule_post, &ps->csr)) {
+		/* A large matrix rule's synapses, from its file (datafile.c). */
+		if (pr->pre_n > 0 || pr->post_n > 0)
+			snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
+	} else if (snn_connect(net.seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, rule_pre, rule_post, same, &ps->csr,
 			     err, sizeof err))
 		snn_fail("%s", err);
 	else if (pr->pre_n > 0 || pr->post_n > 0)

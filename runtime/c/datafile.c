@@ -1,0 +1,250 @@
+/*
+ * datafile.c: the data files the executable reads when it starts
+ * (snn_data_file), where snnc would otherwise embed their bytes: a large
+ * array a model loads (load(FILE)) and the matrix of a large matrix(FILE)
+ * rule. snnc checked each file's header, shape, dtype and values when it
+ * compiled the model; here the file is read in large pieces straight into
+ * the array its kernels read (a float64 file without a copy), hashed as it
+ * is read (runtime.DataHash in runtime/datafile.go, which computes the
+ * same), and refused if its size or hash is not the compiled file's.
+ * Mirrors the values the interpreter gets from the checker
+ * (lang/check_load.go) and the pairs of runtime/data_matrix.go.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+#define MAX_SYNAPSES 2147483647LL
+
+const char *snn_data_dir = NULL;
+
+/* ------------------------------------------------------------------ */
+/* runtime.DataHash: four lanes of xor, rotate and multiply over 8-byte
+ * little-endian words (the native targets are little-endian).          */
+
+typedef struct {
+	uint64_t lane[4], n;
+	unsigned char tail[32];
+	size_t nt;
+} data_hash;
+
+enum { HASH_P1 = 0, HASH_P2 = 1 };
+static const uint64_t hash_p[2] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL};
+
+static inline uint64_t rotl64(uint64_t x, int r) { return x << r | x >> (64 - r); }
+
+static inline void hash_block(uint64_t lane[4], const unsigned char *b)
+{
+	for (int k = 0; k < 4; k++) {
+		uint64_t w;
+		memcpy(&w, b + 8 * k, 8);
+		lane[k] = rotl64(lane[k] ^ w, 31) * hash_p[HASH_P1];
+	}
+}
+
+static void hash_init(data_hash *h)
+{
+	memset(h, 0, sizeof *h);
+	for (int k = 0; k < 4; k++)
+		h->lane[k] = hash_p[HASH_P2] * (uint64_t)(k + 1);
+}
+
+static void hash_write(data_hash *h, const unsigned char *b, size_t n)
+{
+	h->n += n;
+	if (h->nt > 0) {
+		size_t c = 32 - h->nt < n ? 32 - h->nt : n;
+		memcpy(h->tail + h->nt, b, c);
+		h->nt += c;
+		b += c;
+		n -= c;
+		if (h->nt < 32)
+			return;
+		hash_block(h->lane, h->tail);
+		h->nt = 0;
+	}
+	for (; n >= 32; b += 32, n -= 32)
+		hash_block(h->lane, b);
+	memcpy(h->tail, b, n);
+	h->nt = n;
+}
+
+static uint64_t hash_sum(const data_hash *h)
+{
+	uint64_t lane[4];
+	memcpy(lane, h->lane, sizeof lane);
+	if (h->nt > 0) {
+		unsigned char b[32] = {0};
+		memcpy(b, h->tail, h->nt);
+		hash_block(lane, b);
+	}
+	uint64_t s = h->n;
+	for (int k = 0; k < 4; k++) {
+		s = rotl64(s ^ lane[k], 27) * hash_p[HASH_P2];
+		s ^= s >> 31;
+	}
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading.                                                             */
+
+static const int elem_size[] = {8, 4, 8, 4, 1};
+
+/* Reads n bytes at the file's position into b, hashing them. */
+static void read_hashed(int fd, const char *path, unsigned char *b, size_t n, data_hash *h)
+{
+	size_t got = 0;
+	while (got < n) {
+		/* Pieces of at most 1 GiB: read() returns no more than about
+		 * 2 GiB at once on Linux. */
+		size_t want = n - got < ((size_t)1 << 30) ? n - got : ((size_t)1 << 30);
+		ssize_t r = read(fd, b + got, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			snn_fail("data file %s: %s", path, strerror(errno));
+		if (r == 0)
+			snn_fail("data file %s: it ends early; it has changed since the model was compiled: build the model again", path);
+		hash_write(h, b + got, (size_t)r);
+		got += (size_t)r;
+	}
+}
+
+static void decode(int dtype, double *dst, const unsigned char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (dtype) {
+		case SNN_DT_F32: {
+			float x;
+			memcpy(&x, src + 4 * i, 4);
+			dst[i] = (double)x;
+			break;
+		}
+		case SNN_DT_I64: {
+			int64_t x;
+			memcpy(&x, src + 8 * i, 8);
+			dst[i] = (double)x;
+			break;
+		}
+		case SNN_DT_I32: {
+			int32_t x;
+			memcpy(&x, src + 4 * i, 4);
+			dst[i] = (double)x;
+			break;
+		}
+		default: /* SNN_DT_BOOL */
+			dst[i] = src[i] != 0 ? 1.0 : 0.0;
+		}
+	}
+}
+
+/* Reads file f's elements into dst, as float64, checking that the file
+ * is the one the model was compiled against. */
+static void read_file(const snn_data_file *f, double *dst)
+{
+	char *path = NULL;
+	const char *at = f->path;
+	if (snn_data_dir) {
+		size_t n = strlen(snn_data_dir) + strlen(f->name) + 2;
+		path = snn_xmalloc(n);
+		snprintf(path, n, "%s/%s", snn_data_dir, f->name);
+		at = path;
+	}
+	int fd = open(at, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		snn_fail("data file %s: %s; the executable reads its data files where snnc read them when it compiled "
+			 "the model, or from --data-dir DIR as DIR/%s", at, strerror(errno), f->name);
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		snn_fail("data file %s: not a regular file", at);
+	if ((int64_t)st.st_size != f->size)
+		snn_fail("data file %s: %lld bytes, but the model was compiled against a file of %lld bytes; it has "
+			 "changed since: build the model again", at, (long long)st.st_size, (long long)f->size);
+	data_hash h;
+	hash_init(&h);
+	unsigned char *head = snn_xmalloc((size_t)f->offset);
+	read_hashed(fd, at, head, (size_t)f->offset, &h);
+	free(head);
+	size_t es = (size_t)elem_size[f->dtype], n = (size_t)f->count;
+	if (f->dtype == SNN_DT_F64) {
+		read_hashed(fd, at, (unsigned char *)dst, n * es, &h);
+	} else {
+		/* Pieces of 4 MiB, decoded while they are in the cache. */
+		size_t piece = ((size_t)4 << 20) / es;
+		unsigned char *buf = snn_xmalloc(piece * es);
+		for (size_t i = 0; i < n; i += piece) {
+			size_t k = n - i < piece ? n - i : piece;
+			read_hashed(fd, at, buf, k * es, &h);
+			decode(f->dtype, dst + i, buf, k);
+		}
+		free(buf);
+	}
+	close(fd);
+	if (hash_sum(&h) != f->hash)
+		snn_fail("data file %s has changed since the model was compiled (the hash of its bytes differs): "
+			 "build the model again", at);
+	free(path);
+}
+
+void snn_load_data_files(void)
+{
+	for (int32_t k = 0; k < snn_n_data_files; k++)
+		if (snn_data_files[k].dst)
+			read_file(&snn_data_files[k], snn_data_files[k].dst);
+}
+
+/* runtime.MatrixPairs as a CSR: a synapse per nonzero entry [j, i],
+ * pre-major, each pre neuron's post neurons ascending. Two passes along
+ * the rows (the file's order): count each column's nonzeros, then fill. */
+int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
+{
+	const snn_data_file *f = NULL;
+	for (int32_t k = 0; k < snn_n_matrix_rules; k++)
+		if (snn_matrix_rules[k].projection == n)
+			f = &snn_data_files[snn_matrix_rules[k].file];
+	if (!f)
+		return 0;
+	if (f->rows != nPost || f->cols != nPre)
+		snn_fail("data file %s: shape (%lld, %lld); expected (%lld, %lld)", f->path, (long long)f->rows,
+			 (long long)f->cols, (long long)nPost, (long long)nPre);
+	const double *m = f->dst;
+	double *tmp = NULL;
+	if (!m) {
+		/* Not a loaded array: read for the rule only. */
+		tmp = snn_xmalloc((size_t)(f->count > 0 ? f->count : 1) * sizeof(double));
+		read_file(f, tmp);
+		m = tmp;
+	}
+	memset(c, 0, sizeof *c);
+	c->start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
+	for (int64_t j = 0; j < nPost; j++) {
+		const double *row = m + j * nPre;
+		for (int64_t i = 0; i < nPre; i++)
+			c->start[i + 1] += row[i] != 0;
+	}
+	for (int64_t i = 0; i < nPre; i++)
+		c->start[i + 1] += c->start[i];
+	c->n = c->start[nPre];
+	if (c->n > MAX_SYNAPSES)
+		snn_fail("%s: %lld nonzero entries are more than %lld synapses", f->name, (long long)c->n, MAX_SYNAPSES);
+	c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
+	int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
+	memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
+	for (int64_t j = 0; j < nPost; j++) {
+		const double *row = m + j * nPre;
+		for (int64_t i = 0; i < nPre; i++)
+			if (row[i] != 0)
+				c->post[fill[i]++] = (int32_t)j;
+	}
+	free(fill);
+	free(tmp);
+	return 1;
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Times reading a large weight matrix: a 10 000 x 10 000 float64 .npy
+# (800 MB; a tenth of its entries nonzero, so 10^7 synapses) that a model
+# connects by matrix(FILE) and loads as the weights. It prints, each with
+# wall-clock time, processor time and max RSS (/usr/bin/time):
+#   - cat FILE > /dev/null, the speed of the disk (or its page cache)
+#   - snnc run (the interpreter: check, lower, build the network, 1 ms)
+#   - snnc build (the native executable), and the executable's size
+#   - the executable's run (it builds the network, 1 ms)
+#
+#	sh tests/bench/matrix.sh [N]
+#
+# N (default 10000) is the matrix's side. It needs numpy (/usr/bin/python3), and
+# N*N*8 bytes free in the temporary directory, which it removes at the end.
+set -eu
+cd "$(dirname "$0")/../.."
+n=${1:-10000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/snnc" ./cmd/snnc
+/usr/bin/python3 - "$n" "$tmp/w.npy" <<'EOF'
+import sys
+import numpy as np
+n = int(sys.argv[1])
+rng = np.random.default_rng(1)
+m = rng.random((n, n))
+m[m >= 0.1] = 0.0  # a tenth nonzero, each in (0, 0.1)
+np.save(sys.argv[2], m)
+EOF
+cat > "$tmp/matrix.snn" <<EOF
+neuron Leaky {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    dv/dt = -v / tau
+    threshold v > 1 mV
+    reset { v = 0 mV }
+}
+synapse Weighted {
+    param w: mV = 0 mV
+    on pre { post.v += w }
+}
+input stim = poisson[$n] { rate = 50 Hz }
+population cells = Leaky[$n]
+connect stim -> cells using Weighted by matrix("w.npy") { w = load("w.npy") * 1 mV }
+run { dt = 0.1 ms  duration = 1 ms }
+EOF
+# A cache of its own, with the native runtime library compiled into it
+# first (by the build of a tiny model), so that snnc build's time is the
+# model's.
+export XDG_CACHE_HOME="$tmp/cache"
+sed -e 's/by matrix("w.npy") { w = load("w.npy") \* 1 mV }/by one_to_one/' "$tmp/matrix.snn" > "$tmp/warm.snn"
+"$tmp/snnc" build -o "$tmp/warm" "$tmp/warm.snn"
+measure() {
+	what=$1
+	shift
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > /dev/null
+	read -r wall user sys rss < "$tmp/time"
+	echo "$what: wall $wall s, processor $(echo "$user $sys" | awk '{ print $1 + $2 }') s (user $user, system $sys), max RSS $rss KB"
+}
+echo "matrix $n x $n float64, $(wc -c < "$tmp/w.npy") bytes"
+measure "cat FILE > /dev/null" cat "$tmp/w.npy"
+measure "snnc run (interp)" "$tmp/snnc" run -q --out "$tmp/out-interp" "$tmp/matrix.snn"
+measure "snnc build (llvm)" "$tmp/snnc" build -o "$tmp/matrix" "$tmp/matrix.snn"
+echo "executable: $(wc -c < "$tmp/matrix") bytes"
+measure "executable run, 1 thread" "$tmp/matrix" -q --out "$tmp/out-native" --threads 1
+measure "executable run, 2 threads" "$tmp/matrix" -q --out "$tmp/out-native2" --threads 2
