@@ -29,22 +29,36 @@ func CheckMatrix(a *npy.Array, name string, nPre, nPost int) error {
 
 // MatrixPairs returns the synapses of a matrix rule: one per nonzero
 // entry [j, i] of the (nPost, nPre) matrix, in synapse order (pre-major:
-// for each pre neuron i, its post neurons j ascending).
+// for each pre neuron i, its post neurons j ascending). It walks the
+// matrix twice in its own (row) order, counting each column's nonzero
+// entries and then placing them, where a walk down each column in turn
+// would miss the cache at every entry of a large matrix
+// (runtime/c/datafile.c makes its CSR the same way).
 func MatrixPairs(a *npy.Array, nPre, nPost int) ([][2]int, error) {
-	n := 0
-	for _, x := range a.Data {
-		if x != 0 {
-			n++
+	start := make([]int, nPre+1)
+	for j := range nPost {
+		row := a.Data[j*nPre : (j+1)*nPre]
+		for i, x := range row {
+			if x != 0 {
+				start[i+1]++
+			}
 		}
 	}
+	for i := range nPre {
+		start[i+1] += start[i]
+	}
+	n := start[nPre]
 	if n > MaxSynapses {
 		return nil, fmt.Errorf("%d nonzero entries are more than %d synapses", n, MaxSynapses)
 	}
-	pairs := make([][2]int, 0, n)
-	for i := range nPre {
-		for j := range nPost {
-			if a.Data[j*nPre+i] != 0 {
-				pairs = append(pairs, [2]int{i, j})
+	pairs := make([][2]int, n)
+	fill := start[:nPre]
+	for j := range nPost {
+		row := a.Data[j*nPre : (j+1)*nPre]
+		for i, x := range row {
+			if x != 0 {
+				pairs[fill[i]] = [2]int{i, j}
+				fill[i]++
 			}
 		}
 	}

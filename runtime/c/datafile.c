@@ -25,6 +25,16 @@
 
 const char *snn_data_dir = NULL;
 
+/* The tables are model.c's; weak, so that a model.c written by hand (the
+ * runtime's own tests, runtime/c/test) need not define them. */
+#pragma weak snn_n_data_files
+#pragma weak snn_data_files
+#pragma weak snn_n_matrix_rules
+#pragma weak snn_matrix_rules
+
+static int32_t n_data_files(void) { return &snn_n_data_files ? snn_n_data_files : 0; }
+static int32_t n_matrix_rules(void) { return &snn_n_matrix_rules ? snn_n_matrix_rules : 0; }
+
 /* ------------------------------------------------------------------ */
 /* runtime.DataHash: four lanes of xor, rotate and multiply over 8-byte
  * little-endian words (the native targets are little-endian).          */
@@ -196,7 +206,7 @@ static void read_file(const snn_data_file *f, double *dst)
 
 void snn_load_data_files(void)
 {
-	for (int32_t k = 0; k < snn_n_data_files; k++)
+	for (int32_t k = 0; k < n_data_files(); k++)
 		if (snn_data_files[k].dst)
 			read_file(&snn_data_files[k], snn_data_files[k].dst);
 }
@@ -207,7 +217,7 @@ void snn_load_data_files(void)
 int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 {
 	const snn_data_file *f = NULL;
-	for (int32_t k = 0; k < snn_n_matrix_rules; k++)
+	for (int32_t k = 0; k < n_matrix_rules(); k++)
 		if (snn_matrix_rules[k].projection == n)
 			f = &snn_data_files[snn_matrix_rules[k].file];
 	if (!f)
