@@ -16,8 +16,9 @@ import (
 // executable as large (tests/bench/matrix.sh). An array of at least
 // blobMin elements that is a .npy file's whole array in its own order
 // (ir.Data.Path), and the matrix of a matrix(FILE) rule, are read by the
-// executable when it starts (runtime/c/datafile.c) into an array of its
-// own (zero pages until then), after snnc has checked the file's header,
+// executable when it starts (runtime/c/datafile.c): a float64 file
+// memory-mapped, the others decoded into an array; the kernels read it
+// through a pointer. snnc has checked the file's header,
 // shape, dtype and values as for every backend. The executable checks
 // that the file is still the one compiled against, by its size and the
 // hash of its bytes (runtime.DataHash), and reads it from where snnc read
@@ -31,7 +32,7 @@ type dataFile struct {
 	layout npy.Layout
 	size   int64
 	hash   uint64
-	dst    string // the data array it fills, or "" (a matrix rule's)
+	dst    string // the pointer to the data array it gives, or "" (a matrix rule's)
 }
 
 // dataDtypes are the element types the executable decodes (datafile.c's
@@ -39,10 +40,22 @@ type dataFile struct {
 var dataDtypes = []string{"float64", "float32", "int64", "int32", "bool"}
 
 // externalData reports whether a data array is read by the executable
-// from its file rather than embedded; fileData may still embed it where
-// the file's layout is one the executable does not decode.
+// from its file rather than embedded: a .npy file's whole array, of at
+// least blobMin elements, in a layout the executable decodes (C order,
+// little-endian, a dtype of dataDtypes, the data at a multiple of 8 bytes
+// as numpy puts them, at 64). Its kernels read it through a pointer the
+// executable sets (dataGlobal).
 func externalData(d *ir.Data) bool {
-	return d.Path != "" && len(d.Values) >= blobMin
+	if d.Path == "" || len(d.Values) < blobMin {
+		return false
+	}
+	l, err := npy.ReadLayout(d.Path)
+	return err == nil && readable(l)
+}
+
+// readable reports whether the executable decodes a file of layout l.
+func readable(l npy.Layout) bool {
+	return !(l.Fortran && len(l.Shape) > 1) && !(l.Big && l.Size > 1) && slices.Contains(dataDtypes, l.Dtype) && l.Offset%8 == 0
 }
 
 // fileData adds a file the executable reads at start, filling dst (a
@@ -67,7 +80,7 @@ func (t *tables) fileData(path, dst string) (int, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	if l.Fortran && len(l.Shape) > 1 || l.Big && l.Size > 1 || !slices.Contains(dataDtypes, l.Dtype) {
+	if !readable(l) {
 		return 0, false, nil
 	}
 	f := &dataFile{name: abs, path: abs, layout: l, dst: dst}
@@ -91,9 +104,8 @@ func (t *tables) fileData(path, dst string) (int, bool, error) {
 	return len(t.files) - 1, true, nil
 }
 
-// dataArray writes a data array the executable reads from its file (an
-// array of its own, filled at start) and reports whether it did; the
-// kernels read it through dataGlobal as an embedded one.
+// dataArray writes the pointer to a data array the executable reads from
+// its file, set when it starts, and reports whether it did.
 func (t *tables) dataArray(w *cWriter, d *ir.Data) (bool, error) {
 	if !externalData(d) {
 		return false, nil
@@ -102,7 +114,7 @@ func (t *tables) dataArray(w *cWriter, d *ir.Data) (bool, error) {
 	if _, ok, err := t.fileData(d.Path, sym); !ok || err != nil {
 		return false, err
 	}
-	w.printf("__attribute__((visibility(\"hidden\"), aligned(64))) double %s[%d];\n", sym, len(d.Values))
+	w.printf("__attribute__((visibility(\"hidden\"))) const double *%s;\n", sym)
 	return true, nil
 }
 
@@ -130,7 +142,7 @@ func (t *tables) dataFiles(w *cWriter) {
 	for _, f := range t.files {
 		dst := "NULL"
 		if f.dst != "" {
-			dst = f.dst
+			dst = "&" + f.dst
 		}
 		files = append(files, fmt.Sprintf("{%s, %s, %d, %s, %s, %s, %s, %s, %s, %s}", cstr(f.name), cstr(f.path),
 			slices.Index(dataDtypes, f.layout.Dtype), cint(f.layout.Offset), cint(int64(f.layout.Count)),

@@ -3,19 +3,21 @@
  * (snn_data_file), where snnc would otherwise embed their bytes: a large
  * array a model loads (load(FILE)) and the matrix of a large matrix(FILE)
  * rule. snnc checked each file's header, shape, dtype and values when it
- * compiled the model; here the file is read in large pieces straight into
- * the array its kernels read (a float64 file without a copy), hashed as it
- * is read (runtime.DataHash in runtime/datafile.go, which computes the
- * same), and refused if its size or hash is not the compiled file's.
+ * compiled the model; here a float64 file is memory-mapped (its kernels
+ * read the page cache's pages: no copy, no fresh memory to clear) and the
+ * others read in large pieces and decoded into an array, each hashed
+ * (runtime.DataHash in runtime/datafile.go, which computes the same) and
+ * refused if its size or hash is not the compiled file's.
  * Mirrors the values the interpreter gets from the checker
  * (lang/check_load.go) and the pairs of runtime/data_matrix.go.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -156,9 +158,17 @@ static void decode(int dtype, double *dst, const unsigned char *src, size_t n)
 	}
 }
 
-/* Reads file f's elements into dst, as float64, checking that the file
- * is the one the model was compiled against. */
-static void read_file(const snn_data_file *f, double *dst)
+/* The values of a file as float64: mapped (map, the mapping to release)
+ * or decoded into memory of their own (map NULL). */
+typedef struct {
+	const double *v;
+	void *map;
+	size_t map_len;
+} values;
+
+/* Reads file f's elements as float64, checking that the file is the one
+ * the model was compiled against. */
+static values read_file(const snn_data_file *f)
 {
 	char *path = NULL;
 	const char *at = f->path;
@@ -180,35 +190,58 @@ static void read_file(const snn_data_file *f, double *dst)
 			 "changed since: build the model again", at, (long long)st.st_size, (long long)f->size);
 	data_hash h;
 	hash_init(&h);
-	unsigned char *head = snn_xmalloc((size_t)f->offset);
-	read_hashed(fd, at, head, (size_t)f->offset, &h);
-	free(head);
+	values out = {0};
 	size_t es = (size_t)elem_size[f->dtype], n = (size_t)f->count;
-	if (f->dtype == SNN_DT_F64) {
-		read_hashed(fd, at, (unsigned char *)dst, n * es, &h);
+	if (f->dtype == SNN_DT_F64 && f->offset % 8 == 0) {
+		/* Mapped whole, its pages mapped at once (MAP_POPULATE) rather
+		 * than faulted in one by one as the hash reads them. */
+		out.map_len = (size_t)f->size;
+		out.map = mmap(NULL, out.map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (out.map == MAP_FAILED)
+			snn_fail("data file %s: %s", at, strerror(errno));
+		hash_write(&h, out.map, out.map_len);
+		out.v = (const double *)((const unsigned char *)out.map + f->offset);
 	} else {
-		/* Pieces of 4 MiB, decoded while they are in the cache. */
-		size_t piece = ((size_t)4 << 20) / es;
-		unsigned char *buf = snn_xmalloc(piece * es);
-		for (size_t i = 0; i < n; i += piece) {
-			size_t k = n - i < piece ? n - i : piece;
-			read_hashed(fd, at, buf, k * es, &h);
-			decode(f->dtype, dst + i, buf, k);
+		double *dst = snn_xmalloc((n > 0 ? n : 1) * sizeof(double));
+		unsigned char *head = snn_xmalloc((size_t)f->offset);
+		read_hashed(fd, at, head, (size_t)f->offset, &h);
+		free(head);
+		if (f->dtype == SNN_DT_F64) {
+			read_hashed(fd, at, (unsigned char *)dst, n * es, &h);
+		} else {
+			/* Pieces of 4 MiB, decoded while they are in the cache. */
+			size_t piece = ((size_t)4 << 20) / es;
+			unsigned char *buf = snn_xmalloc(piece * es);
+			for (size_t i = 0; i < n; i += piece) {
+				size_t k = n - i < piece ? n - i : piece;
+				read_hashed(fd, at, buf, k * es, &h);
+				decode(f->dtype, dst + i, buf, k);
+			}
+			free(buf);
 		}
-		free(buf);
+		out.v = dst;
 	}
 	close(fd);
 	if (hash_sum(&h) != f->hash)
 		snn_fail("data file %s has changed since the model was compiled (the hash of its bytes differs): "
 			 "build the model again", at);
 	free(path);
+	return out;
+}
+
+static void release(values v)
+{
+	if (v.map)
+		munmap(v.map, v.map_len);
+	else
+		free((void *)v.v);
 }
 
 void snn_load_data_files(void)
 {
 	for (int32_t k = 0; k < n_data_files(); k++)
 		if (snn_data_files[k].dst)
-			read_file(&snn_data_files[k], snn_data_files[k].dst);
+			*snn_data_files[k].dst = read_file(&snn_data_files[k]).v;
 }
 
 /* runtime.MatrixPairs as a CSR: a synapse per nonzero entry [j, i],
@@ -225,13 +258,12 @@ int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 	if (f->rows != nPost || f->cols != nPre)
 		snn_fail("data file %s: shape (%lld, %lld); expected (%lld, %lld)", f->path, (long long)f->rows,
 			 (long long)f->cols, (long long)nPost, (long long)nPre);
-	const double *m = f->dst;
-	double *tmp = NULL;
+	values own = {0};
+	const double *m = f->dst ? *f->dst : NULL;
 	if (!m) {
 		/* Not a loaded array: read for the rule only. */
-		tmp = snn_xmalloc((size_t)(f->count > 0 ? f->count : 1) * sizeof(double));
-		read_file(f, tmp);
-		m = tmp;
+		own = read_file(f);
+		m = own.v;
 	}
 	memset(c, 0, sizeof *c);
 	c->start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
@@ -255,6 +287,7 @@ int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 				c->post[fill[i]++] = (int32_t)j;
 	}
 	free(fill);
-	free(tmp);
+	if (own.v)
+		release(own);
 	return 1;
 }

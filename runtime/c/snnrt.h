@@ -334,8 +334,8 @@ typedef struct snn_model {
 
 extern const snn_model snn_the_model;
 
-/* A .npy file the executable reads when it starts (datafile.c), rather
- * than holding its bytes: a large data array of the model's (load(FILE))
+/* A .npy file the executable reads (or maps) when it starts (datafile.c),
+ * rather than holding its bytes: a large data array of the model's (load(FILE))
  * or a large matrix(FILE) rule's matrix. snnc checked its header, shape,
  * dtype and values when it compiled the model; size and hash say that it
  * is still that file. */
@@ -348,7 +348,7 @@ typedef struct snn_data_file {
 	int64_t rows, cols; /* its shape: (rows, cols), a list being one row */
 	int64_t size;       /* the file's bytes */
 	uint64_t hash;      /* runtime.DataHash of them */
-	double *dst;        /* the data array it fills, or NULL (a matrix rule's only) */
+	const double **dst; /* the data array's pointer it sets, or NULL (a matrix rule's only) */
 } snn_data_file;
 
 enum { SNN_DT_F64, SNN_DT_F32, SNN_DT_I64, SNN_DT_I32, SNN_DT_BOOL };
