@@ -6,15 +6,18 @@
 #   - cat FILE > /dev/null, the speed of the disk (or its page cache)
 #   - snnc run (the interpreter: check, lower, build the network, 1 ms)
 #   - snnc build (the native executable), and the executable's size
-#   - the executable's run (it builds the network, 1 ms)
+#   - the executable's run at 1 and 2 threads (it builds the network, 1 ms)
+# each the median of REPEAT runs (default 3), as the machine's speed drifts.
 #
-#	sh tests/bench/matrix.sh [N]
+#	sh tests/bench/matrix.sh [N [REPEAT]]
 #
-# N (default 10000) is the matrix's side. It needs numpy (/usr/bin/python3), and
-# N*N*8 bytes free in the temporary directory, which it removes at the end.
+# N (default 10000) is the matrix's side. It needs numpy (/usr/bin/python3),
+# and N*N*8 bytes free in the temporary directory, which it removes at the
+# end.
 set -eu
 cd "$(dirname "$0")/../.."
 n=${1:-10000}
+repeat=${2:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/snnc" ./cmd/snnc
@@ -50,12 +53,22 @@ EOF
 export XDG_CACHE_HOME="$tmp/cache"
 sed -e 's/by matrix("w.npy") { w = load("w.npy") \* 1 mV }/by one_to_one/' "$tmp/matrix.snn" > "$tmp/warm.snn"
 "$tmp/snnc" build -o "$tmp/warm" "$tmp/warm.snn"
+# measure WHAT CMD...: runs CMD REPEAT times and prints the medians.
 measure() {
 	what=$1
 	shift
-	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > /dev/null
-	read -r wall user sys rss < "$tmp/time"
-	echo "$what: wall $wall s, processor $(echo "$user $sys" | awk '{ print $1 + $2 }') s (user $user, system $sys), max RSS $rss KB"
+	: > "$tmp/times"
+	for r in $(seq "$repeat"); do
+		/usr/bin/time -f "%e %U %S %M" -a -o "$tmp/times" "$@" > /dev/null
+	done
+	awk -v what="$what" '
+		function med(c,   i, n, a, t, j) {
+			for (i = 1; i <= NR; i++) a[i] = v[i, c]
+			for (i = 2; i <= NR; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		}
+		{ v[NR, 1] = $1; v[NR, 2] = $2 + $3; v[NR, 3] = $4 }
+		END { printf "%s: wall %g s, processor %g s, max RSS %g KB (medians of %d)\n", what, med(1), med(2), med(3), NR }' "$tmp/times"
 }
 echo "matrix $n x $n float64, $(wc -c < "$tmp/w.npy") bytes"
 measure "cat FILE > /dev/null" cat "$tmp/w.npy"
