@@ -244,9 +244,45 @@ void snn_load_data_files(void)
 			*snn_data_files[k].dst = read_file(&snn_data_files[k]).v;
 }
 
+/* A matrix's rows in parts, one a thread (snn_parallel): each part
+ * counts its rows' nonzero entries by column, then places them after the
+ * earlier parts' of the column. The parts are row ranges in order, so
+ * the synapses are in the same order for any number of threads. */
+typedef struct {
+	const double *m;
+	int64_t nPre;
+	int64_t *counts[SNN_MAX_THREADS]; /* a part's count by column, then its first place */
+	int32_t *post;
+} matrix_job;
+
+static void count_part(void *arg, int part, int64_t lo, int64_t hi)
+{
+	matrix_job *job = arg;
+	int64_t *cnt = snn_xcalloc((size_t)job->nPre + 1, sizeof(int64_t));
+	for (int64_t j = lo; j < hi; j++) {
+		const double *row = job->m + j * job->nPre;
+		for (int64_t i = 0; i < job->nPre; i++)
+			cnt[i] += row[i] != 0;
+	}
+	job->counts[part] = cnt;
+}
+
+static void fill_part(void *arg, int part, int64_t lo, int64_t hi)
+{
+	matrix_job *job = arg;
+	int64_t *at = job->counts[part];
+	for (int64_t j = lo; j < hi; j++) {
+		const double *row = job->m + j * job->nPre;
+		for (int64_t i = 0; i < job->nPre; i++)
+			if (row[i] != 0)
+				job->post[at[i]++] = (int32_t)j;
+	}
+}
+
 /* runtime.MatrixPairs as a CSR: a synapse per nonzero entry [j, i],
- * pre-major, each pre neuron's post neurons ascending. Two passes along
- * the rows (the file's order): count each column's nonzeros, then fill. */
+ * pre-major, each pre neuron's post neurons ascending, from two passes
+ * along the rows (the file's order): count each column's nonzero
+ * entries, then place them. */
 int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 {
 	const snn_data_file *f = NULL;
@@ -265,28 +301,36 @@ int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 		own = read_file(f);
 		m = own.v;
 	}
+	matrix_job *job = snn_xcalloc(1, sizeof *job);
+	job->m = m;
+	job->nPre = nPre;
+	/* Parts of at least 64 rows; the same parts both times. */
+	int parts = snn_parallel(nPost, 64, count_part, job);
 	memset(c, 0, sizeof *c);
 	c->start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
-	for (int64_t j = 0; j < nPost; j++) {
-		const double *row = m + j * nPre;
+	for (int p = 0; p < parts; p++)
 		for (int64_t i = 0; i < nPre; i++)
-			c->start[i + 1] += row[i] != 0;
-	}
+			c->start[i + 1] += job->counts[p][i];
 	for (int64_t i = 0; i < nPre; i++)
 		c->start[i + 1] += c->start[i];
 	c->n = c->start[nPre];
 	if (c->n > MAX_SYNAPSES)
 		snn_fail("%s: %lld nonzero entries are more than %lld synapses", f->name, (long long)c->n, MAX_SYNAPSES);
-	c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
-	int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
-	memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
-	for (int64_t j = 0; j < nPost; j++) {
-		const double *row = m + j * nPre;
-		for (int64_t i = 0; i < nPre; i++)
-			if (row[i] != 0)
-				c->post[fill[i]++] = (int32_t)j;
+	/* Each part's first place in each column: after the earlier parts'. */
+	for (int64_t i = 0; i < nPre; i++) {
+		int64_t at = c->start[i];
+		for (int p = 0; p < parts; p++) {
+			int64_t k = job->counts[p][i];
+			job->counts[p][i] = at;
+			at += k;
+		}
 	}
-	free(fill);
+	c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
+	job->post = c->post;
+	snn_parallel(nPost, 64, fill_part, job);
+	for (int p = 0; p < parts; p++)
+		free(job->counts[p]);
+	free(job);
 	if (own.v)
 		release(own);
 	return 1;
