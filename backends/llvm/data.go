@@ -30,6 +30,9 @@ func (e *emitter) dataGlobal(d *ir.Data) *ll.Global {
 		typ = types.NewPointer(f64)
 	}
 	g := e.mod.NewGlobal(name, typ)
+	// Constant for the kernels, the pointer included: the runtime
+	// (datafile.c) sets it before the first kernel runs, and nothing
+	// after.
 	g.Immutable = true
 	g.Linkage = enum.LinkageExternal
 	return g
