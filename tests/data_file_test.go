@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,6 +117,8 @@ run { duration = 40 ms  dt = 0.1 ms }
 	for k := range matrixDtypes {
 		fmt.Fprintf(&b, "connect m%d: drive -> cells using S by matrix(\"m%d.npy\") { w = load(\"m%d.npy\") * 1 mV }\n", k, k, k)
 	}
+	// Between slices: post j of the matrix is neuron 300 + j of many.
+	b.WriteString("connect sliced: drive -> many[300:400] using S by matrix(\"m0.npy\") { w = load(\"m0.npy\") * 1 mV }\n")
 	path := filepath.Join(dir, "model.snn")
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 	return path
@@ -140,7 +143,8 @@ func writeMatrixFiles(t *testing.T, dir string) {
 // nothing of them is embedded, the interpreter and native code at 1 and 3
 // threads (the rows in parts) record the same bytes, and the native executable's synapses
 // and weights (its final state) are the matrices' nonzero entries in
-// pre-major order, as this test computes them from matrixEntry.
+// pre-major order, as this test computes them from matrixEntry (also for
+// a connect between slices).
 func TestDataFileMatrixDtypes(t *testing.T) {
 	requireNativeTools(t)
 	dir := t.TempDir()
@@ -151,8 +155,8 @@ func TestDataFileMatrixDtypes(t *testing.T) {
 	p, err := llvm.Emit(m, driver.LLVMOptions(prog))
 	require.NoError(t, err)
 	require.Empty(t, p.Blobs, "no data embedded")
-	require.Contains(t, p.ModelC, "const int32_t snn_n_data_files = 6;")
-	require.Contains(t, p.ModelC, "const int32_t snn_n_matrix_rules = 5;")
+	require.Contains(t, p.ModelC, "const int32_t snn_n_data_files = 7;", "the sliced connect's load of m0.npy a file of its own")
+	require.Contains(t, p.ModelC, "const int32_t snn_n_matrix_rules = 6;")
 
 	// With SNNRT_MIN_CHUNK=1 (stressThreads) the matrices' 100 rows are
 	// counted and placed in 3 parts at 3 threads (datafile.c).
@@ -161,7 +165,14 @@ func TestDataFileMatrixDtypes(t *testing.T) {
 	conform(t, c)
 
 	out := runNative(t, prog, m, t.TempDir())
-	for k, descr := range matrixDtypes {
+	for k, descr := range append(slices.Clone(matrixDtypes), "sliced") {
+		// The state of a connect between slices numbers the neurons
+		// within them (spec/runtime.md); where its synapses land in
+		// many, the spikes the interpreter and native code agree on say.
+		name := fmt.Sprintf("m%d", k)
+		if descr == "sliced" {
+			name, descr = "sliced", "<f8"
+		}
 		var pre, post []int32
 		var w []float64
 		for i := range 80 {
@@ -171,17 +182,17 @@ func TestDataFileMatrixDtypes(t *testing.T) {
 				}
 			}
 		}
-		read := func(name string) []float64 {
-			a, err := npy.ReadFile(filepath.Join(out, "state", fmt.Sprintf("m%d.%s.npy", k, name)))
+		read := func(field string) []float64 {
+			a, err := npy.ReadFile(filepath.Join(out, "state", name+"."+field+".npy"))
 			require.NoError(t, err)
 			return a.Data
 		}
 		gotPre, gotPost, gotW := read("pre"), read("post"), read("w")
-		require.Len(t, gotPre, len(pre), "%s: synapses", descr)
+		require.Len(t, gotPre, len(pre), "%s: synapses", name)
 		for s := range pre {
-			require.Equal(t, float64(pre[s]), gotPre[s], "%s: synapse %d's pre", descr, s)
-			require.Equal(t, float64(post[s]), gotPost[s], "%s: synapse %d's post", descr, s)
-			require.InDelta(t, w[s], gotW[s], 1e-18, "%s: synapse %d's weight", descr, s)
+			require.Equal(t, float64(pre[s]), gotPre[s], "%s: synapse %d's pre", name, s)
+			require.Equal(t, float64(post[s]), gotPost[s], "%s: synapse %d's post", name, s)
+			require.InDelta(t, w[s], gotW[s], 1e-18, "%s: synapse %d's weight", name, s)
 		}
 	}
 }
