@@ -197,7 +197,8 @@ func TestDataFileMatrixDtypes(t *testing.T) {
 	}
 }
 
-// TestDataFileChanged: a native executable refuses a data file changed
+// TestDataFileChanged: a native executable lists its data files in
+// --help, and refuses a data file changed
 // after the model was compiled (the same size, one entry changed; a
 // shorter file; no file), naming the file, with exit status 1; with
 // --data-dir it reads a copy of the files elsewhere, as on a cluster, and
@@ -214,6 +215,10 @@ func TestDataFileChanged(t *testing.T) {
 		msg, err := exec.Command(exe, append([]string{"-q", "--out", out}, args...)...).CombinedOutput()
 		return out, string(msg), err
 	}
+	help, err := exec.Command(exe, "--help").CombinedOutput()
+	require.NoError(t, err)
+	require.Contains(t, string(help), "It reads these data files when it starts (with --data-dir DIR, DIR/NAME):")
+	require.Contains(t, string(help), "  m1.npy  ("+filepath.Join(dir, "m1.npy")+", ", "--help names the files and where they are read")
 	ref, msg, err := runExe()
 	require.NoError(t, err, msg)
 	spikes, err := os.ReadFile(filepath.Join(ref, "cells_spikes.i.npy"))

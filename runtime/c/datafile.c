@@ -237,6 +237,21 @@ static void release(values v)
 		free((void *)v.v);
 }
 
+void snn_print_data_files(FILE *f)
+{
+	if (n_data_files() == 0)
+		return;
+	fprintf(f, "\nIt reads these data files when it starts (with --data-dir DIR, DIR/NAME):\n");
+	for (int32_t k = 0; k < n_data_files(); k++) {
+		const snn_data_file *d = &snn_data_files[k];
+		int seen = 0;
+		for (int32_t q = 0; q < k; q++)
+			seen |= strcmp(snn_data_files[q].path, d->path) == 0;
+		if (!seen)
+			fprintf(f, "  %s  (%s, %lld bytes)\n", d->name, d->path, (long long)d->size);
+	}
+}
+
 void snn_load_data_files(void)
 {
 	for (int32_t k = 0; k < n_data_files(); k++)

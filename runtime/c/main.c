@@ -49,6 +49,7 @@ static void usage(FILE *f)
 		"  -threads int\n"
 		"    \tthreads that run the element-wise kernels (default 1); the results are the same for any number\n",
 		exe, snn_the_model.source);
+	snn_print_data_files(f);
 }
 
 static _Noreturn void usage_error(const char *fmt, const char *a)

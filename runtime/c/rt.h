@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "snnrt.h"
 #include "snnrt_internal.h"
@@ -99,6 +100,8 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 /* datafile.c: the data files read at start (snn_data_file). snn_data_dir
  * is --data-dir's directory, or NULL for the paths snnc read. */
 extern const char *snn_data_dir;
+/* Lists the files, for --help: NAME, the path snnc read, the size. */
+void snn_print_data_files(FILE *f);
 /* Reads every file that fills a data array (before any kernel runs). */
 void snn_load_data_files(void);
 /* The CSR of projection n's matrix rule if the executable makes it from a
