@@ -28,6 +28,13 @@ type Data struct {
 	PreLo, PostLo int
 	File          string
 	Values        []float64
+	// Path is the .npy file whose whole array Values is, in its own
+	// order, where the compiler read it; "" where Values is not that (a
+	// column of a table, a CSV file, values sorted into synapse order,
+	// an IR read back from text). A native build may read such a file
+	// when the executable starts rather than embed the values. It is
+	// not printed: it says where the values came from, not what they are.
+	Path string
 }
 
 // The ways a data instruction finds its element's value.

@@ -29,6 +29,9 @@ type LoadedData struct {
 	PreLo, PostLo int
 	File          string // as the model names it
 	Values        []float64
+	// Path is the .npy file whose whole array, in its order, Values is
+	// (ir.Data.Path), or "".
+	Path string
 }
 
 // loadSite is where a load may stand: a population's settings (Pop) or a
@@ -123,6 +126,7 @@ func (c *checker) loadValues(site *loadSite, s *StringLit, a *npy.Array, column 
 		}
 		ld.By, ld.Cols, ld.Values = ir.DataByMatrix, proj.PreSize(), a.Data
 		ld.PreLo, ld.PostLo = proj.PreRange[0], proj.PostRange[0]
+		ld.Path = DataPath(s)
 		return ld, nil
 	}
 	if a.Dtype != "" && !loadDtypes[a.Dtype] {
@@ -136,6 +140,10 @@ func (c *checker) loadValues(site *loadSite, s *StringLit, a *npy.Array, column 
 		return nil, err
 	}
 	ld.Values = values
+	if a.Dtype != "" && len(values) == len(a.Data) {
+		// A list, or a table of one column: the file's array as it is.
+		ld.Path = DataPath(s)
+	}
 	if site.pop != nil {
 		if len(values) != site.pop.Size {
 			return nil, fmt.Errorf("%d values for the %d neurons of population %s", len(values), site.pop.Size, site.pop.Name)
@@ -166,7 +174,7 @@ func (c *checker) loadValues(site *loadSite, s *StringLit, a *npy.Array, column 
 		for k, r := range order {
 			sorted[k] = values[r]
 		}
-		ld.Values = sorted
+		ld.Values, ld.Path = sorted, ""
 		return ld, nil
 	}
 	count, known := c.synapseCount(proj)

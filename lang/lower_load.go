@@ -15,7 +15,7 @@ func (e *env) loadData(n *CallExpr, ld *LoadedData) ir.Value {
 	for k := 2; ; k++ {
 		d := e.l.m.DataNamed(name)
 		if d == nil {
-			e.l.m.Data = append(e.l.m.Data, &ir.Data{Name: name, By: ld.By, Cols: ld.Cols, PreLo: ld.PreLo, PostLo: ld.PostLo, File: ld.File, Values: ld.Values})
+			e.l.m.Data = append(e.l.m.Data, &ir.Data{Name: name, By: ld.By, Cols: ld.Cols, PreLo: ld.PreLo, PostLo: ld.PostLo, File: ld.File, Values: ld.Values, Path: ld.Path})
 			break
 		}
 		if d.File == ld.File && len(d.Values) == len(ld.Values) && (len(d.Values) == 0 || &d.Values[0] == &ld.Values[0]) {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 
 	"snnc/runtime/npy"
 )
@@ -29,38 +30,112 @@ func CheckMatrix(a *npy.Array, name string, nPre, nPost int) error {
 
 // MatrixPairs returns the synapses of a matrix rule: one per nonzero
 // entry [j, i] of the (nPost, nPre) matrix, in synapse order (pre-major:
-// for each pre neuron i, its post neurons j ascending).
+// for each pre neuron i, its post neurons j ascending). It walks the
+// matrix twice in its own (row) order, counting each column's nonzero
+// entries and then placing them, where a walk down each column in turn
+// would miss the cache at every entry of a large matrix
+// (runtime/c/datafile.c makes its CSR the same way).
 func MatrixPairs(a *npy.Array, nPre, nPost int) ([][2]int, error) {
-	n := 0
-	for _, x := range a.Data {
-		if x != 0 {
-			n++
+	start := make([]int, nPre+1)
+	for j := range nPost {
+		row := a.Data[j*nPre : (j+1)*nPre]
+		for i, x := range row {
+			if x != 0 {
+				start[i+1]++
+			}
 		}
 	}
+	for i := range nPre {
+		start[i+1] += start[i]
+	}
+	n := start[nPre]
 	if n > MaxSynapses {
 		return nil, fmt.Errorf("%d nonzero entries are more than %d synapses", n, MaxSynapses)
 	}
-	pairs := make([][2]int, 0, n)
-	for i := range nPre {
-		for j := range nPost {
-			if a.Data[j*nPre+i] != 0 {
-				pairs = append(pairs, [2]int{i, j})
+	pairs := make([][2]int, n)
+	fill := start[:nPre]
+	for j := range nPost {
+		row := a.Data[j*nPre : (j+1)*nPre]
+		for i, x := range row {
+			if x != 0 {
+				pairs[fill[i]] = [2]int{i, j}
+				fill[i]++
 			}
 		}
 	}
 	return pairs, nil
 }
 
-// ReadMatrixPairs reads a matrix rule's file (MatrixPairs).
+// streamMatrixMin is the number of entries from which ReadMatrixPairs
+// reads a matrix a piece at a time (a variable for the tests).
+var streamMatrixMin = 1 << 20
+
+// ReadMatrixPairs reads a matrix rule's file (MatrixPairs). A large
+// C-order file is read twice along its rows, a piece at a time
+// (npy.ReadRows), rather than held whole: once to count each column's
+// nonzero entries and once to place them, so that the pairs are the only
+// large allocation (the checker has read the matrix already).
 func ReadMatrixPairs(path, name string, nPre, nPost int) ([][2]int, error) {
-	a, err := npy.ReadFile(path)
+	l, err := npy.ReadLayout(path)
+	if err != nil || len(l.Shape) != 2 || l.Fortran || l.Count < streamMatrixMin {
+		a, err := npy.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckMatrix(a, name, nPre, nPost); err != nil {
+			return nil, err
+		}
+		return MatrixPairs(a, nPre, nPost)
+	}
+	// CheckMatrix's checks, of the layout and then of each piece.
+	if err := CheckMatrix(&npy.Array{Shape: l.Shape, Dtype: l.Dtype}, name, nPre, nPost); err != nil {
+		return nil, err
+	}
+	start := make([]int, nPre+1)
+	err = npy.ReadRows(path, l, func(first int, data []float64) error {
+		a := &npy.Array{Shape: []int{len(data) / nPre, nPre}, Data: data}
+		if n := a.FirstNotFinite(); n >= 0 {
+			return fmt.Errorf("%s: [%d, %d] is %g; a matrix's entries must be finite", name, first+n/nPre, n%nPre, data[n])
+		}
+		for n, x := range data {
+			if x != 0 {
+				start[n%nPre+1]++
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckMatrix(a, name, nPre, nPost); err != nil {
+	for i := range nPre {
+		start[i+1] += start[i]
+	}
+	total := start[nPre]
+	if total > MaxSynapses {
+		return nil, fmt.Errorf("%d nonzero entries are more than %d synapses", total, MaxSynapses)
+	}
+	pairs := make([][2]int, total)
+	fill := slices.Clone(start[:nPre])
+	err = npy.ReadRows(path, l, func(first int, data []float64) error {
+		for n, x := range data {
+			if x != 0 {
+				i := n % nPre
+				if fill[i] == start[i+1] {
+					return fmt.Errorf("%s: it has changed since it was read", name)
+				}
+				pairs[fill[i]] = [2]int{i, first + n/nPre}
+				fill[i]++
+			}
+		}
+		return nil
+	})
+	if err == nil && !slices.Equal(fill, start[1:]) {
+		err = fmt.Errorf("%s: it has changed since it was read", name)
+	}
+	if err != nil {
 		return nil, err
 	}
-	return MatrixPairs(a, nPre, nPost)
+	return pairs, nil
 }
 
 func shapeText(shape []int) string {

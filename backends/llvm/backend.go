@@ -46,6 +46,9 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	l := newLayout(m)
 	e := newEmitter(l, m.Run.Dt)
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
+	if src, err := filepath.Abs(m.Source); err == nil && m.Source != "" {
+		t.modelDir = filepath.Dir(src)
+	}
 	n := 0
 	emit := func(owner string, k *ir.Kernel, s site) error {
 		n++

@@ -39,6 +39,13 @@ func (t *tables) blob(w *cWriter, typ, name string, data []byte) string {
 // through an external global of the same name (dataGlobal).
 func (t *tables) dataBlobs(w *cWriter, m *ir.Module) {
 	for _, d := range m.Data {
+		// A large array of a file's is read from it (datafile.go).
+		if ok, err := t.dataArray(w, d); ok || err != nil {
+			if w.err == nil {
+				w.err = err
+			}
+			continue
+		}
 		t.blob(w, "double", dataSymbol(d), float64Bytes(dataValues(d)))
 	}
 }

@@ -22,7 +22,17 @@ func (e *emitter) dataGlobal(d *ir.Data) *ll.Global {
 	}
 	// Defined in model.c from a blob of the build's (tables.dataBlobs):
 	// the values are copied, not parsed as text.
-	g := e.mod.NewGlobal(name, types.NewArray(uint64(len(dataValues(d))), f64))
+	var typ types.Type = types.NewArray(uint64(len(dataValues(d))), f64)
+	if externalData(d) {
+		// A pointer to the values, which the executable sets when it
+		// starts, before any kernel runs, having mapped or read the
+		// file (datafile.go).
+		typ = types.NewPointer(f64)
+	}
+	g := e.mod.NewGlobal(name, typ)
+	// Constant for the kernels, the pointer included: the runtime
+	// (datafile.c) sets it before the first kernel runs, and nothing
+	// after.
 	g.Immutable = true
 	g.Linkage = enum.LinkageExternal
 	return g
@@ -52,6 +62,11 @@ func (kf *kernelFunc) data(in *ir.Instr) (value.Value, error) {
 		b.NewICmp(enum.IPredSLT, n, constant.NewInt(i64, int64(len(d.Values)))))
 	g := kf.e.dataGlobal(d)
 	at := b.NewSelect(inside, n, constant.NewInt(i64, 0))
-	x := b.NewLoad(f64, b.NewGetElementPtr(g.ContentType, g, constant.NewInt(i64, 0), at))
+	var x value.Value
+	if p, ok := g.ContentType.(*types.PointerType); ok {
+		x = b.NewLoad(f64, b.NewGetElementPtr(f64, b.NewLoad(p, g), at))
+	} else {
+		x = b.NewLoad(f64, b.NewGetElementPtr(g.ContentType, g, constant.NewInt(i64, 0), at))
+	}
 	return b.NewSelect(inside, x, constant.NewFloat(f64, math.NaN())), nil
 }

@@ -88,6 +88,11 @@ type tables struct {
 	kernels map[*ir.Kernel]string
 	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
 	blobs   []Blob       // the arrays written as blobs (blob.go)
+	// The files the executable reads at start (datafile.go), and the
+	// directory of the model, which --data-dir takes the place of.
+	files       []*dataFile
+	matrixRules []string
+	modelDir    string
 }
 
 // vars writes an snn_vars for a list; owner prefixes --set names.
@@ -352,8 +357,16 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			read := runtime.ReadPairs
 			if pr.Rule.Kind == "matrix" {
 				// A matrix's nonzero entries are its pairs, in synapse
-				// order: the runtime makes them as a pairs rule's.
+				// order: the runtime makes them as a pairs rule's; a large
+				// one, from the file when it starts (datafile.go).
 				read = runtime.ReadMatrixPairs
+				ok, err := t.matrixRule(l.projs[pr], t.path(pr.Rule.File))
+				if err != nil {
+					return "", fmt.Errorf("%s: %v", pr.Describe(), err)
+				}
+				if ok {
+					read = func(string, string, int, int) ([][2]int, error) { return nil, nil }
+				}
 			}
 			if pairs, err = read(t.path(pr.Rule.File), pr.Rule.File, rulePre, rulePost); err != nil {
 				return "", fmt.Errorf("%s: %v", pr.Describe(), err)
@@ -449,6 +462,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	}
 	reductions := t.reductions()
 	scheds := t.schedules(m)
+	t.dataFiles(w)
 	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
 		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
 		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr,

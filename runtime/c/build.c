@@ -218,6 +218,8 @@ static void build_chains(void)
 
 void snn_build(void)
 {
+	/* The large data arrays, read from their files before any kernel. */
+	snn_load_data_files();
 	snn_index_vars();
 	net.ctx.ref = snn_xcalloc((size_t)net.model->n_populations + 1, sizeof(int64_t *));
 	net.ctx.pre = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));

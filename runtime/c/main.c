@@ -31,8 +31,11 @@ static void usage(FILE *f)
 		"and, for state monitors, NAME.npy), the final state of every variable into its\n"
 		"state/ folder, and summary.json; spec/runtime.md says what each file holds. A\n"
 		"short summary is printed; runs longer than a second show progress on a terminal.\n"
-		"The options are those of snnc run, and --threads.\n"
+		"The options are those of snnc run, and --threads and --data-dir.\n"
 		"\n"
+		"  -data-dir string\n"
+		"    \tdirectory to read the model's large data files from, as DIR/NAME with NAME their path relative to the\n"
+		"    \tmodel's directory (default: where snnc read them, by their absolute paths); they must be the files compiled against\n"
 		"  -duration string\n"
 		"    \tsimulated time, replacing the model's (for example 2s or 500ms)\n"
 		"  -out string\n"
@@ -46,6 +49,7 @@ static void usage(FILE *f)
 		"  -threads int\n"
 		"    \tthreads that run the element-wise kernels (default 1); the results are the same for any number\n",
 		exe, snn_the_model.source);
+	snn_print_data_files(f);
 }
 
 static _Noreturn void usage_error(const char *fmt, const char *a)
@@ -230,6 +234,8 @@ int main(int argc, char **argv)
 			dst = &seed;
 		else if (strcmp(fname, "threads") == 0)
 			dst = &threads;
+		else if (strcmp(fname, "data-dir") == 0)
+			dst = &snn_data_dir;
 		else if (strcmp(fname, "set") == 0)
 			is_set = 1;
 		else

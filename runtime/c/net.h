@@ -18,7 +18,8 @@
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
  *                        and SpikeTrain, Write; slice.c, a slice's rows
- *                        and a subgroup's indices (runtime/slice.go)
+ *                        and a subgroup's indices (runtime/slice.go);
+ *                        datafile.c, the data files read at start
  *   pool.c               the thread pool and its jobs
  *   util.c, rng.c, fixed.c, mathfn.c        the leaves
  */

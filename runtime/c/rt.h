@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "snnrt.h"
 #include "snnrt_internal.h"
@@ -95,6 +96,17 @@ typedef struct snn_rule {
 /* 0, or 1 with the message in err. */
 int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre, int64_t nPost, int same,
 	snn_csr *out, char *err, size_t errlen);
+
+/* datafile.c: the data files read at start (snn_data_file). snn_data_dir
+ * is --data-dir's directory, or NULL for the paths snnc read. */
+extern const char *snn_data_dir;
+/* Lists the files, for --help: NAME, the path snnc read, the size. */
+void snn_print_data_files(FILE *f);
+/* Reads every file that fills a data array (before any kernel runs). */
+void snn_load_data_files(void);
+/* The CSR of projection n's matrix rule if the executable makes it from a
+ * file (1; rows nPre of a (nPost, nPre) matrix), else 0. */
+int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c);
 
 /* slice.c: runtime's slice.go. Makes the CSR of a rule built between two
  * slices one of the whole sides: nPre rows, empty outside the slice that

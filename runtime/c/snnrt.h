@@ -341,6 +341,38 @@ typedef struct snn_model {
 
 extern const snn_model snn_the_model;
 
+/* A .npy file the executable reads (or maps) when it starts (datafile.c),
+ * rather than holding its bytes: a large data array of the model's (load(FILE))
+ * or a large matrix(FILE) rule's matrix. snnc checked its header, shape,
+ * dtype and values when it compiled the model; size and hash say that it
+ * is still that file. */
+typedef struct snn_data_file {
+	const char *name;   /* relative to the model's directory: --data-dir DIR reads DIR/name */
+	const char *path;   /* absolute: where snnc read it, read by default */
+	int32_t dtype;      /* SNN_DT_F64, ... (little-endian, C order) */
+	int64_t offset;     /* where the data start */
+	int64_t count;      /* elements */
+	int64_t rows, cols; /* its shape: (rows, cols), a list being one row */
+	int64_t size;       /* the file's bytes */
+	uint64_t hash;      /* runtime.DataHash of them */
+	const double **dst; /* the data array's pointer it sets, or NULL (a matrix rule's only) */
+} snn_data_file;
+
+enum { SNN_DT_F64, SNN_DT_F32, SNN_DT_I64, SNN_DT_I32, SNN_DT_BOOL };
+
+/* A projection whose matrix rule is made from a data file: its synapses
+ * are the matrix's nonzero entries (the rule's pairs are empty). */
+typedef struct snn_matrix_rule {
+	int32_t projection;
+	int32_t file;       /* index in snn_data_files */
+} snn_matrix_rule;
+
+/* Each list has a placeholder after its n entries (C has no empty arrays). */
+extern const int32_t snn_n_data_files;
+extern const snn_data_file snn_data_files[];
+extern const int32_t snn_n_matrix_rules;
+extern const snn_matrix_rule snn_matrix_rules[];
+
 /* The units --set understands, with their scale to SI and dimension,
  * exactly as the language has them (lang.Units): a value is parsed as a
  * number, optional spaces, an optional unit name, and becomes

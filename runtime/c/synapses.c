@@ -242,6 +242,10 @@ void snn_build_projection(int n)
 			pr->post_n > 0 ? pr->post_lo : 0, &ps->csr);
 		if (pr->pre_n > 0 || pr->post_n > 0)
 			snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
+	} else if (snn_matrix_csr(n, rule_pre, rule_post, &ps->csr)) {
+		/* A large matrix rule's synapses, from its file (datafile.c). */
+		if (pr->pre_n > 0 || pr->post_n > 0)
+			snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
 	} else if (snn_connect(net.seed, SNN_STREAM_CONNECT + (uint32_t)pr->stream, &rule, rule_pre, rule_post, same, &ps->csr,
 			     err, sizeof err))
 		snn_fail("%s", err);

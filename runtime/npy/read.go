@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Read reads one .npy array, which must be all that r holds (the rest of
@@ -127,8 +128,14 @@ func read(r io.Reader, name string, size int64) (*Array, error) {
 	}
 	data := make([]float64, 0, capacity)
 	buf := make([]byte, chunk)
+	// A little-endian float64 array of a known size, on a little-endian
+	// machine, has the bytes of its []float64: read into it directly.
+	direct := dt.kind == 'f' && dt.size == 8 && !dt.big && size >= 0 && nativeLittleEndian
 	for len(data) < count {
 		k := min(count-len(data), chunk/dt.size)
+		if direct {
+			k = 0
+		}
 		b := buf[:k*dt.size]
 		if n, err := io.ReadFull(r, b); err != nil {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -147,6 +154,19 @@ func read(r io.Reader, name string, size int64) (*Array, error) {
 			data = append(make([]float64, 0, min(count, max(2*cap(data), at+k))), data...)
 		}
 		data = data[:at+k]
+		if direct {
+			// All of it straight into the array (readDirect), without
+			// a copy or a decode.
+			if n, err := readDirect(r, data[at:count]); err != nil {
+				if err == io.EOF || err == io.ErrUnexpectedEOF {
+					return fail("data is truncated: header says shape %s (%d elements) but the data ends after %d",
+						shapeRepr(shape), count, at+n)
+				}
+				return fail("%w", err)
+			}
+			data = data[:count]
+			break
+		}
 		if bad := decode(dt, data[at:], b); bad >= 0 {
 			v := b[bad*dt.size:]
 			var s string
@@ -300,4 +320,24 @@ func toC(data []float64, shape []int) []float64 {
 		}
 	}
 	return out
+}
+
+// nativeLittleEndian says whether this machine stores a float64's bytes
+// least significant first, as .npy's '<f8' does.
+var nativeLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// readDirect reads the bytes of dst from r into dst's own memory, and
+// returns the number of whole elements read. A []float64 is the
+// machine's float64s in order; the caller checks that its bytes are the
+// file's (nativeLittleEndian).
+func readDirect(r io.Reader, dst []float64) (int, error) {
+	if len(dst) == 0 {
+		return 0, nil
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), 8*len(dst))
+	n, err := io.ReadFull(r, b)
+	return n / 8, err
 }
