@@ -71,16 +71,18 @@ void snn_poisson_init(snn_poisson *p, uint64_t seed, uint32_t stream, int64_t si
 	p->out = snn_xcalloc(n, sizeof(int32_t));
 }
 
-/* draw_from schedules source i's next spike at step from or later. */
+/* draw_from schedules source i's next spike at step from or later, as
+   runtime.Poisson's drawFrom: the gap capped at the constant GapCap (2^62
+   steps), not the run's length, and the spike kept even past the end of the
+   run, so that the draws do not depend on the duration and a resumed run
+   continues one long run's. */
 static void draw_from(snn_poisson *p, int32_t i, int64_t from)
 {
 	uint32_t w[4];
 	snn_block(p->seed, p->stream, p->draws[i], (uint64_t)i, w);
-	uint64_t gap = snn_geometric(w, p->logq[i], (uint64_t)p->steps);
+	uint64_t gap = snn_geometric(w, p->logq[i], SNN_GAP_CAP);
 	p->draws[i]++;
-	int64_t next = from + (int64_t)gap;
-	if (next < p->steps)
-		heap_push(p, (snn_pending){next, i});
+	heap_push(p, (snn_pending){from + (int64_t)gap, i});
 }
 
 static int cmp_i32(const void *x, const void *y)

@@ -125,6 +125,9 @@ const int32_t *snn_queue_deliver(snn_queue *q, int64_t k, int64_t *len);
 /* ------------------------------------------------------------------ */
 /* input.c: runtime.Poisson and runtime.SpikeTrain                       */
 
+/* runtime.GapCap: the most steps a Poisson gap is drawn as, a constant so
+   that the draws do not depend on the run's length (checkpoint and resume). */
+#define SNN_GAP_CAP ((uint64_t)1 << 62)
 typedef struct snn_pending { int64_t step; int32_t index; } snn_pending;
 
 typedef struct snn_poisson {
