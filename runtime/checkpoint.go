@@ -199,7 +199,7 @@ func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	}
 	for _, e := range c.Raw {
 		p := filepath.Join(dir, StateDir, e.File)
-		if !staleCheckpointName(StateDir+"/"+e.File) {
+		if !staleCheckpointName(StateDir + "/" + e.File) {
 			return fail("%s lists %q, not a raw file", path, e.File)
 		}
 		arr, err := npy.ReadFile(p)
