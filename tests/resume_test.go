@@ -1,0 +1,193 @@
+package tests
+
+// Checkpoint and resume (spec/runtime.md): a run of 2T in one go and a run
+// of T resumed for T more write the same bytes, every file summary.json
+// lists (checkpoint and raw files too), and the same summary but for
+// wall_seconds and resumed_from. The oracle is the one long run, which
+// knows nothing of checkpoints: any state a checkpoint fails to carry
+// (a queued spike, a trace's last event, a Poisson source's next spike, a
+// refractory end) changes the steps after the cut.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/driver"
+	"snnc/backends/interp"
+	"snnc/ir"
+	"snnc/runtime"
+)
+
+// resumeT is the cut of the examples' runs: 100 steps at their dt of
+// 0.1 ms, the whole test of every example well under a minute.
+const resumeT = 0.01
+
+// runTo runs m for duration seconds on the interpreter (from c, if not
+// nil) with a checkpoint, writes it into a new directory and returns it.
+func runTo(t *testing.T, m *ir.Module, duration float64, c *runtime.Checkpoint) string {
+	t.Helper()
+	res, err := interp.Run(m, interp.Options{Duration: duration, Checkpoint: true, Resume: c})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	return dir
+}
+
+// requireSameRun requires dir got to hold what dir want holds: every file
+// want's summary.json lists, byte for byte, and the same summary.json but
+// for wall_seconds and resumed_from.
+func requireSameRun(t *testing.T, want, got, what string) {
+	t.Helper()
+	summary := func(dir string) map[string]any {
+		data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+		require.NoError(t, err)
+		var s map[string]any
+		require.NoError(t, json.Unmarshal(data, &s))
+		delete(s, "wall_seconds")
+		delete(s, "resumed_from")
+		return s
+	}
+	ws, gs := summary(want), summary(got)
+	require.Equal(t, ws, gs, "summary.json %s", what)
+	files := ws["files"].([]any)
+	require.Contains(t, files, runtime.CheckpointName)
+	for _, f := range files {
+		name := f.(string)
+		if name == "summary.json" {
+			continue
+		}
+		a, err := os.ReadFile(filepath.Join(want, name))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(got, name))
+		require.NoError(t, err)
+		require.True(t, slices.Equal(a, b), "%s differs %s", name, what)
+	}
+}
+
+// resumeInterp runs m for 2T and for T resumed for T on the interpreter,
+// requires the same files, and returns the long run's directory and the
+// checkpoint at T.
+func resumeInterp(t *testing.T, m *ir.Module, T float64) (long, cut string) {
+	t.Helper()
+	long = runTo(t, m, 2*T, nil)
+	cut = runTo(t, m, T, nil)
+	c, err := runtime.ReadCheckpoint(cut)
+	require.NoError(t, err)
+	resumed := runTo(t, m, T, c)
+	requireSameRun(t, long, resumed, "between 2T and T + T")
+	return long, cut
+}
+
+func TestResumeExamples(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	slices.Sort(files)
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		t.Run(name+"/interp", func(t *testing.T) {
+			resumeInterp(t, compileFile(t, f), resumeT)
+		})
+	}
+}
+
+// resumeNet has what a checkpoint must carry besides state variables:
+// white noise (keyed by step), spikes in flight at the cut on a 12 ms
+// delay and on per-synapse delays, refractory neurons, and a spike-times
+// input with spikes on both sides of the cut.
+const resumeNet = `
+param sigma: 1/sqrt(ms) = 0.5 / sqrt(ms)
+neuron NoisyLIF {
+    state v = 0
+    state ge = 0
+    dv/dt = (ge - v) / (10 ms) + sigma * xi
+    dge/dt = -ge / (5 ms)
+    threshold v > 1
+    reset { v = 0 }
+    refractory 3 ms
+}
+synapse Slow {
+    param w = 0.3
+    delay 12 ms
+    on pre { post.ge += w }
+}
+synapse Spread {
+    param w = 0.5
+    on pre { post.ge += w }
+}
+input kick = spikes[3] { times = [(0, 1 ms), (1, 9.9 ms), (2, 10 ms), (0, 15 ms)] }
+population cells = NoisyLIF[100]
+connect rec: cells -> cells using Slow by fixed_probability(0.1)
+connect k: kick -> cells using Spread by all_to_all { delay = 1 ms + j * 0.1 ms }
+monitor spikes cells
+monitor state cells.v[0:3]
+run { duration = 40 ms  dt = 0.1 ms  seed = 5 }
+`
+
+// TestResumeInFlight cuts resumeNet where spikes are queued, and the
+// recurrent network of pathways, traces, plasticity and Poisson inputs of
+// pathway_test.go, floating point and quantized.
+func TestResumeInFlight(t *testing.T) {
+	m := compileSource(t, "resume.snn", resumeNet)
+	_, cut := resumeInterp(t, m, 0.01)
+	c, err := runtime.ReadCheckpoint(cut)
+	require.NoError(t, err)
+	// The cut is where the oracle needs it: spikes in flight on both
+	// projections.
+	for _, q := range []string{"queue.due:rec", "queue.due:k"} {
+		require.NotEmpty(t, c.Array(q).I64, "%s: no spikes in flight at the cut", q)
+	}
+	for name, o := range map[string]driver.Options{"float": {}, "int16": {Quantize: 16}} {
+		t.Run("pathways/"+name, func(t *testing.T) {
+			m := compileSourceWith(t, "pathways.snn", pathwayNet, o)
+			_, cut := resumeInterp(t, m, 0.05)
+			c, err := runtime.ReadCheckpoint(cut)
+			require.NoError(t, err)
+			require.NotEmpty(t, c.Array("queue.due:rec.slow").I64, "no spikes in flight on the slow pathway at the cut")
+		})
+	}
+}
+
+// TestResumeQuantized resumes examples quantized to 16 bits and with a
+// width per variable: the checkpoint holds their raw integers.
+func TestResumeQuantized(t *testing.T) {
+	for _, name := range []string{"cuba", "stdp_song2000", "dendrites"} {
+		for _, q := range []int{16, ir.QuantizeFixed} {
+			t.Run(name, func(t *testing.T) {
+				m := compileWith(t, "../examples/"+name+".snn", driver.Options{Quantize: q})
+				resumeInterp(t, m, resumeT)
+			})
+		}
+	}
+}
+
+// A resume with --set continues with the parameter's new value: the
+// prepare kernels run again, so a time constant changed at the cut
+// changes the propagators too. The oracle: the same run resumed from the
+// same checkpoint with the model's default written as the new value.
+func TestResumeSetRecomputesPrepare(t *testing.T) {
+	src := strings.Replace(resumeNet, "neuron NoisyLIF {", "runtime param tau_e: ms = 5 ms\nneuron NoisyLIF {", 1)
+	src = strings.Replace(src, "dge/dt = -ge / (5 ms)", "dge/dt = -ge / tau_e", 1)
+	m := compileSource(t, "resume.snn", src)
+	cut := runTo(t, m, 0.01, nil)
+	c, err := runtime.ReadCheckpoint(cut)
+	require.NoError(t, err)
+	res, err := interp.Run(m, interp.Options{Duration: 0.01, Resume: c, Set: map[string]float64{"tau_e": 2e-3}})
+	require.NoError(t, err)
+	m2 := compileSource(t, "resume.snn", strings.Replace(src, "tau_e: ms = 5 ms", "tau_e: ms = 2 ms", 1))
+	// The checkpoint's model differs from m2 only in the default, which
+	// the fingerprint sees: give m2's checkpoint its fingerprint.
+	c2 := *c
+	c2.Fingerprint, c2.IR = interp.Fingerprint(m2)
+	res2, err := interp.Run(m2, interp.Options{Duration: 0.01, Resume: &c2})
+	require.NoError(t, err)
+	require.Equal(t, res2.States[0].Values, res.States[0].Values)
+	res3, err := interp.Run(m, interp.Options{Duration: 0.01, Resume: c})
+	require.NoError(t, err)
+	require.NotEqual(t, res3.States[0].Values, res.States[0].Values, "--set changed nothing")
+}
