@@ -127,7 +127,7 @@ func writeCheckpoint(dir string, c *Checkpoint, write func(name string, f func(p
 		return err
 	}
 	c.Format = CheckpointFormat
-	c.Raw = c.Raw[:0]
+	c.Raw = []RawEntry{} // [] when empty, as the native runtime writes it, not null
 	for n := range c.Arrays {
 		a := &c.Arrays[n]
 		file := rawDir + "/" + strconv.Itoa(n) + ".npy"

@@ -183,7 +183,7 @@ func TestResumeSetRecomputesPrepare(t *testing.T) {
 	// The checkpoint's model differs from m2 only in the default, which
 	// the fingerprint sees: give m2's checkpoint its fingerprint.
 	c2 := *c
-	c2.Fingerprint, c2.IR = interp.Fingerprint(m2)
+	c2.Fingerprint, c2.IR = m2.Fingerprint()
 	res2, err := interp.Run(m2, interp.Options{Duration: 0.01, Resume: &c2})
 	require.NoError(t, err)
 	require.Equal(t, res2.States[0].Values, res.States[0].Values)

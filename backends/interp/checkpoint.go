@@ -7,8 +7,6 @@ package interp
 // the steps from K on are those of one long run.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,19 +15,6 @@ import (
 	"snnc/ir"
 	"snnc/runtime"
 )
-
-// Fingerprint returns the text a checkpoint compares models by, the
-// module's printed IR without its source's name and its run's duration,
-// steps and seed (a resumed run has its own duration, and the seed is
-// compared by itself), and the text's SHA-256 in hex.
-func Fingerprint(m *ir.Module) (sum, text string) {
-	mm := *m
-	mm.Source = ""
-	mm.Run.Duration, mm.Run.Steps, mm.Run.Seed = 0, 0, 0
-	text = mm.String()
-	h := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(h[:]), text
-}
 
 // cellOwners calls f with the storage of every population (by name),
 // dendrite (POP.DENDRITE) and projection, in the order a checkpoint holds
@@ -53,8 +38,9 @@ func (s *sim) cellOwners(f func(owner string, cells map[string]*cell)) {
 // step, the spikes in flight, the Poisson sources' positions and the
 // counts summary.json continues.
 func (s *sim) checkpoint() *runtime.Checkpoint {
-	sum, text := Fingerprint(s.m)
-	c := &runtime.Checkpoint{Fingerprint: sum, IR: text, Seed: s.seed, Dt: s.dt, Steps: s.now, Events: s.events}
+	sum, text := s.m.Fingerprint()
+	c := &runtime.Checkpoint{Fingerprint: sum, IR: text, Seed: s.seed, Dt: s.dt, Steps: s.now, Events: s.events,
+		Spikes: []runtime.SpikeCount{}}
 	add := func(a runtime.RawArray) { c.Arrays = append(c.Arrays, a) }
 	s.cellOwners(func(owner string, cells map[string]*cell) {
 		for _, name := range slices.Sorted(maps.Keys(cells)) {
@@ -121,7 +107,7 @@ func resumeCheck(m *ir.Module, opts *Options) error {
 	} else if *opts.Seed != c.Seed {
 		return fmt.Errorf("--resume %s: the run there had seed %d, this one %d; resume with --seed %d (or without --seed)", c.Dir, c.Seed, *opts.Seed, c.Seed)
 	}
-	sum, text := Fingerprint(m)
+	sum, text := m.Fingerprint()
 	if sum == c.Fingerprint {
 		return nil
 	}

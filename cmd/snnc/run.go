@@ -160,6 +160,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		for _, kv := range r.run.Set {
 			args = append(args, "--set", kv)
 		}
+		if r.checkpoint != "on" {
+			args = append(args, "--checkpoint", r.checkpoint)
+		}
+		if r.resume != "" {
+			args = append(args, "--resume", r.resume)
+		}
 		if r.quiet {
 			args = append(args, "-q")
 		}

@@ -37,7 +37,11 @@ static void usage(FILE *f)
 		"    \tsimulated time, replacing the model's (for example 2s or 500ms)\n"
 		"  -out string\n"
 		"    \toutput directory (default: NAME.out in the current directory, NAME the model's file name)\n"
+		"  -checkpoint string\n"
+		"    \ton: save the state for --resume in state/checkpoint.json and state/raw/; off: do not (default on)\n"
 		"  -q\tprint nothing but errors (also -quiet)\n"
+		"  -resume string\n"
+		"    \tcontinue the run whose --out this is, from its last step, for --duration more (or the model's duration)\n"
 		"  -seed string\n"
 		"    \trandom seed, replacing the model's (an integer, 0 to 2^53-1)\n"
 		"  -set value\n"
@@ -181,7 +185,7 @@ int main(int argc, char **argv)
 		const char *b = strrchr(argv[0], '/');
 		exe = b ? b + 1 : argv[0];
 	}
-	const char *out = NULL, *duration = NULL, *seed = NULL, *threads = NULL;
+	const char *out = NULL, *duration = NULL, *seed = NULL, *threads = NULL, *checkpoint = NULL, *resume = NULL;
 	int quiet = 0;
 	int n_set = 0;
 	char **sets = snn_xcalloc((size_t)argc + 1, sizeof(char *));
@@ -230,6 +234,10 @@ int main(int argc, char **argv)
 			dst = &seed;
 		else if (strcmp(fname, "threads") == 0)
 			dst = &threads;
+		else if (strcmp(fname, "checkpoint") == 0)
+			dst = &checkpoint;
+		else if (strcmp(fname, "resume") == 0)
+			dst = &resume;
 		else if (strcmp(fname, "set") == 0)
 			is_set = 1;
 		else
@@ -252,6 +260,12 @@ int main(int argc, char **argv)
 	snn_options o;
 	memset(&o, 0, sizeof o);
 	o.threads = 1;
+	if (checkpoint && strcmp(checkpoint, "on") != 0 && strcmp(checkpoint, "off") != 0) {
+		fprintf(stderr, "%s: --checkpoint=%s: on or off\n", snn_prog, checkpoint);
+		return EXIT_USAGE;
+	}
+	o.no_checkpoint = checkpoint && strcmp(checkpoint, "off") == 0;
+	o.resume = resume;
 	char err[2048];
 	if (duration) {
 		double d;

@@ -254,6 +254,10 @@ static inline int snn_whole(double x, int64_t n, int64_t *out)
 /* state.c: the final state after steps_done steps, into sum->final. */
 void snn_final_state(snn_summary *sum, int64_t steps_done);
 
+/* resume.c: the checkpoint after steps_done steps, into sum->ckpt, with
+ * the synaptic events so far. */
+void snn_checkpoint_state(snn_summary *sum, int64_t steps_done, int64_t events);
+
 /* summed.c: step 4a, the summed variables. */
 void snn_summed_step(void);
 

@@ -280,6 +280,41 @@ static void putstr(text *t, const char *s)
 	puts_(t, "\"");
 }
 
+/* snn_json_str appends s as putstr writes it to the growing text (b, n,
+ * cap), for resume.c. */
+void snn_json_str(char **b, size_t *n, size_t *cap, const char *s)
+{
+	text t = {*b, *n, *cap};
+	putstr(&t, s);
+	*b = t.b, *n = t.n, *cap = t.cap;
+}
+
+int snn_write_npy1(const char *path, const char *descr, const void *data, int64_t n)
+{
+	char h[1024];
+	int64_t shape[1] = {n};
+	size_t hn = header(h, descr, shape, 1);
+	size_t size = descr[2] == '8' ? 8 : 4;
+	char *buf = snn_xmalloc(hn + (size_t)n * size + 1);
+	memcpy(buf, h, hn);
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t v;
+		if (size == 8)
+			memcpy(&v, (const char *)data + (size_t)i * 8, 8);
+		else
+			v = (uint32_t)((const int32_t *)data)[i];
+		for (size_t byte = 0; byte < size; byte++)
+			buf[hn + (size_t)i * size + byte] = (char)(v >> (8 * byte));
+	}
+	int bad = write_file(path, NULL, buf, hn + (size_t)n * size);
+	free(buf);
+	return bad;
+}
+
+int snn_write_text(const char *path, const char *s, size_t n) { return write_file(path, NULL, s, n); }
+
+int snn_mkdir_all(const char *dir) { return mkdir_all(dir); }
+
 static int cmp_syn(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -314,6 +349,10 @@ static int stale_name(const char *s)
  * ending in .npy (the final state's files). */
 static int stale_state_name(const char *s)
 {
+	if (strcmp(s, "state/checkpoint.json") == 0)
+		return 1; /* and the checkpoint's (runtime's staleCheckpointName) */
+	if (strncmp(s, "state/raw/", 10) == 0)
+		return stale_name(s + 10);
 	return strncmp(s, "state/", 6) == 0 && stale_name(s + 6);
 }
 
@@ -463,6 +502,8 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		WRITE(name, &af);
 	}
 #undef WRITE
+	if (sum->ckpt && snn_write_checkpoint(dir, sum))
+		return 1;
 	sum->files[sum->n_files++] = cat("summary", ".json");
 
 	/* summary.json as json.MarshalIndent(sum, "", "  ") with a newline. */
@@ -530,7 +571,12 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		puts_(&t, i > 0 ? ",\n    " : "\n    ");
 		putstr(&t, sum->files[i]);
 	}
-	puts_(&t, "\n  ]\n}\n");
+	puts_(&t, "\n  ]");
+	if (sum->resumed_from) {
+		puts_(&t, ",\n  \"resumed_from\": ");
+		putstr(&t, sum->resumed_from);
+	}
+	puts_(&t, "\n}\n");
 	char *path = join(dir, "summary.json");
 	int bad = write_file(path, NULL, t.b, t.n);
 	free(path);

@@ -619,6 +619,8 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	int64_t ns = (int64_t)((snn_now_seconds() - start) * 1e9);
 	sum->wall_seconds = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
 	snn_final_state(sum, mc.steps_done);
+	if (!o->no_checkpoint)
+		snn_checkpoint_state(sum, mc.steps_done, sum->events);
 	*spikes = net.spike_recs;
 	*n_spikes = net.n_spike_mons;
 	*states = net.state_recs;
