@@ -60,7 +60,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&r.run.Duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
 	fs.StringVar(&r.run.Seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
 	fs.Var(setFlags{&r.run.Set}, "set", "name=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\nrepeat for several; a population's or projection's parameter is OWNER.NAME")
-	fs.StringVar(&r.resume, "resume", "", "continue the run whose --out this is, from its last step, for --duration more (or the model's duration);\nthe model, dt and seed must be that run's (the seed is taken from it without --seed), --set may differ;\nthe recordings written are the whole run's. Not yet on the llvm target")
+	fs.StringVar(&r.resume, "resume", "", "continue the run whose --out this is, from its last step, for --duration more (or the model's duration);\nthe model, dt and seed must be that run's (the seed is taken from it without --seed), --set may differ;\nthe recordings written are the whole run's")
 	fs.StringVar(&r.checkpoint, "checkpoint", "on", "on: save the state for --resume in state/checkpoint.json and state/raw/ (interp); off: do not (the raw state is\nabout the size of the final state again)")
 	fs.BoolVar(&r.quiet, "q", false, "print nothing but errors")
 	fs.BoolVar(&r.verbose, "v", false, "print what the passes removed")
@@ -84,10 +84,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if r.checkpoint != "on" && r.checkpoint != "off" {
 		fmt.Fprintf(stderr, "snnc run: --checkpoint=%s: on or off\n", r.checkpoint)
-		return exitUsage
-	}
-	if r.resume != "" && r.target != "interp" {
-		fmt.Fprintf(stderr, "snnc run: --resume: the %s target cannot resume a run yet; use --target=interp\n", r.target)
 		return exitUsage
 	}
 	po, err := pf.options(stderr)
@@ -129,7 +125,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	// The checkpoint and the recordings so far are read whole before
 	// anything is removed: --out may be the --resume directory.
-	if r.resume != "" {
+	if r.resume != "" && r.target == "interp" {
 		ckpt, err := runtime.ReadCheckpoint(r.resume)
 		if err != nil {
 			fmt.Fprintf(stderr, "snnc run: %v\n", err)
@@ -139,10 +135,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	opts.Checkpoint = r.checkpoint == "on"
 	// A previous run's recordings go before this one starts, so that a
-	// run that fails or is killed leaves none that look like its own.
-	if err := runtime.RemoveStale(out); err != nil {
-		fmt.Fprintf(stderr, "snnc run: %v\n", err)
-		return exitModel
+	// run that fails or is killed leaves none that look like its own. A
+	// native resume reads its checkpoint first and then removes them
+	// itself.
+	if r.resume == "" || r.target == "interp" {
+		if err := runtime.RemoveStale(out); err != nil {
+			fmt.Fprintf(stderr, "snnc run: %v\n", err)
+			return exitModel
+		}
 	}
 	if r.target == "llvm" {
 		exe, err := nativeExecutable(m, prog)

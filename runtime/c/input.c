@@ -85,6 +85,29 @@ static void draw_from(snn_poisson *p, int32_t i, int64_t from)
 	heap_push(p, (snn_pending){from + (int64_t)gap, i});
 }
 
+/* snn_poisson_resume is runtime.Poisson.Resume: before step k (> 0) the
+ * rates of k's period, the draws made, and one pending spike per source
+ * (-1: none before 2^53 steps, pending at SNN_GAP_CAP). */
+int snn_poisson_resume(snn_poisson *p, int64_t k, const int64_t *draws, const int64_t *next)
+{
+	int64_t q = 0;
+	if (p->period_steps > 0)
+		q = k / p->period_steps;
+	if (q > p->periods - 1)
+		q = p->periods - 1;
+	const double *r = p->table + q * p->width;
+	for (int64_t i = 0; i < p->size; i++)
+		p->logq[i] = snn_log_complement((p->width > 1 ? r[i] : r[0]) * p->dt);
+	p->heap_n = 0;
+	for (int64_t i = 0; i < p->size; i++) {
+		if (draws[i] < 0 || (next[i] != -1 && next[i] < k))
+			return 1;
+		p->draws[i] = (uint64_t)draws[i];
+		heap_push(p, (snn_pending){next[i] == -1 ? (int64_t)SNN_GAP_CAP : next[i], (int32_t)i});
+	}
+	return 0;
+}
+
 static int cmp_i32(const void *x, const void *y)
 {
 	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;

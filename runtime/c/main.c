@@ -426,6 +426,8 @@ int main(int argc, char **argv)
 
 	/* A previous run's recordings go before this one starts, so that a
 	 * run that fails or is killed leaves none that look like its own. */
+	if (o.resume)
+		snn_read_checkpoint(o.resume); /* whole, before dir (which may be it) is emptied */
 	if (snn_remove_stale(dir))
 		return EXIT_MODEL;
 	/* SIGINT and SIGTERM end the run before its next step, and what the

@@ -240,6 +240,11 @@ extern const char snn_ckpt_fingerprint[], snn_ckpt_ir_json[];
 /* Writes sum->ckpt's raw files and checkpoint.json into dir/state, listing
  * them in sum->files; 0, or 1 after printing the error. */
 int snn_write_checkpoint(const char *dir, snn_summary *sum);
+/* Reads the checkpoint in dir (--resume), its raw arrays and the monitors'
+ * recordings, into memory for snn_run; errors exit with status 1. */
+void snn_read_checkpoint(const char *dir);
+/* input.c: runtime.Poisson.Resume; 0, or 1 for positions not of this run. */
+int snn_poisson_resume(snn_poisson *p, int64_t k, const int64_t *draws, const int64_t *next);
 /* output.c's writers for resume.c: a 1-D .npy of n values (descr <f8, <i8
  * or <i4) and a text file, each through a temporary file; os.MkdirAll. 0,
  * or 1 after printing the error. */
