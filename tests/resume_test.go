@@ -10,9 +10,12 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,16 +35,22 @@ const resumeT = 0.01
 // nil) with a checkpoint, writes it into a new directory and returns it.
 func runTo(t *testing.T, m *ir.Module, duration float64, c *runtime.Checkpoint) string {
 	t.Helper()
+	return runInto(t, t.TempDir(), m, duration, c)
+}
+
+// runInto is runTo into dir.
+func runInto(t *testing.T, dir string, m *ir.Module, duration float64, c *runtime.Checkpoint) string {
+	t.Helper()
 	res, err := interp.Run(m, interp.Options{Duration: duration, Checkpoint: true, Resume: c})
 	require.NoError(t, err)
-	dir := t.TempDir()
 	require.NoError(t, runtime.Write(dir, m.Run.Dt, res.Spikes, res.States, res.Summary))
 	return dir
 }
 
 // requireSameRun requires dir got to hold what dir want holds: every file
 // want's summary.json lists, byte for byte, and the same summary.json but
-// for wall_seconds and resumed_from.
+// for wall_seconds, resumed_from and the target (the runs compared may be
+// native and interpreted).
 func requireSameRun(t *testing.T, want, got, what string) {
 	t.Helper()
 	summary := func(dir string) map[string]any {
@@ -51,6 +60,7 @@ func requireSameRun(t *testing.T, want, got, what string) {
 		require.NoError(t, json.Unmarshal(data, &s))
 		delete(s, "wall_seconds")
 		delete(s, "resumed_from")
+		delete(s, "target")
 		return s
 	}
 	ws, gs := summary(want), summary(got)
@@ -72,10 +82,11 @@ func requireSameRun(t *testing.T, want, got, what string) {
 
 // resumeInterp runs m for 2T and for T resumed for T on the interpreter,
 // requires the same files, and returns the long run's directory and the
-// checkpoint at T.
-func resumeInterp(t *testing.T, m *ir.Module, T float64) (long, cut string) {
+// checkpoint at T. The long run is in a directory of the parent test's
+// (pt), so that it outlives t.
+func resumeInterp(t, pt *testing.T, m *ir.Module, T float64) (long, cut string) {
 	t.Helper()
-	long = runTo(t, m, 2*T, nil)
+	long = runInto(t, pt.TempDir(), m, 2*T, nil)
 	cut = runTo(t, m, T, nil)
 	c, err := runtime.ReadCheckpoint(cut)
 	require.NoError(t, err)
@@ -84,14 +95,26 @@ func resumeInterp(t *testing.T, m *ir.Module, T float64) (long, cut string) {
 	return long, cut
 }
 
+// TestResumeExamples resumes every example on the interpreter, then
+// natively at 1 and 3 threads (resumeNative), against the interpreter's
+// one run of 2T.
 func TestResumeExamples(t *testing.T) {
+	tt := t
 	files, err := filepath.Glob("../examples/*.snn")
 	require.NoError(t, err)
 	slices.Sort(files)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snn")
+		m := compileFile(t, f)
+		var long string
 		t.Run(name+"/interp", func(t *testing.T) {
-			resumeInterp(t, compileFile(t, f), resumeT)
+			long, _ = resumeInterp(t, tt, m, resumeT)
+		})
+		t.Run(name+"/llvm", func(t *testing.T) {
+			if long == "" {
+				t.Skip("no reference: the interpreter's run failed")
+			}
+			resumeNative(t, f, m, long, 1, 3)
 		})
 	}
 }
@@ -134,7 +157,7 @@ run { duration = 40 ms  dt = 0.1 ms  seed = 5 }
 // pathway_test.go, floating point and quantized.
 func TestResumeInFlight(t *testing.T) {
 	m := compileSource(t, "resume.snn", resumeNet)
-	_, cut := resumeInterp(t, m, 0.01)
+	_, cut := resumeInterp(t, t, m, 0.01)
 	c, err := runtime.ReadCheckpoint(cut)
 	require.NoError(t, err)
 	// The cut is where the oracle needs it: spikes in flight on both
@@ -145,7 +168,7 @@ func TestResumeInFlight(t *testing.T) {
 	for name, o := range map[string]driver.Options{"float": {}, "int16": {Quantize: 16}} {
 		t.Run("pathways/"+name, func(t *testing.T) {
 			m := compileSourceWith(t, "pathways.snn", pathwayNet, o)
-			_, cut := resumeInterp(t, m, 0.05)
+			_, cut := resumeInterp(t, t, m, 0.05)
 			c, err := runtime.ReadCheckpoint(cut)
 			require.NoError(t, err)
 			require.NotEmpty(t, c.Array("queue.due:rec.slow").I64, "no spikes in flight on the slow pathway at the cut")
@@ -154,13 +177,18 @@ func TestResumeInFlight(t *testing.T) {
 }
 
 // TestResumeQuantized resumes examples quantized to 16 bits and with a
-// width per variable: the checkpoint holds their raw integers.
+// width per variable: the checkpoint holds their raw integers. Natively
+// too, at 2 threads, for 16 bits.
 func TestResumeQuantized(t *testing.T) {
-	for _, name := range []string{"cuba", "stdp_song2000", "dendrites"} {
+	for _, name := range []string{"stdp_song2000", "dendrites"} {
 		for _, q := range []int{16, ir.QuantizeFixed} {
-			t.Run(name, func(t *testing.T) {
-				m := compileWith(t, "../examples/"+name+".snn", driver.Options{Quantize: q})
-				resumeInterp(t, m, resumeT)
+			t.Run(fmt.Sprintf("%s/%d", name, q), func(t *testing.T) {
+				path := "../examples/" + name + ".snn"
+				m := compileWith(t, path, driver.Options{Quantize: q})
+				long, _ := resumeInterp(t, t, m, resumeT)
+				if q == 16 {
+					resumeNative(t, path, m, long, 2)
+				}
 			})
 		}
 	}
@@ -190,4 +218,36 @@ func TestResumeSetRecomputesPrepare(t *testing.T) {
 	res3, err := interp.Run(m, interp.Options{Duration: 0.01, Resume: c})
 	require.NoError(t, err)
 	require.NotEqual(t, res3.States[0].Values, res.States[0].Values, "--set changed nothing")
+}
+
+// resumeNative runs m natively for T and resumes it for T at each of
+// threads (from 2 on with the runtime's jobs split as finely as it
+// allows), and requires the interpreter's one run of 2T in long: the
+// executable writes the checkpoint the interpreter writes, and continues
+// it the same. At 1 thread the interpreter also resumes the native
+// checkpoint, the other way round.
+func resumeNative(t *testing.T, path string, m *ir.Module, long string, threads ...int) {
+	requireNativeTools(t)
+	prog, err := driver.Load(path)
+	require.NoError(t, err)
+	exe := buildNative(t, prog, m, t.TempDir())
+	T := strconv.FormatFloat(resumeT, 'g', -1, 64) + "s"
+	for _, n := range threads {
+		dir := t.TempDir()
+		run := func(args ...string) {
+			cmd := exec.Command(exe, append([]string{"-q", "--threads", strconv.Itoa(n), "--duration", T}, args...)...)
+			cmd.Env = append(os.Environ(), stressThreads(n)...)
+			msg, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", msg)
+		}
+		cut, resumed := filepath.Join(dir, "cut"), filepath.Join(dir, "resumed")
+		run("--out", cut)
+		run("--out", resumed, "--resume", cut)
+		requireSameRun(t, long, resumed, "natively at "+strconv.Itoa(n)+" threads")
+		if n == 1 {
+			c, err := runtime.ReadCheckpoint(cut)
+			require.NoError(t, err)
+			requireSameRun(t, long, runTo(t, m, resumeT, c), "resumed by the interpreter from a native checkpoint")
+		}
+	}
 }
