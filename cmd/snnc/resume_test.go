@@ -106,3 +106,48 @@ func TestResumeIntoItself(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(sum), `"resumed_from": "out"`)
 }
+
+// The native executable resumes as the interpreter does, into its own
+// directory too, and refuses what the interpreter refuses, in the same
+// words.
+func TestResumeNativeCLI(t *testing.T) {
+	needNative(t)
+	t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "m.snn"), []byte(resumeModel), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bigger.snn"), []byte(strings.Replace(resumeModel, "LIF[10]", "LIF[12]", 1)), 0o644))
+	code, msg := snncRun(t, dir, "--out", "long", "--duration", "10ms", "m.snn")
+	require.Equal(t, exitOK, code, msg)
+	for _, threads := range []string{"1", "3"} {
+		out := "out" + threads
+		code, msg = snncRun(t, dir, "--target", "llvm", "--threads", threads, "--out", out, "m.snn")
+		require.Equal(t, exitOK, code, msg)
+		code, msg = snncRun(t, dir, "--target", "llvm", "--threads", threads, "--out", out, "--resume", out, "m.snn")
+		require.Equal(t, exitOK, code, msg)
+		for _, f := range []string{"cells_spikes.t.npy", "cells_spikes.i.npy", "cells_v.npy", "cells_v.t.npy", "state/cells.v.npy", "state/checkpoint.json"} {
+			a, err := os.ReadFile(filepath.Join(dir, "long", f))
+			require.NoError(t, err)
+			b, err := os.ReadFile(filepath.Join(dir, out, f))
+			require.NoError(t, err)
+			require.Equal(t, a, b, "%s at %s threads", f, threads)
+		}
+	}
+	code, msg = snncRun(t, dir, "--target", "llvm", "--out", "again", "--resume", "long", "bigger.snn")
+	require.Equal(t, exitModel, code, msg)
+	require.Contains(t, msg, "--resume long: the model differs from the one that wrote long/state/checkpoint.json (line 4 of its IR (snnc ir) is `population cells : LIF[10] {` there, `population cells : LIF[12] {` here)")
+	code, msg = snncRun(t, dir, "--target", "llvm", "--out", "off", "--checkpoint=off", "m.snn")
+	require.Equal(t, exitOK, code, msg)
+	code, msg = snncRun(t, dir, "--target", "llvm", "--out", "again", "--resume", "off", "m.snn")
+	require.Equal(t, exitModel, code, msg)
+	require.Contains(t, msg, "--resume off: the run that wrote it saved no checkpoint (state/checkpoint.json): it ran with --checkpoint=off")
+	code, msg = snncRun(t, dir, "--target", "llvm", "--out", "again", "--resume", "long", "--seed", "4", "m.snn")
+	require.Equal(t, exitModel, code, msg)
+	require.Contains(t, msg, "--resume long: the run there had seed 3, this one 4; resume with --seed 3")
+	raw := filepath.Join(dir, "long", "state", "raw", "0.npy")
+	data, err := os.ReadFile(raw)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(raw, data[:len(data)-4], 0o644))
+	code, msg = snncRun(t, dir, "--target", "llvm", "--out", "again", "--resume", "long", "m.snn")
+	require.Equal(t, exitModel, code, msg)
+	require.Contains(t, msg, "--resume long: long/state/raw/0.npy: the header says 10 elements of <f8, 80 bytes of data, but the file has 76 bytes after the header; it is truncated or corrupt")
+}
