@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -250,4 +251,59 @@ func resumeNative(t *testing.T, path string, m *ir.Module, long string, threads 
 			requireSameRun(t, long, runTo(t, m, resumeT, c), "resumed by the interpreter from a native checkpoint")
 		}
 	}
+}
+
+// numpy, an independent reader, loads every raw file of a checkpoint with
+// the dtype and shape checkpoint.json lists, and finds in it what the
+// final state and the recordings say: v as state/cells.v.npy holds it,
+// and the spike count of the monitor's recording.
+func TestCheckpointNumpy(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import numpy").Run(); err != nil {
+		t.Skipf("no numpy in /usr/bin/python3: %v", err)
+	}
+	m := compileSource(t, "resume.snn", resumeNet)
+	dir := runTo(t, m, 0.02, nil)
+	script := `import json, sys, numpy as np
+d = sys.argv[1]
+c = json.load(open(d + "/state/checkpoint.json"))
+bad = [e["name"] for e in c["raw"] if (str(np.load(d + "/state/" + e["file"]).dtype), list(np.load(d + "/state/" + e["file"]).shape)) != (e["dtype"], e["shape"])]
+raw = {e["name"]: np.load(d + "/state/" + e["file"]) for e in c["raw"]}
+counts = {s["name"]: s["spikes"] for s in c["spikes"]}
+print(json.dumps({"bad": bad, "steps": c["steps"], "v": bool(np.array_equal(raw["var:cells:v"], np.load(d + "/state/cells.v.npy"))),
+    "spikes": counts["cells"] == len(np.load(d + "/cells_spikes.t.npy")), "n": len(c["raw"])}))`
+	out, err := exec.Command("/usr/bin/python3", "-c", script, dir).Output()
+	require.NoError(t, err)
+	var got struct {
+		Bad       []string
+		Steps, N  int
+		V, Spikes bool
+	}
+	require.NoError(t, json.Unmarshal(out, &got))
+	require.Empty(t, got.Bad, "raw files whose dtype or shape is not the listed one")
+	require.Equal(t, 200, got.Steps)
+	require.Greater(t, got.N, 5)
+	require.True(t, got.V, "var:cells:v differs from state/cells.v.npy")
+	require.True(t, got.Spikes, "the checkpoint's spike count differs from the recording's")
+}
+
+// A run interrupted (SIGINT, SIGTERM: Options.Stop) leaves a checkpoint of
+// the steps it ran, K, which a resume continues: K steps and then the
+// rest are one whole run.
+func TestResumeInterrupted(t *testing.T) {
+	m := compileSource(t, "resume.snn", resumeNet)
+	long := runTo(t, m, 0.3, nil)
+	stop := new(atomic.Bool)
+	// Progress comes before steps 0, 1024, ...: the run stops before
+	// step 1025.
+	res, err := interp.Run(m, interp.Options{Duration: 0.3, Checkpoint: true, Stop: stop,
+		Progress: func(done, _ int64) { stop.Store(done >= 1024) }})
+	require.NoError(t, err)
+	require.True(t, res.Summary.Interrupted)
+	require.EqualValues(t, 1025, *res.Summary.StepsDone)
+	cut := t.TempDir()
+	require.NoError(t, runtime.Write(cut, m.Run.Dt, res.Spikes, res.States, res.Summary))
+	c, err := runtime.ReadCheckpoint(cut)
+	require.NoError(t, err)
+	require.EqualValues(t, 1025, c.Steps)
+	requireSameRun(t, long, runTo(t, m, 0.3-0.1025, c), "between one run and an interrupted one resumed")
 }
