@@ -13,6 +13,7 @@
  *   synapses.c           projections: rows, pruning, cuts, segments, delays
  *   monitor.c, memory.c  the recordings; the memory estimate
  *   state.c              the final state, for output.c
+ *   resume.c             the checkpoint, for output.c, and --resume
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
  *                        and SpikeTrain, Write; slice.c, a slice's rows

@@ -502,7 +502,7 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		WRITE(name, &af);
 	}
 #undef WRITE
-	if (sum->ckpt && snn_write_checkpoint(dir, sum))
+	if (sum->ckpt && sum->write_ckpt(dir, sum))
 		return 1;
 	sum->files[sum->n_files++] = cat("summary", ".json");
 

@@ -191,6 +191,7 @@ void snn_checkpoint_state(snn_summary *sum, int64_t k, int64_t events)
 		}
 	}
 	sum->ckpt = c;
+	sum->write_ckpt = snn_write_checkpoint;
 }
 
 /* JSON text, growing (output.c's). */

@@ -232,6 +232,9 @@ typedef struct snn_summary {
 	 * summary.json's resumed_from), or NULL. */
 	struct snn_ckpt *ckpt;
 	const char *resumed_from;
+	/* Writes ckpt into dir/state, listing its files (resume.c's
+	 * snn_write_checkpoint, passed down: output.c calls nothing above it). */
+	int (*write_ckpt)(const char *dir, struct snn_summary *sum);
 } snn_summary;
 
 /* resume.c: checkpoint and resume (runtime/checkpoint.go). The model's
