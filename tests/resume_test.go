@@ -115,7 +115,7 @@ func TestResumeExamples(t *testing.T) {
 			if long == "" {
 				t.Skip("no reference: the interpreter's run failed")
 			}
-			resumeNative(t, f, m, long, 1, 3)
+			resumeNative(t, f, m, resumeT, long, 1, 3)
 		})
 	}
 }
@@ -155,10 +155,19 @@ run { duration = 40 ms  dt = 0.1 ms  seed = 5 }
 
 // TestResumeInFlight cuts resumeNet where spikes are queued, and the
 // recurrent network of pathways, traces, plasticity and Poisson inputs of
-// pathway_test.go, floating point and quantized.
+// pathway_test.go, floating point and quantized; on the interpreter and
+// natively at 1 and 3 threads.
 func TestResumeInFlight(t *testing.T) {
-	m := compileSource(t, "resume.snn", resumeNet)
-	_, cut := resumeInterp(t, t, m, 0.01)
+	dir := t.TempDir()
+	file := func(t *testing.T, name, src string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+		return path
+	}
+	net := file(t, "resume.snn", resumeNet)
+	m := compileFile(t, net)
+	long, cut := resumeInterp(t, t, m, 0.01)
+	resumeNative(t, net, m, 0.01, long, 1, 3)
 	c, err := runtime.ReadCheckpoint(cut)
 	require.NoError(t, err)
 	// The cut is where the oracle needs it: spikes in flight on both
@@ -168,8 +177,10 @@ func TestResumeInFlight(t *testing.T) {
 	}
 	for name, o := range map[string]driver.Options{"float": {}, "int16": {Quantize: 16}} {
 		t.Run("pathways/"+name, func(t *testing.T) {
-			m := compileSourceWith(t, "pathways.snn", pathwayNet, o)
-			_, cut := resumeInterp(t, t, m, 0.05)
+			path := file(t, "pathways-"+name+".snn", pathwayNet)
+			m := compileWith(t, path, o)
+			long, cut := resumeInterp(t, t, m, 0.05)
+			resumeNative(t, path, m, 0.05, long, 1, 3)
 			c, err := runtime.ReadCheckpoint(cut)
 			require.NoError(t, err)
 			require.NotEmpty(t, c.Array("queue.due:rec.slow").I64, "no spikes in flight on the slow pathway at the cut")
@@ -188,7 +199,7 @@ func TestResumeQuantized(t *testing.T) {
 				m := compileWith(t, path, driver.Options{Quantize: q})
 				long, _ := resumeInterp(t, t, m, resumeT)
 				if q == 16 {
-					resumeNative(t, path, m, long, 2)
+					resumeNative(t, path, m, resumeT, long, 2)
 				}
 			})
 		}
@@ -227,16 +238,16 @@ func TestResumeSetRecomputesPrepare(t *testing.T) {
 // executable writes the checkpoint the interpreter writes, and continues
 // it the same. At 1 thread the interpreter also resumes the native
 // checkpoint, the other way round.
-func resumeNative(t *testing.T, path string, m *ir.Module, long string, threads ...int) {
+func resumeNative(t *testing.T, path string, m *ir.Module, T float64, long string, threads ...int) {
 	requireNativeTools(t)
 	prog, err := driver.Load(path)
 	require.NoError(t, err)
 	exe := buildNative(t, prog, m, t.TempDir())
-	T := strconv.FormatFloat(resumeT, 'g', -1, 64) + "s"
+	cutAt := strconv.FormatFloat(T, 'g', -1, 64) + "s"
 	for _, n := range threads {
 		dir := t.TempDir()
 		run := func(args ...string) {
-			cmd := exec.Command(exe, append([]string{"-q", "--threads", strconv.Itoa(n), "--duration", T}, args...)...)
+			cmd := exec.Command(exe, append([]string{"-q", "--threads", strconv.Itoa(n), "--duration", cutAt}, args...)...)
 			cmd.Env = append(os.Environ(), stressThreads(n)...)
 			msg, err := cmd.CombinedOutput()
 			require.NoError(t, err, "%s", msg)
@@ -248,7 +259,7 @@ func resumeNative(t *testing.T, path string, m *ir.Module, long string, threads 
 		if n == 1 {
 			c, err := runtime.ReadCheckpoint(cut)
 			require.NoError(t, err)
-			requireSameRun(t, long, runTo(t, m, resumeT, c), "resumed by the interpreter from a native checkpoint")
+			requireSameRun(t, long, runTo(t, m, T, c), "resumed by the interpreter from a native checkpoint")
 		}
 	}
 }

@@ -98,6 +98,12 @@ static void save_cell(void *ctx, const char *owner, const snn_var *v)
 	add_raw(ctx, str3("var:", owner, ":", v->name), "<f8", net.vars[v->id].len, net.ctx.var[v->id]);
 }
 
+static int cmp_i32(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	return (a > b) - (a < b);
+}
+
 /* queue_pending is runtime.Queue.Pending after step k-1: (due, index) in
  * delivery order, into two new arrays. */
 static int64_t queue_pending(const snn_queue *q, int64_t k, int64_t **due, int32_t **index)
@@ -115,16 +121,8 @@ static int64_t queue_pending(const snn_queue *q, int64_t k, int64_t **due, int32
 			(*due)[m] = step;
 			(*index)[m++] = slot->a[x];
 		}
-		if (q->per_syn && q->unordered[step % q->L]) {
-			/* as Deliver will sort them: insertion, short lists */
-			for (int64_t i = at + 1; i < m; i++) {
-				int32_t x = (*index)[i];
-				int64_t j = i;
-				for (; j > at && (*index)[j - 1] > x; j--)
-					(*index)[j] = (*index)[j - 1];
-				(*index)[j] = x;
-			}
-		}
+		if (q->per_syn && q->unordered[step % q->L])
+			qsort(*index + at, (size_t)(m - at), sizeof(int32_t), cmp_i32); /* as Deliver will sort them */
 	}
 	return m;
 }
