@@ -318,3 +318,29 @@ func TestResumeInterrupted(t *testing.T) {
 	require.EqualValues(t, 1025, c.Steps)
 	requireSameRun(t, long, runTo(t, m, 0.3-0.1025, c), "between one run and an interrupted one resumed")
 }
+
+// Schedules (at, every), a protocol's phases (their code and monitor
+// windows), timed arrays and Poisson rates that change by phase are keyed
+// by absolute steps: a resume cut inside them, on the interpreter and
+// natively, continues them as one run.
+func TestResumeSchedules(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, src string
+		T         float64
+	}{
+		{"scheduled", scheduled, 0.003},
+		{"phased", phased, 0.025},
+		{"timed", timedArrays, 0.0025},
+		{"phase_rates", phaseRates, 2.5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.name+".snn")
+			require.NoError(t, os.WriteFile(path, []byte(c.src), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "grid.csv"), []byte("1,10\n2,20\n3,30\n"), 0o644))
+			m := compileFile(t, path)
+			long, _ := resumeInterp(t, t, m, c.T)
+			resumeNative(t, path, m, c.T, long, 2)
+		})
+	}
+}

@@ -45,7 +45,13 @@ func (s *sim) checkpoint() *runtime.Checkpoint {
 	s.cellOwners(func(owner string, cells map[string]*cell) {
 		for _, name := range slices.Sorted(maps.Keys(cells)) {
 			if arr := cells[name].arr; arr != nil {
-				add(runtime.RawArray{Name: "var:" + owner + ":" + name, F64: slices.Clone(arr)})
+				// A NaN as the one NaN: which NaN arithmetic gives
+				// depends on the backend (runtime.CanonicalNaN).
+				vals := make([]float64, len(arr))
+				for i, x := range arr {
+					vals[i] = runtime.FinalValue(x)
+				}
+				add(runtime.RawArray{Name: "var:" + owner + ":" + name, F64: vals})
 			}
 		}
 	})

@@ -289,11 +289,28 @@ void snn_json_str(char **b, size_t *n, size_t *cap, const char *s)
 	*b = t.b, *n = t.n, *cap = t.cap;
 }
 
+/* fill_canonical gives doubles with every NaN as runtime.CanonicalNaN. */
+static void fill_canonical(const void *ctx, int64_t from, int64_t n, void *out)
+{
+	const double *d = ctx;
+	double *o = out;
+	for (int64_t x = 0; x < n; x++) {
+		double v = d[from + x];
+		if (v != v) {
+			uint64_t bits = UINT64_C(0x7ff8000000000000);
+			memcpy(&v, &bits, 8);
+		}
+		o[x] = v;
+	}
+}
+
 int snn_write_npy1(const char *path, const char *descr, const void *data, int64_t n)
 {
 	/* Streamed as every array is: an int64's 8 bytes go as a double's
-	 * (write_array copies their bits). */
+	 * (write_array copies their bits); a double's NaN as the one NaN. */
 	array a = {descr, {n, 0}, 1, data, n, descr[2] == '8', NULL, NULL};
+	if (strcmp(descr, "<f8") == 0)
+		a.data = NULL, a.fill = fill_canonical, a.ctx = data;
 	return write_file(path, &a, NULL, 0);
 }
 

@@ -249,7 +249,7 @@ void snn_read_checkpoint(const char *dir);
 /* input.c: runtime.Poisson.Resume; 0, or 1 for positions not of this run. */
 int snn_poisson_resume(snn_poisson *p, int64_t k, const int64_t *draws, const int64_t *next);
 /* output.c's writers for resume.c: a 1-D .npy of n values (descr <f8, <i8
- * or <i4) and a text file, each through a temporary file; os.MkdirAll. 0,
+ * or <i4; a <f8's NaNs written as runtime.CanonicalNaN) and a text file, each through a temporary file; os.MkdirAll. 0,
  * or 1 after printing the error. */
 int snn_write_npy1(const char *path, const char *descr, const void *data, int64_t n);
 int snn_write_text(const char *path, const char *text, size_t n);
