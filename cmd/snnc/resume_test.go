@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"snnc/backends/llvm"
 )
 
 // resumeModel is small and quick; its variants below change what a
@@ -150,4 +152,27 @@ func TestResumeNativeCLI(t *testing.T) {
 	code, msg = snncRun(t, dir, "--target", "llvm", "--out", "again", "--resume", "long", "m.snn")
 	require.Equal(t, exitModel, code, msg)
 	require.Contains(t, msg, "--resume long: long/state/raw/0.npy: the header says 10 elements of <f8, 80 bytes of data, but the file has 76 bytes after the header; it is truncated or corrupt")
+}
+
+// A resume into its own directory that fails (here: a --set the model
+// does not have, found once the run begins) leaves the checkpoint there
+// to resume from again, on both targets.
+func TestResumeFailureKeepsCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "m.snn"), []byte(resumeModel), 0o644))
+	targets := []string{"interp"}
+	if len(llvm.MissingTools()) == 0 {
+		t.Setenv("XDG_CACHE_HOME", sharedCache(t))
+		targets = append(targets, "llvm")
+	}
+	for _, target := range targets {
+		out := "out-" + target
+		code, msg := snncRun(t, dir, "--target", target, "--out", out, "m.snn")
+		require.Equal(t, exitOK, code, msg)
+		code, msg = snncRun(t, dir, "--target", target, "--out", out, "--resume", out, "--duration", "1e9s", "m.snn")
+		require.Equal(t, exitModel, code, msg)
+		require.FileExists(t, filepath.Join(dir, out, "state", "checkpoint.json"), target)
+		code, msg = snncRun(t, dir, "--target", target, "--out", out, "--resume", out, "m.snn")
+		require.Equal(t, exitOK, code, "%s: %s", target, msg)
+	}
 }

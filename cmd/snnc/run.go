@@ -135,10 +135,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	opts.Checkpoint = r.checkpoint == "on"
 	// A previous run's recordings go before this one starts, so that a
-	// run that fails or is killed leaves none that look like its own. A
-	// native resume reads its checkpoint first and then removes them
-	// itself.
-	if r.resume == "" || r.target == "interp" {
+	// run that fails or is killed leaves none that look like its own;
+	// but a resume into its own directory keeps them until it writes
+	// (runtime.Write removes them then), so that a resume that fails
+	// leaves the checkpoint to try again from. A native resume does the
+	// same itself.
+	if r.resume == "" || r.target == "interp" && !sameDir(out, r.resume) {
 		if err := runtime.RemoveStale(out); err != nil {
 			fmt.Fprintf(stderr, "snnc run: %v\n", err)
 			return exitModel
@@ -215,6 +217,13 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		printSummary(stdout, res.Summary, out)
 	}
 	return exitOK
+}
+
+// sameDir reports whether two paths name one directory.
+func sameDir(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // onSignals calls f with each SIGINT and SIGTERM that reaches snnc, in

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "rt.h"
 
@@ -428,7 +429,13 @@ int main(int argc, char **argv)
 	 * run that fails or is killed leaves none that look like its own. */
 	if (o.resume)
 		snn_read_checkpoint(o.resume); /* whole, before dir (which may be it) is emptied */
-	if (snn_remove_stale(dir))
+	/* A resume into its own directory keeps the previous run's files until
+	 * it writes its own: one that fails leaves the checkpoint to try again
+	 * from (cmd/snnc/run.go does the same). */
+	struct stat st_dir, st_resume;
+	int same = o.resume && stat(dir, &st_dir) == 0 && stat(o.resume, &st_resume) == 0 &&
+		   st_dir.st_dev == st_resume.st_dev && st_dir.st_ino == st_resume.st_ino;
+	if (!same && snn_remove_stale(dir))
 		return EXIT_MODEL;
 	/* SIGINT and SIGTERM end the run before its next step, and what the
 	 * steps before recorded is written (cmd/snnc/run.go does the same).
@@ -446,6 +453,8 @@ int main(int argc, char **argv)
 	int n_spikes, n_states;
 	snn_summary sum;
 	snn_run(&snn_the_model, &o, &spikes, &n_spikes, &states, &n_states, &sum);
+	if (same && snn_remove_stale(dir))
+		return EXIT_MODEL;
 	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
 		return EXIT_MODEL;
 	if (sum.interrupted) {
