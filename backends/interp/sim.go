@@ -206,7 +206,10 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	if c := opts.Resume; c != nil {
 		// The steps of the whole run, before build: a spike train keeps
 		// the spikes before its end.
-		if c.Steps < 1 || c.Steps+s.steps > 1<<40 {
+		if c.Steps < 1 {
+			return nil, fmt.Errorf("--resume %s: the run there ended before its first step; run the model again instead", c.Dir)
+		}
+		if c.Steps+s.steps > 1<<40 {
 			return nil, fmt.Errorf("--resume %s: %d steps there and %d more are not 1 to 2^40 steps", c.Dir, c.Steps, s.steps)
 		}
 		s.first, s.steps = c.Steps, c.Steps+s.steps

@@ -591,7 +591,7 @@ int64_t snn_resume_check(const snn_model *m, const snn_options *o, uint64_t *see
 		snn_fail("--resume %s: %s (%s)", c->dir, what, d);
 	}
 	if (c->steps < 1)
-		snn_fail("--resume %s: the checkpoint is of step %lld", c->dir, c->steps);
+		snn_fail("--resume %s: the run there ended before its first step; run the model again instead", c->dir);
 	return c->steps;
 }
 
