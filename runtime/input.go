@@ -29,7 +29,6 @@ type Poisson struct {
 	rates       func(q int64) []float64
 	periodSteps int64
 	dt          float64
-	steps       int64
 
 	logq  []float64 // ln(1 - p) of each source in the current period
 	draws []uint64
@@ -37,19 +36,28 @@ type Poisson struct {
 	out   []int32
 }
 
-// NewPoisson returns size sources for a run of steps steps of dt.
+// NewPoisson returns size sources stepping by dt. steps, the run's
+// length, is not used: the draws do not depend on it (GapCap).
 func NewPoisson(src rng.Source, stream uint32, size int, dt float64, steps int64, periodSteps int64, rates func(q int64) []float64) *Poisson {
 	return &Poisson{src: src, stream: stream, size: size, rates: rates, periodSteps: periodSteps,
-		dt: dt, steps: steps, logq: make([]float64, size), draws: make([]uint64, size)}
+		dt: dt, logq: make([]float64, size), draws: make([]uint64, size)}
 }
 
-// drawFrom schedules source i's next spike at step from or later.
+// GapCap is the most steps a Poisson source's gap is drawn as: a
+// constant, not the run's length, so that a run's draws do not depend on
+// its duration and a run resumed from a checkpoint continues the draws of
+// one long run (spec/runtime.md, Checkpoint and resume). A gap this long
+// (rate 0, or a rate so small) never ends within a run: runs have at most
+// 2^40 steps, and from + GapCap stays below 2^63.
+const GapCap = 1 << 62
+
+// drawFrom schedules source i's next spike at step from or later. The
+// spike is kept even past the end of the run (each source has one pending
+// spike in the queue): a checkpoint saves it.
 func (p *Poisson) drawFrom(i int32, from int64) {
-	gap := rng.Geometric(p.src.Block(p.stream, p.draws[i], uint64(i)), p.logq[i], uint64(p.steps))
+	gap := rng.Geometric(p.src.Block(p.stream, p.draws[i], uint64(i)), p.logq[i], GapCap)
 	p.draws[i]++
-	if next := from + int64(gap); next < p.steps {
-		heap.Push(&p.queue, pending{next, i})
-	}
+	heap.Push(&p.queue, pending{from + int64(gap), i})
 }
 
 // Step returns the sources that fire in step k, in increasing order; the

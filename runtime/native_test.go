@@ -224,7 +224,10 @@ func TestNativeMatchesInterp(t *testing.T) {
 				// A chunk of one element: every range kernel is split
 				// between the threads, however small its population.
 				env := []string{"SNNRT_MIN_CHUNK=1"}
-				args := append([]string{"--out", got, "--threads", threads, "-q"}, c.args...)
+				// No checkpoint: a hand-written model has no IR to
+				// fingerprint (test/units.c), and the interpreter's run
+				// here writes none (tests/resume_test.go compares them).
+				args := append([]string{"--out", got, "--threads", threads, "-q", "--checkpoint=off"}, c.args...)
 				status, stdout, stderr := runExe(t, exe, env, args...)
 				if status != 0 || stdout != "" || stderr != "" {
 					t.Fatalf("threads %s: exit %d\nstdout: %s\nstderr: %s", threads, status, stdout, stderr)

@@ -194,6 +194,13 @@ type Summary struct {
 	Synapses    map[string]int      `json:"synapses"`
 	Events      int64               `json:"synaptic_events"`
 	Files       []string            `json:"files"`
+	// ResumedFrom is the --resume directory of a resumed run: the one
+	// entry (with wall_seconds) in which its summary.json differs from
+	// that of the one long run it continues.
+	ResumedFrom string `json:"resumed_from,omitempty"`
+	// Checkpoint, if not nil, is written into state/ after the final
+	// state (checkpoint.go); not a part of summary.json.
+	Checkpoint *Checkpoint `json:"-"`
 	// Final is the state after the last step run, which Write writes
 	// into state/ (state_out.go); not a part of summary.json.
 	Final []FinalArray `json:"-"`
@@ -285,6 +292,11 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 	if err := writeFinal(dir, sum.Final, write); err != nil {
 		return err
 	}
+	if sum.Checkpoint != nil {
+		if err := writeCheckpoint(dir, sum.Checkpoint, write); err != nil {
+			return err
+		}
+	}
 	sum.Files = append(sum.Files, "summary.json")
 	data, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
@@ -325,7 +337,7 @@ func RemoveStale(dir string) error {
 		return fmt.Errorf("removing the previous run's %s: %w", path, err)
 	}
 	for _, name := range *prev.Files {
-		if !StaleName(name) && !staleStateName(name) {
+		if !StaleName(name) && !staleStateName(name) && !staleCheckpointName(name) {
 			continue
 		}
 		p := filepath.Join(dir, name)

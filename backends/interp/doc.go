@@ -41,6 +41,8 @@
 //	vector.go    the vector program: one loop per instruction (and here)
 //	fixed.go     fixed-point values and the ops on them (ir.FixedOps)
 //	memory.go    the memory a run needs, checked before it allocates
+//	final.go     the final state (state/), for people
+//	checkpoint.go the checkpoint (state/raw/) and a resumed run's restore
 //
 // Every instruction's variable comes from its ir.Ref (the variable and
 // which element's value it reaches), every node from the graph's

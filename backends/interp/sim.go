@@ -44,6 +44,16 @@ type Options struct {
 	// and holds what the steps before recorded (snnc run sets it on
 	// SIGINT and SIGTERM).
 	Stop *atomic.Bool
+	// Checkpoint makes the Result's Summary hold a checkpoint of the state
+	// after the last step (Summary.Checkpoint), which runtime.Write writes
+	// into state/ (checkpoint.go).
+	Checkpoint bool
+	// Resume, if not nil, continues the run that wrote it: from its step
+	// K, for Duration (or the model's duration) more, with its seed
+	// unless Seed is given (which must then be its seed); the model must
+	// be the one it ran. The Result is then that of one run of all the
+	// steps (resumed_from aside).
+	Resume *runtime.Checkpoint
 	// Warn, if not nil, is given the run's warnings as they arise (a
 	// recorded value that is not finite), one line each, without the
 	// program's name.
@@ -158,6 +168,7 @@ type sim struct {
 	reds      []*reduction
 	events    int64
 	now       int64   // the step being run
+	first     int64   // the first step run: 0, or a resumed checkpoint's K
 	mem       *memory // checkMemory's account
 
 	// sumTargets are the summed variables, set to 0 in step 4a before
@@ -182,13 +193,34 @@ type stateMon struct {
 func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	defer catchRunError(&err)
 	start := time.Now()
+	if opts.Resume != nil {
+		if err := resumeCheck(m, &opts); err != nil {
+			return nil, err
+		}
+	}
 	s, err := newSim(m, opts)
 	if err != nil {
 		return nil, err
 	}
 	seed := s.seed
+	if c := opts.Resume; c != nil {
+		// The steps of the whole run, before build: a spike train keeps
+		// the spikes before its end.
+		if c.Steps < 1 {
+			return nil, fmt.Errorf("--resume %s: the run there ended before its first step; run the model again instead", c.Dir)
+		}
+		if c.Steps+s.steps > 1<<40 {
+			return nil, fmt.Errorf("--resume %s: %d steps there and %d more are not 1 to 2^40 steps", c.Dir, c.Steps, s.steps)
+		}
+		s.first, s.steps = c.Steps, c.Steps+s.steps
+	}
 	if err := s.build(); err != nil {
 		return nil, err
+	}
+	if c := opts.Resume; c != nil {
+		if err := s.resume(c); err != nil {
+			return nil, err
+		}
 	}
 	done := s.loop()
 	s.now = done
@@ -225,6 +257,12 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	}
 	sum.WallSeconds = time.Since(start).Seconds()
 	sum.Final = s.finalState()
+	if opts.Checkpoint {
+		sum.Checkpoint = s.checkpoint()
+	}
+	if opts.Resume != nil {
+		sum.ResumedFrom = opts.Resume.Dir
+	}
 	res = &Result{Summary: sum, Ranges: s.ranges}
 	for _, sm := range s.spikeMons {
 		res.Spikes = append(res.Spikes, sm.rec)

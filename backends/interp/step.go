@@ -10,7 +10,7 @@ import (
 // returns how many it ran: all of them, or those before Options.Stop
 // held.
 func (s *sim) loop() (done int64) {
-	for k := int64(0); k < s.steps; k++ {
+	for k := s.first; k < s.steps; k++ {
 		if s.opts.Stop != nil && s.opts.Stop.Load() {
 			if s.opts.Progress != nil {
 				s.opts.Progress(s.steps, s.steps) // clears the line

@@ -43,6 +43,11 @@ type Program struct {
 // Emit translates a module, after the pass pipeline, into LLVM IR and C
 // tables.
 func Emit(m *ir.Module, o Options) (*Program, error) {
+	// The fingerprint of the module as given, as the interpreter's.
+	ckptC, err := checkpointC(m)
+	if err != nil {
+		return nil, err
+	}
 	l := newLayout(m)
 	e := newEmitter(l, m.Run.Dt)
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
@@ -134,7 +139,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Program{LL: e.mod.String(), ModelC: modelC, Blobs: t.blobs}, nil
+	return &Program{LL: e.mod.String(), ModelC: modelC + ckptC, Blobs: t.blobs}, nil
 }
 
 func sanitize(s string) string {

@@ -48,6 +48,7 @@
 //	cache.go    the build cache (sealed entries, per user)
 //	pathway.go  a projection's named pathways as C (struct snn_pathway)
 //	stream.go   draws from named random streams, keyed by (pre, post)
+//	checkpoint.go the fingerprint and IR text a checkpoint holds, as C
 //
 // A new kind of node or event needs a table here and code in the C
 // runtime (runtime/c: build.c and synapses.c build the network, step.c

@@ -34,6 +34,9 @@ type runFlags struct {
 	quiet   bool
 	verbose bool
 	threads int
+	// resume is --resume's directory; checkpoint --checkpoint's on or off.
+	resume     string
+	checkpoint string
 }
 
 func runRun(args []string, stdout, stderr io.Writer) int {
@@ -45,6 +48,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"and, for state monitors, NAME.npy), the final state of every variable into its",
 		"state/ folder, and summary.json; spec/runtime.md says what each file holds. A",
 		"short summary is printed; runs longer than a second show progress on a terminal.",
+		"",
+		"Every run also saves a checkpoint (state/checkpoint.json and state/raw/) from which",
+		"`snnc run --resume PREV_OUT model.snn --duration D` continues it for D more: the",
+		"recordings of the resumed run are those of one run of both durations, byte for byte.",
 		"")
 	var r runFlags
 	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter) or llvm (native code, built once into a cache)")
@@ -53,6 +60,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&r.run.Duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
 	fs.StringVar(&r.run.Seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
 	fs.Var(setFlags{&r.run.Set}, "set", "name=value: give a runtime parameter a value for this run, with its unit (for example --set i_drive=0.3nA);\nrepeat for several; a population's or projection's parameter is OWNER.NAME")
+	fs.StringVar(&r.resume, "resume", "", "continue the run whose --out this is, from its last step, for --duration more (or the model's duration);\nthe model, dt and seed must be that run's (the seed is taken from it without --seed), --set may differ;\nthe recordings written are the whole run's")
+	fs.StringVar(&r.checkpoint, "checkpoint", "on", "on: save the state for --resume in state/checkpoint.json and state/raw/ (interp); off: do not (the raw state is\nabout the size of the final state again)")
 	fs.BoolVar(&r.quiet, "q", false, "print nothing but errors")
 	fs.BoolVar(&r.verbose, "v", false, "print what the passes removed")
 	var pf pipelineFlags
@@ -71,6 +80,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if r.threads < 1 {
 		fmt.Fprintf(stderr, "snnc run: --threads %d: at least 1\n", r.threads)
+		return exitUsage
+	}
+	if r.checkpoint != "on" && r.checkpoint != "off" {
+		fmt.Fprintf(stderr, "snnc run: --checkpoint=%s: on or off\n", r.checkpoint)
 		return exitUsage
 	}
 	po, err := pf.options(stderr)
@@ -110,11 +123,28 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".out"
 	}
+	// The checkpoint and the recordings so far are read whole before
+	// anything is removed: --out may be the --resume directory.
+	if r.resume != "" && r.target == "interp" {
+		ckpt, err := runtime.ReadCheckpoint(r.resume)
+		if err != nil {
+			fmt.Fprintf(stderr, "snnc run: %v\n", err)
+			return exitModel
+		}
+		opts.Resume = ckpt
+	}
+	opts.Checkpoint = r.checkpoint == "on"
 	// A previous run's recordings go before this one starts, so that a
-	// run that fails or is killed leaves none that look like its own.
-	if err := runtime.RemoveStale(out); err != nil {
-		fmt.Fprintf(stderr, "snnc run: %v\n", err)
-		return exitModel
+	// run that fails or is killed leaves none that look like its own;
+	// but a resume into its own directory keeps them until it writes
+	// (runtime.Write removes them then), so that a resume that fails
+	// leaves the checkpoint to try again from. A native resume does the
+	// same itself.
+	if r.resume == "" || r.target == "interp" && !sameDir(out, r.resume) {
+		if err := runtime.RemoveStale(out); err != nil {
+			fmt.Fprintf(stderr, "snnc run: %v\n", err)
+			return exitModel
+		}
 	}
 	if r.target == "llvm" {
 		exe, err := nativeExecutable(m, prog)
@@ -131,6 +161,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		}
 		for _, kv := range r.run.Set {
 			args = append(args, "--set", kv)
+		}
+		if r.checkpoint != "on" {
+			args = append(args, "--checkpoint", r.checkpoint)
+		}
+		if r.resume != "" {
+			args = append(args, "--resume", r.resume)
 		}
 		if r.quiet {
 			args = append(args, "-q")
@@ -181,6 +217,13 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		printSummary(stdout, res.Summary, out)
 	}
 	return exitOK
+}
+
+// sameDir reports whether two paths name one directory.
+func sameDir(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // onSignals calls f with each SIGINT and SIGTERM that reaches snnc, in

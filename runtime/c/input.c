@@ -71,16 +71,41 @@ void snn_poisson_init(snn_poisson *p, uint64_t seed, uint32_t stream, int64_t si
 	p->out = snn_xcalloc(n, sizeof(int32_t));
 }
 
-/* draw_from schedules source i's next spike at step from or later. */
+/* draw_from schedules source i's next spike at step from or later, as
+   runtime.Poisson's drawFrom: the gap capped at the constant GapCap (2^62
+   steps), not the run's length, and the spike kept even past the end of the
+   run, so that the draws do not depend on the duration and a resumed run
+   continues one long run's. */
 static void draw_from(snn_poisson *p, int32_t i, int64_t from)
 {
 	uint32_t w[4];
 	snn_block(p->seed, p->stream, p->draws[i], (uint64_t)i, w);
-	uint64_t gap = snn_geometric(w, p->logq[i], (uint64_t)p->steps);
+	uint64_t gap = snn_geometric(w, p->logq[i], SNN_GAP_CAP);
 	p->draws[i]++;
-	int64_t next = from + (int64_t)gap;
-	if (next < p->steps)
-		heap_push(p, (snn_pending){next, i});
+	heap_push(p, (snn_pending){from + (int64_t)gap, i});
+}
+
+/* snn_poisson_resume is runtime.Poisson.Resume: before step k (> 0) the
+ * rates of k's period, the draws made, and one pending spike per source
+ * (-1: none before 2^53 steps, pending at SNN_GAP_CAP). */
+int snn_poisson_resume(snn_poisson *p, int64_t k, const int64_t *draws, const int64_t *next)
+{
+	int64_t q = 0;
+	if (p->period_steps > 0)
+		q = k / p->period_steps;
+	if (q > p->periods - 1)
+		q = p->periods - 1;
+	const double *r = p->table + q * p->width;
+	for (int64_t i = 0; i < p->size; i++)
+		p->logq[i] = snn_log_complement((p->width > 1 ? r[i] : r[0]) * p->dt);
+	p->heap_n = 0;
+	for (int64_t i = 0; i < p->size; i++) {
+		if (draws[i] < 0 || (next[i] != -1 && next[i] < k))
+			return 1;
+		p->draws[i] = (uint64_t)draws[i];
+		heap_push(p, (snn_pending){next[i] == -1 ? (int64_t)SNN_GAP_CAP : next[i], (int32_t)i});
+	}
+	return 0;
 }
 
 static int cmp_i32(const void *x, const void *y)

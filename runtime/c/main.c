@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "rt.h"
 
@@ -33,6 +34,8 @@ static void usage(FILE *f)
 		"short summary is printed; runs longer than a second show progress on a terminal.\n"
 		"The options are those of snnc run, and --threads and --data-dir.\n"
 		"\n"
+		"  -checkpoint string\n"
+		"    \ton: save the state for --resume in state/checkpoint.json and state/raw/; off: do not (default on)\n"
 		"  -data-dir string\n"
 		"    \tdirectory to read the model's large data files from, as DIR/NAME with NAME their path relative to the\n"
 		"    \tmodel's directory (default: where snnc read them, by their absolute paths); they must be the files compiled against\n"
@@ -41,6 +44,8 @@ static void usage(FILE *f)
 		"  -out string\n"
 		"    \toutput directory (default: NAME.out in the current directory, NAME the model's file name)\n"
 		"  -q\tprint nothing but errors (also -quiet)\n"
+		"  -resume string\n"
+		"    \tcontinue the run whose --out this is, from its last step, for --duration more (or the model's duration)\n"
 		"  -seed string\n"
 		"    \trandom seed, replacing the model's (an integer, 0 to 2^53-1)\n"
 		"  -set value\n"
@@ -185,7 +190,7 @@ int main(int argc, char **argv)
 		const char *b = strrchr(argv[0], '/');
 		exe = b ? b + 1 : argv[0];
 	}
-	const char *out = NULL, *duration = NULL, *seed = NULL, *threads = NULL;
+	const char *out = NULL, *duration = NULL, *seed = NULL, *threads = NULL, *checkpoint = NULL, *resume = NULL;
 	int quiet = 0;
 	int n_set = 0;
 	char **sets = snn_xcalloc((size_t)argc + 1, sizeof(char *));
@@ -236,6 +241,10 @@ int main(int argc, char **argv)
 			dst = &threads;
 		else if (strcmp(fname, "data-dir") == 0)
 			dst = &snn_data_dir;
+		else if (strcmp(fname, "checkpoint") == 0)
+			dst = &checkpoint;
+		else if (strcmp(fname, "resume") == 0)
+			dst = &resume;
 		else if (strcmp(fname, "set") == 0)
 			is_set = 1;
 		else
@@ -258,6 +267,12 @@ int main(int argc, char **argv)
 	snn_options o;
 	memset(&o, 0, sizeof o);
 	o.threads = 1;
+	if (checkpoint && strcmp(checkpoint, "on") != 0 && strcmp(checkpoint, "off") != 0) {
+		fprintf(stderr, "%s: --checkpoint=%s: on or off\n", snn_prog, checkpoint);
+		return EXIT_USAGE;
+	}
+	o.no_checkpoint = checkpoint && strcmp(checkpoint, "off") == 0;
+	o.resume = resume;
 	char err[2048];
 	if (duration) {
 		double d;
@@ -418,7 +433,15 @@ int main(int argc, char **argv)
 
 	/* A previous run's recordings go before this one starts, so that a
 	 * run that fails or is killed leaves none that look like its own. */
-	if (snn_remove_stale(dir))
+	if (o.resume)
+		snn_read_checkpoint(o.resume); /* whole, before dir (which may be it) is emptied */
+	/* A resume into its own directory keeps the previous run's files until
+	 * it writes its own: one that fails leaves the checkpoint to try again
+	 * from (cmd/snnc/run.go does the same). */
+	struct stat st_dir, st_resume;
+	int same = o.resume && stat(dir, &st_dir) == 0 && stat(o.resume, &st_resume) == 0 &&
+		   st_dir.st_dev == st_resume.st_dev && st_dir.st_ino == st_resume.st_ino;
+	if (!same && snn_remove_stale(dir))
 		return EXIT_MODEL;
 	/* SIGINT and SIGTERM end the run before its next step, and what the
 	 * steps before recorded is written (cmd/snnc/run.go does the same).
@@ -436,6 +459,8 @@ int main(int argc, char **argv)
 	int n_spikes, n_states;
 	snn_summary sum;
 	snn_run(&snn_the_model, &o, &spikes, &n_spikes, &states, &n_states, &sum);
+	if (same && snn_remove_stale(dir))
+		return EXIT_MODEL;
 	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
 		return EXIT_MODEL;
 	if (sum.interrupted) {

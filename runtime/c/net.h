@@ -15,6 +15,7 @@
  *                        generators, by the connect.* kernels (runtime.ConnectPairs)
  *   monitor.c, memory.c  the recordings; the memory estimate
  *   state.c              the final state, for output.c
+ *   resume.c             the checkpoint, for output.c, and --resume
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
  *                        and SpikeTrain, Write; slice.c, a slice's rows
@@ -181,6 +182,7 @@ typedef struct snn_net {
 	const snn_options *opt;
 	double dt;
 	int64_t steps;
+	int64_t first; /* the first step run: 0, or a resumed checkpoint's K */
 	uint64_t seed;
 	var_rt *vars; /* by snn_var.id */
 	pop_rt *pops;
@@ -256,6 +258,17 @@ static inline int snn_whole(double x, int64_t n, int64_t *out)
 
 /* state.c: the final state after steps_done steps, into sum->final. */
 void snn_final_state(snn_summary *sum, int64_t steps_done);
+
+/* resume.c: the checkpoint after steps_done steps, into sum->ckpt, with
+ * the synaptic events so far. */
+void snn_checkpoint_state(snn_summary *sum, int64_t steps_done, int64_t events);
+/* resume.c: a resumed run's checks before build (the checkpoint's step K,
+ * or 0 without --resume; *seed its seed), its state put back after build
+ * (*events the synaptic events so far), and its --resume directory or
+ * NULL. */
+int64_t snn_resume_check(const snn_model *m, const snn_options *o, uint64_t *seed);
+void snn_resume_state(int64_t *events);
+const char *snn_resumed_from(void);
 
 /* summed.c: step 4a, the summed variables. */
 void snn_summed_step(void);

@@ -280,6 +280,44 @@ static void putstr(text *t, const char *s)
 	puts_(t, "\"");
 }
 
+/* snn_json_str appends s as putstr writes it to the growing text (b, n,
+ * cap), for resume.c. */
+void snn_json_str(char **b, size_t *n, size_t *cap, const char *s)
+{
+	text t = {*b, *n, *cap};
+	putstr(&t, s);
+	*b = t.b, *n = t.n, *cap = t.cap;
+}
+
+/* fill_canonical gives doubles with every NaN as runtime.CanonicalNaN. */
+static void fill_canonical(const void *ctx, int64_t from, int64_t n, void *out)
+{
+	const double *d = ctx;
+	double *o = out;
+	for (int64_t x = 0; x < n; x++) {
+		double v = d[from + x];
+		if (v != v) {
+			uint64_t bits = UINT64_C(0x7ff8000000000000);
+			memcpy(&v, &bits, 8);
+		}
+		o[x] = v;
+	}
+}
+
+int snn_write_npy1(const char *path, const char *descr, const void *data, int64_t n)
+{
+	/* Streamed as every array is: an int64's 8 bytes go as a double's
+	 * (write_array copies their bits); a double's NaN as the one NaN. */
+	array a = {descr, {n, 0}, 1, data, n, descr[2] == '8', NULL, NULL};
+	if (strcmp(descr, "<f8") == 0)
+		a.data = NULL, a.fill = fill_canonical, a.ctx = data;
+	return write_file(path, &a, NULL, 0);
+}
+
+int snn_write_text(const char *path, const char *s, size_t n) { return write_file(path, NULL, s, n); }
+
+int snn_mkdir_all(const char *dir) { return mkdir_all(dir); }
+
 static int cmp_syn(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -314,6 +352,10 @@ static int stale_name(const char *s)
  * ending in .npy (the final state's files). */
 static int stale_state_name(const char *s)
 {
+	if (strcmp(s, "state/checkpoint.json") == 0)
+		return 1; /* and the checkpoint's (runtime's staleCheckpointName) */
+	if (strncmp(s, "state/raw/", 10) == 0)
+		return stale_name(s + 10);
 	return strncmp(s, "state/", 6) == 0 && stale_name(s + 6);
 }
 
@@ -463,6 +505,8 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		WRITE(name, &af);
 	}
 #undef WRITE
+	if (sum->ckpt && sum->write_ckpt(dir, sum))
+		return 1;
 	sum->files[sum->n_files++] = cat("summary", ".json");
 
 	/* summary.json as json.MarshalIndent(sum, "", "  ") with a newline. */
@@ -530,7 +574,12 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		puts_(&t, i > 0 ? ",\n    " : "\n    ");
 		putstr(&t, sum->files[i]);
 	}
-	puts_(&t, "\n  ]\n}\n");
+	puts_(&t, "\n  ]");
+	if (sum->resumed_from) {
+		puts_(&t, ",\n  \"resumed_from\": ");
+		putstr(&t, sum->resumed_from);
+	}
+	puts_(&t, "\n}\n");
 	char *path = join(dir, "summary.json");
 	int bad = write_file(path, NULL, t.b, t.n);
 	free(path);

@@ -137,6 +137,9 @@ const int32_t *snn_queue_deliver(snn_queue *q, int64_t k, int64_t *len);
 /* ------------------------------------------------------------------ */
 /* input.c: runtime.Poisson and runtime.SpikeTrain                       */
 
+/* runtime.GapCap: the most steps a Poisson gap is drawn as, a constant so
+   that the draws do not depend on the run's length (checkpoint and resume). */
+#define SNN_GAP_CAP ((uint64_t)1 << 62)
 typedef struct snn_pending { int64_t step; int32_t index; } snn_pending;
 
 typedef struct snn_poisson {
@@ -236,7 +239,35 @@ typedef struct snn_summary {
 	/* The final state (state.c), written into state/. */
 	int n_final;
 	snn_final *final;
+	/* The checkpoint (resume.c), written into state/ after the final
+	 * state, or NULL; and the --resume directory of a resumed run (its
+	 * summary.json's resumed_from), or NULL. */
+	struct snn_ckpt *ckpt;
+	const char *resumed_from;
+	/* Writes ckpt into dir/state, listing its files (resume.c's
+	 * snn_write_checkpoint, passed down: output.c calls nothing above it). */
+	int (*write_ckpt)(const char *dir, struct snn_summary *sum);
 } snn_summary;
+
+/* resume.c: checkpoint and resume (runtime/checkpoint.go). The model's
+ * fingerprint and IR text as a JSON string (backends/llvm/checkpoint.go). */
+extern const char snn_ckpt_fingerprint[], snn_ckpt_ir_json[];
+/* Writes sum->ckpt's raw files and checkpoint.json into dir/state, listing
+ * them in sum->files; 0, or 1 after printing the error. */
+int snn_write_checkpoint(const char *dir, snn_summary *sum);
+/* Reads the checkpoint in dir (--resume), its raw arrays and the monitors'
+ * recordings, into memory for snn_run; errors exit with status 1. */
+void snn_read_checkpoint(const char *dir);
+/* input.c: runtime.Poisson.Resume; 0, or 1 for positions not of this run. */
+int snn_poisson_resume(snn_poisson *p, int64_t k, const int64_t *draws, const int64_t *next);
+/* output.c's writers for resume.c: a 1-D .npy of n values (descr <f8, <i8
+ * or <i4; a <f8's NaNs written as runtime.CanonicalNaN) and a text file, each through a temporary file; os.MkdirAll. 0,
+ * or 1 after printing the error. */
+int snn_write_npy1(const char *path, const char *descr, const void *data, int64_t n);
+int snn_write_text(const char *path, const char *text, size_t n);
+int snn_mkdir_all(const char *dir);
+/* resume.c: the checkpoint's JSON text parts, as output.c writes JSON. */
+void snn_json_str(char **b, size_t *n, size_t *cap, const char *s);
 
 /* Removes the files a previous run listed in dir/summary.json, and it
  * (runtime.RemoveStale); 0, or 1 after printing the error. */
@@ -261,6 +292,9 @@ typedef struct snn_options {
 	/* progress(done, steps) draws the progress on stderr (main.c), or
 	 * NULL: called every 1024 steps, and at the end. */
 	void (*progress)(int64_t done, int64_t steps);
+	/* --checkpoint=off: no checkpoint (resume.c); --resume DIR, or NULL. */
+	int no_checkpoint;
+	const char *resume;
 } snn_options;
 
 /* The signal (SIGINT, SIGTERM) that asked the run to end, or 0: defined

@@ -353,7 +353,7 @@ static void run_schedules(int64_t k)
 static void loop(void)
 {
 	mc.steps_done = net.steps;
-	for (int64_t k = 0; k < net.steps; k++) {
+	for (int64_t k = net.first; k < net.steps; k++) {
 		/* Before every step, as the interpreter's Options.Stop: the
 		 * recordings then hold whole steps. In a chain a worker may have
 		 * begun this step's part; nothing it writes is a recording. */
@@ -559,6 +559,9 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	net.dt = m->dt;
 	net.steps = m->steps;
 	net.seed = o->has_seed ? o->seed : m->seed;
+	uint64_t resumed_seed = net.seed;
+	int64_t first = snn_resume_check(m, o, &resumed_seed);
+	net.seed = resumed_seed;
 	snn_err_ctx[0] = 0;
 	if (o->duration > 0) {
 		double st = round(o->duration / net.dt);
@@ -572,10 +575,21 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	}
 	if (net.steps < 1 || !(net.dt > 0))
 		snn_fail("the run has %lld steps of %s s; it needs at least one", (long long)net.steps, snn_gfmt(net.dt));
+	if (first > 0) {
+		/* The steps of the whole run, before build: a spike train keeps
+		 * the spikes before its end, and the monitors have room for all. */
+		if (first + net.steps > INT64_C(1099511627776))
+			snn_fail("--resume %s: %lld steps there and %lld more are not 1 to 2^40 steps", snn_resumed_from(),
+				(long long)first, (long long)net.steps);
+		net.first = first;
+		net.steps += first;
+	}
 	snn_check_memory();
 	snn_pool_start(o->threads, &net.ctx);
 	snn_build();
 	snn_pool_pop_parts(pop_part, net.bound, net.n_items, net.pops_shared);
+	if (net.first > 0)
+		snn_resume_state(&mc.events);
 	net.ctx_fixed = net.ctx;
 	net.ctx_fixed.stamp = 0;
 	loop();
@@ -589,6 +603,7 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->steps = net.steps;
 	sum->interrupted = mc.steps_done < net.steps;
 	sum->steps_done = mc.steps_done;
+	sum->resumed_from = snn_resumed_from();
 	/* rates over the time run: all of it, or up to the interruption */
 	double ran = (double)mc.steps_done * net.dt;
 	if (getenv("SNNRT_POOL_STATS")) /* for tests */
@@ -619,6 +634,8 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	int64_t ns = (int64_t)((snn_now_seconds() - start) * 1e9);
 	sum->wall_seconds = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
 	snn_final_state(sum, mc.steps_done);
+	if (!o->no_checkpoint)
+		snn_checkpoint_state(sum, mc.steps_done, sum->events);
 	*spikes = net.spike_recs;
 	*n_spikes = net.n_spike_mons;
 	*states = net.state_recs;
