@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -252,24 +253,29 @@ type difference struct {
 
 // compareDirs compares every file of two output directories byte for
 // byte, summary.json without the fields that name the run (wall time,
-// target, model path), and the final state in state/. Without summary,
+// target, model path), and the final state and checkpoint in state/. Without summary,
 // neither summary.json nor the final state: both count only what prune
 // kept.
 func compareDirs(want, got string, summary bool) []difference {
 	var out []difference
 	names := func(dir string) []string {
 		var ns []string
-		fs, _ := filepath.Glob(filepath.Join(dir, "*"))
-		for _, f := range fs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range files {
 			if st, err := os.Stat(f); err == nil && !st.IsDir() {
 				ns = append(ns, filepath.Base(f))
 			}
 		}
 		if summary {
-			fs, _ = filepath.Glob(filepath.Join(dir, "state", "*"))
-			for _, f := range fs {
-				ns = append(ns, "state/"+filepath.Base(f))
-			}
+			// The final state and the checkpoint (state/raw/) too.
+			root := filepath.Join(dir, "state")
+			filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					rel, _ := filepath.Rel(dir, path)
+					ns = append(ns, filepath.ToSlash(rel))
+				}
+				return nil
+			})
 		}
 		return ns
 	}
