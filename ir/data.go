@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // Data is an array of values a model loads from a file (load(FILE) in a
@@ -85,11 +84,7 @@ func (d *Data) String() string {
 
 // data prints a data array with its values, as a table is printed.
 func (p *printer) data(d *Data) {
-	vals := make([]string, len(d.Values))
-	for n, x := range d.Values {
-		vals[n] = FormatFloat(x)
-	}
-	p.line("data %s by=%s cols=%d%s file=%s values=[%s]", d.Name, d.By, d.Cols, d.slices(), strconv.Quote(d.File), strings.Join(vals, ", "))
+	p.line("data %s by=%s cols=%d%s file=%s %s", d.Name, d.By, d.Cols, d.slices(), strconv.Quote(d.File), p.floatList(d.Values))
 }
 
 // slices is the text of PreLo and PostLo where either is not 0.

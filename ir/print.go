@@ -1,6 +1,9 @@
 package ir
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -28,6 +31,34 @@ func (m *Module) String() string {
 type printer struct {
 	b      strings.Builder
 	indent int
+	// digest prints the values of data arrays, tables and pairs lists as
+	// their SHA-256 (digestFloats), for Fingerprint: a checkpoint holds
+	// the text, and a model's data may be 10^8 numbers.
+	digest bool
+}
+
+// digestFloats is the SHA-256, in hex, of the values as little-endian
+// binary64 bytes: a value's bits, not its text.
+func digestFloats(vals []float64) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, x := range vals {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+		h.Write(b[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// floatList is values=[...], or values=sha256:HEX when digesting.
+func (p *printer) floatList(vals []float64) string {
+	if p.digest {
+		return fmt.Sprintf("values=sha256:%s", digestFloats(vals))
+	}
+	txt := make([]string, len(vals))
+	for n, x := range vals {
+		txt[n] = FormatFloat(x)
+	}
+	return "values=[" + strings.Join(txt, ", ") + "]"
 }
 
 func (p *printer) line(format string, args ...any) {
@@ -71,12 +102,8 @@ func (p *printer) module(m *Module) {
 		p.variable(v)
 	}
 	for _, tb := range m.Tables {
-		vals := make([]string, len(tb.Values))
-		for n, x := range tb.Values {
-			vals[n] = FormatFloat(x)
-		}
-		p.line("table %s dt=%s k=%d rows=%d cols=%d two=%t values=[%s]", tb.Name, FormatFloat(tb.Dt), tb.K, tb.Rows, tb.Cols, tb.Two,
-			strings.Join(vals, ", "))
+		p.line("table %s dt=%s k=%d rows=%d cols=%d two=%t %s", tb.Name, FormatFloat(tb.Dt), tb.K, tb.Rows, tb.Cols, tb.Two,
+			p.floatList(tb.Values))
 	}
 	for _, d := range m.Data {
 		p.data(d)
@@ -142,7 +169,7 @@ func (p *printer) module(m *Module) {
 		if pr.Dendrite != nil {
 			post += "." + pr.Dendrite.Name
 		}
-		head := fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.PreName(), post, pr.Synapse, formatRule(pr.Rule))
+		head := fmt.Sprintf("projection %s : %s -> %s using %s by %s", pr.Name, pr.PreName(), post, pr.Synapse, p.rule(pr.Rule))
 		if pr.Stream != n {
 			head += fmt.Sprintf(" stream=%d", pr.Stream)
 		}
@@ -213,6 +240,21 @@ func wellFormed(in *Instr) bool {
 		}
 	}
 	return true
+}
+
+// rule is formatRule, or with the rule's pairs (a list, or a file's
+// pairs where the IR holds them) as their digest when digesting.
+func (p *printer) rule(r Rule) string {
+	if !p.digest || len(r.Pairs) == 0 {
+		return formatRule(r)
+	}
+	flat := make([]float64, 0, 2*len(r.Pairs))
+	for _, pr := range r.Pairs {
+		flat = append(flat, float64(pr[0]), float64(pr[1]))
+	}
+	f := r
+	f.Pairs = nil
+	return formatRule(f) + fmt.Sprintf(" pairs=%d sha256:%s", len(r.Pairs), digestFloats(flat))
 }
 
 func formatRule(r Rule) string {
