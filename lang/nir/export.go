@@ -23,7 +23,6 @@ package nir
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"snnc/lang"
 )
@@ -454,7 +453,7 @@ func (x *exporter) projection(pr *lang.Projection) {
 	pre, post := x.net.Synapses(pr.Name)
 	// The built synapses index the whole sides, slices included: NIR has
 	// no slices, so the weights go between whole nodes.
-	nPre, nPost := pr.PreSize(), pr.Post.Size
+	nPre, nPost := 0, pr.Post.Size
 	if pr.PrePop != nil {
 		nPre = pr.PrePop.Size
 	} else {
@@ -487,7 +486,7 @@ func (x *exporter) projection(pr *lang.Projection) {
 		i, j := int(pre[s]), int(post[s])
 		w[j*nPre+i] += val // fan-in sums, as NIR's does
 	}
-	from := pr.Post.Name
+	var from string
 	if pr.PrePop != nil {
 		from = pr.PrePop.Name
 	} else {
@@ -566,13 +565,3 @@ func odePos(b *lang.Body, s *lang.Symbol) lang.Pos {
 }
 
 func exprOf(n lang.Node) *lang.Expr { return &lang.Expr{X: n} }
-
-// sortedNames is the map's keys in order, for deterministic output.
-func sortedNames[V any](m map[string]V) []string {
-	s := make([]string, 0, len(m))
-	for k := range m {
-		s = append(s, k)
-	}
-	sort.Strings(s)
-	return s
-}
