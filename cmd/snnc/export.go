@@ -5,9 +5,7 @@ import (
 	"io"
 
 	"snnc/backends/driver"
-	"snnc/backends/interp"
 	"snnc/lang/nir"
-	"snnc/passes"
 )
 
 func init() {
@@ -53,27 +51,9 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	}
 	// The values NIR needs are those of the network as built: parameters
 	// per neuron, weights per synapse after the rule and any load.
-	// Only the passes a build needs: fuse and prune would merge
-	// populations and drop synapses that the graph must keep apart.
-	m, err := driver.Compile(prog, driver.Options{Options: passes.Options{Only: []string{"ode"}}})
+	g, err := driver.ExportNIR(prog)
 	if err != nil {
 		return report(stderr, prog, err)
-	}
-	built, err := interp.Initial(m, interp.Options{})
-	if err != nil {
-		fmt.Fprintf(stderr, "snnc: export %s: %v\n", fs.Arg(0), err)
-		return exitModel
-	}
-	g, err := nir.Export(prog, &nir.Built{Vars: built.Vars, Synapses: func(proj string) ([]int32, []int32) {
-		csr := built.CSR[proj]
-		if csr == nil {
-			return nil, nil
-		}
-		return csr.Pre(), csr.Post
-	}})
-	if err != nil {
-		printErrors(stderr, prog, err)
-		return exitModel
 	}
 	if err := nir.Write(*out, g); err != nil {
 		fmt.Fprintf(stderr, "snnc: export: %v\n", err)
