@@ -135,10 +135,10 @@ func Encode(root *Group) ([]byte, error) {
 	eof := uint64(w.buf.Len())
 	sb := w.buf.Bytes()[:superblockSize]
 	copy(sb, "\x89HDF\r\n\x1a\n")
-	sb[8] = 2  // superblock version
-	sb[9] = 8  // size of offsets
-	sb[10] = 8 // size of lengths
-	sb[11] = 0 // file consistency flags
+	sb[8] = 2                    // superblock version
+	sb[9] = 8                    // size of offsets
+	sb[10] = 8                   // size of lengths
+	sb[11] = 0                   // file consistency flags
 	le.PutUint64(sb[12:], 0)     // base address
 	le.PutUint64(sb[20:], undef) // superblock extension address
 	le.PutUint64(sb[28:], eof)   // end of file address
