@@ -1,0 +1,258 @@
+package tests
+
+// NIR export (spec/nir.md, Export): which examples are in the subset NIR
+// can hold and why the others are refused; the files export writes checked
+// outside snnc's Go HDF5 writer, by h5py (the reference reader's layout,
+// tests/testdata/nir/check_layout.py, and the values, h5json.py) and by
+// h5dump; the values compared with the model's, computed here or read by
+// numpy from the model's data files.
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/driver"
+	"snnc/lang"
+	"snnc/lang/nir"
+)
+
+// nirExportExamples says, for every example, what export does: nil, it is
+// in the NIR subset; else patterns that its refusal's diagnostics match,
+// each at least once (the main reasons, not necessarily all).
+var nirExportExamples = map[string][]string{
+	"nir_lif":          nil, // written to be in the subset: CubaLIF and LIF layers
+	"trained_weights":  nil, // LIF layers with loaded weights and thresholds
+	"alif":             {`population adaptive: refractory period .*\[neuron type ALIF, std/neurons.snn:\d+:\d+\]`, `projection rec has a delay`},
+	"brunel_hakim1999": {`population cells: refractory period`, `projection rec has a delay`},
+	"cobahh":           {`population P: refractory period`, `projection ci adds to P.gi while another adds to P.ge`, `monitor pe_spikes records a part of P`},
+	"connectivity":     {`projection c2 has a delay`, `monitor a_spikes records a part of a`},
+	"cuba":             {`population exc: refractory period`, `projection ie adds to exc.gi while another adds to exc.ge`, `monitor exc_v records a state of a spiking neuron`},
+	"dendrites":        {`population pyr: neuron type Pyramidal has dendrites`, `projection ctx targets dendrite distal`},
+	"gap_junctions":    {`population cells: state i_gap drives v`, `summed variables in synapse GapJunction`},
+	"homeostasis":      {`population exc: refractory period`, `monitor exc_theta records a state of a spiking neuron`},
+	"izhikevich":       {`population rs: threshold must be v > v_threshold`, `current step_rs \(NIR has no current sources`},
+	"lif_current":      {`population cell: refractory period`, `current drive`},
+	"ltc":              {`population quiet: nonlinear ODE of x: sigmoid`},
+	"nmda":             {`population inputs: the ODE of v has no NIR form`, `summed variables in synapse NMDA`, `monitor cell_v samples every 10 steps`},
+	"oja":              {`on post in synapse OjaSynapse: plasticity`, `monitor from_a_w records synapses of projection from_a`},
+	"pop_rate":         {`state in synapse Depressing: plasticity`, `global pool \(NIR has no global state\)`},
+	"reliability":      {`global drive`},
+	"rstdp":            {`global dopamine`, `on post in synapse RewardSTDP: plasticity`},
+	"softwta":          {`on post in synapse Hebbian: plasticity`},
+	"stdp_song2000":    {`population out: nonlinear ODE of v: not linear in the states`, `on post in synapse PairSTDP`},
+	"symmetric_stdp":   {`on post in synapse SymmetricSTDP: plasticity`},
+	"synfire":          {`population P: refractory period`},
+	"tsodyks_markram":  {`summed variables in synapse Depressing`, `population a: neuron type Membrane has no threshold and no single output state`},
+	"vogels2011":       {`on post in synapse InhibitorySTDP: plasticity`, `scheduled code`},
+}
+
+// exportNIR exports a model file in-process, as snnc export does.
+func exportNIR(t *testing.T, file string) (*lang.Program, *nir.Graph, error) {
+	t.Helper()
+	prog, err := driver.Load(file)
+	require.NoError(t, err, "the example must check")
+	g, err := driver.ExportNIR(prog)
+	return prog, g, err
+}
+
+// TestNIRExportExamples exports every example: those in the subset give a
+// graph, the others the diagnostics that say why, each with a position.
+func TestNIRExportExamples(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".snn")
+		t.Run(name, func(t *testing.T) {
+			want, listed := nirExportExamples[name]
+			require.True(t, listed, "new example %s: say in nirExportExamples whether NIR can hold it", name)
+			_, g, err := exportNIR(t, file)
+			if want == nil {
+				require.NoError(t, err)
+				require.NotEmpty(t, g.Nodes)
+				return
+			}
+			require.Error(t, err, "export must refuse %s", name)
+			list := driver.Diagnostics(err)
+			require.NotEmpty(t, list, "a refusal is a list of positioned diagnostics: %v", err)
+			for _, d := range list {
+				require.True(t, d.Pos.IsValid(), "diagnostic without position: %s", d.Msg)
+				require.True(t, strings.HasPrefix(d.Msg, "cannot export to NIR: "), "%s", d.Msg)
+			}
+			for _, pat := range want {
+				re := regexp.MustCompile(pat)
+				found := slices.ContainsFunc(list, func(d lang.Diagnostic) bool { return re.MatchString(d.Msg) })
+				require.True(t, found, "no diagnostic matches %q; got:\n%v", pat, list)
+			}
+		})
+	}
+}
+
+// requireH5Tools skips a test when h5py (Debian python3-h5py, for
+// /usr/bin/python3) or h5dump (hdf5-tools) is missing, except in CI, where
+// tests/install-deps.sh installs them and their absence is a failure.
+func requireH5Tools(t *testing.T) {
+	t.Helper()
+	var missing []string
+	if exec.Command("/usr/bin/python3", "-c", "import h5py, numpy").Run() != nil {
+		missing = append(missing, "python3-h5py")
+	}
+	if _, err := exec.LookPath("h5dump"); err != nil {
+		missing = append(missing, "hdf5-tools")
+	}
+	if len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("missing %v: tests/install-deps.sh should have installed them", missing)
+		}
+		t.Skipf("missing %v (Debian: apt-get install %s)", missing, strings.Join(missing, " "))
+	}
+}
+
+// h5Entry is one dataset as h5json.py prints it.
+type h5Entry struct {
+	DType  string `json:"dtype"`
+	Shape  []int  `json:"shape"`
+	Values []any  `json:"values"`
+	Kind   string `json:"kind"`
+}
+
+// writeAndCheck exports a model to a file and checks it with the reference
+// layout checker and h5dump; it returns the datasets as h5py reads them.
+func writeAndCheck(t *testing.T, model string) map[string]*h5Entry {
+	t.Helper()
+	_, g, err := exportNIR(t, model)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "model.nir")
+	require.NoError(t, nir.Write(file, g))
+	out, err := exec.Command("/usr/bin/python3", "testdata/nir/check_layout.py", file).CombinedOutput()
+	require.NoError(t, err, "check_layout.py: %s", out)
+	out, err = exec.Command("h5dump", file).CombinedOutput()
+	require.NoError(t, err, "h5dump: %s", out)
+	out, err = exec.Command("/usr/bin/python3", "testdata/nir/h5json.py", file).Output()
+	require.NoError(t, err)
+	var m map[string]*h5Entry
+	require.NoError(t, json.Unmarshal(out, &m))
+	return m
+}
+
+// nums is a numeric dataset's values, checked to be float64 of a shape.
+func nums(t *testing.T, m map[string]*h5Entry, path string, shape ...int) []float64 {
+	t.Helper()
+	e := m[path]
+	require.NotNil(t, e, "no dataset %s", path)
+	require.Equal(t, shape, e.Shape, path)
+	out := make([]float64, len(e.Values))
+	for i, v := range e.Values {
+		f, ok := v.(float64)
+		require.True(t, ok, "%s[%d] is not a number", path, i)
+		out[i] = f
+	}
+	return out
+}
+
+func str(t *testing.T, m map[string]*h5Entry, path string) string {
+	t.Helper()
+	e := m[path]
+	require.NotNil(t, e, "no dataset %s", path)
+	require.Equal(t, "string", e.DType, path)
+	require.Empty(t, e.Shape, "%s must be 0-d", path)
+	return e.Values[0].(string)
+}
+
+// TestNIRExportLIF checks examples/nir_lif.snn's file against the model's
+// numbers worked out here: weights from the connect expressions, the
+// parameters mapped as spec/nir.md says (r = tau for LIF, w_in = tau_syn
+// and r = tau_mem times the coefficient of i in dv/dt for CubaLIF).
+func TestNIRExportLIF(t *testing.T) {
+	requireH5Tools(t)
+	m := writeAndCheck(t, "../examples/nir_lif.snn")
+	require.NotEmpty(t, str(t, m, "version"))
+	require.Equal(t, "NIRGraph", str(t, m, "node/type"))
+	types := map[string]string{"stim": "Input", "in_hidden": "Linear", "hidden": "CubaLIF",
+		"hidden_out": "Linear", "out": "LIF", "hidden_spikes": "Output", "out_spikes": "Output"}
+	for name, typ := range types {
+		require.Equal(t, typ, str(t, m, "node/nodes/"+name+"/type"), name)
+	}
+	edges := m["node/edges"]
+	require.Equal(t, []int{6, 2}, edges.Shape)
+	var got [][2]string
+	for i := 0; i < len(edges.Values); i += 2 {
+		got = append(got, [2]string{edges.Values[i].(string), edges.Values[i+1].(string)})
+	}
+	require.ElementsMatch(t, [][2]string{{"stim", "in_hidden"}, {"in_hidden", "hidden"}, {"hidden", "hidden_out"},
+		{"hidden_out", "out"}, {"hidden", "hidden_spikes"}, {"out", "out_spikes"}}, got)
+	require.Equal(t, []float64{4}, nums(t, m, "node/nodes/stim/shape", 1))
+	require.Equal(t, "int64", m["node/nodes/stim/shape"].DType)
+	require.Equal(t, []float64{6}, nums(t, m, "node/nodes/hidden_spikes/shape", 1))
+
+	// weight[j][i] for pre i, post j: the connect bodies' w (mV -> V).
+	const mV = 1e-3
+	w1 := nums(t, m, "node/nodes/in_hidden/weight", 6, 4)
+	for j := 0; j < 6; j++ {
+		for i := 0; i < 4; i++ {
+			want := 0.9*mV + 0.13*mV*float64(i) - 0.07*mV*float64(j)
+			require.InDelta(t, want, w1[j*4+i], 1e-18, "in_hidden[%d][%d]", j, i) // the model folds 0.13 mV * i in another order
+		}
+	}
+	w2 := nums(t, m, "node/nodes/hidden_out/weight", 2, 6)
+	for j := 0; j < 2; j++ {
+		for i := 0; i < 6; i++ {
+			want := 0.35*mV + 0.1*mV*float64(i) - 0.2*mV*float64(j)
+			require.InDelta(t, want, w2[j*6+i], 1e-18, "hidden_out[%d][%d]", j, i)
+		}
+	}
+	each := func(path string, n int, want float64) {
+		t.Helper()
+		for k, v := range nums(t, m, path, n) {
+			require.InDelta(t, want, v, 1e-15*math.Abs(want), "%s[%d]", path, k) // 1/(1/tau) may round in the last place
+		}
+	}
+	each("node/nodes/hidden/tau_mem", 6, 10e-3)
+	each("node/nodes/hidden/tau_syn", 6, 4e-3)
+	each("node/nodes/hidden/w_in", 6, 4e-3)
+	each("node/nodes/hidden/r", 6, 1)
+	each("node/nodes/hidden/v_leak", 6, 0)
+	each("node/nodes/hidden/v_threshold", 6, 1e-3)
+	each("node/nodes/hidden/v_reset", 6, 0)
+	each("node/nodes/out/tau", 2, 15e-3)
+	each("node/nodes/out/r", 2, 15e-3)
+	each("node/nodes/out/v_threshold", 2, 1e-3)
+	each("node/nodes/out/v_reset", 2, 0)
+	each("node/nodes/out/v_leak", 2, 0)
+}
+
+// TestNIRExportTrainedWeights checks the loaded weights and thresholds of
+// examples/trained_weights.snn against the data files as numpy reads them.
+func TestNIRExportTrainedWeights(t *testing.T) {
+	requireH5Tools(t)
+	m := writeAndCheck(t, "../examples/trained_weights.snn")
+	out, err := exec.Command("/usr/bin/python3", "-c", `
+import json, numpy as np, csv
+d = "../examples/data/"
+th = [float(r["v_t"]) for r in csv.DictReader(open(d + "trained_thresholds.csv"))]
+print(json.dumps({
+  "w1": (np.load(d + "trained_w1.npy").astype(np.float64) * 1e-3).ravel().tolist(),
+  "w2": (np.load(d + "trained_w2.npy").astype(np.float64) * 1e-3).ravel().tolist(),
+  "th1": (np.array(th) * 1e-3).tolist(),
+  "th2": (np.load(d + "trained_out_thresholds.npy").astype(np.float64) * 1e-3).ravel().tolist()}))
+`).Output()
+	require.NoError(t, err)
+	var want map[string][]float64
+	require.NoError(t, json.Unmarshal(out, &want))
+	// The files are (post, pre) matrices: NIR's weight layout.
+	require.Equal(t, want["w1"], nums(t, m, "node/nodes/layer1/weight", 10, 20))
+	require.Equal(t, want["w2"], nums(t, m, "node/nodes/layer2/weight", 3, 10))
+	require.Equal(t, want["th1"], nums(t, m, "node/nodes/hidden/v_threshold", 10))
+	require.Equal(t, want["th2"], nums(t, m, "node/nodes/output/v_threshold", 3))
+	require.Equal(t, "LIF", str(t, m, "node/nodes/hidden/type"))
+	require.Equal(t, "Input", str(t, m, "node/nodes/stim/type"))
+}
