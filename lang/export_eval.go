@@ -1,6 +1,10 @@
 package lang
 
-import "github.com/alecthomas/participle/v2/lexer"
+import (
+	"math"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
 
 // This file serves NIR export (lang/nir): it evaluates a neuron's equations
 // at chosen values of its variables, which is how the exporter finds the
@@ -21,7 +25,24 @@ func (p *Program) evalNode(n Node, value func(*Symbol) (float64, bool), depth in
 	q, why := constEval(n, func(ref *NameRef) (Constant, string) {
 		sym := p.Info.Uses[ref]
 		if sym == nil {
-			return Constant{}, "the name " + ref.Dotted() + " has no value here"
+			// The checker records no symbol for a unit used as a value
+			// (1 mV / sqrt(ms)) or for a noise name.
+			name := ref.Dotted()
+			if isNoiseName(name) {
+				return Constant{}, "white noise " + name
+			}
+			if u, ok := units[name]; ok {
+				return Constant{Value: u.Scale}, ""
+			}
+			return Constant{}, "the name " + name + " has no value here"
+		}
+		switch {
+		case sym.Kind == SymUnit:
+			return Constant{Value: units[sym.Name].Scale}, ""
+		case sym.Kind == SymBuiltin && sym.Name == "pi":
+			return Constant{Value: math.Pi}, ""
+		case isNoiseName(sym.Name):
+			return Constant{}, "white noise " + sym.Name
 		}
 		if sym.Kind == SymLet && depth < 64 {
 			if let, ok := sym.Decl.(*Let); ok {

@@ -310,7 +310,7 @@ func (x *exporter) linear(pop *lang.Population, n int, ode *lang.ODE) (coef map[
 		return nil, 0, why
 	}
 	if math.Abs(got-want) > 1e-9*(math.Abs(want)+math.Abs(c)+1e-300) && math.Abs(got-want) > 1e-12 {
-		return nil, 0, "not linear in the states"
+		return nil, 0, "nonlinear in the states"
 	}
 	return coef, c, ""
 }
@@ -328,7 +328,7 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 		}
 		coef, c, why := x.linear(pop, n, ode)
 		if why != "" {
-			x.refusePop(pop, lang.PosFromLexer(ode.Pos), "population %s: nonlinear ODE of %s: %s (NIR neurons are linear ODEs)", pop.Name, s.Name, why)
+			x.refusePop(pop, lang.PosFromLexer(ode.Pos), "population %s: ODE of %s: %s (NIR neurons are deterministic linear ODEs)", pop.Name, s.Name, why)
 			return "", nil, false
 		}
 		rhs[s], konst[s] = coef, c
@@ -390,7 +390,7 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 		f["r"], f["w_in"] = rhs[v][in]*tauMem, tauSyn
 		kind, rest = pick(spiking, "CubaLIF", "CubaLI"), -bias/a
 		if init(in) != 0 {
-			x.refusePop(pop, at(b, in), "population %s: %s starts at %g, not 0 (NIR executors start the synaptic state at 0)", pop.Name, in.Name, init(in))
+			x.refuse(pop.Pos, "population %s: %s starts at %g, not 0 (NIR executors start the synaptic state at 0)", pop.Name, in.Name, init(in))
 			return "", nil, false
 		}
 	default:
@@ -401,7 +401,7 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 		delete(f, "v_threshold")
 	}
 	if d := init(v) - rest; math.Abs(d) > 1e-12*math.Max(1, math.Abs(rest)) {
-		x.refusePop(pop, at(b, v), "population %s: %s starts at %g, not at rest %g (NIR holds no initial state)", pop.Name, v.Name, init(v), rest)
+		x.refuse(pop.Pos, "population %s: %s starts at %g, not at rest %g, in SI units (NIR holds no initial state)", pop.Name, v.Name, init(v), rest+0)
 		return "", nil, false
 	}
 	return kind, f, true
