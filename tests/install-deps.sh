@@ -14,6 +14,7 @@ ar binutils
 verilator verilator
 iverilog iverilog
 yosys yosys
+h5dump hdf5-tools
 "
 
 missing=""
@@ -22,6 +23,10 @@ for pair in $(printf '%s' "$REQUIRED" | tr ' ' ':'); do
 	pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done
+
+# The NIR tests read .nir files with h5py (an HDF5 reader independent of
+# snnc's) through Debian's Python.
+/usr/bin/python3 -c "import h5py" >/dev/null 2>&1 || missing="$missing python3-h5py"
 
 if ! command -v go >/dev/null 2>&1; then
 	echo "install-deps: go is not on PATH; install Go 1.26 from https://go.dev/dl/" >&2

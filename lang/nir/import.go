@@ -58,6 +58,7 @@ type Model struct {
 	Name     string // the base name, "model" for model.snn
 	Source   string
 	Files    map[string]dataFile // by file name, relative to the model
+	Idents   map[string]string   // the snnc name of each NIR node made an input or a population
 	Warnings []string
 }
 
@@ -115,7 +116,7 @@ func Import(g *Graph, name string, o Options) (*Model, error) {
 		dtp = o.Dt
 	}
 	im := &importer{g: g, o: o, dtp: dtp, method: c.Method, conv: conv,
-		m: &Model{Name: name, Files: map[string]dataFile{}}, nodes: map[string]*flatNode{},
+		m: &Model{Name: name, Files: map[string]dataFile{}, Idents: map[string]string{}}, nodes: map[string]*flatNode{},
 		flows: map[string]*flow{}, shapes: map[string][]int{}, idents: map[string]string{}, used: map[string]bool{}}
 	if err := im.flatten(g, ""); err != nil {
 		return nil, err
@@ -678,6 +679,7 @@ func (im *importer) ident(name string) string {
 	}
 	im.used[id] = true
 	im.idents[name] = id
+	im.m.Idents[name] = id
 	return id
 }
 
