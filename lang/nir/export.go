@@ -44,7 +44,7 @@ func Export(prog *lang.Program, net *Built) (*Graph, error) {
 	x.refuseGlobal()
 	inputOf := x.inputVars()
 	for _, in := range prog.Inputs {
-		x.node(in.Name, "Input", map[string]*Value{"shape": ints(in.Size)})
+		x.node(in.Name, "Input", map[string]*Value{"shape": exportShape(in.Size)})
 	}
 	for _, pop := range prog.Populations {
 		x.population(pop, inputOf[pop])
@@ -532,7 +532,7 @@ func (x *exporter) monitor(m *lang.Monitor) {
 		x.refuse(m.Pos, "monitor %s records in phases only (NIR outputs every step)", m.Name)
 		return
 	}
-	x.node(m.Name, "Output", map[string]*Value{"shape": ints(size)})
+	x.node(m.Name, "Output", map[string]*Value{"shape": exportShape(size)})
 	x.g.Edges = append(x.g.Edges, Edge{from, m.Name})
 }
 
@@ -542,7 +542,7 @@ func (x *exporter) outputVar(m *lang.Monitor) bool {
 	return m.Var != nil && (m.Var.Name == "v" || len(m.Population.Type.States) == 1)
 }
 
-func ints(n int) *Value { return &Value{DType: "int64", Shape: []int{1}, Num: []float64{float64(n)}} }
+func exportShape(n int) *Value { return &Value{DType: "int64", Shape: []int{1}, Num: []float64{float64(n)}} }
 
 func anyNonzero(v []float64) bool {
 	for _, x := range v {
