@@ -14,11 +14,16 @@ package nir
 //	dx/dt = c x,                c < 0       CubaLIF / CubaLI, x the input
 //	dv/dt = a v + k x + b,      a < 0
 //
-// Units: NIR parameters are SI (seconds, volts as the model has them). A
-// synapse's on pre adds w to post.x in one step; NIR's input is a train of
-// Dirac impulses, so an impulse of weight w must move x by w: r = tau for
-// LIF/LI (r/tau · w), r = 1 for IF/I, w_in = tau_syn for CubaLIF/CubaLI
-// (w_in/tau_syn · w), and the cuba r is the coefficient k times tau_mem.
+// Units and dt: NIR parameters are SI (seconds; volts and the rest as the
+// model has them). NIR stores no dt, and its executors (snnTorch, Norse,
+// snnc's import) feed a spike as an input of 1 held for one step, so that a
+// weight w moves an LIF's v by r·dt/tau·w. A synapse of snnc adds its w to
+// post.x in one step; export therefore sets r = tau/dt for LIF and LI and
+// w_in = tau_syn/dt for CubaLIF and CubaLI, dt being the model's step
+// (snnTorch's own convention, r = tau/dt), so that each jump is w exactly as
+// in the model; IF and I have r = 1 (v += r·w). The membrane's r of
+// CubaLIF is the coefficient of the synaptic state in dv/dt times tau_mem,
+// with no dt. The dt used is written as metadata/dt.
 
 import (
 	"fmt"
@@ -58,6 +63,10 @@ func Export(prog *lang.Program, net *Built) (*Graph, error) {
 	if err := x.diags.Err(); err != nil {
 		return nil, err
 	}
+	// The step the weights were scaled by (see above): NIR has no field
+	// for it, but metadata/dt is where the reference writer's own files
+	// keep one.
+	x.g.Metadata = map[string]*Value{"dt": {DType: "float64", Shape: []int{}, Num: []float64{prog.Run.Dt}}}
 	return x.g, nil
 }
 
@@ -318,6 +327,7 @@ func (x *exporter) linear(pop *lang.Population, n int, ode *lang.ODE) (coef map[
 // neuron maps neuron n of a population to a NIR type and its fields.
 func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond *lang.BinaryNode) (string, map[string]float64, bool) {
 	b := pop.Type
+	dt := x.prog.Run.Dt
 	rhs := map[*lang.Symbol]map[*lang.Symbol]float64{}
 	konst := map[*lang.Symbol]float64{}
 	for _, s := range b.States {
@@ -379,7 +389,7 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 	switch {
 	case in == nil && a < 0:
 		tau := -1 / a
-		f["tau"], f["r"], f["v_leak"] = tau, tau, -bias/a
+		f["tau"], f["r"], f["v_leak"] = tau, tau/dt, -bias/a
 		kind, rest = pick(spiking, "LIF", "LI"), -bias/a
 	case in == nil && a == 0 && bias == 0:
 		f["r"] = 1
@@ -387,7 +397,7 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 	case in != nil && a < 0 && rhs[in][in] < 0 && konst[in] == 0 && rhs[in][v] == 0:
 		tauMem, tauSyn := -1/a, -1/rhs[in][in]
 		f["tau_mem"], f["tau_syn"], f["v_leak"] = tauMem, tauSyn, -bias/a
-		f["r"], f["w_in"] = rhs[v][in]*tauMem, tauSyn
+		f["r"], f["w_in"] = rhs[v][in]*tauMem, tauSyn/dt
 		kind, rest = pick(spiking, "CubaLIF", "CubaLI"), -bias/a
 		if init(in) != 0 {
 			x.refuse(pop.Pos, "population %s: %s starts at %g, not 0 (NIR executors start the synaptic state at 0)", pop.Name, in.Name, init(in))
