@@ -552,7 +552,9 @@ func (x *exporter) outputVar(m *lang.Monitor) bool {
 	return m.Var != nil && (m.Var.Name == "v" || len(m.Population.Type.States) == 1)
 }
 
-func exportShape(n int) *Value { return &Value{DType: "int64", Shape: []int{1}, Num: []float64{float64(n)}} }
+func exportShape(n int) *Value {
+	return &Value{DType: "int64", Shape: []int{1}, Num: []float64{float64(n)}}
+}
 
 func anyNonzero(v []float64) bool {
 	for _, x := range v {
