@@ -335,3 +335,105 @@ func TestNIRExportRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestNIRExportKinds exports one population of each NIR neuron type that
+// export recognises and checks the fields against the equations' closed
+// forms (spec/nir.md, Export: tau = −1/a, v_leak = −b/a, r = tau/dt, ...).
+func TestNIRExportKinds(t *testing.T) {
+	const src = `
+neuron Lif {
+    param tau: ms = 8 ms
+    state v: mV = -3 mV
+    dv/dt = (-3 mV - v) / tau
+    threshold v > 2 mV
+    reset { v = -1 mV }
+}
+neuron Li {
+    state v: mV = 0.5 mV
+    dv/dt = (1 mV - 2 * v) / (4 ms)
+}
+neuron If {
+    state v: mV = 0 mV
+    dv/dt = 0 mV / ms
+    threshold v > 3 mV
+    reset { v = 0 mV }
+}
+neuron Integ {
+    state v: mV = 0 mV
+}
+neuron Cuba {
+    state v: mV = 0 mV
+    state i: mV = 0 mV
+    dv/dt = (2 * i - v) / (5 ms)
+    di/dt = -i / (2 ms)
+    threshold v > 1 mV
+    reset { v = 0 mV }
+}
+neuron CubaLi {
+    state v: mV = 1 mV
+    state i: mV = 0 mV
+    dv/dt = (1 mV - v + 3 * i) / (6 ms)
+    di/dt = -i / (7 ms)
+}
+synapse ToV {
+    param w: mV = 0.25 mV
+    on pre { post.v += w }
+}
+synapse ToI {
+    param w: mV = 0.5 mV
+    on pre { post.i += w }
+}
+input stim = spikes[1] { times = [(0, 1 ms)] }
+population lif = Lif[2]
+population li = Li[1]
+population iff = If[1]
+population integ = Integ[1]
+population cuba = Cuba[1]
+population cubali = CubaLi[1]
+connect a: stim -> lif using ToV by all_to_all
+connect b: stim -> li using ToV by all_to_all
+connect c: stim -> iff using ToV by all_to_all
+connect d: stim -> integ using ToV by all_to_all
+connect e: stim -> cuba using ToI by all_to_all
+connect f: stim -> cubali using ToI by all_to_all
+monitor spikes lif
+monitor state li.v
+run { duration = 5 ms  dt = 0.5 ms }
+`
+	prog, err := driver.LoadSource("kinds.snn", []byte(src))
+	require.NoError(t, err)
+	g, err := driver.ExportNIR(prog)
+	require.NoError(t, err)
+	const mV, ms, dt = 1e-3, 1e-3, 0.5e-3
+	want := map[string]struct {
+		typ    string
+		fields map[string]float64
+	}{
+		"lif":    {"LIF", map[string]float64{"tau": 8 * ms, "r": 8 * ms / dt, "v_leak": -3 * mV, "v_threshold": 2 * mV, "v_reset": -1 * mV}},
+		"li":     {"LI", map[string]float64{"tau": 2 * ms, "r": 2 * ms / dt, "v_leak": 0.5 * mV}},
+		"iff":    {"IF", map[string]float64{"r": 1, "v_threshold": 3 * mV, "v_reset": 0}},
+		"integ":  {"I", map[string]float64{"r": 1}},
+		"cuba":   {"CubaLIF", map[string]float64{"tau_mem": 5 * ms, "tau_syn": 2 * ms, "r": 2, "w_in": 2 * ms / dt, "v_leak": 0, "v_threshold": 1 * mV, "v_reset": 0}},
+		"cubali": {"CubaLI", map[string]float64{"tau_mem": 6 * ms, "tau_syn": 7 * ms, "r": 3, "w_in": 7 * ms / dt, "v_leak": 1 * mV}},
+	}
+	for name, w := range want {
+		n := g.Node(name)
+		require.NotNil(t, n, name)
+		require.Equal(t, w.typ, n.Type, name)
+		require.Len(t, n.Fields, len(w.fields), "%s: fields %v", name, n.Fields)
+		for f, x := range w.fields {
+			v := n.Fields[f]
+			require.NotNil(t, v, "%s.%s", name, f)
+			require.Equal(t, "float64", v.DType)
+			require.Equal(t, []int{g.Node(name).Fields[f].Shape[0]}, v.Shape)
+			for _, got := range v.Num {
+				require.InDelta(t, x, got, 1e-12*math.Max(1, math.Abs(x)), "%s.%s", name, f) // −1/a and −b/a round in the last place
+			}
+		}
+	}
+	require.Equal(t, []int{2}, g.Node("lif").Fields["tau"].Shape)
+	require.Equal(t, "Output", g.Node("li_v").Type)
+	require.Equal(t, "Output", g.Node("lif_spikes").Type)
+	require.Equal(t, []float64{0.25 * mV, 0.25 * mV}, g.Node("a").Fields["weight"].Num)
+	require.Equal(t, []int{2, 1}, g.Node("a").Fields["weight"].Shape)
+}

@@ -216,11 +216,19 @@ func (x *exporter) population(pop *lang.Population, in *inputVar) {
 		inSym = b.Var(in.name)
 	}
 	if v == nil {
+		// No threshold: the output is the one state other than the input
+		// (LI's and CubaLI's v), or the input itself when it is alone.
+		var others []*lang.Symbol
+		for _, s := range b.States {
+			if s != inSym {
+				others = append(others, s)
+			}
+		}
 		switch {
-		case inSym != nil && len(b.ODEs) <= 1:
+		case len(others) == 1:
+			v = others[0]
+		case len(others) == 0 && inSym != nil:
 			v = inSym
-		case len(b.States) == 1:
-			v = b.States[0]
 		default:
 			x.refusePop(pop, at, "population %s: neuron type %s has no threshold and no single output state", pop.Name, b.Name)
 			return
