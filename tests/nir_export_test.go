@@ -32,10 +32,10 @@ import (
 var nirExportExamples = map[string][]string{
 	"nir_lif":          nil, // written to be in the subset: CubaLIF and LIF layers
 	"trained_weights":  nil, // LIF layers with loaded weights and thresholds
-	"alif":             {`population adaptive: refractory period .*\[neuron type ALIF, std/neurons.snn:\d+:\d+\]`, `projection rec has a delay`},
-	"brunel_hakim1999": {`population cells: refractory period`, `projection rec has a delay`},
+	"alif":             {`population adaptive: refractory period .*\[neuron type ALIF, std/neurons.snn:\d+:\d+\]`},
+	"brunel_hakim1999": {`population cells: refractory period`},
 	"cobahh":           {`population P: refractory period`, `projection ci adds to P.gi while another adds to P.ge`, `monitor pe_spikes records a part of P`},
-	"connectivity":     {`projection c2 has a delay`, `monitor a_spikes records a part of a`},
+	"connectivity":     {`projection c2: synapses of pre neuron 0 have delays`, `monitor a_spikes records a part of a`},
 	"cuba":             {`population exc: refractory period`, `projection ie adds to exc.gi while another adds to exc.ge`, `monitor exc_v records a state of a spiking neuron`},
 	"dendrites":        {`population pyr: neuron type Pyramidal has dendrites`, `projection ctx targets dendrite distal`},
 	"gap_junctions":    {`population cells: state i_gap drives v`, `summed variables in synapse GapJunction`},
@@ -141,6 +141,13 @@ func writeAndCheck(t *testing.T, model string) map[string]*h5Entry {
 	t.Helper()
 	_, g, err := exportNIR(t, model)
 	require.NoError(t, err)
+	return writeGraphAndCheck(t, g)
+}
+
+// writeGraphAndCheck writes an exported graph and checks the file as
+// writeAndCheck does.
+func writeGraphAndCheck(t *testing.T, g *nir.Graph) map[string]*h5Entry {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "model.nir")
 	require.NoError(t, nir.Write(file, g))
 	out, err := exec.Command("/usr/bin/python3", "testdata/nir/check_layout.py", file).CombinedOutput()
@@ -384,6 +391,7 @@ synapse ToI {
     on pre { post.i += w }
 }
 input stim = spikes[1] { times = [(0, 1 ms)] }
+input stim2 = spikes[2] { times = [(0, 1 ms), (1, 2 ms)] }
 population lif = Lif[2]
 population li = Li[1]
 population iff = If[1]
@@ -396,6 +404,7 @@ connect c: stim -> iff using ToV by all_to_all
 connect d: stim -> integ using ToV by all_to_all
 connect e: stim -> cuba using ToI by all_to_all
 connect f: stim -> cubali using ToI by all_to_all
+connect g: stim2 -> lif using ToV by one_to_one { delay = 1 ms + i * 0.5 ms }
 monitor spikes lif
 monitor state li.v
 run { duration = 5 ms  dt = 0.5 ms }
@@ -436,4 +445,15 @@ run { duration = 5 ms  dt = 0.5 ms }
 	require.Equal(t, "Output", g.Node("lif_spikes").Type)
 	require.Equal(t, []float64{0.25 * mV, 0.25 * mV}, g.Node("a").Fields["weight"].Num)
 	require.Equal(t, []int{2, 1}, g.Node("a").Fields["weight"].Shape)
+	// A delay per pre neuron: stim2 -> g_delay -> g -> lif.
+	require.Equal(t, "Delay", g.Node("g_delay").Type)
+	require.Equal(t, []float64{1 * ms, 1.5 * ms}, g.Node("g_delay").Fields["delay"].Num)
+	require.Equal(t, []float64{0.25 * mV, 0, 0, 0.25 * mV}, g.Node("g").Fields["weight"].Num)
+	require.Subset(t, g.Edges, []nir.Edge{{From: "stim2", To: "g_delay"}, {From: "g_delay", To: "g"}, {From: "g", To: "lif"}})
+
+	// Every kind, and the Delay, in the layout the reference reader takes.
+	requireH5Tools(t)
+	m := writeGraphAndCheck(t, g)
+	require.Equal(t, []float64{1 * ms, 1.5 * ms}, nums(t, m, "node/nodes/g_delay/delay", 2))
+	require.Equal(t, "CubaLI", str(t, m, "node/nodes/cubali/type"))
 }

@@ -464,10 +464,6 @@ func (x *exporter) projection(pr *lang.Projection) {
 	if !ok {
 		return
 	}
-	if d := x.net.Vars[pr.Name+".delay"]; anyNonzero(d) || pr.Synapse.Delay != nil {
-		x.refuse(pr.Pos, "projection %s has a delay (not exported yet)", pr.Name)
-		return
-	}
 	pre, post := x.net.Synapses(pr.Name)
 	// The built synapses index the whole sides, slices included: NIR has
 	// no slices, so the weights go between whole nodes.
@@ -510,8 +506,72 @@ func (x *exporter) projection(pr *lang.Projection) {
 	} else {
 		from = pr.PreInput.Name
 	}
+	delay, ok := x.delays(pr, pre, nPre)
+	if !ok {
+		return
+	}
+	if delay != nil {
+		// NIR delays the elements of a node's output: a Delay node
+		// between the pre side and the weights, one delay per pre neuron.
+		name := x.freeName(pr.Name + "_delay")
+		x.node(name, "Delay", map[string]*Value{"delay": {DType: "float64", Shape: []int{nPre}, Num: delay}})
+		x.g.Edges = append(x.g.Edges, Edge{from, name})
+		from = name
+	}
 	x.node(pr.Name, "Linear", map[string]*Value{"weight": {DType: "float64", Shape: []int{nPost, nPre}, Num: w}})
 	x.g.Edges = append(x.g.Edges, Edge{from, pr.Name}, Edge{pr.Name, pr.Post.Name})
+}
+
+// delays returns a projection's delays (seconds) per pre neuron, nil where
+// they are all 0; ok false (refused) where the synapses of one pre neuron
+// have different delays, which a Delay node cannot hold.
+func (x *exporter) delays(pr *lang.Projection, pre []int32, nPre int) ([]float64, bool) {
+	d := x.net.Vars[pr.Name+".delay"]
+	if !anyNonzero(d) {
+		return nil, true
+	}
+	out := make([]float64, nPre)
+	set := make([]bool, nPre)
+	for s, i := range pre {
+		v := d[0]
+		if len(d) > 1 {
+			v = d[s]
+		}
+		if set[i] && out[i] != v {
+			x.refuse(pr.Pos, "projection %s: synapses of pre neuron %d have delays %g s and %g s (a NIR Delay delays a neuron's output, one delay per pre neuron)", pr.Name, i, out[i], v)
+			return nil, false
+		}
+		out[i], set[i] = v, true
+	}
+	return out, true
+}
+
+// freeName is name, or name with _2, _3, ... where a node has it.
+func (x *exporter) freeName(name string) string {
+	taken := func(n string) bool {
+		if x.g.Node(n) != nil {
+			return true
+		}
+		for _, p := range x.prog.Projections {
+			if p.Name == n {
+				return true
+			}
+		}
+		for _, m := range x.prog.Monitors {
+			if m.Name == n {
+				return true
+			}
+		}
+		return false
+	}
+	if !taken(name) {
+		return name
+	}
+	for k := 2; ; k++ {
+		if n := fmt.Sprintf("%s_%d", name, k); !taken(n) {
+			return n
+		}
+	}
 }
 
 // monitor exports a monitor of a population's spikes (or a non-spiking
