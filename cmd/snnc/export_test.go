@@ -18,7 +18,7 @@ import (
 func TestExportCommand(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	out := filepath.Join(t.TempDir(), "m.nir")
-	require.Equal(t, exitOK, run([]string{"export", "-o", out, "../../examples/nir_lif.snn"}, &stdout, &stderr), stderr.String())
+	require.Equal(t, exitOK, run([]string{"export", "../../examples/nir_lif.snn", "-o", out}, &stdout, &stderr), stderr.String())
 	g, err := nir.Read(out)
 	require.NoError(t, err)
 	require.NotNil(t, g.Node("hidden"))
