@@ -459,3 +459,79 @@ func TestNIRImportConformance(t *testing.T) {
 		conform(t, conformFile("nir-"+strings.TrimSuffix(c.file, ".nir"), src, driver.Options{}).onLLVM(1, 2))
 	}
 }
+
+// TestNIRImportEveryFile: every sample file imports and runs, or fails
+// with the error that names the node and says why.
+func TestNIRImportEveryFile(t *testing.T) {
+	want := map[string]string{
+		// sub.li is an LI whose membrane feeds the I node integ.
+		"all_nodes_gzip.nir":   `node sub.li \(LI\) feeds node integ \(I\): the membrane of a non-spiking node`,
+		"all_nodes_nocomp.nir": `node sub.li \(LI\) feeds node integ \(I\): the membrane of a non-spiking node`,
+	}
+	files, err := filepath.Glob("testdata/nir/*.nir")
+	require.NoError(t, err)
+	require.Len(t, files, 9)
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			g, err := nir.Read(path)
+			require.NoError(t, err)
+			m, err := nir.Import(g, "model", nir.Options{Dt: 1e-3, Duration: 0.02})
+			if re, ok := want[name]; ok {
+				require.Error(t, err)
+				require.Regexp(t, re, err.Error())
+				return
+			}
+			require.NoError(t, err)
+			src, err := m.Write(t.TempDir())
+			require.NoError(t, err)
+			_, mod, err := driver.CompileFile(src, driver.Options{})
+			require.NoError(t, err)
+			_, err = interp.Run(mod, interp.Options{})
+			require.NoError(t, err)
+			if name == "lif_rockpool_typecheck_off.nir" {
+				require.Equal(t, []string{"node output (Output): shape [1 1 1] disagrees with its input 1_LIFNeuronTorch of shape [1]; the input's shape is used"}, m.Warnings)
+			} else {
+				require.Empty(t, m.Warnings)
+			}
+		})
+	}
+}
+
+// TestNIRImportErrors: graphs built here that the importer refuses, each
+// with an error that names the node and the type.
+func TestNIRImportErrors(t *testing.T) {
+	f := func(shape []int, x ...float64) *nir.Value { return nir.Float64s("float64", shape, x) }
+	input := &nir.Node{Name: "in", Type: "Input", Fields: map[string]*nir.Value{"shape": f([]int{1}, 2)}}
+	lif := &nir.Node{Name: "lif", Type: "LIF", Fields: map[string]*nir.Value{
+		"tau": f([]int{2}, 0.01, 0.01), "r": f([]int{2}, 1, 1), "v_leak": f([]int{2}, 0, 0), "v_threshold": f([]int{2}, 1, 1)}}
+	for _, c := range []struct {
+		name  string
+		nodes []*nir.Node
+		edges []nir.Edge
+		want  string
+	}{
+		{"unknown type", []*nir.Node{input, {Name: "x", Type: "Spline", Fields: map[string]*nir.Value{}}, lif},
+			[]nir.Edge{{From: "in", To: "x"}, {From: "x", To: "lif"}}, `node x: NIR type Spline is not supported`},
+		{"missing field", []*nir.Node{input, {Name: "a", Type: "Affine", Fields: map[string]*nir.Value{"weight": f([]int{2, 2}, 1, 0, 0, 1)}}, lif},
+			[]nir.Edge{{From: "in", To: "a"}, {From: "a", To: "lif"}}, `node a \(Affine\): field bias is missing`},
+		{"size", []*nir.Node{input, {Name: "w", Type: "Linear", Fields: map[string]*nir.Value{"weight": f([]int{3, 2}, 1, 0, 0, 1, 1, 1)}}, lif},
+			[]nir.Edge{{From: "in", To: "w"}, {From: "w", To: "lif"}}, `node lif \(LIF\): 2 neurons but its input has 3 elements`},
+		{"stateless cycle", []*nir.Node{input, {Name: "s", Type: "Scale", Fields: map[string]*nir.Value{"scale": f([]int{2}, 1, 1)}}, lif},
+			[]nir.Edge{{From: "in", To: "s"}, {From: "s", To: "s"}, {From: "s", To: "lif"}}, `node s \(Scale\): a cycle of stateless nodes`},
+		{"bad edge", []*nir.Node{input, lif}, []nir.Edge{{From: "in", To: "nowhere"}}, `edge names node "nowhere"`},
+		{"same stride", []*nir.Node{{Name: "in", Type: "Input", Fields: map[string]*nir.Value{"shape": f([]int{2}, 1, 4)}},
+			{Name: "c", Type: "Conv1d", Fields: map[string]*nir.Value{"weight": f([]int{1, 1, 3}, 1, 1, 1), "stride": f(nil, 2), "padding": nir.Strings(nil, "same")}},
+			{Name: "lif", Type: "LIF", Fields: lif.Fields}},
+			[]nir.Edge{{From: "in", To: "c"}, {From: "c", To: "lif"}}, `node c \(Conv1d\): padding "same" needs stride 1`},
+	} {
+		g := &nir.Graph{Nodes: c.nodes, Edges: c.edges}
+		_, err := nir.Import(g, "model", nir.Options{Dt: 1e-3})
+		require.Error(t, err, c.name)
+		require.Regexp(t, c.want, err.Error(), c.name)
+	}
+	_, err := nir.Import(&nir.Graph{}, "model", nir.Options{})
+	require.ErrorContains(t, err, "--dt is required")
+	_, err = nir.Import(&nir.Graph{}, "model", nir.Options{Dt: 1e-3, Convention: "brian"})
+	require.ErrorContains(t, err, `unknown convention "brian"`)
+}
