@@ -136,25 +136,43 @@ func fieldOr(n *nirDumpNode, name string, size int, def float64) []float64 {
 	return out
 }
 
-var nirStateful = map[string]string{"LIF": "tau", "CubaLIF": "tau_mem", "LI": "tau", "CubaLI": "tau_mem", "IF": "r", "I": "r"}
+var nirStateful = map[string]string{"Threshold": "threshold", "LIF": "tau", "CubaLIF": "tau_mem", "LI": "tau", "CubaLI": "tau_mem", "IF": "r", "I": "r"}
 
 // evalNIR is the output of node name given the previous step's spikes
 // (prev, as 0/1 vectors) of the stateful nodes; withBias adds the
 // biases, withSpikes the spikes (the two parts snnc applies apart).
-func evalNIR(d *nirDump, name string, prev map[string][]float64, withSpikes, withBias bool) ([]float64, []int) {
+//
+// hist holds the spikes of the steps so far, the last the previous
+// step's; lag steps further back are read through a Delay (dtp the
+// convention's step, the unit of NIR's delays).
+func evalNIR(d *nirDump, name string, hist []map[string][]float64, lag int, dtp float64, withSpikes, withBias bool) ([]float64, []int) {
 	n := d.Nodes[name]
 	if _, ok := nirStateful[n.Type]; ok || n.Type == "Input" {
-		x := prev[name]
-		out := make([]float64, len(x))
-		if withSpikes {
-			copy(out, x)
+		out := make([]float64, sizeNIR(n))
+		if k := len(hist) - 1 - lag; withSpikes && k >= 0 {
+			copy(out, hist[k][name])
 		}
 		return out, shapeNIR(n)
+	}
+	if n.Type == "Delay" {
+		// Element j is its input's element j, delay[j] later.
+		p := d.preds(name)[0]
+		_, shape := evalNIR(d, p, hist, lag, dtp, withSpikes, withBias)
+		del := n.Fields["delay"].Data
+		var out []float64
+		for j := range del {
+			x, _ := evalNIR(d, p, hist, lag+int(math.Round(del[j]/dtp)), dtp, withSpikes, withBias)
+			if out == nil {
+				out = make([]float64, len(x))
+			}
+			out[j] = x[j]
+		}
+		return out, shape
 	}
 	var in []float64
 	var shape []int
 	for _, p := range d.preds(name) {
-		x, s := evalNIR(d, p, prev, withSpikes, withBias)
+		x, s := evalNIR(d, p, hist, lag, dtp, withSpikes, withBias)
 		if in == nil {
 			in, shape = make([]float64, len(x)), s
 		}
@@ -261,16 +279,13 @@ func sizeNIR(n *nirDumpNode) int {
 // in the nir convention, 1e-4 s in snnTorch's, 1e-3 s in Norse's).
 func stepNIR(d *nirDump, frames [][]float64, steps int, dt float64) *nirRef {
 	ref := &nirRef{spikes: map[string][][]int32{}, v: map[string][][]float64{}}
-	prev := map[string][]float64{}
+	var hist []map[string][]float64
 	vs, is := map[string][]float64{}, map[string][]float64{}
 	var names []string
 	for name, n := range d.Nodes {
 		if _, ok := nirStateful[n.Type]; ok {
 			names = append(names, name)
 			vs[name], is[name] = make([]float64, sizeNIR(n)), make([]float64, sizeNIR(n))
-		}
-		if _, ok := nirStateful[n.Type]; ok || n.Type == "Input" {
-			prev[name] = make([]float64, sizeNIR(n))
 		}
 	}
 	sort.Strings(names)
@@ -290,8 +305,8 @@ func stepNIR(d *nirDump, frames [][]float64, steps int, dt float64) *nirRef {
 			size := sizeNIR(n)
 			jump, bias := make([]float64, size), make([]float64, size)
 			for _, p := range d.preds(name) {
-				j, _ := evalNIR(d, p, prev, true, false)
-				b, _ := evalNIR(d, p, prev, false, true)
+				j, _ := evalNIR(d, p, hist, 0, dt, true, false)
+				b, _ := evalNIR(d, p, hist, 0, dt, false, true)
 				for i := range jump {
 					jump[i] += j[i]
 					bias[i] += b[i]
@@ -300,6 +315,9 @@ func stepNIR(d *nirDump, frames [][]float64, steps int, dt float64) *nirRef {
 			r := fieldOr(n, "r", size, 1)
 			vleak := fieldOr(n, "v_leak", size, 0)
 			thr := fieldOr(n, "v_threshold", size, 0)
+			if n.Type == "Threshold" {
+				thr = fieldOr(n, "threshold", size, 0)
+			}
 			vreset := fieldOr(n, "v_reset", size, 0)
 			win := fieldOr(n, "w_in", size, 1)
 			tau := fieldOr(n, "tau", size, dt)
@@ -324,6 +342,15 @@ func stepNIR(d *nirDump, frames [][]float64, steps int, dt float64) *nirRef {
 					v1 := v[i] + jump[i]*r[i]*dt/tau[i]
 					rec[i] = v1
 					v[i] = v1 + dt*((vleak[i]-v1+r[i]*bias[i])/tau[i])
+				case "Threshold":
+					// H(I - threshold) of this step's input; v holds
+					// the input (snnc records the previous step's).
+					v[i] = jump[i] + bias[i]
+					if v[i] > thr[i] {
+						s[i] = 1
+						fired = append(fired, int32(i))
+					}
+					continue
 				default: // IF, I: dv/dt = r I, no leak
 					v1 := v[i] + jump[i]*r[i]*dt/tau[i]
 					rec[i] = v1
@@ -339,9 +366,109 @@ func stepNIR(d *nirDump, frames [][]float64, steps int, dt float64) *nirRef {
 			ref.spikes[name] = append(ref.spikes[name], fired)
 			ref.v[name] = append(ref.v[name], rec)
 		}
-		prev = next
+		hist = append(hist, next)
 	}
 	return ref
+}
+
+// nirRunCase imports d (given to the importer as g) at dt with the
+// convention, runs it on frames, and compares with stepNIR; it returns
+// the number of spikes compared.
+func nirRunCase(t *testing.T, d *nirDump, g *nir.Graph, convention string, dt, dtp float64, frames [][]float64) int {
+	steps := len(frames)
+	m, err := nir.Import(g, "model", nir.Options{Dt: dt, Convention: convention, Input: frames, Duration: float64(steps) * dt})
+	require.NoError(t, err)
+	src, err := m.Write(t.TempDir())
+	require.NoError(t, err)
+	_, mod, err := driver.CompileFile(src, driver.Options{})
+	require.NoError(t, err)
+	res, err := interp.Run(mod, interp.Options{})
+	require.NoError(t, err)
+	ref := stepNIR(d, frames, steps, dtp)
+	total := 0
+	for name, want := range ref.spikes {
+		id := m.Idents[name]
+		var sp *runtime.Spikes
+		for _, s := range res.Spikes {
+			if s.Source == id {
+				sp = s
+			}
+		}
+		require.NotNil(t, sp, "spike monitor of %s (%s)", name, id)
+		got := make([][]int32, steps)
+		for s, step := range sp.Steps {
+			got[step] = append(got[step], sp.Index[s])
+		}
+		count := 0
+		for k := range want {
+			require.Equal(t, fmt.Sprint(want[k]), fmt.Sprint(got[k]), "node %s step %d", name, k)
+			count += len(want[k])
+		}
+		t.Logf("node %s (%s): %d spikes equal", name, d.Nodes[name].Type, count)
+		total += count
+		for _, st := range res.States {
+			if st.Target != id || st.Var != "v" {
+				continue
+			}
+			n := len(st.Indices)
+			for r, step := range st.Steps {
+				if int(step) >= steps {
+					continue
+				}
+				for i := 0; i < n; i++ {
+					want := ref.v[name][step][st.Indices[i]]
+					// 1e-9, relative where |v| > 1: the two sums round
+					// differently, and braille's membranes reach 1e6,
+					// where one ulp is 1.2e-10 and ten steps add more.
+					require.InDelta(t, want, st.Values[r*n+i], 1e-9*max(1, math.Abs(want)), "node %s v[%d] after step %d", name, st.Indices[i], step)
+				}
+			}
+		}
+	}
+	return total
+}
+
+// nirGraph is the graph of d for the importer: the nodes built in a test
+// go to both the importer and the equations stepped here.
+func nirGraph(d *nirDump) *nir.Graph {
+	g := &nir.Graph{}
+	names := make([]string, 0, len(d.Nodes))
+	for name := range d.Nodes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		n := &nir.Node{Name: name, Type: d.Nodes[name].Type, Fields: map[string]*nir.Value{}}
+		for k, f := range d.Nodes[name].Fields {
+			n.Fields[k] = nir.Float64s("float64", f.Shape, f.Data)
+		}
+		g.Nodes = append(g.Nodes, n)
+	}
+	for _, e := range d.Edges {
+		g.Edges = append(g.Edges, nir.Edge{From: e[0], To: e[1]})
+	}
+	return g
+}
+
+// TestNIRImportDelayThreshold: a graph built here with a Delay of
+// per-element delays (0, 2 and 5 steps) before a LIF, and a Threshold
+// after an Affine with a bias, against the equations.
+func TestNIRImportDelayThreshold(t *testing.T) {
+	fl := func(shape []int, x ...float64) *nirDumpField { return &nirDumpField{Shape: shape, Data: x} }
+	d := &nirDump{
+		Nodes: map[string]*nirDumpNode{
+			"in":  {Type: "Input", Fields: map[string]*nirDumpField{"shape": fl([]int{1}, 3)}},
+			"w":   {Type: "Linear", Fields: map[string]*nirDumpField{"weight": fl([]int{3, 3}, 0.5, 0, 0.2, 0, 0.7, 0, 0.1, 0.3, 0.6)}},
+			"d":   {Type: "Delay", Fields: map[string]*nirDumpField{"delay": fl([]int{3}, 0, 2e-3, 5e-3)}},
+			"lif": {Type: "LIF", Fields: map[string]*nirDumpField{"tau": fl([]int{3}, 0.005, 0.01, 0.02), "r": fl([]int{3}, 1, 1.5, 2), "v_leak": fl([]int{3}, 0, 0.1, 0), "v_threshold": fl([]int{3}, 0.6, 0.5, 0.4), "v_reset": fl([]int{3}, 0, -0.1, 0)}},
+			"a":   {Type: "Affine", Fields: map[string]*nirDumpField{"weight": fl([]int{2, 3}, 1, 0.5, 0, 0, 1, 1), "bias": fl([]int{2}, 0.25, -0.5)}},
+			"thr": {Type: "Threshold", Fields: map[string]*nirDumpField{"threshold": fl([]int{2}, 0.7, 0.4)}},
+			"out": {Type: "Output", Fields: map[string]*nirDumpField{"shape": fl([]int{1}, 2)}},
+		},
+		Edges: [][2]string{{"in", "w"}, {"w", "d"}, {"d", "lif"}, {"lif", "a"}, {"a", "thr"}, {"thr", "out"}},
+	}
+	total := nirRunCase(t, d, nirGraph(d), "nir", 1e-3, 1e-3, nirFrames(300, 3, 0.4))
+	require.Greater(t, total, 50)
 }
 
 // nirCases are the files whose runs are compared with the equations: the
@@ -384,53 +511,7 @@ func TestNIRImportSemantics(t *testing.T) {
 			frames := nirFrames(c.steps, sizeNIR(in), c.p)
 			g, err := nir.Read(path)
 			require.NoError(t, err)
-			m, err := nir.Import(g, "model", nir.Options{Dt: dt, Convention: c.convention, Input: frames, Duration: float64(c.steps) * dt})
-			require.NoError(t, err)
-			dir := t.TempDir()
-			src, err := m.Write(dir)
-			require.NoError(t, err)
-			_, mod, err := driver.CompileFile(src, driver.Options{})
-			require.NoError(t, err)
-			res, err := interp.Run(mod, interp.Options{})
-			require.NoError(t, err)
-			ref := stepNIR(d, frames, c.steps, c.dtp)
-			total := 0
-			for name, want := range ref.spikes {
-				id := nirIdent(m, name)
-				var sp *runtime.Spikes
-				for _, s := range res.Spikes {
-					if s.Source == id {
-						sp = s
-					}
-				}
-				require.NotNil(t, sp, "spike monitor of %s (%s)", name, id)
-				got := make([][]int32, c.steps)
-				for s, step := range sp.Steps {
-					got[step] = append(got[step], sp.Index[s])
-				}
-				for k := range want {
-					require.Equal(t, fmt.Sprint(want[k]), fmt.Sprint(got[k]), "node %s step %d", name, k)
-					total += len(want[k])
-				}
-				for _, st := range res.States {
-					if st.Target != id || st.Var != "v" {
-						continue
-					}
-					n := len(st.Indices)
-					for r, step := range st.Steps {
-						if int(step) >= c.steps {
-							continue
-						}
-						for i := 0; i < n; i++ {
-							want := ref.v[name][step][st.Indices[i]]
-							// 1e-9, relative where |v| > 1: the two sums round
-							// differently, and braille's membranes reach 1e6,
-							// where one ulp is 1.2e-10 and ten steps add more.
-							require.InDelta(t, want, st.Values[r*n+i], 1e-9*max(1, math.Abs(want)), "node %s v[%d] after step %d", name, st.Indices[i], step)
-						}
-					}
-				}
-			}
+			total := nirRunCase(t, d, g, c.convention, 1e-3, c.dtp, frames)
 			require.NotZero(t, total, "the input drives no spikes: the comparison shows nothing")
 			t.Logf("%s (%s): %d spikes equal", c.file, c.convention, total)
 		})
