@@ -616,3 +616,53 @@ func TestNIRImportErrors(t *testing.T) {
 	_, err = nir.Import(&nir.Graph{}, "model", nir.Options{Dt: 1e-3, Convention: "brian"})
 	require.ErrorContains(t, err, `unknown convention "brian"`)
 }
+
+// TestNIRImportNested: a nested graph G addressed as "G.i" and "G.lif",
+// and a top-level node whose literal name holds a dot ("x.y"), against
+// the equations of the same network written flat.
+func TestNIRImportNested(t *testing.T) {
+	fl := func(shape []int, x ...float64) *nirDumpField { return &nirDumpField{Shape: shape, Data: x} }
+	v := func(f *nirDumpField) *nir.Value { return nir.Float64s("float64", f.Shape, f.Data) }
+	lin := fl([]int{2, 2}, 6, 2, 1, 8)
+	lif := map[string]*nirDumpField{"tau": fl([]int{2}, 0.01, 0.02), "r": fl([]int{2}, 1, 1), "v_leak": fl([]int{2}, 0, 0), "v_threshold": fl([]int{2}, 0.5, 0.6)}
+	aw, ab := fl([]int{1, 2}, 7, 9), fl([]int{1}, 0.1)
+	lif1 := map[string]*nirDumpField{"tau": fl([]int{1}, 0.01), "r": fl([]int{1}, 2), "v_leak": fl([]int{1}, 0), "v_threshold": fl([]int{1}, 0.4)}
+	flat := &nirDump{
+		Nodes: map[string]*nirDumpNode{
+			"in":    {Type: "Input", Fields: map[string]*nirDumpField{"shape": fl([]int{1}, 2)}},
+			"G.lin": {Type: "Linear", Fields: map[string]*nirDumpField{"weight": lin}},
+			"G.lif": {Type: "LIF", Fields: lif},
+			"a":     {Type: "Affine", Fields: map[string]*nirDumpField{"weight": aw, "bias": ab}},
+			"x.y":   {Type: "LIF", Fields: lif1},
+		},
+		Edges: [][2]string{{"in", "G.lin"}, {"G.lin", "G.lif"}, {"G.lif", "a"}, {"a", "x.y"}},
+	}
+	fields := func(m map[string]*nirDumpField) map[string]*nir.Value {
+		out := map[string]*nir.Value{}
+		for k, f := range m {
+			out[k] = v(f)
+		}
+		return out
+	}
+	shape := nir.Float64s("int64", []int{1}, []float64{2})
+	g := &nir.Graph{
+		Nodes: []*nir.Node{
+			{Name: "G", Type: "NIRGraph", Graph: &nir.Graph{
+				Nodes: []*nir.Node{
+					{Name: "i", Type: "Input", Fields: map[string]*nir.Value{"shape": shape}},
+					{Name: "lif", Type: "LIF", Fields: fields(lif)},
+					{Name: "lin", Type: "Linear", Fields: map[string]*nir.Value{"weight": v(lin)}},
+					{Name: "o", Type: "Output", Fields: map[string]*nir.Value{"shape": shape}},
+				},
+				Edges: []nir.Edge{{From: "i", To: "lin"}, {From: "lin", To: "lif"}, {From: "lif", To: "o"}},
+			}},
+			{Name: "a", Type: "Affine", Fields: map[string]*nir.Value{"weight": v(aw), "bias": v(ab)}},
+			{Name: "in", Type: "Input", Fields: map[string]*nir.Value{"shape": shape}},
+			{Name: "x.y", Type: "LIF", Fields: fields(lif1)},
+		},
+		// Into G by its Input's address; out of G by its LIF's.
+		Edges: []nir.Edge{{From: "in", To: "G.i"}, {From: "G.lif", To: "a"}, {From: "a", To: "x.y"}},
+	}
+	total := nirRunCase(t, flat, g, "nir", 1e-3, 1e-3, nirFrames(300, 2, 0.4))
+	require.Greater(t, total, 20)
+}
