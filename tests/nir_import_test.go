@@ -230,6 +230,63 @@ func evalNIR(d *nirDump, name string, hist []map[string][]float64, lag int, dtp 
 			}
 		}
 		return out, []int{co, oh, ow}
+	case "Scale":
+		out := make([]float64, len(in))
+		for i := range in {
+			out[i] = n.Fields["scale"].Data[i] * in[i]
+		}
+		return out, shape
+	case "Conv1d":
+		// out[o, x] = b[o] + Σ_c Σ_a w[o, c, a] in[g·cig + c, x·s − p + a·dl]
+		// over the group g of output channel o; "same" pads dl·(k−1)/2
+		// before (PyTorch's smaller half).
+		w := n.Fields["weight"]
+		co, cig, k := w.Shape[0], w.Shape[1], w.Shape[2]
+		groups := int(n.Fields["groups"].Data[0])
+		l := int(n.Fields["input_shape"].Data[0])
+		st, dl := int(n.Fields["stride"].Data[0]), int(n.Fields["dilation"].Data[0])
+		var pd, ol int
+		if pf := n.Fields["padding"]; pf.Str == "same" {
+			pd, ol = dl*(k-1)/2, l
+		} else {
+			pd = int(pf.Data[0])
+			ol = (l+2*pd-dl*(k-1)-1)/st + 1
+		}
+		out := make([]float64, co*ol)
+		for o := 0; o < co; o++ {
+			g := o / (co / groups)
+			for x := 0; x < ol; x++ {
+				sum := 0.0
+				for c := 0; c < cig; c++ {
+					for a := 0; a < k; a++ {
+						if ix := x*st - pd + a*dl; ix >= 0 && ix < l {
+							sum += w.Data[(o*cig+c)*k+a] * in[(g*cig+c)*l+ix]
+						}
+					}
+				}
+				out[o*ol+x] = sum + bias(o)
+			}
+		}
+		return out, []int{co, ol}
+	case "AvgPool2d":
+		k, st := n.Fields["kernel_size"].Data, n.Fields["stride"].Data
+		c, h, wd := shape[0], shape[1], shape[2]
+		oh, ow := (h-int(k[0]))/int(st[0])+1, (wd-int(k[1]))/int(st[1])+1
+		out := make([]float64, c*oh*ow)
+		for ch := 0; ch < c; ch++ {
+			for y := 0; y < oh; y++ {
+				for x := 0; x < ow; x++ {
+					sum := 0.0
+					for a := 0; a < int(k[0]); a++ {
+						for b := 0; b < int(k[1]); b++ {
+							sum += in[(ch*h+y*int(st[0])+a)*wd+x*int(st[1])+b]
+						}
+					}
+					out[(ch*oh+y)*ow+x] = sum / (k[0] * k[1])
+				}
+			}
+		}
+		return out, []int{c, oh, ow}
 	case "SumPool2d":
 		k, st := n.Fields["kernel_size"].Data, n.Fields["stride"].Data
 		c, h, wd := shape[0], shape[1], shape[2]
@@ -440,6 +497,10 @@ func nirGraph(d *nirDump) *nir.Graph {
 	for _, name := range names {
 		n := &nir.Node{Name: name, Type: d.Nodes[name].Type, Fields: map[string]*nir.Value{}}
 		for k, f := range d.Nodes[name].Fields {
+			if f.Str != "" {
+				n.Fields[k] = nir.Strings(nil, f.Str)
+				continue
+			}
 			n.Fields[k] = nir.Float64s("float64", f.Shape, f.Data)
 		}
 		g.Nodes = append(g.Nodes, n)
@@ -665,4 +726,73 @@ func TestNIRImportNested(t *testing.T) {
 	}
 	total := nirRunCase(t, flat, g, "nir", 1e-3, 1e-3, nirFrames(300, 2, 0.4))
 	require.Greater(t, total, 20)
+}
+
+// TestNIRImportConvPool: Conv1d with groups, dilation, stride and numeric
+// or "same" padding, Scale, and Conv2d with padding and stride into an
+// AvgPool2d, each into LIF layers, against the equations (convolutions
+// written here as PyTorch defines them).
+func TestNIRImportConvPool(t *testing.T) {
+	fl := func(shape []int, x ...float64) *nirDumpField { return &nirDumpField{Shape: shape, Data: x} }
+	ramp := func(n int, a, b float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = a + b*float64((i*7)%11-5)
+		}
+		return out
+	}
+	lif := func(n int, thr float64) *nirDumpNode {
+		return &nirDumpNode{Type: "LIF", Fields: map[string]*nirDumpField{"tau": fl([]int{n}, ramp(n, 0.01, 0.001)...),
+			"r": fl([]int{1}, 8), "v_leak": fl([]int{1}, 0), "v_threshold": fl([]int{1}, thr)}}
+	}
+	for _, c := range []struct {
+		name    string
+		padding *nirDumpField
+		stride  float64
+		outLen  int
+	}{
+		{"same", &nirDumpField{Str: "same"}, 1, 12},
+		{"pad1-stride2", fl(nil, 1), 2, 5},
+	} {
+		t.Run("conv1d-"+c.name, func(t *testing.T) {
+			// 4 input channels of length 12, 2 groups, 6 output channels,
+			// kernel 3, dilation 2.
+			d := &nirDump{
+				Nodes: map[string]*nirDumpNode{
+					"in": {Type: "Input", Fields: map[string]*nirDumpField{"shape": fl([]int{2}, 4, 12)}},
+					"c": {Type: "Conv1d", Fields: map[string]*nirDumpField{
+						"weight": fl([]int{6, 2, 3}, ramp(36, 0.3, 0.1)...), "bias": fl([]int{6}, ramp(6, 0, 0.02)...),
+						"stride": fl(nil, c.stride), "padding": c.padding, "dilation": fl(nil, 2), "groups": fl(nil, 2),
+						"input_shape": fl(nil, 12)}},
+					"s":   {Type: "Scale", Fields: map[string]*nirDumpField{"scale": fl([]int{6 * c.outLen}, ramp(6*c.outLen, 1, 0.1)...)}},
+					"lif": lif(6*c.outLen, 0.5),
+				},
+				Edges: [][2]string{{"in", "c"}, {"c", "s"}, {"s", "lif"}},
+			}
+			d.Nodes["lif"].Fields["tau"].Shape = []int{6, c.outLen}
+			total := nirRunCase(t, d, nirGraph(d), "nir", 1e-3, 1e-3, nirFrames(150, 48, 0.3))
+			require.Greater(t, total, 50)
+		})
+	}
+	t.Run("conv2d-avgpool", func(t *testing.T) {
+		// 2x6x6 in, 3 output channels, kernel 3x3, stride 1, padding 1:
+		// 3x6x6; average pool 2x2 stride 2: 3x3x3.
+		d := &nirDump{
+			Nodes: map[string]*nirDumpNode{
+				"in": {Type: "Input", Fields: map[string]*nirDumpField{"shape": fl([]int{3}, 2, 6, 6)}},
+				"c": {Type: "Conv2d", Fields: map[string]*nirDumpField{
+					"weight": fl([]int{3, 2, 3, 3}, ramp(54, 0.4, 0.1)...), "bias": fl([]int{3}, 0.05, 0, -0.05),
+					"stride": fl([]int{2}, 1, 1), "padding": fl([]int{2}, 1, 1), "dilation": fl([]int{2}, 1, 1), "groups": fl(nil, 1),
+					"input_shape": fl([]int{2}, 6, 6)}},
+				"l1": lif(108, 0.5),
+				"p":  {Type: "AvgPool2d", Fields: map[string]*nirDumpField{"kernel_size": fl([]int{2}, 2, 2), "stride": fl([]int{2}, 2, 2), "padding": fl([]int{2}, 0, 0)}},
+				"l2": lif(27, 0.3),
+			},
+			Edges: [][2]string{{"in", "c"}, {"c", "l1"}, {"l1", "p"}, {"p", "l2"}},
+		}
+		d.Nodes["l1"].Fields["tau"].Shape = []int{3, 6, 6}
+		d.Nodes["l2"].Fields["tau"].Shape = []int{3, 3, 3}
+		total := nirRunCase(t, d, nirGraph(d), "nir", 1e-3, 1e-3, nirFrames(150, 72, 0.3))
+		require.Greater(t, total, 50)
+	})
 }
