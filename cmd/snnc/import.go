@@ -194,6 +194,10 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	for _, w := range m.Warnings {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "snnc import: %v\n", err)
+		return exitModel
+	}
 	written, err := m.Write(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc import: %v\n", err)

@@ -85,9 +85,9 @@ func (m *Model) Write(dir string) (string, error) {
 }
 
 // stateful node types become populations; the others are linear maps.
-var neuronTypes = map[string]bool{"LIF": true, "CubaLIF": true, "LI": true, "CubaLI": true, "IF": true, "I": true}
+var neuronTypes = map[string]bool{"Threshold": true, "LIF": true, "CubaLIF": true, "LI": true, "CubaLI": true, "IF": true, "I": true}
 
-var linearTypes = map[string]bool{"Affine": true, "Linear": true, "Scale": true, "Conv1d": true, "Conv2d": true,
+var linearTypes = map[string]bool{"Delay": true, "Affine": true, "Linear": true, "Scale": true, "Conv1d": true, "Conv2d": true,
 	"SumPool2d": true, "AvgPool2d": true, "Flatten": true}
 
 // flatNode is a node of the flattened graph, nested names joined by ".".
@@ -203,15 +203,22 @@ func (im *importer) resolve(g *Graph, prefix, name, end string) (string, error) 
 	return "", fmt.Errorf("edge names node %q, which the graph does not have", name)
 }
 
+// A term is a source's spikes after a delay of some steps (Delay nodes on
+// the path), the part of a flow that becomes one projection.
+type term struct {
+	src   string
+	steps int
+}
+
 // A flow is a linear expression of the sources' spikes: out = Σ M·x + b.
 type flow struct {
 	size  int
-	terms map[string][]map[int]float64 // source -> rows (out index -> {in index: weight})
+	terms map[term][]map[int]float64 // source and delay -> rows (out index -> {in index: weight})
 	bias  []float64
 }
 
 func newFlow(size int) *flow {
-	return &flow{size: size, terms: map[string][]map[int]float64{}, bias: make([]float64, size)}
+	return &flow{size: size, terms: map[term][]map[int]float64{}, bias: make([]float64, size)}
 }
 
 func (f *flow) add(g *flow) {
@@ -325,7 +332,7 @@ func (im *importer) flowOf(name string) (*flow, []int, error) {
 		for i := range rows {
 			rows[i] = map[int]float64{i: 1}
 		}
-		f.terms[name] = rows
+		f.terms[term{name, 0}] = rows
 		im.flows[name], im.shapes[name] = f, shape
 		return f, shape, nil
 	}
@@ -344,7 +351,11 @@ func (im *importer) flowOf(name string) (*flow, []int, error) {
 		return nil, nil, err
 	}
 	f, outShape := in, shape
-	if !n.inner {
+	if n.Type == "Delay" {
+		if f, err = im.delay(n, in); err != nil {
+			return nil, nil, err
+		}
+	} else if !n.inner {
 		L, s, err := im.linear(n, shape)
 		if err != nil {
 			return nil, nil, err
@@ -359,6 +370,38 @@ func (im *importer) flowOf(name string) (*flow, []int, error) {
 	}
 	im.flows[name], im.shapes[name] = f, outShape
 	return f, outShape, nil
+}
+
+// delay moves each row j of the flow in to the delay of element j, in
+// steps of the convention's DTP (the step the parameters assume); the
+// bias, constant in time, is unchanged.
+func (im *importer) delay(n *flatNode, in *flow) (*flow, error) {
+	v, err := field(n, "delay")
+	if err != nil {
+		return nil, err
+	}
+	d, err := broadcast(n, "delay", v, in.size)
+	if err != nil {
+		return nil, err
+	}
+	f := newFlow(in.size)
+	copy(f.bias, in.bias)
+	for key, rows := range in.terms {
+		for j, row := range rows {
+			if len(row) == 0 {
+				continue
+			}
+			if d[j] < 0 || math.IsNaN(d[j]) {
+				return nil, fmt.Errorf("node %s (Delay): delay[%d] = %v is not a duration", n.name, j, d[j])
+			}
+			k := term{key.src, key.steps + int(math.Round(d[j]/im.dtp))}
+			if f.terms[k] == nil {
+				f.terms[k] = make([]map[int]float64, in.size)
+			}
+			f.terms[k][j] = row
+		}
+	}
+	return f, nil
 }
 
 func unsupported(n *flatNode) error {
@@ -404,7 +447,7 @@ func ints(n *flatNode, name string, k int, def int) ([]int, error) {
 
 // stateShape is a stateful node's (or Input's) shape.
 func (im *importer) stateShape(n *flatNode) ([]int, error) {
-	key := map[string]string{"Input": "shape", "LIF": "tau", "CubaLIF": "tau_mem", "LI": "tau", "CubaLI": "tau_mem", "IF": "r", "I": "r"}[n.Type]
+	key := map[string]string{"Input": "shape", "LIF": "tau", "CubaLIF": "tau_mem", "LI": "tau", "CubaLI": "tau_mem", "IF": "r", "I": "r", "Threshold": "threshold"}[n.Type]
 	v, err := field(n, key)
 	if err != nil {
 		return nil, err
@@ -702,6 +745,10 @@ func (im *importer) printf(format string, args ...any) {
 // literal, several a .npy file the setting loads.
 func (im *importer) param(n *flatNode, pop, field string, size int, def float64, unit string) error {
 	v := n.Fields[field]
+	setting := field
+	if field == "threshold" {
+		setting = "v_threshold" // threshold is a keyword
+	}
 	vals := []float64{def}
 	if v != nil {
 		if v.DType == "string" {
@@ -722,12 +769,12 @@ func (im *importer) param(n *flatNode, pop, field string, size int, def float64,
 		if vals[0] == def && v == nil {
 			return nil
 		}
-		im.printf("    %s = %s%s\n", field, num(vals[0]), unit)
+		im.printf("    %s = %s%s\n", setting, num(vals[0]), unit)
 		return nil
 	}
 	file := im.m.Name + "_" + pop + "_" + field + ".npy"
 	im.m.Files[file] = dataFile{[]int{size}, vals}
-	im.printf("    %s = load(%q)%s\n", field, file, strings.Replace(unit, " ", " * 1 ", 1))
+	im.printf("    %s = load(%q)%s\n", setting, file, strings.Replace(unit, " ", " * 1 ", 1))
 	return nil
 }
 
@@ -810,10 +857,28 @@ neuron NirCubaLI {
     dv/dt = SPEED * (v_leak - v + r * i_syn) / tau_mem
     method METHOD
 }
-// A spike into the membrane (LIF, LI, IF, I) or into the synaptic current.
+// NIR's Threshold is H(I - threshold), stateless: v takes the step's
+// input (Euler at the rate 1/dt replaces it) and u, which collects the
+// spikes, is cleared; the node spikes where the input exceeds threshold.
+neuron NirThreshold {
+    param v_threshold = 0
+    param bias = 0
+    state u = 0
+    state v = 0
+    dv/dt = (u + bias - v) / (RUNDT s)
+    du/dt = -u / (RUNDT s)
+    threshold v > v_threshold
+    method euler
+}
+// A spike into the membrane (LIF, LI, IF, I), into the synaptic current,
+// or into a Threshold's input.
 synapse NirToV {
     param w = 0
     on pre { post.v += w * post.r * DTP / post.tau }
+}
+synapse NirToU {
+    param w = 0
+    on pre { post.u += w }
 }
 synapse NirToSyn {
     param w = 0
@@ -827,6 +892,7 @@ func (im *importer) run() error {
 	p = strings.ReplaceAll(p, "SPEED * ", map[bool]string{true: "", false: num(speed) + " * "}[speed == 1])
 	p = strings.ReplaceAll(p, "DTP", "("+num(im.dtp)+" s)")
 	p = strings.ReplaceAll(p, "METHOD", im.method)
+	p = strings.ReplaceAll(p, "RUNDT", num(im.o.Dt))
 	im.printf("// Imported from NIR by snnc import (spec/nir.md, Import).\n// dt = %s s, convention %s.\n\n", num(im.o.Dt), im.conv)
 	im.src.WriteString(p)
 	im.printf("\n")
@@ -978,6 +1044,8 @@ func (im *importer) population(n *flatNode) error {
 		add("v_reset", 0, "")
 	case "I":
 		add("r", nan, "")
+	case "Threshold":
+		add("threshold", nan, "")
 	case "CubaLIF":
 		add("tau_syn", nan, " s")
 		add("tau_mem", nan, " s")
@@ -1014,14 +1082,27 @@ func (im *importer) population(n *flatNode) error {
 	syn := "NirToV"
 	if n.Type == "CubaLIF" || n.Type == "CubaLI" {
 		syn = "NirToSyn"
+	} else if n.Type == "Threshold" {
+		syn = "NirToU"
 	}
-	srcs := make([]string, 0, len(in.terms))
+	srcs := make([]term, 0, len(in.terms))
 	for s := range in.terms {
 		srcs = append(srcs, s)
 	}
-	sort.Strings(srcs)
-	for _, s := range srcs {
-		rows := in.terms[s]
+	sort.Slice(srcs, func(a, b int) bool {
+		if srcs[a].src != srcs[b].src {
+			return srcs[a].src < srcs[b].src
+		}
+		return srcs[a].steps < srcs[b].steps
+	})
+	for _, key := range srcs {
+		s := key.src
+		if t := im.nodes[s].Type; t == "LI" || t == "CubaLI" || t == "I" {
+			// These output their membrane, a continuous value, not
+			// spikes: snnc has no projection that carries one.
+			return fmt.Errorf("node %s (%s) feeds node %s (%s): the membrane of a non-spiking node as another node's input is not supported (only as an Output)", s, t, n.name, n.Type)
+		}
+		rows := in.terms[key]
 		sid := im.ident(s)
 		var pairs []float64
 		for j, row := range rows {
@@ -1040,9 +1121,16 @@ func (im *importer) population(n *flatNode) error {
 			continue
 		}
 		file := im.m.Name + "_" + sid + "_to_" + id + ".npy"
+		delay := ""
+		if key.steps > 0 {
+			// A spike of step k acts in step k + 1 + steps: the
+			// Delay nodes' delay on top of every projection's step.
+			file = fmt.Sprintf("%s_%s_to_%s_delay%d.npy", im.m.Name, sid, id, key.steps)
+			delay = fmt.Sprintf(" delay = %s s", num(float64(key.steps)*im.o.Dt))
+		}
 		im.m.Files[file] = dataFile{[]int{len(pairs) / 3, 3}, pairs}
 		im.printf("// %s -> %s: %d synapses (columns pre, post, w), the composed stateless nodes between them\n", s, n.name, len(pairs)/3)
-		im.printf("connect %s -> %s using %s by pairs(%q) { w = load(%q, 2) }\n", sid, id, syn, file, file)
+		im.printf("connect %s -> %s using %s by pairs(%q) { w = load(%q, 2)%s }\n", sid, id, syn, file, file, delay)
 	}
 	im.printf("\n")
 	return nil
