@@ -38,7 +38,7 @@ var nirExportExamples = map[string][]string{
 	"connectivity":     {`projection c2: synapses of pre neuron 0 have delays`, `monitor a_spikes records a part of a`},
 	"cuba":             {`population exc: refractory period`, `projection ie adds to exc.gi while another adds to exc.ge`, `monitor exc_v records a state of a spiking neuron`},
 	"dendrites":        {`population pyr: neuron type Pyramidal has dendrites`, `projection ctx targets dendrite distal`},
-	"gap_junctions":    {`population cells: state i_gap drives v`, `summed variables in synapse GapJunction`},
+	"gap_junctions":    {`population cells: the ODE of v has no NIR form`, `summed variables in synapse GapJunction`},
 	"homeostasis":      {`population exc: refractory period`, `monitor exc_theta records a state of a spiking neuron`},
 	"izhikevich":       {`population rs: threshold must be v > v_threshold`, `current step_rs \(NIR has no current sources`},
 	"lif_current":      {`population cell: refractory period`, `current drive`},
@@ -453,4 +453,42 @@ run { duration = 5 ms  dt = 0.5 ms }
 	m := writeGraphAndCheck(t, g)
 	require.Equal(t, []float64{1 * ms, 1.5 * ms}, nums(t, m, "node/nodes/g_delay/delay", 2))
 	require.Equal(t, "CubaLI", str(t, m, "node/nodes/cubali/type"))
+}
+
+// TestNIRExportStdLIF: the std library's LIF, without its refractory
+// period and with synapses onto ge only, is a CubaLIF: gi starts at 0 and
+// nothing moves it, so it is left out; i_ext (no current drives it) is part
+// of v_leak.
+func TestNIRExportStdLIF(t *testing.T) {
+	const src = `
+import "std/neurons.snn"
+synapse Exc {
+    param w: mV = 2 mV
+    on pre { post.ge += w }
+}
+input stim = spikes[3] { times = [(0, 1 ms), (1, 2 ms), (2, 3 ms)] }
+population p = LIF[4] { t_ref = 0 ms  i_ext = 0.1 nA  tau_e = 4 ms }
+connect c: stim -> p using Exc by all_to_all
+monitor spikes p
+run { duration = 20 ms  dt = 0.1 ms }
+`
+	prog, err := driver.LoadSource("stdlif.snn", []byte(src))
+	require.NoError(t, err)
+	_, err = driver.ExportNIR(prog)
+	require.Error(t, err, "v starts at v_rest, not at v_rest + r_m i_ext")
+	require.Regexp(t, `population p: v starts at -0.07, not at rest -0.06`, err.Error())
+
+	prog, err = driver.LoadSource("stdlif.snn", []byte(strings.Replace(src, "tau_e = 4 ms", "tau_e = 4 ms  v = -60 mV", 1)))
+	require.NoError(t, err)
+	g, err := driver.ExportNIR(prog)
+	require.NoError(t, err)
+	p := g.Node("p")
+	require.Equal(t, "CubaLIF", p.Type)
+	// v_rest + r_m i_ext = -70 mV + 100 MOhm * 0.1 nA = -60 mV.
+	for f, want := range map[string]float64{"tau_mem": 20e-3, "tau_syn": 4e-3, "r": 1, "w_in": 4e-3 / 1e-4,
+		"v_leak": -60e-3, "v_threshold": -50e-3, "v_reset": -70e-3} {
+		for _, got := range p.Fields[f].Num {
+			require.InDelta(t, want, got, 1e-15, f) // −b/a: a few roundings of mV-sized numbers
+		}
+	}
 }

@@ -76,6 +76,9 @@ type exporter struct {
 	diags *lang.Diagnostics
 	g     *Graph
 	kinds map[*lang.Population]string // the NIR type each population became
+	// targets are, per population, the states synapses add to (on pre)
+	// or sum into: a state some synapse moves is never inert.
+	targets map[*lang.Population]map[string]bool
 }
 
 func (x *exporter) node(name, typ string, fields map[string]*Value) {
@@ -118,8 +121,22 @@ func (x *exporter) refuseGlobal() {
 // synapse types' on pre blocks (checked in projection).
 func (x *exporter) inputVars() map[*lang.Population]*inputVar {
 	m := map[*lang.Population]*inputVar{}
+	x.targets = map[*lang.Population]map[string]bool{}
 	for _, pr := range x.prog.Projections {
+		if pr.Post != nil {
+			if x.targets[pr.Post] == nil {
+				x.targets[pr.Post] = map[string]bool{}
+			}
+			for _, sm := range pr.Synapse.Summed {
+				if len(sm.Target.Parts) == 2 && sm.Target.Parts[0] == "post" {
+					x.targets[pr.Post][sm.Target.Parts[1]] = true
+				}
+			}
+		}
 		target, _, ok := x.onPre(pr, false)
+		if ok && pr.Post != nil {
+			x.targets[pr.Post][target] = true
+		}
 		if !ok || pr.Post == nil {
 			continue
 		}
@@ -351,19 +368,6 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 		}
 		rhs[s], konst[s] = coef, c
 	}
-	// States outside v and the input must not drive them: they could
-	// change the output and NIR has no place for them.
-	for _, s := range b.States {
-		if s == v || s == in {
-			continue
-		}
-		for _, t := range []*lang.Symbol{v, in} {
-			if t != nil && rhs[t][s] != 0 {
-				x.refusePop(pop, at(b, s), "population %s: state %s drives %s (NIR neurons have at most a membrane and a synaptic state)", pop.Name, s.Name, t.Name)
-				return "", nil, false
-			}
-		}
-	}
 	init := func(s *lang.Symbol) float64 {
 		vals := x.net.Vars[pop.Name+"."+s.Name]
 		if len(vals) == 1 {
@@ -373,6 +377,47 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 			return vals[n]
 		}
 		return 0
+	}
+	// An inert state starts at 0, and neither a synapse nor another state
+	// nor a constant moves it: it stays 0, so
+	// whatever it drives it adds nothing (the std LIF's gi where only ge
+	// has synapses).
+	inert := func(s *lang.Symbol) bool {
+		if s == v || s == in || init(s) != 0 || konst[s] != 0 || x.targets[pop][s.Name] {
+			return false
+		}
+		for t, c := range rhs[s] {
+			if t != s && c != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if in == nil {
+		// No synapses say which state is the input: the one other state
+		// that drives v, if there is one (a CubaLIF nothing feeds).
+		var drives []*lang.Symbol
+		for _, s := range b.States {
+			if s != v && rhs[v][s] != 0 && !inert(s) {
+				drives = append(drives, s)
+			}
+		}
+		if len(drives) == 1 {
+			in = drives[0]
+		}
+	}
+	// The other states must not drive v or the input: they could change
+	// the output and NIR has no place for them.
+	for _, s := range b.States {
+		if s == v || s == in || inert(s) {
+			continue
+		}
+		for _, t := range []*lang.Symbol{v, in} {
+			if t != nil && rhs[t][s] != 0 {
+				x.refusePop(pop, at(b, s), "population %s: state %s drives %s (NIR neurons have at most a membrane and a synaptic state)", pop.Name, s.Name, t.Name)
+				return "", nil, false
+			}
+		}
 	}
 	f := map[string]float64{}
 	spiking := cond != nil
@@ -405,7 +450,8 @@ func (x *exporter) neuron(pop *lang.Population, n int, v, in *lang.Symbol, cond 
 	case in != nil && a < 0 && rhs[in][in] < 0 && konst[in] == 0 && rhs[in][v] == 0:
 		tauMem, tauSyn := -1/a, -1/rhs[in][in]
 		f["tau_mem"], f["tau_syn"], f["v_leak"] = tauMem, tauSyn, -bias/a
-		f["r"], f["w_in"] = rhs[v][in]*tauMem, tauSyn/dt
+		// k/(-a) is k·tau_mem without the rounding of tau_mem = -1/a.
+		f["r"], f["w_in"] = rhs[v][in]/-a, tauSyn/dt
 		kind, rest = pick(spiking, "CubaLIF", "CubaLI"), -bias/a
 		if init(in) != 0 {
 			x.refuse(pop.Pos, "population %s: %s starts at %g, not 0 (NIR executors start the synaptic state at 0)", pop.Name, in.Name, init(in))
