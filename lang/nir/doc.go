@@ -11,6 +11,13 @@
 //	write.go   Write: a Graph to the HDF5 layout the reference reader
 //	           (Python nir 1.0.x) expects, with the hand-written writer in h5/
 //
+// Export (export.go): Export maps a checked program, with its network as
+// built (Built: the interpreter's values before step 0, which
+// driver.ExportNIR supplies), to a Graph: populations whose equations are
+// linear of the LIF/CubaLIF/LI/CubaLI/IF/I forms, projections as Linear (and
+// Delay), inputs and monitors as Input and Output; everything else is a
+// positioned diagnostic naming the construct (spec/nir.md, Export).
+//
 // A NIR file is HDF5: /version is a 0-d string; /node is the top graph, a
 // group holding `type` (the 0-d string "NIRGraph"), `edges` (an (E, 2) string
 // array, or an empty float64 array of shape (0,) when there are no edges),
