@@ -132,6 +132,10 @@ func (r *reader) graph(grp *hdf5.Group, qual string) (*Graph, error) {
 			return nil, err
 		}
 	}
+	fields := map[string]*Value{}
+	if err := r.attributes(grp, fields, qual); err != nil {
+		return nil, err
+	}
 	for _, name := range sortedNames(m) {
 		switch name {
 		case "type", "edges", "nodes", "metadata":
@@ -145,10 +149,10 @@ func (r *reader) graph(grp *hdf5.Group, qual string) (*Graph, error) {
 		if err != nil {
 			return nil, r.errorf(qual, name, "%v", err)
 		}
-		if g.Fields == nil {
-			g.Fields = map[string]*Value{}
-		}
-		g.Fields[name] = v
+		fields[name] = v
+	}
+	if len(fields) > 0 {
+		g.Fields = fields
 	}
 	return g, nil
 }
@@ -176,6 +180,9 @@ func (r *reader) node(grp *hdf5.Group, name, qual string) (*Node, error) {
 			n.Fields[k] = v
 		}
 		return n, nil
+	}
+	if err := r.attributes(grp, n.Fields, qual); err != nil {
+		return nil, err
 	}
 	for _, field := range sortedNames(m) {
 		if field == "type" {
@@ -372,4 +379,87 @@ func listNames(m map[string]hdf5.Object) string {
 		return "nothing"
 	}
 	return strings.Join(names, ", ")
+}
+
+// attributes adds the HDF5 attributes of a node or graph group to fields.
+// NIR's writers write none, but the graph model keeps every attribute of a
+// node group as a field rather than drop it; one named as a dataset of the
+// group is an error.
+func (r *reader) attributes(grp *hdf5.Group, fields map[string]*Value, qual string) error {
+	attrs, err := grp.Attributes()
+	if err != nil {
+		return r.errorf(qual, "", "cannot read the attributes: %v", err)
+	}
+	members := members(grp)
+	for _, a := range attrs {
+		if _, dup := members[a.Name]; dup || a.Name == "type" {
+			return r.errorf(qual, a.Name, "both an attribute and a dataset")
+		}
+		if a.Datatype == nil || a.Dataspace == nil {
+			return r.errorf(qual, a.Name, "an attribute without a datatype or dataspace")
+		}
+		v := &Value{Shape: []int{}}
+		if !a.Dataspace.IsScalar() {
+			for _, d := range a.Dataspace.Dimensions {
+				v.Shape = append(v.Shape, int(d))
+			}
+		}
+		dt := a.Datatype
+		switch {
+		case dt.Class == 1 && dt.Size == 4:
+			v.DType = "float32"
+		case dt.Class == 1 && dt.Size == 8:
+			v.DType = "float64"
+		// Class 0 is fixed point; bit 3 of its bit field says signed.
+		case dt.Class == 0 && dt.ClassBitField&0x08 != 0 && dt.Size == 4:
+			v.DType = "int32"
+		case dt.Class == 0 && dt.ClassBitField&0x08 != 0 && dt.Size == 8:
+			v.DType = "int64"
+		case dt.Class == 3 || dt.Class == 9:
+			v.DType = "string"
+		default:
+			return r.errorf(qual, a.Name, "an attribute of unsupported HDF5 datatype class %d, %d bytes", dt.Class, dt.Size)
+		}
+		x, err := a.ReadValue()
+		if err != nil {
+			return r.errorf(qual, a.Name, "cannot read the attribute: %v", err)
+		}
+		switch x := x.(type) {
+		case int32:
+			v.Num = []float64{float64(x)}
+		case int64:
+			v.Num = []float64{float64(x)}
+		case float32:
+			v.Num = []float64{float64(x)}
+		case float64:
+			v.Num = []float64{x}
+		case string:
+			v.Str = []string{x}
+		case []int32:
+			for _, e := range x {
+				v.Num = append(v.Num, float64(e))
+			}
+		case []int64:
+			for _, e := range x {
+				v.Num = append(v.Num, float64(e))
+			}
+		case []float32:
+			for _, e := range x {
+				v.Num = append(v.Num, float64(e))
+			}
+		case []float64:
+			v.Num = x
+		case []string:
+			v.Str = x
+		case []interface{}:
+			// The library's empty attribute.
+		default:
+			return r.errorf(qual, a.Name, "an attribute read as %T", x)
+		}
+		if got := len(v.Num) + len(v.Str); got != v.Len() {
+			return r.errorf(qual, a.Name, "an attribute of %d elements, its shape %v holds %d", got, v.Shape, v.Len())
+		}
+		fields[a.Name] = v
+	}
+	return nil
 }
