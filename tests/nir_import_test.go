@@ -675,6 +675,12 @@ func TestNIRImportErrors(t *testing.T) {
 			{Name: "c", Type: "Conv1d", Fields: map[string]*nir.Value{"weight": f([]int{1, 1, 3}, 1, 1, 1), "stride": f(nil, 2), "padding": nir.Strings(nil, "same")}},
 			{Name: "lif", Type: "LIF", Fields: lif.Fields}},
 			[]nir.Edge{{From: "in", To: "c"}, {From: "c", To: "lif"}}, `node c \(Conv1d\): padding "same" needs stride 1`},
+		{"zero stride", []*nir.Node{{Name: "in", Type: "Input", Fields: map[string]*nir.Value{"shape": f([]int{2}, 1, 4)}},
+			{Name: "c", Type: "Conv1d", Fields: map[string]*nir.Value{"weight": f([]int{1, 1, 3}, 1, 1, 1), "stride": f(nil, 0), "padding": f(nil, 0)}},
+			{Name: "lif", Type: "LIF", Fields: lif.Fields}},
+			[]nir.Edge{{From: "in", To: "c"}, {From: "c", To: "lif"}}, `node c \(Conv1d\): stride \[0\]`},
+		{"bad input shape", []*nir.Node{{Name: "in", Type: "Input", Fields: map[string]*nir.Value{"shape": f([]int{1}, -2)}}, lif},
+			[]nir.Edge{{From: "in", To: "lif"}}, `node in \(Input\): shape \[-2\] is not a list of positive sizes`},
 	} {
 		g := &nir.Graph{Nodes: c.nodes, Edges: c.edges}
 		_, err := nir.Import(g, "model", nir.Options{Dt: 1e-3})

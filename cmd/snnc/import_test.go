@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"snnc/backends/llvm"
 	"snnc/runtime/npy"
 )
 
@@ -45,6 +47,30 @@ func TestImportCommand(t *testing.T) {
 		code := run(c.args, &stdout, &stderr)
 		if code != c.code || !strings.Contains(stdout.String(), c.stdout) || !strings.Contains(stderr.String(), c.stderr) {
 			t.Errorf("snnc %v: exit %d, want %d\nstdout: %s\nstderr: %s", c.args, code, c.code, stdout.String(), stderr.String())
+		}
+	}
+	if len(llvm.MissingTools()) == 0 {
+		// snnc build of a .nir: the executable runs from anywhere, its
+		// data files staying in the cache.
+		exe := filepath.Join(dir, "lifexe")
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"build", lif, "--dt", "1ms", "--input", frames, "-o", exe}, &stdout, &stderr); code != exitOK {
+			t.Fatalf("snnc build of a .nir: exit %d: %s", code, stderr.String())
+		}
+		out, err := exec.Command(exe, "-q", "--out", filepath.Join(dir, "exe.out")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("the built executable: %v: %s", err, out)
+		}
+		a, err := os.ReadFile(filepath.Join(dir, "exe.out", "n_1_spikes.t.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "out", "n_1_spikes.t.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("the executable built from the .nir and snnc run of it record different spike times")
 		}
 	}
 	// The run's spikes are the imported model's: the input's 10 spikes

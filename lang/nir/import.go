@@ -455,6 +455,9 @@ func (im *importer) stateShape(n *flatNode) ([]int, error) {
 	if n.Type == "Input" {
 		s := make([]int, len(v.Num))
 		for i, x := range v.Num {
+			if !(x >= 1 && x <= 1<<31) || x != math.Trunc(x) {
+				return nil, fmt.Errorf("node %s (Input): shape %v is not a list of positive sizes", n.name, v.Num)
+			}
 			s[i] = int(x)
 		}
 		return s, nil
@@ -557,6 +560,9 @@ func (im *importer) convolution(n *flatNode, in []int) (*sparse, []int, error) {
 	}
 	g := groups[0]
 	co, cig := w.Shape[0], w.Shape[1]
+	if g < 1 || co%g != 0 {
+		return nil, nil, fmt.Errorf("node %s (%s): groups %d does not divide the %d output channels", n.name, n.Type, g, co)
+	}
 	ci := cig * g
 	k := w.Shape[2:]
 	// The spatial shape: the field input_shape, else the input's.
@@ -582,10 +588,12 @@ func (im *importer) convolution(n *flatNode, in []int) (*sparse, []int, error) {
 		return nil, nil, err
 	}
 	pad := make([]int, d)
+	same := false
 	if v := n.Fields["padding"]; v != nil && v.DType == "string" {
 		switch s := strings.Join(v.Str, ""); s {
 		case "valid":
 		case "same":
+			same = true
 			for i := range pad {
 				if stride[i] != 1 {
 					return nil, nil, fmt.Errorf("node %s (%s): padding \"same\" needs stride 1", n.name, n.Type)
@@ -599,13 +607,21 @@ func (im *importer) convolution(n *flatNode, in []int) (*sparse, []int, error) {
 	} else if pad, err = ints(n, "padding", d, 0); err != nil {
 		return nil, nil, err
 	}
+	for i := 0; i < d; i++ {
+		if stride[i] < 1 || dil[i] < 1 || pad[i] < 0 || k[i] < 1 {
+			return nil, nil, fmt.Errorf("node %s (%s): stride %v, dilation %v, padding %v, kernel %v: each must be at least 1 (padding 0)", n.name, n.Type, stride, dil, pad, k)
+		}
+	}
 	out := make([]int, d)
 	for i := range out {
 		out[i] = (sp[i]+2*pad[i]-dil[i]*(k[i]-1)-1)/stride[i] + 1
-		if n.Type == "Conv1d" || n.Type == "Conv2d" {
-			if v := n.Fields["padding"]; v != nil && v.DType == "string" && strings.Join(v.Str, "") == "same" {
-				out[i] = sp[i]
-			}
+		if same {
+			// An odd total padding puts the extra zero after the input,
+			// which the formula above, padding both sides alike, misses.
+			out[i] = sp[i]
+		}
+		if out[i] < 1 {
+			return nil, nil, fmt.Errorf("node %s (%s): the kernel does not fit the input of shape %v", n.name, n.Type, sp)
 		}
 	}
 	var bias []float64
@@ -678,8 +694,16 @@ func (im *importer) pool(n *flatNode, in []int) (*sparse, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	for i := 0; i < 2; i++ {
+		if k[i] < 1 || stride[i] < 1 || pad[i] < 0 {
+			return nil, nil, fmt.Errorf("node %s (%s): kernel_size %v, stride %v, padding %v: kernel and stride at least 1, padding at least 0", n.name, n.Type, k, stride, pad)
+		}
+	}
 	c, h, wd := in[0], in[1], in[2]
 	oh, ow := (h+2*pad[0]-k[0])/stride[0]+1, (wd+2*pad[1]-k[1])/stride[1]+1
+	if oh < 1 || ow < 1 {
+		return nil, nil, fmt.Errorf("node %s (%s): the kernel %v does not fit the input of shape %v", n.name, n.Type, k, in)
+	}
 	scale := 1.0
 	if n.Type == "AvgPool2d" {
 		// PyTorch's default count_include_pad: the padded zeros count.
