@@ -204,9 +204,13 @@ func (x *exporter) population(pop *lang.Population, in *inputVar) {
 		return
 	}
 	if b.Refractory != nil {
-		if t, why := x.prog.EvalExpr(b.Refractory.Period, x.neuronValue(pop, 0, nil)); why != "" || t != 0 {
-			x.refusePop(pop, lang.PosFromLexer(b.Refractory.Pos), "population %s: refractory period (NIR neurons have none)", pop.Name)
-			return
+		// A period of 0 for every neuron is no refractoriness at all
+		// (the std LIF with t_ref = 0 ms).
+		for n := 0; n < pop.Size; n++ {
+			if t, why := x.prog.EvalExpr(b.Refractory.Period, x.neuronValue(pop, n, nil)); why != "" || t != 0 {
+				x.refusePop(pop, lang.PosFromLexer(b.Refractory.Pos), "population %s: refractory period (NIR neurons have none)", pop.Name)
+				return
+			}
 		}
 	}
 	// v: the thresholded state, or the one state of a non-spiking neuron.
@@ -231,6 +235,10 @@ func (x *exporter) population(pop *lang.Population, in *inputVar) {
 	var inSym *lang.Symbol
 	if in != nil {
 		inSym = b.Var(in.name)
+		if inSym == nil || inSym.Kind != lang.SymState {
+			x.refuse(in.pos, "population %s: synapses add to %s, not a state (NIR inputs drive a state)", pop.Name, in.name)
+			return
+		}
 	}
 	if v == nil {
 		// No threshold: the output is the one state other than the input
