@@ -4,6 +4,9 @@
 # the command is not found. The native backend needs opt and llc (LLVM 14,
 # Debian's llvm) and cc (gcc); the FPGA backend's tests run the core's RTL on
 # verilator and iverilog, and snnc build --target=fpga reports yosys's costs.
+# The NIR tests check files with h5dump (hdf5-tools) and with h5py under
+# Debian's /usr/bin/python3 (python3-h5py), not whatever python3 is first on
+# PATH.
 set -eu
 
 REQUIRED="
@@ -14,6 +17,7 @@ ar binutils
 verilator verilator
 iverilog iverilog
 yosys yosys
+h5dump hdf5-tools
 "
 
 missing=""
@@ -22,6 +26,7 @@ for pair in $(printf '%s' "$REQUIRED" | tr ' ' ':'); do
 	pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done
+/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1 || missing="$missing python3-h5py"
 
 if ! command -v go >/dev/null 2>&1; then
 	echo "install-deps: go is not on PATH; install Go 1.26 from https://go.dev/dl/" >&2

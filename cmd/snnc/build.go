@@ -49,12 +49,26 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
 	var pf pipelineFlags
 	pf.register(fs)
+	var nf nirFlags
+	nf.register(fs)
 	if status, done := parseFlags(fs, args); done {
 		return status
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return exitUsage
+	}
+	if path := fs.Arg(0); strings.HasSuffix(path, ".nir") {
+		// A NIR graph builds as the model snnc import makes of it, kept
+		// in the cache where the executable reads its large data files.
+		p, status := nirModel(path, &nf, stderr)
+		if status != exitOK {
+			return status
+		}
+		if *out == "" {
+			*out = strings.TrimSuffix(filepath.Base(path), ".nir")
+		}
+		_ = fs.Parse([]string{"--", p})
 	}
 	switch *target {
 	case "llvm":

@@ -66,6 +66,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&r.verbose, "v", false, "print what the passes removed")
 	var pf pipelineFlags
 	pf.register(fs)
+	var nf nirFlags
+	nf.register(fs)
 	if status, done := parseFlags(fs, args); done {
 		return status
 	}
@@ -74,6 +76,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	path := fs.Arg(0)
+	if strings.HasSuffix(path, ".nir") {
+		// A NIR graph runs as the model snnc import makes of it.
+		p, status := nirModel(path, &nf, stderr)
+		if status != exitOK {
+			return status
+		}
+		path = p
+	}
 	if r.target != "interp" && r.target != "llvm" {
 		fmt.Fprintf(stderr, "snnc run: unknown target %q; the targets are: interp, llvm\n", r.target)
 		return exitUsage
