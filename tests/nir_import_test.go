@@ -581,17 +581,11 @@ func TestNIRImportSemantics(t *testing.T) {
 			frames := nirFrames(c.steps, sizeNIR(in), c.p)
 			g, err := nir.Read(path)
 			require.NoError(t, err)
-			total := nirRunCase(t, d, g, c.convention, 1e-3, c.dtp, frames)
+			total := nirRunCase(t, d, g, c.convention, dt, c.dtp, frames)
 			require.NotZero(t, total, "the input drives no spikes: the comparison shows nothing")
 			t.Logf("%s (%s): %d spikes equal", c.file, c.convention, total)
 		})
 	}
-}
-
-// nirIdent finds the population the import made of NIR node name, from
-// the comment the importer writes above it.
-func nirIdent(m *nir.Model, name string) string {
-	return m.Idents[name]
 }
 
 // TestNIRImportConformance: an imported model records the same bytes on
