@@ -1,6 +1,8 @@
 package nir
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path"
@@ -38,7 +40,11 @@ func Read(file string) (g *Graph, err error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: not a NIR file: no /node group (an HDF5 file holding %s)", file, listNames(top))
 	}
-	r := &reader{file: file}
+	st, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{file: file, size: st.Size()}
 	g, err = r.graph(nodeObj, "")
 	if err != nil {
 		return nil, err
@@ -57,20 +63,46 @@ func Read(file string) (g *Graph, err error) {
 // write none).
 const hdf5Signature = "\x89HDF\r\n\x1a\n"
 
+// checkSignature refuses a file that is not HDF5, and one whose heaps claim
+// more bytes than the file has: scigolib/hdf5 v0.14.0 allocates a local
+// heap's claimed size before reading it, so one corrupt size field would
+// exhaust memory (a fatal error no recover catches) instead of being an
+// error.
 func checkSignature(file string) error {
-	fh, err := os.Open(file)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
-	buf := make([]byte, len(hdf5Signature))
-	if n, _ := fh.Read(buf); n < len(buf) || string(buf) != hdf5Signature {
+	if len(data) < len(hdf5Signature) || string(data[:len(hdf5Signature)]) != hdf5Signature {
 		return fmt.Errorf("%s: not a NIR file: not HDF5 (no HDF5 signature at the start)", file)
+	}
+	// The heap headers: "HEAP" (local heap: signature, version, 3 reserved
+	// bytes, then the data segment size) and "GCOL" (global heap: the same
+	// up to the collection size), with the 8-byte lengths every NIR writer
+	// uses. A match inside raw data is harmless unless it looks oversized,
+	// which only refuses a file that is at worst suspicious.
+	for _, sig := range []string{"HEAP", "GCOL"} {
+		for i := 0; ; {
+			j := bytes.Index(data[i:], []byte(sig))
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if at+16 <= len(data) && data[at+4] <= 1 {
+				if size := binary.LittleEndian.Uint64(data[at+8:]); size > uint64(len(data)) {
+					return fmt.Errorf("%s: malformed HDF5 file: the heap at byte %d claims %d bytes, the file has %d", file, at, size, len(data))
+				}
+			}
+			i = at + 1
+		}
 	}
 	return nil
 }
 
-type reader struct{ file string }
+type reader struct {
+	file string
+	size int64 // the file's size in bytes
+}
 
 // where names a node for messages; "" is the top graph.
 func where(node string) string {
@@ -320,6 +352,14 @@ func (r *reader) value(d *hdf5.Dataset, field string) (*Value, error) {
 	}
 	if v.Len() == 0 {
 		return v, nil
+	}
+	// The library allocates what the dataspace claims before reading: refuse
+	// a claim the file cannot hold even compressed (deflate expands at most
+	// 1032 times), so a corrupt dimension is an error, not a fatal
+	// out-of-memory.
+	elem, _ := strconv.Atoi(size)
+	if float64(v.Len())*float64(max(elem, 1)) > 1032*float64(r.size)+(1<<20) {
+		return nil, fmt.Errorf("malformed HDF5 file: shape %v of %s-byte elements is more than the file can hold", v.Shape, size)
 	}
 	switch {
 	case class == "class_9":

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"snnc/lang/nir/h5"
 )
@@ -305,6 +306,46 @@ for name, val in (("bool", np.array([True, False])), ("uint", np.array([1], dtyp
 		_, err := Read(filepath.Join(dir, name+".nir"))
 		if err == nil || !strings.Contains(err.Error(), "node x: field flag: unsupported HDF5 datatype") {
 			t.Errorf("%s.nir: %v, want an unsupported datatype error at node x, field flag", name, err)
+		}
+	}
+}
+
+// TestReadCorrupt: a corrupt file is an error or a graph, quickly, never a
+// crash. The two regression cases once made scigolib/hdf5 allocate what a
+// corrupt size claimed (a fatal out-of-memory): a local heap's data
+// segment size, and the dataspace of the variable-length edges.
+func TestReadCorrupt(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testdata, "lif_norse.nir"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	read := func(off int, x byte) (time.Duration, error) {
+		b := append([]byte{}, data...)
+		b[off] ^= x
+		p := filepath.Join(dir, fmt.Sprintf("c%d_%d.nir", off, x))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, err := Read(p)
+		return time.Since(start), err
+	}
+	for _, c := range []struct {
+		off int
+		x   byte
+	}{{7435, 0xff}, {15499, 0x80}} {
+		if _, err := read(c.off, c.x); err == nil || !strings.Contains(err.Error(), "malformed HDF5") {
+			t.Errorf("byte %d ^ %#x: %v, want a malformed-HDF5 error", c.off, c.x, err)
+		}
+	}
+	// A sweep over the whole file; a generous second per read, where a
+	// sound read takes milliseconds, keeps a loaded machine from failing it.
+	for off := 8; off < len(data); off += 97 {
+		for _, x := range []byte{0xff, 0x80, 0x01} {
+			if d, _ := read(off, x); d > time.Second {
+				t.Errorf("byte %d ^ %#x: Read took %v", off, x, d)
+			}
 		}
 	}
 }

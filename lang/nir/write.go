@@ -56,6 +56,9 @@ func writeGraph(grp *h5.Group, g *Graph, qual string) error {
 		seen[n.Name] = true
 		ng := nodes.Group(n.Name)
 		if n.Type == "NIRGraph" {
+			// A nested graph's extra datasets are its Graph.Fields (Read
+			// copies them into the node's Fields too; those are not
+			// written twice).
 			if n.Graph == nil {
 				return fmt.Errorf("%s: a NIRGraph node without its graph", where(sub))
 			}

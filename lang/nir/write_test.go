@@ -110,3 +110,40 @@ func describe(g *Graph) string {
 	}
 	return b.String()
 }
+
+// TestCheckLayoutRejects: check_layout.py, which the export tests trust,
+// refuses each way a file can break the reference reader's expectations,
+// naming the node and field.
+func TestCheckLayoutRejects(t *testing.T) {
+	requireH5py(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name   string
+		mutate func(g *Graph)
+		want   string
+	}{
+		{"missing field", func(g *Graph) { delete(g.Node("1").Fields, "tau") }, "nodes/1: LIF needs field `tau`"},
+		{"extra field", func(g *Graph) { g.Node("1").Fields["tau_syn"] = g.Node("1").Fields["tau"] }, "LIF takes no field `tau_syn`"},
+		{"int weight", func(g *Graph) { g.Node("0").Fields["weight"] = Float64s("int64", []int{1, 1}, []float64{1}) }, "nodes/0/weight: dtype int64, want float"},
+		{"unknown type", func(g *Graph) { g.Node("1").Type = "Izhikevich" }, "unknown node type 'Izhikevich'"},
+		{"dangling edge", func(g *Graph) { g.Edges = append(g.Edges, Edge{"1", "nowhere"}) }, "no node 'nowhere'"},
+		{"shapes", func(g *Graph) { g.Node("output").Fields["shape"] = Float64s("int64", []int{1}, []float64{2}) }, "type check: edge '1' -> 'output'"},
+		{"unchanged (accepted)", func(g *Graph) {}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g, err := Read(filepath.Join(testdata, "lif_norse.nir"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.mutate(g)
+			out := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".nir")
+			if err := Write(out, g); err != nil {
+				t.Fatal(err)
+			}
+			got := checkLayout(out)
+			if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+				t.Errorf("check_layout.py says %q, want %q", got, c.want)
+			}
+		})
+	}
+}
