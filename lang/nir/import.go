@@ -10,7 +10,9 @@ package nir
 // AvgPool2d, Flatten, and the Input/Output nodes of nested graphs) are
 // linear maps, composed along every path into one sparse matrix and one
 // bias per (source, target) pair: fan-in is summed, as NIR says, and a
-// convolution becomes one synapse per nonzero kernel tap.
+// convolution becomes one synapse per nonzero kernel tap. A spiking source
+// passes spikes; a non-spiking one (LI, CubaLI, I) its membrane, through a
+// summed variable (synapse NirCont) of the target.
 
 import (
 	"fmt"
