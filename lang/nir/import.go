@@ -10,7 +10,9 @@ package nir
 // AvgPool2d, Flatten, and the Input/Output nodes of nested graphs) are
 // linear maps, composed along every path into one sparse matrix and one
 // bias per (source, target) pair: fan-in is summed, as NIR says, and a
-// convolution becomes one synapse per nonzero kernel tap.
+// convolution becomes one synapse per nonzero kernel tap. A spiking source
+// passes spikes; a non-spiking one (LI, CubaLI, I) its membrane, through a
+// summed variable (synapse NirCont) of the target.
 
 import (
 	"fmt"
@@ -145,7 +147,9 @@ type importer struct {
 	nodes  map[string]*flatNode
 	flows  map[string]*flow
 	shapes map[string][]int
-	busy   []string // the linear nodes being composed, to find cycles
+	busy   []string        // the linear nodes being composed, to find cycles
+	cont   map[string]bool // the neuron types (LIF for NirLIF) fed a continuous input
+	relays map[term]string // the relay population that delays a membrane by term.steps
 	idents map[string]string
 	used   map[string]bool
 	src    strings.Builder
@@ -918,8 +922,10 @@ func (im *importer) run() error {
 	p = strings.ReplaceAll(p, "METHOD", im.method)
 	p = strings.ReplaceAll(p, "RUNDT", num(im.o.Dt))
 	im.printf("// Imported from NIR by snnc import (spec/nir.md, Import).\n// dt = %s s, convention %s.\n\n", num(im.o.Dt), im.conv)
-	im.src.WriteString(p)
-	im.printf("\n")
+	// The prelude goes in at the end, when the nodes fed a continuous
+	// input are known (contPrelude).
+	at := im.src.Len()
+	im.cont, im.relays = map[string]bool{}, map[term]string{}
 
 	// Every node must be something the importer maps.
 	for _, name := range im.order {
@@ -1013,8 +1019,59 @@ func (im *importer) run() error {
 		}
 	}
 	im.printf("\nrun {\n    duration = %s s\n    dt = %s s\n}\n", num(float64(steps)*im.o.Dt), num(im.o.Dt))
-	im.m.Source = im.src.String()
+	all := im.src.String()
+	im.m.Source = all[:at] + contPrelude(p, im.cont, num(im.o.Dt)) + "\n" + all[at:]
 	return nil
+}
+
+// contPrelude gives the neuron types that receive a continuous input (the
+// membrane of an LI, CubaLI or I node, types[T] for neuron type NirT) a
+// state i_cont, summed by the synapse NirCont, added to the input where
+// NIR's equation has it, beside the bias; and, if any, the synapse NirCont
+// and the neuron NirRelay that delays a membrane by one step. Without
+// continuous inputs the prelude is unchanged.
+func contPrelude(p string, types map[string]bool, rundt string) string {
+	if len(types) == 0 {
+		return p
+	}
+	names := make([]string, 0, len(types))
+	for t := range types {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	for _, t := range names {
+		head := "neuron Nir" + t + " {\n"
+		i := strings.Index(p, head)
+		j := i + strings.Index(p[i:], "\n}\n")
+		var b strings.Builder
+		for _, line := range strings.SplitAfter(p[i:j], "\n") {
+			if strings.Contains(line, "/dt = ") {
+				line = strings.Replace(line, " bias", " (bias + i_cont)", 1)
+			}
+			b.WriteString(line)
+			if line == "    state v = 0\n" {
+				b.WriteString("    state i_cont = 0 // summed by NirCont\n")
+			}
+		}
+		p = p[:i] + b.String() + p[j:]
+	}
+	return p + `// The membrane of a non-spiking node (LI, CubaLI, I) as the input of
+// another: summed every step from the membranes at the end of the step
+// before, so it arrives one step late, as a spike does.
+synapse NirCont {
+    param w = 0
+    summed post.i_cont = w * pre.v
+}
+// A membrane one step later, for a Delay on a continuous edge: v at the
+// end of step k is i_cont of step k (forward Euler at the rate 1/dt
+// replaces v by it), the source's membrane at the end of step k - 1.
+neuron NirRelay {
+    state v = 0
+    state i_cont = 0 // summed by NirCont
+    dv/dt = (i_cont - v) / (` + rundt + ` s)
+    method euler
+}
+`
 }
 
 // population writes node n's population and the connects into it.
@@ -1121,13 +1178,9 @@ func (im *importer) population(n *flatNode) error {
 	})
 	for _, key := range srcs {
 		s := key.src
-		if t := im.nodes[s].Type; t == "LI" || t == "CubaLI" || t == "I" {
-			// These output their membrane, a continuous value, not
-			// spikes: snnc has no projection that carries one.
-			return fmt.Errorf("node %s (%s) feeds node %s (%s): the membrane of a non-spiking node as another node's input is not supported (only as an Output)", s, t, n.name, n.Type)
-		}
 		rows := in.terms[key]
 		sid := im.ident(s)
+		cont := continuous[im.nodes[s].Type]
 		var pairs []float64
 		for j, row := range rows {
 			is := make([]int, 0, len(row))
@@ -1145,6 +1198,22 @@ func (im *importer) population(n *flatNode) error {
 			continue
 		}
 		file := im.m.Name + "_" + sid + "_to_" + id + ".npy"
+		if cont {
+			// A membrane, a continuous value: summed into i_cont, from
+			// a relay chain where Delay nodes delay it.
+			from, err := im.relay(s, key.steps)
+			if err != nil {
+				return err
+			}
+			if key.steps > 0 {
+				file = fmt.Sprintf("%s_%s_to_%s_delay%d.npy", im.m.Name, sid, id, key.steps)
+			}
+			im.cont[n.Type] = true
+			im.m.Files[file] = dataFile{[]int{len(pairs) / 3, 3}, pairs}
+			im.printf("// %s -> %s: %d synapses (columns pre, post, w) carrying the membrane of %s, the composed stateless nodes between them\n", s, n.name, len(pairs)/3, s)
+			im.printf("connect %s -> %s using NirCont by pairs(%q) { w = load(%q, 2) }\n", from, id, file, file)
+			continue
+		}
 		delay := ""
 		if key.steps > 0 {
 			// A spike of step k acts in step k + 1 + steps: the
@@ -1158,6 +1227,38 @@ func (im *importer) population(n *flatNode) error {
 	}
 	im.printf("\n")
 	return nil
+}
+
+// continuous are the node types whose output is their membrane, not spikes.
+var continuous = map[string]bool{"LI": true, "CubaLI": true, "I": true}
+
+// relay gives the population whose v is the membrane of node src steps
+// steps late: src itself for 0, else a chain of NirRelay populations, one
+// step each, shared by every target that reads src through that delay.
+func (im *importer) relay(src string, steps int) (string, error) {
+	if steps == 0 {
+		return im.ident(src), nil
+	}
+	if id, ok := im.relays[term{src, steps}]; ok {
+		return id, nil
+	}
+	prev, err := im.relay(src, steps-1)
+	if err != nil {
+		return "", err
+	}
+	_, shape, err := im.flowOf(src)
+	if err != nil {
+		return "", err
+	}
+	// A name no NIR node has: "@" is not in an identifier.
+	key := fmt.Sprintf("%s@lag%d", src, steps)
+	id := im.ident(key)
+	delete(im.m.Idents, key)
+	im.relays[term{src, steps}] = id
+	im.printf("// the membrane of NIR node %q, %d step(s) late (a Delay on its edge)\n", src, steps)
+	im.printf("population %s = NirRelay[%d]\n", id, prod(shape))
+	im.printf("connect %s -> %s using NirCont by one_to_one { w = 1 }\n", prev, id)
+	return id, nil
 }
 
 // writeFileAtomic writes data to a temporary file and renames it into
