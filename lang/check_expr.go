@@ -434,6 +434,13 @@ func (c *checker) prePost(ctx *exprCtx, n *NameRef) Type {
 			n.Dotted(), side.describe(), n.Parts[0], ctx.prePos, joinDots(n.Parts[1:]))
 		return invalidType
 	}
+	if (ctx.initial || ctx.pairs) && sym.Kind == SymLet {
+		// A definition is computed in steps, from state an initial value
+		// may not have set yet (the lowering has no value to give).
+		c.diags.Hintf(n.At, "read the state or parameters the definition is made of",
+			"%s cannot depend on the definition %s: it is evaluated before the first step", ctx.what, n.Dotted())
+		return invalidType
+	}
 	c.resolveSym(sym)
 	return sym.Type
 }
