@@ -279,6 +279,26 @@ var vectorizeWant = map[string]map[string]string{
 		"output_init":   scatter,
 		"output_step":   vectorises,
 	},
+	// NIR's subset (examples/nir_lif.snn): LIF and CubaLIF steps, and
+	// weights added to the post side.
+	"nir_lif": {
+		"hidden_init":       vectorises,
+		"hidden_out_init":   vectorises,
+		"hidden_out_on_pre": scatter,
+		"hidden_step":       vectorises,
+		"in_hidden_init":    vectorises,
+		"in_hidden_on_pre":  scatter,
+		"out_step":          vectorises,
+	},
+	"nir_lif-int16": {
+		"hidden_init":       vectorises,
+		"hidden_out_init":   vectorises,
+		"hidden_out_on_pre": scatter,
+		"hidden_step":       vectorises,
+		"in_hidden_init":    vectorises,
+		"in_hidden_on_pre":  scatter,
+		"out_step":          vectorises,
+	},
 	"tsodyks_markram": {
 		"a_init":       vectorises,
 		"a_update":     vectorises,
