@@ -230,22 +230,7 @@ func (s *sim) resume(c *runtime.Checkpoint) error {
 	s.events = c.Events
 	// prepare again, over the restored parameters and any new --set, at
 	// step 0 and time 0 as build runs it (its draws are those of step 0).
-	for _, ps := range s.pops {
-		if ps.k.prepare != nil {
-			ps.k.prepare.all(0, 0, nil)
-		}
-		for _, ds := range ps.dends {
-			if ds.k.prepare != nil {
-				ds.k.prepare.all(0, 0, nil)
-			}
-		}
-	}
-	for _, pr := range s.projs {
-		if pr.k.prepare != nil {
-			pr.k.prepare.all(0, 0, nil)
-		}
-	}
-	if err := s.checkPropagators(); err != nil {
+	if err := s.prepare(); err != nil {
 		return err
 	}
 	for _, sm := range s.spikeMons {

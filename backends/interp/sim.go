@@ -399,22 +399,7 @@ func (s *sim) build() error {
 		}
 	}
 	// prepare runs after every init and --set.
-	for _, ps := range s.pops {
-		if ps.k.prepare != nil {
-			ps.k.prepare.all(0, 0, nil)
-		}
-		for _, ds := range ps.dends {
-			if ds.k.prepare != nil {
-				ds.k.prepare.all(0, 0, nil)
-			}
-		}
-	}
-	for _, pr := range s.projs {
-		if pr.k.prepare != nil {
-			pr.k.prepare.all(0, 0, nil)
-		}
-	}
-	if err := s.checkPropagators(); err != nil {
+	if err := s.prepare(); err != nil {
 		return err
 	}
 	s.buildReductions()
@@ -556,4 +541,27 @@ func (s *sim) compilePopulation(ps *popState) error {
 		ds.k.reset = compile("reset", ds.site, de)
 	}
 	return err
+}
+
+// prepare runs every prepare kernel, at step 0 and time 0 (its draws are
+// step 0's), and checks the propagators it computed: after every init and
+// --set when the network is built, and again when a resume restores the
+// parameters.
+func (s *sim) prepare() error {
+	for _, ps := range s.pops {
+		if ps.k.prepare != nil {
+			ps.k.prepare.all(0, 0, nil)
+		}
+		for _, ds := range ps.dends {
+			if ds.k.prepare != nil {
+				ds.k.prepare.all(0, 0, nil)
+			}
+		}
+	}
+	for _, pr := range s.projs {
+		if pr.k.prepare != nil {
+			pr.k.prepare.all(0, 0, nil)
+		}
+	}
+	return s.checkPropagators()
 }
