@@ -60,22 +60,28 @@ func (p *Poisson) drawFrom(i int32, from int64) {
 	heap.Push(&p.queue, pending{from + int64(gap), i})
 }
 
+// setRates sets each source's log(1 - rate·dt) to its rate in the period
+// of step k.
+func (p *Poisson) setRates(k int64) {
+	q := int64(0)
+	if p.periodSteps > 0 {
+		q = k / p.periodSteps
+	}
+	r := p.rates(q)
+	for i := range p.logq {
+		rate := r[0]
+		if len(r) > 1 {
+			rate = r[i]
+		}
+		p.logq[i] = rng.LogComplement(rate * p.dt)
+	}
+}
+
 // Step returns the sources that fire in step k, in increasing order; the
 // slice is valid until the next call. Steps must be visited in order.
 func (p *Poisson) Step(k int64) []int32 {
 	if k == 0 || (p.periodSteps > 0 && k%p.periodSteps == 0) {
-		q := int64(0)
-		if p.periodSteps > 0 {
-			q = k / p.periodSteps
-		}
-		r := p.rates(q)
-		for i := range p.logq {
-			rate := r[0]
-			if len(r) > 1 {
-				rate = r[i]
-			}
-			p.logq[i] = rng.LogComplement(rate * p.dt)
-		}
+		p.setRates(k)
 		p.queue = p.queue[:0]
 		for i := range p.size {
 			p.drawFrom(int32(i), k)

@@ -8,8 +8,6 @@ import (
 	"container/heap"
 	"fmt"
 	"slices"
-
-	"snnc/runtime/rng"
 )
 
 // Pending returns the spikes in flight after step k-1 (due in steps k and
@@ -81,18 +79,7 @@ func (p *Poisson) Resume(k int64, draws, next []int64) error {
 	if len(draws) != p.size || len(next) != p.size {
 		return fmt.Errorf("%d and %d positions for %d sources", len(draws), len(next), p.size)
 	}
-	q := int64(0)
-	if p.periodSteps > 0 {
-		q = k / p.periodSteps
-	}
-	r := p.rates(q)
-	for i := range p.logq {
-		rate := r[0]
-		if len(r) > 1 {
-			rate = r[i]
-		}
-		p.logq[i] = rng.LogComplement(rate * p.dt)
-	}
+	p.setRates(k)
 	p.queue = p.queue[:0]
 	for i := range p.size {
 		if draws[i] < 0 || next[i] != neverStep && next[i] < k {
