@@ -54,6 +54,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	}
 	l := newLayout(m)
 	e := newEmitter(l, m.Run.Dt)
+	e.mpi = o.MPI
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
 	if src, err := filepath.Abs(m.Source); err == nil && m.Source != "" {
 		t.modelDir = filepath.Dir(src)
@@ -139,6 +140,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		}
 	}
 	t.preUsed = e.preUsed
+	t.keyUsed = e.keyUsed
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
 		return nil, err

@@ -225,6 +225,7 @@ void snn_build(void)
 	net.ctx.pre = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));
 	net.ctx.post = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));
 	net.ctx.js = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));
+	net.ctx.key = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int64_t *));
 	net.ctx.seed = net.seed;
 	for (int32_t x = 0; x < net.model->params.n; x++)
 		snn_new_cell(net.model->params.v[x].id, 1, 1);

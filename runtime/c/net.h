@@ -122,6 +122,7 @@ typedef struct proj_rt {
 	 * one of each per pathway (pathway.c). */
 	snn_queue *path_q;
 	int32_t **path_delay;
+	int64_t *key; /* ctx.key's: with needs_key */
 } proj_rt;
 
 typedef struct current_rt {
@@ -316,6 +317,9 @@ void snn_ranks_step_end(int64_t k, int stop);
  * asked to stop (the run then ends here). */
 int snn_ranks_sync(void);
 void snn_ranks_gather(int64_t *events);
+/* Each of projection q's synapses on this rank: its index in the whole
+ * projection (ctx.key; a collective). */
+int64_t *snn_ranks_keys(int q);
 
 /* memory.c: interp's memory.go. */
 void snn_check_memory(void);

@@ -532,21 +532,47 @@ static void merge(int q, const rows_rt *rows)
 	free(ids);
 }
 
+/* rows_of sums projection q's rows over the ranks (a collective). */
+static void rows_of(int q, rows_rt *rw)
+{
+	const proj_rt *ps = &net.projs[q];
+	rw->n_pre = pre_count(&net.model->projections[q]);
+	rw->glen = snn_xmalloc((size_t)(rw->n_pre > 0 ? rw->n_pre : 1) * sizeof(int64_t));
+	rw->below = snn_xmalloc((size_t)(rw->n_pre > 0 ? rw->n_pre : 1) * sizeof(int64_t));
+	for (int64_t i = 0; i < rw->n_pre; i++)
+		rw->glen[i] = rw->below[i] = ps->csr.start[i + 1] - ps->csr.start[i];
+	snn_mpi_sum_i64(rw->glen, rw->n_pre);
+	snn_mpi_exscan_i64(rw->below, rw->n_pre);
+}
+
+int64_t *snn_ranks_keys(int q)
+{
+	const snn_model *m = net.model;
+	rows_rt *rows = snn_xcalloc((size_t)m->n_projections + 1, sizeof(rows_rt));
+	if (m->projections[q].rule == SNN_PARTS) {
+		for (int t = 0; t < q; t++)
+			if (m->projections[t].is_part && m->projections[t].part_of == q)
+				rows_of(t, &rows[t]);
+		rows[q].n_pre = pre_count(&m->projections[q]);
+	} else
+		rows_of(q, &rows[q]);
+	int64_t *gstart = snn_xmalloc((size_t)(rows[q].n_pre + 1) * sizeof(int64_t));
+	int64_t *at = place(q, rows, gstart);
+	free(gstart);
+	for (int t = 0; t <= q; t++) {
+		free(rows[t].glen);
+		free(rows[t].below);
+	}
+	free(rows);
+	return at;
+}
+
 static void gather_projections(void)
 {
 	const snn_model *m = net.model;
 	rows_rt *rows = snn_xcalloc((size_t)m->n_projections + 1, sizeof(rows_rt));
-	for (int q = 0; q < m->n_projections; q++) {
-		rows_rt *rw = &rows[q];
-		const proj_rt *ps = &net.projs[q];
-		rw->n_pre = pre_count(&m->projections[q]);
-		rw->glen = snn_xmalloc((size_t)(rw->n_pre > 0 ? rw->n_pre : 1) * sizeof(int64_t));
-		rw->below = snn_xmalloc((size_t)(rw->n_pre > 0 ? rw->n_pre : 1) * sizeof(int64_t));
-		for (int64_t i = 0; i < rw->n_pre; i++)
-			rw->glen[i] = rw->below[i] = ps->csr.start[i + 1] - ps->csr.start[i];
-		snn_mpi_sum_i64(rw->glen, rw->n_pre);
-		snn_mpi_exscan_i64(rw->below, rw->n_pre);
-	}
+	for (int q = 0; q < m->n_projections; q++)
+		rows_of(q, &rows[q]);
 	/* A merged projection (SNN_PARTS) before its parts, which come
 	 * before it in the model: place reads the parts' rows as this rank
 	 * holds them. */

@@ -278,6 +278,12 @@ void snn_build_projection(int n)
 		if (!snn_is_uniform(id))
 			snn_new_cell(id, nsyn, 1);
 	}
+	/* In an --mpi build, what a kernel keys by synapse is keyed by its
+	 * index in the whole projection (ranks.c). */
+	if (pr->needs_key) {
+		ps->key = snn_ranks_keys(n);
+		net.ctx.key[n] = ps->key;
+	}
 	net.ctx.step = 0;
 	net.ctx.t = 0;
 	snn_par(pr->init, nsyn, NULL);
@@ -285,6 +291,11 @@ void snn_build_projection(int n)
 		prune_weights(ps, nPre);
 		nsyn = ps->nsyn;
 		net.ctx.post[n] = ps->csr.post;
+		if (pr->needs_key) {
+			free(ps->key);
+			ps->key = snn_ranks_keys(n);
+			net.ctx.key[n] = ps->key;
+		}
 	}
 	ps->row_arr[ps->n_row_arr] = (const char *)ps->csr.post;
 	ps->row_size[ps->n_row_arr++] = sizeof(int32_t);
