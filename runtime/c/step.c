@@ -595,9 +595,9 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	snn_pool_start(o->threads, &net.ctx);
 	snn_build();
 	snn_pool_pop_parts(pop_part, net.bound, net.n_items, net.pops_shared);
+	snn_ranks_start();
 	if (net.first > 0)
 		snn_resume_state(&mc.events);
-	snn_ranks_start();
 	net.ctx_fixed = net.ctx;
 	net.ctx_fixed.stamp = 0;
 	loop();
