@@ -6,7 +6,8 @@
 # verilator and iverilog, and snnc build --target=fpga reports yosys's costs.
 # The NIR tests check files with h5dump (hdf5-tools) and with h5py under
 # Debian's /usr/bin/python3 (python3-h5py), not whatever python3 is first on
-# PATH.
+# PATH. The MPI tests build with mpicc (libopenmpi-dev) and run mpirun
+# (openmpi-bin).
 set -eu
 
 REQUIRED="
@@ -18,6 +19,8 @@ verilator verilator
 iverilog iverilog
 yosys yosys
 h5dump hdf5-tools
+mpicc libopenmpi-dev
+mpirun openmpi-bin
 "
 
 missing=""

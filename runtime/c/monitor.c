@@ -44,7 +44,7 @@ static void new_state_rec(snn_state_rec *r, const snn_monitor *mon, int64_t size
 /* synapse_neurons gives a projection's recording each recorded synapse's
  * pre and post neuron, within the connect's subgroups or slices (interp's
  * synapseNeurons). */
-static void synapse_neurons(snn_state_rec *r, const proj_rt *ps)
+void snn_synapse_neurons(snn_state_rec *r, const proj_rt *ps)
 {
 	const snn_projection *pr = ps->pr;
 	int64_t n_pre = pr->pre_kind == 0 ? net.pops[pr->pre].n : net.model->inputs[pr->pre].size;
@@ -180,7 +180,7 @@ void snn_build_monitors(void)
 			snn_fail("monitor %s: no population, global or projection %s", mon->name, net.model->inputs[mon->target].name);
 		}
 		if (mon->target_kind == 2)
-			synapse_neurons(r, &net.projs[mon->target]);
+			snn_synapse_neurons(r, &net.projs[mon->target]);
 	}
 }
 

@@ -295,6 +295,8 @@ void snn_reduce(void);
 /* monitor.c */
 void snn_build_monitors(void);
 void snn_sample(state_mon *sm, int64_t k);
+/* A projection's recording: its synapses' pre and post neurons. */
+void snn_synapse_neurons(snn_state_rec *r, const proj_rt *ps);
 /* The spikes s[0..n) of step k into spike monitor sm's recording. */
 void snn_record_spikes(spike_mon *sm, int64_t k, const int32_t *s, int64_t n);
 
@@ -316,7 +318,7 @@ void snn_ranks_step_end(int64_t k, int stop);
 /* Completes the window's gather and hands its spikes on; whether a rank
  * asked to stop (the run then ends here). */
 int snn_ranks_sync(void);
-void snn_ranks_gather(int64_t *events);
+void snn_ranks_gather(int64_t *events, int64_t steps_done);
 /* Each of projection q's synapses on this rank: its index in the whole
  * projection (ctx.key; a collective). */
 int64_t *snn_ranks_keys(int q);

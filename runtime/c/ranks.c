@@ -160,15 +160,10 @@ static void check_supported(void)
 		if (pr->on_pre && !pr->parallel_on_pre)
 			snn_fail("%s: its on pre reads its pre neuron or writes beyond its synapse and post neuron; that cannot run over MPI ranks",
 				pr->label);
-		if (ps->q.per_syn)
-			snn_fail("%s: a delay per synapse cannot run over MPI ranks yet", pr->label);
 		if (ps->csr.unsorted && pr->rule != SNN_PARTS)
 			snn_fail("%s: a row lists its post neurons out of order (pairs or a generator in an order of their own); over MPI ranks the rows must be in the order of their post neurons",
 				pr->label);
 	}
-	for (int i = 0; i < net.n_state_mons; i++)
-		if (net.state_mons[i].mon->target_kind == 2)
-			snn_fail("monitor %s: a projection's variable cannot be recorded over MPI ranks yet", net.state_mons[i].mon->name);
 }
 
 void snn_ranks_start(void)
@@ -194,9 +189,14 @@ void snn_ranks_start(void)
 	for (int p = 0; p < m->n_populations; p++)
 		for (int x = 0; x < net.pops[p].n_out; x++) {
 			const proj_rt *ps = &net.projs[net.pops[p].out[x]];
-			if (ps->q.delay < dmin)
+			if (!ps->q.per_syn && ps->q.delay < dmin)
 				dmin = ps->q.delay;
+			for (int64_t s = 0; ps->q.per_syn && s < ps->nsyn; s++)
+				if (ps->syn_delay[s] < dmin)
+					dmin = ps->syn_delay[s];
 		}
+	/* A delay per synapse: the shortest of every rank's. */
+	dmin = snn_mpi_min_i64(dmin);
 	rx.window = dmin + 1 < MAX_WINDOW ? dmin + 1 : MAX_WINDOW;
 	rx.w0 = net.first;
 	rx.cap = FIRST_CAP;
@@ -585,12 +585,119 @@ static void gather_projections(void)
 	free(rows);
 }
 
-void snn_ranks_gather(int64_t *events)
+/* gather_synapse_monitors puts the recordings of projections' variables,
+ * a column per synapse of this rank, into rank 0's, a column per synapse
+ * of the whole projection in its order. */
+static void gather_synapse_monitors(void)
+{
+	for (int i = 0; i < net.n_state_mons; i++) {
+		state_mon *sm = &net.state_mons[i];
+		if (sm->mon->target_kind != 2)
+			continue;
+		int q = sm->mon->target;
+		snn_state_rec *rec = sm->rec;
+		int64_t *key = snn_ranks_keys(q), total = rec->n_indices, rows = rec->n_steps;
+		snn_mpi_sum_i64(&total, 1);
+		if (snn_rank != 0) {
+			snn_mpi_send(0, &rec->n_indices, sizeof(int64_t));
+			snn_mpi_send(0, key, rec->n_indices * (int64_t)sizeof(int64_t));
+			snn_mpi_send(0, rec->values, rows * rec->n_indices * (int64_t)sizeof(double));
+			free(key);
+			continue;
+		}
+		double *all = snn_xmalloc((size_t)(rows * total > 0 ? rows * total : 1) * sizeof(double));
+		for (int r = 0; r < snn_ranks; r++) {
+			int64_t n = rec->n_indices, *rk = key;
+			double *v = rec->values;
+			if (r > 0) {
+				snn_mpi_recv(r, &n, sizeof(int64_t));
+				rk = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+				v = snn_xmalloc((size_t)(rows * n > 0 ? rows * n : 1) * sizeof(double));
+				snn_mpi_recv(r, rk, n * (int64_t)sizeof(int64_t));
+				snn_mpi_recv(r, v, rows * n * (int64_t)sizeof(double));
+			}
+			for (int64_t k = 0; k < rows; k++)
+				for (int64_t x = 0; x < n; x++)
+					all[k * total + rk[x]] = v[k * n + x];
+			if (r > 0) {
+				free(rk);
+				free(v);
+			}
+		}
+		free(key);
+		free(rec->values);
+		rec->values = all;
+		free(rec->indices);
+		rec->indices = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
+		for (int64_t x = 0; x < total; x++)
+			rec->indices[x] = (int32_t)x;
+		rec->n_indices = total;
+	}
+}
+
+/* gather_queues puts the spikes in flight of the projections with a delay
+ * per synapse (synapse indices) into rank 0's queues, as indices in the
+ * whole projection, after steps_done steps. */
+static void gather_queues(int64_t steps_done)
+{
+	for (int q = 0; q < net.model->n_projections; q++) {
+		snn_queue *qu = &net.projs[q].q;
+		if (!qu->per_syn)
+			continue;
+		int64_t *key = snn_ranks_keys(q);
+		snn_vi64 pend = {0}; /* (due, key) pairs */
+		for (int64_t step = steps_done; step < steps_done + qu->L; step++) {
+			const snn_vi32 *slot = &qu->slots[step % qu->L];
+			for (int64_t x = 0; x < slot->n; x++) {
+				snn_vi64_push(&pend, step);
+				snn_vi64_push(&pend, key[slot->a[x]]);
+			}
+		}
+		free(key);
+		if (snn_rank != 0) {
+			snn_mpi_send(0, &pend.n, sizeof(int64_t));
+			snn_mpi_send(0, pend.a, pend.n * (int64_t)sizeof(int64_t));
+			free(pend.a);
+			continue;
+		}
+		for (int64_t s = 0; s < qu->L; s++) {
+			qu->slots[s].n = 0;
+			qu->unordered[s] = 1; /* sorted as delivery sorts them */
+		}
+		for (int r = 0; r < snn_ranks; r++) {
+			int64_t n = pend.n, *a = pend.a;
+			if (r > 0) {
+				snn_mpi_recv(r, &n, sizeof(int64_t));
+				a = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+				snn_mpi_recv(r, a, n * (int64_t)sizeof(int64_t));
+			}
+			for (int64_t x = 0; x < n; x += 2)
+				snn_vi32_push(&qu->slots[a[x] % qu->L], (int32_t)a[x + 1]);
+			if (r > 0)
+				free(a);
+		}
+		free(pend.a);
+	}
+}
+
+void snn_ranks_gather(int64_t *events, int64_t steps_done)
 {
 	if (snn_ranks <= 1)
 		return;
 	snn_mpi_sum_i64(events, 1);
 	gather_neurons();
 	gather_monitors();
+	gather_synapse_monitors();
+	gather_queues(steps_done);
 	gather_projections();
+	if (snn_rank != 0)
+		return;
+	/* Rank 0's projections are whole now: the recordings' synapses' pre
+	 * and post neurons, and the queues' rows. */
+	for (int i = 0; i < net.n_state_mons; i++)
+		if (net.state_mons[i].mon->target_kind == 2)
+			snn_synapse_neurons(net.state_mons[i].rec, &net.projs[net.state_mons[i].mon->target]);
+	for (int q = 0; q < net.model->n_projections; q++)
+		if (net.projs[q].q.per_syn)
+			net.projs[q].q.row_start = net.projs[q].csr.start;
 }

@@ -637,7 +637,25 @@ static void restore_cell(void *ctx, const char *owner, const snn_var *v)
 	free(name);
 }
 
-static void restore_queue(const char *name, snn_queue *q, int64_t k, int64_t n)
+/* local is the synapse of this rank whose index in the whole projection
+ * is g (keys: increasing, n of them), or -1. */
+static int64_t local(const int64_t *keys, int64_t n, int64_t g)
+{
+	int64_t lo = 0, hi = n;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (keys[mid] < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && keys[lo] == g ? lo : -1;
+}
+
+/* restore_queue puts queue name's spikes back: pre neurons (n of them),
+ * or synapses (n in the whole projection; keys, over MPI ranks, those of
+ * this rank's nsyn, whose spikes it keeps). */
+static void restore_queue(const char *name, snn_queue *q, int64_t k, int64_t n, const int64_t *keys, int64_t nsyn)
 {
 	char *dn = str3("queue.due:", name, "", ""), *in = str3("queue.index:", name, "", "");
 	in_array *due = raw_named(dn, -1, "<i8"), *idx = raw_named(in, due->n, "<i4");
@@ -646,11 +664,13 @@ static void restore_queue(const char *name, snn_queue *q, int64_t k, int64_t n)
 	for (int64_t x = 0; x < due->n; x++) {
 		if (d[x] < k || d[x] >= k + q->L || ix[x] < 0 || ix[x] >= n)
 			rfail("state/checkpoint.json: %s holds a spike that does not fit this model's queue%s", dn, "");
-		int64_t si = d[x] % q->L;
+		int64_t si = d[x] % q->L, e = ix[x];
+		if (q->per_syn && keys && (e = local(keys, nsyn, e)) < 0)
+			continue; /* another rank's synapse */
 		snn_vi32 *s = &q->slots[si];
-		if (q->per_syn && s->n > 0 && s->a[s->n - 1] > ix[x])
+		if (q->per_syn && s->n > 0 && s->a[s->n - 1] > (int32_t)e)
 			q->unordered[si] = 1;
-		snn_vi32_push(s, ix[x]);
+		snn_vi32_push(s, (int32_t)e);
 	}
 	free(dn);
 	free(in);
@@ -707,12 +727,6 @@ void snn_resume_state(int64_t *events)
 		}
 	}
 	for_cells(restore_cell, snn_ranks > 1 ? &rs : NULL);
-	if (snn_ranks > 1) {
-		for (int q = 0; q < m->n_projections; q++)
-			free(rs.key[q]);
-		free(rs.key);
-		free(rs.total);
-	}
 	for (int p = 0; p < m->n_populations; p++) {
 		const snn_population *pop = &m->populations[p];
 		pop_rt *ps = &net.pops[p];
@@ -757,10 +771,12 @@ void snn_resume_state(int64_t *events)
 		const snn_projection *pr = &m->projections[q];
 		proj_rt *ps = &net.projs[q];
 		int64_t rows = pr->pre_kind == 0 ? net.pops[pr->pre].n : m->inputs[pr->pre].size;
-		restore_queue(pr->name, &ps->q, k, ps->q.per_syn ? ps->nsyn : rows);
+		int64_t total = rs.total ? rs.total[q] : ps->nsyn;
+		const int64_t *keys = rs.key ? rs.key[q] : NULL;
+		restore_queue(pr->name, &ps->q, k, ps->q.per_syn ? total : rows, keys, ps->nsyn);
 		for (int x = 0; x < pr->n_paths; x++) {
 			char *name = snn_dotted(pr->name, pr->paths[x].name);
-			restore_queue(name, &ps->path_q[x], k, ps->path_q[x].per_syn ? ps->nsyn : rows);
+			restore_queue(name, &ps->path_q[x], k, ps->path_q[x].per_syn ? total : rows, keys, ps->nsyn);
 			free(name);
 		}
 	}
@@ -795,15 +811,31 @@ void snn_resume_state(int64_t *events)
 		state_mon *sm = &net.state_mons[i];
 		snn_state_rec *r = sm->rec;
 		in_array *t = recording(r->name, ".t.npy"), *v = recording(r->name, ".npy");
-		if (strcmp(t->descr, "<f8") || strcmp(v->descr, "<f8") || v->n != t->n * r->n_indices)
+		/* Over MPI ranks a projection's recording has a column per
+		 * synapse of the whole projection; this rank keeps its own. */
+		const int64_t *keys = rs.key && sm->mon->target_kind == 2 ? rs.key[sm->mon->target] : NULL;
+		int64_t cols = keys ? rs.total[sm->mon->target] : r->n_indices;
+		if (strcmp(t->descr, "<f8") || strcmp(v->descr, "<f8") || v->n != t->n * cols)
 			rfail("monitor %s's recording is not one snnc wrote, or has another shape%s", r->name, "");
 		steps_of(t, r->steps);
-		memcpy(r->values, v->data, (size_t)v->n * sizeof(double));
+		if (keys) {
+			const double *all = v->data;
+			for (int64_t row = 0; row < t->n; row++)
+				for (int64_t x = 0; x < r->n_indices; x++)
+					r->values[row * r->n_indices + x] = all[row * cols + keys[x]];
+		} else
+			memcpy(r->values, v->data, (size_t)v->n * sizeof(double));
 		r->n_steps = t->n;
 		const double *vals = v->data;
 		for (int64_t x = 0; x < v->n; x++)
 			if (vals[x] != vals[x] || vals[x] - vals[x] != 0)
 				sm->warned = 1; /* the run there warned */
+	}
+	if (snn_ranks > 1) {
+		for (int q = 0; q < m->n_projections; q++)
+			free(rs.key[q]);
+		free(rs.key);
+		free(rs.total);
 	}
 }
 

@@ -619,7 +619,7 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	sum->events = mc.events + snn_pool_events();
 	/* Over MPI ranks: rank 0 gathers the state it writes, and the sum of
 	 * the events. */
-	snn_ranks_gather(&sum->events);
+	snn_ranks_gather(&sum->events, mc.steps_done);
 	sum->pops = snn_xcalloc((size_t)(m->n_populations + m->n_inputs + 1), sizeof(snn_pop_summary));
 	for (int p = 0; p < m->n_populations; p++) {
 		if (m->populations[p].global || net.pops[p].n_members > 0)

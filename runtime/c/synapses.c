@@ -402,6 +402,19 @@ void snn_build_projection(int n)
 		if (nsyn > 0)
 			snn_reserve_ring(ps->syn_delay[longest], del[longest], 1);
 		snn_queue_init_synapse(&ps->q, ps->syn_delay, nsyn, ps->csr.start);
+		/* Over MPI ranks, the ring of the longest delay of any rank's
+		 * synapses, as one process has it: a checkpoint lists the
+		 * spikes in flight over it. */
+		if (snn_ranks > 1) {
+			int64_t L = snn_mpi_max_i64(ps->q.L);
+			if (L > ps->q.L) {
+				free(ps->q.slots);
+				free(ps->q.unordered);
+				ps->q.L = L;
+				ps->q.slots = snn_xcalloc((size_t)L, sizeof(snn_vi32));
+				ps->q.unordered = snn_xcalloc((size_t)L, 1);
+			}
+		}
 	}
 	snn_paths_build(ps);
 	snn_err_ctx[0] = 0;
