@@ -29,6 +29,9 @@ int64_t snn_mpi_min_i64(int64_t x);
 /* bytes from this rank to rank to, received in the same order. */
 void snn_mpi_send(int to, const void *a, int64_t bytes);
 void snn_mpi_recv(int from, void *a, int64_t bytes);
+/* Every rank r's block of a, counts[r] values from displs[r], to every
+ * rank (in place). */
+void snn_mpi_share(double *a, const int *counts, const int *displs);
 /* Every rank's words of send into recv (rank r's at recv + r * words),
  * begun now and complete after snn_mpi_allgather_wait; send and recv
  * stay untouched meanwhile. One at a time. */

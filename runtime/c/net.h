@@ -319,6 +319,9 @@ void snn_ranks_step_end(int64_t k, int stop);
  * asked to stop (the run then ends here). */
 int snn_ranks_sync(void);
 void snn_ranks_gather(int64_t *events, int64_t steps_done);
+/* Step 4a's: the population variables a summed variable or a reduction
+ * reads, each rank's block to every rank. */
+void snn_ranks_share_step(void);
 /* Each of projection q's synapses on this rank: its index in the whole
  * projection (ctx.key; a collective). */
 int64_t *snn_ranks_keys(int q);

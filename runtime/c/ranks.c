@@ -136,25 +136,90 @@ static struct {
 	int64_t lo, hi;   /* its steps */
 	int32_t *full;    /* a step's spikes of one population, all ranks' */
 	int64_t *cursor;  /* per rank, while a gather is read */
+	int every_step;   /* a global's on spike of a population reads the last step's spikes, whole */
 	int stop;         /* this rank's signal, as sent */
 	int stopped;      /* a rank asked to stop: the run ends after this window */
 } rx;
+
+/* A population variable that every rank needs whole in step 4a: each
+ * rank's block of it is sent to all before (share_step). */
+typedef struct shared_var {
+	int id;
+	int *counts, *displs;
+} shared_var;
+
+static struct {
+	shared_var *a;
+	int n, cap;
+} shared;
+
+/* share adds population p's variable id, unless it is there. */
+static void share(int p, int id)
+{
+	const var_rt *vr = &net.vars[id];
+	const snn_population *pop = &net.model->populations[p];
+	if (vr->len == 0 || pop->global || pop->size == 0)
+		return;
+	for (int x = 0; x < shared.n; x++)
+		if (shared.a[x].id == id)
+			return;
+	int64_t per = vr->len / pop->size;
+	if (vr->len > INT32_MAX)
+		snn_fail("population %s: %s has %lld values, more than one MPI message holds", pop->name, vr->v->name,
+			(long long)vr->len);
+	if (shared.n == shared.cap) {
+		shared.cap = shared.cap ? 2 * shared.cap : 8;
+		shared.a = snn_xrealloc(shared.a, (size_t)shared.cap * sizeof(shared_var));
+	}
+	shared_var *sv = &shared.a[shared.n++];
+	sv->id = id;
+	sv->counts = snn_xcalloc((size_t)snn_ranks, sizeof(int));
+	sv->displs = snn_xcalloc((size_t)snn_ranks, sizeof(int));
+	for (int r = 0; r < snn_ranks; r++) {
+		int64_t lo, hi;
+		own_range(p, r, &lo, &hi);
+		sv->counts[r] = (int)((hi - lo) * per);
+		sv->displs[r] = (int)(lo * per);
+	}
+}
+
+/* share_all adds every variable with a value per neuron of population p
+ * (and of its dendrites). */
+static void share_all(int p)
+{
+	for (int id = 0; id < net.model->n_vars; id++)
+		if ((net.vars[id].owner == OWN_POP || net.vars[id].owner == OWN_DEND) && net.vars[id].pop == p)
+			share(p, id);
+}
+
+void snn_ranks_share_step(void)
+{
+	for (int x = 0; x < shared.n; x++)
+		snn_mpi_share(net.ctx.var[shared.a[x].id], shared.a[x].counts, shared.a[x].displs);
+}
 
 static void check_supported(void)
 {
 	const snn_model *m = net.model;
 	/* The build refuses these with a position (backends/llvm's
-	 * CheckMPI); an executable is checked again here. */
-	if (m->n_reductions > 0)
-		snn_fail("a reduction over a population or projection cannot run over MPI ranks yet");
+	 * CheckMPI); an executable is checked again here. A summed
+	 * variable reads its pre neurons, and a reduction a population's
+	 * variable, whole: every rank's blocks are shared in each step. */
+	for (int i = 0; i < m->n_reductions; i++) {
+		const snn_reduction *r = &m->reductions[i];
+		if (r->src_kind != 0)
+			snn_fail("a reduction over a projection's synapses cannot run over MPI ranks yet");
+		share(r->src, r->var);
+	}
 	for (int p = 0; p < m->n_populations; p++)
-		if (m->populations[p].n_on_spike > 0)
-			snn_fail("population %s: on spike into a global cannot run over MPI ranks yet", m->populations[p].name);
+		for (int x = 0; x < m->populations[p].n_on_spike; x++)
+			if (m->populations[p].on_spike[x].src_kind == 0)
+				rx.every_step = 1;
 	for (int q = 0; q < m->n_projections; q++) {
 		const snn_projection *pr = &m->projections[q];
 		const proj_rt *ps = &net.projs[q];
-		if (pr->summed)
-			snn_fail("%s: a summed variable cannot run over MPI ranks (it reads pre neurons other ranks hold)", pr->label);
+		if (pr->summed && pr->pre_kind == 0)
+			share_all(pr->pre);
 		if (pr->n_paths > 0)
 			snn_fail("%s: named pathways cannot run over MPI ranks yet", pr->label);
 		if (pr->on_pre && !pr->parallel_on_pre)
@@ -198,6 +263,8 @@ void snn_ranks_start(void)
 	/* A delay per synapse: the shortest of every rank's. */
 	dmin = snn_mpi_min_i64(dmin);
 	rx.window = dmin + 1 < MAX_WINDOW ? dmin + 1 : MAX_WINDOW;
+	if (rx.every_step)
+		rx.window = 1;
 	rx.w0 = net.first;
 	rx.cap = FIRST_CAP;
 	rx.send = snn_xcalloc((size_t)rx.cap, sizeof(int32_t));

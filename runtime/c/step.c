@@ -477,7 +477,10 @@ static void loop(void)
 			if (k % net.state_mons[i].rec->every == 0 && snn_records(net.state_mons[i].mon, k))
 				snn_sample(&net.state_mons[i], k);
 
-		/* 4a. Summed variables, from the state as it is now. */
+		/* 4a. Summed variables, from the state as it is now (over MPI
+		 * ranks, the other ranks' neurons' too). */
+		if (snn_ranks > 1)
+			snn_ranks_share_step();
 		snn_summed_step();
 
 		/* 4a. Then the reductions (they see this step's sums) over populations and projections. */
