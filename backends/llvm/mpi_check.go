@@ -1,0 +1,280 @@
+// What of a model an MPI run cannot compute yet: the driver calls CheckMPI
+// after the passes when a build asks for --mpi, so that such a model gets a
+// diagnostic at the construct, not an executable whose ranks disagree.
+//
+// An MPI run (spec/native.md) splits each population's neurons into
+// contiguous blocks over the ranks. Every rank holds every neuron's state
+// arrays but updates only its own block, and builds only the synapses onto
+// its own neurons, in the one-process synapse order restricted to them;
+// the spikes of populations reach every rank once per window of the
+// smallest delay; inputs and globals are computed by every rank alike;
+// rank 0 gathers the state monitors. What follows from that is refused
+// here:
+//
+//   - anything that reads a pre neuron's state after the build (on_pre,
+//     on_post, update, summed variables): another rank updates it, and this
+//     rank's copy holds its initial value;
+//   - anything that needs every synapse or every neuron in one place:
+//     reductions, summed variables, state monitors of synapses, a global's
+//     per-spike events (which would also need the spikes before the
+//     window's end);
+//   - anything keyed by a synapse's index in the whole projection, which a
+//     rank does not know: random draws (and the quantizer's dither) in
+//     synapse kernels, data arrays in synapse order;
+//   - named pathways and delays that differ between synapses, which the
+//     exchange of one window per smallest delay does not carry yet.
+//
+// A synapse's own variables, its post neuron's, the pre neuron's
+// parameters that hold for the run, the initial values (every rank
+// computes every neuron's alike) and the draws of named streams (keyed by
+// the pair (i, j), not the synapse's index) are what a rank has, and pass.
+
+package llvm
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"snnc/ir"
+	"snnc/passes"
+)
+
+// buildWithoutMPI ends every message: what a user does about any of them.
+const buildWithoutMPI = "build without --mpi"
+
+// CheckMPI returns the constructs of m, a module after the passes, that an
+// MPI build cannot run across ranks, as passes.Diagnostics (sorted by
+// position, one per construct), or nil.
+func CheckMPI(m *ir.Module) error {
+	c := &mpiChecker{m: m, seen: map[string]bool{}}
+	m.Reductions(func(g *ir.Population, v *ir.Var) {
+		r := v.Reduce
+		pos := r.Pos
+		if pos.File == "" {
+			pos = firstPos(g.Kernels)
+		}
+		c.errorf(pos, "%s(%s.%s) in global %s: an MPI run cannot reduce over a %s, whose %s are spread over the ranks",
+			r.Kind, r.Source, r.Name, g.Name, nodeKind(r.Node), elements(r.Node))
+	})
+	for _, p := range m.Populations {
+		for _, k := range p.Kernels {
+			if k.Role == ir.RoleOnSpike {
+				c.errorf(firstPos([]*ir.Kernel{k}), "on spike %s in global %s: an MPI run cannot run a global's per-spike events, since a rank learns of other ranks' spikes only once per window of the smallest delay",
+					k.Name[len("on_spike."):], p.Name)
+			}
+		}
+	}
+	for _, pr := range m.Projections {
+		c.projection(pr)
+	}
+	for _, mon := range m.Monitors {
+		if pr, ok := mon.Target.(*ir.Projection); ok && mon.Kind == "state" {
+			c.errorf(mon.Pos, "monitor %s records %s of %s: an MPI run does not gather synapses, which are spread over the ranks",
+				mon.Name, mon.Var, pr.Describe())
+		}
+	}
+	if len(c.ds) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(c.ds, func(a, b *passes.Diagnostic) int {
+		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	return c.ds
+}
+
+type mpiChecker struct {
+	m    *ir.Module
+	ds   passes.Diagnostics
+	seen map[string]bool // position and message: one diagnostic per construct
+}
+
+// errorf records a diagnostic at pos; the message says why, and ends with
+// what to do.
+func (c *mpiChecker) errorf(pos ir.Pos, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...) + " (" + buildWithoutMPI + ")"
+	key := pos.String() + msg
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	c.ds = append(c.ds, &passes.Diagnostic{Pos: pos, Msg: msg})
+}
+
+// projection checks a projection's delays and kernels.
+func (c *mpiChecker) projection(pr *ir.Projection) {
+	if d := ir.VarNamed(pr.Vars, "delay"); d != nil && !uniformVar(d) {
+		c.errorf(c.storePos(pr, d), "%s: its delay differs between synapses; an MPI run exchanges spikes once per window of the smallest delay and needs one delay per projection", pr.Describe())
+	}
+	for _, k := range pr.Kernels {
+		what := kernelWhat(k)
+		switch k.Role {
+		case ir.RoleConnect:
+			// Which synapses exist: computed per candidate pair (i, j) from
+			// the two neurons' initial values, which every rank has.
+			continue
+		case ir.RoleSummed:
+			for _, v := range ir.SummedTargets(k) {
+				c.errorf(c.summedPos(k, v), "summed variable %s (%s): an MPI run cannot compute a sum over synapses whose pre neurons other ranks hold", v.Name, pr.Describe())
+			}
+			continue
+		case ir.RoleOnPre:
+			if k.Name != "on_pre" {
+				c.errorf(firstPos([]*ir.Kernel{k}), "pathway %s (on pre %s) of %s: an MPI run delivers a spike through its on pre only; the exchange of spikes does not carry pathways and their delays", k.Name[len("on_pre."):], k.Name[len("on_pre."):], pr.Describe())
+				continue
+			}
+		}
+		k.Instrs(func(in *ir.Instr) { c.instr(pr, k, what, in) })
+	}
+}
+
+// instr checks one instruction of a projection's kernel k (what names it
+// in messages).
+func (c *mpiChecker) instr(pr *ir.Projection, k *ir.Kernel, what string, in *ir.Instr) {
+	pos := posNear(pr, k, in)
+	switch in.Op {
+	case ir.OpRand:
+		if !pairDist(in.Aux.(ir.RandAux).Dist) {
+			hint := ""
+			if k.Role == ir.RoleInit {
+				hint = "; a named stream, uniform(lo, hi, stream = NAME), keys it by (i, j) instead"
+			}
+			c.errorf(pos, "%s: a random draw in its %s is keyed by the synapse's index in the whole projection, which an MPI rank does not know%s", pr.Describe(), what, hint)
+		}
+		return
+	case ir.OpConvert:
+		if _, ok := in.Aux.(ir.Dither); ok {
+			c.errorf(pos, "%s rounds to fixed point in its %s with a random dither keyed by the synapse's index in the whole projection, which an MPI rank does not know", pr.Describe(), what)
+		}
+		return
+	case ir.OpData:
+		if d := c.m.DataNamed(in.VarName()); d != nil && d.By == ir.DataBySynapse {
+			c.errorf(pos, "%s reads data %s in its %s by the synapse's index in the whole projection, which an MPI rank does not know", pr.Describe(), d.Name, what)
+		}
+		return
+	}
+	// The initial values and prepare run before step 0, when every rank
+	// holds every neuron's initial state: they may read the pre neuron.
+	if k.Role == ir.RoleInit || k.Role == ir.RolePrepare {
+		return
+	}
+	switch synapseReach(in) {
+	case reachPreState:
+		c.errorf(pos, "%s reads %s in its %s: the pre neuron's state, which the rank that holds that neuron updates, so another rank's copy is stale", pr.Describe(), in.VarName(), what)
+	case reachPreDriven:
+		c.errorf(pos, "%s reads %s in its %s: a parameter of the pre neuron that current %s sets every step on the rank that holds that neuron, so another rank's copy is stale", pr.Describe(), in.VarName(), what, in.Var().DrivenBy.Name)
+	case reachStoreOther:
+		c.errorf(pos, "%s writes %s in its %s, which is neither its synapse's variable nor its post neuron's: each rank would change its own copy", pr.Describe(), in.VarName(), what)
+	}
+}
+
+// kernelWhat names a projection's kernel as the source writes it.
+func kernelWhat(k *ir.Kernel) string {
+	switch k.Role {
+	case ir.RoleInit:
+		return "initial values"
+	case ir.RolePrepare:
+		return "propagator (prepare)"
+	case ir.RoleOnPre:
+		return "on pre"
+	case ir.RoleOnPost:
+		return "on post"
+	case ir.RoleUpdate:
+		return "ODEs"
+	case ir.RoleSchedule:
+		return "scheduled code"
+	}
+	return k.Name
+}
+
+// nodeKind and elements name a reduction's source.
+func nodeKind(n ir.Node) string {
+	if _, ok := n.(*ir.Projection); ok {
+		return "projection"
+	}
+	return "population"
+}
+
+func elements(n ir.Node) string {
+	if _, ok := n.(*ir.Projection); ok {
+		return "synapses"
+	}
+	return "neurons"
+}
+
+// storePos is where a projection's non-uniform variable v gets its value:
+// the store of its initial value (lowering puts it at the expression), in
+// the projection's kernels or, for a part of a merged projection, in its
+// merger's; else the connect.
+func (c *mpiChecker) storePos(pr *ir.Projection, v *ir.Var) ir.Pos {
+	var pos ir.Pos
+	for _, owner := range []*ir.Projection{pr, pr.PartOf} {
+		if owner == nil {
+			continue
+		}
+		for _, k := range owner.Kernels {
+			k.Instrs(func(in *ir.Instr) {
+				if pos.File == "" && in.Op == ir.OpStore && in.Var() == v && in.Pos.File != "" {
+					pos = in.Pos
+				}
+			})
+		}
+	}
+	if pos.File == "" {
+		pos = pr.Pos
+	}
+	return pos
+}
+
+// summedPos is the position of the summed member that stores v.
+func (c *mpiChecker) summedPos(k *ir.Kernel, v *ir.Var) ir.Pos {
+	var pos ir.Pos
+	k.Instrs(func(in *ir.Instr) {
+		if pos.File == "" && in.Op == ir.OpStore && in.Var() == v {
+			pos = in.Pos
+		}
+	})
+	if pos.File == "" {
+		pos = firstPos([]*ir.Kernel{k})
+	}
+	return pos
+}
+
+// firstPos is the first source position in kernels.
+func firstPos(kernels []*ir.Kernel) ir.Pos {
+	var pos ir.Pos
+	for _, k := range kernels {
+		k.Instrs(func(in *ir.Instr) {
+			if pos.File == "" {
+				pos = in.Pos
+			}
+		})
+	}
+	return pos
+}
+
+// posNear is the source position of an instruction, or of the nearest one
+// before it in its kernel that has one (passes make instructions without),
+// or the kernel's first, or the projection's connect.
+func posNear(pr *ir.Projection, k *ir.Kernel, in *ir.Instr) ir.Pos {
+	if in.Pos.File != "" {
+		return in.Pos
+	}
+	var last ir.Pos
+	done := false
+	k.Instrs(func(x *ir.Instr) {
+		if x == in {
+			done = true
+		}
+		if !done && x.Pos.File != "" {
+			last = x.Pos
+		}
+	})
+	if last.File == "" {
+		last = firstPos([]*ir.Kernel{k})
+	}
+	if last.File == "" {
+		last = pr.Pos
+	}
+	return last
+}
