@@ -382,10 +382,11 @@ func (l *lowerer) projection(p *Projection) {
 	// delay and segment are per-synapse parameters of every projection.
 	delay := &ir.Var{Name: "delay", Kind: ir.VarParam, Type: ir.TF64, Uniform: true}
 	var delayExpr Node
+	var delayPos ir.Pos // the delay's setting or the type's delay member
 	if a := settings["delay"]; a != nil {
-		delayExpr = a.Value.X
+		delayExpr, delayPos = a.Value.X, posOf(a.Pos).ir()
 	} else if sb.Delay != nil {
-		delayExpr = sb.Delay.Value.X
+		delayExpr, delayPos = sb.Delay.Value.X, posOf(sb.Delay.Pos).ir()
 	}
 	if delayExpr != nil {
 		if v, ok := l.eval(delayExpr, nil); ok {
@@ -410,10 +411,10 @@ func (l *lowerer) projection(p *Projection) {
 	last := ie.b.Block.Instrs[len(ie.b.Block.Instrs)-1]
 	ie.b.Block.Instrs = ie.b.Block.Instrs[:len(ie.b.Block.Instrs)-1] // the ret
 	if !delay.Uniform {
-		// At the delay's expression: a backend that cannot hold a delay
-		// per synapse (an MPI build, backends/llvm/mpi_check.go) says so
+		// At the delay's setting: a backend that cannot hold a delay per
+		// synapse (an MPI build, backends/llvm/mpi_check.go) says so
 		// there.
-		ie.b.Pos = delayExpr.Pos().ir()
+		ie.b.Pos = delayPos
 		ie.b.Store("delay", ie.expr(delayExpr))
 	}
 	for n, v := range pathDelays {

@@ -1,0 +1,154 @@
+package tests
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/driver"
+	"snnc/backends/llvm"
+	"snnc/lang"
+	"snnc/passes"
+)
+
+// mpiDiagnostics compiles a model through the driver's pipeline, as
+// snnc build does, and returns what llvm.CheckMPI says of the module, as
+// the driver prints it (lang's diagnostics).
+func mpiDiagnostics(t *testing.T, file string, src []byte) lang.ErrorList {
+	t.Helper()
+	_, m, err := driver.CompileSource(file, src, driver.Options{Options: passes.Options{Verify: true}})
+	require.NoError(t, err, "%s must compile; it exists to test --mpi", file)
+	err = llvm.CheckMPI(m)
+	if err == nil {
+		return nil
+	}
+	var ds passes.Diagnostics
+	require.True(t, errors.As(err, &ds), "CheckMPI returns positioned diagnostics, not %T: %v", err, err)
+	var list lang.ErrorList
+	for _, d := range ds {
+		list = append(list, lang.Diagnostic{Pos: lang.Pos{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg})
+	}
+	return list
+}
+
+// TestMPIErrors checks the models in errors/mpi/, each of which compiles
+// but holds a construct an MPI run cannot compute across ranks (one model
+// per kind, spec/native.md): CheckMPI must refuse it with a diagnostic on
+// the line of its // ERROR comment, and give no other, so the constructs
+// beside them that a rank can compute (a pre neuron's fixed parameter, a
+// named stream's draw, a uniform delay, a neuron's state monitor) pass.
+func TestMPIErrors(t *testing.T) {
+	files, err := filepath.Glob("errors/mpi/*.snn")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 9, "a model per refused construct in errors/mpi/")
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".snn"), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			require.NoError(t, err)
+			want := expectations(t, string(src))
+			require.NotEmpty(t, want, "%s: no // ERROR comment", file)
+			list := mpiDiagnostics(t, file, src)
+			require.NotEmpty(t, list, "%s: CheckMPI did not refuse it", file)
+			for _, d := range list {
+				found := false
+				for _, w := range want {
+					if d.Pos.File == file && w.line == d.Pos.Line && !w.matched && w.re.MatchString(d.Msg) {
+						w.matched, found = true, true
+						break
+					}
+				}
+				if !found {
+					t.Errorf("%s:%d:%d: unexpected error: %s", d.Pos.File, d.Pos.Line, d.Pos.Col, d.Msg)
+				}
+			}
+			for _, w := range want {
+				if !w.matched {
+					t.Errorf("%s:%d: missing error matching %q", file, w.line, w.re)
+				}
+			}
+		})
+	}
+}
+
+// The column of a refusal is the construct's own: the expression of a
+// delay or a draw, the reduction's call, the summed member, the monitor.
+func TestMPIErrorColumns(t *testing.T) {
+	for file, want := range map[string][]string{
+		"errors/mpi/delay_per_synapse.snn": {"errors/mpi/delay_per_synapse.snn:16:43"},
+		"errors/mpi/reduce.snn":            {"errors/mpi/reduce.snn:15:16", "errors/mpi/reduce.snn:16:17"},
+		"errors/mpi/summed.snn":            {"errors/mpi/summed.snn:13:5"},
+		"errors/mpi/monitor_synapses.snn":  {"errors/mpi/monitor_synapses.snn:19:1"},
+		"errors/mpi/random.snn":            {"errors/mpi/random.snn:13:14", "errors/mpi/random.snn:24:9", "errors/mpi/random.snn:27:22"},
+	} {
+		src, err := os.ReadFile(file)
+		require.NoError(t, err)
+		var got []string
+		for _, d := range mpiDiagnostics(t, file, src) {
+			got = append(got, d.Pos.String())
+		}
+		require.Equal(t, want, got, file)
+	}
+}
+
+// mpiExamples are the examples an MPI run computes (CheckMPI passes them),
+// which the MPI tests compare byte for byte with the one-process run; the
+// others are refused, for the reason given.
+var mpiExamples = map[string]string{
+	"brunel_hakim1999.snn": "",
+	"cobahh.snn":           "",
+	"cuba.snn":             "",
+	"izhikevich.snn":       "",
+	"lif_current.snn":      "",
+	"ltc.snn":              "",
+	"nir_lif.snn":          "",
+	"reliability.snn":      "",
+	"synfire.snn":          "",
+	"trained_weights.snn":  "",
+	"alif.snn":             "random draw in its initial values",
+	"connectivity.snn":     "its delay differs between synapses",
+	"dendrites.snn":        "its delay differs between synapses",
+	"gap_junctions.snn":    "summed variable i_gap",
+	"homeostasis.snn":      "random draw in its initial values",
+	"nmda.snn":             "summed variable g",
+	"oja.snn":              "monitor from_a_w records w",
+	"pop_rate.snn":         "mean(exc.a) in global pool",
+	"rstdp.snn":            "on spike reward in global dopamine",
+	"softwta.snn":          "random draw in its initial values",
+	"stdp_song2000.snn":    "random draw in its initial values",
+	"symmetric_stdp.snn":   "monitor correlated_w records w",
+	"tsodyks_markram.snn":  "summed variable I_syn",
+	"vogels2011.snn":       "monitor ie_w records w",
+}
+
+// TestMPIExamples checks which examples CheckMPI passes and why it refuses
+// the others; every example is in the list, so a new one is placed.
+func TestMPIExamples(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.snn")
+	require.NoError(t, err)
+	require.Len(t, files, len(mpiExamples), "every example is in mpiExamples, passed or refused with a reason")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			reason, ok := mpiExamples[filepath.Base(file)]
+			require.True(t, ok, "%s is not in mpiExamples", file)
+			src, err := os.ReadFile(file)
+			require.NoError(t, err)
+			list := mpiDiagnostics(t, file, src)
+			if reason == "" {
+				require.Empty(t, list, "%s must pass CheckMPI", file)
+				return
+			}
+			require.NotEmpty(t, list, "%s must be refused: %s", file, reason)
+			var msgs []string
+			for _, d := range list {
+				require.Equal(t, file, d.Pos.File, "%s: a refusal without its position", d.Msg)
+				require.Positive(t, d.Pos.Line, "%s: a refusal without its position", d.Msg)
+				msgs = append(msgs, d.Msg)
+			}
+			require.Contains(t, strings.Join(msgs, "\n"), reason)
+		})
+	}
+}
