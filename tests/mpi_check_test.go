@@ -80,7 +80,7 @@ func TestMPIErrorColumns(t *testing.T) {
 	for file, want := range map[string][]string{
 		"errors/mpi/delay_per_synapse.snn": {"errors/mpi/delay_per_synapse.snn:16:43"},
 		"errors/mpi/reduce.snn":            {"errors/mpi/reduce.snn:15:16", "errors/mpi/reduce.snn:16:17"},
-		"errors/mpi/summed.snn":            {"errors/mpi/summed.snn:13:5"},
+		"errors/mpi/summed.snn":            {"errors/mpi/summed.snn:15:5", "errors/mpi/summed.snn:19:5"},
 		"errors/mpi/monitor_synapses.snn":  {"errors/mpi/monitor_synapses.snn:19:1"},
 		"errors/mpi/random.snn":            {"errors/mpi/random.snn:13:14", "errors/mpi/random.snn:24:9", "errors/mpi/random.snn:27:22"},
 	} {

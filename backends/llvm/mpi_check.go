@@ -59,10 +59,17 @@ func CheckMPI(m *ir.Module) error {
 	})
 	for _, p := range m.Populations {
 		for _, k := range p.Kernels {
-			if k.Role == ir.RoleOnSpike {
-				c.errorf(firstPos([]*ir.Kernel{k}), "on spike %s in global %s: an MPI run cannot run a global's per-spike events, since a rank learns of other ranks' spikes only once per window of the smallest delay",
-					k.Name[len("on_spike."):], p.Name)
+			if k.Role != ir.RoleOnSpike {
+				continue
 			}
+			src := k.Name[len("on_spike."):]
+			if _, input := k.Spikes.(*ir.Input); input {
+				// Every rank computes the inputs alike, so it could run
+				// these; the runtime does not yet.
+				c.errorf(firstPos([]*ir.Kernel{k}), "on spike %s in global %s: an MPI run does not run a global's per-spike events yet", src, p.Name)
+				continue
+			}
+			c.errorf(firstPos([]*ir.Kernel{k}), "on spike %s in global %s: an MPI run cannot run a global's per-spike events, since a rank learns of other ranks' spikes only once per window of the smallest delay", src, p.Name)
 		}
 	}
 	for _, pr := range m.Projections {
@@ -115,7 +122,12 @@ func (c *mpiChecker) projection(pr *ir.Projection) {
 			continue
 		case ir.RoleSummed:
 			for _, v := range ir.SummedTargets(k) {
-				c.errorf(c.summedPos(k, v), "summed variable %s (%s): an MPI run cannot compute a sum over synapses whose pre neurons other ranks hold", v.Name, pr.Describe())
+				pos, pre := c.summedStore(k, v)
+				if pre {
+					c.errorf(pos, "summed variable pre.%s (%s): an MPI run cannot compute a sum over the synapses from a neuron, which are spread over the ranks", v.Name, pr.Describe())
+					continue
+				}
+				c.errorf(pos, "summed variable %s (%s): an MPI run cannot compute a sum over synapses whose pre neurons other ranks hold", v.Name, pr.Describe())
 			}
 			continue
 		case ir.RoleOnPre:
@@ -226,18 +238,19 @@ func (c *mpiChecker) storePos(pr *ir.Projection, v *ir.Var) ir.Pos {
 	return pos
 }
 
-// summedPos is the position of the summed member that stores v.
-func (c *mpiChecker) summedPos(k *ir.Kernel, v *ir.Var) ir.Pos {
-	var pos ir.Pos
+// summedStore is the position of the summed member that stores v, and
+// whether it sums onto the pre neurons (summed pre.X).
+func (c *mpiChecker) summedStore(k *ir.Kernel, v *ir.Var) (pos ir.Pos, pre bool) {
+	found := false
 	k.Instrs(func(in *ir.Instr) {
-		if pos.File == "" && in.Op == ir.OpStore && in.Var() == v {
-			pos = in.Pos
+		if !found && in.Op == ir.OpStore && in.Var() == v {
+			found, pos, pre = true, in.Pos, in.Ref().Reach == ir.IndexNeuron
 		}
 	})
 	if pos.File == "" {
 		pos = firstPos([]*ir.Kernel{k})
 	}
-	return pos
+	return pos, pre
 }
 
 // firstPos is the first source position in kernels.
