@@ -152,3 +152,72 @@ func TestMPIExamples(t *testing.T) {
 		})
 	}
 }
+
+// mpiSupported holds what an MPI run computes (spec/native.md): inputs,
+// currents, a global's ODE and scheduled code, scheduled code on a
+// population with its draws (keyed by the neuron), a dendrite, uniform
+// delays, subgroups and slices, on_post STDP with the synapse's own
+// traces, a named stream's draw in the initial values (keyed by (i, j)),
+// initial values that read the pre neuron, on pre reading the pre
+// neuron's fixed parameter, and monitors of neurons and globals (fused
+// populations and projections: examples/cuba.snn, in mpiExamples).
+const mpiSupported = `
+global tone {
+    param tau: ms = 50 ms
+    state level = 1
+    dlevel/dt = (1 - level) / tau
+}
+neuron Cell {
+    param tau: ms = 10 ms
+    param v_r: mV = -65 mV
+    param i_ext: mV = 0 mV
+    state v: mV = -65 mV
+    state ge: mV = 0 mV
+    dv/dt = (v_r - v + ge + i_ext * tone.level + apical.u) / tau
+    dge/dt = -ge / (5 ms)
+    threshold v > -50 mV
+    reset { v = v_r }
+    dendrite apical {
+        state u: mV = 0 mV
+        du/dt = -u / (20 ms)
+    }
+}
+synapse STDP {
+    state w: mV = uniform(0.5 mV, 1.5 mV, stream = weights) + 0.01 * (pre.v + 65 mV)
+    trace a_pre decay 20 ms
+    trace a_post decay 20 ms
+    delay 1.5 ms
+    on pre { post.ge += w + 0.01 * (pre.v_r + 65 mV)  a_pre += 0.01  w = clip(w - a_post * 1 mV, 0 mV, 2 mV) }
+    on post { a_post += 0.012  w = clip(w + a_pre * 1 mV, 0 mV, 2 mV) }
+}
+synapse Plain {
+    param w: mV = 1 mV
+    on pre { post.ge += w }
+}
+synapse ToApical {
+    param w: mV = 0.5 mV
+    on pre { post.u += w }
+}
+input drive = poisson[20] { rate = 30 Hz }
+population exc = Cell[40] { v_r = -65 mV - i * 0.05 mV }
+population inh = Cell[10]
+subgroup front = exc[0:20]
+current bias -> inh.i_ext = 20 mV
+connect in_exc: drive -> exc using Plain by fixed_probability(0.5)
+connect ee: front -> exc[20:40] using STDP by all_to_all { delay = 2 ms }
+connect ei: exc -> inh using Plain by fixed_indegree(5)
+connect ie: inh -> exc.apical using ToApical by all_to_all
+every 2 ms on exc { ge = ge + uniform(0 mV, 0.5 mV) }
+at 5 ms on tone { level = 2 }
+monitor spikes exc
+monitor spikes front
+monitor state inh.v every 1 ms
+monitor state tone.level every 1 ms
+run { duration = 20 ms  dt = 0.1 ms }
+`
+
+// TestMPISupported: CheckMPI passes what an MPI run computes, so that the
+// refusals stay as narrow as the runtime's limits.
+func TestMPISupported(t *testing.T) {
+	require.Empty(t, mpiDiagnostics(t, "mpi_supported.snn", []byte(mpiSupported)))
+}
