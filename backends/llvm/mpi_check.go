@@ -35,6 +35,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"snnc/ir"
 	"snnc/passes"
@@ -78,7 +79,7 @@ func CheckMPI(m *ir.Module) error {
 	for _, mon := range m.Monitors {
 		if pr, ok := mon.Target.(*ir.Projection); ok && mon.Kind == "state" {
 			c.errorf(mon.Pos, "monitor %s records %s of %s: an MPI run does not gather synapses, which are spread over the ranks",
-				mon.Name, mon.Var, pr.Describe())
+				mon.Name, mon.Var, c.describe(pr))
 		}
 	}
 	if len(c.ds) == 0 {
@@ -108,10 +109,32 @@ func (c *mpiChecker) errorf(pos ir.Pos, format string, args ...any) {
 	c.ds = append(c.ds, &passes.Diagnostic{Pos: pos, Msg: msg})
 }
 
+// describe names a projection as the source does: a merged projection
+// (fuse's, Rule "parts") by its parts, the connects the user wrote, the
+// first as the subject of the message.
+func (c *mpiChecker) describe(pr *ir.Projection) string {
+	if pr.Rule.Kind != "parts" {
+		return pr.Describe()
+	}
+	var parts []string
+	for _, p := range c.m.Projections {
+		if p.PartOf == pr {
+			parts = append(parts, p.Describe())
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return pr.Describe()
+	case 1:
+		return parts[0]
+	}
+	return parts[0] + " (delivered together with " + strings.Join(parts[1:], ", ") + ")"
+}
+
 // projection checks a projection's delays and kernels.
 func (c *mpiChecker) projection(pr *ir.Projection) {
 	if d := ir.VarNamed(pr.Vars, "delay"); d != nil && !uniformVar(d) {
-		c.errorf(c.storePos(pr, d), "%s: its delay differs between synapses; an MPI run exchanges spikes once per window of the smallest delay and needs one delay per projection", pr.Describe())
+		c.errorf(c.storePos(pr, d), "%s: its delay differs between synapses; an MPI run exchanges spikes once per window of the smallest delay and needs one delay per projection", c.describe(pr))
 	}
 	for _, k := range pr.Kernels {
 		what := kernelWhat(k)
@@ -124,15 +147,15 @@ func (c *mpiChecker) projection(pr *ir.Projection) {
 			for _, v := range ir.SummedTargets(k) {
 				pos, pre := c.summedStore(k, v)
 				if pre {
-					c.errorf(pos, "summed variable pre.%s (%s): an MPI run cannot compute a sum over the synapses from a neuron, which are spread over the ranks", v.Name, pr.Describe())
+					c.errorf(pos, "summed variable pre.%s (%s): an MPI run cannot compute a sum over the synapses from a neuron, which are spread over the ranks", v.Name, c.describe(pr))
 					continue
 				}
-				c.errorf(pos, "summed variable %s (%s): an MPI run cannot compute a sum over synapses whose pre neurons other ranks hold", v.Name, pr.Describe())
+				c.errorf(pos, "summed variable %s (%s): an MPI run cannot compute a sum over synapses whose pre neurons other ranks hold", v.Name, c.describe(pr))
 			}
 			continue
 		case ir.RoleOnPre:
 			if k.Name != "on_pre" {
-				c.errorf(firstPos([]*ir.Kernel{k}), "pathway %s (on pre %s) of %s: an MPI run delivers a spike through its on pre only; the exchange of spikes does not carry pathways and their delays", k.Name[len("on_pre."):], k.Name[len("on_pre."):], pr.Describe())
+				c.errorf(firstPos([]*ir.Kernel{k}), "pathway %s (on pre %s) of %s: an MPI run delivers a spike through its on pre only; the exchange of spikes does not carry pathways and their delays", k.Name[len("on_pre."):], k.Name[len("on_pre."):], c.describe(pr))
 				continue
 			}
 		}
@@ -151,17 +174,17 @@ func (c *mpiChecker) instr(pr *ir.Projection, k *ir.Kernel, what string, in *ir.
 			if k.Role == ir.RoleInit {
 				hint = "; a named stream, uniform(lo, hi, stream = NAME), keys it by (i, j) instead"
 			}
-			c.errorf(pos, "%s: a random draw in its %s is keyed by the synapse's index in the whole projection, which an MPI rank does not know%s", pr.Describe(), what, hint)
+			c.errorf(pos, "%s: a random draw in its %s is keyed by the synapse's index in the whole projection, which an MPI rank does not know%s", c.describe(pr), what, hint)
 		}
 		return
 	case ir.OpConvert:
 		if _, ok := in.Aux.(ir.Dither); ok {
-			c.errorf(pos, "%s rounds to fixed point in its %s with a random dither keyed by the synapse's index in the whole projection, which an MPI rank does not know", pr.Describe(), what)
+			c.errorf(pos, "%s rounds to fixed point in its %s with a random dither keyed by the synapse's index in the whole projection, which an MPI rank does not know", c.describe(pr), what)
 		}
 		return
 	case ir.OpData:
 		if d := c.m.DataNamed(in.VarName()); d != nil && d.By == ir.DataBySynapse {
-			c.errorf(pos, "%s reads data %s in its %s by the synapse's index in the whole projection, which an MPI rank does not know", pr.Describe(), d.Name, what)
+			c.errorf(pos, "%s reads data %s in its %s by the synapse's index in the whole projection, which an MPI rank does not know", c.describe(pr), d.Name, what)
 		}
 		return
 	}
@@ -172,11 +195,11 @@ func (c *mpiChecker) instr(pr *ir.Projection, k *ir.Kernel, what string, in *ir.
 	}
 	switch synapseReach(in) {
 	case reachPreState:
-		c.errorf(pos, "%s reads %s in its %s: the pre neuron's state, which the rank that holds that neuron updates, so another rank's copy is stale", pr.Describe(), in.VarName(), what)
+		c.errorf(pos, "%s reads %s in its %s: the pre neuron's state, which the rank that holds that neuron updates, so another rank's copy is stale", c.describe(pr), in.VarName(), what)
 	case reachPreDriven:
-		c.errorf(pos, "%s reads %s in its %s: a parameter of the pre neuron that current %s sets every step on the rank that holds that neuron, so another rank's copy is stale", pr.Describe(), in.VarName(), what, in.Var().DrivenBy.Name)
+		c.errorf(pos, "%s reads %s in its %s: a parameter of the pre neuron that current %s sets every step on the rank that holds that neuron, so another rank's copy is stale", c.describe(pr), in.VarName(), what, in.Var().DrivenBy.Name)
 	case reachStoreOther:
-		c.errorf(pos, "%s writes %s in its %s, which is neither its synapse's variable nor its post neuron's: each rank would change its own copy", pr.Describe(), in.VarName(), what)
+		c.errorf(pos, "%s writes %s in its %s, which is neither its synapse's variable nor its post neuron's: each rank would change its own copy", c.describe(pr), in.VarName(), what)
 	}
 }
 
