@@ -29,6 +29,10 @@ type Options struct {
 	DataDir string
 	// Verbose, if not nil, gets each tool's command line.
 	Verbose func(cmd string)
+	// MPI links the executable with Open MPI (mpicc): started by mpirun,
+	// it runs the model over the ranks (spec/native.md, "Running over
+	// MPI ranks"). The runtime is compiled with SNN_MPI, by mpicc.
+	MPI bool
 }
 
 // Program is a model emitted for the native target: the kernels as LLVM
@@ -50,6 +54,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	}
 	l := newLayout(m)
 	e := newEmitter(l, m.Run.Dt)
+	e.mpi = o.MPI
 	t := &tables{l: l, dims: o.Dims, dataDir: o.DataDir, kernels: map[*ir.Kernel]string{}}
 	if src, err := filepath.Abs(m.Source); err == nil && m.Source != "" {
 		t.modelDir = filepath.Dir(src)
@@ -135,6 +140,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 		}
 	}
 	t.preUsed = e.preUsed
+	t.keyUsed = e.keyUsed
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
 		return nil, err
@@ -193,6 +199,13 @@ func Build(p *Program, dir, exe string, o Options) error {
 	if missing := MissingTools(); len(missing) > 0 {
 		return fmt.Errorf("the native target needs %s on PATH (Debian: apt-get install llvm gcc)", strings.Join(missing, ", "))
 	}
+	cc := "cc"
+	if o.MPI {
+		if _, err := exec.LookPath("mpicc"); err != nil {
+			return fmt.Errorf("--mpi needs mpicc on PATH (Debian: apt-get install libopenmpi-dev openmpi-bin)")
+		}
+		cc = "mpicc"
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -231,7 +244,7 @@ func Build(p *Program, dir, exe string, o Options) error {
 	if err != nil {
 		return err
 	}
-	lib, err := runtimeLibrary(run)
+	lib, err := runtimeLibrary(run, o.MPI)
 	if err != nil {
 		return err
 	}
@@ -239,7 +252,7 @@ func Build(p *Program, dir, exe string, o Options) error {
 		return err
 	}
 	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o", lib, "-lm")
-	return run("cc", args...)
+	return run(cc, args...)
 }
 
 // OptArgs returns the arguments Build gives opt before the input and
@@ -273,14 +286,19 @@ func targetFlags() []string {
 // runtimeLibrary returns the native runtime compiled into an archive,
 // from the cache (CacheRoot()/runtime-HASH, if it verifies) or compiled now:
 // it is the same for every model, and compiling it is most of a build's
-// time.
-func runtimeLibrary(run func(name string, args ...string) error) (string, error) {
+// time. With mpi it is compiled by mpicc with SNN_MPI
+// (CacheRoot()/runtime-mpi-HASH).
+func runtimeLibrary(run func(name string, args ...string) error, mpi bool) (string, error) {
 	_, hash := runtimeFiles()
 	root, err := CacheRoot()
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(root, fmt.Sprintf("runtime-%x", hash[:12]))
+	cc, flags, kind := "cc", slices.Clone(ccFlags), "runtime"
+	if mpi {
+		cc, flags, kind = "mpicc", append(flags, "-DSNN_MPI"), "runtime-mpi"
+	}
+	dir := filepath.Join(root, fmt.Sprintf("%s-%x", kind, hash[:12]))
 	lib := filepath.Join(dir, "libsnnrt.a")
 	if Verified(lib) {
 		Touch(dir)
@@ -302,7 +320,7 @@ func runtimeLibrary(run func(name string, args ...string) error) (string, error)
 	var objects []string
 	for _, src := range sources {
 		obj := filepath.Join(tmp, strings.TrimSuffix(src, ".c")+".o")
-		if err := run("cc", append(slices.Clone(ccFlags), "-c", "-I", tmp, "-o", obj, filepath.Join(tmp, src))...); err != nil {
+		if err := run(cc, append(slices.Clone(flags), "-c", "-I", tmp, "-o", obj, filepath.Join(tmp, src))...); err != nil {
 			return "", err
 		}
 		objects = append(objects, obj)

@@ -51,7 +51,7 @@ func (kf *kernelFunc) data(in *ir.Instr) (value.Value, error) {
 	case ir.DataByNeuron:
 		n = kf.i
 	case ir.DataBySynapse:
-		n = kf.el
+		n = kf.key()
 	case ir.DataByMatrix:
 		j, i := b.NewSub(kf.j, constant.NewInt(i64, int64(d.PostLo))), b.NewSub(kf.i, constant.NewInt(i64, int64(d.PreLo)))
 		n = b.NewAdd(b.NewMul(j, constant.NewInt(i64, int64(d.Cols))), i)

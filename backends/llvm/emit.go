@@ -53,6 +53,13 @@ type emitter struct {
 	// a synapse's pre neuron (ctx.pre): the runtime makes the pre array
 	// of those only (snn_projection.needs_pre).
 	preUsed map[int]bool
+	// mpi: a build for MPI ranks (Options.MPI). A rank holds some of a
+	// projection's synapses, numbered from 0; what is keyed by a
+	// synapse's index (random draws, dithering, a data array by synapse)
+	// takes its index in the whole projection from ctx.key[proj], and
+	// keyUsed holds the projections that need it (snn_projection.needs_key).
+	mpi     bool
+	keyUsed map[int]bool
 }
 
 var (
@@ -81,11 +88,12 @@ const (
 	ctxT
 	ctxSeed
 	ctxStamp
+	ctxKey
 )
 
 func newEmitter(l *layout, dt float64) *emitter {
-	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}}
-	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64))
+	e := &emitter{l: l, dt: dt, mod: ll.NewModule(), funcs: map[string]*ll.Func{}, preUsed: map[int]bool{}, keyUsed: map[int]bool{}}
+	e.ctx = e.mod.NewTypeDef("snn_ctx", types.NewStruct(f64pp, i64pp, i32pp, i32pp, i32pp, i64, f64, i64, i64, i64pp))
 	e.ctxPtr = types.NewPointer(e.ctx)
 	declare := func(name string, ret types.Type, params ...types.Type) {
 		var ps []*ll.Param
@@ -134,6 +142,7 @@ type kernelFunc struct {
 	uniforms            map[int]value.Value // the value of a uniform variable
 	ref                 value.Value
 	preArr, postArr     value.Value
+	keyArr              value.Value // ctx.key[proj] (emitter.mpi)
 	jsArr               value.Value
 	// Per element.
 	el, i, j, js value.Value
@@ -185,6 +194,9 @@ func (e *emitter) kernel(name string, k *ir.Kernel, s site) (string, error) {
 	// prefilled.
 	from, start, end, done := kf.entry, value.Value(lo), value.Value(hi), exit
 	if streams := noiseStreams(k); len(streams) > 0 && !kf.site.stamp {
+		if e.mpi && kf.site.kind == elemSynapse {
+			return "", fmt.Errorf("%s: white noise per synapse cannot be built with --mpi yet (its draws are keyed by the synapse's index in the whole projection)", name)
+		}
 		from, start, end, done = kf.prefillNoise(streams, lo, hi, exit)
 	}
 	from.NewBr(head)
@@ -348,6 +360,21 @@ func (kf *kernelFunc) indices() {
 			kf.js = load(kf.jsArr)
 		}
 	}
+}
+
+// key is the element's index for what is keyed by it: its index in the
+// whole projection for a synapse in an MPI build (ctx.key), else the
+// element.
+func (kf *kernelFunc) key() value.Value {
+	if !kf.e.mpi || kf.site.kind != elemSynapse {
+		return kf.el
+	}
+	if kf.keyArr == nil {
+		all := kf.field(ctxKey, i64pp)
+		kf.keyArr = kf.entry.NewLoad(i64p, kf.entry.NewGetElementPtr(i64p, all, constant.NewInt(i64, int64(kf.site.proj))))
+	}
+	kf.e.keyUsed[kf.site.proj] = true
+	return kf.cur.NewLoad(i64, kf.cur.NewGetElementPtr(i64, kf.keyArr, kf.el))
 }
 
 // elemIndex is the index of an access for the current element.
@@ -516,7 +543,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 			set(kf.pairDraw(in, ra))
 			return nil
 		}
-		index := kf.el
+		index := kf.key()
 		if kf.site.stamp {
 			index = kf.stmp
 		}
@@ -642,7 +669,7 @@ func (kf *kernelFunc) instr(in *ir.Instr, lo value.Value) error {
 		case from.Kind == ir.Fixed && to.Kind == ir.Fixed:
 			if d, ok := in.Aux.(ir.Dither); ok {
 				// The offset: the draw (seed, stream, step, element).
-				var stream, el value.Value = constant.NewInt(i32, int64(d.Stream)), kf.el
+				var stream, el value.Value = constant.NewInt(i32, int64(d.Stream)), kf.key()
 				if d.Segments > 0 {
 					// A dendrite array's kernel: (stream + segment, neuron)
 					// for the flat segment index (ir.Dither.Key).

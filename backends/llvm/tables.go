@@ -87,6 +87,7 @@ type tables struct {
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
 	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
+	keyUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.key
 	blobs   []Blob       // the arrays written as blobs (blob.go)
 	// The files the executable reads at start (datafile.go), and the
 	// directory of the model, which --data-dir takes the place of.
@@ -384,7 +385,7 @@ func (t *tables) modelC(units []Unit) (string, error) {
 		}
 		summed, summedVars := t.summed(pr)
 		nPaths, paths := t.pathways(w, pr, varID)
-		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %s}",
+		projs = append(projs, fmt.Sprintf("{%s, %d, %d, %d, %d, %d, %s, %s, %d, %s, %s, %s, %s, %d, %d, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %s, %d}",
 			cstr(pr.Name), preKind, pre, l.pops[pr.Post], dend, rule, cfloat(pr.Rule.P), cint(int64(pr.Rule.K)), b2i(pr.Rule.Autapses),
 			cint(int64(len(pairs))), t.pairsArray(w, pairs), file, t.vars(w, pr.Name, pr.Vars),
 			varID("delay"), varID("segment"),
@@ -392,7 +393,8 @@ func (t *tables) modelC(units []Unit) (string, error) {
 			t.kernel(pr.Kernels, "on_post"), t.kernel(pr.Kernels, "update"), b2i(parallelOnPre(pr, l)), pr.Stream,
 			b2i(pr.PruneVar != ""), varID(pr.PruneVar), cfloat(pr.PruneBelow), isPart, partOf, cstr(pr.Describe()),
 			b2i(t.preUsed[l.projs[pr]]), summed, len(summedVars), w.array("int32_t", summedVars),
-			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr), nPaths, paths, t.connectFields(pr)))
+			b2i(summedByPost(ir.KernelNamed(pr.Kernels, "summed"))), sliceFields(pr), nPaths, paths, t.connectFields(pr),
+			b2i(t.keyUsed[l.projs[pr]])))
 	}
 	var currents []string
 	for _, c := range m.Currents {

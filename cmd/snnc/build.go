@@ -36,6 +36,13 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"a file changed since (spec/runtime.md, Data files).",
 		"Needs opt and llc (Debian package llvm) and cc (gcc).",
 		"",
+		"With --mpi the executable is linked with Open MPI (mpicc; Debian packages",
+		"libopenmpi-dev and openmpi-bin) and runs over the ranks mpirun starts:",
+		"  mpirun -np K ./model [--threads T] ...",
+		"each rank updating a block of every population's neurons and holding only the",
+		"synapses onto them; the outputs are byte for byte those of one process",
+		"(spec/native.md, Running over MPI ranks). What cannot run so is refused here.",
+		"",
 		"With --target=fpga it writes a directory for snnc's FPGA core instead: the core's",
 		"Verilog, the model's generated datapaths, the configuration stream and memory",
 		"images, the stimulus of the inputs, a map of names to neuron slots, a report of",
@@ -45,6 +52,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn);\nfor --target=fpga the directory to write (default: the name with _fpga)")
 	target := fs.String("target", "llvm", "llvm (native code), or fpga (snnc's neuromorphic core: its Verilog, the model's\ndatapaths and configuration, a testbench; quantized, by default --quantize=int16;\nspec/fpga.md); interp has nothing to build (use snnc run)")
 	noSynth := fs.Bool("no-synth", false, "fpga: do not run yosys for the cost report")
+	mpi := fs.Bool("mpi", false, "llvm: link with Open MPI, to run over MPI ranks with mpirun (spec/native.md)")
 	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
 	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
 	var pf pipelineFlags
@@ -100,6 +108,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	o := driver.LLVMOptions(prog)
+	o.MPI = *mpi
 	if *verbose {
 		printNotes(stderr, m)
 		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }

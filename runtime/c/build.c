@@ -225,6 +225,7 @@ void snn_build(void)
 	net.ctx.pre = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));
 	net.ctx.post = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));
 	net.ctx.js = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int32_t *));
+	net.ctx.key = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int64_t *));
 	net.ctx.seed = net.seed;
 	for (int32_t x = 0; x < net.model->params.n; x++)
 		snn_new_cell(net.model->params.v[x].id, 1, 1);
@@ -245,7 +246,9 @@ void snn_build(void)
 			ps->thr = snn_alloc_vals(pop->size);
 			ps->fired = snn_xcalloc(sz, sizeof(int64_t));
 			ps->pieces = snn_pieces_of(ps->n, snn_step_weight(ps->n, pop->work), snn_pool.threads);
-			ps->in_batch = pop->step && pop->n_dendrites == 0;
+			/* Over MPI ranks each population runs alone, over this
+			 * rank's neurons (step.c). */
+			ps->in_batch = pop->step && pop->n_dendrites == 0 && snn_ranks == 1;
 			if (ps->in_batch) {
 				net.batch[net.n_batch++] = p;
 				ps->pfired[0] = ps->fired;
@@ -290,6 +293,8 @@ void snn_build(void)
 			ds->fired = snn_xcalloc((size_t)(ds->n > 0 ? ds->n : 1), sizeof(int64_t));
 		}
 	}
+	/* This rank's neurons of each population (ranks.c). */
+	snn_partition();
 	/* The uniform variables of projections, for --set. */
 	for (int q = 0; q < net.model->n_projections; q++) {
 		const snn_projection *pr = &net.model->projections[q];

@@ -95,13 +95,14 @@ static void transpose64(uint64_t a[64])
  * neuron (a dense rule: k at least nPre / 16), this draws once and writes
  * the rows from start to end, where the two passes of the sparse case
  * draw twice and scatter each synapse into its row. */
-static void indegree_bits(sampler *s, uint64_t seed, uint32_t stream, int64_t nPre, int64_t nPost, snn_csr *c)
+static void indegree_bits(sampler *s, uint64_t seed, uint32_t stream, int64_t nPre, int64_t klo, int64_t nPost, snn_csr *c)
 {
 	int64_t words = (nPre + 63) / 64, blocks = (nPost + 63) / 64;
 	uint64_t *bits = snn_xcalloc((size_t)(blocks * 64 * words), sizeof(uint64_t));
 	snn_vi32 pres = {0};
 	snn_vi32_reserve(&pres, s->k);
-	for (int64_t j = 0; j < nPost; j++) {
+	/* Only the post neurons from klo on (keep): the others' bits stay 0. */
+	for (int64_t j = klo; j < nPost; j++) {
 		pres.n = 0;
 		sample(s, seed, stream, j, &pres);
 		uint64_t *row = bits + j * words;
@@ -109,7 +110,7 @@ static void indegree_bits(sampler *s, uint64_t seed, uint32_t stream, int64_t nP
 			row[pres.a[q] / 64] |= UINT64_C(1) << (pres.a[q] % 64);
 	}
 	free(pres.a);
-	c->n = nPost * s->k;
+	c->n = (nPost - klo) * s->k;
 	c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
 	/* cols[jb * 64 + b]: the post neurons 64 jb ... 64 jb + 63 that pre
 	 * neuron 64 iw + b drew, as bits. */
@@ -163,6 +164,7 @@ typedef struct prob_rows {
 	uint32_t stream;
 	double logq;
 	int64_t nPost;
+	int64_t keep_lo, keep_hi; /* the post neurons kept: [0, nPost) without keep */
 	int exclude_self;
 	int64_t *start;
 	prob_part *part; /* SNN_MAX_THREADS */
@@ -202,7 +204,7 @@ static void draw_rows(void *arg, int part, int64_t lo, int64_t hi)
 	 * (and 8, a call's cost) draw the fewest on average for Poisson
 	 * counts (about 94 draws a row of 80 synapses, where a batch of
 	 * 1.25 mean + 16 drew 116). */
-	double mean = (double)pr->nPost * -expm1(pr->logq), sd = sqrt(mean);
+	double mean = (double)pr->keep_hi * -expm1(pr->logq), sd = sqrt(mean);
 	int64_t first = mean < 4096 ? (int64_t)(mean + 0.25 * sd) + 2 : 4096;
 	int64_t more = sd < 4096 ? (int64_t)(0.25 * sd) + 8 : 4096;
 	int64_t most = first > more ? first : more;
@@ -218,9 +220,9 @@ static void draw_rows(void *arg, int part, int64_t lo, int64_t hi)
 			for (; m < batch; m++) {
 				/* snn_geometric's cap */
 				col += (int64_t)(g[m] < (double)max ? (uint64_t)g[m] : max) + 1;
-				if (col >= pr->nPost)
+				if (col >= pr->keep_hi)
 					break;
-				if (!(pr->exclude_self && col == i)) {
+				if (!(pr->exclude_self && col == i) && col >= pr->keep_lo) {
 					if (w < room)
 						o[w++] = (int32_t)col;
 					else
@@ -251,10 +253,18 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 	snn_vi32 post = {0};
 	memset(c, 0, sizeof *c);
 	c->start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
+	/* The post neurons kept (all without keep). */
+	int64_t klo = r->keep ? r->keep_lo : 0, khi = r->keep ? r->keep_hi : nPost;
+	if (klo < 0)
+		klo = 0;
+	if (khi > nPost)
+		khi = nPost;
+	if (khi < klo)
+		khi = klo;
 	switch (r->kind) {
 	case SNN_ALL_TO_ALL:
 		for (int64_t i = 0; i < nPre; i++) {
-			for (int64_t j = 0; j < nPost; j++)
+			for (int64_t j = klo; j < khi; j++)
 				if (!(exclude_self && i == j))
 					snn_vi32_push(&post, (int32_t)j);
 			if (post.n > MAX_SYNAPSES)
@@ -269,7 +279,8 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 			return 1;
 		}
 		for (int64_t i = 0; i < nPre; i++) {
-			snn_vi32_push(&post, (int32_t)i);
+			if (i >= klo && i < khi)
+				snn_vi32_push(&post, (int32_t)i);
 			c->start[i + 1] = post.n;
 		}
 		break;
@@ -278,14 +289,14 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		 * them into a list of its own, and the lists are joined in
 		 * order: the draws are keyed by row, so the synapses are the
 		 * same at any number of threads. */
-		prob_rows pr = {seed, stream, snn_log_complement(r->p), nPost, exclude_self, c->start,
+		prob_rows pr = {seed, stream, snn_log_complement(r->p), nPost, klo, khi, exclude_self, c->start,
 			snn_xcalloc(SNN_MAX_THREADS, sizeof(prob_part)), NULL, 0};
 		/* The room: 2% and one synapse a row over the mean, many
 		 * standard deviations of a part's count (a part has 1024 rows
 		 * or more). Where that is more than a rule may make, or cannot
 		 * be had, the parts' own lists. */
 		if (pr.logq < 0) {
-			pr.per_row = (double)nPost * -expm1(pr.logq) * 1.02 + 1;
+			pr.per_row = (double)(khi - klo) * -expm1(pr.logq) * 1.02 + 1;
 			double cap = ceil((double)nPre * pr.per_row) + 1;
 			if (cap <= (double)MAX_SYNAPSES)
 				pr.buf = malloc((size_t)cap * sizeof(int32_t));
@@ -365,6 +376,13 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 			int64_t from = post.n;
 			sample(&s, seed, stream, i, &post);
 			qsort(post.a + from, (size_t)(post.n - from), sizeof(int32_t), cmp_i32);
+			if (r->keep) {
+				int64_t w = from;
+				for (int64_t x = from; x < post.n; x++)
+					if (post.a[x] >= klo && post.a[x] < khi)
+						post.a[w++] = post.a[x];
+				post.n = w;
+			}
 			if (post.n > MAX_SYNAPSES)
 				return too_many(err, errlen);
 			c->start[i + 1] = post.n;
@@ -382,7 +400,7 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 			return 1;
 		}
 		if (nPre <= 16 * r->k) {
-			indegree_bits(&s, seed, stream, nPre, nPost, c);
+			indegree_bits(&s, seed, stream, nPre, klo, khi, c);
 			sampler_free(&s);
 			return 0;
 		}
@@ -396,7 +414,7 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		 * machine that took a third of tests/bench/synapses.snn's run. */
 		snn_vi32 pres = {0};
 		snn_vi32_reserve(&pres, r->k);
-		for (int64_t j = 0; j < nPost; j++) {
+		for (int64_t j = klo; j < khi; j++) {
 			pres.n = 0;
 			sample(&s, seed, stream, j, &pres);
 			for (int64_t q = 0; q < r->k; q++)
@@ -408,7 +426,7 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
 		int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
 		memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
-		for (int64_t j = 0; j < nPost; j++) {
+		for (int64_t j = klo; j < khi; j++) {
 			pres.n = 0;
 			sample(&s, seed, stream, j, &pres);
 			for (int64_t q = 0; q < r->k; q++)
@@ -434,17 +452,36 @@ int snn_connect(uint64_t seed, uint32_t stream, const snn_rule *r, int64_t nPre,
 		}
 		/* A stable sort by pre index: a counting sort keeps the listed
 		 * order of one neuron's pairs. */
-		for (int64_t n = 0; n < r->n_pairs; n++)
-			c->start[r->pairs[2 * n] + 1]++;
+		int64_t *last = NULL; /* with keep: each row's last post neuron, to find one out of order */
+		if (r->keep) {
+			last = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
+			for (int64_t i = 0; i < nPre; i++)
+				last[i] = -1;
+		}
+		int64_t kept = 0;
+		for (int64_t n = 0; n < r->n_pairs; n++) {
+			int64_t i = r->pairs[2 * n], j = r->pairs[2 * n + 1];
+			if (last) {
+				if (j < last[i])
+					c->unsorted = 1;
+				last[i] = j;
+			}
+			if (j >= klo && j < khi) {
+				c->start[i + 1]++;
+				kept++;
+			}
+		}
+		free(last);
 		for (int64_t i = 0; i < nPre; i++)
 			c->start[i + 1] += c->start[i];
-		c->n = r->n_pairs;
+		c->n = kept;
 		c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
 		int64_t *fill = snn_xmalloc((size_t)(nPre > 0 ? nPre : 1) * sizeof(int64_t));
 		memcpy(fill, c->start, (size_t)nPre * sizeof(int64_t));
 		for (int64_t n = 0; n < r->n_pairs; n++) {
-			int64_t i = r->pairs[2 * n];
-			c->post[fill[i]++] = (int32_t)r->pairs[2 * n + 1];
+			int64_t i = r->pairs[2 * n], j = r->pairs[2 * n + 1];
+			if (j >= klo && j < khi)
+				c->post[fill[i]++] = (int32_t)j;
 		}
 		free(fill);
 		return 0;

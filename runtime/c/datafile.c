@@ -266,6 +266,7 @@ void snn_load_data_files(void)
 typedef struct {
 	const double *m;
 	int64_t nPre;
+	int64_t j0; /* the first row (post neuron) of part 0: keep's */
 	int64_t *counts[SNN_MAX_THREADS]; /* a part's count by column, then its first place */
 	int32_t *post;
 } matrix_job;
@@ -274,7 +275,7 @@ static void count_part(void *arg, int part, int64_t lo, int64_t hi)
 {
 	matrix_job *job = arg;
 	int64_t *cnt = snn_xcalloc((size_t)job->nPre + 1, sizeof(int64_t));
-	for (int64_t j = lo; j < hi; j++) {
+	for (int64_t j = job->j0 + lo; j < job->j0 + hi; j++) {
 		const double *row = job->m + j * job->nPre;
 		for (int64_t i = 0; i < job->nPre; i++)
 			cnt[i] += row[i] != 0;
@@ -286,7 +287,7 @@ static void fill_part(void *arg, int part, int64_t lo, int64_t hi)
 {
 	matrix_job *job = arg;
 	int64_t *at = job->counts[part];
-	for (int64_t j = lo; j < hi; j++) {
+	for (int64_t j = job->j0 + lo; j < job->j0 + hi; j++) {
 		const double *row = job->m + j * job->nPre;
 		for (int64_t i = 0; i < job->nPre; i++)
 			if (row[i] != 0)
@@ -298,7 +299,7 @@ static void fill_part(void *arg, int part, int64_t lo, int64_t hi)
  * pre-major, each pre neuron's post neurons ascending, from two passes
  * along the rows (the file's order): count each column's nonzero
  * entries, then place them. */
-int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
+int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, const snn_rule *keep, snn_csr *c)
 {
 	const snn_data_file *f = NULL;
 	for (int32_t k = 0; k < n_matrix_rules(); k++)
@@ -319,8 +320,11 @@ int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 	matrix_job *job = snn_xcalloc(1, sizeof *job);
 	job->m = m;
 	job->nPre = nPre;
+	/* The post neurons kept: a rank's own (keep), else all. */
+	int64_t klo = keep->keep ? keep->keep_lo : 0, khi = keep->keep ? keep->keep_hi : nPost;
+	job->j0 = klo;
 	/* Parts of at least 64 rows; the same parts both times. */
-	int parts = snn_parallel(nPost, 64, count_part, job);
+	int parts = snn_parallel(khi - klo, 64, count_part, job);
 	memset(c, 0, sizeof *c);
 	c->start = snn_xcalloc((size_t)nPre + 1, sizeof(int64_t));
 	for (int p = 0; p < parts; p++)
@@ -342,7 +346,7 @@ int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c)
 	}
 	c->post = snn_xmalloc((size_t)(c->n > 0 ? c->n : 1) * sizeof(int32_t));
 	job->post = c->post;
-	snn_parallel(nPost, 64, fill_part, job);
+	snn_parallel(khi - klo, 64, fill_part, job);
 	for (int p = 0; p < parts; p++)
 		free(job->counts[p]);
 	free(job);

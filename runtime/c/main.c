@@ -184,12 +184,8 @@ static void on_stop_signal(int sig)
 		snn_stop_signal = sig;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-	if (argc > 0 && argv[0]) {
-		const char *b = strrchr(argv[0], '/');
-		exe = b ? b + 1 : argv[0];
-	}
 	const char *out = NULL, *duration = NULL, *seed = NULL, *threads = NULL, *checkpoint = NULL, *resume = NULL;
 	int quiet = 0;
 	int n_set = 0;
@@ -216,7 +212,8 @@ int main(int argc, char **argv)
 		snprintf(fname, sizeof fname, "%.*s", (int)(fl < 63 ? fl : 63), name);
 		const char *value = eq ? eq + 1 : NULL;
 		if (strcmp(fname, "help") == 0 || strcmp(fname, "h") == 0) {
-			usage(stdout);
+			if (snn_rank == 0)
+				usage(stdout);
 			return EXIT_OK;
 		}
 		if (strcmp(fname, "q") == 0 || strcmp(fname, "quiet") == 0) {
@@ -428,7 +425,7 @@ int main(int argc, char **argv)
 		dir = snn_xmalloc(e - b + 5);
 		sprintf(dir, "%.*s.out", (int)(e - b), src + b);
 	}
-	o.progress = !quiet && isatty(2) ? progress : NULL;
+	o.progress = !quiet && isatty(2) && snn_rank == 0 ? progress : NULL;
 	progress_start = snn_now_seconds();
 
 	/* A previous run's recordings go before this one starts, so that a
@@ -441,7 +438,8 @@ int main(int argc, char **argv)
 	struct stat st_dir, st_resume;
 	int same = o.resume && stat(dir, &st_dir) == 0 && stat(o.resume, &st_resume) == 0 &&
 		   st_dir.st_dev == st_resume.st_dev && st_dir.st_ino == st_resume.st_ino;
-	if (!same && snn_remove_stale(dir))
+	/* Over MPI ranks rank 0 alone writes the outputs. */
+	if (!same && snn_rank == 0 && snn_remove_stale(dir))
 		return EXIT_MODEL;
 	/* SIGINT and SIGTERM end the run before its next step, and what the
 	 * steps before recorded is written (cmd/snnc/run.go does the same).
@@ -459,6 +457,8 @@ int main(int argc, char **argv)
 	int n_spikes, n_states;
 	snn_summary sum;
 	snn_run(&snn_the_model, &o, &spikes, &n_spikes, &states, &n_states, &sum);
+	if (snn_rank != 0)
+		return sum.interrupted ? 128 + (snn_stop_signal ? (int)snn_stop_signal : SIGTERM) : EXIT_OK;
 	if (same && snn_remove_stale(dir))
 		return EXIT_MODEL;
 	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
@@ -470,11 +470,25 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"%s: interrupted by %s after %lld of %lld steps; the recordings of those steps are in %s/ (summary.json says \"interrupted\": true)\n",
 			snn_prog, sig == SIGTERM ? "SIGTERM" : "SIGINT", (long long)sum.steps_done, (long long)sum.steps, dir);
-		exit(128 + sig);
+		return 128 + sig;
 	}
 	if (!quiet)
 		print_summary(&sum, dir);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 0 && argv[0]) {
+		const char *b = strrchr(argv[0], '/');
+		exe = b ? b + 1 : argv[0];
+	}
+	/* An --mpi build starts MPI; any other refuses to run as several
+	 * copies under mpirun (mpi.c). */
+	snn_mpi_init(&argc, &argv, exe);
+	int code = run(argc, argv);
 	fflush(stdout);
+	snn_mpi_finalize();
 	/* the worker threads end with the process */
-	exit(EXIT_OK);
+	exit(code);
 }

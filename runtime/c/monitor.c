@@ -107,6 +107,13 @@ void snn_build_monitors(void)
 		r->base = (int32_t)mon->base;
 		sm->frac = -1;
 		sm->what = mon->what;
+		/* A population's neurons: this rank's (ranks.c); the rest, all. */
+		sm->own_lo = 0;
+		sm->own_hi = INT64_MAX;
+		if (mon->target_kind == 0) {
+			sm->own_lo = net.pops[mon->target].lo;
+			sm->own_hi = net.pops[mon->target].hi;
+		}
 		if (mon->value) {
 			/* A definition: its kernel runs for each recorded element. */
 			if (mon->target_kind == 0) {
@@ -187,7 +194,8 @@ void snn_sample(state_mon *sm, int64_t k)
 	switch (sm->kind) {
 	case MON_ARR:
 		for (int64_t x = 0; x < r->n_indices; x++)
-			row[x] = sm->frac >= 0 ? snn_fx_to_double((int64_t)sm->arr[r->indices[x]], sm->frac)
+			if (r->indices[x] >= sm->own_lo && r->indices[x] < sm->own_hi)
+				row[x] = sm->frac >= 0 ? snn_fx_to_double((int64_t)sm->arr[r->indices[x]], sm->frac)
 					       : sm->arr[r->indices[x]];
 		break;
 	case MON_CONST:
@@ -207,6 +215,8 @@ void snn_sample(state_mon *sm, int64_t k)
 	case MON_KERNEL:
 		for (int64_t x = 0; x < r->n_indices; x++) {
 			int32_t i = r->indices[x];
+			if (i < sm->own_lo || i >= sm->own_hi)
+				continue;
 			double out = 0;
 			sm->k(&net.ctx, i, (int64_t)i + 1, &out);
 			row[x] = out;
@@ -217,7 +227,7 @@ void snn_sample(state_mon *sm, int64_t k)
 	 * the first sample that is not finite (runtime.NonFiniteWarning). */
 	for (int64_t x = 0; x < r->n_indices; x++) {
 		double v = row[x];
-		if (isfinite(v))
+		if (isfinite(v) || r->indices[x] < sm->own_lo || r->indices[x] >= sm->own_hi)
 			continue;
 		if (!sm->warned) {
 			sm->warned = 1;
@@ -235,3 +245,18 @@ void snn_sample(state_mon *sm, int64_t k)
 	}
 }
 
+
+void snn_record_spikes(spike_mon *sm, int64_t k, const int32_t *s, int64_t n)
+{
+	if (!snn_records(sm->mon, k))
+		return;
+	snn_spike_rec *r = sm->rec;
+	int64_t m = r->index.n;
+	snn_reserve_spikes(r, m + n, k);
+	for (int64_t x = 0; x < n; x++)
+		if (!r->keep || r->keep[s[x]]) {
+			r->steps.a[m] = k;
+			r->index.a[m++] = s[x];
+		}
+	r->steps.n = r->index.n = m;
+}

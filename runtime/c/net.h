@@ -45,6 +45,9 @@ typedef struct dend_rt {
 typedef struct pop_rt {
 	const snn_population *p;
 	int64_t n;
+	/* The neurons [lo, hi) this rank updates (ranks.c): all of them in
+	 * a run of one rank, and for a global. */
+	int64_t lo, hi;
 	int64_t *ref;
 	double *thr;
 	int64_t *fired; /* the threshold's elements, before the copy into spikes */
@@ -119,6 +122,7 @@ typedef struct proj_rt {
 	 * one of each per pathway (pathway.c). */
 	snn_queue *path_q;
 	int32_t **path_delay;
+	int64_t *key; /* ctx.key's: with needs_key */
 } proj_rt;
 
 typedef struct current_rt {
@@ -149,6 +153,9 @@ typedef struct state_mon {
 	int frac; /* a fixed-point variable's fraction bits (its raw values are recorded as reals), or -1 */
 	const char *what; /* target.variable, for the warning of a value that is not finite */
 	int warned;
+	/* The elements this rank samples: its own neurons' (ranks.c); rank
+	 * 0 gathers the others' after the run. */
+	int64_t own_lo, own_hi;
 } state_mon;
 
 /* snn_records says whether monitor mon records in step k: always, or in
@@ -288,6 +295,31 @@ void snn_reduce(void);
 /* monitor.c */
 void snn_build_monitors(void);
 void snn_sample(state_mon *sm, int64_t k);
+/* The spikes s[0..n) of step k into spike monitor sm's recording. */
+void snn_record_spikes(spike_mon *sm, int64_t k, const int32_t *s, int64_t n);
+
+/* ranks.c: a run over MPI ranks (spec/native.md): each rank's neurons,
+ * the synapses it makes (those onto them), the spikes exchanged once per
+ * window of steps, and what rank 0 gathers for the outputs. With one
+ * rank each is nothing, or the whole. */
+void snn_partition(void);
+/* keep in rule r: projection q's post neurons of this rank, as indices
+ * of its rule's post side of rule_post neurons. */
+void snn_keep_rule(int q, int64_t rule_post, snn_rule *r);
+/* Keeps the synapses of c's nPre rows onto post neurons [lo, hi), in
+ * order, and sets c->unsorted where a row was out of order. */
+void snn_csr_keep(snn_csr *c, int64_t nPre, int64_t lo, int64_t hi);
+void snn_ranks_start(void);
+void snn_ranks_record(int p, const int32_t *spikes, int64_t n);
+/* After step k's spikes; stop: a signal asked this rank to end the run. */
+void snn_ranks_step_end(int64_t k, int stop);
+/* Completes the window's gather and hands its spikes on; whether a rank
+ * asked to stop (the run then ends here). */
+int snn_ranks_sync(void);
+void snn_ranks_gather(int64_t *events);
+/* Each of projection q's synapses on this rank: its index in the whole
+ * projection (ctx.key; a collective). */
+int64_t *snn_ranks_keys(int q);
 
 /* memory.c: interp's memory.go. */
 void snn_check_memory(void);

@@ -141,13 +141,13 @@ static _Thread_local int my_part = -1;
 static _Thread_local unsigned my_job;
 static _Alignas(64) struct {
 	void (*fn)(int thread);
-	/* A kernel job (kernel_part): k over n elements in chunks, one per
-	 * thread while they last. With idx, each chunk also lists its
+	/* A kernel job (kernel_part): k over n elements from base on, in
+	 * chunks, one per thread while they last. With idx, each chunk also lists its
 	 * elements whose result is not 0 (and, with ref, that are not
 	 * refractory in step kstep) in idx[lo...], counts[chunk] of them. */
 	int chunks;
 	snn_kernel k;
-	int64_t n;
+	int64_t base, n;
 	double *out;
 	int64_t *idx;
 	const int64_t *ref;
@@ -408,7 +408,7 @@ static void kernel_part(int c)
 {
 	if (c >= job.chunks)
 		return;
-	int64_t lo = snn_piece_start(job.n, job.chunks, c), hi = snn_piece_start(job.n, job.chunks, c + 1);
+	int64_t lo = job.base + snn_piece_start(job.n, job.chunks, c), hi = job.base + snn_piece_start(job.n, job.chunks, c + 1);
 	snn_pool_item = c;
 	if (job.idx)
 		job.counts[c] = snn_collect(kctx, job.k, lo, hi, job.out, job.idx, job.ref, job.kstep);
@@ -416,9 +416,10 @@ static void kernel_part(int c)
 		job.k(kctx, lo, hi, job.out ? job.out + lo : NULL);
 }
 
-void snn_par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+void snn_par_run(snn_kernel k, int64_t base, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
 {
 	job.k = k;
+	job.base = base;
 	job.n = n;
 	job.out = out;
 	job.idx = idx;
@@ -464,14 +465,14 @@ int snn_parallel(int64_t n, int64_t min_part, void (*fn)(void *arg, int part, in
 	return (int)parts;
 }
 
-/* join_pieces moves the lists each of the pieces of n elements wrote at
- * its own start in idx (counts[c] entries each) together, and returns
- * the total. */
-static int64_t join_pieces(int64_t *idx, const int64_t *counts, int64_t n, int pieces)
+/* join_pieces moves the lists each of the pieces of n elements from base
+ * on wrote at its own start in idx (counts[c] entries each) together, from
+ * idx[0] on, and returns the total. */
+static int64_t join_pieces(int64_t *idx, const int64_t *counts, int64_t base, int64_t n, int pieces)
 {
 	int64_t total = 0;
 	for (int c = 0; c < pieces; c++) {
-		int64_t lo = snn_piece_start(n, pieces, c);
+		int64_t lo = base + snn_piece_start(n, pieces, c);
 		if (lo != total)
 			memmove(idx + total, idx + lo, (size_t)counts[c] * sizeof(int64_t));
 		total += counts[c];
@@ -479,12 +480,13 @@ static int64_t join_pieces(int64_t *idx, const int64_t *counts, int64_t n, int p
 	return total;
 }
 
-int64_t snn_par_collect(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+int64_t snn_par_collect_range(snn_kernel k, int64_t lo, int64_t hi, double *out, int64_t *idx, const int64_t *ref,
+	int64_t kstep)
 {
-	if (n <= 0)
+	if (hi <= lo)
 		return 0;
-	snn_par_run(k, n, out, idx, ref, kstep);
-	return join_pieces(idx, job.counts, n, job.chunks);
+	snn_par_run(k, lo, hi - lo, out, idx, ref, kstep);
+	return join_pieces(idx, job.counts, lo, hi - lo, job.chunks);
 }
 
 /* snn_fail_segment is what a kernel's loadseg calls for a segment out of

@@ -45,26 +45,37 @@ static inline int64_t snn_piece_start(int64_t n, int pieces, int c)
 	return c >= pieces ? n : n * c / pieces & ~(int64_t)7;
 }
 
-/* snn_par_run runs a range kernel over elements [0, n) in chunks, one per
- * thread while they last; out, if not NULL, gets element el's result in
- * out[el]. With idx, each chunk also lists its elements whose result is
- * not 0 (and, with ref, that are not refractory in step kstep) in
- * idx[lo...]. */
-void snn_par_run(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep);
+/* snn_par_run runs a range kernel over elements [base, base + n) in
+ * chunks, one per thread while they last; out, if not NULL, gets element
+ * el's result in out[el]. With idx, each chunk also lists its elements
+ * whose result is not 0 (and, with ref, that are not refractory in step
+ * kstep) in idx[lo...]. */
+void snn_par_run(snn_kernel k, int64_t base, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep);
+
+/* snn_par_range runs kernel k, if any, over elements [lo, hi). */
+static inline void snn_par_range(snn_kernel k, int64_t lo, int64_t hi, double *out)
+{
+	if (hi <= lo || k == NULL)
+		return;
+	snn_par_run(k, lo, hi - lo, out, NULL, NULL, 0);
+}
 
 /* snn_par runs kernel k, if any, over elements [0, n). */
 static inline void snn_par(snn_kernel k, int64_t n, double *out)
 {
-	if (n <= 0 || k == NULL)
-		return;
-	snn_par_run(k, n, out, NULL, NULL, 0);
+	snn_par_range(k, 0, n, out);
 }
 
-/* snn_par_collect runs a threshold kernel as snn_par does and lists, in
- * increasing order, the elements whose result is not 0 and, with ref,
- * that are not refractory in step kstep (k >= ref[el]); it returns how
- * many. */
-int64_t snn_par_collect(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep);
+/* snn_par_collect_range runs a threshold kernel as snn_par_range does
+ * and lists in idx[0...], in increasing order, the elements whose result
+ * is not 0 and, with ref, that are not refractory in step kstep (k >=
+ * ref[el]); it returns how many. snn_par_collect does it for [0, n). */
+int64_t snn_par_collect_range(snn_kernel k, int64_t lo, int64_t hi, double *out, int64_t *idx, const int64_t *ref,
+	int64_t kstep);
+static inline int64_t snn_par_collect(snn_kernel k, int64_t n, double *out, int64_t *idx, const int64_t *ref, int64_t kstep)
+{
+	return snn_par_collect_range(k, 0, n, out, idx, ref, kstep);
+}
 
 /* ------------------------------------------------------------------ */
 /* Population jobs: one part per thread, each a contiguous run of items

@@ -611,12 +611,29 @@ static in_array *raw_named(const char *name, int64_t n, const char *descr)
 	rfail("state/checkpoint.json: no raw array %s; the model differs%s", name, "");
 }
 
+/* Over MPI ranks: each projection's synapses on this rank, by their
+ * index in the whole projection (ranks.c), and how many it has. */
+typedef struct rank_syn {
+	int64_t **key, *total;
+} rank_syn;
+
 static void restore_cell(void *ctx, const char *owner, const snn_var *v)
 {
-	(void)ctx;
+	const rank_syn *rs = ctx;
 	char *name = str3("var:", owner, ":", v->name);
-	in_array *a = raw_named(name, net.vars[v->id].len, "<f8");
-	memcpy(net.ctx.var[v->id], a->data, (size_t)a->n * sizeof(double));
+	const var_rt *vr = &net.vars[v->id];
+	if (rs && vr->owner == OWN_PROJ && !snn_is_uniform(v->id)) {
+		/* The whole projection's values; this rank's synapses' taken. */
+		in_array *a = raw_named(name, rs->total[vr->proj], "<f8");
+		const double *all = a->data;
+		const int64_t *key = rs->key[vr->proj];
+		double *dst = net.ctx.var[v->id];
+		for (int64_t s = 0; s < net.projs[vr->proj].nsyn; s++)
+			dst[s] = all[key[s]];
+	} else {
+		in_array *a = raw_named(name, vr->len, "<f8");
+		memcpy(net.ctx.var[v->id], a->data, (size_t)a->n * sizeof(double));
+	}
 	free(name);
 }
 
@@ -678,7 +695,24 @@ void snn_resume_state(int64_t *events)
 	ckpt_in *c = resume_in;
 	const snn_model *m = net.model;
 	int64_t k = c->steps;
-	for_cells(restore_cell, NULL);
+	rank_syn rs = {NULL, NULL};
+	if (snn_ranks > 1) {
+		/* Collectives, in the same order on every rank. */
+		rs.key = snn_xcalloc((size_t)m->n_projections + 1, sizeof(int64_t *));
+		rs.total = snn_xcalloc((size_t)m->n_projections + 1, sizeof(int64_t));
+		for (int q = 0; q < m->n_projections; q++) {
+			rs.key[q] = snn_ranks_keys(q);
+			rs.total[q] = net.projs[q].nsyn;
+			snn_mpi_sum_i64(&rs.total[q], 1);
+		}
+	}
+	for_cells(restore_cell, snn_ranks > 1 ? &rs : NULL);
+	if (snn_ranks > 1) {
+		for (int q = 0; q < m->n_projections; q++)
+			free(rs.key[q]);
+		free(rs.key);
+		free(rs.total);
+	}
 	for (int p = 0; p < m->n_populations; p++) {
 		const snn_population *pop = &m->populations[p];
 		pop_rt *ps = &net.pops[p];
@@ -730,7 +764,9 @@ void snn_resume_state(int64_t *events)
 			free(name);
 		}
 	}
-	*events = c->events;
+	/* Over MPI ranks the ranks' events are summed at the end: rank 0
+	 * holds those before. */
+	*events = snn_rank == 0 ? c->events : 0;
 	/* prepare again, over the restored parameters and any new --set, at
 	 * step 0 and time 0 as build runs it. */
 	net.ctx.step = 0;

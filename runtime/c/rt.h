@@ -15,6 +15,7 @@
 
 #include "snnrt.h"
 #include "snnrt_internal.h"
+#include "mpirt.h"
 
 /* ------------------------------------------------------------------ */
 /* util.c                                                     */
@@ -55,6 +56,9 @@ extern const char *snn_prog;   /* "snnc run" */
  * "snnc run: SOURCE: CONTEXT MSG", exit status 1. snn_err_ctx is the
  * context ("projection ee: ") or "". */
 extern char snn_err_ctx[256];
+/* "rank R of K: " in a run over MPI ranks (mpi.c), else "": a message
+ * names the rank that failed. */
+const char *snn_rank_tag(void);
 #ifdef __GNUC__
 _Noreturn void snn_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #else
@@ -81,6 +85,10 @@ typedef struct snn_csr {
 	int64_t *start;  /* nPre + 1 */
 	int32_t *post;
 	int64_t n;       /* synapses */
+	/* Set where a rule listed a row's post neurons out of order (pairs,
+	 * a generator) and kept only some of them (keep): the rows kept are
+	 * then not a rank's share of the whole rows in order (ranks.c). */
+	int unsorted;
 } snn_csr;
 
 /* A rule with its arguments (runtime.Rule); pairs flattened. */
@@ -91,6 +99,11 @@ typedef struct snn_rule {
 	int autapses;
 	const int64_t *pairs;
 	int64_t n_pairs;
+	/* With keep, only the synapses onto post neurons [keep_lo, keep_hi)
+	 * are made: a rank's own (ranks.c). The draws are those of the whole
+	 * rule. */
+	int keep;
+	int64_t keep_lo, keep_hi;
 } snn_rule;
 
 /* 0, or 1 with the message in err. */
@@ -106,7 +119,7 @@ void snn_print_data_files(FILE *f);
 void snn_load_data_files(void);
 /* The CSR of projection n's matrix rule if the executable makes it from a
  * file (1; rows nPre of a (nPost, nPre) matrix), else 0. */
-int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, snn_csr *c);
+int snn_matrix_csr(int n, int64_t nPre, int64_t nPost, const snn_rule *keep, snn_csr *c);
 
 /* slice.c: runtime's slice.go. Makes the CSR of a rule built between two
  * slices one of the whole sides: nPre rows, empty outside the slice that

@@ -43,6 +43,11 @@ typedef struct snn_ctx {
 	double t;       /* k*dt computed as (double)k * dt */
 	uint64_t seed;  /* the run's seed, the key of every random draw */
 	int64_t stamp;  /* the element index of random draws in a global's on_spike kernel: the spiking neuron */
+	/* Per projection, in a build for MPI ranks (snnc build --mpi): each
+	 * synapse's index in the whole projection, which its random draws,
+	 * dithering and data by synapse are keyed by where a rank holds only
+	 * some of the synapses (snn_projection.needs_key), else NULL. */
+	int64_t **key;
 } snn_ctx;
 
 /*
@@ -259,6 +264,9 @@ typedef struct snn_projection {
 	 * skip: generate drops a j outside the post side (connect_expr.c). */
 	snn_kernel conn_where, conn_p, conn_lo, conn_hi, conn_j;
 	int32_t where_post, skip;
+	/* Whether a kernel reads ctx.key (an --mpi build's draws, dithering
+	 * or data by synapse): the runtime makes the key array then. */
+	int32_t needs_key;
 } snn_projection;
 
 typedef struct snn_current {

@@ -275,7 +275,9 @@ static void par_pops(int64_t k, int deliver, int update)
  * (snn_pool_pop_job): its parts find them among the pieces' spikes. */
 static void spike(int p, int64_t k)
 {
-	int queue = !snn_pool_in_chain();
+	/* Over MPI ranks a rank's spikes go into the queues, whole, once the
+	 * window's are gathered (ranks.c). */
+	int queue = !snn_pool_in_chain() && snn_ranks == 1;
 	const snn_population *pop = &net.model->populations[p];
 	pop_rt *ps = &net.pops[p];
 	for (int d = 0; d < pop->n_dendrites; d++) {
@@ -283,7 +285,7 @@ static void spike(int p, int64_t k)
 		dend_rt *ds = &ps->dends[d];
 		if (!den->threshold)
 			continue;
-		ds->n_fired = snn_par_collect(den->threshold, ds->n, ds->thr, ds->fired, NULL, 0);
+		ds->n_fired = snn_par_collect_range(den->threshold, ps->lo * ds->count, ps->hi * ds->count, ds->thr, ds->fired, NULL, 0);
 		if (den->reset)
 			for (int64_t x = 0; x < ds->n_fired; x++)
 				den->reset(&net.ctx, ds->fired[x], ds->fired[x] + 1, NULL);
@@ -295,7 +297,7 @@ static void spike(int p, int64_t k)
 		if (pop->step)
 			ns = ps->n_fused; /* reset and refractory already */
 		else if (pop->threshold) {
-			ns = snn_par_collect(pop->threshold, ps->n, ps->thr, ps->fired, ps->ref, k);
+			ns = snn_par_collect_range(pop->threshold, ps->lo, ps->hi, ps->thr, ps->fired, ps->ref, k);
 			reset_spikes(pop, ps->ref, ps->fired, ns, k);
 		} else
 			return;
@@ -303,7 +305,10 @@ static void spike(int p, int64_t k)
 			ps->spikes[x] = (int32_t)ps->fired[x];
 	}
 	ps->n_spikes = ns;
-	ps->count += ns;
+	if (snn_ranks > 1)
+		snn_ranks_record(p, ps->spikes, ns);
+	else
+		ps->count += ns;
 	for (int x = 0; queue && x < ps->n_out; x++) {
 		snn_queue_push(&net.projs[ps->out[x]].q, k, ps->spikes, ns);
 		snn_paths_push(&net.projs[ps->out[x]], k, ps->spikes, ns);
@@ -316,7 +321,8 @@ static void spike(int p, int64_t k)
 			if (ps->spikes[x] >= lo && ps->spikes[x] < hi)
 				ms->spikes[m++] = (int32_t)(ps->spikes[x] - lo);
 		ms->n_spikes = m;
-		ms->count += m;
+		if (snn_ranks == 1)
+			ms->count += m;
 		for (int x = 0; queue && x < ms->n_out; x++) {
 			snn_queue_push(&net.projs[ms->out[x]].q, k, ms->spikes, m);
 			snn_paths_push(&net.projs[ms->out[x]], k, ms->spikes, m);
@@ -345,8 +351,10 @@ static void run_schedules(int64_t k)
 		const snn_schedule *s = &net.model->schedules[i];
 		if (k < s->first || (s->period == 0 ? k != s->first : (k - s->first) % s->period != 0))
 			continue;
-		int64_t n = s->target_kind == 2 ? net.projs[s->target].nsyn : net.pops[s->target].n;
-		snn_par(s->k, n, NULL);
+		if (s->target_kind == 2)
+			snn_par(s->k, net.projs[s->target].nsyn, NULL);
+		else
+			snn_par_range(s->k, net.pops[s->target].lo, net.pops[s->target].hi, NULL);
 	}
 }
 
@@ -357,22 +365,24 @@ static void loop(void)
 		/* Before every step, as the interpreter's Options.Stop: the
 		 * recordings then hold whole steps. In a chain a worker may have
 		 * begun this step's part; nothing it writes is a recording. */
-		if (snn_stop_signal) {
+		if (snn_ranks > 1 ? snn_ranks_sync() : snn_stop_signal != 0) {
 			mc.steps_done = k;
 			break;
 		}
 		double t = (double)k * net.dt;
 		net.ctx.step = k;
 		net.ctx.t = t;
-		if (net.opt->progress && k % 1024 == 0)
+		if (net.opt->progress && k % 1024 == 0 && snn_rank == 0)
 			net.opt->progress(k, net.steps);
 
 		/* 0. Scheduled code due now. */
 		run_schedules(k);
 
 		/* 1. Currents. */
-		for (int i = 0; i < net.model->n_currents; i++)
-			snn_par(net.curs[i].c->value, net.curs[i].n, net.ctx.var[net.curs[i].c->var]);
+		for (int i = 0; i < net.model->n_currents; i++) {
+			const pop_rt *cp = &net.pops[net.curs[i].c->population];
+			snn_par_range(net.curs[i].c->value, cp->lo, cp->hi, net.ctx.var[net.curs[i].c->var]);
+		}
 
 		/* 2. Delivery, projection by projection, by pre neuron, then in
 		 * synapse order. */
@@ -489,12 +499,14 @@ static void loop(void)
 			const snn_population *pop = &net.model->populations[p];
 			if (pop->global || net.pops[p].in_batch)
 				continue;
+			/* This rank's neurons: all of them in a run of one. */
+			const pop_rt *ps = &net.pops[p];
 			for (int d = 0; d < pop->n_dendrites; d++)
-				snn_par(pop->dendrites[d].update, net.pops[p].dends[d].n, NULL);
+				snn_par_range(pop->dendrites[d].update, ps->lo * ps->dends[d].count, ps->hi * ps->dends[d].count, NULL);
 			if (pop->step)
-				net.pops[p].n_fused = snn_par_collect(pop->step, net.pops[p].n, net.pops[p].thr, net.pops[p].fired, NULL, 0);
+				net.pops[p].n_fused = snn_par_collect_range(pop->step, ps->lo, ps->hi, ps->thr, ps->fired, NULL, 0);
 			else
-				snn_par(pop->update, net.pops[p].n, NULL);
+				snn_par_range(pop->update, ps->lo, ps->hi, NULL);
 		}
 
 		/* 6 and 7. Dendritic events, then threshold, reset and
@@ -515,20 +527,13 @@ static void loop(void)
 				snn_paths_push(&net.projs[in->out[x]], k, in->spikes, len);
 			}
 		}
-		for (int i = 0; i < net.n_spike_mons; i++) {
-			if (!snn_records(net.spike_mons[i].mon, k))
-				continue;
-			snn_spike_rec *r = net.spike_mons[i].rec;
-			const int32_t *s = *net.spike_mons[i].spikes;
-			int64_t n = *net.spike_mons[i].n, m = r->index.n;
-			snn_reserve_spikes(r, m + n, k);
-			for (int64_t x = 0; x < n; x++)
-				if (!r->keep || r->keep[s[x]]) {
-					r->steps.a[m] = k;
-					r->index.a[m++] = s[x];
-				}
-			r->steps.n = r->index.n = m;
-		}
+		/* Over MPI ranks, a population's spikes are recorded once
+		 * gathered (ranks.c). */
+		if (snn_ranks > 1)
+			snn_ranks_step_end(k, snn_stop_signal != 0);
+		for (int i = 0; i < net.n_spike_mons; i++)
+			if (snn_ranks == 1 || net.spike_mons[i].mon->target_kind != 0)
+				snn_record_spikes(&net.spike_mons[i], k, *net.spike_mons[i].spikes, *net.spike_mons[i].n);
 		for (int p = 0; p < net.model->n_populations; p++) {
 			pop_rt *ps = &net.pops[p];
 			int32_t *tmp = ps->prev;
@@ -546,7 +551,9 @@ static void loop(void)
 			in->n_spikes = 0;
 		}
 	}
-	if (net.opt->progress)
+	/* The last window's spikes. */
+	snn_ranks_sync();
+	if (net.opt->progress && snn_rank == 0)
 		net.opt->progress(net.steps, net.steps);
 }
 
@@ -588,6 +595,7 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	snn_pool_start(o->threads, &net.ctx);
 	snn_build();
 	snn_pool_pop_parts(pop_part, net.bound, net.n_items, net.pops_shared);
+	snn_ranks_start();
 	if (net.first > 0)
 		snn_resume_state(&mc.events);
 	net.ctx_fixed = net.ctx;
@@ -609,6 +617,9 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	if (getenv("SNNRT_POOL_STATS")) /* for tests */
 		snn_pool_report();
 	sum->events = mc.events + snn_pool_events();
+	/* Over MPI ranks: rank 0 gathers the state it writes, and the sum of
+	 * the events. */
+	snn_ranks_gather(&sum->events);
 	sum->pops = snn_xcalloc((size_t)(m->n_populations + m->n_inputs + 1), sizeof(snn_pop_summary));
 	for (int p = 0; p < m->n_populations; p++) {
 		if (m->populations[p].global || net.pops[p].n_members > 0)
@@ -633,9 +644,11 @@ void snn_run(const snn_model *m, const snn_options *o, snn_spike_rec **spikes, i
 	/* as Go's time.Duration.Seconds, from whole nanoseconds */
 	int64_t ns = (int64_t)((snn_now_seconds() - start) * 1e9);
 	sum->wall_seconds = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
-	snn_final_state(sum, mc.steps_done);
-	if (!o->no_checkpoint)
-		snn_checkpoint_state(sum, mc.steps_done, sum->events);
+	if (snn_rank == 0) {
+		snn_final_state(sum, mc.steps_done);
+		if (!o->no_checkpoint)
+			snn_checkpoint_state(sum, mc.steps_done, sum->events);
+	}
 	*spikes = net.spike_recs;
 	*n_spikes = net.n_spike_mons;
 	*states = net.state_recs;

@@ -217,7 +217,7 @@ void snn_build_projection(int n)
 		g->out[g->n_out++] = n;
 	}
 	pop_rt *post = &net.pops[pr->post];
-	snn_rule rule = {pr->rule, pr->p, pr->k, pr->autapses, pr->pairs, pr->n_pairs};
+	snn_rule rule = {pr->rule, pr->p, pr->k, pr->autapses, pr->pairs, pr->n_pairs, 0, 0, 0};
 	if (pr->rule == SNN_PAIRS && pr->file) {
 		for (int64_t r = 0; r < pr->n_pairs; r++) {
 			int64_t i, j;
@@ -233,16 +233,23 @@ void snn_build_projection(int n)
 		}
 	}
 	int same = pr->pre_kind == 0 && pr->pre == pr->post && pr->pre_lo == pr->post_lo && rule_pre == rule_post;
+	/* Over MPI ranks, only the synapses onto this rank's neurons
+	 * (ranks.c); the rules draw as for all of them. */
+	snn_keep_rule(n, rule_post, &rule);
 	if (pr->rule == SNN_PARTS)
 		merged_rows(n, nPre);
 	else if (pr->conn_where || pr->conn_p || pr->conn_j) {
 		/* A condition, a probability expression or a generator
 		 * (connect_expr.c). */
-		snn_connect_pairs(n, &rule, rule_pre, rule_post, same, pr->pre_n > 0 ? pr->pre_lo : 0,
+		snn_rule all = rule;
+		all.keep = 0;
+		snn_connect_pairs(n, &all, rule_pre, rule_post, same, pr->pre_n > 0 ? pr->pre_lo : 0,
 			pr->post_n > 0 ? pr->post_lo : 0, &ps->csr);
+		if (rule.keep)
+			snn_csr_keep(&ps->csr, rule_pre, rule.keep_lo, rule.keep_hi);
 		if (pr->pre_n > 0 || pr->post_n > 0)
 			snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
-	} else if (snn_matrix_csr(n, rule_pre, rule_post, &ps->csr)) {
+	} else if (snn_matrix_csr(n, rule_pre, rule_post, &rule, &ps->csr)) {
 		/* A large matrix rule's synapses, from its file (datafile.c). */
 		if (pr->pre_n > 0 || pr->post_n > 0)
 			snn_csr_widen(&ps->csr, pr->pre_lo, rule_pre, nPre, pr->post_lo);
@@ -271,6 +278,12 @@ void snn_build_projection(int n)
 		if (!snn_is_uniform(id))
 			snn_new_cell(id, nsyn, 1);
 	}
+	/* In an --mpi build, what a kernel keys by synapse is keyed by its
+	 * index in the whole projection (ranks.c). */
+	if (pr->needs_key) {
+		ps->key = snn_ranks_keys(n);
+		net.ctx.key[n] = ps->key;
+	}
 	net.ctx.step = 0;
 	net.ctx.t = 0;
 	snn_par(pr->init, nsyn, NULL);
@@ -278,6 +291,11 @@ void snn_build_projection(int n)
 		prune_weights(ps, nPre);
 		nsyn = ps->nsyn;
 		net.ctx.post[n] = ps->csr.post;
+		if (pr->needs_key) {
+			free(ps->key);
+			ps->key = snn_ranks_keys(n);
+			net.ctx.key[n] = ps->key;
+		}
 	}
 	ps->row_arr[ps->n_row_arr] = (const char *)ps->csr.post;
 	ps->row_size[ps->n_row_arr++] = sizeof(int32_t);
@@ -289,7 +307,7 @@ void snn_build_projection(int n)
 		}
 	}
 	/* (cut holds synapse positions in 32 bits) */
-	ps->split = pr->parallel_on_pre && snn_pool.threads > 1 && !pr->is_part && nsyn <= INT32_MAX;
+	ps->split = pr->parallel_on_pre && snn_pool.threads > 1 && !pr->is_part && nsyn <= INT32_MAX && snn_ranks == 1;
 	if (ps->split) {
 		/* rows sorted by post neuron, or pairs in an order of their own */
 		sorted_rows sr = {&ps->csr, {0}};

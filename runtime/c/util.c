@@ -35,8 +35,8 @@ static void *xalloc(size_t n, size_t align)
 	else if (posix_memalign(&p, align, n) != 0)
 		p = NULL;
 	if (!p) {
-		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
-		exit(1);
+		fprintf(stderr, "%s: %sout of memory (%zu bytes)\n", snn_prog, snn_rank_tag(), n);
+		snn_mpi_abort(1);
 	}
 	if (n >= HUGE)
 		madvise(p, n, MADV_HUGEPAGE);
@@ -47,15 +47,15 @@ static void *xalloc(size_t n, size_t align)
 static void *zeroed(size_t n, size_t size, size_t align)
 {
 	if (size && n > SIZE_MAX / size) {
-		fprintf(stderr, "%s: out of memory (%zu elements of %zu bytes)\n", snn_prog, n, size);
-		exit(1);
+		fprintf(stderr, "%s: %sout of memory (%zu elements of %zu bytes)\n", snn_prog, snn_rank_tag(), n, size);
+		snn_mpi_abort(1);
 	}
 	size_t bytes = n * size;
 	if (bytes < HUGE && align == 0) {
 		void *p = calloc(bytes ? bytes : 1, 1); /* fresh pages need no clearing */
 		if (!p) {
-			fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, bytes);
-			exit(1);
+			fprintf(stderr, "%s: %sout of memory (%zu bytes)\n", snn_prog, snn_rank_tag(), bytes);
+			snn_mpi_abort(1);
 		}
 		return p;
 	}
@@ -87,8 +87,8 @@ void *snn_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p) {
-		fprintf(stderr, "%s: out of memory (%zu bytes)\n", snn_prog, n);
-		exit(1);
+		fprintf(stderr, "%s: %sout of memory (%zu bytes)\n", snn_prog, snn_rank_tag(), n);
+		snn_mpi_abort(1);
 	}
 	if (n >= 2 * HUGE) {
 		uintptr_t lo = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
@@ -322,12 +322,21 @@ void snn_fail(const char *fmt, ...)
 {
 	va_list ap;
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: %s", snn_prog, snn_the_model.source, snn_err_ctx);
+	fprintf(stderr, "%s: %s%s: %s", snn_prog, snn_rank_tag(), snn_the_model.source, snn_err_ctx);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(1);
+	snn_mpi_abort(1);
+}
+
+const char *snn_rank_tag(void)
+{
+	static char tag[48];
+	if (snn_ranks <= 1)
+		return "";
+	snprintf(tag, sizeof tag, "rank %d of %d: ", snn_rank, snn_ranks);
+	return tag;
 }
 
 double snn_now_seconds(void)

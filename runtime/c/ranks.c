@@ -1,0 +1,596 @@
+/*
+ * ranks.c: a run over K MPI ranks (spec/native.md, "Running over MPI
+ * ranks"), which writes the bytes of one process.
+ *
+ * Each population's neurons are cut into K contiguous blocks, block r
+ * rank r's (a fuse group's members take their part of the group's
+ * block). Every rank holds every neuron's state, runs every neuron's
+ * initial values and every input (both keyed by index, so the same on
+ * every rank), and updates only its block. It makes only the synapses
+ * onto its own neurons (snn_keep_rule, snn_csr_keep): for each pre neuron
+ * the part of its row in the one-process order, so that delivery onto a
+ * neuron adds the same terms in the same order.
+ *
+ * Spikes: each rank lists its neurons' spikes of every step; once per
+ * window of W steps, W = 1 + the shortest delay of a projection from a
+ * population (a spike of step s is delivered in step s + 1 + delay, at
+ * the earliest in the step after the window), one MPI_Iallgather of a
+ * buffer of fixed size per rank moves every rank's lists to every rank.
+ * It is begun at the end of the window's last step and completed at the
+ * start of the next, so the inputs' draws and the recordings of that
+ * step overlap it. A rank whose lists outgrow the buffer says so in it,
+ * and the window is gathered again in a larger one. Then every rank
+ * pushes the whole lists (rank 0's, rank 1's, ...: increasing, as one
+ * process lists them) into its projections' queues, and records them in
+ * the spike monitors. A signal that asks a run to end is in the buffer
+ * too: the ranks stop together, at the end of a window.
+ *
+ * After the run rank 0 gathers what it writes: the neurons' variables and
+ * refractoriness, the state monitors' columns, and every projection's
+ * synapses put back into the one-process order (each synapse's place
+ * there is its row's start, the synapses of its row on the ranks before
+ * it, and its place in its own row).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+/* block_lo is the first neuron of rank r's block of n. */
+static int64_t block_lo(int64_t n, int r)
+{
+	return r >= snn_ranks ? n : n * r / snn_ranks;
+}
+
+/* own_range is population p's neurons [lo, hi) on rank r. */
+static void own_range(int p, int r, int64_t *lo, int64_t *hi)
+{
+	const snn_population *pop = &net.model->populations[p];
+	int64_t n = pop->size;
+	if (pop->global) {
+		*lo = 0;
+		*hi = n;
+		return;
+	}
+	if (pop->in_group) {
+		int64_t glo, ghi;
+		own_range(pop->group, r, &glo, &ghi);
+		glo -= pop->offset;
+		ghi -= pop->offset;
+		*lo = glo < 0 ? 0 : glo > n ? n : glo;
+		*hi = ghi < *lo ? *lo : ghi > n ? n : ghi;
+		return;
+	}
+	*lo = block_lo(n, r);
+	*hi = block_lo(n, r + 1);
+}
+
+void snn_partition(void)
+{
+	int64_t neurons = 0;
+	for (int p = 0; p < net.model->n_populations; p++) {
+		const snn_population *pop = &net.model->populations[p];
+		own_range(p, snn_rank, &net.pops[p].lo, &net.pops[p].hi);
+		if (!pop->global && !pop->in_group)
+			neurons += pop->size;
+	}
+	if (snn_ranks > 1 && neurons < snn_ranks)
+		snn_fail("the model has %lld neurons, fewer than the %d ranks: a rank would hold none; run it with at most %lld ranks",
+			(long long)neurons, snn_ranks, (long long)(neurons > 0 ? neurons : 1));
+}
+
+void snn_keep_rule(int q, int64_t rule_post, snn_rule *r)
+{
+	r->keep = 0;
+	if (snn_ranks <= 1)
+		return;
+	const snn_projection *pr = &net.model->projections[q];
+	const pop_rt *post = &net.pops[pr->post];
+	/* The rule's post side starts at post_lo with a slice or subgroup. */
+	int64_t base = pr->post_n > 0 ? pr->post_lo : 0;
+	int64_t lo = post->lo - base, hi = post->hi - base;
+	r->keep = 1;
+	r->keep_lo = lo < 0 ? 0 : lo > rule_post ? rule_post : lo;
+	r->keep_hi = hi < r->keep_lo ? r->keep_lo : hi > rule_post ? rule_post : hi;
+}
+
+void snn_csr_keep(snn_csr *c, int64_t nPre, int64_t lo, int64_t hi)
+{
+	int64_t w = 0;
+	for (int64_t i = 0; i < nPre; i++) {
+		int64_t from = c->start[i], to = c->start[i + 1];
+		c->start[i] = w;
+		for (int64_t s = from; s < to; s++) {
+			if (s > from && c->post[s] < c->post[s - 1])
+				c->unsorted = 1;
+			if (c->post[s] >= lo && c->post[s] < hi)
+				c->post[w++] = c->post[s];
+		}
+	}
+	c->start[nPre] = w;
+	c->n = w;
+	int32_t *a = realloc(c->post, (size_t)(w > 0 ? w : 1) * sizeof(int32_t));
+	if (a)
+		c->post = a;
+}
+
+/* ------------------------------------------------------------------ */
+/* The spikes, once per window.                                         */
+
+/* A rank's words in the buffer: [0] how many it needs (more than the
+ * buffer's size: the window is gathered again), [1] whether a signal
+ * asked it to stop, then for each step of the window and each source
+ * population in order, a count and the indices. */
+enum { HEAD = 2, MAX_WINDOW = 256, FIRST_CAP = 4096 };
+
+static struct {
+	int64_t window;   /* W */
+	int64_t w0;       /* the window's first step */
+	int *src, n_src;  /* the populations with spikes of their own */
+	snn_vi32 rec;     /* this rank's words of the window */
+	int32_t *send, *all;
+	int64_t cap;      /* words per rank */
+	int pending;      /* a gather is in flight */
+	int64_t lo, hi;   /* its steps */
+	int32_t *full;    /* a step's spikes of one population, all ranks' */
+	int64_t *cursor;  /* per rank, while a gather is read */
+	int stop;         /* this rank's signal, as sent */
+	int stopped;      /* a rank asked to stop: the run ends after this window */
+} rx;
+
+static void check_supported(void)
+{
+	const snn_model *m = net.model;
+	/* The build refuses these with a position (backends/llvm's
+	 * CheckMPI); an executable is checked again here. */
+	if (m->n_reductions > 0)
+		snn_fail("a reduction over a population or projection cannot run over MPI ranks yet");
+	for (int p = 0; p < m->n_populations; p++)
+		if (m->populations[p].n_on_spike > 0)
+			snn_fail("population %s: on spike into a global cannot run over MPI ranks yet", m->populations[p].name);
+	for (int q = 0; q < m->n_projections; q++) {
+		const snn_projection *pr = &m->projections[q];
+		const proj_rt *ps = &net.projs[q];
+		if (pr->summed)
+			snn_fail("%s: a summed variable cannot run over MPI ranks (it reads pre neurons other ranks hold)", pr->label);
+		if (pr->n_paths > 0)
+			snn_fail("%s: named pathways cannot run over MPI ranks yet", pr->label);
+		if (pr->on_pre && !pr->parallel_on_pre)
+			snn_fail("%s: its on pre reads its pre neuron or writes beyond its synapse and post neuron; that cannot run over MPI ranks",
+				pr->label);
+		if (ps->q.per_syn)
+			snn_fail("%s: a delay per synapse cannot run over MPI ranks yet", pr->label);
+		if (ps->csr.unsorted && pr->rule != SNN_PARTS)
+			snn_fail("%s: a row lists its post neurons out of order (pairs or a generator in an order of their own); over MPI ranks the rows must be in the order of their post neurons",
+				pr->label);
+	}
+	for (int i = 0; i < net.n_state_mons; i++)
+		if (net.state_mons[i].mon->target_kind == 2)
+			snn_fail("monitor %s: a projection's variable cannot be recorded over MPI ranks yet", net.state_mons[i].mon->name);
+}
+
+void snn_ranks_start(void)
+{
+	if (snn_ranks <= 1)
+		return;
+	check_supported();
+	const snn_model *m = net.model;
+	rx.src = snn_xcalloc((size_t)m->n_populations + 1, sizeof(int));
+	int64_t most = 1;
+	for (int p = 0; p < m->n_populations; p++) {
+		const snn_population *pop = &m->populations[p];
+		if (!pop->global && (pop->step || pop->threshold)) {
+			rx.src[rx.n_src++] = p;
+			if (pop->size > most)
+				most = pop->size;
+		}
+	}
+	rx.full = snn_xcalloc((size_t)most, sizeof(int32_t));
+	/* The window: 1 + the shortest delay of a projection that a
+	 * population's spikes go into, in steps. */
+	int64_t dmin = MAX_WINDOW;
+	for (int p = 0; p < m->n_populations; p++)
+		for (int x = 0; x < net.pops[p].n_out; x++) {
+			const proj_rt *ps = &net.projs[net.pops[p].out[x]];
+			if (ps->q.delay < dmin)
+				dmin = ps->q.delay;
+		}
+	rx.window = dmin + 1 < MAX_WINDOW ? dmin + 1 : MAX_WINDOW;
+	rx.w0 = net.first;
+	rx.cap = FIRST_CAP;
+	rx.send = snn_xcalloc((size_t)rx.cap, sizeof(int32_t));
+	rx.all = snn_xcalloc((size_t)rx.cap * (size_t)snn_ranks, sizeof(int32_t));
+	rx.cursor = snn_xcalloc((size_t)snn_ranks, sizeof(int64_t));
+	snn_vi32_reserve(&rx.rec, FIRST_CAP);
+	rx.rec.n = HEAD;
+}
+
+void snn_ranks_record(int p, const int32_t *spikes, int64_t n)
+{
+	(void)p;
+	if (snn_ranks <= 1)
+		return;
+	snn_vi32_reserve(&rx.rec, rx.rec.n + 1 + n);
+	rx.rec.a[rx.rec.n++] = (int32_t)n;
+	memcpy(rx.rec.a + rx.rec.n, spikes, (size_t)n * sizeof(int32_t));
+	rx.rec.n += n;
+}
+
+/* start gathers the window's words: all of them if they fit in the
+ * buffer, else how many it needs. */
+static void start(int stop)
+{
+	int64_t need = rx.rec.n;
+	if (need > INT32_MAX)
+		snn_fail("a window's spikes on this rank (%lld words) are more than one MPI message holds", (long long)need);
+	rx.rec.a[0] = (int32_t)need;
+	rx.rec.a[1] = stop;
+	memcpy(rx.send, rx.rec.a, (size_t)(need <= rx.cap ? need : HEAD) * sizeof(int32_t));
+	rx.send[0] = (int32_t)need;
+	snn_mpi_allgather_start(rx.send, rx.cap, rx.all);
+	rx.pending = 1;
+}
+
+void snn_ranks_step_end(int64_t k, int stop)
+{
+	if (snn_ranks <= 1)
+		return;
+	if (k + 1 - rx.w0 < rx.window && k + 1 < net.steps)
+		return;
+	rx.lo = rx.w0;
+	rx.hi = k + 1;
+	rx.stop = stop;
+	start(stop);
+}
+
+/* push_step hands population p's spikes of step s (all ranks') to its
+ * projections and monitors, and those of its members, as spike() does in
+ * a run of one. */
+static void push_step(int p, int64_t s, const int32_t *sp, int64_t n, int last)
+{
+	pop_rt *ps = &net.pops[p];
+	for (int x = 0; x < ps->n_out; x++)
+		snn_queue_push(&net.projs[ps->out[x]].q, s, sp, n);
+	for (int i = 0; i < net.n_spike_mons; i++) {
+		const snn_monitor *mon = net.spike_mons[i].mon;
+		if (mon->target_kind == 0 && mon->target == p)
+			snn_record_spikes(&net.spike_mons[i], s, sp, n);
+	}
+	ps->count += n;
+	if (last) {
+		/* The last step's spikes, whole: on_post reads only its own
+		 * neurons' among them, and the checkpoint writes them. */
+		memcpy(ps->prev, sp, (size_t)n * sizeof(int32_t));
+		ps->n_prev = n;
+	}
+}
+
+int snn_ranks_sync(void)
+{
+	if (snn_ranks <= 1 || !rx.pending)
+		return 0;
+	snn_mpi_allgather_wait();
+	rx.pending = 0;
+	int64_t need = 0;
+	for (int r = 0; r < snn_ranks; r++)
+		if (rx.all[(int64_t)r * rx.cap] > need)
+			need = rx.all[(int64_t)r * rx.cap];
+	if (need > rx.cap) {
+		/* Again, in a buffer that holds every rank's words. */
+		rx.cap = need + need / 2;
+		free(rx.send);
+		free(rx.all);
+		rx.send = snn_xcalloc((size_t)rx.cap, sizeof(int32_t));
+		rx.all = snn_xcalloc((size_t)rx.cap * (size_t)snn_ranks, sizeof(int32_t));
+		start(rx.stop);
+		snn_mpi_allgather_wait();
+		rx.pending = 0;
+	}
+	for (int r = 0; r < snn_ranks; r++) {
+		rx.cursor[r] = (int64_t)r * rx.cap + HEAD;
+		if (rx.all[(int64_t)r * rx.cap + 1])
+			rx.stopped = 1;
+	}
+	for (int64_t s = rx.lo; s < rx.hi; s++)
+		for (int x = 0; x < rx.n_src; x++) {
+			int p = rx.src[x];
+			int64_t n = 0;
+			for (int r = 0; r < snn_ranks; r++) {
+				int64_t c = rx.all[rx.cursor[r]];
+				memcpy(rx.full + n, rx.all + rx.cursor[r] + 1, (size_t)c * sizeof(int32_t));
+				n += c;
+				rx.cursor[r] += 1 + c;
+			}
+			int last = s == rx.hi - 1;
+			push_step(p, s, rx.full, n, last);
+			/* A group's spikes are its members', each in its range. */
+			const pop_rt *ps = &net.pops[p];
+			for (int y = 0; y < ps->n_members; y++) {
+				int mp = ps->members[y];
+				int64_t lo = net.pops[mp].p->offset, hi = lo + net.pops[mp].n, m = 0;
+				int32_t *sub = net.pops[mp].spikes; /* free between steps */
+				for (int64_t z = 0; z < n; z++)
+					if (rx.full[z] >= lo && rx.full[z] < hi)
+						sub[m++] = (int32_t)(rx.full[z] - lo);
+				push_step(mp, s, sub, m, last);
+			}
+		}
+	rx.rec.n = HEAD;
+	rx.w0 = rx.hi;
+	return rx.stopped;
+}
+
+/* ------------------------------------------------------------------ */
+/* What rank 0 writes, gathered.                                         */
+
+/* gather_block puts ranks 1.. K-1's elements [lo_r, hi_r) of a (elem
+ * bytes each) into rank 0's a, where lo_r and hi_r are population p's
+ * block on rank r times per (elements per neuron). */
+static void gather_block(void *a, size_t elem, int p, int64_t per)
+{
+	char *b = a;
+	for (int r = 1; r < snn_ranks; r++) {
+		int64_t lo, hi;
+		own_range(p, r, &lo, &hi);
+		int64_t bytes = (hi - lo) * per * (int64_t)elem;
+		if (snn_rank == 0)
+			snn_mpi_recv(r, b + lo * per * (int64_t)elem, bytes);
+		else if (snn_rank == r)
+			snn_mpi_send(0, b + lo * per * (int64_t)elem, bytes);
+	}
+}
+
+/* aliased says whether member population p's variable v is its part of
+ * its group's array (build.c), which the group's gathering moves. */
+static int aliased(int p, const snn_var *v)
+{
+	const snn_population *pop = &net.model->populations[p];
+	if (!pop->in_group || v->uniform)
+		return 0;
+	return snn_find_var(net.model->populations[pop->group].vars, v->name) >= 0;
+}
+
+static void gather_neurons(void)
+{
+	const snn_model *m = net.model;
+	for (int id = 0; id < m->n_vars; id++) {
+		const var_rt *vr = &net.vars[id];
+		if (vr->len == 0 || !(vr->owner == OWN_POP || vr->owner == OWN_DEND))
+			continue;
+		int p = vr->pop;
+		const snn_population *pop = &m->populations[p];
+		if (pop->global || pop->size == 0 || (vr->owner == OWN_POP && aliased(p, vr->v)))
+			continue;
+		gather_block(net.ctx.var[id], sizeof(double), p, vr->len / pop->size);
+	}
+	for (int p = 0; p < m->n_populations; p++)
+		if (!m->populations[p].global && !m->populations[p].in_group)
+			gather_block(net.pops[p].ref, sizeof(int64_t), p, 1);
+}
+
+/* gather_monitors moves each rank's columns of the state monitors of
+ * populations (its neurons') into rank 0's recordings. */
+static void gather_monitors(void)
+{
+	for (int i = 0; i < net.n_state_mons; i++) {
+		const state_mon *sm = &net.state_mons[i];
+		const snn_monitor *mon = sm->mon;
+		if (mon->target_kind != 0 || net.model->populations[mon->target].global)
+			continue;
+		snn_state_rec *rec = sm->rec;
+		for (int r = 1; r < snn_ranks; r++) {
+			if (snn_rank != 0 && snn_rank != r)
+				continue;
+			int64_t lo, hi, cols = 0;
+			own_range(mon->target, r, &lo, &hi);
+			for (int64_t x = 0; x < rec->n_indices; x++)
+				cols += rec->indices[x] >= lo && rec->indices[x] < hi;
+			double *buf = snn_xmalloc((size_t)(rec->n_steps * cols > 0 ? rec->n_steps * cols : 1) * sizeof(double));
+			int64_t w = 0;
+			if (snn_rank == r) {
+				for (int64_t k = 0; k < rec->n_steps; k++)
+					for (int64_t x = 0; x < rec->n_indices; x++)
+						if (rec->indices[x] >= lo && rec->indices[x] < hi)
+							buf[w++] = rec->values[k * rec->n_indices + x];
+				snn_mpi_send(0, buf, w * (int64_t)sizeof(double));
+			} else {
+				snn_mpi_recv(r, buf, rec->n_steps * cols * (int64_t)sizeof(double));
+				for (int64_t k = 0; k < rec->n_steps; k++)
+					for (int64_t x = 0; x < rec->n_indices; x++)
+						if (rec->indices[x] >= lo && rec->indices[x] < hi)
+							rec->values[k * rec->n_indices + x] = buf[w++];
+			}
+			free(buf);
+		}
+	}
+}
+
+/* Per projection: its rows' lengths summed over the ranks (glen) and
+ * over the ranks before this one (below), nPre each. */
+typedef struct rows_rt {
+	int64_t n_pre;
+	int64_t *glen, *below;
+} rows_rt;
+
+static int64_t pre_count(const snn_projection *pr)
+{
+	return pr->pre_kind == 0 ? net.model->populations[pr->pre].size : net.model->inputs[pr->pre].size;
+}
+
+/* place lists where each of projection q's synapses on this rank goes
+ * in the one-process order, and gives the rows' starts there in gstart
+ * (nPre + 1). */
+static int64_t *place(int q, const rows_rt *rows, int64_t *gstart)
+{
+	const snn_projection *pr = &net.model->projections[q];
+	const proj_rt *ps = &net.projs[q];
+	int64_t nPre = rows[q].n_pre;
+	int64_t *at = snn_xmalloc((size_t)(ps->nsyn > 0 ? ps->nsyn : 1) * sizeof(int64_t));
+	gstart[0] = 0;
+	if (pr->rule != SNN_PARTS) {
+		for (int64_t i = 0; i < nPre; i++) {
+			gstart[i + 1] = gstart[i] + rows[q].glen[i];
+			for (int64_t s = ps->csr.start[i]; s < ps->csr.start[i + 1]; s++)
+				at[s] = gstart[i] + rows[q].below[i] + (s - ps->csr.start[i]);
+		}
+		return at;
+	}
+	/* A merged projection's row is its parts' rows in turn (synapses.c's
+	 * merged_rows), each the ranks' rows in turn. */
+	for (int64_t i = 0; i < nPre; i++) {
+		int64_t g = gstart[i], s = ps->csr.start[i];
+		for (int t = 0; t < q; t++) {
+			const snn_projection *pt = &net.model->projections[t];
+			if (!pt->is_part || pt->part_of != q)
+				continue;
+			int64_t len = net.projs[t].csr.start[i + 1] - net.projs[t].csr.start[i];
+			for (int64_t x = 0; x < len; x++)
+				at[s++] = g + rows[t].below[i] + x;
+			g += rows[t].glen[i];
+		}
+		gstart[i + 1] = g;
+	}
+	return at;
+}
+
+/* merge puts projection q's synapses, spread over the ranks, into rank
+ * 0's network in the one-process order: the rows, the post neurons and
+ * each variable with a value per synapse. */
+static void merge(int q, const rows_rt *rows)
+{
+	const snn_projection *pr = &net.model->projections[q];
+	proj_rt *ps = &net.projs[q];
+	int64_t nPre = rows[q].n_pre;
+	int64_t *gstart = snn_xmalloc((size_t)(nPre + 1) * sizeof(int64_t));
+	int64_t *at = place(q, rows, gstart);
+	int64_t total = gstart[nPre];
+	int n_arr = 0;
+	int *ids = snn_xcalloc((size_t)pr->vars.n + 1, sizeof(int));
+	for (int32_t x = 0; x < pr->vars.n; x++)
+		if (!snn_is_uniform(pr->vars.v[x].id))
+			ids[n_arr++] = pr->vars.v[x].id;
+	if (snn_rank != 0) {
+		snn_mpi_send(0, &ps->nsyn, sizeof(int64_t));
+		snn_mpi_send(0, at, ps->nsyn * (int64_t)sizeof(int64_t));
+		snn_mpi_send(0, ps->csr.post, ps->nsyn * (int64_t)sizeof(int32_t));
+		for (int a = 0; a < n_arr; a++)
+			snn_mpi_send(0, net.ctx.var[ids[a]], ps->nsyn * (int64_t)sizeof(double));
+		free(at);
+		free(gstart);
+		free(ids);
+		return;
+	}
+	int32_t *post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
+	double **vals = snn_xcalloc((size_t)n_arr + 1, sizeof(double *));
+	for (int a = 0; a < n_arr; a++)
+		vals[a] = snn_alloc_vals(total);
+	for (int r = 0; r < snn_ranks; r++) {
+		int64_t n = ps->nsyn, *rat = at;
+		int32_t *rpost = ps->csr.post;
+		double *buf = NULL;
+		if (r > 0) {
+			snn_mpi_recv(r, &n, sizeof(int64_t));
+			rat = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+			rpost = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int32_t));
+			buf = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(double));
+			snn_mpi_recv(r, rat, n * (int64_t)sizeof(int64_t));
+			snn_mpi_recv(r, rpost, n * (int64_t)sizeof(int32_t));
+		}
+		for (int64_t s = 0; s < n; s++)
+			post[rat[s]] = rpost[s];
+		for (int a = 0; a < n_arr; a++) {
+			const double *src = net.ctx.var[ids[a]];
+			if (r > 0) {
+				snn_mpi_recv(r, buf, n * (int64_t)sizeof(double));
+				src = buf;
+			}
+			for (int64_t s = 0; s < n; s++)
+				vals[a][rat[s]] = src[s];
+		}
+		if (r > 0) {
+			free(rat);
+			free(rpost);
+			free(buf);
+		}
+	}
+	free(at);
+	free(ps->csr.start);
+	free(ps->csr.post);
+	ps->csr.start = gstart;
+	ps->csr.post = post;
+	ps->csr.n = total;
+	ps->nsyn = total;
+	net.ctx.post[q] = post;
+	for (int a = 0; a < n_arr; a++) {
+		free(net.ctx.var[ids[a]]);
+		net.ctx.var[ids[a]] = vals[a];
+		net.vars[ids[a]].len = total;
+	}
+	free(vals);
+	free(ids);
+}
+
+/* rows_of sums projection q's rows over the ranks (a collective). */
+static void rows_of(int q, rows_rt *rw)
+{
+	const proj_rt *ps = &net.projs[q];
+	rw->n_pre = pre_count(&net.model->projections[q]);
+	rw->glen = snn_xmalloc((size_t)(rw->n_pre > 0 ? rw->n_pre : 1) * sizeof(int64_t));
+	rw->below = snn_xmalloc((size_t)(rw->n_pre > 0 ? rw->n_pre : 1) * sizeof(int64_t));
+	for (int64_t i = 0; i < rw->n_pre; i++)
+		rw->glen[i] = rw->below[i] = ps->csr.start[i + 1] - ps->csr.start[i];
+	snn_mpi_sum_i64(rw->glen, rw->n_pre);
+	snn_mpi_exscan_i64(rw->below, rw->n_pre);
+}
+
+int64_t *snn_ranks_keys(int q)
+{
+	const snn_model *m = net.model;
+	rows_rt *rows = snn_xcalloc((size_t)m->n_projections + 1, sizeof(rows_rt));
+	if (m->projections[q].rule == SNN_PARTS) {
+		for (int t = 0; t < q; t++)
+			if (m->projections[t].is_part && m->projections[t].part_of == q)
+				rows_of(t, &rows[t]);
+		rows[q].n_pre = pre_count(&m->projections[q]);
+	} else
+		rows_of(q, &rows[q]);
+	int64_t *gstart = snn_xmalloc((size_t)(rows[q].n_pre + 1) * sizeof(int64_t));
+	int64_t *at = place(q, rows, gstart);
+	free(gstart);
+	for (int t = 0; t <= q; t++) {
+		free(rows[t].glen);
+		free(rows[t].below);
+	}
+	free(rows);
+	return at;
+}
+
+static void gather_projections(void)
+{
+	const snn_model *m = net.model;
+	rows_rt *rows = snn_xcalloc((size_t)m->n_projections + 1, sizeof(rows_rt));
+	for (int q = 0; q < m->n_projections; q++)
+		rows_of(q, &rows[q]);
+	/* A merged projection (SNN_PARTS) before its parts, which come
+	 * before it in the model: place reads the parts' rows as this rank
+	 * holds them. */
+	for (int q = m->n_projections - 1; q >= 0; q--)
+		merge(q, rows);
+	for (int q = 0; q < m->n_projections; q++) {
+		free(rows[q].glen);
+		free(rows[q].below);
+	}
+	free(rows);
+}
+
+void snn_ranks_gather(int64_t *events)
+{
+	if (snn_ranks <= 1)
+		return;
+	snn_mpi_sum_i64(events, 1);
+	gather_neurons();
+	gather_monitors();
+	gather_projections();
+}
