@@ -74,15 +74,15 @@ func TestMPIErrors(t *testing.T) {
 	}
 }
 
-// The column of a refusal is the construct's own: the expression of a
-// delay or a draw, the reduction's call, the summed member, the monitor.
+// The column of a refusal is the construct's own: the delay's setting,
+// the reduction's call, the summed member, the monitor, the connect.
 func TestMPIErrorColumns(t *testing.T) {
 	for file, want := range map[string][]string{
 		"errors/mpi/delay_per_synapse.snn": {"errors/mpi/delay_per_synapse.snn:16:43"},
 		"errors/mpi/reduce.snn":            {"errors/mpi/reduce.snn:15:16", "errors/mpi/reduce.snn:16:17"},
 		"errors/mpi/summed.snn":            {"errors/mpi/summed.snn:15:5", "errors/mpi/summed.snn:19:5"},
 		"errors/mpi/monitor_synapses.snn":  {"errors/mpi/monitor_synapses.snn:19:1"},
-		"errors/mpi/random.snn":            {"errors/mpi/random.snn:13:14", "errors/mpi/random.snn:24:9", "errors/mpi/random.snn:27:22"},
+		"errors/mpi/pairs_order.snn":       {"errors/mpi/pairs_order.snn:18:1"},
 	} {
 		src, err := os.ReadFile(file)
 		require.NoError(t, err)
@@ -98,9 +98,11 @@ func TestMPIErrorColumns(t *testing.T) {
 // which the MPI tests compare byte for byte with the one-process run; the
 // others are refused, for the reason given.
 var mpiExamples = map[string]string{
+	"alif.snn":             "",
 	"brunel_hakim1999.snn": "",
 	"cobahh.snn":           "",
 	"cuba.snn":             "",
+	"homeostasis.snn":      "",
 	"izhikevich.snn":       "",
 	"lif_current.snn":      "",
 	"ltc.snn":              "",
@@ -108,17 +110,15 @@ var mpiExamples = map[string]string{
 	"reliability.snn":      "",
 	"synfire.snn":          "",
 	"trained_weights.snn":  "",
-	"alif.snn":             "random draw in its initial values",
-	"connectivity.snn":     "its delay differs between synapses",
-	"dendrites.snn":        "its delay differs between synapses",
+	"connectivity.snn":     "projection c2: its delay differs between synapses",
+	"dendrites.snn":        "projection ctx: its delay differs between synapses",
 	"gap_junctions.snn":    "summed variable i_gap",
-	"homeostasis.snn":      "random draw in its initial values",
 	"nmda.snn":             "summed variable g",
 	"oja.snn":              "monitor from_a_w records w",
 	"pop_rate.snn":         "mean(exc.a) in global pool",
 	"rstdp.snn":            "on spike reward in global dopamine",
-	"softwta.snn":          "random draw in its initial values",
-	"stdp_song2000.snn":    "random draw in its initial values",
+	"softwta.snn":          "monitor ff_w records w",
+	"stdp_song2000.snn":    "monitor plastic_w records w",
 	"symmetric_stdp.snn":   "monitor correlated_w records w",
 	"tsodyks_markram.snn":  "summed variable I_syn",
 	"vogels2011.snn":       "monitor ie_w records w",
@@ -159,8 +159,9 @@ func TestMPIExamples(t *testing.T) {
 // delays, subgroups and slices, on_post STDP with the synapse's own
 // traces, a named stream's draw in the initial values (keyed by (i, j)),
 // initial values that read the pre neuron, on pre reading the pre
-// neuron's fixed parameter, and monitors of neurons and globals (fused
-// populations and projections: examples/cuba.snn, in mpiExamples).
+// neuron's fixed parameter (not recurrent), and monitors of neurons and
+// globals (fused populations and projections: examples/cuba.snn, in
+// mpiExamples).
 const mpiSupported = `
 global tone {
     param tau: ms = 50 ms
@@ -187,12 +188,16 @@ synapse STDP {
     trace a_pre decay 20 ms
     trace a_post decay 20 ms
     delay 1.5 ms
-    on pre { post.ge += w + 0.01 * (pre.v_r + 65 mV)  a_pre += 0.01  w = clip(w - a_post * 1 mV, 0 mV, 2 mV) }
+    on pre { post.ge += w  a_pre += 0.01  w = clip(w - a_post * 1 mV, 0 mV, 2 mV) }
     on post { a_post += 0.012  w = clip(w + a_pre * 1 mV, 0 mV, 2 mV) }
 }
 synapse Plain {
     param w: mV = 1 mV
     on pre { post.ge += w }
+}
+synapse ReadsParam {
+    param w: mV = 1 mV
+    on pre { post.ge += w + 0.01 * (pre.v_r + 65 mV) }
 }
 synapse ToApical {
     param w: mV = 0.5 mV
@@ -205,7 +210,7 @@ subgroup front = exc[0:20]
 current bias -> inh.i_ext = 20 mV
 connect in_exc: drive -> exc using Plain by fixed_probability(0.5)
 connect ee: front -> exc[20:40] using STDP by all_to_all { delay = 2 ms }
-connect ei: exc -> inh using Plain by fixed_indegree(5)
+connect ei: exc -> inh using ReadsParam by fixed_indegree(5)
 connect ie: inh -> exc.apical using ToApical by all_to_all
 every 2 ms on exc { ge = ge + uniform(0 mV, 0.5 mV) }
 at 5 ms on tone { level = 2 }
@@ -216,8 +221,46 @@ monitor state tone.level every 1 ms
 run { duration = 20 ms  dt = 0.1 ms }
 `
 
+// mpiKeyed draws, dithers and reads data by a synapse's index in the whole
+// projection, which an --mpi build reads from ctx.key: in a synapse's
+// initial values (without a stream), its on pre and scheduled code on its
+// projection, and a quantized synapse's dithered stores.
+const mpiKeyed = `
+neuron N {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV quantize int16
+    dv/dt = (15 mV - v) / tau
+    threshold v > 10 mV
+    reset { v = 0 mV }
+}
+synapse Noisy {
+    state w: mV = normal(1 mV, 0.1 mV)
+    state eta = 0
+    on pre { post.v += w * (uniform(0.5, 1.5) + eta) }
+}
+synapse Loaded {
+    param w: mV = 1 mV
+    on pre { post.v += w }
+}
+synapse Plastic {
+    state w: mV = 1 mV quantize int16
+    trace x decay 20 ms
+    on pre { post.v += w  x += 1 }
+    on post { w += 0.01 mV * x }
+}
+population a = N[2] { v = uniform(0 mV, 10 mV) }
+population b = N[3]
+connect noisy: a -> b using Noisy by all_to_all
+connect loaded: a -> b using Loaded by all_to_all { w = load("errors/data/syn_six.npy") * 1 mV }
+connect plastic: a -> b using Plastic by all_to_all
+every 1 ms on noisy { eta = uniform(0, 0.1) }
+monitor spikes b
+run { duration = 10 ms  dt = 0.1 ms }
+`
+
 // TestMPISupported: CheckMPI passes what an MPI run computes, so that the
 // refusals stay as narrow as the runtime's limits.
 func TestMPISupported(t *testing.T) {
 	require.Empty(t, mpiDiagnostics(t, "mpi_supported.snn", []byte(mpiSupported)))
+	require.Empty(t, mpiDiagnostics(t, "mpi_keyed.snn", []byte(mpiKeyed)))
 }

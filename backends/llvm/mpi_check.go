@@ -1,33 +1,39 @@
 // What of a model an MPI run cannot compute yet: the driver calls CheckMPI
 // after the passes when a build asks for --mpi, so that such a model gets a
-// diagnostic at the construct, not an executable whose ranks disagree.
+// diagnostic at the construct, not an executable that stops at its start
+// (runtime/c/ranks.c checks again) or, worse, ranks that compute something
+// else than one process does.
 //
 // An MPI run (spec/native.md) splits each population's neurons into
 // contiguous blocks over the ranks. Every rank holds every neuron's state
-// arrays but updates only its own block, and builds only the synapses onto
-// its own neurons, in the one-process synapse order restricted to them;
-// the spikes of populations reach every rank once per window of the
-// smallest delay; inputs and globals are computed by every rank alike;
-// rank 0 gathers the state monitors. What follows from that is refused
-// here:
+// arrays but updates only its own block (currents included), and builds
+// only the synapses onto its own neurons, each pre neuron's row cut to
+// them in the one-process order; the spikes of populations reach every
+// rank once per window of the smallest delay; inputs and globals are
+// computed by every rank alike; rank 0 gathers the neurons' state monitors.
+// What follows from that is refused here:
 //
 //   - anything that reads a pre neuron's state after the build (on_pre,
-//     on_post, update, summed variables): another rank updates it, and this
-//     rank's copy holds its initial value;
+//     on_post, update, summed variables), or a parameter a current sets:
+//     another rank updates it, and this rank's copy is stale;
 //   - anything that needs every synapse or every neuron in one place:
 //     reductions, summed variables, state monitors of synapses, a global's
 //     per-spike events (which would also need the spikes before the
 //     window's end);
-//   - anything keyed by a synapse's index in the whole projection, which a
-//     rank does not know: random draws (and the quantizer's dither) in
-//     synapse kernels, data arrays in synapse order;
 //   - named pathways and delays that differ between synapses, which the
-//     exchange of one window per smallest delay does not carry yet.
+//     exchange of one window per smallest delay does not carry yet;
+//   - an on_pre that threads could not split by post neuron (parallelOnPre):
+//     the runtime delivers over ranks only those, so the build refuses the
+//     rest, with the reason (synapseReach classifies both);
+//   - white noise in a synapse's ODEs, drawn ahead for blocks of
+//     consecutive synapses, and a pairs list whose rows are not in the
+//     order of their post neurons (a rank keeps a row's part in order).
 //
 // A synapse's own variables, its post neuron's, the pre neuron's
-// parameters that hold for the run, the initial values (every rank
-// computes every neuron's alike) and the draws of named streams (keyed by
-// the pair (i, j), not the synapse's index) are what a rank has, and pass.
+// parameters that hold for the run (outside the case above), the initial
+// values (every rank computes every neuron's alike) and the draws, dither
+// and data keyed by a synapse's index in the whole projection (an --mpi
+// build reads it from ctx.key, emit.go) are what a rank has, and pass.
 
 package llvm
 
@@ -136,6 +142,16 @@ func (c *mpiChecker) projection(pr *ir.Projection) {
 	if d := ir.VarNamed(pr.Vars, "delay"); d != nil && !uniformVar(d) {
 		c.errorf(c.storePos(pr, d), "%s: its delay differs between synapses; an MPI run exchanges spikes once per window of the smallest delay and needs one delay per projection", c.describe(pr))
 	}
+	if pr.Rule.Kind == "pairs" && pr.Rule.File == "" {
+		last := map[int]int{}
+		for _, p := range pr.Rule.Pairs {
+			if j, ok := last[p[0]]; ok && p[1] < j {
+				c.errorf(pr.Pos, "%s: pre neuron %d's pairs list post neuron %d after %d; an MPI run builds each rank's part of a row in the order of its post neurons, so list each pre neuron's pairs in that order", c.describe(pr), p[0], p[1], j)
+				break
+			}
+			last[p[0]] = p[1]
+		}
+	}
 	for _, k := range pr.Kernels {
 		what := kernelWhat(k)
 		switch k.Role {
@@ -167,25 +183,12 @@ func (c *mpiChecker) projection(pr *ir.Projection) {
 // in messages).
 func (c *mpiChecker) instr(pr *ir.Projection, k *ir.Kernel, what string, in *ir.Instr) {
 	pos := posNear(pr, k, in)
-	switch in.Op {
-	case ir.OpRand:
-		if !pairDist(in.Aux.(ir.RandAux).Dist) {
-			hint := ""
-			if k.Role == ir.RoleInit {
-				hint = "; a named stream, uniform(lo, hi, stream = NAME), keys it by (i, j) instead"
-			}
-			c.errorf(pos, "%s: a random draw in its %s is keyed by the synapse's index in the whole projection, which an MPI rank does not know%s", c.describe(pr), what, hint)
-		}
-		return
-	case ir.OpConvert:
-		if _, ok := in.Aux.(ir.Dither); ok {
-			c.errorf(pos, "%s rounds to fixed point in its %s with a random dither keyed by the synapse's index in the whole projection, which an MPI rank does not know", c.describe(pr), what)
-		}
-		return
-	case ir.OpData:
-		if d := c.m.DataNamed(in.VarName()); d != nil && d.By == ir.DataBySynapse {
-			c.errorf(pos, "%s reads data %s in its %s by the synapse's index in the whole projection, which an MPI rank does not know", c.describe(pr), d.Name, what)
-		}
+	if in.Op == ir.OpRand && in.Aux.(ir.RandAux).Dist == "normal_quad" {
+		// A synapse's other draws (and its dither and data by synapse)
+		// take its index in the whole projection from ctx.key; white
+		// noise is drawn ahead for blocks of consecutive elements, which
+		// a rank's synapses are not (emit.go refuses it unpositioned).
+		c.errorf(pos, "%s: white noise (xi) in its %s is drawn for blocks of consecutive synapses, which an MPI rank does not hold", c.describe(pr), what)
 		return
 	}
 	// The initial values and prepare run before step 0, when every rank
@@ -197,9 +200,24 @@ func (c *mpiChecker) instr(pr *ir.Projection, k *ir.Kernel, what string, in *ir.
 	case reachPreState:
 		c.errorf(pos, "%s reads %s in its %s: the pre neuron's state, which the rank that holds that neuron updates, so another rank's copy is stale", c.describe(pr), in.VarName(), what)
 	case reachPreDriven:
+		// parallelOnPre lets a projection that is not recurrent read it
+		// (no thread writes it during delivery), but a rank computes a
+		// current for its own neurons only.
 		c.errorf(pos, "%s reads %s in its %s: a parameter of the pre neuron that current %s sets every step on the rank that holds that neuron, so another rank's copy is stale", c.describe(pr), in.VarName(), what, in.Var().DrivenBy.Name)
 	case reachStoreOther:
 		c.errorf(pos, "%s writes %s in its %s, which is neither its synapse's variable nor its post neuron's: each rank would change its own copy", c.describe(pr), in.VarName(), what)
+	case reachPreParam:
+		// Fine for a rank, which holds every neuron's parameters; but the
+		// runtime delivers over ranks only an on_pre that parallelOnPre
+		// passes (snn_projection.parallel_on_pre, runtime/c/ranks.c), so
+		// the build refuses what the run would.
+		if k.Role == ir.RoleOnPre && pr.Pre == ir.Source(pr.Post) {
+			c.errorf(pos, "%s reads %s in its on pre, a parameter of the pre neuron in a projection onto its own population: an MPI run delivers only an on pre that threads could split by post neuron, and this one is not yet", c.describe(pr), in.VarName())
+		}
+	case reachPostSegment:
+		if k.Role == ir.RoleOnPre { // as reachPreParam
+			c.errorf(pos, "%s reaches %s, a segment of its post neuron's dendrite array, in its on pre: an MPI run delivers only an on pre that threads could split by post neuron, and this one is not yet", c.describe(pr), in.VarName())
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -110,4 +111,61 @@ func checkMPIDiagnostics(t *testing.T, m *ir.Module) passes.Diagnostics {
 	ds, ok := err.(passes.Diagnostics)
 	require.True(t, ok, "CheckMPI returns passes.Diagnostics, not %T", err)
 	return ds
+}
+
+// The runtime delivers over ranks only an on_pre that parallelOnPre
+// passes (runtime/c/ranks.c stops the run otherwise): the build refuses
+// every other, naming its projection, so that no model CheckMPI passes
+// stops at its start. Checked on every example and every model of
+// tests/errors/mpi.
+func TestCheckMPICoversParallelOnPre(t *testing.T) {
+	examples, err := filepath.Glob("../../examples/*.snn")
+	require.NoError(t, err)
+	refusals, err := filepath.Glob("../../tests/errors/mpi/*.snn")
+	require.NoError(t, err)
+	require.NotEmpty(t, refusals)
+	serial := 0
+	for _, f := range append(examples, refusals...) {
+		m := compileFile(t, f)
+		l := newLayout(m)
+		ds := checkMPIDiagnostics(t, m)
+		c := &mpiChecker{m: m}
+		for _, pr := range m.Projections {
+			if ir.KernelNamed(pr.Kernels, "on_pre") == nil || parallelOnPre(pr, l) {
+				continue
+			}
+			serial++
+			named := slices.ContainsFunc(ds, func(d *passes.Diagnostic) bool { return strings.HasPrefix(d.Msg, c.describe(pr)+" ") })
+			require.True(t, named, "%s: %s's on_pre is not parallel, and CheckMPI does not refuse it: %v", f, pr.Name, ds)
+		}
+	}
+	require.Positive(t, serial, "some projection's on_pre is not parallel")
+}
+
+// White noise in a synapse kernel is drawn ahead for blocks of
+// consecutive synapses, which a rank does not hold: the emitter refuses
+// it for --mpi without a position, CheckMPI with one. (The language
+// refuses noise in a synapse's ODE; a later version may not.)
+func TestCheckMPIWhiteNoise(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "reach.snn")
+	require.NoError(t, os.WriteFile(src, []byte(reachModel), 0o644))
+	m := compileFile(t, src)
+	var plain *ir.Projection
+	for _, pr := range m.Projections {
+		if pr.Name == "plain" {
+			plain = pr
+		}
+	}
+	k := ir.KernelNamed(plain.Kernels, "on_pre")
+	entry := k.Blocks[0]
+	b := &ir.Builder{Kernel: k, Block: entry}
+	b.Pos = ir.Pos{File: src, Line: 77, Col: 5}
+	mean, std := b.Const(0), b.Const(1)
+	draw := b.Emit(ir.OpRand, ir.TF64, ir.RandAux{Dist: "normal_quad", Stream: 9}, mean, std)
+	n := len(entry.Instrs)
+	entry.Instrs = append([]*ir.Instr{mean, std, draw}, entry.Instrs[:n-3]...)
+	ds := checkMPIDiagnostics(t, m)
+	i := slices.IndexFunc(ds, func(d *passes.Diagnostic) bool { return d.Pos.Line == 77 })
+	require.GreaterOrEqual(t, i, 0, "%v", ds)
+	require.Contains(t, ds[i].Msg, "projection plain: white noise (xi) in its on pre is drawn for blocks of consecutive synapses")
 }
