@@ -395,6 +395,10 @@ type Projection struct {
 	PreRange, PostRange [2]int
 	Vars                []*Var
 	Kernels             []*Kernel
+	// Pos is the connect in the source, for diagnostics about the
+	// projection as a whole (not part of the text form; zero for one a
+	// pass makes, such as fuse's merged projection).
+	Pos Pos
 }
 
 // Describe names the projection as a user's message does: "projection
@@ -476,6 +480,9 @@ type Monitor struct {
 	// definition for one element when a sample is taken, in the scope of
 	// the element (the target's, or its dendrite's for pop.dendrite.x).
 	Kernels []*Kernel
+	// Pos is the monitor's declaration in the source, for diagnostics
+	// (not part of the text form).
+	Pos Pos
 }
 
 // Records reports whether the monitor records in step k: always, or in

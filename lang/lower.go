@@ -276,6 +276,11 @@ func (l *lowerer) initKernel(host *Body, g *initGraph, order []int, varsOf map[*
 	}
 	for _, i := range order {
 		n := g.nodes[i]
+		if n.x != nil {
+			// At the value's expression, for a backend's diagnostic about
+			// what it computes (a draw an MPI build cannot key).
+			e.b.Pos = n.x.Pos().ir()
+		}
 		name := n.sym.Name
 		if n.sym.Owner != host {
 			name = n.sym.Owner.Name + "." + name // a dendrite's, set by its neuron first
@@ -362,7 +367,7 @@ func (l *lowerer) projection(p *Projection) {
 		pre = p.PreInput.Name
 	}
 	post := l.node(p.Post.Name).(*ir.Population)
-	out := &ir.Projection{Name: irName(p), Pre: l.node(pre).(ir.Source), Post: post, Synapse: p.Synapse.Name}
+	out := &ir.Projection{Name: irName(p), Pre: l.node(pre).(ir.Source), Post: post, Synapse: p.Synapse.Name, Pos: p.Pos.ir()}
 	if p.Decl.Name == nil {
 		out.Label = "connect at " + p.Pos.String()
 	}
@@ -377,10 +382,11 @@ func (l *lowerer) projection(p *Projection) {
 	// delay and segment are per-synapse parameters of every projection.
 	delay := &ir.Var{Name: "delay", Kind: ir.VarParam, Type: ir.TF64, Uniform: true}
 	var delayExpr Node
+	var delayPos ir.Pos // the delay's setting or the type's delay member
 	if a := settings["delay"]; a != nil {
-		delayExpr = a.Value.X
+		delayExpr, delayPos = a.Value.X, posOf(a.Pos).ir()
 	} else if sb.Delay != nil {
-		delayExpr = sb.Delay.Value.X
+		delayExpr, delayPos = sb.Delay.Value.X, posOf(sb.Delay.Pos).ir()
 	}
 	if delayExpr != nil {
 		if v, ok := l.eval(delayExpr, nil); ok {
@@ -405,6 +411,10 @@ func (l *lowerer) projection(p *Projection) {
 	last := ie.b.Block.Instrs[len(ie.b.Block.Instrs)-1]
 	ie.b.Block.Instrs = ie.b.Block.Instrs[:len(ie.b.Block.Instrs)-1] // the ret
 	if !delay.Uniform {
+		// At the delay's setting: a backend that cannot hold a delay per
+		// synapse (an MPI build, backends/llvm/mpi_check.go) says so
+		// there.
+		ie.b.Pos = delayPos
 		ie.b.Store("delay", ie.expr(delayExpr))
 	}
 	for n, v := range pathDelays {
@@ -545,7 +555,7 @@ func (l *lowerer) node(name string) ir.Node {
 }
 
 func (l *lowerer) monitor(mon *Monitor) {
-	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every, Window: mon.Window, Base: mon.Base}
+	out := &ir.Monitor{Name: mon.Name, Kind: mon.Kind, Ranges: mon.Ranges, Every: mon.Every, Window: mon.Window, Base: mon.Base, Pos: mon.Pos.ir()}
 	switch {
 	case mon.Population != nil:
 		out.Target = l.node(mon.Population.Name)

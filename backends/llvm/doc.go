@@ -49,6 +49,10 @@
 //	pathway.go  a projection's named pathways as C (struct snn_pathway)
 //	stream.go   draws from named random streams, keyed by (pre, post)
 //	checkpoint.go the fingerprint and IR text a checkpoint holds, as C
+//	mpi_check.go CheckMPI: what an --mpi build refuses (what a rank that
+//	            holds only its own neurons' synapses cannot compute), with
+//	            synapseReach (tables.go), the classification that also
+//	            decides parallelOnPre
 //
 // A new kind of node or event needs a table here and code in the C
 // runtime (runtime/c: build.c and synapses.c build the network, step.c

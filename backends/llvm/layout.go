@@ -67,6 +67,10 @@ func newLayout(m *ir.Module) *layout {
 }
 
 // uniform reports whether a variable has one value for every element.
-func (l *layout) uniform(v *ir.Var) bool {
+func (l *layout) uniform(v *ir.Var) bool { return uniformVar(v) }
+
+// uniformVar reports whether a variable has one value for every element
+// during a run: a uniform parameter that no current drives.
+func uniformVar(v *ir.Var) bool {
 	return v.Kind == ir.VarParam && v.Uniform && v.DrivenBy == nil
 }

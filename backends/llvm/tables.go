@@ -486,27 +486,76 @@ func parallelOnPre(pr *ir.Projection, l *layout) bool {
 	if k == nil {
 		return false
 	}
+	recurrent := pr.Pre == ir.Source(pr.Post)
 	ok := true
 	k.Instrs(func(in *ir.Instr) {
-		switch in.Op {
-		case ir.OpStore:
-			r := in.Ref()
-			ok = ok && !l.uniform(r.Var) && (r.Reach == ir.IndexElement || r.Reach == ir.IndexPost || r.Reach == ir.IndexPostSegment)
-		case ir.OpLoadSeg, ir.OpStoreSeg:
+		switch synapseReach(in) {
+		case reachPostSegment, reachPreState, reachStoreOther:
 			ok = false
-		case ir.OpLoad:
-			// A pre neuron's variable: another pre neuron's on_pre may
-			// run at the same time.
-			if in.Ref().Reach == ir.IndexNeuron {
-				ok = false
-			}
-		case ir.OpParam:
-			if pr.Pre == ir.Source(pr.Post) && in.Ref().Reach == ir.IndexNeuron {
-				ok = false
-			}
+		case reachPreParam, reachPreDriven:
+			ok = ok && !recurrent
 		}
 	})
 	return ok
+}
+
+// A reach is what an instruction of a synapse kernel touches beyond its
+// own synapse, where that decides who may run the kernel: a thread that
+// delivers only some post neurons' synapses (parallelOnPre), or an MPI
+// rank that holds only the synapses onto its own neurons and updates
+// only their state (CheckMPI, mpi_check.go). The one classification
+// serves both, so that what threads and ranks may split is decided once.
+type reach uint8
+
+const (
+	// reachLocal: the synapse's own variables, its post neuron's (the
+	// element or the post neuron), a global's or the module's.
+	reachLocal reach = iota
+	// reachPostSegment: a segment of the post neuron's dendrite array
+	// (loadseg, storeseg of post.DENDRITE.x).
+	reachPostSegment
+	// reachPreState: a variable of the pre neuron that changes during a
+	// step: its state or trace, or a segment of its dendrite array.
+	reachPreState
+	// reachPreDriven: a parameter of the pre neuron that a current sets
+	// at the start of every step (Var.DrivenBy).
+	reachPreDriven
+	// reachPreParam: a parameter of the pre neuron, fixed for the run.
+	reachPreParam
+	// reachStoreOther: a store into anything but the synapse's own
+	// per-synapse variables and its post neuron's.
+	reachStoreOther
+)
+
+// synapseReach says what an instruction of a projection's kernel touches.
+func synapseReach(in *ir.Instr) reach {
+	switch in.Op {
+	case ir.OpStore:
+		r := in.Ref()
+		if uniformVar(r.Var) || r.Reach != ir.IndexElement && r.Reach != ir.IndexPost && r.Reach != ir.IndexPostSegment {
+			return reachStoreOther
+		}
+	case ir.OpLoadSeg, ir.OpStoreSeg:
+		if in.Ref().Segments.Post {
+			return reachPostSegment
+		}
+		if in.Op == ir.OpStoreSeg {
+			return reachStoreOther
+		}
+		return reachPreState
+	case ir.OpLoad:
+		if in.Ref().Reach == ir.IndexNeuron {
+			return reachPreState
+		}
+	case ir.OpParam:
+		if r := in.Ref(); r.Reach == ir.IndexNeuron {
+			if r.Var != nil && r.Var.DrivenBy != nil {
+				return reachPreDriven
+			}
+			return reachPreParam
+		}
+	}
+	return reachLocal
 }
 
 // Unit is a unit name with its scale and dimension, for --set.
