@@ -131,10 +131,10 @@ func TestMPIExamples(t *testing.T) {
 				return
 			}
 			cut, resumed := filepath.Join(dir, "cut"), filepath.Join(dir, "resumed")
-			msg, err = mpirun(t, 2, exe, "-q", "--duration", half, "--out", cut)
-			require.NoError(t, err, "%s", msg)
-			msg, err = mpirun(t, 3, exe, "-q", "--duration", half, "--resume", cut, "--out", resumed)
-			require.NoError(t, err, "%s", msg)
+			out, err := mpirun(t, 2, exe, "-q", "--duration", half, "--out", cut)
+			require.NoError(t, err, "%s", out)
+			out, err = mpirun(t, 3, exe, "-q", "--duration", half, "--resume", cut, "--out", resumed)
+			require.NoError(t, err, "%s", out)
 			requireSameRun(t, ref, resumed, "cut over 2 ranks and resumed over 3")
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"snnc/backends/interp"
+	"snnc/backends/llvm"
 	"snnc/ir"
 	"snnc/lang"
 	"snnc/passes"
@@ -213,7 +214,17 @@ func calibrate(prog *lang.Program, o Options) (map[string][2]float64, error) {
 // the model's errors, converted here (and nowhere else) into lang's, so
 // that they print as the checker's do; any other error is a compiler bug.
 func runPasses(m *ir.Module, o passes.Options) error {
-	err := passes.Run(m, o)
+	return passError(passes.Run(m, o))
+}
+
+// CheckMPI is llvm.CheckMPI's refusal of what an MPI run cannot compute,
+// with its diagnostics as a pass's (snnc build --mpi).
+func CheckMPI(m *ir.Module) error {
+	return passError(llvm.CheckMPI(m))
+}
+
+// passError converts a pass's diagnostics; see runPasses.
+func passError(err error) error {
 	if err == nil {
 		return nil
 	}

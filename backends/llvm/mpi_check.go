@@ -9,19 +9,19 @@
 // arrays but updates only its own block (currents included), and builds
 // only the synapses onto its own neurons, each pre neuron's row cut to
 // them in the one-process order; the spikes of populations reach every
-// rank once per window of the smallest delay; inputs and globals are
-// computed by every rank alike; rank 0 gathers the neurons' state monitors.
+// rank once per window of the smallest delay (of one step where a global
+// counts them, on spike); inputs and globals are computed by every rank
+// alike; the variables a summed variable or a reduction over a population
+// reads are sent to every rank in each step; rank 0 gathers the rest.
 // What follows from that is refused here:
 //
-//   - anything that reads a pre neuron's state after the build (on_pre,
-//     on_post, update, summed variables), or a parameter a current sets:
-//     another rank updates it, and this rank's copy is stale;
-//   - anything that needs every synapse or every neuron in one place:
-//     reductions, summed variables, state monitors of synapses, a global's
-//     per-spike events (which would also need the spikes before the
-//     window's end);
-//   - named pathways and delays that differ between synapses, which the
-//     exchange of one window per smallest delay does not carry yet;
+//   - anything that reads a pre neuron's state after the build in a
+//     synapse's on_pre, on_post, ODEs or scheduled code, or a parameter a
+//     current sets: another rank updates it, and this rank's copy is
+//     stale;
+//   - what needs every synapse in one place: a reduction over a
+//     projection, a summed variable onto the pre neurons (summed pre.X);
+//   - named pathways, whose queues the exchange does not carry yet;
 //   - an on_pre that threads could not split by post neuron (parallelOnPre):
 //     the runtime delivers over ranks only those, so the build refuses the
 //     rest, with the reason (synapseReach classifies both);
@@ -57,36 +57,36 @@ func CheckMPI(m *ir.Module) error {
 	c := &mpiChecker{m: m, seen: map[string]bool{}}
 	m.Reductions(func(g *ir.Population, v *ir.Var) {
 		r := v.Reduce
+		if _, ok := r.Node.(*ir.Projection); !ok {
+			// Over a population: every rank's block of the variable is
+			// sent to every rank in each step (runtime/c/ranks.c).
+			return
+		}
 		pos := r.Pos
 		if pos.File == "" {
 			pos = firstPos(g.Kernels)
 		}
-		c.errorf(pos, "%s(%s.%s) in global %s: an MPI run cannot reduce over a %s, whose %s are spread over the ranks",
-			r.Kind, r.Source, r.Name, g.Name, nodeKind(r.Node), elements(r.Node))
+		c.errorf(pos, "%s(%s.%s) in global %s: an MPI run cannot reduce over a projection yet, whose synapses are spread over the ranks",
+			r.Kind, r.Source, r.Name, g.Name)
 	})
 	for _, p := range m.Populations {
 		for _, k := range p.Kernels {
 			if k.Role != ir.RoleOnSpike {
 				continue
 			}
+			// Every rank has the spikes of the step before, whole (over
+			// a population's, the window is one step), and the global;
+			// not the spiking neuron's state, which its own rank updates.
 			src := k.Name[len("on_spike."):]
-			if _, input := k.Spikes.(*ir.Input); input {
-				// Every rank computes the inputs alike, so it could run
-				// these; the runtime does not yet.
-				c.errorf(firstPos([]*ir.Kernel{k}), "on spike %s in global %s: an MPI run does not run a global's per-spike events yet", src, p.Name)
-				continue
-			}
-			c.errorf(firstPos([]*ir.Kernel{k}), "on spike %s in global %s: an MPI run cannot run a global's per-spike events, since a rank learns of other ranks' spikes only once per window of the smallest delay", src, p.Name)
+			k.Instrs(func(in *ir.Instr) {
+				if r := in.Ref(); r != nil && r.Reach == ir.IndexNeuron && !slices.Contains(p.Vars, in.Var()) {
+					c.errorf(posOf(in, k), "on spike %s in global %s reads %s of the spiking neuron, which the rank that holds it updates: another rank's copy is stale", src, p.Name, in.VarName())
+				}
+			})
 		}
 	}
 	for _, pr := range m.Projections {
 		c.projection(pr)
-	}
-	for _, mon := range m.Monitors {
-		if pr, ok := mon.Target.(*ir.Projection); ok && mon.Kind == "state" {
-			c.errorf(mon.Pos, "monitor %s records %s of %s: an MPI run does not gather synapses, which are spread over the ranks",
-				mon.Name, mon.Var, c.describe(pr))
-		}
 	}
 	if len(c.ds) == 0 {
 		return nil
@@ -139,9 +139,6 @@ func (c *mpiChecker) describe(pr *ir.Projection) string {
 
 // projection checks a projection's delays and kernels.
 func (c *mpiChecker) projection(pr *ir.Projection) {
-	if d := ir.VarNamed(pr.Vars, "delay"); d != nil && !uniformVar(d) {
-		c.errorf(c.storePos(pr, d), "%s: its delay differs between synapses; an MPI run exchanges spikes once per window of the smallest delay and needs one delay per projection", c.describe(pr))
-	}
 	if pr.Rule.Kind == "pairs" && pr.Rule.File == "" {
 		last := map[int]int{}
 		for _, p := range pr.Rule.Pairs {
@@ -162,11 +159,11 @@ func (c *mpiChecker) projection(pr *ir.Projection) {
 		case ir.RoleSummed:
 			for _, v := range ir.SummedTargets(k) {
 				pos, pre := c.summedStore(k, v)
+				// Onto the post neurons, from their own synapses: the pre
+				// neurons' variables are sent to every rank first.
 				if pre {
 					c.errorf(pos, "summed variable pre.%s (%s): an MPI run cannot compute a sum over the synapses from a neuron, which are spread over the ranks", v.Name, c.describe(pr))
-					continue
 				}
-				c.errorf(pos, "summed variable %s (%s): an MPI run cannot compute a sum over synapses whose pre neurons other ranks hold", v.Name, c.describe(pr))
 			}
 			continue
 		case ir.RoleOnPre:
@@ -240,45 +237,6 @@ func kernelWhat(k *ir.Kernel) string {
 	return k.Name
 }
 
-// nodeKind and elements name a reduction's source.
-func nodeKind(n ir.Node) string {
-	if _, ok := n.(*ir.Projection); ok {
-		return "projection"
-	}
-	return "population"
-}
-
-func elements(n ir.Node) string {
-	if _, ok := n.(*ir.Projection); ok {
-		return "synapses"
-	}
-	return "neurons"
-}
-
-// storePos is where a projection's non-uniform variable v gets its value:
-// the store of its initial value (lowering puts it at the expression), in
-// the projection's kernels or, for a part of a merged projection, in its
-// merger's; else the connect.
-func (c *mpiChecker) storePos(pr *ir.Projection, v *ir.Var) ir.Pos {
-	var pos ir.Pos
-	for _, owner := range []*ir.Projection{pr, pr.PartOf} {
-		if owner == nil {
-			continue
-		}
-		for _, k := range owner.Kernels {
-			k.Instrs(func(in *ir.Instr) {
-				if pos.File == "" && in.Op == ir.OpStore && in.Var() == v && in.Pos.File != "" {
-					pos = in.Pos
-				}
-			})
-		}
-	}
-	if pos.File == "" {
-		pos = pr.Pos
-	}
-	return pos
-}
-
 // summedStore is the position of the summed member that stores v, and
 // whether it sums onto the pre neurons (summed pre.X).
 func (c *mpiChecker) summedStore(k *ir.Kernel, v *ir.Var) (pos ir.Pos, pre bool) {
@@ -292,6 +250,14 @@ func (c *mpiChecker) summedStore(k *ir.Kernel, v *ir.Var) (pos ir.Pos, pre bool)
 		pos = firstPos([]*ir.Kernel{k})
 	}
 	return pos, pre
+}
+
+// posOf is in's position, or its kernel's first.
+func posOf(in *ir.Instr, k *ir.Kernel) ir.Pos {
+	if in.Pos.File != "" {
+		return in.Pos
+	}
+	return firstPos([]*ir.Kernel{k})
 }
 
 // firstPos is the first source position in kernels.

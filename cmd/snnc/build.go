@@ -109,6 +109,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	o := driver.LLVMOptions(prog)
 	o.MPI = *mpi
+	if *mpi {
+		if err := driver.CheckMPI(m); err != nil {
+			return report(stderr, prog, err)
+		}
+	}
 	if *verbose {
 		printNotes(stderr, m)
 		o.Verbose = func(cmd string) { fmt.Fprintln(stderr, cmd) }
