@@ -9,6 +9,11 @@ each constant comes from; every constant is an option here, so that the
 figures tests/bench/mpi.sh measures can be put in:
 
     python3 tests/bench/mpi_model.py [--c-n NS] [--c-s NS] ...
+    python3 tests/bench/mpi_model.py --check-spec
+
+--check-spec prints nothing and exits 0 when spec/native.md holds this
+script's output (with the default constants) verbatim, and says so and
+exits 1 when it does not: run it after changing either.
 
 The design modelled (spec/native.md): each rank updates its own contiguous
 block of every population (N/K neurons) but holds every neuron's state;
@@ -39,7 +44,10 @@ Debian's python3 alone: no numpy.
 """
 
 import argparse
+import io
 import math
+import os
+import sys
 
 # Potjans & Diesmann (2014): population sizes (exact; they sum to 77 169),
 # approximate published rates (Hz), and the number of external Poisson
@@ -188,7 +196,24 @@ def main():
     p.add_argument("--sigma", type=float, default=1.0, help="µs, the spread of a step's time between ranks (default 1)")
     p.add_argument("--rate", type=float, default=5.0, help="Hz, the 10^6-neuron model's mean rate (default 5)")
     p.add_argument("--kmax", type=int, default=1024)
+    p.add_argument("--check-spec", action="store_true",
+                   help="check that spec/native.md holds the output with the default constants")
     a = p.parse_args()
+    if a.check_spec:
+        defaults = p.parse_args([])
+        out = io.StringIO()
+        report(defaults, out)
+        spec = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "native.md")
+        with open(spec, encoding="utf-8") as f:
+            if out.getvalue().rstrip("\n") not in f.read():
+                sys.exit("spec/native.md does not hold the output of tests/bench/mpi_model.py: "
+                         "paste it into the section \"Running over MPI ranks: the cost model\"")
+        return
+    report(a, sys.stdout)
+
+
+def report(a, w):
+    """Writes the constants and the tables of every model to w."""
 
     class Constants:
         pass
@@ -228,10 +253,10 @@ def main():
 
     print(f"Constants: c_n {a.c_n} ns, c_s {a.c_s} ns, c_x {a.c_x} ns, c_u {a.c_u} ns, c_in {a.c_in} ns, "
           f"alpha {a.alpha} µs, beta {a.beta} GB/s, sigma {a.sigma} µs, dt 0.1 ms. "
-          f"Times in µs per step per rank.")
+          f"Times in µs per step per rank.", file=w)
     for m in models:
-        print()
-        print(table(m, c, ks))
+        print(file=w)
+        print(table(m, c, ks), file=w)
 
 
 if __name__ == "__main__":
