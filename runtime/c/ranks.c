@@ -522,67 +522,120 @@ static int64_t *place(int q, const rows_rt *rows, int64_t *gstart)
 	return at;
 }
 
+/* parts_of lists the projections whose rows make projection q's, in the
+ * order a row holds them: its parts (a merged projection's), else q. */
+static int parts_of(int q, int *parts)
+{
+	const snn_model *m = net.model;
+	if (m->projections[q].rule != SNN_PARTS) {
+		parts[0] = q;
+		return 1;
+	}
+	int n = 0;
+	for (int t = 0; t < q; t++)
+		if (m->projections[t].is_part && m->projections[t].part_of == q)
+			parts[n++] = t;
+	return n;
+}
+
+/* own_lens gives this rank's row lengths of each of the np parts, nPre
+ * a part. */
+static void own_lens(const int *parts, int np, int64_t nPre, int64_t *lens)
+{
+	for (int t = 0; t < np; t++) {
+		const int64_t *st = net.projs[parts[t]].csr.start;
+		for (int64_t i = 0; i < nPre; i++)
+			lens[t * nPre + i] = st[i + 1] - st[i];
+	}
+}
+
 /* merge puts projection q's synapses, spread over the ranks, into rank
  * 0's network in the one-process order: the rows, the post neurons and
- * each variable with a value per synapse. */
+ * each variable with a value per synapse. Array by array, each rank in
+ * turn sends its rows' lengths and its values (a rank holds its own
+ * synapses and O(rows) more); rank 0 places them: the synapses of a row
+ * (of a part's row, in a merged projection) are the ranks' in rank order.
+ * Rank 0 then holds the whole projection, and one rank's array at a
+ * time. */
 static void merge(int q, const rows_rt *rows)
 {
 	const snn_projection *pr = &net.model->projections[q];
 	proj_rt *ps = &net.projs[q];
 	int64_t nPre = rows[q].n_pre;
+	int *parts = snn_xcalloc((size_t)net.model->n_projections + 1, sizeof(int));
+	int np = parts_of(q, parts);
 	int64_t *gstart = snn_xmalloc((size_t)(nPre + 1) * sizeof(int64_t));
-	int64_t *at = place(q, rows, gstart);
+	gstart[0] = 0;
+	for (int64_t i = 0; i < nPre; i++)
+		gstart[i + 1] = gstart[i] + rows[q].glen[i];
 	int64_t total = gstart[nPre];
 	int n_arr = 0;
 	int *ids = snn_xcalloc((size_t)pr->vars.n + 1, sizeof(int));
 	for (int32_t x = 0; x < pr->vars.n; x++)
 		if (!snn_is_uniform(pr->vars.v[x].id))
 			ids[n_arr++] = pr->vars.v[x].id;
+	size_t lens_n = (size_t)np * (size_t)(nPre > 0 ? nPre : 1);
+	int64_t *lens = snn_xmalloc(lens_n * sizeof(int64_t)), *next = snn_xmalloc(lens_n * sizeof(int64_t));
+	int32_t *post = NULL;
+	for (int a = -1; a < n_arr; a++) {
+		/* a = -1: the post neurons; then the variables. */
+		size_t elem = a < 0 ? sizeof(int32_t) : sizeof(double);
+		const char *mine = a < 0 ? (const char *)ps->csr.post : (const char *)net.ctx.var[ids[a]];
+		if (snn_rank != 0) {
+			own_lens(parts, np, nPre, lens);
+			snn_mpi_send(0, lens, np * nPre * (int64_t)sizeof(int64_t));
+			snn_mpi_send(0, &ps->nsyn, sizeof(int64_t));
+			snn_mpi_send(0, mine, ps->nsyn * (int64_t)elem);
+			continue;
+		}
+		char *dst = snn_xmalloc((size_t)(total > 0 ? total : 1) * elem);
+		/* Where each part's synapses of row i go next. */
+		for (int64_t i = 0; i < nPre; i++) {
+			int64_t at = gstart[i];
+			for (int t = 0; t < np; t++) {
+				next[t * nPre + i] = at;
+				at += rows[parts[t]].glen[i];
+			}
+		}
+		for (int r = 0; r < snn_ranks; r++) {
+			int64_t n = ps->nsyn;
+			const char *src = mine;
+			char *tmp = NULL;
+			if (r == 0)
+				own_lens(parts, np, nPre, lens);
+			else {
+				snn_mpi_recv(r, lens, np * nPre * (int64_t)sizeof(int64_t));
+				snn_mpi_recv(r, &n, sizeof(int64_t));
+				tmp = snn_xmalloc((size_t)(n > 0 ? n : 1) * elem);
+				snn_mpi_recv(r, tmp, n * (int64_t)elem);
+				src = tmp;
+			}
+			int64_t s = 0;
+			for (int64_t i = 0; i < nPre; i++)
+				for (int t = 0; t < np; t++) {
+					int64_t len = lens[t * nPre + i], at = next[t * nPre + i];
+					memcpy(dst + at * (int64_t)elem, src + s * (int64_t)elem, (size_t)len * elem);
+					s += len;
+					next[t * nPre + i] = at + len;
+				}
+			free(tmp);
+		}
+		if (a < 0)
+			post = (int32_t *)(void *)dst;
+		else {
+			free(net.ctx.var[ids[a]]);
+			net.ctx.var[ids[a]] = (double *)(void *)dst;
+			net.vars[ids[a]].len = total;
+		}
+	}
+	free(lens);
+	free(next);
+	free(parts);
+	free(ids);
 	if (snn_rank != 0) {
-		snn_mpi_send(0, &ps->nsyn, sizeof(int64_t));
-		snn_mpi_send(0, at, ps->nsyn * (int64_t)sizeof(int64_t));
-		snn_mpi_send(0, ps->csr.post, ps->nsyn * (int64_t)sizeof(int32_t));
-		for (int a = 0; a < n_arr; a++)
-			snn_mpi_send(0, net.ctx.var[ids[a]], ps->nsyn * (int64_t)sizeof(double));
-		free(at);
 		free(gstart);
-		free(ids);
 		return;
 	}
-	int32_t *post = snn_xmalloc((size_t)(total > 0 ? total : 1) * sizeof(int32_t));
-	double **vals = snn_xcalloc((size_t)n_arr + 1, sizeof(double *));
-	for (int a = 0; a < n_arr; a++)
-		vals[a] = snn_alloc_vals(total);
-	for (int r = 0; r < snn_ranks; r++) {
-		int64_t n = ps->nsyn, *rat = at;
-		int32_t *rpost = ps->csr.post;
-		double *buf = NULL;
-		if (r > 0) {
-			snn_mpi_recv(r, &n, sizeof(int64_t));
-			rat = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
-			rpost = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int32_t));
-			buf = snn_xmalloc((size_t)(n > 0 ? n : 1) * sizeof(double));
-			snn_mpi_recv(r, rat, n * (int64_t)sizeof(int64_t));
-			snn_mpi_recv(r, rpost, n * (int64_t)sizeof(int32_t));
-		}
-		for (int64_t s = 0; s < n; s++)
-			post[rat[s]] = rpost[s];
-		for (int a = 0; a < n_arr; a++) {
-			const double *src = net.ctx.var[ids[a]];
-			if (r > 0) {
-				snn_mpi_recv(r, buf, n * (int64_t)sizeof(double));
-				src = buf;
-			}
-			for (int64_t s = 0; s < n; s++)
-				vals[a][rat[s]] = src[s];
-		}
-		if (r > 0) {
-			free(rat);
-			free(rpost);
-			free(buf);
-		}
-	}
-	free(at);
 	free(ps->csr.start);
 	free(ps->csr.post);
 	ps->csr.start = gstart;
@@ -590,13 +643,6 @@ static void merge(int q, const rows_rt *rows)
 	ps->csr.n = total;
 	ps->nsyn = total;
 	net.ctx.post[q] = post;
-	for (int a = 0; a < n_arr; a++) {
-		free(net.ctx.var[ids[a]]);
-		net.ctx.var[ids[a]] = vals[a];
-		net.vars[ids[a]].len = total;
-	}
-	free(vals);
-	free(ids);
 }
 
 /* rows_of sums projection q's rows over the ranks (a collective). */
@@ -641,10 +687,27 @@ static void gather_projections(void)
 	for (int q = 0; q < m->n_projections; q++)
 		rows_of(q, &rows[q]);
 	/* A merged projection (SNN_PARTS) before its parts, which come
-	 * before it in the model: place reads the parts' rows as this rank
-	 * holds them. */
-	for (int q = m->n_projections - 1; q >= 0; q--)
-		merge(q, rows);
+	 * before it in the model: merge reads the parts' rows as this rank
+	 * holds them. Only what rank 0 writes is merged: a projection with
+	 * a variable per synapse (state/, the checkpoint) or a recording;
+	 * of the others rank 0 needs only the number of synapses. */
+	for (int q = m->n_projections - 1; q >= 0; q--) {
+		const snn_projection *pr = &m->projections[q];
+		int need = 0;
+		for (int32_t x = 0; x < pr->vars.n; x++)
+			need = need || !snn_is_uniform(pr->vars.v[x].id);
+		for (int i = 0; i < net.n_state_mons; i++)
+			need = need || (net.state_mons[i].mon->target_kind == 2 && net.state_mons[i].mon->target == q);
+		if (need) {
+			merge(q, rows);
+			continue;
+		}
+		int64_t total = 0;
+		for (int64_t i = 0; i < rows[q].n_pre; i++)
+			total += rows[q].glen[i];
+		if (snn_rank == 0)
+			net.projs[q].nsyn = total;
+	}
 	for (int q = 0; q < m->n_projections; q++) {
 		free(rows[q].glen);
 		free(rows[q].below);
@@ -766,5 +829,5 @@ void snn_ranks_gather(int64_t *events, int64_t steps_done)
 			snn_synapse_neurons(net.state_mons[i].rec, &net.projs[net.state_mons[i].mon->target]);
 	for (int q = 0; q < net.model->n_projections; q++)
 		if (net.projs[q].q.per_syn)
-			net.projs[q].q.row_start = net.projs[q].csr.start;
+			net.projs[q].q.row_start = net.projs[q].csr.start; /* merged: a delay per synapse is a variable */
 }
