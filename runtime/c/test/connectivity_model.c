@@ -87,17 +87,17 @@ static const int64_t c6_pairs[] = {0, 3, 5, 38, 10, 73, 15, 108, 20, 143, 25, 17
 
 static const snn_projection projections[] = {
 	{"c1", 1, 1, 0, -1, SNN_ONE_TO_ONE, 0, 0, 1, 0, 0, 0, {2, c1_vars}, 25, -1, conn_empty_init, 0, conn_c1_on_pre,
-		0, 0, 0, 0, 0, -1, 0, 0, 0, "projection c1", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		0, 0, 0, 0, 0, -1, 0, 0, 0, "projection c1", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"c2", 0, 0, 1, -1, SNN_FIXED_INDEGREE, 0, 10, 1, 0, 0, 0, {2, c2_vars}, 27, -1, conn_c2_init, 0,
-		conn_c2_on_pre, 0, 0, 0, 1, 0, -1, 0, 0, 0, "projection c2", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		conn_c2_on_pre, 0, 0, 0, 1, 0, -1, 0, 0, 0, "projection c2", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"c3", 0, 1, 0, -1, SNN_FIXED_OUTDEGREE, 0, 5, 1, 0, 0, 0, {2, c3_vars}, 29, -1, conn_c3_init, 0,
-		conn_c3_on_pre, 0, 0, 0, 2, 0, -1, 0, 0, 0, "projection c3", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		conn_c3_on_pre, 0, 0, 0, 2, 0, -1, 0, 0, 0, "projection c3", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"c4", 1, 0, 1, -1, SNN_PAIRS, 0, 0, 1, 4, c4_pairs, 0, {2, c4_vars}, 31, -1, conn_empty_init, 0,
-		conn_c4_on_pre, 0, 0, 0, 3, 0, -1, 0, 0, 0, "projection c4", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		conn_c4_on_pre, 0, 0, 0, 3, 0, -1, 0, 0, 0, "projection c4", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"c5", 0, 0, 1, -1, SNN_PAIRS, 0, 0, 1, 29, c5_pairs, "examples/data/pairs_ab.csv", {2, c5_vars}, 33, -1,
-		conn_empty_init, 0, conn_c5_on_pre, 0, 0, 0, 4, 0, -1, 0, 0, 0, "projection c5", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		conn_empty_init, 0, conn_c5_on_pre, 0, 0, 0, 4, 0, -1, 0, 0, 0, "projection c5", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"c6", 0, 1, 0, -1, SNN_PAIRS, 0, 0, 1, 40, c6_pairs, "examples/data/pairs_ba.npy", {2, c6_vars}, 35, -1,
-		conn_empty_init, 0, conn_c6_on_pre, 0, 0, 0, 5, 0, -1, 0, 0, 0, "projection c6", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		conn_empty_init, 0, conn_c6_on_pre, 0, 0, 0, 5, 0, -1, 0, 0, 0, "projection c6", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const int64_t a_spikes_ranges[] = {0, 10, 100, 101};

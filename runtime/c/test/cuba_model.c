@@ -60,13 +60,13 @@ static const snn_var ii_vars[] = {
 
 static const snn_projection projections[] = {
 	{"ee", 0, 0, 0, -1, SNN_FIXED_PROBABILITY, 0.02, 0, 1, 0, 0, 0, {2, ee_vars}, 22, -1, cuba_proj_init, 0,
-		cuba_ee_on_pre, 0, 0, 0, 0, 0, -1, 0, 0, 0, "projection ee", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		cuba_ee_on_pre, 0, 0, 0, 0, 0, -1, 0, 0, 0, "projection ee", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"ei", 0, 0, 1, -1, SNN_FIXED_PROBABILITY, 0.02, 0, 1, 0, 0, 0, {2, ei_vars}, 24, -1, cuba_proj_init, 0,
-		cuba_ei_on_pre, 0, 0, 0, 1, 0, -1, 0, 0, 0, "projection ei", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		cuba_ei_on_pre, 0, 0, 0, 1, 0, -1, 0, 0, 0, "projection ei", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"ie", 0, 1, 0, -1, SNN_FIXED_PROBABILITY, 0.02, 0, 1, 0, 0, 0, {2, ie_vars}, 26, -1, cuba_proj_init, 0,
-		cuba_ie_on_pre, 0, 0, 0, 2, 0, -1, 0, 0, 0, "projection ie", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		cuba_ie_on_pre, 0, 0, 0, 2, 0, -1, 0, 0, 0, "projection ie", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 	{"ii", 0, 1, 1, -1, SNN_FIXED_PROBABILITY, 0.02, 0, 1, 0, 0, 0, {2, ii_vars}, 28, -1, cuba_proj_init, 0,
-		cuba_ii_on_pre, 0, 0, 0, 3, 0, -1, 0, 0, 0, "projection ii", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		cuba_ii_on_pre, 0, 0, 0, 3, 0, -1, 0, 0, 0, "projection ii", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const int64_t exc_v_ranges[] = {0, 4};

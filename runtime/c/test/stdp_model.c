@@ -51,7 +51,7 @@ static const snn_var plastic_vars[] = {
 
 static const snn_projection projections[] = {
 	{"plastic", 1, 0, 0, -1, SNN_ALL_TO_ALL, 0, 0, 1, 0, 0, 0, {5, plastic_vars}, 16, -1, stdp_plastic_init, 0,
-		stdp_plastic_on_pre, stdp_plastic_on_post, 0, 0, 0, 0, -1, 0, 0, 0, "projection plastic", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		stdp_plastic_on_pre, stdp_plastic_on_post, 0, 0, 0, 0, -1, 0, 0, 0, "projection plastic", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
 static const snn_monitor monitors[] = {
