@@ -13,16 +13,19 @@
  *   synapses.c           projections: rows, pruning, cuts, segments, delays
  *   connect_expr.c       rows of conditions, probability expressions and
  *                        generators, by the connect.* kernels (runtime.ConnectPairs)
- *   monitor.c, memory.c  the recordings; the memory estimate
  *   state.c              the final state, for output.c
  *   resume.c             the checkpoint, for output.c, and --resume
+ *   ranks.c              a run over MPI ranks: blocks, kept synapses, the
+ *                        spikes of a window, what rank 0 gathers
+ *   monitor.c, memory.c  the recordings; the memory estimate
  *   vars.c               the variables, --set, and net itself
  *   connect.c, queue.c, input.c, output.c   runtime.Connect, Queue, Poisson
  *                        and SpikeTrain, Write; slice.c, a slice's rows
  *                        and a subgroup's indices (runtime/slice.go);
  *                        datafile.c, the data files read at start
  *   pool.c               the thread pool and its jobs
- *   util.c, rng.c, fixed.c, mathfn.c        the leaves
+ *   util.c, rng.c, fixed.c, mathfn.c
+ *   mpi.c                the ranks (MPI in an --mpi build), the leaf
  */
 #ifndef SNN_NET_H
 #define SNN_NET_H
