@@ -147,7 +147,8 @@ void snn_check_memory(void)
 		case SNN_ALL_TO_ALL: n = pr->conn_where ? 0 : rpre * rpost; break; /* a condition's count: known when built */
 		case SNN_ONE_TO_ONE: n = rpre; break;
 		case SNN_FIXED_PROBABILITY: {
-			double mean = pr->p * rpre * rpost;
+			/* over MPI ranks, a rank's share (ranks.c) */
+			double mean = pr->p * rpre * rpost / (double)snn_ranks;
 			n = mean + 5 * sqrt(mean);
 			break;
 		}
@@ -155,8 +156,19 @@ void snn_check_memory(void)
 		case SNN_FIXED_OUTDEGREE: n = (double)pr->k * rpre; break;
 		case SNN_PAIRS: n = pr->file ? 0 : (double)pr->n_pairs; break; /* interp counts the inline pairs */
 		}
+		if (snn_ranks > 1 && pr->rule != SNN_FIXED_PROBABILITY)
+			n = ceil(n / (double)snn_ranks); /* a rank's share of the post neurons' synapses (ranks.c) */
 		syn[q] = n;
 		ADD(n * ((double)pr->vars.n * f64 + 4 * 4), "%s", pr->label);
+		if (snn_ranks > 1 && snn_rank == 0) {
+			/* Rank 0 gathers a projection with a variable per synapse
+			 * whole, to write it (ranks.c's merge). */
+			double per = 0;
+			for (int32_t x = 0; x < pr->vars.n; x++)
+				per += pr->vars.v[x].uniform ? 0 : f64;
+			if (per > 0)
+				ADD(n * (double)snn_ranks * (per + 4), "%s (gathered by rank 0)", pr->label);
+		}
 		if (pr->parallel_on_pre && net.opt->threads > 1 && !pr->is_part) {
 			/* the cuts of split delivery */
 			/* the pieces are the post population's, or its group's */
