@@ -207,3 +207,25 @@ func TestMPIMisuse(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "x"))
 	require.True(t, os.IsNotExist(err), "the refused run wrote %s", filepath.Join(dir, "x"))
 }
+
+// TestMPIQuantized: a quantized model (fixed point, dithered stores keyed
+// by synapse: alif's random weights) gives the one-process bytes over 3
+// ranks at 2 threads.
+func TestMPIQuantized(t *testing.T) {
+	requireMPI(t)
+	path := "../examples/alif.snn"
+	prog, err := driver.Load(path)
+	require.NoError(t, err)
+	m := compileWith(t, path, driver.Options{Quantize: 16})
+	require.NoError(t, llvm.CheckMPI(m))
+	dir := t.TempDir()
+	one := buildNative(t, prog, m, dir)
+	exe := buildMPI(t, prog, m, dir)
+	ref := filepath.Join(dir, "one")
+	msg, err := exec.Command(one, "-q", "--out", ref).CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	out := filepath.Join(dir, "ranks3")
+	got, err := mpirun(t, 3, exe, "-q", "--threads", "2", "--out", out)
+	require.NoError(t, err, "%s", got)
+	requireSameRun(t, ref, out, "quantized, over 3 ranks at 2 threads")
+}
