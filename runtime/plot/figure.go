@@ -84,6 +84,9 @@ type Options struct {
 type Figure struct {
 	rows          [][]*gplot.Plot
 	Width, Height vg.Length
+	// dataAreas are the panels' data areas as the last Write drew them,
+	// in points from the bottom left: where a test looks for the ink.
+	dataAreas [][]vg.Rectangle
 }
 
 // Figure draws the kind what of the monitors ms, a row of panels for each.
@@ -226,19 +229,11 @@ func (o *Output) ratePlot(m Monitor, s *spikes, tf float64, tunit string, tmax f
 	if s.n == 0 {
 		return nil, fmt.Errorf("monitor %s: no neurons to take the rate of (no spikes, and summary.json gives no size for %q)", m.Name, m.Target)
 	}
-	nb := int(math.Ceil(tmax/bin - 1e-9))
-	counts := make([]float64, nb)
-	for _, t := range s.t {
-		// A spike at k·dt counts in the bin [b·bin, (b+1)·bin) that holds it.
-		if b := int(t / bin); b >= 0 && b < nb {
-			counts[b]++
-		} else if b == nb && nb > 0 {
-			counts[nb-1]++
-		}
-	}
+	rate := rates(s.t, s.n, bin, tmax)
+	nb := len(rate)
 	pts := make(plotter.XYs, nb+1)
 	for b := range nb {
-		pts[b] = plotter.XY{X: float64(b) * bin * tf, Y: counts[b] / (float64(s.n) * bin)}
+		pts[b] = plotter.XY{X: float64(b) * bin * tf, Y: rate[b]}
 	}
 	pts[nb] = plotter.XY{X: tmax * tf, Y: pts[max(nb-1, 0)].Y}
 	bf, bu := scale("s", bin)
@@ -258,6 +253,30 @@ func (o *Output) ratePlot(m Monitor, s *spikes, tf float64, tunit string, tmax f
 	p.X.Min, p.X.Max = 0, tmax*tf
 	p.Y.Min = 0
 	return p, nil
+}
+
+// rates returns the population rate of n neurons in Hz in the bins
+// [b·bin, (b+1)·bin) that cover [0, tmax): the spikes in a bin divided
+// by n·bin. A spike at tmax itself (the last step of a run whose duration
+// is not a multiple of the bin) counts in the last bin.
+func rates(t []float64, n int, bin, tmax float64) []float64 {
+	// The bin of a spike is found by division, and a time k·dt that is a
+	// bin edge may divide to just below it (0.3/0.1 = 2.9999999999999996):
+	// the relative nudge puts it in the bin it starts, as a reader counts.
+	nb := max(1, int(math.Ceil(tmax/bin-1e-9)))
+	counts := make([]float64, nb)
+	for _, x := range t {
+		b := int(math.Floor(x/bin + 1e-9))
+		if b >= 0 && b < nb {
+			counts[b]++
+		} else if b >= nb {
+			counts[nb-1]++
+		}
+	}
+	for b := range counts {
+		counts[b] /= float64(n) * bin
+	}
+	return counts
 }
 
 // niceBin rounds x up to 1, 2 or 5 times a power of ten, and to dt at least.
@@ -468,11 +487,15 @@ func (f *Figure) Write(w io.Writer, format string) error {
 		}
 	}
 	canvases := gplot.Align(grid, tiles, draw.New(c))
+	f.dataAreas = make([][]vg.Rectangle, len(grid))
 	for k, r := range grid {
+		f.dataAreas[k] = make([]vg.Rectangle, len(r))
 		for j, p := range r {
 			if p != nil {
 				p.Legend.XOffs = margin[j]
-				p.Draw(draw.Crop(canvases[k][j], 0, -margin[j], 0, 0))
+				dc := draw.Crop(canvases[k][j], 0, -margin[j], 0, 0)
+				p.Draw(dc)
+				f.dataAreas[k][j] = p.DataCanvas(dc).Rectangle
 			}
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // VectorSpikes is the most spikes a raster draws as vector ticks; above
 // it the raster is an image of the plot area (see the package comment).
-const VectorSpikes = 20000
+const VectorSpikes = 5000
 
 // svgDPI is the resolution of a raster image in an SVG figure, whose
 // canvas has none of its own: print resolution, so the image looks as
