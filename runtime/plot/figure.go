@@ -91,6 +91,9 @@ type Figure struct {
 
 // Figure draws the kind what of the monitors ms, a row of panels for each.
 func (o *Output) Figure(what string, ms []Monitor, opt Options) (*Figure, error) {
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("%s: no monitor to draw", o.Dir)
+	}
 	tmax, err := o.timeRange(ms)
 	if err != nil {
 		return nil, err
@@ -142,6 +145,14 @@ func (o *Output) Figure(what string, ms []Monitor, opt Options) (*Figure, error)
 			return nil, fmt.Errorf("unknown kind of plot %q (want %s)", what, strings.Join(Kinds, ", "))
 		}
 		f.rows = append(f.rows, row)
+	}
+	// Rows share the time axis: its label is said once, under the last.
+	for _, row := range f.rows[:len(f.rows)-1] {
+		for _, p := range row {
+			if strings.HasPrefix(p.X.Label.Text, "time") {
+				p.X.Label.Text = ""
+			}
+		}
 	}
 	// One panel: the 10:6.25 of a slide or a column; more: a strip each,
 	// high enough for its title, ticks and labels.
