@@ -336,24 +336,41 @@ func tracePlot(m Monitor, s *state, tf float64, tunit string, tmax float64) *gpl
 	}
 	p := newPlot(t, axisLabel("time", tunit), axisLabel(name, vunit))
 	for c := range n {
-		pts := make(plotter.XYs, len(s.t))
+		// A sample that is not finite (a model that diverged; the run
+		// warned of it) leaves a gap in its trace, as in matplotlib,
+		// rather than ending the trace or the figure there.
+		var first *plotter.Line
+		var seg plotter.XYs
+		flush := func() {
+			if len(seg) == 0 {
+				return
+			}
+			l, err := plotter.NewLine(seg)
+			if err != nil {
+				panic(fmt.Sprintf("plot: a trace of finite values refused: %v", err))
+			}
+			l.Color = palette[c%len(palette)]
+			l.Width = vg.Points(1)
+			p.Add(l)
+			if first == nil {
+				first = l
+			}
+			seg = nil
+		}
 		for r, tr := range s.t {
-			pts[r] = plotter.XY{X: tr * tf, Y: s.values[r*s.m+c] * vf}
+			v := s.values[r*s.m+c]
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				flush()
+				continue
+			}
+			seg = append(seg, plotter.XY{X: tr * tf, Y: v * vf})
 		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			// NaN or Inf samples: drawn as gaps is not what gonum does,
-			// so the trace is left out rather than the figure refused.
-			continue
-		}
-		l.Color = palette[c%len(palette)]
-		l.Width = vg.Points(1)
-		p.Add(l)
-		if n > 1 {
+		flush()
+		if n > 1 && first != nil {
 			if m.Synapses {
-				p.Legend.Add(fmt.Sprintf("%g→%g", s.pre[c], s.post[c]), l)
+				p.Legend.Add(fmt.Sprintf("%g→%g", s.pre[c], s.post[c]), first)
 			} else {
-				p.Legend.Add(fmt.Sprintf("%g", s.idx[c]), l)
+				p.Legend.Add(fmt.Sprintf("%g", s.idx[c]), first)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -109,10 +110,12 @@ func render(t *testing.T, f *Figure) image.Image {
 	return img
 }
 
-// dark is the fraction of dark pixels (luma below half) in the part of
+// ink is the fraction of inked pixels (luma below 80% of white: the
+// light orange of the palette counts, antialiasing's faint edges do not)
+// in the part of
 // panel (row, col)'s data area between the fractions x0..x1 and y0..y1 of
 // its width and height (from the bottom left), a 3-pixel border left out.
-func dark(img image.Image, f *Figure, row, col int, x0, x1, y0, y1 float64) float64 {
+func ink(img image.Image, f *Figure, row, col int, x0, x1, y0, y1 float64) float64 {
 	a := f.dataAreas[row][col]
 	h := img.Bounds().Dy()
 	px := func(x float64) int { return int(x / 72 * DPI) }
@@ -124,7 +127,7 @@ func dark(img image.Image, f *Figure, row, col int, x0, x1, y0, y1 float64) floa
 	for y := top; y < bottom; y++ {
 		for x := left; x < right; x++ {
 			r, g, b, _ := img.At(x, y).RGBA()
-			if (299*r+587*g+114*b)/1000 < 0x8000 {
+			if (299*r+587*g+114*b)/1000 < 0xffff*8/10 {
 				n++
 			}
 			all++
@@ -160,11 +163,14 @@ func TestRasterPattern(t *testing.T) {
 			assert.Equal(t, 4*DPI, img.Bounds().Dy())
 			// Lower neurons early and upper neurons late are inked; the
 			// other two quarters are blank.
-			assert.Greater(t, dark(img, f, 0, 0, 0, 0.45, 0, 0.5), 0.05)
-			assert.Greater(t, dark(img, f, 0, 0, 0.55, 1, 0.5, 1), 0.05)
-			assert.Zero(t, dark(img, f, 0, 0, 0, 0.45, 0.5, 1))
-			assert.Zero(t, dark(img, f, 0, 0, 0.55, 1, 0, 0.5))
-			assert.Zero(t, dark(img, f, 0, 0, 0.46, 0.54, 0, 1), "no spikes between 0.45 s and 0.55 s")
+			assert.Greater(t, ink(img, f, 0, 0, 0, 0.45, 0, 0.5), 0.05)
+			assert.Greater(t, ink(img, f, 0, 0, 0.55, 1, 0.5, 1), 0.05)
+			assert.Zero(t, ink(img, f, 0, 0, 0, 0.45, 0.5, 1))
+			assert.Zero(t, ink(img, f, 0, 0, 0.55, 1, 0, 0.5))
+			assert.Zero(t, ink(img, f, 0, 0, 0.46, 0.54, 0, 1), "no spikes between 0.45 s and 0.55 s")
+			var svg bytes.Buffer
+			require.NoError(t, f.Write(&svg, "svg"))
+			assert.NoError(t, xmlWellFormed(&svg))
 		})
 	}
 }
@@ -215,7 +221,34 @@ func TestStateUnits(t *testing.T) {
 	assert.InDelta(t, -70.8, p.Y.Min, 0.1)
 	assert.InDelta(t, -49.2, p.Y.Max, 0.1)
 	img := render(t, f)
-	assert.Greater(t, dark(img, f, 0, 0, 0, 1, 0, 1), 0.0, "the traces are drawn")
+	assert.Greater(t, ink(img, f, 0, 0, 0, 1, 0, 1), 0.0, "the traces are drawn")
+}
+
+// TestStateNotFinite draws a trace that diverges halfway: the finite half
+// is drawn and the axis fits it.
+func TestStateNotFinite(t *testing.T) {
+	r := newRun(t, 0.1)
+	times := make([]float64, 100)
+	for k := range times {
+		times[k] = float64(k) * 1e-3
+	}
+	r.state(t, "p_v", "p", "v", "V", times, 2, func(k, c int) float64 {
+		if k >= 50 {
+			return []float64{math.NaN(), math.Inf(1)}[c]
+		}
+		return -0.07 + 0.02*float64(k)/49
+	}, false)
+	r.summary(t, false)
+	o, err := Open(r.dir)
+	require.NoError(t, err)
+	f, err := o.Figure(State, o.Monitors, Options{})
+	require.NoError(t, err)
+	p := f.rows[0][0]
+	assert.InDelta(t, -70.8, p.Y.Min, 0.1)
+	assert.InDelta(t, -49.2, p.Y.Max, 0.1)
+	img := render(t, f)
+	assert.Greater(t, ink(img, f, 0, 0, 0.05, 0.45, 0, 1), 0.0, "the finite half")
+	assert.Zero(t, ink(img, f, 0, 0, 0.55, 1, 0, 1), "nothing after it")
 }
 
 func TestScale(t *testing.T) {
@@ -284,21 +317,9 @@ func TestWeightsAndSVG(t *testing.T) {
 	require.Len(t, f.rows[0], 2)
 	var buf bytes.Buffer
 	require.NoError(t, f.Write(&buf, "svg"))
-	d := xml.NewDecoder(&buf)
-	var root string
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		if s, ok := tok.(xml.StartElement); ok && root == "" {
-			root = s.Name.Local
-		}
-	}
-	assert.Equal(t, "svg", root)
+	assert.NoError(t, xmlWellFormed(&buf))
 	img := render(t, f)
-	assert.Greater(t, dark(img, f, 0, 0, 0, 1, 0, 1), 0.01, "histogram bars")
+	assert.Greater(t, ink(img, f, 0, 0, 0, 1, 0, 1), 0.01, "histogram bars")
 }
 
 // TestInfer reads a directory without summary.json's monitors by its
@@ -349,4 +370,25 @@ func TestErrors(t *testing.T) {
 	require.NoError(t, npy.WriteInt32File(filepath.Join(r.dir, "s.i.npy"), []int{2}, []int32{1, 0}))
 	_, err = o.Figure(Raster, o.Monitors, Options{})
 	assert.ErrorContains(t, err, "monitor s: 1 spike times but 2 indices")
+}
+
+// xmlWellFormed reads r to its end as XML whose root element is svg.
+func xmlWellFormed(r io.Reader) error {
+	d := xml.NewDecoder(r)
+	root := ""
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			if root != "svg" {
+				return fmt.Errorf("the root element is %q, not svg", root)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if s, ok := tok.(xml.StartElement); ok && root == "" {
+			root = s.Name.Local
+		}
+	}
 }
