@@ -15,14 +15,14 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name:    "plot",
-		summary: "draw a run's recordings: spike rasters, state traces, rates, weights (PNG, SVG)",
+		summary: "draw a run's recordings: rasters, traces, rates, weights (PNG or SVG)",
 		run:     runPlot,
 	})
 }
 
 func runPlot(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("plot", stderr,
-		"Usage: snnc plot OUT [-o FILE.png|FILE.svg] [--what KIND] [--monitor NAME,...]",
+		"Usage: snnc plot OUT [-o FILE.png|FILE.svg] [--what KIND] [--monitor NAME,...] [--bin TIME]",
 		"",
 		"Draws the recordings in OUT, the output directory of snnc run (its .npy files and",
 		"summary.json). With no options, one PNG per monitor goes into OUT/plots/, named",
