@@ -320,11 +320,11 @@ func tracePlot(m Monitor, s *state, tf float64, tunit string, tmax float64) *gpl
 	name := m.Variable
 	if name == "" {
 		name = "value"
-		if m.Unit == "" {
-			// Without summary.json's monitors the unit is not known:
-			// say the values are as written, in SI base units.
-			vunit = "SI"
-		}
+	}
+	if m.Unit == "" {
+		// Without summary.json's monitors the unit is not known: say
+		// the values are as written, in SI base units.
+		vunit = "SI"
 	}
 	what := "elements"
 	if m.Synapses {
@@ -404,7 +404,7 @@ func histPlot(m Monitor, s *state) (*gplot.Plot, error) {
 	}
 	last := s.values[(len(s.t)-1)*s.m:]
 	vf, vunit := scale(m.Unit, maxAbs(last))
-	if m.Unit == "" && m.Variable == "" {
+	if m.Unit == "" {
 		vunit = "SI"
 	}
 	vs := make(plotter.Values, len(last))

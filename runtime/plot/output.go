@@ -51,7 +51,8 @@ type summary struct {
 		Name string `json:"name"`
 		Size int    `json:"size"`
 	} `json:"populations"`
-	Monitors *[]Monitor `json:"monitors"`
+	Synapses map[string]int64 `json:"synapses"`
+	Monitors *[]Monitor       `json:"monitors"`
 }
 
 // Open reads the monitors of the output directory dir. It is an error if
@@ -92,8 +93,11 @@ func Open(dir string) (*Output, error) {
 			}
 			m.Synapses = m.Kind == "state" && exists(filepath.Join(dir, m.Name+".pre.npy"))
 		}
-	} else if o.Monitors, err = infer(dir); err != nil {
-		return nil, err
+	} else {
+		if o.Monitors, err = infer(dir); err != nil {
+			return nil, err
+		}
+		o.guessTargets(s.Synapses)
 	}
 	if len(o.Monitors) == 0 {
 		return nil, fmt.Errorf("%s is not a run's output directory: it has no recordings (NAME.t.npy and NAME.i.npy) and no summary.json listing monitors", dir)
@@ -133,6 +137,42 @@ func infer(dir string) ([]Monitor, error) {
 	// ever changes, since the plots' order is what a user sees.
 	sort.Slice(ms, func(a, b int) bool { return ms[a].Name < ms[b].Name })
 	return ms, nil
+}
+
+// guessTargets names the targets of inferred monitors by the names a
+// monitor gets when the model gives it none (language.md 4.5):
+// POPULATION_spikes, and TARGET_VARIABLE for state, where summary.json
+// lists the population, input or projection. The target's size is what a
+// population rate divides by; without it the largest index recorded is
+// all there is, and a rate over too few neurons would be too high.
+func (o *Output) guessTargets(synapses map[string]int64) {
+	for k := range o.Monitors {
+		m := &o.Monitors[k]
+		if m.Kind == "spikes" {
+			if p, ok := strings.CutSuffix(m.Name, "_spikes"); ok {
+				if _, known := o.Sizes[p]; known {
+					m.Target = p
+				}
+			}
+			continue
+		}
+		// The longest target that prefixes the name: exc_in_v is of
+		// exc_in if there is one, else of exc.
+		best := ""
+		for p := range o.Sizes {
+			if strings.HasPrefix(m.Name, p+"_") && len(p) > len(best) {
+				best = p
+			}
+		}
+		for p := range synapses {
+			if strings.HasPrefix(m.Name, p+"_") && len(p) > len(best) && m.Synapses {
+				best = p
+			}
+		}
+		if best != "" {
+			m.Target, m.Variable = best, strings.TrimPrefix(m.Name, best+"_")
+		}
+	}
 }
 
 func exists(path string) bool {

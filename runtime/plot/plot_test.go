@@ -344,6 +344,40 @@ func TestInfer(t *testing.T) {
 	assert.Equal(t, []float64{0, 100, -0.5, 1.5}, []float64{xmin, xmax, ymin, ymax})
 }
 
+// TestGuessTargets reads a summary.json without monitors (a run of an
+// older snnc): the monitors' default names give their targets, and the
+// rate divides by the population's size, not the largest index seen.
+func TestGuessTargets(t *testing.T) {
+	r := newRun(t, 1)
+	// 10 of the 100 neurons of exc fire, 10 times each: 1 Hz over all.
+	var ts []float64
+	var is []int32
+	for k := range 10 {
+		for i := range 10 {
+			ts = append(ts, float64(k)/10)
+			is = append(is, int32(i))
+		}
+	}
+	r.spikes(t, "exc_spikes", "exc", 100, ts, is)
+	r.state(t, "exc_v", "exc", "v", "V", []float64{0, 0.5}, 1, func(k, c int) float64 { return -0.07 }, false)
+	r.summary(t, true)
+	o, err := Open(r.dir)
+	require.NoError(t, err)
+	require.Len(t, o.Monitors, 2)
+	assert.Equal(t, "exc", o.Monitors[0].Target)
+	assert.Equal(t, []string{"exc", "v", ""}, []string{o.Monitors[1].Target, o.Monitors[1].Variable, o.Monitors[1].Unit})
+	s, err := o.spikes(o.Monitors[0])
+	require.NoError(t, err)
+	assert.Equal(t, 100, s.n)
+	for _, x := range rates(s.t, s.n, 0.1, 1) {
+		assert.InDelta(t, 1.0, x, 1e-12)
+	}
+	// The unit is not known: the axis says the values are SI.
+	f, err := o.Figure(State, o.Monitors[1:], Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "v (SI)", f.rows[0][0].Y.Label.Text)
+}
+
 func TestErrors(t *testing.T) {
 	r := newRun(t, 1)
 	_, err := Open(r.dir)
