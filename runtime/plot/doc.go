@@ -8,7 +8,11 @@
 // else inferred from the file names: NAME.t.npy, NAME.i.npy and NAME.npy
 // are a state monitor, NAME.t.npy and NAME.i.npy alone a spike monitor,
 // and a state monitor with NAME.pre.npy and NAME.post.npy records a
-// projection's variable. [Output.Figure] draws one of four kinds:
+// projection's variable; the names a monitor gets by default
+// (POPULATION_spikes, TARGET_VARIABLE) then give its target where
+// summary.json lists it, and with it the size a rate divides by, but not
+// its unit, which the axis gives as SI. [Output.Figure] draws one of four
+// kinds:
 //
 //   - raster: one panel per spike monitor, a tick per spike at (time,
 //     index), the y range the population's size where summary.json says it;
