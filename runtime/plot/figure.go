@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	gplot "gonum.org/v1/plot"
@@ -91,6 +92,9 @@ type Figure struct {
 
 // Figure draws the kind what of the monitors ms, a row of panels for each.
 func (o *Output) Figure(what string, ms []Monitor, opt Options) (*Figure, error) {
+	if !slices.Contains(Kinds, what) {
+		return nil, fmt.Errorf("unknown kind of plot %q (want %s)", what, strings.Join(Kinds, ", "))
+	}
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: no monitor to draw", o.Dir)
 	}
@@ -141,8 +145,6 @@ func (o *Output) Figure(what string, ms []Monitor, opt Options) (*Figure, error)
 				return nil, err
 			}
 			row = append(row, hist, tracePlot(m, s, tf, tunit, tmax))
-		default:
-			return nil, fmt.Errorf("unknown kind of plot %q (want %s)", what, strings.Join(Kinds, ", "))
 		}
 		f.rows = append(f.rows, row)
 	}
@@ -154,7 +156,7 @@ func (o *Output) Figure(what string, ms []Monitor, opt Options) (*Figure, error)
 			}
 		}
 	}
-	// One panel: the 10:6.25 of a slide or a column; more: a strip each,
+	// One panel: 16:10, as a slide or a column takes it; more: a strip each,
 	// high enough for its title, ticks and labels.
 	f.Height = 4 * vg.Inch
 	if len(f.rows) > 1 {

@@ -397,6 +397,8 @@ func TestErrors(t *testing.T) {
 	assert.ErrorContains(t, err, `has no monitor "nope" (it has s)`)
 	_, err = o.Figure(Weights, o.Monitors, Options{})
 	assert.ErrorContains(t, err, "monitor s records spikes: it has no weights plot (it has raster, rate)")
+	_, err = o.Figure("heatmap", o.Monitors, Options{})
+	assert.ErrorContains(t, err, `unknown kind of plot "heatmap" (want raster, state, rate, weights)`)
 	_, err = FormatOf("a.pdf")
 	assert.ErrorContains(t, err, "must end in .png or .svg")
 
