@@ -436,11 +436,19 @@ func describeSym(d *document, sym *lang.Symbol) (string, string) {
 		}
 	case lang.SymNeuron, lang.SymSynapse, lang.SymGlobal, lang.SymDendrite:
 		if b := sym.Body; b != nil {
-			return fmt.Sprintf("%s %s { %d params, %d states }", map[lang.SymKind]string{lang.SymNeuron: "neuron", lang.SymSynapse: "synapse",
-				lang.SymGlobal: "global", lang.SymDendrite: "dendrite"}[sym.Kind], sym.Name, len(b.Params), len(b.States)), kind + where
+			word := map[lang.SymKind]string{lang.SymNeuron: "neuron", lang.SymSynapse: "synapse", lang.SymGlobal: "global", lang.SymDendrite: "dendrite"}[sym.Kind]
+			return fmt.Sprintf("%s %s { %s, %s }", word, sym.Name, count(len(b.Params), "param"), count(len(b.States), "state")), kind + where
 		}
 	}
 	return kind + " " + sym.Name, kind + where
+}
+
+// count says "1 param", "2 params".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // typeText is a value's type as its declaration gives it: the unit it was

@@ -322,7 +322,7 @@ func TestImportedFileDiagnostics(t *testing.T) {
 	m := c.call("textDocument/hover", posParams(uri, position{1, 15}))
 	var h hover
 	require.NoError(t, json.Unmarshal(m.Result, &h))
-	require.Contains(t, h.Contents.Value, "neuron N")
+	require.Contains(t, h.Contents.Value, "neuron N { 0 params, 1 state }")
 	require.Contains(t, h.Contents.Value, "lib.snn:1:8")
 
 	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 2},
