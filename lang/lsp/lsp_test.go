@@ -3,6 +3,7 @@ package lsp
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"snnc/lang"
 )
 
 // model has one error (zz) and names of every kind the tests ask about:
@@ -324,6 +327,11 @@ func TestImportedFileDiagnostics(t *testing.T) {
 	require.NoError(t, json.Unmarshal(m.Result, &h))
 	require.Contains(t, h.Contents.Value, "neuron N { 0 params, 1 state }")
 	require.Contains(t, h.Contents.Value, "lib.snn:1:8")
+	// Its definition is in lib.snn, on the disk.
+	m = c.call("textDocument/definition", posParams(uri, position{1, 15}))
+	var locs []location
+	require.NoError(t, json.Unmarshal(m.Result, &locs))
+	require.Equal(t, []location{{URI: pathToURI(lib), Range: rangeLSP{Start: position{0, 7}, End: position{0, 8}}}}, locs)
 
 	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 2},
 		"contentChanges": []any{map[string]any{"text": "neuron M {\n}\n"}}})
@@ -432,4 +440,79 @@ func TestUTF16Positions(t *testing.T) {
 	var h hover
 	require.NoError(t, json.Unmarshal(m.Result, &h))
 	require.Contains(t, h.Contents.Value, "param a: ms — time (s)")
+}
+
+// TestExamples opens every example model, as saved on disk (their data
+// files and imports resolve), and checks that the server finds no error
+// where snnc check finds none, and that every name the checker resolved
+// in the file gets a hover and, where it is declared in a file, a
+// definition at its declaration.
+func TestExamples(t *testing.T) {
+	paths, err := filepath.Glob("../../examples/*.snn")
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	c, _ := startServer(t)
+	c.initialize()
+	for _, path := range paths {
+		abs, err := filepath.Abs(path)
+		require.NoError(t, err)
+		src, err := os.ReadFile(abs)
+		require.NoError(t, err)
+		uri := pathToURI(abs)
+		c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "snn", "version": 1, "text": string(src)}})
+		require.Empty(t, c.diagnostics(uri).Diagnostics, path)
+
+		prog, err := (&lang.Loader{}).Load(abs, src)
+		require.NoError(t, err, path)
+		n := 0
+		for ref, sym := range prog.Info.Uses {
+			if ref.At.File != abs || n >= 40 { // 40 names a file keep the test short
+				continue
+			}
+			n++
+			p := lspPos(string(src), ref.At.Offset)
+			m := c.call("textDocument/hover", posParams(uri, p))
+			require.Nil(t, m.Error)
+			require.NotEqual(t, "null", string(m.Result), "%s: no hover on %s", ref.At, ref.Dotted())
+			if !sym.Pos.IsValid() || sym.Pos.File != abs || len(ref.Parts) > 1 {
+				continue
+			}
+			m = c.call("textDocument/definition", posParams(uri, p))
+			var locs []location
+			require.NoError(t, json.Unmarshal(m.Result, &locs))
+			require.Len(t, locs, 1, "%s: no definition of %s", ref.At, ref.Dotted())
+			require.Equal(t, lspPos(string(src), sym.Pos.Offset), locs[0].Range.Start, "%s: %s", ref.At, ref.Dotted())
+		}
+		c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	}
+}
+
+// FuzzMessage sends one arbitrary message body to an initialized server
+// with a model open: whatever it is, the server answers without an
+// internal error (a recovered panic) and goes on to shut down cleanly.
+func FuzzMessage(f *testing.F) {
+	f.Add([]byte(`{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///m.snn"},"position":{"line":3,"character":11}}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":3,"method":"textDocument/completion","params":{"textDocument":{"uri":"file:///m.snn"},"position":{"line":-1,"character":-5}}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///m.snn","version":2},"contentChanges":[{"range":{"start":{"line":9,"character":0},"end":{"line":0,"character":2}},"text":"x"}]}}`))
+	f.Add([]byte(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///m.snn","version":2},"contentChanges":[{"text":"neuron N { state v: mV = 1 }\npopulation p = N[-1]"}]}}`))
+	f.Add([]byte(`[1, 2]`))
+	f.Add([]byte(`{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}`))
+	frame := func(body string) string { return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body) }
+	open, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": map[string]any{
+		"textDocument": map[string]any{"uri": "file:///m.snn", "languageId": "snn", "version": 1, "text": model}}})
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in := frame(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`) + frame(string(open)) +
+			frame(string(body)) + frame(`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`) + frame(`{"jsonrpc":"2.0","method":"exit"}`)
+		var out strings.Builder
+		err := NewServer(strings.NewReader(in), &out).Serve()
+		if strings.Contains(out.String(), fmt.Sprint(codeInternalError)) {
+			t.Fatalf("internal error: %s", out.String())
+		}
+		// The message may have been exit itself, or a shutdown; else the
+		// session ends as it should.
+		if err != nil && !errors.Is(err, ErrExitWithoutShutdown) {
+			t.Fatalf("Serve: %v", err)
+		}
+	})
 }
