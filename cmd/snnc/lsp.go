@@ -17,10 +17,6 @@ func init() {
 	})
 }
 
-// lspStdin is what snnc lsp reads; a variable so that a test can drive
-// the command in-process.
-var lspStdin io.Reader = os.Stdin
-
 func runLSP(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("lsp", stderr,
 		"Usage: snnc lsp",
@@ -40,7 +36,7 @@ func runLSP(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	err := lsp.NewServer(lspStdin, stdout).Serve()
+	err := lsp.NewServer(os.Stdin, stdout).Serve()
 	switch {
 	case err == nil:
 		return exitOK
