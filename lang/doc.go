@@ -14,6 +14,8 @@
 //	                (a topological one), shared by the checker (cycles) and
 //	                lower.go (init kernels, constant parameters)
 //	diag.go         Pos, Diagnostic, sorted and deduplicated error lists
+//	editor.go       what tools outside the compiler read (Keywords, a
+//	                Scope's names): the language server, lang/lsp
 //
 // The main types:
 //
