@@ -92,6 +92,8 @@ const mpiDuration = 0.2
 // that says so.
 func TestMPIExamples(t *testing.T) {
 	requireMPI(t)
+	// Bytes only, no timing: it runs beside the other long tests.
+	t.Parallel()
 	files, err := filepath.Glob("../examples/*.snn")
 	require.NoError(t, err)
 	slices.Sort(files)
@@ -151,6 +153,8 @@ func TestMPIExamples(t *testing.T) {
 // quickly.
 func TestMPIDataFiles(t *testing.T) {
 	requireMPI(t)
+	// Bytes only, no timing: it runs beside the other long tests.
+	t.Parallel()
 	dir := t.TempDir()
 	writeMatrixFiles(t, dir)
 	path := matrixModel(t, dir)
@@ -213,6 +217,8 @@ func TestMPIMisuse(t *testing.T) {
 // ranks at 2 threads.
 func TestMPIQuantized(t *testing.T) {
 	requireMPI(t)
+	// Bytes only, no timing: it runs beside the other long tests.
+	t.Parallel()
 	path := "../examples/alif.snn"
 	prog, err := driver.Load(path)
 	require.NoError(t, err)

@@ -100,6 +100,8 @@ func resumeInterp(t, pt *testing.T, m *ir.Module, T float64) (long, cut string) 
 // natively at 1 and 3 threads (resumeNative), against the interpreter's
 // one run of 2T.
 func TestResumeExamples(t *testing.T) {
+	// Bytes only, no timing: it runs beside the other long tests.
+	t.Parallel()
 	tt := t
 	files, err := filepath.Glob("../examples/*.snn")
 	require.NoError(t, err)
