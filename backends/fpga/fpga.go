@@ -18,6 +18,9 @@ type Options struct {
 	Dir string
 	// Steps, if positive, replaces the model's number of steps.
 	Steps int64
+	// Seed, if not nil, replaces the model's seed: of the connectivity and
+	// initial values drawn while building, and of the core's generator.
+	Seed *uint64
 }
 
 // Core sizes: the Verilog parameters of snn_core for a model.
@@ -87,6 +90,11 @@ type Design struct {
 	runEnd int
 	runs   int
 	waits  [][2]int
+	// eventRows and synapses are for the summary of a run (results.go):
+	// the delivering projections' rows and delays, and every projection's
+	// number of synapses.
+	eventRows []eventRows
+	synapses  map[string]int
 }
 
 // owner is a population with storage in the core.
@@ -126,8 +134,11 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if o.Steps > 0 {
 		d.Steps = o.Steps
 	}
+	if o.Seed != nil {
+		d.Seed = *o.Seed
+	}
 	dur := float64(d.Steps) * m.Run.Dt
-	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur})
+	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur, Seed: o.Seed})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"snnc/backends/driver"
+	"snnc/backends/fpga"
+	"snnc/backends/interp"
+	"snnc/ir"
+	"snnc/runtime"
+)
+
+// runFPGA is snnc run --target=fpga: the quantized module m mapped onto
+// the core, its testbench simulated (Verilator, else Icarus Verilog), and
+// what the core recorded mapped back to the model's monitors and written
+// as every target writes it. opts are the run's checked options; of them
+// the core takes the duration and the seed (its datapaths are generated
+// with the model's parameter values, so --set is refused).
+func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out string, stdout, stderr io.Writer) int {
+	fail := func(status int, format string, args ...any) int {
+		for _, line := range strings.Split(fmt.Sprintf(format, args...), "\n") {
+			fmt.Fprintf(stderr, "snnc run: %s\n", line)
+		}
+		return status
+	}
+	switch {
+	case r.resume != "":
+		return fail(exitUsage, "--resume: the fpga target runs a model from its start only (the core has no checkpoint); resume with --target=interp")
+	case len(opts.Set) > 0:
+		return fail(exitUsage, "--set: the fpga target builds the model's values into the core's datapaths and memories; change them in the model, or run with --target=interp")
+	}
+	// Printed with -q too, as a run's warnings are: files the model asks
+	// for will be missing.
+	for _, msg := range fpga.Unrecordable(m) {
+		fmt.Fprintf(stderr, "snnc run: warning: %s\n", msg)
+	}
+	sims := fpga.Simulators()
+	if len(sims) == 0 {
+		return fail(exitModel, "the fpga target simulates the core's Verilog with Verilator or Icarus Verilog, and neither is installed (Debian packages verilator, iverilog)")
+	}
+	o := driver.FPGAOptions()
+	o.Seed = opts.Seed
+	if opts.Duration > 0 {
+		steps := math.Round(opts.Duration / m.Run.Dt)
+		if steps < 1 || steps > 1<<40 {
+			return fail(exitUsage, "--duration: %g s is %g steps of %g s; it must be 1 to 2^40 steps", opts.Duration, steps, m.Run.Dt)
+		}
+		o.Steps = int64(steps)
+	}
+	start := time.Now()
+	d, err := fpga.Build(m, o)
+	if err != nil {
+		return fail(exitModel, "%v", err)
+	}
+	dir, err := os.MkdirTemp("", "snnc-fpga-")
+	if err != nil {
+		return fail(exitModel, "%v", err)
+	}
+	defer os.RemoveAll(dir)
+	if err := d.Write(dir); err != nil {
+		return fail(exitModel, "%v", err)
+	}
+	sim := sims[0] // Verilator first: it simulates many times faster
+	if !r.quiet {
+		fmt.Fprintf(stderr, "snnc run: simulating the core's RTL for %d steps with %s\n", d.Steps, sim)
+	}
+	res, err := d.Simulate(dir, sim)
+	if err != nil {
+		return fail(exitModel, "%s: the RTL simulation failed: %v", path, err)
+	}
+	spikes, sum, err := d.Recordings(m, res, "fpga")
+	if err != nil {
+		return fail(exitModel, "%s: %v", path, err)
+	}
+	sum.WallSeconds = time.Since(start).Seconds()
+	if err := runtime.Write(out, m.Run.Dt, spikes, nil, sum); err != nil {
+		return fail(exitModel, "%v", err)
+	}
+	if !r.quiet {
+		printSummary(stdout, sum, out)
+	}
+	return exitOK
+}
