@@ -21,6 +21,9 @@ type Options struct {
 	// Seed, if not nil, replaces the model's seed: of the connectivity and
 	// initial values drawn while building, and of the core's generator.
 	Seed *uint64
+	// Set gives runtime parameters new values (interp.Options.Set): the
+	// host computes what the core holds of parameters from them.
+	Set map[string]float64
 }
 
 // Core sizes: the Verilog parameters of snn_core for a model.
@@ -138,7 +141,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 		d.Seed = *o.Seed
 	}
 	dur := float64(d.Steps) * m.Run.Dt
-	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur, Seed: o.Seed})
+	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur, Seed: o.Seed, Set: o.Set})
 	if err != nil {
 		return nil, err
 	}

@@ -18,9 +18,9 @@ import (
 // runFPGA is snnc run --target=fpga: the quantized module m mapped onto
 // the core, its testbench simulated (Verilator, else Icarus Verilog), and
 // what the core recorded mapped back to the model's monitors and written
-// as every target writes it. opts are the run's checked options; of them
-// the core takes the duration and the seed (its datapaths are generated
-// with the model's parameter values, so --set is refused).
+// as every target writes it. opts are the run's checked options: the
+// duration, seed and runtime parameters' values (which the host computes
+// the core's parameter words from) go into the build.
 func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out string, stdout, stderr io.Writer) int {
 	fail := func(status int, format string, args ...any) int {
 		for _, line := range strings.Split(fmt.Sprintf(format, args...), "\n") {
@@ -31,8 +31,6 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	switch {
 	case r.resume != "":
 		return fail(exitUsage, "--resume: the fpga target runs a model from its start only (the core has no checkpoint); resume with --target=interp")
-	case len(opts.Set) > 0:
-		return fail(exitUsage, "--set: the fpga target builds the model's values into the core's datapaths and memories; change them in the model, or run with --target=interp")
 	}
 	// Printed with -q too, as a run's warnings are: files the model asks
 	// for will be missing.
@@ -44,7 +42,7 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 		return fail(exitModel, "the fpga target simulates the core's Verilog with Verilator or Icarus Verilog, and neither is installed (Debian packages verilator, iverilog)")
 	}
 	o := driver.FPGAOptions()
-	o.Seed = opts.Seed
+	o.Seed, o.Set = opts.Seed, opts.Set
 	if opts.Duration > 0 {
 		steps := math.Round(opts.Duration / m.Run.Dt)
 		if steps < 1 || steps > 1<<40 {
