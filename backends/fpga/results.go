@@ -192,3 +192,65 @@ func (d *Design) events(o *Output, inputs map[string][][2]int64) int64 {
 	}
 	return n
 }
+
+// FinalVars returns the state the core read back after the run, as the
+// interpreter's storage names and holds it (interp.Storage.Vars): each
+// population's state variables (a dendrite array's per segment of each
+// neuron in turn) and each projection's synapse state, raw fixed point;
+// a synapse's last-event step as its time in seconds (step·dt, the time
+// the interpreter's kernel stored). interp.FinalState makes state/ of it.
+func (d *Design) FinalVars(o *Output, dt float64) map[string][]float64 {
+	out := map[string][]float64{}
+	// A dendrite array's segment s is owner.d.x[s]: gathered into
+	// owner.d.x, segment by segment of each neuron.
+	segs := map[string]map[int][]int64{}
+	for key, vals := range d.StateValues(o) {
+		if base, idx, ok := strings.Cut(key, "["); ok {
+			s, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
+			if err == nil {
+				if segs[base] == nil {
+					segs[base] = map[int][]int64{}
+				}
+				segs[base][s] = vals
+				continue
+			}
+		}
+		out[key] = floats(vals, 1)
+	}
+	for base, by := range segs {
+		count := len(by)
+		var n int
+		for _, vals := range by {
+			n = len(vals)
+		}
+		arr := make([]float64, n*count)
+		for s, vals := range by {
+			for i, x := range vals {
+				arr[i*count+s] = float64(x)
+			}
+		}
+		out[base] = arr
+	}
+	for key, vals := range d.SynapseValues(o) {
+		if strings.HasSuffix(key, ".trace.tlast") {
+			out[key] = floats(vals, dt)
+			continue
+		}
+		out[key] = floats(vals, 1)
+	}
+	return out
+}
+
+// floats returns the values as float64, each times scale (1: as they
+// are, exactly: raw fixed point fits a float64's 53 bits).
+func floats(vals []int64, scale float64) []float64 {
+	out := make([]float64, len(vals))
+	for i, x := range vals {
+		if scale == 1 {
+			out[i] = float64(x)
+		} else {
+			out[i] = float64(x) * scale
+		}
+	}
+	return out
+}

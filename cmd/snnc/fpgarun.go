@@ -75,6 +75,14 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	if err != nil {
 		return fail(exitModel, "%s: %v", path, err)
 	}
+	// The final state: what the core read back, made into state/ by the
+	// interpreter's one implementation.
+	final, err := interp.FinalState(m, interp.Options{Dir: opts.Dir, Duration: float64(d.Steps) * m.Run.Dt, Seed: opts.Seed, Set: opts.Set},
+		d.FinalVars(res, m.Run.Dt), d.Steps)
+	if err != nil {
+		return fail(exitModel, "%s: %v", path, err)
+	}
+	sum.Final = final
 	sum.WallSeconds = time.Since(start).Seconds()
 	if err := runtime.Write(out, m.Run.Dt, spikes, nil, sum); err != nil {
 		return fail(exitModel, "%v", err)

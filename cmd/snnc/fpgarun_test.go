@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,8 +55,9 @@ func requireSimulator(t *testing.T) {
 
 // snnc run --target=fpga writes the bytes of snnc run --target=interp
 // --quantize=int16 (the quantization fpga chooses by default) for every
-// spike monitor, and the same summary but for its target, time and files;
-// a state monitor is refused with a warning and not written. Examples and
+// spike monitor and the final state (state/), and the same summary but for
+// its target, time and files; a state monitor is refused with a warning
+// and not written, and there is no checkpoint. Examples and
 // a network of inputs and delays, with --duration, --seed and --set; the
 // RTL is slow (a Verilator build of 10 to 20 s each), so the runs are
 // short.
@@ -68,10 +70,11 @@ func TestRunFPGA(t *testing.T) {
 		args       []string
 		monitors   []string // spike monitors: NAME.t.npy, NAME.i.npy
 		refused    []string // state monitors
+		final      string   // a variable of state/ that the core changed
 	}{
-		{"lif_current", "../../examples/lif_current.snn", []string{"--duration", "150ms", "--set", "i_drive=0.35nA"}, []string{"cell_spikes"}, []string{"cell_v"}},
-		{"izhikevich", "../../examples/izhikevich.snn", []string{"--duration", "40ms"}, []string{"rs_spikes", "ib_spikes", "ch_spikes", "fs_spikes", "lts_spikes"}, []string{"rs_v"}},
-		{"net", net, []string{"--duration", "60ms", "--seed", "11"}, []string{"a_spikes", "b_spikes", "noise_spikes"}, []string{"a_v"}},
+		{"lif_current", "../../examples/lif_current.snn", []string{"--duration", "150ms", "--set", "i_drive=0.35nA"}, []string{"cell_spikes"}, []string{"cell_v"}, "cell.v"},
+		{"izhikevich", "../../examples/izhikevich.snn", []string{"--duration", "40ms"}, []string{"rs_spikes", "ib_spikes", "ch_spikes", "fs_spikes", "lts_spikes"}, []string{"rs_v"}, "lts.u"},
+		{"net", net, []string{"--duration", "60ms", "--seed", "11"}, []string{"a_spikes", "b_spikes", "noise_spikes"}, []string{"a_v"}, "b.g"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			interpOut, fpgaOut := filepath.Join(dir, c.name+".interp"), filepath.Join(dir, c.name+".fpga")
@@ -87,21 +90,42 @@ func TestRunFPGA(t *testing.T) {
 				_, err := os.Stat(filepath.Join(fpgaOut, mon+".npy"))
 				assert.True(t, os.IsNotExist(err), "%s.npy is not written", mon)
 			}
+			// Every file the fpga run wrote is the interpreter's, byte
+			// for byte; the interpreter's others are the state monitors'
+			// and its checkpoint's.
+			want, got := summaryOf(t, interpOut), summaryOf(t, fpgaOut)
+			for _, mon := range c.monitors {
+				assert.Contains(t, got["files"], mon+".t.npy")
+				assert.Contains(t, got["files"], mon+".i.npy")
+			}
+			for _, f := range got["files"].([]any) {
+				name := f.(string)
+				if name == "summary.json" {
+					continue
+				}
+				w, err := os.ReadFile(filepath.Join(interpOut, name))
+				require.NoError(t, err)
+				g, err := os.ReadFile(filepath.Join(fpgaOut, name))
+				require.NoError(t, err)
+				require.True(t, bytes.Equal(w, g), "%s differs from the quantized interpreter's", name)
+			}
+			for _, f := range want["files"].([]any) {
+				name := f.(string)
+				if slices.Contains(got["files"].([]any), f) {
+					continue
+				}
+				mon, _, _ := strings.Cut(name, ".")
+				assert.True(t, slices.Contains(c.refused, mon) || strings.HasPrefix(name, "state/raw/") || name == "state/checkpoint.json",
+					"%s is not written", name)
+			}
+			assert.Contains(t, got["files"], "state/"+c.final+".npy")
 			spikes := 0
 			for _, mon := range c.monitors {
-				for _, suffix := range []string{".t.npy", ".i.npy"} {
-					want, err := os.ReadFile(filepath.Join(interpOut, mon+suffix))
-					require.NoError(t, err)
-					got, err := os.ReadFile(filepath.Join(fpgaOut, mon+suffix))
-					require.NoError(t, err)
-					require.True(t, bytes.Equal(want, got), "%s%s differs from the quantized interpreter's", mon, suffix)
-				}
 				fi, err := os.Stat(filepath.Join(fpgaOut, mon+".i.npy"))
 				require.NoError(t, err)
 				spikes += int(fi.Size()-128) / 4 // the .npy header is 128 bytes
 			}
 			require.Positive(t, spikes, "the model spikes")
-			want, got := summaryOf(t, interpOut), summaryOf(t, fpgaOut)
 			assert.Equal(t, "fpga", got["target"])
 			for _, key := range []string{"target", "wall_seconds", "files"} {
 				delete(want, key)
