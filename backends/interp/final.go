@@ -136,10 +136,14 @@ func FinalState(m *ir.Module, opts Options, vars map[string][]float64, steps int
 			if !ok {
 				continue
 			}
-			if c.arr == nil || len(x) != len(c.arr) {
-				return fmt.Errorf("final state: %s%s has %d values, not %d", prefix, name, len(x), len(c.arr))
+			switch {
+			case c.arr == nil && len(x) == 1: // one value for all, as storage gives it
+				c.val = x[0]
+			case c.arr == nil || len(x) != len(c.arr):
+				return fmt.Errorf("final state: %s%s has %d values, not %d", prefix, name, len(x), max(1, len(c.arr)))
+			default:
+				copy(c.arr, x)
 			}
-			copy(c.arr, x)
 		}
 		return nil
 	}
