@@ -46,7 +46,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"With --target=fpga it writes a directory for snnc's FPGA core instead: the core's",
 		"Verilog, the model's generated datapaths, the configuration stream and memory",
 		"images, the stimulus of the inputs, a map of names to neuron slots, a report of",
-		"what the model needs (and, with yosys, what it costs), and a testbench (sim.sh runs",
+		"what the model needs (and, with --synth, what yosys says it costs), and a testbench (sim.sh runs",
 		"it with Verilator or Icarus Verilog).",
 		"")
 	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn);\nfor --target=fpga the directory to write (default: the name with _fpga)")

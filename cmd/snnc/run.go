@@ -54,7 +54,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"recordings of the resumed run are those of one run of both durations, byte for byte.",
 		"")
 	var r runFlags
-	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter) or llvm (native code, built once into a cache)")
+	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter), llvm (native code, built once into a cache)\nor fpga (the quantized model on the FPGA core's RTL, simulated by Verilator or Icarus; spec/fpga.md)")
 	fs.IntVar(&r.threads, "threads", 1, "threads of a native run (llvm); the results do not depend on it")
 	fs.StringVar(&r.out, "out", "", "output directory (default: NAME.out in the current directory, NAME the model's file name)")
 	fs.StringVar(&r.run.Duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
