@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -228,4 +229,32 @@ func TestBuildFPGASynth(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, run([]string{"build", "--target=fpga", "--synth=vivado", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), `unknown flow "vivado"; the flows are: xilinx, ecp5`)
+}
+
+// Without Verilator the run falls back to Icarus Verilog, with the same
+// bytes.
+func TestRunFPGAIcarus(t *testing.T) {
+	bin := t.TempDir()
+	for _, tool := range []string{"iverilog", "vvp"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("no %s (Debian package iverilog)", tool)
+		}
+		require.NoError(t, os.Symlink(p, filepath.Join(bin, tool)))
+	}
+	dir := t.TempDir()
+	net := writeModel(t, dir, "net.snn", fpgaNet)
+	interpOut, fpgaOut := filepath.Join(dir, "interp"), filepath.Join(dir, "fpga")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"run", "-q", "--quantize=int16", "--duration", "40ms", "--out", interpOut, net}, &stdout, &stderr), stderr.String())
+	t.Setenv("PATH", bin)
+	require.Equal(t, exitOK, run([]string{"run", "--target=fpga", "--duration", "40ms", "--out", fpgaOut, net}, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stderr.String(), "simulating the core's RTL for 400 steps with iverilog")
+	for _, name := range []string{"a_spikes.t.npy", "a_spikes.i.npy", "noise_spikes.i.npy", "state/b.v.npy", "state/ab.pre.npy"} {
+		w, err := os.ReadFile(filepath.Join(interpOut, name))
+		require.NoError(t, err)
+		g, err := os.ReadFile(filepath.Join(fpgaOut, name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(w, g), "%s differs from the quantized interpreter's", name)
+	}
 }
