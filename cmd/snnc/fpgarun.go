@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"snnc/backends/driver"
@@ -67,7 +69,21 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	if !r.quiet {
 		fmt.Fprintf(stderr, "snnc run: simulating the core's RTL for %d steps with %s\n", d.Steps, sim)
 	}
+	// SIGINT and SIGTERM end the simulation (a terminal's reach the
+	// simulator too) and then the run, which writes nothing: the core
+	// reports its spikes only as a whole. Caught, so that the build
+	// directory is removed.
+	var caught atomic.Int32
+	stop := onSignals(func(sig syscall.Signal) { caught.CompareAndSwap(0, int32(sig)) })
 	res, err := d.Simulate(dir, sim)
+	stop()
+	if sig := syscall.Signal(caught.Load()); sig != 0 {
+		name := "SIGINT"
+		if sig == syscall.SIGTERM {
+			name = "SIGTERM"
+		}
+		return fail(128+int(sig), "interrupted by %s during the RTL simulation; nothing was written", name)
+	}
 	if err != nil {
 		return fail(exitModel, "%s: the RTL simulation failed: %v", path, err)
 	}
