@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -69,13 +70,18 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	if !r.quiet {
 		fmt.Fprintf(stderr, "snnc run: simulating the core's RTL for %d steps with %s\n", d.Steps, sim)
 	}
-	// SIGINT and SIGTERM end the simulation (a terminal's reach the
-	// simulator too) and then the run, which writes nothing: the core
-	// reports its spikes only as a whole. Caught, so that the build
-	// directory is removed.
+	// SIGINT and SIGTERM end the simulation (the simulator is killed)
+	// and then the run, which writes nothing: the core's spikes are read
+	// when its simulation ends. Caught, so that the build directory is
+	// removed.
 	var caught atomic.Int32
-	stop := onSignals(func(sig syscall.Signal) { caught.CompareAndSwap(0, int32(sig)) })
-	res, err := d.Simulate(dir, sim)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := onSignals(func(sig syscall.Signal) {
+		caught.CompareAndSwap(0, int32(sig))
+		cancel()
+	})
+	res, err := d.SimulateContext(ctx, dir, sim)
 	stop()
 	if sig := syscall.Signal(caught.Load()); sig != 0 {
 		name := "SIGINT"
