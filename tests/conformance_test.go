@@ -227,7 +227,7 @@ func runNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string, args 
 // spikes of every population and input, as snnc run --target=fpga maps
 // them back (fpga.Design.Recordings), the same counts in the summary
 // (spikes, synapses, synaptic events), and the same final state, bit for
-// bit.
+// bit: the words read back, and state/ made of them (interp.FinalState).
 func equalOnRTL(t *testing.T, m *ir.Module, simulator string, steps int64) {
 	t.Helper()
 	// Every population and input recorded: monitors the core records
@@ -288,6 +288,11 @@ func equalOnRTL(t *testing.T, m *ir.Module, simulator string, steps int64) {
 		}
 		require.Equal(t, want, got, "final %s", key)
 	}
+	// state/ as snnc run --target=fpga writes it: the interpreter's
+	// arrays, from what the core read back.
+	got, err := interp.FinalState(m, interp.Options{Duration: float64(d.Steps) * m.Run.Dt}, d.FinalVars(out, m.Run.Dt), d.Steps)
+	require.NoError(t, err)
+	require.Equal(t, res.Summary.Final, got, "the final state (state/)")
 	require.Positive(t, total, "the model spikes")
 	t.Logf("%d spikes, %d clock cycles for %d steps", total, out.Cycles, d.Steps)
 }

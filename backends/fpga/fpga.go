@@ -5,6 +5,13 @@
 // same content as memory images), the stimulus of the model's inputs, a
 // map from model names to slots, and a report. spec/fpga.md describes the
 // core, its protocol and its limits.
+//
+// sim.go runs the testbench on Verilator or Icarus Verilog and reads what
+// the core reported (Output); results.go maps that back to the model, as
+// the interpreter records it: the spike monitors and the summary
+// (Design.Recordings) and the state read back (Design.FinalVars, for
+// interp.FinalState). snnc run --target=fpga and the conformance tests use
+// that one mapping.
 package fpga
 
 import (
