@@ -281,7 +281,7 @@ func (bs *buildState) coreSizes() {
 			name: p.pr.Name, fields: fields, state: state, nSyn: st.CSR[p.pr.Name].Len()})
 		// For the summary's synaptic events (results.go): the rows and
 		// each synapse's delay in steps, as the synapse words hold it.
-		er := eventRows{name: p.pr.Name, preBase: p.preBase, nPre: p.nPre, start: st.CSR[p.pr.Name].Start}
+		er := eventRows{preBase: p.preBase, nPre: p.nPre, start: st.CSR[p.pr.Name].Start}
 		for _, x := range st.Vars[p.pr.Name+".delay"] {
 			er.delay = append(er.delay, int64(math.Round(x/bs.m.Run.Dt)))
 		}

@@ -21,7 +21,6 @@ import (
 // needs: its first spike source, its rows (CSR.Start) and the delay of
 // each synapse in steps (one for all when the projection has one).
 type eventRows struct {
-	name    string
 	preBase int
 	nPre    int
 	start   []int64

@@ -31,8 +31,7 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 		}
 		return status
 	}
-	switch {
-	case r.resume != "":
+	if r.resume != "" {
 		return fail(exitUsage, "--resume: the fpga target runs a model from its start only (the core has no checkpoint); resume with --target=interp")
 	}
 	// Printed with -q too, as a run's warnings are: files the model asks
@@ -45,7 +44,7 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 		return fail(exitModel, "the fpga target simulates the core's Verilog with Verilator or Icarus Verilog, and neither is installed (Debian packages verilator, iverilog)")
 	}
 	o := driver.FPGAOptions()
-	o.Seed, o.Set = opts.Seed, opts.Set
+	o.Dir, o.Seed, o.Set = opts.Dir, opts.Seed, opts.Set
 	if opts.Duration > 0 {
 		steps := math.Round(opts.Duration / m.Run.Dt)
 		if steps < 1 || steps > 1<<40 {
