@@ -87,6 +87,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	case "fpga":
 		if *noSynth {
+			fmt.Fprintln(stderr, "snnc build: --no-synth is deprecated: yosys runs only when --synth asks for it")
 			flows = nil
 		}
 		return buildFPGA(fs.Arg(0), *out, pf, *verbose, flows, stdout, stderr)

@@ -222,7 +222,9 @@ func TestBuildFPGASynth(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(string(calls), "\n"), "both flows")
 	require.NoError(t, os.Remove(log))
+	stderr.Reset()
 	require.Equal(t, exitOK, run([]string{"build", "--target=fpga", "--synth", "--no-synth", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr), stderr.String())
+	assert.Equal(t, "snnc build: --no-synth is deprecated: yosys runs only when --synth asks for it\n", stderr.String())
 	_, err = os.Stat(log)
 	assert.True(t, os.IsNotExist(err), "yosys ran with --no-synth")
 
