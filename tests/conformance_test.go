@@ -224,9 +224,22 @@ func runNative(t *testing.T, prog *lang.Program, m *ir.Module, dir string, args 
 
 // equalOnRTL builds a quantized module for the core, runs its first steps
 // (0: all) on the RTL and on the interpreter, and requires the same
-// spikes of every population and the same final state, bit for bit.
+// spikes of every population and input, as snnc run --target=fpga maps
+// them back (fpga.Design.Recordings), the same counts in the summary
+// (spikes, synapses, synaptic events), and the same final state, bit for
+// bit: the words read back, and state/ made of them (interp.FinalState).
 func equalOnRTL(t *testing.T, m *ir.Module, simulator string, steps int64) {
 	t.Helper()
+	// Every population and input recorded: monitors the core records
+	// whatever the model's are.
+	for _, p := range m.Populations {
+		if !p.Global && !slices.ContainsFunc(m.Populations, func(q *ir.Population) bool { return q.Group == p }) {
+			m.Monitors = append(m.Monitors, &ir.Monitor{Name: "rtl_" + p.Name, Kind: "spikes", Target: p})
+		}
+	}
+	for _, in := range m.Inputs {
+		m.Monitors = append(m.Monitors, &ir.Monitor{Name: "rtl_" + in.Name, Kind: "spikes", Target: in})
+	}
 	o := driver.FPGAOptions()
 	o.Steps = steps
 	d, err := fpga.Build(m, o)
@@ -235,29 +248,24 @@ func equalOnRTL(t *testing.T, m *ir.Module, simulator string, steps int64) {
 	require.NoError(t, d.Write(dir))
 	out, err := d.Simulate(dir, simulator)
 	require.NoError(t, err)
+	rtl, sum, err := d.Recordings(m, out, "fpga")
+	require.NoError(t, err)
 
-	// The interpreter, recording every population's spikes.
-	for _, p := range m.Populations {
-		if !p.Global && !slices.ContainsFunc(m.Populations, func(q *ir.Population) bool { return q.Group == p }) {
-			m.Monitors = append(m.Monitors, &ir.Monitor{Name: "rtl_" + p.Name, Kind: "spikes", Target: p})
-		}
-	}
 	var final *interp.Storage
 	res := run(t, m, interp.Options{Duration: float64(d.Steps) * m.Run.Dt, Final: func(s *interp.Storage) { final = s }})
-	rtl := d.PopulationSpikes(out)
 	total := 0
-	for _, p := range m.Populations {
-		s := spikesOf(res, "rtl_"+p.Name)
-		if s == nil {
-			continue
+	for _, got := range rtl {
+		want := spikesOf(res, got.Name)
+		require.NotNil(t, want, "the interpreter records %s", got.Name)
+		require.Equal(t, fmt.Sprint(want.Steps), fmt.Sprint(got.Steps), "spike steps of %s", got.Name)
+		require.Equal(t, fmt.Sprint(want.Index), fmt.Sprint(got.Index), "spike indices of %s", got.Name)
+		if strings.HasPrefix(got.Name, "rtl_") && !slices.ContainsFunc(m.Inputs, func(in *ir.Input) bool { return "rtl_"+in.Name == got.Name }) {
+			total += len(got.Steps)
 		}
-		var want [][2]int64
-		for n := range s.Steps {
-			want = append(want, [2]int64{s.Steps[n], int64(s.Index[n])})
-		}
-		total += len(want)
-		require.Equal(t, fmt.Sprint(want), fmt.Sprint(rtl[p.Name]), "spikes of %s", p.Name)
 	}
+	require.Equal(t, res.Summary.Populations, sum.Populations, "the summary's spike counts")
+	require.Equal(t, res.Summary.Synapses, sum.Synapses, "the summary's synapses")
+	require.Equal(t, res.Summary.Events, sum.Events, "the summary's synaptic events")
 	for key, got := range d.StateValues(out) {
 		vals, ok := final.Vars[key]
 		if !ok {
@@ -280,6 +288,11 @@ func equalOnRTL(t *testing.T, m *ir.Module, simulator string, steps int64) {
 		}
 		require.Equal(t, want, got, "final %s", key)
 	}
+	// state/ as snnc run --target=fpga writes it: the interpreter's
+	// arrays, from what the core read back.
+	got, err := interp.FinalState(m, interp.Options{Duration: float64(d.Steps) * m.Run.Dt}, d.FinalVars(out, m.Run.Dt), d.Steps)
+	require.NoError(t, err)
+	require.Equal(t, res.Summary.Final, got, "the final state (state/)")
 	require.Positive(t, total, "the model spikes")
 	t.Logf("%d spikes, %d clock cycles for %d steps", total, out.Cycles, d.Steps)
 }

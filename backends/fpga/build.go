@@ -279,6 +279,22 @@ func (bs *buildState) coreSizes() {
 		d.projs = append(d.projs, projInfo{preBase: p.preBase, nPre: p.nPre, rowBase: p.rowBase, synBase: p.synBase,
 			dp: p.dp, post: ownerOf[p.pr.Post], postDP: p.postDP, postBase: p.postBase, nPost: p.nPost, colBase: p.colBase,
 			name: p.pr.Name, fields: fields, state: state, nSyn: st.CSR[p.pr.Name].Len()})
+		// For the summary's synaptic events (results.go): the rows and
+		// each synapse's delay in steps, as the synapse words hold it.
+		er := eventRows{preBase: p.preBase, nPre: p.nPre, start: st.CSR[p.pr.Name].Start}
+		for _, x := range st.Vars[p.pr.Name+".delay"] {
+			er.delay = append(er.delay, int64(math.Round(x/bs.m.Run.Dt)))
+		}
+		if len(er.delay) == 0 {
+			er.delay = []int64{0}
+		}
+		d.eventRows = append(d.eventRows, er)
+	}
+	d.synapses = map[string]int{}
+	for _, pr := range bs.m.Projections {
+		if pr.Rule.Kind != "parts" { // a merged projection's synapses are its parts'
+			d.synapses[pr.Name] = st.CSR[pr.Name].Len()
+		}
 	}
 	d.Verilog = d.model(d.projs)
 }

@@ -5,6 +5,13 @@
 // same content as memory images), the stimulus of the model's inputs, a
 // map from model names to slots, and a report. spec/fpga.md describes the
 // core, its protocol and its limits.
+//
+// sim.go runs the testbench on Verilator or Icarus Verilog and reads what
+// the core reported (Output); results.go maps that back to the model, as
+// the interpreter records it: the spike monitors and the summary
+// (Design.Recordings) and the state read back (Design.FinalVars, for
+// interp.FinalState). snnc run --target=fpga and the conformance tests use
+// that one mapping.
 package fpga
 
 import (
@@ -18,6 +25,12 @@ type Options struct {
 	Dir string
 	// Steps, if positive, replaces the model's number of steps.
 	Steps int64
+	// Seed, if not nil, replaces the model's seed: of the connectivity and
+	// initial values drawn while building, and of the core's generator.
+	Seed *uint64
+	// Set gives runtime parameters new values (interp.Options.Set): the
+	// host computes what the core holds of parameters from them.
+	Set map[string]float64
 }
 
 // Core sizes: the Verilog parameters of snn_core for a model.
@@ -87,6 +100,11 @@ type Design struct {
 	runEnd int
 	runs   int
 	waits  [][2]int
+	// eventRows and synapses are for the summary of a run (results.go):
+	// the delivering projections' rows and delays, and every projection's
+	// number of synapses.
+	eventRows []eventRows
+	synapses  map[string]int
 }
 
 // owner is a population with storage in the core.
@@ -126,8 +144,11 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if o.Steps > 0 {
 		d.Steps = o.Steps
 	}
+	if o.Seed != nil {
+		d.Seed = *o.Seed
+	}
 	dur := float64(d.Steps) * m.Run.Dt
-	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur})
+	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur, Seed: o.Seed, Set: o.Set})
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,18 @@ import (
 	"time"
 )
 
+// SynthFlows are the synthesis flows Synthesize knows, in the order the
+// report lists them.
+var SynthFlows = []string{"xilinx", "ecp5"}
+
+// flowTitles name the flows' devices in the report.
+var flowTitles = map[string]string{"xilinx": "Xilinx 7-series (synth_xilinx)", "ecp5": "Lattice ECP5 (synth_ecp5)"}
+
 // WriteAll writes the design (Write), map.json, report.txt and sim.sh.
-// synth, if not nil, gives the report a synthesis flow's costs (called
-// with "xilinx" and "ecp5" after the Verilog is written).
-func (d *Design) WriteAll(dir string, synth func(flow string) string) error {
+// synth gives the report the costs of each of flows (of SynthFlows), in
+// that order, after the Verilog is written; with no flows it is not
+// called and the report has no costs.
+func (d *Design) WriteAll(dir string, flows []string, synth func(flow string) string) error {
 	if err := d.Write(dir); err != nil {
 		return err
 	}
@@ -96,10 +104,11 @@ func (d *Design) WriteAll(dir string, synth func(flow string) string) error {
 		return err
 	}
 	report := d.Report()
-	if synth != nil {
+	if len(flows) > 0 {
 		report += "\nWhat yosys says it costs (snn_core with this model's datapaths):\n"
-		report += "  Xilinx 7-series (synth_xilinx): " + synth("xilinx") + "\n"
-		report += "  Lattice ECP5 (synth_ecp5): " + synth("ecp5") + "\n"
+		for _, flow := range flows {
+			report += "  " + flowTitles[flow] + ": " + synth(flow) + "\n"
+		}
 	}
 	return os.WriteFile(filepath.Join(dir, "report.txt"), []byte(report), 0o644)
 }

@@ -2,6 +2,7 @@ package fpga
 
 import (
 	"bufio"
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // rtl holds the core's hand-written Verilog: snn_core.v, snn_philox.v,
@@ -114,16 +117,22 @@ func Simulators() []string {
 // Simulate runs the testbench on the design written in dir with a
 // simulator (verilator or iverilog) and reads what it recorded.
 func (d *Design) Simulate(dir, simulator string) (*Output, error) {
-	return d.simulate(dir, simulator, "tb_snn")
+	return d.simulate(context.Background(), dir, simulator, "tb_snn")
+}
+
+// SimulateContext is Simulate, ended (the simulator killed) when ctx is
+// done.
+func (d *Design) SimulateContext(ctx context.Context, dir, simulator string) (*Output, error) {
+	return d.simulate(ctx, dir, simulator, "tb_snn")
 }
 
 // SimulateUART runs the testbench that programs the core over its UART
 // (snn_top, tb_snn_uart.v).
 func (d *Design) SimulateUART(dir, simulator string) (*Output, error) {
-	return d.simulate(dir, simulator, "tb_snn_uart")
+	return d.simulate(context.Background(), dir, simulator, "tb_snn_uart")
 }
 
-func (d *Design) simulate(dir, simulator, top string) (*Output, error) {
+func (d *Design) simulate(ctx context.Context, dir, simulator, top string) (*Output, error) {
 	sources := []string{top + ".v", "snn_core.v", "snn_philox.v", "snn_model.v"}
 	if top == "tb_snn_uart" {
 		sources = append(sources, "snn_uart.v")
@@ -133,11 +142,11 @@ func (d *Design) simulate(dir, simulator, top string) (*Output, error) {
 	case "verilator":
 		args := append([]string{"--binary", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-MULTIDRIVEN",
 			"--top-module", top, "-I.", "-o", "vsim", "-O2"}, sources...)
-		build = exec.Command("verilator", args...)
-		run = exec.Command(filepath.Join(dir, "obj_dir", "vsim"))
+		build = command(ctx, "verilator", args...)
+		run = command(ctx, filepath.Join(dir, "obj_dir", "vsim"))
 	case "iverilog":
-		build = exec.Command("iverilog", append([]string{"-g2005", "-I.", "-s", top, "-o", "vsim"}, sources...)...)
-		run = exec.Command("vvp", "-n", "vsim")
+		build = command(ctx, "iverilog", append([]string{"-g2005", "-I.", "-s", top, "-o", "vsim"}, sources...)...)
+		run = command(ctx, "vvp", "-n", "vsim")
 	default:
 		return nil, fmt.Errorf("unknown simulator %q (verilator or iverilog)", simulator)
 	}
@@ -151,6 +160,18 @@ func (d *Design) simulate(dir, simulator, top string) (*Output, error) {
 		return nil, fmt.Errorf("the testbench did not finish: %s", strings.TrimSpace(string(out)))
 	}
 	return d.readOutput(dir)
+}
+
+// command is a simulator's command, killed with the processes it starts
+// (verilator runs make and the C++ compiler) when ctx is done: in a
+// process group of its own, which is killed whole.
+func command(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	// The group's processes hold the output pipe open a moment after.
+	cmd.WaitDelay = time.Second
+	return cmd
 }
 
 func (d *Design) readOutput(dir string) (*Output, error) {

@@ -6,6 +6,8 @@ package interp
 // the same arrays in the same order.
 
 import (
+	"fmt"
+
 	"snnc/ir"
 	"snnc/runtime"
 )
@@ -106,4 +108,60 @@ func synapseNeurons(pr *projState) (pre, post []int32) {
 		post[s] = pr.csr.Post[s] - int32(postLo)
 	}
 	return pre, post
+}
+
+// FinalState returns the final state (state/, as Run's Summary.Final
+// holds it) of a run of m for steps steps, built with opts as Initial
+// builds it, whose storage after its last step holds vars (by
+// Storage.Vars's names, raw values for fixed point; a variable not given
+// keeps its value before step 0, the currents' at the last step). It is
+// for a backend that runs the model elsewhere and reads its state back
+// (the FPGA core): its state/ is then made by this one implementation.
+func FinalState(m *ir.Module, opts Options, vars map[string][]float64, steps int64) (out []runtime.FinalArray, err error) {
+	defer catchRunError(&err)
+	s, err := newSim(m, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(); err != nil {
+		return nil, err
+	}
+	// A parameter a current drives holds its value of the last step.
+	for _, c := range s.curs {
+		c.k.all(steps-1, float64(steps-1)*s.dt, c.dst.arr)
+	}
+	put := func(prefix string, cells map[string]*cell) error {
+		for name, c := range cells {
+			x, ok := vars[prefix+name]
+			if !ok {
+				continue
+			}
+			switch {
+			case c.arr == nil && len(x) == 1: // one value for all, as storage gives it
+				c.val = x[0]
+			case c.arr == nil || len(x) != len(c.arr):
+				return fmt.Errorf("final state: %s%s has %d values, not %d", prefix, name, len(x), max(1, len(c.arr)))
+			default:
+				copy(c.arr, x)
+			}
+		}
+		return nil
+	}
+	for _, ps := range s.pops {
+		if err := put(ps.p.Name+".", ps.cells); err != nil {
+			return nil, err
+		}
+		for _, ds := range ps.dends {
+			if err := put(ps.p.Name+"."+ds.d.Name+".", ds.cells); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, pr := range s.projs {
+		if err := put(pr.pr.Name+".", pr.cells); err != nil {
+			return nil, err
+		}
+	}
+	s.now = steps
+	return s.finalState(), nil
 }

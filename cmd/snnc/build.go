@@ -46,12 +46,14 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"With --target=fpga it writes a directory for snnc's FPGA core instead: the core's",
 		"Verilog, the model's generated datapaths, the configuration stream and memory",
 		"images, the stimulus of the inputs, a map of names to neuron slots, a report of",
-		"what the model needs (and, with yosys, what it costs), and a testbench (sim.sh runs",
+		"what the model needs (and, with --synth, what yosys says it costs), and a testbench (sim.sh runs",
 		"it with Verilator or Icarus Verilog).",
 		"")
 	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn);\nfor --target=fpga the directory to write (default: the name with _fpga)")
 	target := fs.String("target", "llvm", "llvm (native code), or fpga (snnc's neuromorphic core: its Verilog, the model's\ndatapaths and configuration, a testbench; quantized, by default --quantize=int16;\nspec/fpga.md); interp has nothing to build (use snnc run)")
-	noSynth := fs.Bool("no-synth", false, "fpga: do not run yosys for the cost report")
+	var flows []string
+	fs.Var(synthFlag{&flows}, "synth", "fpga: run yosys for the report's costs (a minute or more a flow): alone, for every flow;\n--synth=xilinx,ecp5 for those named (default: no synthesis)")
+	noSynth := fs.Bool("no-synth", false, "fpga: deprecated, synthesis is off unless --synth asks for it")
 	mpi := fs.Bool("mpi", false, "llvm: link with Open MPI, to run over MPI ranks with mpirun (spec/native.md)")
 	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
 	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
@@ -84,7 +86,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "snnc build: the interp target runs inside snnc and has nothing to build; use snnc run --target=interp")
 		return exitUsage
 	case "fpga":
-		return buildFPGA(fs.Arg(0), *out, pf, *verbose, *noSynth, stdout, stderr)
+		if *noSynth {
+			fmt.Fprintln(stderr, "snnc build: --no-synth is deprecated: yosys runs only when --synth asks for it")
+			flows = nil
+		}
+		return buildFPGA(fs.Arg(0), *out, pf, *verbose, flows, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm, fpga\n", *target)
 		return exitUsage

@@ -54,7 +54,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"recordings of the resumed run are those of one run of both durations, byte for byte.",
 		"")
 	var r runFlags
-	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter) or llvm (native code, built once into a cache)")
+	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter), llvm (native code, built once into a cache)\nor fpga (the quantized model on the FPGA core's RTL, simulated by Verilator or Icarus; spec/fpga.md)")
 	fs.IntVar(&r.threads, "threads", 1, "threads of a native run (llvm); the results do not depend on it")
 	fs.StringVar(&r.out, "out", "", "output directory (default: NAME.out in the current directory, NAME the model's file name)")
 	fs.StringVar(&r.run.Duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
@@ -84,8 +84,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		}
 		path = p
 	}
-	if r.target != "interp" && r.target != "llvm" {
-		fmt.Fprintf(stderr, "snnc run: unknown target %q; the targets are: interp, llvm\n", r.target)
+	if r.target != "interp" && r.target != "llvm" && r.target != "fpga" {
+		fmt.Fprintf(stderr, "snnc run: unknown target %q; the targets are: interp, llvm, fpga\n", r.target)
 		return exitUsage
 	}
 	if r.threads < 1 {
@@ -100,6 +100,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "snnc run: %v\n", err)
 		return exitUsage
+	}
+
+	if r.target == "fpga" && po.Quantize == 0 {
+		po.Quantize = driver.FPGAWidth // the core computes fixed point, as snnc build's
 	}
 
 	// Load once to learn the runtime parameters' dimensions, then check
@@ -155,6 +159,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "snnc run: %v\n", err)
 			return exitModel
 		}
+	}
+	if r.target == "fpga" {
+		return runFPGA(path, m, opts, r, out, stdout, stderr)
 	}
 	if r.target == "llvm" {
 		exe, err := nativeExecutable(m, prog)

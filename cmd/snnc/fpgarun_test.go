@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"snnc/backends/fpga"
+)
+
+// fpgaNet has what a run on the core maps back beyond one population's
+// spikes: two populations, a Poisson input (its spikes recorded too), a
+// projection with drawn delays (the summary's synaptic events count only
+// those delivered within the run), a monitor of a subgroup (its indices
+// rebased) and a state monitor (which the core cannot record).
+const fpgaNet = `
+neuron LIF {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    dv/dt = (g - v) / tau
+    dg/dt = -g / (5 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+    refractory 2 ms
+}
+synapse S { param w: mV = 6 mV  on pre { post.g += w } }
+input noise = poisson[20] { rate = 100 Hz }
+population a = LIF[10]
+population b = LIF[8] { tau = 20 ms }
+connect na: noise -> a using S by fixed_probability(0.5)
+connect ab: a -> b using S by fixed_probability(0.5) { delay = uniform(0 ms, 3 ms) }
+monitor spikes a
+monitor spikes b[2:6]
+monitor spikes noise
+monitor state a.v every 1 ms
+run { duration = 100 ms  seed = 3 }
+`
+
+// requireSimulator skips a test without a Verilog simulator.
+func requireSimulator(t *testing.T) {
+	t.Helper()
+	if len(fpga.Simulators()) == 0 {
+		t.Skip("no Verilog simulator (Debian packages verilator, iverilog)")
+	}
+}
+
+// snnc run --target=fpga writes the bytes of snnc run --target=interp
+// --quantize=int16 (the quantization fpga chooses by default) for every
+// spike monitor and the final state (state/), and the same summary but for
+// its target, time and files; a state monitor is refused with a warning
+// and not written, and there is no checkpoint. Examples and
+// a network of inputs and delays, with --duration, --seed and --set; the
+// RTL is slow (a Verilator build of 10 to 20 s each), so the runs are
+// short.
+func TestRunFPGA(t *testing.T) {
+	requireSimulator(t)
+	dir := t.TempDir()
+	net := writeModel(t, dir, "net.snn", fpgaNet)
+	for _, c := range []struct {
+		name, path string
+		args       []string
+		monitors   []string // spike monitors: NAME.t.npy, NAME.i.npy
+		refused    []string // state monitors
+		final      string   // a variable of state/ that the core changed
+	}{
+		{"lif_current", "../../examples/lif_current.snn", []string{"--duration", "150ms", "--set", "i_drive=0.35nA"}, []string{"cell_spikes"}, []string{"cell_v"}, "cell.v"},
+		{"izhikevich", "../../examples/izhikevich.snn", []string{"--duration", "40ms"}, []string{"rs_spikes", "ib_spikes", "ch_spikes", "fs_spikes", "lts_spikes"}, []string{"rs_v"}, "lts.u"},
+		{"net", net, []string{"--duration", "60ms", "--seed", "11"}, []string{"a_spikes", "b_spikes", "noise_spikes"}, []string{"a_v"}, "b.g"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			interpOut, fpgaOut := filepath.Join(dir, c.name+".interp"), filepath.Join(dir, c.name+".fpga")
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"run", "-q", "--target=interp", "--quantize=int16", "--out", interpOut}, c.args...)
+			require.Equal(t, exitOK, run(append(args, c.path), &stdout, &stderr), stderr.String())
+			stderr.Reset()
+			args = append([]string{"run", "-q", "--target=fpga", "--out", fpgaOut}, c.args...)
+			require.Equal(t, exitOK, run(append(args, c.path), &stdout, &stderr), stderr.String())
+			for _, mon := range c.refused {
+				assert.Contains(t, stderr.String(), "warning: ")
+				assert.Regexp(t, `\.snn:\d+:\d+: monitor `+mon+` \(state of [a-z]+\.v\) is not recorded`, stderr.String())
+				_, err := os.Stat(filepath.Join(fpgaOut, mon+".npy"))
+				assert.True(t, os.IsNotExist(err), "%s.npy is not written", mon)
+			}
+			// Every file the fpga run wrote is the interpreter's, byte
+			// for byte; the interpreter's others are the state monitors'
+			// and its checkpoint's.
+			want, got := summaryOf(t, interpOut), summaryOf(t, fpgaOut)
+			for _, mon := range c.monitors {
+				assert.Contains(t, got["files"], mon+".t.npy")
+				assert.Contains(t, got["files"], mon+".i.npy")
+			}
+			for _, f := range got["files"].([]any) {
+				name := f.(string)
+				if name == "summary.json" {
+					continue
+				}
+				w, err := os.ReadFile(filepath.Join(interpOut, name))
+				require.NoError(t, err)
+				g, err := os.ReadFile(filepath.Join(fpgaOut, name))
+				require.NoError(t, err)
+				require.True(t, bytes.Equal(w, g), "%s differs from the quantized interpreter's", name)
+			}
+			for _, f := range want["files"].([]any) {
+				name := f.(string)
+				if slices.Contains(got["files"].([]any), f) {
+					continue
+				}
+				mon, _, _ := strings.Cut(name, ".")
+				assert.True(t, slices.Contains(c.refused, mon) || strings.HasPrefix(name, "state/raw/") || name == "state/checkpoint.json",
+					"%s is not written", name)
+			}
+			assert.Contains(t, got["files"], "state/"+c.final+".npy")
+			spikes := 0
+			for _, mon := range c.monitors {
+				fi, err := os.Stat(filepath.Join(fpgaOut, mon+".i.npy"))
+				require.NoError(t, err)
+				spikes += int(fi.Size()-128) / 4 // the .npy header is 128 bytes
+			}
+			require.Positive(t, spikes, "the model spikes")
+			assert.Equal(t, "fpga", got["target"])
+			for _, key := range []string{"target", "wall_seconds", "files"} {
+				delete(want, key)
+				delete(got, key)
+			}
+			assert.Equal(t, want, got, "summary.json")
+		})
+	}
+}
+
+func summaryOf(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal(data, &s))
+	return s
+}
+
+// What the fpga target cannot do is refused, before any simulation, with
+// what to do instead.
+func TestRunFPGAErrors(t *testing.T) {
+	dir := t.TempDir()
+	net := writeModel(t, dir, "net.snn", fpgaNet)
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"resume", []string{"--resume", dir, net}, exitUsage, "--resume: the fpga target runs a model from its start only"},
+		{"global", []string{"../../examples/rstdp.snn"}, exitModel, "global dopamine: the core has no globals"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"run", "--target=fpga", "--out", filepath.Join(dir, "out")}, c.args...), &stdout, &stderr)
+			assert.NotEqual(t, exitOK, code, stderr.String())
+			if c.want != "" {
+				assert.Equal(t, c.code, code)
+				assert.Contains(t, stderr.String(), c.want)
+			}
+			assert.NotContains(t, stderr.String(), "simulating")
+		})
+	}
+
+	// Without a simulator: what to install.
+	t.Setenv("PATH", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitModel, run([]string{"run", "--target=fpga", "--out", filepath.Join(dir, "out"), net}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "neither is installed (Debian packages verilator, iverilog)")
+}
+
+// snnc build --target=fpga runs no yosys unless --synth asks: it takes a
+// fraction of a second. With --synth=ecp5 it runs that flow only, with a
+// line on stderr as it starts and ends (here a yosys that fails at once,
+// which the report says).
+func TestBuildFPGASynth(t *testing.T) {
+	dir := t.TempDir()
+	bin := t.TempDir()
+	log := filepath.Join(dir, "yosys.log")
+	// A yosys that logs its call and fails: the flows run are counted.
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "yosys"), []byte("#!/bin/sh\necho \"$@\" >> "+log+"\necho 'no such device' >&2\nexit 1\n"), 0o755))
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	out := filepath.Join(dir, "lif_fpga")
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	require.Equal(t, exitOK, run([]string{"build", "--target=fpga", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr), stderr.String())
+	assert.Less(t, time.Since(start), 10*time.Second, "a build without synthesis")
+	assert.NotContains(t, stderr.String(), "yosys")
+	_, err := os.Stat(log)
+	assert.True(t, os.IsNotExist(err), "yosys ran without --synth")
+	report, err := os.ReadFile(filepath.Join(out, "report.txt"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(report), "What yosys says")
+
+	stderr.Reset()
+	require.Equal(t, exitOK, run([]string{"build", "--target=fpga", "--synth=ecp5", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr), stderr.String())
+	assert.Regexp(t, `snnc build: yosys ecp5: running \.\.\.\nsnnc build: yosys ecp5: failed after [0-9.]+m?s: .*no such device`, stderr.String())
+	calls, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(string(calls), "\n"), "one flow")
+	assert.Contains(t, string(calls), "synth_ecp5")
+	report, err = os.ReadFile(filepath.Join(out, "report.txt"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "Lattice ECP5 (synth_ecp5): not run: ")
+	assert.NotContains(t, string(report), "Xilinx")
+
+	// --synth alone: every flow; --no-synth still accepted, and wins.
+	require.NoError(t, os.Remove(log))
+	require.Equal(t, exitOK, run([]string{"build", "--target=fpga", "--synth", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr), stderr.String())
+	calls, err = os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(calls), "\n"), "both flows")
+	require.NoError(t, os.Remove(log))
+	stderr.Reset()
+	require.Equal(t, exitOK, run([]string{"build", "--target=fpga", "--synth", "--no-synth", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr), stderr.String())
+	assert.Equal(t, "snnc build: --no-synth is deprecated: yosys runs only when --synth asks for it\n", stderr.String())
+	_, err = os.Stat(log)
+	assert.True(t, os.IsNotExist(err), "yosys ran with --no-synth")
+
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"build", "--target=fpga", "--synth=vivado", "-o", out, "../../examples/lif_current.snn"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `unknown flow "vivado"; the flows are: xilinx, ecp5`)
+}
+
+// Without Verilator the run falls back to Icarus Verilog, with the same
+// bytes.
+func TestRunFPGAIcarus(t *testing.T) {
+	bin := t.TempDir()
+	for _, tool := range []string{"iverilog", "vvp"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("no %s (Debian package iverilog)", tool)
+		}
+		require.NoError(t, os.Symlink(p, filepath.Join(bin, tool)))
+	}
+	dir := t.TempDir()
+	net := writeModel(t, dir, "net.snn", fpgaNet)
+	interpOut, fpgaOut := filepath.Join(dir, "interp"), filepath.Join(dir, "fpga")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"run", "-q", "--quantize=int16", "--duration", "40ms", "--out", interpOut, net}, &stdout, &stderr), stderr.String())
+	t.Setenv("PATH", bin)
+	require.Equal(t, exitOK, run([]string{"run", "--target=fpga", "--duration", "40ms", "--out", fpgaOut, net}, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stderr.String(), "simulating the core's RTL for 400 steps with iverilog")
+	for _, name := range []string{"a_spikes.t.npy", "a_spikes.i.npy", "noise_spikes.i.npy", "state/b.v.npy", "state/ab.pre.npy"} {
+		w, err := os.ReadFile(filepath.Join(interpOut, name))
+		require.NoError(t, err)
+		g, err := os.ReadFile(filepath.Join(fpgaOut, name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(w, g), "%s differs from the quantized interpreter's", name)
+	}
+}
