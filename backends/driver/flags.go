@@ -112,6 +112,7 @@ func (r RunFlags) InterpOptions(prog *lang.Program) (interp.Options, error) {
 		return opts, nil
 	}
 	opts.Set = map[string]float64{}
+	opts.SetText = map[string]string{}
 	dims := prog.RuntimeParams()
 	for _, kv := range r.Set {
 		name, text, ok := strings.Cut(kv, "=")
@@ -134,6 +135,7 @@ func (r RunFlags) InterpOptions(prog *lang.Program) (interp.Options, error) {
 			return opts, usagef("--set %s: %s is set twice", kv, name)
 		}
 		opts.Set[name] = x
+		opts.SetText[name] = strings.TrimSpace(text)
 	}
 	return opts, nil
 }

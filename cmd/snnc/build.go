@@ -195,6 +195,9 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 func runNative(exe string, args []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	// The executable's messages begin with its own name, but the user
+	// ran snnc run (main.c reads SNNC_PROG).
+	cmd.Env = append(os.Environ(), "SNNC_PROG=snnc run")
 	// Caught before the start, so that none is lost between the two.
 	started := make(chan struct{})
 	defer onSignals(func(sig syscall.Signal) {

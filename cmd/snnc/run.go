@@ -133,6 +133,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".out"
 	}
+	// A directory of someone else's is refused before anything in it is
+	// touched; one of snnc's has its previous run's files replaced.
+	if err := runtime.CheckOut(out); err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
 	// The checkpoint and the recordings so far are read whole before
 	// anything is removed: --out may be the --resume directory.
 	if r.resume != "" && r.target == "interp" {
@@ -148,9 +154,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// run that fails or is killed leaves none that look like its own;
 	// but a resume into its own directory keeps them until it writes
 	// (runtime.Write removes them then), so that a resume that fails
-	// leaves the checkpoint to try again from. A native resume does the
-	// same itself.
-	if r.resume == "" || r.target == "interp" && !sameDir(out, r.resume) {
+	// leaves the checkpoint to try again from. A native executable does
+	// all this itself (main.c): removing them here would leave it a
+	// directory without summary.json, which it refuses if it holds a
+	// user's files.
+	if r.target == "interp" && (r.resume == "" || !sameDir(out, r.resume)) {
 		if err := runtime.RemoveStale(out); err != nil {
 			fmt.Fprintf(stderr, "snnc run: %v\n", err)
 			return exitModel

@@ -321,6 +321,11 @@ static int run(int argc, char **argv)
 		}
 		o.threads = (int)v;
 	}
+	/* Every --set as given, for summary.json's "set" (a pruned one too,
+	 * as the interpreter's). */
+	const char **given_names = snn_xcalloc((size_t)n_set + 1, sizeof(char *));
+	const char **given_texts = snn_xcalloc((size_t)n_set + 1, sizeof(char *));
+	int n_given = 0;
 	if (n_set > 0) {
 		const char **names;
 		const snn_var **vs;
@@ -336,6 +341,8 @@ static int run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			const char *text = eq + 1;
+			given_names[n_given] = name;
+			given_texts[n_given] = snn_trim(text, strlen(text));
 			int found = -1;
 			for (int x = 0; x < n; x++)
 				if (strcmp(names[x], name) == 0)
@@ -357,6 +364,7 @@ static int run(int argc, char **argv)
 					fprintf(stderr, "%s: --set %s: the dimension of %s is not %s's\n", snn_prog, kv, text, name);
 					return EXIT_USAGE;
 				}
+				n_given++;
 				continue;
 			}
 			if (found < 0) {
@@ -391,6 +399,7 @@ static int run(int argc, char **argv)
 				}
 			o.set_names[o.n_set] = name;
 			o.set_values[o.n_set++] = v;
+			n_given++;
 		}
 		/* interp applies them by name, sorted */
 		for (int i = 1; i < o.n_set; i++)
@@ -401,6 +410,15 @@ static int run(int argc, char **argv)
 				double tv = o.set_values[j];
 				o.set_values[j] = o.set_values[j - 1];
 				o.set_values[j - 1] = tv;
+			}
+		for (int i = 1; i < n_given; i++)
+			for (int j = i; j > 0 && strcmp(given_names[j - 1], given_names[j]) > 0; j--) {
+				const char *tn = given_names[j];
+				given_names[j] = given_names[j - 1];
+				given_names[j - 1] = tn;
+				const char *tt = given_texts[j];
+				given_texts[j] = given_texts[j - 1];
+				given_texts[j - 1] = tt;
 			}
 	}
 	char *dir;
@@ -439,6 +457,8 @@ static int run(int argc, char **argv)
 	int same = o.resume && stat(dir, &st_dir) == 0 && stat(o.resume, &st_resume) == 0 &&
 		   st_dir.st_dev == st_resume.st_dev && st_dir.st_ino == st_resume.st_ino;
 	/* Over MPI ranks rank 0 alone writes the outputs. */
+	if (snn_rank == 0 && snn_check_out(dir))
+		return EXIT_MODEL;
 	if (!same && snn_rank == 0 && snn_remove_stale(dir))
 		return EXIT_MODEL;
 	/* SIGINT and SIGTERM end the run before its next step, and what the
@@ -461,6 +481,13 @@ static int run(int argc, char **argv)
 		return sum.interrupted ? 128 + (snn_stop_signal ? (int)snn_stop_signal : SIGTERM) : EXIT_OK;
 	if (same && snn_remove_stale(dir))
 		return EXIT_MODEL;
+	sum.snnc_version = snn_the_model.snnc_version;
+	sum.model_sha256 = snn_the_model.model_sha256;
+	sum.monitors_json = snn_the_model.monitors_json;
+	sum.threads = o.threads;
+	sum.n_set = n_given;
+	sum.set_names = given_names;
+	sum.set_texts = given_texts;
 	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
 		return EXIT_MODEL;
 	if (sum.interrupted) {
@@ -483,6 +510,11 @@ int main(int argc, char **argv)
 		const char *b = strrchr(argv[0], '/');
 		exe = b ? b + 1 : argv[0];
 	}
+	/* Messages begin with the executable's own name; snnc run, which
+	 * runs it for the user, has them begin with "snnc run" (build.go's
+	 * runNative sets SNNC_PROG). */
+	const char *prog = getenv("SNNC_PROG");
+	snn_prog = prog && *prog ? prog : exe;
 	/* An --mpi build starts MPI; any other refuses to run as several
 	 * copies under mpirun (mpi.c). */
 	snn_mpi_init(&argc, &argv, exe);
