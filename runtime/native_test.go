@@ -332,12 +332,13 @@ func TestNativeErrors(t *testing.T) {
 		{conn, []string{"--seed", "9007199254740992"}, 2, "connectivity: --seed 9007199254740992: a seed is a whole number from 0 to 2^53-1\n"},
 		{conn, []string{"--seed", "-1"}, 2, "connectivity: --seed -1: a seed is a whole number from 0 to 2^53-1\n"},
 		{conn, []string{"--threads", "0"}, 2, "connectivity: --threads 0: the number of threads is a whole number from 1 to 1024\n"},
-		{conn, []string{"--bogus"}, 2, "flag provided but not defined: -bogus\n" + usage + "..."},
-		{conn, []string{"--out"}, 2, "flag needs an argument: -out\n" + usage + "..."},
-		{conn, []string{"model.snn"}, 2, usage + "..."},
+		{conn, []string{"--bogus"}, 2, "connectivity: flag provided but not defined: -bogus; see connectivity --help\n"},
+		{conn, []string{"--out"}, 2, "connectivity: flag needs an argument: -out; see connectivity --help\n"},
+		{conn, []string{"model.snn"}, 2, "connectivity: unexpected argument model.snn: the executable takes only options (the model is built in); see connectivity --help\n"},
+		{conn, []string{"--set", "a.i_ext=0.2", "nA"}, 2, "connectivity: --set a.i_ext=0.2 nA: the value is two words to the shell; quote it (--set 'a.i_ext=0.2 nA') or leave out the space (--set a.i_ext=0.2nA)\n"},
 		{conn, []string{"--duration", "0.00001s"}, 1, "connectivity: examples/connectivity.snn: a duration of 1e-05 s is 0 steps of 0.0001 s; it must be 1 to 2^40 steps\n"},
 		{conn, []string{"--duration", "1e30s"}, 1, "connectivity: examples/connectivity.snn: a duration of 1e+30 s is 1e+34 steps of 0.0001 s; it must be 1 to 2^40 steps\n"},
-		{lif, []string{"--set", "cell.i_ext=1nA"}, 1, "lif_current: examples/lif_current.snn: --set cell.i_ext: cell.i_ext is driven by a current, which sets it every step\n"},
+		{lif, []string{"--set", "cell.i_ext=1nA"}, 2, "lif_current: --set cell.i_ext=1nA: cell.i_ext is driven by current drive, which sets it every step; the model has i_drive\n"},
 		{lif, []string{"--set", "i_drive=1mV"}, 2, `lif_current: --set i_drive=1mV: i_drive has dimension current (A), and "1mV" has voltage (V)` + "\n"},
 	}
 	for _, c := range cases {
@@ -358,6 +359,12 @@ func TestNativeErrors(t *testing.T) {
 	status, stdout, _ := runExe(t, conn, nil, "--help")
 	if status != 0 || !strings.HasPrefix(stdout, usage) {
 		t.Errorf("--help: exit %d, stdout %q", status, stdout)
+	}
+	// A hand-written model has no version text of snnc's (the generated
+	// ones' is tested in cmd/snnc).
+	status, stdout, _ = runExe(t, conn, nil, "--version")
+	if want := "connectivity: the model examples/connectivity.snn\n(a model written by hand)\n"; status != 0 || stdout != want {
+		t.Errorf("--version: exit %d, stdout %q, want %q", status, stdout, want)
 	}
 
 	// A model error found while building: a negative delay, against the

@@ -55,6 +55,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	mpi := fs.Bool("mpi", false, "llvm: link with Open MPI, to run over MPI ranks with mpirun (spec/native.md)")
 	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
 	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
+	cpu := fs.String("cpu", "native", "llvm: the processor to build for, as llc -mcpu and cc -march name it: native (this machine's),\nx86-64-v2 or x86-64-v3 (portable levels: for the nodes of a cluster, say), or any name both know;\nthe executable's --version states it")
 	var pf pipelineFlags
 	pf.register(fs)
 	var nf nirFlags
@@ -63,8 +64,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one model file")
 	}
 	if path := fs.Arg(0); strings.HasSuffix(path, ".nir") {
 		// A NIR graph builds as the model snnc import makes of it, kept
@@ -89,6 +89,10 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm, fpga\n", *target)
 		return exitUsage
 	}
+	if err := llvm.CheckCPU(*cpu); err != nil {
+		fmt.Fprintf(stderr, "snnc build: %v\n", err)
+		return exitUsage
+	}
 	if *emit != "" && *emit != "llvm" {
 		fmt.Fprintf(stderr, "snnc build: unknown --emit %q; it can be: llvm\n", *emit)
 		return exitUsage
@@ -109,6 +113,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	o := driver.LLVMOptions(prog)
 	o.MPI = *mpi
+	o.CPU = *cpu
 	if *mpi {
 		if err := driver.CheckMPI(m); err != nil {
 			return report(stderr, prog, err)
@@ -152,8 +157,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 // nativeExecutable returns the executable of a module, from the cache
 // (llvm.CacheRoot(), keyed by the emitted program, if the entry verifies)
 // or built now.
-func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
+func nativeExecutable(m *ir.Module, prog *lang.Program, cpu string) (string, error) {
 	o := driver.LLVMOptions(prog)
+	o.CPU = cpu
 	p, err := llvm.Emit(m, o)
 	if err != nil {
 		return "", err

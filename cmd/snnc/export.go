@@ -45,8 +45,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 || *out == "" {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one model file and -o FILE")
 	}
 	prog, st := load(fs.Arg(0), stderr)
 	if st != exitOK {

@@ -165,8 +165,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one NIR file")
 	}
 	o, err := nf.options()
 	if err != nil {

@@ -32,8 +32,7 @@ func runIR(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one model file")
 	}
 	o, err := pf.options(stderr)
 	if err != nil {

@@ -57,12 +57,24 @@ static void usage(FILE *f)
 	snn_print_data_files(f);
 }
 
+/* usage_error says in one line what is wrong with the command line, as
+ * snnc does (cmd/snnc/main.go's parseFlags), and exits. */
 static _Noreturn void usage_error(const char *fmt, const char *a)
 {
+	fprintf(stderr, "%s: ", exe);
 	fprintf(stderr, fmt, a);
-	fputc('\n', stderr);
-	usage(stderr);
+	fprintf(stderr, "; see %s --help\n", exe);
 	exit(EXIT_USAGE);
+}
+
+/* print_version prints what --version says (llvm.VersionText). */
+static void print_version(void)
+{
+	printf("%s: the model %s\n", exe, snn_the_model.source);
+	if (snn_the_model.version_text)
+		fputs(snn_the_model.version_text, stdout);
+	else
+		printf("(a model written by hand)\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -161,6 +173,39 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* driving_current returns the name of the current that sets the runtime
+ * parameter called name (POP.PARAM) in every step, or NULL: --set cannot
+ * give it a value (lang.Program.DrivenParams). */
+static const char *driving_current(const char *name)
+{
+	const snn_model *m = &snn_the_model;
+	for (int c = 0; c < m->n_currents; c++) {
+		const snn_current *cur = &m->currents[c];
+		const snn_population *pop = &m->populations[cur->population];
+		for (int32_t x = 0; x < pop->vars.n; x++) {
+			if (pop->vars.v[x].id != cur->var || !pop->vars.v[x].runtime)
+				continue;
+			size_t n = strlen(pop->name);
+			if (strncmp(name, pop->name, n) == 0 && name[n] == '.' && strcmp(name + n + 1, pop->vars.v[x].name) == 0)
+				return cur->name;
+		}
+	}
+	return NULL;
+}
+
+/* print_settable prints what --set accepts, as driver.Settable says it:
+ * names but those a current drives. */
+static void print_settable(const char **names, int n)
+{
+	int k = 0;
+	for (int x = 0; x < n; x++)
+		if (!driving_current(names[x]))
+			fprintf(stderr, "%s%s", k++ > 0 ? ", " : "the model has ", names[x]);
+	if (k == 0)
+		fprintf(stderr, "the model has no other runtime parameters");
+	fprintf(stderr, "\n");
+}
+
 static int parse_bool(const char *v, int *out)
 {
 	static const char *yes[] = {"1", "t", "T", "true", "TRUE", "True"};
@@ -190,15 +235,17 @@ static int run(int argc, char **argv)
 	int quiet = 0;
 	int n_set = 0;
 	char **sets = snn_xcalloc((size_t)argc + 1, sizeof(char *));
-	int n_pos = 0;
+	const char *pos = NULL; /* the first argument that is not a flag */
 	for (int a = 1; a < argc; a++) {
 		const char *arg = argv[a];
 		if (arg[0] != '-' || arg[1] == 0) {
-			n_pos++;
+			if (!pos)
+				pos = arg;
 			continue;
 		}
 		if (strcmp(arg, "--") == 0) {
-			n_pos += argc - a - 1;
+			if (!pos && a + 1 < argc)
+				pos = argv[a + 1];
 			break;
 		}
 		const char *name = arg + 1;
@@ -216,11 +263,16 @@ static int run(int argc, char **argv)
 				usage(stdout);
 			return EXIT_OK;
 		}
+		if (strcmp(fname, "version") == 0) {
+			if (snn_rank == 0)
+				print_version();
+			return EXIT_OK;
+		}
 		if (strcmp(fname, "q") == 0 || strcmp(fname, "quiet") == 0) {
 			int b = 1;
 			if (value && parse_bool(value, &b)) {
-				fprintf(stderr, "invalid boolean value %s for -%s: parse error\n", snn_quote(value), fname);
-				usage(stderr);
+				fprintf(stderr, "%s: invalid boolean value %s for -%s: parse error; see %s --help\n", exe, snn_quote(value),
+					fname, exe);
 				return EXIT_USAGE;
 			}
 			quiet = b;
@@ -256,8 +308,19 @@ static int run(int argc, char **argv)
 		else
 			*dst = value;
 	}
-	if (n_pos > 0) {
-		usage(stderr);
+	if (pos) {
+		/* --set amp=0.5 nA, unquoted: the unit is an argument of its own */
+		for (int i = 0; i < n_set; i++)
+			if (strchr(sets[i], '='))
+				for (int a = 1; a + 1 < argc; a++)
+					if (argv[a] == sets[i] && argv[a + 1] == pos) {
+						fprintf(stderr,
+							"%s: --set %s %s: the value is two words to the shell; quote it (--set '%s %s') or leave out the space (--set %s%s)\n",
+							snn_prog, sets[i], pos, sets[i], pos, sets[i], pos);
+						return EXIT_USAGE;
+					}
+		fprintf(stderr, "%s: unexpected argument %s: the executable takes only options (the model is built in); see %s --help\n",
+			exe, pos, exe);
 		return EXIT_USAGE;
 	}
 
@@ -372,11 +435,16 @@ static int run(int argc, char **argv)
 					fprintf(stderr, "%s: --set %s: the model has no runtime parameters (declare one with `runtime param`)\n",
 						snn_prog, kv);
 				} else {
-					fprintf(stderr, "%s: --set %s: no runtime parameter %s; the model has ", snn_prog, kv, name);
-					for (int x = 0; x < n; x++)
-						fprintf(stderr, "%s%s", x > 0 ? ", " : "", names[x]);
-					fprintf(stderr, "\n");
+					fprintf(stderr, "%s: --set %s: no runtime parameter %s; ", snn_prog, kv, name);
+					print_settable(names, n);
 				}
+				return EXIT_USAGE;
+			}
+			const char *cur = driving_current(name);
+			if (cur) {
+				fprintf(stderr, "%s: --set %s: %s is driven by current %s, which sets it every step; ", snn_prog, kv,
+					name, cur);
+				print_settable(names, n);
 				return EXIT_USAGE;
 			}
 			double v;

@@ -349,6 +349,10 @@ typedef struct snn_model {
 	 * text after "monitors": ), as snnc computed them at the build; NULL
 	 * in a hand-written model (written as "" and []). */
 	const char *snnc_version, *model_sha256, *monitors_json;
+	/* What --version prints after the executable's name: snnc's and Go's
+	 * versions, LLVM's, the target CPU (llvm.VersionText); NULL in a
+	 * hand-written model. */
+	const char *version_text;
 } snn_model;
 
 extern const snn_model snn_the_model;
