@@ -192,8 +192,9 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The targets of run and build: interp (the reference interpreter), llvm (native code)")
-	fmt.Fprintln(w, "and fpga (the core's RTL). Run snnc help <command> for its options, snnc doc for the")
-	fmt.Fprintln(w, "language, the file formats and the targets; snnc --version says which snnc this is.")
+	fmt.Fprintln(w, "and fpga (the core's RTL). Run snnc help <command> for its options; snnc doc lists the")
+	fmt.Fprintln(w, "documentation (the language, the file formats, the targets); snnc --version says which")
+	fmt.Fprintln(w, "snnc this is.")
 	fmt.Fprintln(w, "Exit status: 0 success, 1 the model has errors, 2 bad command line.")
 }
 

@@ -49,7 +49,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"Compiles the model and runs it on the chosen target. Each monitor's recordings",
 		"are written into the output directory as NumPy .npy files (NAME.t.npy, NAME.i.npy",
 		"and, for state monitors, NAME.npy), the final state of every variable into its",
-		"state/ folder, and summary.json; spec/runtime.md says what each file holds. A",
+		"state/ folder, and summary.json; snnc doc runtime says what each file holds. A",
 		"short summary is printed; runs longer than a second show progress on a terminal.",
 		"",
 		"Every run also saves a checkpoint (state/checkpoint.json and state/raw/) from which",

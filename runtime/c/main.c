@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		"Runs the model %s, compiled by snnc. Each monitor's recordings are\n"
 		"written into the output directory as NumPy .npy files (NAME.t.npy, NAME.i.npy\n"
 		"and, for state monitors, NAME.npy), the final state of every variable into its\n"
-		"state/ folder, and summary.json; spec/runtime.md says what each file holds. A\n"
+		"state/ folder, and summary.json; snnc doc runtime says what each file holds. A\n"
 		"short summary is printed; runs longer than a second show progress on a terminal.\n"
 		"The options are those of snnc run, and --threads and --data-dir.\n"
 		"\n"
