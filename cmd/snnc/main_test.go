@@ -237,6 +237,14 @@ monitor spikes a
 	out, err = exec.Command(exe, "-q", "--set", "b.drive=20nS").CombinedOutput()
 	require.Error(t, err)
 	assert.Contains(t, string(out), "the dimension of 20nS is not b.drive's")
+	// What an unknown name lists is what --set accepts, the pruned b.drive
+	// included, as snnc lists it.
+	out, err = exec.Command(exe, "-q", "--set", "nope=1mV").CombinedOutput()
+	require.Error(t, err)
+	assert.Equal(t, "p: --set nope=1mV: no runtime parameter nope; the model has a.drive, b.drive\n", string(out))
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"run", "-q", "--set", "nope=1mV", path}, &stdout, &stderr))
+	assert.Equal(t, "snnc run: --set nope=1mV: no runtime parameter nope; the model has a.drive, b.drive\n", stderr.String())
 }
 
 // A quantized model keeps every neuron, and the calibration run compiles

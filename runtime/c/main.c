@@ -194,16 +194,25 @@ static const char *driving_current(const char *name)
 }
 
 /* print_settable prints what --set accepts, as driver.Settable says it:
- * names but those a current drives. */
+ * the runtime parameters but those a current drives, and those of what
+ * prune removed (accepted, and changing nothing), sorted. */
 static void print_settable(const char **names, int n)
 {
+	const snn_model *m = &snn_the_model;
+	const char **all = snn_xcalloc((size_t)(n + m->n_pruned + 1), sizeof(char *));
 	int k = 0;
 	for (int x = 0; x < n; x++)
 		if (!driving_current(names[x]))
-			fprintf(stderr, "%s%s", k++ > 0 ? ", " : "the model has ", names[x]);
+			all[k++] = names[x];
+	for (int x = 0; x < m->n_pruned; x++)
+		all[k++] = m->pruned[x].name;
+	qsort(all, (size_t)k, sizeof(char *), cmp_str);
+	for (int x = 0; x < k; x++)
+		fprintf(stderr, "%s%s", x > 0 ? ", " : "the model has ", all[x]);
 	if (k == 0)
 		fprintf(stderr, "the model has no other runtime parameters");
 	fprintf(stderr, "\n");
+	free(all);
 }
 
 static int parse_bool(const char *v, int *out)
