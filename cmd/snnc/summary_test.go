@@ -107,3 +107,41 @@ func TestOutRefusesForeignDirectory(t *testing.T) {
 	assert.Equal(t, exitOK, run([]string{"run", "-q", "--duration", "1ms", "--out", empty, lif}, &stdout, &stderr), stderr.String())
 	assert.Equal(t, exitOK, run([]string{"run", "-q", "--duration", "1ms", "--out", empty, lif}, &stdout, &stderr), stderr.String())
 }
+
+// A monitor of a projection lists its pre and post files, a dimensionless
+// variable has unit "1", and a period of 1 ms is 0.001 s (nmda.snn: dt =
+// 0.1 ms, monitor state nmda.g_syn every 1 ms); the native run's summary
+// is the interpreter's but for the wall time, the target and the threads.
+func TestSummaryProjectionMonitor(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	model := "../../examples/nmda.snn"
+	args := []string{"--duration", "20ms", "-q", model}
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitOK, run(append([]string{"run", "--out", filepath.Join(dir, "interp")}, args...), &stdout, &stderr), stderr.String())
+	data, err := os.ReadFile(filepath.Join(dir, "interp", "summary.json"))
+	require.NoError(t, err)
+	var sum struct {
+		Set      map[string]string `json:"set"`
+		Monitors []map[string]any  `json:"monitors"`
+	}
+	require.NoError(t, json.Unmarshal(data, &sum))
+	assert.Equal(t, map[string]string{}, sum.Set)
+	require.Len(t, sum.Monitors, 4)
+	assert.Equal(t, map[string]any{"name": "nmda_g_syn", "kind": "state", "target": "nmda", "variable": "g_syn", "unit": "1",
+		"period": 0.001, "files": []any{"nmda_g_syn.t.npy", "nmda_g_syn.i.npy", "nmda_g_syn.npy", "nmda_g_syn.pre.npy", "nmda_g_syn.post.npy"}},
+		sum.Monitors[1])
+	for _, m := range sum.Monitors {
+		for _, f := range m["files"].([]any) {
+			assert.FileExists(t, filepath.Join(dir, "interp", f.(string)))
+		}
+	}
+	if len(llvm.MissingTools()) > 0 {
+		return
+	}
+	require.Equal(t, exitOK, run(append([]string{"run", "--target=llvm", "--out", filepath.Join(dir, "native")}, args...), &stdout, &stderr), stderr.String())
+	native, err := os.ReadFile(filepath.Join(dir, "native", "summary.json"))
+	require.NoError(t, err)
+	differ := regexp.MustCompile(`(?m)^  "(wall_seconds|target|threads)": .*$`)
+	assert.Equal(t, string(differ.ReplaceAll(data, nil)), string(differ.ReplaceAll(native, nil)))
+}
