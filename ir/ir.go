@@ -312,7 +312,11 @@ const QuantizeFixed = -1
 // Module is a whole compiled model: the dataflow graph and its kernels.
 type Module struct {
 	Source string
-	Run    Run
+	// SourceSHA256 is the hex SHA-256 of the root source file's bytes, for
+	// summary.json's model_sha256 (not part of the text form: "" for a
+	// module parsed from text).
+	SourceSHA256 string
+	Run          Run
 	// Notes are what passes say about the whole module (what prune
 	// removed, and why), printed after the run settings.
 	Notes       []string
@@ -466,6 +470,10 @@ type Monitor struct {
 	Kind   string // spikes or state
 	Target Node   // a population (or global), input or projection
 	Var    string // for state monitors: v, apical.u
+	// Unit is the SI unit of a state monitor's values as recorded ("V",
+	// "A", "1"), for summary.json; "" for spike monitors and for a module
+	// parsed from text (not part of the text form).
+	Unit   string
 	Ranges [][2]int
 	Every  int
 	// Base is subtracted from the indices the monitor writes: the first

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"math"
 	"slices"
@@ -12,11 +13,12 @@ import (
 // units. Kernels are built straight from the syntax tree; ODEs become ode
 // instructions for the discretisation pass.
 func Lower(prog *Program) *ir.Module {
-	root := ""
+	root, sum := "", ""
 	if n := len(prog.Files); n > 0 {
 		root = prog.Files[n-1].Name
+		sum = fmt.Sprintf("%x", sha256.Sum256(prog.Files[n-1].Source))
 	}
-	l := &lowerer{prog: prog, info: &prog.Info, m: &ir.Module{Source: root}}
+	l := &lowerer{prog: prog, info: &prog.Info, m: &ir.Module{Source: root, SourceSHA256: sum}}
 	l.m.Run = ir.Run{Dt: prog.Run.Dt, Duration: prog.Run.Duration, Steps: prog.Run.Steps, Seed: prog.Run.Seed}
 	if r := prog.DeclaredRanges(); len(r) > 0 {
 		l.m.Run.Declared = r
@@ -569,6 +571,9 @@ func (l *lowerer) monitor(mon *Monitor) {
 	if mon.Var != nil {
 		parts := mon.Decl.Target.Parts
 		out.Var = joinDots(parts[1:])
+		// Values are recorded in SI units, so the dimension's SI name is
+		// the unit of the .npy file.
+		out.Unit = mon.Var.Type.Dim.String()
 		// A definition is computed when a sample is taken.
 		if mon.Var.Kind == SymLet {
 			k, e := l.newEnv("value", ir.TF64, mon.Var.Owner)

@@ -87,6 +87,19 @@ func (p *Program) RuntimeParams() map[string]Dim {
 	return out
 }
 
+// DrivenParams returns the runtime parameters (by the name --set uses)
+// that a current sets in every step, with the current's name: --set
+// cannot give them a value, so they are not offered as settable.
+func (p *Program) DrivenParams() map[string]string {
+	out := map[string]string{}
+	for _, c := range p.Currents {
+		if c.Target != nil && c.Param != nil && c.Param.Runtime {
+			out[c.Target.Name+"."+c.Param.Name] = c.Name
+		}
+	}
+	return out
+}
+
 // DeclaredRanges returns the range each runtime parameter that states one
 // (in [lo, hi]) may take, in SI units, under the name --set uses.
 func (p *Program) DeclaredRanges() map[string][2]float64 {

@@ -315,30 +315,31 @@ func TestNativeErrors(t *testing.T) {
 		status int
 		stderr string // the whole of stderr, or with a trailing "..." its start
 	}{
-		{conn, []string{"--set", "a.i_ext=0.2mV"}, 2, `snnc run: --set a.i_ext=0.2mV: a.i_ext has dimension current (A), and "0.2mV" has voltage (V)` + "\n"},
-		{conn, []string{"--set", "a.i_ext=0.2"}, 2, `snnc run: --set a.i_ext=0.2: a.i_ext has dimension current (A), and "0.2" has dimensionless` + "\n"},
-		{conn, []string{"--set", "x=1"}, 2, "snnc run: --set x=1: no runtime parameter x; the model has a.i_ext, b.i_ext\n"},
-		{conn, []string{"--set", "a.i_ext"}, 2, "snnc run: --set a.i_ext: expected name=value, for example --set i_drive=0.3nA\n"},
-		{conn, []string{"--set", "a.i_ext=abc"}, 2, `snnc run: --set a.i_ext=abc: "abc" is not a number with an optional unit (for example 0.3nA or 20 ms)` + "\n"},
-		{conn, []string{"--set", "a.i_ext=0.2 n A"}, 2, `snnc run: --set a.i_ext=0.2 n A: "0.2 n A": give a single unit (such as nA, mV, ms, Hz)` + "\n"},
-		{conn, []string{"--set", "a.i_ext=0.2na"}, 2, `snnc run: --set a.i_ext=0.2na: "0.2na": unknown unit "na"; did you mean nA?` + "\n"},
-		{conn, []string{"--set", "a.i_ext=infA"}, 2, `snnc run: --set a.i_ext=infA: "infA" is not a finite number` + "\n"},
-		{conn, []string{"--set", "a.i_ext=1nA", "--set", "a.i_ext=2nA"}, 2, "snnc run: --set a.i_ext=2nA: a.i_ext is set twice\n"},
-		{conn, []string{"--duration", "5"}, 2, `snnc run: --duration: "5" is not a time` + "\n"},
-		{conn, []string{"--duration", "-1s"}, 2, "snnc run: --duration: the duration must be positive\n"},
-		{conn, []string{"--duration", "1e400s"}, 2, `snnc run: --duration: "1e400s": 1e400 is out of range (numbers go up to about 1.8e308 in magnitude)` + "\n"},
-		{conn, []string{"--set", "a.i_ext=1e400nA"}, 2, `snnc run: --set a.i_ext=1e400nA: "1e400nA": 1e400 is out of range (numbers go up to about 1.8e308 in magnitude)` + "\n"},
-		{conn, []string{"--set", "a.i_ext=1e300TA"}, 2, `snnc run: --set a.i_ext=1e300TA: "1e300TA": 1e300 TA is out of range (more than about 1.8e308 in SI units)` + "\n"},
-		{conn, []string{"--seed", "9007199254740992"}, 2, "snnc run: --seed 9007199254740992: a seed is a whole number from 0 to 2^53-1\n"},
-		{conn, []string{"--seed", "-1"}, 2, "snnc run: --seed -1: a seed is a whole number from 0 to 2^53-1\n"},
-		{conn, []string{"--threads", "0"}, 2, "snnc run: --threads 0: the number of threads is a whole number from 1 to 1024\n"},
-		{conn, []string{"--bogus"}, 2, "flag provided but not defined: -bogus\n" + usage + "..."},
-		{conn, []string{"--out"}, 2, "flag needs an argument: -out\n" + usage + "..."},
-		{conn, []string{"model.snn"}, 2, usage + "..."},
-		{conn, []string{"--duration", "0.00001s"}, 1, "snnc run: examples/connectivity.snn: a duration of 1e-05 s is 0 steps of 0.0001 s; it must be 1 to 2^40 steps\n"},
-		{conn, []string{"--duration", "1e30s"}, 1, "snnc run: examples/connectivity.snn: a duration of 1e+30 s is 1e+34 steps of 0.0001 s; it must be 1 to 2^40 steps\n"},
-		{lif, []string{"--set", "cell.i_ext=1nA"}, 1, "snnc run: examples/lif_current.snn: --set cell.i_ext: cell.i_ext is driven by a current, which sets it every step\n"},
-		{lif, []string{"--set", "i_drive=1mV"}, 2, `snnc run: --set i_drive=1mV: i_drive has dimension current (A), and "1mV" has voltage (V)` + "\n"},
+		{conn, []string{"--set", "a.i_ext=0.2mV"}, 2, `connectivity: --set a.i_ext=0.2mV: a.i_ext has dimension current (A), and "0.2mV" has voltage (V)` + "\n"},
+		{conn, []string{"--set", "a.i_ext=0.2"}, 2, `connectivity: --set a.i_ext=0.2: a.i_ext has dimension current (A), and "0.2" has dimensionless` + "\n"},
+		{conn, []string{"--set", "x=1"}, 2, "connectivity: --set x=1: no runtime parameter x; the model has a.i_ext, b.i_ext\n"},
+		{conn, []string{"--set", "a.i_ext"}, 2, "connectivity: --set a.i_ext: expected name=value, for example --set i_drive=0.3nA\n"},
+		{conn, []string{"--set", "a.i_ext=abc"}, 2, `connectivity: --set a.i_ext=abc: "abc" is not a number with an optional unit (for example 0.3nA or 20 ms)` + "\n"},
+		{conn, []string{"--set", "a.i_ext=0.2 n A"}, 2, `connectivity: --set a.i_ext=0.2 n A: "0.2 n A": give a single unit (such as nA, mV, ms, Hz)` + "\n"},
+		{conn, []string{"--set", "a.i_ext=0.2na"}, 2, `connectivity: --set a.i_ext=0.2na: "0.2na": unknown unit "na"; did you mean nA?` + "\n"},
+		{conn, []string{"--set", "a.i_ext=infA"}, 2, `connectivity: --set a.i_ext=infA: "infA" is not a finite number` + "\n"},
+		{conn, []string{"--set", "a.i_ext=1nA", "--set", "a.i_ext=2nA"}, 2, "connectivity: --set a.i_ext=2nA: a.i_ext is set twice\n"},
+		{conn, []string{"--duration", "5"}, 2, `connectivity: --duration: "5" is not a time` + "\n"},
+		{conn, []string{"--duration", "-1s"}, 2, "connectivity: --duration: the duration must be positive\n"},
+		{conn, []string{"--duration", "1e400s"}, 2, `connectivity: --duration: "1e400s": 1e400 is out of range (numbers go up to about 1.8e308 in magnitude)` + "\n"},
+		{conn, []string{"--set", "a.i_ext=1e400nA"}, 2, `connectivity: --set a.i_ext=1e400nA: "1e400nA": 1e400 is out of range (numbers go up to about 1.8e308 in magnitude)` + "\n"},
+		{conn, []string{"--set", "a.i_ext=1e300TA"}, 2, `connectivity: --set a.i_ext=1e300TA: "1e300TA": 1e300 TA is out of range (more than about 1.8e308 in SI units)` + "\n"},
+		{conn, []string{"--seed", "9007199254740992"}, 2, "connectivity: --seed 9007199254740992: a seed is a whole number from 0 to 2^53-1\n"},
+		{conn, []string{"--seed", "-1"}, 2, "connectivity: --seed -1: a seed is a whole number from 0 to 2^53-1\n"},
+		{conn, []string{"--threads", "0"}, 2, "connectivity: --threads 0: the number of threads is a whole number from 1 to 1024\n"},
+		{conn, []string{"--bogus"}, 2, "connectivity: flag provided but not defined: -bogus; see connectivity --help\n"},
+		{conn, []string{"--out"}, 2, "connectivity: flag needs an argument: -out; see connectivity --help\n"},
+		{conn, []string{"model.snn"}, 2, "connectivity: unexpected argument model.snn: the executable takes only options (the model is built in); see connectivity --help\n"},
+		{conn, []string{"--set", "a.i_ext=0.2", "nA"}, 2, "connectivity: --set a.i_ext=0.2 nA: the value is two words to the shell; quote it (--set 'a.i_ext=0.2 nA') or leave out the space (--set a.i_ext=0.2nA)\n"},
+		{conn, []string{"--duration", "0.00001s"}, 1, "connectivity: examples/connectivity.snn: a duration of 1e-05 s is 0 steps of 0.0001 s; it must be 1 to 2^40 steps\n"},
+		{conn, []string{"--duration", "1e30s"}, 1, "connectivity: examples/connectivity.snn: a duration of 1e+30 s is 1e+34 steps of 0.0001 s; it must be 1 to 2^40 steps\n"},
+		{lif, []string{"--set", "cell.i_ext=1nA"}, 2, "lif_current: --set cell.i_ext=1nA: cell.i_ext is driven by current drive, which sets it every step; the model has i_drive\n"},
+		{lif, []string{"--set", "i_drive=1mV"}, 2, `lif_current: --set i_drive=1mV: i_drive has dimension current (A), and "1mV" has voltage (V)` + "\n"},
 	}
 	for _, c := range cases {
 		out := filepath.Join(t.TempDir(), "out")
@@ -359,6 +360,12 @@ func TestNativeErrors(t *testing.T) {
 	if status != 0 || !strings.HasPrefix(stdout, usage) {
 		t.Errorf("--help: exit %d, stdout %q", status, stdout)
 	}
+	// A hand-written model has no version text of snnc's (the generated
+	// ones' is tested in cmd/snnc).
+	status, stdout, _ = runExe(t, conn, nil, "--version")
+	if want := "connectivity: the model examples/connectivity.snn\n(a model written by hand)\n"; status != 0 || stdout != want {
+		t.Errorf("--version: exit %d, stdout %q, want %q", status, stdout, want)
+	}
 
 	// A model error found while building: a negative delay, against the
 	// interpreter's message for the same model.
@@ -375,7 +382,7 @@ func TestNativeErrors(t *testing.T) {
 	}
 	for _, threads := range []string{"1", "2"} {
 		status, _, stderr := runExe(t, bad, nil, "-q", "--threads", threads, "--out", filepath.Join(t.TempDir(), "out"))
-		want := "snnc run: examples/connectivity.snn: " + ierr.Error() + "\n"
+		want := filepath.Base(bad) + ": examples/connectivity.snn: " + ierr.Error() + "\n"
 		if status != 1 || stderr != want {
 			t.Errorf("negative delay, threads %s: exit %d, stderr\n%s\nwant\n%s", threads, status, stderr, want)
 		}
@@ -391,7 +398,7 @@ func TestNativeErrors(t *testing.T) {
 			for _, threads := range []string{"1", "2", "3", "4"} {
 				status, _, stderr := runExe(t, seg, env, "-q", "--threads", threads,
 					"--out", filepath.Join(t.TempDir(), "out"))
-				want := "snnc run: segfail.snn: segment 400.5 of d.u is out of range [0, 4)\n"
+				want := filepath.Base(seg) + ": segfail.snn: segment 400.5 of d.u is out of range [0, 4)\n"
 				if status != 1 || stderr != want {
 					t.Errorf("segment error, %s, threads %s, %v: exit %d, stderr\n%s\nwant\n%s",
 						filepath.Base(seg), threads, env, status, stderr, want)

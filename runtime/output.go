@@ -198,12 +198,70 @@ type Summary struct {
 	// entry (with wall_seconds) in which its summary.json differs from
 	// that of the one long run it continues.
 	ResumedFrom string `json:"resumed_from,omitempty"`
+	// SnncVersion is the version of snnc that compiled the model
+	// (version.Version); ModelSHA256 the hex SHA-256 of the model file's
+	// bytes as compiled (ir.Module.SourceSHA256).
+	SnncVersion string `json:"snnc_version"`
+	ModelSHA256 string `json:"model_sha256"`
+	// Threads is the number of threads the run used (1 on the
+	// interpreter); the recordings do not depend on it.
+	Threads int `json:"threads"`
+	// Set is the run's --set values by name, each as given (without the
+	// blanks around it); empty, never nil, when there were none.
+	Set map[string]string `json:"set"`
+	// Monitors describes each recording, in the model's order; empty,
+	// never nil, when there are none.
+	Monitors []MonitorSummary `json:"monitors"`
 	// Checkpoint, if not nil, is written into state/ after the final
 	// state (checkpoint.go); not a part of summary.json.
 	Checkpoint *Checkpoint `json:"-"`
 	// Final is the state after the last step run, which Write writes
 	// into state/ (state_out.go); not a part of summary.json.
 	Final []FinalArray `json:"-"`
+}
+
+// MonitorSummary is what summary.json says of a monitor: what it records
+// and in which files (NewMonitorSummary).
+type MonitorSummary struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`   // "spikes" or "state"
+	Target   string `json:"target"` // the population, input or projection
+	Variable string `json:"variable,omitempty"`
+	// Unit is the SI unit of the values in NAME.npy (state monitors).
+	Unit string `json:"unit,omitempty"`
+	// Period is the time between samples in seconds (state monitors).
+	Period float64  `json:"period,omitempty"`
+	Files  []string `json:"files"`
+}
+
+// NewMonitorSummary describes a monitor of a model with steps of dt:
+// its files are those Write writes for it, in that order (a state monitor
+// of a projection also has NAME.pre.npy and NAME.post.npy). Every backend
+// describes its monitors with it, so that their summaries agree.
+func NewMonitorSummary(name, kind, target, variable, unit string, every int, dt float64, projection bool) MonitorSummary {
+	ms := MonitorSummary{Name: name, Kind: kind, Target: target, Files: []string{name + ".t.npy", name + ".i.npy"}}
+	if kind == "state" {
+		ms.Variable, ms.Unit, ms.Period = variable, unit, float64(every)*dt
+		ms.Files = append(ms.Files, name+".npy")
+		if projection {
+			ms.Files = append(ms.Files, name+".pre.npy", name+".post.npy")
+		}
+	}
+	return ms
+}
+
+// MonitorsJSON is monitors as Write puts them in summary.json, after
+// `"monitors": ` (at the indentation of a top-level field): the text the
+// native runtime embeds and writes as it is.
+func MonitorsJSON(monitors []MonitorSummary) string {
+	if monitors == nil {
+		monitors = []MonitorSummary{}
+	}
+	data, err := json.MarshalIndent(monitors, "  ", "  ")
+	if err != nil {
+		panic(fmt.Sprintf("runtime: MonitorsJSON: %v", err)) // plain strings and numbers always marshal
+	}
+	return string(data)
 }
 
 // PopulationSummary is the spike count of a population or input.
@@ -298,6 +356,12 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 		}
 	}
 	sum.Files = append(sum.Files, "summary.json")
+	if sum.Set == nil {
+		sum.Set = map[string]string{}
+	}
+	if sum.Monitors == nil {
+		sum.Monitors = []MonitorSummary{}
+	}
 	data, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		return err
@@ -316,27 +380,15 @@ func Write(dir string, dt float64, spikes []*Spikes, states []*State, sum *Summa
 // or summary is not an error; nor is a listed file already gone. The
 // native runtime does the same (output.c, snn_remove_stale).
 func RemoveStale(dir string) error {
-	path := filepath.Join(dir, "summary.json")
-	st, err := os.Lstat(path)
-	if err != nil || !st.Mode().IsRegular() || st.Size() > 16<<20 {
+	files, ok := previousRun(dir)
+	if !ok {
 		return nil // none, or not one snnc wrote
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	var prev struct {
-		Target *string   `json:"target"`
-		Steps  *int64    `json:"steps"`
-		Files  *[]string `json:"files"`
-	}
-	if json.Unmarshal(data, &prev) != nil || prev.Target == nil || prev.Steps == nil || prev.Files == nil {
-		return nil
-	}
+	path := filepath.Join(dir, "summary.json")
 	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("removing the previous run's %s: %w", path, err)
 	}
-	for _, name := range *prev.Files {
+	for _, name := range files {
 		if !StaleName(name) && !staleStateName(name) && !staleCheckpointName(name) {
 			continue
 		}
@@ -344,6 +396,60 @@ func RemoveStale(dir string) error {
 		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 			return fmt.Errorf("removing the previous run's %s: %w", p, err)
 		}
+	}
+	return nil
+}
+
+// previousRun returns the files that dir/summary.json lists, if it is a
+// summary snnc wrote (it has "target", "steps" and "files").
+func previousRun(dir string) (files []string, ok bool) {
+	path := filepath.Join(dir, "summary.json")
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 16<<20 {
+		return nil, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	var prev struct {
+		Target *string   `json:"target"`
+		Steps  *int64    `json:"steps"`
+		Files  *[]string `json:"files"`
+	}
+	if json.Unmarshal(data, &prev) != nil || prev.Target == nil || prev.Steps == nil || prev.Files == nil {
+		return nil, false
+	}
+	return *prev.Files, true
+}
+
+// CheckOut refuses an output directory that snnc did not write, before a
+// run replaces what is in it: dir may be missing or empty, or hold a
+// summary.json of snnc's (a previous run, which RemoveStale then
+// removes), or hold nothing but what a run writes (.npy files and a
+// state/ folder: a run that failed after removing its summary). Anything
+// else is someone's directory, which a run's files would mix with. The
+// native runtime does the same (output.c, snn_check_out).
+func CheckOut(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil // none yet (or one that MkdirAll will report)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("--out %s: not a directory", dir)
+	}
+	if _, ok := previousRun(dir); ok {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && e.Name() == "state" || !e.IsDir() && StaleName(e.Name()) {
+			continue
+		}
+		return fmt.Errorf("--out %s: the directory exists and snnc did not write it (it has no summary.json of a run, and %s is not a recording); choose another --out, or remove the directory", dir, e.Name())
 	}
 	return nil
 }

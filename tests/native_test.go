@@ -24,15 +24,16 @@ func requireNativeTools(t *testing.T) {
 }
 
 // summaryCounts is what summary.json says about the run, without the
-// fields that may differ between backends: the wall time, the target and
-// the model's path.
+// fields that may differ between backends: the wall time, the target,
+// the model's path and the threads (a native run's at each count is
+// compared with the interpreter's, which runs on one).
 func summaryCounts(t *testing.T, file string) map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
 	var s map[string]any
 	require.NoError(t, json.Unmarshal(data, &s))
-	for _, k := range []string{"wall_seconds", "target", "model"} {
+	for _, k := range []string{"wall_seconds", "target", "model", "threads"} {
 		require.Contains(t, s, k)
 		delete(s, k)
 	}

@@ -3,6 +3,7 @@ package driver
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -302,10 +303,14 @@ func UnknownRuntime(name string, dims map[string]lang.Dim) string {
 	if len(dims) == 0 {
 		return "the model has no runtime parameters (declare one with `runtime param`)"
 	}
-	var names []string
-	for n := range dims {
-		names = append(names, n)
+	return fmt.Sprintf("no runtime parameter %s; %s", name, Settable(dims))
+}
+
+// Settable lists the runtime parameters --set accepts (dims' names,
+// which leave out those a current drives: lang.Program.DrivenParams).
+func Settable(dims map[string]lang.Dim) string {
+	if len(dims) == 0 {
+		return "the model has no other runtime parameters"
 	}
-	slices.Sort(names)
-	return fmt.Sprintf("no runtime parameter %s; the model has %s", name, strings.Join(names, ", "))
+	return "the model has " + strings.Join(slices.Sorted(maps.Keys(dims)), ", ")
 }

@@ -112,16 +112,25 @@ func (r RunFlags) InterpOptions(prog *lang.Program) (interp.Options, error) {
 		return opts, nil
 	}
 	opts.Set = map[string]float64{}
+	opts.SetText = map[string]string{}
 	dims := prog.RuntimeParams()
+	driven := prog.DrivenParams()
+	settable := maps.Clone(dims)
+	for name := range driven {
+		delete(settable, name)
+	}
 	for _, kv := range r.Set {
 		name, text, ok := strings.Cut(kv, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
 			return opts, usagef("--set %s: expected name=value, for example --set i_drive=0.3nA", kv)
 		}
+		if cur, ok := driven[name]; ok {
+			return opts, usagef("--set %s: %s is driven by current %s, which sets it every step; %s", kv, name, cur, Settable(settable))
+		}
 		want, known := dims[name]
 		if !known {
-			return opts, usagef("--set %s: %s", kv, UnknownRuntime(name, dims))
+			return opts, usagef("--set %s: %s", kv, UnknownRuntime(name, settable))
 		}
 		x, dim, err := lang.ParseQuantity(text)
 		if err != nil {
@@ -134,6 +143,7 @@ func (r RunFlags) InterpOptions(prog *lang.Program) (interp.Options, error) {
 			return opts, usagef("--set %s: %s is set twice", kv, name)
 		}
 		opts.Set[name] = x
+		opts.SetText[name] = strings.TrimSpace(text)
 	}
 	return opts, nil
 }

@@ -12,6 +12,7 @@ import (
 	"snnc/ir"
 	"snnc/runtime"
 	"snnc/runtime/rng"
+	"snnc/version"
 )
 
 // Options change a run without changing the model.
@@ -24,6 +25,9 @@ type Options struct {
 	// top-level runtime parameter, "owner.name" for one of a population
 	// or projection.
 	Set map[string]float64
+	// SetText is each --set value as the user gave it, by name, for
+	// summary.json's "set" (driver.RunFlags.InterpOptions fills it).
+	SetText map[string]string
 	// Dir is the directory relative data file names are read from; by
 	// default the current directory (lowering makes the names in the IR
 	// relative to it).
@@ -228,7 +232,9 @@ func Run(m *ir.Module, opts Options) (res *Result, err error) {
 		opts.Final(s.storage())
 	}
 	sum := &runtime.Summary{Model: m.Source, Target: "interp", Seed: seed, Dt: s.dt,
-		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events}
+		Duration: float64(s.steps) * s.dt, Steps: s.steps, Synapses: map[string]int{}, Events: s.events,
+		SnncVersion: version.Version, ModelSHA256: m.SourceSHA256, Threads: 1,
+		Set: maps.Clone(opts.SetText), Monitors: MonitorSummaries(m)}
 	if done < s.steps {
 		sum.Interrupted, sum.StepsDone = true, &done
 	}
@@ -564,4 +570,16 @@ func (s *sim) prepare() error {
 		}
 	}
 	return s.checkPropagators()
+}
+
+// MonitorSummaries describes m's monitors for summary.json, as the native
+// backend does (llvm's monitorsJSON): runtime.NewMonitorSummary says what
+// each holds.
+func MonitorSummaries(m *ir.Module) []runtime.MonitorSummary {
+	out := []runtime.MonitorSummary{}
+	for _, mon := range m.Monitors {
+		_, proj := mon.Target.(*ir.Projection)
+		out = append(out, runtime.NewMonitorSummary(mon.Name, mon.Kind, mon.Target.NodeName(), mon.Var, mon.Unit, mon.Every, m.Run.Dt, proj))
+	}
+	return out
 }

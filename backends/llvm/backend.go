@@ -9,12 +9,14 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"snnc/ir"
 	"snnc/runtime"
+	"snnc/version"
 )
 
 // Options configure a native build.
@@ -33,6 +35,12 @@ type Options struct {
 	// it runs the model over the ranks (spec/native.md, "Running over
 	// MPI ranks"). The runtime is compiled with SNN_MPI, by mpicc.
 	MPI bool
+	// CPU is the processor the executable is built for, as llc's -mcpu
+	// and cc's -march name it: "native" (or "", this machine's),
+	// "x86-64-v2", "x86-64-v3", or any name both know (CheckCPU). An
+	// executable for a named CPU runs on every machine that has its
+	// instructions: the nodes of a cluster, say.
+	CPU string
 }
 
 // Program is a model emitted for the native target: the kernels as LLVM
@@ -42,6 +50,17 @@ type Program struct {
 	ModelC string
 	// Blobs are the files of raw bytes model.c includes (blob.go).
 	Blobs []Blob
+	// CPU is Options.CPU, "native" for "": Build compiles for it, and Key
+	// keys the build by it.
+	CPU string
+}
+
+// cpu is the CPU the program is built for: native unless it names one.
+func (p *Program) cpu() string {
+	if p.CPU == "" {
+		return "native"
+	}
+	return p.CPU
 }
 
 // Emit translates a module, after the pass pipeline, into LLVM IR and C
@@ -141,11 +160,16 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	}
 	t.preUsed = e.preUsed
 	t.keyUsed = e.keyUsed
+	cpu := o.CPU
+	if cpu == "" {
+		cpu = "native"
+	}
+	t.versionText = VersionText(cpu)
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{LL: e.mod.String(), ModelC: modelC + ckptC, Blobs: t.blobs}, nil
+	return &Program{LL: e.mod.String(), ModelC: modelC + ckptC, Blobs: t.blobs, CPU: cpu}, nil
 }
 
 func sanitize(s string) string {
@@ -176,7 +200,8 @@ var (
 	// refractoriness and the results.
 	optFlags = []string{"-O3", "-runtime-memory-check-threshold=64"}
 	llcFlags = []string{"-O3", "-fp-contract=off", "-relocation-model=pic", "-filetype=obj"}
-	ccFlags  = []string{"-std=c11", "-O3", "-march=native", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
+	// ccFlags are cc's flags but the target's -march (ccArgs).
+	ccFlags = []string{"-std=c11", "-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno", "-pthread"}
 )
 
 // Tools are the programs a build runs; Debian's llvm package provides opt
@@ -234,24 +259,24 @@ func Build(p *Program, dir, exe string, o Options) error {
 		}
 		return nil
 	}
-	if err := run("opt", append(OptArgs(), "kernels.ll", "-o", "kernels.bc")...); err != nil {
+	if err := run("opt", append(append(slices.Clone(optFlags), targetFlags(p.cpu())...), "kernels.ll", "-o", "kernels.bc")...); err != nil {
 		return err
 	}
-	if err := run("llc", append(append(slices.Clone(llcFlags), targetFlags()...), "kernels.bc", "-o", "kernels.o")...); err != nil {
+	if err := run("llc", append(append(slices.Clone(llcFlags), targetFlags(p.cpu())...), "kernels.bc", "-o", "kernels.o")...); err != nil {
 		return err
 	}
 	absExe, err := filepath.Abs(exe)
 	if err != nil {
 		return err
 	}
-	lib, err := runtimeLibrary(run, o.MPI)
+	lib, err := runtimeLibrary(run, o.MPI, p.cpu())
 	if err != nil {
 		return err
 	}
 	if _, err := writeRuntime(dir, ".h"); err != nil { // the headers model.c includes
 		return err
 	}
-	args := append(slices.Clone(ccFlags), "-I", ".", "-o", absExe, "model.c", "kernels.o", lib, "-lm")
+	args := append(ccArgs(p.cpu()), "-I", ".", "-o", absExe, "model.c", "kernels.o", lib, "-lm")
 	return run(cc, args...)
 }
 
@@ -260,7 +285,12 @@ func Build(p *Program, dir, exe string, o Options) error {
 // program's LL as the build does, with options of its own (the loop
 // vectoriser's remarks in tests/vectorize_test.go).
 func OptArgs(extra ...string) []string {
-	return append(append(slices.Clone(optFlags), targetFlags()...), extra...)
+	return append(append(slices.Clone(optFlags), targetFlags("native")...), extra...)
+}
+
+// ccArgs are cc's flags for a build for cpu.
+func ccArgs(cpu string) []string {
+	return append(slices.Clone(ccFlags), "-march="+cpu)
 }
 
 // targetFlags name the target of opt and llc. The kernels are compiled
@@ -274,9 +304,9 @@ func OptArgs(extra ...string) []string {
 // faster here (the same bits: the math functions' tests check them at
 // that width). The feature is dropped; on a processor without AVX-512
 // that changes nothing.
-func targetFlags() []string {
+func targetFlags(cpu string) []string {
 	triple := hostTriple()
-	flags := []string{"-mtriple=" + triple, "-mcpu=native"}
+	flags := []string{"-mtriple=" + triple, "-mcpu=" + cpu}
 	if strings.HasPrefix(triple, "x86_64") {
 		flags = append(flags, "-mattr=-prefer-256-bit")
 	}
@@ -288,13 +318,15 @@ func targetFlags() []string {
 // it is the same for every model, and compiling it is most of a build's
 // time. With mpi it is compiled by mpicc with SNN_MPI
 // (CacheRoot()/runtime-mpi-HASH).
-func runtimeLibrary(run func(name string, args ...string) error, mpi bool) (string, error) {
-	_, hash := runtimeFiles()
+func runtimeLibrary(run func(name string, args ...string) error, mpi bool, cpu string) (string, error) {
+	_, rt := runtimeFiles()
+	// The library is compiled for the executable's CPU.
+	hash := sha256.Sum256(append(slices.Clone(rt), "\x00-march="+cpu...))
 	root, err := CacheRoot()
 	if err != nil {
 		return "", err
 	}
-	cc, flags, kind := "cc", slices.Clone(ccFlags), "runtime"
+	cc, flags, kind := "cc", ccArgs(cpu), "runtime"
 	if mpi {
 		cc, flags, kind = "mpicc", append(flags, "-DSNN_MPI"), "runtime-mpi"
 	}
@@ -348,6 +380,76 @@ var hostTriple = sync.OnceValue(func() string {
 	}
 	return "x86_64-pc-linux-gnu"
 })
+
+// llcVersion is llc --version's first line ("Debian LLVM version 14.0.6")
+// and the host CPU it names ("icelake-client"); "" and "" without llc.
+var llcVersion = sync.OnceValues(func() (version, hostCPU string) {
+	out, err := exec.Command("llc", "--version").Output()
+	if err != nil {
+		return "", ""
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		if version == "" {
+			version = line
+		}
+		if c, ok := strings.CutPrefix(line, "Host CPU:"); ok {
+			hostCPU = strings.TrimSpace(c)
+		}
+	}
+	return version, hostCPU
+})
+
+// VersionText is what an executable built for cpu prints for --version
+// after its name: snnc's version and the Go that built snnc, the LLVM
+// that compiled the kernels, and the CPU it is built for (with, for
+// native, the machine's as LLVM names it).
+func VersionText(cpu string) string {
+	llvmVersion, host := LLVMVersion()
+	target := cpu
+	if cpu == "native" && host != "" {
+		target = "native (" + host + ", the machine it was built on)"
+	}
+	return fmt.Sprintf("snnc %s (%s)\nLLVM: %s\ntarget CPU: %s\n", version.Version, goruntime.Version(), llvmVersion, target)
+}
+
+// CheckCPU reports whether llc and cc both know the processor cpu (a
+// --cpu): a name that llc does not know it only warns about, building
+// for a generic processor, and cc's names differ in places.
+func CheckCPU(cpu string) error {
+	if cpu == "" || cpu == "native" {
+		return nil
+	}
+	if missing := MissingTools(); len(missing) > 0 {
+		return fmt.Errorf("the native target needs %s on PATH (Debian: apt-get install llvm gcc)", strings.Join(missing, ", "))
+	}
+	if strings.ContainsAny(cpu, " \t\n,=/") || strings.HasPrefix(cpu, "-") {
+		return fmt.Errorf("--cpu %q: not a processor name (for example x86-64-v3, or native)", cpu)
+	}
+	cmd := exec.Command("llc", "-mtriple="+hostTriple(), "-mcpu="+cpu, "-filetype=null", "-o", "/dev/null")
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	if err != nil || bytes.Contains(out, []byte("not a recognized processor")) {
+		return fmt.Errorf("--cpu %s: llc does not know this processor (llc -mtriple=%s -mcpu=help lists those it knows; x86-64-v2 and x86-64-v3 are the portable levels)", cpu, hostTriple())
+	}
+	cmd = exec.Command("cc", "-march="+cpu, "-E", "-x", "c", "-o", "/dev/null", "-")
+	cmd.Stdin = strings.NewReader("")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("--cpu %s: llc knows this processor, but cc -march=%s does not: %s", cpu, cpu, firstLine(string(out)))
+	}
+	return nil
+}
+
+// firstLine is s's first line, trimmed.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}
+
+// LLVMVersion is the LLVM that builds executables, as llc --version's
+// first line names it, and the CPU of this machine as LLVM knows it; ""
+// and "" when llc is not on PATH.
+func LLVMVersion() (version, hostCPU string) { return llcVersion() }
 
 // runtimeFile is a file of the native runtime: the .c and .h files
 // directly in runtime/c (c/test holds test models).
@@ -404,7 +506,7 @@ func writeRuntime(dir, suffix string) ([]string, error) {
 // the tools' flags, the target's included.
 func Key(p *Program) string {
 	h := sha256.New()
-	for _, flags := range [][]string{optFlags, llcFlags, ccFlags, targetFlags()} {
+	for _, flags := range [][]string{optFlags, llcFlags, ccArgs(p.cpu()), targetFlags(p.cpu())} {
 		h.Write([]byte(strings.Join(flags, " ") + "\n"))
 	}
 	h.Write([]byte(p.LL))

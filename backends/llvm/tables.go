@@ -11,6 +11,7 @@ import (
 
 	"snnc/ir"
 	"snnc/runtime"
+	"snnc/version"
 )
 
 // cWriter writes model.c: the model's tables as C initialisers of the
@@ -86,9 +87,11 @@ type tables struct {
 	dims    map[string][6]int8 // --set names of runtime parameters to their dimensions
 	dataDir string             // where relative data file names are read from
 	kernels map[*ir.Kernel]string
-	preUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
-	keyUsed map[int]bool // the emitter's: projections a kernel of which reads ctx.key
-	blobs   []Blob       // the arrays written as blobs (blob.go)
+	// versionText is what the executable prints for --version (VersionText).
+	versionText string
+	preUsed     map[int]bool // the emitter's: projections a kernel of which reads ctx.pre
+	keyUsed     map[int]bool // the emitter's: projections a kernel of which reads ctx.key
+	blobs       []Blob       // the arrays written as blobs (blob.go)
 	// The files the executable reads at start (datafile.go), and the
 	// directory of the model, which --data-dir takes the place of.
 	files       []*dataFile
@@ -465,11 +468,14 @@ func (t *tables) modelC(units []Unit) (string, error) {
 	reductions := t.reductions()
 	scheds := t.schedules(m)
 	t.dataFiles(w)
-	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s};\n",
+	w.printf("const snn_model snn_the_model = {%s, %s, %s, %s, %dULL, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d, %s, %s, %s, %s, %s};\n",
 		cstr(m.Source), cfloat(m.Run.Dt), cfloat(m.Run.Duration), cint(m.Run.Steps), m.Run.Seed, len(l.vars), params,
 		len(m.Populations), popArr, len(m.Inputs), inArr, len(m.Projections), prArr, len(m.Currents), curArr, len(m.Monitors), monArr,
 		len(pruned), w.array("snn_pruned_param", pruned), len(reductions), w.array("snn_reduction", reductions),
-		len(scheds), w.array("snn_schedule", scheds))
+		len(scheds), w.array("snn_schedule", scheds),
+		// summary.json's fields that the build knows: the executable
+		// writes them as they are (output.c), as the interpreter does.
+		cstr(version.Version), cstr(m.SourceSHA256), cstr(monitorsJSON(m)), cstr(t.versionText))
 	return w.b.String(), w.err
 }
 
@@ -604,4 +610,16 @@ func (t *tables) connectFields(pr *ir.Projection) string {
 	return fmt.Sprintf("%s, %s, %s, %s, %s, %d, %d", t.kernel(pr.Kernels, "connect.where"), t.kernel(pr.Kernels, "connect.p"),
 		t.kernel(pr.Kernels, "connect.lo"), t.kernel(pr.Kernels, "connect.hi"), t.kernel(pr.Kernels, "connect.j"),
 		b2i(wherePost), b2i(pr.Rule.Skip))
+}
+
+// monitorsJSON is summary.json's "monitors" for m, as the interpreter
+// writes it (interp.MonitorSummaries; the backends do not import each
+// other): runtime.NewMonitorSummary says what each monitor holds.
+func monitorsJSON(m *ir.Module) string {
+	var mons []runtime.MonitorSummary
+	for _, mon := range m.Monitors {
+		_, proj := mon.Target.(*ir.Projection)
+		mons = append(mons, runtime.NewMonitorSummary(mon.Name, mon.Kind, mon.Target.NodeName(), mon.Var, mon.Unit, mon.Every, m.Run.Dt, proj))
+	}
+	return runtime.MonitorsJSON(mons)
 }

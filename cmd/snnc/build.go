@@ -33,7 +33,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"--threads N; it gives the interpreter's results bit for bit. Run it with --help.",
 		"A large .npy file the model loads (4096 elements or more) is not copied into it:",
 		"the executable reads it where snnc read it, or under --data-dir DIR, and refuses",
-		"a file changed since (spec/runtime.md, Data files).",
+		"a file changed since (snnc doc runtime, Data files).",
 		"Needs opt and llc (Debian package llvm) and cc (gcc).",
 		"",
 		"With --mpi the executable is linked with Open MPI (mpicc; Debian packages",
@@ -41,7 +41,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"  mpirun -np K ./model [--threads T] ...",
 		"each rank updating a block of every population's neurons and holding only the",
 		"synapses onto them; the outputs are byte for byte those of one process",
-		"(spec/native.md, Running over MPI ranks). What cannot run so is refused here.",
+		"(snnc doc native, Running over MPI ranks). What cannot run so is refused here.",
 		"",
 		"With --target=fpga it writes a directory for snnc's FPGA core instead: the core's",
 		"Verilog, the model's generated datapaths, the configuration stream and memory",
@@ -50,13 +50,14 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		"it with Verilator or Icarus Verilog).",
 		"")
 	out := fs.String("o", "", "the executable's name (default: the model's file name without .snn);\nfor --target=fpga the directory to write (default: the name with _fpga)")
-	target := fs.String("target", "llvm", "llvm (native code), or fpga (snnc's neuromorphic core: its Verilog, the model's\ndatapaths and configuration, a testbench; quantized, by default --quantize=int16;\nspec/fpga.md); interp has nothing to build (use snnc run)")
+	target := fs.String("target", "llvm", "llvm (native code), or fpga (snnc's neuromorphic core: its Verilog, the model's\ndatapaths and configuration, a testbench; quantized, by default --quantize=int16;\nsnnc doc fpga); interp has nothing to build (use snnc run)")
 	var flows []string
 	fs.Var(synthFlag{&flows}, "synth", "fpga: run yosys for the report's costs (a minute or more a flow): alone, for every flow;\n--synth=xilinx,ecp5 for those named (default: no synthesis)")
 	noSynth := fs.Bool("no-synth", false, "fpga: deprecated, synthesis is off unless --synth asks for it")
-	mpi := fs.Bool("mpi", false, "llvm: link with Open MPI, to run over MPI ranks with mpirun (spec/native.md)")
+	mpi := fs.Bool("mpi", false, "llvm: link with Open MPI, to run over MPI ranks with mpirun (snnc doc native)")
 	emit := fs.String("emit", "", "llvm: write the kernels' LLVM IR (NAME.ll) and the model's tables (NAME.model.c) instead of an executable")
 	verbose := fs.Bool("v", false, "print what the passes removed and the commands run")
+	cpu := fs.String("cpu", "native", "llvm: the processor to build for, as llc -mcpu and cc -march name it: native (this machine's),\nx86-64-v2 or x86-64-v3 (portable levels: for the nodes of a cluster, say), or any name both know;\nthe executable's --version states it")
 	var pf pipelineFlags
 	pf.register(fs)
 	var nf nirFlags
@@ -65,8 +66,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one model file")
 	}
 	if path := fs.Arg(0); strings.HasSuffix(path, ".nir") {
 		// A NIR graph builds as the model snnc import makes of it, kept
@@ -95,6 +95,10 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "snnc build: unknown target %q; the targets are: llvm, fpga\n", *target)
 		return exitUsage
 	}
+	if err := llvm.CheckCPU(*cpu); err != nil {
+		fmt.Fprintf(stderr, "snnc build: %v\n", err)
+		return exitUsage
+	}
 	if *emit != "" && *emit != "llvm" {
 		fmt.Fprintf(stderr, "snnc build: unknown --emit %q; it can be: llvm\n", *emit)
 		return exitUsage
@@ -115,6 +119,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	o := driver.LLVMOptions(prog)
 	o.MPI = *mpi
+	o.CPU = *cpu
 	if *mpi {
 		if err := driver.CheckMPI(m); err != nil {
 			return report(stderr, prog, err)
@@ -158,8 +163,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 // nativeExecutable returns the executable of a module, from the cache
 // (llvm.CacheRoot(), keyed by the emitted program, if the entry verifies)
 // or built now.
-func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
+func nativeExecutable(m *ir.Module, prog *lang.Program, cpu string) (string, error) {
 	o := driver.LLVMOptions(prog)
+	o.CPU = cpu
 	p, err := llvm.Emit(m, o)
 	if err != nil {
 		return "", err
@@ -201,6 +207,9 @@ func nativeExecutable(m *ir.Module, prog *lang.Program) (string, error) {
 func runNative(exe string, args []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command(exe, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	// The executable's messages begin with its own name, but the user
+	// ran snnc run (main.c reads SNNC_PROG).
+	cmd.Env = append(os.Environ(), "SNNC_PROG=snnc run")
 	// Caught before the start, so that none is lost between the two.
 	started := make(chan struct{})
 	defer onSignals(func(sig syscall.Signal) {

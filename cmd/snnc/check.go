@@ -29,8 +29,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one or more model files")
 	}
 	status := exitOK
 	for _, path := range fs.Args() {

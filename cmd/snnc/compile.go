@@ -33,7 +33,7 @@ func (p *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.Passes, "passes", "", "comma-separated passes to run (default: all; required passes always run); the passes are "+passes.Names())
 	fs.StringVar(&p.DisablePass, "disable-pass", "", "comma-separated passes not to run")
 	fs.StringVar(&p.Debug, "d", "", "debug settings: check/on verifies the IR after every pass, time prints the time of each pass (comma-separated)")
-	fs.StringVar(&p.Quantize, "quantize", "", "int8, int16, int32 or fixed: make the model's state and arithmetic fixed point of that width,\nor with fixed of a width per variable chosen by the analysis (noted on the module);\nformats chosen from a calibration run of the model on the interpreter (spec/passes.md)")
+	fs.StringVar(&p.Quantize, "quantize", "", "int8, int16, int32 or fixed: make the model's state and arithmetic fixed point of that width,\nor with fixed of a width per variable chosen by the analysis (noted on the module);\nformats chosen from a calibration run of the model on the interpreter (snnc doc passes)")
 	fs.Var(setFlags{&p.Ranges}, "range", "NAME=LO:HI: the values --set may give a runtime parameter in the quantized model, with their unit\n(for example --range cell.i_ext=-1nA:1nA); replaces the range the model states (in [LO, HI]) or\nthe one calibrated at its default; repeat for several")
 	fs.StringVar(&p.PruneWeight, "prune-weight", "", "remove the synapses whose weight w is smaller in magnitude than this, with its unit (for example 0.05mV);\nreplaces the run block's prune_weight")
 }

@@ -21,7 +21,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		"Usage: snnc export model.snn -o model.nir",
 		"",
 		"Writes the model as a NIR graph (Neuromorphic Intermediate Representation,",
-		"the HDF5 layout of the reference package nir 1.0.x); spec/nir.md, Export.",
+		"the HDF5 layout of the reference package nir 1.0.x); snnc doc nir, Export.",
 		"",
 		"Exported: populations whose neuron equations are linear of the LIF, CubaLIF,",
 		"LI, CubaLI, IF or I form (threshold v > value, reset v = value, no refractory",
@@ -45,8 +45,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 || *out == "" {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one model file and -o FILE")
 	}
 	prog, st := load(fs.Arg(0), stderr)
 	if st != exitOK {

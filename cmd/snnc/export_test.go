@@ -34,6 +34,7 @@ func TestExportCommand(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, run([]string{"export", "../../examples/nir_lif.snn"}, &stdout, &stderr), "-o is required")
 	stderr.Reset()
+	stdout.Reset()
 	assert.Equal(t, exitOK, run([]string{"export", "--help"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "Refused")
+	assert.Contains(t, stdout.String(), "Refused") // help asked for is on stdout
 }

@@ -156,7 +156,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		"spike reaches the next layer one step later, so a chain of L layers answers L steps",
 		"after its input. A node type snnc cannot express is an error naming the node.",
 		"snnc run model.nir and snnc build model.nir take the same options and import first.",
-		"spec/nir.md (Import) describes the mapping node by node.",
+		"snnc doc nir (Import) describes the mapping node by node.",
 		"")
 	var nf nirFlags
 	nf.register(fs)
@@ -165,8 +165,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one NIR file")
 	}
 	o, err := nf.options()
 	if err != nil {

@@ -54,7 +54,7 @@ func TestImportCommand(t *testing.T) {
 		{[]string{"import", lif, "--dt", "1ms", "--convention", "brian"}, exitUsage, "", "--convention brian"},
 		{[]string{"import", lif, "--dt", "1mV"}, exitUsage, "", "--dt 1mV: a positive time"},
 		{[]string{"import", bad, "--dt", "1ms", "-o", filepath.Join(dir, "x.snn")}, exitModel, "", "node sp: NIR type Spline is not supported"},
-		{[]string{"help", "import"}, exitOK, "", "NIR is continuous time and stores no dt"},
+		{[]string{"help", "import"}, exitOK, "NIR is continuous time and stores no dt", ""},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer

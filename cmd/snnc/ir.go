@@ -21,7 +21,7 @@ func runIR(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("ir", stderr,
 		"Usage: snnc ir [options] model.snn",
 		"",
-		"Prints the model's IR in its text form (spec/ir.md): the dataflow graph and the",
+		"Prints the model's IR in its text form (snnc doc ir): the dataflow graph and the",
 		"kernels in SSA form. Notes on each update kernel say which integration method",
 		"each ODE got and why.",
 		"")
@@ -32,8 +32,7 @@ func runIR(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return argsError(fs, "one model file")
 	}
 	o, err := pf.options(stderr)
 	if err != nil {

@@ -29,15 +29,15 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"no arguments", nil, exitUsage, "", "Usage: snnc"},
 		{"help", []string{"help"}, exitOK, "Commands:", ""},
-		{"help check", []string{"help", "check"}, exitOK, "", "Usage: snnc check"},
+		{"help check", []string{"help", "check"}, exitOK, "Usage: snnc check", ""},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate"`},
-		{"check without file", []string{"check"}, exitUsage, "", "Usage: snnc check"},
+		{"check without file", []string{"check"}, exitUsage, "", "snnc check: expected one or more model files, got none; see snnc help check"},
 		{"check bad flag", []string{"check", "-nope", "x.snn"}, exitUsage, "", "flag provided but not defined"},
 		{"check example", []string{"check", "../../examples/cuba.snn"}, exitOK, "ok (2 populations, 4000 neurons", ""},
 		{"check quiet", []string{"check", "-q", "../../examples/cuba.snn"}, exitOK, "", ""},
 		{"check bad model", []string{"check", bad}, exitModel, "", "bad.snn:1:16: error: undefined neuron type Nope"},
 		{"check missing file", []string{"check", filepath.Join(dir, "none.snn")}, exitModel, "", "no such file or directory"},
-		{"quantize help", []string{"help", "run"}, exitOK, "", "int8, int16, int32 or fixed"},
+		{"quantize help", []string{"help", "run"}, exitOK, "int8, int16, int32 or fixed", ""},
 		{"quantize unknown", []string{"ir", "--quantize=int12", "../../examples/lif_current.snn"}, exitUsage, "", "--quantize int12: the widths are int8, int16 and int32, or fixed"},
 		{"quantize fixed", []string{"ir", "--quantize=fixed", "../../examples/lif_current.snn"}, exitOK, `note "quantize: cell.v fx16.18: rounding noise `, ""},
 	}
@@ -92,7 +92,7 @@ func TestRunCommand(t *testing.T) {
 		{"flags after the model", []string{"run", lif, "--out", out, "--duration", "200ms", "--seed", "3"}, exitOK, "0.2 s in 2000 steps of 0.1 ms (seed 3)", ""},
 		{"set", []string{"run", lif, "--out", out, "--set", "i_drive=0.3nA"}, exitOK, "cell", ""},
 		{"quiet", []string{"run", "-q", lif, "--out", out}, exitOK, "", ""},
-		{"set unknown", []string{"run", lif, "--set", "nope=1"}, exitUsage, "", "no runtime parameter nope; the model has cell.i_ext, i_drive"},
+		{"set unknown", []string{"run", lif, "--set", "nope=1"}, exitUsage, "", "no runtime parameter nope; the model has i_drive"},
 		{"set wrong unit", []string{"run", lif, "--set", "i_drive=3mV"}, exitUsage, "", "i_drive has dimension current (A), and \"3mV\" has voltage (V)"},
 		{"set unknown unit", []string{"run", lif, "--set", "i_drive=3nAmp"}, exitUsage, "", "unknown unit"},
 		{"set out of range", []string{"run", lif, "--set", "i_drive=1e400nA"}, exitUsage, "",
@@ -105,7 +105,7 @@ func TestRunCommand(t *testing.T) {
 		{"bad duration", []string{"run", lif, "--duration", "5mV"}, exitUsage, "", "is not a time"},
 		{"bad seed", []string{"run", lif, "--seed", "-1"}, exitUsage, "", "a seed is a whole number"},
 		{"unknown target", []string{"run", "--target", "gpu", lif}, exitUsage, "", `unknown target "gpu"`},
-		{"two models", []string{"run", lif, lif}, exitUsage, "", "Usage: snnc run"},
+		{"two models", []string{"run", lif, lif}, exitUsage, "", "snnc run: expected one model file, got 2"},
 		{"bad model", []string{"run", filepath.Join(dir, "none.snn")}, exitModel, "", "no such file or directory"},
 	}
 	for _, c := range cases {
@@ -237,6 +237,14 @@ monitor spikes a
 	out, err = exec.Command(exe, "-q", "--set", "b.drive=20nS").CombinedOutput()
 	require.Error(t, err)
 	assert.Contains(t, string(out), "the dimension of 20nS is not b.drive's")
+	// What an unknown name lists is what --set accepts, the pruned b.drive
+	// included, as snnc lists it.
+	out, err = exec.Command(exe, "-q", "--set", "nope=1mV").CombinedOutput()
+	require.Error(t, err)
+	assert.Equal(t, "p: --set nope=1mV: no runtime parameter nope; the model has a.drive, b.drive\n", string(out))
+	stderr.Reset()
+	assert.Equal(t, exitUsage, run([]string{"run", "-q", "--set", "nope=1mV", path}, &stdout, &stderr))
+	assert.Equal(t, "snnc run: --set nope=1mV: no runtime parameter nope; the model has a.drive, b.drive\n", stderr.String())
 }
 
 // A quantized model keeps every neuron, and the calibration run compiles

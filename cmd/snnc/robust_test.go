@@ -304,7 +304,11 @@ run { duration = 10000 s }
 				require.Equal(t, exitOK, run([]string{"run", "-q", "--target=llvm", "--duration", "1ms", "--out", filepath.Join(dir, "warm"), path}, &stdout, &stderr), stderr.String())
 			}
 			out := filepath.Join(dir, c.target+c.sig.String())
-			cmd := exec.Command(os.Args[0], "run", "-q", "--target", c.target, "--threads", "2", "--out", out, path)
+			args := []string{"run", "-q", "--target", c.target, "--out", out, path}
+			if c.target == "llvm" {
+				args = append(args, "--threads", "2") // the interpreter refuses them
+			}
+			cmd := exec.Command(os.Args[0], args...)
 			cmd.Env = append(os.Environ(), "SNNC_TEST_AS_SNNC=1")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
@@ -500,7 +504,8 @@ run { duration = 10 s }
 }
 
 // OUT/state that is not a folder (a user's file of that name) is an error
-// naming it, exit 1, on both targets, with no summary.json (the run's
+// naming it (the directory, when it is not snnc's; else the folder), exit
+// 1, on both targets, with no summary.json (the run's
 // outputs are not whole); the file is left as it was.
 func TestStateNotAFolder(t *testing.T) {
 	dir := t.TempDir()
@@ -522,6 +527,15 @@ run { duration = 1 ms }
 			require.NoError(t, os.MkdirAll(out, 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(out, "state"), []byte("mine"), 0o644))
 			var stdout, stderr bytes.Buffer
+			require.Equal(t, exitModel, run([]string{"run", "-q", "--target", target, "--out", out, path}, &stdout, &stderr))
+			// A state that is not snnc's folder: the directory is not
+			// one snnc wrote, and is refused before anything is touched.
+			assert.Equal(t, "snnc run: --out "+out+": the directory exists and snnc did not write it (it has no summary.json of a run, and state is not a recording); choose another --out, or remove the directory\n", stderr.String())
+			// In a directory of snnc's (a previous run's summary), the
+			// run reaches the folder, and says what is wrong with it.
+			prev := "{\n  \"target\": \"interp\",\n  \"steps\": 1,\n  \"files\": [\n    \"summary.json\"\n  ]\n}\n"
+			require.NoError(t, os.WriteFile(filepath.Join(out, "summary.json"), []byte(prev), 0o644))
+			stderr.Reset()
 			require.Equal(t, exitModel, run([]string{"run", "-q", "--target", target, "--out", out, path}, &stdout, &stderr))
 			assert.Equal(t, "snnc run: mkdir "+filepath.Join(out, "state")+": not a directory\n", stderr.String())
 			data, err := os.ReadFile(filepath.Join(out, "state"))

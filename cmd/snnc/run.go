@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 
 	"snnc/backends/driver"
 	"snnc/backends/interp"
+	"snnc/backends/llvm"
 	"snnc/runtime"
 )
 
@@ -34,6 +36,7 @@ type runFlags struct {
 	quiet   bool
 	verbose bool
 	threads int
+	cpu     string
 	// resume is --resume's directory; checkpoint --checkpoint's on or off.
 	resume     string
 	checkpoint string
@@ -46,7 +49,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"Compiles the model and runs it on the chosen target. Each monitor's recordings",
 		"are written into the output directory as NumPy .npy files (NAME.t.npy, NAME.i.npy",
 		"and, for state monitors, NAME.npy), the final state of every variable into its",
-		"state/ folder, and summary.json; spec/runtime.md says what each file holds. A",
+		"state/ folder, and summary.json; snnc doc runtime says what each file holds. A",
 		"short summary is printed; runs longer than a second show progress on a terminal.",
 		"",
 		"Every run also saves a checkpoint (state/checkpoint.json and state/raw/) from which",
@@ -54,8 +57,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		"recordings of the resumed run are those of one run of both durations, byte for byte.",
 		"")
 	var r runFlags
-	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter), llvm (native code, built once into a cache)\nor fpga (the quantized model on the FPGA core's RTL, simulated by Verilator or Icarus; spec/fpga.md)")
-	fs.IntVar(&r.threads, "threads", 1, "threads of a native run (llvm); the results do not depend on it")
+	fs.StringVar(&r.target, "target", "interp", "where to run: interp (the reference interpreter), llvm (native code, built once into a cache)\nor fpga (the quantized model on the FPGA core's RTL, simulated by Verilator or Icarus; snnc doc fpga)")
+	fs.IntVar(&r.threads, "threads", 1, "threads of a native run (llvm; the interpreter refuses more than 1); the results do not depend on it")
+	fs.StringVar(&r.cpu, "cpu", "native", "llvm: the processor to build for, as llc -mcpu and cc -march name it: native (this machine's),\nx86-64-v2 or x86-64-v3 (portable levels: for the nodes of a cluster, say), or any name both know;\nthe executable's --version states it")
 	fs.StringVar(&r.out, "out", "", "output directory (default: NAME.out in the current directory, NAME the model's file name)")
 	fs.StringVar(&r.run.Duration, "duration", "", "simulated time, replacing the model's (for example 2s or 500ms)")
 	fs.StringVar(&r.run.Seed, "seed", "", "random seed, replacing the model's (an integer, 0 to 2^53-1)")
@@ -72,8 +76,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		if kv, unit, ok := setWithSpace(args, fs.Args()); ok {
+			fmt.Fprintf(stderr, "snnc run: --set %s %s: the value is two words to the shell; quote it (--set '%s %s') or leave out the space (--set %s%s)\n",
+				kv, unit, kv, unit, kv, unit)
+			return exitUsage
+		}
+		return argsError(fs, "one model file")
 	}
 	path := fs.Arg(0)
 	if strings.HasSuffix(path, ".nir") {
@@ -91,6 +99,22 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if r.threads < 1 {
 		fmt.Fprintf(stderr, "snnc run: --threads %d: at least 1\n", r.threads)
 		return exitUsage
+	}
+	if r.threads != 1 && r.target == "interp" {
+		// Said rather than ignored: a user who asks for threads expects
+		// them to do something.
+		fmt.Fprintf(stderr, "snnc run: --threads %d: the interpreter runs on one thread; --threads is for --target=llvm (whose recordings are the same bytes)\n", r.threads)
+		return exitUsage
+	}
+	if r.cpu != "native" && r.target != "llvm" {
+		fmt.Fprintf(stderr, "snnc run: --cpu %s: only --target=llvm builds for a processor\n", r.cpu)
+		return exitUsage
+	}
+	if r.target == "llvm" {
+		if err := llvm.CheckCPU(r.cpu); err != nil {
+			fmt.Fprintf(stderr, "snnc run: %v\n", err)
+			return exitUsage
+		}
 	}
 	if r.checkpoint != "on" && r.checkpoint != "off" {
 		fmt.Fprintf(stderr, "snnc run: --checkpoint=%s: on or off\n", r.checkpoint)
@@ -137,6 +161,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + ".out"
 	}
+	// A directory of someone else's is refused before anything in it is
+	// touched; one of snnc's has its previous run's files replaced.
+	if err := runtime.CheckOut(out); err != nil {
+		fmt.Fprintf(stderr, "snnc run: %v\n", err)
+		return exitModel
+	}
 	// The checkpoint and the recordings so far are read whole before
 	// anything is removed: --out may be the --resume directory.
 	if r.resume != "" && r.target == "interp" {
@@ -152,9 +182,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// run that fails or is killed leaves none that look like its own;
 	// but a resume into its own directory keeps them until it writes
 	// (runtime.Write removes them then), so that a resume that fails
-	// leaves the checkpoint to try again from. A native resume does the
-	// same itself.
-	if r.resume == "" || r.target == "interp" && !sameDir(out, r.resume) {
+	// leaves the checkpoint to try again from. A native executable does
+	// all this itself (main.c): removing them here would leave it a
+	// directory without summary.json, which it refuses if it holds a
+	// user's files.
+	if r.target == "interp" && (r.resume == "" || !sameDir(out, r.resume)) {
 		if err := runtime.RemoveStale(out); err != nil {
 			fmt.Fprintf(stderr, "snnc run: %v\n", err)
 			return exitModel
@@ -164,7 +196,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return runFPGA(path, m, opts, r, out, stdout, stderr)
 	}
 	if r.target == "llvm" {
-		exe, err := nativeExecutable(m, prog)
+		exe, err := nativeExecutable(m, prog, r.cpu)
 		if err != nil {
 			fmt.Fprintf(stderr, "snnc run: %s: %v\n", path, err)
 			return exitModel
@@ -234,6 +266,23 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		printSummary(stdout, res.Summary, out)
 	}
 	return exitOK
+}
+
+// setWithSpace finds the mistake `--set amp=0.5 nA` (unquoted, so the
+// unit is a name of its own): a --set NAME=VALUE whose next argument is
+// one of the names left over. It returns the --set's value and that name.
+func setWithSpace(args, names []string) (kv, unit string, ok bool) {
+	for i := 0; i+2 < len(args); i++ {
+		a := args[i]
+		if a != "--set" && a != "-set" {
+			continue
+		}
+		next := args[i+2]
+		if strings.Contains(args[i+1], "=") && slices.Contains(names, next) && !strings.HasSuffix(next, ".snn") && !strings.HasSuffix(next, ".nir") {
+			return args[i+1], next, true
+		}
+	}
+	return "", "", false
 }
 
 // sameDir reports whether two paths name one directory.

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		"Runs the model %s, compiled by snnc. Each monitor's recordings are\n"
 		"written into the output directory as NumPy .npy files (NAME.t.npy, NAME.i.npy\n"
 		"and, for state monitors, NAME.npy), the final state of every variable into its\n"
-		"state/ folder, and summary.json; spec/runtime.md says what each file holds. A\n"
+		"state/ folder, and summary.json; snnc doc runtime says what each file holds. A\n"
 		"short summary is printed; runs longer than a second show progress on a terminal.\n"
 		"The options are those of snnc run, and --threads and --data-dir.\n"
 		"\n"
@@ -57,12 +57,24 @@ static void usage(FILE *f)
 	snn_print_data_files(f);
 }
 
+/* usage_error says in one line what is wrong with the command line, as
+ * snnc does (cmd/snnc/main.go's parseFlags), and exits. */
 static _Noreturn void usage_error(const char *fmt, const char *a)
 {
+	fprintf(stderr, "%s: ", exe);
 	fprintf(stderr, fmt, a);
-	fputc('\n', stderr);
-	usage(stderr);
+	fprintf(stderr, "; see %s --help\n", exe);
 	exit(EXIT_USAGE);
+}
+
+/* print_version prints what --version says (llvm.VersionText). */
+static void print_version(void)
+{
+	printf("%s: the model %s\n", exe, snn_the_model.source);
+	if (snn_the_model.version_text)
+		fputs(snn_the_model.version_text, stdout);
+	else
+		printf("(a model written by hand)\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -161,6 +173,48 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* driving_current returns the name of the current that sets the runtime
+ * parameter called name (POP.PARAM) in every step, or NULL: --set cannot
+ * give it a value (lang.Program.DrivenParams). */
+static const char *driving_current(const char *name)
+{
+	const snn_model *m = &snn_the_model;
+	for (int c = 0; c < m->n_currents; c++) {
+		const snn_current *cur = &m->currents[c];
+		const snn_population *pop = &m->populations[cur->population];
+		for (int32_t x = 0; x < pop->vars.n; x++) {
+			if (pop->vars.v[x].id != cur->var || !pop->vars.v[x].runtime)
+				continue;
+			size_t n = strlen(pop->name);
+			if (strncmp(name, pop->name, n) == 0 && name[n] == '.' && strcmp(name + n + 1, pop->vars.v[x].name) == 0)
+				return cur->name;
+		}
+	}
+	return NULL;
+}
+
+/* print_settable prints what --set accepts, as driver.Settable says it:
+ * the runtime parameters but those a current drives, and those of what
+ * prune removed (accepted, and changing nothing), sorted. */
+static void print_settable(const char **names, int n)
+{
+	const snn_model *m = &snn_the_model;
+	const char **all = snn_xcalloc((size_t)(n + m->n_pruned + 1), sizeof(char *));
+	int k = 0;
+	for (int x = 0; x < n; x++)
+		if (!driving_current(names[x]))
+			all[k++] = names[x];
+	for (int x = 0; x < m->n_pruned; x++)
+		all[k++] = m->pruned[x].name;
+	qsort(all, (size_t)k, sizeof(char *), cmp_str);
+	for (int x = 0; x < k; x++)
+		fprintf(stderr, "%s%s", x > 0 ? ", " : "the model has ", all[x]);
+	if (k == 0)
+		fprintf(stderr, "the model has no other runtime parameters");
+	fprintf(stderr, "\n");
+	free(all);
+}
+
 static int parse_bool(const char *v, int *out)
 {
 	static const char *yes[] = {"1", "t", "T", "true", "TRUE", "True"};
@@ -190,15 +244,17 @@ static int run(int argc, char **argv)
 	int quiet = 0;
 	int n_set = 0;
 	char **sets = snn_xcalloc((size_t)argc + 1, sizeof(char *));
-	int n_pos = 0;
+	const char *pos = NULL; /* the first argument that is not a flag */
 	for (int a = 1; a < argc; a++) {
 		const char *arg = argv[a];
 		if (arg[0] != '-' || arg[1] == 0) {
-			n_pos++;
+			if (!pos)
+				pos = arg;
 			continue;
 		}
 		if (strcmp(arg, "--") == 0) {
-			n_pos += argc - a - 1;
+			if (!pos && a + 1 < argc)
+				pos = argv[a + 1];
 			break;
 		}
 		const char *name = arg + 1;
@@ -216,11 +272,16 @@ static int run(int argc, char **argv)
 				usage(stdout);
 			return EXIT_OK;
 		}
+		if (strcmp(fname, "version") == 0) {
+			if (snn_rank == 0)
+				print_version();
+			return EXIT_OK;
+		}
 		if (strcmp(fname, "q") == 0 || strcmp(fname, "quiet") == 0) {
 			int b = 1;
 			if (value && parse_bool(value, &b)) {
-				fprintf(stderr, "invalid boolean value %s for -%s: parse error\n", snn_quote(value), fname);
-				usage(stderr);
+				fprintf(stderr, "%s: invalid boolean value %s for -%s: parse error; see %s --help\n", exe, snn_quote(value),
+					fname, exe);
 				return EXIT_USAGE;
 			}
 			quiet = b;
@@ -256,8 +317,19 @@ static int run(int argc, char **argv)
 		else
 			*dst = value;
 	}
-	if (n_pos > 0) {
-		usage(stderr);
+	if (pos) {
+		/* --set amp=0.5 nA, unquoted: the unit is an argument of its own */
+		for (int i = 0; i < n_set; i++)
+			if (strchr(sets[i], '='))
+				for (int a = 1; a + 1 < argc; a++)
+					if (argv[a] == sets[i] && argv[a + 1] == pos) {
+						fprintf(stderr,
+							"%s: --set %s %s: the value is two words to the shell; quote it (--set '%s %s') or leave out the space (--set %s%s)\n",
+							snn_prog, sets[i], pos, sets[i], pos, sets[i], pos);
+						return EXIT_USAGE;
+					}
+		fprintf(stderr, "%s: unexpected argument %s: the executable takes only options (the model is built in); see %s --help\n",
+			exe, pos, exe);
 		return EXIT_USAGE;
 	}
 
@@ -321,6 +393,11 @@ static int run(int argc, char **argv)
 		}
 		o.threads = (int)v;
 	}
+	/* Every --set as given, for summary.json's "set" (a pruned one too,
+	 * as the interpreter's). */
+	const char **given_names = snn_xcalloc((size_t)n_set + 1, sizeof(char *));
+	const char **given_texts = snn_xcalloc((size_t)n_set + 1, sizeof(char *));
+	int n_given = 0;
 	if (n_set > 0) {
 		const char **names;
 		const snn_var **vs;
@@ -336,6 +413,8 @@ static int run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			const char *text = eq + 1;
+			given_names[n_given] = name;
+			given_texts[n_given] = snn_trim(text, strlen(text));
 			int found = -1;
 			for (int x = 0; x < n; x++)
 				if (strcmp(names[x], name) == 0)
@@ -357,6 +436,7 @@ static int run(int argc, char **argv)
 					fprintf(stderr, "%s: --set %s: the dimension of %s is not %s's\n", snn_prog, kv, text, name);
 					return EXIT_USAGE;
 				}
+				n_given++;
 				continue;
 			}
 			if (found < 0) {
@@ -364,11 +444,16 @@ static int run(int argc, char **argv)
 					fprintf(stderr, "%s: --set %s: the model has no runtime parameters (declare one with `runtime param`)\n",
 						snn_prog, kv);
 				} else {
-					fprintf(stderr, "%s: --set %s: no runtime parameter %s; the model has ", snn_prog, kv, name);
-					for (int x = 0; x < n; x++)
-						fprintf(stderr, "%s%s", x > 0 ? ", " : "", names[x]);
-					fprintf(stderr, "\n");
+					fprintf(stderr, "%s: --set %s: no runtime parameter %s; ", snn_prog, kv, name);
+					print_settable(names, n);
 				}
+				return EXIT_USAGE;
+			}
+			const char *cur = driving_current(name);
+			if (cur) {
+				fprintf(stderr, "%s: --set %s: %s is driven by current %s, which sets it every step; ", snn_prog, kv,
+					name, cur);
+				print_settable(names, n);
 				return EXIT_USAGE;
 			}
 			double v;
@@ -391,6 +476,7 @@ static int run(int argc, char **argv)
 				}
 			o.set_names[o.n_set] = name;
 			o.set_values[o.n_set++] = v;
+			n_given++;
 		}
 		/* interp applies them by name, sorted */
 		for (int i = 1; i < o.n_set; i++)
@@ -401,6 +487,15 @@ static int run(int argc, char **argv)
 				double tv = o.set_values[j];
 				o.set_values[j] = o.set_values[j - 1];
 				o.set_values[j - 1] = tv;
+			}
+		for (int i = 1; i < n_given; i++)
+			for (int j = i; j > 0 && strcmp(given_names[j - 1], given_names[j]) > 0; j--) {
+				const char *tn = given_names[j];
+				given_names[j] = given_names[j - 1];
+				given_names[j - 1] = tn;
+				const char *tt = given_texts[j];
+				given_texts[j] = given_texts[j - 1];
+				given_texts[j - 1] = tt;
 			}
 	}
 	char *dir;
@@ -439,6 +534,8 @@ static int run(int argc, char **argv)
 	int same = o.resume && stat(dir, &st_dir) == 0 && stat(o.resume, &st_resume) == 0 &&
 		   st_dir.st_dev == st_resume.st_dev && st_dir.st_ino == st_resume.st_ino;
 	/* Over MPI ranks rank 0 alone writes the outputs. */
+	if (snn_rank == 0 && snn_check_out(dir))
+		return EXIT_MODEL;
 	if (!same && snn_rank == 0 && snn_remove_stale(dir))
 		return EXIT_MODEL;
 	/* SIGINT and SIGTERM end the run before its next step, and what the
@@ -461,6 +558,13 @@ static int run(int argc, char **argv)
 		return sum.interrupted ? 128 + (snn_stop_signal ? (int)snn_stop_signal : SIGTERM) : EXIT_OK;
 	if (same && snn_remove_stale(dir))
 		return EXIT_MODEL;
+	sum.snnc_version = snn_the_model.snnc_version;
+	sum.model_sha256 = snn_the_model.model_sha256;
+	sum.monitors_json = snn_the_model.monitors_json;
+	sum.threads = o.threads;
+	sum.n_set = n_given;
+	sum.set_names = given_names;
+	sum.set_texts = given_texts;
 	if (snn_write_outputs(dir, snn_the_model.dt, spikes, n_spikes, states, n_states, &sum))
 		return EXIT_MODEL;
 	if (sum.interrupted) {
@@ -483,6 +587,11 @@ int main(int argc, char **argv)
 		const char *b = strrchr(argv[0], '/');
 		exe = b ? b + 1 : argv[0];
 	}
+	/* Messages begin with the executable's own name; snnc run, which
+	 * runs it for the user, has them begin with "snnc run" (build.go's
+	 * runNative sets SNNC_PROG). */
+	const char *prog = getenv("SNNC_PROG");
+	snn_prog = prog && *prog ? prog : exe;
 	/* An --mpi build starts MPI; any other refuses to run as several
 	 * copies under mpirun (mpi.c). */
 	snn_mpi_init(&argc, &argv, exe);

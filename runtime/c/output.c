@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -378,31 +379,88 @@ static int json_string(const char **p, char *b, size_t cap)
 	return 1;
 }
 
-int snn_remove_stale(const char *dir)
+/* our_summary returns the text of dir/summary.json if it is a summary snnc
+ * wrote (runtime's previousRun), else NULL. */
+static char *our_summary(const char *dir)
 {
 	char *path = join(dir, "summary.json");
 	struct stat st;
 	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
 		free(path);
-		return 0; /* none, or not one snnc wrote */
+		return NULL; /* none, or not one snnc wrote */
 	}
 	FILE *f = fopen(path, "rb");
-	if (!f) {
-		free(path);
-		return 0;
-	}
+	free(path);
+	if (!f)
+		return NULL;
 	char *data = snn_xmalloc((size_t)st.st_size + 1);
 	size_t len = fread(data, 1, (size_t)st.st_size, f);
 	fclose(f);
 	data[len] = 0;
 	/* A summary snnc wrote: json.MarshalIndent's layout, with these keys. */
-	const char *files = strstr(data, "\n  \"files\": [");
-	int ours = strstr(data, "\n  \"target\": ") && strstr(data, "\n  \"steps\": ") && files;
-	if (!ours) {
+	if (!strstr(data, "\n  \"target\": ") || !strstr(data, "\n  \"steps\": ") || !strstr(data, "\n  \"files\": [")) {
 		free(data);
-		free(path);
+		return NULL;
+	}
+	return data;
+}
+
+int snn_check_out(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return 0; /* none yet (or one that mkdir_all will report) */
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: --out %s: not a directory\n", snn_prog, dir);
+		return 1;
+	}
+	char *data = our_summary(dir);
+	if (data) {
+		free(data);
 		return 0;
 	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "%s: --out %s: %s\n", snn_prog, dir, errtext(errno));
+		return 1;
+	}
+	/* readdir's order is the file system's, and Go's os.ReadDir sorts:
+	 * the first by name is the one named, as runtime.CheckOut names it. */
+	char *bad = NULL;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		char *p = join(dir, n);
+		struct stat se;
+		int isdir = lstat(p, &se) == 0 && S_ISDIR(se.st_mode);
+		free(p);
+		if (isdir ? strcmp(n, "state") == 0 : stale_name(n))
+			continue;
+		if (!bad || strcmp(n, bad) < 0) {
+			free(bad);
+			bad = snn_xmalloc(strlen(n) + 1);
+			strcpy(bad, n);
+		}
+	}
+	closedir(d);
+	if (!bad)
+		return 0;
+	fprintf(stderr,
+		"%s: --out %s: the directory exists and snnc did not write it (it has no summary.json of a run, and %s is not a "
+		"recording); choose another --out, or remove the directory\n",
+		snn_prog, dir, bad);
+	free(bad);
+	return 1;
+}
+
+int snn_remove_stale(const char *dir)
+{
+	char *data = our_summary(dir);
+	if (!data)
+		return 0;
+	char *path = join(dir, "summary.json");
 	if (unlink(path) != 0 && errno != ENOENT) {
 		fprintf(stderr, "%s: removing the previous run's %s: %s\n", snn_prog, path, errtext(errno));
 		free(data);
@@ -410,6 +468,7 @@ int snn_remove_stale(const char *dir)
 		return 1;
 	}
 	free(path);
+	const char *files = strstr(data, "\n  \"files\": [");
 	const char *p = files + strlen("\n  \"files\": [");
 	for (;;) {
 		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == ',')
@@ -579,6 +638,27 @@ int snn_write_outputs(const char *dir, double dt, snn_spike_rec *spikes, int n_s
 		puts_(&t, ",\n  \"resumed_from\": ");
 		putstr(&t, sum->resumed_from);
 	}
+	puts_(&t, ",\n  \"snnc_version\": ");
+	putstr(&t, sum->snnc_version ? sum->snnc_version : "");
+	puts_(&t, ",\n  \"model_sha256\": ");
+	putstr(&t, sum->model_sha256 ? sum->model_sha256 : "");
+	putf(&t, ",\n  \"threads\": %d", sum->threads);
+	puts_(&t, ",\n  \"set\": ");
+	if (sum->n_set == 0) {
+		puts_(&t, "{}");
+	} else {
+		/* sorted by name (main.c), as encoding/json sorts map keys */
+		puts_(&t, "{");
+		for (int i = 0; i < sum->n_set; i++) {
+			puts_(&t, i > 0 ? ",\n    " : "\n    ");
+			putstr(&t, sum->set_names[i]);
+			puts_(&t, ": ");
+			putstr(&t, sum->set_texts[i]);
+		}
+		puts_(&t, "\n  }");
+	}
+	puts_(&t, ",\n  \"monitors\": ");
+	puts_(&t, sum->monitors_json ? sum->monitors_json : "[]");
 	puts_(&t, "\n}\n");
 	char *path = join(dir, "summary.json");
 	int bad = write_file(path, NULL, t.b, t.n);

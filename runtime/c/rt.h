@@ -51,7 +51,7 @@ void snn_shortest(double x, char *digits, int *dp);
 int64_t snn_go_int64(double x);
 
 /* Errors. The model path for messages (snn_the_model.source). */
-extern const char *snn_prog;   /* "snnc run" */
+extern const char *snn_prog;   /* the executable's name, or $SNNC_PROG ("snnc run") */
 /* An error of the model or its data found while building or running:
  * "snnc run: SOURCE: CONTEXT MSG", exit status 1. snn_err_ctx is the
  * context ("projection ee: ") or "". */
@@ -260,6 +260,14 @@ typedef struct snn_summary {
 	/* Writes ckpt into dir/state, listing its files (resume.c's
 	 * snn_write_checkpoint, passed down: output.c calls nothing above it). */
 	int (*write_ckpt)(const char *dir, struct snn_summary *sum);
+	/* The run's threads, and its --set values as given by name, sorted
+	 * by name (summary.json's "threads" and "set"), and the model's
+	 * snnc_version, model_sha256 and monitors (snn_model's; NULL: "",
+	 * "" and []). main.c fills them. */
+	const char *snnc_version, *model_sha256, *monitors_json;
+	int threads;
+	int n_set;
+	const char **set_names, **set_texts;
 } snn_summary;
 
 /* resume.c: checkpoint and resume (runtime/checkpoint.go). The model's
@@ -285,6 +293,9 @@ void snn_json_str(char **b, size_t *n, size_t *cap, const char *s);
 /* Removes the files a previous run listed in dir/summary.json, and it
  * (runtime.RemoveStale); 0, or 1 after printing the error. */
 int snn_remove_stale(const char *dir);
+/* snn_check_out refuses (1, with a message) an output directory snnc did
+ * not write, as runtime.CheckOut does. */
+int snn_check_out(const char *dir);
 
 /* Writes the recordings and summary.json into dir; 0, or 1 after
  * printing the error. */

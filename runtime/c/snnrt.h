@@ -345,6 +345,14 @@ typedef struct snn_model {
 	const snn_reduction *reductions;
 	int32_t n_schedules;
 	const snn_schedule *schedules;
+	/* summary.json's snnc_version, model_sha256 and monitors (the JSON
+	 * text after "monitors": ), as snnc computed them at the build; NULL
+	 * in a hand-written model (written as "" and []). */
+	const char *snnc_version, *model_sha256, *monitors_json;
+	/* What --version prints after the executable's name: snnc's and Go's
+	 * versions, LLVM's, the target CPU (llvm.VersionText); NULL in a
+	 * hand-written model. */
+	const char *version_text;
 } snn_model;
 
 extern const snn_model snn_the_model;

@@ -62,4 +62,6 @@ const snn_model snn_the_model = {
 	0, 0,
 	0, 0, /* reductions */
 	0, 0, /* schedules */
+	0, 0, 0, /* snnc_version, model_sha256, monitors_json: written "", "", [] */
+	0, /* version_text */
 };
