@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/runtime"
+	"snnc/version"
 )
 
 // runFPGA is snnc run --target=fpga: the quantized module m mapped onto
@@ -95,6 +97,15 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	spikes, sum, err := d.Recordings(m, res, "fpga")
 	if err != nil {
 		return fail(exitModel, "%s: %v", path, err)
+	}
+	// What every target's summary says of the run and its monitors: the
+	// spike monitors only, the state monitors having been refused above.
+	sum.SnncVersion, sum.ModelSHA256, sum.Threads, sum.Set = version.Version, m.SourceSHA256, 1, maps.Clone(opts.SetText)
+	sum.Monitors = []runtime.MonitorSummary{}
+	for _, ms := range interp.MonitorSummaries(m) {
+		if ms.Kind == "spikes" {
+			sum.Monitors = append(sum.Monitors, ms)
+		}
 	}
 	// The final state: what the core read back, made into state/ by the
 	// interpreter's one implementation.

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"snnc/lang/lsp"
+	"snnc/version"
 )
 
 func init() {
@@ -36,7 +37,9 @@ func runLSP(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	err := lsp.NewServer(os.Stdin, stdout).Serve()
+	srv := lsp.NewServer(os.Stdin, stdout)
+	srv.Version = version.Version
+	err := srv.Serve()
 	switch {
 	case err == nil:
 		return exitOK
