@@ -31,6 +31,10 @@ type Options struct {
 	// Set gives runtime parameters new values (interp.Options.Set): the
 	// host computes what the core holds of parameters from them.
 	Set map[string]float64
+	// StateMonitors asks for the state monitors the core can record to be
+	// recorded: the run is cut at the steps they sample and the state read
+	// back at each (monitors.go). Without it, none is.
+	StateMonitors bool
 }
 
 // Core sizes: the Verilog parameters of snn_core for a model.
@@ -105,6 +109,22 @@ type Design struct {
 	// number of synapses.
 	eventRows []eventRows
 	synapses  map[string]int
+	// Sampled names the state monitors the run records; Refused says,
+	// one message each, why the others are not recorded. samples are the
+	// steps at which the state is read back (sorted), frames what the
+	// core answers to the configuration stream, in order.
+	Sampled []string
+	Refused []string
+	samples []int64
+	frames  []frame
+}
+
+// A frame is one answer of the core to the configuration stream: a run's
+// done byte, or count words of n bytes read back from space.
+type frame struct {
+	done     bool
+	space    byte
+	count, n int
 }
 
 // owner is a population with storage in the core.
@@ -162,6 +182,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if err := bs.projections(); err != nil {
 		return nil, err
 	}
+	bs.stateMonitors(o.StateMonitors)
 	bs.coreSizes()
 	bs.memories()
 	bs.configuration()

@@ -21,7 +21,9 @@ import (
 // spikes: two populations, a Poisson input (its spikes recorded too), a
 // projection with drawn delays (the summary's synaptic events count only
 // those delivered within the run), a monitor of a subgroup (its indices
-// rebased) and a state monitor (which the core cannot record).
+// rebased), a state monitor the core records (a.v, sampled between steps)
+// and one it cannot (b.g, which on_pre writes in the step's deliveries,
+// before the sample).
 const fpgaNet = `
 neuron LIF {
     param tau: ms = 10 ms
@@ -43,6 +45,7 @@ monitor spikes a
 monitor spikes b[2:6]
 monitor spikes noise
 monitor state a.v every 1 ms
+monitor state b.g every 1 ms
 run { duration = 100 ms  seed = 3 }
 `
 
@@ -56,9 +59,11 @@ func requireSimulator(t *testing.T) {
 
 // snnc run --target=fpga writes the bytes of snnc run --target=interp
 // --quantize=int16 (the quantization fpga chooses by default) for every
-// spike monitor and the final state (state/), and the same summary but for
-// its target, time and files; a state monitor is refused with a warning
-// and not written, and there is no checkpoint. Examples and
+// spike monitor, every state monitor of a variable the core holds and no
+// delivery writes (the state read back between steps), and the final
+// state (state/), and the same summary but for its target, time and
+// files; another state monitor is refused with a warning and not
+// written, and there is no checkpoint. Examples and
 // a network of inputs and delays, with --duration, --seed and --set; the
 // RTL is slow (a Verilator build of 10 to 20 s each), so the runs are
 // short.
@@ -70,12 +75,14 @@ func TestRunFPGA(t *testing.T) {
 		name, path string
 		args       []string
 		monitors   []string // spike monitors: NAME.t.npy, NAME.i.npy
-		refused    []string // state monitors
+		sampled    []string // state monitors recorded: NAME.t.npy, NAME.i.npy, NAME.npy
+		refused    []string // state monitors refused, with why
 		final      string   // a variable of state/ that the core changed
 	}{
-		{"lif_current", "../../examples/lif_current.snn", []string{"--duration", "150ms", "--set", "i_drive=0.35nA"}, []string{"cell_spikes"}, []string{"cell_v"}, "cell.v"},
-		{"izhikevich", "../../examples/izhikevich.snn", []string{"--duration", "40ms"}, []string{"rs_spikes", "ib_spikes", "ch_spikes", "fs_spikes", "lts_spikes"}, []string{"rs_v"}, "lts.u"},
-		{"net", net, []string{"--duration", "60ms", "--seed", "11"}, []string{"a_spikes", "b_spikes", "noise_spikes"}, []string{"a_v"}, "b.g"},
+		{"lif_current", "../../examples/lif_current.snn", []string{"--duration", "150ms", "--set", "i_drive=0.35nA"}, []string{"cell_spikes"}, []string{"cell_v"}, nil, "cell.v"},
+		{"izhikevich", "../../examples/izhikevich.snn", []string{"--duration", "40ms"}, []string{"rs_spikes", "ib_spikes", "ch_spikes", "fs_spikes", "lts_spikes"}, []string{"rs_v"}, nil, "lts.u"},
+		{"net", net, []string{"--duration", "60ms", "--seed", "11"}, []string{"a_spikes", "b_spikes", "noise_spikes"}, []string{"a_v"},
+			[]string{`b_g \(state of b\.g\) is not recorded: projection ab's on_pre writes it in a step's deliveries`}, "b.g"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			interpOut, fpgaOut := filepath.Join(dir, c.name+".interp"), filepath.Join(dir, c.name+".fpga")
@@ -85,12 +92,15 @@ func TestRunFPGA(t *testing.T) {
 			stderr.Reset()
 			args = append([]string{"run", "-q", "--target=fpga", "--out", fpgaOut}, c.args...)
 			require.Equal(t, exitOK, run(append(args, c.path), &stdout, &stderr), stderr.String())
-			for _, mon := range c.refused {
-				assert.Contains(t, stderr.String(), "warning: ")
-				assert.Regexp(t, `\.snn:\d+:\d+: monitor `+mon+` \(state of [a-z]+\.v\) is not recorded`, stderr.String())
+			refused := []string{}
+			for _, why := range c.refused {
+				assert.Regexp(t, `warning: .*\.snn:\d+:\d+: monitor `+why, stderr.String())
+				mon, _, _ := strings.Cut(why, " ")
+				refused = append(refused, mon)
 				_, err := os.Stat(filepath.Join(fpgaOut, mon+".npy"))
 				assert.True(t, os.IsNotExist(err), "%s.npy is not written", mon)
 			}
+			assert.Equal(t, len(c.refused), strings.Count(stderr.String(), "warning: "), "one warning per refused monitor:\n%s", stderr.String())
 			// Every file the fpga run wrote is the interpreter's, byte
 			// for byte; the interpreter's others are the state monitors'
 			// and its checkpoint's.
@@ -98,6 +108,11 @@ func TestRunFPGA(t *testing.T) {
 			for _, mon := range c.monitors {
 				assert.Contains(t, got["files"], mon+".t.npy")
 				assert.Contains(t, got["files"], mon+".i.npy")
+			}
+			for _, mon := range c.sampled {
+				for _, f := range []string{".t.npy", ".i.npy", ".npy"} {
+					assert.Contains(t, got["files"], mon+f)
+				}
 			}
 			for _, f := range got["files"].([]any) {
 				name := f.(string)
@@ -116,7 +131,7 @@ func TestRunFPGA(t *testing.T) {
 					continue
 				}
 				mon, _, _ := strings.Cut(name, ".")
-				assert.True(t, slices.Contains(c.refused, mon) || strings.HasPrefix(name, "state/raw/") || name == "state/checkpoint.json",
+				assert.True(t, slices.Contains(refused, mon) || strings.HasPrefix(name, "state/raw/") || name == "state/checkpoint.json",
 					"%s is not written", name)
 			}
 			assert.Contains(t, got["files"], "state/"+c.final+".npy")
@@ -128,6 +143,11 @@ func TestRunFPGA(t *testing.T) {
 			}
 			require.Positive(t, spikes, "the model spikes")
 			assert.Equal(t, "fpga", got["target"])
+			// The summary lists the monitors recorded: the interpreter's
+			// but those refused.
+			want["monitors"] = slices.DeleteFunc(want["monitors"].([]any), func(ms any) bool {
+				return slices.Contains(refused, ms.(map[string]any)["name"].(string))
+			})
 			for _, key := range []string{"target", "wall_seconds", "files"} {
 				delete(want, key)
 				delete(got, key)
