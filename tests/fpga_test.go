@@ -112,14 +112,20 @@ neuron N {
 
 // The same network programmed over the core's UART (snn_top): the same
 // spikes and state as through the byte port (and so the interpreter's:
-// the net-int16 row of TestConformance).
+// the net-int16 row of TestConformance), and the same state read back
+// between steps for a state monitor (the host waiting for each read-back
+// before it sends on).
 func TestRTLUART(t *testing.T) {
 	sim := requireSimulator(t, "iverilog")
-	m := quantizedSource(t, "net.snn", rtlNetwork, 16)
+	src := strings.Replace(rtlNetwork, "monitor spikes b\n", "monitor spikes b\nmonitor state a.v every 5 ms\n", 1)
+	m := quantizedSource(t, "net.snn", src, 16)
 	o := driver.FPGAOptions()
 	o.Steps = 300
+	o.StateMonitors = true
 	d, err := fpga.Build(m, o)
 	require.NoError(t, err)
+	require.Equal(t, []string{"a_v"}, d.Sampled)
+	require.Empty(t, d.Refused)
 	dir := t.TempDir()
 	require.NoError(t, d.Write(dir))
 	direct, err := d.Simulate(dir, sim)
@@ -130,6 +136,13 @@ func TestRTLUART(t *testing.T) {
 	require.Equal(t, direct.Spikes, serial.Spikes)
 	require.Equal(t, d.StateValues(direct), d.StateValues(serial))
 	require.Equal(t, d.SynapseValues(direct), d.SynapseValues(serial))
+	steps, vars := d.SampleVars(direct)
+	require.Equal(t, []int64{0, 50, 100, 150, 200, 250}, steps)
+	require.Len(t, vars, len(steps))
+	require.NotEqual(t, vars[0]["a.v"], vars[len(vars)-1]["a.v"], "a.v changes")
+	serialSteps, serialVars := d.SampleVars(serial)
+	require.Equal(t, steps, serialSteps)
+	require.Equal(t, vars, serialVars)
 }
 
 // What the core cannot do is a positioned diagnostic naming the
