@@ -64,7 +64,7 @@ func (bs *buildState) stateMonitors(sample bool) {
 			refuse("the core computes a definition inside its step and holds no word of it to read back")
 			continue
 		case !isPop:
-			refuse("a synapse's variables change in the step's deliveries, before the sample, and the core's synapse words are read back only after the run")
+			refuse("the core reads its synapse words back only after the run, not at each sample (on_pre and on_post change them before a step's sample)")
 			continue
 		case v == nil || v.Kind == ir.VarParam || !held[mon.TargetName()+"."+mon.Var]:
 			refuse("the core holds no state word of %s.%s to read back (a parameter, a dendrite array's segment or a member of a fused group is not one)", mon.TargetName(), mon.Var)
