@@ -9,9 +9,11 @@
 // sim.go runs the testbench on Verilator or Icarus Verilog and reads what
 // the core reported (Output); results.go maps that back to the model, as
 // the interpreter records it: the spike monitors and the summary
-// (Design.Recordings) and the state read back (Design.FinalVars, for
-// interp.FinalState). snnc run --target=fpga and the conformance tests use
-// that one mapping.
+// (Design.Recordings), the state read back after the run
+// (Design.FinalVars, for interp.FinalState) and between steps for the
+// state monitors the core can record (monitors.go; Design.SampleVars, for
+// interp.StateSamples). snnc run --target=fpga and the conformance tests
+// use that one mapping.
 package fpga
 
 import (
@@ -151,10 +153,13 @@ type owner struct {
 //     step datapath;
 //   - projections: each delivering projection's rows and synapse word,
 //     and its event datapaths;
+//   - stateMonitors: the state monitors recorded (Options.StateMonitors)
+//     and the steps they sample;
 //   - coreSizes: the core's sizes, then the model's Verilog;
 //   - memories: the core's memories, from the model's initial state;
 //   - configuration: the stream that programs the core, runs it (cut
-//     where a current changes in time) and reads its state back;
+//     where a current changes in time and where a state monitor samples,
+//     its state read back there) and reads its state back;
 //   - stimulus: the input sources that spike, step by step.
 func Build(m *ir.Module, o Options) (*Design, error) {
 	if err := check(m); err != nil {
