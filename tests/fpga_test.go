@@ -112,14 +112,20 @@ neuron N {
 
 // The same network programmed over the core's UART (snn_top): the same
 // spikes and state as through the byte port (and so the interpreter's:
-// the net-int16 row of TestConformance).
+// the net-int16 row of TestConformance), and the same state read back
+// between steps for a state monitor (the host waiting for each read-back
+// before it sends on).
 func TestRTLUART(t *testing.T) {
 	sim := requireSimulator(t, "iverilog")
-	m := quantizedSource(t, "net.snn", rtlNetwork, 16)
+	src := strings.Replace(rtlNetwork, "monitor spikes b\n", "monitor spikes b\nmonitor state a.v every 5 ms\n", 1)
+	m := quantizedSource(t, "net.snn", src, 16)
 	o := driver.FPGAOptions()
 	o.Steps = 300
+	o.StateMonitors = true
 	d, err := fpga.Build(m, o)
 	require.NoError(t, err)
+	require.Equal(t, []string{"a_v"}, d.Sampled)
+	require.Empty(t, d.Refused)
 	dir := t.TempDir()
 	require.NoError(t, d.Write(dir))
 	direct, err := d.Simulate(dir, sim)
@@ -130,6 +136,13 @@ func TestRTLUART(t *testing.T) {
 	require.Equal(t, direct.Spikes, serial.Spikes)
 	require.Equal(t, d.StateValues(direct), d.StateValues(serial))
 	require.Equal(t, d.SynapseValues(direct), d.SynapseValues(serial))
+	steps, vars := d.SampleVars(direct)
+	require.Equal(t, []int64{0, 50, 100, 150, 200, 250}, steps)
+	require.Len(t, vars, len(steps))
+	require.NotEqual(t, vars[0]["a.v"], vars[len(vars)-1]["a.v"], "a.v changes")
+	serialSteps, serialVars := d.SampleVars(serial)
+	require.Equal(t, steps, serialSteps)
+	require.Equal(t, vars, serialVars)
 }
 
 // What the core cannot do is a positioned diagnostic naming the
@@ -150,4 +163,65 @@ func TestFPGADiagnostics(t *testing.T) {
 	}
 	_, err := fpga.Build(compileSource(t, "net.snn", rtlNetwork), driver.FPGAOptions())
 	require.ErrorContains(t, err, "build with --quantize")
+}
+
+// Which state monitors a run on the core records, and why it refuses the
+// others: each refusal names the monitor, its position and its reason.
+// Only the build is made (no simulation): what is recorded is compared
+// with the interpreter by cmd/snnc's TestRunFPGA.
+func TestFPGAStateMonitors(t *testing.T) {
+	src := `
+neuron LIF {
+    param tau: ms = 10 ms
+    state v: mV = 0 mV
+    state g: mV = 0 mV
+    let drive: mV = g - v
+    dv/dt = drive / tau
+    dg/dt = -g / (5 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+}
+synapse S {
+    param w: mV = 6 mV
+    state n = 0
+    on pre { post.g += w  n += 1 }
+}
+input noise = poisson[20] { rate = 100 Hz }
+population a = LIF[10]
+population b = LIF[8] { tau = 20 ms }
+connect na: noise -> a using S by fixed_probability(0.5)
+connect ab: a -> b using S by fixed_probability(0.5) { delay = 1 ms }
+monitor state a.v every 1 ms
+monitor state b.v[0:2] every 5 ms
+monitor state b.g every 1 ms
+monitor state a.drive every 1 ms
+monitor state ab.n every 1 ms
+monitor fast: state b.v every 1
+run { duration = 100 ms  seed = 3 }
+`
+	m := quantizedSource(t, "net.snn", src, 16)
+	o := driver.FPGAOptions()
+	o.Steps = 3000
+	o.StateMonitors = true
+	d, err := fpga.Build(m, o)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a_v", "b_v"}, d.Sampled)
+	want := []string{
+		`net.snn:\d+:\d+: monitor b_g \(state of b\.g\) is not recorded: projection ab's on_pre writes it in a step's deliveries`,
+		`net.snn:\d+:\d+: monitor a_drive \(definition drive of a\) is not recorded: the core computes a definition inside its step`,
+		`net.snn:\d+:\d+: monitor ab_n \(state of ab\.n\) is not recorded: the core reads its synapse words back only after the run, not at each sample`,
+		`net.snn:\d+:\d+: monitor fast \(state of b\.v\) is not recorded: it samples more than 2000 steps`,
+	}
+	require.Len(t, d.Refused, len(want), "%q", d.Refused)
+	for n, re := range want {
+		require.Regexp(t, re, d.Refused[n])
+		require.True(t, strings.HasSuffix(d.Refused[n], "; --target=interp with the same --quantize records it"), d.Refused[n])
+	}
+
+	// Without StateMonitors, none is recorded.
+	o.StateMonitors = false
+	d, err = fpga.Build(m, o)
+	require.NoError(t, err)
+	require.Empty(t, d.Sampled)
+	require.Len(t, d.Refused, 6)
 }

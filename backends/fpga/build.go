@@ -425,42 +425,82 @@ func (bs *buildState) configuration() {
 	for _, c := range changing {
 		affected[ownerOf[c.Population]] = true
 	}
-	from := int64(0)
-	for k := int64(1); k < d.Steps && len(changing) > 0; k++ {
-		bs.setCurrents(changing, float64(k)*m.Run.Dt)
-		var words []string
-		first := -1
-		for _, ow := range d.owners {
-			if !affected[ow] {
-				continue
+	// answered notes an answer of the core (frame f) and, for a host on
+	// the UART, that the next byte waits for it and those before.
+	got := 0
+	answered := func(f frame) {
+		d.frames = append(d.frames, f)
+		if f.done {
+			got++
+			d.runs++
+		} else {
+			got += f.count * f.n
+			d.readBack += f.count * f.n
+		}
+		d.waits = append(d.waits, [2]int{len(c.bytes), got})
+	}
+	// A state monitor's sample of step k: the state after k steps, read
+	// back before the run goes on.
+	readState := func() {
+		n := (d.Core.SW + 7) / 8
+		c.read(spaceState, 0, d.Core.N, n)
+		answered(frame{space: spaceState, count: d.Core.N, n: n})
+	}
+	from, next := int64(0), 0 // the steps run so far; the next sample
+	for k := int64(0); k < d.Steps; k++ {
+		if len(changing) == 0 {
+			// Only the samples cut the run: go to the next.
+			if next == len(d.samples) {
+				break
 			}
-			for i := range ow.p.Size {
-				w := bs.paramWord(ow, i, d.Core.PW)
-				if w != params[ow.base+i] {
-					if first < 0 {
-						first = ow.base + i
+			k = d.samples[next]
+		}
+		sampled := next < len(d.samples) && d.samples[next] == k
+		if sampled {
+			next++
+		}
+		first := -1
+		if k > 0 && len(changing) > 0 {
+			bs.setCurrents(changing, float64(k)*m.Run.Dt)
+			for _, ow := range d.owners {
+				if !affected[ow] {
+					continue
+				}
+				for i := range ow.p.Size {
+					w := bs.paramWord(ow, i, d.Core.PW)
+					if w != params[ow.base+i] {
+						if first < 0 {
+							first = ow.base + i
+						}
+						params[ow.base+i] = w
 					}
-					params[ow.base+i] = w
 				}
 			}
 		}
-		if first < 0 {
+		if first < 0 && !sampled {
 			continue
 		}
-		// Every word from the first changed one on: one frame.
-		words = params[first:]
-		c.run(k - from)
-		d.waits = append(d.waits, [2]int{len(c.bytes), len(d.waits) + 1})
-		c.write(spaceParam, first, words, (d.Core.PW+7)/8)
-		from = k
+		if k > from {
+			c.run(k - from)
+			answered(frame{done: true})
+			from = k
+		}
+		if sampled {
+			readState()
+		}
+		if first >= 0 {
+			// Every word from the first changed one on: one frame.
+			c.write(spaceParam, first, params[first:], (d.Core.PW+7)/8)
+		}
 	}
 	c.run(d.Steps - from)
-	d.runs = len(d.waits) + 1
-	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs})
+	answered(frame{done: true})
 	d.runEnd = len(c.bytes)
-	n := c.read(spaceState, 0, d.Core.N, (d.Core.SW+7)/8)
-	d.waits = append(d.waits, [2]int{len(c.bytes), d.runs + n})
-	d.readBack = n + c.read(spaceSyn, 0, d.Core.NSYN, (d.Core.SYNW+7)/8)
+	readState()
+	n := (d.Core.SYNW + 7) / 8
+	c.read(spaceSyn, 0, d.Core.NSYN, n)
+	d.frames = append(d.frames, frame{space: spaceSyn, count: d.Core.NSYN, n: n})
+	d.readBack += d.Core.NSYN * n
 	d.Config = c.bytes
 }
 

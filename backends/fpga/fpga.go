@@ -9,9 +9,11 @@
 // sim.go runs the testbench on Verilator or Icarus Verilog and reads what
 // the core reported (Output); results.go maps that back to the model, as
 // the interpreter records it: the spike monitors and the summary
-// (Design.Recordings) and the state read back (Design.FinalVars, for
-// interp.FinalState). snnc run --target=fpga and the conformance tests use
-// that one mapping.
+// (Design.Recordings), the state read back after the run
+// (Design.FinalVars, for interp.FinalState) and between steps for the
+// state monitors the core can record (monitors.go; Design.SampleVars, for
+// interp.StateSamples). snnc run --target=fpga and the conformance tests
+// use that one mapping.
 package fpga
 
 import (
@@ -31,6 +33,10 @@ type Options struct {
 	// Set gives runtime parameters new values (interp.Options.Set): the
 	// host computes what the core holds of parameters from them.
 	Set map[string]float64
+	// StateMonitors asks for the state monitors the core can record to be
+	// recorded: the run is cut at the steps they sample and the state read
+	// back at each (monitors.go). Without it, none is.
+	StateMonitors bool
 }
 
 // Core sizes: the Verilog parameters of snn_core for a model.
@@ -105,6 +111,22 @@ type Design struct {
 	// number of synapses.
 	eventRows []eventRows
 	synapses  map[string]int
+	// Sampled names the state monitors the run records; Refused says,
+	// one message each, why the others are not recorded. samples are the
+	// steps at which the state is read back (sorted), frames what the
+	// core answers to the configuration stream, in order.
+	Sampled []string
+	Refused []string
+	samples []int64
+	frames  []frame
+}
+
+// A frame is one answer of the core to the configuration stream: a run's
+// done byte, or count words of n bytes read back from space.
+type frame struct {
+	done     bool
+	space    byte
+	count, n int
 }
 
 // owner is a population with storage in the core.
@@ -131,10 +153,13 @@ type owner struct {
 //     step datapath;
 //   - projections: each delivering projection's rows and synapse word,
 //     and its event datapaths;
+//   - stateMonitors: the state monitors recorded (Options.StateMonitors)
+//     and the steps they sample;
 //   - coreSizes: the core's sizes, then the model's Verilog;
 //   - memories: the core's memories, from the model's initial state;
 //   - configuration: the stream that programs the core, runs it (cut
-//     where a current changes in time) and reads its state back;
+//     where a current changes in time and where a state monitor samples,
+//     its state read back there) and reads its state back;
 //   - stimulus: the input sources that spike, step by step.
 func Build(m *ir.Module, o Options) (*Design, error) {
 	if err := check(m); err != nil {
@@ -162,6 +187,7 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if err := bs.projections(); err != nil {
 		return nil, err
 	}
+	bs.stateMonitors(o.StateMonitors)
 	bs.coreSizes()
 	bs.memories()
 	bs.configuration()

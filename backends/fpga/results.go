@@ -27,28 +27,6 @@ type eventRows struct {
 	delay   []int64
 }
 
-// Unrecordable says which monitors the core cannot record, one message
-// each: it has a spike output port and reads its state back only after
-// the run, so a state monitor (a variable sampled during the run) has no
-// source on it. Recordings leaves them out rather than write something
-// else in their place; spike monitors of populations and inputs are
-// recorded.
-func Unrecordable(m *ir.Module) []string {
-	var out []string
-	for _, mon := range m.Monitors {
-		if mon.Kind == "spikes" {
-			continue
-		}
-		msg := fmt.Sprintf("monitor %s (state of %s.%s) is not recorded: the core reports spikes during a run and its state only at the end; --target=interp with the same --quantize records it",
-			mon.Name, mon.TargetName(), mon.Var)
-		if mon.Pos.File != "" {
-			msg = mon.Pos.String() + ": " + msg
-		}
-		out = append(out, msg)
-	}
-	return out
-}
-
 // InputSpikes returns the spikes of the model's inputs that the stimulus
 // drives the core with, each as (step, index in the input), by input.
 func (d *Design) InputSpikes() (map[string][][2]int64, error) {
@@ -80,7 +58,8 @@ func (d *Design) InputSpikes() (map[string][][2]int64, error) {
 // monitor's spikes (in its window, of its ranges, by step then index) and
 // the summary (spike counts and rates of every population and input,
 // synapses per projection, synaptic events). target names the summary's
-// target. State monitors are left out (Unrecordable).
+// target. State monitors are not among them: SampleVars has what they
+// sampled.
 func (d *Design) Recordings(m *ir.Module, o *Output, target string) ([]*runtime.Spikes, *runtime.Summary, error) {
 	pops := d.PopulationSpikes(o)
 	inputs, err := d.InputSpikes()
@@ -199,11 +178,37 @@ func (d *Design) events(o *Output, inputs map[string][][2]int64) int64 {
 // a synapse's last-event step as its time in seconds (step·dt, the time
 // the interpreter's kernel stored). interp.FinalState makes state/ of it.
 func (d *Design) FinalVars(o *Output, dt float64) map[string][]float64 {
+	out := d.stateVars(o.State)
+	for key, vals := range d.SynapseValues(o) {
+		if strings.HasSuffix(key, ".trace.tlast") {
+			out[key] = floats(vals, dt)
+			continue
+		}
+		out[key] = floats(vals, 1)
+	}
+	return out
+}
+
+// SampleVars returns the steps at which the state monitors d.Sampled
+// sample and the populations' state read back at each (after that many
+// steps), as FinalVars gives it: interp.StateSamples makes their
+// recordings of it.
+func (d *Design) SampleVars(o *Output) ([]int64, []map[string][]float64) {
+	var vars []map[string][]float64
+	for _, words := range o.Samples {
+		vars = append(vars, d.stateVars(words))
+	}
+	return slices.Clone(d.samples), vars
+}
+
+// stateVars returns the populations' state variables of a read-back of
+// the state words, as FinalVars names and holds them.
+func (d *Design) stateVars(words []bigWord) map[string][]float64 {
 	out := map[string][]float64{}
 	// A dendrite array's segment s is owner.d.x[s]: gathered into
 	// owner.d.x, segment by segment of each neuron.
 	segs := map[string]map[int][]int64{}
-	for key, vals := range d.StateValues(o) {
+	for key, vals := range d.stateValues(words) {
 		if base, idx, ok := strings.Cut(key, "["); ok {
 			s, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
 			if err == nil {
@@ -229,13 +234,6 @@ func (d *Design) FinalVars(o *Output, dt float64) map[string][]float64 {
 			}
 		}
 		out[base] = arr
-	}
-	for key, vals := range d.SynapseValues(o) {
-		if strings.HasSuffix(key, ".trace.tlast") {
-			out[key] = floats(vals, dt)
-			continue
-		}
-		out[key] = floats(vals, 1)
 	}
 	return out
 }

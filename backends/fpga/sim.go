@@ -47,7 +47,7 @@ func (d *Design) maxCycles() int64 {
 	c := d.Core
 	perStep := int64(c.N)*40 + int64(c.NSRC)*8 + int64(c.NSYN)*30 + int64(c.NPROJ)*4 + 64
 	// The testbench counts in a 32-bit integer.
-	return min(1<<31-1, int64(len(d.Config))*4+d.Steps*perStep+1_000_000)
+	return min(1<<31-1, int64(len(d.Config))*4+int64(d.readBack)*8+d.Steps*perStep+1_000_000)
 }
 
 // Write puts the design's files in dir: the core's Verilog, the
@@ -99,6 +99,9 @@ type Output struct {
 	// State is the neuron state words read back after the run, by slot;
 	// Synapses the synapse words.
 	State, Synapses []bigWord
+	// Samples are the neuron state words read back at each of the
+	// design's sample steps (Design.SampleVars).
+	Samples [][]bigWord
 	// Cycles is the clock cycles from reset to the last byte read back.
 	Cycles int64
 }
@@ -208,27 +211,39 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 		}
 		bytes = append(bytes, byte(x))
 	}
-	if len(bytes) != d.runs+d.readBack || slices.ContainsFunc(bytes[:d.runs], func(b byte) bool { return b != 0xD0 }) {
-		return nil, fmt.Errorf("readback.hex: %d bytes (want %d, the first %d 0xd0)", len(bytes), d.runs+d.readBack, d.runs)
+	if len(bytes) != d.runs+d.readBack {
+		return nil, fmt.Errorf("readback.hex: %d bytes (want %d)", len(bytes), d.runs+d.readBack)
 	}
-	bytes = bytes[d.runs-1:] // the state words from bytes[1] on
-	n := (d.Core.SW + 7) / 8
-	for s := range d.Core.N {
-		var w bigWord
-		for i := range n {
-			w.setBits(8*i, 8, uint64(bytes[1+s*n+i]))
+	// The answers in the order of the frames: a run's done byte, the
+	// state words of each sample, the final state and synapse words.
+	words := func(f frame) []bigWord {
+		var out []bigWord
+		for range f.count {
+			var w bigWord
+			for i := range f.n {
+				w.setBits(8*i, 8, uint64(bytes[i]))
+			}
+			bytes = bytes[f.n:]
+			out = append(out, w)
 		}
-		o.State = append(o.State, w)
+		return out
 	}
-	at := 1 + d.Core.N*n
-	n = (d.Core.SYNW + 7) / 8
-	for s := range d.Core.NSYN {
-		var w bigWord
-		for i := range n {
-			w.setBits(8*i, 8, uint64(bytes[at+s*n+i]))
+	var states [][]bigWord
+	for _, f := range d.frames {
+		switch {
+		case f.done:
+			if bytes[0] != 0xD0 {
+				return nil, fmt.Errorf("readback.hex: %#02x where a run's done byte 0xd0 was due", bytes[0])
+			}
+			bytes = bytes[1:]
+		case f.space == spaceState:
+			states = append(states, words(f))
+		default:
+			o.Synapses = words(f)
 		}
-		o.Synapses = append(o.Synapses, w)
 	}
+	// The last state read is the final one; those before, the samples.
+	o.State, o.Samples = states[len(states)-1], states[:len(states)-1]
 	return o, nil
 }
 
@@ -301,12 +316,17 @@ func (d *Design) isGroup(name string) bool {
 // the populations with slots, by owner.name (name as the memory map names
 // fields: v, apical.u, distal.u[2]), one per neuron.
 func (d *Design) StateValues(o *Output) map[string][]int64 {
+	return d.stateValues(o.State)
+}
+
+// stateValues is StateValues of a read-back of the state words.
+func (d *Design) stateValues(state []bigWord) map[string][]int64 {
 	out := map[string][]int64{}
 	for _, ow := range d.owners {
 		for n, f := range ow.state {
 			key := ow.p.Name + "." + ow.names[n]
 			for i := range ow.p.Size {
-				w := o.State[ow.base+i]
+				w := state[ow.base+i]
 				out[key] = append(out[key], w.field(f))
 			}
 		}

@@ -130,6 +130,17 @@ func FinalState(m *ir.Module, opts Options, vars map[string][]float64, steps int
 	for _, c := range s.curs {
 		c.k.all(steps-1, float64(steps-1)*s.dt, c.dst.arr)
 	}
+	if err := s.put("final state", vars); err != nil {
+		return nil, err
+	}
+	s.now = steps
+	return s.finalState(), nil
+}
+
+// put sets the storage's variables to vars (by Storage.Vars's names, raw
+// values for fixed point); a variable not given keeps its value. what
+// names the state in an error.
+func (s *sim) put(what string, vars map[string][]float64) error {
 	put := func(prefix string, cells map[string]*cell) error {
 		for name, c := range cells {
 			x, ok := vars[prefix+name]
@@ -140,7 +151,7 @@ func FinalState(m *ir.Module, opts Options, vars map[string][]float64, steps int
 			case c.arr == nil && len(x) == 1: // one value for all, as storage gives it
 				c.val = x[0]
 			case c.arr == nil || len(x) != len(c.arr):
-				return fmt.Errorf("final state: %s%s has %d values, not %d", prefix, name, len(x), max(1, len(c.arr)))
+				return fmt.Errorf("%s: %s%s has %d values, not %d", what, prefix, name, len(x), max(1, len(c.arr)))
 			default:
 				copy(c.arr, x)
 			}
@@ -149,19 +160,54 @@ func FinalState(m *ir.Module, opts Options, vars map[string][]float64, steps int
 	}
 	for _, ps := range s.pops {
 		if err := put(ps.p.Name+".", ps.cells); err != nil {
-			return nil, err
+			return err
 		}
 		for _, ds := range ps.dends {
 			if err := put(ps.p.Name+"."+ds.d.Name+".", ds.cells); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	for _, pr := range s.projs {
 		if err := put(pr.pr.Name+".", pr.cells); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	s.now = steps
-	return s.finalState(), nil
+	return nil
+}
+
+// StateSamples returns the recordings of the state monitors of m named in
+// names, of a run of m built with opts as Initial builds it, whose storage
+// held vars[n] (as FinalState takes them) when the monitors sampled step
+// samples[n] (section 6, step 4: after that step's deliveries). Each
+// monitor samples the steps it is due in and records, of those given,
+// with the conversion a run's monitors use. It is for a backend that runs
+// the model elsewhere and reads its state back between steps (the FPGA
+// core), where the state a sample sees is the state between the steps.
+func StateSamples(m *ir.Module, opts Options, names map[string]bool, samples []int64, vars []map[string][]float64) (out []*runtime.State, err error) {
+	defer catchRunError(&err)
+	s, err := newSim(m, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(); err != nil {
+		return nil, err
+	}
+	for n, k := range samples {
+		if err := s.put(fmt.Sprintf("state of step %d", k), vars[n]); err != nil {
+			return nil, err
+		}
+		s.now = k
+		for _, sm := range s.stateMons {
+			if names[sm.mon.Name] && sm.rec.Due(k) && sm.mon.Records(k) {
+				sm.rec.Sample(k, sm.value)
+			}
+		}
+	}
+	for _, sm := range s.stateMons {
+		if names[sm.mon.Name] {
+			out = append(out, sm.rec)
+		}
+	}
+	return out, nil
 }

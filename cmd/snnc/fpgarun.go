@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -36,17 +37,12 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	if r.resume != "" {
 		return fail(exitUsage, "--resume: the fpga target runs a model from its start only (the core has no checkpoint); resume with --target=interp")
 	}
-	// Printed with -q too, as a run's warnings are: files the model asks
-	// for will be missing.
-	for _, msg := range fpga.Unrecordable(m) {
-		fmt.Fprintf(stderr, "snnc run: warning: %s\n", msg)
-	}
 	sims := fpga.Simulators()
 	if len(sims) == 0 {
 		return fail(exitModel, "the fpga target simulates the core's Verilog with Verilator or Icarus Verilog, and neither is installed (Debian packages verilator, iverilog)")
 	}
 	o := driver.FPGAOptions()
-	o.Dir, o.Seed, o.Set = opts.Dir, opts.Seed, opts.Set
+	o.Dir, o.Seed, o.Set, o.StateMonitors = opts.Dir, opts.Seed, opts.Set, true
 	if opts.Duration > 0 {
 		steps := math.Round(opts.Duration / m.Run.Dt)
 		if steps < 1 || steps > 1<<40 {
@@ -58,6 +54,11 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	d, err := fpga.Build(m, o)
 	if err != nil {
 		return fail(exitModel, "%v", err)
+	}
+	// Printed with -q too, as a run's warnings are: files the model asks
+	// for will be missing.
+	for _, msg := range d.Refused {
+		fmt.Fprintf(stderr, "snnc run: warning: %s\n", msg)
 	}
 	dir, err := os.MkdirTemp("", "snnc-fpga-")
 	if err != nil {
@@ -99,24 +100,36 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 		return fail(exitModel, "%s: %v", path, err)
 	}
 	// What every target's summary says of the run and its monitors: the
-	// spike monitors only, the state monitors having been refused above.
+	// spike monitors and the state monitors recorded, not those refused
+	// above.
 	sum.SnncVersion, sum.ModelSHA256, sum.Threads, sum.Set = version.Version, m.SourceSHA256, 1, maps.Clone(opts.SetText)
 	sum.Monitors = []runtime.MonitorSummary{}
 	for _, ms := range interp.MonitorSummaries(m) {
-		if ms.Kind == "spikes" {
+		if ms.Kind == "spikes" || slices.Contains(d.Sampled, ms.Name) {
 			sum.Monitors = append(sum.Monitors, ms)
 		}
 	}
-	// The final state: what the core read back, made into state/ by the
-	// interpreter's one implementation.
-	final, err := interp.FinalState(m, interp.Options{Dir: opts.Dir, Duration: float64(d.Steps) * m.Run.Dt, Seed: opts.Seed, Set: opts.Set},
-		d.FinalVars(res, m.Run.Dt), d.Steps)
+	// The state monitors' samples and the final state: what the core read
+	// back, made into recordings and state/ by the interpreter's one
+	// implementation (the same conversion of fixed point as its own run).
+	iopts := interp.Options{Dir: opts.Dir, Duration: float64(d.Steps) * m.Run.Dt, Seed: opts.Seed, Set: opts.Set, Warn: opts.Warn}
+	steps, vars := d.SampleVars(res)
+	names := map[string]bool{}
+	for _, name := range d.Sampled {
+		names[name] = true
+	}
+	states, err := interp.StateSamples(m, iopts, names, steps, vars)
+	if err != nil {
+		return fail(exitModel, "%s: %v", path, err)
+	}
+	iopts.Warn = nil
+	final, err := interp.FinalState(m, iopts, d.FinalVars(res, m.Run.Dt), d.Steps)
 	if err != nil {
 		return fail(exitModel, "%s: %v", path, err)
 	}
 	sum.Final = final
 	sum.WallSeconds = time.Since(start).Seconds()
-	if err := runtime.Write(out, m.Run.Dt, spikes, nil, sum); err != nil {
+	if err := runtime.Write(out, m.Run.Dt, spikes, states, sum); err != nil {
 		return fail(exitModel, "%v", err)
 	}
 	if !r.quiet {
