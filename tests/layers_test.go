@@ -13,7 +13,9 @@ import (
 // use nothing above them. The arrows are:
 //
 //	cmd → backends/driver → backends/fpga → backends/interp, backends/llvm → passes → ir
-//	lang → ir;  lang/nir → lang, lang/nir/h5 (NIR files to and from source)
+//	lang → ir;  lang/nir → lang, lang/nir/h5 (NIR files to and from source);
+//	lang/lsp → lang (the language server); version, spec (the embedded
+//	documentation) import nothing
 //	runtime/... shared (npy, rng, mathfn, fixed; runtime itself for the
 //	output files and the connectivity the backends share)
 //
@@ -22,11 +24,11 @@ import (
 // reference's bytes.
 func layerOf(pkg string) (floor int, ok bool) {
 	switch {
-	case pkg == "snnc/ir", pkg == "snnc/lang/nir/h5":
+	case pkg == "snnc/ir", pkg == "snnc/lang/nir/h5", pkg == "snnc/version", pkg == "snnc/spec":
 		return 1, true
 	case pkg == "snnc/lang", pkg == "snnc/passes":
 		return 2, true
-	case pkg == "snnc/backends/interp", pkg == "snnc/backends/llvm", pkg == "snnc/lang/nir":
+	case pkg == "snnc/backends/interp", pkg == "snnc/backends/llvm", pkg == "snnc/lang/nir", pkg == "snnc/lang/lsp":
 		return 3, true
 	case pkg == "snnc/backends/fpga":
 		return 4, true

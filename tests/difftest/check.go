@@ -316,7 +316,9 @@ func compareSummaries(a, b []byte) string {
 	if err := errors.Join(json.Unmarshal(a, &x), json.Unmarshal(b, &y)); err != nil {
 		return "summary.json: " + err.Error()
 	}
-	for _, k := range []string{"wall_seconds", "target", "model"} {
+	// threads: the runs compared ran at different thread counts, which
+	// summary.json states.
+	for _, k := range []string{"wall_seconds", "target", "model", "threads"} {
 		delete(x, k)
 		delete(y, k)
 	}
