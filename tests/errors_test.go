@@ -46,6 +46,30 @@ func expectations(t *testing.T, src string) []*expectation {
 	return out
 }
 
+// requireExpected requires each diagnostic of file to match an ERROR
+// comment on its line (want, from expectations), and each comment to be
+// matched by one.
+func requireExpected(t *testing.T, file string, list lang.ErrorList, want []*expectation) {
+	t.Helper()
+	for _, d := range list {
+		found := false
+		for _, w := range want {
+			if d.Pos.File == file && w.line == d.Pos.Line && !w.matched && w.re.MatchString(d.Msg) {
+				w.matched, found = true, true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s:%d:%d: unexpected error: %s", d.Pos.File, d.Pos.Line, d.Pos.Col, d.Msg)
+		}
+	}
+	for _, w := range want {
+		if !w.matched {
+			t.Errorf("%s:%d: missing error matching %q", file, w.line, w.re)
+		}
+	}
+}
+
 // diagnose returns the errors of a model: the checker's, or, for a model
 // that checks, those of lowering and the passes (such as an ODE marked
 // exact that is not linear).

@@ -53,23 +53,7 @@ func TestMPIErrors(t *testing.T) {
 			require.NotEmpty(t, want, "%s: no // ERROR comment", file)
 			list := mpiDiagnostics(t, file, src)
 			require.NotEmpty(t, list, "%s: CheckMPI did not refuse it", file)
-			for _, d := range list {
-				found := false
-				for _, w := range want {
-					if d.Pos.File == file && w.line == d.Pos.Line && !w.matched && w.re.MatchString(d.Msg) {
-						w.matched, found = true, true
-						break
-					}
-				}
-				if !found {
-					t.Errorf("%s:%d:%d: unexpected error: %s", d.Pos.File, d.Pos.Line, d.Pos.Col, d.Msg)
-				}
-			}
-			for _, w := range want {
-				if !w.matched {
-					t.Errorf("%s:%d: missing error matching %q", file, w.line, w.re)
-				}
-			}
+			requireExpected(t, file, list, want)
 		})
 	}
 }
