@@ -99,23 +99,25 @@ int64_t snn_mpi_min_i64(int64_t x)
 void snn_mpi_send(int to, const void *a, int64_t bytes)
 {
 	const char *p = a;
-	for (int64_t at = 0; at < bytes || at == 0; at += PIECE) {
+	/* At least one message, empty for no bytes: the receiver waits for it. */
+	int64_t at = 0;
+	do {
 		int m = (int)(bytes - at < PIECE ? bytes - at : PIECE);
 		MPI_Send(p + at, m, MPI_BYTE, to, 0, MPI_COMM_WORLD);
-		if (bytes == 0)
-			break;
-	}
+		at += m;
+	} while (at < bytes);
 }
 
 void snn_mpi_recv(int from, void *a, int64_t bytes)
 {
 	char *p = a;
-	for (int64_t at = 0; at < bytes || at == 0; at += PIECE) {
+	/* At least one message, empty for no bytes: the receiver waits for it. */
+	int64_t at = 0;
+	do {
 		int m = (int)(bytes - at < PIECE ? bytes - at : PIECE);
 		MPI_Recv(p + at, m, MPI_BYTE, from, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-		if (bytes == 0)
-			break;
-	}
+		at += m;
+	} while (at < bytes);
 }
 
 void snn_mpi_share(double *a, const int *counts, const int *displs)

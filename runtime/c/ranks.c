@@ -651,8 +651,9 @@ static void merge(int q, const rows_rt *rows)
 	net.ctx.post[q] = post;
 }
 
-/* rows_of sums projection q's rows over the ranks (a collective). */
-static void rows_of(int q, rows_rt *rw)
+/* rows_of sums projection q's rows over the ranks (a collective), and,
+ * with below, over the ranks before this one (another). */
+static void rows_of(int q, rows_rt *rw, int below)
 {
 	const proj_rt *ps = &net.projs[q];
 	rw->n_pre = pre_count(&net.model->projections[q]);
@@ -661,7 +662,8 @@ static void rows_of(int q, rows_rt *rw)
 	for (int64_t i = 0; i < rw->n_pre; i++)
 		rw->glen[i] = rw->below[i] = ps->csr.start[i + 1] - ps->csr.start[i];
 	snn_mpi_sum_i64(rw->glen, rw->n_pre);
-	snn_mpi_exscan_i64(rw->below, rw->n_pre);
+	if (below)
+		snn_mpi_exscan_i64(rw->below, rw->n_pre);
 }
 
 int64_t *snn_ranks_keys(int q)
@@ -671,10 +673,10 @@ int64_t *snn_ranks_keys(int q)
 	if (m->projections[q].rule == SNN_PARTS) {
 		for (int t = 0; t < q; t++)
 			if (m->projections[t].is_part && m->projections[t].part_of == q)
-				rows_of(t, &rows[t]);
+				rows_of(t, &rows[t], 1);
 		rows[q].n_pre = pre_count(&m->projections[q]);
 	} else
-		rows_of(q, &rows[q]);
+		rows_of(q, &rows[q], 1);
 	int64_t *gstart = snn_xmalloc((size_t)(rows[q].n_pre + 1) * sizeof(int64_t));
 	int64_t *at = place(q, rows, gstart);
 	free(gstart);
@@ -690,8 +692,10 @@ static void gather_projections(void)
 {
 	const snn_model *m = net.model;
 	rows_rt *rows = snn_xcalloc((size_t)m->n_projections + 1, sizeof(rows_rt));
+	/* merge places synapses from each rank's own row lengths: the sums
+	 * over the ranks before are not needed. */
 	for (int q = 0; q < m->n_projections; q++)
-		rows_of(q, &rows[q]);
+		rows_of(q, &rows[q], 0);
 	/* A merged projection (SNN_PARTS) before its parts, which come
 	 * before it in the model: merge reads the parts' rows as this rank
 	 * holds them. Only what rank 0 writes is merged: a projection with
