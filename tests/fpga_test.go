@@ -136,13 +136,14 @@ func TestRTLUART(t *testing.T) {
 	require.Equal(t, direct.Spikes, serial.Spikes)
 	require.Equal(t, d.StateValues(direct), d.StateValues(serial))
 	require.Equal(t, d.SynapseValues(direct), d.SynapseValues(serial))
-	steps, vars := d.SampleVars(direct)
+	steps, vars := d.SampleVars(direct, m.Run.Dt)
 	require.Equal(t, []int64{0, 50, 100, 150, 200, 250}, steps)
-	require.Len(t, vars, len(steps))
-	require.NotEqual(t, vars[0]["a.v"], vars[len(vars)-1]["a.v"], "a.v changes")
-	serialSteps, serialVars := d.SampleVars(serial)
+	require.NotEqual(t, vars(0)["a.v"], vars(len(steps) - 1)["a.v"], "a.v changes")
+	serialSteps, serialVars := d.SampleVars(serial, m.Run.Dt)
 	require.Equal(t, steps, serialSteps)
-	require.Equal(t, vars, serialVars)
+	for n := range steps {
+		require.Equal(t, vars(n), serialVars(n), "sample %d", n)
+	}
 }
 
 // What the core cannot do is a positioned diagnostic naming the
@@ -165,10 +166,11 @@ func TestFPGADiagnostics(t *testing.T) {
 	require.ErrorContains(t, err, "build with --quantize")
 }
 
-// Which state monitors a run on the core records, and why it refuses the
-// others: each refusal names the monitor, its position and its reason.
-// Only the build is made (no simulation): what is recorded is compared
-// with the interpreter by cmd/snnc's TestRunFPGA.
+// Which state monitors a run on the core records, which words each
+// sample reads back, and why it refuses the others: each refusal names the
+// monitor, its position and its reason. Only the build is made (no
+// simulation): what is recorded is compared with the interpreter by
+// cmd/snnc's TestRunFPGA.
 func TestFPGAStateMonitors(t *testing.T) {
 	src := `
 neuron LIF {
@@ -192,7 +194,7 @@ population b = LIF[8] { tau = 20 ms }
 connect na: noise -> a using S by fixed_probability(0.5)
 connect ab: a -> b using S by fixed_probability(0.5) { delay = 1 ms }
 monitor state a.v every 1 ms
-monitor state b.v[0:2] every 5 ms
+monitor state b.v[2:4] every 5 ms
 monitor state b.g every 1 ms
 monitor state a.drive every 1 ms
 monitor state ab.n every 1 ms
@@ -205,19 +207,28 @@ run { duration = 100 ms  seed = 3 }
 	o.StateMonitors = true
 	d, err := fpga.Build(m, o)
 	require.NoError(t, err)
-	require.Equal(t, []string{"a_v", "b_v"}, d.Sampled)
-	want := []string{
-		`net.snn:\d+:\d+: monitor b_g \(state of b\.g\) is not recorded: projection ab's on_pre writes it in a step's deliveries`,
-		`net.snn:\d+:\d+: monitor a_drive \(definition drive of a\) is not recorded: the core computes a definition inside its step`,
-		`net.snn:\d+:\d+: monitor ab_n \(state of ab\.n\) is not recorded: the core reads its synapse words back only after the run, not at each sample`,
-		`net.snn:\d+:\d+: monitor fast \(state of b\.v\) is not recorded: it samples more than 2000 steps`,
-	}
-	require.Len(t, d.Refused, len(want), "%q", d.Refused)
-	for n, re := range want {
-		require.Regexp(t, re, d.Refused[n])
-		require.True(t, strings.HasSuffix(d.Refused[n], "; --target=interp with the same --quantize records it"), d.Refused[n])
-	}
+	require.Equal(t, []string{"a_v", "b_v", "b_g", "a_drive", "ab_n", "fast"}, d.Sampled)
+	require.Empty(t, d.Refused)
+	// What a sample reads: at step 10 (a.v, b.g, a.drive, ab.n and fast
+	// due) a's slots 0-9 and b's 10-17, and ab's synapses; at step 50
+	// (b_v[2:4] too) the same; at step 1 (fast only) b's slots 10-17.
+	reads := d.SampleReads()
+	require.Len(t, reads, 3000, "fast samples every step")
+	require.Equal(t, fpga.SampleRead{Step: 1, Slots: [2]int{10, 18}}, reads[1])
+	require.Equal(t, [2]int{0, 18}, reads[10].Slots)
+	require.Positive(t, reads[10].Synapses[1]-reads[10].Synapses[0])
 
+	// Every step of a long run is more than a run may read back: refused,
+	// saying so; the others are still recorded.
+	o.Steps = 1_000_000
+	d, err = fpga.Build(m, o)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a_v", "b_v", "b_g", "a_drive", "ab_n"}, d.Sampled)
+	require.Len(t, d.Refused, 1)
+	require.Regexp(t, `^net.snn:\d+:\d+: monitor fast \(state of b\.v\) is not recorded: its 1000000 samples would read back .* MiB of the core's words, more than the .* left of the 64.0 MiB`, d.Refused[0])
+	require.True(t, strings.HasSuffix(d.Refused[0], "; --target=interp with the same --quantize records it"), d.Refused[0])
+
+	o.Steps = 3000
 	// Without StateMonitors, none is recorded.
 	o.StateMonitors = false
 	d, err = fpga.Build(m, o)

@@ -439,26 +439,43 @@ func (bs *buildState) configuration() {
 		}
 		d.waits = append(d.waits, [2]int{len(c.bytes), got})
 	}
-	// A state monitor's sample of step k: the state after k steps, read
-	// back before the run goes on.
-	readState := func() {
-		n := (d.Core.SW + 7) / 8
-		c.read(spaceState, 0, d.Core.N, n)
-		answered(frame{space: spaceState, count: d.Core.N, n: n})
+	// run runs n steps, in run frames of at most 2^32 - 1 steps.
+	run := func(n int64) {
+		for n > 0 {
+			part := min(n, 1<<32-1)
+			c.run(part)
+			answered(frame{done: true})
+			n -= part
+		}
 	}
-	from, next := int64(0), 0 // the steps run so far; the next sample
+	// A state monitor's sample of step k: the core delivers step k's
+	// spikes and stops there (language.md section 6, step 4); the words
+	// the monitors due read are read back before the run goes on from
+	// step k's update.
+	sample := func(s SampleRead, n int) {
+		c.deliver()
+		answered(frame{done: true})
+		if s.Slots[1] > s.Slots[0] {
+			nb := (d.Core.SW + 7) / 8
+			c.read(spaceState, s.Slots[0], s.Slots[1]-s.Slots[0], nb)
+			answered(frame{space: spaceState, addr: s.Slots[0], count: s.Slots[1] - s.Slots[0], n: nb, sample: n + 1})
+		}
+		if s.Synapses[1] > s.Synapses[0] {
+			nb := (d.Core.SYNW + 7) / 8
+			c.read(spaceSyn, s.Synapses[0], s.Synapses[1]-s.Synapses[0], nb)
+			answered(frame{space: spaceSyn, addr: s.Synapses[0], count: s.Synapses[1] - s.Synapses[0], n: nb, sample: n + 1})
+		}
+	}
+	from, next := int64(0), 0 // the steps run so far (a delivered step among them); the next sample
 	for k := int64(0); k < d.Steps; k++ {
 		if len(changing) == 0 {
 			// Only the samples cut the run: go to the next.
 			if next == len(d.samples) {
 				break
 			}
-			k = d.samples[next]
+			k = d.samples[next].Step
 		}
-		sampled := next < len(d.samples) && d.samples[next] == k
-		if sampled {
-			next++
-		}
+		sampled := next < len(d.samples) && d.samples[next].Step == k
 		first := -1
 		if k > 0 && len(changing) > 0 {
 			bs.setCurrents(changing, float64(k)*m.Run.Dt)
@@ -480,27 +497,27 @@ func (bs *buildState) configuration() {
 		if first < 0 && !sampled {
 			continue
 		}
-		if k > from {
-			c.run(k - from)
-			answered(frame{done: true})
-			from = k
-		}
-		if sampled {
-			readState()
-		}
+		run(k - from)
+		from = k
 		if first >= 0 {
-			// Every word from the first changed one on: one frame.
+			// Every word from the first changed one on: one frame,
+			// written before step k's update reads them.
 			c.write(spaceParam, first, params[first:], (d.Core.PW+7)/8)
 		}
+		if sampled {
+			sample(d.samples[next], next)
+			next++
+		}
 	}
-	c.run(d.Steps - from)
-	answered(frame{done: true})
-	d.runEnd = len(c.bytes)
-	readState()
-	n := (d.Core.SYNW + 7) / 8
-	c.read(spaceSyn, 0, d.Core.NSYN, n)
-	d.frames = append(d.frames, frame{space: spaceSyn, count: d.Core.NSYN, n: n})
-	d.readBack += d.Core.NSYN * n
+	run(d.Steps - from)
+	nb := (d.Core.SW + 7) / 8
+	c.read(spaceState, 0, d.Core.N, nb)
+	answered(frame{space: spaceState, count: d.Core.N, n: nb})
+	// The last answer: no frame follows that a host would wait before.
+	nb = (d.Core.SYNW + 7) / 8
+	c.read(spaceSyn, 0, d.Core.NSYN, nb)
+	d.frames = append(d.frames, frame{space: spaceSyn, count: d.Core.NSYN, n: nb})
+	d.readBack += d.Core.NSYN * nb
 	d.Config = c.bytes
 }
 

@@ -93,6 +93,12 @@ func (c *configStream) run(steps int64) {
 	c.bytes = le32(c.bytes, uint32(steps))
 }
 
+// deliver runs the current step's deliveries and on_post, and stops
+// before its update; a run frame goes on from there.
+func (c *configStream) deliver() {
+	c.bytes = append(c.bytes, 0x04)
+}
+
 // read asks for count words of n bytes; it returns the bytes that come
 // back.
 func (c *configStream) read(space byte, addr, count, n int) int {

@@ -10,9 +10,9 @@
 // the core reported (Output); results.go maps that back to the model, as
 // the interpreter records it: the spike monitors and the summary
 // (Design.Recordings), the state read back after the run
-// (Design.FinalVars, for interp.FinalState) and between steps for the
-// state monitors the core can record (monitors.go; Design.SampleVars, for
-// interp.StateSamples). snnc run --target=fpga and the conformance tests
+// (Design.FinalVars, for interp.FinalState) and at each sample of the
+// state monitors, after the step's deliveries (monitors.go;
+// Design.SampleVars, for interp.StateSamples). snnc run --target=fpga and the conformance tests
 // use that one mapping.
 package fpga
 
@@ -98,14 +98,12 @@ type Design struct {
 	readBack int
 	// MaxDelay is the longest delay of a synapse, in steps.
 	MaxDelay int
-	// runEnd is the first byte of the configuration stream after the last
-	// run frame; runs the number of run frames (a current that changes
-	// in time cuts the run); waits, for a host on the UART, the bytes of
+	// runs is the number of run and deliver frames (a current that
+	// changes in time and the state monitors' samples cut the run); waits, for a host on the UART, the bytes of
 	// the stream before which it waits for the answers so far (the done
 	// bytes of the runs before, the words of a read), and how many.
-	runEnd int
-	runs   int
-	waits  [][2]int
+	runs  int
+	waits [][2]int
 	// eventRows and synapses are for the summary of a run (results.go):
 	// the delivering projections' rows and delays, and every projection's
 	// number of synapses.
@@ -113,20 +111,23 @@ type Design struct {
 	synapses  map[string]int
 	// Sampled names the state monitors the run records; Refused says,
 	// one message each, why the others are not recorded. samples are the
-	// steps at which the state is read back (sorted), frames what the
-	// core answers to the configuration stream, in order.
+	// steps at which words are read back for them (by step), frames what
+	// the core answers to the configuration stream, in order.
 	Sampled []string
 	Refused []string
-	samples []int64
+	samples []SampleRead
 	frames  []frame
 }
 
 // A frame is one answer of the core to the configuration stream: a run's
-// done byte, or count words of n bytes read back from space.
+// (or a deliver frame's) done byte, or count words of n bytes read back
+// from space, from addr on; for the read-back of a sample, sample is the
+// sample's number plus one.
 type frame struct {
-	done     bool
-	space    byte
-	count, n int
+	done           bool
+	space          byte
+	addr, count, n int
+	sample         int
 }
 
 // owner is a population with storage in the core.

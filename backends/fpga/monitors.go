@@ -1,42 +1,80 @@
 // State monitors on the core: which of the model's state monitors a run
-// can record by reading the core's state back between steps, at the steps
-// they sample, and why the others cannot be.
+// can record by reading the core's words back at the steps they sample,
+// which words each sample reads, and why the others cannot be recorded.
 
 package fpga
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
+	"snnc/backends/interp"
 	"snnc/ir"
 )
 
-// MaxSamples bounds the read-backs one state monitor may need: each is a
-// dump of every neuron's state word, which in RTL simulation costs as
-// much as many steps.
-const MaxSamples = 2000
+// MaxSampleBytes bounds the bytes the state monitors' samples read back
+// in one run, all monitors together: the host holds them until the run
+// ends, and in RTL simulation a byte read back costs about as much as a
+// neuron's update.
+const MaxSampleBytes = 64 << 20
+
+// sampleCost is what a sample costs besides its words, counted against
+// MaxSampleBytes as bytes: its frames (deliver, read, run: about 30 bytes
+// of the configuration stream and the answers) and its entry in the
+// host's lists.
+const sampleCost = 64
+
+// A SampleRead is a step at which the state monitors sample, and the
+// core's words read back there: the state words of slots Slots[0] to
+// Slots[1] - 1 and the synapse words Synapses[0] to Synapses[1] - 1
+// (an empty span reads nothing).
+type SampleRead struct {
+	Step            int64
+	Slots, Synapses [2]int
+}
+
+// SampleReads returns the steps at which a run's state monitors sample
+// (in order) and what the configuration stream reads back at each.
+func (d *Design) SampleReads() []SampleRead { return slices.Clone(d.samples) }
+
+// A need is what one monitor's sample reads of the core's words.
+type need struct {
+	Slots, Syns [2]int
+}
+
+func (n *need) addSlots(lo, hi int) { n.Slots = union(n.Slots, [2]int{lo, hi}) }
+func (n *need) addSyns(lo, hi int)  { n.Syns = union(n.Syns, [2]int{lo, hi}) }
+
+// union is the smallest span holding both (an empty span is none).
+func union(a, b [2]int) [2]int {
+	switch {
+	case b[0] >= b[1]:
+		return a
+	case a[0] >= a[1]:
+		return b
+	}
+	return [2]int{min(a[0], b[0]), max(a[1], b[1])}
+}
 
 // stateMonitors decides which state monitors the run records (with
-// sample, Options.StateMonitors) and at which steps the state is read
-// back: d.Sampled, d.samples, and d.Refused for the others.
+// sample, Options.StateMonitors) and at which steps the core's words are
+// read back: d.Sampled, d.samples, and d.Refused for the others.
 //
 // A monitor samples step k in section 6's step 4 (language.md): after the
 // step's scheduled code, currents, deliveries and on_post, before its
-// integration. The core runs whole steps, so what a read-back after k
-// steps holds is that sample only for a variable none of steps 0 to 3
-// writes: the core has no scheduled code (check refuses it), currents
-// drive parameters, which the state words do not hold, so a population's
-// state variable is sampled exactly when no projection's kernel stores to
-// it.
+// integration. The configuration stream runs the core up to step k, then
+// has it deliver step k's spikes and stop (the deliver frame), reads the
+// words back, and runs on from step k's update: what it reads is the
+// sample. The core has no scheduled code (check refuses it), and currents
+// drive parameters, which the host computes: the interpreter computes a
+// definition's value (and a current's) from the words read back, with
+// its own monitors' code (interp.StateSamples). So a monitor is recorded
+// when every variable it reads has a word in the core.
 func (bs *buildState) stateMonitors(sample bool) {
 	m, d := bs.m, bs.d
-	held := map[string]bool{}
-	for _, ow := range d.owners {
-		for _, name := range ow.names {
-			held[ow.p.Name+"."+name] = true
-		}
-	}
-	steps := map[int64]bool{}
+	var budget int64 = MaxSampleBytes
+	needs := map[*ir.Monitor]need{}
 	for _, mon := range m.Monitors {
 		if mon.Kind == "spikes" {
 			continue
@@ -54,75 +92,173 @@ func (bs *buildState) stateMonitors(sample bool) {
 			d.Refused = append(d.Refused, msg)
 		}
 		if !sample {
-			refuse("the core reports spikes during a run and its state only at the end")
+			refuse("this build reads the core's state back only after the run (snnc run --target=fpga samples it)")
 			continue
 		}
-		v := mon.Variable()
-		_, isPop := mon.Target.(*ir.Population)
-		switch {
-		case ir.KernelNamed(mon.Kernels, "value") != nil:
-			refuse("the core computes a definition inside its step and holds no word of it to read back")
-			continue
-		case !isPop:
-			refuse("the core reads its synapse words back only after the run, not at each sample (on_pre and on_post change them before a step's sample)")
-			continue
-		case v == nil || v.Kind == ir.VarParam || !held[mon.TargetName()+"."+mon.Var]:
-			refuse("the core holds no state word of %s.%s to read back (a parameter, a dendrite array's segment or a member of a fused group is not one)", mon.TargetName(), mon.Var)
+		nd, why := bs.monitorNeed(mon)
+		if why != "" {
+			refuse("%s", why)
 			continue
 		}
-		if pr, kn := writer(m, v); pr != nil {
-			refuse("projection %s's %s writes it in a step's deliveries, which the sample of the step includes and a read-back between steps cannot see", pr.Name, kn)
+		first, end, every := bs.dueSteps(mon)
+		count := max(0, (end-first+every-1)/every)
+		per := sampleCost + int64(nd.Slots[1]-nd.Slots[0])*int64((d.Core.SW+7)/8) + int64(nd.Syns[1]-nd.Syns[0])*int64((d.Core.SYNW+7)/8)
+		if count > 0 && per > budget/count {
+			refuse("its %d samples would read back %s of the core's words, more than the %s left of the %s all state monitors of a run may read (the host holds them; in RTL simulation a byte costs about a neuron's update); a selection of fewer neurons, a larger every, a window or a shorter --duration records it",
+				count, interp.BytesText(float64(count)*float64(per)), interp.BytesText(float64(budget)), interp.BytesText(MaxSampleBytes))
 			continue
 		}
-		var due []int64
-		every := int64(max(mon.Every, 1))
-		first, end := int64(0), d.Steps
-		if mon.Window != [2]int64{} {
-			// The due steps of the window only: a late window of a long
-			// run is not searched for step by step.
-			first, end = (mon.Window[0]+every-1)/every*every, min(end, mon.Window[1])
-		}
-		for k := first; k < end; k += every {
-			if mon.Records(k) {
-				due = append(due, k)
-				if len(due) > MaxSamples {
-					break
-				}
-			}
-		}
-		if len(due) > MaxSamples {
-			refuse("it samples more than %d steps, and each sample is a read-back of the core's whole state (in RTL simulation, as slow as many steps); a larger every, a window or a shorter --duration records it", MaxSamples)
-			continue
-		}
+		budget -= count * per
 		d.Sampled = append(d.Sampled, mon.Name)
-		for _, k := range due {
-			steps[k] = true
+		needs[mon] = nd
+	}
+	// Each due step reads the words of the monitors due there: the due
+	// steps of every monitor, in step order, merged.
+	var due []SampleRead
+	for _, mon := range m.Monitors {
+		nd, ok := needs[mon]
+		if !ok {
+			continue
+		}
+		first, end, every := bs.dueSteps(mon)
+		for k := first; k < end; k += every {
+			due = append(due, SampleRead{Step: k, Slots: nd.Slots, Synapses: nd.Syns})
 		}
 	}
-	for k := range steps {
-		d.samples = append(d.samples, k)
+	slices.SortStableFunc(due, func(a, b SampleRead) int { return cmp.Compare(a.Step, b.Step) })
+	for _, s := range due {
+		if n := len(d.samples); n > 0 && d.samples[n-1].Step == s.Step {
+			last := &d.samples[n-1]
+			last.Slots, last.Synapses = union(last.Slots, s.Slots), union(last.Synapses, s.Synapses)
+			continue
+		}
+		d.samples = append(d.samples, s)
 	}
-	slices.Sort(d.samples)
 }
 
-// writer returns a projection with a kernel that stores to v (on_pre,
-// on_post, a pathway's), and that kernel's name; nil if none does.
-func writer(m *ir.Module, v *ir.Var) (*ir.Projection, string) {
-	for _, pr := range m.Projections {
-		for _, k := range pr.Kernels {
-			found := false
-			k.Instrs(func(in *ir.Instr) {
-				if in.Op != ir.OpStore && in.Op != ir.OpStoreSeg {
-					return
+// dueSteps returns the steps at which state monitor mon samples in a run
+// of the design's steps: first, first + every, ... before end (multiples
+// of its every, in its window).
+func (bs *buildState) dueSteps(mon *ir.Monitor) (first, end, every int64) {
+	every = int64(max(mon.Every, 1))
+	first, end = 0, bs.d.Steps
+	if mon.Window != [2]int64{} {
+		first, end = mon.Window[0], min(end, mon.Window[1])
+	}
+	return (first + every - 1) / every * every, end, every
+}
+
+// monitorNeed returns the core's words a sample of mon reads, or why the
+// core holds no word of something mon reads.
+func (bs *buildState) monitorNeed(mon *ir.Monitor) (need, string) {
+	var nd need
+	// reads lists what the monitor reads: its variable, or every variable
+	// its definition loads.
+	var reads []*ir.Var
+	if k := ir.KernelNamed(mon.Kernels, "value"); k != nil {
+		why := ""
+		k.Instrs(func(in *ir.Instr) {
+			switch in.Op {
+			case ir.OpLoad, ir.OpLoadSeg:
+				if r, ok := in.Aux.(*ir.Ref); ok {
+					reads = append(reads, r.Var)
 				}
-				if r, ok := in.Aux.(*ir.Ref); ok && r.Var == v {
-					found = true
-				}
-			})
-			if found {
-				return pr, k.Name
+			case ir.OpRefract:
+				why = "its definition reads whether the neuron is refractory, which the core's words read back do not say"
+			}
+		})
+		if why != "" {
+			return nd, why
+		}
+	} else if v := mon.Variable(); v != nil && v.Kind != ir.VarParam {
+		reads = append(reads, v)
+	}
+	switch t := mon.Target.(type) {
+	case *ir.Population:
+		// The elements the monitor records: its ranges of the population,
+		// or all of them (a dendrite array's segments, a definition in a
+		// dendrite's scope).
+		lo, hi := 0, t.Size
+		if _, ok := mon.Sampled().(*ir.Population); ok && len(mon.Ranges) > 0 {
+			lo, hi = t.Size, 0
+			for _, r := range mon.Ranges {
+				lo, hi = min(lo, r[0]), max(hi, r[1])
 			}
 		}
+		if bs.ownerOf[t] == nil {
+			return nd, fmt.Sprintf("the core has no slots of %s", t.Name)
+		}
+		nd.addSlots(bs.base[t]+lo, bs.base[t]+hi)
+	case *ir.Projection:
+		if bs.layoutOf(t) == nil {
+			return nd, fmt.Sprintf("the core holds no synapse words of %s (it holds those of projections that deliver spikes)", t.Name)
+		}
+	default:
+		return nd, fmt.Sprintf("the core has no words of %s", mon.TargetName())
 	}
-	return nil, ""
+	for _, v := range reads {
+		if v.Kind == ir.VarParam {
+			continue // the host computes parameters (and the currents that set them)
+		}
+		if why := bs.heldBy(v, &nd); why != "" {
+			return nd, why
+		}
+	}
+	return nd, ""
+}
+
+// heldBy adds to nd the words that hold state variable v: its
+// population's slots, or its projection's synapses (with their last-event
+// step, for a trace); or says that no word holds it.
+func (bs *buildState) heldBy(v *ir.Var, nd *need) string {
+	for _, p := range bs.m.Populations {
+		name := ""
+		if slices.Contains(p.Vars, v) {
+			name = v.Name
+		}
+		for _, dd := range p.Dendrites {
+			if slices.Contains(dd.Vars, v) {
+				name = dd.Name + "." + v.Name
+				if dd.Array {
+					name += "[0]"
+				}
+			}
+		}
+		if name == "" {
+			continue
+		}
+		ow := bs.ownerOf[p]
+		if ow == nil || !slices.Contains(ow.names, name) {
+			return fmt.Sprintf("the core holds no state word of %s.%s", p.Name, v.Name)
+		}
+		nd.addSlots(bs.base[p], bs.base[p]+p.Size)
+		return ""
+	}
+	for _, pr := range bs.m.Projections {
+		if !slices.Contains(pr.Vars, v) {
+			continue
+		}
+		lay := bs.layoutOf(pr)
+		switch {
+		case lay == nil:
+			return fmt.Sprintf("the core holds no synapse words of %s (it holds those of projections that deliver spikes)", pr.Name)
+		case !slices.Contains(lay.state, v):
+			return fmt.Sprintf("the core's synapse words of %s hold no %s", pr.Name, v.Name)
+		case v.Kind == ir.VarTrace && lay.clock == nil:
+			return fmt.Sprintf("the core's synapse words of %s hold no last-event step to decay trace %s to the sample", pr.Name, v.Name)
+		}
+		nd.addSyns(lay.synBase, lay.synBase+bs.st.CSR[pr.Name].Len())
+		return ""
+	}
+	return fmt.Sprintf("the core holds no word of %s", v.Name)
+}
+
+// layoutOf returns where projection pr's synapses are in the core, or nil.
+func (bs *buildState) layoutOf(pr *ir.Projection) *projLayout {
+	for _, lay := range bs.projs {
+		if lay.pr == pr {
+			return lay
+		}
+	}
+	return nil
 }

@@ -178,8 +178,14 @@ func (d *Design) events(o *Output, inputs map[string][][2]int64) int64 {
 // a synapse's last-event step as its time in seconds (step·dt, the time
 // the interpreter's kernel stored). interp.FinalState makes state/ of it.
 func (d *Design) FinalVars(o *Output, dt float64) map[string][]float64 {
-	out := d.stateVars(o.State)
-	for key, vals := range d.SynapseValues(o) {
+	return d.vars(o.State, 0, o.Synapses, 0, dt)
+}
+
+// vars is FinalVars of state words from slot stateLo on and synapse
+// words from synapse synLo on.
+func (d *Design) vars(state []bigWord, stateLo int, syns []bigWord, synLo int, dt float64) map[string][]float64 {
+	out := d.stateVars(state, stateLo)
+	for key, vals := range d.synapseValues(syns, synLo) {
 		if strings.HasSuffix(key, ".trace.tlast") {
 			out[key] = floats(vals, dt)
 			continue
@@ -190,25 +196,33 @@ func (d *Design) FinalVars(o *Output, dt float64) map[string][]float64 {
 }
 
 // SampleVars returns the steps at which the state monitors d.Sampled
-// sample and the populations' state read back at each (after that many
-// steps), as FinalVars gives it: interp.StateSamples makes their
-// recordings of it.
-func (d *Design) SampleVars(o *Output) ([]int64, []map[string][]float64) {
-	var vars []map[string][]float64
-	for _, words := range o.Samples {
-		vars = append(vars, d.stateVars(words))
+// sample, and the words the core read back at the n-th of them (after
+// that step's deliveries), as FinalVars gives them: the state of the
+// populations and the synapses the monitors due there read (the others'
+// absent, neurons of a population not read 0). interp.StateSamples makes
+// the monitors' recordings of them. The words are decoded when vars asks
+// for them, one sample at a time.
+func (d *Design) SampleVars(o *Output, dt float64) (steps []int64, vars func(n int) map[string][]float64) {
+	for _, s := range d.samples {
+		steps = append(steps, s.Step)
 	}
-	return slices.Clone(d.samples), vars
+	return steps, func(n int) map[string][]float64 {
+		var r sampleRead // none read: a projection without synapses
+		if n < len(o.samples) {
+			r = o.samples[n]
+		}
+		return d.vars(r.state.words(), r.state.lo, r.syns.words(), r.syns.lo, dt)
+	}
 }
 
 // stateVars returns the populations' state variables of a read-back of
-// the state words, as FinalVars names and holds them.
-func (d *Design) stateVars(words []bigWord) map[string][]float64 {
+// the state words from slot lo on, as FinalVars names and holds them.
+func (d *Design) stateVars(words []bigWord, lo int) map[string][]float64 {
 	out := map[string][]float64{}
 	// A dendrite array's segment s is owner.d.x[s]: gathered into
 	// owner.d.x, segment by segment of each neuron.
 	segs := map[string]map[int][]int64{}
-	for key, vals := range d.stateValues(words) {
+	for key, vals := range d.stateValues(words, lo) {
 		if base, idx, ok := strings.Cut(key, "["); ok {
 			s, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
 			if err == nil {

@@ -99,9 +99,10 @@ type Output struct {
 	// State is the neuron state words read back after the run, by slot;
 	// Synapses the synapse words.
 	State, Synapses []bigWord
-	// Samples are the neuron state words read back at each of the
-	// design's sample steps (Design.SampleVars).
-	Samples [][]bigWord
+	// samples are the words read back at each of the design's sample
+	// steps (Design.SampleVars): kept as the bytes that came back, and
+	// made into words one sample at a time.
+	samples []sampleRead
 	// Cycles is the clock cycles from reset to the last byte read back.
 	Cycles int64
 }
@@ -215,20 +216,12 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 		return nil, fmt.Errorf("readback.hex: %d bytes (want %d)", len(bytes), d.runs+d.readBack)
 	}
 	// The answers in the order of the frames: a run's done byte, the
-	// state words of each sample, the final state and synapse words.
-	words := func(f frame) []bigWord {
-		var out []bigWord
-		for range f.count {
-			var w bigWord
-			for i := range f.n {
-				w.setBits(8*i, 8, uint64(bytes[i]))
-			}
-			bytes = bytes[f.n:]
-			out = append(out, w)
-		}
-		return out
+	// words of each sample, the final state and synapse words.
+	take := func(f frame) []byte {
+		b := bytes[: f.count*f.n : f.count*f.n]
+		bytes = bytes[f.count*f.n:]
+		return b
 	}
-	var states [][]bigWord
 	for _, f := range d.frames {
 		switch {
 		case f.done:
@@ -236,16 +229,47 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 				return nil, fmt.Errorf("readback.hex: %#02x where a run's done byte 0xd0 was due", bytes[0])
 			}
 			bytes = bytes[1:]
+		case f.sample > 0:
+			for len(o.samples) < f.sample {
+				o.samples = append(o.samples, sampleRead{})
+			}
+			s := &o.samples[f.sample-1]
+			span := wordSpan{lo: f.addr, n: f.n, b: take(f)}
+			if f.space == spaceState {
+				s.state = span
+			} else {
+				s.syns = span
+			}
 		case f.space == spaceState:
-			states = append(states, words(f))
+			o.State = wordSpan{n: f.n, b: take(f)}.words()
 		default:
-			o.Synapses = words(f)
+			o.Synapses = wordSpan{n: f.n, b: take(f)}.words()
 		}
 	}
-	// The last state read is the final one; those before, the samples.
-	o.State, o.Samples = states[len(states)-1], states[:len(states)-1]
 	return o, nil
 }
+
+// A wordSpan is words read back: words lo, lo+1, ... of n bytes each,
+// least significant byte first, in b.
+type wordSpan struct {
+	lo, n int
+	b     []byte
+}
+
+// words returns the span's words.
+func (s wordSpan) words() []bigWord {
+	out := make([]bigWord, len(s.b)/max(s.n, 1))
+	for i := range out {
+		for j := range s.n {
+			out[i].setBits(8*j, 8, uint64(s.b[i*s.n+j]))
+		}
+	}
+	return out
+}
+
+// A sampleRead is what the core read back at one sample: state words and
+// synapse words (Design.samples says which).
+type sampleRead struct{ state, syns wordSpan }
 
 // field returns a field's raw value from a word.
 func (w *bigWord) field(f field) int64 {
@@ -264,8 +288,17 @@ func (w *bigWord) field(f field) int64 {
 // variable (learned weights, traces) by projection.name, per synapse; and
 // trace.tlast as the step of each synapse's last event.
 func (d *Design) SynapseValues(o *Output) map[string][]int64 {
+	return d.synapseValues(o.Synapses, 0)
+}
+
+// synapseValues is SynapseValues of synapse words lo, lo+1, ...: of the
+// projections whose synapses are all among them.
+func (d *Design) synapseValues(words []bigWord, lo int) map[string][]int64 {
 	out := map[string][]int64{}
 	for _, p := range d.projs {
+		if p.synBase < lo || p.synBase+p.nSyn > lo+len(words) {
+			continue
+		}
 		names := append(slices.Clone(p.state), "trace.tlast")
 		for _, name := range names {
 			f, ok := p.fields[name]
@@ -273,7 +306,7 @@ func (d *Design) SynapseValues(o *Output) map[string][]int64 {
 				continue
 			}
 			for s := range p.nSyn {
-				w := o.Synapses[p.synBase+s]
+				w := words[p.synBase+s-lo]
 				x := w.field(f)
 				if name == "trace.tlast" {
 					x = int64(uint32(x))
@@ -316,19 +349,26 @@ func (d *Design) isGroup(name string) bool {
 // the populations with slots, by owner.name (name as the memory map names
 // fields: v, apical.u, distal.u[2]), one per neuron.
 func (d *Design) StateValues(o *Output) map[string][]int64 {
-	return d.stateValues(o.State)
+	return d.stateValues(o.State, 0)
 }
 
-// stateValues is StateValues of a read-back of the state words.
-func (d *Design) stateValues(state []bigWord) map[string][]int64 {
+// stateValues is StateValues of the state words of slots lo, lo+1, ...:
+// of the owners with slots among them, 0 for their neurons not among
+// them.
+func (d *Design) stateValues(words []bigWord, lo int) map[string][]int64 {
 	out := map[string][]int64{}
 	for _, ow := range d.owners {
+		if ow.base+ow.p.Size <= lo || ow.base >= lo+len(words) {
+			continue
+		}
 		for n, f := range ow.state {
-			key := ow.p.Name + "." + ow.names[n]
-			for i := range ow.p.Size {
-				w := state[ow.base+i]
-				out[key] = append(out[key], w.field(f))
+			vals := make([]int64, ow.p.Size)
+			for i := range vals {
+				if slot := ow.base + i; slot >= lo && slot < lo+len(words) {
+					vals[i] = words[slot-lo].field(f)
+				}
 			}
+			out[ow.p.Name+"."+ow.names[n]] = vals
 		}
 	}
 	return out

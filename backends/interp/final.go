@@ -178,13 +178,18 @@ func (s *sim) put(what string, vars map[string][]float64) error {
 
 // StateSamples returns the recordings of the state monitors of m named in
 // names, of a run of m built with opts as Initial builds it, whose storage
-// held vars[n] (as FinalState takes them) when the monitors sampled step
-// samples[n] (section 6, step 4: after that step's deliveries). Each
-// monitor samples the steps it is due in and records, of those given,
-// with the conversion a run's monitors use. It is for a backend that runs
-// the model elsewhere and reads its state back between steps (the FPGA
-// core), where the state a sample sees is the state between the steps.
-func StateSamples(m *ir.Module, opts Options, names map[string]bool, samples []int64, vars []map[string][]float64) (out []*runtime.State, err error) {
+// held vars(n) (as FinalState takes them; a variable not given keeps its
+// value before step 0) when the monitors sampled step samples[n] (section
+// 6, step 4: after that step's deliveries). Each monitor samples the
+// steps it is due in and records, of those given, with the conversion and
+// the definitions' code a run's monitors use; the parameters that
+// currents drive hold their values of the step, computed from the step's
+// time (a current that reads state would read the given state, not the
+// state before the step's deliveries). It is for a backend that runs the
+// model elsewhere and reads its state back at the samples (the FPGA
+// core, which has only currents of time); vars is called once per sample,
+// in order, so that the backend may decode one sample at a time.
+func StateSamples(m *ir.Module, opts Options, names map[string]bool, samples []int64, vars func(n int) map[string][]float64) (out []*runtime.State, err error) {
 	defer catchRunError(&err)
 	s, err := newSim(m, opts)
 	if err != nil {
@@ -194,10 +199,14 @@ func StateSamples(m *ir.Module, opts Options, names map[string]bool, samples []i
 		return nil, err
 	}
 	for n, k := range samples {
-		if err := s.put(fmt.Sprintf("state of step %d", k), vars[n]); err != nil {
+		t := float64(k) * s.dt
+		if err := s.put(fmt.Sprintf("state of step %d", k), vars(n)); err != nil {
 			return nil, err
 		}
 		s.now = k
+		for _, c := range s.curs {
+			c.k.all(k, t, c.dst.arr)
+		}
 		for _, sm := range s.stateMons {
 			if names[sm.mon.Name] && sm.rec.Due(k) && sm.mon.Records(k) {
 				sm.rec.Sample(k, sm.value)

@@ -163,7 +163,7 @@ func checkMemory(m *ir.Module, steps int64, limit float64) (*memory, error) {
 	need, biggest := memoryNeed(m, steps)
 	if limit > 0 && need > limit {
 		return nil, fmt.Errorf("the network needs about %s of memory (the largest part: %s), more than the %s available; make it smaller, record less (a monitor's selection or every), or run for less time",
-			bytesText(need), biggest, bytesText(limit))
+			BytesText(need), biggest, BytesText(limit))
 	}
 	return &memory{limit: limit, need: need}, nil
 }
@@ -178,7 +178,9 @@ func ringBytes(maxDelay int64, perSynapse bool) float64 {
 	return float64(maxDelay+1) * per
 }
 
-func bytesText(b float64) string {
+// BytesText writes a number of bytes for a message: 512 KiB, 3.5 MiB,
+// 1.2 GiB.
+func BytesText(b float64) string {
 	switch {
 	case b >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", b/(1<<30))

@@ -31,7 +31,7 @@ func (s *sim) buildMonitors() error {
 					return true, 0, nil
 				}
 				return false, s.mem.limit - s.mem.need, fmt.Errorf("monitor %s: its %d spikes up to step %d (t = %g s) need more memory than is left of the %s available; record fewer neurons (a selection such as %s[0:100]) or run for less time",
-					rec.Name, len(rec.Steps), s.now, float64(s.now)*s.dt, bytesText(s.mem.limit), rec.Source)
+					rec.Name, len(rec.Steps), s.now, float64(s.now)*s.dt, BytesText(s.mem.limit), rec.Source)
 			}
 			s.spikeMons = append(s.spikeMons, sm)
 			continue

@@ -259,7 +259,7 @@ func (s *sim) delayQueue(ps *projState, delay *cell) (*runtime.Queue, error) {
 		bytes := ringBytes(int64(maxSteps), perSyn)
 		if !s.mem.grow(bytes, 0) {
 			return fmt.Errorf("a delay of %g s is %d steps of %g s: its spike queue of %d slots needs %s, more than the %s of memory left; shorten the delay or use a longer dt",
-				d, maxSteps, s.dt, int64(maxSteps)+1, bytesText(bytes), bytesText(s.mem.limit-s.mem.need))
+				d, maxSteps, s.dt, int64(maxSteps)+1, BytesText(bytes), BytesText(s.mem.limit-s.mem.need))
 		}
 		return nil
 	}

@@ -113,7 +113,7 @@ func runFPGA(path string, m *ir.Module, opts interp.Options, r runFlags, out str
 	// back, made into recordings and state/ by the interpreter's one
 	// implementation (the same conversion of fixed point as its own run).
 	iopts := interp.Options{Dir: opts.Dir, Duration: float64(d.Steps) * m.Run.Dt, Seed: opts.Seed, Set: opts.Set, Warn: opts.Warn}
-	steps, vars := d.SampleVars(res)
+	steps, vars := d.SampleVars(res, m.Run.Dt)
 	names := map[string]bool{}
 	for _, name := range d.Sampled {
 		names[name] = true

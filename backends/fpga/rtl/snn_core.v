@@ -131,6 +131,10 @@ module snn_core #(
     reg [63:0] seed;
     reg [63:0] step;       // the current step k
     reg [31:0] steps_left;
+    // mid: the current step's deliveries and on_post are done (a deliver
+    // frame ran them), its update not; half: the run in progress is a
+    // deliver frame's, which stops there.
+    reg        mid, half;
 
     // ---- the model ----
     reg  [31:0]       slot;
@@ -299,6 +303,8 @@ module snn_core #(
             out_valid <= 1'b0;
             seed <= 64'd0;
             step <= 64'd0;
+            mid <= 1'b0;
+            half <= 1'b0;
             ph_start <= 1'b0;
             {state_we, param_we, ref_we, hist_we, row_we, syn_we, col_we, cidx_we} <= 8'd0;
         end else begin
@@ -313,6 +319,16 @@ module snn_core #(
                     count <= 0;
                     steps_arg <= 0;
                     cs <= cfg_data == 8'h03 ? C_STEPS : C_SPACE;
+                    if (cfg_data == 8'h04) begin
+                        // deliver: the current step up to its sample
+                        // (language.md section 6, step 4), once.
+                        busy_run <= 1'b1;
+                        steps_left <= 0;
+                        proj <= 0;
+                        half <= !mid;
+                        ph <= mid ? S_NEXT : S_DPROJ;
+                        cs <= C_RUNWAIT;
+                    end
                 end
                 C_SPACE: if (cfg_take) begin
                     space <= cfg_data;
@@ -411,10 +427,19 @@ module snn_core #(
                     nb <= nb + 1;
                     if (nb == 3) begin
                         nb <= 0;
-                        steps_left <= steps_arg | ({24'd0, cfg_data} << 24);
                         busy_run <= 1'b1;
-                        ph <= S_NEXT;       // starts the first step
                         cs <= C_RUNWAIT;
+                        if (mid && (steps_arg | ({24'd0, cfg_data} << 24)) != 0) begin
+                            // The first step is the current one's rest:
+                            // its update, from the first slot.
+                            steps_left <= (steps_arg | ({24'd0, cfg_data} << 24)) - 1;
+                            mid <= 1'b0;
+                            slot <= 0;
+                            ph <= S_USLOT;
+                        end else begin
+                            steps_left <= steps_arg | ({24'd0, cfg_data} << 24);
+                            ph <= S_NEXT;   // starts the first step
+                        end
                     end
                 end
                 C_RUNWAIT: if (!busy_run && !rd_valid) begin
@@ -512,7 +537,13 @@ module snn_core #(
                 // post neuron that spiked in the previous step, each of its
                 // synapses (in synapse order).
                 S_PPROJ: begin
-                    if (proj == NPROJ) begin
+                    if (proj == NPROJ && half) begin
+                        // A deliver frame's run ends here.
+                        half <= 1'b0;
+                        mid <= 1'b1;
+                        busy_run <= 1'b0;
+                        ph <= S_IDLE;
+                    end else if (proj == NPROJ) begin
                         slot <= 0;
                         ph <= S_USLOT;
                     end else if (!has_post) begin
