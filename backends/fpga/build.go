@@ -13,6 +13,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"snnc/backends/interp"
 	"snnc/ir"
 	"snnc/runtime/fixed"
 )
@@ -521,8 +522,12 @@ func (bs *buildState) configuration() {
 	d.Config = c.bytes
 }
 
+// maxStimulus bounds the stimulus's text (stim.hex): a line of 10 bytes
+// per step and per input spike, which the host (and the testbench) holds.
+const maxStimulus = 1 << 30
+
 // stimulus lists, step by step, the input sources that spike.
-func (bs *buildState) stimulus() {
+func (bs *buildState) stimulus() error {
 	m, d, st, srcBase := bs.m, bs.d, bs.st, bs.srcBase
 	var stim strings.Builder
 	next := map[string]func(int64) []int32{}
@@ -536,8 +541,13 @@ func (bs *buildState) stimulus() {
 			}
 		}
 		stim.WriteString("100000000\n")
+		if stim.Len() > maxStimulus {
+			return fmt.Errorf("the stimulus of the core's inputs (stim.hex: a line per step and per input spike) passes %s at step %d of %d; run for a shorter --duration",
+				interp.BytesText(maxStimulus), k, d.Steps)
+		}
 	}
 	d.Stimulus = stim.String()
+	return nil
 }
 
 // paramWord is the parameter word of neuron i of an owner: the values of

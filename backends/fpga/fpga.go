@@ -17,6 +17,8 @@
 package fpga
 
 import (
+	"fmt"
+
 	"snnc/backends/interp"
 	"snnc/ir"
 )
@@ -173,6 +175,10 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if o.Seed != nil {
 		d.Seed = *o.Seed
 	}
+	if d.Steps > maxStimulus/10 {
+		return nil, fmt.Errorf("a run of %d steps: the core's stimulus (stim.hex) has a line of 10 bytes per step, and it may hold %s: at most %d steps; run for a shorter --duration",
+			d.Steps, interp.BytesText(maxStimulus), maxStimulus/10)
+	}
 	dur := float64(d.Steps) * m.Run.Dt
 	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur, Seed: o.Seed, Set: o.Set})
 	if err != nil {
@@ -192,7 +198,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	bs.coreSizes()
 	bs.memories()
 	bs.configuration()
-	bs.stimulus()
+	if err := bs.stimulus(); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

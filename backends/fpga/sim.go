@@ -35,9 +35,11 @@ func (d *Design) Params() string {
 		{"NSYN", int64(c.NSYN)}, {"SYNW", int64(c.SYNW)}, {"NROW", int64(c.NROW)}, {"NCOL", int64(c.NCOL)}, {"NCIDX", int64(c.NCIDX)}, {"NPROJ", int64(max(1, c.NPROJ))},
 		{"L", int64(c.L)}, {"ND", int64(c.ND)}, {"SLOTW", int64(c.SLOTW)}, {"DLYW", int64(c.DLYW)},
 		{"CFG_BYTES", int64(len(d.Config))}, {"STIM_LINES", int64(strings.Count(d.Stimulus, "\n"))},
-		{"READ_BYTES", int64(d.runs + d.readBack)}, {"MAX_CYCLES", d.maxCycles()}, {"WAITS", int64(len(d.waits))}} {
+		{"READ_BYTES", int64(d.runs + d.readBack)}, {"WAITS", int64(len(d.waits))}} {
 		fmt.Fprintf(&b, "localparam %s = %d;\n", p.name, p.v)
 	}
+	// The testbench counts cycles in 64 bits.
+	fmt.Fprintf(&b, "localparam [63:0] MAX_CYCLES = 64'd%d;\n", d.maxCycles())
 	return b.String()
 }
 
@@ -46,8 +48,10 @@ func (d *Design) Params() string {
 func (d *Design) maxCycles() int64 {
 	c := d.Core
 	perStep := int64(c.N)*40 + int64(c.NSRC)*8 + int64(c.NSYN)*30 + int64(c.NPROJ)*4 + 64
-	// The testbench counts in a 32-bit integer.
-	return min(1<<31-1, int64(len(d.Config))*4+int64(d.readBack)*8+d.Steps*perStep+1_000_000)
+	// At most 2^62: the testbench counts in 64 bits, MAX_CYCLES * 2 for
+	// the UART's.
+	total := float64(len(d.Config))*4 + float64(d.readBack)*8 + float64(d.Steps)*float64(perStep) + 1_000_000
+	return int64(min(total, 1<<62))
 }
 
 // Write puts the design's files in dir: the core's Verilog, the

@@ -270,6 +270,8 @@ func TestRunFPGAErrors(t *testing.T) {
 	}{
 		{"resume", []string{"--resume", dir, net}, exitUsage, "--resume: the fpga target runs a model from its start only"},
 		{"global", []string{"../../examples/rstdp.snn"}, exitModel, "global dopamine: the core has no globals"},
+		// 10^9 steps: refused before the stimulus is built.
+		{"long", []string{"--duration", "100000s", "../../examples/lif_current.snn"}, exitModel, "a run of 1000000000 steps: the core's stimulus (stim.hex) has a line of 10 bytes per step, and it may hold 1.0 GiB: at most 107374182 steps"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

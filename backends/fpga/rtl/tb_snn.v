@@ -16,7 +16,8 @@ module tb_snn;
 
     reg [7:0]  cfg  [0:CFG_BYTES-1];
     reg [32:0] stim [0:STIM_LINES-1];
-    integer ci = 0, si = 0, rb = 0, cycles = 0;
+    integer ci = 0, si = 0, rb = 0;
+    reg [63:0] cycles = 64'd0;
     integer fspikes, fread;
 
     wire        cfg_ready, rd_valid, in_ready, out_valid, running;
