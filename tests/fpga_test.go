@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -144,6 +145,53 @@ func TestRTLUART(t *testing.T) {
 	for n := range steps {
 		require.Equal(t, vars(n), serialVars(n), "sample %d", n)
 	}
+}
+
+// Verilator's build of the testbench is kept in snnc's cache and reused
+// by a run of the same core with other files (another duration, so
+// another configuration stream and stimulus): the reused executable reads
+// them at run time and reports what Icarus Verilog, built afresh, reports.
+// An entry that no longer verifies (truncated) is built again.
+func TestRTLCache(t *testing.T) {
+	if len(fpga.Simulators()) < 2 {
+		t.Skip("needs verilator and iverilog (make test installs them)")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	m := quantizedSource(t, "net.snn", rtlNetwork, 16)
+	design := func(steps int64) (*fpga.Design, string) {
+		o := driver.FPGAOptions()
+		o.Steps = steps
+		o.StateMonitors = true
+		d, err := fpga.Build(m, o)
+		require.NoError(t, err)
+		dir := t.TempDir()
+		require.NoError(t, d.Write(dir))
+		return d, dir
+	}
+	d, dir := design(200)
+	first, err := d.Simulate(dir, "verilator")
+	require.NoError(t, err)
+	require.False(t, first.Reused, "the first run builds")
+	d, dir = design(300)
+	again, err := d.Simulate(dir, "verilator")
+	require.NoError(t, err)
+	require.True(t, again.Reused, "a run of the same core reuses the build")
+	want, err := d.Simulate(dir, "iverilog")
+	require.NoError(t, err)
+	require.NotEmpty(t, want.Spikes)
+	require.Greater(t, want.Spikes[len(want.Spikes)-1][0], int64(200), "spikes after the first run's steps")
+	require.Equal(t, want.Spikes, again.Spikes)
+	require.Equal(t, d.StateValues(want), d.StateValues(again))
+	require.Equal(t, d.SynapseValues(want), d.SynapseValues(again))
+
+	entries, err := filepath.Glob(filepath.Join(os.Getenv("XDG_CACHE_HOME"), "snnc", "fpga-*", "vsim"))
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	require.NoError(t, os.Truncate(entries[0], 100))
+	rebuilt, err := d.Simulate(dir, "verilator")
+	require.NoError(t, err)
+	require.False(t, rebuilt.Reused, "a truncated entry is built again")
+	require.Equal(t, want.Spikes, rebuilt.Spikes)
 }
 
 // What the core cannot do is a positioned diagnostic naming the

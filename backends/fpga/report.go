@@ -95,11 +95,12 @@ func (d *Design) WriteAll(dir string, flows []string, synth func(flow string) st
 	if err := os.WriteFile(filepath.Join(dir, "map.json"), append(js, '\n'), 0o644); err != nil {
 		return err
 	}
+	plus := strings.Join(d.Plusargs(), " ")
 	sim := "#!/bin/sh\n# Runs the testbench: the core programmed through its configuration port\n" +
 		"# (cfg.hex), driven by stim.hex; writes spikes.txt and readback.hex.\nset -eu\ncd \"$(dirname \"$0\")\"\n" +
 		"if command -v verilator >/dev/null; then\n" +
-		"\tverilator --binary -Wno-fatal -Wno-lint -Wno-style --top-module tb_snn -I. -o vsim tb_snn.v snn_core.v snn_philox.v snn_model.v\n" +
-		"\tobj_dir/vsim\nelse\n\tiverilog -g2005 -I. -s tb_snn -o vsim tb_snn.v snn_core.v snn_philox.v snn_model.v\n\tvvp -n vsim\nfi\n"
+		"\tverilator " + strings.Join(verilatorFlags, " ") + " --top-module tb_snn -o vsim tb_snn.v snn_core.v snn_philox.v snn_model.v\n" +
+		"\tobj_dir/vsim " + plus + "\nelse\n\tiverilog -g2005 -I. -s tb_snn -o vsim tb_snn.v snn_core.v snn_philox.v snn_model.v\n\tvvp -n vsim " + plus + "\nfi\n"
 	if err := os.WriteFile(filepath.Join(dir, "sim.sh"), []byte(sim), 0o755); err != nil {
 		return err
 	}

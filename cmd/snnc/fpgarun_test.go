@@ -80,7 +80,8 @@ func requireSimulator(t *testing.T) {
 // and the final state (state/), and the same summary but for its target,
 // time and files; there is no checkpoint. Examples, a network of inputs
 // and delays, and STDP, with --duration, --seed and --set; the RTL is
-// slow (a Verilator build of 10 to 20 s each), so the runs are short.
+// slow (a Verilator build of 10 to 20 s for each core), so the runs are
+// short.
 func TestRunFPGA(t *testing.T) {
 	requireSimulator(t)
 	dir := t.TempDir()

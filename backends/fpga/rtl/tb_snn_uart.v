@@ -8,6 +8,7 @@
 `default_nettype none
 module tb_snn_uart;
 `include "snn_params.vh"
+`include "snn_run.vh"
     localparam CLKS = 8;
     reg clk = 1'b0;
     reg rst = 1'b1;
