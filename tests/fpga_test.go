@@ -184,10 +184,22 @@ func TestRTLCache(t *testing.T) {
 	require.Equal(t, d.StateValues(want), d.StateValues(again))
 	require.Equal(t, d.SynapseValues(want), d.SynapseValues(again))
 
+	// Another core (a population of 9, not 8) is built.
+	other := quantizedSource(t, "net.snn", strings.Replace(rtlNetwork, "LIF[8]", "LIF[9]", 1), 16)
+	od, err := fpga.Build(other, driver.FPGAOptions())
+	require.NoError(t, err)
+	odir := t.TempDir()
+	require.NoError(t, od.Write(odir))
+	o, err := od.Simulate(odir, "verilator")
+	require.NoError(t, err)
+	require.False(t, o.Reused, "another core is built")
+
 	entries, err := filepath.Glob(filepath.Join(os.Getenv("XDG_CACHE_HOME"), "snnc", "fpga-*", "vsim"))
 	require.NoError(t, err)
-	require.Len(t, entries, 1)
-	require.NoError(t, os.Truncate(entries[0], 100))
+	require.Len(t, entries, 2)
+	for _, e := range entries {
+		require.NoError(t, os.Truncate(e, 100))
+	}
 	rebuilt, err := d.Simulate(dir, "verilator")
 	require.NoError(t, err)
 	require.False(t, rebuilt.Reused, "a truncated entry is built again")
@@ -226,6 +238,7 @@ neuron LIF {
     state v: mV = 0 mV
     state g: mV = 0 mV
     let drive: mV = g - v
+    let twice: ms = 2 * tau
     dv/dt = drive / tau
     dg/dt = -g / (5 ms)
     threshold v > 10 mV
@@ -242,11 +255,13 @@ population b = LIF[8] { tau = 20 ms }
 connect na: noise -> a using S by fixed_probability(0.5)
 connect ab: a -> b using S by fixed_probability(0.5) { delay = 1 ms }
 monitor state a.v every 1 ms
-monitor state b.v[2:4] every 5 ms
+monitor state b.v[2:4] every 3
 monitor state b.g every 1 ms
-monitor state a.drive every 1 ms
+monitor state a.drive[3:7] every 1 ms
 monitor state ab.n every 1 ms
-monitor fast: state b.v every 1
+monitor state a.twice every 1
+monitor fast: state b.v[5] every 2
+monitor far: state a.v[0] every 7
 run { duration = 100 ms  seed = 3 }
 `
 	m := quantizedSource(t, "net.snn", src, 16)
@@ -255,26 +270,48 @@ run { duration = 100 ms  seed = 3 }
 	o.StateMonitors = true
 	d, err := fpga.Build(m, o)
 	require.NoError(t, err)
-	require.Equal(t, []string{"a_v", "b_v", "b_g", "a_drive", "ab_n", "fast"}, d.Sampled)
+	require.Equal(t, []string{"a_v", "b_v", "b_g", "a_drive", "ab_n", "a_twice", "fast", "far"}, d.Sampled)
 	require.Empty(t, d.Refused)
-	// What a sample reads: at step 10 (a.v, b.g, a.drive, ab.n and fast
-	// due) a's slots 0-9 and b's 10-17, and ab's synapses; at step 50
-	// (b_v[2:4] too) the same; at step 1 (fast only) b's slots 10-17.
+	// What a sample reads (a's slots are 0-9, b's 10-17, a state word is
+	// 4 bytes): a monitor's selection only; spans of monitors due at one
+	// step joined only where the words between cost less than a read
+	// frame (4 words here); a.twice, of a parameter, reads nothing.
 	reads := d.SampleReads()
-	require.Len(t, reads, 3000, "fast samples every step")
-	require.Equal(t, fpga.SampleRead{Step: 1, Slots: [2]int{10, 18}}, reads[1])
-	require.Equal(t, [2]int{0, 18}, reads[10].Slots)
-	require.Positive(t, reads[10].Synapses[1]-reads[10].Synapses[0])
+	require.Len(t, reads, 3000, "a.twice samples every step")
+	for _, c := range []struct {
+		step       int
+		slots      [][2]int
+		synapses   bool
+		monitorsAt string
+	}{
+		{1, nil, false, "a.twice: nothing read"},
+		{2, [][2]int{{15, 16}}, false, "fast"},
+		{3, [][2]int{{12, 14}}, false, "b.v[2:4]"},
+		{6, [][2]int{{12, 16}}, false, "b.v[2:4] and fast: 1 slot between"},
+		{7, [][2]int{{0, 1}}, false, "far"},
+		{14, [][2]int{{0, 1}, {15, 16}}, false, "far and fast: 14 slots between"},
+		{10, [][2]int{{0, 18}}, true, "a.v, b.g, a.drive, ab.n and fast"},
+	} {
+		r := reads[c.step]
+		require.Equal(t, int64(c.step), r.Step)
+		require.Equal(t, c.slots, r.Slots, "step %d: %s", c.step, c.monitorsAt)
+		require.Equal(t, c.synapses, len(r.Synapses) == 1, "step %d: %s", c.step, c.monitorsAt)
+	}
 
 	// Every step of a long run is more than a run may read back: refused,
 	// saying so; the others are still recorded.
 	o.Steps = 1_000_000
 	d, err = fpga.Build(m, o)
 	require.NoError(t, err)
-	require.Equal(t, []string{"a_v", "b_v", "b_g", "a_drive", "ab_n"}, d.Sampled)
-	require.Len(t, d.Refused, 1)
-	require.Regexp(t, `^net.snn:\d+:\d+: monitor fast \(state of b\.v\) is not recorded: its 1000000 samples would read back .* MiB of the core's words, more than the .* left of the 64.0 MiB`, d.Refused[0])
-	require.True(t, strings.HasSuffix(d.Refused[0], "; --target=interp with the same --quantize records it"), d.Refused[0])
+	require.Equal(t, []string{"a_v", "b_v", "b_g", "a_drive"}, d.Sampled, "%q", d.Refused)
+	require.Len(t, d.Refused, 4)
+	require.Regexp(t, `^net.snn:\d+:\d+: monitor ab_n \(state of ab\.n\) is not recorded: its 100000 samples would read back 22.5 MiB of the core's words, more than the 4.7 MiB left of the 64.0 MiB`, d.Refused[0])
+	require.Contains(t, d.Refused[1], "monitor a_twice (definition twice of a) is not recorded: its 1000000 samples would read back 61.0 MiB")
+	require.Contains(t, d.Refused[2], "monitor fast (state of b.v) is not recorded: its 500000 samples")
+	require.Contains(t, d.Refused[3], "monitor far (state of a.v) is not recorded: its 142858 samples")
+	for _, msg := range d.Refused {
+		require.True(t, strings.HasSuffix(msg, "; --target=interp with the same --quantize records it"), msg)
+	}
 
 	o.Steps = 3000
 	// Without StateMonitors, none is recorded.
@@ -282,5 +319,41 @@ run { duration = 100 ms  seed = 3 }
 	d, err = fpga.Build(m, o)
 	require.NoError(t, err)
 	require.Empty(t, d.Sampled)
-	require.Len(t, d.Refused, 6)
+	require.Len(t, d.Refused, 8)
+
+	// Two one-neuron monitors at the ends of a large population read a
+	// slot each, not the slots between; what all a run's samples read is
+	// within what they are charged, and the budget refuses a monitor of
+	// the whole population every step.
+	src = `
+neuron LIF {
+    state v: mV = 0 mV
+    dv/dt = -v / (10 ms)
+    threshold v > 10 mV
+    reset { v = 0 mV }
+}
+population a = LIF[1]
+population mid = LIF[5000]
+population c = LIF[1]
+monitor spikes mid
+monitor state a.v every 1
+monitor state c.v every 1
+monitor all: state mid.v every 1
+run { duration = 100 ms }
+`
+	o.StateMonitors = true
+	o.Steps = 10000
+	d, err = fpga.Build(quantizedSource(t, "ends.snn", src, 16), o)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a_v", "c_v"}, d.Sampled)
+	require.Len(t, d.Refused, 1)
+	require.Contains(t, d.Refused[0], "monitor all (state of mid.v) is not recorded: its 10000 samples would read back")
+	var read int64
+	for _, r := range d.SampleReads() {
+		require.Equal(t, [][2]int{{0, 1}, {5001, 5002}}, r.Slots)
+		for _, x := range r.Slots {
+			read += int64(x[1] - x[0])
+		}
+	}
+	require.Equal(t, int64(2*10000), read)
 }

@@ -440,7 +440,9 @@ func (bs *buildState) configuration() {
 		}
 		d.waits = append(d.waits, [2]int{len(c.bytes), got})
 	}
-	// run runs n steps, in run frames of at most 2^32 - 1 steps.
+	// run runs n steps, in run frames of at most 2^32 - 1 steps (the
+	// frame's count is 32 bits; Build's bound on the stimulus keeps runs
+	// shorter today).
 	run := func(n int64) {
 		for n > 0 {
 			part := min(n, 1<<32-1)
@@ -456,18 +458,18 @@ func (bs *buildState) configuration() {
 	sample := func(s SampleRead, n int) {
 		c.deliver()
 		answered(frame{done: true})
-		if s.Slots[1] > s.Slots[0] {
-			nb := (d.Core.SW + 7) / 8
-			c.read(spaceState, s.Slots[0], s.Slots[1]-s.Slots[0], nb)
-			answered(frame{space: spaceState, addr: s.Slots[0], count: s.Slots[1] - s.Slots[0], n: nb, sample: n + 1})
+		read := func(space byte, spans [][2]int, nb int) {
+			for _, x := range spans {
+				c.read(space, x[0], x[1]-x[0], nb)
+				answered(frame{space: space, addr: x[0], count: x[1] - x[0], n: nb, sample: n + 1})
+			}
 		}
-		if s.Synapses[1] > s.Synapses[0] {
-			nb := (d.Core.SYNW + 7) / 8
-			c.read(spaceSyn, s.Synapses[0], s.Synapses[1]-s.Synapses[0], nb)
-			answered(frame{space: spaceSyn, addr: s.Synapses[0], count: s.Synapses[1] - s.Synapses[0], n: nb, sample: n + 1})
-		}
+		read(spaceState, s.Slots, (d.Core.SW+7)/8)
+		read(spaceSyn, s.Synapses, (d.Core.SYNW+7)/8)
 	}
-	from, next := int64(0), 0 // the steps run so far (a delivered step among them); the next sample
+	// from: the steps the core has begun; after a sample, step from's
+	// update is still to run (the next run frame's first step).
+	from, next := int64(0), 0
 	for k := int64(0); k < d.Steps; k++ {
 		if len(changing) == 0 {
 			// Only the samples cut the run: go to the next.
@@ -476,7 +478,13 @@ func (bs *buildState) configuration() {
 			}
 			k = d.samples[next].Step
 		}
+		// A sample that reads no word (its monitors' values are of
+		// parameters alone) does not cut the run.
 		sampled := next < len(d.samples) && d.samples[next].Step == k
+		reads := sampled && len(d.samples[next].Slots)+len(d.samples[next].Synapses) > 0
+		if sampled {
+			next++
+		}
 		first := -1
 		if k > 0 && len(changing) > 0 {
 			bs.setCurrents(changing, float64(k)*m.Run.Dt)
@@ -495,7 +503,7 @@ func (bs *buildState) configuration() {
 				}
 			}
 		}
-		if first < 0 && !sampled {
+		if first < 0 && !reads {
 			continue
 		}
 		run(k - from)
@@ -505,9 +513,8 @@ func (bs *buildState) configuration() {
 			// written before step k's update reads them.
 			c.write(spaceParam, first, params[first:], (d.Core.PW+7)/8)
 		}
-		if sampled {
-			sample(d.samples[next], next)
-			next++
+		if reads {
+			sample(d.samples[next-1], next-1)
 		}
 	}
 	run(d.Steps - from)

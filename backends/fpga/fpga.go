@@ -95,15 +95,16 @@ type Design struct {
 	// the projections that deliver.
 	owners []*owner
 	projs  []projInfo
-	// readBack is the number of bytes the configuration stream reads
-	// back after the run's done byte.
+	// readBack is the number of bytes the configuration stream's read
+	// frames ask for.
 	readBack int
 	// MaxDelay is the longest delay of a synapse, in steps.
 	MaxDelay int
 	// runs is the number of run and deliver frames (a current that
-	// changes in time and the state monitors' samples cut the run); waits, for a host on the UART, the bytes of
-	// the stream before which it waits for the answers so far (the done
-	// bytes of the runs before, the words of a read), and how many.
+	// changes in time and the state monitors' samples cut the run);
+	// waits, for a host on the UART, the bytes of the stream before which
+	// it waits for the answers so far (the done bytes of the runs before,
+	// the words of a read), and how many.
 	runs  int
 	waits [][2]int
 	// eventRows and synapses are for the summary of a run (results.go):

@@ -26,35 +26,60 @@ const MaxSampleBytes = 64 << 20
 const sampleCost = 64
 
 // A SampleRead is a step at which the state monitors sample, and the
-// core's words read back there: the state words of slots Slots[0] to
-// Slots[1] - 1 and the synapse words Synapses[0] to Synapses[1] - 1
-// (an empty span reads nothing).
+// core's words read back there: the state words of the slots in the
+// spans Slots ([lo, hi) each, in order, disjoint) and the synapse words
+// in the spans Synapses. A step whose monitors read no word (a
+// definition of parameters alone) has no span, and does not cut the run.
 type SampleRead struct {
 	Step            int64
-	Slots, Synapses [2]int
+	Slots, Synapses [][2]int
 }
 
 // SampleReads returns the steps at which a run's state monitors sample
 // (in order) and what the configuration stream reads back at each.
 func (d *Design) SampleReads() []SampleRead { return slices.Clone(d.samples) }
 
-// A need is what one monitor's sample reads of the core's words.
+// spanCost is what a span read back costs besides its words, counted
+// against MaxSampleBytes as bytes: its read frame (10 bytes of the
+// configuration stream) and its entry in the host's lists. Spans of
+// monitors due at one step are read as one where the words between them
+// cost less than that, so what a step reads is at most what its monitors
+// are charged.
+const spanCost = 16
+
+// A need is what one monitor's sample reads of the core's words: spans
+// of slots and of synapses.
 type need struct {
-	Slots, Syns [2]int
+	slots, syns [][2]int
 }
 
-func (n *need) addSlots(lo, hi int) { n.Slots = union(n.Slots, [2]int{lo, hi}) }
-func (n *need) addSyns(lo, hi int)  { n.Syns = union(n.Syns, [2]int{lo, hi}) }
-
-// union is the smallest span holding both (an empty span is none).
-func union(a, b [2]int) [2]int {
-	switch {
-	case b[0] >= b[1]:
-		return a
-	case a[0] >= a[1]:
-		return b
+// addSpan adds span s to the sorted disjoint spans list, joining the
+// spans that overlap it or lie within gap elements of it.
+func addSpan(list [][2]int, s [2]int, gap int) [][2]int {
+	if s[0] >= s[1] {
+		return list
 	}
-	return [2]int{min(a[0], b[0]), max(a[1], b[1])}
+	var out [][2]int
+	for _, x := range list {
+		if x[1]+gap < s[0] || s[1]+gap < x[0] {
+			out = append(out, x)
+			continue
+		}
+		s = [2]int{min(s[0], x[0]), max(s[1], x[1])}
+	}
+	out = append(out, s)
+	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+	return out
+}
+
+// cost is what the spans cost against MaxSampleBytes: their words of
+// bytes each, and spanCost each.
+func cost(spans [][2]int, bytes int) int64 {
+	var n int64
+	for _, s := range spans {
+		n += int64(s[1]-s[0])*int64(bytes) + spanCost
+	}
+	return n
 }
 
 // stateMonitors decides which state monitors the run records (with
@@ -74,6 +99,7 @@ func union(a, b [2]int) [2]int {
 func (bs *buildState) stateMonitors(sample bool) {
 	m, d := bs.m, bs.d
 	var budget int64 = MaxSampleBytes
+	stateBytes, synBytes := (d.Core.SW+7)/8, (d.Core.SYNW+7)/8
 	needs := map[*ir.Monitor]need{}
 	for _, mon := range m.Monitors {
 		if mon.Kind == "spikes" {
@@ -102,7 +128,7 @@ func (bs *buildState) stateMonitors(sample bool) {
 		}
 		first, end, every := bs.dueSteps(mon)
 		count := max(0, (end-first+every-1)/every)
-		per := sampleCost + int64(nd.Slots[1]-nd.Slots[0])*int64((d.Core.SW+7)/8) + int64(nd.Syns[1]-nd.Syns[0])*int64((d.Core.SYNW+7)/8)
+		per := sampleCost + cost(nd.slots, stateBytes) + cost(nd.syns, synBytes)
 		if count > 0 && per > budget/count {
 			refuse("its %d samples would read back %s of the core's words, more than the %s left of the %s all state monitors of a run may read (the host holds them; in RTL simulation a byte costs about a neuron's update); a selection of fewer neurons, a larger every, a window or a shorter --duration records it",
 				count, interp.BytesText(float64(count)*float64(per)), interp.BytesText(float64(budget)), interp.BytesText(MaxSampleBytes))
@@ -122,17 +148,23 @@ func (bs *buildState) stateMonitors(sample bool) {
 		}
 		first, end, every := bs.dueSteps(mon)
 		for k := first; k < end; k += every {
-			due = append(due, SampleRead{Step: k, Slots: nd.Slots, Synapses: nd.Syns})
+			due = append(due, SampleRead{Step: k, Slots: nd.slots, Synapses: nd.syns})
 		}
 	}
 	slices.SortStableFunc(due, func(a, b SampleRead) int { return cmp.Compare(a.Step, b.Step) })
 	for _, s := range due {
-		if n := len(d.samples); n > 0 && d.samples[n-1].Step == s.Step {
-			last := &d.samples[n-1]
-			last.Slots, last.Synapses = union(last.Slots, s.Slots), union(last.Synapses, s.Synapses)
-			continue
+		n := len(d.samples)
+		if n == 0 || d.samples[n-1].Step != s.Step {
+			d.samples = append(d.samples, SampleRead{Step: s.Step})
+			n++
 		}
-		d.samples = append(d.samples, s)
+		last := &d.samples[n-1]
+		for _, x := range s.Slots {
+			last.Slots = addSpan(last.Slots, x, spanCost/stateBytes)
+		}
+		for _, x := range s.Synapses {
+			last.Synapses = addSpan(last.Synapses, x, spanCost/synBytes)
+		}
 	}
 }
 
@@ -173,22 +205,24 @@ func (bs *buildState) monitorNeed(mon *ir.Monitor) (need, string) {
 	} else if v := mon.Variable(); v != nil && v.Kind != ir.VarParam {
 		reads = append(reads, v)
 	}
+	// sel are the slots of the elements the monitor records: its ranges
+	// of the population, or all of them (a definition in a dendrite's
+	// scope); where it reads its population's state, it reads those.
+	var self *ir.Population
+	var sel [][2]int
 	switch t := mon.Target.(type) {
 	case *ir.Population:
-		// The elements the monitor records: its ranges of the population,
-		// or all of them (a dendrite array's segments, a definition in a
-		// dendrite's scope).
-		lo, hi := 0, t.Size
-		if _, ok := mon.Sampled().(*ir.Population); ok && len(mon.Ranges) > 0 {
-			lo, hi = t.Size, 0
-			for _, r := range mon.Ranges {
-				lo, hi = min(lo, r[0]), max(hi, r[1])
-			}
-		}
 		if bs.ownerOf[t] == nil {
 			return nd, fmt.Sprintf("the core has no slots of %s", t.Name)
 		}
-		nd.addSlots(bs.base[t]+lo, bs.base[t]+hi)
+		ranges := [][2]int{{0, t.Size}}
+		if _, ok := mon.Sampled().(*ir.Population); ok && len(mon.Ranges) > 0 {
+			ranges = mon.Ranges
+		}
+		for _, r := range ranges {
+			sel = addSpan(sel, [2]int{bs.base[t] + r[0], bs.base[t] + r[1]}, 0)
+		}
+		self = t
 	case *ir.Projection:
 		if bs.layoutOf(t) == nil {
 			return nd, fmt.Sprintf("the core holds no synapse words of %s (it holds those of projections that deliver spikes)", t.Name)
@@ -200,7 +234,7 @@ func (bs *buildState) monitorNeed(mon *ir.Monitor) (need, string) {
 		if v.Kind == ir.VarParam {
 			continue // the host computes parameters (and the currents that set them)
 		}
-		if why := bs.heldBy(v, &nd); why != "" {
+		if why := bs.heldBy(v, &nd, self, sel); why != "" {
 			return nd, why
 		}
 	}
@@ -208,9 +242,11 @@ func (bs *buildState) monitorNeed(mon *ir.Monitor) (need, string) {
 }
 
 // heldBy adds to nd the words that hold state variable v: its
-// population's slots, or its projection's synapses (with their last-event
-// step, for a trace); or says that no word holds it.
-func (bs *buildState) heldBy(v *ir.Var, nd *need) string {
+// population's slots (only sel, those of the elements a monitor of
+// population self records, where v is self's), or its projection's
+// synapses (with their last-event step, for a trace); or says that no
+// word holds it.
+func (bs *buildState) heldBy(v *ir.Var, nd *need, self *ir.Population, sel [][2]int) string {
 	for _, p := range bs.m.Populations {
 		name := ""
 		if slices.Contains(p.Vars, v) {
@@ -231,7 +267,13 @@ func (bs *buildState) heldBy(v *ir.Var, nd *need) string {
 		if ow == nil || !slices.Contains(ow.names, name) {
 			return fmt.Sprintf("the core holds no state word of %s.%s", p.Name, v.Name)
 		}
-		nd.addSlots(bs.base[p], bs.base[p]+p.Size)
+		spans := [][2]int{{bs.base[p], bs.base[p] + p.Size}}
+		if p == self {
+			spans = sel
+		}
+		for _, x := range spans {
+			nd.slots = addSpan(nd.slots, x, 0)
+		}
 		return ""
 	}
 	for _, pr := range bs.m.Projections {
@@ -247,7 +289,7 @@ func (bs *buildState) heldBy(v *ir.Var, nd *need) string {
 		case v.Kind == ir.VarTrace && lay.clock == nil:
 			return fmt.Sprintf("the core's synapse words of %s hold no last-event step to decay trace %s to the sample", pr.Name, v.Name)
 		}
-		nd.addSyns(lay.synBase, lay.synBase+bs.st.CSR[pr.Name].Len())
+		nd.syns = addSpan(nd.syns, [2]int{lay.synBase, lay.synBase + bs.st.CSR[pr.Name].Len()}, 0)
 		return ""
 	}
 	return fmt.Sprintf("the core holds no word of %s", v.Name)

@@ -178,14 +178,13 @@ func (d *Design) events(o *Output, inputs map[string][][2]int64) int64 {
 // a synapse's last-event step as its time in seconds (step·dt, the time
 // the interpreter's kernel stored). interp.FinalState makes state/ of it.
 func (d *Design) FinalVars(o *Output, dt float64) map[string][]float64 {
-	return d.vars(o.State, 0, o.Synapses, 0, dt)
+	return d.vars([]wordSpan{o.state}, []wordSpan{o.syns}, dt)
 }
 
-// vars is FinalVars of state words from slot stateLo on and synapse
-// words from synapse synLo on.
-func (d *Design) vars(state []bigWord, stateLo int, syns []bigWord, synLo int, dt float64) map[string][]float64 {
-	out := d.stateVars(state, stateLo)
-	for key, vals := range d.synapseValues(syns, synLo) {
+// vars is FinalVars of the state words and the synapse words in spans.
+func (d *Design) vars(state, syns []wordSpan, dt float64) map[string][]float64 {
+	out := d.stateVars(state)
+	for key, vals := range d.synapseValues(syns) {
 		if strings.HasSuffix(key, ".trace.tlast") {
 			out[key] = floats(vals, dt)
 			continue
@@ -207,22 +206,22 @@ func (d *Design) SampleVars(o *Output, dt float64) (steps []int64, vars func(n i
 		steps = append(steps, s.Step)
 	}
 	return steps, func(n int) map[string][]float64 {
-		var r sampleRead // none read: a projection without synapses
+		var r sampleRead // none read: values of parameters alone
 		if n < len(o.samples) {
 			r = o.samples[n]
 		}
-		return d.vars(r.state.words(), r.state.lo, r.syns.words(), r.syns.lo, dt)
+		return d.vars(r.state, r.syns, dt)
 	}
 }
 
-// stateVars returns the populations' state variables of a read-back of
-// the state words from slot lo on, as FinalVars names and holds them.
-func (d *Design) stateVars(words []bigWord, lo int) map[string][]float64 {
+// stateVars returns the populations' state variables of the state words
+// read back in spans, as FinalVars names and holds them.
+func (d *Design) stateVars(spans []wordSpan) map[string][]float64 {
 	out := map[string][]float64{}
 	// A dendrite array's segment s is owner.d.x[s]: gathered into
 	// owner.d.x, segment by segment of each neuron.
 	segs := map[string]map[int][]int64{}
-	for key, vals := range d.stateValues(words, lo) {
+	for key, vals := range d.stateValues(spans) {
 		if base, idx, ok := strings.Cut(key, "["); ok {
 			s, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
 			if err == nil {

@@ -56,8 +56,9 @@ func (d *Design) RunParams() string {
 		{"READ_BYTES", int64(d.runs + d.readBack)}, {"WAITS", int64(len(d.waits))}} {
 		fmt.Fprintf(&b, "localparam %s = %d;\n", p.name, p.v)
 	}
-	// The testbenches count cycles in 64 bits.
-	fmt.Fprintf(&b, "localparam [63:0] MAX_CYCLES = 64'd%d;\n", d.maxCycles())
+	// The testbench counts cycles in 64 bits. Over the UART, a byte each
+	// way takes CLKS (8) cycles per bit, 10 bits.
+	fmt.Fprintf(&b, "localparam [63:0] MAX_CYCLES = 64'd%d;\n", d.maxCycles()+int64(len(d.Config)+d.runs+d.readBack)*8*10)
 	return b.String()
 }
 
@@ -124,12 +125,11 @@ func (d *Design) Write(dir string) error {
 type Output struct {
 	// Spikes are the output port's transfers: step and slot.
 	Spikes [][2]int64
-	// State is the neuron state words read back after the run, by slot;
-	// Synapses the synapse words.
-	State, Synapses []bigWord
+	// state is the neuron state words read back after the run, of every
+	// slot; syns the synapse words.
+	state, syns wordSpan
 	// samples are the words read back at each of the design's sample
-	// steps (Design.SampleVars): kept as the bytes that came back, and
-	// made into words one sample at a time.
+	// steps (Design.SampleVars), as the bytes that came back.
 	samples []sampleRead
 	// Cycles is the clock cycles from reset to the last byte read back.
 	Cycles int64
@@ -235,7 +235,7 @@ func verilate(ctx context.Context, dir, top string, sources []string) (vsim stri
 		return local, false, build(dir)
 	}
 	files := append(slices.Clone(sources), "snn_params.vh", "snn_fixed.vh")
-	key, err := verilatorKey(dir, files)
+	key, err := verilatorKey(ctx, dir, files)
 	if err != nil {
 		return local, false, build(dir)
 	}
@@ -276,8 +276,8 @@ func verilate(ctx context.Context, dir, top string, sources []string) (vsim stri
 
 // verilatorKey is the hash of Verilator's version, its flags and the
 // files' bytes: what a build of them depends on.
-func verilatorKey(dir string, files []string) (string, error) {
-	version, err := exec.Command("verilator", "--version").Output()
+func verilatorKey(ctx context.Context, dir string, files []string) (string, error) {
+	version, err := command(ctx, "verilator", "--version").Output()
 	if err != nil {
 		return "", err
 	}
@@ -321,34 +321,17 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 		}
 		o.Spikes = append(o.Spikes, [2]int64{k, s})
 	}
-	rb, err := os.ReadFile(filepath.Join(dir, "readback.hex"))
+	bytes, cycles, err := d.readAnswers(filepath.Join(dir, "readback.hex"))
 	if err != nil {
 		return nil, err
 	}
-	var bytes []byte
-	for _, line := range strings.Split(string(rb), "\n") {
-		if c, ok := strings.CutPrefix(line, "cycles "); ok {
-			o.Cycles, _ = strconv.ParseInt(c, 10, 64)
-			continue
-		}
-		if line == "" {
-			continue
-		}
-		x, err := strconv.ParseUint(line, 16, 8)
-		if err != nil {
-			return nil, fmt.Errorf("readback.hex: %q", line)
-		}
-		bytes = append(bytes, byte(x))
-	}
-	if len(bytes) != d.runs+d.readBack {
-		return nil, fmt.Errorf("readback.hex: %d bytes (want %d)", len(bytes), d.runs+d.readBack)
-	}
+	o.Cycles = cycles
 	// The answers in the order of the frames: a run's done byte, the
 	// words of each sample, the final state and synapse words.
-	take := func(f frame) []byte {
+	take := func(f frame) wordSpan {
 		b := bytes[: f.count*f.n : f.count*f.n]
 		bytes = bytes[f.count*f.n:]
-		return b
+		return wordSpan{lo: f.addr, n: f.n, b: b}
 	}
 	for _, f := range d.frames {
 		switch {
@@ -362,19 +345,55 @@ func (d *Design) readOutput(dir string) (*Output, error) {
 				o.samples = append(o.samples, sampleRead{})
 			}
 			s := &o.samples[f.sample-1]
-			span := wordSpan{lo: f.addr, n: f.n, b: take(f)}
 			if f.space == spaceState {
-				s.state = span
+				s.state = append(s.state, take(f))
 			} else {
-				s.syns = span
+				s.syns = append(s.syns, take(f))
 			}
 		case f.space == spaceState:
-			o.State = wordSpan{n: f.n, b: take(f)}.words()
+			o.state = take(f)
 		default:
-			o.Synapses = wordSpan{n: f.n, b: take(f)}.words()
+			o.syns = take(f)
 		}
 	}
 	return o, nil
+}
+
+// readAnswers reads readback.hex (a byte per line in hex, then "cycles N"):
+// the bytes the core answered, which must be as many as the configuration
+// stream asks for, and the cycles. It reads line by line into the bytes
+// due: what the state monitors read back may be tens of megabytes.
+func (d *Design) readAnswers(path string) (bytes []byte, cycles int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	want := d.runs + d.readBack
+	bytes = make([]byte, 0, want)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if c, ok := strings.CutPrefix(string(line), "cycles "); ok && len(line) > 3 {
+			cycles, _ = strconv.ParseInt(c, 10, 64)
+			continue
+		}
+		if len(line) == 0 {
+			continue
+		}
+		x, err := strconv.ParseUint(string(line), 16, 8)
+		if err != nil || len(bytes) == want {
+			return nil, 0, fmt.Errorf("readback.hex: %q after %d bytes (want %d)", line, len(bytes), want)
+		}
+		bytes = append(bytes, byte(x))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(bytes) != want {
+		return nil, 0, fmt.Errorf("readback.hex: %d bytes (want %d)", len(bytes), want)
+	}
+	return bytes, cycles, nil
 }
 
 // A wordSpan is words read back: words lo, lo+1, ... of n bytes each,
@@ -384,20 +403,22 @@ type wordSpan struct {
 	b     []byte
 }
 
-// words returns the span's words.
-func (s wordSpan) words() []bigWord {
-	out := make([]bigWord, len(s.b)/max(s.n, 1))
-	for i := range out {
-		for j := range s.n {
-			out[i].setBits(8*j, 8, uint64(s.b[i*s.n+j]))
-		}
+// end is the index after the span's last word.
+func (s wordSpan) end() int { return s.lo + len(s.b)/max(s.n, 1) }
+
+// word returns word i (lo <= i < end).
+func (s wordSpan) word(i int) bigWord {
+	var w bigWord
+	at := (i - s.lo) * s.n
+	for j := range s.n {
+		w.setBits(8*j, 8, uint64(s.b[at+j]))
 	}
-	return out
+	return w
 }
 
-// A sampleRead is what the core read back at one sample: state words and
-// synapse words (Design.samples says which).
-type sampleRead struct{ state, syns wordSpan }
+// A sampleRead is what the core read back at one sample: spans of state
+// words and of synapse words (Design.samples says which).
+type sampleRead struct{ state, syns []wordSpan }
 
 // field returns a field's raw value from a word.
 func (w *bigWord) field(f field) int64 {
@@ -416,17 +437,19 @@ func (w *bigWord) field(f field) int64 {
 // variable (learned weights, traces) by projection.name, per synapse; and
 // trace.tlast as the step of each synapse's last event.
 func (d *Design) SynapseValues(o *Output) map[string][]int64 {
-	return d.synapseValues(o.Synapses, 0)
+	return d.synapseValues([]wordSpan{o.syns})
 }
 
-// synapseValues is SynapseValues of synapse words lo, lo+1, ...: of the
-// projections whose synapses are all among them.
-func (d *Design) synapseValues(words []bigWord, lo int) map[string][]int64 {
+// synapseValues is SynapseValues of the synapse words in spans: of the
+// projections whose synapses are all in one of them.
+func (d *Design) synapseValues(spans []wordSpan) map[string][]int64 {
 	out := map[string][]int64{}
 	for _, p := range d.projs {
-		if p.synBase < lo || p.synBase+p.nSyn > lo+len(words) {
+		i := slices.IndexFunc(spans, func(s wordSpan) bool { return s.lo <= p.synBase && p.synBase+p.nSyn <= s.end() })
+		if i < 0 {
 			continue
 		}
+		words := spans[i]
 		names := append(slices.Clone(p.state), "trace.tlast")
 		for _, name := range names {
 			f, ok := p.fields[name]
@@ -434,7 +457,7 @@ func (d *Design) synapseValues(words []bigWord, lo int) map[string][]int64 {
 				continue
 			}
 			for s := range p.nSyn {
-				w := words[p.synBase+s-lo]
+				w := words.word(p.synBase + s)
 				x := w.field(f)
 				if name == "trace.tlast" {
 					x = int64(uint32(x))
@@ -477,26 +500,37 @@ func (d *Design) isGroup(name string) bool {
 // the populations with slots, by owner.name (name as the memory map names
 // fields: v, apical.u, distal.u[2]), one per neuron.
 func (d *Design) StateValues(o *Output) map[string][]int64 {
-	return d.stateValues(o.State, 0)
+	return d.stateValues([]wordSpan{o.state})
 }
 
-// stateValues is StateValues of the state words of slots lo, lo+1, ...:
-// of the owners with slots among them, 0 for their neurons not among
-// them.
-func (d *Design) stateValues(words []bigWord, lo int) map[string][]int64 {
+// stateValues is StateValues of the state words in spans: of the owners
+// with slots in them, 0 for their neurons in none.
+func (d *Design) stateValues(spans []wordSpan) map[string][]int64 {
 	out := map[string][]int64{}
 	for _, ow := range d.owners {
-		if ow.base+ow.p.Size <= lo || ow.base >= lo+len(words) {
+		var words []wordSpan // the spans that hold some of the owner's slots
+		for _, s := range spans {
+			if s.lo < ow.base+ow.p.Size && ow.base < s.end() {
+				words = append(words, s)
+			}
+		}
+		if len(words) == 0 {
 			continue
 		}
-		for n, f := range ow.state {
-			vals := make([]int64, ow.p.Size)
-			for i := range vals {
-				if slot := ow.base + i; slot >= lo && slot < lo+len(words) {
-					vals[i] = words[slot-lo].field(f)
+		vals := make([][]int64, len(ow.state))
+		for n := range vals {
+			vals[n] = make([]int64, ow.p.Size)
+		}
+		for _, s := range words {
+			for slot := max(s.lo, ow.base); slot < min(s.end(), ow.base+ow.p.Size); slot++ {
+				w := s.word(slot)
+				for n, f := range ow.state {
+					vals[n][slot-ow.base] = w.field(f)
 				}
 			}
-			out[ow.p.Name+"."+ow.names[n]] = vals
+		}
+		for n := range ow.state {
+			out[ow.p.Name+"."+ow.names[n]] = vals[n]
 		}
 	}
 	return out

@@ -178,8 +178,9 @@ func (s *sim) put(what string, vars map[string][]float64) error {
 
 // StateSamples returns the recordings of the state monitors of m named in
 // names, of a run of m built with opts as Initial builds it, whose storage
-// held vars(n) (as FinalState takes them; a variable not given keeps its
-// value before step 0) when the monitors sampled step samples[n] (section
+// held vars(n) (as FinalState takes them; a variable not given holds no
+// value of the step: no monitor due there may read it) when the monitors
+// sampled step samples[n] (section
 // 6, step 4: after that step's deliveries). Each monitor samples the
 // steps it is due in and records, of those given, with the conversion and
 // the definitions' code a run's monitors use; the parameters that
