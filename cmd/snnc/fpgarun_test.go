@@ -25,14 +25,16 @@ import (
 // those delivered within the run), a monitor of a subgroup (its indices
 // rebased), and state monitors of each kind a sample reads back: a.v
 // (no delivery writes it), b.g (on_pre writes it in the step's
-// deliveries, before the sample), a definition, a synapse variable, and
-// monitors that record only in the second phase (a window of steps).
+// deliveries, before the sample), a definition, one of parameters alone
+// (whose samples read nothing), a synapse variable, and monitors that
+// record only in the second phase (a window of steps).
 const fpgaNet = `
 neuron LIF {
     param tau: ms = 10 ms
     state v: mV = 0 mV
     state g: mV = 0 mV
     let drive: mV = g - v
+    let twice: ms = 2 * tau
     dv/dt = drive / tau
     dg/dt = -g / (5 ms)
     threshold v > 10 mV
@@ -57,6 +59,7 @@ monitor state b.g every 1 ms
 monitor state a.drive[3:7] every 2 ms
 monitor state ab.n every 5 ms
 monitor state na.n every 5 ms
+monitor state b.twice every 0.7 ms
 monitor late: spikes b
 monitor late_v: state b.v[1:3] every 1
 phase first { duration = 30 ms }
@@ -106,7 +109,7 @@ monitor state out.ge every 1 ms
 		{"lif_current", "../../examples/lif_current.snn", []string{"--duration", "150ms", "--set", "i_drive=0.35nA"}, []string{"cell_spikes"}, []string{"cell_v"}, "cell.v"},
 		{"izhikevich", "../../examples/izhikevich.snn", []string{"--duration", "40ms"}, []string{"rs_spikes", "ib_spikes", "ch_spikes", "fs_spikes", "lts_spikes"}, []string{"rs_v"}, "lts.u"},
 		{"net", net, []string{"--duration", "60ms", "--seed", "11"}, []string{"a_spikes", "b_spikes", "noise_spikes", "late"},
-			[]string{"a_v", "b_g", "a_drive", "ab_n", "na_n", "late_v"}, "b.g"},
+			[]string{"a_v", "b_g", "a_drive", "ab_n", "na_n", "b_twice", "late_v"}, "b.g"},
 		{"stdp", stdp, []string{"--duration", "100ms"}, []string{"out_spikes"}, []string{"correlated_x_pre", "cw", "out_ge"}, "correlated.w"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
