@@ -440,15 +440,12 @@ func (bs *buildState) configuration() {
 		}
 		d.waits = append(d.waits, [2]int{len(c.bytes), got})
 	}
-	// run runs n steps, in run frames of at most 2^32 - 1 steps (the
-	// frame's count is 32 bits; Build's bound on the stimulus keeps runs
-	// shorter today).
+	// run runs n steps in a run frame (n < 2^32: Build's bound on the
+	// steps, maxSteps, which the frame's 32-bit count holds).
 	run := func(n int64) {
-		for n > 0 {
-			part := min(n, 1<<32-1)
-			c.run(part)
+		if n > 0 {
+			c.run(n)
 			answered(frame{done: true})
-			n -= part
 		}
 	}
 	// A state monitor's sample of step k: the core delivers step k's
@@ -530,8 +527,14 @@ func (bs *buildState) configuration() {
 }
 
 // maxStimulus bounds the stimulus's text (stim.hex): a line of 10 bytes
-// per step and per input spike, which the host (and the testbench) holds.
-const maxStimulus = 1 << 30
+// per step and per input spike, which the host (and the testbench) holds;
+// so a run has at most maxSteps steps, which a run frame's 32-bit count
+// holds (the conversion fails to compile if it did not).
+const (
+	maxStimulus = 1 << 30
+	maxSteps    = maxStimulus / 10
+	_           = uint32(maxSteps)
+)
 
 // stimulus lists, step by step, the input sources that spike.
 func (bs *buildState) stimulus() error {

@@ -176,9 +176,9 @@ func Build(m *ir.Module, o Options) (*Design, error) {
 	if o.Seed != nil {
 		d.Seed = *o.Seed
 	}
-	if d.Steps > maxStimulus/10 {
+	if d.Steps > maxSteps {
 		return nil, fmt.Errorf("a run of %d steps: the core's stimulus (stim.hex) has a line of 10 bytes per step, and it may hold %s: at most %d steps; run for a shorter --duration",
-			d.Steps, interp.BytesText(maxStimulus), maxStimulus/10)
+			d.Steps, interp.BytesText(maxStimulus), maxSteps)
 	}
 	dur := float64(d.Steps) * m.Run.Dt
 	st, err := interp.Initial(m, interp.Options{Dir: o.Dir, Duration: dur, Seed: o.Seed, Set: o.Set})

@@ -119,17 +119,12 @@ func synapseNeurons(pr *projState) (pre, post []int32) {
 // (the FPGA core): its state/ is then made by this one implementation.
 func FinalState(m *ir.Module, opts Options, vars map[string][]float64, steps int64) (out []runtime.FinalArray, err error) {
 	defer catchRunError(&err)
-	s, err := newSim(m, opts)
+	s, err := built(m, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.build(); err != nil {
-		return nil, err
-	}
 	// A parameter a current drives holds its value of the last step.
-	for _, c := range s.curs {
-		c.k.all(steps-1, float64(steps-1)*s.dt, c.dst.arr)
-	}
+	s.currents(steps - 1)
 	if err := s.put("final state", vars); err != nil {
 		return nil, err
 	}
@@ -192,25 +187,19 @@ func (s *sim) put(what string, vars map[string][]float64) error {
 // in order, so that the backend may decode one sample at a time.
 func StateSamples(m *ir.Module, opts Options, names map[string]bool, samples []int64, vars func(n int) map[string][]float64) (out []*runtime.State, err error) {
 	defer catchRunError(&err)
-	s, err := newSim(m, opts)
+	s, err := built(m, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.build(); err != nil {
-		return nil, err
-	}
 	for n, k := range samples {
-		t := float64(k) * s.dt
 		if err := s.put(fmt.Sprintf("state of step %d", k), vars(n)); err != nil {
 			return nil, err
 		}
 		s.now = k
-		for _, c := range s.curs {
-			c.k.all(k, t, c.dst.arr)
-		}
+		s.currents(k)
 		for _, sm := range s.stateMons {
-			if names[sm.mon.Name] && sm.rec.Due(k) && sm.mon.Records(k) {
-				sm.rec.Sample(k, sm.value)
+			if names[sm.mon.Name] {
+				sm.sample(k)
 			}
 		}
 	}

@@ -193,6 +193,35 @@ type stateMon struct {
 	mon   *ir.Monitor
 }
 
+// sample records the monitor's sample of step k, if it is due then
+// (section 6, step 4).
+func (sm *stateMon) sample(k int64) {
+	if sm.rec.Due(k) && sm.mon.Records(k) {
+		sm.rec.Sample(k, sm.value)
+	}
+}
+
+// currents sets the parameters the currents drive to their values of
+// step k (section 6, step 1).
+func (s *sim) currents(k int64) {
+	for _, c := range s.curs {
+		c.k.all(k, float64(k)*s.dt, c.dst.arr)
+	}
+}
+
+// built returns a simulation of m with its network and initial state
+// built, as Run has it before step 0 (but for the currents).
+func built(m *ir.Module, opts Options) (*sim, error) {
+	s, err := newSim(m, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Run simulates a module that has been through the pass pipeline.
 func Run(m *ir.Module, opts Options) (res *Result, err error) {
 	defer catchRunError(&err)

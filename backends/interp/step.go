@@ -27,9 +27,7 @@ func (s *sim) loop() (done int64) {
 		s.runSchedules(k, t)
 
 		// 1. Currents.
-		for _, c := range s.curs {
-			c.k.all(k, t, c.dst.arr)
-		}
+		s.currents(k)
 
 		// 2. Delivery, projection by projection, by pre neuron, then in
 		// synapse order.
@@ -62,9 +60,7 @@ func (s *sim) loop() (done int64) {
 
 		// 4. State monitors.
 		for _, sm := range s.stateMons {
-			if sm.rec.Due(k) && sm.mon.Records(k) {
-				sm.rec.Sample(k, sm.value)
-			}
+			sm.sample(k)
 		}
 
 		// 4a. Summed variables, from the state as it is now.

@@ -36,18 +36,13 @@ type Storage struct {
 // before step 0, and returns it without running.
 func Initial(m *ir.Module, opts Options) (st *Storage, err error) {
 	defer catchRunError(&err)
-	s, err := newSim(m, opts)
+	s, err := built(m, opts)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.build(); err != nil {
 		return nil, err
 	}
 	// The currents' values at step 0: a parameter a current holds
 	// constant has its value.
-	for _, c := range s.curs {
-		c.k.all(0, 0, c.dst.arr)
-	}
+	s.currents(0)
 	st = s.storage()
 	st.Inputs = map[string]func(int64) []int32{}
 	for _, in := range m.Inputs {

@@ -56,11 +56,14 @@ type Program struct {
 }
 
 // cpu is the CPU the program is built for: native unless it names one.
-func (p *Program) cpu() string {
-	if p.CPU == "" {
+func (p *Program) cpu() string { return cpuName(p.CPU) }
+
+// cpuName is the CPU an Options.CPU names: native for "".
+func cpuName(cpu string) string {
+	if cpu == "" {
 		return "native"
 	}
-	return p.CPU
+	return cpu
 }
 
 // Emit translates a module, after the pass pipeline, into LLVM IR and C
@@ -160,10 +163,7 @@ func Emit(m *ir.Module, o Options) (*Program, error) {
 	}
 	t.preUsed = e.preUsed
 	t.keyUsed = e.keyUsed
-	cpu := o.CPU
-	if cpu == "" {
-		cpu = "native"
-	}
+	cpu := cpuName(o.CPU)
 	t.versionText = VersionText(cpu)
 	modelC, err := t.modelC(o.Units)
 	if err != nil {
@@ -259,7 +259,7 @@ func Build(p *Program, dir, exe string, o Options) error {
 		}
 		return nil
 	}
-	if err := run("opt", append(append(slices.Clone(optFlags), targetFlags(p.cpu())...), "kernels.ll", "-o", "kernels.bc")...); err != nil {
+	if err := run("opt", optArgs(p.cpu(), "kernels.ll", "-o", "kernels.bc")...); err != nil {
 		return err
 	}
 	if err := run("llc", append(append(slices.Clone(llcFlags), targetFlags(p.cpu())...), "kernels.bc", "-o", "kernels.o")...); err != nil {
@@ -284,8 +284,11 @@ func Build(p *Program, dir, exe string, o Options) error {
 // output files, followed by extra: for a check that runs opt on a
 // program's LL as the build does, with options of its own (the loop
 // vectoriser's remarks in tests/vectorize_test.go).
-func OptArgs(extra ...string) []string {
-	return append(append(slices.Clone(optFlags), targetFlags("native")...), extra...)
+func OptArgs(extra ...string) []string { return optArgs("native", extra...) }
+
+// optArgs are opt's flags for a build for cpu, then extra.
+func optArgs(cpu string, extra ...string) []string {
+	return append(append(slices.Clone(optFlags), targetFlags(cpu)...), extra...)
 }
 
 // ccArgs are cc's flags for a build for cpu.
